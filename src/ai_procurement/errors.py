@@ -1,0 +1,98 @@
+"""Exceptions raised by ai_procurement.
+
+Every exception the library raises on purpose derives from :class:`AIProcurementError`,
+and each leaf also derives from the builtin it refines, so callers can catch either::
+
+    AIProcurementError (Exception)
+    ├── BankError (ValueError)          a question bank or tailoring file is invalid
+    ├── StrategyError (ValueError)      weights or pairwise comparisons are invalid
+    ├── QuestionnaireError (ValueError) a questionnaire cannot be built or written
+    ├── ResponseError (ValueError)      a returned workbook cannot be read at all
+    ├── ScoringError (ValueError)       inputs to scoring are inconsistent
+    ├── PriceError (ValueError)         prices cannot be scored by the chosen method
+    └── OutputError (OSError)           an output would overwrite an earlier result
+
+Problems inside a vendor's workbook are not raised one at a time: they are collected in
+a report (see :mod:`ai_procurement.response`) so the vendor can fix all of them at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+__all__ = [
+    "AIProcurementError",
+    "BankError",
+    "OutputError",
+    "PriceError",
+    "Problem",
+    "QuestionnaireError",
+    "ResponseError",
+    "ScoringError",
+    "StrategyError",
+]
+
+
+@attrs.frozen
+class Problem:
+    """One problem found in a data file.
+
+    Attributes:
+        path: where the problem is, as a JSON-path-like string (``$.criteria[2].weight``).
+        message: what is wrong and what was expected.
+        line: the 1-based line in the source file, where known.
+    """
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path} (line {self.line})" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+class AIProcurementError(Exception):
+    """Root of every exception raised on purpose by ai_procurement."""
+
+
+class BankError(AIProcurementError, ValueError):
+    """A question bank or tailoring file is malformed or inconsistent.
+
+    Attributes:
+        source: the file (or a description of the data) that was being read.
+        problems: every problem found, each with its path and line where known.
+    """
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = [f"{source}: {len(self.problems)} problem(s)"]
+        lines += [f"  {source}: {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class StrategyError(AIProcurementError, ValueError):
+    """Criterion weights, rankings or pairwise comparisons are invalid."""
+
+
+class QuestionnaireError(AIProcurementError, ValueError):
+    """A questionnaire cannot be frozen or written as asked."""
+
+
+class ResponseError(AIProcurementError, ValueError):
+    """A returned workbook cannot be opened at all (the report says why)."""
+
+
+class ScoringError(AIProcurementError, ValueError):
+    """The inputs to an evaluation do not fit together."""
+
+
+class PriceError(AIProcurementError, ValueError):
+    """Prices cannot be scored with the chosen method."""
+
+
+class OutputError(AIProcurementError, OSError):
+    """An output file would silently overwrite an earlier result."""
