@@ -1,0 +1,884 @@
+"""Reading a vendor's returned workbook: answers, and a report of every problem.
+
+Vendor files are untrusted. :func:`read_response` never raises because of what is in
+a file: it returns a :class:`Response` whose :class:`Report` lists every problem at once
+(severity, file, sheet, cell, question, and a message in French and English that the
+buyer can forward to the vendor), and the answers it could read. The file itself is
+never modified.
+
+The order of work: the raw file is vetted by :mod:`ai_procurement._guard` before any XML
+is parsed; the identity sheet is checked against the questionnaire and the buyer's key;
+rows are matched by question id (never by position); each value is read as Excel and
+LibreOffice really store it, normalised only where that is unambiguous (and the
+normalisation is recorded), and flagged otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import os
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from . import form
+from ._xlsx import Cell, XlsxBook, XlsxError, column_index
+from .bank import (
+    LANGUAGES,
+    DateAnswer,
+    Evidence,
+    FreeText,
+    Lang,
+    MultipleChoice,
+    Number,
+    Price,
+    Question,
+    Scale,
+    SingleChoice,
+    Text,
+    YesNo,
+)
+from .identity import Identity, vendor_token
+from .questionnaire import Questionnaire
+
+__all__ = [
+    "Answer",
+    "AnswerState",
+    "EvidenceRef",
+    "Finding",
+    "Report",
+    "Response",
+    "Severity",
+    "read_response",
+]
+
+Severity = Literal["error", "warning"]
+AnswerValue = str | int | float | dt.date | tuple[str, ...] | Mapping[str, float]
+
+ROW_SLACK = 500
+"""Rows read past the questionnaire's last row, to notice inserted rows."""
+
+
+class AnswerState(enum.Enum):
+    """The state of a question in a returned file; each is scored differently."""
+
+    ANSWERED = "answered"
+    UNANSWERED = "unanswered"
+    NOT_APPLICABLE = "not-applicable"
+    """The vendor answered "not applicable" (see ``Answer.justification``)."""
+    NOT_APPLICABLE_BY_CONDITION = "not-applicable-by-condition"
+    """The question does not apply, given an earlier answer."""
+
+
+@attrs.frozen
+class EvidenceRef:
+    """Where the vendor says its evidence is: a document and page, and/or a link."""
+
+    document: str = ""
+    page: str = ""
+    link: str = ""
+
+    @property
+    def given(self) -> bool:
+        """True when a document or a link is named."""
+        return bool(self.document.strip() or self.link.strip())
+
+
+@attrs.frozen
+class Answer:
+    """What a vendor answered to one question, as read from its file.
+
+    ``value`` depends on the answer type: an option id (yes/no, single choice), a tuple
+    of option ids (multiple choice), an int level (scale), a float (number), a date, a
+    string (free text) or a mapping of cost item id to amount (price). ``notes`` lists the
+    normalisations applied while reading (e.g. a decimal comma).
+    """
+
+    question_id: str
+    state: AnswerState
+    value: AnswerValue | None = None
+    justification: str = ""
+    evidence: EvidenceRef = EvidenceRef()
+    cell: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Finding:
+    """One problem in a returned file."""
+
+    severity: Severity
+    code: str
+    message: Text
+    file: str
+    sheet: str = ""
+    cell: str = ""
+    question_id: str = ""
+
+    def describe(self, lang: Lang = "fr") -> str:
+        """One line: where, then what (in ``lang``)."""
+        where = [self.file]
+        if self.sheet:
+            where.append(self.sheet + (f"!{self.cell}" if self.cell else ""))
+        if self.question_id:
+            where.append(self.question_id)
+        label = {"error": {"fr": "ERREUR", "en": "ERROR"},
+                 "warning": {"fr": "AVERTISSEMENT", "en": "WARNING"}}[self.severity][lang]
+        return f"[{label}] {' / '.join(where)}: {self.message.get(lang)}"
+
+
+@attrs.frozen
+class Report:
+    """Every problem found in one file. ``ok`` when no error blocks scoring."""
+
+    file: str
+    sha256: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error."""
+        return not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings that block scoring."""
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    def to_text(self, lang: Lang = "fr") -> str:
+        """The report as plain text a buyer can forward to the vendor."""
+        errors = len(self.errors)
+        warnings = len(self.findings) - errors
+        if lang == "fr":
+            head = [f"Fichier : {self.file}", f"SHA-256 : {self.sha256}",
+                    f"Verdict : {'recevable' if self.ok else 'à corriger'} "
+                    f"({errors} erreur(s), {warnings} avertissement(s))"]
+        else:
+            head = [f"File: {self.file}", f"SHA-256: {self.sha256}",
+                    f"Verdict: {'accepted' if self.ok else 'to be corrected'} "
+                    f"({errors} error(s), {warnings} warning(s))"]
+        return "\n".join([*head, "", *(f.describe(lang) for f in self.findings)]) + "\n"
+
+
+@attrs.frozen
+class Response:
+    """A returned workbook, read: the vendor token it carries, its answers and report."""
+
+    file: str
+    vendor_token: str
+    answers: Mapping[str, Answer]
+    report: Report
+    lang: Lang = "fr"
+
+
+def read_response(path: str | os.PathLike[str], questionnaire: Questionnaire, *,
+                  key: bytes, vendor: str | None = None) -> Response:
+    """Read a returned questionnaire workbook.
+
+    Args:
+        path: the returned ``.xlsx`` file (never modified).
+        questionnaire: the questionnaire the file should answer.
+        key: the buyer's signing key, to check the file's HMAC.
+        vendor: the vendor the file was issued to, when known: a file issued to
+            another vendor is then an error.
+
+    Returns:
+        The answers that could be read and the report of every problem. When the report
+        has errors, scoring must not use the file until the vendor fixes them.
+    """
+    return _Reader(Path(path), questionnaire, key, vendor).read()
+
+
+def _guard_result(path: Path) -> object:
+    from ._guard import inspect_workbook
+
+    return inspect_workbook(path)
+
+
+class _Reader:
+    def __init__(self, path: Path, questionnaire: Questionnaire, key: bytes,
+                 vendor: str | None) -> None:
+        self.path, self.questionnaire, self.key, self.vendor = path, questionnaire, key, vendor
+        self.file = path.name
+        self.findings: list[Finding] = []
+        self.lang: Lang = "fr"
+        self.token = ""
+
+    def problem(self, severity: Severity, code: str, fr: str, en: str, *, sheet: str = "",
+                cell: str = "", question_id: str = "") -> None:
+        self.findings.append(Finding(severity, code, Text(fr, en), self.file, sheet, cell,
+                                     question_id))
+
+    def read(self) -> Response:
+        sha = _sha256(self.path)
+        answers: dict[str, Answer] = {}
+        if self._guard():
+            try:
+                with zipfile.ZipFile(self.path) as archive:
+                    book = XlsxBook(archive)
+                    if self._identity(book):
+                        answers = self._answers(book)
+            except XlsxError as exc:
+                from ._guard import parse_error_finding
+
+                cause = exc.cause if isinstance(exc.cause, Exception) else Exception(exc.cause)
+                finding = parse_error_finding(cause, path=self.path, member=exc.part)
+                self.findings.append(Finding("error", finding.code, finding.message,
+                                             self.file, cell=exc.part))
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
+                    KeyError, NotImplementedError) as exc:
+                self.problem("error", "unreadable",
+                             f"Le fichier ne peut pas être lu ({type(exc).__name__}). "
+                             "Enregistrez-le à nouveau au format .xlsx.",
+                             f"The file cannot be read ({type(exc).__name__}). Save it "
+                             "again as .xlsx.")
+        report = Report(self.file, sha, tuple(self.findings))
+        return Response(self.file, self.token, answers, report, self.lang)
+
+    def _guard(self) -> bool:
+        from ._guard import inspect_workbook
+
+        result = inspect_workbook(self.path)
+        for finding in result.findings:
+            self.findings.append(Finding(finding.severity, finding.code, finding.message,
+                                         self.file, cell=finding.member or ""))
+        return bool(result.ok)
+
+    # -- identity -----------------------------------------------------------------------
+
+    def _identity(self, book: XlsxBook) -> bool:
+        names = [name for name, _, _ in book.sheets]
+        ok = True
+        for sheet in (form.SHEET_QUESTIONS, form.SHEET_IDENTITY):
+            if book.sheet_part(sheet) is None:
+                ok = False
+                self.problem("error", "sheet-missing",
+                             f"La feuille « {sheet} » a été renommée ou supprimée (feuilles "
+                             f"présentes : {', '.join(names)}). Repartez du fichier envoyé.",
+                             f"Sheet '{sheet}' was renamed or removed (sheets found: "
+                             f"{', '.join(names)}). Start again from the file we sent.",
+                             sheet=sheet)
+        if not ok:
+            return False
+        cells = book.cells(form.SHEET_IDENTITY, max_row=20, max_column=2)
+        fields: dict[str, str] = {}
+        for row in range(1, 21):
+            name, value = cells.get(f"A{row}"), cells.get(f"B{row}")
+            if name is not None and value is not None and name.formula is None:
+                fields[str(name.value)] = str(value.value)
+        q = self.questionnaire
+        lang = fields.get("lang", "")
+        if lang not in LANGUAGES:
+            self.problem("error", "identity-missing",
+                         "La feuille d'identification du questionnaire est absente ou "
+                         "modifiée : ce fichier n'est pas un questionnaire émis par "
+                         "l'acheteur.",
+                         "The questionnaire's identity sheet is missing or edited: this file "
+                         "is not a questionnaire issued by the buyer.",
+                         sheet=form.SHEET_IDENTITY)
+            return False
+        self.lang = "fr" if lang == "fr" else "en"
+        self.token = fields.get("vendor_token", "")
+        if fields.get("bank_id") != q.bank.id or fields.get("bank_version") != q.bank.version:
+            self.problem("error", "wrong-questionnaire",
+                         f"Ce fichier répond au questionnaire « {fields.get('bank_id')} "
+                         f"{fields.get('bank_version')} », pas à « {q.bank.id} "
+                         f"{q.bank.version} ». Utilisez le fichier de cette consultation.",
+                         f"This file answers questionnaire '{fields.get('bank_id')} "
+                         f"{fields.get('bank_version')}', not '{q.bank.id} {q.bank.version}'. "
+                         "Use the file of this consultation.", sheet=form.SHEET_IDENTITY)
+            return False
+        if fields.get("fingerprint") != q.fingerprint:
+            self.problem("error", "wrong-version",
+                         "Ce fichier provient d'une autre version du questionnaire (empreinte "
+                         "différente : questions ou pondérations). Utilisez le fichier de "
+                         "cette consultation.",
+                         "This file comes from another version of the questionnaire "
+                         "(different fingerprint: questions or weights). Use the file of "
+                         "this consultation.", sheet=form.SHEET_IDENTITY)
+            return False
+        identity = Identity(q.bank.id, q.bank.version, q.fingerprint, self.lang, self.token)
+        expected = identity.signature(self.key, form.signed_questions(q, self.lang))
+        if fields.get("hmac") != expected or fields.get("kind") != identity.kind:
+            self.problem("error", "signature",
+                         "La signature du fichier ne correspond pas : la feuille "
+                         "d'identification a été modifiée ou le fichier n'a pas été émis "
+                         "par l'acheteur.",
+                         "The file's signature does not match: the identity sheet was edited "
+                         "or the file was not issued by the buyer.", sheet=form.SHEET_IDENTITY)
+            return False
+        if self.vendor is not None and self.token != vendor_token(self.key, self.vendor):
+            self.problem("error", "other-vendor",
+                         f"Ce fichier a été émis pour un autre candidat que « {self.vendor} ». "
+                         "Chaque candidat répond dans son propre fichier.",
+                         f"This file was issued to another vendor than '{self.vendor}'. Each "
+                         "vendor answers in its own file.", sheet=form.SHEET_IDENTITY)
+            return False
+        return True
+
+    # -- answers ------------------------------------------------------------------------
+
+    def _answers(self, book: XlsxBook) -> dict[str, Answer]:
+        rows = form.layout(self.questionnaire)
+        max_row = rows[-1].number + ROW_SLACK
+        cells = book.cells(form.SHEET_QUESTIONS, max_row=max_row,
+                           max_column=column_index(form.LAST_COL))
+        by_key: dict[str, int] = {}
+        for cell in cells.values():
+            if cell.column == form.COL_KEY and cell.kind == "string":
+                key = str(cell.value)
+                if key in by_key:
+                    self.problem("error", "duplicate-row",
+                                 f"La ligne de « {key} » apparaît deux fois (lignes "
+                                 f"{by_key[key]} et {cell.row}) : une ligne a été copiée.",
+                                 f"The row of '{key}' appears twice (rows {by_key[key]} and "
+                                 f"{cell.row}): a row was copied.", sheet=form.SHEET_QUESTIONS,
+                                 cell=cell.ref, question_id=key.split(":")[0])
+                    continue
+                by_key[key] = cell.row
+        self._rows_moved(rows, by_key, cells)
+        self.cells = cells
+        self.by_key = by_key
+        answers: dict[str, Answer] = {}
+        layout_by_key = {row.key: row for row in rows}
+        for criterion, q in self.questionnaire.bank.questions():
+            del criterion
+            answers[q.id] = self._answer(q, layout_by_key)
+        return self._apply_conditions(answers)
+
+    def _rows_moved(self, rows: list[form.Row], by_key: dict[str, int],
+                    cells: dict[str, Cell]) -> None:
+        moved = [row for row in rows if row.key in by_key and by_key[row.key] != row.number]
+        if moved:
+            first = moved[0]
+            self.problem("warning", "rows-moved",
+                         f"{len(moved)} ligne(s) ont été déplacées ou des lignes insérées "
+                         f"(première : « {first.key} », attendue ligne {first.number}, "
+                         f"trouvée ligne {by_key[first.key]}). Les réponses sont rattachées "
+                         "par référence de question.",
+                         f"{len(moved)} row(s) were moved or rows inserted (first: "
+                         f"'{first.key}', expected on row {first.number}, found on row "
+                         f"{by_key[first.key]}). Answers are matched by question reference.",
+                         sheet=form.SHEET_QUESTIONS, cell=f"A{by_key[first.key]}",
+                         question_id=first.key.split(":")[0])
+        known_rows = set(by_key.values())
+        stray = sorted({c.row for c in cells.values()
+                        if c.column in form.INPUT_COLUMNS and c.row >= form.FIRST_ROW
+                        and c.row not in known_rows})
+        if stray:
+            self.problem("warning", "stray-content",
+                         f"Du contenu a été saisi hors des lignes de questions (lignes "
+                         f"{_ranges(stray)}) : il n'est pas lu.",
+                         f"Content was typed outside question rows (rows {_ranges(stray)}): "
+                         "it is not read.", sheet=form.SHEET_QUESTIONS,
+                         cell=f"{form.COL_ANSWER}{stray[0]}")
+
+    def _input(self, column: str, row: int, q: Question) -> Cell | None:
+        """The cell, or None; formulas are reported and never used."""
+        cell = self.cells.get(f"{column}{row}")
+        if cell is None:
+            return None
+        if cell.formula is not None:
+            self.problem("error", "formula",
+                         "Une formule a été saisie dans une cellule de réponse ; elle n'est "
+                         "pas lue. Saisissez la valeur elle-même.",
+                         "A formula was typed in an answer cell; it is not read. Type the "
+                         "value itself.", sheet=form.SHEET_QUESTIONS, cell=cell.ref,
+                         question_id=q.id)
+            return None
+        if cell.kind == "string" and not str(cell.value).strip():
+            return None
+        if cell.kind == "error":
+            self.problem("error", "cell-error", f"La cellule contient l'erreur {cell.value}.",
+                         f"The cell holds the error {cell.value}.", sheet=form.SHEET_QUESTIONS,
+                         cell=cell.ref, question_id=q.id)
+            return None
+        return cell
+
+    def _text(self, column: str, row: int, q: Question) -> str:
+        cell = self._input(column, row, q)
+        if cell is None:
+            return ""
+        if cell.kind == "number":
+            return _number_text(float(cell.value))
+        if cell.kind == "bool":
+            return "TRUE" if cell.value else "FALSE"
+        return _newlines(str(cell.value))
+
+    def _answer(self, q: Question, layout_by_key: dict[str, form.Row]) -> Answer:
+        row = self.by_key.get(q.id)
+        if row is None:
+            expected = layout_by_key[q.id].number
+            self.problem("error", "row-deleted",
+                         f"La ligne de la question {q.id} a été supprimée (attendue ligne "
+                         f"{expected}).",
+                         f"The row of question {q.id} was deleted (expected on row "
+                         f"{expected}).", sheet=form.SHEET_QUESTIONS, cell=f"A{expected}",
+                         question_id=q.id)
+            return Answer(q.id, AnswerState.UNANSWERED)
+        self._check_question_text(q, row)
+        notes: list[str] = []
+        comment = self._text(form.COL_COMMENT, row, q)
+        evidence = EvidenceRef(self._text(form.COL_DOC, row, q),
+                               self._text(form.COL_PAGE, row, q),
+                               self._text(form.COL_LINK, row, q))
+        na = self._not_applicable(q, row)
+        ref = f"{form.SHEET_QUESTIONS}!{form.COL_ANSWER}{row}"
+        if isinstance(q.answer, MultipleChoice | Price):
+            value = self._items(q, notes)
+        else:
+            cell = self._input(form.COL_ANSWER, row, q)
+            value = None if cell is None else self._value(q, cell, notes)
+        if na:
+            if value is not None:
+                self.problem("warning", "na-and-answer",
+                             "« Sans objet » et une réponse sont donnés : la réponse est lue, "
+                             "« Sans objet » est ignoré.",
+                             "'Not applicable' and an answer are both given: the answer is "
+                             "read and 'Not applicable' ignored.", sheet=form.SHEET_QUESTIONS,
+                             cell=ref.split("!")[1], question_id=q.id)
+            else:
+                if not comment.strip():
+                    self.problem("warning", "na-without-justification",
+                                 "« Sans objet » sans justification en colonne G : la réponse "
+                                 "vaut 0 point tant qu'elle n'est pas justifiée.",
+                                 "'Not applicable' without a justification in column G: it "
+                                 "scores 0 until it is justified.", sheet=form.SHEET_QUESTIONS,
+                                 cell=f"{form.COL_COMMENT}{row}", question_id=q.id)
+                return Answer(q.id, AnswerState.NOT_APPLICABLE, None, comment, evidence, ref,
+                              tuple(notes))
+        if value is None:
+            return Answer(q.id, AnswerState.UNANSWERED, None, comment, evidence, ref,
+                          tuple(notes))
+        if q.evidence is Evidence.REQUIRED and not evidence.given:
+            self.problem("warning", "evidence-missing",
+                         "Preuve obligatoire absente (document en colonne H ou lien en "
+                         "colonne J) : sans preuve, pas de point.",
+                         "Required evidence is missing (document in column H or link in "
+                         "column J): no evidence, no points.", sheet=form.SHEET_QUESTIONS,
+                         cell=f"{form.COL_DOC}{row}", question_id=q.id)
+        return Answer(q.id, AnswerState.ANSWERED, value, comment, evidence, ref, tuple(notes))
+
+    def _check_question_text(self, q: Question, row: int) -> None:
+        cell = self.cells.get(f"{form.COL_QUESTION}{row}")
+        expected = form.safe_text(q.text.get(self.lang))
+        found = "" if cell is None else str(cell.value)
+        if _newlines(found) != _newlines(expected):
+            self.problem("error", "question-edited",
+                         f"Le texte de la question {q.id} a été modifié. Répondez à la "
+                         "question telle qu'elle a été posée, dans le fichier d'origine.",
+                         f"The text of question {q.id} was edited. Answer the question as "
+                         "asked, in the original file.", sheet=form.SHEET_QUESTIONS,
+                         cell=f"{form.COL_QUESTION}{row}", question_id=q.id)
+
+    def _not_applicable(self, q: Question, row: int) -> bool:
+        cell = self._input(form.COL_NA, row, q)
+        if cell is None:
+            return False
+        text = _fold(str(cell.value))
+        if text not in {_fold(v) for v in form.NOT_APPLICABLE.values()} | {"n/a", "na", "so"}:
+            self.problem("error", "na-invalid",
+                         f"Valeur « {cell.value} » en colonne « Sans objet » : choisissez "
+                         "« Sans objet » dans la liste ou laissez vide.",
+                         f"Value '{cell.value}' in the 'Not applicable' column: choose 'Not "
+                         "applicable' from the list or leave it blank.",
+                         sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
+            return False
+        if not q.na_allowed:
+            self.problem("error", "na-not-allowed",
+                         f"« Sans objet » n'est pas admis pour la question {q.id} : "
+                         "répondez-y.",
+                         f"'Not applicable' is not allowed for question {q.id}: answer it.",
+                         sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
+            return False
+        return True
+
+    def _bad_value(self, q: Question, cell: Cell, fr: str, en: str) -> None:
+        self.problem("error", "invalid-value", f"Valeur « {_show(cell)} » : {fr}",
+                     f"Value '{_show(cell)}': {en}", sheet=form.SHEET_QUESTIONS, cell=cell.ref,
+                     question_id=q.id)
+
+    def _value(self, q: Question, cell: Cell, notes: list[str]) -> AnswerValue | None:
+        spec = q.answer
+        lang = self.lang
+        if isinstance(spec, YesNo):
+            value = _yes_no(cell, lang, notes)
+            if value is None:
+                self._bad_value(q, cell, "attendu Oui ou Non.", "expected Yes or No.")
+            return value
+        if isinstance(spec, SingleChoice):
+            options = [(o.id, o.label) for o in spec.options]
+            value = _choice(cell, options, lang, notes)
+            if value is None:
+                allowed = " | ".join(o.label.get(lang) for o in spec.options)
+                self._bad_value(q, cell, f"choisissez une valeur de la liste ({allowed}).",
+                                f"choose a value from the list ({allowed}).")
+            return value
+        if isinstance(spec, Scale):
+            level = _level(cell, q, lang, notes)
+            if level is None:
+                self._bad_value(q, cell, "choisissez un niveau de la liste.",
+                                "choose a level from the list.")
+            return level
+        if isinstance(spec, Number):
+            return self._number(q, spec, cell, notes)
+        if isinstance(spec, DateAnswer):
+            parsed = _date(cell, lang, notes, self._date1904)
+            if isinstance(parsed, str):
+                self._bad_value(q, cell, f"date illisible ({parsed}) ; saisissez jj/mm/aaaa.",
+                                f"unreadable date ({parsed}); enter yyyy-mm-dd.")
+                return None
+            return parsed
+        assert isinstance(spec, FreeText)
+        text = self._text(form.COL_ANSWER, cell.row, q)
+        if cell.kind == "number":
+            notes.append(f"number {cell.value!r} read as text {text!r}")
+        if len(text) > spec.max_chars:
+            self.problem("warning", "too-long",
+                         f"Réponse de {len(text)} caractères, au-delà des {spec.max_chars} "
+                         "demandés.",
+                         f"Answer of {len(text)} characters, beyond the {spec.max_chars} "
+                         "asked.", sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
+        return text
+
+    _date1904 = False
+
+    def _number(self, q: Question, spec: Number, cell: Cell, notes: list[str]) -> float | None:
+        percent = "%" in spec.unit.en
+        result = _number(cell, percent, notes)
+        if isinstance(result, str):
+            self._bad_value(q, cell, *_NUMBER_PROBLEMS[result])
+            return None
+        if spec.integer and not float(result).is_integer():
+            self._bad_value(q, cell, "un nombre entier est attendu.", "a whole number is "
+                            "expected.")
+            return None
+        if (spec.minimum is not None and result < spec.minimum) or (
+                spec.maximum is not None and result > spec.maximum):
+            self._bad_value(q, cell, f"hors des bornes [{spec.minimum}, {spec.maximum}].",
+                            f"outside the bounds [{spec.minimum}, {spec.maximum}].")
+            return None
+        return result
+
+    def _items(self, q: Question, notes: list[str]) -> AnswerValue | None:
+        spec = q.answer
+        ticked: list[str] = []
+        amounts: dict[str, float] = {}
+        missing: list[str] = []
+        seen_any = False
+        items = spec.option_ids if isinstance(spec, MultipleChoice) else (
+            tuple(i.id for i in spec.items) if isinstance(spec, Price) else ())
+        for item in items:
+            row = self.by_key.get(f"{q.id}:{item}")
+            if row is None:
+                self.problem("error", "row-deleted",
+                             f"La ligne « {item} » de la question {q.id} a été supprimée.",
+                             f"Row '{item}' of question {q.id} was deleted.",
+                             sheet=form.SHEET_QUESTIONS, question_id=q.id)
+                missing.append(item)
+                continue
+            cell = self._input(form.COL_ANSWER, row, q)
+            if cell is None:
+                missing.append(item)
+                continue
+            seen_any = True
+            if isinstance(spec, MultipleChoice):
+                value = _yes_no(cell, self.lang, notes)
+                if value is None:
+                    self._bad_value(q, cell, "attendu Oui ou Non.", "expected Yes or No.")
+                elif value == "yes":
+                    ticked.append(item)
+            else:
+                amount = _number(cell, False, notes, currency=True)
+                if isinstance(amount, str):
+                    self._bad_value(q, cell, *_NUMBER_PROBLEMS[amount])
+                elif amount < 0:
+                    self._bad_value(q, cell, "un montant positif ou nul est attendu.",
+                                    "an amount of zero or more is expected.")
+                else:
+                    amounts[item] = amount
+        if not seen_any:
+            return None
+        if isinstance(spec, MultipleChoice):
+            return tuple(ticked)
+        if missing:
+            self.problem("error", "price-incomplete",
+                         f"Postes de coût non renseignés : {', '.join(missing)}. Saisissez 0 "
+                         "pour un poste sans coût.",
+                         f"Cost items left blank: {', '.join(missing)}. Enter 0 for an item "
+                         "without cost.", sheet=form.SHEET_QUESTIONS, question_id=q.id)
+            return None
+        return amounts if len(amounts) == len(items) else None
+
+    def _apply_conditions(self, answers: dict[str, Answer]) -> dict[str, Answer]:
+        """Mark questions whose condition is not met as not applicable by condition."""
+        result = dict(answers)
+        for _, q in self.questionnaire.bank.questions():
+            if q.applies_if is None:
+                continue
+            if not _applies(q, result, self.questionnaire):
+                answer = result[q.id]
+                if answer.state is AnswerState.ANSWERED:
+                    self.problem("warning", "answered-not-applicable",
+                                 f"La question {q.id} ne s'applique pas vu la réponse à "
+                                 f"{q.applies_if.question} ; sa réponse est ignorée.",
+                                 f"Question {q.id} does not apply given the answer to "
+                                 f"{q.applies_if.question}; its answer is ignored.",
+                                 sheet=form.SHEET_QUESTIONS, cell=answer.cell.split("!")[-1],
+                                 question_id=q.id)
+                result[q.id] = attrs.evolve(answer, state=AnswerState.NOT_APPLICABLE_BY_CONDITION,
+                                            value=None)
+        return result
+
+
+def _applies(q: Question, answers: Mapping[str, Answer], questionnaire: Questionnaire) -> bool:
+    """Whether ``q`` applies given the answers (conditions may chain).
+
+    An unanswered gate leaves its dependants applicable: a vendor never gains by
+    skipping the question a condition depends on.
+    """
+    seen: set[str] = set()
+    current: Question | None = q
+    while current is not None and current.applies_if is not None and current.id not in seen:
+        seen.add(current.id)
+        condition = current.applies_if
+        gate = answers.get(condition.question)
+        if gate is None or gate.state is AnswerState.UNANSWERED:
+            return True
+        if gate.state is not AnswerState.ANSWERED:
+            return False
+        value = gate.value
+        values = set(value) if isinstance(value, tuple) else {value}
+        if not values & set(condition.any_of):
+            return False
+        current = questionnaire.bank.question(condition.question)
+    return True
+
+
+# -- value parsing (pure functions) -------------------------------------------------------
+
+_YES = {"oui", "yes", "vrai", "true", "o", "y", "x", "1"}
+_NO = {"non", "no", "faux", "false", "n", "0"}
+
+_NUMBER_PROBLEMS: dict[str, tuple[str, str]] = {
+    "not-a-number": ("un nombre est attendu.", "a number is expected."),
+    "ambiguous": ("séparateur ambigu (milliers ou décimales ?) ; saisissez par exemple "
+                  "1234,5.", "ambiguous separator (thousands or decimals?); type e.g. 1234.5."),
+    "percent": ("un pourcentage a été saisi alors que l'unité n'est pas « % » ; saisissez "
+                "la valeur dans l'unité demandée.", "a percentage was typed but the unit is "
+                "not '%'; type the value in the unit asked."),
+    "not-finite": ("valeur numérique invalide.", "invalid numeric value."),
+}
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _show(cell: Cell) -> str:
+    text = str(cell.value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _yes_no(cell: Cell, lang: Lang, notes: list[str]) -> str | None:
+    if cell.kind == "bool":
+        notes.append(f"{cell.ref}: boolean {cell.value} read as {'yes' if cell.value else 'no'}")
+        return "yes" if cell.value else "no"
+    if cell.kind == "number" and cell.value in (0.0, 1.0):
+        notes.append(f"{cell.ref}: number {cell.value:g} read as "
+                     f"{'yes' if cell.value else 'no'}")
+        return "yes" if cell.value else "no"
+    text = str(cell.value)
+    if text in (form.YES[lang], form.NO[lang]):
+        return "yes" if text == form.YES[lang] else "no"
+    folded = _fold(text)
+    if folded in _YES or folded in _NO:
+        value = "yes" if folded in _YES else "no"
+        notes.append(f"{cell.ref}: {text!r} read as {value}")
+        return value
+    return None
+
+
+def _choice(cell: Cell, options: list[tuple[str, Text]], lang: Lang,
+            notes: list[str]) -> str | None:
+    text = str(cell.value) if cell.kind != "number" else _number_text(float(cell.value))
+    for option_id, label in options:
+        if text == label.get(lang):
+            return option_id
+    folded = _fold(text)
+    matches = {option_id for option_id, label in options
+               if folded in (_fold(label.fr), _fold(label.en), _fold(option_id))}
+    if len(matches) == 1:
+        value = matches.pop()
+        notes.append(f"{cell.ref}: {text!r} read as option {value!r}")
+        return value
+    return None
+
+
+def _level(cell: Cell, q: Question, lang: Lang, notes: list[str]) -> int | None:
+    spec = q.answer
+    assert isinstance(spec, Scale)
+    values = {lv.value for lv in spec.levels}
+    labels = {label: int(value) for value, label in form.choice_labels(q, lang)}
+    if cell.kind == "string" and str(cell.value) in labels:
+        return labels[str(cell.value)]
+    if cell.kind == "number" and float(cell.value).is_integer() and int(cell.value) in values:
+        notes.append(f"{cell.ref}: number {int(cell.value)} read as level {int(cell.value)}")
+        return int(cell.value)
+    match = re.match(r"^\s*(-?\d+)\b", str(cell.value))
+    if match and int(match.group(1)) in values:
+        notes.append(f"{cell.ref}: {cell.value!r} read as level {match.group(1)}")
+        return int(match.group(1))
+    return None
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+
+
+def _number(cell: Cell, percent: bool, notes: list[str], *,
+            currency: bool = False) -> float | str:
+    """A number from a cell, or the code of the problem (see ``_NUMBER_PROBLEMS``)."""
+    if cell.kind == "number":
+        value = float(cell.value)
+        if "%" in cell.number_format:
+            if not percent:
+                return "percent"
+            notes.append(f"{cell.ref}: {value!r} stored with a percent format, read as "
+                         f"{value * 100:g} %")
+            return _round_percent(value * 100)
+        return value
+    if cell.kind != "string":
+        return "not-a-number"
+    text = str(cell.value).strip()
+    original = text
+    is_percent = text.endswith("%")
+    if is_percent:
+        if not percent:
+            return "percent"
+        text = text[:-1]
+    if currency:
+        for symbol in ("€", "EUR", "eur", "HT", "ht"):
+            text = text.replace(symbol, "")
+    text = _SPACES.sub("", text)
+    parsed = _parse_decimal(text)
+    if isinstance(parsed, str):
+        return parsed
+    if original != _number_text(parsed):
+        notes.append(f"{cell.ref}: text {original!r} read as number {parsed!r}")
+    return parsed
+
+
+def _round_percent(value: float) -> float:
+    # 0.15 * 100 is 15.000000000000002 in binary floating point; a typed percentage has
+    # at most a dozen significant digits, so rounding there restores what was typed.
+    return float(f"{value:.12g}")
+
+
+def _parse_decimal(text: str) -> float | str:
+    if not re.fullmatch(r"[+-]?[0-9.,]+", text) or not re.search(r"[0-9]", text):
+        return "not-a-number"
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        if text.count(decimal) > 1:
+            return "not-a-number"
+        text = text.replace(thousands, "").replace(decimal, ".")
+    elif commas + dots == 1:
+        separator = "," if commas else "."
+        whole, _, fraction = text.partition(separator)
+        if len(fraction) == 3 and whole.lstrip("+-") not in ("", "0"):
+            return "ambiguous"
+        text = text.replace(",", ".")
+    elif commas + dots > 1:
+        separator = "," if commas else "."
+        groups = text.split(separator)
+        if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0].lstrip("+-")) <= 3:
+            text = text.replace(separator, "")
+        else:
+            return "not-a-number"
+    try:
+        value = float(text)
+    except ValueError:
+        return "not-a-number"
+    if value != value or value in (float("inf"), float("-inf")):
+        return "not-finite"
+    return value
+
+
+_DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+def _date(cell: Cell, lang: Lang, notes: list[str], date1904: bool) -> dt.date | str:
+    """A date from a cell, or a short reason why it cannot be read."""
+    if cell.kind == "number":
+        serial = float(cell.value)
+        if not 1 <= serial < 2958466:
+            return "out of range"
+        base = dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)
+        return base + dt.timedelta(days=int(serial))
+    text = str(cell.value).strip()
+    if cell.kind == "date":
+        text = text[:10]
+    try:
+        value = dt.date.fromisoformat(text[:10]) if re.match(r"^\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        return "invalid"
+    if value is not None:
+        if cell.kind != "date":
+            notes.append(f"{cell.ref}: text {text!r} read as date {value.isoformat()}")
+        return value
+    match = _DATE_DMY.match(text)
+    if not match:
+        return "format"
+    first, second, year = (int(g) for g in match.groups())
+    if lang == "fr" or first > 12:
+        day, month = first, second
+    elif second > 12:
+        day, month = second, first
+    else:
+        return "ambiguous day/month"
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        return "invalid"
+    notes.append(f"{cell.ref}: text {text!r} read as date {value.isoformat()}")
+    return value
+
+
+def _ranges(rows: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = rows[0]
+    for row in [*rows[1:], None]:
+        if row is not None and row == prev + 1:
+            prev = row
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if row is not None:
+            start = prev = row
+    return ", ".join(parts[:10]) + (" …" if len(parts) > 10 else "")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
