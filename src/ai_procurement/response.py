@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+import math
 import os
 import re
 import zipfile
@@ -60,6 +61,9 @@ __all__ = [
 
 Severity = Literal["error", "warning"]
 AnswerValue = str | int | float | dt.date | tuple[str, ...] | Mapping[str, float]
+
+_READ_COLUMNS = frozenset((form.COL_QUESTION, *form.INPUT_COLUMNS, form.COL_KEY))
+"""Columns of the Questionnaire sheet the reader needs: question text, inputs, key."""
 
 ROW_SLACK = 500
 """Rows read past the questionnaire's last row, to notice inserted rows."""
@@ -225,12 +229,7 @@ class _Reader:
                     if self._identity(book):
                         answers = self._answers(book)
             except XlsxError as exc:
-                from ._guard import parse_error_finding
-
-                cause = exc.cause if isinstance(exc.cause, Exception) else Exception(exc.cause)
-                finding = parse_error_finding(cause, path=self.path, member=exc.part)
-                self.findings.append(Finding("error", finding.code, finding.message,
-                                             self.file, cell=exc.part))
+                self._damaged(exc)
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
                     KeyError, NotImplementedError) as exc:
                 self.problem("error", "unreadable",
@@ -240,6 +239,27 @@ class _Reader:
                              "again as .xlsx.")
         report = Report(self.file, sha, tuple(self.findings))
         return Response(self.file, self.token, answers, report, self.lang)
+
+    def _damaged(self, exc: XlsxError) -> None:
+        """Report XML the reader could not parse, or values in it that are not valid."""
+        from ._guard import XML_PARSE_ERRORS, parse_error_finding
+
+        if isinstance(exc.cause, XML_PARSE_ERRORS):
+            finding = parse_error_finding(exc.cause, path=self.path, member=exc.part)
+            self.findings.append(Finding("error", finding.code, finding.message, self.file,
+                                         cell=exc.part))
+            return
+        # Well-formed XML holding values no spreadsheet writes there (a text where a
+        # number must be, an unreadable compressed stream...).
+        self.problem("error", "xml-malformed",
+                     f"Le fichier « {self.file} » est endommagé (partie « {exc.part} » : "
+                     f"{type(exc.cause).__name__}). Ouvrez-le dans Excel ou LibreOffice, "
+                     "enregistrez-le à nouveau au format « Classeur Excel (.xlsx) » et "
+                     "renvoyez ce nouveau fichier.",
+                     f"The file '{self.file}' is damaged (part '{exc.part}': "
+                     f"{type(exc.cause).__name__}). Open it in Excel or LibreOffice, save it "
+                     "again as 'Excel Workbook (.xlsx)' and send that new file.",
+                     cell=exc.part)
 
     def _guard(self) -> bool:
         from ._guard import inspect_workbook
@@ -325,10 +345,11 @@ class _Reader:
     # -- answers ------------------------------------------------------------------------
 
     def _answers(self, book: XlsxBook) -> dict[str, Answer]:
+        self._date1904 = book.date1904
         rows = form.layout(self.questionnaire)
         max_row = rows[-1].number + ROW_SLACK
         cells = book.cells(form.SHEET_QUESTIONS, max_row=max_row,
-                           max_column=column_index(form.LAST_COL))
+                           max_column=column_index(form.LAST_COL), columns=_READ_COLUMNS)
         by_key: dict[str, int] = {}
         for cell in cells.values():
             if cell.column == form.COL_KEY and cell.kind == "string":
@@ -347,6 +368,7 @@ class _Reader:
         self.by_key = by_key
         answers: dict[str, Answer] = {}
         layout_by_key = {row.key: row for row in rows}
+        self.layout_rows = {row.key: row.number for row in rows}
         for criterion, q in self.questionnaire.bank.questions():
             del criterion
             answers[q.id] = self._answer(q, layout_by_key)
@@ -444,7 +466,7 @@ class _Reader:
                              "read and 'Not applicable' ignored.", sheet=form.SHEET_QUESTIONS,
                              cell=ref.split("!")[1], question_id=q.id)
             else:
-                if not comment.strip():
+                if not comment.strip() and q.na_allowed:
                     self.problem("warning", "na-without-justification",
                                  "« Sans objet » sans justification en colonne G : la réponse "
                                  "vaut 0 point tant qu'elle n'est pas justifiée.",
@@ -491,12 +513,13 @@ class _Reader:
                          sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
             return False
         if not q.na_allowed:
-            self.problem("error", "na-not-allowed",
-                         f"« Sans objet » n'est pas admis pour la question {q.id} : "
-                         "répondez-y.",
-                         f"'Not applicable' is not allowed for question {q.id}: answer it.",
+            # Read as declared, scored 0 by the evaluation: never better than an answer.
+            self.problem("warning", "na-not-allowed",
+                         f"« Sans objet » n'est pas admis pour la question {q.id} : la "
+                         "question vaut 0 point. Répondez-y.",
+                         f"'Not applicable' is not allowed for question {q.id}: it scores 0. "
+                         "Answer it.",
                          sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
-            return False
         return True
 
     def _bad_value(self, q: Question, cell: Cell, fr: str, en: str) -> None:
@@ -577,10 +600,13 @@ class _Reader:
         for item in items:
             row = self.by_key.get(f"{q.id}:{item}")
             if row is None:
+                expected = self.layout_rows[f"{q.id}:{item}"]
                 self.problem("error", "row-deleted",
-                             f"La ligne « {item} » de la question {q.id} a été supprimée.",
-                             f"Row '{item}' of question {q.id} was deleted.",
-                             sheet=form.SHEET_QUESTIONS, question_id=q.id)
+                             f"La ligne « {item} » de la question {q.id} a été supprimée "
+                             f"(attendue ligne {expected}).",
+                             f"Row '{item}' of question {q.id} was deleted (expected on row "
+                             f"{expected}).", sheet=form.SHEET_QUESTIONS, cell=f"A{expected}",
+                             question_id=q.id)
                 missing.append(item)
                 continue
             cell = self._input(form.COL_ANSWER, row, q)
@@ -608,11 +634,14 @@ class _Reader:
         if isinstance(spec, MultipleChoice):
             return tuple(ticked)
         if missing:
+            first = self.by_key.get(f"{q.id}:{missing[0]}")
             self.problem("error", "price-incomplete",
                          f"Postes de coût non renseignés : {', '.join(missing)}. Saisissez 0 "
                          "pour un poste sans coût.",
                          f"Cost items left blank: {', '.join(missing)}. Enter 0 for an item "
-                         "without cost.", sheet=form.SHEET_QUESTIONS, question_id=q.id)
+                         "without cost.", sheet=form.SHEET_QUESTIONS,
+                         cell="" if first is None else f"{form.COL_ANSWER}{first}",
+                         question_id=q.id)
             return None
         return amounts if len(amounts) == len(items) else None
 
@@ -674,7 +703,22 @@ _NUMBER_PROBLEMS: dict[str, tuple[str, str]] = {
                 "la valeur dans l'unité demandée.", "a percentage was typed but the unit is "
                 "not '%'; type the value in the unit asked."),
     "not-finite": ("valeur numérique invalide.", "invalid numeric value."),
+    "date": ("le tableur a lu la saisie comme une date (par exemple 1.5 saisi dans un "
+             "Excel français devient le 1er mai) ; saisissez le nombre avec une virgule "
+             "décimale.", "the spreadsheet read the entry as a date (for example 1.5 typed "
+             "in a French Excel becomes 1 May); type the number with the decimal separator "
+             "of your spreadsheet."),
 }
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+
+
+def _is_date_format(number_format: str) -> bool:
+    """True for a date or time number format (``dd/mm/yyyy``, ``d-mmm``, ``h:mm``...)."""
+    # Quoted text, [colours] and [$€-40C] locales, escaped characters and padding are
+    # not format codes; what remains holds d, m, y, h or s only for dates and times.
+    return re.search("[dmyhs]", _FORMAT_LITERALS.sub("", number_format), re.IGNORECASE) \
+        is not None
 
 
 def _fold(text: str) -> str:
@@ -739,14 +783,19 @@ def _level(cell: Cell, q: Question, lang: Lang, notes: list[str]) -> int | None:
     if cell.kind == "number" and float(cell.value).is_integer() and int(cell.value) in values:
         notes.append(f"{cell.ref}: number {int(cell.value)} read as level {int(cell.value)}")
         return int(cell.value)
-    match = re.match(r"^\s*(-?\d+)\b", str(cell.value))
+    match = _LEVEL.match(str(cell.value))
     if match and int(match.group(1)) in values:
         notes.append(f"{cell.ref}: {cell.value!r} read as level {match.group(1)}")
         return int(match.group(1))
     return None
 
 
+_LEVEL = re.compile(r"^\s*(-?\d+)\s*(?:$|[–—:-]\s)")
+"""A level typed as a number, alone or followed by the dash of the list's labels."""
+
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:[\s\u00a0\u202f']\d{3})+(?:[.,]\d*)?$")
+"""Digits grouped by three with spaces (or apostrophes), as French and Swiss write them."""
 
 
 def _number(cell: Cell, percent: bool, notes: list[str], *,
@@ -754,6 +803,10 @@ def _number(cell: Cell, percent: bool, notes: list[str], *,
     """A number from a cell, or the code of the problem (see ``_NUMBER_PROBLEMS``)."""
     if cell.kind == "number":
         value = float(cell.value)
+        if not math.isfinite(value):
+            return "not-finite"
+        if _is_date_format(cell.number_format):
+            return "date"
         if "%" in cell.number_format:
             if not percent:
                 return "percent"
@@ -773,7 +826,11 @@ def _number(cell: Cell, percent: bool, notes: list[str], *,
     if currency:
         for symbol in ("€", "EUR", "eur", "HT", "ht"):
             text = text.replace(symbol, "")
-    text = _SPACES.sub("", text)
+    text = text.strip()
+    if _SPACES.search(text):
+        if not _GROUPED.match(text):
+            return "not-a-number"  # "12 5" is not 125
+        text = _SPACES.sub("", text)
     parsed = _parse_decimal(text)
     if isinstance(parsed, str):
         return parsed
