@@ -167,4 +167,21 @@ def bank_to_yaml(bank: Bank) -> str:
     """Return ``bank`` as YAML text, keys in model order, Unicode kept readable."""
     data = unstructure(bank)
     data = {"format": data.pop("format"), **data}
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that double-quotes texts holding Unicode line breaks.
+
+    PyYAML writes U+0085 (next line) raw inside single quotes, where reading folds it
+    into a space; double quotes escape it, so the text reads back unchanged.
+    """
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if any(c in data for c in "\x85\u2028\u2029"):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_str(data)
+
+
+_Dumper.add_representer(str, _represent_str)

@@ -117,7 +117,7 @@ def load_yaml(text: bytes | str) -> tuple[YamlDocument | None, list[Problem]]:
         return None, [Problem("$", f"invalid YAML: {message}",
                               mark.line + 1 if mark is not None else None)]
     except RecursionError:
-        return None, [Problem("$", "invalid YAML: values nested too deeply (a bank needs "
+        return None, [Problem("$", "invalid YAML: values nested too deeply (these files need "
                               "about ten levels)", loader.line + 1)]
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         return None, [Problem("$", f"invalid YAML: {exc}")]

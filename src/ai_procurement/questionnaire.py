@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -72,10 +73,11 @@ class Questionnaire:
     @property
     def weights(self) -> dict[str, float]:
         """Published criterion weights as shares summing to 1, in bank order."""
-        # Scaled by the largest weight first, so huge weights cannot overflow the sum.
-        top = max(c.weight for c in self.bank.criteria)
-        total = sum(c.weight / top for c in self.bank.criteria)
-        return {c.id: c.weight / top / total for c in self.bank.criteria}
+        weights = [c.weight for c in self.bank.criteria]
+        # Huge weights (1e308 + 1e308) would overflow the sum: scale them down first.
+        scale = 1.0 if math.isfinite(sum(weights)) else max(weights)
+        total = sum(w / scale for w in weights)
+        return {c.id: c.weight / scale / total for c in self.bank.criteria}
 
     @property
     def warnings(self) -> tuple[Text, ...]:
