@@ -25,6 +25,7 @@ import datetime as dt
 import io
 import math
 import os
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -230,9 +231,21 @@ def questionnaire_bytes(questionnaire: Questionnaire, lang: Lang, vendor: str | 
     wb.properties.modified = FIXED_TIME
     wb.properties.lastModifiedBy = "ai_procurement"
     wb.security = _workbook_protection()
+    return normalise_zip(workbook_bytes(wb))
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """Serialise ``wb`` without the save time that ``Workbook.save`` stamps on it.
+
+    ``Workbook.save`` sets the "modified" document property to the current time, so two
+    saves of the same content differ; the writer it wraps keeps the properties as set.
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
     buffer = io.BytesIO()
-    wb.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    return buffer.getvalue()
 
 
 def normalise_zip(data: bytes) -> bytes:
@@ -258,17 +271,26 @@ def _workbook_protection() -> object:
     return protection
 
 
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Characters XML 1.0 cannot hold (the same set openpyxl refuses)."""
+
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
 def safe_text(value: str) -> str:
     """Make ``value`` storable in a cell: illegal XML control characters become U+FFFD."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return _ILLEGAL.sub("\ufffd", value)
 
 
 def set_text(ws: Worksheet, ref: str, value: str) -> None:
-    """Write ``value`` as literal text: never a formula, whatever it starts with."""
+    """Write ``value`` as literal text: never a formula, whatever it starts with.
+
+    Text that looks like one of Excel's ``_xHHHH_`` character escapes is escaped
+    itself (``_x005F_`` stands for ``_``), as Excel does: otherwise Excel, and the
+    reader, would show ``_x0041_`` as ``A``.
+    """
     cell = ws[ref]
-    cell.value = safe_text(value)
+    cell.value = _ESCAPE_LIKE.sub(r"_x005F_\1", safe_text(value))
     cell.data_type = "s"
 
 
@@ -608,7 +630,10 @@ class _Writer:
             assert q is not None
             items = _items(q) or ()
             first, last = r + 1, r + len(items)
-            answered = f"COUNTA({COL_ANSWER}{first}:{COL_ANSWER}{last})>0"
+            # Any tick answers a multiple choice; a price needs every cost item (the
+            # reader refuses an incomplete one).
+            needed = len(items) if isinstance(q.answer, Price) else 1
+            answered = f"COUNTA({COL_ANSWER}{first}:{COL_ANSWER}{last})>={needed}"
             if q.na_allowed:
                 answered = f"OR({answered},LEN({COL_NA}{r})>0)"
         condition = self._condition_formula(row, by_key)

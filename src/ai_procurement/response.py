@@ -94,6 +94,9 @@ class EvidenceRef:
         return bool(self.document.strip() or self.link.strip())
 
 
+_NO_EVIDENCE = EvidenceRef()
+
+
 @attrs.frozen
 class Answer:
     """What a vendor answered to one question, as read from its file.
@@ -388,7 +391,7 @@ class _Reader:
                          f"'{first.key}', expected on row {first.number}, found on row "
                          f"{by_key[first.key]}). Answers are matched by question reference.",
                          sheet=form.SHEET_QUESTIONS, cell=f"A{by_key[first.key]}",
-                         question_id=first.key.split(":")[0])
+                         question_id="" if first.question is None else first.question.id)
         known_rows = set(by_key.values())
         stray = sorted({c.row for c in cells.values()
                         if c.column in form.INPUT_COLUMNS and c.row >= form.FIRST_ROW
@@ -447,9 +450,11 @@ class _Reader:
         self._check_question_text(q, row)
         notes: list[str] = []
         comment = self._text(form.COL_COMMENT, row, q)
-        evidence = EvidenceRef(self._text(form.COL_DOC, row, q),
-                               self._text(form.COL_PAGE, row, q),
-                               self._text(form.COL_LINK, row, q))
+        document, page, link = (self._text(form.COL_DOC, row, q),
+                                self._text(form.COL_PAGE, row, q),
+                                self._text(form.COL_LINK, row, q))
+        evidence = (EvidenceRef(document, page, link) if document or page or link
+                    else _NO_EVIDENCE)
         na = self._not_applicable(q, row)
         ref = f"{form.SHEET_QUESTIONS}!{form.COL_ANSWER}{row}"
         if isinstance(q.answer, MultipleChoice | Price):
@@ -489,9 +494,11 @@ class _Reader:
 
     def _check_question_text(self, q: Question, row: int) -> None:
         cell = self.cells.get(f"{form.COL_QUESTION}{row}")
-        expected = form.safe_text(q.text.get(self.lang))
+        text = q.text.get(self.lang)
         found = "" if cell is None else str(cell.value)
-        if _newlines(found) != _newlines(expected):
+        if found == text:
+            return
+        if _newlines(found) != _newlines(form.safe_text(text)):
             self.problem("error", "question-edited",
                          f"Le texte de la question {q.id} a été modifié. Répondez à la "
                          "question telle qu'elle a été posée, dans le fichier d'origine.",

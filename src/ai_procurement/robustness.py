@@ -276,7 +276,7 @@ def _methods_sentence(outcomes: list[MethodOutcome]) -> Text:
                     "notation du prix simulées.",
                     f"{who_en} comes first with each of the {len(outcomes)} price scoring "
                     "methods simulated.")
-    fr = "; ".join(f"{' et '.join(w)} avec la méthode {_METHOD_NAMES[m].fr}"
+    fr = " ; ".join(f"{' et '.join(w)} avec la méthode {_METHOD_NAMES[m].fr}"
                    for m, w in winners.items())
     en = "; ".join(f"{' and '.join(w)} with the {_METHOD_NAMES[m].en} method"
                    for m, w in winners.items())
@@ -368,7 +368,7 @@ def _evaluator_sentence(without: Mapping[str, tuple[str, ...]], evaluation: Eval
         return Text("Écarter les notes d'un évaluateur, quel qu'il soit, ne change pas le "
                     "gagnant.",
                     "Leaving out any one evaluator's scores does not change the winner.")
-    fr = "; ".join(f"sans {e}, {' et '.join(w)} serait première" for e, w in changed.items())
+    fr = " ; ".join(f"sans {e}, {' et '.join(w)} serait première" for e, w in changed.items())
     en = "; ".join(f"without {e}, {' and '.join(w)} would come first"
                    for e, w in changed.items())
     return Text(f"Le gagnant dépend d'un évaluateur : {fr}.",

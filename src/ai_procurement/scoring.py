@@ -31,8 +31,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal, TypeAlias
+from typing import Literal, NamedTuple, TypeAlias
 
 import attrs
 
@@ -54,6 +55,8 @@ from .bank import (
 )
 from .errors import ScoringError
 from .price import (
+    LOW_OFFER_METHODS,
+    PRICE_METHODS,
     CostBreakdown,
     LowOfferCheck,
     LowOfferMethod,
@@ -64,12 +67,13 @@ from .price import (
     total_cost,
 )
 from .questionnaire import Questionnaire
-from .response import Answer, AnswerState, Response
+from .response import Answer, AnswerState, EvidenceRef, Response
 
 __all__ = [
     "Divergence",
     "Evaluation",
     "EvaluatorScore",
+    "InputFile",
     "KnockOutFailure",
     "Override",
     "ScoreLine",
@@ -85,6 +89,10 @@ Status: TypeAlias = Literal["ranked", "non-compliant", "file-rejected"]
 
 TIE_TOLERANCE = 1e-9
 """Two totals within ``TIE_TOLERANCE × total points`` are tied; used everywhere."""
+
+_NA_POLICIES = ("exclude-if-allowed-and-justified", "zero")
+_EVIDENCE_POLICIES = ("zero-without-required-evidence", "flag-only")
+_CONSENSUS = ("mean", "median")
 
 
 @attrs.frozen
@@ -127,6 +135,24 @@ class Settings:
                                f"{self.divergence_threshold!r}")
         if not 0 <= self.tie_tolerance < 1e-3:
             raise ScoringError(f"tie_tolerance must be in [0, 0.001), got {self.tie_tolerance}")
+        # A misspelt method must not silently fall back to another one.
+        choices: dict[str, tuple[str, ...]] = {
+            "price_method": PRICE_METHODS, "na_policy": _NA_POLICIES,
+            "evidence_policy": _EVIDENCE_POLICIES, "consensus": _CONSENSUS,
+            "low_offer_method": LOW_OFFER_METHODS}
+        for name, allowed in choices.items():
+            value = getattr(self, name)
+            if value not in allowed:
+                raise ScoringError(f"{name}: unknown value {value!r}; expected one of "
+                                   f"{list(allowed)}")
+        coefficient = self.price_coefficient
+        if not (math.isfinite(coefficient) and coefficient > 0):
+            raise ScoringError(f"price_coefficient must be a finite number > 0, got "
+                               f"{coefficient!r}")
+        if self.price_method != "ecart-relatif" and coefficient != 1:
+            raise ScoringError(f"price_coefficient={coefficient!r} applies to the "
+                               f"'ecart-relatif' method only; leave it at 1 with "
+                               f"{self.price_method!r}")
 
 
 @attrs.frozen
@@ -146,8 +172,10 @@ class EvaluatorScore:
 
 @attrs.frozen
 class Override:
-    """A score set by the lead evaluator: an agreed level for a free-text answer, or a
-    fraction replacing an automatic score, always with its rationale.
+    """A score set by the lead evaluator, always with its rationale.
+
+    Either an agreed level for a free-text answer, or a fraction replacing an automatic
+    score.
     """
 
     vendor: str
@@ -216,6 +244,15 @@ class VendorResult:
 
 
 @attrs.frozen
+class InputFile:
+    """A file the evaluation read: whose it is, its name and SHA-256."""
+
+    vendor: str
+    file: str
+    sha256: str
+
+
+@attrs.frozen
 class Evaluation:
     """The result of :func:`evaluate`: everything needed to explain every figure."""
 
@@ -230,6 +267,7 @@ class Evaluation:
     evaluator_scores: tuple[EvaluatorScore, ...]
     overrides: tuple[Override, ...]
     pending_reviews: tuple[tuple[str, str], ...]
+    inputs: tuple[InputFile, ...] = ()
 
     @property
     def ranking(self) -> list[VendorResult]:
@@ -345,14 +383,19 @@ def describe_rule(question: Question) -> Text:
     return Text("Méthode de notation du prix", "Price scoring method")
 
 
-def knockout_failure(question: Question, answer: Answer) -> KnockOutFailure | None:
-    """Why ``answer`` fails the knock-out of ``question``, or None when it passes."""
+def knockout_failure(question: Question, answer: Answer, *,
+                     na_rejected: bool = False) -> KnockOutFailure | None:
+    """Why ``answer`` fails the knock-out of ``question``, or None when it passes.
+
+    A justified "not applicable" passes where the question allows it, unless an
+    evaluator rejected it (``na_rejected``): the requirement then cannot be verified.
+    """
     ko = question.knockout
     if ko is None or answer.state is AnswerState.NOT_APPLICABLE_BY_CONDITION:
         return None
     rule = _knockout_rule(question)
     if answer.state is AnswerState.NOT_APPLICABLE and question.na_allowed and (
-            answer.justification.strip()):
+            answer.justification.strip()) and not na_rejected:
         return None
     if answer.state is not AnswerState.ANSWERED:
         shown = {AnswerState.UNANSWERED: "—", AnswerState.NOT_APPLICABLE: "N/A"}[answer.state]
@@ -401,8 +444,9 @@ def _show(value: object) -> str:
 
 
 def competition_ranking(totals: Mapping[str, float], tolerance: float) -> dict[str, int]:
-    """Competition ranks (1, 2, 2, 4): totals within ``tolerance`` of the best of a tie
-    group share its rank. Deterministic whatever the order of ``totals``.
+    """Competition ranks (1, 2, 2, 4), deterministic whatever the order of ``totals``.
+
+    Totals within ``tolerance`` of the best of a tie group share its rank.
     """
     ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     ranks: dict[str, int] = {}
@@ -430,18 +474,20 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
         settings: every parameter of the evaluation (recorded with the result).
         reviews: the evaluators' levels for free-text answers (and N/A acceptance).
         overrides: agreed levels and automatic scores replaced, each with a rationale.
-        prices: vendor -> price, when the questionnaire has no price question (or to
-            replace it, e.g. after a negotiation round); otherwise the total cost of
-            ownership from the price question is used.
+        prices: vendor -> price, to replace the total cost of ownership computed from
+            the price question (e.g. after a negotiation round); the questionnaire must
+            have a price criterion. None uses the price question's answers.
 
     Raises:
-        ScoringError: reviews or overrides naming unknown vendors or questions, or levels
-            outside a question's scale.
+        ScoringError: reviews, overrides or prices naming unknown vendors or questions,
+            levels outside a question's scale, duplicate reviews or overrides, an override
+            without rationale or of an answer the vendor did not give, prices without a
+            price criterion; every problem is listed at once.
     """
     reviews = tuple(reviews)
     overrides = tuple(overrides)
     bank = questionnaire.bank
-    _check_inputs(questionnaire, responses, reviews, overrides)
+    _check_inputs(questionnaire, responses, reviews, overrides, prices)
     weights = questionnaire.weights
     criterion_points = {cid: settings.total_points * share for cid, share in weights.items()}
     consensus, divergences, pending, review_flags = _consensus(
@@ -449,6 +495,11 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
     override_fraction = {(o.vendor, o.question_id): o for o in overrides
                          if o.fraction is not None}
     na_rejected = {(r.vendor, r.question_id) for r in reviews if r.accept_na is False}
+    rules = {q.id: describe_rule(q) for _, q in bank.questions()}
+    # Many vendors give the same answer (yes, an option, a level): a rule is computed once
+    # per question and value.
+    fractions: dict[tuple[str, object], float] = {}
+    price_criterion = next((c for c in bank.criteria if c.is_price), None)
 
     lines: list[ScoreLine] = []
     partial: dict[str, dict[str, float]] = {}
@@ -463,7 +514,7 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
         failures: list[KnockOutFailure] = []
         per_criterion: dict[str, float] = {}
         for criterion in bank.criteria:
-            if criterion.is_price:
+            if criterion is price_criterion:
                 question = criterion.questions[0]
                 answer = response.answers.get(question.id)
                 if answer is not None and isinstance(question.answer, Price) and (
@@ -473,28 +524,33 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
                         answer.value, {i.id: i.recurrence for i in question.answer.items},
                         question.answer.years)
                 continue
-            scored = [_score(vendor, criterion.id, q, response.answers[q.id], settings,
-                             consensus, override_fraction, na_rejected)
+            answers = response.answers
+            scored = [(q, answers[q.id], _score(vendor, q, answers[q.id], settings, consensus,
+                                                override_fraction, na_rejected, fractions))
                       for q in criterion.questions]
-            total_weight = sum(line.weight for line in scored if line.counted)
+            total_weight = sum(q.weight for q, _, s in scored if s.counted)
             fraction = 0.0
             points_available = criterion_points[criterion.id]
-            for line in scored:
-                share = line.weight / total_weight if line.counted and total_weight else 0.0
-                points = points_available * share * line.fraction
-                lines.append(attrs.evolve(line, points=points,
-                                          max_points=points_available * share))
-                fraction += share * line.fraction
+            for q, answer, s in scored:
+                share = q.weight / total_weight if s.counted and total_weight else 0.0
+                max_points = points_available * share
+                lines.append(ScoreLine(vendor, criterion.id, q.id, answer.state, answer.value,
+                                       rules[q.id], s.fraction, q.weight, s.counted,
+                                       max_points * s.fraction, max_points, s.source,
+                                       s.justification, _evidence(answer.evidence), s.flags))
+                fraction += share * s.fraction
             per_criterion[criterion.id] = points_available * fraction
             for q in criterion.questions:
-                failure = knockout_failure(q, response.answers[q.id])
+                if q.knockout is None:
+                    continue
+                failure = knockout_failure(q, answers[q.id],
+                                           na_rejected=(vendor, q.id) in na_rejected)
                 if failure is not None:
                     failures.append(failure)
         partial[vendor] = per_criterion
         statuses[vendor] = ("non-compliant" if failures else "ranked", tuple(failures), ())
 
     compliant = [v for v, (status, _, _) in statuses.items() if status == "ranked"]
-    price_criterion = next((c for c in bank.criteria if c.is_price), None)
     vendor_prices: dict[str, float] = {}
     if prices is not None:
         vendor_prices = {v: float(p) for v, p in prices.items()}
@@ -505,8 +561,9 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
     price_max = criterion_points.get(price_criterion.id, 0.0) if price_criterion else 0.0
     priced = {v: vendor_prices[v] for v in compliant if v in vendor_prices}
     if price_criterion is not None and priced:
-        price_scores = price_points(priced, settings.price_method, price_max,
-                                    coefficient=settings.price_coefficient)
+        if price_max > 0:  # a price criterion of weight 0 gives no points to anyone
+            price_scores = price_points(priced, settings.price_method, price_max,
+                                        coefficient=settings.price_coefficient)
         low = abnormally_low(priced, settings.low_offer_method)
 
     results: list[VendorResult] = []
@@ -520,7 +577,7 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
                 per_criterion[price_criterion.id] = price_scores.points[vendor]
             else:
                 per_criterion[price_criterion.id] = 0.0
-                if status == "ranked":
+                if status == "ranked" and vendor not in vendor_prices:
                     flags.append("no-price")
         if low is not None and vendor in low.flagged:
             flags.append("abnormally-low")
@@ -537,53 +594,66 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
                                     vendor_prices.get(vendor), costs.get(vendor)))
     ranks = competition_ranking(totals, settings.tie_tolerance * settings.total_points)
     results = [attrs.evolve(r, rank=ranks.get(r.vendor)) for r in results]
+    inputs = tuple(InputFile(v, responses[v].file, responses[v].report.sha256)
+                   for v in sorted(responses))
     return Evaluation(questionnaire, settings, tuple(results), tuple(lines), criterion_points,
                       price_scores, low, tuple(divergences), reviews, overrides,
-                      tuple(pending))
+                      tuple(pending), inputs)
 
 
-def _score(vendor: str, criterion_id: str, q: Question, answer: Answer, settings: Settings,
+class _Scored(NamedTuple):
+    """How one answer scored, before the question's share of the points is known."""
+
+    fraction: float
+    counted: bool
+    source: Source
+    justification: str
+    flags: tuple[str, ...]
+
+
+def _score(vendor: str, q: Question, answer: Answer, settings: Settings,
            consensus: Mapping[tuple[str, str], tuple[float, Source, str]],
            override_fraction: Mapping[tuple[str, str], Override],
-           na_rejected: set[tuple[str, str]]) -> ScoreLine:
-    rule = describe_rule(q)
-    evidence = " ".join(p for p in (answer.evidence.document, answer.evidence.page,
-                                    answer.evidence.link) if p.strip())
-    base = ScoreLine(vendor, criterion_id, q.id, answer.state, answer.value, rule, 0.0,
-                     q.weight, True, 0.0, 0.0, "rule", answer.justification, evidence)
+           na_rejected: set[tuple[str, str]],
+           fractions: dict[tuple[str, object], float]) -> _Scored:
     state = answer.state
     if state is AnswerState.NOT_APPLICABLE_BY_CONDITION:
-        return attrs.evolve(base, counted=False, source="none")
+        return _Scored(0.0, False, "none", answer.justification, ())
     if state is AnswerState.NOT_APPLICABLE:
-        excluded = (settings.na_policy == "exclude-if-allowed-and-justified" and q.na_allowed
-                    and answer.justification.strip() != ""
-                    and (vendor, q.id) not in na_rejected)
-        if excluded:
-            return attrs.evolve(base, counted=False, source="none")
+        rejected = (vendor, q.id) in na_rejected
+        if (settings.na_policy == "exclude-if-allowed-and-justified" and q.na_allowed
+                and answer.justification.strip() != "" and not rejected):
+            return _Scored(0.0, False, "none", answer.justification, ())
         reason = ("na-not-allowed" if not q.na_allowed else
-                  "na-rejected" if (vendor, q.id) in na_rejected else
+                  "na-rejected" if rejected else
                   "na-zero-policy" if settings.na_policy == "zero" else "na-unjustified")
-        return attrs.evolve(base, flags=(reason,))
+        return _Scored(0.0, True, "rule", answer.justification, (reason,))
     if state is AnswerState.UNANSWERED:
-        return attrs.evolve(base, flags=("unanswered",))
+        return _Scored(0.0, True, "rule", answer.justification, ("unanswered",))
     override = override_fraction.get((vendor, q.id))
     if override is not None and override.fraction is not None:
-        return attrs.evolve(base, fraction=override.fraction, source="override",
-                            justification=override.rationale)
+        return _Scored(override.fraction, True, "override", override.rationale, ())
     if q.scored_by_evaluators:
         found = consensus.get((vendor, q.id))
         if found is None:
-            return attrs.evolve(base, source="evaluators", flags=("pending-review",))
+            return _Scored(0.0, True, "evaluators", answer.justification, ("pending-review",))
         fraction, source, justification = found
-        return attrs.evolve(base, fraction=fraction, source=source,
-                            justification=justification)
-    fraction = question_fraction(q, answer.value)
+        return _Scored(fraction, True, source, justification, ())
+    key = (q.id, answer.value)
+    if key not in fractions:
+        fractions[key] = question_fraction(q, answer.value)
+    fraction = fractions[key]
     flags: tuple[str, ...] = ()
     if q.evidence is Evidence.REQUIRED and not answer.evidence.given and fraction > 0:
         flags = ("evidence-missing",)
         if settings.evidence_policy == "zero-without-required-evidence":
             fraction = 0.0
-    return attrs.evolve(base, fraction=fraction, flags=flags)
+    return _Scored(fraction, True, "rule", answer.justification, flags)
+
+
+def _evidence(ref: EvidenceRef) -> str:
+    parts = (ref.document, ref.page, ref.link)
+    return " ".join(p for p in parts if p.strip()) if any(parts) else ""
 
 
 def _consensus(questionnaire: Questionnaire, responses: Mapping[str, Response],
@@ -597,6 +667,7 @@ def _consensus(questionnaire: Questionnaire, responses: Mapping[str, Response],
         if review.level is not None:
             by_answer.setdefault((review.vendor, review.question_id), []).append(review)
     agreed = {(o.vendor, o.question_id): o for o in overrides if o.level is not None}
+    rescored = {(o.vendor, o.question_id) for o in overrides if o.fraction is not None}
     result: dict[tuple[str, str], tuple[float, Source, str]] = {}
     divergences: list[Divergence] = []
     pending: list[tuple[str, str]] = []
@@ -630,22 +701,28 @@ def _consensus(questionnaire: Questionnaire, responses: Mapping[str, Response],
                          else statistics.median(levels))
                 text = " | ".join(f"{s.evaluator}: {s.justification}" for s in scores)
                 result[key] = ((value - low) / (high - low), "evaluators", text)
-            else:
+            elif key not in rescored:
                 pending.append(key)
     return result, divergences, pending, flags
 
 
 def _check_inputs(questionnaire: Questionnaire, responses: Mapping[str, Response],
-                  reviews: Sequence[EvaluatorScore], overrides: Sequence[Override]) -> None:
+                  reviews: Sequence[EvaluatorScore], overrides: Sequence[Override],
+                  prices: Mapping[str, float] | None) -> None:
     problems: list[str] = []
     questions = {q.id: q for _, q in questionnaire.bank.questions()}
+    vendors = sorted(responses)
     items: list[EvaluatorScore | Override] = [*reviews, *overrides]
     for item in items:
+        who = (f"review by {item.evaluator!r}" if isinstance(item, EvaluatorScore)
+               else "override")
         if item.vendor not in responses:
-            problems.append(f"unknown vendor {item.vendor!r}")
+            problems.append(f"{who} names unknown vendor {item.vendor!r}; the vendors are "
+                            f"{vendors}")
         q = questions.get(item.question_id)
         if q is None:
-            problems.append(f"unknown question {item.question_id!r}")
+            problems.append(f"{who} names unknown question {item.question_id!r}; check the "
+                            "question id against the questionnaire")
             continue
         level = item.level
         if level is not None:
@@ -654,19 +731,41 @@ def _check_inputs(questionnaire: Questionnaire, responses: Mapping[str, Response
             elif not q.answer.scale[0].value <= level <= q.answer.scale[-1].value:
                 problems.append(f"{item.question_id}: level {level} outside the scale "
                                 f"{q.answer.scale[0].value}..{q.answer.scale[-1].value}")
+    # Counted twice, one evaluator would weigh double in the consensus.
+    scored = Counter((r.evaluator, r.vendor, r.question_id) for r in reviews)
+    problems += [f"evaluator {evaluator!r} scored {vendor}/{qid} {count} times; keep one "
+                 "score per evaluator and answer"
+                 for (evaluator, vendor, qid), count in scored.items() if count > 1]
+    overridden = Counter((o.vendor, o.question_id) for o in overrides)
+    problems += [f"{vendor}/{qid}: {count} overrides; keep one per answer"
+                 for (vendor, qid), count in overridden.items() if count > 1]
     for override in overrides:
+        where = f"{override.vendor}/{override.question_id}"
         if not override.rationale.strip():
-            problems.append(f"{override.vendor}/{override.question_id}: an override needs a "
-                            "rationale")
+            problems.append(f"{where}: an override needs a rationale")
         if override.fraction is not None and not 0 <= override.fraction <= 1:
-            problems.append(f"{override.vendor}/{override.question_id}: fraction must be in "
-                            f"[0, 1], got {override.fraction}")
+            problems.append(f"{where}: fraction must be in [0, 1], got {override.fraction}")
         if (override.fraction is None) == (override.level is None):
-            problems.append(f"{override.vendor}/{override.question_id}: give a level or a "
-                            "fraction, not both")
+            problems.append(f"{where}: give either a level or a fraction (exactly one)")
+        response = responses.get(override.vendor)
+        answer = None if response is None else response.answers.get(override.question_id)
+        if answer is not None and answer.state is not AnswerState.ANSWERED:
+            problems.append(f"{where}: the answer is {answer.state.value}; an override can "
+                            "only rescore an answer the vendor gave")
     for vendor, response in responses.items():
         missing = [q for q in questions if q not in response.answers and response.report.ok]
         if missing:
             problems.append(f"{vendor}: no answer record for {missing[:5]}")
+    if prices is not None:
+        if not any(c.is_price for c in questionnaire.bank.criteria):
+            problems.append("prices given but the questionnaire has no price criterion: "
+                            "price points need a published price weight")
+        for vendor, price in prices.items():
+            if vendor not in responses:
+                problems.append(f"prices name unknown vendor {vendor!r}; the vendors are "
+                                f"{vendors}")
+            elif isinstance(price, bool) or not isinstance(price, int | float):
+                problems.append(f"prices: vendor {vendor!r}: expected a number of euros, "
+                                f"got {price!r}")
     if problems:
         raise ScoringError("; ".join(sorted(set(problems))))

@@ -1,0 +1,158 @@
+"""Benchmark of reading returned questionnaires: ours against openpyxl and python-calamine.
+
+Files: 200 returned workbooks of a 500-question bank (answer types in the proportions of
+the bundled ``ai-territorial`` bank, texts of realistic length, one price question),
+each written by :func:`ai_procurement.form.write_questionnaire` for its own vendor and
+filled with openpyxl with its own random answers (about 1 MB of XML each). They are
+generated once and cached in the system's temporary folder (delete
+``ai-procurement-bench-read-*`` there to regenerate).
+
+Timed, in the same run, over all the files:
+
+(a) ``read_response`` with every guard on, as a buyer runs it;
+(b) openpyxl's read-only mode merely visiting every cell of every sheet;
+(c) python-calamine merely reading every cell of every sheet (``to_python``), which
+    does not tell formulas, their cached values and number formats apart, so it cannot
+    read a vendor file safely: it is the floor.
+
+Each method makes ``ROUNDS`` passes over the 200 files, interleaved with the others so
+that a busy machine slows them alike; a method's time is its fastest pass. Targets:
+openpyxl / ours >= 3 and ours / calamine <= 3; the script exits with status 1 when one
+is missed. It also times writing a 150-question questionnaire (median of 5).
+
+python-calamine is needed by this script only (``pip install python-calamine``).
+
+Run: ``python benchmarks/bench_read.py``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.fixtures
+
+from tests.fixtures import CONSULTATION, KEY, fill, large_bank, vendor_values
+
+from ai_procurement.bank import Lang
+from ai_procurement.form import write_questionnaire
+from ai_procurement.questionnaire import Questionnaire, freeze
+from ai_procurement.response import read_response
+
+FILES = 200
+QUESTIONS = 500
+ROUNDS = 3
+FORMAT = 2  # bump when the generated files change, to regenerate the cache
+
+
+def questionnaire(questions: int) -> Questionnaire:
+    return freeze(large_bank(questions), CONSULTATION)
+
+
+def vendor(index: int) -> str:
+    return f"Vendor {index:03d}"
+
+
+def _make(args: tuple[Path, int]) -> None:
+    folder, index = args
+    q = questionnaire(QUESTIONS)
+    lang: Lang = "fr" if index % 4 else "en"
+    blank = write_questionnaire(q, folder / f"blank-{index:03d}.xlsx", lang, vendor(index),
+                                key=KEY, overwrite=True)
+    fill(blank, folder / f"returned-{index:03d}.xlsx", vendor_values(q, lang, seed=index))
+    blank.unlink()
+
+
+def files() -> list[Path]:
+    """The returned workbooks, generated on first use and cached."""
+    q = questionnaire(QUESTIONS)
+    tag = hashlib.sha256(f"{FORMAT}:{q.fingerprint}:{openpyxl.__version__}".encode())
+    folder = Path(tempfile.gettempdir()) / f"ai-procurement-bench-read-{tag.hexdigest()[:12]}"
+    folder.mkdir(exist_ok=True)
+    paths = [folder / f"returned-{i:03d}.xlsx" for i in range(FILES)]
+    missing = [i for i, p in enumerate(paths) if not p.exists()]
+    if missing:
+        print(f"generating {len(missing)} workbooks in {folder} ...", flush=True)
+        start = time.perf_counter()
+        with concurrent.futures.ProcessPoolExecutor(os.cpu_count()) as pool:
+            list(pool.map(_make, [(folder, i) for i in missing]))
+        print(f"  done in {time.perf_counter() - start:.0f} s", flush=True)
+    return paths
+
+
+def read_ours(paths: list[Path], q: Questionnaire) -> None:
+    for index, path in enumerate(paths):
+        response = read_response(path, q, key=KEY, vendor=vendor(index))
+        if not response.report.ok:
+            raise SystemExit(f"{path}: unexpected errors\n{response.report.to_text('en')}")
+
+
+def read_openpyxl(paths: list[Path]) -> None:
+    for path in paths:
+        wb = openpyxl.load_workbook(path, read_only=True)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for _ in row:
+                    pass
+        wb.close()
+
+
+def read_calamine(paths: list[Path]) -> None:
+    from python_calamine import CalamineWorkbook
+
+    for path in paths:
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            wb.get_sheet_by_name(name).to_python()
+
+
+def main() -> int:
+    paths = files()
+    q = questionnaire(QUESTIONS)
+    size = sum(p.stat().st_size for p in paths) / len(paths)
+    print(f"{len(paths)} returned workbooks of {QUESTIONS} questions, {size / 1024:.0f} kB "
+          f"each on average")
+    methods: dict[str, Callable[[], None]] = {
+        "ours (read_response, all guards)": lambda: read_ours(paths, q),
+        "openpyxl read-only, every cell": lambda: read_openpyxl(paths),
+        "python-calamine, every cell": lambda: read_calamine(paths),
+    }
+    read_ours(paths[:5], q)  # warm up: imports, caches
+    best = {name: float("inf") for name in methods}
+    for _ in range(ROUNDS):
+        for name, run in methods.items():
+            start = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - start)
+    per_file = {name: seconds / len(paths) * 1000 for name, seconds in best.items()}
+    for name, ms in per_file.items():
+        print(f"  {name:36s} {ms:7.1f} ms per file")
+    ours, opx, calamine = per_file.values()
+    faster = opx / ours
+    slower = ours / calamine
+    print(f"  openpyxl / ours = {faster:.2f} (target >= 3): {'ok' if faster >= 3 else 'MISSED'}")
+    print(f"  ours / calamine = {slower:.2f} (target <= 3): {'ok' if slower <= 3 else 'MISSED'}")
+
+    q150 = questionnaire(150)
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        for i in range(5):
+            start = time.perf_counter()
+            write_questionnaire(q150, Path(folder) / f"{i}.xlsx", "fr", "ACME", key=KEY)
+            times.append(time.perf_counter() - start)
+    print(f"writing a 150-question questionnaire: {statistics.median(times) * 1000:.0f} ms "
+          "(median of 5)")
+    return 0 if faster >= 3 and slower <= 3 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,7 @@
+"""``python -m ai_procurement``: the same as the ``ai-procurement`` command."""
+
+from __future__ import annotations
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""The internal go/no-go screening grid of an emerging AI project.
+
+In the spirit of Nantes Métropole's AI compass, a short meeting with the grid weeds
+out risky or non-compliant projects early: the project team fills the bundled
+``ai-screening`` bank (the same Excel form vendors get), and :func:`read_screening`
+says *no-go* when a red line is crossed, and otherwise how the project fares on each
+criterion, with the questions left open.
+
+The grid is internal, so its signature key is not a secret (:data:`SCREENING_KEY`): the
+signature only tells that the file is an unaltered grid of this library.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import attrs
+
+from .bank import Lang, Text
+from .questionnaire import Consultation, Questionnaire, freeze
+from .response import AnswerState, Report
+
+__all__ = ["SCREENING_BANK", "SCREENING_KEY", "ScreeningResult", "read_screening",
+           "write_screening"]
+
+SCREENING_BANK = "ai-screening"
+SCREENING_KEY = b"ai-procurement internal screening grid (not a secret)"
+
+
+def _questionnaire() -> Questionnaire:
+    from ._bankfile import load_bank
+
+    bank = load_bank(SCREENING_BANK)
+    return freeze(bank, Consultation("screening", bank.title.fr, "internal"))
+
+
+@attrs.frozen
+class ScreeningResult:
+    """The verdict of a filled screening grid."""
+
+    go: bool
+    red_lines: tuple[tuple[str, Text], ...]
+    criteria: tuple[tuple[str, Text, float], ...]
+    open_questions: tuple[str, ...]
+    report: Report
+
+    def lines(self, lang: Lang) -> list[str]:
+        """The verdict as lines of text for the team."""
+        out = []
+        if not self.report.ok:
+            out.append(Text("Grille illisible ou modifiée :", "Grid unreadable or edited:")
+                       .get(lang))
+            out += [f"  {f.describe(lang)}" for f in self.report.errors]
+            return out
+        verdict = (Text("FEU VERT : aucune ligne rouge franchie.",
+                        "GO: no red line crossed.") if self.go else
+                   Text("ARRÊT : une ligne rouge au moins est franchie.",
+                        "NO-GO: at least one red line is crossed."))
+        out.append(verdict.get(lang))
+        for question, reason in self.red_lines:
+            out.append(f"  ✗ {question}: {reason.get(lang)}")
+        for criterion, title, share in self.criteria:
+            out.append(f"  {criterion:10} {share:6.0%}  {title.get(lang)}")
+        if self.open_questions:
+            out.append(Text("Questions restées sans réponse : ", "Questions left open: ")
+                       .get(lang) + ", ".join(self.open_questions))
+        return out
+
+
+def write_screening(path: str | os.PathLike[str], *, lang: Lang = "fr",
+                    overwrite: bool = False) -> Path:
+    """Write a blank screening grid for the project team to fill."""
+    from .form import write_questionnaire
+
+    return write_questionnaire(_questionnaire(), path, lang, None, key=SCREENING_KEY,
+                               overwrite=overwrite)
+
+
+def read_screening(path: str | os.PathLike[str]) -> ScreeningResult:
+    """Read a filled screening grid and give the verdict."""
+    from .response import read_response
+    from .scoring import Settings, evaluate
+
+    questionnaire = _questionnaire()
+    response = read_response(path, questionnaire, key=SCREENING_KEY)
+    if not response.report.ok:
+        return ScreeningResult(False, (), (), (), response.report)
+    evaluation = evaluate(questionnaire, {"project": response},
+                          settings=Settings(total_points=100, price_method="classique"))
+    result = evaluation.vendor("project")
+    red = tuple((k.question_id, k.reason) for k in result.knockouts)
+    titles = {c.id: c.title for c in questionnaire.bank.criteria}
+    points = evaluation.criterion_points
+    criteria = tuple((cid, titles[cid], value / points[cid]) for cid, value in
+                     result.criteria.items() if points[cid] > 0)
+    open_questions = tuple(a.question_id for a in response.answers.values()
+                           if a.state is AnswerState.UNANSWERED)
+    return ScreeningResult(not red, red, criteria, open_questions, response.report)

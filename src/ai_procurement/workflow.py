@@ -1,0 +1,323 @@
+"""The buyer's job, step by step, on a campaign folder.
+
+Each function is one step of the command line (and of the notebooks): publish the
+questionnaires, check the returned files, prepare the evaluators' workbooks, evaluate
+and write the deliverables. Each reads the campaign folder, never modifies an input
+file, writes its outputs atomically (refusing to replace an earlier result unless
+``force``), and appends what it read and wrote to the audit trail.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from .bank import Lang, Text
+from .campaign import Campaign, CampaignError, questionnaire_problem
+
+if TYPE_CHECKING:
+    from .response import Response
+    from .robustness import Robustness
+    from .scoring import Evaluation
+
+__all__ = [
+    "CheckedFile",
+    "EvaluationRun",
+    "check",
+    "evaluate_campaign",
+    "prepare_reviews",
+    "publish",
+    "slug",
+    "usable_responses",
+]
+
+T = TypeVar("T")
+Progress = Callable[[Iterable[T], str, int], Iterable[T]]
+
+
+def _no_progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
+    del label, total
+    return items
+
+
+def slug(name: str) -> str:
+    """A file-name-safe form of a name ("Alizé Systèmes" -> "alize-systemes")."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()
+    return cleaned or "x"
+
+
+def publish(campaign: Campaign, *, force: bool = False,
+            progress: Progress[str] = _no_progress) -> list[Path]:
+    """Freeze the questionnaire and write one personalised workbook per vendor.
+
+    The frozen questionnaire (``questionnaire.json``) is written once: publishing again
+    with different weights or questions is refused, because they must not change after
+    vendors received them (unless ``force``, before any vendor answered).
+
+    Returns:
+        The files written.
+    """
+    from .form import write_questionnaire
+    from .questionnaire import dump_questionnaire
+
+    questionnaire = campaign.freeze()
+    path = campaign.questionnaire_path()
+    written: list[Path] = []
+    if path.exists():
+        problem = questionnaire_problem(campaign.frozen(), questionnaire)
+        if problem is not None and not force:
+            raise CampaignError(f"{path}: {problem}")
+        if problem is not None:
+            dump_questionnaire(questionnaire, path, overwrite=True)
+            written.append(path)
+    else:
+        dump_questionnaire(questionnaire, path)
+        written.append(path)
+    key = campaign.key()
+    outbox = campaign.folder("outbox")
+    lang = campaign.config.language
+    for vendor in progress(campaign.config.vendors, "questionnaires", len(
+            campaign.config.vendors)):
+        target = outbox / f"{slug(vendor)}.xlsx"
+        write_questionnaire(questionnaire, target, lang, vendor, key=key, overwrite=force)
+        written.append(target)
+    audit = campaign.audit
+    audit.append("publish", fingerprint=questionnaire.fingerprint,
+                 bank=questionnaire.bank.id, bank_version=questionnaire.bank.version,
+                 weighting=dict(questionnaire.weighting))
+    _audit_outputs(campaign, written)
+    return written
+
+
+@attrs.frozen
+class CheckedFile:
+    """A returned file after checking: whose it is (when known) and what was read."""
+
+    path: Path
+    vendor: str | None
+    response: Response
+    report_path: Path | None = None
+
+
+def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
+          progress: Progress[Path] = _no_progress) -> list[CheckedFile]:
+    """Check every returned file and write a report per file to forward to the vendor.
+
+    A file is matched to its vendor by the token it carries; a file whose token matches
+    no vendor of the campaign (a blank copy, another campaign's file) gets an error.
+    Reports are written in ``reports/`` as ``<file>.<lang>.txt``.
+    """
+    from .response import Finding, Report, read_response
+
+    questionnaire = campaign.frozen()
+    key = campaign.key()
+    tokens = campaign.vendor_tokens(key)
+    report_lang: Lang = lang or campaign.config.language
+    files = campaign.response_files()
+    checked: list[CheckedFile] = []
+    reports = campaign.folder("reports")
+    for path in progress(files, "check", len(files)):
+        response = read_response(path, questionnaire, key=key)
+        vendor = tokens.get(response.vendor_token)
+        identity_read = not any(f.code in ("sheet-missing", "identity-missing",
+                                           "wrong-questionnaire", "wrong-version", "signature")
+                                for f in response.report.findings)
+        if vendor is None and response.report.ok and identity_read:
+            finding = Finding("error", "unknown-vendor", Text(
+                "Ce fichier n'a été émis pour aucun candidat de cette consultation (copie "
+                "vierge ou fichier d'une autre consultation).",
+                "This file was issued to no vendor of this consultation (a blank copy or "
+                "another consultation's file)."), path.name)
+            response = attrs.evolve(response, report=Report(
+                response.report.file, response.report.sha256,
+                (*response.report.findings, finding)))
+        report_path = reports / f"{path.name}.{report_lang}.txt"
+        text = response.report.to_text(report_lang)
+        if vendor is not None:
+            text = (f"{'Candidat' if report_lang == 'fr' else 'Vendor'}: {vendor}\n") + text
+        _write_text(report_path, text, force=force)
+        campaign.audit.append("read", file=f"responses/{path.name}",
+                              sha256=response.report.sha256, size=path.stat().st_size,
+                              vendor=vendor, verdict="ok" if response.report.ok else "errors",
+                              errors=len(response.report.errors),
+                              warnings=len(response.report.findings)
+                              - len(response.report.errors))
+        checked.append(CheckedFile(path, vendor, response, report_path))
+    return checked
+
+
+def _write_text(path: Path, text: str, *, force: bool) -> None:
+    from ._files import write_atomic
+
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return
+    write_atomic(path, data, overwrite=force)
+
+
+def usable_responses(checked: Sequence[CheckedFile]) -> dict[str, Response]:
+    """One response per vendor, from checked files.
+
+    Raises:
+        CampaignError: a vendor has several files; the buyer must keep one.
+    """
+    by_vendor: dict[str, list[CheckedFile]] = {}
+    for item in checked:
+        if item.vendor is not None:
+            by_vendor.setdefault(item.vendor, []).append(item)
+    duplicates = {v: [i.path.name for i in items] for v, items in by_vendor.items()
+                  if len(items) > 1}
+    if duplicates:
+        listed = "; ".join(f"{v}: {', '.join(names)}" for v, names in sorted(duplicates.items()))
+        raise CampaignError(f"several returned files for the same vendor ({listed}); keep "
+                            "only the one to evaluate in responses/")
+    return {v: items[0].response for v, items in sorted(by_vendor.items())}
+
+
+def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
+    """Write one review workbook per evaluator for the free-text answers."""
+    from .review import write_review
+
+    questionnaire = campaign.frozen()
+    responses = usable_responses(check(campaign))
+    readable = {v: r for v, r in responses.items() if r.report.ok}
+    if not readable:
+        raise CampaignError("no readable response to review yet; run 'ai-procurement check'")
+    key = campaign.key()
+    written = []
+    for evaluator in campaign.config.evaluators:
+        target = campaign.folder("reviews") / f"{slug(evaluator)}.xlsx"
+        write_review(questionnaire, readable, target, evaluator=evaluator,
+                     lang=campaign.config.language, blind=campaign.config.blind_review,
+                     key=key, overwrite=force)
+        written.append(target)
+    _audit_outputs(campaign, written)
+    return written
+
+
+@attrs.frozen
+class EvaluationRun:
+    """What :func:`evaluate_campaign` produced."""
+
+    evaluation: Evaluation
+    robustness: Robustness
+    outputs: tuple[Path, ...]
+    review_reports: tuple[Any, ...]
+
+
+def evaluate_campaign(campaign: Campaign, *, force: bool = False,
+                      progress: Progress[str] = _no_progress) -> EvaluationRun:
+    """Score the responses, test the ranking and write the deliverables in ``out/``.
+
+    Writes the comparison workbook, the decision memo in French and English, and a
+    debrief letter for each unsuccessful vendor.
+    """
+    from .comparison import write_comparison
+    from .memo import write_debrief, write_memo
+    from .review import read_review
+    from .robustness import robustness
+    from .scoring import EvaluatorScore, Override, evaluate
+
+    config = campaign.config
+    questionnaire = campaign.frozen()
+    key = campaign.key()
+    checked = check(campaign)
+    responses = usable_responses(checked)
+    reviews: list[EvaluatorScore] = []
+    review_reports = []
+    for path in campaign.review_files():
+        result = read_review(path, questionnaire, key=key, vendors=sorted(responses))
+        campaign.audit.append("read", file=f"reviews/{path.name}",
+                              sha256=result.report.sha256, size=path.stat().st_size,
+                              verdict="ok" if result.report.ok else "errors")
+        review_reports.append(result.report)
+        if result.report.ok:
+            reviews.extend(result.scores)
+    overrides: list[Override] = []
+    evaluation = evaluate(questionnaire, responses, settings=config.scoring,
+                          reviews=reviews, overrides=overrides)
+    r = config.robustness
+    tested = robustness(evaluation, samples=r.samples, seed=r.seed, band=r.band,
+                        close_call_threshold=r.close_call_threshold)
+    out = campaign.folder("out")
+    generated = config.report_date
+    procedure = _procedure(campaign, checked)
+    outputs: list[Path] = []
+    steps = ["comparison", "memo-fr", "memo-en", "debriefs"]
+    for step in progress(steps, "deliverables", len(steps)):
+        if step == "comparison":
+            outputs.append(write_comparison(evaluation, out / "comparison.xlsx",
+                                            lang=config.language, robustness=tested,
+                                            generated=generated, overwrite=force))
+        elif step.startswith("memo"):
+            lang: Lang = "fr" if step == "memo-fr" else "en"
+            outputs.append(write_memo(evaluation, out / f"memo-{lang}.docx", lang=lang,
+                                      robustness=tested, generated=generated,
+                                      procedure=procedure, overwrite=force))
+        else:
+            winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
+            for vendor_result in evaluation.vendors:
+                if vendor_result.vendor in winners or len(winners) != 1:
+                    continue
+                outputs.append(write_debrief(
+                    evaluation, vendor_result.vendor,
+                    out / f"debrief-{slug(vendor_result.vendor)}.docx", lang=config.language,
+                    generated=generated, procedure=procedure, overwrite=force))
+    campaign.audit.append("evaluate", fingerprint=questionnaire.fingerprint,
+                          settings=attrs.asdict(config.scoring),
+                          robustness=dict(tested.parameters), version=_version(),
+                          ranking=[(v.vendor, v.rank, round(v.total, 6))
+                                   for v in evaluation.ranking])
+    _audit_outputs(campaign, outputs)
+    return EvaluationRun(evaluation, tested, tuple(outputs), tuple(review_reports))
+
+
+def _procedure(campaign: Campaign, checked: Sequence[CheckedFile]) -> Any:
+    from .memo import Procedure, RejectedFile, Signatory
+
+    config = campaign.config
+    lang = config.language
+    return Procedure(
+        procedure_type=config.procedure.procedure_type,
+        published=config.procedure.published,
+        deadline=config.consultation.deadline,
+        received=tuple(c.path.name for c in checked),
+        rejected=tuple(RejectedFile(c.path.name, "; ".join(
+            f.message.get(lang) for f in c.response.report.errors))
+            for c in checked if not c.response.report.ok),
+        audit_trail=tuple(_trail_lines(campaign)),
+        signatories=tuple(Signatory(s.name, s.role) for s in config.procedure.signatories),
+        place=config.procedure.place)
+
+
+def _trail_lines(campaign: Campaign) -> list[str]:
+    lines = []
+    for record in campaign.audit.records():
+        if record.get("event") in ("read", "write", "publish"):
+            name = record.get("file", record.get("fingerprint", ""))
+            lines.append(f"{record.get('time', '')} {record.get('event')} {name} "
+                         f"{str(record.get('sha256', ''))[:16]}".strip())
+    return lines
+
+
+def _audit_outputs(campaign: Campaign, paths: Sequence[Path]) -> None:
+    from ._files import sha256_file
+
+    for path in paths:
+        relative = path.relative_to(campaign.root) if path.is_relative_to(campaign.root) \
+            else path
+        campaign.audit.append("write", file=str(relative), sha256=sha256_file(path),
+                              size=path.stat().st_size)
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
