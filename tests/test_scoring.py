@@ -451,6 +451,23 @@ def test_a_knocked_out_offer_is_excluded_with_its_reason() -> None:
     assert result.low_offers.prices.keys() == {"B", "C"}
 
 
+def test_an_offer_without_a_price_is_irregular() -> None:
+    # An incomplete offer cannot be ranked: the missing price is a conformity failure,
+    # shown with its reason, and the other offers' price points ignore it.
+    responses = {"A": response("A", given_("K1", "yes"), given_("G2", 4),
+                               state("P1", AnswerState.UNANSWERED)),
+                 "B": offer("B", given_("K1", "yes"), 2, 20_000)}
+    result = evaluate(knockout_questionnaire(), responses, settings=points())
+    a = result.vendor("A")
+    assert a.status == "non-compliant"
+    assert a.rank is None
+    assert [k.question_id for k in a.knockouts] == ["P1"]
+    assert "Price missing" in a.knockouts[0].reason.en
+    assert "no-price" in a.flags
+    assert [(v.vendor, v.rank) for v in result.ranking] == [("B", 1)]
+    assert result.vendor("B").criteria["PRICE"] == pytest.approx(30)
+
+
 @pytest.mark.parametrize(
     ("k1", "shown"),
     [(state("K1", AnswerState.UNANSWERED), "—"),

@@ -550,12 +550,22 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
         partial[vendor] = per_criterion
         statuses[vendor] = ("non-compliant" if failures else "ranked", tuple(failures), ())
 
-    compliant = [v for v, (status, _, _) in statuses.items() if status == "ranked"]
     vendor_prices: dict[str, float] = {}
     if prices is not None:
         vendor_prices = {v: float(p) for v, p in prices.items()}
     else:
         vendor_prices = {v: c.total for v, c in costs.items()}
+    if price_criterion is not None:
+        # An offer without a price is incomplete, hence irregular: it cannot be ranked.
+        price_question = price_criterion.questions[0].id
+        for vendor, (status, failures_, errors_) in list(statuses.items()):
+            if status != "file-rejected" and vendor not in vendor_prices:
+                missing = KnockOutFailure(price_question, "—", Text(
+                    "Prix obligatoire", "Price required"), Text(
+                    "Prix absent ou incomplet : l'offre est incomplète, donc irrégulière.",
+                    "Price missing or incomplete: the offer is incomplete, hence irregular."))
+                statuses[vendor] = ("non-compliant", (*failures_, missing), errors_)
+    compliant = [v for v, (status, _, _) in statuses.items() if status == "ranked"]
     price_scores: PriceScores | None = None
     low: LowOfferCheck | None = None
     price_max = criterion_points.get(price_criterion.id, 0.0) if price_criterion else 0.0
@@ -577,7 +587,7 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
                 per_criterion[price_criterion.id] = price_scores.points[vendor]
             else:
                 per_criterion[price_criterion.id] = 0.0
-                if status == "ranked" and vendor not in vendor_prices:
+                if vendor not in vendor_prices and status != "file-rejected":
                     flags.append("no-price")
         if low is not None and vendor in low.flagged:
             flags.append("abnormally-low")
