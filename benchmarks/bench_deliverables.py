@@ -248,10 +248,10 @@ def bench_comparison() -> None:
     from openpyxl import load_workbook
 
     from ai_procurement.comparison import write_comparison
-    from ai_procurement.robustness import robustness
+    from ai_procurement.robustness import assess_robustness
 
     evaluation = build_evaluation()
-    checks = robustness(evaluation, samples=20_000, seed=2026)
+    checks = assess_robustness(evaluation, samples=20_000, seed=2026)
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "comparaison.xlsx"
 

@@ -46,7 +46,7 @@ from ai_procurement.response import (
     Report,
     Response,
 )
-from ai_procurement.robustness import Robustness, robustness
+from ai_procurement.robustness import Robustness, assess_robustness
 from ai_procurement.scoring import Evaluation, EvaluatorScore, Settings, evaluate
 
 __all__ = [
@@ -285,7 +285,7 @@ def territorial_evaluation() -> Evaluation:
 @functools.cache
 def territorial_robustness() -> Robustness:
     """The robustness checks of :func:`territorial_evaluation` (5 000 samples, seed 2026)."""
-    return robustness(territorial_evaluation(), samples=5_000, seed=2026)
+    return assess_robustness(territorial_evaluation(), samples=5_000, seed=2026)
 
 
 def small_evaluation(vendors: Sequence[str], *, texts: Mapping[str, str] | None = None,

@@ -35,7 +35,7 @@ from ai_procurement._display import clean_text as _clean_text
 from ai_procurement.comparison import CELL_LIMIT, CUT_MARKER, comparison_bytes, write_comparison
 from ai_procurement.errors import OutputError, ScoringError
 from ai_procurement.response import Answer, AnswerState, EvidenceRef
-from ai_procurement.robustness import robustness
+from ai_procurement.robustness import assess_robustness
 from ai_procurement.scoring import Evaluation, Settings, evaluate
 
 GENERATED = dt.date(2026, 11, 26)
@@ -363,10 +363,10 @@ def test_same_inputs_same_bytes(evaluation: Evaluation, tmp_path: Path) -> None:
 
 SMALL = ("import sys, datetime as dt; from pathlib import Path; "
          "from tests import deliverable_fixtures as df; "
-         "from ai_procurement.robustness import robustness; "
+         "from ai_procurement.robustness import assess_robustness; "
          "from ai_procurement.comparison import write_comparison; "
          "ev = df.small_evaluation(['Alpha', 'Beta', 'Gamma']); "
-         "write_comparison(ev, Path(sys.argv[1]), robustness=robustness(ev, samples=500), "
+         "write_comparison(ev, Path(sys.argv[1]), robustness=assess_robustness(ev, samples=500), "
          "generated=dt.date(2026, 11, 26))")
 
 
@@ -403,7 +403,7 @@ def test_refuses_robustness_of_another_evaluation_and_unknown_language(
         evaluation: Evaluation) -> None:
     other = df.small_evaluation(["Un", "Deux", "Trois"])
     with pytest.raises(ScoringError, match="robustness"):
-        comparison_bytes(evaluation, robustness=robustness(other, samples=100))
+        comparison_bytes(evaluation, robustness=assess_robustness(other, samples=100))
     with pytest.raises(ScoringError, match="lang"):
         comparison_bytes(evaluation, lang="de")  # type: ignore[arg-type]
 

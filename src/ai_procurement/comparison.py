@@ -144,7 +144,7 @@ def comparison_bytes(evaluation: Evaluation, *, lang: Lang = "fr",
         if tuple(robustness.vendors) != ranked:
             raise ScoringError(
                 f"the robustness checks are about offers {list(robustness.vendors)} but the "
-                f"evaluation ranks {list(ranked)}: compute them with robustness() on this "
+                f"evaluation ranks {list(ranked)}: compute them with assess_robustness() on this "
                 "evaluation")
     from .form import FIXED_TIME, normalise_zip, workbook_bytes
 

@@ -20,7 +20,6 @@ The cast covers what a committee must be able to handle:
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -512,13 +511,13 @@ def _fill(source: Path, questionnaire: Questionnaire, plan: Mapping[str, Planned
 
 
 def _save(wb: Any) -> bytes:
-    from .form import FIXED_TIME, normalise_zip
+    from .form import FIXED_TIME, normalise_zip, workbook_bytes
 
+    # Not ``wb.save``: it stamps the current time as the "modified" property, and the
+    # demo promises the same bytes on every run.
     wb.properties.modified = FIXED_TIME
     wb.properties.created = FIXED_TIME
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    return normalise_zip(workbook_bytes(wb))
 
 
 def _fill_review(path: Path, questionnaire: Questionnaire, evaluator: str, vendors: list[str],

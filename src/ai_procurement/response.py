@@ -354,8 +354,9 @@ class _Reader:
         cells = book.cells(form.SHEET_QUESTIONS, max_row=max_row,
                            max_column=column_index(form.LAST_COL), columns=_READ_COLUMNS)
         by_key: dict[str, int] = {}
+        key_column = form.COL_KEY
         for cell in cells.values():
-            if cell.column == form.COL_KEY and cell.kind == "string":
+            if cell.column == key_column and cell.kind == "string":
                 key = str(cell.value)
                 if key in by_key:
                     self.problem("error", "duplicate-row",
@@ -393,9 +394,10 @@ class _Reader:
                          sheet=form.SHEET_QUESTIONS, cell=f"A{by_key[first.key]}",
                          question_id="" if first.question is None else first.question.id)
         known_rows = set(by_key.values())
+        inputs, first_row = frozenset(form.INPUT_COLUMNS), form.FIRST_ROW
         stray = sorted({c.row for c in cells.values()
-                        if c.column in form.INPUT_COLUMNS and c.row >= form.FIRST_ROW
-                        and c.row not in known_rows})
+                        if c.row not in known_rows and c.column in inputs
+                        and c.row >= first_row})
         if stray:
             self.problem("warning", "stray-content",
                          f"Du contenu a été saisi hors des lignes de questions (lignes "

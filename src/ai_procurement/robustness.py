@@ -23,7 +23,7 @@ from .errors import PriceError
 from .price import PRICE_METHODS, PriceMethod, price_points
 from .scoring import Evaluation, competition_ranking
 
-__all__ = ["Robustness", "robustness"]
+__all__ = ["MethodOutcome", "Robustness", "assess_robustness"]
 
 
 @attrs.frozen
@@ -65,8 +65,8 @@ class Robustness:
         return [finding.get(lang) for finding in self.findings]
 
 
-def robustness(evaluation: Evaluation, *, samples: int = 20_000, seed: int = 2026,
-               band: float = 0.2, close_call_threshold: float = 0.02) -> Robustness:
+def assess_robustness(evaluation: Evaluation, *, samples: int = 20_000, seed: int = 2026,
+                      band: float = 0.2, close_call_threshold: float = 0.02) -> Robustness:
     """Test how robust the ranking of ``evaluation`` is.
 
     Args:

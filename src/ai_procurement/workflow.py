@@ -221,7 +221,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     from .comparison import write_comparison
     from .memo import write_debrief, write_memo
     from .review import read_review
-    from .robustness import robustness
+    from .robustness import assess_robustness
     from .scoring import EvaluatorScore, Override, evaluate
 
     config = campaign.config
@@ -243,11 +243,12 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     evaluation = evaluate(questionnaire, responses, settings=config.scoring,
                           reviews=reviews, overrides=overrides)
     r = config.robustness
-    tested = robustness(evaluation, samples=r.samples, seed=r.seed, band=r.band,
+    tested = assess_robustness(evaluation, samples=r.samples, seed=r.seed, band=r.band,
                         close_call_threshold=r.close_call_threshold)
     out = campaign.folder("out")
     generated = config.report_date
-    procedure = _procedure(campaign, checked)
+    languages: tuple[Lang, ...] = ("fr", "en")
+    procedure = {code: _procedure(campaign, checked, code) for code in languages}
     outputs: list[Path] = []
     steps = ["comparison", "memo-fr", "memo-en", "debriefs"]
     for step in progress(steps, "deliverables", len(steps)):
@@ -259,7 +260,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
             lang: Lang = "fr" if step == "memo-fr" else "en"
             outputs.append(write_memo(evaluation, out / f"memo-{lang}.docx", lang=lang,
                                       robustness=tested, generated=generated,
-                                      procedure=procedure, overwrite=force))
+                                      procedure=procedure[lang], overwrite=force))
         else:
             winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
             for vendor_result in evaluation.vendors:
@@ -268,7 +269,8 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                 outputs.append(write_debrief(
                     evaluation, vendor_result.vendor,
                     out / f"debrief-{slug(vendor_result.vendor)}.docx", lang=config.language,
-                    generated=generated, procedure=procedure, overwrite=force))
+                    generated=generated, procedure=procedure[config.language],
+                    overwrite=force))
     campaign.audit.append("evaluate", fingerprint=questionnaire.fingerprint,
                           settings=attrs.asdict(config.scoring),
                           robustness=dict(tested.parameters), version=_version(),
@@ -278,11 +280,10 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     return EvaluationRun(evaluation, tested, tuple(outputs), tuple(review_reports))
 
 
-def _procedure(campaign: Campaign, checked: Sequence[CheckedFile]) -> Any:
+def _procedure(campaign: Campaign, checked: Sequence[CheckedFile], lang: Lang) -> Any:
     from .memo import Procedure, RejectedFile, Signatory
 
     config = campaign.config
-    lang = config.language
     return Procedure(
         procedure_type=config.procedure.procedure_type,
         published=config.procedure.published,
@@ -291,18 +292,44 @@ def _procedure(campaign: Campaign, checked: Sequence[CheckedFile]) -> Any:
         rejected=tuple(RejectedFile(c.path.name, "; ".join(
             f.message.get(lang) for f in c.response.report.errors))
             for c in checked if not c.response.report.ok),
-        audit_trail=tuple(_trail_lines(campaign)),
+        audit_trail=tuple(_trail_lines(campaign, lang)),
         signatories=tuple(Signatory(s.name, s.role) for s in config.procedure.signatories),
         place=config.procedure.place)
 
 
-def _trail_lines(campaign: Campaign) -> list[str]:
-    lines = []
+def _trail_lines(campaign: Campaign, lang: Lang) -> list[str]:
+    """The procedure log of the memo: what was published, sent and received.
+
+    Each distinct fact appears once, in the order of the audit trail, without its time:
+    the memo depends only on the files, so the same files give the same memo whenever
+    and however often the steps are run (``audit.jsonl`` keeps the times). The memo's
+    own outputs (``out/``), the check reports and the blank review workbooks are left
+    out: they are results, not what the decision rests on.
+    """
+    labels = {"publish": Text("Questionnaire publié, empreinte", "Questionnaire published, "
+                              "fingerprint"),
+              "sent": Text("Questionnaire émis", "Questionnaire issued"),
+              "read": Text("Fichier reçu et lu", "File received and read")}
+    lines: list[str] = []
+    seen: set[tuple[str, str, str]] = set()
     for record in campaign.audit.records():
-        if record.get("event") in ("read", "write", "publish"):
-            name = record.get("file", record.get("fingerprint", ""))
-            lines.append(f"{record.get('time', '')} {record.get('event')} {name} "
-                         f"{str(record.get('sha256', ''))[:16]}".strip())
+        event = str(record.get("event", ""))
+        name = str(record.get("file", ""))
+        sha = str(record.get("sha256", ""))
+        if event == "publish":
+            key = ("publish", str(record.get("fingerprint", "")), "")
+            line = f"{labels['publish'].get(lang)} {key[1]}"
+        elif event == "write" and name.startswith("outbox/"):
+            key = ("sent", name, sha)
+            line = f"{labels['sent'].get(lang)} : {name} (SHA-256 {sha[:16]}…)"
+        elif event == "read":
+            key = ("read", name, sha)
+            line = f"{labels['read'].get(lang)} : {name} (SHA-256 {sha[:16]}…)"
+        else:
+            continue
+        if key not in seen:
+            seen.add(key)
+            lines.append(line if lang == "fr" else line.replace(" : ", ": "))
     return lines
 
 

@@ -1,0 +1,26 @@
+"""The public API as a user writes it; checked by mypy --strict in test_quality.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import ai_procurement as ap
+
+
+def prepare(folder: Path) -> str:
+    """Freeze a tailored bank and write one questionnaire."""
+    bank: ap.Bank = ap.load_bank("ai-territorial")
+    weighting: ap.Weighting = ap.rank_weights([c.id for c in bank.criteria], method="roc")
+    questionnaire: ap.Questionnaire = ap.freeze(
+        bank, ap.Consultation("2027-IA-001", "Assistant", "Ville", deadline=dt.date(2027, 3, 1)),
+        weighting)
+    key: bytes = ap.new_key()
+    path: Path = ap.write_questionnaire(questionnaire, folder / "a.xlsx", "fr", "Acme", key=key)
+    response: ap.Response = ap.read_response(path, questionnaire, key=key, vendor="Acme")
+    evaluation: ap.Evaluation = ap.evaluate(
+        questionnaire, {"Acme": response},
+        settings=ap.Settings(total_points=100, price_method="classique"))
+    robustness: ap.Robustness = ap.assess_robustness(evaluation, samples=1_000, seed=1)
+    sentences: list[str] = robustness.sentences("en")
+    return questionnaire.fingerprint + "".join(sentences)
