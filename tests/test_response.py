@@ -871,3 +871,103 @@ def test_answer_is_frozen() -> None:
     answer = Answer("Q", ANSWERED, 1.0)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         answer.value = 2.0  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------------------
+# The cell reader on XML as other writers produce it.
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _book(tmp_path: Path, sheet: str, strings: str = "") -> Path:
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}">'
+                         '<workbookPr date1904="1"/><sheets><sheet name="S" sheetId="1" '
+                         'r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Target="/xl/worksheets/s.xml"/>'
+            "</Relationships>"))
+        archive.writestr("xl/styles.xml", (
+            f'<styleSheet xmlns="{_MAIN}"><numFmts><numFmt numFmtId="164" '
+            'formatCode="0.0%"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/>'
+            '<xf numFmtId="14"/></cellXfs></styleSheet>'))
+        archive.writestr("xl/worksheets/s.xml", sheet)
+        if strings:
+            archive.writestr("xl/sharedStrings.xml", strings)
+    return path
+
+
+def _cells(path: Path, **options: Any) -> dict[str, Any]:
+    from ai_procurement._xlsx import XlsxBook
+
+    with zipfile.ZipFile(path) as archive:
+        book = XlsxBook(archive)
+        assert book.date1904
+        found = book.cells("S", max_row=options.pop("max_row", 100), max_column=20, **options)
+    return {ref: (c.kind, c.value, c.formula, c.number_format) for ref, c in found.items()}
+
+
+def test_cell_reader_on_pretty_printed_prefixed_xml(tmp_path: Path) -> None:
+    # A prefixed namespace, indentation between elements, cells without references,
+    # rich text with a phonetic guide, shared and inline strings, a formula and styles.
+    sheet = f"""<?xml version="1.0" encoding="UTF-8"?>
+<x:worksheet xmlns:x="{_MAIN}">
+  <x:sheetData>
+    <x:row r="2">
+      <x:c r="A2" t="s">
+        <x:v>1</x:v>
+      </x:c>
+      <x:c t="inlineStr"><x:is>
+        <x:r><x:t xml:space="preserve">Bonjour </x:t></x:r>
+        <x:r><x:t>à tous</x:t></x:r>
+        <x:rPh sb="0" eb="1"><x:t>ボ</x:t></x:rPh>
+      </x:is></x:c>
+      <x:c r="D2" s="1"><x:v>0.15</x:v></x:c>
+      <x:c r="E2"><x:f>1+1</x:f><x:v>2</x:v></x:c>
+      <x:c r="F2" t="b"><x:v>1</x:v></x:c>
+      <x:c r="G2" t="e"><x:v>#DIV/0!</x:v></x:c>
+      <x:c r="H02" s="2"><x:v>46352</x:v></x:c>
+      <x:c r="I2" s="9"><x:v/></x:c>
+    </x:row>
+    <x:row><x:c><x:v>7</x:v></x:c></x:row>
+  </x:sheetData>
+</x:worksheet>"""
+    strings = (f'<sst xmlns="{_MAIN}"><si><t>zéro</t></si><si><r><t>un</t></r><r><t>_x0041_'
+               '</t></r><rPh><t>x</t></rPh></si></sst>')
+    assert _cells(_book(tmp_path, sheet, strings)) == {
+        "A2": ("string", "unA", None, "General"),
+        "B2": ("string", "Bonjour à tous", None, "General"),
+        "D2": ("number", 0.15, None, "0.0%"),
+        "E2": ("number", 2.0, "1+1", "General"),
+        "F2": ("bool", True, None, "General"),
+        "G2": ("error", "#DIV/0!", None, "General"),
+        "H2": ("number", 46352.0, None, "mm-dd-yy"),
+        "A3": ("number", 7.0, None, "General"),
+    }
+
+
+def test_cell_reader_keeps_the_columns_and_rows_asked_for(tmp_path: Path) -> None:
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>{-r}</v></c></row>'
+                   for r in range(1, 50))
+    path = _book(tmp_path, f'<worksheet xmlns="{_MAIN}"><sheetData>{rows}</sheetData>'
+                           "</worksheet>")
+    found = _cells(path, max_row=3, columns={"B"})
+    assert found == {f"B{r}": ("number", float(-r), None, "General") for r in (1, 2, 3)}
+
+
+@pytest.mark.parametrize(("sheet", "cause"), [
+    (f'<!DOCTYPE worksheet><worksheet xmlns="{_MAIN}"/>', "DTDForbidden"),
+    (f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>x</v></c>'
+     "</row></sheetData></worksheet>", "ValueError"),
+    (f'<worksheet xmlns="{_MAIN}"><sheetData>', "ExpatError"),
+])
+def test_cell_reader_refuses_bad_xml(tmp_path: Path, sheet: str, cause: str) -> None:
+    from ai_procurement._xlsx import XlsxError
+
+    with pytest.raises(XlsxError) as raised:
+        _cells(_book(tmp_path, sheet))
+    assert type(raised.value.cause).__name__ == cause
+    assert raised.value.part == "xl/worksheets/s.xml"

@@ -146,6 +146,7 @@ if TYPE_CHECKING:
         evaluate_campaign,
         prepare_reviews,
         publish,
+        score_campaign,
     )
 
 __version__ = "0.1.0.dev0"
@@ -240,6 +241,7 @@ _EXPORTS: dict[str, str] = {
     "read_response": "response",
     "read_review": "review",
     "read_screening": "screening",
+    "score_campaign": "workflow",
     "total_cost": "price",
     "write_comparison": "comparison",
     "write_debrief": "memo",
@@ -340,6 +342,7 @@ __all__ = [
     "read_response",
     "read_review",
     "read_screening",
+    "score_campaign",
     "total_cost",
     "write_comparison",
     "write_debrief",

@@ -237,7 +237,7 @@ def _format(exc: BaseException, type_: type | None) -> str:
         return f"unknown key(s): {', '.join(sorted(exc.extra_fields))}"
     if isinstance(exc, KeyError):
         return "required key missing"
-    if type(exc) is ValueError and exc.args:
+    if isinstance(exc, ValueError) and exc.args:
         return str(exc)
     return format_exception(exc, type_)
 

@@ -136,6 +136,9 @@ class Campaign:
 
     root: Path
     config: CampaignConfig
+    # The bank, once loaded: loading a bank parses and validates its YAML (about half a
+    # second for the default bank), and every step needs it.
+    loaded_bank: Any = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
     @property
     def audit(self) -> AuditTrail:
@@ -160,13 +163,27 @@ class Campaign:
         return load_key(self.key_path)
 
     def bank(self) -> Any:
-        """The (tailored) bank named in ``campaign.yaml``."""
+        """The (tailored) bank named in ``campaign.yaml``.
+
+        Raises:
+            CampaignError: no bundled bank has that name and no such file exists.
+            BankError: the bank file is invalid.
+        """
         from ._bankfile import list_banks, load_bank
 
+        if self.loaded_bank is not None:
+            return self.loaded_bank
         name = self.config.bank
-        if name in list_banks():
+        bundled = list_banks()
+        if name in bundled:
             return load_bank(name)
-        return load_bank(self.root / name)
+        path = self.root / name
+        if not path.is_file():
+            raise CampaignError(
+                f"no bundled bank named {name!r} and no file {path}; name a bundled bank "
+                f"({', '.join(bundled)}) or the path of a bank file, relative to the campaign "
+                "folder")
+        return load_bank(path)
 
     def questionnaire_path(self) -> Path:
         """Where the frozen questionnaire is kept."""
@@ -253,18 +270,26 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
     if problems:
         located = [Problem(p.path, p.message, document.line(p.path)) for p in problems]
         raise CampaignError(str(BankError(str(path), located)))
-    campaign = Campaign(root, config)
     try:
-        bank = campaign.bank()
+        bank = Campaign(root, config).bank()
+    except CampaignError as exc:
+        raise CampaignError(f"{path}: $.bank{_at(document.line('$.bank'))}: {exc}") from None
     except BankError as exc:
-        raise CampaignError(f"{path}: $.bank: cannot load bank {config.bank!r}:\n{exc}") from None
+        raise CampaignError(f"{path}: $.bank{_at(document.line('$.bank'))}: cannot load bank "
+                            f"{config.bank!r}:\n{exc}") from None
+    campaign = Campaign(root, config, loaded_bank=bank)
     if config.weights is not None:
         ids = {c.id for c in bank.criteria}
         wrong = sorted(set(config.weights) ^ ids)
         if wrong:
-            raise CampaignError(f"{path}: $.weights: must name every criterion of "
-                                f"{bank.id!r} exactly once; check {wrong}")
+            raise CampaignError(f"{path}: $.weights{_at(document.line('$.weights'))}: must "
+                                f"name every criterion of {bank.id!r} exactly once; check "
+                                f"{wrong}")
     return campaign
+
+
+def _at(line: int | None) -> str:
+    return "" if line is None else f" (line {line})"
 
 
 def _check(config: CampaignConfig) -> list[Problem]:
@@ -322,13 +347,14 @@ scoring:
   divergence_threshold: 0.25     # share of the scale between evaluators
   low_offer_method: m1m2         # or: mean-minus-sd (flags only, never excludes)
   tie_tolerance: 1.0e-09
-# weights:                       # criterion weights to publish (default: the bank's)
-#   LEG: 10
+# weights:                       # criterion weights to publish (default: the bank's);
+#   LEG: 10                      # name every criterion (ai-procurement banks {bank})
 robustness:
   samples: 20000
   seed: 2026
   band: 0.2
   close_call_threshold: 0.02
+report_date: null                # date printed on the memo (null: the day of evaluate)
 key_file: private/signing.key    # keep this file; never send it
 """
 
@@ -384,5 +410,7 @@ def questionnaire_problem(existing: Questionnaire, new: Questionnaire) -> str | 
         return None
     return (f"the published questionnaire (fingerprint {existing.fingerprint[:12]}…) differs "
             f"from what campaign.yaml now gives ({new.fingerprint[:12]}…): weights and "
-            "questions must not change after publication")
+            "questions must not change after publication. Restore the published weights and "
+            "bank in campaign.yaml; or, if no vendor has answered yet, publish again with "
+            "--force and send every vendor the new questionnaire")
 

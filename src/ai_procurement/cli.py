@@ -4,28 +4,37 @@ Heavy libraries are imported inside the commands, so ``--help`` answers at once.
 
 Exit codes: 0 success; 1 returned files have errors (``check``) or the screening grid
 says no-go; 2 wrong usage; 3 invalid campaign, bank or questionnaire; 4 an output
-already exists (use ``--force``); 5 any other error of the library.
+already exists (use ``--force``); 5 any other error of the library, or a file that
+cannot be read or written; 130 interrupted; 141 the output pipe was closed (``| head``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from .bank import Lang
+if TYPE_CHECKING:
+    from .bank import Lang
+    from .scoring import VendorResult
 
 __all__ = ["main"]
 
 T = TypeVar("T")
 
 EXIT_OK, EXIT_FILE_ERRORS, EXIT_USAGE, EXIT_INVALID, EXIT_EXISTS, EXIT_ERROR = 0, 1, 2, 3, 4, 5
+EXIT_INTERRUPTED, EXIT_PIPE = 130, 141
 
 
 def _say(lang: Lang, fr: str, en: str) -> None:
     print(fr if lang == "fr" else en)
+
+
+def _warn(lang: Lang, fr: str, en: str) -> None:
+    print(fr if lang == "fr" else en, file=sys.stderr)
 
 
 def _progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
@@ -44,10 +53,17 @@ def _parser() -> argparse.ArgumentParser:
                     "questionnaires, checks, scoring, robustness, decision memo.",
         epilog="Exit codes: 0 ok, 1 files with errors or no-go, 2 usage, 3 invalid campaign "
                "or bank, 4 output exists (use --force), 5 other error.")
-    parser.add_argument("--lang", choices=("fr", "en"), default=None,
-                        help="language of messages and reports (default: the campaign's, "
-                             "else fr)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    lang_help = "language of messages and reports (default: the campaign's, else fr)"
+    parser.add_argument("--lang", choices=("fr", "en"), default=None, help=lang_help)
+    # --lang is accepted after the command too ("ai-procurement check --lang en"); there
+    # it has no default, so that it never hides one given before the command.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS,
+                        help=lang_help)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, description=summary, parents=[common])
 
     def folder(p: argparse.ArgumentParser) -> None:
         p.add_argument("folder", nargs="?", default=".", type=Path,
@@ -57,31 +73,29 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--force", action="store_true",
                        help="replace earlier outputs instead of refusing")
 
-    p = sub.add_parser("banks", help="list the bundled question banks, or show one")
+    p = command("banks", "list the bundled question banks, or show one")
     p.add_argument("bank", nargs="?", help="a bank id or the path of a bank file")
-    p = sub.add_parser("init", help="create a campaign folder from a bank")
+    p = command("init", "create a campaign folder from a bank")
     p.add_argument("folder", type=Path)
     p.add_argument("--bank", default="ai-territorial", help="bank id (default: ai-territorial)")
     force(p)
-    p = sub.add_parser("questionnaire",
-                       help="freeze the questionnaire and write one workbook per vendor")
+    p = command("questionnaire", "freeze the questionnaire and write one workbook per vendor")
     folder(p)
     force(p)
-    p = sub.add_parser("check", help="check the returned workbooks; one report per file")
+    p = command("check", "check the returned workbooks; one report per file")
     folder(p)
     force(p)
-    p = sub.add_parser("review", help="write one review workbook per evaluator")
+    p = command("review", "write one review workbook per evaluator")
     folder(p)
     force(p)
-    p = sub.add_parser("evaluate",
-                       help="score, test robustness and write the comparison, memo, debriefs")
+    p = command("evaluate", "score, test robustness and write the comparison, memo, debriefs")
     folder(p)
     force(p)
-    p = sub.add_parser("screen", help="the internal go/no-go screening grid of an AI project")
+    p = command("screen", "the internal go/no-go screening grid of an AI project")
     p.add_argument("grid", type=Path, help="the grid workbook to read (or to write with --new)")
     p.add_argument("--new", action="store_true", help="write a blank grid to fill")
     force(p)
-    p = sub.add_parser("demo", help="run the whole job on a bundled fictional campaign")
+    p = command("demo", "run the whole job on a bundled fictional campaign")
     p.add_argument("folder", nargs="?", default=Path("demo-campaign"), type=Path,
                    help="where to write the demo campaign (default: demo-campaign)")
     force(p)
@@ -107,8 +121,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AIProcurementError as exc:
         print(f"ai-procurement: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_PIPE
+    except OSError as exc:
+        # A disk full, a read-only folder, a file locked by another program: say which
+        # file and why, not a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"ai-procurement: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that exiting does not fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (captured output)
+        pass
 
 
 def _lang(args: argparse.Namespace, campaign_lang: Lang) -> Lang:
@@ -162,6 +194,9 @@ def _questionnaire(args: argparse.Namespace, lang: Lang) -> int:
          f"Questionnaire fingerprint (to publish): {frozen.fingerprint}")
     for path in written:
         print(f"  {path}")
+    if not written:
+        _say(lang, "Rien de nouveau à écrire : les questionnaires de outbox/ sont à jour.",
+             "Nothing new to write: the questionnaires in outbox/ are up to date.")
     return EXIT_OK
 
 
@@ -185,6 +220,17 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
         verdict = ("OK" if report.ok else ("À CORRIGER" if lang == "fr" else "TO FIX"))
         print(f"{verdict:10} {item.path.name:32} {item.vendor or '?':24} "
               f"{errors} error(s), {warnings} warning(s) -> {item.report_path}")
+    files: dict[str, list[str]] = {}
+    for item in checked:
+        if item.vendor is not None:
+            files.setdefault(item.vendor, []).append(item.path.name)
+    for vendor, names in sorted(files.items()):
+        if len(names) > 1:
+            failures += 1
+            _warn(lang, f"! {vendor} : plusieurs fichiers ({', '.join(names)}) ; ne gardez "
+                        "dans responses/ que celui à évaluer.",
+                  f"! {vendor}: several files ({', '.join(names)}); keep only the one to "
+                  "evaluate in responses/.")
     return EXIT_FILE_ERRORS if failures else EXIT_OK
 
 
@@ -208,7 +254,14 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
     run = evaluate_campaign(campaign, force=args.force, progress=_progress)
-    for result in run.evaluation.vendors:
+    for report in run.review_reports:
+        if not report.ok:
+            _warn(lang, f"! {report.file} : classeur d'évaluation à corriger, ses notes ne sont "
+                        "pas prises en compte :",
+                  f"! {report.file}: review workbook to correct; its scores are not used:")
+            for finding in report.errors:
+                print(f"    {finding.describe(lang)}", file=sys.stderr)
+    for result in sorted(run.evaluation.vendors, key=_rank_order):
         rank = "-" if result.rank is None else str(result.rank)
         print(f"{rank:>3}  {result.vendor:28} {result.total:8.2f}  {result.status}")
     for sentence in run.robustness.sentences(lang):
@@ -217,6 +270,11 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     for path in run.outputs:
         print(f"  {path}")
     return EXIT_OK
+
+
+def _rank_order(result: VendorResult) -> tuple[bool, int, str]:
+    """Ranked offers first, by rank; then the others, by name."""
+    return result.rank is None, result.rank or 0, result.vendor
 
 
 def _screen(args: argparse.Namespace, lang: Lang) -> int:

@@ -18,13 +18,18 @@ and the zip is written with fixed timestamps.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 import json
 import math
+import numbers
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape as xml_escape
 
 import attrs
 
@@ -146,15 +151,16 @@ def comparison_bytes(evaluation: Evaluation, *, lang: Lang = "fr",
                 f"the robustness checks are about offers {list(robustness.vendors)} but the "
                 f"evaluation ranks {list(ranked)}: compute them with assess_robustness() on this "
                 "evaluation")
-    from .form import FIXED_TIME, normalise_zip, workbook_bytes
+    from .form import FIXED_TIME
 
-    wb = _Book(evaluation, lang, robustness, generated).build()
+    book = _Book(evaluation, lang, robustness, generated)
+    wb = book.build()
     wb.properties.creator = "ai_procurement"
     wb.properties.lastModifiedBy = "ai_procurement"
     wb.properties.title = cell_text(evaluation.questionnaire.consultation.title)[0][:255]
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
-    return normalise_zip(workbook_bytes(wb))
+    return _save(book)
 
 
 def cell_text(text: str) -> tuple[str, bool]:
@@ -236,7 +242,15 @@ class _Table:
 
 
 class _Sheet:
-    """A worksheet with a cursor and helpers that write literal text and styled cells."""
+    """A worksheet with a cursor and helpers that write literal text and styled cells.
+
+    openpyxl holds the sheet's layout (columns, merges, panes, filters, charts, page
+    set-up); the cells and row heights are kept here as SpreadsheetML and written into
+    the sheet's ``sheetData`` when the workbook is saved (:func:`_save`). openpyxl builds
+    and serialises an object per cell, which costs more than the whole workbook's content;
+    the XML written is what it writes for the same cells (inline strings, ``%.16g``
+    numbers, styles numbered in the order the cells are written).
+    """
 
     def __init__(self, book: _Book, ws: Worksheet, widths: Sequence[float]) -> None:
         from openpyxl.utils import get_column_letter
@@ -246,9 +260,20 @@ class _Sheet:
         self.width = len(self.widths)
         for index, width in enumerate(self.widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
+        self.cells: dict[int, dict[int, tuple[str, str]]] = {}  # row: col: (style, XML)
+        self.heights: dict[int, float] = {}
+        self.touched: set[tuple[int, int]] = set()  # cells named (panes) but left empty
+        book.sheets[ws.title] = self
+
+    def coordinate(self, row: int, col: int) -> str:
+        """The ``A1`` name of a cell (for panes), counted in the sheet's extent."""
+        self.touched.add((row, col))
+        return f"{_column(col)}{row}"
 
     def column_width(self, col: int, span: int = 1) -> float:
         """The width of ``span`` columns from ``col`` (10 for columns past the widths)."""
+        if span == 1:
+            return self.widths[col - 1] if col <= self.width else 10.0
         return sum(self.widths[c - 1] if c <= self.width else 10.0
                    for c in range(col, col + span))
 
@@ -257,20 +282,25 @@ class _Sheet:
 
         Returns the text written, if ``value`` is text.
         """
-        cell = self.ws.cell(row=row, column=col)
         shown: str | None = None
         if isinstance(value, str):
+            # An inline string is literal, even when it starts with "=" or is "#N/A".
             shown = self.book.text(value)
-            cell.value = shown
-            cell.data_type = "s"  # literal, even when it starts with "=" or is "#N/A"
-        elif isinstance(value, float) and not math.isfinite(value):
-            cell.value = "—"
-        elif value is not None:
-            cell.value = value  # type: ignore[assignment]
-        # The named style's array, as Cell.style = name sets it, without looking the name
-        # up for each of the tens of thousands of cells. Cells share the array: no cell is
-        # restyled afterwards.
-        cell._style = self.book.styles[style]  # type: ignore[union-attr]
+            xml = _inline_string(shown)
+        elif value is None:
+            xml = ' t="n"/>'
+        elif isinstance(value, bool):
+            xml = f' t="b"><v>{int(value)}</v></c>'
+        elif isinstance(value, int | float | numbers.Real):
+            xml = (f' t="n"><v>{"%.16g" % value}</v></c>' if math.isfinite(value)
+                   else _inline_string("—"))
+        else:
+            shown = self.book.text(str(value))
+            xml = _inline_string(shown)
+        found = self.cells.get(row)
+        if found is None:
+            found = self.cells[row] = {}
+        found[col] = (style, xml)
         return shown
 
     def fit(self, row: int, texts: Iterable[tuple[str, float]]) -> None:
@@ -288,32 +318,28 @@ class _Sheet:
                 count = cache[key] = _wrapped_lines(*key)
             lines = max(lines, count)
         if lines > 1:
-            self.ws.row_dimensions[row].height = min(_MAX_ROW_HEIGHT,
-                                                     _LINE_HEIGHT * lines + 3)
+            self.heights[row] = min(_MAX_ROW_HEIGHT, _LINE_HEIGHT * lines + 3)
 
     def merge(self, row: int, first: int, last: int) -> None:
         """Merge columns ``first`` to ``last`` of ``row`` (the cells under it stay empty)."""
         if last <= first:
             return
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.merge import MergedCellRange
-
-        # Added directly: Worksheet.merge_cells also restyles every covered cell, which
-        # costs milliseconds per range and changes nothing here (they are empty).
-        self.ws.merged_cells.add(MergedCellRange(
-            self.ws, f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"))
+        # The range only: Worksheet.merge_cells also creates and restyles every covered
+        # cell, which costs milliseconds per range and changes nothing here (the cells
+        # are written by this class, and those under the range stay empty).
+        self.ws.merged_cells.add(f"{_column(first)}{row}:{_column(last)}{row}")
 
     def title(self, text: str) -> None:
         """A sheet title on the current row."""
         self.put(self.row, 1, text, "aip-title")
-        self.ws.row_dimensions[self.row].height = 22
+        self.heights[self.row] = 22
         self.row += 1
 
     def section(self, text: str) -> None:
         """A section heading, after a blank row."""
         self.row += 1
         self.put(self.row, 1, text, "aip-section")
-        self.ws.row_dimensions[self.row].height = 18
+        self.heights[self.row] = 18
         self.row += 1
 
     def paragraph(self, text: str, *, style: str = "aip-plain") -> None:
@@ -364,8 +390,8 @@ class _Sheet:
         if span_last:
             self.merge(row, first + len(labels) - 1, self.width)
         if height:
-            current = self.ws.row_dimensions[row].height or 0.0
-            self.ws.row_dimensions[row].height = min(_MAX_ROW_HEIGHT, max(current, height))
+            current = self.heights.get(row, 0.0)
+            self.heights[row] = min(_MAX_ROW_HEIGHT, max(current, height))
         self.row += 1
         return row
 
@@ -405,6 +431,28 @@ class _Sheet:
             self.row += 1
         return _Table(header, header + 1, header + count)
 
+    def sheet_data(self, style_id: Callable[[str], int]) -> tuple[str, str]:
+        """The sheet's extent (``A1:P68``) and its ``sheetData`` element."""
+        rows = sorted(self.cells.keys() | self.heights.keys() | {r for r, _ in self.touched})
+        columns = {c for cells in self.cells.values() for c in cells}
+        columns |= {c for _, c in self.touched}
+        named = sorted(self.cells.keys() | {r for r, _ in self.touched})
+        extent = (f"{_column(min(columns))}{named[0]}:{_column(max(columns))}{named[-1]}"
+                  if named else "A1:A1")
+        parts = ["<sheetData>"]
+        for row in rows:
+            height = self.heights.get(row)
+            parts.append(f'<row r="{row}">' if height is None
+                         else f'<row r="{row}" ht="{"%.16g" % height}" customHeight="1">')
+            cells = self.cells.get(row)
+            if cells:
+                for col in sorted(cells):
+                    style, xml = cells[col]
+                    parts.append(f'<c r="{_column(col)}{row}" s="{style_id(style)}"{xml}')
+            parts.append("</row>")
+        parts.append("</sheetData>")
+        return extent, "".join(parts)
+
 
 class _Book:
     """Builds the workbook of one evaluation in one language."""
@@ -424,6 +472,8 @@ class _Book:
         self._texts: dict[str, tuple[str, bool]] = {}
         self.lines: dict[tuple[str, int], int] = {}  # wrapped lines by (text, characters)
         self.styles: dict[str, StyleArray] = {}
+        self.sheets: dict[str, _Sheet] = {}  # by sheet title
+        self._style_ids: dict[str, int] = {}
 
     # text -----------------------------------------------------------------------------
 
@@ -434,6 +484,14 @@ class _Book:
             found = self._texts[value] = cell_text(value)
         self.cuts += found[1]
         return found[0]
+
+    def style_id(self, name: str) -> int:
+        """The number of the named style's cell format, given as openpyxl would: in the
+        order the cells are written."""
+        found = self._style_ids.get(name)
+        if found is None:
+            found = self._style_ids[name] = self.wb._cell_styles.add(self.styles[name])
+        return found
 
     def t(self, key: str) -> str:
         """The label ``key`` in the workbook's language."""
@@ -572,7 +630,7 @@ class _Book:
                 *((vendor.criteria.get(c.id, 0.0) if scored else None) for c in self.weighted),
                 self.flags(vendor)])
         table = sheet.table(labels, rows, styles, vertical=range(4, 4 + n))
-        ws.freeze_panes = ws.cell(row=table.first, column=3).coordinate
+        ws.freeze_panes = sheet.coordinate(table.first, 3)
         ws.print_title_rows = f"{table.header}:{table.header}"
         if table.last >= table.first:
             from openpyxl.utils import get_column_letter
@@ -700,7 +758,7 @@ class _Book:
              v.total / ev.settings.total_points]
             for v in self.scored), ["aip-bold", "aip-text", *(["aip-percent"] * (n + 1))],
             vertical=range(2, 2 + n))
-        ws.freeze_panes = ws.cell(row=points.first, column=2).coordinate
+        ws.freeze_panes = sheet.coordinate(points.first, 2)
         if points.last < points.first:
             return
         ws.auto_filter.ref = f"A{points.header}:{get_column_letter(n + 3)}{points.last}"
@@ -1155,7 +1213,7 @@ class _Book:
              "aip-text", "aip-points", "aip-text"],
             empty=self.tr("Aucune note d'évaluateur.", "No evaluator score."))
         if table.last >= table.first:
-            ws.freeze_panes = ws.cell(row=table.first, column=3).coordinate
+            ws.freeze_panes = sheet.coordinate(table.first, 3)
         sheet.section(self.tr("Divergences entre évaluateurs", "Evaluator divergences"))
         sheet.table([self.t("vendor"), self.t("question"), self.t("question_text"),
                      self.tr("Niveaux", "Levels"), self.tr("Écart (part de l'échelle)",
@@ -1248,6 +1306,65 @@ class _Book:
             edition.append((self.tr("Date d'édition", "Issued on"),
                             self.generated.isoformat()))
         sheet.pairs(edition)
+
+
+# -- saving -----------------------------------------------------------------------------------
+
+def _save(book: _Book) -> bytes:
+    """The workbook's bytes: openpyxl's package with each sheet's cells written in.
+
+    The cells are rendered first, sheet by sheet, so the styles they use are numbered
+    before openpyxl writes the style sheet. The zip is written once, with fixed member
+    timestamps, so the same inputs give the same bytes.
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    parts: dict[str, tuple[bytes, bytes]] = {}
+    for index, ws in enumerate(book.wb.worksheets, start=1):
+        extent, data = book.sheets[ws.title].sheet_data(book.style_id)
+        parts[f"xl/worksheets/sheet{index}.xml"] = (
+            f'<dimension ref="{extent}"/>'.encode(), data.encode("utf-8"))
+    # openpyxl's archive is only read back here: it is stored, not compressed.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        ExcelWriter(book.wb, archive).save()
+    source = zipfile.ZipFile(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            part = parts.pop(info.filename, None)
+            if part is not None:
+                content = _fill_sheet(content, *part, name=info.filename)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, content)
+    assert not parts, f"sheets not found in the workbook: {sorted(parts)}"
+    return out.getvalue()
+
+
+def _fill_sheet(xml: bytes, dimension: bytes, data: bytes, *, name: str) -> bytes:
+    """Put a sheet's extent and cells into the sheet openpyxl wrote without cells."""
+    empty_dimension, empty_data = b'<dimension ref="A1:A1"/>', b"<sheetData></sheetData>"
+    assert xml.count(empty_dimension) == 1 and xml.count(empty_data) == 1, (
+        f"{name}: openpyxl wrote the sheet in an unexpected form")
+    return xml.replace(empty_dimension, dimension, 1).replace(empty_data, data, 1)
+
+
+def _inline_string(text: str) -> str:
+    """The rest of a ``c`` element holding ``text`` as an inline string."""
+    if not text:
+        return ' t="inlineStr"/>'
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f' t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
+
+
+@functools.cache
+def _column(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -195,7 +195,8 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
     run = evaluate_campaign(campaign, force=True, progress=progress)
     lines = [("Campagne de démonstration écrite dans " if lang == "fr" else
               "Demo campaign written in ") + str(root), ""]
-    for result in run.evaluation.vendors:
+    for result in sorted(run.evaluation.vendors,
+                         key=lambda v: (v.rank is None, v.rank or 0, v.vendor)):
         rank = "-" if result.rank is None else str(result.rank)
         lines.append(f"{rank:>3}  {result.vendor:22} {result.total:7.2f}  {result.status}")
     lines.append("")

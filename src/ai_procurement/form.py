@@ -35,6 +35,7 @@ import attrs
 
 from .bank import (
     LANGUAGES,
+    Bank,
     Criterion,
     DateAnswer,
     Evidence,
@@ -123,11 +124,29 @@ class Row:
     item: str | None = None
 
 
+_LAYOUTS: dict[int, tuple[Bank, tuple[Row, ...]]] = {}
+"""Recent layouts by ``id`` of their bank, kept with the bank so that the id is not reused."""
+
+
 def layout(questionnaire: Questionnaire) -> list[Row]:
     """Return the rows of the Questionnaire sheet, in order, starting at ``FIRST_ROW``."""
+    # A buyer reads every vendor's file against one questionnaire: its layout is
+    # computed once. Banks are immutable, so a layout never goes stale.
+    bank = questionnaire.bank
+    cached = _LAYOUTS.get(id(bank))
+    if cached is not None and cached[0] is bank:
+        return list(cached[1])
+    rows = _layout(bank)
+    if len(_LAYOUTS) >= 8:
+        _LAYOUTS.pop(next(iter(_LAYOUTS), 0), None)
+    _LAYOUTS[id(bank)] = (bank, tuple(rows))
+    return rows
+
+
+def _layout(bank: Bank) -> list[Row]:
     rows: list[Row] = []
     number = FIRST_ROW
-    for criterion in questionnaire.bank.criteria:
+    for criterion in bank.criteria:
         rows.append(Row(number, "criterion", f"#{criterion.id}", criterion))
         number += 1
         for q in criterion.questions:
@@ -478,7 +497,6 @@ class _Writer:
                                    "Enter an amount of zero or more, in euros excl. "
                                    "VAT.").get(lang))
             ws[f"{COL_ANSWER}{r}"].number_format = "#,##0.00"
-        set_text(ws, f"{COL_REF}{r}", "")
         set_text(ws, f"{COL_QUESTION}{r}", f"   • {label}")
         set_text(ws, f"{COL_EXPECTED}{r}", expected)
         self._input(f"{COL_ANSWER}{r}")

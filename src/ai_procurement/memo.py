@@ -30,6 +30,7 @@ import math
 import os
 import re
 import warnings
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -159,6 +160,13 @@ class Procedure:
 
 # -- formatting --------------------------------------------------------------------------
 
+# What clean_text changes: control characters other than tab and newline, surrogates and
+# the two non-characters. Most text has none, and skips it (it checks each character).
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# isolate_bidi leaves text below U+0590 (no right-to-left letter, no bidi control) alone.
+_MAY_NEED_ISOLATING = re.compile("[^\x00-\u058f]")
+
+
 def _clean(text: str, limit: int | None) -> str:
     """:func:`clean_text` with the body's marker, cutting long texts first.
 
@@ -167,7 +175,16 @@ def _clean(text: str, limit: int | None) -> str:
     """
     if limit is not None and len(text) > limit + 1:
         text = text[: limit + 1]
+    if _NEEDS_CLEANING.search(text) is None:
+        if limit is not None and len(text) > limit:
+            return text[: max(0, limit - len(_MARKER))] + _MARKER
+        return text
     return clean_text(text, limit=limit, marker=_MARKER)
+
+
+def _isolate(text: str) -> str:
+    """:func:`isolate_bidi`, without looking at each character of Latin text."""
+    return isolate_bidi(text) if _MAY_NEED_ISOLATING.search(text) else text
 
 
 @functools.lru_cache(maxsize=4096)
@@ -180,7 +197,12 @@ class _Fmt:
 
     def __init__(self, lang: Lang, vendors: Iterable[str] = ()) -> None:
         self.lang: Lang = lang
+        self._texts: dict[tuple[str, int | None], str] = {}
         self._names = {v: self._clean_name(v) for v in vendors}
+        # Longest first, so a name holding another is replaced whole.
+        self._replaced = [(raw, shown) for raw, shown in sorted(
+            self._names.items(), key=lambda item: len(item[0]), reverse=True)
+            if raw and raw != shown]
 
         self.sep = " ; " if lang == "fr" else "; "
         self.colon = " : " if lang == "fr" else ": "
@@ -209,10 +231,14 @@ class _Fmt:
 
     def text(self, value: str, limit: int | None = BODY_LIMIT) -> str:
         """Untrusted text: cleaned, cut visibly, bidi-isolated."""
-        return isolate_bidi(_clean(value, limit))
+        key = (value, limit)
+        shown = self._texts.get(key)
+        if shown is None:
+            shown = self._texts[key] = _isolate(_clean(value, limit))
+        return shown
 
     def _clean_name(self, name: str, limit: int = _NAME_LIMIT) -> str:
-        return isolate_bidi(_clean(name, limit)) or "—"
+        return _isolate(_clean(name, limit)) or "—"
 
     def name(self, vendor: str, limit: int = _NAME_LIMIT) -> str:
         if limit == _NAME_LIMIT and vendor in self._names:
@@ -221,133 +247,207 @@ class _Fmt:
 
     def sentence(self, text: str) -> str:
         """A library sentence that may quote vendor names: names made safe, text cleaned."""
-        for raw in sorted(self._names, key=len, reverse=True):
-            shown = self._names[raw]
-            if raw and raw != shown and raw in text:
+        for raw, shown in self._replaced:
+            if raw in text:
                 text = text.replace(raw, shown)
-        return clean_text(text)
+        return _clean(text, None)
 
 
 # -- document building -------------------------------------------------------------------
 
-def _qn(tag: str) -> str:
+# A document is assembled from a skeleton made once per language and margin with
+# python-docx (styles, fonts, page set-up, an empty footer, properties to fill in), and
+# WordprocessingML written here as text: python-docx's proxies cost tens of
+# microseconds per element, and building and saving its package milliseconds per
+# document, which a memo of thousands of paragraphs or a batch of letters cannot afford.
+# The XML written is what python-docx writes for the same calls.
+
+_TOKEN = "AP-SKELETON-{}"
+_TOKEN_DATE = dt.datetime(1999, 9, 9, tzinfo=dt.UTC)
+_TOKEN_STAMP = b"1999-09-09T00:00:00Z"
+_DYNAMIC = ("docProps/core.xml", "word/document.xml", "word/_rels/document.xml.rels",
+            "word/footer1.xml")
+_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+@attrs.frozen
+class _Skeleton:
+    """A python-docx document without content, split where each document's text goes."""
+
+    parts: Mapping[str, bytes]  # the parts every document shares, by name
+    core: bytes  # docProps/core.xml, with tokens for title, subject, author and dates
+    document: tuple[bytes, bytes]  # word/document.xml before and after the body
+    footer: tuple[bytes, bytes]  # word/footer1.xml before and after the footer's text
+    relationships: bytes  # word/_rels/document.xml.rels
+    next_relationship: int  # python-docx's next free "rId" number
+    next_drawing: int  # python-docx's next drawing id
+    style_ids: Mapping[str, str]
+
+
+def _zip_member(name: str) -> zipfile.ZipInfo:
+    member = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    member.compress_type = zipfile.ZIP_DEFLATED
+    member.external_attr = 0o644 << 16
+    return member
+
+
+@functools.lru_cache(maxsize=8)
+def _skeleton(lang: Lang, vertical_margin: float) -> _Skeleton:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Cm, Pt
+
+    doc: DocxDocument = docx.Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(_PAGE_WIDTH_CM), Cm(_PAGE_HEIGHT_CM)
+    section.left_margin = section.right_margin = Cm(_MARGIN_CM)
+    section.top_margin = section.bottom_margin = Cm(vertical_margin)
+    section.footer_distance = Cm(1.0)
+    styles = doc.styles
+    _set_fonts_and_language(doc, lang)
+    normal = styles["Normal"]
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.1
+    for name, size, before in (("Heading 1", 14, 14), ("Heading 2", 11.5, 10),
+                               ("Title", 24, 0)):
+        styles[name].font.size = Pt(size)
+        styles[name].paragraph_format.space_before = Pt(before)
+        styles[name].paragraph_format.space_after = Pt(4)
+
+    def add(name: str, size: float, *, before: float = 0, after: float = 0,
+            indent: float = 0, keep: bool = False) -> str:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.font.size = Pt(size)
+        fmt = style.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+        if indent:
+            fmt.left_indent = Cm(indent)
+        if keep:
+            fmt.keep_with_next = True
+        return str(style.style_id)
+
+    style_ids = {"cell": add("AP Table Text", 8.5), "small": add("AP Small", 8.5, after=2),
+                 "note_head": add("AP Note Head", 9, before=6, after=1, keep=True),
+                 "note": add("AP Note", 8.5, after=1, indent=0.5),
+                 "toc": add("AP Contents", 9.5, after=2, indent=0.3)}
+    style_ids |= {key: str(styles[name].style_id) for key, name in (
+        ("bullet", "List Bullet"), ("grid", "Table Grid"), ("title", "Title"),
+        ("heading1", "Heading 1"), ("heading2", "Heading 2"), ("caption", "Caption"))}
+    footer = section.footer.paragraphs[0]
+    footer._p.style = style_ids["small"]
+    footer.alignment = _alignment("center")
+    footer.add_run(_TOKEN.format("FOOTER"))
+    props = doc.core_properties
+    props.title, props.subject, props.author = (_TOKEN.format(key) for key in (
+        "TITLE", "SUBJECT", "AUTHOR"))
+    props.last_modified_by = "ai_procurement"
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.revision = 1
+    props.language = "fr-FR" if lang == "fr" else "en-GB"
+    props.created = props.modified = props.last_printed = _TOKEN_DATE
+    next_drawing = int(doc.part.next_id)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    saved = zipfile.ZipFile(buffer)
+    parts = {name: saved.read(name) for name in saved.namelist()}
+    document = parts["word/document.xml"]
+    at = document.rfind(b"<w:sectPr")
+    token = f"<w:r><w:t>{_TOKEN.format('FOOTER')}</w:t></w:r>".encode()
+    footer_xml = parts["word/footer1.xml"]
+    before, found, after = footer_xml.partition(token)
+    relationships = parts["word/_rels/document.xml.rels"]
+    used = [int(n) for n in re.findall(rb'Id="rId(\d+)"', relationships)]
+    if at < 0 or not found or b"<w:body" not in document[:at] or not all(
+            name in parts for name in _DYNAMIC) or b'<Default Extension="rels"' not in (
+            parts["[Content_Types].xml"]):
+        raise OutputError("python-docx wrote its document in an unexpected form; "
+                          "check the python-docx version against ai_procurement's")
+    shared = {name: content for name, content in parts.items() if name not in _DYNAMIC}
+    return _Skeleton(shared, parts["docProps/core.xml"],
+                     (document[:at], document[at:]), (before, after), relationships,
+                     max(used, default=0) + 1, next_drawing, style_ids)
+
+
+@functools.lru_cache(maxsize=16)
+def _shared_zip(lang: Lang, vertical_margin: float, pictures: bool) -> bytes:
+    """A zip of the skeleton's shared parts (compressed once: they weigh 800 kB)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in _skeleton(lang, vertical_margin).parts.items():
+            if pictures and name == "[Content_Types].xml":
+                # PNG pictures, declared where python-docx does (defaults sorted).
+                content = content.replace(
+                    b'<Default Extension="rels"',
+                    b'<Default Extension="png" ContentType="image/png"/>'
+                    b'<Default Extension="rels"', 1)
+            archive.writestr(_zip_member(name), content)
+    return out.getvalue()
+
+
+def _set_fonts_and_language(doc: DocxDocument, lang: Lang) -> None:
+    # Named fonts instead of the template's theme fonts: LibreOffice resolves theme
+    # fonts to a serif face, so the PDF would not look like the Word document.
     from docx.oxml.ns import qn
 
-    return str(qn(tag))
-
-
-def _element(tag: str, **attributes: str) -> Any:
-    from docx.oxml import OxmlElement
-
-    element = OxmlElement(tag)
-    for key, value in attributes.items():
-        element.set(_qn(key), value)
-    return element
+    root = doc.styles.element
+    for fonts in root.iter(qn("w:rFonts")):
+        for key in list(fonts.attrib):
+            if key.endswith("Theme") or key.endswith("theme"):
+                del fonts.attrib[key]
+        for key in ("w:ascii", "w:hAnsi", "w:cs"):
+            fonts.set(qn(key), _FONT)
+    for language in root.iter(qn("w:lang")):
+        language.set(qn("w:val"), "fr-FR" if lang == "fr" else "en-GB")
 
 
 class _Doc:
-    """A python-docx document with the few layouts the memo and letters need."""
+    """A Word document with the few layouts the memo and letters need."""
 
     def __init__(self, lang: Lang, *, title: str, subject: str, author: str,
                  generated: dt.date, vertical_margin: float = _MARGIN_CM) -> None:
-        import docx
-        from docx.enum.style import WD_STYLE_TYPE
-        from docx.shared import Cm, Pt
-
         self.lang = lang
-        self.doc: DocxDocument = docx.Document()
-        section = self.doc.sections[0]
-        section.page_width, section.page_height = Cm(_PAGE_WIDTH_CM), Cm(_PAGE_HEIGHT_CM)
-        section.left_margin = section.right_margin = Cm(_MARGIN_CM)
-        section.top_margin = section.bottom_margin = Cm(vertical_margin)
-        section.footer_distance = Cm(1.0)
-        styles = self.doc.styles
-        self._set_fonts_and_language(lang)
-        normal = styles["Normal"]
-        normal.font.size = Pt(10)
-        normal.paragraph_format.space_after = Pt(4)
-        normal.paragraph_format.line_spacing = 1.1
-        for name, size, before in (("Heading 1", 14, 14), ("Heading 2", 11.5, 10),
-                                   ("Title", 24, 0)):
-            styles[name].font.size = Pt(size)
-            styles[name].paragraph_format.space_before = Pt(before)
-            styles[name].paragraph_format.space_after = Pt(4)
-
-        def add(name: str, size: float, *, before: float = 0, after: float = 0,
-                indent: float = 0, keep: bool = False) -> str:
-            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-            style.base_style = normal
-            style.font.size = Pt(size)
-            fmt = style.paragraph_format
-            fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-            if indent:
-                fmt.left_indent = Cm(indent)
-            if keep:
-                fmt.keep_with_next = True
-            return str(style.style_id)
-
-        self.cell_style_id = add("AP Table Text", 8.5)
-        self.small_style_id = add("AP Small", 8.5, after=2)
-        self.note_head_style_id = add("AP Note Head", 9, before=6, after=1, keep=True)
-        self.note_style_id = add("AP Note", 8.5, after=1, indent=0.5)
-        self.toc_style_id = add("AP Contents", 9.5, after=2, indent=0.3)
-        self.bullet_style_id = str(styles["List Bullet"].style_id)
-        self.grid_style_id = str(styles["Table Grid"].style_id)
-        props = self.doc.core_properties
-        props.title = clean_text(title, limit=250)
-        props.subject = clean_text(subject, limit=250)
-        props.author = clean_text(author, limit=250)
-        props.last_modified_by = "ai_procurement"
-        props.comments = ""
-        props.keywords = ""
-        props.category = ""
-        props.revision = 1
-        props.language = "fr-FR" if lang == "fr" else "en-GB"
-        stamp = dt.datetime(generated.year, generated.month, generated.day, tzinfo=dt.UTC)
-        props.created = stamp
-        props.modified = stamp
-        props.last_printed = stamp
-
-    def _set_fonts_and_language(self, lang: Lang) -> None:
-        # Named fonts instead of the template's theme fonts: LibreOffice resolves theme
-        # fonts to a serif face, so the PDF would not look like the Word document.
-        root = self.doc.styles.element
-        for fonts in root.iter(_qn("w:rFonts")):
-            for key in list(fonts.attrib):
-                if key.endswith("Theme") or key.endswith("theme"):
-                    del fonts.attrib[key]
-            for key in ("w:ascii", "w:hAnsi", "w:cs"):
-                fonts.set(_qn(key), _FONT)
-        for language in root.iter(_qn("w:lang")):
-            language.set(_qn("w:val"), "fr-FR" if lang == "fr" else "en-GB")
+        self.vertical_margin = vertical_margin
+        self.skeleton = _skeleton(lang, vertical_margin)
+        ids = self.skeleton.style_ids
+        self.cell_style_id, self.small_style_id = ids["cell"], ids["small"]
+        self.note_head_style_id, self.note_style_id = ids["note_head"], ids["note"]
+        self.toc_style_id, self.bullet_style_id = ids["toc"], ids["bullet"]
+        self.grid_style_id = ids["grid"]
+        self.heading_style_ids = {0: ids["title"], 1: ids["heading1"], 2: ids["heading2"]}
+        self.properties = {"TITLE": title, "SUBJECT": subject, "AUTHOR": author}
+        self.generated = generated
+        self.body: list[str] = []
+        self.footer_runs = ""
+        self.pictures: list[bytes] = []
 
     # paragraphs
 
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(text, level)
+        """A heading (``level`` 1 or 2), or the document title (``level`` 0)."""
+        self.para(text, style=self.heading_style_ids[level])
 
-    def para(self, *parts: str | tuple[str, str], style: Any = None,
-             align: str | None = None) -> Paragraph:
-        """A paragraph of runs; a part ``("b", text)`` is bold, ``("i", text)`` italic."""
-        paragraph = self.doc.add_paragraph()
-        if style is not None:
-            # By id: python-docx's style lookup scans every style for each paragraph.
-            paragraph._p.style = style if isinstance(style, str) else style.style_id
+    def para(self, *parts: str | tuple[str, str], style: str | None = None,
+             align: str | None = None, keep: bool = False) -> None:
+        """A paragraph of runs; a part ``("b", text)`` is bold, ``("i", text)`` italic.
+
+        ``style`` is a style id; ``keep`` keeps the paragraph on the page of the next.
+        """
+        runs = []
         for part in parts:
             if isinstance(part, tuple):
                 kind, text = part
-                run = paragraph.add_run(text)
-                run.bold = "b" in kind or None
-                run.italic = "i" in kind or None
+                runs.append(_run(text, bold="b" in kind, italic="i" in kind))
             elif part:
-                paragraph.add_run(part)
-        if align is not None:
-            paragraph.alignment = _alignment(align)
-        return paragraph
+                runs.append(_run(part))
+        self.body.append(_paragraph("".join(runs), style, align, keep))
 
     def gap(self) -> None:
         """A small vertical space."""
-        self.doc.add_paragraph()._p.style = self.small_style_id
+        self.body.append(_paragraph("", self.small_style_id))
 
     def label(self, text: str) -> None:
         """A bold line kept with what follows (a table's or a list's title)."""
@@ -359,24 +459,7 @@ class _Doc:
             self.para(*parts, style=self.bullet_style_id)
 
     def page_break(self) -> None:
-        from docx.enum.text import WD_BREAK
-
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-    def field(self, paragraph: Paragraph, instruction: str, shown: str, *,
-              dirty: bool = False) -> None:
-        """A Word field (PAGE, NUMPAGES, TOC...) whose last computed result is ``shown``."""
-        begin = _element("w:fldChar", **{"w:fldCharType": "begin"})
-        if dirty:
-            begin.set(_qn("w:dirty"), "true")
-        paragraph.add_run()._r.append(begin)
-        instr = _element("w:instrText")
-        instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        instr.text = f" {instruction} "
-        paragraph.add_run()._r.append(instr)
-        paragraph.add_run()._r.append(_element("w:fldChar", **{"w:fldCharType": "separate"}))
-        paragraph.add_run(shown)
-        paragraph.add_run()._r.append(_element("w:fldChar", **{"w:fldCharType": "end"}))
+        self.body.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
     def toc(self, entries: Sequence[str]) -> None:
         """A TOC field whose shown result is ``entries``, one per paragraph.
@@ -386,40 +469,46 @@ class _Doc:
         and a PDF made without updating show the list of sections.
         """
         assert entries
-        paragraphs = []
-        for _ in entries:
-            paragraph = self.doc.add_paragraph()
-            paragraph._p.style = self.toc_style_id
-            paragraphs.append(paragraph)
-        first, last = paragraphs[0], paragraphs[-1]
-        begin = _element("w:fldChar", **{"w:fldCharType": "begin", "w:dirty": "true"})
-        first.add_run()._r.append(begin)
-        instr = _element("w:instrText")
-        instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        instr.text = ' TOC \\o "1-2" \\h \\z \\u '
-        first.add_run()._r.append(instr)
-        first.add_run()._r.append(_element("w:fldChar", **{"w:fldCharType": "separate"}))
-        for paragraph, entry in zip(paragraphs, entries, strict=True):
-            paragraph.add_run(entry)
-        last.add_run()._r.append(_element("w:fldChar", **{"w:fldCharType": "end"}))
+        last = len(entries) - 1
+        for index, entry in enumerate(entries):
+            runs = _run(entry)
+            if index == 0:
+                runs = (_field_begin(dirty=True) + _field_code('TOC \\o "1-2" \\h \\z \\u')
+                        + _FIELD_SEPARATE + runs)
+            if index == last:
+                runs += _FIELD_END
+            self.body.append(_paragraph(runs, self.toc_style_id))
 
     def footer(self, text: str) -> None:
-        footer = self.doc.sections[0].footer
-        paragraph = footer.paragraphs[0]
-        paragraph._p.style = self.small_style_id
-        paragraph.alignment = _alignment("center")
-        paragraph.add_run(f"{text} – page ")
-        self.field(paragraph, "PAGE", "1")
-        paragraph.add_run(" / ")
-        self.field(paragraph, "NUMPAGES", "1")
+        """The footer of every page: ``text``, then the page number and page count."""
+        self.footer_runs = "".join((
+            _run(f"{text} – page "), _field_begin(), _field_code("PAGE"), _FIELD_SEPARATE,
+            _run("1"), _FIELD_END, _run(" / "), _field_begin(), _field_code("NUMPAGES"),
+            _FIELD_SEPARATE, _run("1"), _FIELD_END))
 
     def picture(self, png: bytes, caption: str, width_cm: float = _TEXT_WIDTH_CM) -> None:
+        """A PNG picture ``width_cm`` wide, centred, kept with its caption below."""
+        from docx.image.image import Image
         from docx.shared import Cm
 
-        self.doc.add_picture(io.BytesIO(png), width=Cm(width_cm))
-        self.doc.paragraphs[-1].alignment = _alignment("center")
-        self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
-        self.para(caption, style="Caption", align="center")
+        self.pictures.append(png)
+        number = len(self.pictures)
+        drawing = self.skeleton.next_drawing + number - 1
+        relationship = self.skeleton.next_relationship + number - 1
+        cx, cy = Image.from_blob(png).scaled_dimensions(Cm(width_cm), None)
+        inline = (
+            f'<wp:inline xmlns:a="{_NS_A}" xmlns:pic="{_NS_PIC}"><wp:extent cx="{cx}" '
+            f'cy="{cy}"/><wp:docPr id="{drawing}" name="Picture {drawing}"/>'
+            '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/>'
+            f'</wp:cNvGraphicFramePr><a:graphic><a:graphicData uri="{_NS_PIC}"><pic:pic>'
+            '<pic:nvPicPr><pic:cNvPr id="0" name="image.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="rId{relationship}"/><a:stretch><a:fillRect/>'
+            '</a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+            f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr>'
+            "</pic:pic></a:graphicData></a:graphic></wp:inline>")
+        self.body.append(_paragraph(f"<w:r><w:drawing>{inline}</w:drawing></w:r>", None,
+                                    "center", True))
+        self.para(caption, style=self.skeleton.style_ids["caption"], align="center")
 
     # tables
 
@@ -429,12 +518,8 @@ class _Doc:
               row_height: float | None = None) -> None:
         """A grid table with fixed column widths (cm), scaled down to fit the text width.
 
-        ``align`` has one letter per column: ``l``eft, ``r``ight or ``c``entre. The
-        table is written as WordprocessingML directly: python-docx's cell API costs
-        milliseconds per cell, which annexes of thousands of rows cannot afford.
+        ``align`` has one letter per column: ``l``eft, ``r``ight or ``c``entre.
         """
-        from docx.oxml import parse_xml
-
         assert len(widths) == len(headers)
         scale = min(1.0, _TEXT_WIDTH_CM / sum(widths))
         twips = [round(w * scale * _TWIPS_PER_CM) for w in widths]
@@ -442,7 +527,7 @@ class _Doc:
         bold = set(bold_rows)
         height = (f'<w:trHeight w:val="{round(row_height * _TWIPS_PER_CM)}" '
                   'w:hRule="atLeast"/>' if row_height else "")
-        parts = [f'<w:tbl {_W_NS}><w:tblPr><w:tblStyle w:val="{self.grid_style_id}"/>'
+        parts = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.grid_style_id}"/>'
                  f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
                  '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
                  'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
@@ -464,9 +549,8 @@ class _Doc:
                       for k, (text, w, j) in enumerate(zip(values, twips, jc, strict=True))]
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
-        self.doc.element.body._insert_tbl(parse_xml("".join(parts)))
-        paragraph = self.doc.add_paragraph()
-        paragraph._p.style = self.small_style_id
+        self.body.append("".join(parts))
+        self.gap()
 
     def _cell_xml(self, text: str, width: int, jc: str, bold: bool, fill: str = "") -> str:
         shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
@@ -481,14 +565,51 @@ class _Doc:
                    bold_first_column=True)
 
     def save(self) -> bytes:
-        from .form import normalise_zip
+        """The .docx bytes: the skeleton's shared parts, then this document's own.
 
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
-        return normalise_zip(buffer.getvalue())
+        Members have fixed timestamps, so the same content gives the same bytes.
+        """
+        skeleton = self.skeleton
+        core = skeleton.core.replace(_TOKEN_STAMP, f"{self.generated:%Y-%m-%d}T00:00:00Z"
+                                     .encode())
+        for key, value in self.properties.items():
+            core = core.replace(_TOKEN.format(key).encode(),
+                                xml_escape(clean_text(value, limit=250)).encode("utf-8"), 1)
+        relationships = skeleton.relationships.replace(b"</Relationships>", "".join(
+            f'<Relationship Id="rId{skeleton.next_relationship + i}" Type="{_REL_IMAGE}" '
+            f'Target="media/image{i + 1}.png"/>' for i in range(len(self.pictures))).encode()
+            + b"</Relationships>")
+        document = b"".join((skeleton.document[0], "".join(self.body).encode("utf-8"),
+                             skeleton.document[1]))
+        footer = b"".join((skeleton.footer[0], self.footer_runs.encode("utf-8"),
+                           skeleton.footer[1]))
+        out = io.BytesIO(_shared_zip(self.lang, self.vertical_margin, bool(self.pictures)))
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in zip(_DYNAMIC, (core, document, relationships, footer),
+                                     strict=True):
+                archive.writestr(_zip_member(name), content)
+            for number, png in enumerate(self.pictures, start=1):
+                archive.writestr(_zip_member(f"word/media/image{number}.png"), png)
+        return out.getvalue()
 
 
-_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_NS_PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+_REL_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_FIELD_SEPARATE = '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+_FIELD_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+
+
+def _field_begin(*, dirty: bool = False) -> str:
+    """The start of a Word field; a dirty field is recomputed when Word opens the file."""
+    return ('<w:r><w:fldChar w:fldCharType="begin"'
+            + (' w:dirty="true"/></w:r>' if dirty else "/></w:r>"))
+
+
+def _field_code(instruction: str) -> str:
+    return f'<w:r><w:instrText xml:space="preserve"> {xml_escape(instruction)} </w:instrText></w:r>'
+
+
 _TWIPS_PER_CM = 1440 / 2.54
 _JC = {"r": "right", "c": "center"}
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -509,6 +630,43 @@ def _run_xml(text: str, bold: bool) -> str:
             if chunk:
                 pieces.append(f'<w:t xml:space="preserve">{xml_escape(chunk)}</w:t>')
     return f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}{''.join(pieces)}</w:r>"
+
+
+_JUSTIFY = {"left": "left", "right": "right", "center": "center", "justify": "both"}
+_BREAKS = re.compile("([\t\r\n])")
+
+
+def _paragraph(runs: str, style: str | None, align: str | None = None,
+               keep: bool = False) -> str:
+    """A ``w:p`` holding ``runs``, with its style, alignment and keep-with-next."""
+    if style is None and align is None and not keep:
+        return f"<w:p>{runs}</w:p>"
+    props = ((f'<w:pStyle w:val="{style}"/>' if style is not None else "")
+             + ("<w:keepNext/>" if keep else "")
+             + (f'<w:jc w:val="{_JUSTIFY[align]}"/>' if align is not None else ""))
+    return f"<w:p><w:pPr>{props}</w:pPr>{runs}</w:p>"
+
+
+def _run(text: str, *, bold: bool = False, italic: bool = False) -> str:
+    """A ``w:r`` holding ``text`` as python-docx writes it: tabs and breaks as elements."""
+    props = ("<w:rPr>" + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+             + "</w:rPr>") if bold or italic else ""
+    if not text:
+        return f"<w:r>{props}</w:r>"
+    text = _XML_UNSAFE.sub("\ufffd", text)
+    if "\t" not in text and "\n" not in text and "\r" not in text:
+        space = ' xml:space="preserve"' if text.strip() != text else ""
+        return f"<w:r>{props}<w:t{space}>{xml_escape(text)}</w:t></w:r>"
+    pieces = [props]
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            pieces.append("<w:tab/>")
+        elif piece in ("\n", "\r"):
+            pieces.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece.strip() != piece else ""
+            pieces.append(f"<w:t{space}>{xml_escape(piece)}</w:t>")
+    return f"<w:r>{''.join(pieces)}</w:r>"
 
 
 @functools.cache
@@ -676,7 +834,7 @@ def _is_bidi_control(ch: str) -> bool:
 
 def _png(figure: Any) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    figure.savefig(buffer, format="png", dpi=_CHART_DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -686,74 +844,140 @@ def _charts(view: _View) -> list[tuple[bytes, str]]:
     criteria = [c for c in view.criteria if view.points.get(c.id, 0.0) > 0]
     if not ranked or not criteria:
         return []
-    # The Agg canvas is used directly: no pyplot, so the caller's backend and global
-    # figure state are left alone.
     import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
 
     f = view.f
-    names = [_chart_text(v.vendor) for v in ranked]
-    count = len(ranked)
-    palette = matplotlib.colormaps["tab20"]
-    formatter = FuncFormatter(lambda x, _pos: f.n(x, 0))
     charts: list[tuple[bytes, str]] = []
     with warnings.catch_warnings(), matplotlib.rc_context({"font.size": 7.5}):
         # Vendor names may hold characters the chart font lacks (emoji...): they show
         # as boxes in the chart and in full in the text, which is what matters.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from", category=UserWarning)
-        legend_rows = math.ceil(len(criteria) / 2)
-        height = min(9.5, 1.2 + 0.28 * count + 0.17 * legend_rows)
-        figure = Figure(figsize=(6.7, height), layout="constrained")
-        FigureCanvasAgg(figure)
-        axes = figure.add_subplot()
-        left = [0.0] * count
-        for k, criterion in enumerate(criteria):
-            values = [v.criteria.get(criterion.id, 0.0) for v in ranked]
-            colour = "#4d4d4d" if criterion.is_price else palette(k % 20)
-            axes.barh(range(count), values, left=left, color=colour, edgecolor="white",
-                      linewidth=0.4,
-                      label=_chart_text(f"{criterion.id} – {view.title(criterion)}", 46))
-            left = [a + b for a, b in zip(left, values, strict=True)]
-        for i, vendor in enumerate(ranked):
-            axes.text(vendor.total + view.total_points * 0.01, i, f.n(vendor.total, 1),
-                      va="center", fontsize=7)
-        axes.set_yticks(range(count), labels=names)
-        axes.invert_yaxis()
-        axes.set_xlim(0, view.total_points * 1.1)
-        axes.xaxis.set_major_formatter(formatter)
-        axes.set_xlabel(f.t(f"Points (sur {f.n(view.total_points, 0)})",
-                            f"Points (out of {f.n(view.total_points, 0)})"))
-        axes.spines[["top", "right"]].set_visible(False)
-        figure.legend(loc="outside lower center", ncol=2, fontsize=6.5, frameon=False)
-        charts.append((_png(figure), f.t(
+        charts.append((_totals_chart(view, ranked, criteria), f.t(
             "Total des points de chaque offre classée, décomposé par critère.",
             "Total points of each ranked offer, broken down by criterion.")))
-
-        height = min(9.5, 1.4 + 0.26 * count)
-        figure = Figure(figsize=(6.7, height), layout="constrained")
-        FigureCanvasAgg(figure)
-        axes = figure.add_subplot()
-        shares = [[100.0 * v.criteria.get(c.id, 0.0) / view.points[c.id] for c in criteria]
-                  for v in ranked]
-        image = axes.imshow(shares, cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
-        axes.set_xticks(range(len(criteria)), labels=[_chart_text(c.id, 16) for c in criteria],
-                        rotation=45, ha="right")
-        axes.set_yticks(range(count), labels=names)
-        if count * len(criteria) <= 420:
-            size = 6.5 if count <= 15 else 5.5
-            for i, row in enumerate(shares):
-                for j, value in enumerate(row):
-                    axes.text(j, i, f.n(value, 0), ha="center", va="center", fontsize=size)
-        bar = figure.colorbar(image, ax=axes, format=formatter, shrink=0.8)
-        bar.set_label(f.t("% des points du critère", "% of the criterion's points"))
-        charts.append((_png(figure), f.t(
+        charts.append((_profile_chart(view, ranked, criteria), f.t(
             "Profil des offres classées : part des points de chaque critère obtenue, en %. "
             "Les identifiants des critères sont ceux du tableau de la section 3.",
             "Profile of the ranked offers: share of each criterion's points earned, in %. "
             "Criterion ids are those of the table in section 3.")))
     return charts
+
+
+# Chart layout, in inches. The axes are placed from the measured size of their labels
+# and legend: matplotlib's layout engines measure every artist several times, which
+# costs more than drawing them.
+_CHART_WIDTH = 6.7
+_CHART_DPI = 150  # the chart is shown 16 to 17 cm wide: about 1 000 pixels
+_CHART_EDGE = 0.08
+_TICK_SPACE = 7.0 / 72  # tick length and label padding, 3.5 pt each
+
+
+def _figure(height: float) -> tuple[Any, Any]:
+    """A figure on an Agg canvas (no pyplot: the caller's backend and figures are left
+    alone), and its renderer to measure text with."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(_CHART_WIDTH, height), dpi=_CHART_DPI)
+    return figure, FigureCanvasAgg(figure).get_renderer()
+
+
+def _widest(texts: Iterable[Any], renderer: Any) -> tuple[float, float]:
+    """The largest width and height, in inches, of text artists as drawn."""
+    width = height = 0.0
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        width, height = max(width, box.width), max(height, box.height)
+    return width / renderer.dpi, height / renderer.dpi
+
+
+def _place(axes: Any, *, left: float, bottom: float, right: float, top: float) -> None:
+    """Put ``axes`` with the given margins (inches) around it."""
+    width, height = axes.figure.get_size_inches()
+    axes.set_position((left / width, bottom / height, 1 - (left + right) / width,
+                       1 - (bottom + top) / height))
+
+
+def _totals_chart(view: _View, ranked: Sequence[VendorResult],
+                  criteria: Sequence[Criterion]) -> bytes:
+    import matplotlib
+    from matplotlib.collections import PolyCollection
+    from matplotlib.ticker import FuncFormatter
+
+    f = view.f
+    count = len(ranked)
+    palette = matplotlib.colormaps["tab20"]
+    legend_rows = math.ceil(len(criteria) / 2)
+    figure, renderer = _figure(min(9.5, 1.2 + 0.28 * count + 0.17 * legend_rows))
+    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+    left = [0.0] * count
+    for k, criterion in enumerate(criteria):
+        values = [v.criteria.get(criterion.id, 0.0) for v in ranked]
+        # One collection of bars per criterion: a patch per bar costs far more to add.
+        bars = [((x, i - 0.4), (x, i + 0.4), (x + w, i + 0.4), (x + w, i - 0.4))
+                for i, (x, w) in enumerate(zip(left, values, strict=True))]
+        axes.add_collection(PolyCollection(
+            bars, facecolors="#4d4d4d" if criterion.is_price else palette(k % 20),
+            edgecolors="white", linewidths=0.4,
+            label=_chart_text(f"{criterion.id} – {view.title(criterion)}", 46)),
+            autolim=False)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for i, vendor in enumerate(ranked):
+        axes.text(vendor.total + view.total_points * 0.01, i, f.n(vendor.total, 1),
+                  va="center", fontsize=7)
+    axes.set_yticks(range(count), labels=[_chart_text(v.vendor) for v in ranked])
+    axes.set_ylim(count - 0.4, -0.6)  # the best offer on top
+    axes.set_xlim(0, view.total_points * 1.1)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f.n(x, 0)))
+    axes.set_xlabel(f.t(f"Points (sur {f.n(view.total_points, 0)})",
+                        f"Points (out of {f.n(view.total_points, 0)})"))
+    axes.spines[["top", "right"]].set_visible(False)
+    legend = figure.legend(loc="lower center", ncol=2, fontsize=6.5, frameon=False)
+    names, _ = _widest(axes.get_yticklabels(), renderer)
+    _, line = _widest([axes.xaxis.label], renderer)
+    below = legend.get_window_extent(renderer).height / renderer.dpi
+    _place(axes, left=_CHART_EDGE + names + _TICK_SPACE,
+           bottom=below + 2 * line + _TICK_SPACE + 4 / 72 + _CHART_EDGE,
+           right=0.2, top=_CHART_EDGE)
+    return _png(figure)
+
+
+def _profile_chart(view: _View, ranked: Sequence[VendorResult],
+                   criteria: Sequence[Criterion]) -> bytes:
+    from matplotlib.ticker import FuncFormatter
+
+    f = view.f
+    count = len(ranked)
+    figure, renderer = _figure(min(9.5, 1.4 + 0.26 * count))
+    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+    shares = [[100.0 * v.criteria.get(c.id, 0.0) / view.points[c.id] for c in criteria]
+              for v in ranked]
+    image = axes.imshow(shares, cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
+    axes.set_xticks(range(len(criteria)), labels=[_chart_text(c.id, 16) for c in criteria],
+                    rotation=45, ha="right")
+    axes.set_yticks(range(count), labels=[_chart_text(v.vendor) for v in ranked])
+    if count * len(criteria) <= 420:
+        size = 6.5 if count <= 15 else 5.5
+        for i, row in enumerate(shares):
+            for j, value in enumerate(row):
+                axes.text(j, i, f.n(value, 0), ha="center", va="center", fontsize=size)
+    # The colour bar beside the matrix, 80 % of its height, as figure.colorbar puts it.
+    bar_axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+    bar = figure.colorbar(image, cax=bar_axes, format=FuncFormatter(lambda x, _pos: f.n(x, 0)))
+    bar.set_label(f.t("% des points du critère", "% of the criterion's points"))
+    names, _ = _widest(axes.get_yticklabels(), renderer)
+    _, ids = _widest(axes.get_xticklabels(), renderer)
+    scale, line = _widest([bar.ax.text(0, 0, f.n(100, 0))], renderer)
+    bar.ax.texts[-1].remove()
+    pad, thickness = 0.15, 0.15
+    right = pad + thickness + _TICK_SPACE + scale + 4 / 72 + line + _CHART_EDGE
+    _place(axes, left=_CHART_EDGE + names + _TICK_SPACE,
+           bottom=_CHART_EDGE + ids + _TICK_SPACE, right=right, top=_CHART_EDGE)
+    x, y, width, height = axes.get_position().bounds
+    figure_width = _CHART_WIDTH
+    bar_axes.set_position((x + width + pad / figure_width, y + 0.1 * height,
+                           thickness / figure_width, 0.8 * height))
+    return _png(figure)
 
 
 # -- the memo ------------------------------------------------------------------------------
@@ -830,7 +1054,7 @@ class _Memo:
 
     def cover(self) -> None:
         d, f, c = self.d, self.f, self.consultation
-        d.doc.add_heading(f.t("Rapport d'analyse des offres", "Tender evaluation report"), 0)
+        d.heading(f.t("Rapport d'analyse des offres", "Tender evaluation report"), 0)
         d.para(("b", f.text(c.title, 300)))
         lines = [f"{f.t('Acheteur', 'Buyer')} : {f.text(c.buyer, 300)}" if self.lang == "fr"
                  else f"Buyer: {f.text(c.buyer, 300)}",
@@ -1713,15 +1937,13 @@ def _debrief(view: _View, result: VendorResult, generated: dt.date,
         "your offer was not rejected as non-compliant, unacceptable or unsuitable, you may "
         "also obtain the characteristics and relative advantages of the offer selected "
         "(French public procurement code, R2181-3 and R2181-4)."))
-    closing = d.para(f.t(
+    d.para(f.t(
         "Nous vous remercions de l'intérêt que vous avez porté à cette consultation et vous "
         "prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
-        "Thank you for your interest in this consultation. Yours faithfully,"))
-    closing.paragraph_format.keep_with_next = True
+        "Thank you for your interest in this consultation. Yours faithfully,"), keep=True)
     signer = procedure.signatories[0] if procedure.signatories else None
     if signer is not None:
-        name = d.para(("b", f.text(signer.name, 200)), align="right")
-        name.paragraph_format.keep_with_next = True
+        d.para(("b", f.text(signer.name, 200)), align="right", keep=True)
         if signer.role:
             d.para(f.text(signer.role, 200), align="right")
     else:

@@ -408,7 +408,10 @@ class _Reader:
 
     def _input(self, column: str, row: int, q: Question) -> Cell | None:
         """The cell, or None; formulas are reported and never used."""
-        cell = self.cells.get(f"{column}{row}")
+        return self._checked(self.cells.get(f"{column}{row}"), q)
+
+    def _checked(self, cell: Cell | None, q: Question) -> Cell | None:
+        """``cell`` if it holds a value; formulas and errors are reported, never used."""
         if cell is None:
             return None
         if cell.formula is not None:
@@ -428,8 +431,11 @@ class _Reader:
             return None
         return cell
 
-    def _text(self, column: str, row: int, q: Question) -> str:
-        cell = self._input(column, row, q)
+    def _text(self, cell: Cell | None, q: Question) -> str:
+        """The text of an input cell ("" when blank); numbers as typed, newlines as LF."""
+        if cell is None:
+            return ""
+        cell = self._checked(cell, q)
         if cell is None:
             return ""
         if cell.kind == "number":
@@ -451,10 +457,11 @@ class _Reader:
             return Answer(q.id, AnswerState.UNANSWERED)
         self._check_question_text(q, row)
         notes: list[str] = []
-        comment = self._text(form.COL_COMMENT, row, q)
-        document, page, link = (self._text(form.COL_DOC, row, q),
-                                self._text(form.COL_PAGE, row, q),
-                                self._text(form.COL_LINK, row, q))
+        get, number = self.cells.get, str(row)
+        comment = self._text(get(form.COL_COMMENT + number), q)
+        document, page, link = (self._text(get(form.COL_DOC + number), q),
+                                self._text(get(form.COL_PAGE + number), q),
+                                self._text(get(form.COL_LINK + number), q))
         evidence = (EvidenceRef(document, page, link) if document or page or link
                     else _NO_EVIDENCE)
         na = self._not_applicable(q, row)
@@ -568,7 +575,7 @@ class _Reader:
                 return None
             return parsed
         assert isinstance(spec, FreeText)
-        text = self._text(form.COL_ANSWER, cell.row, q)
+        text = self._text(cell, q)
         if cell.kind == "number":
             notes.append(f"number {cell.value!r} read as text {text!r}")
         if len(text) > spec.max_chars:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import json
 import math
 import os
@@ -292,9 +291,7 @@ def review_bytes(questionnaire: Questionnaire, responses: Mapping[str, Response]
     wb.properties.modified = form.FIXED_TIME
     wb.properties.lastModifiedBy = "ai_procurement"
     wb.security = form._workbook_protection()
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return form.normalise_zip(buffer.getvalue())
+    return form.normalise_zip(form.workbook_bytes(wb))
 
 
 def _questions(questionnaire: Questionnaire, ids: Sequence[str] | None) -> list[Question]:

@@ -44,6 +44,13 @@ class ScreeningResult:
     criteria: tuple[tuple[str, Text, float], ...]
     open_questions: tuple[str, ...]
     report: Report
+    unverified: tuple[str, ...] = ()
+    """The red-line questions in ``red_lines`` that are only unanswered, not crossed."""
+
+    @property
+    def crossed(self) -> tuple[str, ...]:
+        """The red-line questions whose answer crosses the red line."""
+        return tuple(q for q, _ in self.red_lines if q not in self.unverified)
 
     def lines(self, lang: Lang) -> list[str]:
         """The verdict as lines of text for the team."""
@@ -53,13 +60,20 @@ class ScreeningResult:
                        .get(lang))
             out += [f"  {f.describe(lang)}" for f in self.report.errors]
             return out
-        verdict = (Text("FEU VERT : aucune ligne rouge franchie.",
-                        "GO: no red line crossed.") if self.go else
-                   Text("ARRÊT : une ligne rouge au moins est franchie.",
-                        "NO-GO: at least one red line is crossed."))
+        if self.go:
+            verdict = Text("FEU VERT : aucune ligne rouge franchie.", "GO: no red line crossed.")
+        elif self.crossed:
+            verdict = Text("ARRÊT : une ligne rouge au moins est franchie.",
+                           "NO-GO: at least one red line is crossed.")
+        else:
+            verdict = Text("ARRÊT : des questions éliminatoires sont restées sans réponse ; "
+                           "répondez-y, puis relisez la grille.",
+                           "NO-GO: questions on red lines are left unanswered; answer them, "
+                           "then read the grid again.")
         out.append(verdict.get(lang))
         for question, reason in self.red_lines:
-            out.append(f"  ✗ {question}: {reason.get(lang)}")
+            mark = "?" if question in self.unverified else "✗"
+            out.append(f"  {mark} {question}: {reason.get(lang)}")
         for criterion, title, share in self.criteria:
             out.append(f"  {criterion:10} {share:6.0%}  {title.get(lang)}")
         if self.open_questions:
@@ -90,10 +104,13 @@ def read_screening(path: str | os.PathLike[str]) -> ScreeningResult:
                           settings=Settings(total_points=100, price_method="classique"))
     result = evaluation.vendor("project")
     red = tuple((k.question_id, k.reason) for k in result.knockouts)
+    unverified = tuple(k.question_id for k in result.knockouts if response.answers[
+        k.question_id].state is not AnswerState.ANSWERED)
     titles = {c.id: c.title for c in questionnaire.bank.criteria}
     points = evaluation.criterion_points
     criteria = tuple((cid, titles[cid], value / points[cid]) for cid, value in
                      result.criteria.items() if points[cid] > 0)
     open_questions = tuple(a.question_id for a in response.answers.values()
                            if a.state is AnswerState.UNANSWERED)
-    return ScreeningResult(not red, red, criteria, open_questions, response.report)
+    return ScreeningResult(not red, red, criteria, open_questions, response.report,
+                           unverified)

@@ -21,7 +21,8 @@ from .bank import Lang, Text
 from .campaign import Campaign, CampaignError, questionnaire_problem
 
 if TYPE_CHECKING:
-    from .response import Response
+    from .bank import Question
+    from .response import Finding, Response
     from .robustness import Robustness
     from .scoring import Evaluation
 
@@ -32,6 +33,7 @@ __all__ = [
     "evaluate_campaign",
     "prepare_reviews",
     "publish",
+    "score_campaign",
     "slug",
     "usable_responses",
 ]
@@ -58,12 +60,20 @@ def publish(campaign: Campaign, *, force: bool = False,
 
     The frozen questionnaire (``questionnaire.json``) is written once: publishing again
     with different weights or questions is refused, because they must not change after
-    vendors received them (unless ``force``, before any vendor answered).
+    vendors received them (unless ``force``, and never once a vendor has answered).
+    Publishing again the same questionnaire writes only what is missing (a vendor added
+    to ``campaign.yaml``); a questionnaire already in ``outbox/`` with the same content is
+    left as it is.
 
     Returns:
         The files written.
+
+    Raises:
+        CampaignError: the questionnaire differs from the published one (see above).
+        OutputError: a questionnaire in ``outbox/`` differs and ``force`` is false.
     """
-    from .form import write_questionnaire
+    from ._files import write_atomic
+    from .form import questionnaire_bytes
     from .questionnaire import dump_questionnaire
 
     questionnaire = campaign.freeze()
@@ -71,7 +81,11 @@ def publish(campaign: Campaign, *, force: bool = False,
     written: list[Path] = []
     if path.exists():
         problem = questionnaire_problem(campaign.frozen(), questionnaire)
-        if problem is not None and not force:
+        answered = campaign.response_files()
+        if problem is not None and (answered or not force):
+            if answered:
+                problem += (f" ({len(answered)} file(s) already in responses/: the "
+                            "questionnaire can no longer change)")
             raise CampaignError(f"{path}: {problem}")
         if problem is not None:
             dump_questionnaire(questionnaire, path, overwrite=True)
@@ -85,7 +99,10 @@ def publish(campaign: Campaign, *, force: bool = False,
     for vendor in progress(campaign.config.vendors, "questionnaires", len(
             campaign.config.vendors)):
         target = outbox / f"{slug(vendor)}.xlsx"
-        write_questionnaire(questionnaire, target, lang, vendor, key=key, overwrite=force)
+        data = questionnaire_bytes(questionnaire, lang, vendor, key=key)
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        write_atomic(target, data, overwrite=force)
         written.append(target)
     audit = campaign.audit
     audit.append("publish", fingerprint=questionnaire.fingerprint,
@@ -106,14 +123,22 @@ class CheckedFile:
 
 
 def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
-          progress: Progress[Path] = _no_progress) -> list[CheckedFile]:
+          progress: Progress[Path] = _no_progress,
+          write_reports: bool = True) -> list[CheckedFile]:
     """Check every returned file and write a report per file to forward to the vendor.
 
     A file is matched to its vendor by the token it carries; a file whose token matches
     no vendor of the campaign (a blank copy, another campaign's file) gets an error.
-    Reports are written in ``reports/`` as ``<file>.<lang>.txt``.
+    Questions left unanswered get one warning listing them (they score 0, and an
+    unanswered red line makes the offer non-compliant). Reports are written in
+    ``reports/`` as ``<file>.<lang>.txt`` (not when ``write_reports`` is false: the later
+    steps read the files again without touching the reports the buyer forwarded); a
+    report already there with the same content is left as it is.
+
+    Raises:
+        OutputError: a report differs from the one already written and ``force`` is false.
     """
-    from .response import Finding, Report, read_response
+    from .response import AnswerState, Finding, Report, read_response
 
     questionnaire = campaign.frozen()
     key = campaign.key()
@@ -137,28 +162,56 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
             response = attrs.evolve(response, report=Report(
                 response.report.file, response.report.sha256,
                 (*response.report.findings, finding)))
+        blank = [q for _, q in questionnaire.bank.questions() if q.id in response.answers
+                 and response.answers[q.id].state is AnswerState.UNANSWERED]
+        if response.report.ok and blank:
+            response = attrs.evolve(response, report=Report(
+                response.report.file, response.report.sha256,
+                (*response.report.findings, _unanswered(blank, path.name))))
         report_path = reports / f"{path.name}.{report_lang}.txt"
         text = response.report.to_text(report_lang)
         if vendor is not None:
-            text = (f"{'Candidat' if report_lang == 'fr' else 'Vendor'}: {vendor}\n") + text
-        _write_text(report_path, text, force=force)
+            text = (f"{'Candidat :' if report_lang == 'fr' else 'Vendor:'} {vendor}\n") + text
+        if write_reports and _write_text(report_path, text, force=force):
+            _audit_outputs(campaign, [report_path])
         campaign.audit.append("read", file=f"responses/{path.name}",
                               sha256=response.report.sha256, size=path.stat().st_size,
                               vendor=vendor, verdict="ok" if response.report.ok else "errors",
                               errors=len(response.report.errors),
                               warnings=len(response.report.findings)
                               - len(response.report.errors))
-        checked.append(CheckedFile(path, vendor, response, report_path))
+        checked.append(CheckedFile(path, vendor, response,
+                                   report_path if write_reports else None))
     return checked
 
 
-def _write_text(path: Path, text: str, *, force: bool) -> None:
+def _unanswered(questions: Sequence[Question], file: str) -> Finding:
+    from .response import Finding
+
+    ids = [q.id for q in questions]
+    shown = ", ".join(ids[:30]) + (" …" if len(ids) > 30 else "")
+    red = [q.id for q in questions if q.knockout is not None]
+    fr = (f"{len(ids)} question(s) sans réponse, qui valent 0 point : {shown}. Répondez-y ou "
+          "déclarez-les « sans objet » avec une justification.")
+    en = (f"{len(ids)} question(s) left unanswered, which score 0: {shown}. Answer them or "
+          "declare them \"not applicable\" with a justification.")
+    if red:
+        fr += (f" Exigences éliminatoires sans réponse ({', '.join(red)}) : l'offre sera "
+               "non conforme.")
+        en += (f" Mandatory requirements left unanswered ({', '.join(red)}): the offer will "
+               "be non-compliant.")
+    return Finding("warning", "unanswered", Text(fr, en), file)
+
+
+def _write_text(path: Path, text: str, *, force: bool) -> bool:
+    """Write ``text`` unless the file already holds it; return whether it was written."""
     from ._files import write_atomic
 
     data = text.encode("utf-8")
     if path.exists() and path.read_bytes() == data:
-        return
+        return False
     write_atomic(path, data, overwrite=force)
+    return True
 
 
 def usable_responses(checked: Sequence[CheckedFile]) -> dict[str, Response]:
@@ -185,7 +238,7 @@ def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
     from .review import write_review
 
     questionnaire = campaign.frozen()
-    responses = usable_responses(check(campaign))
+    responses = usable_responses(check(campaign, write_reports=False))
     readable = {v: r for v, r in responses.items() if r.report.ok}
     if not readable:
         raise CampaignError("no readable response to review yet; run 'ai-procurement check'")
@@ -209,17 +262,19 @@ class EvaluationRun:
     robustness: Robustness
     outputs: tuple[Path, ...]
     review_reports: tuple[Any, ...]
+    checked: tuple[CheckedFile, ...] = ()
 
 
-def evaluate_campaign(campaign: Campaign, *, force: bool = False,
-                      progress: Progress[str] = _no_progress) -> EvaluationRun:
-    """Score the responses, test the ranking and write the deliverables in ``out/``.
+def score_campaign(campaign: Campaign) -> EvaluationRun:
+    """Score the responses and test the ranking, without writing any deliverable.
 
-    Writes the comparison workbook, the decision memo in French and English, and a
-    debrief letter for each unsuccessful vendor.
+    Reads the returned files and the evaluators' workbooks (the reads go to the audit
+    trail); a review workbook with errors is reported in ``review_reports`` and its
+    scores are left out. ``outputs`` is empty: :func:`evaluate_campaign` writes them.
+
+    Raises:
+        CampaignError: the questionnaire is not published, or a vendor has several files.
     """
-    from .comparison import write_comparison
-    from .memo import write_debrief, write_memo
     from .review import read_review
     from .robustness import assess_robustness
     from .scoring import EvaluatorScore, Override, evaluate
@@ -227,7 +282,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     config = campaign.config
     questionnaire = campaign.frozen()
     key = campaign.key()
-    checked = check(campaign)
+    checked = check(campaign, write_reports=False)
     responses = usable_responses(checked)
     reviews: list[EvaluatorScore] = []
     review_reports = []
@@ -244,7 +299,37 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                           reviews=reviews, overrides=overrides)
     r = config.robustness
     tested = assess_robustness(evaluation, samples=r.samples, seed=r.seed, band=r.band,
-                        close_call_threshold=r.close_call_threshold)
+                               close_call_threshold=r.close_call_threshold)
+    return EvaluationRun(evaluation, tested, (), tuple(review_reports), tuple(checked))
+
+
+def evaluate_campaign(campaign: Campaign, *, force: bool = False,
+                      progress: Progress[str] = _no_progress) -> EvaluationRun:
+    """Score the responses, test the ranking and write the deliverables in ``out/``.
+
+    Writes the comparison workbook, the decision memo in French and English, and a
+    debrief letter for each unsuccessful vendor. Earlier results in ``out/`` are replaced
+    only with ``force``; the refusal comes before any computation. With ``force``, debrief
+    letters of an earlier run that this run does not write again (the ranking changed)
+    are removed, so that no stale letter can be sent; the audit trail records it.
+
+    Raises:
+        OutputError: ``out/`` already holds results and ``force`` is false.
+        CampaignError: the questionnaire is not published, or a vendor has several files.
+    """
+    from .comparison import write_comparison
+    from .errors import OutputError
+    from .memo import write_debrief, write_memo
+
+    config = campaign.config
+    earlier = _earlier_results(campaign.root / "out")
+    if earlier and not force:
+        raise OutputError(f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
+                          f"{campaign.root / 'out'}); refusing to overwrite earlier results "
+                          "(pass force=True, or --force on the command line)")
+    run = score_campaign(campaign)
+    evaluation, tested, checked = run.evaluation, run.robustness, run.checked
+    questionnaire = evaluation.questionnaire
     out = campaign.folder("out")
     generated = config.report_date
     languages: tuple[Lang, ...] = ("fr", "en")
@@ -271,13 +356,23 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                     out / f"debrief-{slug(vendor_result.vendor)}.docx", lang=config.language,
                     generated=generated, procedure=procedure[config.language],
                     overwrite=force))
+    for stale in sorted(set(earlier) - set(outputs)):
+        if stale.name.startswith("debrief-"):
+            stale.unlink(missing_ok=True)
+            campaign.audit.append("remove", file=str(stale.relative_to(campaign.root)),
+                                  reason="stale debrief letter of an earlier evaluation")
     campaign.audit.append("evaluate", fingerprint=questionnaire.fingerprint,
                           settings=attrs.asdict(config.scoring),
                           robustness=dict(tested.parameters), version=_version(),
                           ranking=[(v.vendor, v.rank, round(v.total, 6))
                                    for v in evaluation.ranking])
     _audit_outputs(campaign, outputs)
-    return EvaluationRun(evaluation, tested, tuple(outputs), tuple(review_reports))
+    return attrs.evolve(run, outputs=tuple(outputs))
+
+
+def _earlier_results(out: Path) -> list[Path]:
+    fixed = [out / name for name in ("comparison.xlsx", "memo-fr.docx", "memo-en.docx")]
+    return [p for p in fixed if p.exists()] + sorted(out.glob("debrief-*.docx"))
 
 
 def _procedure(campaign: Campaign, checked: Sequence[CheckedFile], lang: Lang) -> Any:
@@ -310,6 +405,7 @@ def _trail_lines(campaign: Campaign, lang: Lang) -> list[str]:
                               "fingerprint"),
               "sent": Text("Questionnaire émis", "Questionnaire issued"),
               "read": Text("Fichier reçu et lu", "File received and read")}
+    colon = " :" if lang == "fr" else ":"
     lines: list[str] = []
     seen: set[tuple[str, str, str]] = set()
     for record in campaign.audit.records():
@@ -321,15 +417,15 @@ def _trail_lines(campaign: Campaign, lang: Lang) -> list[str]:
             line = f"{labels['publish'].get(lang)} {key[1]}"
         elif event == "write" and name.startswith("outbox/"):
             key = ("sent", name, sha)
-            line = f"{labels['sent'].get(lang)} : {name} (SHA-256 {sha[:16]}…)"
+            line = f"{labels['sent'].get(lang)}{colon} {name} (SHA-256 {sha[:16]}…)"
         elif event == "read":
             key = ("read", name, sha)
-            line = f"{labels['read'].get(lang)} : {name} (SHA-256 {sha[:16]}…)"
+            line = f"{labels['read'].get(lang)}{colon} {name} (SHA-256 {sha[:16]}…)"
         else:
             continue
         if key not in seen:
             seen.add(key)
-            lines.append(line if lang == "fr" else line.replace(" : ", ": "))
+            lines.append(line)
     return lines
 
 

@@ -1,0 +1,33 @@
+"""Helpers for the end-to-end tests of campaign folders (CLI, demo, notebooks).
+
+The session's demo campaign is built once by the ``demo_run`` fixture of ``conftest.py``;
+tests that change a campaign work on a copy (:func:`copy_campaign`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import attrs
+
+
+@attrs.frozen
+class DemoRun:
+    """The session's demo campaign: its folder and the summary the demo printed."""
+
+    folder: Path
+    summary: str
+
+
+def copy_campaign(source: Path, target: Path) -> Path:
+    """Copy a campaign folder, so that a test may change it."""
+    shutil.copytree(source, target)
+    return target
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder``, by path relative to it."""
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}

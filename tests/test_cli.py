@@ -1,0 +1,699 @@
+"""The buyer's workflow from the command line, end to end.
+
+The commands run in-process (``ai_procurement.cli.main``), and ``--help`` also as a
+subprocess, as a buyer types them. Tests that change a campaign work on a copy of the
+session's demo (``conftest.py``) or of a freshly initialised campaign; the demo itself is
+never modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from openpyxl import load_workbook
+from tests.campaign_fixtures import copy_campaign, file_hashes
+
+from ai_procurement import form
+from ai_procurement._bankfile import load_bank
+from ai_procurement.bank import Question, Scale, SingleChoice, YesNo
+from ai_procurement.cli import main
+
+COMMANDS = ("banks", "init", "questionnaire", "check", "review", "evaluate", "screen", "demo")
+DEMO_RESPONSES = ("alize-systemes-reponse.xlsx", "boreal-data-reponse.xlsx",
+                  "cumulus-ia-reponse.xlsx", "dolmen-logiciels-reponse.xlsx",
+                  "estuaire-numerique-reponse.xlsx", "fjord-analytics-reponse.xlsx")
+
+
+@attrs.frozen
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> Ran:
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return Ran(code, captured.out, captured.err)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def audit(folder: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in
+            (folder / "audit.jsonl").read_text("utf-8").splitlines()]
+
+
+# -- help, as a buyer first meets the tool ------------------------------------------------
+
+def _python_m(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ai_procurement", *args], capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_help_as_a_subprocess_lists_every_command_and_the_exit_codes() -> None:
+    result = _python_m("--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: ai-procurement")
+    for command in COMMANDS:
+        assert command in result.stdout
+    assert "Exit codes" in result.stdout
+    assert result.stderr == ""
+
+
+def test_the_entry_point_runs_a_command_and_reports_usage_errors() -> None:
+    result = _python_m("--lang", "en", "banks")
+    assert result.returncode == 0, result.stderr
+    assert "ai-territorial" in result.stdout
+    wrong = _python_m("no-such-command")
+    assert wrong.returncode == 2
+    assert "invalid choice" in wrong.stderr
+    script = Path(sys.executable).with_name("ai-procurement")
+    if script.exists():  # the console script installed with the package
+        installed = subprocess.run([str(script), "--help"], capture_output=True, text=True,
+                                   timeout=120, check=False)
+        assert installed.returncode == 0
+        assert installed.stdout.startswith("usage: ai-procurement")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_a_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: ai-procurement {command}")
+    assert "--lang" in out
+
+
+# -- banks -----------------------------------------------------------------------------------
+
+def test_banks_lists_the_three_bundled_banks(capsys: pytest.CaptureFixture[str]) -> None:
+    ran = run(capsys, "banks")
+    assert ran.code == 0
+    names = [line.split()[0] for line in ran.out.splitlines()]
+    assert names == ["ai-screening", "ai-territorial", "genai-addon"]
+    assert re.search(r"ai-territorial\s+\S+\s+92 questions", ran.out)
+
+
+def test_banks_shows_the_criteria_and_their_published_shares(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    ran = run(capsys, "--lang", "en", "banks", "ai-territorial")
+    assert ran.code == 0
+    shares = dict(re.findall(r"^\s+([A-Z]+)\s+([\d.]+)%", ran.out, flags=re.M))
+    assert list(shares) == ["RED", "LEG", "DATA", "SEC", "SOV", "TRA", "HUM", "SERV", "STAFF",
+                            "ENV", "EVAL", "REV", "ACC", "COST"]
+    # The bank's default weights add up to 100, so each share is its weight:
+    # COST 30 / 100 = 30.0 %, LEG 10 / 100 = 10.0 %; red lines are knock-outs, weight 0.
+    assert shares["COST"] == "30.0"
+    assert shares["LEG"] == "10.0"
+    assert shares["RED"] == "0.0"
+    assert sum(float(v) for v in shares.values()) == pytest.approx(100.0)
+    assert "[environmental]" in ran.out
+
+
+def test_an_unknown_bank_is_refused_with_the_bundled_names(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    ran = run(capsys, "banks", "ai-nope")
+    assert ran.code == 3
+    assert "ai-nope" in ran.err
+    assert "ai-territorial" in ran.err
+
+
+def test_a_closed_output_pipe_ends_quietly() -> None:
+    # "ai-procurement banks ai-territorial | head -1": no traceback on a closed pipe.
+    process = subprocess.Popen([sys.executable, "-m", "ai_procurement", "banks",
+                                "ai-territorial"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=120) in (0, 141)
+    assert "Traceback" not in stderr
+
+
+# -- init and questionnaire ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A campaign created by ``init`` (not published): copy it before changing it."""
+    folder = tmp_path_factory.mktemp("init") / "consultation"
+    assert main(["init", str(folder)]) == 0
+    return folder
+
+
+def test_init_creates_the_folders_the_key_and_a_commented_campaign_file(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    ran = run(capsys, "init", tmp_path / "c")
+    assert ran.code == 0
+    assert "Campagne créée" in ran.out
+    for name in ("private", "outbox", "responses", "reports", "reviews", "out"):
+        assert (tmp_path / "c" / name).is_dir()
+    assert len((tmp_path / "c" / "private" / "signing.key").read_text().strip()) == 64
+    text = (tmp_path / "c" / "campaign.yaml").read_text("utf-8")
+    assert "bank: ai-territorial" in text
+    assert "never send it" in text
+    again = run(capsys, "init", tmp_path / "c")
+    assert again.code == 3
+    assert "already exists" in again.err
+
+
+def _set_vendors(folder: Path, vendors: list[str]) -> None:
+    path = folder / "campaign.yaml"
+    text = path.read_text("utf-8")
+    listed = "".join(f"  - {v}\n" for v in vendors)
+    text = re.sub(r"(?m)^vendors:.*\n(?:  - .*\n)+", f"vendors:\n{listed}", text)
+    path.write_text(text, "utf-8")
+
+
+def test_questionnaire_writes_one_file_per_vendor_and_prints_the_fingerprint(
+        capsys: pytest.CaptureFixture[str], initialised: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(initialised, tmp_path / "c")
+    _set_vendors(folder, ["Alizé Systèmes", "Boréal Data", "Cumulus IA"])
+    ran = run(capsys, "questionnaire", folder)
+    assert ran.code == 0, ran.err
+    assert sorted(p.name for p in (folder / "outbox").iterdir()) == [
+        "alize-systemes.xlsx", "boreal-data.xlsx", "cumulus-ia.xlsx"]
+    match = re.search(r"Empreinte du questionnaire \(à publier\) : ([0-9a-f]{64})", ran.out)
+    assert match is not None, ran.out
+    published = json.loads((folder / "questionnaire.json").read_text("utf-8"))
+    assert match.group(1) in json.dumps(published)
+    # The same questionnaire again: nothing to rewrite, nothing refused.
+    again = run(capsys, "--lang", "en", "questionnaire", folder)
+    assert again.code == 0, again.err
+    assert f"Questionnaire fingerprint (to publish): {match.group(1)}" in again.out
+    assert "up to date" in again.out
+    # A vendor added later gets its questionnaire; the others are left as they were.
+    before = file_hashes(folder / "outbox")
+    _set_vendors(folder, ["Alizé Systèmes", "Boréal Data", "Cumulus IA", "Dolmen Logiciels"])
+    added = run(capsys, "questionnaire", folder)
+    assert added.code == 0, added.err
+    assert "dolmen-logiciels.xlsx" in added.out
+    assert "alize-systemes.xlsx" not in added.out
+    after = file_hashes(folder / "outbox")
+    assert {k: after[k] for k in before} == before
+
+
+def _publish_weights(folder: Path, cost: int) -> None:
+    weights = {"RED": 0, "LEG": 10, "DATA": 8, "SEC": 8, "SOV": 5, "TRA": 5, "HUM": 5,
+               "SERV": 6, "STAFF": 3, "ENV": 6, "EVAL": 4, "REV": 4, "ACC": 6, "COST": cost}
+    path = folder / "campaign.yaml"
+    text = re.sub(r"(?m)^weights:\n(?:  .*\n)+", "", path.read_text("utf-8"))
+    text += "weights:\n" + "".join(f"  {k}: {v}\n" for k, v in weights.items())
+    path.write_text(text, "utf-8")
+
+
+def test_changing_the_weights_after_publication_is_refused(
+        capsys: pytest.CaptureFixture[str], initialised: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(initialised, tmp_path / "c")
+    _set_vendors(folder, ["Alizé Systèmes"])
+    _publish_weights(folder, cost=30)
+    assert run(capsys, "questionnaire", folder).code == 0
+    published = file_hashes(folder)
+    _publish_weights(folder, cost=40)
+    ran = run(capsys, "questionnaire", folder)
+    assert ran.code == 3
+    assert "questionnaire.json" in ran.err
+    assert "must not change after publication" in ran.err
+    assert "--force" in ran.err  # what to do when no vendor has answered yet
+    assert {k: v for k, v in file_hashes(folder).items() if k != "campaign.yaml"} == {
+        k: v for k, v in published.items() if k != "campaign.yaml"}
+    # Once a vendor has answered, not even --force may change the questionnaire.
+    shutil.copy(folder / "outbox" / "alize-systemes.xlsx", folder / "responses" / "a.xlsx")
+    forced = run(capsys, "questionnaire", "--force", folder)
+    assert forced.code == 3
+    assert "responses/" in forced.err
+    # Before any answer, --force publishes the new weights (and a new fingerprint).
+    (folder / "responses" / "a.xlsx").unlink()
+    republished = run(capsys, "questionnaire", "--force", folder)
+    assert republished.code == 0, republished.err
+    assert sha256(folder / "questionnaire.json") != published["questionnaire.json"]
+
+
+# -- check ---------------------------------------------------------------------------------
+
+def _check_lines(out: str) -> dict[str, str]:
+    """File name -> verdict ("OK" or "TO FIX"), from the table ``check`` prints."""
+    return {m.group(2): m.group(1) for m in
+            re.finditer(r"(?m)^(OK|TO FIX|À CORRIGER)\s+(\S+)\s", out)}
+
+
+def test_check_on_the_demo_accepts_every_file_and_writes_one_report_each(
+        capsys: pytest.CaptureFixture[str], demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    shutil.rmtree(folder / "reports")
+    received = file_hashes(folder / "responses")
+    ran = run(capsys, "check", folder)
+    assert ran.code == 0, ran.err
+    assert file_hashes(folder / "responses") == received  # read, never modified
+    assert [line.split()[0] for line in ran.out.splitlines()] == ["OK"] * 6
+    assert sorted(p.name for p in (folder / "reports").iterdir()) == [
+        f"{name}.fr.txt" for name in DEMO_RESPONSES]
+    # The reports are those the demo wrote: same files, same text.
+    for report in (folder / "reports").iterdir():
+        assert report.read_bytes() == (demo_campaign / "reports" / report.name).read_bytes()
+
+
+def _another_campaigns_questionnaire(root: Path, demo: Path) -> Path:
+    """A questionnaire issued by another buyer for the same consultation (other key)."""
+    other = root / "other-buyer"
+    assert main(["init", str(other)]) == 0
+    shutil.copy(demo / "campaign.yaml", other / "campaign.yaml")
+    _set_vendors(other, ["Alizé Systèmes"])
+    assert main(["questionnaire", str(other)]) == 0
+    return other / "outbox" / "alize-systemes.xlsx"
+
+
+def _write_csv(path: Path, demo: Path) -> None:
+    del demo
+    path.write_text("Réf.;Votre réponse\nRED-01;Non\n", "utf-8")
+
+
+def _truncate(path: Path, demo: Path) -> None:
+    data = (demo / "responses" / DEMO_RESPONSES[5]).read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _other_version(path: Path, demo: Path) -> None:
+    # Another consultation's questionnaire: same bank, other weights (other fingerprint).
+    root = path.parent.parent.parent
+    other = root / "other-version"
+    assert main(["init", str(other)]) == 0
+    _set_vendors(other, ["Alizé Systèmes"])
+    _publish_weights(other, cost=35)
+    assert main(["questionnaire", str(other)]) == 0
+    shutil.copy(other / "outbox" / "alize-systemes.xlsx", path)
+
+
+def _other_key(path: Path, demo: Path) -> None:
+    shutil.copy(_another_campaigns_questionnaire(path.parent.parent.parent, demo), path)
+
+
+def _empty(path: Path, demo: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _docx(path: Path, demo: Path) -> None:
+    shutil.copy(demo / "out" / "memo-fr.docx", path)
+
+
+HOSTILE = {
+    "another-version.xlsx": (_other_version, "another version of the questionnaire"),
+    "another-buyer.xlsx": (_other_key, "signature does not match"),
+    "prices.xlsx": (_write_csv, "text file (CSV"),
+    "cut.xlsx": (_truncate, "is incomplete"),
+    "empty.xlsx": (_empty, "is empty"),
+    "memo.xlsx": (_docx, "not an Excel .xlsx workbook"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_foreign_or_broken_file_fails_check_and_the_others_go_through(
+        capsys: pytest.CaptureFixture[str], demo_campaign: Path, tmp_path: Path,
+        name: str) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "campaign" / "demo")
+    make, expected = HOSTILE[name]
+    make(folder / "responses" / name, demo_campaign)
+    ran = run(capsys, "check", "--lang", "en", folder)
+    assert ran.code == 1
+    verdicts = _check_lines(ran.out)
+    assert verdicts.pop(name) == "TO FIX"
+    assert verdicts == dict.fromkeys(DEMO_RESPONSES, "OK")
+    report = (folder / "reports" / f"{name}.en.txt").read_text("utf-8")
+    assert report.startswith(f"File: {name}\n")
+    assert "Verdict: to be corrected (1 error(s)" in report
+    assert expected in report
+    assert f"[ERROR] {name}" in report
+
+
+def test_a_blank_copy_returned_unfilled_is_reported_and_the_duplicate_named(
+        capsys: pytest.CaptureFixture[str], demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    # Alizé sends back the questionnaire it received, unfilled, beside its real answer.
+    shutil.copy(folder / "outbox" / "alize-systemes.xlsx", folder / "responses" / "vide.xlsx")
+    ran = run(capsys, "check", "--lang", "en", folder)
+    assert ran.code == 1
+    assert "Alizé Systèmes: several files (alize-systemes-reponse.xlsx, vide.xlsx)" in ran.err
+    report = (folder / "reports" / "vide.xlsx.en.txt").read_text("utf-8")
+    assert "92 question(s) left unanswered, which score 0: RED-01, RED-02" in report
+    assert "Mandatory requirements left unanswered (RED-01" in report
+    assert "the offer will be non-compliant" in report
+    # evaluate refuses to choose between the two files: the buyer keeps one.
+    evaluated = run(capsys, "evaluate", "--force", folder)
+    assert evaluated.code == 3
+    assert "keep only the one to evaluate" in evaluated.err
+
+
+def test_a_file_from_another_campaign_is_rejected_by_its_signature(
+        capsys: pytest.CaptureFixture[str], demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    foreign = _another_campaigns_questionnaire(tmp_path, demo_campaign)
+    shutil.copy(foreign, folder / "responses" / "alize-bis.xlsx")
+    ran = run(capsys, "check", folder)
+    assert ran.code == 1
+    report = (folder / "reports" / "alize-bis.xlsx.fr.txt").read_text("utf-8")
+    assert "La signature du fichier ne correspond pas" in report
+    assert "Candidat" not in report  # not attributed to any vendor
+
+
+def test_review_writes_one_workbook_per_evaluator(capsys: pytest.CaptureFixture[str],
+                                                  demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    refused = run(capsys, "review", folder)
+    assert refused.code == 4  # the evaluators' filled workbooks are never overwritten
+    assert "reviews/claire-martin.xlsx already exists" in refused.err.replace(str(folder), "")
+    shutil.rmtree(folder / "reviews")
+    ran = run(capsys, "--lang", "en", "review", folder)
+    assert ran.code == 0, ran.err
+    assert sorted(p.name for p in (folder / "reviews").iterdir()) == [
+        "claire-martin.xlsx", "louis-bernard.xlsx"]
+    assert "Send each evaluator their workbook" in ran.out
+
+
+# -- evaluate: refusal, determinism, audit trail -------------------------------------------
+
+@attrs.frozen
+class Evaluated:
+    folder: Path
+    refused: Ran
+    forced: Ran
+    inputs_before: dict[str, str]
+    inputs_after: dict[str, str]
+    out_before: dict[str, str]
+    out_after_refusal: dict[str, str]
+    audit_before: list[str]
+    audit_after_refusal: list[str]
+
+
+@pytest.fixture(scope="module")
+def evaluated(demo_campaign: Path, tmp_path_factory: pytest.TempPathFactory) -> Evaluated:
+    """The demo evaluated again from the command line: first refused, then --force."""
+    folder = copy_campaign(demo_campaign, tmp_path_factory.mktemp("evaluate") / "demo")
+
+    def trail() -> list[str]:
+        return (folder / "audit.jsonl").read_text("utf-8").splitlines()
+
+    def call(*argv: str | Path) -> Ran:
+        from contextlib import redirect_stderr, redirect_stdout
+        from io import StringIO
+
+        out, err = StringIO(), StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main([str(a) for a in argv])
+        return Ran(code, out.getvalue(), err.getvalue())
+
+    inputs_before = file_hashes(folder / "responses")
+    out_before, audit_before = file_hashes(folder / "out"), trail()
+    refused = call("evaluate", folder)
+    out_after_refusal, audit_after_refusal = file_hashes(folder / "out"), trail()
+    forced = call("evaluate", "--force", folder)
+    return Evaluated(folder, refused, forced, inputs_before, file_hashes(folder / "responses"),
+                     out_before, out_after_refusal, audit_before, audit_after_refusal)
+
+
+def test_evaluate_refuses_to_overwrite_earlier_results(evaluated: Evaluated) -> None:
+    assert evaluated.refused.code == 4
+    assert "comparison.xlsx already exists" in evaluated.refused.err
+    assert "--force" in evaluated.refused.err
+    # Refused before any work: nothing written, nothing read.
+    assert evaluated.out_after_refusal == evaluated.out_before
+    assert evaluated.audit_after_refusal == evaluated.audit_before
+
+
+def test_evaluate_again_gives_the_same_deliverables(evaluated: Evaluated,
+                                                   demo_campaign: Path) -> None:
+    assert evaluated.forced.code == 0, evaluated.forced.err
+    after = file_hashes(evaluated.folder / "out")
+    # Same inputs, same outputs: the comparison workbook, the memos, the debriefs.
+    assert after == file_hashes(demo_campaign / "out")
+    assert after["comparison.xlsx"] == sha256(demo_campaign / "out" / "comparison.xlsx")
+    assert after["memo-fr.docx"] == sha256(demo_campaign / "out" / "memo-fr.docx")
+
+
+def test_evaluate_prints_the_ranking_in_order_and_the_files_written(
+        evaluated: Evaluated) -> None:
+    lines = evaluated.forced.out.splitlines()
+    ranking = [line.split()[0] for line in lines[:6]]
+    assert ranking == ["1", "2", "3", "4", "5", "-"]
+    assert "Alizé Systèmes" in lines[0]
+    assert "non-compliant" in lines[5]
+    assert any("pas de gagnant net" in line for line in lines)
+    assert "Fichiers écrits :" in lines
+    assert any(line.strip().endswith("out/memo-fr.docx") for line in lines)
+
+
+def test_the_input_files_are_never_modified(evaluated: Evaluated) -> None:
+    assert evaluated.inputs_after == evaluated.inputs_before
+    assert sorted(evaluated.inputs_before) == sorted(DEMO_RESPONSES)
+
+
+def test_the_audit_trail_only_grows(evaluated: Evaluated) -> None:
+    lines = (evaluated.folder / "audit.jsonl").read_text("utf-8").splitlines()
+    before = evaluated.audit_before
+    assert len(lines) > len(before)
+    assert lines[: len(before)] == before  # earlier lines unchanged
+
+
+def test_the_audit_trail_records_reads_and_writes_with_their_sha256(
+        evaluated: Evaluated) -> None:
+    folder = evaluated.folder
+    records = audit(folder)
+    new = records[len(evaluated.audit_before):]
+    reads = {r["file"]: r["sha256"] for r in new if r["event"] == "read"}
+    assert set(reads) == {f"responses/{name}" for name in DEMO_RESPONSES} | {
+        "reviews/claire-martin.xlsx", "reviews/louis-bernard.xlsx"}
+    for name, digest in reads.items():
+        assert digest == sha256(folder / name), name
+    writes = {r["file"]: r["sha256"] for r in new if r["event"] == "write"}
+    assert set(writes) == {f"out/{p.name}" for p in (folder / "out").iterdir()}
+    for name, digest in writes.items():
+        assert digest == sha256(folder / name), name
+    evaluation = next(r for r in new if r["event"] == "evaluate")
+    assert evaluation["fingerprint"] == json.loads(
+        (folder / "questionnaire.json").read_text("utf-8"))["fingerprint"]
+    assert evaluation["settings"]["price_method"] == "classique"
+    assert evaluation["ranking"][0][:2] == ["Alizé Systèmes", 1]
+    # Every record of the trail, old and new, is readable JSON with a time.
+    assert all("time" in r and "event" in r for r in records)
+
+
+def test_every_file_written_is_in_the_audit_trail_with_its_last_hash(
+        demo_campaign: Path) -> None:
+    last: dict[str, str] = {}
+    for record in audit(demo_campaign):
+        if record["event"] == "write":
+            last[record["file"]] = record["sha256"]
+    for name in ("questionnaire.json", "outbox/alize-systemes.xlsx", "out/comparison.xlsx",
+                 "out/memo-fr.docx", "reports/alize-systemes-reponse.xlsx.fr.txt"):
+        assert last[name] == sha256(demo_campaign / name), name
+
+
+# -- invalid campaign files ---------------------------------------------------------------
+
+def _replace(old: str, new: str) -> Any:
+    def edit(text: str) -> str:
+        assert old in text
+        return text.replace(old, new, 1)
+    return edit
+
+
+BAD_CAMPAIGNS = {
+    "missing key": (_replace("language: fr", "# language: fr"),
+                    "$.language (line", "required key missing"),
+    "unknown bank": (_replace("bank: ai-territorial", "bank: ai-nope"),
+                     "$.bank (line", "no bundled bank named 'ai-nope'"),
+    "wrong type": (_replace("total_points: 100", "total_points: cent"),
+                   "$.scoring.total_points (line", "expected a number, got 'cent'"),
+    "list expected": (_replace("vendors:", "vendors: Vendor C\nold_vendors:"),
+                      "$.vendors (line", "expected a list"),
+    "unknown key": (_replace("blind_review: true", "blind_reveiw: true"),
+                    "$ (line", "unknown key(s): blind_reveiw"),
+    "unknown nested key": (_replace("  seed: 2026", "  seed: 2026\n  colour: red"),
+                           "$.robustness (line", "unknown key(s): colour"),
+    "bad date": (_replace("deadline: null", "deadline: 31/12/2027"),
+                 "$.consultation.deadline (line", "expected a date as YYYY-MM-DD"),
+    "unknown choice": (_replace("price_method: classique", "price_method: magique"),
+                       "$.scoring.price_method (line", "expected one of"),
+    "partial weights": (_replace("# weights:", "weights: {LEG: 10}\n#"),
+                        "$.weights (line", "must name every criterion"),
+    "unknown format": (_replace("format: 1", "format: 2"), "unknown format 2",
+                       "reads campaign format 1"),
+    "invalid yaml": (_replace("vendors:", "vendors: [\n"), "invalid YAML", ""),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CAMPAIGNS))
+def test_an_invalid_campaign_file_is_refused_with_its_yaml_path(
+        capsys: pytest.CaptureFixture[str], initialised: Path, tmp_path: Path,
+        case: str) -> None:
+    folder = copy_campaign(initialised, tmp_path / "c")
+    edit, where, what = BAD_CAMPAIGNS[case]
+    path = folder / "campaign.yaml"
+    path.write_text(edit(path.read_text("utf-8")), "utf-8")
+    for command in ("questionnaire", "check", "evaluate"):
+        ran = run(capsys, command, folder)
+        assert ran.code == 3, (command, ran.err)
+        assert ran.out == ""
+        assert str(path) in ran.err
+        assert where in ran.err
+        assert what in ran.err
+        assert "Traceback" not in ran.err
+
+
+def test_an_out_of_range_setting_names_the_setting(
+        capsys: pytest.CaptureFixture[str], initialised: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(initialised, tmp_path / "c")
+    path = folder / "campaign.yaml"
+    path.write_text(path.read_text("utf-8").replace("tie_tolerance: 1.0e-09",
+                                                    "tie_tolerance: -1"), "utf-8")
+    ran = run(capsys, "check", folder)
+    assert ran.code == 3
+    assert "tie_tolerance" in ran.err
+
+
+def test_a_step_before_publication_says_which_command_to_run(
+        capsys: pytest.CaptureFixture[str], initialised: Path) -> None:
+    ran = run(capsys, "check", initialised)
+    assert ran.code == 3
+    assert "not published yet" in ran.err
+    assert "ai-procurement questionnaire" in ran.err
+
+
+def test_a_folder_without_campaign_says_how_to_create_one(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    ran = run(capsys, "evaluate", tmp_path)
+    assert ran.code == 3
+    assert "no campaign here" in ran.err
+    assert "ai-procurement init" in ran.err
+
+
+# -- languages ---------------------------------------------------------------------------
+
+def test_lang_switches_the_messages(capsys: pytest.CaptureFixture[str],
+                                    tmp_path: Path) -> None:
+    french = run(capsys, "init", tmp_path / "fr")
+    english = run(capsys, "--lang", "en", "init", tmp_path / "en")
+    after = run(capsys, "init", "--lang", "en", tmp_path / "after")
+    assert french.out.startswith("Campagne créée dans")
+    assert english.out.startswith("Campaign created in")
+    assert after.out.startswith("Campaign created in")
+    # The campaign's language is written in campaign.yaml and used by later steps.
+    assert "language: en" in (tmp_path / "en" / "campaign.yaml").read_text("utf-8")
+    questionnaire = run(capsys, "questionnaire", tmp_path / "en")
+    assert questionnaire.out.startswith("Questionnaire fingerprint (to publish):")
+    wb = load_workbook(tmp_path / "en" / "outbox" / "vendor-a.xlsx", read_only=True)
+    assert form.SHEET_COVER["en"] in wb.sheetnames
+    wb.close()
+
+
+# -- screening grid ------------------------------------------------------------------------
+
+def _best(question: Question) -> str:
+    """The best answer that crosses no red line, as its drop-down label."""
+    spec = question.answer
+    avoid = set(question.knockout.when) if question.knockout else set()
+    points: list[tuple[str, float]]
+    if isinstance(spec, YesNo):
+        points = [("yes", spec.yes_points), ("no", spec.no_points)]
+    elif isinstance(spec, SingleChoice):
+        points = [(o.id, o.points) for o in spec.options]
+    else:
+        assert isinstance(spec, Scale)
+        points = [(str(level.value), float(level.value)) for level in spec.levels]
+    value = max((p for p in points if p[0] not in avoid), key=lambda p: p[1])[0]
+    return dict(form.choice_labels(question, "fr"))[value]
+
+
+def _fill_grid(source: Path, target: Path, answers: dict[str, str]) -> None:
+    """Fill the grid as the project team does in Excel: one label per answer cell."""
+    wb = load_workbook(source)
+    ws = wb[form.SHEET_QUESTIONS]
+    for row in range(form.FIRST_ROW, ws.max_row + 1):
+        key = ws[f"{form.COL_KEY}{row}"].value
+        if key in answers:
+            ws[f"{form.COL_ANSWER}{row}"] = answers[key]
+            ws[f"{form.COL_DOC}{row}"] = "Note de cadrage du projet.pdf"
+    wb.save(target)
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("screen") / "grille.xlsx"
+    assert main(["screen", "--new", str(path)]) == 0
+    return path
+
+
+def test_screen_new_writes_a_grid_and_never_overwrites_it(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "grille.xlsx"
+    ran = run(capsys, "screen", "--new", path)
+    assert ran.code == 0
+    assert ran.out.startswith(f"Grille écrite : {path}")
+    before = sha256(path)
+    again = run(capsys, "screen", "--new", path)
+    assert again.code == 4
+    assert "already exists" in again.err
+    assert sha256(path) == before
+
+
+def test_a_grid_with_good_answers_is_a_go(capsys: pytest.CaptureFixture[str], grid: Path,
+                                          tmp_path: Path) -> None:
+    bank = load_bank("ai-screening")
+    answers = {q.id: _best(q) for _, q in bank.questions()}
+    _fill_grid(grid, tmp_path / "ok.xlsx", answers)
+    ran = run(capsys, "--lang", "en", "screen", tmp_path / "ok.xlsx")
+    assert ran.code == 0, ran.out
+    assert ran.out.startswith("GO: no red line crossed.")
+    assert "left open" not in ran.out
+    # Every criterion is at its best: 100 %.
+    shares = re.findall(r"^\s+SC-[A-Z]+\s+(\d+)%", ran.out, flags=re.M)
+    assert len(shares) == 7  # the seven criteria of the compass, after the red lines
+    assert set(shares) == {"100"}
+
+
+def test_a_grid_crossing_a_red_line_is_a_no_go(capsys: pytest.CaptureFixture[str],
+                                               grid: Path, tmp_path: Path) -> None:
+    bank = load_bank("ai-screening")
+    answers = {q.id: _best(q) for _, q in bank.questions()}
+    answers["SC-RED-01"] = "Oui"  # biometric identification
+    _fill_grid(grid, tmp_path / "biometric.xlsx", answers)
+    ran = run(capsys, "--lang", "en", "screen", tmp_path / "biometric.xlsx")
+    assert ran.code == 1
+    assert ran.out.startswith("NO-GO: at least one red line is crossed.")
+    assert "✗ SC-RED-01: Biometric identification" in ran.out
+    assert ran.out.count("✗") == 1
+
+
+def test_a_blank_grid_asks_for_the_red_line_answers(capsys: pytest.CaptureFixture[str],
+                                                    grid: Path) -> None:
+    ran = run(capsys, "screen", grid)
+    assert ran.code == 1
+    assert ran.out.startswith("ARRÊT : des questions éliminatoires sont restées sans réponse")
+    assert "? SC-RED-01" in ran.out
+    assert "✗" not in ran.out
+
+
+# -- demo ----------------------------------------------------------------------------------
+
+def test_demo_into_an_existing_campaign_is_refused_without_force(
+        capsys: pytest.CaptureFixture[str], initialised: Path) -> None:
+    before = file_hashes(initialised)
+    ran = run(capsys, "demo", initialised)
+    assert ran.code == 3
+    assert "already holds a campaign" in ran.err
+    assert "--force" in ran.err
+    assert file_hashes(initialised) == before
