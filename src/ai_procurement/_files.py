@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, OutputExistsError
 
 __all__ = ["sha256_file", "write_atomic"]
 
@@ -22,10 +22,11 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
     """Write ``data`` to ``path`` atomically.
 
     Raises:
-        OutputError: ``path`` exists and ``overwrite`` is false, or it cannot be written.
+        OutputExistsError: ``path`` exists and ``overwrite`` is false.
+        OutputError: it cannot be written.
     """
     if path.exists() and not overwrite:
-        raise OutputError(f"{path} already exists; refusing to overwrite an earlier result "
+        raise OutputExistsError(f"{path} already exists; refusing to overwrite an earlier result "
                           "(pass overwrite=True, or --force on the command line)")
     folder = path.parent
     try:

@@ -106,13 +106,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
     from .campaign import CampaignError
-    from .errors import AIProcurementError, BankError, OutputError, QuestionnaireError
+    from .errors import AIProcurementError, BankError, OutputExistsError, QuestionnaireError
 
     lang: Lang = args.lang or "fr"
     try:
         command: Callable[[argparse.Namespace, Lang], int] = _COMMANDS[args.command]
         return command(args, lang)
-    except OutputError as exc:
+    except OutputExistsError as exc:
         print(f"ai-procurement: {exc}", file=sys.stderr)
         return EXIT_EXISTS
     except (CampaignError, BankError, QuestionnaireError) as exc:

@@ -10,7 +10,8 @@ and each leaf also derives from the builtin it refines, so callers can catch eit
     ├── ResponseError (ValueError)      a returned workbook cannot be read at all
     ├── ScoringError (ValueError)       inputs to scoring are inconsistent
     ├── PriceError (ValueError)         prices cannot be scored by the chosen method
-    └── OutputError (OSError)           an output would overwrite an earlier result
+    └── OutputError (OSError)           an output cannot be written
+        └── OutputExistsError (FileExistsError)  it would overwrite an earlier result
 
 Problems inside a vendor's workbook are not raised one at a time: they are collected in
 a report (see :mod:`ai_procurement.response`) so the vendor can fix all of them at once.
@@ -26,6 +27,7 @@ __all__ = [
     "AIProcurementError",
     "BankError",
     "OutputError",
+    "OutputExistsError",
     "PriceError",
     "Problem",
     "QuestionnaireError",
@@ -95,4 +97,8 @@ class PriceError(AIProcurementError, ValueError):
 
 
 class OutputError(AIProcurementError, OSError):
+    """An output file cannot be written (the message says why)."""
+
+
+class OutputExistsError(OutputError, FileExistsError):
     """An output file would silently overwrite an earlier result."""

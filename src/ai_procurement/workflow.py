@@ -70,7 +70,7 @@ def publish(campaign: Campaign, *, force: bool = False,
 
     Raises:
         CampaignError: the questionnaire differs from the published one (see above).
-        OutputError: a questionnaire in ``outbox/`` differs and ``force`` is false.
+        OutputExistsError: a questionnaire in ``outbox/`` differs and ``force`` is false.
     """
     from ._files import write_atomic
     from .form import questionnaire_bytes
@@ -136,7 +136,7 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     report already there with the same content is left as it is.
 
     Raises:
-        OutputError: a report differs from the one already written and ``force`` is false.
+        OutputExistsError: a report differs from the one already written and ``force`` is false.
     """
     from .response import AnswerState, Finding, Report, read_response
 
@@ -314,19 +314,20 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     are removed, so that no stale letter can be sent; the audit trail records it.
 
     Raises:
-        OutputError: ``out/`` already holds results and ``force`` is false.
+        OutputExistsError: ``out/`` already holds results and ``force`` is false.
         CampaignError: the questionnaire is not published, or a vendor has several files.
     """
     from .comparison import write_comparison
-    from .errors import OutputError
+    from .errors import OutputExistsError
     from .memo import write_debrief, write_memo
 
     config = campaign.config
     earlier = _earlier_results(campaign.root / "out")
     if earlier and not force:
-        raise OutputError(f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
-                          f"{campaign.root / 'out'}); refusing to overwrite earlier results "
-                          "(pass force=True, or --force on the command line)")
+        raise OutputExistsError(
+            f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
+            f"{campaign.root / 'out'}); refusing to overwrite earlier results (pass "
+            "force=True, or --force on the command line)")
     run = score_campaign(campaign)
     evaluation, tested, checked = run.evaluation, run.robustness, run.checked
     questionnaire = evaluation.questionnaire
