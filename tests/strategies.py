@@ -112,7 +112,14 @@ def _options(draw: st.DrawFn) -> tuple[Option, ...]:
     points = [draw(weights()) for _ in values]
     if not any(points):
         points[draw(st.integers(0, len(points) - 1))] = draw(weights(positive=True))
-    return tuple(Option(v, draw(texts()), p) for v, p in zip(values, points, strict=True))
+    def folded(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    # Labels are what a drop-down shows: distinct in each language, as check_bank requires.
+    labels = draw(st.lists(texts(), min_size=len(values), max_size=len(values),
+                           unique_by=(lambda t: folded(t.fr), lambda t: folded(t.en))))
+    return tuple(Option(v, label, p)
+                 for v, label, p in zip(values, labels, points, strict=True))
 
 
 @st.composite

@@ -120,6 +120,15 @@ def test_duplicate_option_id() -> None:
                 f"duplicate id 'eu' (first used at {GOV_02}.answer.options[0].id)")]
 
 
+def test_two_options_with_the_same_label() -> None:
+    # The drop-down shows labels: "UE" and " ue " would be indistinguishable.
+    options = (Option("eu", Text("UE", "EU"), 2.0), Option("other", Text(" ue ", "EU (2)"), 1.0))
+    bank = with_question(example_bank(), "GOV-02", answer=SingleChoice(options))
+    assert check_bank(bank) == [
+        Problem(f"{GOV_02}.answer.options[1].label.fr",
+                "same label as option 0 (' ue '): a vendor could not tell them apart")]
+
+
 def test_duplicate_cost_item_id() -> None:
     item = CostItem("licence", T, Recurrence.ONCE)
     price = price_question("PRICE-01")

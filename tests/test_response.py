@@ -517,6 +517,20 @@ def test_formula_with_a_forged_cached_value_is_never_the_answer(blank: Path,
         assert response.answers[qid].value is None
 
 
+def test_a_libreoffice_boolean_constant_is_read_from_its_formula(blank: Path,
+                                                                 tmp_path: Path) -> None:
+    # LibreOffice saves a typed TRUE as the formula TRUE() with a cached 1: the constant
+    # is taken from the formula text (even under a forged cached value), nothing else.
+    def constants(wb: Workbook) -> None:
+        wb[form.SHEET_QUESTIONS]["E6"] = "=TRUE()"
+
+    path = fill(blank, tmp_path / "constant.xlsx", {"J6": "https://x"}, edit=constants)
+    _forge_cached_value(path, "E6", "0", kind="b")
+    response = read(path, Q)
+    assert not [f for f in response.report.findings if f.code == "formula"]
+    assert response.answers["GOV-01"].value == "yes"
+
+
 def test_edited_question_text_is_flagged(returned: Filler) -> None:
     response = returned({"B15": "Énergie par requête, hors refroidissement ?", "E15": 2})
     finding = only(response, "question-edited")

@@ -367,8 +367,14 @@ class _SheetReader:
             else:
                 style = _attribute(attrs, "s") or "0"
                 kind = _attribute(attrs, "t") or "n"
-            found = _make_cell(ref, number, letters, kind,
-                               styles.get(style) or number_format(style),
+            fmt = styles.get(style) or number_format(style)
+            if kind == "inlineStr" and formula is None:  # the commonest case, inlined
+                text = "".join(inline) if inline is not None else ""
+                result[ref] = _new_tuple(Cell, (ref, number, letters, "string",
+                                                unescape(text) if "_x" in text else text,
+                                                None, fmt))
+                return
+            found = _make_cell(ref, number, letters, kind, fmt,
                                None if value is None else "".join(value),
                                None if formula is None else "".join(formula),
                                None if inline is None else "".join(inline), strings)
@@ -448,6 +454,9 @@ class _SheetReader:
         self.start, self.end, self.attach, self.close = start, end, attach, close
 
 
+_new_tuple = tuple.__new__
+
+
 def _attribute(attrs: list[str], name: str) -> str | None:
     """The value of attribute ``name`` in expat's ordered list, or None."""
     for index in range(0, len(attrs) - 1, 2):
@@ -493,4 +502,5 @@ def _make_cell(ref: str, row: int, column: str, kind_attr: str, number_format: s
         value, kind = raw, "date"
     else:  # an unknown type: read the value as a number if it is one, as Excel would
         return _make_cell(ref, row, column, "n", number_format, raw, formula, inline, strings)
-    return Cell(ref, row, column, kind, value, formula, number_format)
+    # tuple.__new__ skips the Python-level __new__ that NamedTuple generates.
+    return _new_tuple(Cell, (ref, row, column, kind, value, formula, number_format))

@@ -510,6 +510,16 @@ def _check_options(options: tuple[Option, ...], path: str, add: _Add) -> None:
         _check_unique(option.id, f"{path}[{oi}].id", ids, add)
         _check_text(option.label, f"{path}[{oi}].label", add)
         _check_weight(option.points, f"{path}[{oi}].points", add)
+    for lang in LANGUAGES:
+        # A drop-down shows labels: two equal labels could not be told apart.
+        seen: dict[str, int] = {}
+        for oi, option in enumerate(options):
+            label = " ".join(option.label.get(lang).split()).casefold()
+            if label and label in seen:
+                add(Problem(f"{path}[{oi}].label.{lang}", f"same label as option "
+                            f"{seen[label]} ({option.label.get(lang)!r}): a vendor could not "
+                            "tell them apart"))
+            seen.setdefault(label, oi)
     if options and all(_finite(o.points) and o.points <= 0 for o in options):
         add(Problem(path, "at least one option needs points above 0"))
 

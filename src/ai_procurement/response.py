@@ -414,6 +414,11 @@ class _Reader:
         """``cell`` if it holds a value; formulas and errors are reported, never used."""
         if cell is None:
             return None
+        if cell.formula is not None and cell.formula.strip().upper() in ("TRUE()", "FALSE()"):
+            # LibreOffice stores a typed TRUE/FALSE as the formula TRUE()/FALSE(): the
+            # constant is read from the formula text, never from the cached value.
+            return cell._replace(kind="bool", value=cell.formula.strip().upper() == "TRUE()",
+                                 formula=None)
         if cell.formula is not None:
             self.problem("error", "formula",
                          "Une formule a été saisie dans une cellule de réponse ; elle n'est "
@@ -455,21 +460,23 @@ class _Reader:
                          f"{expected}).", sheet=form.SHEET_QUESTIONS, cell=f"A{expected}",
                          question_id=q.id)
             return Answer(q.id, AnswerState.UNANSWERED)
-        self._check_question_text(q, row)
-        notes: list[str] = []
         get, number = self.cells.get, str(row)
-        comment = self._text(get(form.COL_COMMENT + number), q)
-        document, page, link = (self._text(get(form.COL_DOC + number), q),
-                                self._text(get(form.COL_PAGE + number), q),
-                                self._text(get(form.COL_LINK + number), q))
+        self._check_question_text(q, row, get(form.COL_QUESTION + number))
+        notes: list[str] = []
+        text = self._text
+        comment = text(get(form.COL_COMMENT + number), q)
+        document, page, link = (text(get(form.COL_DOC + number), q),
+                                text(get(form.COL_PAGE + number), q),
+                                text(get(form.COL_LINK + number), q))
         evidence = (EvidenceRef(document, page, link) if document or page or link
                     else _NO_EVIDENCE)
-        na = self._not_applicable(q, row)
+        na_cell = get(form.COL_NA + number)
+        na = na_cell is not None and self._not_applicable(q, row)
         ref = f"{form.SHEET_QUESTIONS}!{form.COL_ANSWER}{row}"
-        if isinstance(q.answer, MultipleChoice | Price):
+        if isinstance(q.answer, (MultipleChoice, Price)):  # a tuple: faster than a union
             value = self._items(q, notes)
         else:
-            cell = self._input(form.COL_ANSWER, row, q)
+            cell = self._checked(get(form.COL_ANSWER + number), q)
             value = None if cell is None else self._value(q, cell, notes)
         if na:
             if value is not None:
@@ -501,8 +508,7 @@ class _Reader:
                          cell=f"{form.COL_DOC}{row}", question_id=q.id)
         return Answer(q.id, AnswerState.ANSWERED, value, comment, evidence, ref, tuple(notes))
 
-    def _check_question_text(self, q: Question, row: int) -> None:
-        cell = self.cells.get(f"{form.COL_QUESTION}{row}")
+    def _check_question_text(self, q: Question, row: int, cell: Cell | None) -> None:
         text = q.text.get(self.lang)
         found = "" if cell is None else str(cell.value)
         if found == text:
