@@ -208,40 +208,52 @@ def _guard_result(path: Path) -> object:
     return inspect_workbook(path)
 
 
-class _Reader:
-    def __init__(self, path: Path, questionnaire: Questionnaire, key: bytes,
-                 vendor: str | None) -> None:
-        self.path, self.questionnaire, self.key, self.vendor = path, questionnaire, key, vendor
+class SignedWorkbookReader:
+    """Reading steps shared by every signed workbook that comes back.
+
+    Vendors' questionnaires and evaluators' review workbooks go through the same door:
+    the guard before any XML is parsed, the bounded cell reader, and one list of
+    findings in which nothing raised by zipfile or an XML parser ever escapes.
+    Subclasses read the identity and the content in :meth:`read_book`.
+    """
+
+    default_sheet = ""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self.file = path.name
         self.findings: list[Finding] = []
         self.lang: Lang = "fr"
-        self.token = ""
 
-    def problem(self, severity: Severity, code: str, fr: str, en: str, *, sheet: str = "",
-                cell: str = "", question_id: str = "") -> None:
-        self.findings.append(Finding(severity, code, Text(fr, en), self.file, sheet, cell,
+    def problem(self, severity: Severity, code: str, fr: str, en: str, *,
+                sheet: str | None = None, cell: str = "", question_id: str = "") -> None:
+        """Record one problem, in French and English."""
+        self.findings.append(Finding(severity, code, Text(fr, en), self.file,
+                                     self.default_sheet if sheet is None else sheet, cell,
                                      question_id))
 
-    def read(self) -> Response:
+    def read_book(self, book: XlsxBook) -> None:
+        """Read the identity and the content of a vetted workbook (subclasses)."""
+        raise NotImplementedError
+
+    def run(self) -> str:
+        """Guard, open and read the file; return its SHA-256 ("" if unreadable)."""
         sha = _sha256(self.path)
-        answers: dict[str, Answer] = {}
-        if self._guard():
-            try:
-                with zipfile.ZipFile(self.path) as archive:
-                    book = XlsxBook(archive)
-                    if self._identity(book):
-                        answers = self._answers(book)
-            except XlsxError as exc:
-                self._damaged(exc)
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
-                    KeyError, NotImplementedError) as exc:
-                self.problem("error", "unreadable",
-                             f"Le fichier ne peut pas être lu ({type(exc).__name__}). "
-                             "Enregistrez-le à nouveau au format .xlsx.",
-                             f"The file cannot be read ({type(exc).__name__}). Save it "
-                             "again as .xlsx.")
-        report = Report(self.file, sha, tuple(self.findings))
-        return Response(self.file, self.token, answers, report, self.lang)
+        if not self._guard():
+            return sha
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                self.read_book(XlsxBook(archive))
+        except XlsxError as exc:
+            self._damaged(exc)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
+                KeyError, NotImplementedError) as exc:
+            self.problem("error", "unreadable",
+                         f"Le fichier ne peut pas être lu ({type(exc).__name__}). "
+                         "Enregistrez-le à nouveau au format .xlsx.",
+                         f"The file cannot be read ({type(exc).__name__}). Save it "
+                         "again as .xlsx.", sheet="")
+        return sha
 
     def _damaged(self, exc: XlsxError) -> None:
         """Report XML the reader could not parse, or values in it that are not valid."""
@@ -262,7 +274,7 @@ class _Reader:
                      f"The file '{self.file}' is damaged (part '{exc.part}': "
                      f"{type(exc.cause).__name__}). Open it in Excel or LibreOffice, save it "
                      "again as 'Excel Workbook (.xlsx)' and send that new file.",
-                     cell=exc.part)
+                     sheet="", cell=exc.part)
 
     def _guard(self) -> bool:
         from ._guard import inspect_workbook
@@ -272,6 +284,24 @@ class _Reader:
             self.findings.append(Finding(finding.severity, finding.code, finding.message,
                                          self.file, cell=finding.member or ""))
         return bool(result.ok)
+
+
+class _Reader(SignedWorkbookReader):
+    def __init__(self, path: Path, questionnaire: Questionnaire, key: bytes,
+                 vendor: str | None) -> None:
+        super().__init__(path)
+        self.questionnaire, self.key, self.vendor = questionnaire, key, vendor
+        self.token = ""
+        self.answers: dict[str, Answer] = {}
+
+    def read(self) -> Response:
+        sha = self.run()
+        report = Report(self.file, sha, tuple(self.findings))
+        return Response(self.file, self.token, self.answers, report, self.lang)
+
+    def read_book(self, book: XlsxBook) -> None:
+        if self._identity(book):
+            self.answers = self._answers(book)
 
     # -- identity -----------------------------------------------------------------------
 

@@ -36,7 +36,6 @@ import json
 import math
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -44,11 +43,17 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from . import form
-from ._xlsx import Cell, XlsxBook, XlsxError, column_index, column_letter
+from ._xlsx import Cell, XlsxBook, column_index, column_letter
 from .bank import LANGUAGES, Evidence, FreeText, Lang, Level, Question, Text
 from .errors import QuestionnaireError
 from .questionnaire import Questionnaire
-from .response import AnswerState, Finding, Report, Response, Severity, _yes_no
+from .response import (
+    AnswerState,
+    Report,
+    Response,
+    SignedWorkbookReader,
+    _yes_no,
+)
 from .scoring import EvaluatorScore
 
 if TYPE_CHECKING:
@@ -673,65 +678,38 @@ def read_review(path: str | os.PathLike[str], questionnaire: Questionnaire, *, k
     return _Reader(Path(path), questionnaire, key, list(vendors), evaluator, codes).read()
 
 
-class _Reader:
+class _Reader(SignedWorkbookReader):
     def __init__(self, path: Path, questionnaire: Questionnaire, key: bytes,
                  vendors: list[str], evaluator: str | None, codes: dict[str, str]) -> None:
-        self.path, self.questionnaire, self.key = path, questionnaire, key
+        super().__init__(path)
+        self.questionnaire, self.key = questionnaire, key
         self.vendors, self.expected_evaluator = vendors, evaluator
-        self.file = path.name
-        self.findings: list[Finding] = []
-        self.lang: Lang = "fr"
         self.codes = codes
         self.evaluator = ""
         self.blind: bool | None = None
         self.question_ids: list[str] = []
-        self.sheet = SHEET_REVIEW["fr"]
+        self.default_sheet = SHEET_REVIEW["fr"]
+        self.scores: list[EvaluatorScore] = []
 
-    def problem(self, severity: Severity, code: str, fr: str, en: str, *, cell: str = "",
-                question_id: str = "", sheet: str | None = None) -> None:
-        self.findings.append(Finding(severity, code, Text(fr, en), self.file,
-                                     self.sheet if sheet is None else sheet, cell,
-                                     question_id))
+    @property
+    def sheet(self) -> str:
+        return self.default_sheet
+
+    @sheet.setter
+    def sheet(self, value: str) -> None:
+        self.default_sheet = value
 
     def read(self) -> ReviewResult:
-        from .response import _sha256
-
-        sha = _sha256(self.path)
-        scores: list[EvaluatorScore] = []
-        if self._guard():
-            try:
-                with zipfile.ZipFile(self.path) as archive:
-                    book = XlsxBook(archive)
-                    if self._identity(book):
-                        scores = self._scores(book)
-            except XlsxError as exc:
-                from ._guard import parse_error_finding
-
-                cause = exc.cause if isinstance(exc.cause, Exception) else Exception(exc.cause)
-                finding = parse_error_finding(cause, path=self.path, member=exc.part)
-                self.findings.append(Finding("error", finding.code, finding.message,
-                                             self.file, cell=exc.part))
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
-                    KeyError, NotImplementedError) as exc:
-                self.problem("error", "unreadable",
-                             f"Le fichier ne peut pas être lu ({type(exc).__name__}). "
-                             "Enregistrez-le à nouveau au format .xlsx.",
-                             f"The file cannot be read ({type(exc).__name__}). Save it "
-                             "again as .xlsx.", sheet="")
+        sha = self.run()
         report = Report(self.file, sha, tuple(self.findings))
         # Codes are written in the file's language; report them in that language.
         codes = vendor_codes(self.vendors, self.lang)
-        return ReviewResult(self.file, self.evaluator, tuple(scores), report, codes,
+        return ReviewResult(self.file, self.evaluator, tuple(self.scores), report, codes,
                             self.blind, self.lang)
 
-    def _guard(self) -> bool:
-        from ._guard import inspect_workbook
-
-        result = inspect_workbook(self.path)
-        for finding in result.findings:
-            self.findings.append(Finding(finding.severity, finding.code, finding.message,
-                                         self.file, cell=finding.member or ""))
-        return bool(result.ok)
+    def read_book(self, book: XlsxBook) -> None:
+        if self._identity(book):
+            self.scores = self._scores(book)
 
     # -- identity -----------------------------------------------------------------------
 
