@@ -417,7 +417,7 @@ class _Writer:
                 cell.font, cell.fill, cell.alignment = self.band_font, self.band_fill, self.wrap
             ws.row_dimensions[r].height = _height(
                 [(row.criterion.title.get(lang), 58), (row.criterion.description.get(lang), 46)],
-                minimum=2)
+                minimum=2, points=11, bold=True)
             return
         q = row.question
         assert q is not None
@@ -706,14 +706,22 @@ def _number(value: float, *, plain: bool = False) -> str:
     return f"{value:g}"
 
 
-def _height(texts: Iterable[tuple[str, float]], *, minimum: int) -> float:
-    """Row height (points) that shows wrapped ``texts`` in columns of the given widths."""
+def _height(texts: Iterable[tuple[str, float]], *, minimum: int, points: float = 10,
+            bold: bool = False) -> float:
+    """Row height (points) that shows wrapped ``texts`` in columns of the given widths.
+
+    Neither Excel nor LibreOffice sizes rows when it opens a file, so the height is
+    estimated: a column of width w holds about 1.3 w characters of 10-point Calibri (or
+    its metric twin Carlito), fewer in bold or larger type; a line takes 1.28 times the
+    font size. Measured on pages rendered by LibreOffice.
+    """
+    per_char = 1.3 * 10 / points * (0.9 if bold else 1.0)
     lines = minimum
     for text, width in texts:
-        chars = max(1.0, width * 1.15)
+        chars = max(1.0, width * per_char)
         count = sum(max(1, math.ceil(len(part) / chars)) for part in text.split("\n"))
         lines = max(lines, count)
-    return min(409.0, 13.5 * lines + 4)
+    return min(409.0, 1.28 * points * lines + 4)
 
 
 def _write_cover(ws: Worksheet, questionnaire: Questionnaire, lang: Lang,
