@@ -226,6 +226,26 @@ def test_formats_fonts_print_setup_and_charts(evaluation: Evaluation,
         assert b"<radarChart>" in archive.read(charts[1])
 
 
+def test_rows_fit_their_text_and_sheets_declare_their_extent(evaluation: Evaluation,
+                                                             fr_book: openpyxl.Workbook) -> None:
+    summary = fr_book["Synthèse"]
+    assert summary.row_dimensions[1].height == 22  # the sheet title
+    # The consultation's title spans the sheet's width, on a row of its own.
+    assert summary["A2"].value == evaluation.questionnaire.consultation.title
+    assert "A2:R2" in {str(r) for r in summary.merged_cells.ranges}
+    # Neither Excel nor LibreOffice sizes rows when opening a file: a long written answer
+    # (column F, 28 wide: about 36 characters a line) gets a row tall enough to read it.
+    detail = fr_book["Détail"]
+    long = [r for r in range(2, detail.max_row + 1)
+            if len(str(detail.cell(r, 6).value or "")) > 200]
+    assert long
+    assert all((detail.row_dimensions[r].height or 0) > 5 * 13 for r in long)
+    # Tools that trust the extent a sheet declares (openpyxl's read-only mode, pandas)
+    # see every row of the Detail sheet.
+    book = openpyxl.load_workbook(io.BytesIO(comparison_bytes(evaluation)), read_only=True)
+    assert book["Détail"].calculate_dimension() == f"A1:O{len(evaluation.lines) + 1}"
+
+
 # -- a worked example ------------------------------------------------------------------------
 
 

@@ -333,6 +333,37 @@ def test_same_evaluation_and_date_give_identical_bytes(tmp_path: Path) -> None:
     assert "2026-11-26T00:00:00Z" in core
 
 
+def test_properties_footers_and_pictures_belong_to_each_document(tmp_path: Path) -> None:
+    # Buyer texts with markup characters, a tab and a line break come out as typed.
+    consultation = ap.Consultation(reference="R&D <7>", title='Outil "IA" & co',
+                                   buyer="Ville & <Cie>\tachats\nService")
+    evaluation = make_evaluation(full_questionnaire(consultation),
+                                 {"Alpha": 0.9, "Beta": 0.6, "Gamma": 0.3})
+    memo = Read(write_memo(evaluation, tmp_path / "m.docx", generated=DAY))
+    props = memo.document.core_properties
+    assert props.title == "Rapport d'analyse des offres – R&D <7>"
+    assert props.subject == 'Outil "IA" & co'
+    assert props.author == "Ville & <Cie>\tachats\nService"
+    assert props.created is not None
+    assert props.created.date() == DAY
+    assert memo.document.sections[0].footer.paragraphs[0].text == (
+        "Rapport d’analyse des offres R&D <7> – page 1 / 1")
+    # Two charts, each its own drawing (Word repairs a file with duplicate ids) and
+    # picture, 17 cm wide.
+    shapes = list(memo.document.inline_shapes)
+    assert [round(s.width.cm, 1) for s in shapes] == [17.0, 17.0]
+    ids = {s._inline.docPr.id for s in shapes}
+    pictures = {s._inline.graphic.graphicData.pic.blipFill.blip.embed for s in shapes}
+    assert len(ids) == len(pictures) == 2
+    part = memo.document.part
+    assert all(part.related_parts[rid].content_type == "image/png" for rid in pictures)
+    letter = Read(write_debrief(evaluation, "Gamma", tmp_path / "g.docx", generated=DAY))
+    assert letter.document.sections[0].footer.paragraphs[0].text == (
+        "Ville & <Cie>\tachats\nService – R&D <7> – page 1 / 1")
+    assert letter.document.core_properties.title == "Information d'un soumissionnaire évincé"
+    assert not letter.media()
+
+
 def test_unknown_language_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ScoringError, match="'fr' or 'en'"):
         write_memo(small_evaluation(["A"]), tmp_path / "m.docx", lang="de")  # type: ignore[arg-type]

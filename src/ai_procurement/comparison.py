@@ -52,7 +52,7 @@ from ._display import (
     percent,
 )
 from .bank import LANGUAGES, Criterion, FreeText, Lang, Price, Question, Text
-from .errors import OutputError, ScoringError
+from .errors import OutputError, OutputExistsError, ScoringError
 from .robustness import Robustness
 from .scoring import Evaluation, ScoreLine, Settings, VendorResult
 
@@ -112,7 +112,7 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
         path: the ``.xlsx`` file to write (written atomically).
         lang: ``"fr"`` or ``"en"``: sheet names, labels and number formats.
         robustness: the robustness checks of the same evaluation
-            (:func:`ai_procurement.robustness.robustness`), shown in the Summary and in
+            (:func:`ai_procurement.robustness.assess_robustness`), shown in the Summary and in
             a Robustness sheet; None leaves them out.
         generated: the edition date printed in the Summary and the Audit sheet; None
             prints no date (the clock is never read, so the file is reproducible).
@@ -128,8 +128,8 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
     """
     target = Path(path)
     if target.exists() and not overwrite:
-        raise OutputError(f"{target} already exists; refusing to overwrite an earlier result "
-                          "(pass overwrite=True, or --force on the command line)")
+        raise OutputExistsError(f"{target} already exists; refusing to overwrite an earlier "
+                                "result (pass overwrite=True, or --force on the command line)")
     data = comparison_bytes(evaluation, lang=lang, robustness=robustness,
                             generated=generated)
     from ._files import write_atomic
@@ -292,7 +292,7 @@ class _Sheet:
         elif isinstance(value, bool):
             xml = f' t="b"><v>{int(value)}</v></c>'
         elif isinstance(value, int | float | numbers.Real):
-            xml = (f' t="n"><v>{"%.16g" % value}</v></c>' if math.isfinite(value)
+            xml = (f' t="n"><v>{value:.16g}</v></c>' if math.isfinite(value)
                    else _inline_string("—"))
         else:
             shown = self.book.text(str(value))
@@ -443,7 +443,7 @@ class _Sheet:
         for row in rows:
             height = self.heights.get(row)
             parts.append(f'<row r="{row}">' if height is None
-                         else f'<row r="{row}" ht="{"%.16g" % height}" customHeight="1">')
+                         else f'<row r="{row}" ht="{height:.16g}" customHeight="1">')
             cells = self.cells.get(row)
             if cells:
                 for col in sorted(cells):
@@ -486,11 +486,15 @@ class _Book:
         return found[0]
 
     def style_id(self, name: str) -> int:
-        """The number of the named style's cell format, given as openpyxl would: in the
-        order the cells are written."""
+        """The number of the named style's cell format.
+
+        Numbers are given as openpyxl gives them: in the order the cells are written.
+        """
         found = self._style_ids.get(name)
         if found is None:
-            found = self._style_ids[name] = self.wb._cell_styles.add(self.styles[name])
+            # The workbook's list of cell formats, which openpyxl's Cell.style_id adds to.
+            found = self._style_ids[name] = self.wb._cell_styles.add(  # type: ignore[attr-defined]
+                self.styles[name])
         return found
 
     def t(self, key: str) -> str:
@@ -1321,9 +1325,11 @@ def _save(book: _Book) -> bytes:
 
     parts: dict[str, tuple[bytes, bytes]] = {}
     for index, ws in enumerate(book.wb.worksheets, start=1):
-        extent, data = book.sheets[ws.title].sheet_data(book.style_id)
-        parts[f"xl/worksheets/sheet{index}.xml"] = (
-            f'<dimension ref="{extent}"/>'.encode(), data.encode("utf-8"))
+        sheet = book.sheets.get(ws.title)
+        if sheet is not None:
+            extent, data = sheet.sheet_data(book.style_id)
+            parts[f"xl/worksheets/sheet{index}.xml"] = (
+                f'<dimension ref="{extent}"/>'.encode(), data.encode("utf-8"))
     # openpyxl's archive is only read back here: it is stored, not compressed.
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
@@ -1340,15 +1346,18 @@ def _save(book: _Book) -> bytes:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, content)
-    assert not parts, f"sheets not found in the workbook: {sorted(parts)}"
+    if parts:
+        raise OutputError(f"openpyxl did not write the sheets {sorted(parts)}; check the "
+                          "openpyxl version against ai_procurement's")
     return out.getvalue()
 
 
 def _fill_sheet(xml: bytes, dimension: bytes, data: bytes, *, name: str) -> bytes:
     """Put a sheet's extent and cells into the sheet openpyxl wrote without cells."""
     empty_dimension, empty_data = b'<dimension ref="A1:A1"/>', b"<sheetData></sheetData>"
-    assert xml.count(empty_dimension) == 1 and xml.count(empty_data) == 1, (
-        f"{name}: openpyxl wrote the sheet in an unexpected form")
+    if xml.count(empty_dimension) != 1 or xml.count(empty_data) != 1:
+        raise OutputError(f"{name}: openpyxl wrote the sheet in an unexpected form; check "
+                          "the openpyxl version against ai_procurement's")
     return xml.replace(empty_dimension, dimension, 1).replace(empty_data, data, 1)
 
 

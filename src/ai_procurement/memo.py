@@ -56,13 +56,12 @@ from ._display import date as _date
 from ._display import money as _money
 from ._display import number as _number
 from .bank import Criterion, Lang, Question, Text, option_ids
-from .errors import OutputError, ScoringError
+from .errors import OutputError, OutputExistsError, ScoringError
 from .response import AnswerState
 from .scoring import Evaluation, KnockOutFailure, ScoreLine, VendorResult
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
-    from docx.text.paragraph import Paragraph
 
     from .robustness import Robustness
 
@@ -264,7 +263,8 @@ class _Fmt:
 
 _TOKEN = "AP-SKELETON-{}"
 _TOKEN_DATE = dt.datetime(1999, 9, 9, tzinfo=dt.UTC)
-_TOKEN_STAMP = b"1999-09-09T00:00:00Z"
+# The tokens python-docx writes in the core properties: AP-SKELETON-TITLE... and the date.
+_CORE_TOKENS = re.compile(rb"AP-SKELETON-([A-Z]+)|(1999-09-09T00:00:00Z)")
 _DYNAMIC = ("docProps/core.xml", "word/document.xml", "word/_rels/document.xml.rels",
             "word/footer1.xml")
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -275,7 +275,8 @@ class _Skeleton:
     """A python-docx document without content, split where each document's text goes."""
 
     parts: Mapping[str, bytes]  # the parts every document shares, by name
-    core: bytes  # docProps/core.xml, with tokens for title, subject, author and dates
+    # docProps/core.xml cut around its tokens: text, token name, text, token name... text.
+    core: tuple[bytes, ...]
     document: tuple[bytes, bytes]  # word/document.xml before and after the body
     footer: tuple[bytes, bytes]  # word/footer1.xml before and after the footer's text
     relationships: bytes  # word/_rels/document.xml.rels
@@ -354,21 +355,28 @@ def _skeleton(lang: Lang, vertical_margin: float) -> _Skeleton:
     doc.save(buffer)
     saved = zipfile.ZipFile(buffer)
     parts = {name: saved.read(name) for name in saved.namelist()}
+    unexpected = OutputError("python-docx wrote its document in an unexpected form; check "
+                             "the python-docx version against ai_procurement's")
+    if not all(name in parts for name in (*_DYNAMIC, "[Content_Types].xml")) or (
+            b'<Default Extension="rels"' not in parts["[Content_Types].xml"]):
+        raise unexpected
     document = parts["word/document.xml"]
     at = document.rfind(b"<w:sectPr")
     token = f"<w:r><w:t>{_TOKEN.format('FOOTER')}</w:t></w:r>".encode()
-    footer_xml = parts["word/footer1.xml"]
-    before, found, after = footer_xml.partition(token)
+    head, found, tail = parts["word/footer1.xml"].partition(token)
+    if at < 0 or b"<w:body" not in document[:at] or not found:
+        raise unexpected
     relationships = parts["word/_rels/document.xml.rels"]
     used = [int(n) for n in re.findall(rb'Id="rId(\d+)"', relationships)]
-    if at < 0 or not found or b"<w:body" not in document[:at] or not all(
-            name in parts for name in _DYNAMIC) or b'<Default Extension="rels"' not in (
-            parts["[Content_Types].xml"]):
-        raise OutputError("python-docx wrote its document in an unexpected form; "
-                          "check the python-docx version against ai_procurement's")
     shared = {name: content for name, content in parts.items() if name not in _DYNAMIC}
-    return _Skeleton(shared, parts["docProps/core.xml"],
-                     (document[:at], document[at:]), (before, after), relationships,
+    pieces = _CORE_TOKENS.split(parts["docProps/core.xml"])  # text, name, date, text...
+    core = [pieces[0]]
+    for index in range(1, len(pieces), 3):
+        core += [pieces[index] or b"DATE", pieces[index + 2]]
+    if sorted(core[1::2]) != [b"AUTHOR", b"DATE", b"DATE", b"DATE", b"SUBJECT", b"TITLE"]:
+        raise unexpected
+    return _Skeleton(shared, tuple(core),
+                     (document[:at], document[at:]), (head, tail), relationships,
                      max(used, default=0) + 1, next_drawing, style_ids)
 
 
@@ -570,11 +578,11 @@ class _Doc:
         Members have fixed timestamps, so the same content gives the same bytes.
         """
         skeleton = self.skeleton
-        core = skeleton.core.replace(_TOKEN_STAMP, f"{self.generated:%Y-%m-%d}T00:00:00Z"
-                                     .encode())
-        for key, value in self.properties.items():
-            core = core.replace(_TOKEN.format(key).encode(),
-                                xml_escape(clean_text(value, limit=250)).encode("utf-8"), 1)
+        values = {key.encode(): xml_escape(clean_text(value, limit=250)).encode("utf-8")
+                  for key, value in self.properties.items()}
+        values[b"DATE"] = f"{self.generated:%Y-%m-%d}T00:00:00Z".encode()
+        core = b"".join(part if index % 2 == 0 else values[part]
+                        for index, part in enumerate(skeleton.core))
         relationships = skeleton.relationships.replace(b"</Relationships>", "".join(
             f'<Relationship Id="rId{skeleton.next_relationship + i}" Type="{_REL_IMAGE}" '
             f'Target="media/image{i + 1}.png"/>' for i in range(len(self.pictures))).encode()
@@ -607,7 +615,8 @@ def _field_begin(*, dirty: bool = False) -> str:
 
 
 def _field_code(instruction: str) -> str:
-    return f'<w:r><w:instrText xml:space="preserve"> {xml_escape(instruction)} </w:instrText></w:r>'
+    return (f'<w:r><w:instrText xml:space="preserve"> {xml_escape(instruction)} '
+            "</w:instrText></w:r>")
 
 
 _TWIPS_PER_CM = 1440 / 2.54
@@ -620,6 +629,9 @@ def _run_xml(text: str, bold: bool) -> str:
     if not text:
         return ""
     text = _XML_UNSAFE.sub("\ufffd", text)
+    if "\n" not in text and "\t" not in text:
+        return (f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}"
+                f'<w:t xml:space="preserve">{xml_escape(text)}</w:t></w:r>')
     pieces: list[str] = []
     for i, line in enumerate(text.split("\n")):
         if i:
@@ -867,19 +879,23 @@ def _charts(view: _View) -> list[tuple[bytes, str]]:
 # and legend: matplotlib's layout engines measure every artist several times, which
 # costs more than drawing them.
 _CHART_WIDTH = 6.7
+_CHART_HEIGHT = 9.5  # at most: the figure and its caption fit on an A4 page
+_LEGEND_ROWS = 32  # criteria named in full in the legend, two a row, up to this many rows
 _CHART_DPI = 150  # the chart is shown 16 to 17 cm wide: about 1 000 pixels
 _CHART_EDGE = 0.08
 _TICK_SPACE = 7.0 / 72  # tick length and label padding, 3.5 pt each
 
 
 def _figure(height: float) -> tuple[Any, Any]:
-    """A figure on an Agg canvas (no pyplot: the caller's backend and figures are left
-    alone), and its renderer to measure text with."""
+    """A figure on an Agg canvas, and the renderer to measure text with.
+
+    No pyplot: the caller's backend and global figure state are left alone.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(_CHART_WIDTH, height), dpi=_CHART_DPI)
-    return figure, FigureCanvasAgg(figure).get_renderer()
+    return figure, FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]
 
 
 def _widest(texts: Iterable[Any], renderer: Any) -> tuple[float, float]:
@@ -907,8 +923,14 @@ def _totals_chart(view: _View, ranked: Sequence[VendorResult],
     f = view.f
     count = len(ranked)
     palette = matplotlib.colormaps["tab20"]
-    legend_rows = math.ceil(len(criteria) / 2)
-    figure, renderer = _figure(min(9.5, 1.2 + 0.28 * count + 0.17 * legend_rows))
+    labels = [_chart_text(f"{c.id} – {view.title(c)}", 46) for c in criteria]
+    columns = 2
+    if math.ceil(len(criteria) / columns) > _LEGEND_ROWS:
+        # Too many criteria to name in full: their ids, as in the profile chart.
+        labels = [_chart_text(c.id, 16) for c in criteria]
+        columns = min(5, math.ceil(len(criteria) / _LEGEND_ROWS))
+    legend_rows = math.ceil(len(criteria) / columns)
+    figure, renderer = _figure(min(_CHART_HEIGHT, 1.2 + 0.28 * count + 0.17 * legend_rows))
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     left = [0.0] * count
     for k, criterion in enumerate(criteria):
@@ -918,9 +940,7 @@ def _totals_chart(view: _View, ranked: Sequence[VendorResult],
                 for i, (x, w) in enumerate(zip(left, values, strict=True))]
         axes.add_collection(PolyCollection(
             bars, facecolors="#4d4d4d" if criterion.is_price else palette(k % 20),
-            edgecolors="white", linewidths=0.4,
-            label=_chart_text(f"{criterion.id} – {view.title(criterion)}", 46)),
-            autolim=False)
+            edgecolors="white", linewidths=0.4, label=labels[k]), autolim=False)
         left = [a + b for a, b in zip(left, values, strict=True)]
     for i, vendor in enumerate(ranked):
         axes.text(vendor.total + view.total_points * 0.01, i, f.n(vendor.total, 1),
@@ -932,13 +952,15 @@ def _totals_chart(view: _View, ranked: Sequence[VendorResult],
     axes.set_xlabel(f.t(f"Points (sur {f.n(view.total_points, 0)})",
                         f"Points (out of {f.n(view.total_points, 0)})"))
     axes.spines[["top", "right"]].set_visible(False)
-    legend = figure.legend(loc="lower center", ncol=2, fontsize=6.5, frameon=False)
+    legend = figure.legend(loc="lower center", ncol=columns, fontsize=6.5, frameon=False)
     names, _ = _widest(axes.get_yticklabels(), renderer)
     _, line = _widest([axes.xaxis.label], renderer)
     below = legend.get_window_extent(renderer).height / renderer.dpi
-    _place(axes, left=_CHART_EDGE + names + _TICK_SPACE,
-           bottom=below + 2 * line + _TICK_SPACE + 4 / 72 + _CHART_EDGE,
-           right=0.2, top=_CHART_EDGE)
+    # The bars keep at least a third of the height, whatever the legend needs.
+    bottom = min(below + 2 * line + _TICK_SPACE + 4 / 72 + _CHART_EDGE,
+                 figure.get_size_inches()[1] * 2 / 3)
+    _place(axes, left=_CHART_EDGE + names + _TICK_SPACE, bottom=bottom, right=0.2,
+           top=_CHART_EDGE)
     return _png(figure)
 
 
@@ -948,7 +970,8 @@ def _profile_chart(view: _View, ranked: Sequence[VendorResult],
 
     f = view.f
     count = len(ranked)
-    figure, renderer = _figure(min(9.5, 1.4 + 0.26 * count))
+    # At least 2 inches: the colour bar's label stays within the figure.
+    figure, renderer = _figure(min(_CHART_HEIGHT, max(2.0, 1.4 + 0.26 * count)))
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     shares = [[100.0 * v.criteria.get(c.id, 0.0) / view.points[c.id] for c in criteria]
               for v in ranked]
@@ -1702,8 +1725,8 @@ def _plain(value: object, f: _Fmt, limit: int = 500) -> str:
 def _check_output(path: str | os.PathLike[str], overwrite: bool) -> Path:
     target = Path(path)
     if target.exists() and not overwrite:
-        raise OutputError(f"{target} already exists; refusing to overwrite an earlier result "
-                          "(pass overwrite=True, or --force on the command line)")
+        raise OutputExistsError(f"{target} already exists; refusing to overwrite an earlier "
+                                "result (pass overwrite=True, or --force on the command line)")
     return target
 
 
