@@ -450,7 +450,7 @@ def test_evaluate_prints_the_ranking_in_order_and_the_files_written(
     ranking = [line.split()[0] for line in lines[:6]]
     assert ranking == ["1", "2", "3", "4", "5", "-"]
     assert "Alizé Systèmes" in lines[0]
-    assert "non-compliant" in lines[5]
+    assert "irrégulière (exigence éliminatoire)" in lines[5]
     assert any("pas de gagnant net" in line for line in lines)
     assert "Fichiers écrits :" in lines
     assert any(line.strip().endswith("out/memo-fr.docx") for line in lines)

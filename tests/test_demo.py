@@ -52,7 +52,7 @@ def test_the_summary_lists_the_offers_in_rank_order(demo_run: DemoRun) -> None:
     assert ranks == ["1", "2", "3", "4", "5", "-"]
     assert " ".join(lines[0][1:3]) == "Alizé Systèmes"
     assert " ".join(lines[-1][1:3]) == "Cumulus IA"
-    assert lines[-1][-1] == "non-compliant"
+    assert " ".join(lines[-1][-3:]) == "irrégulière (exigence éliminatoire)"
 
 
 def test_cumulus_is_non_compliant_with_the_red_line_it_crossed(scored: EvaluationRun,

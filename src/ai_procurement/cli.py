@@ -252,6 +252,8 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     from .workflow import evaluate_campaign
 
     campaign = load_campaign(args.folder)
+    from ._display import STATUSES
+
     lang = _lang(args, campaign.config.language)
     run = evaluate_campaign(campaign, force=args.force, progress=_progress)
     for report in run.review_reports:
@@ -263,7 +265,8 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
                 print(f"    {finding.describe(lang)}", file=sys.stderr)
     for result in sorted(run.evaluation.vendors, key=_rank_order):
         rank = "-" if result.rank is None else str(result.rank)
-        print(f"{rank:>3}  {result.vendor:28} {result.total:8.2f}  {result.status}")
+        status = STATUSES[result.status].get(lang)
+        print(f"{rank:>3}  {result.vendor:28} {result.total:8.2f}  {status}")
     for sentence in run.robustness.sentences(lang):
         print(f"  • {sentence}")
     _say(lang, "Fichiers écrits :", "Files written:")

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from ._display import STATUSES
 from .bank import (
     Better,
     DateAnswer,
@@ -198,7 +199,8 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
     for result in sorted(run.evaluation.vendors,
                          key=lambda v: (v.rank is None, v.rank or 0, v.vendor)):
         rank = "-" if result.rank is None else str(result.rank)
-        lines.append(f"{rank:>3}  {result.vendor:22} {result.total:7.2f}  {result.status}")
+        status = STATUSES[result.status].get(lang)
+        lines.append(f"{rank:>3}  {result.vendor:22} {result.total:7.2f}  {status}")
     lines.append("")
     lines += [f"  • {s}" for s in run.robustness.sentences(lang)]
     lines.append("")
