@@ -519,3 +519,21 @@ def test_libreoffice_files(tmp_path: Path) -> None:
     assert inspect(outputs["ods"]).codes == ("ods",)
     assert inspect(outputs["xls"]).codes == ("ole2-xls",)
 
+
+
+def test_kept_parts_are_the_workbook_parts_exactly(tmp_path: Path) -> None:
+    # The reader parses the bytes the guard checked, instead of inflating them again.
+    path = hostile.valid_workbook(tmp_path)
+    result = inspect_workbook(path, keep_parts=True)
+    assert result.ok
+    with zipfile.ZipFile(path) as archive:
+        xml = {n for n in archive.namelist() if n.endswith((".xml", ".rels"))}
+        assert set(result.parts) == xml
+        assert all(result.parts[n] == archive.read(n) for n in xml)
+    assert inspect_workbook(path).parts == {}
+
+
+def test_nothing_is_kept_from_an_unsafe_file(tmp_path: Path) -> None:
+    result = inspect_workbook(hostile.lying_member(tmp_path, factor=3.0), keep_parts=True)
+    assert not result.ok
+    assert result.parts == {}

@@ -63,6 +63,7 @@ import struct
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Literal, TypeAlias, get_args
 from xml.parsers.expat import ExpatError
@@ -203,6 +204,9 @@ class GuardResult:
     path: Path
     limits: Limits
     findings: tuple[Finding, ...]
+    parts: Mapping[str, bytes] = attrs.field(factory=dict, repr=False, eq=False)
+    """The XML parts decompressed while checking them, when asked for and the file is
+    safe: the reader parses these very bytes instead of decompressing the file again."""
 
     @property
     def ok(self) -> bool:
@@ -503,7 +507,8 @@ def _finding(
 _OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
-def inspect_workbook(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> GuardResult:
+def inspect_workbook(path: Path, *, limits: Limits = DEFAULT_LIMITS,
+                     keep_parts: bool = False) -> GuardResult:
     """Inspect a vendor workbook's raw bytes and report what makes it unsafe to read.
 
     Nothing in the file is parsed as XML. Memory stays bounded whatever the file
@@ -513,6 +518,9 @@ def inspect_workbook(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> GuardRes
     Args:
         path: the file as received from the vendor.
         limits: the bounds the file must stay within (recorded in the result).
+        keep_parts: keep the decompressed XML parts of a safe file (up to
+            :data:`KEPT_PART_BYTES` each and :data:`KEPT_TOTAL_BYTES` in all) in
+            ``result.parts``, so the reader does not decompress them again.
 
     Returns:
         The findings, each with a bilingual message naming the file by its name only;
@@ -520,8 +528,18 @@ def inspect_workbook(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> GuardRes
         raise for a bad or unreadable file.
     """
     file = path.name
-    findings = _inspect(path, file, limits)
-    return GuardResult(path=path, limits=limits, findings=tuple(findings))
+    kept: dict[str, bytes] | None = {} if keep_parts else None
+    findings = _inspect(path, file, limits, kept)
+    result = GuardResult(path=path, limits=limits, findings=tuple(findings))
+    if kept and result.ok:
+        result = attrs.evolve(result, parts=kept)
+    return result
+
+
+KEPT_PART_BYTES = 16 * 1024 * 1024
+"""Largest decompressed part kept for the reader; a larger one is read from the file."""
+KEPT_TOTAL_BYTES = 64 * 1024 * 1024
+"""Most decompressed bytes kept for the reader, all parts together."""
 
 
 def _unreadable(file: str, exc: OSError | None) -> Finding:
@@ -536,7 +554,8 @@ def _unreadable(file: str, exc: OSError | None) -> Finding:
     return _finding("unreadable", file, reason=reason)
 
 
-def _inspect(path: Path, file: str, limits: Limits) -> list[Finding]:
+def _inspect(path: Path, file: str, limits: Limits,
+             kept: dict[str, bytes] | None) -> list[Finding]:
     try:
         # stat before open: opening a FIFO or a device could block or never end.
         info = os.stat(path)
@@ -556,7 +575,7 @@ def _inspect(path: Path, file: str, limits: Limits) -> list[Finding]:
                 handle.seek(0)
                 return [_ole2_finding(file, handle.read(limits.max_file_bytes))]
             if head.startswith((_LOCAL, _EOCD)):  # a zip, or an empty zip
-                return _inspect_zip(handle, size, path, limits)
+                return _inspect_zip(handle, size, path, limits, kept)
             handle.seek(0)
             sample = handle.read(_TEXT_SAMPLE)
     except OSError as exc:
@@ -852,14 +871,17 @@ class _Streamed:
     doctype: bool
     codes: frozenset[FindingCode]
     head: bytes
+    content: bytes | None = None
 
 
 def _stream(
-    handle: IO[bytes], info: zipfile.ZipInfo, data_offset: int, file: str, tokens: _Needles
+    handle: IO[bytes], info: zipfile.ZipInfo, data_offset: int, file: str, tokens: _Needles,
+    *, keep: bool = False
 ) -> _Streamed:
     """Decompress one member in bounded chunks, never past ``declared size + 1`` bytes.
 
-    Memory holds one input chunk and one output chunk at a time. Each output chunk is
+    Memory holds one input chunk and one output chunk at a time (plus, with ``keep``,
+    the part itself, whose declared size the caller has bounded). Each output chunk is
     searched for a DTD and for ``tokens`` (lower-cased), in the encoding the part's
     first bytes announce, with an overlap so that a needle split across two chunks is
     found.
@@ -876,8 +898,11 @@ def _stream(
     full = False
     handle.seek(data_offset)
 
+    chunks: list[bytes] | None = [] if keep else None
+
     def result(problem: Finding | None) -> _Streamed:
-        return _Streamed(problem, doctype, frozenset(codes), head)
+        content = b"".join(chunks) if chunks is not None and problem is None else None
+        return _Streamed(problem, doctype, frozenset(codes), head, content)
 
     while produced < cap and not (inflater is not None and inflater.eof):
         if pending:
@@ -907,6 +932,8 @@ def _stream(
             continue
         produced += len(out)
         crc = zlib.crc32(out, crc)
+        if chunks is not None:
+            chunks.append(out)
         if len(head) < _HEAD:
             head += out[: _HEAD - len(head)]
             encoding = _encoding_of(head)
@@ -939,7 +966,8 @@ _INVALID = Text(fr="données compressées invalides", en="invalid compressed dat
 _SHORT = Text(fr="données compressées incomplètes", en="compressed data cut short")
 
 
-def _inspect_zip(handle: IO[bytes], size: int, path: Path, limits: Limits) -> list[Finding]:
+def _inspect_zip(handle: IO[bytes], size: int, path: Path, limits: Limits,
+                 kept: dict[str, bytes] | None) -> list[Finding]:
     file = path.name
     directory = _read_directory(handle, size, file, limits)
     if isinstance(directory, Finding):
@@ -1039,9 +1067,14 @@ def _inspect_zip(handle: IO[bytes], size: int, path: Path, limits: Limits) -> li
             part = info.filename.lower()
             tokens = (_CONTENT_TYPE_TOKENS if part == "[content_types].xml"
                       else _RELATIONSHIP_TOKENS if part.endswith(".rels") else {})
-            streamed = _stream(handle, info, offset, file, tokens)
+            keep = (kept is not None and part.endswith((".xml", ".rels"))
+                    and info.file_size <= KEPT_PART_BYTES
+                    and sum(map(len, kept.values())) + info.file_size <= KEPT_TOTAL_BYTES)
+            streamed = _stream(handle, info, offset, file, tokens, keep=keep)
             if streamed.problem is not None:
                 findings.append(streamed.problem)
+            elif kept is not None and streamed.content is not None:
+                kept[info.filename] = streamed.content
             picture = part.startswith("xl/media/") and part.endswith(".svg")
             if streamed.doctype and not picture:
                 doctype.append(info.filename)

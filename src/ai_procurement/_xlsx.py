@@ -25,7 +25,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Literal, NamedTuple, NoReturn
 from xml.parsers import expat
 
@@ -142,10 +142,14 @@ class XlsxBook:
 
     Args:
         archive: an open zip that the guard has already vetted.
+        parts: parts the guard already decompressed (and checked against their size
+            and checksum); they are parsed from memory instead of being inflated again.
     """
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: zipfile.ZipFile,
+                 parts: Mapping[str, bytes] | None = None) -> None:
         self.archive = archive
+        self.parts = parts or {}
         self.names = set(archive.namelist())
         self.date1904 = False
         self.sheets: list[tuple[str, str, str]] = []  # (name, state, part)
@@ -177,10 +181,14 @@ class XlsxBook:
             setup(parser)
         try:
             try:
-                with self.archive.open(part) as handle:
-                    while chunk := handle.read(_CHUNK):
-                        parser.Parse(chunk, False)
-                    parser.Parse(b"", True)
+                data = self.parts.get(part)
+                if data is not None:
+                    parser.Parse(data, True)
+                else:
+                    with self.archive.open(part) as handle:
+                        while chunk := handle.read(_CHUNK):
+                            parser.Parse(chunk, False)
+                        parser.Parse(b"", True)
             except _Stop:
                 pass
             if done is not None:

@@ -239,11 +239,12 @@ class SignedWorkbookReader:
     def run(self) -> str:
         """Guard, open and read the file; return its SHA-256 ("" if unreadable)."""
         sha = _sha256(self.path)
-        if not self._guard():
+        parts = self._guard()
+        if parts is None:
             return sha
         try:
             with zipfile.ZipFile(self.path) as archive:
-                self.read_book(XlsxBook(archive))
+                self.read_book(XlsxBook(archive, parts))
         except XlsxError as exc:
             self._damaged(exc)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
@@ -276,14 +277,15 @@ class SignedWorkbookReader:
                      "again as 'Excel Workbook (.xlsx)' and send that new file.",
                      sheet="", cell=exc.part)
 
-    def _guard(self) -> bool:
+    def _guard(self) -> Mapping[str, bytes] | None:
+        """Run the guard; return the parts it decompressed, or None if the file is unsafe."""
         from ._guard import inspect_workbook
 
-        result = inspect_workbook(self.path)
+        result = inspect_workbook(self.path, keep_parts=True)
         for finding in result.findings:
             self.findings.append(Finding(finding.severity, finding.code, finding.message,
                                          self.file, cell=finding.member or ""))
-        return bool(result.ok)
+        return result.parts if result.ok else None
 
 
 class _Reader(SignedWorkbookReader):
