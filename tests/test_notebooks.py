@@ -33,8 +33,8 @@ EXPECTED: dict[str, list[str | re.Pattern[str]]] = {
         "envoi/Alizé Systèmes.xlsx",
     ],
     "2-evaluate.ipynb": [
-        re.compile(r"^\s+1\s+Alizé Systèmes\s+75\.15\s+ranked$", re.M),
-        re.compile(r"^\s+-\s+Cumulus IA\s+[\d.]+\s+non-compliant$", re.M),
+        re.compile(r"^\s+1\s+Alizé Systèmes\s+75\.15\s+classée$", re.M),
+        re.compile(r"^\s+-\s+Cumulus IA\s+[\d.]+\s+irrégulière \(exigence éliminatoire\)$", re.M),
         "il n'y a pas de gagnant net",
         "Estuaire Numérique   ok=True erreurs=0",
         "« Sans objet » n'est pas admis",
