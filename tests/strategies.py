@@ -107,7 +107,7 @@ def _levels(draw: st.DrawFn) -> tuple[Level, ...]:
 
 
 @st.composite
-def _options(draw: st.DrawFn) -> tuple[Option, ...]:
+def _options(draw: st.DrawFn, *, exclusive: bool = False) -> tuple[Option, ...]:
     values = draw(st.lists(ids(), min_size=2, max_size=4, unique=True))
     points = [draw(weights()) for _ in values]
     if not any(points):
@@ -118,8 +118,10 @@ def _options(draw: st.DrawFn) -> tuple[Option, ...]:
     # Labels are what a drop-down shows: distinct in each language, as check_bank requires.
     labels = draw(st.lists(texts(), min_size=len(values), max_size=len(values),
                            unique_by=(lambda t: folded(t.fr), lambda t: folded(t.en))))
-    return tuple(Option(v, label, p)
-                 for v, label, p in zip(values, labels, points, strict=True))
+    # Multiple choice may have "none of these" options that must be ticked alone.
+    alone = [draw(st.booleans()) if exclusive else False for _ in values]
+    return tuple(Option(v, label, p, e)
+                 for v, label, p, e in zip(values, labels, points, alone, strict=True))
 
 
 @st.composite
@@ -159,8 +161,9 @@ _PRICES = _prices()
 _ANSWERS: st.SearchStrategy[AnswerSpec] = st.one_of(
     st.builds(YesNo, weights(), weights()),
     st.builds(SingleChoice, _options()),
-    st.builds(MultipleChoice, _options(), st.just("sum"), weights(positive=True)),
-    st.builds(MultipleChoice, _options(), st.just("best"), st.none()),
+    st.builds(MultipleChoice, _options(exclusive=True), st.just("sum"),
+              weights(positive=True)),
+    st.builds(MultipleChoice, _options(exclusive=True), st.just("best"), st.none()),
     st.builds(Scale, _levels()),
     _numbers(),
     st.builds(DateAnswer, st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31))),

@@ -129,6 +129,16 @@ def test_two_options_with_the_same_label() -> None:
                 "same label as option 0 (' ue '): a vendor could not tell them apart")]
 
 
+def test_exclusive_belongs_to_multiple_choice_options() -> None:
+    options = (Option("eu", Text("UE", "EU"), 2.0),
+               Option("other", Text("Ailleurs", "Elsewhere"), 0.0, exclusive=True))
+    bank = with_question(example_bank(), "GOV-02", answer=SingleChoice(options))
+    assert check_bank(bank) == [
+        Problem(f"{GOV_02}.answer.options[1].exclusive",
+                "'exclusive' applies to multiple-choice options only (a single choice is "
+                "exclusive already)")]
+
+
 def test_duplicate_cost_item_id() -> None:
     item = CostItem("licence", T, Recurrence.ONCE)
     price = price_question("PRICE-01")

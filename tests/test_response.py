@@ -170,6 +170,12 @@ def _plan(draw: st.DrawFn, q: Question, rows: Mapping[str, int], lang: Lang) -> 
         if isinstance(spec, MultipleChoice):
             ticks = draw(st.lists(st.sampled_from(["yes", "no", None]), min_size=len(items),
                                   max_size=len(items)))
+            alone = [o.exclusive for o in spec.options]
+            if sum(t == "yes" for t in ticks) > 1 and any(
+                    a and t == "yes" for a, t in zip(alone, ticks, strict=True)):
+                # A vendor ticks "none of these" alone (the contradiction has its own test).
+                ticks = [None if a and t == "yes" else t
+                         for a, t in zip(alone, ticks, strict=True)]
             for item, tick in zip(items, ticks, strict=True):
                 if tick is not None:
                     cells[f"E{rows[f'{q.id}:{item}']}"] = (form.YES if tick == "yes"
@@ -985,3 +991,34 @@ def test_cell_reader_refuses_bad_xml(tmp_path: Path, sheet: str, cause: str) -> 
         _cells(_book(tmp_path, sheet))
     assert type(raised.value.cause).__name__ == cause
     assert raised.value.part == "xl/worksheets/s.xml"
+
+
+def test_an_exclusive_option_ticked_with_others_is_a_contradiction(tmp_path: Path) -> None:
+    # "None of these" ticked beside a real option: the answer contradicts itself, so it
+    # is reported on the exclusive option's cell and not read.
+    from ai_procurement.bank import Option, Text
+
+    question = attrs.evolve(
+        Q.bank.question("GOV-03"),
+        answer=MultipleChoice((Option("iso", Text("ISO 27001", "ISO 27001"), 1.0),
+                               Option("none", Text("Aucune", "None"), 0.0, exclusive=True)),
+                              "sum", 1.0))
+    criteria = tuple(attrs.evolve(c, questions=tuple(
+        question if q.id == "GOV-03" else q for q in c.questions)) for c in Q.bank.criteria)
+    questionnaire = freeze(attrs.evolve(Q.bank, criteria=criteria), Q.consultation)
+    rows = {row.key: row.number for row in form.layout(questionnaire)}
+    blank_path = write_questionnaire(questionnaire, tmp_path / "blank.xlsx", "fr", "ACME",
+                                     key=KEY)
+
+    def answered(ticks: Mapping[str, str]) -> Response:
+        cells = {f"E{rows[f'GOV-03:{option}']}": value for option, value in ticks.items()}
+        path = fill(blank_path, tmp_path / "returned.xlsx", cells)
+        return read(path, questionnaire)
+
+    both = answered({"iso": "Oui", "none": "Oui"})
+    finding = only(both, "contradictory-options")
+    assert where(finding) == ("error", "Questionnaire", f"E{rows['GOV-03:none']}", "GOV-03")
+    assert both.answers["GOV-03"].value is None
+    alone = answered({"iso": "Non", "none": "Oui"})
+    assert alone.answers["GOV-03"].value == ("none",)
+    assert not [f for f in alone.report.findings if f.code == "contradictory-options"]

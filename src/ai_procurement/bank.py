@@ -117,11 +117,16 @@ class Recurrence(enum.Enum):
 
 @attrs.frozen
 class Option:
-    """One option of a choice question, worth ``points`` when chosen."""
+    """One option of a choice question, worth ``points`` when chosen.
+
+    An ``exclusive`` option of a multiple-choice question ("none of these") cannot be
+    ticked together with another option: the answer would contradict itself.
+    """
 
     id: str
     label: Text
     points: float
+    exclusive: bool = False
 
 
 @attrs.frozen
@@ -458,6 +463,12 @@ def _check_question(q: Question, qp: str, add: _Add) -> None:
     ap = qp + ".answer"
     if isinstance(spec, SingleChoice | MultipleChoice):
         _check_options(spec.options, ap + ".options", add)
+        if isinstance(spec, SingleChoice):
+            for oi, option in enumerate(spec.options):
+                if option.exclusive:
+                    add(Problem(f"{ap}.options[{oi}].exclusive", "'exclusive' applies to "
+                                "multiple-choice options only (a single choice is exclusive "
+                                "already)"))
         if isinstance(spec, MultipleChoice):
             if spec.aggregation == "sum":
                 if spec.cap is None or not _finite(spec.cap) or spec.cap <= 0:

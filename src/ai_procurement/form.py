@@ -479,6 +479,8 @@ class _Writer:
             option = next(o for o in spec.options if o.id == row.item)
             label = option.label.get(lang)
             expected = f"{YES[lang]} / {NO[lang]}"
+            if option.exclusive:
+                expected += T(" (seule, ou pas du tout)", " (alone, or not at all)").get(lang)
             self._validate("yes_no", f"{COL_ANSWER}{r}", type="list", formula1=self.yes_no,
                            errorTitle=T("Réponse", "Answer").get(lang),
                            error=T("Choisissez Oui ou Non dans la liste.",

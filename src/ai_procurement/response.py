@@ -686,6 +686,19 @@ class _Reader(SignedWorkbookReader):
         if not seen_any:
             return None
         if isinstance(spec, MultipleChoice):
+            exclusive = [o for o in spec.options if o.exclusive and o.id in ticked]
+            if exclusive and len(ticked) > 1:
+                option = exclusive[0]
+                row = self.by_key[f"{q.id}:{option.id}"]
+                self.problem("error", "contradictory-options",
+                             f"« {option.label.fr} » est coché avec d'autres options : la "
+                             "réponse se contredit. Cochez soit cette option seule, soit les "
+                             "autres.",
+                             f"'{option.label.en}' is ticked with other options: the answer "
+                             "contradicts itself. Tick either that option alone, or the "
+                             "others.", sheet=form.SHEET_QUESTIONS,
+                             cell=f"{form.COL_ANSWER}{row}", question_id=q.id)
+                return None
             return tuple(ticked)
         if missing:
             first = self.by_key.get(f"{q.id}:{missing[0]}")
