@@ -475,7 +475,7 @@ def test_the_audit_trail_records_reads_and_writes_with_their_sha256(
     new = records[len(evaluated.audit_before):]
     reads = {r["file"]: r["sha256"] for r in new if r["event"] == "read"}
     assert set(reads) == {f"responses/{name}" for name in DEMO_RESPONSES} | {
-        "reviews/claire-martin.xlsx", "reviews/louis-bernard.xlsx"}
+        "reviews/claire-martin.xlsx", "reviews/louis-bernard.xlsx", "reviews/agreed.yaml"}
     for name, digest in reads.items():
         assert digest == sha256(folder / name), name
     writes = {r["file"]: r["sha256"] for r in new if r["event"] == "write"}
@@ -697,3 +697,30 @@ def test_demo_into_an_existing_campaign_is_refused_without_force(
     assert "already holds a campaign" in ran.err
     assert "--force" in ran.err
     assert file_hashes(initialised) == before
+
+
+def test_an_agreed_level_with_its_rationale_settles_a_divergence(demo_campaign: Path,
+                                                                  tmp_path: Path) -> None:
+    from ai_procurement.campaign import load_campaign
+    from ai_procurement.workflow import score_campaign
+
+    # Scoring reads files, and reads go to the audit trail: work on a copy.
+    run = score_campaign(load_campaign(copy_campaign(demo_campaign, tmp_path / "c")))
+    line = next(x for x in run.evaluation.lines_for("Dolmen Logiciels")
+                if x.question_id == "SERV-01")
+    # reviews/agreed.yaml: level 2 on a 0..4 scale, set by the lead evaluator.
+    assert (line.source, line.fraction) == ("consensus", 0.5)
+    assert line.justification.startswith("Réunion d'harmonisation")
+    assert [o.by for o in run.evaluation.overrides] == ["Claire Martin"]
+
+
+def test_a_malformed_agreed_file_is_a_campaign_error_naming_the_entry(
+        capsys: pytest.CaptureFixture[str], demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "c")
+    (folder / "reviews" / "agreed.yaml").write_text(
+        "- vendor: Dolmen Logiciels\n  question: SERV-01\n  level: deux\n"
+        "  rationale: x\n", "utf-8")
+    ran = run(capsys, "evaluate", "--force", folder)
+    assert ran.code == 3
+    assert "$[0].level (line 3)" in ran.err
+    assert "Traceback" not in ran.err

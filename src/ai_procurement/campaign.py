@@ -8,7 +8,8 @@ Layout (created by :func:`init_campaign`)::
     outbox/              one questionnaire per vendor, to send
     responses/           the returned workbooks, as received (never modified)
     reports/             one check report per returned file, to forward to the vendor
-    reviews/             one review workbook per evaluator
+    reviews/             one review workbook per evaluator, and agreed.yaml: the scores
+                         the lead evaluator set after discussion, with their rationale
     out/                 comparison workbook, decision memo, debrief letters
     audit.jsonl          append-only trail of every file read and written
 
@@ -34,6 +35,7 @@ from .questionnaire import Consultation, Questionnaire
 from .scoring import Settings
 
 __all__ = [
+    "AgreedScore",
     "AuditTrail",
     "Campaign",
     "CampaignConfig",
@@ -46,6 +48,7 @@ __all__ = [
 ]
 
 CONFIG_FILE = "campaign.yaml"
+AGREED_FILE = "agreed.yaml"
 FORMAT = 1
 
 
@@ -79,6 +82,17 @@ class ProcedureConfig:
     published: dt.date | None = None
     place: str = ""
     signatories: tuple[SignatoryConfig, ...] = ()
+
+
+@attrs.frozen
+class AgreedScore:
+    """One entry of ``reviews/agreed.yaml``: an agreed level or a reasoned override."""
+
+    vendor: str
+    question: str
+    rationale: str
+    level: int | None = None
+    fraction: float | None = None
 
 
 @attrs.frozen
@@ -224,6 +238,41 @@ class Campaign:
             return []
         return sorted(p for p in folder.iterdir() if p.suffix == ".xlsx"
                       and not p.name.startswith((".", "~$")))
+
+    def agreed_path(self) -> Path:
+        """Where the lead evaluator records agreed scores: ``reviews/agreed.yaml``."""
+        return self.root / "reviews" / AGREED_FILE
+
+    def agreed(self) -> list[Any]:
+        """The agreed scores and reasoned overrides of ``reviews/agreed.yaml``.
+
+        Each entry names a vendor and a question and gives either an agreed ``level`` (a
+        free-text answer the evaluators discussed) or a ``fraction`` replacing an
+        automatic score, always with its ``rationale``; they are recorded as set by the
+        campaign's ``lead_evaluator``.
+
+        Raises:
+            CampaignError: the file is malformed; every problem with its path and line.
+        """
+        from ._converter import structure
+        from ._yaml import load_yaml
+        from .scoring import Override
+
+        path = self.agreed_path()
+        if not path.is_file():
+            return []
+        document, problems = load_yaml(path.read_bytes())
+        if document is None:
+            raise CampaignError(str(BankError(str(path), problems)))
+        if document.data is None:
+            return []
+        entries, problems = structure(document.data, tuple[AgreedScore, ...])
+        if entries is None:
+            located = [Problem(p.path, p.message, document.line(p.path)) for p in problems]
+            raise CampaignError(str(BankError(str(path), located)))
+        lead = self.config.lead_evaluator or ""
+        return [Override(e.vendor, e.question, e.rationale, e.level, e.fraction, lead)
+                for e in entries]
 
     def vendor_tokens(self, key: bytes) -> dict[str, str]:
         """Vendor token -> vendor name, for identifying returned files."""

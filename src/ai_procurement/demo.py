@@ -14,7 +14,8 @@ The cast covers what a committee must be able to handle:
 * Dolmen Logiciels: a weak offer at an abnormally low price (flagged, not excluded);
 * Estuaire Numérique: answered "not applicable" almost everywhere;
 * Fjord Analytics: an average offer;
-* two evaluators, Claire Martin and Louis Bernard, who disagree on some free-text answers.
+* two evaluators, Claire Martin and Louis Bernard, who disagree on some free-text answers;
+  the lead evaluator settles one divergence with an agreed level and its rationale.
 """
 
 from __future__ import annotations
@@ -99,6 +100,16 @@ procedure:
       role: "Vice-président délégué à la commande publique"
 report_date: 2027-03-01
 key_file: private/signing.key
+"""
+
+AGREED = """\
+# Scores agreed by the lead evaluator after discussing a divergence, with the rationale.
+- vendor: Dolmen Logiciels
+  question: SERV-01
+  level: 2
+  rationale: >-
+    Réunion d'harmonisation du 20 février 2027 : les gains annoncés ne sont pas chiffrés
+    (L. Bernard), mais un pilote est décrit (C. Martin) ; niveau 2 retenu.
 """
 
 DEMO_KEY = bytes.fromhex("6169" * 16)
@@ -193,6 +204,7 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
         evaluator = next(e for e in campaign.config.evaluators if slug(e) == path.stem)
         write_atomic(path, _fill_review(path, questionnaire, evaluator, reviewed, lang, reviews),
                      overwrite=True)
+    write_atomic(campaign.agreed_path(), AGREED.encode("utf-8"), overwrite=True)
     run = evaluate_campaign(campaign, force=True, progress=progress)
     lines = [("Campagne de démonstration écrite dans " if lang == "fr" else
               "Demo campaign written in ") + str(root), ""]

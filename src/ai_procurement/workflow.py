@@ -294,7 +294,14 @@ def score_campaign(campaign: Campaign) -> EvaluationRun:
         review_reports.append(result.report)
         if result.report.ok:
             reviews.extend(result.scores)
-    overrides: list[Override] = []
+    overrides: list[Override] = campaign.agreed()
+    if campaign.agreed_path().is_file():
+        from ._files import sha256_file
+
+        agreed = campaign.agreed_path()
+        campaign.audit.append("read", file=f"reviews/{agreed.name}",
+                              sha256=sha256_file(agreed), size=agreed.stat().st_size,
+                              verdict="ok", entries=len(overrides))
     evaluation = evaluate(questionnaire, responses, settings=config.scoring,
                           reviews=reviews, overrides=overrides)
     r = config.robustness
