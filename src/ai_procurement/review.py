@@ -691,14 +691,6 @@ class _Reader(SignedWorkbookReader):
         self.default_sheet = SHEET_REVIEW["fr"]
         self.scores: list[EvaluatorScore] = []
 
-    @property
-    def sheet(self) -> str:
-        return self.default_sheet
-
-    @sheet.setter
-    def sheet(self, value: str) -> None:
-        self.default_sheet = value
-
     def read(self) -> ReviewResult:
         sha = self.run()
         report = Report(self.file, sha, tuple(self.findings))
@@ -752,7 +744,7 @@ class _Reader(SignedWorkbookReader):
                          f"or format; formats read: {FORMAT}).", sheet=SHEET_IDENTITY)
             return False
         self.lang = "fr" if lang == "fr" else "en"
-        self.sheet = SHEET_REVIEW[self.lang]
+        self.default_sheet = SHEET_REVIEW[self.lang]
         evaluator = fields.get("evaluator", "")
         blind = {"yes": True, "no": False}.get(fields.get("blind", ""))
         if fields.get("bank_id") != q.bank.id or fields.get("bank_version") != q.bank.version:
@@ -809,11 +801,12 @@ class _Reader(SignedWorkbookReader):
                          f"This workbook was issued to evaluator '{evaluator}', not to "
                          f"'{self.expected_evaluator}'.", sheet=SHEET_IDENTITY)
             return False
-        if book.sheet_part(self.sheet) is None:
+        if book.sheet_part(self.default_sheet) is None:
             self.problem("error", "sheet-missing",
-                         f"La feuille « {self.sheet} » a été renommée ou supprimée (feuilles "
-                         f"présentes : {', '.join(names)}). Repartez de la grille remise.",
-                         f"Sheet '{self.sheet}' was renamed or removed (sheets found: "
+                         f"La feuille « {self.default_sheet} » a été renommée ou supprimée "
+                         f"(feuilles présentes : {', '.join(names)}). Repartez de la grille "
+                         "remise.",
+                         f"Sheet '{self.default_sheet}' was renamed or removed (sheets found: "
                          f"{', '.join(names)}). Start again from the workbook you were given.")
             return False
         self.question_ids = question_ids
@@ -831,7 +824,7 @@ class _Reader(SignedWorkbookReader):
             layout.append(f"#{qid}")
             layout += [_row_key(qid, letters[v]) for v in sorted(self.vendors)]
         max_row = FIRST_ROW + len(layout) + ROW_SLACK
-        cells = book.cells(self.sheet, max_row=max_row, max_column=column_index(LAST_COL))
+        cells = book.cells(self.default_sheet, max_row=max_row, max_column=column_index(LAST_COL))
         self.cells = cells
         by_key: dict[str, int] = {}
         expected = set(layout)
