@@ -276,10 +276,21 @@ def _methods_sentence(outcomes: list[MethodOutcome]) -> Text:
                     "notation du prix simulées.",
                     f"{who_en} comes first with each of the {len(outcomes)} price scoring "
                     "methods simulated.")
-    fr = " ; ".join(f"{' et '.join(w)} avec la méthode {_METHOD_NAMES[m].fr}"
-                   for m, w in winners.items())
-    en = "; ".join(f"{' and '.join(w)} with the {_METHOD_NAMES[m].en} method"
-                   for m, w in winners.items())
+    # Methods that give the same winner are named together, in simulation order.
+    groups: dict[tuple[str, ...], list[PriceMethod]] = {}
+    for method, first in winners.items():
+        groups.setdefault(first, []).append(method)
+
+    def methods(names: list[PriceMethod], lang: Lang) -> str:
+        words = [_METHOD_NAMES[m].get(lang) for m in names]
+        if lang == "fr":
+            joined = " et ".join(words)
+            return f"la méthode {joined}" if len(words) == 1 else f"les méthodes {joined}"
+        joined = " and ".join(words)
+        return f"the {joined} method" + ("s" if len(words) > 1 else "")
+
+    fr = " ; ".join(f"{' et '.join(w)} avec {methods(m, 'fr')}" for w, m in groups.items())
+    en = "; ".join(f"{' and '.join(w)} with {methods(m, 'en')}" for w, m in groups.items())
     return Text(f"Le gagnant dépend de la méthode de notation du prix : {fr}.",
                 f"The winner depends on the price scoring method: {en}.")
 
