@@ -27,7 +27,7 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -82,6 +82,8 @@ FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 """Timestamp written in every workbook, so the same inputs give the same bytes."""
 
 FONT = "Calibri"
+PROTECTION_PASSWORD = "ai-procurement"
+"""Sheet and workbook protection password: cosmetic, published here on purpose."""
 
 T = Text  # short alias for the many bilingual labels below
 
@@ -240,7 +242,7 @@ def questionnaire_bytes(questionnaire: Questionnaire, lang: Lang, vendor: str | 
     ident = wb.create_sheet(SHEET_IDENTITY)
     _Writer(wb, sheet, lists, questionnaire, lang).write(rows)
     _write_cover(cover, questionnaire, lang, vendor, rows)
-    _write_identity(wb, ident, identity, signature)
+    write_identity(wb, ident, {**identity.fields(), "hmac": signature})
     lists.sheet_state = "hidden"
     ident.sheet_state = "hidden"
     wb.active = 0
@@ -286,7 +288,7 @@ def _workbook_protection() -> object:
     # Cosmetic, like all Excel protection: it stops accidental renaming or deleting of
     # sheets. Tampering is detected by the HMAC, not by this password.
     protection = WorkbookProtection(lockStructure=True)
-    protection.workbookPassword = "ai-procurement"
+    protection.workbookPassword = PROTECTION_PASSWORD
     return protection
 
 
@@ -667,14 +669,7 @@ class _Writer:
         ws.print_area = f"A1:{COL_LINK}{last}"
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         _a4_landscape(ws)
-        ws.protection.sheet = True
-        ws.protection.password = "ai-procurement"
-        ws.protection.formatRows = False
-        ws.protection.formatColumns = False
-        ws.protection.autoFilter = False
-        ws.protection.sort = True
-        ws.protection.insertRows = True
-        ws.protection.deleteRows = True
+        protect(ws, fillable=True)
 
 
 def _a4_landscape(ws: Worksheet) -> None:
@@ -836,18 +831,36 @@ def _write_cover(ws: Worksheet, questionnaire: Questionnaire, lang: Lang,
     for column in "ABCDE":
         ws[f"{column}{r}"].font = bold
     _a4_landscape(ws)
-    ws.protection.sheet = True
-    ws.protection.password = "ai-procurement"
+    protect(ws)
 
 
-def _write_identity(wb: Workbook, ws: Worksheet, identity: Identity, signature: str) -> None:
+def write_identity(wb: Workbook, ws: Worksheet, fields: Mapping[str, str]) -> None:
+    """Write a signed workbook's identity: on its hidden sheet and as document properties.
+
+    Every value is a string, so it survives Excel and LibreOffice unchanged.
+    """
     from openpyxl.packaging.custom import StringProperty
 
-    fields = {**identity.fields(), "hmac": signature}
     for index, (name, value) in enumerate(fields.items(), start=1):
         set_text(ws, f"A{index}", name)
         set_text(ws, f"B{index}", value)
         properties = wb.custom_doc_props  # type: ignore[attr-defined]
         properties.append(StringProperty(name=PROPERTY_PREFIX + name, value=value))
+    protect(ws)
+
+
+def protect(ws: Worksheet, *, fillable: bool = False) -> None:
+    """Protect a sheet (cosmetically: tampering is caught by the HMAC, not by this).
+
+    A ``fillable`` sheet still lets people resize rows and columns and use filters, so
+    long texts can be read; inserting or deleting rows and sorting stay locked.
+    """
     ws.protection.sheet = True
-    ws.protection.password = "ai-procurement"
+    ws.protection.password = PROTECTION_PASSWORD
+    if fillable:
+        ws.protection.formatRows = False
+        ws.protection.formatColumns = False
+        ws.protection.autoFilter = False
+        ws.protection.sort = True
+        ws.protection.insertRows = True
+        ws.protection.deleteRows = True

@@ -286,7 +286,7 @@ def review_bytes(questionnaire: Questionnaire, responses: Mapping[str, Response]
     ident = wb.create_sheet(SHEET_IDENTITY)
     _ReviewWriter(wb, sheet, lists, questionnaire, lang, key, evaluator, blind).write(
         reviewed, entries)
-    _write_identity(wb, ident, {**fields, "hmac": signature})
+    form.write_identity(wb, ident, {**fields, "hmac": signature})
     lists.sheet_state = "hidden"
     ident.sheet_state = "hidden"
     wb.active = 0
@@ -374,11 +374,6 @@ def _fields(questionnaire: Questionnaire, lang: Lang, evaluator: str, blind: boo
             "offers": str(offers), "vendors": vendors_digest}
 
 
-def _literal(ws: Worksheet, ref: str, value: str) -> None:
-    """Write text literally: never a formula, control characters replaced, escapes kept."""
-    form.set_text(ws, ref, value)
-
-
 def _lines(text: str, width: float) -> int:
     """Lines ``text`` takes when wrapped in a column ``width`` characters wide."""
     chars = max(1.0, width * 1.15)
@@ -428,7 +423,7 @@ class _ReviewWriter:
         self.list_count += 1
         column = column_letter(self.list_count)
         for index, label in enumerate(labels, start=1):
-            _literal(self.lists, f"{column}{index}", label)
+            form.set_text(self.lists, f"{column}{index}", label)
         name = f"review_list_{self.list_count}"
         ref = f"'{SHEET_LISTS}'!${column}$1:${column}${len(labels)}"
         self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
@@ -449,16 +444,16 @@ class _ReviewWriter:
     def write(self, questions: Sequence[Question], entries: Mapping[str, list[_Entry]]) -> None:
         ws, lang = self.ws, self.lang
         consultation = self.questionnaire.consultation
-        _literal(ws, "A1", T("Grille d'évaluation", "Review sheet").get(lang)
+        form.set_text(ws, "A1", T("Grille d'évaluation", "Review sheet").get(lang)
                  + f" — {consultation.title} — {consultation.reference}")
         ws["A1"].font = self.title_font
         who = T(f"Évaluateur : {self.evaluator}.", f"Evaluator: {self.evaluator}.").get(lang)
         mode = (T("Offres anonymisées : chaque candidat est désigné par un code.",
                   "Blind review: each vendor is shown under a code.") if self.blind else
                 T("Offres nominatives.", "Vendors shown by name.")).get(lang)
-        _literal(ws, "A2", f"{who} {mode}")
+        form.set_text(ws, "A2", f"{who} {mode}")
         ws["A2"].font = self.bold
-        _literal(ws, "A3", T(
+        form.set_text(ws, "A3", T(
             "Pour chaque offre, choisissez un niveau de l'échelle (colonne F) et justifiez-le "
             "par le contenu de l'offre (colonne H) : pas de point sans preuve. Si le candidat "
             "a répondu « Sans objet », dites en colonne G si vous l'acceptez. Ne modifiez, "
@@ -471,7 +466,7 @@ class _ReviewWriter:
         ws.merge_cells(f"A3:{LAST_PRINTED}3")
         ws.row_dimensions[3].height = 30
         for column, label, width in HEADERS:
-            _literal(ws, f"{column}{HEADER_ROW}", label.get(lang))
+            form.set_text(ws, f"{column}{HEADER_ROW}", label.get(lang))
             cell = ws[f"{column}{HEADER_ROW}"]
             cell.font, cell.fill = self.header_font, self.header_fill
             cell.alignment, cell.border = self.wrap, self.border
@@ -502,15 +497,8 @@ class _ReviewWriter:
         assert header.right is not None
         header.left.text = _header_text(consultation.reference)
         header.right.text = _header_text(who)
-        ws.protection.sheet = True
-        ws.protection.password = "ai-procurement"
         # Evaluators may resize rows to read long answers and filter by offer.
-        ws.protection.formatRows = False
-        ws.protection.formatColumns = False
-        ws.protection.autoFilter = False
-        ws.protection.sort = True
-        ws.protection.insertRows = True
-        ws.protection.deleteRows = True
+        form.protect(ws, fillable=True)
 
     def _band(self, r: int, q: Question) -> None:
         ws, lang = self.ws, self.lang
@@ -521,11 +509,11 @@ class _ReviewWriter:
         guidance = T("Repères pour l'évaluateur : ", "Guidance for evaluators: ").get(lang) + (
             q.evaluator_guidance.get(lang) if q.evaluator_guidance is not None else "—")
         scale = T("Échelle :", "Scale:").get(lang) + "\n" + _scale_text(spec.scale, lang)
-        _literal(ws, f"{COL_CODE}{r}", q.id)
-        _literal(ws, f"{COL_NOTE}{r}", question)
-        _literal(ws, f"{COL_COMMENT}{r}", guidance)
-        _literal(ws, f"{COL_LEVEL}{r}", scale)
-        _literal(ws, f"{COL_KEY}{r}", f"#{q.id}")
+        form.set_text(ws, f"{COL_CODE}{r}", q.id)
+        form.set_text(ws, f"{COL_NOTE}{r}", question)
+        form.set_text(ws, f"{COL_COMMENT}{r}", guidance)
+        form.set_text(ws, f"{COL_LEVEL}{r}", scale)
+        form.set_text(ws, f"{COL_KEY}{r}", f"#{q.id}")
         ws.merge_cells(f"{COL_NOTE}{r}:{COL_ANSWER}{r}")
         ws.merge_cells(f"{COL_COMMENT}{r}:{COL_EVIDENCE}{r}")
         ws.merge_cells(f"{COL_LEVEL}{r}:{COL_JUSTIFICATION}{r}")
@@ -559,14 +547,14 @@ class _ReviewWriter:
                              (entry.comment, _WIDTHS[COL_COMMENT]),
                              (entry.evidence, _WIDTHS[COL_EVIDENCE]),
                              (code, _WIDTHS[COL_CODE]), (note, _WIDTHS[COL_NOTE])], minimum=3)
-        _literal(ws, f"{COL_CODE}{r}", code)
-        _literal(ws, f"{COL_NOTE}{r}", note)
-        _literal(ws, f"{COL_ANSWER}{r}", entry.answer)
-        _literal(ws, f"{COL_COMMENT}{r}", entry.comment)
-        _literal(ws, f"{COL_EVIDENCE}{r}", entry.evidence)
-        _literal(ws, f"{COL_KEY}{r}", entry.key)
-        _literal(ws, f"{COL_STATE}{r}", entry.state.value)
-        _literal(ws, f"{COL_SEAL}{r}", _seal(self.key, entry.key, entry.state.value,
+        form.set_text(ws, f"{COL_CODE}{r}", code)
+        form.set_text(ws, f"{COL_NOTE}{r}", note)
+        form.set_text(ws, f"{COL_ANSWER}{r}", entry.answer)
+        form.set_text(ws, f"{COL_COMMENT}{r}", entry.comment)
+        form.set_text(ws, f"{COL_EVIDENCE}{r}", entry.evidence)
+        form.set_text(ws, f"{COL_KEY}{r}", entry.key)
+        form.set_text(ws, f"{COL_STATE}{r}", entry.state.value)
+        form.set_text(ws, f"{COL_SEAL}{r}", _seal(self.key, entry.key, entry.state.value,
                                              (entry.answer, entry.comment, entry.evidence)))
         for index in range(1, column_index(LAST_PRINTED) + 1):
             cell = ws[f"{column_letter(index)}{r}"]
@@ -609,18 +597,6 @@ def _level_labels(scale: Sequence[Level], lang: Lang) -> list[tuple[int, str]]:
 
 def _scale_text(scale: Sequence[Level], lang: Lang) -> str:
     return "\n".join(label for _, label in _level_labels(scale, lang))
-
-
-def _write_identity(wb: Workbook, ws: Worksheet, fields: Mapping[str, str]) -> None:
-    from openpyxl.packaging.custom import StringProperty
-
-    for index, (name, value) in enumerate(fields.items(), start=1):
-        _literal(ws, f"A{index}", name)
-        _literal(ws, f"B{index}", value)
-        properties = wb.custom_doc_props  # type: ignore[attr-defined]
-        properties.append(StringProperty(name=form.PROPERTY_PREFIX + name, value=value))
-    ws.protection.sheet = True
-    ws.protection.password = "ai-procurement"
 
 
 # -- reader -----------------------------------------------------------------------------
