@@ -282,13 +282,13 @@ def _plan(questionnaire: Questionnaire, profile: Profile) -> dict[str, Planned]:
 def _skip_not_applicable(questionnaire: Questionnaire,
                          plan: dict[str, Planned]) -> dict[str, Planned]:
     """Leave blank what does not apply, as a vendor following the greyed rows does."""
-    from .response import Answer, AnswerState, _applies
+    from .response import Answer, AnswerState, apply_conditions
 
-    answers = {qid: Answer(qid, AnswerState.ANSWERED if p.value is not None else
-                           AnswerState.UNANSWERED, p.value) for qid, p in plan.items()}
-    return {qid: (Planned() if (q.applies_if is not None
-                                and not _applies(q, answers, questionnaire)) else plan[qid])
-            for _, q in questionnaire.bank.questions() for qid in (q.id,)}
+    answers = apply_conditions(questionnaire, {
+        qid: Answer(qid, AnswerState.ANSWERED if p.value is not None else
+                    AnswerState.UNANSWERED, p.value) for qid, p in plan.items()})
+    return {qid: Planned() if answers[qid].state is AnswerState.NOT_APPLICABLE_BY_CONDITION
+            else planned for qid, planned in plan.items()}
 
 
 def _twin(questionnaire: Questionnaire, base: Mapping[str, Planned]) -> dict[str, Planned]:
@@ -427,7 +427,7 @@ def _tune_close_call(questionnaire: Questionnaire, plans: dict[str, dict[str, Pl
                      reviews: Mapping[tuple[str, str, str], tuple[int, str]],
                      settings: Any) -> None:
     """Set Boréal's price so that it finishes just behind Alizé (a close call)."""
-    from .response import Answer, AnswerState, EvidenceRef, Report, Response
+    from .response import Answer, AnswerState, EvidenceRef, Report, Response, apply_conditions
     from .scoring import EvaluatorScore, evaluate
 
     def responses() -> dict[str, Response]:
@@ -445,7 +445,8 @@ def _tune_close_call(questionnaire: Questionnaire, plans: dict[str, dict[str, Pl
                                       else None, p.comment,
                                       EvidenceRef(p.document, p.page, p.link))
             result[vendor] = Response(vendor, "", answers, Report(vendor, "", ()))
-        return _with_conditions(questionnaire, result)
+        return {vendor: attrs.evolve(r, answers=apply_conditions(questionnaire, r.answers))
+                for vendor, r in result.items()}
 
     scores = [EvaluatorScore(e, v, q, level, text) for (e, v, q), (level, text) in
               reviews.items()]
@@ -471,21 +472,6 @@ def _tune_close_call(questionnaire: Questionnaire, plans: dict[str, dict[str, Pl
         planned = plans["Boréal Data"][price_id]
         costs = {k: round(v * factor, 2) for k, v in planned.value.items()}
         plans["Boréal Data"][price_id] = attrs.evolve(planned, value=costs)
-
-
-def _with_conditions(questionnaire: Questionnaire, responses: dict[str, Any]) -> dict[str, Any]:
-    from .response import AnswerState, _applies
-
-    result = {}
-    for vendor, response in responses.items():
-        answers = dict(response.answers)
-        for _, q in questionnaire.bank.questions():
-            if q.applies_if is not None and not _applies(q, answers, questionnaire):
-                answers[q.id] = attrs.evolve(answers[q.id],
-                                             state=AnswerState.NOT_APPLICABLE_BY_CONDITION,
-                                             value=None)
-        result[vendor] = attrs.evolve(response, answers=answers)
-    return result
 
 
 # -- filling workbooks as a vendor and as an evaluator would --------------------------------

@@ -56,6 +56,7 @@ __all__ = [
     "Report",
     "Response",
     "Severity",
+    "apply_conditions",
     "read_response",
 ]
 
@@ -713,24 +714,37 @@ class _Reader(SignedWorkbookReader):
         return amounts if len(amounts) == len(items) else None
 
     def _apply_conditions(self, answers: dict[str, Answer]) -> dict[str, Answer]:
-        """Mark questions whose condition is not met as not applicable by condition."""
-        result = dict(answers)
+        """Mark questions whose condition is not met; warn where they were answered."""
+        result = apply_conditions(self.questionnaire, answers)
         for _, q in self.questionnaire.bank.questions():
-            if q.applies_if is None:
-                continue
-            if not _applies(q, result, self.questionnaire):
-                answer = result[q.id]
-                if answer.state is AnswerState.ANSWERED:
-                    self.problem("warning", "answered-not-applicable",
-                                 f"La question {q.id} ne s'applique pas vu la réponse à "
-                                 f"{q.applies_if.question} ; sa réponse est ignorée.",
-                                 f"Question {q.id} does not apply given the answer to "
-                                 f"{q.applies_if.question}; its answer is ignored.",
-                                 sheet=form.SHEET_QUESTIONS, cell=answer.cell.split("!")[-1],
-                                 question_id=q.id)
-                result[q.id] = attrs.evolve(answer, state=AnswerState.NOT_APPLICABLE_BY_CONDITION,
-                                            value=None)
+            answer = answers[q.id]
+            if (q.applies_if is not None and answer.state is AnswerState.ANSWERED
+                    and result[q.id].state is AnswerState.NOT_APPLICABLE_BY_CONDITION):
+                self.problem("warning", "answered-not-applicable",
+                             f"La question {q.id} ne s'applique pas vu la réponse à "
+                             f"{q.applies_if.question} ; sa réponse est ignorée.",
+                             f"Question {q.id} does not apply given the answer to "
+                             f"{q.applies_if.question}; its answer is ignored.",
+                             sheet=form.SHEET_QUESTIONS, cell=answer.cell.split("!")[-1],
+                             question_id=q.id)
         return result
+
+
+def apply_conditions(questionnaire: Questionnaire,
+                     answers: Mapping[str, Answer]) -> dict[str, Answer]:
+    """Mark every question whose condition is not met "not applicable by condition".
+
+    Returns a new mapping; such questions lose their value. Conditions may chain; an
+    unanswered gate leaves its dependants applicable.
+    """
+    result = dict(answers)
+    for _, q in questionnaire.bank.questions():
+        if q.applies_if is not None and q.id in result and not _applies(q, result,
+                                                                         questionnaire):
+            result[q.id] = attrs.evolve(result[q.id],
+                                        state=AnswerState.NOT_APPLICABLE_BY_CONDITION,
+                                        value=None)
+    return result
 
 
 def _applies(q: Question, answers: Mapping[str, Answer], questionnaire: Questionnaire) -> bool:
