@@ -343,4 +343,9 @@ def test_conditional_question_says_when_it_applies_and_turns_grey(
     assert "À remplir uniquement si GOV-01 = Oui." in sheet[f"C{r}"].value
     rules = [rule for ranges in sheet.conditional_formatting for rule in ranges.rules
              if str(ranges.sqref) == f"A{r}:J{r}"]
-    assert [rule.formula for rule in rules] == [[f'NOT(OR($E${rows["GOV-01"]}="Oui"))']]
+    # Grey only once the gate is answered otherwise: a blank gate leaves it to answer,
+    # as the reader decides.
+    gate = f'$E${rows["GOV-01"]}'
+    assert [rule.formula for rule in rules] == [[f'AND(LEN({gate})>0,NOT(OR({gate}="Oui")))']]
+    done = sheet[f"K{r}"].value
+    assert done.startswith(f'=IF(OR(AND(LEN({gate})>0,NOT(OR({gate}="Oui"))),')

@@ -427,7 +427,7 @@ class _Writer:
             cell = ws[f"{column}{r}"]
             cell.font, cell.alignment, cell.border = self.font, self.wrap, self.border
         if row.kind == "item":
-            self._item(row)
+            self._item(row, by_key)
         else:
             self._question(row, by_key)
         self._done_formula(row, by_key)
@@ -468,10 +468,9 @@ class _Writer:
             self._answer_validation(q, f"{COL_ANSWER}{r}")
         ws.row_dimensions[r].height = _height(
             [(question_text, 58), (guidance, 46), (expected, 24)], minimum=2)
-        if q.applies_if is not None:
-            self._grey_when_not_applicable(row, by_key)
+        self._grey_when_not_applicable(r, q, by_key)
 
-    def _item(self, row: Row) -> None:
+    def _item(self, row: Row, by_key: dict[str, Row]) -> None:
         ws, lang, r = self.ws, self.lang, row.number
         q = row.question
         assert q is not None
@@ -507,9 +506,7 @@ class _Writer:
         for column in (COL_NA, COL_COMMENT, COL_DOC, COL_PAGE, COL_LINK):
             ws[f"{column}{r}"].fill = self.locked_input_fill
         ws.row_dimensions[r].height = _height([(label, 55)], minimum=1)
-        if q.applies_if is not None:
-            group = f"{q.id}"
-            self._grey_rows(r, group)
+        self._grey_when_not_applicable(r, q, by_key)
 
     def _locked(self) -> object:
         from openpyxl.styles import Protection
@@ -608,37 +605,40 @@ class _Writer:
                            error=T(f"{spec.max_chars} caractères au plus.",
                                    f"At most {spec.max_chars} characters.").get(lang))
 
-    def _condition_formula(self, row: Row, by_key: dict[str, Row]) -> str | None:
-        """Excel formula that is TRUE when the row's question applies."""
-        q = row.question
-        if q is None or q.applies_if is None:
+    def _not_applicable_formula(self, q: Question, by_key: dict[str, Row]) -> str | None:
+        """Excel formula that is TRUE when ``q`` does not apply.
+
+        That is when its gate question is answered with none of the values the condition
+        names, as the reader decides (:func:`ai_procurement.response.apply_conditions`):
+        an unanswered gate leaves the question to answer.
+        """
+        if q.applies_if is None:
             return None
         gate_row = by_key[q.applies_if.question]
         gate = gate_row.question
         assert gate is not None
-        labels = dict(choice_labels(gate, self.lang))
-        tests = [f'${COL_ANSWER}${gate_row.number}="{_quote(labels.get(v, v))}"'
-                 for v in q.applies_if.any_of]
-        return f"OR({','.join(tests)})"
+        if isinstance(gate.answer, MultipleChoice):
+            rows = {o: by_key[f"{gate.id}:{o}"].number for o in gate.answer.option_ids}
+            yes = _quote(YES[self.lang])
+            tests = [f'${COL_ANSWER}${rows[v]}="{yes}"' for v in q.applies_if.any_of]
+            answered = (f"COUNTA(${COL_ANSWER}${min(rows.values())}:"
+                        f"${COL_ANSWER}${max(rows.values())})>0")
+        else:
+            labels = dict(choice_labels(gate, self.lang))
+            cell = f"${COL_ANSWER}${gate_row.number}"
+            tests = [f'{cell}="{_quote(labels.get(v, v))}"' for v in q.applies_if.any_of]
+            answered = f"LEN({cell})>0"
+        return f"AND({answered},NOT(OR({','.join(tests)})))"
 
-    def _grey_when_not_applicable(self, row: Row, by_key: dict[str, Row]) -> None:
-        condition = self._condition_formula(row, by_key)
-        if condition is None:
-            return
-        self._condition_cache = getattr(self, "_condition_cache", {})
-        self._condition_cache[row.key] = condition
-        self._grey_rows(row.number, row.key)
-
-    def _grey_rows(self, r: int, key: str) -> None:
+    def _grey_when_not_applicable(self, r: int, q: Question, by_key: dict[str, Row]) -> None:
         from openpyxl.formatting.rule import FormulaRule
 
-        condition = getattr(self, "_condition_cache", {}).get(key)
-        if condition is None:
-            return
-        self.ws.conditional_formatting.add(
-            f"A{r}:{COL_LINK}{r}",
-            FormulaRule(  # type: ignore[no-untyped-call]
-                formula=[f"NOT({condition})"], fill=self.grey_fill, stopIfTrue=False))
+        formula = self._not_applicable_formula(q, by_key)
+        if formula is not None:
+            self.ws.conditional_formatting.add(
+                f"A{r}:{COL_LINK}{r}",
+                FormulaRule(  # type: ignore[no-untyped-call]
+                    formula=[formula], fill=self.grey_fill, stopIfTrue=False))
 
     def _done_formula(self, row: Row, by_key: dict[str, Row]) -> None:
         """Hidden column K: 1 when the question is answered (or does not apply)."""
@@ -658,9 +658,10 @@ class _Writer:
             answered = f"COUNTA({COL_ANSWER}{first}:{COL_ANSWER}{last})>={needed}"
             if q.na_allowed:
                 answered = f"OR({answered},LEN({COL_NA}{r})>0)"
-        condition = self._condition_formula(row, by_key)
-        if condition is not None:
-            answered = f"OR(NOT({condition}),{answered})"
+        assert row.question is not None
+        not_applicable = self._not_applicable_formula(row.question, by_key)
+        if not_applicable is not None:
+            answered = f"OR({not_applicable},{answered})"
         ws[f"{COL_DONE}{r}"] = f"=IF({answered},1,0)"
 
     def _page_setup(self, rows: list[Row]) -> None:
