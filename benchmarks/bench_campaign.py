@@ -36,10 +36,9 @@ def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
 def build_campaign(root: Path) -> Any:
     """A campaign folder with 30 filled responses and 2 filled reviews."""
     import ai_procurement as ap
-    from ai_procurement import demo
-    from ai_procurement._files import write_atomic
-    from ai_procurement.campaign import load_campaign
-    from ai_procurement.workflow import check, prepare_reviews, publish, slug
+    from ai_procurement._office.files import write_atomic
+    from ai_procurement.campaign.folder import demo, load_campaign
+    from ai_procurement.campaign.workflow import check, prepare_reviews, publish, slug
 
     bank = ap.load_bank("ai-territorial")
     extra: list[Any] = []
@@ -95,12 +94,12 @@ def build_campaign(root: Path) -> Any:
 
 def stages(campaign: Any) -> dict[str, float]:
     """Time each stage of evaluate_campaign, as it runs them."""
-    from ai_procurement.comparison import write_comparison
-    from ai_procurement.memo import write_debrief, write_memo
-    from ai_procurement.review import read_review
-    from ai_procurement.robustness import assess_robustness
-    from ai_procurement.scoring import evaluate
-    from ai_procurement.workflow import _procedure, check, slug, usable_responses
+    from ai_procurement.campaign.workflow import _procedure, check, slug, usable_responses
+    from ai_procurement.decision.robustness import assess_robustness
+    from ai_procurement.decision.scoring import evaluate
+    from ai_procurement.deliverables.comparison import write_comparison
+    from ai_procurement.deliverables.memo import write_debrief, write_memo
+    from ai_procurement.workbooks.review import read_review
 
     config = campaign.config
     questionnaire = campaign.frozen()

@@ -37,7 +37,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from ai_procurement.bank import (
+from ai_procurement.answers import Answer, AnswerState, EvidenceRef, Report, Response
+from ai_procurement.bank.model import (
     Bank,
     Better,
     CostItem,
@@ -52,12 +53,11 @@ from ai_procurement.bank import (
     Recurrence,
     Scale,
     SingleChoice,
-    Text,
     YesNo,
 )
+from ai_procurement.decision.scoring import Evaluation, EvaluatorScore, Settings, evaluate
 from ai_procurement.questionnaire import Consultation, freeze
-from ai_procurement.response import Answer, AnswerState, EvidenceRef, Report, Response
-from ai_procurement.scoring import Evaluation, EvaluatorScore, Settings, evaluate
+from ai_procurement.text import Text
 
 OFFERS = 30
 QUESTIONS = 150
@@ -187,7 +187,7 @@ TIMES: dict[str, tuple[float, float]] = {}
 
 def bench_memo() -> None:
     """Time write_memo on 30 offers x 150 questions beside plain python-docx."""
-    from ai_procurement.memo import write_memo
+    from ai_procurement.deliverables.memo import write_memo
 
     evaluation = build_evaluation()
     with tempfile.TemporaryDirectory() as folder:
@@ -244,8 +244,8 @@ def bench_comparison() -> None:
     """Time write_comparison on 30 offers x 150 questions beside plain openpyxl."""
     from openpyxl import load_workbook
 
-    from ai_procurement.comparison import write_comparison
-    from ai_procurement.robustness import assess_robustness
+    from ai_procurement.decision.robustness import assess_robustness
+    from ai_procurement.deliverables.comparison import write_comparison
 
     evaluation = build_evaluation()
     checks = assess_robustness(evaluation, samples=20_000, seed=2026)

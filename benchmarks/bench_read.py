@@ -2,7 +2,7 @@
 
 Files: 200 returned workbooks of a 500-question bank (answer types in the proportions of
 the bundled ``ai-territorial`` bank, texts of realistic length, one price question),
-each written by :func:`ai_procurement.form.write_questionnaire` for its own vendor and
+each written by :func:`ai_procurement.workbooks.form.write_questionnaire` for its own vendor and
 filled with openpyxl with its own random answers (about 1 MB of XML each). They are
 generated once and cached in the system's temporary folder (delete
 ``ai-procurement-bench-read-*`` there to regenerate).
@@ -44,10 +44,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.fixtur
 
 from tests.fixtures import CONSULTATION, KEY, fill, large_bank, vendor_values
 
-from ai_procurement.bank import Lang
-from ai_procurement.form import write_questionnaire
 from ai_procurement.questionnaire import Questionnaire, freeze
-from ai_procurement.response import read_response
+from ai_procurement.text import Lang
+from ai_procurement.workbooks.form import write_questionnaire
+from ai_procurement.workbooks.response import read_response
 
 FILES = 200
 QUESTIONS = 500

@@ -1,4 +1,4 @@
-"""Benchmark of :func:`ai_procurement.scoring.evaluate` on a large tender.
+"""Benchmark of :func:`ai_procurement.decision.scoring.evaluate` on a large tender.
 
 Problem: 200 vendors answer a generated bank of 500 questions: 499 rule-scored
 questions (yes/no, single choice, multiple choice by sum and by best option, scale,
@@ -26,7 +26,8 @@ import statistics
 import sys
 import time
 
-from ai_procurement.bank import (
+from ai_procurement.answers import Answer, AnswerState, AnswerValue, EvidenceRef, Report, Response
+from ai_procurement.bank.model import (
     AnswerSpec,
     Bank,
     Better,
@@ -46,20 +47,12 @@ from ai_procurement.bank import (
     Scale,
     SingleChoice,
     Step,
-    Text,
     Thresholds,
     YesNo,
 )
+from ai_procurement.decision.scoring import Settings, evaluate
 from ai_procurement.questionnaire import Consultation, freeze
-from ai_procurement.response import (
-    Answer,
-    AnswerState,
-    AnswerValue,
-    EvidenceRef,
-    Report,
-    Response,
-)
-from ai_procurement.scoring import Settings, evaluate
+from ai_procurement.text import Text
 
 VENDORS = 200
 QUESTIONS = 500

@@ -23,7 +23,7 @@ import time
 import numpy as np
 import numpy.typing as npt
 
-from ai_procurement._robustness_math import (
+from ai_procurement.decision.robustness_math import (
     RELATIVE_TIE_TOLERANCE,
     _WeightStream,
     competition_ranks,

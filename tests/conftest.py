@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.campaign_fixtures import DemoRun
 
-from ai_procurement.demo import run_demo
+from ai_procurement.campaign.demo import run_demo
 
 
 @pytest.fixture(scope="session")

@@ -23,21 +23,7 @@ import hashlib
 import random
 from collections.abc import Mapping, Sequence
 
-from ai_procurement._bankfile import load_bank
-from ai_procurement.bank import (
-    DateAnswer,
-    FreeText,
-    MultipleChoice,
-    Number,
-    Price,
-    Question,
-    Scale,
-    SingleChoice,
-    Text,
-    YesNo,
-)
-from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
-from ai_procurement.response import (
+from ai_procurement.answers import (
     Answer,
     AnswerState,
     AnswerValue,
@@ -46,8 +32,22 @@ from ai_procurement.response import (
     Report,
     Response,
 )
-from ai_procurement.robustness import Robustness, assess_robustness
-from ai_procurement.scoring import Evaluation, EvaluatorScore, Settings, evaluate
+from ai_procurement.bank.files import load_bank
+from ai_procurement.bank.model import (
+    DateAnswer,
+    FreeText,
+    MultipleChoice,
+    Number,
+    Price,
+    Question,
+    Scale,
+    SingleChoice,
+    YesNo,
+)
+from ai_procurement.decision.robustness import Robustness, assess_robustness
+from ai_procurement.decision.scoring import Evaluation, EvaluatorScore, Settings, evaluate
+from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
+from ai_procurement.text import Text
 
 __all__ = [
     "CONSULTATION",

@@ -18,8 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ai_procurement import form
-from ai_procurement.bank import (
+from ai_procurement.bank.model import (
     AnswerSpec,
     Bank,
     Better,
@@ -30,7 +29,6 @@ from ai_procurement.bank import (
     Evidence,
     FreeText,
     KnockOut,
-    Lang,
     Level,
     Linear,
     MultipleChoice,
@@ -42,11 +40,12 @@ from ai_procurement.bank import (
     Scale,
     SingleChoice,
     Step,
-    Text,
     Thresholds,
     YesNo,
 )
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
+from ai_procurement.text import Lang, Text
+from ai_procurement.workbooks import form
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

@@ -1,6 +1,6 @@
 """Hypothesis strategies for valid question banks, shared by the test modules.
 
-Every bank :func:`banks` draws passes :func:`ai_procurement.bank.check_bank`, so a
+Every bank :func:`banks` draws passes :func:`ai_procurement.bank.model.check_bank`, so a
 property over it tests the code under test, not the validator. Texts are any Unicode
 that Excel, Word and UTF-8 can hold, non-blank in both languages. Numbers stay within
 ±1e6 so that sums and products derived from them stay finite.
@@ -16,7 +16,7 @@ import functools
 import attrs
 from hypothesis import strategies as st
 
-from ai_procurement.bank import (
+from ai_procurement.bank.model import (
     AnswerSpec,
     Bank,
     Better,
@@ -39,11 +39,11 @@ from ai_procurement.bank import (
     Scale,
     SingleChoice,
     Step,
-    Text,
     Thresholds,
     YesNo,
     option_ids,
 )
+from ai_procurement.text import Text
 
 __all__ = [
     "answer_specs",

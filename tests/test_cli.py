@@ -22,10 +22,10 @@ import pytest
 from openpyxl import load_workbook
 from tests.campaign_fixtures import copy_campaign, file_hashes
 
-from ai_procurement import form
-from ai_procurement._bankfile import load_bank
-from ai_procurement.bank import Question, Scale, SingleChoice, YesNo
+from ai_procurement.bank.files import load_bank
+from ai_procurement.bank.model import Question, Scale, SingleChoice, YesNo
 from ai_procurement.cli import main
+from ai_procurement.workbooks import form
 
 COMMANDS = ("banks", "init", "questionnaire", "check", "review", "evaluate", "screen", "demo")
 DEMO_RESPONSES = ("alize-systemes-reponse.xlsx", "boreal-data-reponse.xlsx",
@@ -701,8 +701,8 @@ def test_demo_into_an_existing_campaign_is_refused_without_force(
 
 def test_an_agreed_level_with_its_rationale_settles_a_divergence(demo_campaign: Path,
                                                                   tmp_path: Path) -> None:
-    from ai_procurement.campaign import load_campaign
-    from ai_procurement.workflow import score_campaign
+    from ai_procurement.campaign.folder import load_campaign
+    from ai_procurement.campaign.workflow import score_campaign
 
     # Scoring reads files, and reads go to the audit trail: work on a copy.
     run = score_campaign(load_campaign(copy_campaign(demo_campaign, tmp_path / "c")))

@@ -24,9 +24,10 @@ import pytest
 from openpyxl import load_workbook
 from tests.fixtures import KEY, CellValue, fill, full_questionnaire
 
-from ai_procurement import form
-from ai_procurement.form import write_questionnaire
-from ai_procurement.response import AnswerState, Response, read_response
+from ai_procurement.answers import AnswerState, Response
+from ai_procurement.workbooks import form
+from ai_procurement.workbooks.form import write_questionnaire
+from ai_procurement.workbooks.response import read_response
 
 pytestmark = pytest.mark.libreoffice
 

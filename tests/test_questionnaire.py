@@ -12,11 +12,10 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from tests.strategies import banks, example_bank
 
-from ai_procurement.bank import (
+from ai_procurement.bank.model import (
     Bank,
     Criterion,
     DateAnswer,
@@ -24,7 +23,6 @@ from ai_procurement.bank import (
     Number,
     Question,
     SingleChoice,
-    Text,
     YesNo,
 )
 from ai_procurement.errors import BankError, OutputError, QuestionnaireError
@@ -35,6 +33,7 @@ from ai_procurement.questionnaire import (
     freeze,
     load_questionnaire,
 )
+from ai_procurement.text import Text
 
 CONSULTATION = Consultation(
     reference="2026-IA-01", title="Assistant de réponse au courrier",
@@ -50,7 +49,7 @@ TINY = Bank(
 
 @attrs.frozen
 class Weighting:
-    """Looks like a result of ai_procurement.strategy (weights, method, parameters)."""
+    """Looks like a result of ai_procurement.decision.strategy (weights, method, parameters)."""
 
     weights: Mapping[str, float]
     method: str

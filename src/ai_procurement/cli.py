@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from .bank import Lang
-    from .scoring import VendorResult
+    from ai_procurement.decision.scoring import VendorResult
+    from ai_procurement.text import Lang
 
 __all__ = ["main"]
 
@@ -105,8 +105,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
-    from .campaign import CampaignError
-    from .errors import AIProcurementError, BankError, OutputExistsError, QuestionnaireError
+    from ai_procurement.campaign.folder import CampaignError
+    from ai_procurement.errors import (
+        AIProcurementError,
+        BankError,
+        OutputExistsError,
+        QuestionnaireError,
+    )
 
     lang: Lang = args.lang or "fr"
     try:
@@ -149,7 +154,7 @@ def _lang(args: argparse.Namespace, campaign_lang: Lang) -> Lang:
 
 
 def _banks(args: argparse.Namespace, lang: Lang) -> int:
-    from ._bankfile import list_banks, load_bank
+    from ai_procurement.bank.files import list_banks, load_bank
 
     if args.bank is None:
         for name in list_banks():
@@ -169,7 +174,7 @@ def _banks(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _init(args: argparse.Namespace, lang: Lang) -> int:
-    from .campaign import init_campaign
+    from ai_procurement.campaign.folder import init_campaign
 
     init_campaign(args.folder, bank=args.bank, language=lang, force=args.force)
     _say(lang, f"Campagne créée dans {args.folder}. Modifiez {args.folder}/campaign.yaml "
@@ -181,8 +186,8 @@ def _init(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _questionnaire(args: argparse.Namespace, lang: Lang) -> int:
-    from .campaign import load_campaign
-    from .workflow import publish
+    from ai_procurement.campaign.folder import load_campaign
+    from ai_procurement.campaign.workflow import publish
 
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
@@ -201,8 +206,8 @@ def _questionnaire(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _check(args: argparse.Namespace, lang: Lang) -> int:
-    from .campaign import load_campaign
-    from .workflow import check
+    from ai_procurement.campaign.folder import load_campaign
+    from ai_procurement.campaign.workflow import check
 
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
@@ -235,8 +240,8 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _review(args: argparse.Namespace, lang: Lang) -> int:
-    from .campaign import load_campaign
-    from .workflow import prepare_reviews
+    from ai_procurement.campaign.folder import load_campaign
+    from ai_procurement.campaign.workflow import prepare_reviews
 
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
@@ -248,11 +253,11 @@ def _review(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
-    from .campaign import load_campaign
-    from .workflow import evaluate_campaign
+    from ai_procurement.campaign.folder import load_campaign
+    from ai_procurement.campaign.workflow import evaluate_campaign
 
     campaign = load_campaign(args.folder)
-    from ._display import STATUSES
+    from ai_procurement.deliverables.labels import STATUSES
 
     lang = _lang(args, campaign.config.language)
     run = evaluate_campaign(campaign, force=args.force, progress=_progress)
@@ -281,7 +286,7 @@ def _rank_order(result: VendorResult) -> tuple[bool, int, str]:
 
 
 def _screen(args: argparse.Namespace, lang: Lang) -> int:
-    from .screening import read_screening, write_screening
+    from ai_procurement.workbooks.screening import read_screening, write_screening
 
     if args.new:
         path = write_screening(args.grid, lang=lang, overwrite=args.force)
@@ -296,7 +301,7 @@ def _screen(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _demo(args: argparse.Namespace, lang: Lang) -> int:
-    from .demo import run_demo
+    from ai_procurement.campaign.demo import run_demo
 
     summary = run_demo(args.folder, lang=lang, force=args.force, progress=_progress)
     print(summary)

@@ -5,6 +5,7 @@ and each leaf also derives from the builtin it refines, so callers can catch eit
 
     AIProcurementError (Exception)
     ├── BankError (ValueError)          a question bank or tailoring file is invalid
+    ├── CampaignError (ValueError)      a campaign folder or campaign.yaml is invalid
     ├── StrategyError (ValueError)      weights or pairwise comparisons are invalid
     ├── QuestionnaireError (ValueError) a questionnaire cannot be built or written
     ├── ResponseError (ValueError)      a returned workbook cannot be read at all
@@ -14,7 +15,7 @@ and each leaf also derives from the builtin it refines, so callers can catch eit
         └── OutputExistsError (FileExistsError)  it would overwrite an earlier result
 
 Problems inside a vendor's workbook are not raised one at a time: they are collected in
-a report (see :mod:`ai_procurement.response`) so the vendor can fix all of them at once.
+a report (see :mod:`ai_procurement.workbooks.response`) so the vendor can fix all of them at once.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import attrs
 __all__ = [
     "AIProcurementError",
     "BankError",
+    "CampaignError",
     "OutputError",
     "OutputExistsError",
     "PriceError",
@@ -86,6 +88,10 @@ class QuestionnaireError(AIProcurementError, ValueError):
 
 class ResponseError(AIProcurementError, ValueError):
     """A returned workbook cannot be opened at all (the report says why)."""
+
+
+class CampaignError(AIProcurementError, ValueError):
+    """A campaign folder or its ``campaign.yaml`` is invalid (the message says where)."""
 
 
 class ScoringError(AIProcurementError, ValueError):

@@ -20,8 +20,9 @@ from typing import Any, Protocol
 
 import attrs
 
-from .bank import Bank, Text, check_bank
-from .errors import BankError, Problem, QuestionnaireError
+from ai_procurement.bank.model import Bank, check_bank
+from ai_procurement.errors import BankError, Problem, QuestionnaireError
+from ai_procurement.text import Text
 
 __all__ = [
     "Consultation",
@@ -95,7 +96,7 @@ class Questionnaire:
 
 
 def _canonical(bank: Bank, consultation: Consultation, weighting: Mapping[str, Any]) -> bytes:
-    from ._converter import unstructure
+    from ai_procurement.bank.converter import unstructure
 
     data = {"bank": unstructure(bank), "consultation": unstructure(consultation),
             "weighting": dict(weighting)}
@@ -116,7 +117,7 @@ def freeze(bank: Bank, consultation: Consultation,
         bank: a valid bank (bundled, tailored or the buyer's own).
         consultation: reference, title, buyer, contact and deadline shown to vendors.
         weighting: the criterion weights, either a mapping (criterion id -> weight, any
-            positive scale) or a result of :mod:`ai_procurement.strategy` (its method and
+            positive scale) or a result of :mod:`ai_procurement.decision.strategy` (its method and
             parameters are recorded). None keeps the bank's default weights.
 
     Raises:
@@ -161,8 +162,8 @@ def _jsonable(value: Any) -> Any:
 def dump_questionnaire(questionnaire: Questionnaire, path: str | os.PathLike[str], *,
                        overwrite: bool = False) -> None:
     """Write the frozen questionnaire as JSON (kept by the buyer with the campaign)."""
-    from ._converter import unstructure
-    from ._files import write_atomic
+    from ai_procurement._office.files import write_atomic
+    from ai_procurement.bank.converter import unstructure
 
     data = {"format": 1, "fingerprint": questionnaire.fingerprint,
             "bank": unstructure(questionnaire.bank),
@@ -179,7 +180,7 @@ def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
         QuestionnaireError: unreadable file, or content that no longer matches its
             fingerprint (it was edited after publication).
     """
-    from ._converter import structure
+    from ai_procurement.bank.converter import structure
 
     source = str(path)
     try:

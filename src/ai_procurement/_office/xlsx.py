@@ -1,0 +1,514 @@
+"""A small, bounded reader of the cells of an xlsx workbook, for untrusted files.
+
+Why not openpyxl or python-calamine? Both read what a vendor file *shows*; reading it
+safely needs more, and less:
+
+* whether a cell holds a formula (its cached value must never become an answer),
+  which python-calamine does not expose;
+* each cell's number format (a "15 %" typed in Excel is stored as 0.15 with a percent
+  format), which python-calamine does not expose either;
+* reads bounded by the questionnaire's own extent, whatever dimension the file
+  declares, and stopping early: openpyxl builds every cell of a sheet first and is
+  several times slower on the files we read.
+
+Only a few parts are read (workbook, its relationships, shared strings, styles and the
+sheets asked for), always after :mod:`ai_procurement._office.guard` has vetted the zip. The XML
+is parsed by expat with callbacks, as defusedxml does, and like defusedxml the parser
+refuses any DTD, entity declaration or external reference, raising defusedxml's own
+exceptions. Callbacks rather than an element tree halve the time to read the sheet of
+a 500-question questionnaire: only the cells of the columns asked for are built, and
+text outside them is never handed to Python.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable, Collection, Mapping
+from typing import Literal, NamedTuple, NoReturn
+from xml.parsers import expat
+
+from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+
+__all__ = ["Cell", "XlsxBook", "XlsxError", "column_index", "column_letter"]
+
+# Element names as expat reports them with namespace_separator="}".
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships}"
+_C, _ROW, _V, _F, _IS, _T, _RPH, _SI = (
+    _NS_MAIN + "c", _NS_MAIN + "row", _NS_MAIN + "v", _NS_MAIN + "f", _NS_MAIN + "is",
+    _NS_MAIN + "t", _NS_MAIN + "rPh", _NS_MAIN + "si")
+_INTERNED = {name: name for name in (_C, _ROW, _V, _F, _IS, _T, _RPH, _SI)}
+
+# Built-in number formats that matter here (ECMA-376 part 1, 18.8.30).
+_BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 9: "0%", 10: "0.00%", 14: "mm-dd-yy",
+                    15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 22: "m/d/yy h:mm", 49: "@"}
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CHUNK = 1 << 16
+
+CellKind = Literal["string", "number", "bool", "error", "date"]
+
+_StartHandler = Callable[[str, dict[str, str]], None] | Callable[[str, list[str]], None]
+_EndHandler = Callable[[str], None]
+
+
+class XlsxError(Exception):
+    """The workbook's XML is malformed or hostile (wraps the parser's error)."""
+
+    def __init__(self, part: str, cause: BaseException) -> None:
+        self.part = part
+        self.cause = cause
+        super().__init__(f"{part}: {type(cause).__name__}: {cause}")
+
+
+class Cell(NamedTuple):
+    """One non-empty cell as stored in the file.
+
+    ``value`` is the stored value (for a formula, the cached result, which callers must
+    not trust); ``formula`` the formula text without ``=``, or None. A named tuple
+    rather than an attrs class: a returned workbook has thousands of cells, and a tuple
+    is built twice as fast.
+    """
+
+    ref: str
+    row: int
+    column: str
+    kind: CellKind
+    value: str | float | bool
+    formula: str | None
+    number_format: str
+
+
+def column_index(letters: str) -> int:
+    """``"A"`` -> 1, ``"AA"`` -> 27."""
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index
+
+
+def column_letter(index: int) -> str:
+    """1 -> ``"A"``, 27 -> ``"AA"``."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def unescape(text: str) -> str:
+    """Decode Excel's ``_xHHHH_`` escapes (how control characters are stored).
+
+    Escaped surrogates are paired into the character they encode; a lone one, which no
+    file can store as text, becomes U+FFFD.
+    """
+    if "_x" not in text:
+        return text
+    text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text
+
+
+class _Stop(Exception):
+    """Raised by a callback to end parsing early (not an error)."""
+
+
+def _refuse_dtd(name: str, sysid: str | None, pubid: str | None,
+                has_internal_subset: bool) -> NoReturn:
+    raise DTDForbidden(name, sysid, pubid)
+
+
+def _refuse_entity(name: str, is_parameter_entity: bool, value: str | None, base: str | None,
+                   sysid: str | None, pubid: str | None, notation_name: str | None) -> NoReturn:
+    raise EntitiesForbidden(name, value, base, sysid, pubid, notation_name)
+
+
+def _refuse_unparsed_entity(name: str, base: str | None, sysid: str | None,
+                            pubid: str | None, notation_name: str | None) -> NoReturn:
+    raise EntitiesForbidden(name, None, base, sysid, pubid, notation_name)
+
+
+def _refuse_external(context: str, base: str | None, sysid: str | None,
+                     pubid: str | None) -> NoReturn:
+    raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+
+class XlsxBook:
+    """The parts of an xlsx package needed to read cell values.
+
+    Args:
+        archive: an open zip that the guard has already vetted.
+        parts: parts the guard already decompressed (and checked against their size
+            and checksum); they are parsed from memory instead of being inflated again.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile,
+                 parts: Mapping[str, bytes] | None = None) -> None:
+        self.archive = archive
+        self.parts = parts or {}
+        self.names = set(archive.namelist())
+        self.date1904 = False
+        self.sheets: list[tuple[str, str, str]] = []  # (name, state, part)
+        self._strings: list[str] | None = None
+        self._formats: list[str] | None = None
+        self._read_workbook()
+
+    def _parse(self, part: str, start: _StartHandler, end: _EndHandler | None = None,
+               setup: Callable[[expat.XMLParserType], None] | None = None,
+               done: Callable[[], None] | None = None) -> None:
+        """Parse ``part`` with the given callbacks; a callback may raise :class:`_Stop`.
+
+        ``done`` runs once the parse has ended; what it raises is reported like a parse
+        error of ``part``.
+        """
+        # Element names come back as our own string objects, so comparing them with the
+        # constants above is an identity check.
+        parser = expat.ParserCreate(namespace_separator="}", intern=dict(_INTERNED))
+        parser.buffer_text = True
+        parser.buffer_size = _CHUNK
+        parser.StartDoctypeDeclHandler = _refuse_dtd
+        parser.EntityDeclHandler = _refuse_entity
+        parser.UnparsedEntityDeclHandler = _refuse_unparsed_entity
+        parser.ExternalEntityRefHandler = _refuse_external
+        parser.StartElementHandler = start
+        if end is not None:
+            parser.EndElementHandler = end
+        if setup is not None:
+            setup(parser)
+        try:
+            try:
+                data = self.parts.get(part)
+                if data is not None:
+                    parser.Parse(data, True)
+                else:
+                    with self.archive.open(part) as handle:
+                        while chunk := handle.read(_CHUNK):
+                            parser.Parse(chunk, False)
+                        parser.Parse(b"", True)
+            except _Stop:
+                pass
+            if done is not None:
+                done()
+        except Exception as exc:
+            raise XlsxError(part, exc) from None
+
+    def _read_workbook(self) -> None:
+        rels: dict[str, str] = {}
+        rels_part = "xl/_rels/workbook.xml.rels"
+
+        def relationship(tag: str, attrs: dict[str, str]) -> None:
+            if tag == _NS_PKG_REL + "Relationship":
+                target = attrs.get("Target", "")
+                target = target[1:] if target.startswith("/") else posixpath.normpath(
+                    "xl/" + target)
+                rels[attrs.get("Id", "")] = target
+
+        def workbook(tag: str, attrs: dict[str, str]) -> None:
+            if tag == _NS_MAIN + "sheet":
+                part = rels.get(attrs.get(_NS_REL + "id", ""), "")
+                self.sheets.append((attrs.get("name", ""), attrs.get("state", "visible"), part))
+            elif tag == _NS_MAIN + "workbookPr":
+                self.date1904 = attrs.get("date1904", "0") in ("1", "true")
+
+        if rels_part in self.names:
+            self._parse(rels_part, relationship)
+        self._parse("xl/workbook.xml", workbook)
+
+    @property
+    def strings(self) -> list[str]:
+        """The shared strings table."""
+        if self._strings is None:
+            strings: list[str] = []
+            if "xl/sharedStrings.xml" in self.names:
+                table = _StringTable(strings)
+                self._parse("xl/sharedStrings.xml", table.start, table.end, table.attach)
+            self._strings = strings
+        return self._strings
+
+    @property
+    def formats(self) -> list[str]:
+        """Number format code of each cell style index."""
+        if self._formats is None:
+            custom: dict[int, str] = {}
+            numbers: list[int] = []
+            depth = [0]  # inside cellXfs when > 0
+
+            def start(tag: str, attrs: dict[str, str]) -> None:
+                if tag == _NS_MAIN + "numFmt":
+                    custom[int(attrs.get("numFmtId", "0"))] = attrs.get("formatCode",
+                                                                        "General")
+                elif tag == _NS_MAIN + "cellXfs":
+                    depth[0] += 1
+                elif tag == _NS_MAIN + "xf" and depth[0]:
+                    numbers.append(int(attrs.get("numFmtId", "0")))
+
+            def end(tag: str) -> None:
+                if tag == _NS_MAIN + "cellXfs":
+                    depth[0] -= 1
+
+            if "xl/styles.xml" in self.names:
+                self._parse("xl/styles.xml", start, end)
+            self._formats = [custom.get(n, _BUILTIN_FORMATS.get(n, "General"))
+                             for n in numbers]
+        return self._formats
+
+    def sheet_part(self, name: str) -> str | None:
+        """The zip member of the sheet called ``name``, or None."""
+        for sheet, _, part in self.sheets:
+            if sheet == name:
+                return part if part in self.names else None
+        return None
+
+    def cells(self, name: str, *, max_row: int, max_column: int,
+              columns: Collection[str] | None = None) -> dict[str, Cell]:
+        """Non-empty cells of sheet ``name`` up to ``max_row`` and ``max_column``.
+
+        Reading stops at the first row past ``max_row``, whatever the file declares.
+        ``columns``, when given, restricts the result to those column letters.
+        """
+        part = self.sheet_part(name)
+        if part is None:
+            return {}
+        reader = _SheetReader(self.strings, self.formats, max_row, max_column, columns)
+        self._parse(part, reader.start, reader.end, reader.attach, reader.close)
+        return reader.result
+
+
+class _StringTable:
+    """Expat callbacks that append the text of each ``<si>`` to ``strings``.
+
+    The text of a string is its ``<t>`` elements, direct or inside rich-text runs; the
+    phonetic guides (``<rPh>``) that Japanese versions of Excel add are left out.
+    """
+
+    def __init__(self, strings: list[str]) -> None:
+        self.strings = strings
+        self.parts: list[str] = []
+        self.parser: expat.XMLParserType | None = None
+        self.in_rph = False
+
+    def attach(self, parser: expat.XMLParserType) -> None:
+        self.parser = parser
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == _T:
+            if not self.in_rph:
+                assert self.parser is not None
+                self.parser.CharacterDataHandler = self.parts.append
+        elif tag == _SI:
+            self.parts = []
+            self.in_rph = False
+        elif tag == _RPH:
+            self.in_rph = True
+
+    def end(self, tag: str) -> None:
+        assert self.parser is not None
+        self.parser.CharacterDataHandler = None
+        if tag == _SI:
+            self.strings.append(unescape("".join(self.parts)))
+        elif tag == _RPH:
+            self.in_rph = False
+
+
+class _SheetReader:
+    """Expat callbacks that collect the cells of one worksheet.
+
+    Python sees as little of the file as possible: character data is handed over only
+    inside the ``<v>``, ``<f>`` and ``<t>`` elements of the cells kept (the handler is
+    switched on at their start and off at their end, and is then ``list.append``), and
+    end tags only while such text is captured. So the long question texts of the columns
+    not asked for cost nothing but expat's own tokenising. The callbacks are closures
+    over local variables, which Python reads faster than attributes.
+
+    A cell is finished when the next cell or row starts, or when the sheet ends.
+    Reading stops at the first row past ``max_row``; a cell whose own reference lies
+    past it is skipped.
+    """
+
+    def __init__(self, strings: list[str], formats: list[str], max_row: int, max_column: int,
+                 columns: Collection[str] | None) -> None:
+        letters = {column_letter(i) for i in range(1, max_column + 1)}
+        kept = frozenset(letters if columns is None else letters & set(columns))
+        result: dict[str, Cell] = {}
+        self.result = result
+        parser: expat.XMLParserType | None = None
+        digits = "0123456789"
+        row = 0  # the current row
+        previous = ""  # column of the last cell, for cells that omit their position
+        # A kept cell: ref, column, attributes as expat lists them (name, value, ...).
+        started: tuple[str, str, list[str]] | None = None
+        # The kept cell once it has content: parts of <v>, <f> and of the inline string
+        # (None when absent), and whether inside a phonetic guide.
+        value: list[str] | None = None
+        formula: list[str] | None = None
+        inline: list[str] | None = None
+        phonetic = False
+        content = False
+        styles: dict[str, str] = {}  # number format of each style attribute seen
+
+        def number_format(style: str) -> str:
+            index = int(style) if style.isdigit() else -1
+            found = formats[index] if 0 <= index < len(formats) else "General"
+            styles[style] = found
+            return found
+
+        def finish() -> None:
+            nonlocal content
+            content = False
+            assert started is not None
+            ref, letters, attrs = started
+            number_text = ref[len(letters):]
+            if number_text.isdigit() and len(number_text) <= 7 and number_text[0] != "0":
+                number = int(number_text)
+            else:  # no row, or not written as Excel writes it: "E015" is E15
+                number = int(number_text) if number_text.isdigit() and len(
+                    number_text) <= 7 else row
+                ref = f"{letters}{number}"
+            if number > max_row:
+                return
+            if len(attrs) == 6 and attrs[2] == "s" and attrs[4] == "t":  # the usual order
+                style, kind = attrs[3], attrs[5]
+            else:
+                style = _attribute(attrs, "s") or "0"
+                kind = _attribute(attrs, "t") or "n"
+            fmt = styles.get(style) or number_format(style)
+            if kind == "inlineStr" and formula is None:  # the commonest case, inlined
+                text = "".join(inline) if inline is not None else ""
+                result[ref] = _new_tuple(Cell, (ref, number, letters, "string",
+                                                unescape(text) if "_x" in text else text,
+                                                None, fmt))
+                return
+            found = _make_cell(ref, number, letters, kind, fmt,
+                               None if value is None else "".join(value),
+                               None if formula is None else "".join(formula),
+                               None if inline is None else "".join(inline), strings)
+            if found is not None:
+                result[ref] = found
+
+        def start(tag: str, attrs: list[str]) -> None:
+            nonlocal row, previous, started, value, formula, inline, phonetic, content
+            if tag == _C:
+                if content:
+                    finish()
+                # Every spreadsheet writes the reference first; look further otherwise.
+                ref = attrs[1] if attrs and attrs[0] == "r" else _attribute(attrs, "r")
+                if ref is not None:
+                    letters = ref.rstrip(digits)
+                else:  # positions may be omitted: next column of the same row
+                    letters = column_letter(column_index(previous) + 1)
+                    ref = f"{letters}{row}"
+                previous = letters
+                started = (ref, letters, attrs) if letters in kept else None
+                return
+            if tag == _ROW:
+                if content:
+                    finish()
+                started = None
+                number = (attrs[1] if attrs and attrs[0] == "r" else _attribute(attrs, "r")
+                          ) or ""
+                row = int(number) if number.isdigit() and len(number) <= 7 else row + 1
+                previous = ""
+                if row > max_row:
+                    raise _Stop
+                return
+            if started is None:
+                return
+            if not content:
+                content = True
+                value = formula = inline = None
+                phonetic = False
+            parts: list[str]
+            if tag == _T:
+                if phonetic:
+                    return
+                if inline is None:
+                    inline = []
+                parts = inline
+            elif tag == _V:
+                parts = value = []
+            elif tag == _F:
+                parts = formula = []
+            elif tag == _IS:
+                inline = []
+                return
+            elif tag == _RPH:
+                phonetic = True  # phonetic guides come last in a string: no text follows
+                return
+            else:
+                return
+            assert parser is not None
+            parser.CharacterDataHandler = parts.append
+            parser.EndElementHandler = end
+
+        def end(tag: str) -> None:
+            assert parser is not None
+            parser.CharacterDataHandler = None
+            parser.EndElementHandler = None
+
+        def attach(attached: expat.XMLParserType) -> None:
+            nonlocal parser
+            parser = attached
+            parser.EndElementHandler = None
+            parser.ordered_attributes = True  # a list is built faster than a dict
+
+        def close() -> None:
+            if content:
+                finish()
+
+        self.start, self.end, self.attach, self.close = start, end, attach, close
+
+
+_new_tuple = tuple.__new__
+
+
+def _attribute(attrs: list[str], name: str) -> str | None:
+    """The value of attribute ``name`` in expat's ordered list, or None."""
+    for index in range(0, len(attrs) - 1, 2):
+        if attrs[index] == name:
+            return attrs[index + 1]
+    return None
+
+
+def _make_cell(ref: str, row: int, column: str, kind_attr: str, number_format: str,
+               raw: str | None, formula: str | None, inline: str | None,
+               strings: list[str]) -> Cell | None:
+    """The cell from its parsed parts, or None when it holds nothing."""
+    value: str | float | bool
+    kind: CellKind
+    if kind_attr == "inlineStr":
+        value, kind = unescape(inline or ""), "string"
+    elif kind_attr == "s":
+        if raw is None:
+            return None
+        index = int(raw)
+        value, kind = (strings[index] if 0 <= index < len(strings) else ""), "string"
+    elif kind_attr == "n":
+        if raw is None or not raw.strip():
+            if formula is None:
+                return None
+            value, kind = "", "string"
+        else:
+            try:
+                value, kind = float(raw), "number"
+            except ValueError:
+                value, kind = raw, "string"
+    elif kind_attr == "str":
+        value, kind = unescape(raw or ""), "string"
+    elif kind_attr == "b":
+        if raw is None:
+            return None
+        value, kind = raw.strip() in ("1", "true"), "bool"
+    elif kind_attr == "e":
+        value, kind = raw or "#ERROR", "error"
+    elif kind_attr == "d":
+        if raw is None:
+            return None
+        value, kind = raw, "date"
+    else:  # an unknown type: read the value as a number if it is one, as Excel would
+        return _make_cell(ref, row, column, "n", number_format, raw, formula, inline, strings)
+    # tuple.__new__ skips the Python-level __new__ that NamedTuple generates.
+    return _new_tuple(Cell, (ref, row, column, kind, value, formula, number_format))

@@ -1,0 +1,189 @@
+"""What a vendor answered, in memory: the answer model shared by readers and scoring.
+
+Readers of returned workbooks produce these; scoring, robustness and the deliverables
+consume them. No file format lives here, so the decision code never sits above Excel
+I/O. :func:`apply_conditions` decides, as a pure function, which questions do not apply
+given earlier answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from typing import Literal
+
+import attrs
+
+from ai_procurement.bank.model import Question
+from ai_procurement.questionnaire import Questionnaire
+from ai_procurement.text import Lang, Text
+
+__all__ = [
+    "Answer",
+    "AnswerState",
+    "AnswerValue",
+    "EvidenceRef",
+    "Finding",
+    "Report",
+    "Response",
+    "Severity",
+    "apply_conditions",
+]
+
+Severity = Literal["error", "warning"]
+AnswerValue = str | int | float | dt.date | tuple[str, ...] | Mapping[str, float]
+
+
+class AnswerState(enum.Enum):
+    """The state of a question in a returned file; each is scored differently."""
+
+    ANSWERED = "answered"
+    UNANSWERED = "unanswered"
+    NOT_APPLICABLE = "not-applicable"
+    """The vendor answered "not applicable" (see ``Answer.justification``)."""
+    NOT_APPLICABLE_BY_CONDITION = "not-applicable-by-condition"
+    """The question does not apply, given an earlier answer."""
+
+
+@attrs.frozen
+class EvidenceRef:
+    """Where the vendor says its evidence is: a document and page, and/or a link."""
+
+    document: str = ""
+    page: str = ""
+    link: str = ""
+
+    @property
+    def given(self) -> bool:
+        """True when a document or a link is named."""
+        return bool(self.document.strip() or self.link.strip())
+
+
+
+@attrs.frozen
+class Answer:
+    """What a vendor answered to one question, as read from its file.
+
+    ``value`` depends on the answer type: an option id (yes/no, single choice), a tuple
+    of option ids (multiple choice), an int level (scale), a float (number), a date, a
+    string (free text) or a mapping of cost item id to amount (price). ``notes`` lists the
+    normalisations applied while reading (e.g. a decimal comma).
+    """
+
+    question_id: str
+    state: AnswerState
+    value: AnswerValue | None = None
+    justification: str = ""
+    evidence: EvidenceRef = EvidenceRef()
+    cell: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Finding:
+    """One problem in a returned file."""
+
+    severity: Severity
+    code: str
+    message: Text
+    file: str
+    sheet: str = ""
+    cell: str = ""
+    question_id: str = ""
+
+    def describe(self, lang: Lang = "fr") -> str:
+        """One line: where, then what (in ``lang``)."""
+        where = [self.file]
+        if self.sheet:
+            where.append(self.sheet + (f"!{self.cell}" if self.cell else ""))
+        if self.question_id:
+            where.append(self.question_id)
+        label = {"error": {"fr": "ERREUR", "en": "ERROR"},
+                 "warning": {"fr": "AVERTISSEMENT", "en": "WARNING"}}[self.severity][lang]
+        return f"[{label}] {' / '.join(where)}: {self.message.get(lang)}"
+
+
+@attrs.frozen
+class Report:
+    """Every problem found in one file. ``ok`` when no error blocks scoring."""
+
+    file: str
+    sha256: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error."""
+        return not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings that block scoring."""
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    def to_text(self, lang: Lang = "fr") -> str:
+        """The report as plain text a buyer can forward to the vendor."""
+        errors = len(self.errors)
+        warnings = len(self.findings) - errors
+        if lang == "fr":
+            head = [f"Fichier : {self.file}", f"SHA-256 : {self.sha256}",
+                    f"Verdict : {'recevable' if self.ok else 'à corriger'} "
+                    f"({errors} erreur(s), {warnings} avertissement(s))"]
+        else:
+            head = [f"File: {self.file}", f"SHA-256: {self.sha256}",
+                    f"Verdict: {'accepted' if self.ok else 'to be corrected'} "
+                    f"({errors} error(s), {warnings} warning(s))"]
+        return "\n".join([*head, "", *(f.describe(lang) for f in self.findings)]) + "\n"
+
+
+@attrs.frozen
+class Response:
+    """A returned workbook, read: the vendor token it carries, its answers and report."""
+
+    file: str
+    vendor_token: str
+    answers: Mapping[str, Answer]
+    report: Report
+    lang: Lang = "fr"
+
+
+def apply_conditions(questionnaire: Questionnaire,
+                     answers: Mapping[str, Answer]) -> dict[str, Answer]:
+    """Mark every question whose condition is not met "not applicable by condition".
+
+    Returns a new mapping; such questions lose their value. Conditions may chain; an
+    unanswered gate leaves its dependants applicable.
+    """
+    result = dict(answers)
+    for _, q in questionnaire.bank.questions():
+        if q.applies_if is not None and q.id in result and not _applies(q, result,
+                                                                         questionnaire):
+            result[q.id] = attrs.evolve(result[q.id],
+                                        state=AnswerState.NOT_APPLICABLE_BY_CONDITION,
+                                        value=None)
+    return result
+
+
+def _applies(q: Question, answers: Mapping[str, Answer], questionnaire: Questionnaire) -> bool:
+    """Whether ``q`` applies given the answers (conditions may chain).
+
+    An unanswered gate leaves its dependants applicable: a vendor never gains by
+    skipping the question a condition depends on.
+    """
+    seen: set[str] = set()
+    current: Question | None = q
+    while current is not None and current.applies_if is not None and current.id not in seen:
+        seen.add(current.id)
+        condition = current.applies_if
+        gate = answers.get(condition.question)
+        if gate is None or gate.state is AnswerState.UNANSWERED:
+            return True
+        if gate.state is not AnswerState.ANSWERED:
+            return False
+        value = gate.value
+        values = set(value) if isinstance(value, tuple) else {value}
+        if not values & set(condition.any_of):
+            return False
+        current = questionnaire.bank.question(condition.question)
+    return True

@@ -1,0 +1,254 @@
+"""The one cattrs converter: plain data (YAML/JSON) <-> the attrs model.
+
+Structuring is strict, because bank files are written by hand and a silent coercion
+would change a published weight: a number must be a number (``"1.5"`` and ``true`` are
+refused), a list must be a list (a string is not a list of characters), unknown keys are
+errors, and every problem is reported with its path (cattrs' detailed validation).
+Unions of answer types and number curves are tagged by a ``type`` key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from typing import Any, Literal, TypeVar, get_args
+
+import attrs
+import cattrs
+from cattrs.v import format_exception, transform_error
+
+from ai_procurement.bank.model import (
+    DateAnswer,
+    FreeText,
+    Linear,
+    MultipleChoice,
+    Number,
+    Price,
+    Scale,
+    SingleChoice,
+    Thresholds,
+    YesNo,
+)
+from ai_procurement.errors import Problem
+
+__all__ = ["converter", "structure", "unstructure"]
+
+T = TypeVar("T")
+
+ANSWER_TYPES: dict[str, type] = {
+    "yes_no": YesNo,
+    "single_choice": SingleChoice,
+    "multiple_choice": MultipleChoice,
+    "scale": Scale,
+    "number": Number,
+    "date": DateAnswer,
+    "text": FreeText,
+    "price": Price,
+}
+CURVE_TYPES: dict[str, type] = {"linear": Linear, "thresholds": Thresholds}
+
+converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+
+
+def _strict_float(value: Any, _: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {value!r}")
+    result = float(value)
+    if not math.isfinite(result):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return result
+
+
+def _strict_int(value: Any, _: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, got {value!r}")
+    return value
+
+
+def _strict_str(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a text, got {value!r}")
+    return value
+
+
+def _strict_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+def _date(value: Any, _: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"expected a date (YYYY-MM-DD) without a time, got {value!r}")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+
+
+converter.register_structure_hook(float, _strict_float)
+converter.register_structure_hook(int, _strict_int)
+converter.register_structure_hook(str, _strict_str)
+converter.register_structure_hook(bool, _strict_bool)
+converter.register_structure_hook(dt.date, _date)
+converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+
+
+def _is_homogeneous_tuple(cl: Any) -> bool:
+    args = get_args(cl)
+    return getattr(cl, "__origin__", None) is tuple and len(args) == 2 and args[1] is ...
+
+
+def _tuple_hook_factory(cl: Any) -> Any:
+    item_type = get_args(cl)[0]
+
+    def hook(value: Any, _: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"expected a list, got {value!r}")
+        errors: list[Exception] = []
+        items: list[Any] = []
+        for index, item in enumerate(value):
+            try:
+                items.append(converter.structure(item, item_type))
+            except Exception as exc:
+                exc.__notes__ = [*getattr(exc, "__notes__", []),
+                                 cattrs.errors.IterableValidationNote(
+                                     f"Structuring {cl} @ index {index}", index, item_type)]
+                errors.append(exc)
+        if errors:
+            raise cattrs.IterableValidationError(f"While structuring {cl!r}", errors, cl)
+        return tuple(items)
+
+    return hook
+
+
+converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory)
+
+
+def _attrs_hook_factory(cl: Any) -> Any:
+    # cattrs' own hook fails on a non-mapping with "unknown error ('str' object has no
+    # attribute 'keys')"; say what was expected instead.
+    inner = converter.gen_structure_attrs_fromdict(cl)
+
+    def hook(value: Any, _: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a mapping of keys to values, got {value!r}")
+        return inner(value, cl)
+
+    return hook
+
+
+def _literal_hook_factory(cl: Any) -> Any:
+    allowed = get_args(cl)
+
+    def hook(value: Any, _: Any) -> Any:
+        if isinstance(value, str) and value in allowed:
+            return value
+        raise ValueError(f"expected one of {list(allowed)}, got {value!r}")
+
+    return hook
+
+
+def _enum_hook_factory(cl: Any) -> Any:
+    def hook(value: Any, _: Any) -> Any:
+        for member in cl:
+            if isinstance(value, str) and member.value == value:
+                return member
+        raise ValueError(f"expected one of {[m.value for m in cl]}, got {value!r}")
+
+    return hook
+
+
+converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
+converter.register_structure_hook_factory(
+    lambda t: getattr(t, "__origin__", None) is Literal, _literal_hook_factory)
+converter.register_structure_hook_factory(
+    lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook_factory)
+
+
+def _tagged(tags: dict[str, type]) -> Any:
+    names = {cls: name for name, cls in tags.items()}
+
+    def structure_hook(value: Any, _: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a mapping with a 'type' key, got {value!r}")
+        tag = value.get("type")
+        if tag not in tags:
+            raise ValueError(f"unknown type {tag!r}; expected one of {sorted(tags)}")
+        rest = {k: v for k, v in value.items() if k != "type"}
+        return converter.structure(rest, tags[tag])
+
+    def unstructure_hook(value: Any) -> dict[str, Any]:
+        data = converter.unstructure(value, type(value))
+        return {"type": names[type(value)], **data}
+
+    return structure_hook, unstructure_hook
+
+
+def _register_union(union: Any, tags: dict[str, type]) -> None:
+    structure_hook, unstructure_hook = _tagged(tags)
+    converter.register_structure_hook(union, structure_hook)
+    converter.register_unstructure_hook(union, unstructure_hook)
+
+
+_register_union(
+    YesNo | SingleChoice | MultipleChoice | Scale | Number | DateAnswer | FreeText | Price,
+    ANSWER_TYPES)
+_register_union(Linear | Thresholds, CURVE_TYPES)
+_curve_structure, _curve_unstructure = _tagged(CURVE_TYPES)
+converter.register_structure_hook(
+    Linear | Thresholds | None, lambda v, t: None if v is None else _curve_structure(v, t))
+converter.register_unstructure_hook(
+    Linear | Thresholds | None, lambda v: None if v is None else _curve_unstructure(v))
+
+
+def unstructure(value: Any) -> Any:
+    """Turn a model object into plain data (dicts, lists, strings, numbers), None omitted."""
+    return _drop_none(converter.unstructure(value))
+
+
+def _drop_none(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _drop_none(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list | tuple):
+        return [_drop_none(v) for v in data]
+    return data
+
+
+def structure(data: Any, cls: type[T]) -> tuple[T | None, list[Problem]]:
+    """Build ``cls`` from plain data; return it, or None and every problem with its path."""
+    try:
+        return converter.structure(data, cls), []
+    except Exception as exc:
+        problems = []
+        for message in transform_error(exc, path="$", format_exception=_format):
+            text, _, path = message.rpartition(" @ ")
+            problems.append(Problem(path or "$", _plain(text or message)))
+        return None, problems
+
+
+def _format(exc: BaseException, type_: type | None) -> str:
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        return f"unknown key(s): {', '.join(sorted(exc.extra_fields))}"
+    if isinstance(exc, KeyError):
+        return "required key missing"
+    if isinstance(exc, ValueError) and exc.args:
+        return str(exc)
+    return format_exception(exc, type_)
+
+
+def _plain(message: str) -> str:
+    """Reword cattrs' messages for people who edit YAML."""
+    replacements = {
+        "required field missing": "required key missing",
+        "extra fields found": "unknown key(s)",
+    }
+    for old, new in replacements.items():
+        if message.startswith(old):
+            return new + message[len(old):]
+    return message

@@ -1,0 +1,189 @@
+"""Reading and writing bank files: bundled banks, buyers' banks and tailorings.
+
+Bundled banks ship inside the package (``ai_procurement/questionnaires/*.yaml``) and
+are found through :mod:`importlib.resources`, so they load the same after a plain
+``pip install`` and in a development checkout.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ai_procurement._office.yaml import MAX_BYTES, YamlDocument, load_yaml
+from ai_procurement.bank.converter import structure, unstructure
+from ai_procurement.bank.model import SUPPORTED_FORMATS, Bank, check_bank
+from ai_procurement.bank.tailoring import Tailoring, apply_tailoring
+from ai_procurement.errors import BankError, Problem
+
+__all__ = ["dump_bank", "list_banks", "load_bank"]
+
+_MAX_EXTENDS_DEPTH = 8
+
+
+def _bundled() -> dict[str, Any]:
+    folder = resources.files("ai_procurement.bank") / "questionnaires"
+    return {entry.name[:-5]: entry for entry in folder.iterdir()
+            if entry.name.endswith(".yaml")}
+
+
+def list_banks() -> list[str]:
+    """Return the ids of the bundled banks, sorted."""
+    return sorted(_bundled())
+
+
+def load_bank(name_or_path: str | os.PathLike[str]) -> Bank:
+    """Load and validate a bank: a bundled bank's id, or the path of a YAML file.
+
+    A file with an ``extends`` key is a tailoring: the bank it extends is loaded and the
+    tailoring applied; the result is validated as a whole.
+
+    Raises:
+        BankError: listing every problem found, each with its YAML path and line.
+    """
+    return _load(name_or_path, chain=())
+
+
+def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes, Path | None]:
+    bundled = _bundled()
+    if isinstance(name_or_path, str) and name_or_path in bundled:
+        data: bytes = bundled[name_or_path].read_bytes()
+        return f"{name_or_path} (bundled)", data, None
+    path = Path(name_or_path)
+    source = str(path)
+    if not path.suffix and not path.exists():
+        raise BankError(source, [Problem("$", f"no bundled bank named {source!r} and no such "
+                                         f"file; bundled banks: {', '.join(sorted(bundled))}")])
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise BankError(source, [Problem("$", f"file too large: {size} bytes, at most "
+                                             f"{MAX_BYTES}")])
+        with path.open("rb") as handle:
+            return source, handle.read(MAX_BYTES + 1), path
+    except OSError as exc:
+        raise BankError(source, [Problem("$", f"cannot read the file: {exc.strerror}")]) from None
+
+
+def _load(name_or_path: str | os.PathLike[str], chain: tuple[str, ...]) -> Bank:
+    """Load a bank; ``chain`` lists the files already being loaded through ``extends``."""
+    source, raw, path = _read(name_or_path)
+    document, problems = load_yaml(raw)
+    if document is None:
+        raise BankError(source, problems)
+    data = document.data
+    if not isinstance(data, dict):
+        raise BankError(source, [Problem("$", "expected a mapping at the top of the file",
+                                         document.line("$"))])
+    version = data.get("format")
+    if "format" not in data:
+        raise BankError(source, [Problem("$.format", "required key missing: the file format "
+                                         f"version (this library reads versions "
+                                         f"{list(SUPPORTED_FORMATS)})", document.line("$"))])
+    if version not in SUPPORTED_FORMATS:
+        raise BankError(source, [Problem("$.format", f"unknown format version {version!r}; "
+                                         f"this library reads versions "
+                                         f"{list(SUPPORTED_FORMATS)}",
+                                         document.line("$.format"))])
+    if "extends" in data:
+        return _load_tailoring(source, document, path, (*chain, _key(source, path)))
+    bank, problems = structure(data, Bank)
+    if bank is None:
+        raise BankError(source, _with_lines(problems, document))
+    problems = check_bank(bank)
+    if problems:
+        raise BankError(source, _with_lines(problems, document))
+    return bank
+
+
+def _load_tailoring(source: str, document: YamlDocument, path: Path | None,
+                    chain: tuple[str, ...]) -> Bank:
+    tailoring, problems = structure(document.data, Tailoring)
+    if tailoring is None:
+        raise BankError(source, _with_lines(problems, document))
+    if len(chain) > _MAX_EXTENDS_DEPTH:
+        raise BankError(source, [Problem("$.extends", f"more than {_MAX_EXTENDS_DEPTH} "
+                                         "levels of 'extends' (a cycle?)",
+                                         document.line("$.extends"))])
+    target: str | Path = tailoring.extends
+    if tailoring.extends not in _bundled() and path is not None:
+        target = path.parent / tailoring.extends
+    target_key = _key(str(target), None if tailoring.extends in _bundled() else Path(target))
+    if target_key in chain:
+        cycle = [*chain[chain.index(target_key):], target_key]
+        raise BankError(source, [Problem("$.extends", "'extends' cycle: "
+                                         + " -> ".join(Path(k).name for k in cycle),
+                                         document.line("$.extends"))])
+    try:
+        base = _load(target, chain)
+    except BankError as exc:
+        raise BankError(source, [Problem("$.extends", f"cannot load {tailoring.extends!r}: "
+                                         f"{p}", document.line("$.extends"))
+                                 for p in exc.problems]) from None
+    bank, problems = apply_tailoring(base, tailoring)
+    problems += check_bank(bank)
+    if problems:
+        raise BankError(source + " (tailored)", _with_lines(problems, document))
+    return bank
+
+
+def _key(source: str, path: Path | None) -> str:
+    """Identify a bank file in an ``extends`` chain: its resolved path, or bundled name."""
+    if path is None:
+        return source.removesuffix(" (bundled)")
+    return str(path.resolve())
+
+
+def _with_lines(problems: list[Problem], document: YamlDocument) -> list[Problem]:
+    return [Problem(p.path, p.message, p.line or document.line(p.path)) for p in problems]
+
+
+def dump_bank(bank: Bank, path: str | os.PathLike[str]) -> None:
+    """Write ``bank`` as a YAML bank file that :func:`load_bank` reads back equal.
+
+    Raises:
+        BankError: if the bank is invalid (an invalid bank is never written).
+    """
+    problems = check_bank(bank)
+    if problems:
+        raise BankError(f"bank {bank.id!r}", problems)
+    text = bank_to_yaml(bank)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BankError(f"bank {bank.id!r}", [Problem("$", "a text holds a character that "
+                        f"cannot be written as UTF-8: {exc.object[exc.start]!r}")]) from None
+    target = Path(path)
+    from ai_procurement._office.files import (
+        write_atomic,  # deferred: keeps bank loading import-light
+    )
+
+    write_atomic(target, data, overwrite=True)
+
+
+def bank_to_yaml(bank: Bank) -> str:
+    """Return ``bank`` as YAML text, keys in model order, Unicode kept readable."""
+    data = unstructure(bank)
+    data = {"format": data.pop("format"), **data}
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that double-quotes texts holding Unicode line breaks.
+
+    PyYAML writes U+0085 (next line) raw inside single quotes, where reading folds it
+    into a space; double quotes escape it, so the text reads back unchanged.
+    """
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if any(c in data for c in "\x85\u2028\u2029"):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_str(data)
+
+
+_Dumper.add_representer(str, _represent_str)

@@ -1,0 +1,623 @@
+"""The question bank: criteria, questions, how each answer is scored.
+
+A bank is plain data (frozen attrs classes, no I/O). It says what a buyer asks vendors
+about AI governance, what each answer is worth and which answers disqualify an offer.
+Files are read and written by :mod:`ai_procurement.bank.files`; this module only holds
+the model and :func:`check_bank`, which lists every semantic problem of a bank at once.
+
+Every text a vendor or a buyer reads is a :class:`Text` with a French and an English
+version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+from collections.abc import Callable, Iterator
+from typing import Literal, TypeAlias
+
+import attrs
+
+from ai_procurement.errors import Problem
+from ai_procurement.text import LANGUAGES, Lang, Text
+
+__all__ = [
+    "LANGUAGES",
+    "AnswerSpec",
+    "Bank",
+    "Better",
+    "Choice",
+    "Condition",
+    "CostItem",
+    "Criterion",
+    "DateAnswer",
+    "Evidence",
+    "FreeText",
+    "KnockOut",
+    "Lang",
+    "Level",
+    "Linear",
+    "MultipleChoice",
+    "Number",
+    "Option",
+    "Price",
+    "Question",
+    "Recurrence",
+    "Reference",
+    "Scale",
+    "SingleChoice",
+    "Step",
+    "Text",
+    "Thresholds",
+    "YesNo",
+    "check_bank",
+]
+
+FORMAT_VERSION = 1
+"""The version of the bank file format this library writes."""
+
+SUPPORTED_FORMATS = (1,)
+"""The bank file format versions this library reads."""
+
+_Add: TypeAlias = Callable[[Problem], None]
+
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+
+# Characters XML 1.0 (hence Excel and Word files) cannot hold, and lone surrogates that
+# cannot be written as UTF-8.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@attrs.frozen
+class Reference:
+    """A published source a bank or a question draws on (AI Act article, RGESN...)."""
+
+    label: str
+    url: str | None = None
+
+
+class Evidence(enum.Enum):
+    """Whether a vendor must back an answer with a document, page or link."""
+
+    NONE = "none"
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+
+
+class Better(enum.Enum):
+    """Direction of a numeric criterion."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class Recurrence(enum.Enum):
+    """How often a cost item is paid over the contract."""
+
+    ONCE = "once"
+    YEARLY = "yearly"
+
+
+@attrs.frozen
+class Option:
+    """One option of a choice question, worth ``points`` when chosen.
+
+    An ``exclusive`` option of a multiple-choice question ("none of these") cannot be
+    ticked together with another option: the answer would contradict itself.
+    """
+
+    id: str
+    label: Text
+    points: float
+    exclusive: bool = False
+
+
+@attrs.frozen
+class Level:
+    """One level of a scale, with the descriptor that anchors it."""
+
+    value: int
+    descriptor: Text
+
+
+@attrs.frozen
+class Step:
+    """A threshold of a number curve: reaching ``at`` earns ``fraction`` of the points."""
+
+    at: float
+    fraction: float
+
+
+@attrs.frozen
+class Linear:
+    """Linear scoring between two bounds; outside them the fraction is 0 or 1."""
+
+    lower: float
+    upper: float
+    better: Better
+
+
+@attrs.frozen
+class Thresholds:
+    """Stepwise scoring: the best step reached gives the fraction (0 if none)."""
+
+    steps: tuple[Step, ...]
+    better: Better
+
+
+@attrs.frozen
+class YesNo:
+    """A yes/no question; ``yes`` and ``no`` are the option ids answers use."""
+
+    yes_points: float = 1.0
+    no_points: float = 0.0
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        """The two answer values, ``("yes", "no")``."""
+        return ("yes", "no")
+
+
+@attrs.frozen
+class SingleChoice:
+    """One option among several, each worth its points."""
+
+    options: tuple[Option, ...]
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        """The ids of the options, in order."""
+        return tuple(o.id for o in self.options)
+
+
+Choice: TypeAlias = "YesNo | SingleChoice | MultipleChoice"
+
+
+@attrs.frozen
+class MultipleChoice:
+    """Any number of options.
+
+    ``aggregation`` is explicit: ``"sum"`` adds the points of the ticked options and
+    caps the total at ``cap`` (the maximum); ``"best"`` keeps the best ticked option.
+    """
+
+    options: tuple[Option, ...]
+    aggregation: Literal["sum", "best"]
+    cap: float | None = None
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        """The ids of the options, in order."""
+        return tuple(o.id for o in self.options)
+
+
+@attrs.frozen
+class Scale:
+    """A level chosen by the vendor on a scale whose levels each have a descriptor."""
+
+    levels: tuple[Level, ...]
+
+
+@attrs.frozen
+class Number:
+    """A number, in ``unit``, scored by ``curve`` (or not scored when ``curve`` is None)."""
+
+    unit: Text
+    curve: Linear | Thresholds | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+
+
+@attrs.frozen
+class DateAnswer:
+    """A date. With a ``deadline``, a date on or before it earns the points."""
+
+    deadline: dt.date | None = None
+
+
+@attrs.frozen
+class FreeText:
+    """Free text scored by evaluators on an anchored scale (``scale``)."""
+
+    scale: tuple[Level, ...]
+    max_chars: int = 32767
+
+
+@attrs.frozen
+class CostItem:
+    """One line of a cost breakdown (licence, set-up, yearly run costs, training...)."""
+
+    id: str
+    label: Text
+    recurrence: Recurrence
+
+
+@attrs.frozen
+class Price:
+    """A cost breakdown, in euros excluding tax, turned into a total cost of ownership.
+
+    The total is the sum of one-off items plus ``years`` times the yearly items. Price
+    questions are not scored by rules: the price method of the evaluation scores them.
+    """
+
+    items: tuple[CostItem, ...]
+    years: int
+    currency: str = "EUR"
+
+
+AnswerSpec: TypeAlias = (
+    YesNo | SingleChoice | MultipleChoice | Scale | Number | DateAnswer | FreeText | Price
+)
+"""What kind of answer a question expects, and how it is scored."""
+
+
+@attrs.frozen
+class KnockOut:
+    """Answers that make an offer non-compliant (a mandatory requirement).
+
+    For choice questions ``when`` lists the disqualifying option ids; for number
+    questions ``below`` / ``above`` bound the acceptable values. An unanswered knock-out
+    question also makes an offer non-compliant: the requirement cannot be verified.
+    """
+
+    reason: Text
+    when: tuple[str, ...] = ()
+    below: float | None = None
+    above: float | None = None
+
+
+@attrs.frozen
+class Condition:
+    """The question applies only when ``question`` was answered with one of ``any_of``."""
+
+    question: str
+    any_of: tuple[str, ...]
+
+
+@attrs.frozen
+class Question:
+    """A question asked to every vendor, with its scoring rule and weight."""
+
+    id: str
+    text: Text
+    why: Text
+    answer: AnswerSpec
+    weight: float = 1.0
+    vendor_guidance: Text | None = None
+    evaluator_guidance: Text | None = None
+    knockout: KnockOut | None = None
+    na_allowed: bool = False
+    evidence: Evidence = Evidence.OPTIONAL
+    applies_if: Condition | None = None
+    references: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def scored_by_evaluators(self) -> bool:
+        """True when human evaluators score the answer (free text)."""
+        return isinstance(self.answer, FreeText)
+
+
+@attrs.frozen
+class Criterion:
+    """An award criterion: a weighted group of questions."""
+
+    id: str
+    title: Text
+    description: Text
+    weight: float
+    questions: tuple[Question, ...]
+    tags: tuple[str, ...] = ()
+
+    @property
+    def is_price(self) -> bool:
+        """True for the criterion holding the price question."""
+        return any(isinstance(q.answer, Price) for q in self.questions)
+
+
+@attrs.frozen
+class Bank:
+    """A question bank: the criteria and questions a buyer can send to vendors.
+
+    ``audience`` is ``"vendor"`` for banks sent to vendors and ``"internal"`` for grids
+    the buyer's own team fills (such as the screening grid).
+    """
+
+    id: str
+    version: str
+    title: Text
+    description: Text
+    criteria: tuple[Criterion, ...]
+    references: tuple[Reference, ...] = ()
+    audience: Literal["vendor", "internal"] = "vendor"
+    format: int = FORMAT_VERSION
+
+    def questions(self) -> Iterator[tuple[Criterion, Question]]:
+        """Yield every (criterion, question) pair in order."""
+        for criterion in self.criteria:
+            for question in criterion.questions:
+                yield criterion, question
+
+    def question(self, question_id: str) -> Question:
+        """Return the question with id ``question_id`` (``KeyError`` if absent)."""
+        for _, q in self.questions():
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+
+def option_ids(spec: AnswerSpec) -> tuple[str, ...] | None:
+    """Return the answer values of a choice question, or None for other types."""
+    if isinstance(spec, YesNo | SingleChoice | MultipleChoice):
+        return spec.option_ids
+    return None
+
+
+def check_bank(bank: Bank) -> list[Problem]:
+    """Return every semantic problem of ``bank`` (empty when the bank is valid).
+
+    Checks: format version, ids (syntax, duplicates), translations, weights, option and
+    level tables, number curves, knock-outs, conditions (dangling, non-choice targets,
+    unknown values, cycles) and the single price question.
+    """
+    problems: list[Problem] = []
+    add = problems.append
+    if bank.format not in SUPPORTED_FORMATS:
+        add(Problem("$.format", f"unknown format version {bank.format!r}; "
+                    f"this library reads versions {list(SUPPORTED_FORMATS)}"))
+    _check_id(bank.id, "$.id", add)
+    _check_text(bank.title, "$.title", add)
+    _check_text(bank.description, "$.description", add)
+    if not bank.criteria:
+        add(Problem("$.criteria", "a bank needs at least one criterion"))
+    seen: dict[str, str] = {}
+    locations: dict[str, str] = {}
+    price_questions: list[str] = []
+    for ci, criterion in enumerate(bank.criteria):
+        cp = f"$.criteria[{ci}]"
+        _check_unique(criterion.id, cp + ".id", seen, add)
+        _check_text(criterion.title, cp + ".title", add)
+        _check_text(criterion.description, cp + ".description", add)
+        _check_weight(criterion.weight, cp + ".weight", add)
+        if not criterion.questions:
+            add(Problem(cp + ".questions", "a criterion needs at least one question"))
+        kinds = {isinstance(q.answer, Price) for q in criterion.questions}
+        if len(kinds) > 1:
+            add(Problem(cp, "the price question must be alone in its criterion"))
+        for qi, q in enumerate(criterion.questions):
+            qp = f"{cp}.questions[{qi}]"
+            locations[q.id] = qp
+            _check_unique(q.id, qp + ".id", seen, add)
+            _check_question(q, qp, add)
+            if isinstance(q.answer, Price):
+                price_questions.append(qp)
+    if len(price_questions) > 1:
+        add(Problem(price_questions[1], "a bank holds at most one price question "
+                    f"(the first is at {price_questions[0]})"))
+    if bank.criteria and all(c.weight == 0 for c in bank.criteria if _finite(c.weight)):
+        add(Problem("$.criteria", "at least one criterion needs a weight above 0"))
+    _check_conditions(bank, locations, add)
+    return problems
+
+
+def _finite(x: float) -> bool:
+    return isinstance(x, int | float) and math.isfinite(x)
+
+
+def _check_id(value: str, path: str, add: _Add) -> None:
+    if not _ID.match(value):
+        add(Problem(path, f"expected an id of letters, digits, '-', '_' or '.', starting "
+                    f"with a letter (at most 64 characters), got {value!r}"))
+
+
+def _check_unique(value: str, path: str, seen: dict[str, str], add: _Add) -> None:
+    _check_id(value, path, add)
+    if value in seen:
+        add(Problem(path, f"duplicate id {value!r} (first used at {seen[value]})"))
+    else:
+        seen[value] = path
+
+
+def _check_text(text: Text, path: str, add: _Add) -> None:
+    for lang in LANGUAGES:
+        value = text.get(lang)
+        if not value.strip():
+            add(Problem(f"{path}.{lang}", f"missing translation: the {lang} text is empty"))
+        elif bad := _UNWRITABLE.search(value):
+            add(Problem(f"{path}.{lang}", f"character U+{ord(bad.group()):04X} cannot be "
+                        "stored in Excel or Word files; remove it"))
+
+
+def _check_weight(weight: float, path: str, add: _Add) -> None:
+    if not _finite(weight) or weight < 0:
+        add(Problem(path, f"expected a finite number >= 0, got {weight!r}"))
+
+
+def _check_question(q: Question, qp: str, add: _Add) -> None:
+    _check_text(q.text, qp + ".text", add)
+    _check_text(q.why, qp + ".why", add)
+    for name in ("vendor_guidance", "evaluator_guidance"):
+        value = getattr(q, name)
+        if value is not None:
+            _check_text(value, f"{qp}.{name}", add)
+    _check_weight(q.weight, qp + ".weight", add)
+    spec = q.answer
+    ap = qp + ".answer"
+    if isinstance(spec, SingleChoice | MultipleChoice):
+        _check_options(spec.options, ap + ".options", add)
+        if isinstance(spec, SingleChoice):
+            for oi, option in enumerate(spec.options):
+                if option.exclusive:
+                    add(Problem(f"{ap}.options[{oi}].exclusive", "'exclusive' applies to "
+                                "multiple-choice options only (a single choice is exclusive "
+                                "already)"))
+        if isinstance(spec, MultipleChoice):
+            if spec.aggregation == "sum":
+                if spec.cap is None or not _finite(spec.cap) or spec.cap <= 0:
+                    add(Problem(ap + ".cap", "a 'sum' aggregation needs a cap > 0 (the "
+                                f"points that earn the full score), got {spec.cap!r}"))
+            elif spec.cap is not None:
+                add(Problem(ap + ".cap", "a cap only applies to the 'sum' aggregation"))
+    elif isinstance(spec, YesNo):
+        for name in ("yes_points", "no_points"):
+            _check_weight(getattr(spec, name), f"{ap}.{name}", add)
+    elif isinstance(spec, Scale):
+        _check_levels(spec.levels, ap + ".levels", add)
+    elif isinstance(spec, FreeText):
+        _check_levels(spec.scale, ap + ".scale", add)
+        if not 1 <= spec.max_chars <= 32767:
+            add(Problem(ap + ".max_chars", "expected 1 to 32767 (an Excel cell's limit), "
+                        f"got {spec.max_chars}"))
+    elif isinstance(spec, Number):
+        _check_text(spec.unit, ap + ".unit", add)
+        _check_number(spec, ap, add)
+    elif isinstance(spec, Price):
+        if not spec.items:
+            add(Problem(ap + ".items", "a price needs at least one cost item"))
+        ids: dict[str, str] = {}
+        for ii, item in enumerate(spec.items):
+            _check_unique(item.id, f"{ap}.items[{ii}].id", ids, add)
+            _check_text(item.label, f"{ap}.items[{ii}].label", add)
+        if not 1 <= spec.years <= 50:
+            add(Problem(ap + ".years", f"expected 1 to 50 contract years, got {spec.years}"))
+        if q.knockout is not None:
+            add(Problem(qp + ".knockout", "a price cannot be a knock-out; use the "
+                        "abnormally-low-offer check of the evaluation"))
+    if q.weight > 0 and _unscored(spec):
+        add(Problem(qp + ".weight", "this answer type is not scored here (no curve or "
+                    "deadline): set weight 0 or add a scoring rule"))
+    if q.knockout is not None:
+        _check_knockout(q, qp + ".knockout", add)
+
+
+def _unscored(spec: AnswerSpec) -> bool:
+    return (isinstance(spec, Number) and spec.curve is None) or (
+        isinstance(spec, DateAnswer) and spec.deadline is None)
+
+
+def _check_options(options: tuple[Option, ...], path: str, add: _Add) -> None:
+    if len(options) < 2:
+        add(Problem(path, f"expected at least 2 options, got {len(options)}"))
+    ids: dict[str, str] = {}
+    for oi, option in enumerate(options):
+        _check_unique(option.id, f"{path}[{oi}].id", ids, add)
+        _check_text(option.label, f"{path}[{oi}].label", add)
+        _check_weight(option.points, f"{path}[{oi}].points", add)
+    for lang in LANGUAGES:
+        # A drop-down shows labels: two equal labels could not be told apart.
+        seen: dict[str, int] = {}
+        for oi, option in enumerate(options):
+            label = " ".join(option.label.get(lang).split()).casefold()
+            if label and label in seen:
+                add(Problem(f"{path}[{oi}].label.{lang}", f"same label as option "
+                            f"{seen[label]} ({option.label.get(lang)!r}): a vendor could not "
+                            "tell them apart"))
+            seen.setdefault(label, oi)
+    if options and all(_finite(o.points) and o.points <= 0 for o in options):
+        add(Problem(path, "at least one option needs points above 0"))
+
+
+def _check_levels(levels: tuple[Level, ...], path: str, add: _Add) -> None:
+    values = [lv.value for lv in levels]
+    if len(levels) < 2:
+        add(Problem(path, f"expected at least 2 levels, got {len(levels)}"))
+    elif values != list(range(values[0], values[0] + len(values))):
+        add(Problem(path, "levels must be consecutive integers in increasing order, each "
+                    f"with one descriptor; got values {values}"))
+    for li, level in enumerate(levels):
+        _check_text(level.descriptor, f"{path}[{li}].descriptor", add)
+
+
+def _check_number(spec: Number, ap: str, add: _Add) -> None:
+    if (spec.minimum is not None and spec.maximum is not None
+            and not spec.minimum <= spec.maximum):
+        add(Problem(ap, f"minimum {spec.minimum} is above maximum {spec.maximum}"))
+    curve = spec.curve
+    if isinstance(curve, Linear):
+        if not (_finite(curve.lower) and _finite(curve.upper) and curve.lower < curve.upper):
+            add(Problem(ap + ".curve", "a linear curve needs finite bounds with lower < "
+                        f"upper, got {curve.lower!r} and {curve.upper!r}"))
+    elif isinstance(curve, Thresholds):
+        if not curve.steps:
+            add(Problem(ap + ".curve.steps", "expected at least one step"))
+        ats = [s.at for s in curve.steps]
+        fractions = [s.fraction for s in curve.steps]
+        if ats != sorted(set(ats)):
+            add(Problem(ap + ".curve.steps", f"step thresholds must increase strictly, "
+                        f"got {ats}"))
+        if any(not (_finite(f) and 0 <= f <= 1) for f in fractions):
+            add(Problem(ap + ".curve.steps", f"fractions must lie in [0, 1], got {fractions}"))
+        ordered = fractions if curve.better is Better.HIGHER else fractions[::-1]
+        if ordered != sorted(ordered):
+            add(Problem(ap + ".curve.steps", f"with better={curve.better.value!r}, a better "
+                        f"value must never earn a smaller fraction; got {fractions}"))
+
+
+def _check_knockout(q: Question, kp: str, add: _Add) -> None:
+    ko = q.knockout
+    assert ko is not None
+    _check_text(ko.reason, kp + ".reason", add)
+    values = option_ids(q.answer)
+    if values is not None:
+        if not ko.when:
+            add(Problem(kp + ".when", "list the answers that disqualify an offer"))
+        for wi, value in enumerate(ko.when):
+            if value not in values:
+                add(Problem(f"{kp}.when[{wi}]", f"unknown option {value!r}; "
+                            f"expected one of {list(values)}"))
+        if set(ko.when) >= set(values):
+            add(Problem(kp + ".when", "every answer would disqualify the offer"))
+        if ko.below is not None or ko.above is not None:
+            add(Problem(kp, "'below' and 'above' apply to number questions only"))
+    elif isinstance(q.answer, Number):
+        if ko.when:
+            add(Problem(kp + ".when", "a number knock-out uses 'below' or 'above'"))
+        if ko.below is None and ko.above is None:
+            add(Problem(kp, "a number knock-out needs 'below' or 'above'"))
+    else:
+        add(Problem(kp, "knock-outs apply to yes/no, choice and number questions only"))
+
+
+def _check_conditions(bank: Bank, locations: dict[str, str], add: _Add) -> None:
+    graph: dict[str, str] = {}
+    for _, q in bank.questions():
+        cond = q.applies_if
+        if cond is None:
+            continue
+        cp = locations[q.id] + ".applies_if"
+        if cond.question not in locations:
+            add(Problem(cp + ".question", f"condition refers to unknown question "
+                        f"{cond.question!r}"))
+            continue
+        if cond.question == q.id:
+            add(Problem(cp + ".question", "a question cannot depend on itself"))
+            continue
+        graph[q.id] = cond.question
+        values = option_ids(bank.question(cond.question).answer)
+        if values is None:
+            add(Problem(cp + ".question", f"condition refers to {cond.question!r}, which "
+                        "is not a yes/no or choice question"))
+            continue
+        if not cond.any_of:
+            add(Problem(cp + ".any_of", "list the answers for which the question applies"))
+        for vi, value in enumerate(cond.any_of):
+            if value not in values:
+                add(Problem(f"{cp}.any_of[{vi}]", f"unknown option {value!r} of "
+                            f"{cond.question!r}; expected one of {list(values)}"))
+    reported: set[str] = set()
+    for start in graph:
+        chain = [start]
+        node = start
+        while node in graph:
+            node = graph[node]
+            if node in chain:
+                cycle = chain[chain.index(node):]
+                if not reported & set(cycle):
+                    reported |= set(cycle)
+                    add(Problem(locations[cycle[0]] + ".applies_if", "cyclic condition: "
+                                + " -> ".join([*cycle, node])))
+                break
+            chain.append(node)

@@ -1,0 +1,557 @@
+"""A fictional campaign, run end to end: what a buyer gets, without real vendors.
+
+The Métropole de Rivebelle (fictional) buys an AI assistant that sorts incoming mail.
+Six fictional vendors answer the default ``ai-territorial`` questionnaire; their
+workbooks are filled by this module exactly as a vendor would fill them, then the real
+job runs: check, review, evaluate. Everything is deterministic: the same library gives
+the same files.
+
+The cast covers what a committee must be able to handle:
+
+* Alizé Systèmes and Boréal Data: two strong offers separated by a close call;
+* Cumulus IA: a strong offer that crosses a red line (it trains its models on customer
+  data unless the buyer opts out), so it is non-compliant;
+* Dolmen Logiciels: a weak offer at an abnormally low price (flagged, not excluded);
+* Estuaire Numérique: answered "not applicable" almost everywhere;
+* Fjord Analytics: an average offer;
+* two evaluators, Claire Martin and Louis Bernard, who disagree on some free-text answers;
+  the lead evaluator settles one divergence with an agreed level and its rationale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+
+from ai_procurement.bank.model import (
+    Better,
+    DateAnswer,
+    Evidence,
+    FreeText,
+    Linear,
+    MultipleChoice,
+    Number,
+    Price,
+    Question,
+    Scale,
+    SingleChoice,
+    Thresholds,
+    YesNo,
+)
+from ai_procurement.deliverables.labels import STATUSES
+from ai_procurement.questionnaire import Questionnaire
+from ai_procurement.text import Lang
+
+__all__ = ["DEMO_VENDORS", "run_demo"]
+
+T = TypeVar("T")
+
+DEMO_CAMPAIGN = """\
+# Demo campaign of ai_procurement (fictional buyer and vendors).
+format: 1
+consultation:
+  reference: "2027-IA-004"
+  title: "Assistant d'IA pour le tri du courrier entrant"
+  buyer: "Métropole de Rivebelle (fictive)"
+  contact: "achats.numeriques@rivebelle.example"
+  deadline: 2027-02-15
+bank: ai-territorial
+language: {language}
+vendors:
+  - Alizé Systèmes
+  - Boréal Data
+  - Cumulus IA
+  - Dolmen Logiciels
+  - Estuaire Numérique
+  - Fjord Analytics
+evaluators:
+  - Claire Martin
+  - Louis Bernard
+blind_review: true
+lead_evaluator: Claire Martin
+scoring:
+  total_points: 100
+  price_method: classique
+  price_coefficient: 1.0
+  na_policy: exclude-if-allowed-and-justified
+  evidence_policy: zero-without-required-evidence
+  consensus: median
+  divergence_threshold: 0.25
+  low_offer_method: m1m2
+  tie_tolerance: 1.0e-09
+robustness:
+  samples: 20000
+  seed: 2026
+  band: 0.2
+  close_call_threshold: 0.02
+procedure:
+  procedure_type: "Procédure adaptée (R2123-1 du code de la commande publique)"
+  published: 2026-12-14
+  place: "Rivebelle"
+  signatories:
+    - name: "Claire Martin"
+      role: "Directrice du numérique"
+    - name: "Paul Lemoine"
+      role: "Vice-président délégué à la commande publique"
+report_date: 2027-03-01
+key_file: private/signing.key
+"""
+
+AGREED = """\
+# Scores agreed by the lead evaluator after discussing a divergence, with the rationale.
+- vendor: Dolmen Logiciels
+  question: SERV-01
+  level: 2
+  rationale: >-
+    Réunion d'harmonisation du 20 février 2027 : les gains annoncés ne sont pas chiffrés
+    (L. Bernard), mais un pilote est décrit (C. Martin) ; niveau 2 retenu.
+"""
+
+DEMO_KEY = bytes.fromhex("6169" * 16)
+"""The demo's signing key: fixed so the demo is reproducible (never do this for real)."""
+
+
+@attrs.frozen
+class Profile:
+    """How a fictional vendor answers."""
+
+    name: str
+    quality: float
+    seed: int
+    price_factor: float
+    knockouts: tuple[str, ...] = ()
+    not_applicable_everywhere: bool = False
+    generative: bool = True
+
+
+DEMO_VENDORS = (
+    Profile("Alizé Systèmes", 0.86, 11, 1.00),
+    Profile("Boréal Data", 0.86, 11, 1.00),  # a near twin of Alizé: see _twin
+    Profile("Cumulus IA", 0.92, 33, 1.12, knockouts=("RED-05",)),
+    Profile("Dolmen Logiciels", 0.42, 44, 0.55, generative=False),
+    Profile("Estuaire Numérique", 0.5, 55, 1.08, not_applicable_everywhere=True),
+    Profile("Fjord Analytics", 0.66, 66, 1.04),
+)
+
+BASE_COSTS = {"licence": 24_000.0, "setup": 35_000.0, "hosting": 9_000.0,
+              "training": 6_000.0, "support": 5_000.0}
+
+TEXTS = {
+    "high": ("Nous décrivons précisément le dispositif : objectifs chiffrés, protocole de "
+             "mesure validé avec la collectivité, indicateurs suivis chaque trimestre "
+             "(taux d'erreur, délais de traitement, satisfaction des agents) et revue "
+             "collective annuelle. Voir le dossier technique, chapitre 4, et le rapport "
+             "d'évaluation de la Ville de Portbrume (2025)."),
+    "mid": ("Le dispositif est décrit dans notre documentation. Les indicateurs sont "
+            "définis au lancement avec la collectivité et partagés sur demande."),
+    "low": ("Notre solution est reconnue pour sa qualité et s'adapte à tous les besoins."),
+}
+
+
+Progress = Callable[[Iterable[T], str, int], Iterable[T]]
+
+
+def _no_progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
+    del label, total
+    return items
+
+
+def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
+             progress: Progress[Any] = _no_progress) -> str:
+    """Write the demo campaign in ``folder`` and run the whole job on it.
+
+    Returns:
+        A short summary: the ranking, the robustness findings and the files to open.
+    """
+    from ai_procurement._office.files import write_atomic
+    from ai_procurement.campaign.folder import CampaignError, load_campaign
+    from ai_procurement.campaign.workflow import check, evaluate_campaign, prepare_reviews, publish
+
+    root = Path(folder)
+    if (root / "campaign.yaml").exists() and not force:
+        raise CampaignError(f"{root} already holds a campaign; use --force to run the demo "
+                            "again over it, or choose another folder")
+    if force and root.exists():
+        _clear_demo(root)
+    for name in ("private", "outbox", "responses", "reports", "reviews", "out"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    write_atomic(root / "campaign.yaml", DEMO_CAMPAIGN.format(language=lang).encode(),
+                 overwrite=True)
+    key_path = root / "private" / "signing.key"
+    write_atomic(key_path, DEMO_KEY.hex().encode() + b"\n", overwrite=True)
+    campaign = load_campaign(root)
+    publish(campaign, force=True, progress=progress)
+    questionnaire = campaign.frozen()
+    plans = _plans(questionnaire)
+    reviews = _review_levels(questionnaire, plans)
+    _tune_close_call(questionnaire, plans, reviews, campaign.config.scoring)
+    from ai_procurement.campaign.workflow import slug
+
+    for profile in progress(DEMO_VENDORS, "vendors", len(DEMO_VENDORS)):
+        source = root / "outbox" / f"{slug(profile.name)}.xlsx"
+        target = root / "responses" / f"{slug(profile.name)}-reponse.xlsx"
+        write_atomic(target, _fill(source, questionnaire, plans[profile.name], lang),
+                     overwrite=True)
+    check(campaign, force=True)
+    review_paths = prepare_reviews(campaign, force=True)
+    reviewed = sorted(p.name for p in DEMO_VENDORS)
+    for path in review_paths:
+        evaluator = next(e for e in campaign.config.evaluators if slug(e) == path.stem)
+        write_atomic(path, _fill_review(path, questionnaire, evaluator, reviewed, lang, reviews),
+                     overwrite=True)
+    write_atomic(campaign.agreed_path(), AGREED.encode("utf-8"), overwrite=True)
+    run = evaluate_campaign(campaign, force=True, progress=progress)
+    lines = [("Campagne de démonstration écrite dans " if lang == "fr" else
+              "Demo campaign written in ") + str(root), ""]
+    for result in sorted(run.evaluation.vendors,
+                         key=lambda v: (v.rank is None, v.rank or 0, v.vendor)):
+        rank = "-" if result.rank is None else str(result.rank)
+        status = STATUSES[result.status].get(lang)
+        lines.append(f"{rank:>3}  {result.vendor:22} {result.total:7.2f}  {status}")
+    lines.append("")
+    lines += [f"  • {s}" for s in run.robustness.sentences(lang)]
+    lines.append("")
+    lines.append("À ouvrir :" if lang == "fr" else "Open:")
+    for path in run.outputs:
+        lines.append(f"  {path}")
+    lines.append(f"  {root / 'reports'}")
+    return "\n".join(lines)
+
+
+def _clear_demo(root: Path) -> None:
+    for name in ("outbox", "responses", "reports", "reviews", "out"):
+        folder = root / name
+        if folder.is_dir():
+            for item in folder.iterdir():
+                if item.is_file():
+                    item.unlink()
+    for name in ("audit.jsonl", "questionnaire.json"):
+        (root / name).unlink(missing_ok=True)
+
+
+# -- what each vendor answers ------------------------------------------------------------
+
+@attrs.frozen
+class Planned:
+    """One planned answer: value (None = blank), N/A flag, comment and evidence."""
+
+    value: Any = None
+    not_applicable: bool = False
+    comment: str = ""
+    document: str = ""
+    page: str = ""
+    link: str = ""
+
+
+def _plans(questionnaire: Questionnaire) -> dict[str, dict[str, Planned]]:
+    plans: dict[str, dict[str, Planned]] = {}
+    for profile in DEMO_VENDORS:
+        if profile.name == "Boréal Data":
+            continue
+        plans[profile.name] = _plan(questionnaire, profile)
+    plans["Boréal Data"] = _skip_not_applicable(
+        questionnaire, _twin(questionnaire, plans["Alizé Systèmes"]))
+    return plans
+
+
+def _plan(questionnaire: Questionnaire, profile: Profile) -> dict[str, Planned]:
+    rng = random.Random(profile.seed)
+    plan: dict[str, Planned] = {}
+    for _, q in questionnaire.bank.questions():
+        quality = min(1.0, max(0.0, profile.quality + rng.uniform(-0.25, 0.25)))
+        value = _value(q, quality, rng, profile)
+        evidence = q.evidence is not Evidence.NONE and quality > 0.35
+        planned = Planned(value, comment=_comment(q, quality),
+                          document="Dossier technique.pdf" if evidence else "",
+                          page=str(3 + rng.randrange(60)) if evidence else "",
+                          link="https://docs.example/" + q.id.lower() if evidence and
+                          quality > 0.8 else "")
+        if profile.not_applicable_everywhere and q.knockout is None and not isinstance(
+                q.answer, Price) and q.weight > 0:
+            planned = Planned(None, True, "Non concerné par notre solution."
+                              if q.na_allowed else "")
+        plan[q.id] = planned
+    return _skip_not_applicable(questionnaire, plan)
+
+
+def _skip_not_applicable(questionnaire: Questionnaire,
+                         plan: dict[str, Planned]) -> dict[str, Planned]:
+    """Leave blank what does not apply, as a vendor following the greyed rows does."""
+    from ai_procurement.answers import Answer, AnswerState, apply_conditions
+
+    answers = apply_conditions(questionnaire, {
+        qid: Answer(qid, AnswerState.ANSWERED if p.value is not None else
+                    AnswerState.UNANSWERED, p.value) for qid, p in plan.items()})
+    return {qid: Planned() if answers[qid].state is AnswerState.NOT_APPLICABLE_BY_CONDITION
+            else planned for qid, planned in plan.items()}
+
+
+def _twin(questionnaire: Questionnaire, base: Mapping[str, Planned]) -> dict[str, Planned]:
+    """Boréal: Alizé's answers with a few weaker and a few stronger ones."""
+    twin = dict(base)
+    weaker = ("SOV-02", "SEC-02", "TRA-02")
+    stronger = ("ENV-02", "EVAL-04", "REV-04")
+    for _, q in questionnaire.bank.questions():
+        if q.id in weaker + stronger and isinstance(q.answer, SingleChoice):
+            ordered = sorted(q.answer.options, key=lambda o: o.points)
+            chosen = ordered[1 if q.id in weaker else -1].id
+            twin[q.id] = attrs.evolve(base[q.id], value=chosen)
+    return twin
+
+
+def _value(q: Question, quality: float, rng: random.Random, profile: Profile) -> Any:
+    spec = q.answer
+    value: Any
+    if q.id == "LEG-01":
+        return "yes" if profile.generative else "no"
+    if q.id == "DATA-01":
+        return "yes"
+    if isinstance(spec, YesNo):
+        good = "yes" if spec.yes_points >= spec.no_points else "no"
+        bad = "no" if good == "yes" else "yes"
+        value = good if rng.random() < 0.25 + 0.75 * quality else bad
+    elif isinstance(spec, SingleChoice):
+        ordered = sorted(spec.options, key=lambda o: (o.points, o.id))
+        value = ordered[round(quality * (len(ordered) - 1))].id
+    elif isinstance(spec, MultipleChoice):
+        ordered = sorted(spec.options, key=lambda o: (-o.points, o.id))
+        useful = [o for o in ordered if o.points > 0]
+        count = round(quality * len(useful))
+        value = tuple(o.id for o in spec.options if o in useful[:count]) or tuple(
+            o.id for o in spec.options if o.points == 0)[:1]
+    elif isinstance(spec, Scale):
+        levels = [lv.value for lv in spec.levels]
+        value = levels[round(quality * (len(levels) - 1))]
+    elif isinstance(spec, Number):
+        value = _number(spec, quality)
+    elif isinstance(spec, DateAnswer):
+        deadline = spec.deadline or dt.date(2027, 6, 30)
+        value = deadline - dt.timedelta(days=30) if quality > 0.5 else (
+            deadline + dt.timedelta(days=90))
+    elif isinstance(spec, FreeText):
+        value = TEXTS["high" if quality > 0.75 else "mid" if quality > 0.45 else "low"]
+    else:
+        assert isinstance(spec, Price)
+        value = {item.id: round(BASE_COSTS.get(item.id, 5_000.0) * profile.price_factor, -2)
+                 for item in spec.items}
+    if q.knockout is not None and isinstance(spec, YesNo | SingleChoice | MultipleChoice):
+        value = _knockout_value(q, value, q.id in profile.knockouts)
+    return value
+
+
+def _knockout_value(q: Question, value: Any, fail: bool) -> Any:
+    ko = q.knockout
+    assert ko is not None
+    spec = q.answer
+    ids = spec.option_ids  # type: ignore[union-attr]
+    if isinstance(spec, MultipleChoice):
+        safe = tuple(v for v in value if v not in ko.when) or tuple(
+            i for i in ids if i not in ko.when)[:1]
+        return (ko.when[0],) if fail else safe
+    if fail:
+        return ko.when[0]
+    if value in ko.when:
+        return next(i for i in ids if i not in ko.when)
+    return value
+
+
+def _number(spec: Number, quality: float) -> float:
+    curve = spec.curve
+    if isinstance(curve, Linear):
+        span = curve.upper - curve.lower
+        value = (curve.lower + quality * span if curve.better is Better.HIGHER
+                 else curve.upper - quality * span)
+    elif isinstance(curve, Thresholds):
+        steps = [s.at for s in curve.steps]
+        index = min(len(steps) - 1, int(quality * len(steps)))
+        value = sorted(steps)[index] if curve.better is Better.HIGHER else sorted(
+            steps, reverse=True)[index]
+    else:
+        value = 10 + 40 * quality
+    if spec.minimum is not None:
+        value = max(value, spec.minimum)
+    if spec.maximum is not None:
+        value = min(value, spec.maximum)
+    return float(round(value)) if spec.integer else round(value, 2)
+
+
+def _comment(q: Question, quality: float) -> str:
+    if quality > 0.75 and q.weight > 0:
+        return "Engagement contractuel possible ; détails dans le dossier technique."
+    return ""
+
+
+# -- reviews --------------------------------------------------------------------------------
+
+def _review_levels(questionnaire: Questionnaire, plans: Mapping[str, Mapping[str, Planned]],
+                   ) -> dict[tuple[str, str, str], tuple[int, str]]:
+    """(evaluator, vendor, question) -> (level, justification).
+
+    The evaluators disagree on Dolmen's and Fjord's answers, and Louis forgets one
+    justification.
+    """
+    quality = {p.name: p.quality for p in DEMO_VENDORS}
+    levels: dict[tuple[str, str, str], tuple[int, str]] = {}
+    for _, q in questionnaire.bank.questions():
+        if not isinstance(q.answer, FreeText):
+            continue
+        top = q.answer.scale[-1].value
+        for vendor, plan in sorted(plans.items()):
+            planned = plan[q.id]
+            if planned.value is None or planned.not_applicable:
+                continue
+            base = round(quality[vendor] * top)
+            claire = base
+            louis = base
+            if vendor == "Dolmen Logiciels" and q.id in ("SERV-01", "ENV-01"):
+                louis = min(top, base + 2)
+            if vendor == "Fjord Analytics" and q.id == "STAFF-02":
+                claire = max(0, base - 2)
+            levels[("Claire Martin", vendor, q.id)] = (
+                claire, "Réponse étayée par des éléments vérifiables." if claire >= 3 else
+                "Réponse générale, peu de preuves.")
+            justification = ("Engagements précis et mesurables." if louis >= 3 else
+                             "Éléments insuffisants.")
+            if vendor == "Fjord Analytics" and q.id == "SERV-02":
+                justification = ""
+            levels[("Louis Bernard", vendor, q.id)] = (louis, justification)
+    return levels
+
+
+def _tune_close_call(questionnaire: Questionnaire, plans: dict[str, dict[str, Planned]],
+                     reviews: Mapping[tuple[str, str, str], tuple[int, str]],
+                     settings: Any) -> None:
+    """Set Boréal's price so that it finishes just behind Alizé (a close call)."""
+    from ai_procurement.answers import (
+        Answer,
+        AnswerState,
+        EvidenceRef,
+        Report,
+        Response,
+        apply_conditions,
+    )
+    from ai_procurement.decision.scoring import EvaluatorScore, evaluate
+
+    def responses() -> dict[str, Response]:
+        result = {}
+        for vendor, plan in plans.items():
+            answers = {}
+            for qid, p in plan.items():
+                if p.not_applicable:
+                    state = AnswerState.NOT_APPLICABLE
+                elif p.value is None:
+                    state = AnswerState.UNANSWERED
+                else:
+                    state = AnswerState.ANSWERED
+                answers[qid] = Answer(qid, state, p.value if state is AnswerState.ANSWERED
+                                      else None, p.comment,
+                                      EvidenceRef(p.document, p.page, p.link))
+            result[vendor] = Response(vendor, "", answers, Report(vendor, "", ()))
+        return {vendor: attrs.evolve(r, answers=apply_conditions(questionnaire, r.answers))
+                for vendor, r in result.items()}
+
+    scores = [EvaluatorScore(e, v, q, level, text) for (e, v, q), (level, text) in
+              reviews.items()]
+    price_id = next(q.id for _, q in questionnaire.bank.questions() if isinstance(q.answer,
+                                                                                 Price))
+    for _ in range(3):
+        evaluation = evaluate(questionnaire, responses(), settings=settings, reviews=scores)
+        alize = evaluation.vendor("Alizé Systèmes")
+        boreal = evaluation.vendor("Boréal Data")
+        gap = alize.total - boreal.total
+        if 0.2 < gap < 0.9:
+            return
+        price = evaluation.price
+        assert price is not None
+        assert boreal.price is not None
+        price_criterion = next(c.id for c in questionnaire.bank.criteria if c.is_price)
+        boreal_price_points = boreal.criteria[price_criterion]
+        wanted = boreal_price_points + gap - 0.5
+        # classique: points = Nmax * Pmin / P, with Pmin the lowest compliant price.
+        pmin = min(p for v, p in price.prices.items() if v != "Boréal Data")
+        new_total = price.max_points * pmin / max(1e-9, min(price.max_points, wanted))
+        factor = new_total / boreal.price
+        planned = plans["Boréal Data"][price_id]
+        costs = {k: round(v * factor, 2) for k, v in planned.value.items()}
+        plans["Boréal Data"][price_id] = attrs.evolve(planned, value=costs)
+
+
+# -- filling workbooks as a vendor and as an evaluator would --------------------------------
+
+def _fill(source: Path, questionnaire: Questionnaire, plan: Mapping[str, Planned],
+          lang: Lang) -> bytes:
+    from openpyxl import load_workbook
+
+    from ai_procurement.workbooks import form
+
+    wb = load_workbook(source)
+    ws = wb[form.SHEET_QUESTIONS]
+    rows = {row.key: row.number for row in form.layout(questionnaire)}
+    for _, q in questionnaire.bank.questions():
+        planned = plan[q.id]
+        row = rows[q.id]
+        if planned.not_applicable:
+            ws[f"{form.COL_NA}{row}"] = form.NOT_APPLICABLE[lang]
+        elif planned.value is not None:
+            if isinstance(q.answer, MultipleChoice):
+                for option in q.answer.option_ids:
+                    ws[f"{form.COL_ANSWER}{rows[f'{q.id}:{option}']}"] = (
+                        form.YES[lang] if option in planned.value else form.NO[lang])
+            elif isinstance(q.answer, Price):
+                for item, amount in planned.value.items():
+                    ws[f"{form.COL_ANSWER}{rows[f'{q.id}:{item}']}"] = amount
+            elif isinstance(q.answer, YesNo | SingleChoice | Scale):
+                labels = dict(form.choice_labels(q, lang))
+                ws[f"{form.COL_ANSWER}{row}"] = labels[str(planned.value)]
+            else:
+                ws[f"{form.COL_ANSWER}{row}"] = planned.value
+        for column, text in ((form.COL_COMMENT, planned.comment),
+                             (form.COL_DOC, planned.document), (form.COL_PAGE, planned.page),
+                             (form.COL_LINK, planned.link)):
+            if text:
+                ws[f"{column}{row}"] = text
+    return _save(wb)
+
+
+def _save(wb: Any) -> bytes:
+    from ai_procurement.workbooks.form import FIXED_TIME, normalise_zip, workbook_bytes
+
+    # Not ``wb.save``: it stamps the current time as the "modified" property, and the
+    # demo promises the same bytes on every run.
+    wb.properties.modified = FIXED_TIME
+    wb.properties.created = FIXED_TIME
+    return normalise_zip(workbook_bytes(wb))
+
+
+def _fill_review(path: Path, questionnaire: Questionnaire, evaluator: str, vendors: list[str],
+                 lang: Lang, levels: Mapping[tuple[str, str, str], tuple[int, str]]) -> bytes:
+    """Fill an evaluator's review workbook: a level from the list and a justification."""
+    from openpyxl import load_workbook
+
+    from ai_procurement.workbooks import review
+
+    codes = review.vendor_codes(vendors, lang)
+    by_letter = {code.split()[-1]: vendor for vendor, code in codes.items()}
+    wb = load_workbook(path)
+    ws = wb[review.SHEET_REVIEW[lang]]
+    for row in range(review.FIRST_ROW, ws.max_row + 1):
+        key = ws[f"{review.COL_KEY}{row}"].value
+        if not isinstance(key, str) or "@" not in key:
+            continue
+        question_id, letter = key.split("@", 1)
+        planned = levels.get((evaluator, by_letter.get(letter, ""), question_id))
+        if planned is None:
+            continue
+        level, justification = planned
+        spec = questionnaire.bank.question(question_id).answer
+        assert isinstance(spec, FreeText)
+        descriptor = next(lv.descriptor.get(lang) for lv in spec.scale if lv.value == level)
+        ws[f"{review.COL_LEVEL}{row}"] = f"{level} – {descriptor}"
+        if justification:
+            ws[f"{review.COL_JUSTIFICATION}{row}"] = justification
+    return _save(wb)

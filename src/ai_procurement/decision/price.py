@@ -1,0 +1,640 @@
+"""Price scoring, abnormally low offers and total cost of ownership.
+
+The price criterion is scored by a formula, not by evaluators, and the formula changes the
+result: the same prices can rank offers differently under two methods, and under some
+methods an offer's points depend on the other offers. This module turns prices into
+points with the method the buyer published, explains every number in words (for the
+analysis report) and records every parameter with the result. It does no I/O.
+
+Price methods (:data:`PRICE_METHODS`), with ``Nmax`` the maximum points, ``P`` the price
+of the offer scored, ``Pmin`` / ``Pmax`` the lowest / highest price among the offers:
+
+- ``"classique"``: ``Nmax × Pmin / P``. One of the three methods of the fiche of the DAJ
+  (ministry of economy, "Les méthodes de notation du critère prix dans les marchés
+  publics", 2024).
+- ``"lineaire"``: ``Nmax × (Pmax − P) / (Pmax − Pmin)``. Also in the DAJ fiche. The
+  highest price always gets 0 and the gap between two offers depends on the spread of
+  all offers: adding an offer can change it and reverse a total ranking.
+- ``"ecart-relatif"``: ``Nmax × (1 − coefficient × (P − Pmin) / Pmin)``, floored at 0.
+  A practitioners' variant, not in the DAJ fiche; the usual coefficient is 1 and it is
+  recorded with the result.
+
+The third DAJ method, scoring relative to the average of the offers, is not implemented.
+Its exact formula could not be established from a reliable source: the DAJ page on the
+calculator (economie.gouv.fr, "Méthodes de notation du critère prix : un outil pratique")
+and commentaries on the 2024 fiche say only that it compares each offer with the mean
+price of the offers, that the cheapest offer does not necessarily get full points and
+that it compresses price gaps; the formula itself is in the fiche's PDF and spreadsheet,
+which were not available. Coding a guessed formula would score vendors by a rule nobody
+published.
+
+Rules for cases the sources leave undefined (applied in this order):
+
+1. No offer: :class:`~ai_procurement.errors.PriceError`.
+2. A price that is not a number, negative, NaN or infinite: ``PriceError`` naming every
+   such vendor at once.
+3. A zero price with ``"classique"`` or ``"ecart-relatif"``: ``PriceError`` (both divide
+   by ``Pmin``); a zero price is almost always a reading or typing error and needs
+   checking with the vendor. ``"lineaire"`` accepts it.
+4. One offer: it gets ``Nmax`` under every method.
+5. All prices equal: every offer gets ``Nmax`` (``"lineaire"`` would divide 0 by 0;
+   ``"classique"`` and ``"ecart-relatif"`` give ``Nmax`` anyway).
+
+Whatever the method, the lowest price gets exactly ``Nmax``, points stay in ``[0, Nmax]``
+and a lower price never gets fewer points.
+
+Abnormally low offers (:func:`abnormally_low`): a formula may only flag an offer so the
+buyer asks the vendor in writing to justify its price (code de la commande publique,
+L2152-5 and L2152-6); it never excludes an offer. Total cost of ownership
+(:func:`total_cost`) adds one-off items and yearly items over the contract years.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Mapping
+from typing import Literal, TypeAlias
+
+import attrs
+
+from ai_procurement.bank.model import Recurrence
+from ai_procurement.errors import PriceError
+from ai_procurement.text import Lang, Text
+
+__all__ = [
+    "LOW_OFFER_METHODS",
+    "PRICE_METHODS",
+    "CostBreakdown",
+    "CostLine",
+    "LowOfferCheck",
+    "LowOfferMethod",
+    "PriceMethod",
+    "PriceScores",
+    "abnormally_low",
+    "price_points",
+    "total_cost",
+]
+
+PriceMethod: TypeAlias = Literal["classique", "lineaire", "ecart-relatif"]
+PRICE_METHODS: tuple[PriceMethod, ...] = ("classique", "lineaire", "ecart-relatif")
+"""The price scoring methods :func:`price_points` knows."""
+
+LowOfferMethod: TypeAlias = Literal["m1m2", "mean-minus-sd"]
+LOW_OFFER_METHODS: tuple[LowOfferMethod, ...] = ("m1m2", "mean-minus-sd")
+"""The abnormally-low-offer checks :func:`abnormally_low` knows."""
+
+_NBSP = "\u00a0"
+_MIN_OFFERS_FOR_LOW_CHECK = 3
+_HUGE = 1e100
+
+
+@attrs.frozen
+class PriceScores:
+    """Points given to each offer on the price criterion, with how they were computed.
+
+    Attributes:
+        method: the price method used.
+        max_points: ``Nmax``, the points of the best price.
+        coefficient: the coefficient of ``"ecart-relatif"`` (1.0 for the other methods,
+            which have none).
+        prices: the prices scored, vendor id -> euros.
+        points: vendor id -> points, in ``[0, max_points]``.
+        pmin: the lowest price.
+        pmax: the highest price.
+        mean: the mean price (for the report; no method here uses it).
+        depends_on_other_offers: True when an offer's points change with the other
+            offers' prices (all methods here do, through ``Pmin`` or ``Pmax``).
+        formula: the formula in words, for the memo.
+        special_case: the rule applied when the formula was not (one offer, equal
+            prices), else None.
+
+    """
+
+    method: PriceMethod
+    max_points: float
+    coefficient: float
+    prices: dict[str, float]
+    points: dict[str, float]
+    pmin: float
+    pmax: float
+    mean: float
+    depends_on_other_offers: bool
+    formula: Text
+    special_case: Text | None = None
+
+    def explain(self, vendor: str) -> Text:
+        """Return the computation of ``vendor``'s points with the numbers.
+
+        For example ``40 × 80 000 / 100 000 = 32`` (classique, French). Results that
+        are not round to two decimals are shown with ``≈``.
+
+        Raises:
+            PriceError: ``vendor`` is not among the offers scored.
+
+        """
+        if vendor not in self.points:
+            raise PriceError(f"no price for vendor {vendor!r}; the offers scored are "
+                             f"{sorted(self.points)}")
+        if self.special_case is not None:
+            return Text(
+                fr=f"{self.special_case.fr} ({_num(self.max_points, 'fr')})",
+                en=f"{self.special_case.en} ({_num(self.max_points, 'en')})",
+            )
+        price = self.prices[vendor]
+        points = self.points[vendor]
+        return Text(fr=self._computation(price, points, "fr"),
+                    en=self._computation(price, points, "en"))
+
+    def _computation(self, price: float, points: float, lang: Lang) -> str:
+        n, p = _num(self.max_points, lang), _num(price, lang)
+        lo, hi = _num(self.pmin, lang), _num(self.pmax, lang)
+        if self.method == "classique":
+            return f"{n} × {lo} / {p} {_equals(points, lang)}"
+        if self.method == "lineaire":
+            return f"{n} × ({hi} − {p}) / ({hi} − {lo}) {_equals(points, lang)}"
+        c = _num(self.coefficient, lang)
+        text = f"{n} × (1 − {c} × ({p} − {lo}) / {lo})"
+        raw = self.max_points * (1.0 - self.coefficient * (price - self.pmin) / self.pmin)
+        if raw < 0:
+            floor = "ramené à 0 (plancher)" if lang == "fr" else "floored at 0"
+            return f"{text} {_equals(raw, lang)}, {floor}"
+        return f"{text} {_equals(points, lang)}"
+
+
+def price_points(
+    prices: Mapping[str, float],
+    method: PriceMethod,
+    max_points: float,
+    *,
+    coefficient: float = 1.0,
+) -> PriceScores:
+    """Score each offer's price with ``method`` on ``max_points``.
+
+    Args:
+        prices: vendor id -> price (total cost, euros).
+        method: one of :data:`PRICE_METHODS`.
+        max_points: ``Nmax``, the points the best price gets (finite, > 0).
+        coefficient: the coefficient of ``"ecart-relatif"`` (finite, > 0). The other
+            methods have none, so any other value than 1 is refused with them.
+
+    Returns:
+        The points of every offer with the formula, the parameters and ``Pmin`` /
+        ``Pmax`` / mean. The degenerate cases follow the module docstring.
+
+    Raises:
+        PriceError: unknown method, invalid ``max_points`` or ``coefficient``, no offer,
+            invalid prices (every bad vendor named), or a zero price with a method that
+            divides by the lowest price.
+
+    """
+    if method not in PRICE_METHODS:
+        raise PriceError(f"unknown price method {method!r}; expected one of "
+                         f"{list(PRICE_METHODS)}")
+    if not _is_number(max_points) or not math.isfinite(max_points) or max_points <= 0:
+        raise PriceError(f"max_points: expected a finite number > 0, got {max_points!r}")
+    if not _is_number(coefficient) or not math.isfinite(coefficient) or coefficient <= 0:
+        raise PriceError(f"coefficient: expected a finite number > 0, got {coefficient!r}")
+    if method != "ecart-relatif" and coefficient != 1.0:
+        raise PriceError(f"coefficient={coefficient!r} applies to the 'ecart-relatif' "
+                         f"method only; method {method!r} has none: leave it at 1")
+    checked = _checked_prices(prices, what="price")
+    if method != "lineaire":
+        zeros = sorted(v for v, p in checked.items() if p == 0)
+        if zeros:
+            raise PriceError(
+                f"zero price for vendor(s) {zeros}: the {method!r} method divides by the "
+                "lowest price. A zero total cost is almost always a reading or typing "
+                "error: check the offer with the vendor, or use the 'lineaire' method "
+                "if the price really is zero")
+    pmin, pmax = min(checked.values()), max(checked.values())
+    special: Text | None = None
+    if len(checked) == 1:
+        special = Text(fr="Une seule offre : elle reçoit la note maximale",
+                       en="Only one offer: it gets the maximum points")
+        points = dict.fromkeys(checked, float(max_points))
+    elif pmin == pmax:
+        special = Text(fr="Toutes les offres ont le même prix : chacune reçoit la note "
+                       "maximale",
+                       en="All offers have the same price: each gets the maximum points")
+        points = dict.fromkeys(checked, float(max_points))
+    else:
+        points = {v: _points(p, method, max_points, coefficient, pmin, pmax)
+                  for v, p in checked.items()}
+    return PriceScores(
+        method=method,
+        max_points=float(max_points),
+        coefficient=float(coefficient),
+        prices=checked,
+        points=points,
+        pmin=pmin,
+        pmax=pmax,
+        mean=_mean(checked.values()),
+        depends_on_other_offers=True,
+        formula=_formula(method, max_points, coefficient),
+        special_case=special,
+    )
+
+
+def _points(price: float, method: PriceMethod, nmax: float, coefficient: float,
+            pmin: float, pmax: float) -> float:
+    # Each ratio is computed before multiplying by nmax so that the lowest price gives
+    # a ratio of exactly 1, hence exactly nmax points; every step is monotonic in the
+    # price, so a lower price never gets fewer points despite rounding.
+    if method == "classique":
+        return nmax * (pmin / price)
+    if method == "lineaire":
+        return nmax * ((pmax - price) / (pmax - pmin))
+    return nmax * max(0.0, 1.0 - coefficient * ((price - pmin) / pmin))
+
+
+def _formula(method: PriceMethod, nmax: float, coefficient: float) -> Text:
+    n_fr, n_en = _num(nmax, "fr"), _num(nmax, "en")
+    if method == "classique":
+        return Text(
+            fr=f"Méthode classique : note = {n_fr} × prix le plus bas / prix de l'offre. "
+               "La note dépend du prix le plus bas reçu.",
+            en=f"Classic method: points = {n_en} × lowest price / price of the offer. "
+               "The points depend on the lowest price received.")
+    if method == "lineaire":
+        return Text(
+            fr=f"Méthode linéaire : note = {n_fr} × (prix le plus élevé − prix de l'offre) "
+               "/ (prix le plus élevé − prix le plus bas) ; l'offre la plus chère reçoit 0 "
+               "et, si tous les prix sont égaux, chaque offre reçoit la note maximale. "
+               "L'écart de points entre deux offres dépend de tous les prix reçus.",
+            en=f"Linear method: points = {n_en} × (highest price − price of the offer) / "
+               "(highest price − lowest price); the dearest offer gets 0 and, if all "
+               "prices are equal, every offer gets the maximum points. The gap in points "
+               "between two offers depends on all the prices received.")
+    c_fr, c_en = _num(coefficient, "fr"), _num(coefficient, "en")
+    return Text(
+        fr=f"Méthode de l'écart relatif : note = {n_fr} × (1 − {c_fr} × (prix de l'offre − "
+           "prix le plus bas) / prix le plus bas), jamais en dessous de 0 "
+           f"(coefficient {c_fr}). La note dépend du prix le plus bas reçu.",
+        en=f"Relative gap method: points = {n_en} × (1 − {c_en} × (price of the offer − "
+           f"lowest price) / lowest price), never below 0 (coefficient {c_en}). The "
+           "points depend on the lowest price received.")
+
+
+@attrs.frozen
+class LowOfferCheck:
+    """The result of an abnormally-low-offer check: flags, never exclusions.
+
+    A flagged offer must be justified by its vendor in writing before any decision
+    (code de la commande publique, L2152-6); it stays in the evaluation.
+
+    Attributes:
+        method: the check used.
+        parameters: the factors the check used, by name (``upper_factor`` and
+            ``lower_factor`` for ``"m1m2"``, ``sd_factor`` for ``"mean-minus-sd"``).
+        prices: the prices checked, vendor id -> euros.
+        meaningful: False when there were too few offers (fewer than 3) to compare.
+        m1: the mean of all prices (``"m1m2"``; also the mean for ``"mean-minus-sd"``).
+        m2: the mean of the prices left after dropping those above
+            ``upper_factor × m1`` (``"m1m2"`` only).
+        dropped_for_m2: vendors left out of ``m2`` (``"m1m2"`` only).
+        sd: the population standard deviation of the prices, dividing by the number of
+            offers (``"mean-minus-sd"`` only).
+        threshold: an offer strictly below it is flagged (None when not meaningful).
+        flagged: the flagged vendor ids, sorted.
+        explanations: vendor id -> why it is flagged and what to do.
+        summary: the whole check in words, for the memo.
+
+    """
+
+    method: LowOfferMethod
+    parameters: dict[str, float]
+    prices: dict[str, float]
+    meaningful: bool
+    m1: float | None
+    m2: float | None
+    dropped_for_m2: tuple[str, ...]
+    sd: float | None
+    threshold: float | None
+    flagged: tuple[str, ...]
+    explanations: dict[str, Text]
+    summary: Text
+
+
+def abnormally_low(
+    prices: Mapping[str, float],
+    method: LowOfferMethod,
+    *,
+    upper_factor: float = 1.2,
+    lower_factor: float = 0.9,
+    sd_factor: float = 1.0,
+) -> LowOfferCheck:
+    """Flag offers whose price looks abnormally low, for a written request to justify it.
+
+    The two checks:
+
+    - ``"m1m2"``: ``M1`` = mean of all prices; leave out prices strictly above
+      ``upper_factor × M1``; ``M2`` = mean of the rest; flag prices strictly below
+      ``lower_factor × M2``.
+    - ``"mean-minus-sd"``: flag prices strictly below ``mean − sd_factor × SD``, where SD
+      is the population standard deviation (divided by the number of offers, not by
+      that number minus one: the offers received are the whole population compared).
+
+    With fewer than 3 offers a mean says little about what a normal price is: the check
+    is recorded as not meaningful and flags nothing. A known limit of ``"m1m2"``: among
+    few offers, one very low price drags ``M1`` down so far that the normal prices are
+    left out of ``M2`` and the low one escapes (100, 100, 100, 1 flags nothing);
+    :attr:`LowOfferCheck.dropped_for_m2` shows it, and ``"mean-minus-sd"`` or the
+    buyer's own estimate catch it. A zero price is accepted (and will
+    usually be flagged). Nothing is ever excluded.
+
+    Args:
+        prices: vendor id -> price (total cost, euros).
+        method: one of :data:`LOW_OFFER_METHODS`.
+        upper_factor: ``"m1m2"`` only; finite, >= 1 (1.2 in common practice).
+        lower_factor: ``"m1m2"`` only; in ``]0, 1]`` (0.9 in common practice).
+        sd_factor: ``"mean-minus-sd"`` only; finite, > 0.
+
+    Raises:
+        PriceError: unknown method, invalid factor, a factor of the other method set
+            to another value than its default, no offer, or invalid prices.
+
+    """
+    if method not in LOW_OFFER_METHODS:
+        raise PriceError(f"unknown abnormally-low-offer check {method!r}; expected one of "
+                         f"{list(LOW_OFFER_METHODS)}")
+    _check_factor("upper_factor", upper_factor, low=1.0, high=math.inf, low_open=False)
+    _check_factor("lower_factor", lower_factor, low=0.0, high=1.0, low_open=True)
+    _check_factor("sd_factor", sd_factor, low=0.0, high=math.inf, low_open=True)
+    if method == "m1m2" and sd_factor != 1.0:
+        raise PriceError("sd_factor applies to the 'mean-minus-sd' check only; leave it "
+                         "at 1 with 'm1m2'")
+    if method == "mean-minus-sd" and (upper_factor != 1.2 or lower_factor != 0.9):
+        raise PriceError("upper_factor and lower_factor apply to the 'm1m2' check only; "
+                         "leave them at 1.2 and 0.9 with 'mean-minus-sd'")
+    checked = _checked_prices(prices, what="price")
+    parameters = ({"upper_factor": float(upper_factor), "lower_factor": float(lower_factor)}
+                  if method == "m1m2" else {"sd_factor": float(sd_factor)})
+    if len(checked) < _MIN_OFFERS_FOR_LOW_CHECK:
+        return LowOfferCheck(
+            method=method, parameters=parameters, prices=checked, meaningful=False,
+            m1=None, m2=None, dropped_for_m2=(), sd=None, threshold=None, flagged=(),
+            explanations={},
+            summary=Text(
+                fr=f"{len(checked)} offre(s) seulement : la détection des offres "
+                   "anormalement basses par formule n'a pas de sens en dessous de 3 offres ; "
+                   "aucune offre n'est signalée. Apprécier les prix au regard de "
+                   "l'estimation de l'acheteur.",
+                en=f"Only {len(checked)} offer(s): a formula cannot detect abnormally low "
+                   "offers with fewer than 3 offers; no offer is flagged. Judge the prices "
+                   "against the buyer's own estimate."))
+    m1 = _mean(checked.values())
+    m2: float | None = None
+    sd: float | None = None
+    dropped: tuple[str, ...] = ()
+    if method == "m1m2":
+        ceiling = upper_factor * m1
+        dropped = tuple(sorted(v for v, p in checked.items() if p > ceiling))
+        # upper_factor >= 1 keeps at least the lowest price, which is <= m1.
+        m2 = _mean(p for v, p in checked.items() if v not in dropped)
+        threshold = lower_factor * m2
+    else:
+        sd = _pstdev(list(checked.values()), m1)
+        threshold = m1 - sd_factor * sd
+    flagged = tuple(sorted(v for v, p in checked.items() if p < threshold))
+    explanations = {v: _low_explanation(v, checked[v], method, threshold, parameters, m1,
+                                        m2, sd) for v in flagged}
+    return LowOfferCheck(
+        method=method, parameters=parameters, prices=checked, meaningful=True, m1=m1,
+        m2=m2, dropped_for_m2=dropped, sd=sd, threshold=threshold, flagged=flagged,
+        explanations=explanations,
+        summary=_low_summary(method, parameters, m1, m2, sd, threshold, dropped, flagged))
+
+
+def _threshold_words(method: LowOfferMethod, parameters: Mapping[str, float], m1: float,
+                     m2: float | None, sd: float | None, threshold: float,
+                     lang: Lang) -> str:
+    if method == "m1m2":
+        assert m2 is not None
+        f = _num(parameters["lower_factor"], lang)
+        return f"{f} × M2 = {f} × {_num(m2, lang)} {_equals(threshold, lang)}"
+    assert sd is not None
+    k = _num(parameters["sd_factor"], lang)
+    mean, sd_name = ("moyenne", "écart-type") if lang == "fr" else ("mean", "SD")
+    return (f"{mean} − {k} × {sd_name} = {_num(m1, lang)} − {k} × {_num(sd, lang)} "
+            f"{_equals(threshold, lang)}")
+
+
+def _low_explanation(vendor: str, price: float, method: LowOfferMethod, threshold: float,
+                     parameters: Mapping[str, float], m1: float, m2: float | None,
+                     sd: float | None) -> Text:
+    fr = _threshold_words(method, parameters, m1, m2, sd, threshold, "fr")
+    en = _threshold_words(method, parameters, m1, m2, sd, threshold, "en")
+    return Text(
+        fr=f"Offre {vendor} : {_num(price, 'fr')} € < {fr} €. L'offre semble anormalement "
+           "basse : demander par écrit au candidat des précisions et justifications sur "
+           "son prix (art. L2152-6 du code de la commande publique). Elle n'est pas "
+           "écartée : elle ne peut être rejetée qu'après examen de ses justifications.",
+        en=f"Offer {vendor}: {_num(price, 'en')} € < {en} €. The offer looks abnormally "
+           "low: ask the vendor in writing to explain and justify its price (French public "
+           "procurement code, L2152-6). It is not excluded: it may only be rejected after "
+           "its justifications have been examined.")
+
+
+def _low_summary(method: LowOfferMethod, parameters: Mapping[str, float], m1: float,
+                 m2: float | None, sd: float | None, threshold: float,
+                 dropped: tuple[str, ...], flagged: tuple[str, ...]) -> Text:
+    words = {lang: _threshold_words(method, parameters, m1, m2, sd, threshold, lang)
+             for lang in ("fr", "en")}
+    if method == "m1m2":
+        u_fr, u_en = _num(parameters["upper_factor"], "fr"), _num(parameters["upper_factor"], "en")
+        fr = f"M1 = moyenne des prix = {_num(m1, 'fr')} € ; "
+        en = f"M1 = mean price = {_num(m1, 'en')} €; "
+        if dropped:
+            fr += f"offres au-dessus de {u_fr} × M1, écartées du calcul de M2 : "
+            fr += ", ".join(dropped) + " ; "
+            en += f"offers above {u_en} × M1, left out of M2: {', '.join(dropped)}; "
+        fr += "M2 = moyenne des autres prix ; seuil : "
+        en += "M2 = mean of the other prices; threshold: "
+    else:
+        fr = (f"Moyenne = {_num(m1, 'fr')} € ; écart-type de population (division par le "
+              "nombre d'offres) ; seuil : ")
+        en = (f"Mean = {_num(m1, 'en')} €; population standard deviation (divided by the "
+              "number of offers); threshold: ")
+    fr += words["fr"] + " €. "
+    en += words["en"] + " €. "
+    if flagged:
+        fr += ("Offres signalées pour une demande écrite de justification (aucune n'est "
+               f"écartée) : {', '.join(flagged)}.")
+        en += ("Offers flagged for a written request for justification (none is "
+               f"excluded): {', '.join(flagged)}.")
+    else:
+        fr += "Aucune offre signalée."
+        en += "No offer flagged."
+    return Text(fr=fr, en=en)
+
+
+def _check_factor(name: str, value: float, *, low: float, high: float,
+                  low_open: bool) -> None:
+    ok = _is_number(value) and math.isfinite(value) and value <= high and (
+        value > low if low_open else value >= low)
+    if not ok:
+        lower = f"> {low:g}" if low_open else f">= {low:g}"
+        upper = "" if math.isinf(high) else f" and <= {high:g}"
+        raise PriceError(f"{name}: expected a finite number {lower}{upper}, got {value!r}")
+
+
+@attrs.frozen
+class CostLine:
+    """One cost item over the contract.
+
+    Attributes:
+        item: the cost item id.
+        amount: the amount per occurrence (euros, once or per year).
+        recurrence: once or yearly.
+        total: the amount over the contract (``amount``, or ``amount × years``).
+
+    """
+
+    item: str
+    amount: float
+    recurrence: Recurrence
+    total: float
+
+
+@attrs.frozen
+class CostBreakdown:
+    """A total cost of ownership over ``years`` contract years, with its lines.
+
+    Attributes:
+        years: the contract years.
+        lines: one line per item, in the order given.
+        one_off: the sum of the one-off items.
+        yearly: the sum of the yearly items (for one year).
+        total: ``one_off + years × yearly``.
+
+    """
+
+    years: int
+    lines: tuple[CostLine, ...]
+    one_off: float
+    yearly: float
+    total: float
+
+    def explain(self) -> Text:
+        """Return the total as a computation, e.g. ``12 000 + 5 × 3 000 = 27 000``."""
+        def text(lang: Lang) -> str:
+            return (f"{_num(self.one_off, lang)} + {self.years} × {_num(self.yearly, lang)} "
+                    f"{_equals(self.total, lang)} €")
+
+        return Text(fr=text("fr"), en=text("en"))
+
+
+def total_cost(
+    items: Mapping[str, float],
+    recurrence: Mapping[str, Recurrence | Literal["once", "yearly"]],
+    years: int,
+) -> CostBreakdown:
+    """Add cost items into a total cost of ownership over ``years`` contract years.
+
+    Args:
+        items: item id -> amount in euros (a zero amount is allowed).
+        recurrence: item id -> :class:`~ai_procurement.bank.model.Recurrence` or ``"once"`` /
+            ``"yearly"``; every item needs one, and only items have one.
+        years: contract years (an integer >= 1).
+
+    Returns:
+        The lines and ``one_off + years × yearly``.
+
+    Raises:
+        PriceError: no item, ``years`` not an integer >= 1, or items with an invalid
+            amount or recurrence (every such item named at once).
+
+    """
+    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+        raise PriceError(f"years: expected an integer >= 1 (contract years), got {years!r}")
+    amounts = _checked_prices(items, what="amount", subject="item")
+    problems: list[str] = []
+    kinds: dict[str, Recurrence] = {}
+    for item in amounts:
+        if item not in recurrence:
+            problems.append(f"item {item!r}: no recurrence; expected 'once' or 'yearly'")
+            continue
+        value = recurrence[item]
+        if isinstance(value, Recurrence):
+            kinds[item] = value
+        elif isinstance(value, str) and value in {r.value for r in Recurrence}:
+            kinds[item] = Recurrence(value)
+        else:
+            problems.append(f"item {item!r}: recurrence {value!r}; expected 'once' or "
+                            "'yearly'")
+    problems += [f"item {item!r}: recurrence given but no amount"
+                 for item in recurrence if item not in amounts]
+    if problems:
+        raise PriceError("cannot compute the total cost: " + "; ".join(problems))
+    lines = tuple(
+        CostLine(item=item, amount=amount, recurrence=kinds[item],
+                 total=amount if kinds[item] is Recurrence.ONCE else amount * years)
+        for item, amount in amounts.items())
+    one_off = math.fsum(line.amount for line in lines if line.recurrence is Recurrence.ONCE)
+    yearly = math.fsum(line.amount for line in lines if line.recurrence is Recurrence.YEARLY)
+    return CostBreakdown(years=years, lines=lines, one_off=one_off, yearly=yearly,
+                         total=one_off + years * yearly)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _checked_prices(values: Mapping[str, float], *, what: str,
+                    subject: str = "vendor") -> dict[str, float]:
+    """Return ``values`` as floats, or raise one PriceError naming every bad entry."""
+    if not values:
+        plural = "offers" if subject == "vendor" else "cost items"
+        raise PriceError(f"no {what}s given: expected at least one of the {plural}")
+    problems: list[str] = []
+    checked: dict[str, float] = {}
+    for key, value in values.items():
+        if not isinstance(key, str):
+            problems.append(f"{subject} id {key!r}: expected a text id")
+        elif not _is_number(value):
+            problems.append(f"{subject} {key!r}: {what} {value!r} is not a number")
+        elif not math.isfinite(value):
+            problems.append(f"{subject} {key!r}: {what} {value!r} is not a finite number")
+        elif value < 0:
+            problems.append(f"{subject} {key!r}: {what} {value!r} is negative")
+        else:
+            checked[key] = float(value)
+    if problems:
+        raise PriceError(f"invalid {what}(s): " + "; ".join(problems)
+                         + f"; expected a finite number of euros >= 0 for each {subject}")
+    return checked
+
+
+def _mean(values: Iterable[float]) -> float:
+    data = list(values)
+    try:
+        return statistics.fmean(data)
+    except OverflowError:
+        # Sums of prices near the float limit overflow; scaling keeps the mean exact
+        # enough and finite (it is at most the largest price).
+        scale = max(data)
+        return scale * statistics.fmean(x / scale for x in data)
+
+
+def _pstdev(values: list[float], mean: float) -> float:
+    scale = max(values)
+    if scale <= _HUGE:
+        return statistics.pstdev(values, mean)
+    # statistics.pstdev fails on values near the float limit (seen on CPython 3.11);
+    # scaling keeps the result finite. No real price comes near this.
+    return scale * statistics.pstdev([x / scale for x in values], mean / scale)
+
+
+def _num(x: float, lang: Lang) -> str:
+    """Format ``x`` with at most two decimals, French or English style."""
+    text = f"{round(x, 2) + 0.0:,.2f}".rstrip("0").rstrip(".").replace("-", "−")
+    if lang == "fr":
+        text = text.replace(",", _NBSP).replace(".", ",")
+    return text
+
+
+def _equals(x: float, lang: Lang) -> str:
+    """Return ``= x`` or ``≈ x`` when ``x`` is not round to two decimals."""
+    exact = abs(round(x, 2) - x) <= 1e-9 * max(1.0, abs(x))
+    return f"{'=' if exact else '≈'} {_num(x, lang)}"

@@ -1,0 +1,386 @@
+"""How fragile is the ranking? Findings a procurement committee can read.
+
+A ranking is a point estimate: the weights could have been set a little differently,
+the price could have been scored by another method, one offer could have stayed out,
+one evaluator could have been away. :func:`robustness` asks each of those questions of
+an :class:`~ai_procurement.decision.scoring.Evaluation` and states every answer in a plain
+sentence, in French and English, for the decision memo. The mathematics lives in
+:mod:`ai_procurement.decision.robustness_math` (pure numpy, tested against closed forms).
+
+Every parameter (samples, seed, band, thresholds) is explicit and recorded with the
+result: the same evaluation and parameters give the same findings.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+
+import attrs
+
+from ai_procurement.decision.price import PRICE_METHODS, PriceMethod, price_points
+from ai_procurement.decision.scoring import Evaluation, competition_ranking
+from ai_procurement.errors import PriceError
+from ai_procurement.text import Lang, Text
+
+__all__ = ["MethodOutcome", "Robustness", "assess_robustness"]
+
+
+@attrs.frozen
+class MethodOutcome:
+    """The ranking if the price had been scored by ``method``."""
+
+    method: PriceMethod
+    totals: Mapping[str, float]
+    ranks: Mapping[str, int]
+
+    @property
+    def winners(self) -> tuple[str, ...]:
+        """The vendors ranked first (several when tied)."""
+        return tuple(sorted(v for v, r in self.ranks.items() if r == 1))
+
+
+@attrs.frozen
+class Robustness:
+    """Every robustness check of one evaluation, with its parameters and findings.
+
+    ``vendors`` and ``criteria`` give the order of the rows and columns of the numeric
+    results (only ranked offers and weighted criteria take part).
+    """
+
+    vendors: tuple[str, ...]
+    criteria: tuple[str, ...]
+    parameters: Mapping[str, object]
+    close_call: object | None
+    tipping: object | None
+    acceptability_band: object | None
+    acceptability_simplex: object | None
+    price_methods: tuple[MethodOutcome, ...]
+    leave_one_out: object | None
+    without_evaluator: Mapping[str, tuple[str, ...]]
+    findings: tuple[Text, ...]
+
+    def sentences(self, lang: Lang) -> list[str]:
+        """The findings in ``lang``, one plain sentence each."""
+        return [finding.get(lang) for finding in self.findings]
+
+
+def assess_robustness(evaluation: Evaluation, *, samples: int = 20_000, seed: int = 2026,
+                      band: float = 0.2, close_call_threshold: float = 0.02) -> Robustness:
+    """Test how robust the ranking of ``evaluation`` is.
+
+    Args:
+        evaluation: the scored offers.
+        samples: weight vectors drawn for the acceptability analysis (SMAA-2).
+        seed: seed of the random generator (same seed, same results).
+        band: relative half-width of the weight variations around the published
+            weights (0.2 = +/- 20 %).
+        close_call_threshold: below this gap between the first two offers, as a share
+            of the total points, there is no clear winner (0.02 = 2 % of the points).
+
+    Returns:
+        A :class:`Robustness` whose ``findings`` state each result plainly.
+    """
+    from ai_procurement.decision import robustness_math as rm
+
+    settings = evaluation.settings
+    ranked = [v.vendor for v in evaluation.ranking]
+    questionnaire = evaluation.questionnaire
+    weights_all = questionnaire.weights
+    criteria = [cid for cid, w in weights_all.items() if w > 0]
+    parameters: dict[str, object] = {
+        "samples": samples, "seed": seed, "band": band,
+        "close_call_threshold": close_call_threshold,
+        "tie_tolerance": settings.tie_tolerance, "rescaling": "proportional"}
+    findings: list[Text] = []
+    names = _names(evaluation)
+    if not ranked:
+        findings.append(Text("Aucune offre n'est classée : l'analyse de robustesse est sans "
+                             "objet.", "No offer is ranked: there is no ranking to test."))
+        return Robustness((), tuple(criteria), parameters, None, None, None, None, (), None,
+                          {}, tuple(findings))
+    import numpy as np
+
+    points = evaluation.criterion_points
+    scores = np.array([[evaluation.vendor(v).criteria[c] / points[c] for c in criteria]
+                       for v in ranked], dtype=float)
+    weights = np.array([weights_all[c] for c in criteria], dtype=float)
+    weights = weights / weights.sum()
+    tolerance = settings.tie_tolerance
+    totals = [evaluation.vendor(v).total for v in ranked]
+    close = rm.close_call(np.array(totals) / settings.total_points,
+                          threshold=close_call_threshold, basis="absolute")
+    findings.append(_close_call_sentence(evaluation, ranked, close_call_threshold))
+    if len(ranked) < 2:
+        return Robustness(tuple(ranked), tuple(criteria), parameters, close, None, None, None,
+                          (), None, {}, tuple(findings))
+    tipping = rm.tipping_points(scores, weights, tolerance=tolerance)
+    findings.append(_tipping_sentence(tipping, ranked, criteria, names))
+    band_result = rm.smaa(scores, weights, samples=samples, seed=seed, band=band,
+                          tolerance=tolerance)
+    simplex = rm.smaa(scores, weights, samples=samples, seed=seed, band=None,
+                      tolerance=tolerance)
+    findings.append(_acceptability_sentence(band_result, ranked, band))
+    methods = _price_methods(evaluation, ranked)
+    if methods:
+        findings.append(_methods_sentence(methods))
+    loo = _leave_one_out(evaluation, ranked)
+    if loo is not None:
+        findings.append(_leave_one_out_sentence(loo, ranked, settings.price_method))
+    without = _without_each_evaluator(evaluation, ranked)
+    if without:
+        findings.append(_evaluator_sentence(without, evaluation))
+    return Robustness(tuple(ranked), tuple(criteria), parameters, close, tipping, band_result,
+                      simplex, tuple(methods), loo, without, tuple(findings))
+
+
+def _names(evaluation: Evaluation) -> dict[str, Text]:
+    return {c.id: c.title for c in evaluation.questionnaire.bank.criteria}
+
+
+def _num(value: float, lang: Lang, digits: int = 1) -> str:
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def _pct(share: float, lang: Lang, digits: int = 0) -> str:
+    number = _num(share * 100, lang, digits)
+    return f"{number}\u00a0%" if lang == "fr" else f"{number}%"
+
+
+def _both(build: object) -> Text:
+    assert callable(build)
+    return Text(build("fr"), build("en"))
+
+
+def _close_call_sentence(evaluation: Evaluation, ranked: list[str], threshold: float) -> Text:
+    total_points = evaluation.settings.total_points
+    first = evaluation.vendor(ranked[0])
+    if len(ranked) == 1:
+        return Text(f"Une seule offre est classée ({first.vendor}) : il n'y a pas de "
+                    "comparaison possible.",
+                    f"Only one offer is ranked ({first.vendor}): there is nothing to compare.")
+    second = evaluation.vendor(ranked[1])
+    gap = first.total - second.total
+    share = gap / total_points
+    if first.rank == second.rank:
+        return Text(f"{first.vendor} et {second.vendor} sont à égalité en tête "
+                    f"({_num(first.total, 'fr', 2)} points) : il n'y a pas de gagnant.",
+                    f"{first.vendor} and {second.vendor} are tied first "
+                    f"({_num(first.total, 'en', 2)} points): there is no winner.")
+    if share < threshold:
+        return _both(lambda lang: (
+            f"{first.vendor} devance {second.vendor} de {_num(gap, lang, 2)} point(s) "
+            f"({_pct(share, lang, 1)} du total), moins que le seuil de "
+            f"{_pct(threshold, lang, 1)} : il n'y a pas de gagnant net."
+            if lang == "fr" else
+            f"{first.vendor} leads {second.vendor} by {_num(gap, lang, 2)} point(s) "
+            f"({_pct(share, lang, 1)} of the total), less than the {_pct(threshold, lang, 1)} "
+            "threshold: there is no clear winner."))
+    return _both(lambda lang: (
+        f"{first.vendor} devance {second.vendor} de {_num(gap, lang, 2)} point(s) "
+        f"({_pct(share, lang, 1)} du total), au-delà du seuil de {_pct(threshold, lang, 1)}."
+        if lang == "fr" else
+        f"{first.vendor} leads {second.vendor} by {_num(gap, lang, 2)} point(s) "
+        f"({_pct(share, lang, 1)} of the total), above the {_pct(threshold, lang, 1)} "
+        "threshold."))
+
+
+def _tipping_sentence(tipping: object, ranked: list[str], criteria: list[str],
+                      names: Mapping[str, Text]) -> Text:
+    best = None
+    for item in tipping.criteria:  # type: ignore[attr-defined]
+        for shift in (item.up, item.down):
+            if shift is not None and (best is None or abs(shift.delta) < abs(best[1].delta)):
+                best = (item, shift)
+    winner = ranked[tipping.winner]  # type: ignore[attr-defined]
+    if best is None:
+        return Text(f"Aucun changement du poids d'un seul critère ne retire la première place "
+                    f"à {winner}.",
+                    f"No change of a single criterion's weight takes first place from "
+                    f"{winner}.")
+    item, shift = best
+    rival = ranked[shift.overtaken_by]
+    name = names[criteria[item.criterion]]
+    verb_fr = "porter" if shift.delta > 0 else "ramener"
+    verb_en = "raising" if shift.delta > 0 else "lowering"
+    return Text(
+        f"Le plus petit changement d'un seul poids qui place {rival} devant {winner} : "
+        f"{verb_fr} « {name.fr} » de {_pct(item.weight, 'fr', 1)} à "
+        f"{_pct(shift.new_weight, 'fr', 1)} (les autres poids ajustés en proportion).",
+        f"The smallest change of a single weight that puts {rival} ahead of {winner} is "
+        f"{verb_en} '{name.en}' from {_pct(item.weight, 'en', 1)} to "
+        f"{_pct(shift.new_weight, 'en', 1)} (the other weights rescaled in proportion).")
+
+
+def _acceptability_sentence(result: object, ranked: list[str], band: float) -> Text:
+    first_share = [float(result.acceptability[i, 0])  # type: ignore[attr-defined]
+                   for i in range(len(ranked))]
+    order = sorted(range(len(ranked)), key=lambda i: (-first_share[i], ranked[i]))
+    leader = order[0]
+    others = [i for i in order[1:] if first_share[i] > 0]
+
+    def build(lang: Lang) -> str:
+        band_text = _pct(band, lang)
+        if lang == "fr":
+            text = (f"{ranked[leader]} reste première dans {_pct(first_share[leader], lang)} "
+                    f"des variations des pondérations de ±{band_text}")
+            if others:
+                text += " ; " + ", ".join(f"{ranked[i]} l'est dans "
+                                          f"{_pct(first_share[i], lang)}" for i in others[:3])
+            return text + "."
+        text = (f"{ranked[leader]} stays first in {_pct(first_share[leader], lang)} of weight "
+                f"variations within ±{band_text}")
+        if others:
+            text += "; " + ", ".join(f"{ranked[i]} in {_pct(first_share[i], lang)}"
+                                     for i in others[:3])
+        return text + "."
+
+    return _both(build)
+
+
+def _price_methods(evaluation: Evaluation, ranked: list[str]) -> list[MethodOutcome]:
+    price = evaluation.price
+    if price is None:
+        return []
+    price_id = next(c.id for c in evaluation.questionnaire.bank.criteria if c.is_price)
+    technical = {v: evaluation.vendor(v).total - evaluation.vendor(v).criteria[price_id]
+                 for v in ranked}
+    prices = {v: price.prices[v] for v in ranked if v in price.prices}
+    outcomes = []
+    for method in PRICE_METHODS:
+        try:
+            scored = price_points(prices, method, price.max_points,
+                                  coefficient=evaluation.settings.price_coefficient
+                                  if method == "ecart-relatif" else 1.0)
+        except PriceError:
+            continue
+        totals = {v: technical[v] + scored.points.get(v, 0.0) for v in ranked}
+        ranks = competition_ranking(totals, evaluation.settings.tie_tolerance
+                                    * evaluation.settings.total_points)
+        outcomes.append(MethodOutcome(method, totals, ranks))
+    return outcomes
+
+
+_METHOD_NAMES = {"classique": Text("classique", "classic"),
+                 "lineaire": Text("linéaire", "linear"),
+                 "ecart-relatif": Text("écart relatif", "relative gap")}
+
+
+def _methods_sentence(outcomes: list[MethodOutcome]) -> Text:
+    winners = {o.method: o.winners for o in outcomes}
+    if len(set(winners.values())) == 1:
+        who = " et ".join(next(iter(winners.values())))
+        who_en = " and ".join(next(iter(winners.values())))
+        return Text(f"{who} arrive première avec chacune des {len(outcomes)} méthodes de "
+                    "notation du prix simulées.",
+                    f"{who_en} comes first with each of the {len(outcomes)} price scoring "
+                    "methods simulated.")
+    # Methods that give the same winner are named together, in simulation order.
+    groups: dict[tuple[str, ...], list[PriceMethod]] = {}
+    for method, first in winners.items():
+        groups.setdefault(first, []).append(method)
+
+    def methods(names: list[PriceMethod], lang: Lang) -> str:
+        words = [_METHOD_NAMES[m].get(lang) for m in names]
+        if lang == "fr":
+            joined = " et ".join(words)
+            return f"la méthode {joined}" if len(words) == 1 else f"les méthodes {joined}"
+        joined = " and ".join(words)
+        return f"the {joined} method" + ("s" if len(words) > 1 else "")
+
+    fr = " ; ".join(f"{' et '.join(w)} avec {methods(m, 'fr')}" for w, m in groups.items())
+    en = "; ".join(f"{' and '.join(w)} with {methods(m, 'en')}" for w, m in groups.items())
+    return Text(f"Le gagnant dépend de la méthode de notation du prix : {fr}.",
+                f"The winner depends on the price scoring method: {en}.")
+
+
+def _leave_one_out(evaluation: Evaluation, ranked: list[str]) -> object | None:
+    price = evaluation.price
+    if price is None or len(ranked) < 3 or any(v not in price.prices for v in ranked):
+        return None
+    from ai_procurement.decision import robustness_math as rm
+
+    price_id = next(c.id for c in evaluation.questionnaire.bank.criteria if c.is_price)
+    technical = [evaluation.vendor(v).total - evaluation.vendor(v).criteria[price_id]
+                 for v in ranked]
+    method = evaluation.settings.price_method
+    coefficient = evaluation.settings.price_coefficient
+
+    def price_fn(values: object) -> list[float]:
+        listed = [float(x) for x in values]  # type: ignore[attr-defined]
+        keys = [f"o{i}" for i in range(len(listed))]
+        scored = price_points(dict(zip(keys, listed, strict=True)), method, price.max_points,
+                              coefficient=coefficient)
+        return [scored.points[k] for k in keys]
+
+    return rm.order_changes_when_removed(
+        technical, [price.prices[v] for v in ranked], price_fn,
+        tolerance=evaluation.settings.tie_tolerance * evaluation.settings.total_points)
+
+
+def _leave_one_out_sentence(loo: object, ranked: list[str], method: PriceMethod) -> Text:
+    swaps = [c for c in loo.changes if c.swapped]  # type: ignore[attr-defined]
+    name = _METHOD_NAMES[method]
+    if not swaps:
+        return Text(f"Retirer une offre, quelle qu'elle soit, n'inverse l'ordre d'aucune autre "
+                    f"paire (méthode {name.fr}).",
+                    f"Removing any one offer reverses the order of no other pair ({name.en} "
+                    "method).")
+    change = swaps[0]
+    removed, a, b = ranked[change.removed], ranked[change.a], ranked[change.b]
+    more = len(swaps) - 1
+    extra_fr = f" ({more} autre(s) inversion(s) de ce type)" if more else ""
+    extra_en = f" ({more} other reversal(s) of this kind)" if more else ""
+    return Text(f"Sans l'offre {removed}, {b} passerait devant {a} : la méthode {name.fr} fait "
+                f"dépendre l'écart de points de l'ensemble des offres{extra_fr}.",
+                f"Without offer {removed}, {b} would overtake {a}: the {name.en} method makes "
+                f"the gap in points depend on all the offers{extra_en}.")
+
+
+def _without_each_evaluator(evaluation: Evaluation,
+                            ranked: list[str]) -> dict[str, tuple[str, ...]]:
+    """Winners when each evaluator's scores are left out (recomputed consensus)."""
+    evaluators = sorted({s.evaluator for s in evaluation.evaluator_scores if s.level is not None})
+    if len(evaluators) < 2:
+        return {}
+    questions = {q.id: q for _, q in evaluation.questionnaire.bank.questions()}
+    result: dict[str, tuple[str, ...]] = {}
+    for left_out in evaluators:
+        totals: dict[str, float] = {}
+        for vendor in ranked:
+            total = evaluation.vendor(vendor).total
+            for line in evaluation.lines_for(vendor):
+                if line.source != "evaluators" or not line.counted:
+                    continue
+                kept = [s.level for s in evaluation.evaluator_scores
+                        if s.vendor == vendor and s.question_id == line.question_id
+                        and s.evaluator != left_out and s.level is not None]
+                if not kept:
+                    continue
+                spec = questions[line.question_id].answer
+                scale = spec.scale  # type: ignore[union-attr]
+                low, high = scale[0].value, scale[-1].value
+                level = (statistics.fmean(kept) if evaluation.settings.consensus == "mean"
+                         else statistics.median(kept))
+                fraction = (level - low) / (high - low)
+                total += line.max_points * (fraction - line.fraction)
+            totals[vendor] = total
+        ranks = competition_ranking(totals, evaluation.settings.tie_tolerance
+                                    * evaluation.settings.total_points)
+        result[left_out] = tuple(sorted(v for v, r in ranks.items() if r == 1))
+    return result
+
+
+def _evaluator_sentence(without: Mapping[str, tuple[str, ...]], evaluation: Evaluation) -> Text:
+    winners = tuple(v.vendor for v in evaluation.ranking if v.rank == 1)
+    changed = {e: w for e, w in without.items() if w != winners}
+    if not changed:
+        return Text("Écarter les notes d'un évaluateur, quel qu'il soit, ne change pas le "
+                    "gagnant.",
+                    "Leaving out any one evaluator's scores does not change the winner.")
+    fr = " ; ".join(f"sans {e}, {' et '.join(w)} serait première" for e, w in changed.items())
+    en = "; ".join(f"without {e}, {' and '.join(w)} would come first"
+                   for e, w in changed.items())
+    return Text(f"Le gagnant dépend d'un évaluateur : {fr}.",
+                f"The winner depends on one evaluator: {en}.")

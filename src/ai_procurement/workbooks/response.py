@@ -1,0 +1,862 @@
+"""Reading a vendor's returned workbook: answers, and a report of every problem.
+
+Vendor files are untrusted. :func:`read_response` never raises because of what is in
+a file: it returns a :class:`Response` whose :class:`Report` lists every problem at once
+(severity, file, sheet, cell, question, and a message in French and English that the
+buyer can forward to the vendor), and the answers it could read. The file itself is
+never modified.
+
+The order of work: the raw file is vetted by :mod:`ai_procurement._office.guard` before any XML
+is parsed; the identity sheet is checked against the questionnaire and the buyer's key;
+rows are matched by question id (never by position); each value is read as Excel and
+LibreOffice really store it, normalised only where that is unambiguous (and the
+normalisation is recorded), and flagged otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import os
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from ai_procurement._office.xlsx import Cell, XlsxBook, XlsxError, column_index
+from ai_procurement.answers import (
+    Answer,
+    AnswerState,
+    AnswerValue,
+    EvidenceRef,
+    Finding,
+    Report,
+    Response,
+    Severity,
+    apply_conditions,
+)
+from ai_procurement.bank.model import (
+    DateAnswer,
+    Evidence,
+    FreeText,
+    MultipleChoice,
+    Number,
+    Price,
+    Question,
+    Scale,
+    SingleChoice,
+    YesNo,
+)
+from ai_procurement.questionnaire import Questionnaire
+from ai_procurement.text import LANGUAGES, Lang, Text
+from ai_procurement.workbooks import form
+from ai_procurement.workbooks.signing import Identity, vendor_token
+
+__all__ = [
+    "SignedWorkbookReader",
+    "read_response",
+]
+
+
+_READ_COLUMNS = frozenset((form.COL_QUESTION, *form.INPUT_COLUMNS, form.COL_KEY))
+"""Columns of the Questionnaire sheet the reader needs: question text, inputs, key."""
+
+ROW_SLACK = 500
+"""Rows read past the questionnaire's last row, to notice inserted rows."""
+
+
+def read_response(path: str | os.PathLike[str], questionnaire: Questionnaire, *,
+                  key: bytes, vendor: str | None = None) -> Response:
+    """Read a returned questionnaire workbook.
+
+    Args:
+        path: the returned ``.xlsx`` file (never modified).
+        questionnaire: the questionnaire the file should answer.
+        key: the buyer's signing key, to check the file's HMAC.
+        vendor: the vendor the file was issued to, when known: a file issued to
+            another vendor is then an error.
+
+    Returns:
+        The answers that could be read and the report of every problem. When the report
+        has errors, scoring must not use the file until the vendor fixes them.
+    """
+    return _Reader(Path(path), questionnaire, key, vendor).read()
+
+
+def _guard_result(path: Path) -> object:
+    from ai_procurement._office.guard import inspect_workbook
+
+    return inspect_workbook(path)
+
+
+class SignedWorkbookReader:
+    """Reading steps shared by every signed workbook that comes back.
+
+    Vendors' questionnaires and evaluators' review workbooks go through the same door:
+    the guard before any XML is parsed, the bounded cell reader, and one list of
+    findings in which nothing raised by zipfile or an XML parser ever escapes.
+    Subclasses read the identity and the content in :meth:`read_book`.
+    """
+
+    default_sheet = ""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file = path.name
+        self.findings: list[Finding] = []
+        self.lang: Lang = "fr"
+
+    def problem(self, severity: Severity, code: str, fr: str, en: str, *,
+                sheet: str | None = None, cell: str = "", question_id: str = "") -> None:
+        """Record one problem, in French and English."""
+        self.findings.append(Finding(severity, code, Text(fr, en), self.file,
+                                     self.default_sheet if sheet is None else sheet, cell,
+                                     question_id))
+
+    def read_book(self, book: XlsxBook) -> None:
+        """Read the identity and the content of a vetted workbook (subclasses)."""
+        raise NotImplementedError
+
+    def run(self) -> str:
+        """Guard, open and read the file; return its SHA-256 ("" if unreadable)."""
+        sha = _sha256(self.path)
+        parts = self._guard()
+        if parts is None:
+            return sha
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                self.read_book(XlsxBook(archive, parts))
+        except XlsxError as exc:
+            self._damaged(exc)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
+                KeyError, NotImplementedError) as exc:
+            self.problem("error", "unreadable",
+                         f"Le fichier ne peut pas être lu ({type(exc).__name__}). "
+                         "Enregistrez-le à nouveau au format .xlsx.",
+                         f"The file cannot be read ({type(exc).__name__}). Save it "
+                         "again as .xlsx.", sheet="")
+        return sha
+
+    def _damaged(self, exc: XlsxError) -> None:
+        """Report XML the reader could not parse, or values in it that are not valid."""
+        from ai_procurement._office.guard import XML_PARSE_ERRORS, parse_error_finding
+
+        if isinstance(exc.cause, XML_PARSE_ERRORS):
+            finding = parse_error_finding(exc.cause, path=self.path, member=exc.part)
+            self.findings.append(Finding("error", finding.code, finding.message, self.file,
+                                         cell=exc.part))
+            return
+        # Well-formed XML holding values no spreadsheet writes there (a text where a
+        # number must be, an unreadable compressed stream...).
+        self.problem("error", "xml-malformed",
+                     f"Le fichier « {self.file} » est endommagé (partie « {exc.part} » : "
+                     f"{type(exc.cause).__name__}). Ouvrez-le dans Excel ou LibreOffice, "
+                     "enregistrez-le à nouveau au format « Classeur Excel (.xlsx) » et "
+                     "renvoyez ce nouveau fichier.",
+                     f"The file '{self.file}' is damaged (part '{exc.part}': "
+                     f"{type(exc.cause).__name__}). Open it in Excel or LibreOffice, save it "
+                     "again as 'Excel Workbook (.xlsx)' and send that new file.",
+                     sheet="", cell=exc.part)
+
+    def _guard(self) -> Mapping[str, bytes] | None:
+        """Run the guard; return the parts it decompressed, or None if the file is unsafe."""
+        from ai_procurement._office.guard import inspect_workbook
+
+        result = inspect_workbook(self.path, keep_parts=True)
+        for finding in result.findings:
+            self.findings.append(Finding(finding.severity, finding.code, finding.message,
+                                         self.file, cell=finding.member or ""))
+        return result.parts if result.ok else None
+
+
+class _Reader(SignedWorkbookReader):
+    def __init__(self, path: Path, questionnaire: Questionnaire, key: bytes,
+                 vendor: str | None) -> None:
+        super().__init__(path)
+        self.questionnaire, self.key, self.vendor = questionnaire, key, vendor
+        self.token = ""
+        self.answers: dict[str, Answer] = {}
+
+    def read(self) -> Response:
+        sha = self.run()
+        report = Report(self.file, sha, tuple(self.findings))
+        return Response(self.file, self.token, self.answers, report, self.lang)
+
+    def read_book(self, book: XlsxBook) -> None:
+        if self._identity(book):
+            self.answers = self._answers(book)
+
+    # -- identity -----------------------------------------------------------------------
+
+    def _identity(self, book: XlsxBook) -> bool:
+        names = [name for name, _, _ in book.sheets]
+        ok = True
+        for sheet in (form.SHEET_QUESTIONS, form.SHEET_IDENTITY):
+            if book.sheet_part(sheet) is None:
+                ok = False
+                self.problem("error", "sheet-missing",
+                             f"La feuille « {sheet} » a été renommée ou supprimée (feuilles "
+                             f"présentes : {', '.join(names)}). Repartez du fichier envoyé.",
+                             f"Sheet '{sheet}' was renamed or removed (sheets found: "
+                             f"{', '.join(names)}). Start again from the file we sent.",
+                             sheet=sheet)
+        if not ok:
+            return False
+        cells = book.cells(form.SHEET_IDENTITY, max_row=20, max_column=2)
+        fields: dict[str, str] = {}
+        for row in range(1, 21):
+            name, value = cells.get(f"A{row}"), cells.get(f"B{row}")
+            if name is not None and value is not None and name.formula is None:
+                fields[str(name.value)] = str(value.value)
+        q = self.questionnaire
+        lang = fields.get("lang", "")
+        if lang not in LANGUAGES:
+            self.problem("error", "identity-missing",
+                         "La feuille d'identification du questionnaire est absente ou "
+                         "modifiée : ce fichier n'est pas un questionnaire émis par "
+                         "l'acheteur.",
+                         "The questionnaire's identity sheet is missing or edited: this file "
+                         "is not a questionnaire issued by the buyer.",
+                         sheet=form.SHEET_IDENTITY)
+            return False
+        self.lang = "fr" if lang == "fr" else "en"
+        self.token = fields.get("vendor_token", "")
+        if fields.get("bank_id") != q.bank.id or fields.get("bank_version") != q.bank.version:
+            self.problem("error", "wrong-questionnaire",
+                         f"Ce fichier répond au questionnaire « {fields.get('bank_id')} "
+                         f"{fields.get('bank_version')} », pas à « {q.bank.id} "
+                         f"{q.bank.version} ». Utilisez le fichier de cette consultation.",
+                         f"This file answers questionnaire '{fields.get('bank_id')} "
+                         f"{fields.get('bank_version')}', not '{q.bank.id} {q.bank.version}'. "
+                         "Use the file of this consultation.", sheet=form.SHEET_IDENTITY)
+            return False
+        if fields.get("fingerprint") != q.fingerprint:
+            self.problem("error", "wrong-version",
+                         "Ce fichier provient d'une autre version du questionnaire (empreinte "
+                         "différente : questions ou pondérations). Utilisez le fichier de "
+                         "cette consultation.",
+                         "This file comes from another version of the questionnaire "
+                         "(different fingerprint: questions or weights). Use the file of "
+                         "this consultation.", sheet=form.SHEET_IDENTITY)
+            return False
+        identity = Identity(q.bank.id, q.bank.version, q.fingerprint, self.lang, self.token)
+        expected = identity.signature(self.key, form.signed_questions(q, self.lang))
+        if fields.get("hmac") != expected or fields.get("kind") != identity.kind:
+            self.problem("error", "signature",
+                         "La signature du fichier ne correspond pas : la feuille "
+                         "d'identification a été modifiée ou le fichier n'a pas été émis "
+                         "par l'acheteur.",
+                         "The file's signature does not match: the identity sheet was edited "
+                         "or the file was not issued by the buyer.", sheet=form.SHEET_IDENTITY)
+            return False
+        if self.vendor is not None and self.token != vendor_token(self.key, self.vendor):
+            self.problem("error", "other-vendor",
+                         f"Ce fichier a été émis pour un autre candidat que « {self.vendor} ». "
+                         "Chaque candidat répond dans son propre fichier.",
+                         f"This file was issued to another vendor than '{self.vendor}'. Each "
+                         "vendor answers in its own file.", sheet=form.SHEET_IDENTITY)
+            return False
+        return True
+
+    # -- answers ------------------------------------------------------------------------
+
+    def _answers(self, book: XlsxBook) -> dict[str, Answer]:
+        self._date1904 = book.date1904
+        rows = form.layout(self.questionnaire)
+        max_row = rows[-1].number + ROW_SLACK
+        cells = book.cells(form.SHEET_QUESTIONS, max_row=max_row,
+                           max_column=column_index(form.LAST_COL), columns=_READ_COLUMNS)
+        by_key: dict[str, int] = {}
+        key_column = form.COL_KEY
+        for cell in cells.values():
+            if cell.column == key_column and cell.kind == "string":
+                key = str(cell.value)
+                if key in by_key:
+                    self.problem("error", "duplicate-row",
+                                 f"La ligne de « {key} » apparaît deux fois (lignes "
+                                 f"{by_key[key]} et {cell.row}) : une ligne a été copiée.",
+                                 f"The row of '{key}' appears twice (rows {by_key[key]} and "
+                                 f"{cell.row}): a row was copied.", sheet=form.SHEET_QUESTIONS,
+                                 cell=cell.ref, question_id=key.split(":")[0])
+                    continue
+                by_key[key] = cell.row
+        self._rows_moved(rows, by_key, cells)
+        self.cells = cells
+        self.by_key = by_key
+        answers: dict[str, Answer] = {}
+        layout_by_key = {row.key: row for row in rows}
+        self.layout_rows = {row.key: row.number for row in rows}
+        for criterion, q in self.questionnaire.bank.questions():
+            del criterion
+            answers[q.id] = self._answer(q, layout_by_key)
+        return self._apply_conditions(answers)
+
+    def _rows_moved(self, rows: list[form.Row], by_key: dict[str, int],
+                    cells: dict[str, Cell]) -> None:
+        moved = [row for row in rows if row.key in by_key and by_key[row.key] != row.number]
+        if moved:
+            first = moved[0]
+            self.problem("warning", "rows-moved",
+                         f"{len(moved)} ligne(s) ont été déplacées ou des lignes insérées "
+                         f"(première : « {first.key} », attendue ligne {first.number}, "
+                         f"trouvée ligne {by_key[first.key]}). Les réponses sont rattachées "
+                         "par référence de question.",
+                         f"{len(moved)} row(s) were moved or rows inserted (first: "
+                         f"'{first.key}', expected on row {first.number}, found on row "
+                         f"{by_key[first.key]}). Answers are matched by question reference.",
+                         sheet=form.SHEET_QUESTIONS, cell=f"A{by_key[first.key]}",
+                         question_id="" if first.question is None else first.question.id)
+        known_rows = set(by_key.values())
+        inputs, first_row = frozenset(form.INPUT_COLUMNS), form.FIRST_ROW
+        stray = sorted({c.row for c in cells.values()
+                        if c.row not in known_rows and c.column in inputs
+                        and c.row >= first_row})
+        if stray:
+            self.problem("warning", "stray-content",
+                         f"Du contenu a été saisi hors des lignes de questions (lignes "
+                         f"{_ranges(stray)}) : il n'est pas lu.",
+                         f"Content was typed outside question rows (rows {_ranges(stray)}): "
+                         "it is not read.", sheet=form.SHEET_QUESTIONS,
+                         cell=f"{form.COL_ANSWER}{stray[0]}")
+
+    def _input(self, column: str, row: int, q: Question) -> Cell | None:
+        """The cell, or None; formulas are reported and never used."""
+        return self._checked(self.cells.get(f"{column}{row}"), q)
+
+    def _checked(self, cell: Cell | None, q: Question) -> Cell | None:
+        """``cell`` if it holds a value; formulas and errors are reported, never used."""
+        if cell is None:
+            return None
+        if cell.formula is not None and cell.formula.strip().upper() in ("TRUE()", "FALSE()"):
+            # LibreOffice stores a typed TRUE/FALSE as the formula TRUE()/FALSE(): the
+            # constant is read from the formula text, never from the cached value.
+            return cell._replace(kind="bool", value=cell.formula.strip().upper() == "TRUE()",
+                                 formula=None)
+        if cell.formula is not None:
+            self.problem("error", "formula",
+                         "Une formule a été saisie dans une cellule de réponse ; elle n'est "
+                         "pas lue. Saisissez la valeur elle-même.",
+                         "A formula was typed in an answer cell; it is not read. Type the "
+                         "value itself.", sheet=form.SHEET_QUESTIONS, cell=cell.ref,
+                         question_id=q.id)
+            return None
+        if cell.kind == "string" and not str(cell.value).strip():
+            return None
+        if cell.kind == "error":
+            self.problem("error", "cell-error", f"La cellule contient l'erreur {cell.value}.",
+                         f"The cell holds the error {cell.value}.", sheet=form.SHEET_QUESTIONS,
+                         cell=cell.ref, question_id=q.id)
+            return None
+        return cell
+
+    def _text(self, cell: Cell | None, q: Question) -> str:
+        """The text of an input cell ("" when blank); numbers as typed, newlines as LF."""
+        if cell is None:
+            return ""
+        cell = self._checked(cell, q)
+        if cell is None:
+            return ""
+        if cell.kind == "number":
+            return _number_text(float(cell.value))
+        if cell.kind == "bool":
+            return "TRUE" if cell.value else "FALSE"
+        return _newlines(str(cell.value))
+
+    def _answer(self, q: Question, layout_by_key: dict[str, form.Row]) -> Answer:
+        row = self.by_key.get(q.id)
+        if row is None:
+            expected = layout_by_key[q.id].number
+            self.problem("error", "row-deleted",
+                         f"La ligne de la question {q.id} a été supprimée (attendue ligne "
+                         f"{expected}).",
+                         f"The row of question {q.id} was deleted (expected on row "
+                         f"{expected}).", sheet=form.SHEET_QUESTIONS, cell=f"A{expected}",
+                         question_id=q.id)
+            return Answer(q.id, AnswerState.UNANSWERED)
+        get, number = self.cells.get, str(row)
+        self._check_question_text(q, row, get(form.COL_QUESTION + number))
+        notes: list[str] = []
+        text = self._text
+        comment = text(get(form.COL_COMMENT + number), q)
+        document, page, link = (text(get(form.COL_DOC + number), q),
+                                text(get(form.COL_PAGE + number), q),
+                                text(get(form.COL_LINK + number), q))
+        evidence = (EvidenceRef(document, page, link) if document or page or link
+                    else EvidenceRef())
+        na_cell = get(form.COL_NA + number)
+        na = na_cell is not None and self._not_applicable(q, row)
+        ref = f"{form.SHEET_QUESTIONS}!{form.COL_ANSWER}{row}"
+        if isinstance(q.answer, (MultipleChoice, Price)):  # a tuple: faster than a union
+            value = self._items(q, notes)
+        else:
+            cell = self._checked(get(form.COL_ANSWER + number), q)
+            value = None if cell is None else self._value(q, cell, notes)
+        if na:
+            if value is not None:
+                self.problem("warning", "na-and-answer",
+                             "« Sans objet » et une réponse sont donnés : la réponse est lue, "
+                             "« Sans objet » est ignoré.",
+                             "'Not applicable' and an answer are both given: the answer is "
+                             "read and 'Not applicable' ignored.", sheet=form.SHEET_QUESTIONS,
+                             cell=ref.split("!")[1], question_id=q.id)
+            else:
+                if not comment.strip() and q.na_allowed:
+                    self.problem("warning", "na-without-justification",
+                                 "« Sans objet » sans justification en colonne G : la réponse "
+                                 "vaut 0 point tant qu'elle n'est pas justifiée.",
+                                 "'Not applicable' without a justification in column G: it "
+                                 "scores 0 until it is justified.", sheet=form.SHEET_QUESTIONS,
+                                 cell=f"{form.COL_COMMENT}{row}", question_id=q.id)
+                return Answer(q.id, AnswerState.NOT_APPLICABLE, None, comment, evidence, ref,
+                              tuple(notes))
+        if value is None:
+            return Answer(q.id, AnswerState.UNANSWERED, None, comment, evidence, ref,
+                          tuple(notes))
+        if q.evidence is Evidence.REQUIRED and not evidence.given:
+            self.problem("warning", "evidence-missing",
+                         "Preuve obligatoire absente (document en colonne H ou lien en "
+                         "colonne J) : sans preuve, pas de point.",
+                         "Required evidence is missing (document in column H or link in "
+                         "column J): no evidence, no points.", sheet=form.SHEET_QUESTIONS,
+                         cell=f"{form.COL_DOC}{row}", question_id=q.id)
+        return Answer(q.id, AnswerState.ANSWERED, value, comment, evidence, ref, tuple(notes))
+
+    def _check_question_text(self, q: Question, row: int, cell: Cell | None) -> None:
+        text = q.text.get(self.lang)
+        found = "" if cell is None else str(cell.value)
+        if found == text:
+            return
+        if _newlines(found) != _newlines(form.safe_text(text)):
+            self.problem("error", "question-edited",
+                         f"Le texte de la question {q.id} a été modifié. Répondez à la "
+                         "question telle qu'elle a été posée, dans le fichier d'origine.",
+                         f"The text of question {q.id} was edited. Answer the question as "
+                         "asked, in the original file.", sheet=form.SHEET_QUESTIONS,
+                         cell=f"{form.COL_QUESTION}{row}", question_id=q.id)
+
+    def _not_applicable(self, q: Question, row: int) -> bool:
+        cell = self._input(form.COL_NA, row, q)
+        if cell is None:
+            return False
+        text = _fold(str(cell.value))
+        if text not in {_fold(v) for v in form.NOT_APPLICABLE.values()} | {"n/a", "na", "so"}:
+            self.problem("error", "na-invalid",
+                         f"Valeur « {cell.value} » en colonne « Sans objet » : choisissez "
+                         "« Sans objet » dans la liste ou laissez vide.",
+                         f"Value '{cell.value}' in the 'Not applicable' column: choose 'Not "
+                         "applicable' from the list or leave it blank.",
+                         sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
+            return False
+        if not q.na_allowed:
+            # Read as declared, scored 0 by the evaluation: never better than an answer.
+            self.problem("warning", "na-not-allowed",
+                         f"« Sans objet » n'est pas admis pour la question {q.id} : la "
+                         "question vaut 0 point. Répondez-y.",
+                         f"'Not applicable' is not allowed for question {q.id}: it scores 0. "
+                         "Answer it.",
+                         sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
+        return True
+
+    def _bad_value(self, q: Question, cell: Cell, fr: str, en: str) -> None:
+        self.problem("error", "invalid-value", f"Valeur « {_show(cell)} » : {fr}",
+                     f"Value '{_show(cell)}': {en}", sheet=form.SHEET_QUESTIONS, cell=cell.ref,
+                     question_id=q.id)
+
+    def _value(self, q: Question, cell: Cell, notes: list[str]) -> AnswerValue | None:
+        spec = q.answer
+        lang = self.lang
+        if isinstance(spec, YesNo):
+            value = _yes_no(cell, lang, notes)
+            if value is None:
+                self._bad_value(q, cell, "attendu Oui ou Non.", "expected Yes or No.")
+            return value
+        if isinstance(spec, SingleChoice):
+            options = [(o.id, o.label) for o in spec.options]
+            value = _choice(cell, options, lang, notes)
+            if value is None:
+                allowed = " | ".join(o.label.get(lang) for o in spec.options)
+                self._bad_value(q, cell, f"choisissez une valeur de la liste ({allowed}).",
+                                f"choose a value from the list ({allowed}).")
+            return value
+        if isinstance(spec, Scale):
+            level = _level(cell, q, lang, notes)
+            if level is None:
+                self._bad_value(q, cell, "choisissez un niveau de la liste.",
+                                "choose a level from the list.")
+            return level
+        if isinstance(spec, Number):
+            return self._number(q, spec, cell, notes)
+        if isinstance(spec, DateAnswer):
+            parsed = _date(cell, lang, notes, self._date1904)
+            if isinstance(parsed, str):
+                self._bad_value(q, cell, f"date illisible ({parsed}) ; saisissez jj/mm/aaaa.",
+                                f"unreadable date ({parsed}); enter yyyy-mm-dd.")
+                return None
+            return parsed
+        assert isinstance(spec, FreeText)
+        text = self._text(cell, q)
+        if cell.kind == "number":
+            notes.append(f"number {cell.value!r} read as text {text!r}")
+        if len(text) > spec.max_chars:
+            self.problem("warning", "too-long",
+                         f"Réponse de {len(text)} caractères, au-delà des {spec.max_chars} "
+                         "demandés.",
+                         f"Answer of {len(text)} characters, beyond the {spec.max_chars} "
+                         "asked.", sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
+        return text
+
+    _date1904 = False
+
+    def _number(self, q: Question, spec: Number, cell: Cell, notes: list[str]) -> float | None:
+        percent = "%" in spec.unit.en
+        result = _number(cell, percent, notes)
+        if isinstance(result, str):
+            self._bad_value(q, cell, *_NUMBER_PROBLEMS[result])
+            return None
+        if spec.integer and not float(result).is_integer():
+            self._bad_value(q, cell, "un nombre entier est attendu.", "a whole number is "
+                            "expected.")
+            return None
+        if (spec.minimum is not None and result < spec.minimum) or (
+                spec.maximum is not None and result > spec.maximum):
+            self._bad_value(q, cell, f"hors des bornes [{spec.minimum}, {spec.maximum}].",
+                            f"outside the bounds [{spec.minimum}, {spec.maximum}].")
+            return None
+        return result
+
+    def _items(self, q: Question, notes: list[str]) -> AnswerValue | None:
+        spec = q.answer
+        ticked: list[str] = []
+        amounts: dict[str, float] = {}
+        missing: list[str] = []
+        seen_any = False
+        items = spec.option_ids if isinstance(spec, MultipleChoice) else (
+            tuple(i.id for i in spec.items) if isinstance(spec, Price) else ())
+        for item in items:
+            row = self.by_key.get(f"{q.id}:{item}")
+            if row is None:
+                expected = self.layout_rows[f"{q.id}:{item}"]
+                self.problem("error", "row-deleted",
+                             f"La ligne « {item} » de la question {q.id} a été supprimée "
+                             f"(attendue ligne {expected}).",
+                             f"Row '{item}' of question {q.id} was deleted (expected on row "
+                             f"{expected}).", sheet=form.SHEET_QUESTIONS, cell=f"A{expected}",
+                             question_id=q.id)
+                missing.append(item)
+                continue
+            cell = self._input(form.COL_ANSWER, row, q)
+            if cell is None:
+                missing.append(item)
+                continue
+            seen_any = True
+            if isinstance(spec, MultipleChoice):
+                value = _yes_no(cell, self.lang, notes)
+                if value is None:
+                    self._bad_value(q, cell, "attendu Oui ou Non.", "expected Yes or No.")
+                elif value == "yes":
+                    ticked.append(item)
+            else:
+                amount = _number(cell, False, notes, currency=True)
+                if isinstance(amount, str):
+                    self._bad_value(q, cell, *_NUMBER_PROBLEMS[amount])
+                elif amount < 0:
+                    self._bad_value(q, cell, "un montant positif ou nul est attendu.",
+                                    "an amount of zero or more is expected.")
+                else:
+                    amounts[item] = amount
+        if not seen_any:
+            return None
+        if isinstance(spec, MultipleChoice):
+            exclusive = [o for o in spec.options if o.exclusive and o.id in ticked]
+            if exclusive and len(ticked) > 1:
+                option = exclusive[0]
+                row = self.by_key[f"{q.id}:{option.id}"]
+                self.problem("error", "contradictory-options",
+                             f"« {option.label.fr} » est coché avec d'autres options : la "
+                             "réponse se contredit. Cochez soit cette option seule, soit les "
+                             "autres.",
+                             f"'{option.label.en}' is ticked with other options: the answer "
+                             "contradicts itself. Tick either that option alone, or the "
+                             "others.", sheet=form.SHEET_QUESTIONS,
+                             cell=f"{form.COL_ANSWER}{row}", question_id=q.id)
+                return None
+            return tuple(ticked)
+        if missing:
+            first = self.by_key.get(f"{q.id}:{missing[0]}")
+            self.problem("error", "price-incomplete",
+                         f"Postes de coût non renseignés : {', '.join(missing)}. Saisissez 0 "
+                         "pour un poste sans coût.",
+                         f"Cost items left blank: {', '.join(missing)}. Enter 0 for an item "
+                         "without cost.", sheet=form.SHEET_QUESTIONS,
+                         cell="" if first is None else f"{form.COL_ANSWER}{first}",
+                         question_id=q.id)
+            return None
+        return amounts if len(amounts) == len(items) else None
+
+    def _apply_conditions(self, answers: dict[str, Answer]) -> dict[str, Answer]:
+        """Mark questions whose condition is not met; warn where they were answered."""
+        result = apply_conditions(self.questionnaire, answers)
+        for _, q in self.questionnaire.bank.questions():
+            answer = answers[q.id]
+            if (q.applies_if is not None and answer.state is AnswerState.ANSWERED
+                    and result[q.id].state is AnswerState.NOT_APPLICABLE_BY_CONDITION):
+                self.problem("warning", "answered-not-applicable",
+                             f"La question {q.id} ne s'applique pas vu la réponse à "
+                             f"{q.applies_if.question} ; sa réponse est ignorée.",
+                             f"Question {q.id} does not apply given the answer to "
+                             f"{q.applies_if.question}; its answer is ignored.",
+                             sheet=form.SHEET_QUESTIONS, cell=answer.cell.split("!")[-1],
+                             question_id=q.id)
+        return result
+
+
+# -- value parsing (pure functions) -------------------------------------------------------
+
+_YES = {"oui", "yes", "vrai", "true", "o", "y", "x", "1"}
+_NO = {"non", "no", "faux", "false", "n", "0"}
+
+_NUMBER_PROBLEMS: dict[str, tuple[str, str]] = {
+    "not-a-number": ("un nombre est attendu.", "a number is expected."),
+    "ambiguous": ("séparateur ambigu (milliers ou décimales ?) ; saisissez par exemple "
+                  "1234,5.", "ambiguous separator (thousands or decimals?); type e.g. 1234.5."),
+    "percent": ("un pourcentage a été saisi alors que l'unité n'est pas « % » ; saisissez "
+                "la valeur dans l'unité demandée.", "a percentage was typed but the unit is "
+                "not '%'; type the value in the unit asked."),
+    "not-finite": ("valeur numérique invalide.", "invalid numeric value."),
+    "date": ("le tableur a lu la saisie comme une date (par exemple 1.5 saisi dans un "
+             "Excel français devient le 1er mai) ; saisissez le nombre avec une virgule "
+             "décimale.", "the spreadsheet read the entry as a date (for example 1.5 typed "
+             "in a French Excel becomes 1 May); type the number with the decimal separator "
+             "of your spreadsheet."),
+}
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+
+
+def _is_date_format(number_format: str) -> bool:
+    """True for a date or time number format (``dd/mm/yyyy``, ``d-mmm``, ``h:mm``...)."""
+    # Quoted text, [colours] and [$€-40C] locales, escaped characters and padding are
+    # not format codes; what remains holds d, m, y, h or s only for dates and times.
+    return re.search("[dmyhs]", _FORMAT_LITERALS.sub("", number_format), re.IGNORECASE) \
+        is not None
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _show(cell: Cell) -> str:
+    text = str(cell.value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _yes_no(cell: Cell, lang: Lang, notes: list[str]) -> str | None:
+    if cell.kind == "bool":
+        notes.append(f"{cell.ref}: boolean {cell.value} read as {'yes' if cell.value else 'no'}")
+        return "yes" if cell.value else "no"
+    if cell.kind == "number" and cell.value in (0.0, 1.0):
+        notes.append(f"{cell.ref}: number {cell.value:g} read as "
+                     f"{'yes' if cell.value else 'no'}")
+        return "yes" if cell.value else "no"
+    text = str(cell.value)
+    if text in (form.YES[lang], form.NO[lang]):
+        return "yes" if text == form.YES[lang] else "no"
+    folded = _fold(text)
+    if folded in _YES or folded in _NO:
+        value = "yes" if folded in _YES else "no"
+        notes.append(f"{cell.ref}: {text!r} read as {value}")
+        return value
+    return None
+
+
+def _choice(cell: Cell, options: list[tuple[str, Text]], lang: Lang,
+            notes: list[str]) -> str | None:
+    text = str(cell.value) if cell.kind != "number" else _number_text(float(cell.value))
+    for option_id, label in options:
+        if text == label.get(lang):
+            return option_id
+    folded = _fold(text)
+    matches = {option_id for option_id, label in options
+               if folded in (_fold(label.fr), _fold(label.en), _fold(option_id))}
+    if len(matches) == 1:
+        value = matches.pop()
+        notes.append(f"{cell.ref}: {text!r} read as option {value!r}")
+        return value
+    return None
+
+
+def _level(cell: Cell, q: Question, lang: Lang, notes: list[str]) -> int | None:
+    spec = q.answer
+    assert isinstance(spec, Scale)
+    values = {lv.value for lv in spec.levels}
+    labels = {label: int(value) for value, label in form.choice_labels(q, lang)}
+    if cell.kind == "string" and str(cell.value) in labels:
+        return labels[str(cell.value)]
+    if cell.kind == "number" and float(cell.value).is_integer() and int(cell.value) in values:
+        notes.append(f"{cell.ref}: number {int(cell.value)} read as level {int(cell.value)}")
+        return int(cell.value)
+    match = _LEVEL.match(str(cell.value))
+    if match and int(match.group(1)) in values:
+        notes.append(f"{cell.ref}: {cell.value!r} read as level {match.group(1)}")
+        return int(match.group(1))
+    return None
+
+
+_LEVEL = re.compile(r"^\s*(-?\d+)\s*(?:$|[–—:-]\s)")
+"""A level typed as a number, alone or followed by the dash of the list's labels."""
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:[\s\u00a0\u202f']\d{3})+(?:[.,]\d*)?$")
+"""Digits grouped by three with spaces (or apostrophes), as French and Swiss write them."""
+
+
+def _number(cell: Cell, percent: bool, notes: list[str], *,
+            currency: bool = False) -> float | str:
+    """A number from a cell, or the code of the problem (see ``_NUMBER_PROBLEMS``)."""
+    if cell.kind == "number":
+        value = float(cell.value)
+        if not math.isfinite(value):
+            return "not-finite"
+        if _is_date_format(cell.number_format):
+            return "date"
+        if "%" in cell.number_format:
+            if not percent:
+                return "percent"
+            notes.append(f"{cell.ref}: {value!r} stored with a percent format, read as "
+                         f"{value * 100:g} %")
+            return _round_percent(value * 100)
+        return value
+    if cell.kind != "string":
+        return "not-a-number"
+    text = str(cell.value).strip()
+    original = text
+    is_percent = text.endswith("%")
+    if is_percent:
+        if not percent:
+            return "percent"
+        text = text[:-1]
+    if currency:
+        for symbol in ("€", "EUR", "eur", "HT", "ht"):
+            text = text.replace(symbol, "")
+    text = text.strip()
+    if _SPACES.search(text):
+        if not _GROUPED.match(text):
+            return "not-a-number"  # "12 5" is not 125
+        text = _SPACES.sub("", text)
+    parsed = _parse_decimal(text)
+    if isinstance(parsed, str):
+        return parsed
+    if original != _number_text(parsed):
+        notes.append(f"{cell.ref}: text {original!r} read as number {parsed!r}")
+    return parsed
+
+
+def _round_percent(value: float) -> float:
+    # 0.15 * 100 is 15.000000000000002 in binary floating point; a typed percentage has
+    # at most a dozen significant digits, so rounding there restores what was typed.
+    return float(f"{value:.12g}")
+
+
+def _parse_decimal(text: str) -> float | str:
+    if not re.fullmatch(r"[+-]?[0-9.,]+", text) or not re.search(r"[0-9]", text):
+        return "not-a-number"
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        if text.count(decimal) > 1:
+            return "not-a-number"
+        text = text.replace(thousands, "").replace(decimal, ".")
+    elif commas + dots == 1:
+        separator = "," if commas else "."
+        whole, _, fraction = text.partition(separator)
+        if len(fraction) == 3 and whole.lstrip("+-") not in ("", "0"):
+            return "ambiguous"
+        text = text.replace(",", ".")
+    elif commas + dots > 1:
+        separator = "," if commas else "."
+        groups = text.split(separator)
+        if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0].lstrip("+-")) <= 3:
+            text = text.replace(separator, "")
+        else:
+            return "not-a-number"
+    try:
+        value = float(text)
+    except ValueError:
+        return "not-a-number"
+    if value != value or value in (float("inf"), float("-inf")):
+        return "not-finite"
+    return value
+
+
+_DATE_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+def _date(cell: Cell, lang: Lang, notes: list[str], date1904: bool) -> dt.date | str:
+    """A date from a cell, or a short reason why it cannot be read."""
+    if cell.kind == "number":
+        serial = float(cell.value)
+        if not 1 <= serial < 2958466:
+            return "out of range"
+        base = dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)
+        return base + dt.timedelta(days=int(serial))
+    text = str(cell.value).strip()
+    if cell.kind == "date":
+        text = text[:10]
+    try:
+        value = dt.date.fromisoformat(text[:10]) if re.match(r"^\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        return "invalid"
+    if value is not None:
+        if cell.kind != "date":
+            notes.append(f"{cell.ref}: text {text!r} read as date {value.isoformat()}")
+        return value
+    match = _DATE_DMY.match(text)
+    if not match:
+        return "format"
+    first, second, year = (int(g) for g in match.groups())
+    if lang == "fr" or first > 12:
+        day, month = first, second
+    elif second > 12:
+        day, month = second, first
+    else:
+        return "ambiguous day/month"
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        return "invalid"
+    notes.append(f"{cell.ref}: text {text!r} read as date {value.isoformat()}")
+    return value
+
+
+def _ranges(rows: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = rows[0]
+    for row in [*rows[1:], None]:
+        if row is not None and row == prev + 1:
+            prev = row
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if row is not None:
+            start = prev = row
+    return ", ".join(parts[:10]) + (" …" if len(parts) > 10 else "")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()

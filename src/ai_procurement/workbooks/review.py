@@ -1,0 +1,1057 @@
+"""Review workbooks: where human evaluators score the vendors' free-text answers.
+
+Free-text answers are not scored by a rule: each evaluator gives every answer a level on
+the question's anchored scale and justifies it from the offer's content (no point
+without evidence). :func:`write_review` writes one workbook per evaluator; the scores
+read back by :func:`read_review` feed :func:`ai_procurement.decision.scoring.evaluate`, which
+computes the consensus and flags evaluators who diverge.
+
+The workbook has one visible sheet: for each question, a band row holds the question,
+the guidance for evaluators and the scale with its descriptors; below it, one row per
+vendor shows the vendor's answer, comment and evidence side by side with the
+evaluator's input cells (a level from a drop-down list, a justification, and, where the
+vendor answered "not applicable", whether the evaluator accepts it). Vendor texts are
+written as literal text, whole (a cell holds up to 32,767 characters; a note says when
+the text is longer than the row can show).
+
+Blind review: vendors appear under codes ("Offre A", "Offre B"... in sorted order of
+their names, see :func:`vendor_codes`); no vendor name is written anywhere in the file
+(cells, sheet names, defined names, document properties). The buyer derives the mapping
+from the vendor list. The file cannot hide a name a vendor wrote in its own answer.
+
+Evaluator files are checked like vendor files: an evaluator can edit any cell, so a
+hidden identity sheet carries the questionnaire's identity, the evaluator's name, the
+blind flag, the reviewed questions and a keyed digest of the vendor list, signed with an
+HMAC over these and the list of (question, vendor code) rows; every row also carries a
+keyed seal over what it shows. A deleted or forged row, an edited vendor answer, another
+evaluator's file or a file from another campaign is reported, never silently used.
+:func:`read_review` never raises because of what is in a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from ai_procurement._office.xlsx import Cell, XlsxBook, column_index, column_letter
+from ai_procurement.answers import AnswerState, Report, Response
+from ai_procurement.bank.model import Evidence, FreeText, Level, Question
+from ai_procurement.decision.scoring import EvaluatorScore
+from ai_procurement.errors import QuestionnaireError
+from ai_procurement.questionnaire import Questionnaire
+from ai_procurement.text import LANGUAGES, Lang, Text
+from ai_procurement.workbooks import form
+from ai_procurement.workbooks.response import SignedWorkbookReader, _yes_no
+
+if TYPE_CHECKING:
+    from openpyxl.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["ReviewResult", "read_review", "vendor_codes", "write_review"]
+
+KIND = "review"
+FORMAT = "1"
+SHEET_REVIEW: dict[Lang, str] = {"fr": "Évaluation", "en": "Review"}
+SHEET_LISTS = form.SHEET_LISTS
+SHEET_IDENTITY = form.SHEET_IDENTITY
+HEADER_ROW = 4
+FIRST_ROW = 5
+"""Rows 1-3 hold the title and instructions, row 4 the column headers."""
+
+# Columns of the review sheet, shared by the writer and the reader.
+COL_CODE, COL_NOTE, COL_ANSWER, COL_COMMENT, COL_EVIDENCE = "A", "B", "C", "D", "E"
+COL_LEVEL, COL_ACCEPT_NA, COL_JUSTIFICATION = "F", "G", "H"
+COL_KEY, COL_STATE, COL_SEAL = "I", "J", "K"
+LAST_PRINTED, LAST_COL = COL_JUSTIFICATION, COL_SEAL
+INPUT_COLUMNS = (COL_LEVEL, COL_ACCEPT_NA, COL_JUSTIFICATION)
+
+ROW_SLACK = 500
+"""Rows read past the last expected row, to notice inserted rows."""
+MAX_CELL_CHARS = 32767
+"""The most characters an Excel cell holds."""
+MAX_ROW_HEIGHT = 409.0
+"""The tallest row Excel allows, in points."""
+
+CODE_WORD: dict[Lang, str] = {"fr": "Offre", "en": "Offer"}
+
+T = Text
+
+HEADERS = (
+    (COL_CODE, T("Offre", "Offer"), 12),
+    (COL_NOTE, T("État / remarques", "Status / notes"), 18),
+    (COL_ANSWER, T("Réponse du candidat", "Vendor's answer"), 80),
+    (COL_COMMENT, T("Commentaire du candidat", "Vendor's comment"), 32),
+    (COL_EVIDENCE, T("Preuves citées", "Evidence cited"), 20),
+    (COL_LEVEL, T("Votre niveau (liste)", "Your level (list)"), 22),
+    (COL_ACCEPT_NA, T("« Sans objet » accepté ?", "Accept 'not applicable'?"), 12),
+    (COL_JUSTIFICATION, T("Votre justification (obligatoire)",
+                          "Your justification (required)"), 40),
+    (COL_KEY, T("Clé", "Key"), 12),
+    (COL_STATE, T("État", "State"), 12),
+    (COL_SEAL, T("Sceau", "Seal"), 12),
+)
+_WIDTHS = {column: width for column, _, width in HEADERS}
+
+_SHOWN_STATE: dict[AnswerState, Text] = {
+    AnswerState.ANSWERED: T("Répondu", "Answered"),
+    AnswerState.NOT_APPLICABLE: T("« Sans objet » demandé par le candidat : l'acceptez-vous "
+                                  "(colonne G) ?",
+                                  "The vendor answered 'not applicable': do you accept it "
+                                  "(column G)?"),
+    AnswerState.UNANSWERED: T("Pas de réponse : 0 point, rien à noter.",
+                              "No answer: 0 points, nothing to score."),
+    AnswerState.NOT_APPLICABLE_BY_CONDITION: T(
+        "La question ne s'applique pas à cette offre (réponse précédente) : rien à noter.",
+        "The question does not apply to this offer (earlier answer): nothing to score."),
+}
+_PLACEHOLDER: dict[AnswerState, Text] = {
+    AnswerState.NOT_APPLICABLE: T("[Sans objet]", "[Not applicable]"),
+    AnswerState.UNANSWERED: T("[Pas de réponse]", "[No answer]"),
+    AnswerState.NOT_APPLICABLE_BY_CONDITION: T("[Ne s'applique pas]", "[Does not apply]"),
+}
+
+
+# -- vendor codes (pure) ----------------------------------------------------------------
+
+def vendor_codes(vendors: Iterable[str], lang: Lang = "fr") -> dict[str, str]:
+    """Return the code under which each vendor appears in review workbooks.
+
+    Vendors are sorted by name and coded "Offre A", "Offre B"... ("Offer A" in
+    English; after Z come AA, AB...), so the buyer can always derive the mapping from
+    the vendor list, and the same list always gives the same codes.
+
+    Raises:
+        QuestionnaireError: a blank or duplicated vendor name, or an unknown language.
+    """
+    if lang not in LANGUAGES:
+        raise QuestionnaireError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+    names = list(vendors)
+    blank = [n for n in names if not isinstance(n, str) or not n.strip()]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if blank or duplicated:
+        raise QuestionnaireError(f"vendor names must be non-blank and unique; got blank "
+                                 f"{blank!r}, duplicated {duplicated!r}")
+    return {name: f"{CODE_WORD[lang]} {column_letter(index)}"
+            for index, name in enumerate(sorted(names), start=1)}
+
+
+def _letters(vendors: Iterable[str]) -> dict[str, str]:
+    """Vendor -> the language-neutral letter used in hidden row keys."""
+    return {name: column_letter(index) for index, name in enumerate(sorted(vendors), start=1)}
+
+
+# -- signatures (pure) ------------------------------------------------------------------
+
+def _mac(key: bytes, label: str, payload: object) -> str:
+    text = json.dumps([label, payload], ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True)
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _vendors_digest(key: bytes, vendors: Iterable[str]) -> str:
+    """A keyed digest of the vendor list: ties the codes to names without showing them."""
+    return _mac(key, "vendors", sorted(vendors))[:32]
+
+
+def _signature(key: bytes, fields: Mapping[str, str], rows: Sequence[tuple[str, str]]) -> str:
+    """HMAC over the identity fields and the (question id, vendor code) of every row."""
+    return _mac(key, "review", {"identity": dict(fields), "rows": [list(r) for r in rows]})
+
+
+def _canonical(text: str) -> str:
+    """The text as a reader gets it back, whatever program saved the file."""
+    return form.safe_text(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _seal(key: bytes, row_key: str, state: str, shown: Sequence[str]) -> str:
+    """Keyed seal of one row: its key, the answer's state and the vendor texts shown."""
+    return _mac(key, "row", [row_key, state, [_canonical(s) for s in shown]])[:32]
+
+
+def _rows(question_ids: Sequence[str], offers: int, lang: Lang) -> list[tuple[str, str]]:
+    """The (question id, vendor code) of every vendor row, in sheet order.
+
+    Codes depend only on the number of offers, so the signature can be checked before
+    the vendor list is (a wrong key and a wrong vendor list get different messages).
+    """
+    codes = [f"{CODE_WORD[lang]} {column_letter(i)}" for i in range(1, offers + 1)]
+    return [(qid, code) for qid in question_ids for code in codes]
+
+
+def _row_key(question_id: str, letter: str) -> str:
+    return f"{question_id}@{letter}"
+
+
+# -- writer -----------------------------------------------------------------------------
+
+def write_review(questionnaire: Questionnaire, responses: Mapping[str, Response],
+                 path: str | os.PathLike[str], *, evaluator: str, lang: Lang = "fr",
+                 blind: bool = True, key: bytes, overwrite: bool = False,
+                 questions: Sequence[str] | None = None) -> Path:
+    """Write the review workbook one evaluator fills.
+
+    Args:
+        questionnaire: the frozen questionnaire the responses answer.
+        responses: vendor name -> its read response (see
+            :func:`ai_procurement.workbooks.response.read_response`). Every vendor gets a row under
+            every reviewed question, whatever its answer's state.
+        path: the ``.xlsx`` file to write (written atomically).
+        evaluator: the evaluator's name, shown in the file and checked on reading.
+        lang: ``"fr"`` or ``"en"``: the language of the workbook's own texts.
+        blind: show vendors only under their codes (:func:`vendor_codes`); otherwise
+            the name is shown under the code.
+        key: the buyer's secret signing key (:func:`ai_procurement.workbooks.signing.new_key`).
+        overwrite: replace an existing file (otherwise :class:`OutputError`).
+        questions: ids of the questions to review, all free-text; None reviews every
+            question scored by evaluators.
+
+    Returns:
+        The path written.
+
+    Raises:
+        QuestionnaireError: unknown language, a key shorter than 16 bytes, a blank
+            evaluator name, no vendor, no question to review, a question that is not
+            free text, or a vendor text longer than an Excel cell holds.
+        OutputError: the file exists and ``overwrite`` is false.
+    """
+    data = review_bytes(questionnaire, responses, evaluator=evaluator, lang=lang, blind=blind,
+                        key=key, questions=questions)
+    from ai_procurement._office.files import write_atomic
+
+    target = Path(path)
+    write_atomic(target, data, overwrite=overwrite)
+    return target
+
+
+@attrs.frozen
+class _Entry:
+    """One vendor row: what it shows and how the evaluator fills it."""
+
+    question: Question
+    vendor: str
+    code: str
+    key: str
+    state: AnswerState
+    answer: str
+    comment: str
+    evidence: str
+    note: str
+
+
+def review_bytes(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
+                 evaluator: str, lang: Lang, blind: bool, key: bytes,
+                 questions: Sequence[str] | None) -> bytes:
+    """Return the review workbook as bytes (see :func:`write_review`)."""
+    if lang not in LANGUAGES:
+        raise QuestionnaireError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+    if len(key) < 16:
+        raise QuestionnaireError("the signing key must be at least 16 bytes")
+    if not isinstance(evaluator, str) or not evaluator.strip() or (
+            form.safe_text(evaluator) != evaluator):
+        raise QuestionnaireError(f"evaluator must be a non-blank name without control "
+                                 f"characters, got {evaluator!r}")
+    if not responses:
+        raise QuestionnaireError("no response to review: pass at least one vendor's response")
+    reviewed = _questions(questionnaire, questions)
+    codes = vendor_codes(responses, lang)
+    letters = _letters(responses)
+    entries = {q.id: [_entry(q, vendor, codes[vendor], letters[vendor], responses[vendor],
+                             lang)
+                      for vendor in sorted(responses)]
+               for q in reviewed}
+    fields = _fields(questionnaire, lang, evaluator, blind, [q.id for q in reviewed],
+                     len(responses), _vendors_digest(key, responses))
+    signature = _signature(key, fields, _rows([q.id for q in reviewed], len(codes), lang))
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.title = SHEET_REVIEW[lang]
+    lists = wb.create_sheet(SHEET_LISTS)
+    ident = wb.create_sheet(SHEET_IDENTITY)
+    _ReviewWriter(wb, sheet, lists, questionnaire, lang, key, evaluator, blind).write(
+        reviewed, entries)
+    form.write_identity(wb, ident, {**fields, "hmac": signature})
+    lists.sheet_state = "hidden"
+    ident.sheet_state = "hidden"
+    wb.active = 0
+    wb.properties.creator = "ai_procurement"
+    wb.properties.title = questionnaire.consultation.title
+    wb.properties.created = form.FIXED_TIME
+    wb.properties.modified = form.FIXED_TIME
+    wb.properties.lastModifiedBy = "ai_procurement"
+    wb.security = form._workbook_protection()
+    return form.normalise_zip(form.workbook_bytes(wb))
+
+
+def _questions(questionnaire: Questionnaire, ids: Sequence[str] | None) -> list[Question]:
+    every = [q for _, q in questionnaire.bank.questions()]
+    if ids is None:
+        chosen = [q for q in every if q.scored_by_evaluators]
+    else:
+        if isinstance(ids, str):
+            raise QuestionnaireError("questions must be a sequence of question ids, not a "
+                                     "string")
+        known = {q.id: q for q in every}
+        unknown = [i for i in ids if i not in known]
+        duplicated = sorted({i for i in ids if list(ids).count(i) > 1})
+        not_text = [i for i in ids if i in known and not known[i].scored_by_evaluators]
+        if unknown or duplicated or not_text:
+            raise QuestionnaireError(
+                f"questions to review must be free-text questions of {questionnaire.bank.id!r}"
+                f", each once; unknown {unknown}, duplicated {duplicated}, not free text "
+                f"{not_text}")
+        wanted = set(ids)
+        chosen = [q for q in every if q.id in wanted]
+    if not chosen:
+        raise QuestionnaireError(f"questionnaire {questionnaire.bank.id!r} has no free-text "
+                                 "question for evaluators to review")
+    return chosen
+
+
+def _entry(q: Question, vendor: str, code: str, letter: str, response: Response,
+           lang: Lang) -> _Entry:
+    answer = response.answers.get(q.id)
+    state = AnswerState.UNANSWERED if answer is None else answer.state
+    text = comment = ""
+    evidence_parts: list[str] = []
+    if answer is not None:
+        if state is AnswerState.ANSWERED:
+            text = str(answer.value)
+        comment = answer.justification
+        labels = (T("Document", "Document"), T("Page", "Page"), T("Lien", "Link"))
+        for label, value in zip(labels, (answer.evidence.document, answer.evidence.page,
+                                         answer.evidence.link), strict=True):
+            if value.strip():
+                evidence_parts.append(f"{label.get(lang)} : {value}" if lang == "fr"
+                                      else f"{label.get(lang)}: {value}")
+    shown = text if state is AnswerState.ANSWERED else _PLACEHOLDER[state].get(lang)
+    evidence = "\n".join(evidence_parts) or "—"
+    for what, value in ((f"{q.id} / {code}", shown), (f"{q.id} / {code} comment", comment),
+                        (f"{q.id} / {code} evidence", evidence)):
+        if len(value) > MAX_CELL_CHARS:
+            raise QuestionnaireError(
+                f"{what}: {len(value)} characters, more than the {MAX_CELL_CHARS} an Excel "
+                "cell holds; the review workbook never truncates a vendor's text. Ask the "
+                "vendor for a shorter answer or review it outside the workbook.")
+    notes = [_SHOWN_STATE[state].get(lang)]
+    if state is AnswerState.NOT_APPLICABLE and not comment.strip():
+        notes.append(T("Aucune justification du « sans objet ».",
+                       "No justification for 'not applicable'.").get(lang))
+    if state is AnswerState.ANSWERED and q.evidence is Evidence.REQUIRED and not (
+            answer is not None and answer.evidence.given):
+        notes.append(T("Preuve obligatoire absente : pas de point sans preuve.",
+                       "Required evidence missing: no point without evidence.").get(lang))
+    if not response.report.ok:
+        notes.append(T("Le fichier du candidat a des erreurs à corriger : note provisoire.",
+                       "The vendor's file has errors to fix: provisional score.").get(lang))
+    return _Entry(q, vendor, code, _row_key(q.id, letter), state, shown, comment,
+                  evidence, "\n".join(notes))
+
+
+def _fields(questionnaire: Questionnaire, lang: Lang, evaluator: str, blind: bool,
+            question_ids: Sequence[str], offers: int, vendors_digest: str
+            ) -> dict[str, str]:
+    return {"kind": KIND, "format": FORMAT, "bank_id": questionnaire.bank.id,
+            "bank_version": questionnaire.bank.version,
+            "fingerprint": questionnaire.fingerprint, "lang": lang, "evaluator": evaluator,
+            "blind": "yes" if blind else "no", "questions": " ".join(question_ids),
+            "offers": str(offers), "vendors": vendors_digest}
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines ``text`` takes when wrapped in a column ``width`` characters wide."""
+    chars = max(1.0, width * 1.15)
+    return sum(max(1, math.ceil(len(part) / chars)) for part in text.split("\n"))
+
+
+def _height(texts: Iterable[tuple[str, float]], *, minimum: int) -> tuple[float, bool]:
+    """Row height that shows ``texts`` (text, column width), and whether it is capped."""
+    lines = max([minimum, *(_lines(text, width) for text, width in texts)])
+    height = 13.5 * lines + 4
+    return min(MAX_ROW_HEIGHT, height), height > MAX_ROW_HEIGHT
+
+
+class _ReviewWriter:
+    """Writes the review and list sheets."""
+
+    def __init__(self, wb: Workbook, ws: Worksheet, lists: Worksheet,
+                 questionnaire: Questionnaire, lang: Lang, key: bytes, evaluator: str,
+                 blind: bool) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+        self.wb, self.ws, self.lists = wb, ws, lists
+        self.questionnaire, self.lang, self.key = questionnaire, lang, key
+        self.evaluator, self.blind = evaluator, blind
+        self.list_count = 0
+        self.font = Font(name=form.FONT, size=10)
+        self.bold = Font(name=form.FONT, size=10, bold=True)
+        self.title_font = Font(name=form.FONT, size=14, bold=True)
+        self.band_fill = PatternFill("solid", fgColor="D9E1F2")
+        self.header_fill = PatternFill("solid", fgColor="1F4E79")
+        self.header_font = Font(name=form.FONT, size=10, bold=True, color="FFFFFF")
+        self.input_fill = PatternFill("solid", fgColor="FFF9E5")
+        self.locked_fill = PatternFill("solid", fgColor="F2F2F2")
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.unlocked = Protection(locked=False)
+        thin = Side(style="thin", color="BFBFBF")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.band_border = Border(top=Side(style="medium", color="1F4E79"))
+        self.validations: dict[str, object] = {}
+        self.level_lists: dict[str, str] = {}
+        self.yes_no = self._list([form.YES[lang], form.NO[lang]])
+
+    def _list(self, labels: list[str]) -> str:
+        """Put a drop-down list on the hidden sheet behind a defined name; return it."""
+        from openpyxl.workbook.defined_name import DefinedName
+
+        self.list_count += 1
+        column = column_letter(self.list_count)
+        for index, label in enumerate(labels, start=1):
+            form.set_text(self.lists, f"{column}{index}", label)
+        name = f"review_list_{self.list_count}"
+        ref = f"'{SHEET_LISTS}'!${column}$1:${column}${len(labels)}"
+        self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
+        return name
+
+    def _validate(self, name: str, ref: str, error: Text) -> None:
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        if name not in self.validations:
+            dv = DataValidation(type="list", formula1=name, allow_blank=True,
+                                showErrorMessage=True, showInputMessage=False,
+                                errorTitle=T("Valeur", "Value").get(self.lang),
+                                error=error.get(self.lang))
+            self.ws.add_data_validation(dv)
+            self.validations[name] = dv
+        self.validations[name].add(ref)  # type: ignore[attr-defined]
+
+    def write(self, questions: Sequence[Question], entries: Mapping[str, list[_Entry]]) -> None:
+        ws, lang = self.ws, self.lang
+        consultation = self.questionnaire.consultation
+        form.set_text(ws, "A1", T("Grille d'évaluation", "Review sheet").get(lang)
+                 + f" — {consultation.title} — {consultation.reference}")
+        ws["A1"].font = self.title_font
+        who = T(f"Évaluateur : {self.evaluator}.", f"Evaluator: {self.evaluator}.").get(lang)
+        mode = (T("Offres anonymisées : chaque candidat est désigné par un code.",
+                  "Blind review: each vendor is shown under a code.") if self.blind else
+                T("Offres nominatives.", "Vendors shown by name.")).get(lang)
+        form.set_text(ws, "A2", f"{who} {mode}")
+        ws["A2"].font = self.bold
+        form.set_text(ws, "A3", T(
+            "Pour chaque offre, choisissez un niveau de l'échelle (colonne F) et justifiez-le "
+            "par le contenu de l'offre (colonne H) : pas de point sans preuve. Si le candidat "
+            "a répondu « Sans objet », dites en colonne G si vous l'acceptez. Ne modifiez, "
+            "ne déplacez ni ne supprimez aucune ligne : le fichier est signé.",
+            "For each offer, choose a level of the scale (column F) and justify it from the "
+            "offer's content (column H): no point without evidence. Where the vendor "
+            "answered 'not applicable', say in column G whether you accept it. Do not edit, "
+            "move or delete any row: the file is signed.").get(lang))
+        ws["A3"].font, ws["A3"].alignment = self.font, self.wrap
+        ws.merge_cells(f"A3:{LAST_PRINTED}3")
+        ws.row_dimensions[3].height = 30
+        for column, label, width in HEADERS:
+            form.set_text(ws, f"{column}{HEADER_ROW}", label.get(lang))
+            cell = ws[f"{column}{HEADER_ROW}"]
+            cell.font, cell.fill = self.header_font, self.header_fill
+            cell.alignment, cell.border = self.wrap, self.border
+            ws.column_dimensions[column].width = width
+        for column in (COL_KEY, COL_STATE, COL_SEAL):
+            ws.column_dimensions[column].hidden = True
+        ws.row_dimensions[HEADER_ROW].height = 30
+        ws.freeze_panes = f"A{FIRST_ROW}"
+        r = FIRST_ROW
+        for q in questions:
+            self._band(r, q)
+            r += 1
+            for entry in entries[q.id]:
+                self._row(r, entry)
+                r += 1
+        last = r - 1
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{LAST_PRINTED}{last}"
+        ws.print_area = f"A1:{LAST_PRINTED}{last}"
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        form._a4_landscape(ws)
+        # Room for the header and footer, which name the consultation and the evaluator
+        # on every printed page.
+        ws.page_margins.top = ws.page_margins.bottom = 0.7
+        ws.page_margins.header = ws.page_margins.footer = 0.3
+        header = ws.oddHeader
+        assert header is not None
+        assert header.left is not None
+        assert header.right is not None
+        header.left.text = _header_text(consultation.reference)
+        header.right.text = _header_text(who)
+        # Evaluators may resize rows to read long answers and filter by offer.
+        form.protect(ws, fillable=True)
+
+    def _band(self, r: int, q: Question) -> None:
+        ws, lang = self.ws, self.lang
+        spec = q.answer
+        assert isinstance(spec, FreeText)
+        question = f"{q.text.get(lang)}\n" + T("Pourquoi : ", "Why: ").get(lang) + q.why.get(
+            lang)
+        guidance = T("Repères pour l'évaluateur : ", "Guidance for evaluators: ").get(lang) + (
+            q.evaluator_guidance.get(lang) if q.evaluator_guidance is not None else "—")
+        scale = T("Échelle :", "Scale:").get(lang) + "\n" + _scale_text(spec.scale, lang)
+        form.set_text(ws, f"{COL_CODE}{r}", q.id)
+        form.set_text(ws, f"{COL_NOTE}{r}", question)
+        form.set_text(ws, f"{COL_COMMENT}{r}", guidance)
+        form.set_text(ws, f"{COL_LEVEL}{r}", scale)
+        form.set_text(ws, f"{COL_KEY}{r}", f"#{q.id}")
+        ws.merge_cells(f"{COL_NOTE}{r}:{COL_ANSWER}{r}")
+        ws.merge_cells(f"{COL_COMMENT}{r}:{COL_EVIDENCE}{r}")
+        ws.merge_cells(f"{COL_LEVEL}{r}:{COL_JUSTIFICATION}{r}")
+        for index in range(1, column_index(LAST_PRINTED) + 1):
+            cell = ws[f"{column_letter(index)}{r}"]
+            cell.fill, cell.alignment, cell.border = self.band_fill, self.wrap, self.band_border
+            cell.font = self.bold if index <= column_index(COL_ANSWER) else self.font
+        width = _WIDTHS
+        height, _ = _height([(question, width[COL_NOTE] + width[COL_ANSWER]),
+                             (guidance, width[COL_COMMENT] + width[COL_EVIDENCE]),
+                             (scale, width[COL_LEVEL] + width[COL_ACCEPT_NA]
+                              + width[COL_JUSTIFICATION])], minimum=2)
+        ws.row_dimensions[r].height = height
+
+    def _row(self, r: int, entry: _Entry) -> None:
+        ws, lang, q = self.ws, self.lang, entry.question
+        spec = q.answer
+        assert isinstance(spec, FreeText)
+        code = entry.code if self.blind else f"{entry.code}\n{entry.vendor}"
+        _, capped = _height([(entry.answer, _WIDTHS[COL_ANSWER]),
+                             (entry.comment, _WIDTHS[COL_COMMENT])], minimum=3)
+        note = entry.note
+        if capped:
+            longest = max(len(entry.answer), len(entry.comment))
+            note += "\n" + T(
+                f"Texte long ({longest} caractères) : la cellule contient tout le texte ; "
+                "agrandissez la ligne ou lisez-le dans la barre de formule.",
+                f"Long text ({longest} characters): the cell holds the whole text; enlarge "
+                "the row or read it in the formula bar.").get(lang)
+        height, _ = _height([(entry.answer, _WIDTHS[COL_ANSWER]),
+                             (entry.comment, _WIDTHS[COL_COMMENT]),
+                             (entry.evidence, _WIDTHS[COL_EVIDENCE]),
+                             (code, _WIDTHS[COL_CODE]), (note, _WIDTHS[COL_NOTE])], minimum=3)
+        form.set_text(ws, f"{COL_CODE}{r}", code)
+        form.set_text(ws, f"{COL_NOTE}{r}", note)
+        form.set_text(ws, f"{COL_ANSWER}{r}", entry.answer)
+        form.set_text(ws, f"{COL_COMMENT}{r}", entry.comment)
+        form.set_text(ws, f"{COL_EVIDENCE}{r}", entry.evidence)
+        form.set_text(ws, f"{COL_KEY}{r}", entry.key)
+        form.set_text(ws, f"{COL_STATE}{r}", entry.state.value)
+        form.set_text(ws, f"{COL_SEAL}{r}", _seal(self.key, entry.key, entry.state.value,
+                                             (entry.answer, entry.comment, entry.evidence)))
+        for index in range(1, column_index(LAST_PRINTED) + 1):
+            cell = ws[f"{column_letter(index)}{r}"]
+            cell.font, cell.alignment, cell.border = self.font, self.wrap, self.border
+            cell.number_format = "@"
+        ws[f"{COL_CODE}{r}"].font = self.bold
+        inputs: list[str] = []
+        if entry.state is AnswerState.ANSWERED:
+            inputs = [COL_LEVEL, COL_JUSTIFICATION]
+            name = self.level_lists.get(q.id, "")
+            if not name:
+                name = self._list([label for _, label in _level_labels(spec.scale, lang)])
+                self.level_lists[q.id] = name
+            self._validate(name, f"{COL_LEVEL}{r}",
+                           T("Choisissez un niveau de l'échelle dans la liste.",
+                             "Choose a level of the scale from the list."))
+        elif entry.state is AnswerState.NOT_APPLICABLE:
+            inputs = [COL_ACCEPT_NA, COL_JUSTIFICATION]
+            self._validate(self.yes_no, f"{COL_ACCEPT_NA}{r}",
+                           T("Choisissez Oui ou Non dans la liste.",
+                             "Choose Yes or No from the list."))
+        for column in INPUT_COLUMNS:
+            cell = ws[f"{column}{r}"]
+            if column in inputs:
+                cell.protection, cell.fill = self.unlocked, self.input_fill
+            else:
+                cell.fill = self.locked_fill
+        ws.row_dimensions[r].height = height
+
+
+def _header_text(text: str) -> str:
+    # In headers and footers "&" starts a code; "&&" prints an ampersand.
+    return form.safe_text(text).replace("&", "&&")[:200]
+
+
+def _level_labels(scale: Sequence[Level], lang: Lang) -> list[tuple[int, str]]:
+    """(level, label shown in the drop-down) for each level of a scale."""
+    return [(lv.value, f"{lv.value} – {lv.descriptor.get(lang)}") for lv in scale]
+
+
+def _scale_text(scale: Sequence[Level], lang: Lang) -> str:
+    return "\n".join(label for _, label in _level_labels(scale, lang))
+
+
+# -- reader -----------------------------------------------------------------------------
+
+@attrs.frozen
+class ReviewResult:
+    """An evaluator's workbook, read: the scores it holds and the report of every problem.
+
+    Attributes:
+        file: the file's name.
+        evaluator: the evaluator named in the file ("" when its identity is unreadable).
+        scores: the evaluator's levels (and "not applicable" decisions) that passed every
+            check, for :func:`ai_procurement.decision.scoring.evaluate`; empty when the file's
+            identity does not check out.
+        report: every problem found (reused from :mod:`ai_procurement.workbooks.response`); when it
+            has errors, have the evaluator fix the file before using it.
+        codes: vendor -> code, derived from the vendor list given to :func:`read_review`.
+        blind: whether the file was written for a blind review (None when unreadable).
+        lang: the language of the file.
+    """
+
+    file: str
+    evaluator: str
+    scores: tuple[EvaluatorScore, ...]
+    report: Report
+    codes: Mapping[str, str]
+    blind: bool | None = None
+    lang: Lang = "fr"
+
+
+def read_review(path: str | os.PathLike[str], questionnaire: Questionnaire, *, key: bytes,
+                vendors: Sequence[str], evaluator: str | None = None) -> ReviewResult:
+    """Read an evaluator's review workbook.
+
+    Args:
+        path: the filled review workbook (never modified).
+        questionnaire: the questionnaire the reviewed responses answer.
+        key: the buyer's signing key, to check the file's signatures.
+        vendors: the vendors the workbook was written for (the keys of the responses
+            given to :func:`write_review`); their sorted order gives the codes.
+        evaluator: the evaluator the file was issued to, when known: another
+            evaluator's file is then an error.
+
+    Returns:
+        The scores read and the report of every problem. Formulas in input cells are
+        reported and never used; levels outside the scale are errors; a level without
+        justification is kept with a warning (no point without evidence); a
+        justification without level is a warning.
+
+    Raises:
+        QuestionnaireError: ``vendors`` holds a blank or duplicated name (a caller's
+            mistake, not the file's).
+    """
+    codes = vendor_codes(vendors)
+    return _Reader(Path(path), questionnaire, key, list(vendors), evaluator, codes).read()
+
+
+class _Reader(SignedWorkbookReader):
+    def __init__(self, path: Path, questionnaire: Questionnaire, key: bytes,
+                 vendors: list[str], evaluator: str | None, codes: dict[str, str]) -> None:
+        super().__init__(path)
+        self.questionnaire, self.key = questionnaire, key
+        self.vendors, self.expected_evaluator = vendors, evaluator
+        self.codes = codes
+        self.evaluator = ""
+        self.blind: bool | None = None
+        self.question_ids: list[str] = []
+        self.default_sheet = SHEET_REVIEW["fr"]
+        self.scores: list[EvaluatorScore] = []
+
+    def read(self) -> ReviewResult:
+        sha = self.run()
+        report = Report(self.file, sha, tuple(self.findings))
+        # Codes are written in the file's language; report them in that language.
+        codes = vendor_codes(self.vendors, self.lang)
+        return ReviewResult(self.file, self.evaluator, tuple(self.scores), report, codes,
+                            self.blind, self.lang)
+
+    def read_book(self, book: XlsxBook) -> None:
+        if self._identity(book):
+            self.scores = self._scores(book)
+
+    # -- identity -----------------------------------------------------------------------
+
+    def _identity(self, book: XlsxBook) -> bool:
+        names = [name for name, _, _ in book.sheets]
+        if book.sheet_part(SHEET_IDENTITY) is None:
+            self.problem("error", "identity-missing",
+                         f"La feuille d'identification « {SHEET_IDENTITY} » est absente "
+                         f"(feuilles présentes : {', '.join(names)}) : ce fichier n'est pas "
+                         "une grille d'évaluation émise par l'acheteur.",
+                         f"The identity sheet '{SHEET_IDENTITY}' is missing (sheets found: "
+                         f"{', '.join(names)}): this file is not a review workbook issued by "
+                         "the buyer.", sheet=SHEET_IDENTITY)
+            return False
+        cells = book.cells(SHEET_IDENTITY, max_row=30, max_column=2)
+        fields: dict[str, str] = {}
+        for row in range(1, 31):
+            name, value = cells.get(f"A{row}"), cells.get(f"B{row}")
+            if name is not None and value is not None and name.formula is None and (
+                    value.formula is None):
+                fields[str(name.value)] = _cell_text(value)
+        q = self.questionnaire
+        kind = fields.get("kind", "")
+        if kind != KIND:
+            shown = {"questionnaire": T("un questionnaire de candidat",
+                                        "a vendor questionnaire")}.get(
+                kind, T("un autre document", "another document"))
+            self.problem("error", "wrong-kind",
+                         f"Ce fichier est {shown.fr}, pas une grille d'évaluation : "
+                         "renvoyez la grille que l'acheteur vous a remise.",
+                         f"This file is {shown.en}, not a review workbook: send back the "
+                         "review workbook the buyer gave you.", sheet=SHEET_IDENTITY)
+            return False
+        lang = fields.get("lang", "")
+        if lang not in LANGUAGES or fields.get("format") != FORMAT:
+            self.problem("error", "identity-edited",
+                         "La feuille d'identification de la grille est modifiée (langue ou "
+                         f"format illisible ; formats lus : {FORMAT}).",
+                         "The review workbook's identity sheet is edited (unreadable language "
+                         f"or format; formats read: {FORMAT}).", sheet=SHEET_IDENTITY)
+            return False
+        self.lang = "fr" if lang == "fr" else "en"
+        self.default_sheet = SHEET_REVIEW[self.lang]
+        evaluator = fields.get("evaluator", "")
+        blind = {"yes": True, "no": False}.get(fields.get("blind", ""))
+        if fields.get("bank_id") != q.bank.id or fields.get("bank_version") != q.bank.version:
+            self.problem("error", "wrong-questionnaire",
+                         f"Cette grille évalue le questionnaire « {fields.get('bank_id')} "
+                         f"{fields.get('bank_version')} », pas « {q.bank.id} "
+                         f"{q.bank.version} ».",
+                         f"This workbook reviews questionnaire '{fields.get('bank_id')} "
+                         f"{fields.get('bank_version')}', not '{q.bank.id} {q.bank.version}'.",
+                         sheet=SHEET_IDENTITY)
+            return False
+        if fields.get("fingerprint") != q.fingerprint:
+            self.problem("error", "wrong-version",
+                         "Cette grille a été émise pour une autre version du questionnaire "
+                         "(empreinte différente).",
+                         "This workbook was issued for another version of the questionnaire "
+                         "(different fingerprint).", sheet=SHEET_IDENTITY)
+            return False
+        question_ids = fields.get("questions", "").split()
+        expected = {name: value for name, value in fields.items() if name != "hmac"}
+        offers = fields.get("offers", "")
+        count = int(offers) if offers.isdigit() and len(offers) < 6 else 0
+        signature = _signature(self.key, expected, _rows(question_ids, count, self.lang))
+        known = {qq.id for _, qq in q.bank.questions() if qq.scored_by_evaluators}
+        if (not hmac.compare_digest(fields.get("hmac", ""), signature)
+                or set(expected) != set(_FIELD_NAMES) or blind is None or count < 1
+                or not question_ids or not set(question_ids) <= known
+                or len(set(question_ids)) != len(question_ids)):
+            self.problem("error", "signature",
+                         "La signature de la grille ne correspond pas : la feuille "
+                         "d'identification a été modifiée ou le fichier n'a pas été émis "
+                         "par l'acheteur avec cette clé.",
+                         "The workbook's signature does not match: the identity sheet was "
+                         "edited or the file was not issued by the buyer with this key.",
+                         sheet=SHEET_IDENTITY)
+            return False
+        if fields.get("vendors") != _vendors_digest(self.key, self.vendors):
+            self.problem("error", "vendor-list",
+                         "La liste des candidats donnée à la lecture n'est pas celle pour "
+                         "laquelle la grille a été émise (ou la grille a été modifiée) : les "
+                         "codes des offres ne peuvent pas être rattachés. Donnez la même "
+                         "liste qu'à l'écriture.",
+                         "The vendor list given for reading is not the one the workbook was "
+                         "issued for (or the workbook was edited): offer codes cannot be "
+                         "matched to vendors. Give the same list as when writing.",
+                         sheet=SHEET_IDENTITY)
+            return False
+        self.evaluator, self.blind = evaluator, blind
+        if self.expected_evaluator is not None and (
+                evaluator.strip() != self.expected_evaluator.strip()):
+            self.problem("error", "other-evaluator",
+                         f"Cette grille a été émise pour l'évaluateur « {evaluator} », "
+                         f"pas pour « {self.expected_evaluator} ».",
+                         f"This workbook was issued to evaluator '{evaluator}', not to "
+                         f"'{self.expected_evaluator}'.", sheet=SHEET_IDENTITY)
+            return False
+        if book.sheet_part(self.default_sheet) is None:
+            self.problem("error", "sheet-missing",
+                         f"La feuille « {self.default_sheet} » a été renommée ou supprimée "
+                         f"(feuilles présentes : {', '.join(names)}). Repartez de la grille "
+                         "remise.",
+                         f"Sheet '{self.default_sheet}' was renamed or removed (sheets found: "
+                         f"{', '.join(names)}). Start again from the workbook you were given.")
+            return False
+        self.question_ids = question_ids
+        return True
+
+    # -- rows ---------------------------------------------------------------------------
+
+    def _scores(self, book: XlsxBook) -> list[EvaluatorScore]:
+        letters = _letters(self.vendors)
+        codes = vendor_codes(self.vendors, self.lang)
+        by_letter = {letter: vendor for vendor, letter in letters.items()}
+        questions = {qid: self.questionnaire.bank.question(qid) for qid in self.question_ids}
+        layout: list[str] = []
+        for qid in self.question_ids:
+            layout.append(f"#{qid}")
+            layout += [_row_key(qid, letters[v]) for v in sorted(self.vendors)]
+        max_row = FIRST_ROW + len(layout) + ROW_SLACK
+        cells = book.cells(self.default_sheet, max_row=max_row, max_column=column_index(LAST_COL))
+        self.cells = cells
+        by_key: dict[str, int] = {}
+        expected = set(layout)
+        for cell in sorted(cells.values(), key=lambda c: c.row):
+            if cell.column != COL_KEY or cell.row < FIRST_ROW or cell.formula is not None:
+                continue
+            row_key = _cell_text(cell)
+            if row_key not in expected:
+                self.problem("error", "row-unknown",
+                             f"Ligne {cell.row} : clé « {row_key[:40]} » inconnue ; une ligne "
+                             "a été ajoutée ou modifiée. Elle n'est pas lue.",
+                             f"Row {cell.row}: unknown key '{row_key[:40]}'; a row was added "
+                             "or edited. It is not read.", cell=cell.ref)
+                continue
+            if row_key in by_key:
+                self.problem("error", "duplicate-row",
+                             f"La ligne « {row_key} » apparaît deux fois (lignes "
+                             f"{by_key[row_key]} et {cell.row}) : une ligne a été copiée ; "
+                             "aucune des deux n'est lue.",
+                             f"Row '{row_key}' appears twice (rows {by_key[row_key]} and "
+                             f"{cell.row}): a row was copied; neither is read.", cell=cell.ref,
+                             question_id=row_key.lstrip("#").split("@")[0])
+                by_key[row_key] = -1
+                continue
+            by_key[row_key] = cell.row
+        moved = [(k, FIRST_ROW + i) for i, k in enumerate(layout)
+                 if by_key.get(k, FIRST_ROW + i) not in (FIRST_ROW + i, -1)]
+        if moved:
+            first, planned = moved[0]
+            self.problem("warning", "rows-moved",
+                         f"{len(moved)} ligne(s) ont été déplacées (première : « {first} », "
+                         f"attendue ligne {planned}, trouvée ligne {by_key[first]}). Les notes "
+                         "sont rattachées par clé, pas par position.",
+                         f"{len(moved)} row(s) were moved (first: '{first}', expected on row "
+                         f"{planned}, found on row {by_key[first]}). Scores are matched by key, "
+                         "not by position.", cell=f"{COL_CODE}{by_key[first]}")
+        known_rows = {row for row in by_key.values() if row > 0}
+        stray = sorted({c.row for c in cells.values() if c.column in INPUT_COLUMNS
+                        and c.row >= FIRST_ROW and c.row not in known_rows})
+        if stray:
+            self.problem("warning", "stray-content",
+                         f"Du contenu a été saisi hors des lignes des offres (lignes "
+                         f"{', '.join(map(str, stray[:10]))}) : il n'est pas lu.",
+                         f"Content was typed outside offer rows (rows "
+                         f"{', '.join(map(str, stray[:10]))}): it is not read.",
+                         cell=f"{COL_LEVEL}{stray[0]}")
+        scores: list[EvaluatorScore] = []
+        pending: list[str] = []
+        for row_key in layout:
+            if row_key.startswith("#"):
+                continue
+            qid, letter = row_key.split("@")
+            vendor, q = by_letter[letter], questions[qid]
+            code = codes[vendor]
+            row = by_key.get(row_key)
+            if row is None:
+                self.problem("error", "row-deleted",
+                             f"La ligne de l'offre {code} pour la question {qid} a été "
+                             "supprimée : sa note manque.",
+                             f"The row of {code} for question {qid} was deleted: its score "
+                             "is missing.", question_id=qid)
+                continue
+            if row < 0:
+                continue
+            score = self._row(row, q, vendor, code)
+            if score == "pending":
+                pending.append(f"{qid} / {code}")
+            elif score is not None:
+                scores.append(score)
+        if pending:
+            self.problem("warning", "not-scored",
+                         f"{len(pending)} réponse(s) pas encore notée(s) : "
+                         f"{', '.join(pending[:10])}{' …' if len(pending) > 10 else ''}.",
+                         f"{len(pending)} answer(s) not scored yet: "
+                         f"{', '.join(pending[:10])}{' …' if len(pending) > 10 else ''}.")
+        return scores
+
+    def _row(self, row: int, q: Question, vendor: str, code: str
+             ) -> EvaluatorScore | Literal["pending"] | None:
+        spec = q.answer
+        assert isinstance(spec, FreeText)
+        state_text = self._shown(COL_STATE, row)
+        row_key = self._shown(COL_KEY, row)
+        shown = [self._shown(column, row) for column in (COL_ANSWER, COL_COMMENT, COL_EVIDENCE)]
+        seal = self._shown(COL_SEAL, row)
+        states = {s.value: s for s in AnswerState}
+        if state_text not in states or not hmac.compare_digest(
+                seal, _seal(self.key, row_key, state_text, shown)):
+            self.problem("error", "row-edited",
+                         f"Ligne {row} ({q.id} / {code}) : la réponse affichée du candidat a "
+                         "été modifiée depuis l'émission de la grille ; la note de cette "
+                         "ligne n'est pas lue.",
+                         f"Row {row} ({q.id} / {code}): the vendor's answer shown was edited "
+                         "since the workbook was issued; this row's score is not read.",
+                         cell=f"{COL_ANSWER}{row}", question_id=q.id)
+            return None
+        state = states[state_text]
+        level_cell = self._input(COL_LEVEL, row, q)
+        accept_cell = self._input(COL_ACCEPT_NA, row, q)
+        justification_cell = self._input(COL_JUSTIFICATION, row, q)
+        justification = "" if justification_cell is None else _cell_text(justification_cell)
+        justification = justification.replace("\r\n", "\n").replace("\r", "\n").strip()
+        if state is AnswerState.ANSWERED:
+            if accept_cell is not None and accept_cell is not _FORMULA:
+                self._ignored(accept_cell, q, T("aucun « sans objet » à accepter ici",
+                                                "no 'not applicable' to accept here"))
+            if level_cell is _FORMULA:
+                return None
+            level = None if level_cell is None else self._level(level_cell, q, spec)
+            if level_cell is not None and level is None:
+                return None
+            if level is None:
+                if justification:
+                    self.problem("warning", "incomplete",
+                                 f"{q.id} / {code} : justification sans niveau ; la réponse "
+                                 "n'est pas notée. Choisissez un niveau en colonne F.",
+                                 f"{q.id} / {code}: justification without a level; the "
+                                 "answer is not scored. Choose a level in column F.",
+                                 cell=f"{COL_LEVEL}{row}", question_id=q.id)
+                    return None
+                return "pending"
+            self._justified(justification, justification_cell, row, q, code)
+            return EvaluatorScore(self.evaluator, vendor, q.id, level, justification)
+        if state is AnswerState.NOT_APPLICABLE:
+            if level_cell is not None and level_cell is not _FORMULA:
+                self._ignored(level_cell, q, T("le candidat a répondu « sans objet » : "
+                                               "acceptez-le ou non en colonne G",
+                                               "the vendor answered 'not applicable': accept "
+                                               "it or not in column G"))
+            if accept_cell is _FORMULA:
+                return None
+            if accept_cell is None:
+                if justification:
+                    self.problem("warning", "incomplete",
+                                 f"{q.id} / {code} : justification sans décision sur le "
+                                 "« sans objet » (colonne G).",
+                                 f"{q.id} / {code}: justification without a decision on "
+                                 "'not applicable' (column G).", cell=f"{COL_ACCEPT_NA}{row}",
+                                 question_id=q.id)
+                    return None
+                return "pending"
+            notes: list[str] = []
+            decision = _yes_no(accept_cell, self.lang, notes)
+            if decision is None:
+                self.problem("error", "invalid-value",
+                             f"Valeur « {_short(accept_cell)} » : attendu "
+                             f"{form.YES['fr']} ou {form.NO['fr']}.",
+                             f"Value '{_short(accept_cell)}': expected {form.YES['en']} or "
+                             f"{form.NO['en']}.", cell=accept_cell.ref, question_id=q.id)
+                return None
+            self._justified(justification, justification_cell, row, q, code)
+            return EvaluatorScore(self.evaluator, vendor, q.id, None, justification,
+                                  decision == "yes")
+        for cell in (level_cell, accept_cell, justification_cell):
+            if cell is not None and cell is not _FORMULA:
+                self._ignored(cell, q, T("rien à noter pour cette offre",
+                                         "nothing to score for this offer"))
+        return None
+
+    def _justified(self, justification: str, cell: Cell | None, row: int, q: Question,
+                   code: str) -> None:
+        if justification or cell is _FORMULA:
+            return
+        self.problem("warning", "no-justification",
+                     f"{q.id} / {code} : note sans justification. Pas de point sans preuve : "
+                     "justifiez la note par le contenu de l'offre (colonne H).",
+                     f"{q.id} / {code}: score without justification. No point without "
+                     "evidence: justify the score from the offer's content (column H).",
+                     cell=f"{COL_JUSTIFICATION}{row}", question_id=q.id)
+
+    def _ignored(self, cell: Cell, q: Question, why: Text) -> None:
+        self.problem("warning", "ignored-input",
+                     f"Valeur « {_short(cell)} » ignorée : {why.fr}.",
+                     f"Value '{_short(cell)}' ignored: {why.en}.", cell=cell.ref,
+                     question_id=q.id)
+
+    def _shown(self, column: str, row: int) -> str:
+        cell = self.cells.get(f"{column}{row}")
+        return "" if cell is None or cell.formula is not None else _cell_text(cell)
+
+    def _input(self, column: str, row: int, q: Question) -> Cell | None:
+        """The input cell, None when blank, or ``_FORMULA`` (reported, never used)."""
+        cell = self.cells.get(f"{column}{row}")
+        if cell is None:
+            return None
+        if cell.formula is not None and _CONSTANT_BOOLEAN.fullmatch(cell.formula.strip()):
+            # LibreOffice stores a typed TRUE or FALSE as the formula TRUE() or FALSE():
+            # its value is the formula's text, never the (forgeable) cached value.
+            return Cell(cell.ref, cell.row, cell.column, "bool",
+                        cell.formula.strip().upper().startswith("TRUE"), None,
+                        cell.number_format)
+        if cell.formula is not None:
+            self.problem("error", "formula",
+                         "Une formule a été saisie dans une cellule de note ; elle n'est pas "
+                         "lue. Saisissez la valeur elle-même.",
+                         "A formula was typed in a score cell; it is not read. Type the "
+                         "value itself.", cell=cell.ref, question_id=q.id)
+            return _FORMULA
+        if cell.kind == "string" and not str(cell.value).strip():
+            return None
+        if cell.kind == "error":
+            self.problem("error", "cell-error", f"La cellule contient l'erreur {cell.value}.",
+                         f"The cell holds the error {cell.value}.", cell=cell.ref,
+                         question_id=q.id)
+            return _FORMULA
+        return cell
+
+    def _level(self, cell: Cell, q: Question, spec: FreeText) -> int | None:
+        values = [lv.value for lv in spec.scale]
+        labels = {label: value for value, label in _level_labels(spec.scale, self.lang)}
+        level: int | None = None
+        if cell.kind == "string" and str(cell.value) in labels:
+            level = labels[str(cell.value)]
+        elif cell.kind == "number" and float(cell.value).is_integer():
+            level = int(cell.value)
+        elif cell.kind == "string":
+            match = re.match(r"^\s*(-?\d+)(?:\s|$|[-–—:.])", str(cell.value))
+            if match:
+                level = int(match.group(1))
+        if level is None:
+            self.problem("error", "invalid-level",
+                         f"Valeur « {_short(cell)} » : choisissez un niveau de l'échelle "
+                         f"dans la liste ({values[0]} à {values[-1]}).",
+                         f"Value '{_short(cell)}': choose a level of the scale from the list "
+                         f"({values[0]} to {values[-1]}).", cell=cell.ref, question_id=q.id)
+            return None
+        if level not in values:
+            self.problem("error", "level-outside-scale",
+                         f"Niveau {level} hors de l'échelle de la question {q.id} "
+                         f"({', '.join(map(str, values))}) : il n'est pas lu.",
+                         f"Level {level} is outside the scale of question {q.id} "
+                         f"({', '.join(map(str, values))}): it is not read.", cell=cell.ref,
+                         question_id=q.id)
+            return None
+        return level
+
+
+_FIELD_NAMES = ("kind", "format", "bank_id", "bank_version", "fingerprint", "lang",
+                "evaluator", "blind", "questions", "offers", "vendors")
+
+_CONSTANT_BOOLEAN = re.compile(r"(?i)(TRUE|FALSE)(\(\))?")
+
+_FORMULA = Cell("", 0, "", "error", "", "", "")
+"""Stands for an input cell holding a formula or an error: reported, never used."""
+
+
+def _cell_text(cell: Cell) -> str:
+    if cell.kind == "number":
+        value = float(cell.value)
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if cell.kind == "bool":
+        return "TRUE" if cell.value else "FALSE"
+    return str(cell.value)
+
+
+def _short(cell: Cell) -> str:
+    text = _cell_text(cell)
+    return text if len(text) <= 60 else text[:57] + "…"

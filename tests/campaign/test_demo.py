@@ -1,0 +1,178 @@
+"""The demo campaign keeps its promises (module docstring of ``ai_procurement.campaign.demo``).
+
+The demo is what a buyer runs first: a fictional consultation whose outcome shows every
+situation a committee must handle. These tests read the session's demo (built once in
+``conftest.py``) as the buyer would: the printed summary, the check reports, the
+deliverables in ``out/``, and the scores behind them. The last test runs the demo a
+second time in another folder and compares every file byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+import pytest
+from tests.campaign_fixtures import DemoRun, copy_campaign, file_hashes
+
+from ai_procurement.answers import AnswerState
+from ai_procurement.campaign.demo import DEMO_VENDORS, run_demo
+from ai_procurement.campaign.folder import load_campaign
+from ai_procurement.campaign.workflow import EvaluationRun, score_campaign, slug
+
+VENDORS = sorted(p.name for p in DEMO_VENDORS)
+
+
+@pytest.fixture(scope="module")
+def scored(demo_campaign: Path, tmp_path_factory: pytest.TempPathFactory) -> EvaluationRun:
+    # Scoring reads the files again and appends the reads to the audit trail: on a copy.
+    folder = copy_campaign(demo_campaign, tmp_path_factory.mktemp("scored") / "demo")
+    return score_campaign(load_campaign(folder))
+
+
+def _docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [" | ".join(cell.text for cell in row.cells) for row in table.rows]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def memo_en(demo_campaign: Path) -> str:
+    return _docx_text(demo_campaign / "out" / "memo-en.docx")
+
+
+def test_the_summary_lists_the_offers_in_rank_order(demo_run: DemoRun) -> None:
+    lines = [line.split() for line in demo_run.summary.splitlines()
+             if line[:3].strip().isdigit() or line[:3].strip() == "-"]
+    ranks = [line[0] for line in lines]
+    # Five ranked offers, 1 to 5, then the non-compliant one (rank "-").
+    assert ranks == ["1", "2", "3", "4", "5", "-"]
+    assert " ".join(lines[0][1:3]) == "Alizé Systèmes"
+    assert " ".join(lines[-1][1:3]) == "Cumulus IA"
+    assert " ".join(lines[-1][-3:]) == "irrégulière (exigence éliminatoire)"
+
+
+def test_cumulus_is_non_compliant_with_the_red_line_it_crossed(scored: EvaluationRun,
+                                                                memo_en: str) -> None:
+    cumulus = scored.evaluation.vendor("Cumulus IA")
+    assert cumulus.status == "non-compliant"
+    assert cumulus.rank is None
+    assert [k.question_id for k in cumulus.knockouts] == ["RED-05"]
+    reason = cumulus.knockouts[0].reason
+    assert "train" in reason.en
+    # The committee reads the reason in the memo, and the offer is still shown there.
+    assert reason.en in memo_en
+    assert "Cumulus IA / non-compliant" in memo_en.replace("\n", " / ")
+
+
+def test_dolmen_is_flagged_abnormally_low_and_still_ranked(scored: EvaluationRun,
+                                                           memo_en: str) -> None:
+    evaluation = scored.evaluation
+    assert evaluation.low_offers is not None
+    assert evaluation.low_offers.flagged == ("Dolmen Logiciels",)
+    dolmen = evaluation.vendor("Dolmen Logiciels")
+    assert dolmen.status == "ranked"
+    assert dolmen.rank is not None
+    assert "abnormally-low" in dolmen.flags
+    # M1/M2: Dolmen's price is below 0.9 x M2, so it is flagged for a written request.
+    low = evaluation.low_offers
+    assert low.m2 is not None
+    assert low.prices["Dolmen Logiciels"] < 0.9 * low.m2
+    assert "abnormally low" in memo_en
+    assert "It is not excluded" in memo_en
+
+
+def test_the_first_two_offers_are_a_close_call_with_no_clear_winner(
+        scored: EvaluationRun, demo_run: DemoRun) -> None:
+    first, second = scored.evaluation.ranking[:2]
+    assert (first.vendor, second.vendor) == ("Alizé Systèmes", "Boréal Data")
+    total = scored.evaluation.settings.total_points
+    threshold = load_campaign(demo_run.folder).config.robustness.close_call_threshold
+    # Below 2 % of the 100 points, i.e. less than 2 points apart.
+    assert 0 < first.total - second.total < threshold * total
+    close_call = scored.robustness.close_call
+    assert getattr(close_call, "flagged", False) is True
+    assert any("no clear winner" in s for s in scored.robustness.sentences("en"))
+    assert "il n'y a pas de gagnant net" in demo_run.summary
+
+
+def test_estuaire_answers_not_applicable_and_ranks_last_among_compliant_offers(
+        scored: EvaluationRun) -> None:
+    evaluation = scored.evaluation
+    lines = evaluation.lines_for("Estuaire Numérique")
+    not_applicable = [line for line in lines if line.state is AnswerState.NOT_APPLICABLE]
+    assert len(not_applicable) > len(lines) / 2
+    estuaire = evaluation.vendor("Estuaire Numérique")
+    assert estuaire.status == "ranked"
+    assert estuaire.rank == max(v.rank for v in evaluation.ranking if v.rank is not None)
+    assert evaluation.ranking[-1].vendor == "Estuaire Numérique"
+
+
+def test_evaluator_divergences_are_flagged(scored: EvaluationRun, memo_en: str) -> None:
+    divergences = scored.evaluation.divergences
+    assert divergences
+    threshold = scored.evaluation.settings.divergence_threshold
+    assert all(d.spread > threshold for d in divergences)
+    assert {d.vendor for d in divergences} >= {"Dolmen Logiciels"}
+    assert set(divergences[0].levels) == {"Claire Martin", "Louis Bernard"}
+    assert "evaluator-divergence" in scored.evaluation.vendor("Dolmen Logiciels").flags
+    assert "Evaluator divergences" in memo_en
+
+
+def test_a_score_without_justification_is_flagged(scored: EvaluationRun) -> None:
+    unjustified = [s for s in scored.evaluation.evaluator_scores if not s.justification.strip()]
+    assert [(s.evaluator, s.vendor, s.question_id) for s in unjustified] == [
+        ("Louis Bernard", "Fjord Analytics", "SERV-02")]
+    assert "unjustified-score:SERV-02" in scored.evaluation.vendor("Fjord Analytics").flags
+
+
+def test_every_vendor_file_passed_check_without_errors(demo_campaign: Path,
+                                                       scored: EvaluationRun) -> None:
+    assert sorted(c.vendor or "?" for c in scored.checked) == VENDORS
+    assert all(c.response.report.ok for c in scored.checked)
+    reports = sorted((demo_campaign / "reports").iterdir())
+    assert [p.name for p in reports] == sorted(
+        f"{slug(v)}-reponse.xlsx.fr.txt" for v in VENDORS)
+    for report in reports:
+        assert "Verdict : recevable (0 erreur(s)" in report.read_text("utf-8")
+
+
+def test_the_out_folder_holds_the_deliverables(demo_campaign: Path,
+                                               scored: EvaluationRun) -> None:
+    winner = scored.evaluation.ranking[0].vendor
+    expected = {"comparison.xlsx", "memo-fr.docx", "memo-en.docx"} | {
+        f"debrief-{slug(v)}.docx" for v in VENDORS if v != winner}
+    assert {p.name for p in (demo_campaign / "out").iterdir()} == expected
+    assert len(expected) == 3 + 5
+
+
+@pytest.fixture(scope="module")
+def second_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("again") / "elsewhere"
+    run_demo(folder)
+    return folder
+
+
+def test_the_demo_gives_the_same_bytes_every_time(demo_campaign: Path,
+                                                  second_demo: Path) -> None:
+    first, second = file_hashes(demo_campaign), file_hashes(second_demo)
+    assert set(first) == set(second)
+    differ = sorted(name for name in first if first[name] != second[name])
+    # Only the audit trail differs: it records when each step ran.
+    assert differ == ["audit.jsonl"]
+
+
+def _timeless(folder: Path) -> list[dict[str, object]]:
+    records = [json.loads(line) for line in
+               (folder / "audit.jsonl").read_text("utf-8").splitlines()]
+    for record in records:
+        del record["time"]
+    return records
+
+
+def test_the_audit_trail_differs_only_by_its_times(demo_campaign: Path,
+                                                   second_demo: Path) -> None:
+    assert _timeless(demo_campaign) == _timeless(second_demo)

@@ -1,0 +1,520 @@
+"""Tests for the decision memo and the debrief letters.
+
+The memo follows the French analysis report (rapport d'analyse des offres, DAJ form OUV8;
+code de la commande publique R2184-1 ff.); the debrief letters follow R2181-3 (reasons,
+winner's name and the reasons for its choice) and R2182-1 (eleven days between the
+electronic notice and the signature in formalised procedures). The price example uses
+the DAJ's "classique" method (note = Nmax × Pmin / P; DAJ, "Les méthodes de notation du
+critère prix dans les marchés publics", 2024).
+
+Documents are read back with python-docx (it must open them) and by walking
+``word/document.xml``; figures are checked in French conventions (decimal comma,
+"26 novembre 2026").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import uuid
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import attrs
+import docx
+import pytest
+from hypothesis import HealthCheck, example, given, settings, strategies as st
+from tests.deliverable_fixtures import (
+    make_evaluation,
+    make_responses,
+    small_evaluation,
+    territorial_evaluation,
+    territorial_questionnaire,
+    territorial_robustness,
+)
+from tests.fixtures import full_questionnaire
+
+import ai_procurement as ap
+from ai_procurement.decision.scoring import Evaluation, Settings, evaluate
+from ai_procurement.deliverables.labels import clean_text, isolate_bidi
+from ai_procurement.deliverables.memo import (
+    BODY_LIMIT,
+    Procedure,
+    RejectedFile,
+    Signatory,
+    write_debrief,
+    write_memo,
+)
+from ai_procurement.errors import OutputError, ScoringError
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DAY = dt.date(2026, 11, 26)
+PROCEDURE = Procedure(
+    procedure_type="Procédure adaptée (article R2123-1 du code de la commande publique)",
+    published=dt.date(2026, 10, 1),
+    rejected=[RejectedFile("offre-tardive.zip", "Reçue le 16 décembre 2026 à 12 h 04, après "
+                                                "la date limite.")],
+    audit_trail=["16/12/2026 : ouverture des plis par la commission"],
+    signatories=[Signatory("Marie Durand", "Présidente de la commission"),
+                 Signatory("Paul Martin", "Directeur de la commande publique")],
+    place="Nantes")
+
+SECTIONS_FR = [
+    "1. Objet de la consultation et acheteur", "2. Déroulement de la procédure",
+    "3. Critères d'attribution et pondérations publiés", "4. Conformité des offres",
+    "5. Analyse des offres critère par critère", "6. Analyse du prix",
+    "7. Classement des offres", "8. Robustesse du classement",
+    "9. Proposition d'attribution", "10. Signatures",
+    "Annexe A – Questions et règles de notation",
+    "Annexe B – Réponses détaillées par offre", "Annexe C – Traçabilité"]
+
+
+# -- reading documents back ----------------------------------------------------------------
+
+def _text(element: ElementTree.Element) -> str:
+    parts = []
+    for node in element.iter():
+        if node.tag == f"{W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{W}br":
+            parts.append("\n")
+        elif node.tag == f"{W}tab":
+            parts.append("\t")
+    return "".join(parts)
+
+
+def _norm(text: str) -> str:
+    """Babel's French spaces (narrow and ordinary non-breaking) as plain spaces."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+class Read:
+    """A written .docx read back: paragraphs, tables, field codes and media."""
+
+    def __init__(self, path: Path) -> None:
+        self.document = docx.Document(str(path))  # it must open in python-docx
+        with zipfile.ZipFile(path) as archive:
+            self.names = archive.namelist()
+            root = ElementTree.fromstring(archive.read("word/document.xml"))
+            footers = [ElementTree.fromstring(archive.read(n)) for n in self.names
+                       if re.fullmatch(r"word/footer\d*\.xml", n)]
+        self.paragraphs = [_text(p) for p in root.iter(f"{W}p")]
+        self.tables = [[[_text(tc) for tc in tr.iter(f"{W}tc")] for tr in tbl.iter(f"{W}tr")]
+                       for tbl in root.iter(f"{W}tbl")]
+        self.fields = [(node.text or "").strip() for node in root.iter(f"{W}instrText")]
+        self.footer_fields = [(node.text or "").strip() for f in footers
+                              for node in f.iter(f"{W}instrText")]
+        self.text = _norm("\n".join(self.paragraphs))
+
+    def headings(self, level: int) -> list[str]:
+        return [p.text for p in self.document.paragraphs
+                if p.style is not None and p.style.name == f"Heading {level}"]
+
+    def table(self, first_header: str) -> list[list[str]]:
+        return next([[_norm(c) for c in row] for row in t] for t in self.tables
+                    if t and t[0] and t[0][0] == first_header)
+
+    def media(self) -> list[str]:
+        return [n for n in self.names if n.startswith("word/media/") and n.endswith(".png")]
+
+
+def _fr(value: float) -> str:
+    """Two decimals with a decimal comma, as a French reader expects (below 1 000)."""
+    assert abs(value) < 1000
+    return f"{value:.2f}".replace(".", ",")
+
+
+@pytest.fixture(scope="module")
+def evaluation() -> Evaluation:
+    return territorial_evaluation()
+
+
+@pytest.fixture(scope="module")
+def memo(tmp_path_factory: pytest.TempPathFactory, evaluation: Evaluation) -> Read:
+    path = tmp_path_factory.mktemp("memo") / "rapport.docx"
+    write_memo(evaluation, path, robustness=territorial_robustness(), generated=DAY,
+               procedure=PROCEDURE)
+    return Read(path)
+
+
+# -- the memo --------------------------------------------------------------------------------
+
+def test_memo_has_every_section_of_the_analysis_report_in_order(memo: Read) -> None:
+    assert memo.headings(1) == SECTIONS_FR
+    assert memo.document.paragraphs[0].style.name == "Title"  # type: ignore[union-attr]
+
+
+def test_memo_ranking_table_lists_the_ranked_offers_best_first(memo: Read,
+                                                               evaluation: Evaluation) -> None:
+    rows = memo.table("Rang")[1:]
+    ranked = evaluation.ranking
+    assert [row[1] for row in rows] == [v.vendor for v in ranked]
+    assert [row[0] for row in rows] == [str(v.rank) for v in ranked]
+    # Totals in French: "74,93", never "74.93".
+    assert [row[4] for row in rows] == [_fr(v.total) for v in ranked]
+    assert all(re.fullmatch(r"\d+,\d\d", row[4]) for row in rows)
+
+
+def test_memo_keeps_non_compliant_and_rejected_offers_out_of_the_ranking_with_reasons(
+        memo: Read, evaluation: Evaluation) -> None:
+    unranked = memo.table("Offre")  # offers received, section 2
+    assert {row[0] for row in unranked[1:]} == {v.vendor for v in evaluation.vendors}
+    knockouts = next(t for t in memo.tables if t[0][:2] == ["Offre", "Question"])
+    epsilon = evaluation.vendor("Epsilon").knockouts[0]
+    # The failed answer shown as the vendor saw it ("Oui"), with the published reason.
+    assert knockouts[1][:3] == ["Epsilon", epsilon.question_id, "Oui"]
+    assert knockouts[1][4] == epsilon.reason.fr
+    assert "La signature du fichier ne correspond pas" in memo.text  # Zeta's file
+    assert "offre-tardive.zip" in memo.text
+    assert "après la date limite" in memo.text
+
+
+def test_memo_states_dates_and_figures_in_french(memo: Read, evaluation: Evaluation) -> None:
+    assert "Rapport établi le 26 novembre 2026" in memo.text
+    assert "1 octobre 2026" in memo.text  # publication date
+    assert "15 décembre 2026" in memo.text  # the consultation's deadline
+    assert "Fait à Nantes, le 26 novembre 2026." in memo.text
+    price = evaluation.price
+    assert price is not None
+    # 227 400 € in French: narrow no-break space between thousands, comma, space, euro.
+    lowest = f"{price.pmin:,.2f}".replace(",", " ").replace(".", ",") + " €"
+    assert f"Prix le plus bas : {lowest}" in memo.text
+    weights = memo.table("Id")
+    assert weights[-1][1:4] == ["Total", "100,0 %", "100,00"]
+
+
+def test_memo_gives_fingerprint_and_audit_trail(memo: Read, evaluation: Evaluation) -> None:
+    fingerprint = evaluation.questionnaire.fingerprint
+    assert memo.text.count(fingerprint) >= 2  # section 3 and annex C
+    files = memo.table("Offre")
+    assert files  # offers received
+    audit = next(t for t in memo.tables if t[0] == ["Offre", "Fichier", "SHA-256"])
+    assert {(row[1], row[2]) for row in audit[1:]} == {
+        (i.file, i.sha256) for i in evaluation.inputs}
+    assert "16/12/2026 : ouverture des plis par la commission" in memo.text
+    rows = [row for table in memo.tables for row in table]
+    assert ["Méthode de notation du prix (price_method)", "linéaire (lineaire)"] in rows
+    assert ["ai_procurement", ap.__version__] in rows
+
+
+def test_memo_has_charts_contents_field_and_page_numbers(memo: Read) -> None:
+    assert len(memo.media()) == 2  # totals by criterion and criterion profiles
+    assert any(f.startswith("TOC ") for f in memo.fields)
+    assert {"PAGE", "NUMPAGES"} <= set(memo.footer_fields)
+    # The contents are readable without updating the field.
+    outline = memo.paragraphs[memo.paragraphs.index("Sommaire") + 1:][:len(SECTIONS_FR)]
+    assert outline == SECTIONS_FR
+
+
+def test_notes_cite_strong_and_weak_answers_by_question_id(memo: Read,
+                                                           evaluation: Evaluation) -> None:
+    strengths = [p for p in memo.paragraphs if p.startswith("Points forts : ")]
+    weaknesses = [p for p in memo.paragraphs if p.startswith("Points faibles : ")]
+    scored = [c for c in evaluation.questionnaire.bank.criteria
+              if evaluation.criterion_points[c.id] > 0 and not c.is_price]
+    # One note per ranked offer and scored criterion.
+    assert len(strengths) == len(weaknesses) == len(evaluation.ranking) * len(scored)
+    # The first note is the winner's on the first criterion: its strengths earn at least
+    # three quarters of their points, its weaknesses less than half, as cited.
+    winner = max(evaluation.ranking, key=lambda v: (v.criteria[scored[0].id], v.vendor))
+    fractions = {line.question_id: line.fraction for line in evaluation.lines_for(winner.vendor)}
+    cited = re.compile(r"([A-Z]+-\d\d) « [^»]*» \(([\d,]+) / ([\d,]+) pt")
+    start = next(i for i, p in enumerate(memo.paragraphs) if p.startswith(f"{winner.vendor} — "))
+    strong = cited.findall(_norm(memo.paragraphs[start + 1]))
+    weak = cited.findall(_norm(memo.paragraphs[start + 2]))
+    assert strong
+    assert all(fractions[qid] >= 0.75 for qid, _, _ in strong)
+    assert all(fractions[qid] < 0.5 for qid, _, _ in weak)
+    assert all(float(a.replace(",", ".")) <= float(b.replace(",", "."))
+               for _, a, b in strong + weak)
+    assert "preuve : memoire-technique.pdf" in memo.paragraphs[start + 1]
+
+
+def test_memo_flags_low_offer_for_written_justification_and_keeps_it_ranked(
+        memo: Read, evaluation: Evaluation) -> None:
+    low = evaluation.low_offers
+    assert low is not None
+    assert low.flagged == ("Gamma",)
+    assert "Demande écrite de justification à adresser à : Gamma." in memo.text
+    assert "n'est jamais écartée par une formule" in memo.text
+    assert "Gamma" in [row[1] for row in memo.table("Rang")[1:]]
+
+
+def test_memo_proposes_the_first_offer_and_says_when_there_is_no_clear_winner(
+        memo: Read, evaluation: Evaluation) -> None:
+    winner = evaluation.ranking[0]
+    assert (f"Il est proposé d'attribuer le marché à {winner.vendor}, dont l'offre, régulière, "
+            f"est classée première avec {_fr(winner.total)} points sur 100.") in memo.text
+    # Delta leads Gamma by 74,93 − 73,64 = 1,29 points < 2 % of 100: a close call.
+    assert "Pas de gagnant net : " in memo.text
+    assert "pas de gagnant net : l'écart avec l'offre suivante" in memo.text
+    for sentence in territorial_robustness().sentences("fr"):
+        assert _norm(sentence) in memo.text
+
+
+def test_memo_in_english(tmp_path: Path) -> None:
+    evaluation = small_evaluation(["Alpha", "Beta"])
+    path = write_memo(evaluation, tmp_path / "report.docx", lang="en", generated=DAY)
+    read = Read(path)
+    assert read.headings(1)[0] == "1. Subject and buyer"
+    assert read.headings(1)[-1] == "Annex C – Audit trail"
+    assert "Report dated 26 November 2026" in read.text
+    assert f"{evaluation.ranking[0].total:.2f}" in read.text
+    assert "The robustness analysis was not attached to this report." in read.text
+
+
+def test_price_computation_worked_example(tmp_path: Path) -> None:
+    # Bank "full": weights GOV 3, ENV 1, PLAN 1, PRICE 2 -> price = 100 × 2/7 = 28,5714 pts.
+    # Classique: Alpha (80 000 €, lowest) gets 28,57; Beta gets 28,5714 × 80 000 / 100 000
+    # = 22,857 -> "22,86".
+    questionnaire = full_questionnaire()
+    responses = make_responses(questionnaire, {"Alpha": 0.8, "Beta": 0.6}, gaps=False)
+    evaluation = evaluate(questionnaire, responses, settings=Settings(100, "classique"),
+                          prices={"Alpha": 80_000.0, "Beta": 100_000.0})
+    read = Read(write_memo(evaluation, tmp_path / "m.docx", generated=DAY))
+    table = next(t for t in read.tables
+                 if t[0] == ["Offre", "Prix (coût complet)", "Points", "Calcul"])
+    rows = {row[0]: [_norm(c) for c in row] for row in table[1:]}
+    assert rows["Alpha"][1:3] == ["80 000,00 €", "28,57"]
+    assert rows["Beta"][1:3] == ["100 000,00 €", "22,86"]
+    assert rows["Beta"][3] == "28,57 × 80 000 / 100 000 ≈ 22,86"
+
+
+def test_no_award_when_no_offer_is_ranked(tmp_path: Path) -> None:
+    evaluation = make_evaluation(territorial_questionnaire(), {"A": 0.8, "B": 0.6},
+                                 knocked_out=("A", "B"))
+    assert evaluation.ranking == []
+    read = Read(write_memo(evaluation, tmp_path / "m.docx", generated=DAY))
+    assert "Il est proposé d'attribuer" not in read.text
+    assert ("Aucune offre n'est classée : il est proposé de déclarer la procédure "
+            "infructueuse.") in read.text
+    assert "Motif : aucune offre régulière : 2 offre(s) irrégulière(s) (section 4)." in read.text
+    assert read.media() == []  # nothing to chart
+    letter = Read(write_debrief(evaluation, "A", tmp_path / "a.docx", generated=DAY))
+    assert "la procédure est déclarée infructueuse" in letter.text
+
+
+def test_tied_first_offers_get_no_automatic_award(tmp_path: Path,
+                                                  evaluation: Evaluation) -> None:
+    tied = attrs.evolve(evaluation, vendors=tuple(
+        attrs.evolve(v, rank=1) if v.rank in (1, 2) else v for v in evaluation.vendors))
+    read = Read(write_memo(tied, tmp_path / "m.docx", generated=DAY))
+    assert "sont à égalité en tête" in read.text
+    assert "Il est proposé d'attribuer" not in read.text
+    with pytest.raises(ScoringError, match="tied first"):
+        write_debrief(tied, "Beta", tmp_path / "b.docx")
+
+
+def test_memo_refuses_to_overwrite_silently(tmp_path: Path) -> None:
+    evaluation = small_evaluation(["Alpha", "Beta"])
+    path = write_memo(evaluation, tmp_path / "m.docx", generated=DAY)
+    before = path.read_bytes()
+    with pytest.raises(OutputError, match="already exists"):
+        write_memo(evaluation, path, generated=dt.date(2027, 1, 1))
+    assert path.read_bytes() == before
+    write_memo(evaluation, path, generated=dt.date(2027, 1, 1), overwrite=True)
+    assert path.read_bytes() != before
+
+
+def test_same_evaluation_and_date_give_identical_bytes(tmp_path: Path) -> None:
+    evaluation = small_evaluation(["Alpha", "Beta", "Gamma"])
+    first = write_memo(evaluation, tmp_path / "a.docx", generated=DAY).read_bytes()
+    second = write_memo(evaluation, tmp_path / "b.docx", generated=DAY).read_bytes()
+    assert first == second
+    letter_a = write_debrief(evaluation, "Gamma", tmp_path / "c.docx", generated=DAY)
+    letter_b = write_debrief(evaluation, "Gamma", tmp_path / "d.docx", generated=DAY)
+    assert letter_a.read_bytes() == letter_b.read_bytes()
+    core = zipfile.ZipFile(tmp_path / "a.docx").read("docProps/core.xml").decode()
+    assert "2026-11-26T00:00:00Z" in core
+
+
+def test_properties_footers_and_pictures_belong_to_each_document(tmp_path: Path) -> None:
+    # Buyer texts with markup characters, a tab and a line break come out as typed.
+    consultation = ap.Consultation(reference="R&D <7>", title='Outil "IA" & co',
+                                   buyer="Ville & <Cie>\tachats\nService")
+    evaluation = make_evaluation(full_questionnaire(consultation),
+                                 {"Alpha": 0.9, "Beta": 0.6, "Gamma": 0.3})
+    memo = Read(write_memo(evaluation, tmp_path / "m.docx", generated=DAY))
+    props = memo.document.core_properties
+    assert props.title == "Rapport d'analyse des offres – R&D <7>"
+    assert props.subject == 'Outil "IA" & co'
+    assert props.author == "Ville & <Cie>\tachats\nService"
+    assert props.created is not None
+    assert props.created.date() == DAY
+    assert memo.document.sections[0].footer.paragraphs[0].text == (
+        "Rapport d’analyse des offres R&D <7> – page 1 / 1")
+    # Two charts, each its own drawing (Word repairs a file with duplicate ids) and
+    # picture, 17 cm wide.
+    shapes = list(memo.document.inline_shapes)
+    assert [round(s.width.cm, 1) for s in shapes] == [17.0, 17.0]
+    ids = {s._inline.docPr.id for s in shapes}
+    pictures = {s._inline.graphic.graphicData.pic.blipFill.blip.embed for s in shapes}
+    assert len(ids) == len(pictures) == 2
+    part = memo.document.part
+    assert all(part.related_parts[rid].content_type == "image/png" for rid in pictures)
+    letter = Read(write_debrief(evaluation, "Gamma", tmp_path / "g.docx", generated=DAY))
+    assert letter.document.sections[0].footer.paragraphs[0].text == (
+        "Ville & <Cie>\tachats\nService – R&D <7> – page 1 / 1")
+    assert letter.document.core_properties.title == "Information d'un soumissionnaire évincé"
+    assert not letter.media()
+
+
+def test_unknown_language_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ScoringError, match="'fr' or 'en'"):
+        write_memo(small_evaluation(["A"]), tmp_path / "m.docx", lang="de")  # type: ignore[arg-type]
+
+
+# -- debrief letters -------------------------------------------------------------------------
+
+def test_debrief_compares_the_vendor_with_the_winner(tmp_path: Path,
+                                                     evaluation: Evaluation) -> None:
+    path = write_debrief(evaluation, "Beta", tmp_path / "beta.docx", generated=DAY,
+                         procedure=PROCEDURE)
+    read = Read(path)
+    winner, beta = evaluation.ranking[0], evaluation.vendor("Beta")
+    table = read.table("Critère")
+    assert table[0][3] == f"Offre retenue ({winner.vendor})"
+    titles = {c.id: c.title.fr for c in evaluation.questionnaire.bank.criteria}
+    expected = [[titles[cid], _fr(points), _fr(beta.criteria[cid]), _fr(winner.criteria[cid])]
+                for cid, points in evaluation.criterion_points.items() if points > 0]
+    assert table[1:-1] == expected
+    assert table[-1] == ["Total", "100,00", _fr(beta.total), _fr(winner.total)]
+    assert f"Elle est classée {beta.rank}e sur 4 offres classées" in read.text
+    assert (f"L'offre retenue est celle de {winner.vendor}, classée première avec "
+            f"{_fr(winner.total)} points sur 100") in read.text
+    assert "délai de onze jours" in read.text
+    assert "R2182-1" in read.text
+    assert "R2181-4" in read.text  # the right to ask for the winning offer's advantages
+    assert "Motifs : points faibles de votre offre" in read.text
+    assert "Nantes, le 26 novembre 2026" in read.text
+    assert "Marie Durand" in read.text
+
+
+def test_debrief_of_a_non_compliant_offer_gives_the_knock_out(tmp_path: Path,
+                                                              evaluation: Evaluation) -> None:
+    read = Read(write_debrief(evaluation, "Epsilon", tmp_path / "e.docx", generated=DAY))
+    failure = evaluation.vendor("Epsilon").knockouts[0]
+    row = read.table("Question")[1]
+    assert row[0].startswith(failure.question_id + " – ")
+    assert row[1] == "Oui"
+    assert row[3] == failure.reason.fr
+    assert "votre offre est irrégulière" in read.text
+    assert "Comparaison par critère" not in read.text  # an irregular offer is not compared
+
+
+def test_debrief_of_a_rejected_file_gives_the_reason(tmp_path: Path,
+                                                     evaluation: Evaluation) -> None:
+    read = Read(write_debrief(evaluation, "Zeta", tmp_path / "z.docx", generated=DAY,
+                              lang="en"))
+    assert "your file could not be evaluated" in read.text
+    assert "The file's signature does not match the published questionnaire" in read.text
+    assert "eleven days" in read.text
+
+
+def test_debrief_refuses_the_winner_and_unknown_vendors(tmp_path: Path,
+                                                        evaluation: Evaluation) -> None:
+    with pytest.raises(ScoringError, match="ranked first"):
+        write_debrief(evaluation, evaluation.ranking[0].vendor, tmp_path / "w.docx")
+    with pytest.raises(ScoringError, match="unknown vendor 'Nobody'"):
+        write_debrief(evaluation, "Nobody", tmp_path / "n.docx")
+    assert not list(tmp_path.iterdir())
+
+
+# -- hostile vendor text --------------------------------------------------------------------
+
+_PIECES = ["=cmd|' /C calc'!A0", "+SUM(1;2)", "-2+3", "@IMPORT", "\x00\x07\x1b", "\ud800",
+           "שלום עולם", "مرحبا", "\u202eevil\u202c", "\u2066x\u2069", "😀🇫🇷", "a\tb\nc", "$x^2$",
+           "<w:t>&amp;</w:t>", "Société Générale"]
+_LONG = "Z" * 30_000
+# A long text is drawn as a marker and built in the test: hypothesis would otherwise
+# print 30 kB reprs of every example.
+hostile = st.one_of(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=3).map("".join),
+                    st.just("LONG"))
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          derandomize=True)
+@given(name=hostile, answer=hostile)
+@example(name="\x00\x07\x1b שלום עולם 😀🇫🇷", answer="\ud800\u202eevil\u202c مرحبا")
+@example(name="\u202eevil\u202c Corp", answer="<w:t>&amp;</w:t> 😀 \x1b =1+1")
+def test_hostile_names_and_answers_come_out_literally(tmp_path_factory: pytest.TempPathFactory,
+                                                      name: str, answer: str) -> None:
+    name = _LONG if name == "LONG" else name
+    answer = _LONG + " fin" if answer == "LONG" else answer
+    evaluation = small_evaluation([name, "Beta"], texts={name: answer, "Beta": answer},
+                                  justifications={name: answer})
+    folder = tmp_path_factory.mktemp("hostile")
+    read = Read(write_memo(evaluation, folder / "m.docx", generated=DAY))
+    shown = _norm(isolate_bidi(clean_text(name, limit=200, marker=" […]")))
+    assert shown in read.text
+    if name.isprintable() and len(name) < 200 and not any(c in name for c in "\u202e\u2066"):
+        assert name in read.text  # nothing lost: formulas, RTL, emoji, markup as typed
+    # Nothing a vendor typed becomes a field code.
+    assert set(read.fields) == {'TOC \\o "1-2" \\h \\z \\u'}
+    # Long answers are cut visibly: in the body at BODY_LIMIT, in the annex at 5 000.
+    longest = max(len(p) for p in read.paragraphs)
+    assert longest < 6_000
+    if len(answer) > BODY_LIMIT and answer.isprintable():
+        assert answer[:100] in read.text
+        assert " […]" in read.text
+    if name != evaluation.ranking[0].vendor:
+        letter = Read(write_debrief(evaluation, name, folder / "d.docx", generated=DAY))
+    else:
+        letter = Read(write_debrief(evaluation, "Beta", folder / "d.docx", generated=DAY))
+    assert shown in letter.text
+
+
+# -- LibreOffice ---------------------------------------------------------------------------
+
+def _soffice() -> str:
+    found = shutil.which("soffice")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("soffice (LibreOffice) is required on CI")
+        pytest.skip("soffice (LibreOffice) not installed")
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext (poppler-utils) is required on CI")
+        pytest.skip("pdftotext not installed")
+    return found
+
+
+@pytest.mark.libreoffice
+def test_memo_and_debrief_convert_to_pdf_with_libreoffice(tmp_path: Path,
+                                                          evaluation: Evaluation) -> None:
+    soffice = _soffice()
+    memo_path = write_memo(evaluation, tmp_path / "rapport.docx",
+                           robustness=territorial_robustness(), generated=DAY,
+                           procedure=PROCEDURE)
+    letter_path = write_debrief(evaluation, "Beta", tmp_path / "beta.docx", generated=DAY)
+    profile = Path("/tmp") / f"ap-lo-{uuid.uuid4().hex}"
+    try:
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation={profile.as_uri()}",
+                        "--convert-to", "pdf", "--outdir", str(tmp_path), str(memo_path),
+                        str(letter_path)], check=True, capture_output=True, timeout=180)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    pages = subprocess.run(["pdftotext", "-layout", str(tmp_path / "rapport.pdf"), "-"],
+                           check=True, capture_output=True, text=True).stdout.split("\f")
+    text = _norm("\n".join(pages))
+    count = len([p for p in pages if p.strip()])
+    assert count > 10
+    # Page numbers from the footer fields, on every page.
+    assert f"page 1 / {count}" in text
+    assert f"page {count} / {count}" in text
+    # The ranking, best first, with French figures.
+    ranking = text[text.index("7. Classement des offres", text.index("Annexe C")):]
+    positions = [ranking.index(f" {v.vendor} ") for v in evaluation.ranking]
+    assert positions == sorted(positions)
+    assert _fr(evaluation.ranking[0].total) in ranking
+    assert "Figure 1 – " in text
+    assert "Figure 2 – " in text
+    assert len(Read(memo_path).media()) == 2
+    letter = _norm(subprocess.run(["pdftotext", str(tmp_path / "beta.pdf"), "-"], check=True,
+                                  capture_output=True, text=True).stdout)
+    assert f"{_fr(evaluation.ranking[0].total)} points sur 100" in letter
+    assert re.search(r"page 1 / \d+", letter)

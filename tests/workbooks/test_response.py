@@ -1,0 +1,1018 @@
+"""Reading a vendor's returned workbook: answers as filled, every problem reported.
+
+The round trip fills questionnaires with openpyxl as a spreadsheet would store what a
+vendor types; the worked cases reproduce what vendors do to files in practice (French
+number and date formats, formulas, edited or moved rows, files of other vendors) and
+check the exact finding a buyer would forward: its code, cell and question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import inspect
+import math
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from openpyxl import Workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from tests import hostile
+from tests.fixtures import (
+    CONSULTATION,
+    KEY,
+    OTHER_KEY,
+    CellValue,
+    excel_text,
+    fill,
+    full_bank,
+    full_questionnaire,
+    large_bank,
+    rows_by_key,
+)
+from tests.strategies import banks
+
+from ai_procurement.answers import Answer, AnswerState, EvidenceRef, Finding, Response
+from ai_procurement.bank.model import (
+    DateAnswer,
+    FreeText,
+    MultipleChoice,
+    Number,
+    Price,
+    Question,
+    Scale,
+    SingleChoice,
+    YesNo,
+)
+from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
+from ai_procurement.text import Lang
+from ai_procurement.workbooks import form
+from ai_procurement.workbooks.form import write_questionnaire
+from ai_procurement.workbooks.response import read_response
+
+ANSWERED, UNANSWERED = AnswerState.ANSWERED, AnswerState.UNANSWERED
+NOT_APPLICABLE = AnswerState.NOT_APPLICABLE
+BY_CONDITION = AnswerState.NOT_APPLICABLE_BY_CONDITION
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read(path: Path, questionnaire: Questionnaire, *, key: bytes = KEY,
+         vendor: str | None = "ACME") -> Response:
+    """read_response, checking that the vendor's file is left exactly as it was."""
+    before = sha256(path)
+    response = read_response(path, questionnaire, key=key, vendor=vendor)
+    assert sha256(path) == before, "the returned file was modified"
+    assert response.report.sha256 == before
+    return response
+
+
+def only(response: Response, code: str) -> Finding:
+    found = [f for f in response.report.findings if f.code == code]
+    assert len(found) == 1, (code, response.report.to_text("en"))
+    return found[0]
+
+
+def where(finding: Finding) -> tuple[str, str, str, str]:
+    return finding.severity, finding.sheet, finding.cell, finding.question_id
+
+
+# ---------------------------------------------------------------------------------------
+# The round trip: what a vendor fills is what is read.
+
+_WRITABLE = st.characters(exclude_categories=["Cs"], exclude_characters="".join(
+    map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])))
+"""Any character a cell can hold (openpyxl refuses the C0 controls but tab, LF, CR)."""
+
+_SHORT_TEXT = st.text(_WRITABLE, max_size=40)
+_TYPED_TEXT = st.one_of(
+    _SHORT_TEXT,
+    st.tuples(st.sampled_from("=+-@"), _SHORT_TEXT).map("".join),  # formula-like
+    st.sampled_from(["_x0041_", "a_x000D_b", "=1+1", "@SUM(A1)", "-", " ", "\n"]),
+    # Up to Excel's limit of 32,767 characters in a cell.
+    st.tuples(st.text(_WRITABLE, min_size=1, max_size=20), st.integers(1, 32_767)).map(
+        lambda t: (t[0] * (t[1] // len(t[0]) + 1))[:t[1]]),
+)
+
+
+def _typed_numbers(low: float, high: float, integer: bool) -> st.SearchStrategy[float]:
+    """Numbers a vendor types: at most 15 significant digits, as Excel keeps them."""
+    if integer:
+        return st.integers(math.ceil(low), math.floor(high)).map(float)
+    return st.builds(lambda m, e: float(decimal.Decimal(m).scaleb(-e)),
+                     st.integers(-10**12, 10**12), st.integers(0, 6)).filter(
+        lambda x: low <= x <= high)
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_as(text: str) -> str:
+    """What the reader returns for a text cell: blank is nothing, newlines are LF."""
+    return _newlines(text) if text.strip() else ""
+
+
+@attrs.frozen
+class Planned:
+    """What a vendor filled for one question, and the answer that must be read."""
+
+    cells: dict[str, CellValue]
+    state: AnswerState
+    value: Any
+    justification: str
+    evidence: EvidenceRef
+
+
+@st.composite
+def _plan(draw: st.DrawFn, q: Question, rows: Mapping[str, int], lang: Lang) -> Planned:
+    r = rows[q.id]
+    cells: dict[str, CellValue] = {}
+    comment = draw(st.one_of(st.just(""), _TYPED_TEXT))
+    document = draw(st.one_of(st.just(""), _SHORT_TEXT))
+    page = draw(st.one_of(st.just(""), st.integers(1, 400), _SHORT_TEXT))
+    link = draw(st.sampled_from(["", "https://example.org/doc.pdf#page=3"]))
+    typed_evidence: tuple[tuple[str, str | int], ...] = (
+        ("G", comment), ("H", document), ("I", page), ("J", link))
+    for column, given_value in typed_evidence:
+        if given_value != "":
+            cells[f"{column}{r}"] = given_value
+    evidence = EvidenceRef(_read_as(document), str(page) if isinstance(page, int)
+                           else _read_as(page), link)
+    modes = ["blank", "answer", "answer", "answer"] + (["na"] if q.na_allowed else [])
+    mode = draw(st.sampled_from(modes))
+    state: AnswerState = UNANSWERED
+    value: Any = None
+    spec = q.answer
+    if mode == "na":
+        cells[f"F{r}"] = form.NOT_APPLICABLE[lang]
+        state = NOT_APPLICABLE
+    elif mode == "answer" and isinstance(spec, MultipleChoice | Price):
+        items = spec.option_ids if isinstance(spec, MultipleChoice) else tuple(
+            i.id for i in spec.items)
+        if isinstance(spec, MultipleChoice):
+            ticks = draw(st.lists(st.sampled_from(["yes", "no", None]), min_size=len(items),
+                                  max_size=len(items)))
+            alone = [o.exclusive for o in spec.options]
+            if sum(t == "yes" for t in ticks) > 1 and any(
+                    a and t == "yes" for a, t in zip(alone, ticks, strict=True)):
+                # A vendor ticks "none of these" alone (the contradiction has its own test).
+                ticks = [None if a and t == "yes" else t
+                         for a, t in zip(alone, ticks, strict=True)]
+            for item, tick in zip(items, ticks, strict=True):
+                if tick is not None:
+                    cells[f"E{rows[f'{q.id}:{item}']}"] = (form.YES if tick == "yes"
+                                                           else form.NO)[lang]
+            if any(t is not None for t in ticks):
+                state = ANSWERED
+                value = tuple(i for i, t in zip(items, ticks, strict=True) if t == "yes")
+        else:
+            amounts = draw(st.lists(_typed_numbers(0, 1e9, False), min_size=len(items),
+                                    max_size=len(items)))
+            for item, amount in zip(items, amounts, strict=True):
+                cells[f"E{rows[f'{q.id}:{item}']}"] = amount
+            state, value = ANSWERED, dict(zip(items, amounts, strict=True))
+    elif mode == "answer":
+        typed: CellValue
+        if isinstance(spec, YesNo | SingleChoice | Scale):
+            labels = form.choice_labels(q, lang)
+            shown = [label for _, label in labels]
+            # Two options with the same label cannot be told apart in a drop-down.
+            unique = [(v, label) for v, label in labels if shown.count(label) == 1]
+            if unique:
+                value, typed = draw(st.sampled_from(unique))
+                if isinstance(spec, Scale):
+                    value = int(value)
+                cells[f"E{r}"], state = typed, ANSWERED
+        elif isinstance(spec, Number):
+            low = -1e6 if spec.minimum is None else spec.minimum
+            high = 1e6 if spec.maximum is None else spec.maximum
+            if math.ceil(low) <= math.floor(high) or not spec.integer:
+                value = draw(_typed_numbers(low, high, spec.integer))
+                cells[f"E{r}"], state = value, ANSWERED
+        elif isinstance(spec, DateAnswer):
+            value = draw(st.dates(dt.date(1900, 3, 1), dt.date(9999, 12, 31)))
+            cells[f"E{r}"], state = value, ANSWERED
+        else:
+            assert isinstance(spec, FreeText)
+            text = draw(_TYPED_TEXT)
+            cells[f"E{r}"] = text
+            if text.strip():
+                state, value = ANSWERED, _newlines(text)
+    return Planned(cells, state, value, _read_as(comment), evidence)
+
+
+def _expected_states(questionnaire: Questionnaire,
+                     plans: Mapping[str, Planned]) -> dict[str, tuple[AnswerState, Any]]:
+    """Apply the conditions: a question whose gate was answered otherwise does not apply.
+
+    An unanswered gate leaves its dependants applicable; a gate that is itself not
+    applicable (or answered "not applicable") makes them not applicable.
+    """
+    result: dict[str, tuple[AnswerState, Any]] = {}
+    for _, q in questionnaire.bank.questions():
+        state, value = plans[q.id].state, plans[q.id].value
+        if q.applies_if is not None:
+            gate_state, gate_value = result[q.applies_if.question]
+            values = set(gate_value) if isinstance(gate_value, tuple) else {gate_value}
+            if gate_state is not UNANSWERED and (
+                    gate_state is not ANSWERED or not values & set(q.applies_if.any_of)):
+                state, value = BY_CONDITION, None
+        result[q.id] = (state, value)
+    return result
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(bank=banks(max_criteria=3, max_questions=4), lang=st.sampled_from(["fr", "en"]),
+       vendor=st.text(_WRITABLE, min_size=1, max_size=30), data=st.data())
+def test_what_a_vendor_fills_is_what_is_read(bank: Any, lang: Lang, vendor: str,
+                                            data: st.DataObject) -> None:
+    questionnaire = freeze(bank, CONSULTATION)
+    rows = rows_by_key(questionnaire)
+    plans = {q.id: data.draw(_plan(q, rows, lang), label=q.id)
+             for _, q in questionnaire.bank.questions()}
+    cells = {ref: value for plan in plans.values() for ref, value in plan.cells.items()}
+    with tempfile.TemporaryDirectory() as folder:
+        blank = write_questionnaire(questionnaire, Path(folder) / "blank.xlsx", lang, vendor,
+                                    key=KEY)
+        returned = fill(blank, Path(folder) / "returned.xlsx", cells)
+        response = read(returned, questionnaire, vendor=vendor)
+    assert response.report.ok, response.report.to_text("en")
+    assert response.lang == lang
+    for qid, (state, value) in _expected_states(questionnaire, plans).items():
+        answer = response.answers[qid]
+        assert (answer.state, answer.value) == (state, value), qid
+        assert answer.justification == plans[qid].justification, qid
+        assert answer.evidence == plans[qid].evidence, qid
+
+
+# ---------------------------------------------------------------------------------------
+# Worked cases on a fixed questionnaire. Rows (see tests/fixtures.py): GOV-01 6, GOV-02 7,
+# GOV-03 8 (options 9-11), GOV-04 12, GOV-05 13, ENV-01 15, ENV-02 16, ENV-03 17,
+# PLAN-01 19, PRICE-01 21 (items 22-24).
+
+Q = full_questionnaire()
+ROWS = rows_by_key(Q)
+
+
+def test_rows_of_the_worked_cases() -> None:
+    assert (ROWS["GOV-01"], ROWS["GOV-03:secnum"], ROWS["ENV-01"], ROWS["PLAN-01"],
+            ROWS["PRICE-01:training"]) == (6, 11, 15, 19, 24)
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("blank")
+    return write_questionnaire(Q, folder / "questionnaire.xlsx", "fr", "ACME", key=KEY)
+
+
+@pytest.fixture(scope="module")
+def blank_en(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("blank_en")
+    return write_questionnaire(Q, folder / "questionnaire.xlsx", "en", "ACME", key=KEY)
+
+
+Filler = Callable[..., Response]
+
+
+@pytest.fixture
+def returned(blank: Path, tmp_path: Path) -> Filler:
+    """Fill the blank copy with ``cells`` (and ``edit``), then read it back."""
+
+    def run(cells: Mapping[str, CellValue], *, edit: Callable[[Workbook], None] | None = None,
+            template: Path = blank, **options: Any) -> Response:
+        path = fill(template, tmp_path / "returned.xlsx", cells, edit=edit)
+        return read(path, Q, **options)
+
+    return run
+
+
+def test_blank_copy_reads_as_unanswered_without_problems(returned: Filler) -> None:
+    response = returned({})
+    assert response.report.findings == ()
+    assert response.vendor_token != ""
+    assert {a.state for a in response.answers.values()} == {UNANSWERED}
+    assert list(response.answers) == [q.id for _, q in Q.bank.questions()]
+
+
+def test_a_complete_answer(returned: Filler) -> None:
+    response = returned({
+        "E6": "Oui", "H6": "Plan d'hébergement.pdf", "I6": 12, "E7": "Le nôtre",
+        "E9": "Oui", "E10": "Non", "E12": "2 – niveau 2", "E13": "Deux agents valident.",
+        "E15": 0.8, "E16": 95, "E17": 2, "E19": dt.date(2027, 3, 1),
+        "G21": "Prix fermes", "E22": 12000, "E23": 3500.5, "E24": 0,
+    })
+    assert response.report.findings == ()
+    values = {qid: a.value for qid, a in response.answers.items()}
+    assert values == {
+        "GOV-01": "yes", "GOV-02": "own", "GOV-03": ("iso27001",), "GOV-04": 2,
+        "GOV-05": "Deux agents valident.", "ENV-01": 0.8, "ENV-02": 95.0, "ENV-03": 2.0,
+        "PLAN-01": dt.date(2027, 3, 1),
+        "PRICE-01": {"licence": 12000.0, "setup": 3500.5, "training": 0.0}}
+    gov = response.answers["GOV-01"]
+    assert gov.evidence == EvidenceRef("Plan d'hébergement.pdf", "12", "")
+    assert gov.cell == "Questionnaire!E6"
+    assert response.answers["PRICE-01"].justification == "Prix fermes"
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("12,5", 12.5),  # decimal comma
+    ("1 234,5", 1234.5),  # thousands separated by a space
+    ("1\u202f234,5", 1234.5),  # ... by the narrow no-break space French Excel shows
+    ("1\u00a0234,5", 1234.5),  # ... by a no-break space
+    ("42", 42.0),  # a number stored as text
+    ("0,125", 0.125),  # three decimals after 0: not a thousands separator
+    ("1.234.567", 1234567.0),  # several dot groups of three: thousands
+    (12.5, 12.5),
+])
+def test_french_locale_numbers(returned: Filler, typed: CellValue, expected: float) -> None:
+    response = returned({"E15": typed})
+    assert response.report.findings == ()
+    answer = response.answers["ENV-01"]
+    assert (answer.state, answer.value) == (ANSWERED, expected)
+    if isinstance(typed, str) and typed != "42":
+        assert answer.notes == (f"E15: text {typed!r} read as number {expected!r}",)
+
+
+@pytest.mark.parametrize("typed", ["1,234", "1.234", "-2,500"])
+def test_ambiguous_thousands_or_decimals_is_flagged(returned: Filler, typed: str) -> None:
+    # "1,234" is 1.234 in France and 1234 in England: the reader does not guess.
+    response = returned({"E15": typed})
+    finding = only(response, "invalid-value")
+    assert where(finding) == ("error", "Questionnaire", "E15", "ENV-01")
+    assert "ambigu" in finding.message.fr
+    assert response.answers["ENV-01"].state is UNANSWERED
+
+
+@pytest.mark.parametrize("typed", ["12 5", "1 23,5", "douze"])
+def test_text_that_is_not_a_number_is_flagged(returned: Filler, typed: str) -> None:
+    finding = only(returned({"E15": typed}), "invalid-value")
+    assert where(finding) == ("error", "Questionnaire", "E15", "ENV-01")
+
+
+def _percent_cell(ref: str, value: float) -> Callable[[Workbook], None]:
+    def edit(wb: Workbook) -> None:
+        cell = wb[form.SHEET_QUESTIONS][ref]
+        cell.value = value
+        cell.number_format = "0%"
+
+    return edit
+
+
+def test_percent_typed_in_excel_on_a_percent_question(returned: Filler) -> None:
+    # Typing "15 %" in Excel stores 0.15 with the format "0%": 0.15 x 100 = 15 (%).
+    response = returned({}, edit=_percent_cell("E16", 0.15))
+    assert response.report.findings == ()
+    answer = response.answers["ENV-02"]
+    assert answer.value == 15.0
+    assert answer.notes == ("E16: 0.15 stored with a percent format, read as 15 %",)
+
+
+@pytest.mark.parametrize("typed", ["15 %", "15%", "15\u00a0%"])
+def test_percent_typed_as_text_on_a_percent_question(returned: Filler, typed: str) -> None:
+    assert returned({"E16": typed}).answers["ENV-02"].value == 15.0
+
+
+def test_percent_on_a_question_in_another_unit_is_flagged(returned: Filler) -> None:
+    # 15 % of what? The unit asked is Wh per request.
+    response = returned({}, edit=_percent_cell("E15", 0.15))
+    finding = only(response, "invalid-value")
+    assert where(finding) == ("error", "Questionnaire", "E15", "ENV-01")
+    assert "%" in finding.message.en
+    assert response.answers["ENV-01"].value is None
+
+
+def test_number_the_spreadsheet_turned_into_a_date_is_flagged(returned: Filler) -> None:
+    # "1.5" typed in a French Excel is 1 May: stored as the serial 46143 formatted d-mmm.
+    def edit(wb: Workbook) -> None:
+        cell = wb[form.SHEET_QUESTIONS]["E15"]
+        cell.value = 46143
+        cell.number_format = "d-mmm"
+
+    response = returned({}, edit=edit)
+    finding = only(response, "invalid-value")
+    assert where(finding) == ("error", "Questionnaire", "E15", "ENV-01")
+    assert "date" in finding.message.en
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("Oui", "yes"), ("Non", "no"), ("VRAI", "yes"), ("FAUX", "no"), ("Yes", "yes"),
+    ("oui ", "yes"), ("  NON", "no"), (True, "yes"), (False, "no"), (1, "yes"), (0, "no"),
+])
+def test_yes_no_variants(returned: Filler, typed: CellValue, expected: str) -> None:
+    response = returned({"E6": typed, "J6": "https://example.org/preuve"})
+    assert response.report.findings == ()
+    answer = response.answers["GOV-01"]
+    assert answer.value == expected
+    assert bool(answer.notes) is (typed not in ("Oui", "Non"))
+
+
+def test_yes_no_that_is_neither_is_flagged(returned: Filler) -> None:
+    response = returned({"E6": "Peut-être", "J6": "https://example.org"})
+    finding = only(response, "invalid-value")
+    assert where(finding) == ("error", "Questionnaire", "E6", "GOV-01")
+    assert "Peut-être" in finding.message.fr
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("2 – niveau 2", 2), (2, 2), ("2", 2),
+                                                 ("3 - niveau 3", 3)])
+def test_scale_levels(returned: Filler, typed: CellValue, expected: int) -> None:
+    assert returned({"E12": typed}).answers["GOV-04"].value == expected
+
+
+@pytest.mark.parametrize("typed", ["2.5", "2,5", "7", "niveau 2"])
+def test_scale_value_that_is_no_level_is_flagged(returned: Filler, typed: str) -> None:
+    finding = only(returned({"E12": typed}), "invalid-value")
+    assert where(finding) == ("error", "Questionnaire", "E12", "GOV-04")
+
+
+def test_single_choice_typed_in_the_other_language_or_case(returned: Filler) -> None:
+    response = returned({"E6": "Oui", "J6": "x", "E7": "a public cloud"})
+    assert response.answers["GOV-02"].value == "cloud"
+    assert response.answers["GOV-02"].notes == ("E7: 'a public cloud' read as option 'cloud'",)
+
+
+# Dates. Excel counts days from 1899-12-30 (serial 1 is 1900-01-01). 2025-01-01 is
+# 45658; 2026 has 365 days, so 2026-01-01 is 46023; 26 November is day 31+28+31+30+31+
+# 30+31+31+30+31+26 = 330 of 2026, so its serial is 46023 + 329 = 46352.
+
+@pytest.mark.parametrize("typed", [46352, 46352.75, dt.date(2026, 11, 26),
+                                   dt.datetime(2026, 11, 26, 14, 30), "26/11/2026",
+                                   "26.11.2026", "2026-11-26", " 26/11/2026 "])
+def test_dates(returned: Filler, typed: CellValue) -> None:
+    response = returned({"E19": typed})
+    assert response.report.findings == ()
+    assert response.answers["PLAN-01"].value == dt.date(2026, 11, 26)
+
+
+def test_dates_of_a_workbook_in_the_1904_date_system(returned: Filler) -> None:
+    # Excel for Mac once counted from 1904-01-01: the same day is serial 46352 - 1462.
+    def edit(wb: Workbook) -> None:
+        wb.epoch = CALENDAR_MAC_1904
+        wb[form.SHEET_QUESTIONS]["E19"] = dt.date(2026, 11, 26)
+
+    response = returned({}, edit=edit)
+    assert response.answers["PLAN-01"].value == dt.date(2026, 11, 26)
+
+
+def test_english_dates_month_first_and_ambiguous_ones(returned: Filler,
+                                                      blank_en: Path) -> None:
+    assert returned({"E19": "11/26/2026"}, template=blank_en).answers[
+        "PLAN-01"].value == dt.date(2026, 11, 26)
+    # 05/06/2026: 5 June or May 6? In an English copy the reader does not guess.
+    finding = only(returned({"E19": "05/06/2026"}, template=blank_en), "invalid-value")
+    assert where(finding) == ("error", "Questionnaire", "E19", "PLAN-01")
+
+
+@pytest.mark.parametrize("typed", ["31/02/2026", "demain", "2026-13-01"])
+def test_impossible_dates_are_flagged(returned: Filler, typed: str) -> None:
+    finding = only(returned({"E19": typed}), "invalid-value")
+    assert where(finding) == ("error", "Questionnaire", "E19", "PLAN-01")
+
+
+def _forge_cached_value(path: Path, ref: str, cached: str, kind: str = "n") -> None:
+    """Give the formula in ``ref`` a cached value, as Excel would after computing it."""
+    part = "xl/worksheets/sheet2.xml"
+    with zipfile.ZipFile(path) as archive:
+        contents = {n: archive.read(n) for n in archive.namelist()}
+    xml = contents[part].decode()
+    pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/?>(</v>)?</c>')
+    assert pattern.search(xml), f"no formula in {ref}"
+    xml = pattern.sub(lambda m: f'<c r="{ref}"{m.group(1)} t="{kind}"><f>{m.group(2)}</f>'
+                                f"<v>{cached}</v></c>", xml)
+    contents[part] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+
+
+def test_formula_with_a_forged_cached_value_is_never_the_answer(blank: Path,
+                                                                tmp_path: Path) -> None:
+    def formulas(wb: Workbook) -> None:
+        ws = wb[form.SHEET_QUESTIONS]
+        ws["E15"] = "=0.25*2"  # a number question: the best score is 0.5 Wh or less
+        ws["E6"] = '=IF(TRUE,"Oui","Non")'  # a yes/no question
+
+    path = fill(blank, tmp_path / "formula.xlsx", {"J6": "https://x"}, edit=formulas)
+    _forge_cached_value(path, "E15", "0.5")
+    _forge_cached_value(path, "E6", "Oui", kind="str")
+    response = read(path, Q)
+    found = sorted(where(f) for f in response.report.findings if f.code == "formula")
+    assert found == [("error", "Questionnaire", "E15", "ENV-01"),
+                     ("error", "Questionnaire", "E6", "GOV-01")]
+    for qid in ("ENV-01", "GOV-01"):
+        assert response.answers[qid].state is UNANSWERED
+        assert response.answers[qid].value is None
+
+
+def test_a_libreoffice_boolean_constant_is_read_from_its_formula(blank: Path,
+                                                                 tmp_path: Path) -> None:
+    # LibreOffice saves a typed TRUE as the formula TRUE() with a cached 1: the constant
+    # is taken from the formula text (even under a forged cached value), nothing else.
+    def constants(wb: Workbook) -> None:
+        wb[form.SHEET_QUESTIONS]["E6"] = "=TRUE()"
+
+    path = fill(blank, tmp_path / "constant.xlsx", {"J6": "https://x"}, edit=constants)
+    _forge_cached_value(path, "E6", "0", kind="b")
+    response = read(path, Q)
+    assert not [f for f in response.report.findings if f.code == "formula"]
+    assert response.answers["GOV-01"].value == "yes"
+
+
+def test_edited_question_text_is_flagged(returned: Filler) -> None:
+    response = returned({"B15": "Énergie par requête, hors refroidissement ?", "E15": 2})
+    finding = only(response, "question-edited")
+    assert where(finding) == ("error", "Questionnaire", "B15", "ENV-01")
+    assert not response.report.ok
+
+
+def test_deleted_row_is_flagged_and_the_rest_still_read(returned: Filler) -> None:
+    response = returned({"E13": "Deux agents valident.", "E15": 2},
+                        edit=lambda wb: wb[form.SHEET_QUESTIONS].delete_rows(12))
+    finding = only(response, "row-deleted")
+    assert where(finding) == ("error", "Questionnaire", "A12", "GOV-04")
+    # Every row below moved up by one: answers are matched by question id.
+    moved = only(response, "rows-moved")
+    assert where(moved) == ("warning", "Questionnaire", "A12", "GOV-05")
+    assert response.answers["GOV-05"].value == "Deux agents valident."
+    assert response.answers["GOV-05"].cell == "Questionnaire!E12"
+    assert response.answers["ENV-01"].value == 2.0
+
+
+def test_deleted_price_item_is_flagged(returned: Filler) -> None:
+    response = returned({"E22": 100, "E23": 50},
+                        edit=lambda wb: wb[form.SHEET_QUESTIONS].delete_rows(24))
+    finding = only(response, "row-deleted")
+    assert where(finding) == ("error", "Questionnaire", "A24", "PRICE-01")
+    assert response.answers["PRICE-01"].state is UNANSWERED
+
+
+def _swap_rows(a: int, b: int) -> Callable[[Workbook], None]:
+    def edit(wb: Workbook) -> None:
+        ws = wb[form.SHEET_QUESTIONS]
+        for column in "ABCDEFGHIJKLM":
+            first, second = ws[f"{column}{a}"], ws[f"{column}{b}"]
+            first.value, second.value = second.value, first.value
+
+    return edit
+
+
+def test_swapped_rows_are_matched_by_question_id(returned: Filler) -> None:
+    response = returned({"E15": 2, "E16": 80}, edit=_swap_rows(15, 16))
+    assert response.answers["ENV-01"].value == 2.0
+    assert response.answers["ENV-01"].cell == "Questionnaire!E16"
+    assert response.answers["ENV-02"].value == 80.0
+    moved = only(response, "rows-moved")
+    assert where(moved) == ("warning", "Questionnaire", "A16", "ENV-01")
+    assert response.report.ok
+
+
+def test_inserted_row_with_content_is_reported_and_not_read(returned: Filler) -> None:
+    def insert(wb: Workbook) -> None:
+        ws = wb[form.SHEET_QUESTIONS]
+        ws.insert_rows(14)
+        ws["E14"] = "Voir aussi notre charte éthique"
+
+    response = returned({"E15": 2}, edit=insert)
+    stray = only(response, "stray-content")
+    assert where(stray) == ("warning", "Questionnaire", "E14", "")
+    moved = only(response, "rows-moved")
+    assert where(moved) == ("warning", "Questionnaire", "A15", "")  # the ENV band
+    assert response.answers["ENV-01"].value == 2.0
+    assert response.answers["ENV-01"].cell == "Questionnaire!E16"
+    assert response.report.ok
+
+
+def test_copied_row_is_an_error(returned: Filler) -> None:
+    def copy(wb: Workbook) -> None:
+        ws = wb[form.SHEET_QUESTIONS]
+        for column in "ABCDEFGHIJKLM":
+            ws[f"{column}30"] = ws[f"{column}15"].value
+        ws["E30"] = 9
+
+    finding = only(returned({"E15": 2}, edit=copy), "duplicate-row")
+    assert where(finding) == ("error", "Questionnaire", "M30", "ENV-01")
+
+
+def test_renamed_sheet_is_an_error(returned: Filler) -> None:
+    def rename(wb: Workbook) -> None:
+        wb[form.SHEET_QUESTIONS].title = "Réponses"
+
+    response = returned({"E15": 2}, edit=rename)
+    finding = only(response, "sheet-missing")
+    assert where(finding) == ("error", "Questionnaire", "", "")
+    assert "Réponses" in finding.message.fr
+    assert response.answers == {}
+
+
+def test_edited_identity_sheet_breaks_the_signature(returned: Filler) -> None:
+    def edit(wb: Workbook) -> None:
+        ws = wb[form.SHEET_IDENTITY]
+        assert ws["A6"].value == "vendor_token"
+        ws["B6"] = "0123456789abcdef"
+
+    finding = only(returned({}, edit=edit, vendor=None), "signature")
+    assert where(finding) == ("error", "_identity", "", "")
+
+
+def test_wrong_key_breaks_the_signature(returned: Filler) -> None:
+    response = returned({"E15": 2}, key=OTHER_KEY)
+    assert where(only(response, "signature")) == ("error", "_identity", "", "")
+    assert response.answers == {}
+
+
+def test_file_of_another_version_of_the_questionnaire(tmp_path: Path) -> None:
+    # Same bank, another consultation: another fingerprint.
+    other = freeze(full_bank(), attrs.evolve(CONSULTATION, reference="2026-AI-015"))
+    path = write_questionnaire(other, tmp_path / "other.xlsx", "fr", "ACME", key=KEY)
+    response = read(path, Q)
+    assert where(only(response, "wrong-version")) == ("error", "_identity", "", "")
+
+
+def test_file_of_another_questionnaire(tmp_path: Path) -> None:
+    other = freeze(large_bank(5, price=False), Consultation("X", "Autre", "Autre"))
+    path = write_questionnaire(other, tmp_path / "other.xlsx", "fr", "ACME", key=KEY)
+    finding = only(read(path, Q), "wrong-questionnaire")
+    assert "large 1" in finding.message.fr
+
+
+def test_file_issued_to_another_vendor(tmp_path: Path) -> None:
+    path = write_questionnaire(Q, tmp_path / "globex.xlsx", "fr", "Globex", key=KEY)
+    finding = only(read(path, Q, vendor="ACME"), "other-vendor")
+    assert where(finding) == ("error", "_identity", "", "")
+    assert read(path, Q, vendor="Globex").report.ok
+    assert read(path, Q, vendor=None).report.ok
+
+
+def test_not_applicable_where_not_allowed(returned: Filler) -> None:
+    # Read as declared, so that it scores 0: never better than an answer.
+    response = returned({"F15": "Sans objet", "G15": "Pas mesuré"})
+    finding = only(response, "na-not-allowed")
+    assert where(finding) == ("warning", "Questionnaire", "F15", "ENV-01")
+    answer = response.answers["ENV-01"]
+    assert (answer.state, answer.justification) == (NOT_APPLICABLE, "Pas mesuré")
+
+
+def test_not_applicable_column_holding_something_else(returned: Filler) -> None:
+    finding = only(returned({"F13": "Oui"}), "na-invalid")
+    assert where(finding) == ("error", "Questionnaire", "F13", "GOV-05")
+
+
+def test_not_applicable_with_and_without_justification(returned: Filler) -> None:
+    response = returned({"F13": "Sans objet", "G13": "Aucune décision automatisée."})
+    assert response.report.findings == ()
+    answer = response.answers["GOV-05"]
+    assert (answer.state, answer.justification) == (NOT_APPLICABLE,
+                                                     "Aucune décision automatisée.")
+    response = returned({"F13": "Sans objet"})
+    finding = only(response, "na-without-justification")
+    assert where(finding) == ("warning", "Questionnaire", "G13", "GOV-05")
+    assert response.answers["GOV-05"].state is NOT_APPLICABLE
+
+
+def test_answer_to_a_question_that_does_not_apply_is_ignored(returned: Filler) -> None:
+    # GOV-02 is asked only if GOV-01 is "yes".
+    response = returned({"E6": "Non", "J6": "https://x", "E7": "Le nôtre"})
+    finding = only(response, "answered-not-applicable")
+    assert where(finding) == ("warning", "Questionnaire", "E7", "GOV-02")
+    answer = response.answers["GOV-02"]
+    assert (answer.state, answer.value) == (BY_CONDITION, None)
+    # Unanswered gate: the question still applies.
+    assert returned({"E7": "Le nôtre"}).answers["GOV-02"].value == "own"
+
+
+def test_price_with_a_missing_item(returned: Filler) -> None:
+    response = returned({"E22": 12000, "E23": "1 500,00 €"})
+    finding = only(response, "price-incomplete")
+    assert where(finding) == ("error", "Questionnaire", "E24", "PRICE-01")
+    assert "training" in finding.message.en
+    assert response.answers["PRICE-01"].state is UNANSWERED
+
+
+def test_price_amounts_typed_as_text(returned: Filler) -> None:
+    response = returned({"E22": "12 000 € HT", "E23": "1 500,50", "E24": "0"})
+    assert response.answers["PRICE-01"].value == {"licence": 12000.0, "setup": 1500.5,
+                                                  "training": 0.0}
+
+
+def test_negative_price_is_flagged(returned: Filler) -> None:
+    finding = only(returned({"E22": 10, "E23": -5, "E24": 0}), "invalid-value")
+    assert where(finding) == ("error", "Questionnaire", "E23", "PRICE-01")
+
+
+def test_required_evidence_missing(returned: Filler) -> None:
+    finding = only(returned({"E6": "Oui"}), "evidence-missing")
+    assert where(finding) == ("warning", "Questionnaire", "H6", "GOV-01")
+    assert returned({"E6": "Oui", "J6": "https://example.org/preuve"}).report.findings == ()
+
+
+def test_multiple_choice_ticks(returned: Filler) -> None:
+    response = returned({"E9": "Oui", "E10": "Non", "E11": "x"})
+    assert response.answers["GOV-03"].value == ("iso27001", "secnum")
+    all_no = returned({"E9": "Non", "E10": "Non", "E11": "Non"}).answers["GOV-03"]
+    assert (all_no.state, all_no.value) == (ANSWERED, ())
+
+
+def test_text_answers_keep_what_was_typed(returned: Filler) -> None:
+    typed = "=SI(A1>0;\"ok\")\r\n_x0041_ @ligne 2 — 😀"
+    response = returned({"E13": typed})
+    assert response.answers["GOV-05"].value == "=SI(A1>0;\"ok\")\n_x0041_ @ligne 2 — 😀"
+
+
+def test_too_long_text_is_a_warning(returned: Filler) -> None:
+    response = returned({"E13": "x" * 2001})
+    finding = only(response, "too-long")
+    assert where(finding) == ("warning", "Questionnaire", "E13", "GOV-05")
+    assert response.answers["GOV-05"].value == "x" * 2001
+
+
+def test_excel_fill_helper_escapes_like_excel() -> None:
+    assert excel_text("a_x0041_b") == "a_x005F_x0041_b"
+
+
+# ---------------------------------------------------------------------------------------
+# Damaged and hostile files: always a report with an error, never an exception.
+
+def _replace_part(path: Path, part: str, change: Callable[[bytes], bytes]) -> Path:
+    with zipfile.ZipFile(path) as archive:
+        contents = {n: archive.read(n) for n in archive.namelist()}
+    contents[part] = change(contents[part])
+    target = path.with_name("damaged.xlsx")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    return target
+
+
+SHEET = "xl/worksheets/sheet2.xml"
+
+
+def _cut(xml: bytes) -> bytes:
+    return xml[: len(xml) // 2]
+
+
+def _shared_string_index_not_a_number(xml: bytes) -> bytes:
+    changed = re.sub(rb'<c r="E15"([^>]*?) t="n"><v>2</v>', rb'<c r="E15"\1 t="s"><v>abc</v>',
+                     xml)
+    assert changed != xml
+    return changed
+
+
+def _style_not_a_number(xml: bytes) -> bytes:
+    changed = re.sub(rb'<c r="E15" s="\d+"', rb'<c r="E15" s="x"', xml)
+    assert changed != xml
+    return changed
+
+
+def _doctype(xml: bytes) -> bytes:
+    return b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>' + xml.split(b"?>", 1)[-1]
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    (_cut, "xml-malformed"),
+    (_shared_string_index_not_a_number, "xml-malformed"),
+    (_doctype, "xml-doctype"),
+])
+def test_damaged_questionnaire_xml(blank: Path, tmp_path: Path,
+                                   change: Callable[[bytes], bytes], code: str) -> None:
+    path = fill(blank, tmp_path / "returned.xlsx", {"E15": 2})
+    response = read(_replace_part(path, SHEET, change), Q)
+    assert code in [f.code for f in response.report.errors], response.report.to_text("en")
+
+
+def test_number_that_is_not_finite_is_flagged(blank: Path, tmp_path: Path) -> None:
+    path = fill(blank, tmp_path / "returned.xlsx", {"E15": 2.0, "E22": 3.0})
+    path = _replace_part(path, SHEET, lambda xml: xml.replace(b"<v>2</v>", b"<v>NaN</v>")
+                         .replace(b"<v>3</v>", b"<v>INF</v>"))
+    response = read(path, Q)
+    found = sorted(where(f) for f in response.report.findings if f.code == "invalid-value")
+    assert found == [("error", "Questionnaire", "E15", "ENV-01"),
+                     ("error", "Questionnaire", "E22", "PRICE-01")]
+
+
+def test_escaped_lone_surrogate_becomes_a_replacement_character(blank: Path,
+                                                                tmp_path: Path) -> None:
+    path = fill(blank, tmp_path / "returned.xlsx", {"E13": "MARK"})
+    path = _replace_part(path, SHEET, lambda xml: xml.replace(
+        b">MARK<", b">a_xD800_b_xD83D__xDE00_<"))
+    assert read(path, Q).answers["GOV-05"].value == "a\ufffdb😀"
+
+
+HOSTILE: dict[str, Callable[[Path], Path]] = {
+    "billion_laughs": hostile.billion_laughs,
+    "concatenated_zips": hostile.concatenated_zips,
+    "csv_file": lambda f: hostile.csv_file(f, "answers.xlsx", "id;réponse\nQ1;Oui\n", "utf-16"),
+    "duplicate_members": hostile.duplicate_members,
+    "embedded_object:ole": lambda f: hostile.embedded_object(f, kind="ole"),
+    "embedded_object:activex": lambda f: hostile.embedded_object(f, kind="activex"),
+    "empty_file": hostile.empty_file,
+    "encrypted_member": hostile.encrypted_member,
+    "external_link": hostile.external_link,
+    "huge_file": lambda f: hostile.huge_file(f, size=25 << 20),
+    "inconsistent_local_header": hostile.inconsistent_local_header,
+    "lying_bomb": lambda f: hostile.lying_bomb(f, mebibytes=20),
+    "lying_member": lambda f: hostile.lying_member(f, factor=0.5),
+    "macro_workbook": hostile.macro_workbook,
+    "malformed_xml": hostile.malformed_xml,
+    "not_xlsx_zip": hostile.not_xlsx_zip,
+    "ods_file": hostile.ods_file,
+    "ole2_file:encrypted": lambda f: hostile.ole2_file(f, "encrypted.xlsx", [
+        ("EncryptionInfo", 200), ("EncryptedPackage", 4096)]),
+    "ole2_file:xls": lambda f: hostile.ole2_file(f, "legacy.xlsx", [("Workbook", 4096)]),
+    "ole2_names_only": lambda f: hostile.ole2_names_only(f, "names.xlsx", "EncryptedPackage"),
+    "overlapping_members": hostile.overlapping_members,
+    "ratio_bomb": lambda f: hostile.ratio_bomb(f, mebibytes=20),
+    "stored_crc_mismatch": hostile.stored_crc_mismatch,
+    "too_many_members": lambda f: hostile.too_many_members(f, count=2001),
+    "truncated": hostile.truncated,
+    "unsupported_compression": hostile.unsupported_compression,
+    "valid_workbook": hostile.valid_workbook,
+    "zip_bomb": hostile.zip_bomb,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_file_gives_a_report_with_an_error(name: str, tmp_path: Path) -> None:
+    path = HOSTILE[name](tmp_path)
+    response = read(path, Q)
+    assert not response.report.ok, name
+    assert response.answers == {}
+    assert response.report.file == path.name
+    for finding in response.report.findings:
+        assert finding.message.fr
+        assert finding.message.en
+    assert response.report.to_text("fr").startswith(f"Fichier : {path.name}")
+
+
+def test_every_hostile_builder_is_exercised() -> None:
+    builders = {name for name in hostile.__all__
+                if inspect.isfunction(getattr(hostile, name))
+                and next(iter(inspect.signature(getattr(hostile, name)).parameters), "")
+                == "folder"}
+    exercised = {key.split(":")[0] for key in HOSTILE}
+    assert builders <= exercised, builders - exercised
+
+
+def test_missing_file_gives_a_report(tmp_path: Path) -> None:
+    response = read_response(tmp_path / "absent.xlsx", Q, key=KEY)
+    assert [f.code for f in response.report.errors] == ["unreadable"]
+    assert response.report.sha256 == ""
+
+
+def test_report_lists_every_problem_at_once(returned: Filler) -> None:
+    response = returned({"E6": "Peut-être", "E15": "1,234", "F15": "Sans objet",
+                         "E22": 10})
+    codes = sorted(f.code for f in response.report.findings)
+    assert codes == ["invalid-value", "invalid-value", "na-not-allowed", "price-incomplete"]
+    text = response.report.to_text("en")
+    assert "Verdict: to be corrected (3 error(s), 1 warning(s))" in text
+    assert "Questionnaire!E15 / ENV-01" in text
+
+
+def test_answer_is_frozen() -> None:
+    answer = Answer("Q", ANSWERED, 1.0)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        answer.value = 2.0  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------------------
+# The cell reader on XML as other writers produce it.
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _book(tmp_path: Path, sheet: str, strings: str = "") -> Path:
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}">'
+                         '<workbookPr date1904="1"/><sheets><sheet name="S" sheetId="1" '
+                         'r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Target="/xl/worksheets/s.xml"/>'
+            "</Relationships>"))
+        archive.writestr("xl/styles.xml", (
+            f'<styleSheet xmlns="{_MAIN}"><numFmts><numFmt numFmtId="164" '
+            'formatCode="0.0%"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/>'
+            '<xf numFmtId="14"/></cellXfs></styleSheet>'))
+        archive.writestr("xl/worksheets/s.xml", sheet)
+        if strings:
+            archive.writestr("xl/sharedStrings.xml", strings)
+    return path
+
+
+def _cells(path: Path, **options: Any) -> dict[str, Any]:
+    from ai_procurement._office.xlsx import XlsxBook
+
+    with zipfile.ZipFile(path) as archive:
+        book = XlsxBook(archive)
+        assert book.date1904
+        found = book.cells("S", max_row=options.pop("max_row", 100), max_column=20, **options)
+    return {ref: (c.kind, c.value, c.formula, c.number_format) for ref, c in found.items()}
+
+
+def test_cell_reader_on_pretty_printed_prefixed_xml(tmp_path: Path) -> None:
+    # A prefixed namespace, indentation between elements, cells without references,
+    # rich text with a phonetic guide, shared and inline strings, a formula and styles.
+    sheet = f"""<?xml version="1.0" encoding="UTF-8"?>
+<x:worksheet xmlns:x="{_MAIN}">
+  <x:sheetData>
+    <x:row r="2">
+      <x:c r="A2" t="s">
+        <x:v>1</x:v>
+      </x:c>
+      <x:c t="inlineStr"><x:is>
+        <x:r><x:t xml:space="preserve">Bonjour </x:t></x:r>
+        <x:r><x:t>à tous</x:t></x:r>
+        <x:rPh sb="0" eb="1"><x:t>ボ</x:t></x:rPh>
+      </x:is></x:c>
+      <x:c r="D2" s="1"><x:v>0.15</x:v></x:c>
+      <x:c r="E2"><x:f>1+1</x:f><x:v>2</x:v></x:c>
+      <x:c r="F2" t="b"><x:v>1</x:v></x:c>
+      <x:c r="G2" t="e"><x:v>#DIV/0!</x:v></x:c>
+      <x:c r="H02" s="2"><x:v>46352</x:v></x:c>
+      <x:c r="I2" s="9"><x:v/></x:c>
+    </x:row>
+    <x:row><x:c><x:v>7</x:v></x:c></x:row>
+  </x:sheetData>
+</x:worksheet>"""
+    strings = (f'<sst xmlns="{_MAIN}"><si><t>zéro</t></si><si><r><t>un</t></r><r><t>_x0041_'
+               '</t></r><rPh><t>x</t></rPh></si></sst>')
+    assert _cells(_book(tmp_path, sheet, strings)) == {
+        "A2": ("string", "unA", None, "General"),
+        "B2": ("string", "Bonjour à tous", None, "General"),
+        "D2": ("number", 0.15, None, "0.0%"),
+        "E2": ("number", 2.0, "1+1", "General"),
+        "F2": ("bool", True, None, "General"),
+        "G2": ("error", "#DIV/0!", None, "General"),
+        "H2": ("number", 46352.0, None, "mm-dd-yy"),
+        "A3": ("number", 7.0, None, "General"),
+    }
+
+
+def test_cell_reader_keeps_the_columns_and_rows_asked_for(tmp_path: Path) -> None:
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>{-r}</v></c></row>'
+                   for r in range(1, 50))
+    path = _book(tmp_path, f'<worksheet xmlns="{_MAIN}"><sheetData>{rows}</sheetData>'
+                           "</worksheet>")
+    found = _cells(path, max_row=3, columns={"B"})
+    assert found == {f"B{r}": ("number", float(-r), None, "General") for r in (1, 2, 3)}
+
+
+@pytest.mark.parametrize(("sheet", "cause"), [
+    (f'<!DOCTYPE worksheet><worksheet xmlns="{_MAIN}"/>', "DTDForbidden"),
+    (f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1"><c r="A1" t="s"><v>x</v></c>'
+     "</row></sheetData></worksheet>", "ValueError"),
+    (f'<worksheet xmlns="{_MAIN}"><sheetData>', "ExpatError"),
+])
+def test_cell_reader_refuses_bad_xml(tmp_path: Path, sheet: str, cause: str) -> None:
+    from ai_procurement._office.xlsx import XlsxError
+
+    with pytest.raises(XlsxError) as raised:
+        _cells(_book(tmp_path, sheet))
+    assert type(raised.value.cause).__name__ == cause
+    assert raised.value.part == "xl/worksheets/s.xml"
+
+
+def test_an_exclusive_option_ticked_with_others_is_a_contradiction(tmp_path: Path) -> None:
+    # "None of these" ticked beside a real option: the answer contradicts itself, so it
+    # is reported on the exclusive option's cell and not read.
+    from ai_procurement.bank.model import Option
+    from ai_procurement.text import Text
+
+    question = attrs.evolve(
+        Q.bank.question("GOV-03"),
+        answer=MultipleChoice((Option("iso", Text("ISO 27001", "ISO 27001"), 1.0),
+                               Option("none", Text("Aucune", "None"), 0.0, exclusive=True)),
+                              "sum", 1.0))
+    criteria = tuple(attrs.evolve(c, questions=tuple(
+        question if q.id == "GOV-03" else q for q in c.questions)) for c in Q.bank.criteria)
+    questionnaire = freeze(attrs.evolve(Q.bank, criteria=criteria), Q.consultation)
+    rows = {row.key: row.number for row in form.layout(questionnaire)}
+    blank_path = write_questionnaire(questionnaire, tmp_path / "blank.xlsx", "fr", "ACME",
+                                     key=KEY)
+
+    def answered(ticks: Mapping[str, str]) -> Response:
+        cells = {f"E{rows[f'GOV-03:{option}']}": value for option, value in ticks.items()}
+        path = fill(blank_path, tmp_path / "returned.xlsx", cells)
+        return read(path, questionnaire)
+
+    both = answered({"iso": "Oui", "none": "Oui"})
+    finding = only(both, "contradictory-options")
+    assert where(finding) == ("error", "Questionnaire", f"E{rows['GOV-03:none']}", "GOV-03")
+    assert both.answers["GOV-03"].value is None
+    alone = answered({"iso": "Non", "none": "Oui"})
+    assert alone.answers["GOV-03"].value == ("none",)
+    assert not [f for f in alone.report.findings if f.code == "contradictory-options"]
