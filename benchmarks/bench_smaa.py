@@ -23,10 +23,10 @@ import time
 import numpy as np
 import numpy.typing as npt
 
+from ai_procurement.decision.ranking import competition_ranks
 from ai_procurement.decision.robustness_math import (
     RELATIVE_TIE_TOLERANCE,
     _WeightStream,
-    competition_ranks,
     smaa,
 )
 

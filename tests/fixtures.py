@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +43,7 @@ from ai_procurement.bank.model import (
     YesNo,
 )
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
+from ai_procurement.testing import CellValue, excel_text, fill_cells
 from ai_procurement.text import Lang, Text
 from ai_procurement.workbooks import form
 
@@ -72,7 +72,6 @@ CONSULTATION = Consultation(reference="2026-AI-014", title="Assistant de tri du 
                             buyer="Métropole d'exemple", contact="achats@example.org",
                             deadline=dt.date(2026, 11, 30))
 
-CellValue = str | int | float | bool | dt.date | dt.datetime | None
 
 
 def _t(fr: str, en: str) -> Text:
@@ -167,33 +166,8 @@ def rows_by_key(questionnaire: Questionnaire) -> dict[str, int]:
 def fill(template: Path, target: Path, cells: Mapping[str, CellValue], *,
          sheet: str = form.SHEET_QUESTIONS,
          edit: Callable[[Workbook], None] | None = None) -> Path:
-    """Fill ``template`` with openpyxl as a vendor would and save it as ``target``.
-
-    Strings are stored as text even when they start with ``=`` (what Excel does for a
-    value typed after an apostrophe), with Excel's escape for text that looks like its
-    ``_xHHHH_`` character escapes; everything else as openpyxl stores it. ``edit``
-    receives the workbook after filling, for structural changes.
-    """
-    from openpyxl import load_workbook
-
-    wb = load_workbook(template)
-    ws = wb[sheet]
-    for ref, value in cells.items():
-        cell = ws[ref]
-        if isinstance(value, str):
-            cell.value = excel_text(value)
-            cell.data_type = "s"
-        else:
-            cell.value = value
-    if edit is not None:
-        edit(wb)
-    wb.save(target)
-    return target
-
-
-def excel_text(typed: str) -> str:
-    """How Excel stores typed text: ``_x0041_`` is saved as ``_x005F_x0041_``."""
-    return re.sub(r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1", typed)
+    """Fill ``template`` as a vendor would (:func:`ai_procurement.testing.fill_cells`)."""
+    return fill_cells(template, target, cells, sheet=sheet, edit=edit)
 
 
 # -- a large, realistic bank ----------------------------------------------------------------

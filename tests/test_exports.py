@@ -9,9 +9,37 @@ import pytest
 import ai_procurement as ap
 
 
-def test_all_is_unique() -> None:
-    # Its order is kept by ruff (RUF022: constants, then classes, then functions).
-    assert len(ap.__all__) == len(set(ap.__all__))
+def test_all_is_derived_from_the_one_table() -> None:
+    assert ap.__all__ == sorted(ap._EXPORTS)
+
+
+def test_type_checking_block_agrees_with_the_table() -> None:
+    # Type checkers and editors read the TYPE_CHECKING imports; the lazy facade reads the
+    # table: both must name each public name from the same module.
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(ap.__file__).read_text("utf-8"))
+    block = next(node for node in tree.body if isinstance(node, ast.If)
+                 and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+    imported = {alias.name: node.module.removeprefix("ai_procurement.")
+                for node in block.body if isinstance(node, ast.ImportFrom) and node.module
+                for alias in node.names}
+    assert imported == ap._EXPORTS
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    from importlib import metadata
+
+    assert ap.__version__ == metadata.version("ai-procurement")
+
+
+@pytest.mark.parametrize("name", ap.__all__)
+def test_each_name_is_defined_where_the_table_says(name: str) -> None:
+    import importlib
+
+    module = importlib.import_module(f"ai_procurement.{ap._EXPORTS[name]}")
+    assert getattr(module, name) is getattr(ap, name)
 
 
 @pytest.mark.parametrize("name", ap.__all__)
@@ -36,7 +64,3 @@ def test_importing_the_package_does_not_import_heavy_libraries() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
-
-
-def test_all_matches_the_lazy_export_table() -> None:
-    assert sorted(ap._EXPORTS) == sorted(ap.__all__)

@@ -8,7 +8,7 @@ and each leaf also derives from the builtin it refines, so callers can catch eit
     ├── CampaignError (ValueError)      a campaign folder or campaign.yaml is invalid
     ├── StrategyError (ValueError)      weights or pairwise comparisons are invalid
     ├── QuestionnaireError (ValueError) a questionnaire cannot be built or written
-    ├── ResponseError (ValueError)      a returned workbook cannot be read at all
+    ├── ResponseError (ValueError)      a returned workbook cannot be read as asked
     ├── ScoringError (ValueError)       inputs to scoring are inconsistent
     ├── PriceError (ValueError)         prices cannot be scored by the chosen method
     └── OutputError (OSError)           an output cannot be written
@@ -87,7 +87,10 @@ class QuestionnaireError(AIProcurementError, ValueError):
 
 
 class ResponseError(AIProcurementError, ValueError):
-    """A returned workbook cannot be opened at all (the report says why)."""
+    """A returned workbook cannot be read as asked: the caller's inputs are unusable.
+
+    Problems of the file itself are never raised: they are findings of its report.
+    """
 
 
 class CampaignError(AIProcurementError, ValueError):

@@ -55,13 +55,13 @@ from ai_procurement.bank.model import (
     YesNo,
 )
 from ai_procurement.decision.price import PRICE_METHODS
+from ai_procurement.decision.ranking import competition_ranking
 from ai_procurement.decision.scoring import (
     Evaluation,
     EvaluatorScore,
     KnockOutFailure,
     Override,
     Settings,
-    competition_ranking,
     evaluate,
     question_fraction,
 )

@@ -52,6 +52,7 @@ from ai_procurement.bank.model import (
     SingleChoice,
     YesNo,
 )
+from ai_procurement.errors import ResponseError
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
 from ai_procurement.text import Lang
 from ai_procurement.workbooks import form
@@ -630,6 +631,12 @@ def test_wrong_key_breaks_the_signature(returned: Filler) -> None:
     response = returned({"E15": 2}, key=OTHER_KEY)
     assert where(only(response, "signature")) == ("error", "_identity", "", "")
     assert response.answers == {}
+
+
+def test_a_short_key_is_the_callers_mistake_not_the_files(tmp_path: Path) -> None:
+    path = write_questionnaire(Q, tmp_path / "q.xlsx", "fr", "ACME", key=KEY)
+    with pytest.raises(ResponseError, match="16 bytes"):
+        read_response(path, Q, key=b"short")
 
 
 def test_file_of_another_version_of_the_questionnaire(tmp_path: Path) -> None:

@@ -45,6 +45,7 @@ from ai_procurement.bank.model import (
 )
 from ai_procurement.deliverables.labels import STATUSES
 from ai_procurement.questionnaire import Questionnaire
+from ai_procurement.testing import VendorAnswer, fill_questionnaire, fill_review
 from ai_procurement.text import Lang
 
 __all__ = ["DEMO_VENDORS", "run_demo"]
@@ -195,14 +196,16 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
     for profile in progress(DEMO_VENDORS, "vendors", len(DEMO_VENDORS)):
         source = root / "outbox" / f"{slug(profile.name)}.xlsx"
         target = root / "responses" / f"{slug(profile.name)}-reponse.xlsx"
-        write_atomic(target, _fill(source, questionnaire, plans[profile.name], lang),
-                     overwrite=True)
+        write_atomic(target, fill_questionnaire(source, questionnaire, plans[profile.name],
+                                                lang), overwrite=True)
     check(campaign, force=True)
     review_paths = prepare_reviews(campaign, force=True)
     reviewed = sorted(p.name for p in DEMO_VENDORS)
     for path in review_paths:
         evaluator = next(e for e in campaign.config.evaluators if slug(e) == path.stem)
-        write_atomic(path, _fill_review(path, questionnaire, evaluator, reviewed, lang, reviews),
+        levels = {(vendor, qid): level for (who, vendor, qid), level in reviews.items()
+                  if who == evaluator}
+        write_atomic(path, fill_review(path, questionnaire, reviewed, lang, levels),
                      overwrite=True)
     write_atomic(campaign.agreed_path(), AGREED.encode("utf-8"), overwrite=True)
     run = evaluate_campaign(campaign, force=True, progress=progress)
@@ -236,20 +239,8 @@ def _clear_demo(root: Path) -> None:
 
 # -- what each vendor answers ------------------------------------------------------------
 
-@attrs.frozen
-class Planned:
-    """One planned answer: value (None = blank), N/A flag, comment and evidence."""
-
-    value: Any = None
-    not_applicable: bool = False
-    comment: str = ""
-    document: str = ""
-    page: str = ""
-    link: str = ""
-
-
-def _plans(questionnaire: Questionnaire) -> dict[str, dict[str, Planned]]:
-    plans: dict[str, dict[str, Planned]] = {}
+def _plans(questionnaire: Questionnaire) -> dict[str, dict[str, VendorAnswer]]:
+    plans: dict[str, dict[str, VendorAnswer]] = {}
     for profile in DEMO_VENDORS:
         if profile.name == "Boréal Data":
             continue
@@ -259,39 +250,40 @@ def _plans(questionnaire: Questionnaire) -> dict[str, dict[str, Planned]]:
     return plans
 
 
-def _plan(questionnaire: Questionnaire, profile: Profile) -> dict[str, Planned]:
+def _plan(questionnaire: Questionnaire, profile: Profile) -> dict[str, VendorAnswer]:
     rng = random.Random(profile.seed)
-    plan: dict[str, Planned] = {}
+    plan: dict[str, VendorAnswer] = {}
     for _, q in questionnaire.bank.questions():
         quality = min(1.0, max(0.0, profile.quality + rng.uniform(-0.25, 0.25)))
         value = _value(q, quality, rng, profile)
         evidence = q.evidence is not Evidence.NONE and quality > 0.35
-        planned = Planned(value, comment=_comment(q, quality),
+        planned = VendorAnswer(value, comment=_comment(q, quality),
                           document="Dossier technique.pdf" if evidence else "",
                           page=str(3 + rng.randrange(60)) if evidence else "",
                           link="https://docs.example/" + q.id.lower() if evidence and
                           quality > 0.8 else "")
         if profile.not_applicable_everywhere and q.knockout is None and not isinstance(
                 q.answer, Price) and q.weight > 0:
-            planned = Planned(None, True, "Non concerné par notre solution."
+            planned = VendorAnswer(None, True, "Non concerné par notre solution."
                               if q.na_allowed else "")
         plan[q.id] = planned
     return _skip_not_applicable(questionnaire, plan)
 
 
 def _skip_not_applicable(questionnaire: Questionnaire,
-                         plan: dict[str, Planned]) -> dict[str, Planned]:
+                         plan: dict[str, VendorAnswer]) -> dict[str, VendorAnswer]:
     """Leave blank what does not apply, as a vendor following the greyed rows does."""
     from ai_procurement.answers import Answer, AnswerState, apply_conditions
 
     answers = apply_conditions(questionnaire, {
         qid: Answer(qid, AnswerState.ANSWERED if p.value is not None else
                     AnswerState.UNANSWERED, p.value) for qid, p in plan.items()})
-    return {qid: Planned() if answers[qid].state is AnswerState.NOT_APPLICABLE_BY_CONDITION
+    return {qid: VendorAnswer() if answers[qid].state is AnswerState.NOT_APPLICABLE_BY_CONDITION
             else planned for qid, planned in plan.items()}
 
 
-def _twin(questionnaire: Questionnaire, base: Mapping[str, Planned]) -> dict[str, Planned]:
+def _twin(questionnaire: Questionnaire,
+          base: Mapping[str, VendorAnswer]) -> dict[str, VendorAnswer]:
     """Boréal: Alizé's answers with a few weaker and a few stronger ones."""
     twin = dict(base)
     weaker = ("SOV-02", "SEC-02", "TRA-02")
@@ -388,7 +380,7 @@ def _comment(q: Question, quality: float) -> str:
 
 # -- reviews --------------------------------------------------------------------------------
 
-def _review_levels(questionnaire: Questionnaire, plans: Mapping[str, Mapping[str, Planned]],
+def _review_levels(questionnaire: Questionnaire, plans: Mapping[str, Mapping[str, VendorAnswer]],
                    ) -> dict[tuple[str, str, str], tuple[int, str]]:
     """(evaluator, vendor, question) -> (level, justification).
 
@@ -423,7 +415,7 @@ def _review_levels(questionnaire: Questionnaire, plans: Mapping[str, Mapping[str
     return levels
 
 
-def _tune_close_call(questionnaire: Questionnaire, plans: dict[str, dict[str, Planned]],
+def _tune_close_call(questionnaire: Questionnaire, plans: dict[str, dict[str, VendorAnswer]],
                      reviews: Mapping[tuple[str, str, str], tuple[int, str]],
                      settings: Any) -> None:
     """Set Boréal's price so that it finishes just behind Alizé (a close call)."""
@@ -479,79 +471,3 @@ def _tune_close_call(questionnaire: Questionnaire, plans: dict[str, dict[str, Pl
         planned = plans["Boréal Data"][price_id]
         costs = {k: round(v * factor, 2) for k, v in planned.value.items()}
         plans["Boréal Data"][price_id] = attrs.evolve(planned, value=costs)
-
-
-# -- filling workbooks as a vendor and as an evaluator would --------------------------------
-
-def _fill(source: Path, questionnaire: Questionnaire, plan: Mapping[str, Planned],
-          lang: Lang) -> bytes:
-    from openpyxl import load_workbook
-
-    from ai_procurement.workbooks import form
-
-    wb = load_workbook(source)
-    ws = wb[form.SHEET_QUESTIONS]
-    rows = {row.key: row.number for row in form.layout(questionnaire)}
-    for _, q in questionnaire.bank.questions():
-        planned = plan[q.id]
-        row = rows[q.id]
-        if planned.not_applicable:
-            ws[f"{form.COL_NA}{row}"] = form.NOT_APPLICABLE[lang]
-        elif planned.value is not None:
-            if isinstance(q.answer, MultipleChoice):
-                for option in q.answer.option_ids:
-                    ws[f"{form.COL_ANSWER}{rows[f'{q.id}:{option}']}"] = (
-                        form.YES[lang] if option in planned.value else form.NO[lang])
-            elif isinstance(q.answer, Price):
-                for item, amount in planned.value.items():
-                    ws[f"{form.COL_ANSWER}{rows[f'{q.id}:{item}']}"] = amount
-            elif isinstance(q.answer, YesNo | SingleChoice | Scale):
-                labels = dict(form.choice_labels(q, lang))
-                ws[f"{form.COL_ANSWER}{row}"] = labels[str(planned.value)]
-            else:
-                ws[f"{form.COL_ANSWER}{row}"] = planned.value
-        for column, text in ((form.COL_COMMENT, planned.comment),
-                             (form.COL_DOC, planned.document), (form.COL_PAGE, planned.page),
-                             (form.COL_LINK, planned.link)):
-            if text:
-                ws[f"{column}{row}"] = text
-    return _save(wb)
-
-
-def _save(wb: Any) -> bytes:
-    from ai_procurement.workbooks.form import FIXED_TIME, normalise_zip, workbook_bytes
-
-    # Not ``wb.save``: it stamps the current time as the "modified" property, and the
-    # demo promises the same bytes on every run.
-    wb.properties.modified = FIXED_TIME
-    wb.properties.created = FIXED_TIME
-    return normalise_zip(workbook_bytes(wb))
-
-
-def _fill_review(path: Path, questionnaire: Questionnaire, evaluator: str, vendors: list[str],
-                 lang: Lang, levels: Mapping[tuple[str, str, str], tuple[int, str]]) -> bytes:
-    """Fill an evaluator's review workbook: a level from the list and a justification."""
-    from openpyxl import load_workbook
-
-    from ai_procurement.workbooks import review
-
-    codes = review.vendor_codes(vendors, lang)
-    by_letter = {code.split()[-1]: vendor for vendor, code in codes.items()}
-    wb = load_workbook(path)
-    ws = wb[review.SHEET_REVIEW[lang]]
-    for row in range(review.FIRST_ROW, ws.max_row + 1):
-        key = ws[f"{review.COL_KEY}{row}"].value
-        if not isinstance(key, str) or "@" not in key:
-            continue
-        question_id, letter = key.split("@", 1)
-        planned = levels.get((evaluator, by_letter.get(letter, ""), question_id))
-        if planned is None:
-            continue
-        level, justification = planned
-        spec = questionnaire.bank.question(question_id).answer
-        assert isinstance(spec, FreeText)
-        descriptor = next(lv.descriptor.get(lang) for lv in spec.scale if lv.value == level)
-        ws[f"{review.COL_LEVEL}{row}"] = f"{level} – {descriptor}"
-        if justification:
-            ws[f"{review.COL_JUSTIFICATION}{row}"] = justification
-    return _save(wb)

@@ -14,12 +14,15 @@ result: the same evaluation and parameters give the same findings.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
+from ai_procurement.bank.model import FreeText
+from ai_procurement.decision import robustness_math as rm
 from ai_procurement.decision.price import PRICE_METHODS, PriceMethod, price_points
-from ai_procurement.decision.scoring import Evaluation, competition_ranking
+from ai_procurement.decision.ranking import competition_ranking
+from ai_procurement.decision.scoring import Evaluation
 from ai_procurement.errors import PriceError
 from ai_procurement.text import Lang, Text
 
@@ -51,12 +54,12 @@ class Robustness:
     vendors: tuple[str, ...]
     criteria: tuple[str, ...]
     parameters: Mapping[str, object]
-    close_call: object | None
-    tipping: object | None
-    acceptability_band: object | None
-    acceptability_simplex: object | None
+    close_call: rm.CloseCall | None
+    tipping: rm.TippingPoints | None
+    acceptability_band: rm.SMAAResult | None
+    acceptability_simplex: rm.SMAAResult | None
     price_methods: tuple[MethodOutcome, ...]
-    leave_one_out: object | None
+    leave_one_out: rm.LeaveOneOut | None
     without_evaluator: Mapping[str, tuple[str, ...]]
     findings: tuple[Text, ...]
 
@@ -81,8 +84,6 @@ def assess_robustness(evaluation: Evaluation, *, samples: int = 20_000, seed: in
     Returns:
         A :class:`Robustness` whose ``findings`` state each result plainly.
     """
-    from ai_procurement.decision import robustness_math as rm
-
     settings = evaluation.settings
     ranked = [v.vendor for v in evaluation.ranking]
     questionnaire = evaluation.questionnaire
@@ -148,8 +149,7 @@ def _pct(share: float, lang: Lang, digits: int = 0) -> str:
     return f"{number}\u00a0%" if lang == "fr" else f"{number}%"
 
 
-def _both(build: object) -> Text:
-    assert callable(build)
+def _both(build: Callable[[Lang], str]) -> Text:
     return Text(build("fr"), build("en"))
 
 
@@ -186,20 +186,23 @@ def _close_call_sentence(evaluation: Evaluation, ranked: list[str], threshold: f
         "threshold."))
 
 
-def _tipping_sentence(tipping: object, ranked: list[str], criteria: list[str],
+def _tipping_sentence(tipping: rm.TippingPoints, ranked: list[str], criteria: list[str],
                       names: Mapping[str, Text]) -> Text:
-    best = None
-    for item in tipping.criteria:  # type: ignore[attr-defined]
-        for shift in (item.up, item.down):
-            if shift is not None and (best is None or abs(shift.delta) < abs(best[1].delta)):
-                best = (item, shift)
-    winner = ranked[tipping.winner]  # type: ignore[attr-defined]
-    if best is None:
+    if len(tipping.tied) > 1:
+        tied = [ranked[i] for i in tipping.tied]
+        return Text(f"{' et '.join(tied)} sont à égalité à la première place : le moindre "
+                    "changement de pondération les départagerait.",
+                    f"{' and '.join(tied)} are tied for first place: the smallest change of "
+                    "weights would separate them.")
+    smallest = tipping.smallest()
+    winner = ranked[tipping.winner]
+    if smallest is None:
         return Text(f"Aucun changement du poids d'un seul critère ne retire la première place "
                     f"à {winner}.",
                     f"No change of a single criterion's weight takes first place from "
                     f"{winner}.")
-    item, shift = best
+    position, shift = smallest
+    item = tipping.criteria[position]
     rival = ranked[shift.overtaken_by]
     name = names[criteria[item.criterion]]
     verb_fr = "porter" if shift.delta > 0 else "ramener"
@@ -213,9 +216,8 @@ def _tipping_sentence(tipping: object, ranked: list[str], criteria: list[str],
         f"{_pct(shift.new_weight, 'en', 1)} (the other weights rescaled in proportion).")
 
 
-def _acceptability_sentence(result: object, ranked: list[str], band: float) -> Text:
-    first_share = [float(result.acceptability[i, 0])  # type: ignore[attr-defined]
-                   for i in range(len(ranked))]
+def _acceptability_sentence(result: rm.SMAAResult, ranked: list[str], band: float) -> Text:
+    first_share = [float(result.acceptability[i, 0]) for i in range(len(ranked))]
     order = sorted(range(len(ranked)), key=lambda i: (-first_share[i], ranked[i]))
     leader = order[0]
     others = [i for i in order[1:] if first_share[i] > 0]
@@ -295,20 +297,18 @@ def _methods_sentence(outcomes: list[MethodOutcome]) -> Text:
                 f"The winner depends on the price scoring method: {en}.")
 
 
-def _leave_one_out(evaluation: Evaluation, ranked: list[str]) -> object | None:
+def _leave_one_out(evaluation: Evaluation, ranked: list[str]) -> rm.LeaveOneOut | None:
     price = evaluation.price
     if price is None or len(ranked) < 3 or any(v not in price.prices for v in ranked):
         return None
-    from ai_procurement.decision import robustness_math as rm
-
     price_id = next(c.id for c in evaluation.questionnaire.bank.criteria if c.is_price)
     technical = [evaluation.vendor(v).total - evaluation.vendor(v).criteria[price_id]
                  for v in ranked]
     method = evaluation.settings.price_method
     coefficient = evaluation.settings.price_coefficient
 
-    def price_fn(values: object) -> list[float]:
-        listed = [float(x) for x in values]  # type: ignore[attr-defined]
+    def price_fn(values: Iterable[float]) -> list[float]:
+        listed = [float(x) for x in values]
         keys = [f"o{i}" for i in range(len(listed))]
         scored = price_points(dict(zip(keys, listed, strict=True)), method, price.max_points,
                               coefficient=coefficient)
@@ -319,8 +319,9 @@ def _leave_one_out(evaluation: Evaluation, ranked: list[str]) -> object | None:
         tolerance=evaluation.settings.tie_tolerance * evaluation.settings.total_points)
 
 
-def _leave_one_out_sentence(loo: object, ranked: list[str], method: PriceMethod) -> Text:
-    swaps = [c for c in loo.changes if c.swapped]  # type: ignore[attr-defined]
+def _leave_one_out_sentence(loo: rm.LeaveOneOut, ranked: list[str],
+                            method: PriceMethod) -> Text:
+    swaps = [c for c in loo.changes if c.swapped]
     name = _METHOD_NAMES[method]
     if not swaps:
         return Text(f"Retirer une offre, quelle qu'elle soit, n'inverse l'ordre d'aucune autre "
@@ -345,22 +346,28 @@ def _without_each_evaluator(evaluation: Evaluation,
     if len(evaluators) < 2:
         return {}
     questions = {q.id: q for _, q in evaluation.questionnaire.bank.questions()}
+    # Index the scores once: (vendor, question) -> [(evaluator, level)].
+    by_answer: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for score in evaluation.evaluator_scores:
+        if score.level is not None:
+            by_answer.setdefault((score.vendor, score.question_id), []).append(
+                (score.evaluator, score.level))
+    reviewed = {vendor: [line for line in evaluation.lines_for(vendor)
+                         if line.source == "evaluators" and line.counted]
+                for vendor in ranked}
     result: dict[str, tuple[str, ...]] = {}
     for left_out in evaluators:
         totals: dict[str, float] = {}
         for vendor in ranked:
             total = evaluation.vendor(vendor).total
-            for line in evaluation.lines_for(vendor):
-                if line.source != "evaluators" or not line.counted:
-                    continue
-                kept = [s.level for s in evaluation.evaluator_scores
-                        if s.vendor == vendor and s.question_id == line.question_id
-                        and s.evaluator != left_out and s.level is not None]
+            for line in reviewed[vendor]:
+                kept = [level for evaluator, level in by_answer.get((vendor, line.question_id), ())
+                        if evaluator != left_out]
                 if not kept:
                     continue
                 spec = questions[line.question_id].answer
-                scale = spec.scale  # type: ignore[union-attr]
-                low, high = scale[0].value, scale[-1].value
+                assert isinstance(spec, FreeText)  # only free text is scored by evaluators
+                low, high = spec.scale[0].value, spec.scale[-1].value
                 level = (statistics.fmean(kept) if evaluation.settings.consensus == "mean"
                          else statistics.median(kept))
                 fraction = (level - low) / (high - low)

@@ -35,6 +35,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ai_procurement.decision.ranking import (
+    RELATIVE_TIE_TOLERANCE,
+    FloatArray,
+    IntArray,
+    check_tolerance,
+    competition_ranks,
+    ranks_by_row,
+    vector,
+)
 from ai_procurement.errors import PriceError, ScoringError, StrategyError
 
 __all__ = [
@@ -49,18 +58,11 @@ __all__ = [
     "TippingPoints",
     "WeightShift",
     "close_call",
-    "competition_ranks",
     "order_changes_when_removed",
     "smaa",
     "tipping_points",
     "totals",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-
-RELATIVE_TIE_TOLERANCE = 1e-9
-"""Fraction of the points scale under which two totals count as tied (library convention)."""
 
 SAMPLER_SIMPLEX = "simplex-sorted-uniforms"
 """Name recorded by :func:`smaa` for weights drawn uniformly on the whole simplex."""
@@ -127,33 +129,6 @@ def _weights_array(weights: npt.ArrayLike, n_criteria: int) -> FloatArray:
     return array
 
 
-def _vector(
-    values: npt.ArrayLike, name: str, error: type[ScoringError | PriceError]
-) -> FloatArray:
-    try:
-        array = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise error(f"{name}: expected a numeric vector, could not read it: {exc}") from None
-    if array.ndim != 1 or array.shape[0] < 1:
-        raise error(
-            f"{name}: expected a 1-D vector of at least one value, got shape {array.shape}"
-        )
-    bad = np.flatnonzero(~np.isfinite(array))
-    if bad.size:
-        raise error(f"{name}[{int(bad[0])}]: expected a finite number, got {array[bad[0]]!r}")
-    return array
-
-
-def _check_tolerance(tolerance: float) -> float:
-    value = float(tolerance)
-    if not np.isfinite(value) or value < 0.0:
-        raise ScoringError(
-            f"tolerance: expected a finite absolute tolerance >= 0 in the units of the totals "
-            f"(convention: {RELATIVE_TIE_TOLERANCE:g} x the points scale), got {tolerance!r}"
-        )
-    return value
-
-
 def _read_only(array: npt.ArrayLike) -> FloatArray:
     copy = np.array(array, dtype=np.float64)
     copy.setflags(write=False)
@@ -181,49 +156,6 @@ def totals(scores: npt.ArrayLike, weights: npt.ArrayLike) -> FloatArray:
     s = _scores_array(scores)
     w = _weights_array(weights, s.shape[1])
     result: FloatArray = s @ w
-    return result
-
-
-def _ranks_by_row(table: FloatArray, tolerance: float) -> IntArray:
-    """Competition ranks of each row of ``table`` (samples x offers), ties chained."""
-    n_rows, n = table.shape
-    order = np.argsort(-table, axis=1)
-    ordered = np.take_along_axis(table, order, axis=1)
-    starts_group = np.ones((n_rows, n), dtype=bool)
-    starts_group[:, 1:] = (ordered[:, :-1] - ordered[:, 1:]) > tolerance
-    # Position (0-based) of the first offer of each group, carried forward over the group.
-    first_of_group = np.maximum.accumulate(
-        np.where(starts_group, np.arange(n, dtype=np.int64), 0), axis=1
-    )
-    ranks = np.empty((n_rows, n), dtype=np.int64)
-    np.put_along_axis(ranks, order, first_of_group + 1, axis=1)
-    return ranks
-
-
-def competition_ranks(totals: npt.ArrayLike, tolerance: float) -> IntArray:
-    """Competition ranks ("1, 2, 2, 4") of totals, higher total ranking first.
-
-    Totals are sorted in decreasing order and split into groups wherever two consecutive
-    totals differ by more than ``tolerance``; every offer of a group gets 1 + the number of
-    offers in better groups. Ties are chained: three totals each within ``tolerance`` of the
-    next are one group even if the outer two differ by more. With the library's
-    convention (:data:`RELATIVE_TIE_TOLERANCE` of the points scale) this only absorbs
-    rounding noise. The result depends on the values only, never on the order of offers.
-
-    Args:
-        totals: one total per offer, shape ``(n_offers,)``.
-        tolerance: absolute tolerance in the units of ``totals``.
-
-    Returns:
-        Integer ranks, shape ``(n_offers,)``, 1 for the best.
-
-    Raises:
-        ScoringError: totals are not a finite vector or the tolerance is negative.
-
-    """
-    t = _vector(totals, "totals", ScoringError)
-    tol = _check_tolerance(tolerance)
-    result: IntArray = _ranks_by_row(t[np.newaxis, :], tol)[0]
     return result
 
 
@@ -285,7 +217,7 @@ def close_call(
             basis is unknown.
 
     """
-    t = _vector(totals, "totals", ScoringError)
+    t = vector(totals, "totals", ScoringError)
     if basis not in ("absolute", "relative"):
         raise ScoringError(f"basis: expected 'absolute' or 'relative', got {basis!r}")
     limit = float(threshold)
@@ -364,9 +296,12 @@ class TippingPoints:
     """Smallest single-weight changes that let another offer overtake the winner.
 
     Attributes:
-        winner: the offer with the highest total under the published weights (the first
-            in offer order on an exact tie; the other tied offers then overtake it at a
-            delta of 0 in the direction that favours them).
+        winner: the offer with the highest total under the published weights (on a tie,
+            one of ``tied``).
+        tied: every offer ranked first under the published weights, by the ranking's tie
+            rule (:func:`~ai_procurement.decision.ranking.competition_ranks` with
+            ``tolerance``); the crossings concern the other offers only. More than one
+            means there is no single winner to take first place from.
         weights: the published weights.
         rescaling: how the other weights follow a change of one weight, always
             ``"proportional"``: ``w_j' = w_j * (1 - w_k') / (1 - w_k)``; when all the other
@@ -378,6 +313,7 @@ class TippingPoints:
     """
 
     winner: int
+    tied: tuple[int, ...]
     weights: tuple[float, ...]
     rescaling: Literal["proportional"]
     tolerance: float
@@ -450,12 +386,15 @@ def tipping_points(
     """
     s = _scores_array(scores)
     w = _weights_array(weights, s.shape[1])
-    tol = _check_tolerance(tolerance)
+    tol = check_tolerance(tolerance)
     n, c = s.shape
     t = s @ w
-    winner = int(np.argmax(t))
-    gaps = t[winner] - t  # >= 0 for every rival
-    rivals = np.arange(n) != winner
+    # The same tie rule as the ranking: offers tied for first place are all winners, and
+    # none of them "overtakes" another by a change of weight.
+    tied = np.flatnonzero(competition_ranks(t, tol) == 1)
+    winner = int(tied[np.argmax(t[tied])])
+    gaps = np.maximum(t[winner] - t, 0.0)  # >= 0 for every rival
+    rivals = ~np.isin(np.arange(n), tied)
     points = []
     for k in range(c):
         up: WeightShift | None = None
@@ -485,6 +424,7 @@ def tipping_points(
         points.append(CriterionTippingPoints(k, float(w[k]), up, down))
     return TippingPoints(
         winner=winner,
+        tied=tuple(int(i) for i in tied),
         weights=tuple(float(v) for v in w),
         rescaling="proportional",
         tolerance=tol,
@@ -667,7 +607,7 @@ def smaa(
     """
     s = _scores_array(scores)
     w = _weights_array(weights, s.shape[1])
-    tol = _check_tolerance(tolerance)
+    tol = check_tolerance(tolerance)
     if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
         raise ScoringError(f"samples: expected an integer >= 1, got {samples!r}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
@@ -691,7 +631,7 @@ def smaa(
     while done < samples:
         size = min(chunk_size, samples - done)
         sampled = stream.take(size)
-        ranks = _ranks_by_row(sampled @ s.T, tol)
+        ranks = ranks_by_row(sampled @ s.T, tol)
         rank_counts += np.bincount((offset + ranks - 1).ravel(), minlength=n * n)
         first = ranks == 1
         first_counts += first.sum(axis=0)
@@ -706,7 +646,7 @@ def smaa(
             continue
         centre = first_weight_sums[i] / first_counts[i]
         central.append(tuple(float(v) for v in centre))
-        wins = _ranks_by_row((s @ centre)[np.newaxis, :], tol)[0, i] == 1
+        wins = ranks_by_row((s @ centre)[np.newaxis, :], tol)[0, i] == 1
         confidence.append(1.0 if wins else 0.0)
     return SMAAResult(
         acceptability=rank_counts.reshape(n, n) / samples,
@@ -841,14 +781,14 @@ def order_changes_when_removed(
             returns something other than one finite number per price.
 
     """
-    tech = _vector(tech_points, "tech_points", ScoringError)
-    price = _vector(prices, "prices", PriceError)
+    tech = vector(tech_points, "tech_points", ScoringError)
+    price = vector(prices, "prices", PriceError)
     if price.shape != tech.shape:
         raise PriceError(
             f"prices: expected one price per offer, {tech.shape[0]} value(s) like "
             f"tech_points, got {price.shape[0]}"
         )
-    tol = _check_tolerance(tolerance)
+    tol = check_tolerance(tolerance)
     n = tech.shape[0]
     full = tech + _price_points(price_fn, price, "all offers")
     full_ranks = competition_ranks(full, tol)

@@ -65,6 +65,7 @@ from ai_procurement.decision.price import (
     price_points,
     total_cost,
 )
+from ai_procurement.decision.ranking import competition_ranking
 from ai_procurement.errors import ScoringError
 from ai_procurement.questionnaire import Questionnaire
 from ai_procurement.text import Text
@@ -79,7 +80,6 @@ __all__ = [
     "ScoreLine",
     "Settings",
     "VendorResult",
-    "competition_ranking",
     "evaluate",
     "question_fraction",
 ]
@@ -441,22 +441,6 @@ def _show(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def competition_ranking(totals: Mapping[str, float], tolerance: float) -> dict[str, int]:
-    """Competition ranks (1, 2, 2, 4), deterministic whatever the order of ``totals``.
-
-    Totals within ``tolerance`` of the best of a tie group share its rank.
-    """
-    ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
-    ranks: dict[str, int] = {}
-    group_top: float | None = None
-    group_rank = 0
-    for position, (vendor, total) in enumerate(ordered, start=1):
-        if group_top is None or group_top - total > tolerance:
-            group_top, group_rank = total, position
-        ranks[vendor] = group_rank
-    return ranks
 
 
 # -- the evaluation ------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from ai_procurement.bank.model import (
     SingleChoice,
     YesNo,
 )
+from ai_procurement.errors import ResponseError
 from ai_procurement.questionnaire import Questionnaire
 from ai_procurement.text import LANGUAGES, Lang, Text
 from ai_procurement.workbooks import form
@@ -80,14 +81,15 @@ def read_response(path: str | os.PathLike[str], questionnaire: Questionnaire, *,
     Returns:
         The answers that could be read and the report of every problem. When the report
         has errors, scoring must not use the file until the vendor fixes them.
+
+    Raises:
+        ResponseError: ``key`` is shorter than 16 bytes, so no signature can be checked
+            (a mistake of the caller, not of the file: nothing is reported to a vendor).
     """
+    if len(key) < 16:
+        raise ResponseError("the signing key must be at least 16 bytes (load it with "
+                            "load_key from the campaign's private/signing.key)")
     return _Reader(Path(path), questionnaire, key, vendor).read()
-
-
-def _guard_result(path: Path) -> object:
-    from ai_procurement._office.guard import inspect_workbook
-
-    return inspect_workbook(path)
 
 
 class SignedWorkbookReader:

@@ -1,0 +1,221 @@
+"""Simulators of the people who fill the workbooks: a vendor and an evaluator.
+
+A buyer testing its own bank, a script trying a campaign before publishing, the demo
+and this library's tests all need returned files that look like the real ones: the
+workbook written by the library, opened and filled in a spreadsheet program, saved. The
+simulators here do exactly that with openpyxl's public API, so the files go through
+every guard and reader as a vendor's or an evaluator's would.
+
+Filled workbooks are saved with fixed document dates and zip timestamps: the same plan
+gives the same bytes, so a demo or a test built on them is reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ai_procurement.bank.model import FreeText, MultipleChoice, Price, Scale, SingleChoice, YesNo
+from ai_procurement.questionnaire import Questionnaire
+from ai_procurement.text import Lang
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+__all__ = [
+    "CellValue",
+    "VendorAnswer",
+    "excel_text",
+    "fill_cells",
+    "fill_questionnaire",
+    "fill_review",
+    "saved_bytes",
+]
+
+CellValue = str | int | float | bool | dt.date | dt.datetime | None
+"""A value typed in a cell."""
+
+_FIXED_TIME = dt.datetime(2026, 1, 1)
+_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+@attrs.frozen
+class VendorAnswer:
+    """What a simulated vendor types for one question.
+
+    Attributes:
+        value: the answer, as the reader returns it: an option id (yes/no, single
+            choice, scale level as ``int``), a tuple of option ids (multiple choice), a
+            number, a date, a text, or a mapping of cost item id to amount (price);
+            None leaves the answer blank.
+        not_applicable: the vendor answers "not applicable".
+        comment: the comment or justification column.
+        document: the evidence document named.
+        page: the page of that document.
+        link: a link to the evidence.
+    """
+
+    value: Any = None
+    not_applicable: bool = False
+    comment: str = ""
+    document: str = ""
+    page: str = ""
+    link: str = ""
+
+
+def fill_questionnaire(source: str | Path, questionnaire: Questionnaire,
+                       answers: Mapping[str, VendorAnswer], lang: Lang) -> bytes:
+    """Fill a vendor questionnaire as a vendor would, and return the saved bytes.
+
+    Args:
+        source: the questionnaire workbook the buyer published (not modified).
+        questionnaire: the frozen questionnaire it was written from.
+        answers: question id -> what the vendor types; questions left out stay blank.
+        lang: the workbook's language (labels of yes/no and choices).
+
+    Returns:
+        The filled workbook, as a spreadsheet program would save it.
+    """
+    from openpyxl import load_workbook
+
+    from ai_procurement.workbooks import form
+
+    wb = load_workbook(source)
+    ws = wb[form.SHEET_QUESTIONS]
+    rows = {row.key: row.number for row in form.layout(questionnaire)}
+    for _, q in questionnaire.bank.questions():
+        answer = answers.get(q.id)
+        if answer is None:
+            continue
+        row = rows[q.id]
+        if answer.not_applicable:
+            ws[f"{form.COL_NA}{row}"] = form.NOT_APPLICABLE[lang]
+        elif answer.value is not None:
+            if isinstance(q.answer, MultipleChoice):
+                for option in q.answer.option_ids:
+                    ws[f"{form.COL_ANSWER}{rows[f'{q.id}:{option}']}"] = (
+                        form.YES[lang] if option in answer.value else form.NO[lang])
+            elif isinstance(q.answer, Price):
+                for item, amount in answer.value.items():
+                    ws[f"{form.COL_ANSWER}{rows[f'{q.id}:{item}']}"] = amount
+            elif isinstance(q.answer, YesNo | SingleChoice | Scale):
+                labels = dict(form.choice_labels(q, lang))
+                ws[f"{form.COL_ANSWER}{row}"] = labels[str(answer.value)]
+            else:
+                ws[f"{form.COL_ANSWER}{row}"] = answer.value
+        for column, text in ((form.COL_COMMENT, answer.comment),
+                             (form.COL_DOC, answer.document), (form.COL_PAGE, answer.page),
+                             (form.COL_LINK, answer.link)):
+            if text:
+                ws[f"{column}{row}"] = text
+    return saved_bytes(wb)
+
+
+def fill_review(source: str | Path, questionnaire: Questionnaire, vendors: list[str],
+                lang: Lang, levels: Mapping[tuple[str, str], tuple[int, str]]) -> bytes:
+    """Fill an evaluator's review workbook: a level from the list and a justification.
+
+    Args:
+        source: the review workbook issued to the evaluator (not modified).
+        questionnaire: the frozen questionnaire.
+        vendors: the vendors the workbook was written for (to match the blind codes).
+        lang: the workbook's language.
+        levels: (vendor, question id) -> (level, justification); others stay blank.
+
+    Returns:
+        The filled workbook, as a spreadsheet program would save it.
+    """
+    from openpyxl import load_workbook
+
+    from ai_procurement.workbooks import review
+
+    codes = review.vendor_codes(vendors, lang)
+    by_letter = {code.split()[-1]: vendor for vendor, code in codes.items()}
+    wb = load_workbook(source)
+    ws = wb[review.SHEET_REVIEW[lang]]
+    for row in range(review.FIRST_ROW, ws.max_row + 1):
+        key = ws[f"{review.COL_KEY}{row}"].value
+        if not isinstance(key, str) or "@" not in key:
+            continue
+        question_id, letter = key.split("@", 1)
+        planned = levels.get((by_letter.get(letter, ""), question_id))
+        if planned is None:
+            continue
+        level, justification = planned
+        spec = questionnaire.bank.question(question_id).answer
+        assert isinstance(spec, FreeText)
+        descriptor = next(lv.descriptor.get(lang) for lv in spec.scale if lv.value == level)
+        ws[f"{review.COL_LEVEL}{row}"] = f"{level} – {descriptor}"
+        if justification:
+            ws[f"{review.COL_JUSTIFICATION}{row}"] = justification
+    return saved_bytes(wb)
+
+
+def fill_cells(template: str | Path, target: str | Path, cells: Mapping[str, CellValue], *,
+               sheet: str, edit: Callable[[Workbook], None] | None = None) -> Path:
+    """Type values into cells of ``template`` and save the result as ``target``.
+
+    Strings are stored as text even when they start with ``=`` (what Excel does for a
+    value typed after an apostrophe), with Excel's escape for text that looks like its
+    ``_xHHHH_`` character escapes. ``edit`` receives the workbook after filling, for
+    structural changes (a renamed sheet, a moved row...).
+
+    Returns:
+        ``target``.
+    """
+    from openpyxl import load_workbook
+
+    wb = load_workbook(template)
+    ws = wb[sheet]
+    for ref, value in cells.items():
+        cell = ws[ref]
+        if isinstance(value, str):
+            cell.value = excel_text(value)
+            cell.data_type = "s"
+        else:
+            cell.value = value
+    if edit is not None:
+        edit(wb)
+    path = Path(target)
+    path.write_bytes(saved_bytes(wb))
+    return path
+
+
+def excel_text(typed: str) -> str:
+    """How Excel stores typed text: ``_x0041_`` is saved as ``_x005F_x0041_``."""
+    return re.sub(r"_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1", typed)
+
+
+def saved_bytes(wb: Workbook) -> bytes:
+    """Save ``wb`` with fixed dates and zip timestamps, so equal content gives equal bytes.
+
+    ``Workbook.save`` stamps the current time as the "modified" property; the part that
+    holds it is written again from the workbook's own properties with a fixed time.
+    """
+    from openpyxl.packaging.core import DocumentProperties
+    from openpyxl.xml.functions import tostring
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    properties = wb.properties
+    fixed = DocumentProperties(creator=properties.creator, title=properties.title,
+                               lastModifiedBy=properties.lastModifiedBy,
+                               created=_FIXED_TIME, modified=_FIXED_TIME)
+    core = tostring(fixed.to_tree())
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as saved:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            data = core if info.filename == "docProps/core.xml" else source.read(info)
+            saved.writestr(member, data)
+    return out.getvalue()
