@@ -295,7 +295,6 @@ def test_headers_break_between_words(fr_book: openpyxl.Workbook) -> None:
     # A header label must never be broken mid-word ("Part obtenu/e"): each column is as
     # wide as its header's longest word (about 1.1 width units a bold character), and a
     # row of labels turned bottom to top is as high as its longest turned word.
-
     checked = 0
     for ws in fr_book.worksheets:
         merged = {c for r in ws.merged_cells.ranges for c in (r.start_cell.coordinate,)}
