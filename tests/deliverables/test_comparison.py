@@ -175,7 +175,9 @@ def test_compliance_price_and_audit_explain_the_figures(evaluation: Evaluation,
     assert audit["Empreinte du questionnaire (SHA-256)"] == (
         evaluation.questionnaire.fingerprint)
     assert audit["Banque de questions"] == "ai-territorial"
-    assert audit["Date d'édition"] == "2026-11-26"
+    # Dates read as the buyer writes them, not in ISO form.
+    assert audit["Date d'édition"] == "26 novembre 2026"
+    assert audit["Date limite de réponse"] == "15 décembre 2026"
     names = {r[1]: r[2] for r in table_after(fr_book["Audit"], "Paramètre", "Nom", "Valeur")}
     assert names["price_method"] == "lineaire"
     assert names["total_points"] == 100
@@ -221,19 +223,24 @@ def test_formats_fonts_print_setup_and_charts(evaluation: Evaluation,
     for ws in fr_book.worksheets:
         assert ws.page_setup.orientation == "landscape"
         assert int(ws.page_setup.paperSize or 0) == int(ws.PAPERSIZE_A4)
-        assert ws.page_setup.fitToWidth == 1
+        # One page wide (fitToWidth defaults to 1 when a sheet fits to pages), as many
+        # pages high as needed.
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth in (None, 1)
+        assert ws.page_setup.fitToHeight == 0
     data = comparison_bytes(evaluation, lang="fr")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         assert charts == ["xl/charts/chart1.xml", "xl/charts/chart2.xml"]
-        assert b"<barChart>" in archive.read(charts[0])
-        assert b"<radarChart>" in archive.read(charts[1])
+        assert b":barChart>" in archive.read(charts[0])
+        assert b":radarChart>" in archive.read(charts[1])
 
 
 def test_rows_fit_their_text_and_sheets_declare_their_extent(evaluation: Evaluation,
                                                              fr_book: openpyxl.Workbook) -> None:
     summary = fr_book["Synthèse"]
-    assert summary.row_dimensions[1].height == 22  # the sheet title
+    # The sheet title (row heights are stored in whole pixels: 0.75 pt).
+    assert summary.row_dimensions[1].height == pytest.approx(22, abs=0.75)
     # The consultation's title spans the sheet's width, on a row of its own.
     assert summary["A2"].value == evaluation.questionnaire.consultation.title
     assert "A2:R2" in {str(r) for r in summary.merged_cells.ranges}
@@ -248,6 +255,86 @@ def test_rows_fit_their_text_and_sheets_declare_their_extent(evaluation: Evaluat
     # see every row of the Detail sheet.
     book = openpyxl.load_workbook(io.BytesIO(comparison_bytes(evaluation)), read_only=True)
     assert book["Détail"].calculate_dimension() == f"A1:O{len(evaluation.lines) + 1}"
+
+
+# -- layout a buyer reported -------------------------------------------------------------------
+
+DARK = "1F4E79"  # the header fill
+
+
+def words(text: object) -> list[str]:
+    return str(text or "").split()
+
+
+def column_width(ws: Worksheet, col: int) -> float:
+    """The width of column ``col`` (a width may be declared for a range of columns)."""
+    for dimension in ws.column_dimensions.values():
+        if dimension.min is not None and dimension.min <= col <= (dimension.max or 0):
+            return float(dimension.width)
+    raise AssertionError(f"no width declared for column {col} of {ws.title}")
+
+
+def test_every_decimal_has_a_number_format(fr_book: openpyxl.Workbook) -> None:
+    # A French buyer read "33.3333333333333", "0.9" and "0.000000001": a number in the
+    # General format shows every digit and ignores the language's decimal comma.
+    general = [(ws.title, c.coordinate, c.value) for ws in fr_book.worksheets
+               for row in ws.iter_rows() for c in row
+               if isinstance(c.value, float) and not c.value.is_integer()
+               and c.number_format == "General"]
+    assert general == []
+    labels = {r[0]: r[1:] for r in rows(fr_book["Robustesse"]) if r[0]}
+    ws = fr_book["Robustesse"]
+    tolerance = next(ws.cell(r, 2) for r in range(1, ws.max_row + 1)
+                     if ws.cell(r, 1).value == "Tolérance d'égalité (part du total)")
+    assert tolerance.value == pytest.approx(1e-9)
+    assert tolerance.number_format == "[$-40C]0.000000000"  # shown "0,000000001"
+    assert labels["Variation des poids autour des poids publiés (±)"][0] == 0.2
+
+
+def test_headers_break_between_words(fr_book: openpyxl.Workbook) -> None:
+    # A header label must never be broken mid-word ("Part obtenu/e"): each column is as
+    # wide as its header's longest word (about 1.1 width units a bold character), and a
+    # row of labels turned bottom to top is as high as its longest turned word.
+    checked = 0
+    for ws in fr_book.worksheets:
+        merged = {c for r in ws.merged_cells.ranges for c in (r.start_cell.coordinate,)}
+        for row in ws.iter_rows():
+            for cell in row:
+                if not str(cell.fill.fgColor.rgb).endswith(DARK) or not cell.value:
+                    continue
+                longest = max(len(w) for w in words(cell.value))
+                if cell.alignment.textRotation == 90:
+                    height = ws.row_dimensions[cell.row].height or 15
+                    assert height >= 6.5 * longest, (ws.title, cell.coordinate, cell.value)
+                elif cell.coordinate not in merged:
+                    assert column_width(ws, cell.column) >= 1.1 * longest, (
+                        ws.title, cell.coordinate, cell.value)
+                checked += 1
+    assert checked > 100
+
+
+def test_audit_shows_weighting_parameters_and_dates_as_words() -> None:
+    # The weights the buyer gave read as lines "Gouvernance (GOV) : 35", not as JSON.
+    from tests.fixtures import CONSULTATION, full_bank
+
+    from ai_procurement.decision.strategy import direct_weights
+    from ai_procurement.questionnaire import freeze
+
+    questionnaire = freeze(full_bank(), CONSULTATION,
+                           direct_weights({"GOV": 35, "ENV": 25, "PLAN": 10, "PRICE": 30}))
+    evaluation = df.make_evaluation(questionnaire, {"A": 0.8, "B": 0.5}, gaps=False)
+    for lang, expected, deadline in (("fr", "Gouvernance (GOV) : 35", "30 novembre 2026"),
+                                     ("en", "Governance (GOV): 35", "30 November 2026")):
+        book = openpyxl.load_workbook(io.BytesIO(comparison_bytes(evaluation, lang=lang)))
+        audit = book["Audit"]
+        texts = [str(c.value) for row in audit.iter_rows() for c in row if c.value]
+        assert not any(t.startswith("{") for t in texts)
+        table = {r[1]: r[2] for r in table_after(audit, *(
+            ("Paramètre", "Nom", "Valeur") if lang == "fr" else ("Setting", "Name", "Value")))
+            if r[1] in ("points", "total")}
+        assert expected in str(table["points"]).split("\n")
+        assert table["total"] == 100
+        assert deadline in texts
 
 
 # -- a worked example ------------------------------------------------------------------------
@@ -409,7 +496,7 @@ def test_no_date_unless_given() -> None:
     texts = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
              if c.value is not None]
     assert not any("Édité le" in t or "Date d'édition" in t for t in texts)
-    assert not any("2026-11-26" in t for t in texts)
+    assert not any("2026-11-26" in t or "26 novembre 2026" in t for t in texts)
 
 
 def test_never_overwrites_without_permission(evaluation: Evaluation, tmp_path: Path) -> None:

@@ -8,28 +8,27 @@ computation for each offer (Price), how fragile the ranking is (Robustness), the
 evaluators' individual scores (Evaluators) and every parameter and input file (Audit).
 It presents an :class:`~ai_procurement.decision.scoring.Evaluation`; nothing is recomputed.
 
-Vendor texts are untrusted: every string goes into a cell as literal text (never a
-formula, even when it starts with ``=``, ``+``, ``-`` or ``@``), stripped of characters
-XML cannot hold, and cut visibly with " […]" past Excel's 32,767 characters per cell.
-The same inputs give the same bytes: no clock is read (the edition date is passed in)
-and the zip is written with fixed timestamps.
+The workbook is written with XlsxWriter's public API. Vendor texts are untrusted: every
+string goes into a cell as literal text (``write_string``, and a workbook that never
+turns strings into formulas, numbers or links, even when one starts with ``=``, ``+``,
+``-`` or ``@``), stripped of characters XML cannot hold, and cut visibly with " […]"
+past Excel's 32,767 characters per cell. The same inputs give the same bytes: no clock
+is read (the document's date is the edition date passed in) and XlsxWriter writes the
+zip members of an in-memory workbook with a fixed timestamp.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
-import json
 import math
 import numbers
 import os
 import re
-import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape as xml_escape
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -54,13 +53,13 @@ from ai_procurement.deliverables.labels import (
     number,
     percent,
 )
-from ai_procurement.errors import OutputError, OutputExistsError, ScoringError
+from ai_procurement.errors import OutputExistsError, ScoringError
 from ai_procurement.text import LANGUAGES, Lang, Text
 
 if TYPE_CHECKING:
-    from openpyxl.styles.cell_style import StyleArray
-    from openpyxl.workbook import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 __all__ = ["comparison_bytes", "write_comparison"]
 
@@ -84,7 +83,7 @@ SHEETS: dict[str, Text] = {
 """Sheet names in each language, in workbook order (Robustness only when given)."""
 
 _FONT = "Calibri"
-_DARK = "1F4E79"
+_DARK = "#1F4E79"
 _NUMBER_LOCALE: dict[Lang, str] = {"fr": "[$-40C]", "en": "[$-809]"}
 # A locale tag in a number format makes a French workbook read "12,50" whatever the
 # reader's settings in LibreOffice; Excel keeps the system's separators.
@@ -93,6 +92,19 @@ _MAX_PROFILE_OFFERS = 6
 """The profile (radar) chart shows at most this many best-ranked offers, to stay legible."""
 _LINE_HEIGHT = 13.0
 _MAX_ROW_HEIGHT = 409.0
+_MAX_HEADER_WIDTH = 40.0
+"""A column is widened so its header breaks between words, up to this width."""
+_PIXELS_PER_CM = 96 / 2.54
+_WORKBOOK_OPTIONS = {
+    "in_memory": True,  # also what gives the zip members a fixed timestamp
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "nan_inf_to_errors": False,
+}
+"""Vendor strings stay literal text: never a formula, a number or a link."""
+_UNDATED = dt.datetime(2026, 1, 1)
+"""The document's creation date when no edition date is given (never the clock)."""
 # What clean_text changes: control characters other than tab and newline, surrogates and
 # the two non-characters. Text without them is returned as it is, so it skips the call.
 _NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -116,8 +128,9 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
             (:func:`ai_procurement.decision.robustness.assess_robustness`), shown in the
             Summary and in
             a Robustness sheet; None leaves them out.
-        generated: the edition date printed in the Summary and the Audit sheet; None
-            prints no date (the clock is never read, so the file is reproducible).
+        generated: the edition date printed in the Summary and the Audit sheet, and the
+            document's creation date; None prints no date (the clock is never read, so
+            the file is reproducible).
         overwrite: replace an existing file (otherwise :class:`OutputError`).
 
     Returns:
@@ -153,16 +166,20 @@ def comparison_bytes(evaluation: Evaluation, *, lang: Lang = "fr",
                 f"the robustness checks are about offers {list(robustness.vendors)} but the "
                 f"evaluation ranks {list(ranked)}: compute them with assess_robustness() on this "
                 "evaluation")
-    from ai_procurement.workbooks.form import FIXED_TIME
+    from xlsxwriter.workbook import Workbook
 
-    book = _Book(evaluation, lang, robustness, generated)
-    wb = book.build()
-    wb.properties.creator = "ai_procurement"
-    wb.properties.lastModifiedBy = "ai_procurement"
-    wb.properties.title = cell_text(evaluation.questionnaire.consultation.title)[0][:255]
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    return _save(book)
+    buffer = io.BytesIO()
+    wb = Workbook(buffer, _WORKBOOK_OPTIONS)
+    created = (dt.datetime(generated.year, generated.month, generated.day)
+               if generated is not None else _UNDATED)
+    wb.set_properties({
+        "title": cell_text(evaluation.questionnaire.consultation.title)[0][:255],
+        "author": "ai_procurement",
+        "created": created,
+    })
+    _Book(evaluation, lang, robustness, generated, wb).build()
+    wb.close()
+    return buffer.getvalue()
 
 
 def cell_text(text: str) -> tuple[str, bool]:
@@ -220,6 +237,26 @@ _LABELS: dict[str, Text] = {
     "value": T("Valeur", "Value"),
     "none": T("aucun", "none"),
 }
+_WEIGHTING_PARAMETER_LABELS: dict[str, Text] = {
+    "points": T("Points donnés à chaque critère", "Points given to each criterion"),
+    "total": T("Total des points", "Total points"),
+    "formula": T("Formule", "Formula"),
+    "ranking": T("Ordre des critères (du plus au moins important)",
+                 "Order of the criteria (most important first)"),
+    "n": T("Nombre de critères", "Number of criteria"),
+    "ties": T("Règle des ex aequo", "Rule for ties"),
+    "criteria": T("Critères comparés", "Criteria compared"),
+    "matrix": T("Matrice des comparaisons par paires", "Pairwise comparison matrix"),
+    "input": T("Forme de la saisie", "Input form"),
+    "priority": T("Calcul des poids", "How the weights are computed"),
+    "random_index": T("Indice aléatoire (par nombre de critères)",
+                      "Random index (by number of criteria)"),
+    "random_index_source": T("Source de l'indice aléatoire", "Source of the random index"),
+    "consistency_threshold": T("Seuil du ratio de cohérence", "Consistency ratio threshold"),
+    "reciprocity_tolerance": T("Tolérance de réciprocité", "Reciprocity tolerance"),
+    "inconsistency_measure": T("Mesure de l'incohérence", "Inconsistency measure"),
+}
+"""The parameters a weighting method records (``Weighting.parameters``), named."""
 
 
 def _points_label(value: float, lang: Lang) -> str:
@@ -229,10 +266,27 @@ def _points_label(value: float, lang: Lang) -> str:
     return number(value, lang, 2)
 
 
+def _decimals(value: float) -> int:
+    """How many decimals show ``value`` readably.
+
+    Its own decimals, but at most 2 from 1 on and 3 significant digits below 1:
+    0.9 -> 1, 1/3 -> 3, 33.333... -> 2, 1e-9 -> 9.
+    """
+    if not math.isfinite(value) or float(value).is_integer():
+        return 0
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    own = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    size = abs(value)
+    needed = 2 if size >= 1 else 2 - math.floor(math.log10(size))
+    return min(own, needed, 12)
+
+
 # -- the writer -------------------------------------------------------------------------------
 
 _WRAPPED = frozenset({"aip-text", "aip-bold", "aip-plain", "aip-label", "aip-header",
-                      "aip-note-wrap"})
+                      "aip-note-wrap", "aip-value"})
+_FITTED = frozenset({"aip-raw", "aip-value"})
+"""Styles whose numbers get a format with as many decimals as they need."""
 
 
 @attrs.define
@@ -247,31 +301,18 @@ class _Table:
 class _Sheet:
     """A worksheet with a cursor and helpers that write literal text and styled cells.
 
-    openpyxl holds the sheet's layout (columns, merges, panes, filters, charts, page
-    set-up); the cells and row heights are kept here as SpreadsheetML and written into
-    the sheet's ``sheetData`` when the workbook is saved (:func:`_save`). openpyxl builds
-    and serialises an object per cell, which costs more than the whole workbook's content;
-    the XML written is what it writes for the same cells (inline strings, ``%.16g``
-    numbers, styles numbered in the order the cells are written).
+    Rows and columns are counted from 1 here, as a reader names them; XlsxWriter counts
+    from 0. Row heights are gathered while the sheet is written and set at the end
+    (:meth:`finish`), since a header row grows with each label.
     """
 
     def __init__(self, book: _Book, ws: Worksheet, widths: Sequence[float]) -> None:
-        from openpyxl.utils import get_column_letter
-
         self.book, self.ws, self.row = book, ws, 1
         self.widths = list(widths)
         self.width = len(self.widths)
-        for index, width in enumerate(self.widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        self.cells: dict[int, dict[int, tuple[str, str]]] = {}  # row: col: (style, XML)
+        for index, width in enumerate(self.widths):
+            ws.set_column(index, index, width)
         self.heights: dict[int, float] = {}
-        self.touched: set[tuple[int, int]] = set()  # cells named (panes) but left empty
-        book.sheets[ws.title] = self
-
-    def coordinate(self, row: int, col: int) -> str:
-        """The ``A1`` name of a cell (for panes), counted in the sheet's extent."""
-        self.touched.add((row, col))
-        return f"{_column(col)}{row}"
 
     def column_width(self, col: int, span: int = 1) -> float:
         """The width of ``span`` columns from ``col`` (10 for columns past the widths)."""
@@ -280,31 +321,42 @@ class _Sheet:
         return sum(self.widths[c - 1] if c <= self.width else 10.0
                    for c in range(col, col + span))
 
+    def widen(self, col: int, width: float) -> None:
+        """Make column ``col`` at least ``width`` wide (at most the header width cap)."""
+        if col > self.width or width <= self.widths[col - 1]:
+            return
+        self.widths[col - 1] = min(width, max(_MAX_HEADER_WIDTH, self.widths[col - 1]))
+        self.ws.set_column(col - 1, col - 1, self.widths[col - 1])
+
     def put(self, row: int, col: int, value: object, style: str) -> str | None:
         """Write ``value`` (text always literal) with the named style ``style``.
 
         Returns the text written, if ``value`` is text.
         """
-        shown: str | None = None
-        if isinstance(value, str):
-            # An inline string is literal, even when it starts with "=" or is "#N/A".
-            shown = self.book.text(value)
-            xml = _inline_string(shown)
-        elif value is None:
-            xml = ' t="n"/>'
-        elif isinstance(value, bool):
-            xml = f' t="b"><v>{int(value)}</v></c>'
-        elif isinstance(value, int | float | numbers.Real):
-            xml = (f' t="n"><v>{value:.16g}</v></c>' if math.isfinite(value)
-                   else _inline_string("—"))
-        else:
-            shown = self.book.text(str(value))
-            xml = _inline_string(shown)
-        found = self.cells.get(row)
-        if found is None:
-            found = self.cells[row] = {}
-        found[col] = (style, xml)
-        return shown
+        book, ws = self.book, self.ws
+        cell_format = book.formats.get(style) or book.format(style)
+        if value is None:
+            ws.write_blank(row - 1, col - 1, None, cell_format)
+            return None
+        if isinstance(value, bool):
+            ws.write_boolean(row - 1, col - 1, value, cell_format)
+            return None
+        # Plain int and float first: numbers.Real (numpy's floats) is a slower check.
+        if isinstance(value, str) or not isinstance(value, float | int | numbers.Real):
+            shown = book.text(value if isinstance(value, str) else str(value))
+            if shown:
+                ws.write_string(row - 1, col - 1, shown, cell_format)
+            else:
+                ws.write_blank(row - 1, col - 1, None, cell_format)
+            return shown
+        number = float(value)
+        if not math.isfinite(number):
+            ws.write_string(row - 1, col - 1, "—", cell_format)
+            return None
+        if style in _FITTED:
+            cell_format = book.format(style, _decimals(number))
+        ws.write_number(row - 1, col - 1, number, cell_format)
+        return None
 
     def fit(self, row: int, texts: Iterable[tuple[str, float]]) -> None:
         """Give ``row`` the height its wrapped ``texts`` (text, column width) need.
@@ -323,14 +375,15 @@ class _Sheet:
         if lines > 1:
             self.heights[row] = min(_MAX_ROW_HEIGHT, _LINE_HEIGHT * lines + 3)
 
-    def merge(self, row: int, first: int, last: int) -> None:
-        """Merge columns ``first`` to ``last`` of ``row`` (the cells under it stay empty)."""
+    def merge(self, row: int, first: int, last: int, style: str) -> None:
+        """Merge columns ``first`` to ``last`` of ``row``, before its first cell is written.
+
+        The cells under the range are left blank with the style (its borders).
+        """
         if last <= first:
             return
-        # The range only: Worksheet.merge_cells also creates and restyles every covered
-        # cell, which costs milliseconds per range and changes nothing here (the cells
-        # are written by this class, and those under the range stay empty).
-        self.ws.merged_cells.add(f"{_column(first)}{row}:{_column(last)}{row}")
+        self.ws.merge_range(row - 1, first - 1, row - 1, last - 1, "",
+                            self.book.format(style))
 
     def title(self, text: str) -> None:
         """A sheet title on the current row."""
@@ -347,8 +400,8 @@ class _Sheet:
 
     def paragraph(self, text: str, *, style: str = "aip-plain") -> None:
         """A wrapped paragraph across the sheet's width."""
+        self.merge(self.row, 1, self.width, style)
         shown = self.put(self.row, 1, text, style) or ""
-        self.merge(self.row, 1, self.width)
         self.fit(self.row, [(shown, self.column_width(1, self.width))])
         self.row += 1
 
@@ -359,8 +412,8 @@ class _Sheet:
             style = item[2] if len(item) > 2 else (
                 "aip-text" if isinstance(value, str) else "aip-raw")
             shown_label = self.put(self.row, 1, label, "aip-label") or ""
+            self.merge(self.row, 2, self.width, style)
             shown = self.put(self.row, 2, value, style) or ""
-            self.merge(self.row, 2, self.width)
             self.fit(self.row, [(shown_label, self.widths[0] * 0.85),
                                 (shown, self.column_width(2, self.width - 1))])
             self.row += 1
@@ -371,27 +424,29 @@ class _Sheet:
 
         Labels at the positions in ``vertical`` read bottom to top (criterion names over
         narrow columns of figures); with ``span_last`` the last label spans the columns
-        left up to the sheet's width.
+        left up to the sheet's width. A label breaks between words only: a column is
+        widened to hold its longest word, a row of turned labels made as high.
         """
         row = self.row
         turned = set(vertical)
         texts = []
         height = 0.0
+        last = first + len(labels) - 1
+        if span_last:
+            self.merge(row, last, self.width, "aip-header")
         for offset, text in enumerate(labels):
             col = first + offset
             if offset in turned:
                 shown = self.put(row, col, text, "aip-header-vertical") or ""
-                # Lines of turned text stack across the column (about 7 px a unit, 13 pt
-                # a line); each line is as long as the row is high (about 5.5 pt a
-                # character), with room for word wrapping.
-                lines = max(1, math.floor(self.column_width(col) * 0.75 * 7 / _LINE_HEIGHT))
-                height = max(height, 1.25 * 5.5 * math.ceil(len(shown) / lines) + 8)
+                height = max(height, _turned_height(shown, self.column_width(col)))
             else:
                 shown = self.put(row, col, text, "aip-header") or ""
+                if not (span_last and col == last):
+                    # Bold Calibri 10, drawn by a wider fallback font where Calibri is
+                    # missing: about 1.2 width units a character, and the cell's margins.
+                    self.widen(col, 1.2 * _longest_word(shown) + 1.5)
                 texts.append((shown, self.column_width(col) * 0.85))
         self.fit(row, texts)
-        if span_last:
-            self.merge(row, first + len(labels) - 1, self.width)
         if height:
             current = self.heights.get(row, 0.0)
             self.heights[row] = min(_MAX_ROW_HEIGHT, max(current, height))
@@ -407,6 +462,8 @@ class _Sheet:
         row = self.row
         texts = []
         last = first + len(values) - 1
+        if span_last:
+            self.merge(row, last, self.width, styles[-1])
         for offset, (value, style) in enumerate(zip(values, styles, strict=True)):
             col = first + offset
             shown = self.put(row, col, value, style)
@@ -414,8 +471,6 @@ class _Sheet:
                 width = (self.column_width(col, self.width - col + 1) if span_last
                          and col == last else self.column_width(col))
                 texts.append((shown, width * 0.85 if style == "aip-bold" else width))
-        if span_last:
-            self.merge(row, last, self.width)
         self.fit(row, texts)
         self.row += 1
         return row
@@ -434,35 +489,46 @@ class _Sheet:
             self.row += 1
         return _Table(header, header + 1, header + count)
 
-    def sheet_data(self, style_id: Callable[[str], int]) -> tuple[str, str]:
-        """The sheet's extent (``A1:P68``) and its ``sheetData`` element."""
-        rows = sorted(self.cells.keys() | self.heights.keys() | {r for r, _ in self.touched})
-        columns = {c for cells in self.cells.values() for c in cells}
-        columns |= {c for _, c in self.touched}
-        named = sorted(self.cells.keys() | {r for r, _ in self.touched})
-        extent = (f"{_column(min(columns))}{named[0]}:{_column(max(columns))}{named[-1]}"
-                  if named else "A1:A1")
-        parts = ["<sheetData>"]
-        for row in rows:
-            height = self.heights.get(row)
-            parts.append(f'<row r="{row}">' if height is None
-                         else f'<row r="{row}" ht="{height:.16g}" customHeight="1">')
-            cells = self.cells.get(row)
-            if cells:
-                for col in sorted(cells):
-                    style, xml = cells[col]
-                    parts.append(f'<c r="{_column(col)}{row}" s="{style_id(style)}"{xml}')
-            parts.append("</row>")
-        parts.append("</sheetData>")
-        return extent, "".join(parts)
+    def freeze(self, row: int, col: int) -> None:
+        """Keep the rows above ``row`` and the columns left of ``col`` in view."""
+        self.ws.freeze_panes(row - 1, col - 1)
+
+    def filter(self, header: int, last: int, columns: int) -> None:
+        """An autofilter on the table from ``header`` to row ``last``, ``columns`` wide."""
+        self.ws.autofilter(header - 1, 0, last - 1, columns - 1)
+
+    def colour_scale(self, first_row: int, first_col: int, last_row: int, last_col: int,
+                     colours: Sequence[str]) -> None:
+        """Colour numbers from 0 to 1 (three colours: 0.5 takes the middle one)."""
+        spec: dict[str, object] = {
+            "type": f"{len(colours)}_color_scale",
+            "min_type": "num", "min_value": 0, "min_color": colours[0],
+            "max_type": "num", "max_value": 1, "max_color": colours[-1]}
+        if len(colours) == 3:
+            spec.update(mid_type="num", mid_value=0.5, mid_color=colours[1])
+        self.ws.conditional_format(first_row - 1, first_col - 1, last_row - 1, last_col - 1,
+                                   spec)
+
+    def finish(self) -> None:
+        """Set the row heights and the A4 landscape page set-up with its footer."""
+        for row in sorted(self.heights):
+            self.ws.set_row(row - 1, self.heights[row])
+        ws = self.ws
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)  # one page wide, as many pages high as needed
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        ws.hide_gridlines(1)  # shown on screen, not printed
+        ws.set_footer("&L&A&C&P / &N")  # sheet name; page / pages
 
 
 class _Book:
     """Builds the workbook of one evaluation in one language."""
 
     def __init__(self, evaluation: Evaluation, lang: Lang, robustness: Robustness | None,
-                 generated: dt.date | None) -> None:
+                 generated: dt.date | None, wb: Workbook) -> None:
         self.ev, self.lang, self.rob, self.generated = evaluation, lang, robustness, generated
+        self.wb = wb
         self.bank = evaluation.questionnaire.bank
         self.questions: dict[str, Question] = {q.id: q for _, q in self.bank.questions()}
         self.criteria: dict[str, Criterion] = {c.id: c for c in self.bank.criteria}
@@ -474,9 +540,9 @@ class _Book:
         self.cuts = 0
         self._texts: dict[str, tuple[str, bool]] = {}
         self.lines: dict[tuple[str, int], int] = {}  # wrapped lines by (text, characters)
-        self.styles: dict[str, StyleArray] = {}
-        self.sheets: dict[str, _Sheet] = {}  # by sheet title
-        self._style_ids: dict[str, int] = {}
+        self.specs = _style_specs(lang)
+        self._formats: dict[tuple[str, int | None], Format] = {}
+        self.formats: dict[str, Format] = {}  # by style name, as a cell uses it
 
     # text -----------------------------------------------------------------------------
 
@@ -488,16 +554,18 @@ class _Book:
         self.cuts += found[1]
         return found[0]
 
-    def style_id(self, name: str) -> int:
-        """The number of the named style's cell format.
-
-        Numbers are given as openpyxl gives them: in the order the cells are written.
-        """
-        found = self._style_ids.get(name)
+    def format(self, name: str, decimals: int | None = None) -> Format:
+        """The cell format of the named style; ``decimals`` fixes its number format."""
+        key = (name, decimals)
+        found = self._formats.get(key)
         if found is None:
-            # The workbook's list of cell formats, which openpyxl's Cell.style_id adds to.
-            found = self._style_ids[name] = self.wb._cell_styles.add(  # type: ignore[attr-defined]
-                self.styles[name])
+            spec = dict(self.specs[name])
+            if decimals is not None:
+                digits = "0" + ("." + "0" * decimals if decimals else "")
+                spec["num_format"] = _NUMBER_LOCALE[self.lang] + digits
+            found = self._formats[key] = self.wb.add_format(spec)
+            if decimals is None:
+                self.formats[name] = found
         return found
 
     def t(self, key: str) -> str:
@@ -524,94 +592,66 @@ class _Book:
             codes.append("close-call-top-two")
         return "; ".join(flag_label(code, self.lang) for code in codes)
 
+    def plain(self, value: object) -> object:
+        """A parameter value as a cell shows it.
+
+        Numbers stay numbers (the cell's format shows their decimals), dates are written
+        in words, mappings and lists become short lines of text.
+        """
+        if isinstance(value, bool) or value is None:
+            return str(value)
+        if isinstance(value, int | float):
+            return value
+        if isinstance(value, dt.date):
+            return date(value, self.lang)
+        if isinstance(value, Mapping):
+            return "\n".join(self.colon(self._key(k), self._inline(v))
+                             for k, v in value.items())
+        if isinstance(value, list | tuple):
+            if value and all(isinstance(v, list | tuple) for v in value):
+                return "\n".join(self._inline(v) for v in value)
+            return self._inline(value)
+        return str(value)
+
+    def _key(self, key: object) -> str:
+        """A mapping key: a criterion id is shown with the criterion's title."""
+        if isinstance(key, str) and key in self.criteria:
+            return f"{self.criterion_name(key)} ({key})"
+        return str(key)
+
+    def _inline(self, value: object) -> str:
+        if isinstance(value, bool) or value is None:
+            return str(value)
+        if isinstance(value, int | float):
+            return number(value, self.lang, _decimals(float(value)))
+        if isinstance(value, list | tuple):
+            return " ; ".join(self._inline(v) for v in value) if self.lang == "fr" else \
+                "; ".join(self._inline(v) for v in value)
+        if isinstance(value, Mapping):
+            return ", ".join(self.colon(self._key(k), self._inline(v))
+                             for k, v in value.items())
+        return str(value)
+
     # workbook -------------------------------------------------------------------------
 
-    def build(self) -> Workbook:
-        """Write every sheet and return the workbook."""
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        self.wb = wb
-        self._styles()
-        first = wb.active
-        assert first is not None
-        wb.remove(first)
-        sheets = {key: wb.create_sheet(name.get(self.lang)) for key, name in SHEETS.items()
-                  if key != "robustness" or self.rob is not None}
+    def build(self) -> None:
+        """Write every sheet."""
+        wb = self.wb
+        keys = [key for key in SHEETS if key != "robustness" or self.rob is not None]
+        sheets = {key: wb.add_worksheet(SHEETS[key].get(self.lang)) for key in keys}
         # The Summary is written last: it reports what the other sheets had to cut.
-        self._matrix(sheets["matrix"])
-        self._detail(sheets["detail"])
-        self._compliance(sheets["compliance"])
-        self._price(sheets["price"])
+        written = [self._matrix(sheets["matrix"]), self._detail(sheets["detail"]),
+                   self._compliance(sheets["compliance"]), self._price(sheets["price"])]
         if self.rob is not None:
-            self._robustness(sheets["robustness"], self.rob)
-        self._evaluators(sheets["evaluators"])
-        self._audit(sheets["audit"])
-        self._summary(sheets["summary"])
-        from ai_procurement.workbooks.form import _a4_landscape
-
-        for ws in wb.worksheets:
-            _a4_landscape(ws)
-        wb.active = 0
-        return wb
-
-    def _styles(self) -> None:
-        from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-
-        thin = Side(style="thin", color="BFBFBF")
-        border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        wrap = Alignment(vertical="top", wrap_text=True)
-        right = Alignment(vertical="top", horizontal="right")
-        center = Alignment(vertical="top", horizontal="center")
-        body = Font(name=_FONT, size=10)
-        bold = Font(name=_FONT, size=10, bold=True)
-        tag = _NUMBER_LOCALE[self.lang]
-
-        def figure(fmt: str, font: Font = body) -> dict[str, object]:
-            return {"font": font, "border": border, "alignment": right,
-                    "number_format": tag + fmt}
-
-        specs: dict[str, dict[str, object]] = {
-            "aip-title": {"font": Font(name=_FONT, size=14, bold=True, color=_DARK)},
-            "aip-section": {"font": Font(name=_FONT, size=11, bold=True, color=_DARK)},
-            "aip-header": {"font": Font(name=_FONT, size=10, bold=True, color="FFFFFF"),
-                           "fill": PatternFill("solid", fgColor=_DARK), "border": border,
-                           "alignment": Alignment(vertical="center", wrap_text=True)},
-            "aip-header-vertical": {
-                "font": Font(name=_FONT, size=10, bold=True, color="FFFFFF"),
-                "fill": PatternFill("solid", fgColor=_DARK), "border": border,
-                "alignment": Alignment(horizontal="center", vertical="bottom",
-                                       wrap_text=True, textRotation=90)},
-            "aip-text": {"font": body, "border": border, "alignment": wrap},
-            "aip-bold": {"font": bold, "border": border, "alignment": wrap},
-            "aip-label": {"font": bold, "alignment": wrap},
-            "aip-plain": {"font": body, "alignment": wrap},
-            "aip-note": {"font": Font(name=_FONT, size=10, italic=True, color="595959"),
-                         "alignment": Alignment(vertical="top")},
-            "aip-raw": {"font": body, "alignment": Alignment(vertical="top",
-                                                             horizontal="left")},
-            "aip-value": {"font": body, "border": border,
-                          "alignment": Alignment(vertical="top", horizontal="left")},
-            "aip-integer": {"font": body, "border": border, "alignment": center,
-                            "number_format": "0"},
-            "aip-points": figure("0.00"),
-            "aip-total": figure("0.00", bold),
-            "aip-level": figure("0.0"),
-            "aip-percent": figure("0%"),
-            "aip-percent1": figure("0.0%"),
-            "aip-money": figure(_MONEY[self.lang]),
-            "aip-money-total": figure(_MONEY[self.lang], bold),
-            "aip-money-plain": {"font": body, "number_format": tag + _MONEY[self.lang],
-                                "alignment": Alignment(vertical="top", horizontal="left")},
-        }
-        for name, spec in specs.items():
-            style = NamedStyle(name=name, **spec)  # type: ignore[arg-type]
-            self.wb.add_named_style(style)
-            self.styles[name] = style.as_tuple()
+            written.append(self._robustness(sheets["robustness"], self.rob))
+        written += [self._evaluators(sheets["evaluators"]), self._audit(sheets["audit"]),
+                    self._summary(sheets["summary"])]
+        for sheet in written:
+            sheet.finish()
 
     # Summary --------------------------------------------------------------------------
 
-    def _summary(self, ws: Worksheet) -> None:
+    def _summary(self, ws: Worksheet) -> _Sheet:
         ev, lang = self.ev, self.lang
         n = len(self.weighted)
         sheet = _Sheet(self, ws, [5, 16, 14, 8, *([7.5] * n), 30])
@@ -637,12 +677,10 @@ class _Book:
                 *((vendor.criteria.get(c.id, 0.0) if scored else None) for c in self.weighted),
                 self.flags(vendor)])
         table = sheet.table(labels, rows, styles, vertical=range(4, 4 + n))
-        ws.freeze_panes = sheet.coordinate(table.first, 3)
-        ws.print_title_rows = f"{table.header}:{table.header}"
+        sheet.freeze(table.first, 3)
+        ws.repeat_rows(table.header - 1)
         if table.last >= table.first:
-            from openpyxl.utils import get_column_letter
-
-            ws.auto_filter.ref = f"A{table.header}:{get_column_letter(len(labels))}{table.last}"
+            sheet.filter(table.header, table.last, len(labels))
         if self.rob is not None:
             sheet.section(self.t("findings"))
             for sentence in self.rob.sentences(lang):
@@ -650,6 +688,7 @@ class _Book:
         sheet.section(self.t("notes"))
         for note in self._notes():
             sheet.paragraph("• " + note)
+        return sheet
 
     def _criterion_header(self, criterion: Criterion) -> str:
         points = _points_label(self.ev.criterion_points[criterion.id], self.lang)
@@ -730,10 +769,7 @@ class _Book:
 
     # Matrix ---------------------------------------------------------------------------
 
-    def _matrix(self, ws: Worksheet) -> None:
-        from openpyxl.formatting.rule import ColorScaleRule
-        from openpyxl.utils import get_column_letter
-
+    def _matrix(self, ws: Worksheet) -> _Sheet:
         ev, lang = self.ev, self.lang
         n = len(self.weighted)
         sheet = _Sheet(self, ws, [18, 14, *([7.5] * n), 8])
@@ -765,96 +801,73 @@ class _Book:
              v.total / ev.settings.total_points]
             for v in self.scored), ["aip-bold", "aip-text", *(["aip-percent"] * (n + 1))],
             vertical=range(2, 2 + n))
-        ws.freeze_panes = sheet.coordinate(points.first, 2)
+        sheet.freeze(points.first, 2)
         if points.last < points.first:
-            return
-        ws.auto_filter.ref = f"A{points.header}:{get_column_letter(n + 3)}{points.last}"
-        ws.conditional_formatting.add(
-            f"C{shares.first}:{get_column_letter(n + 2)}{shares.last}",
-            ColorScaleRule(  # type: ignore[no-untyped-call]
-                start_type="num", start_value=0, start_color="F8696B",
-                mid_type="num", mid_value=0.5, mid_color="FFEB84",
-                end_type="num", end_value=1, end_color="63BE7B"))
+            return sheet
+        sheet.filter(points.header, points.last, n + 3)
+        sheet.colour_scale(shares.first, 3, shares.last, n + 2,
+                           ("#F8696B", "#FFEB84", "#63BE7B"))
         ranked = sum(v.status == "ranked" for v in self.scored)
         if ranked and n:
-            self._charts(ws, points, shares, ranked, n, anchor=sheet.row + 2)
+            self._charts(sheet, points, shares, ranked, n, anchor=sheet.row + 2)
+        return sheet
 
-    def _charts(self, ws: Worksheet, points: _Table, shares: _Table, ranked: int, n: int, *,
+    def _charts(self, sheet: _Sheet, points: _Table, shares: _Table, ranked: int, n: int, *,
                 anchor: int) -> None:
-        from openpyxl.chart import BarChart, RadarChart, Reference, Series
-        from openpyxl.chart.data_source import StrRef
-        from openpyxl.chart.series import SeriesLabel
-        from openpyxl.utils import get_column_letter
+        """A stacked bar chart of the points, then a profile (radar) chart of the shares.
 
-        sheet_ref = "'" + ws.title.replace("'", "''") + "'"
-        bars = BarChart()
-        bars.type = "bar"
-        bars.grouping = "stacked"
-        bars.overlap = 100
-        bars.gapWidth = 60
-        bars.title = self.tr("Points par critère (offres classées)",
-                             "Points by criterion (ranked offers)")
+        References are zero-based ``[sheet, first row, first col, last row, last col]``.
+        """
+        wb, name = self.wb, SHEETS["matrix"].get(self.lang)
+        bars = wb.add_chart({"type": "bar", "subtype": "stacked"})
+        assert bars is not None
         last = points.first + ranked - 1
         for offset in range(n):
-            col = 3 + offset
-            series = Series(Reference(ws, min_col=col, min_row=points.first, max_row=last))
-            # Named after the plain criterion title (the header of the shares table).
-            series.tx = SeriesLabel(strRef=StrRef(
-                f"{sheet_ref}!${get_column_letter(col)}${shares.header}"))
-            bars.series.append(series)
-        bars.set_categories(Reference(ws, min_col=1, min_row=points.first, max_row=last))
-        bars.x_axis.scaling.orientation = "maxMin"  # the best offer on top
-        bars.x_axis.delete = False
-        bars.y_axis.delete = False
-        bars.y_axis.scaling.min = 0
-        bars.y_axis.scaling.max = self.ev.settings.total_points
-        bars.y_axis.numFmt = "0"
-        bars.y_axis.title = self.t("points")
-        if bars.legend is not None:
-            bars.legend.position = "b"
-        bars.width = 25
-        bars.height = max(8.0, 0.9 * ranked + 6)
-        from openpyxl.worksheet.pagebreak import Break
+            col = 2 + offset  # zero-based: the criteria start in column C
+            bars.add_series({
+                # Named after the plain criterion title (the header of the shares table).
+                "name": [name, shares.header - 1, col],
+                "categories": [name, points.first - 1, 0, last - 1, 0],
+                "values": [name, points.first - 1, col, last - 1, col],
+                "gap": 60, "overlap": 100})
+        bars.set_title({"name": self.tr("Points par critère (offres classées)",
+                                        "Points by criterion (ranked offers)")})
+        # In a bar chart, XlsxWriter's x axis is the horizontal (value) axis.
+        bars.set_x_axis({"min": 0, "max": self.ev.settings.total_points, "num_format": "0",
+                         "name": self.t("points"), "major_gridlines": {"visible": True}})
+        bars.set_y_axis({"reverse": True})  # the best offer on top
+        bars.set_legend({"position": "bottom"})
+        height = max(8.0, 0.9 * ranked + 6)  # cm
+        bars.set_size({"width": round(25 * _PIXELS_PER_CM),
+                       "height": round(height * _PIXELS_PER_CM)})
 
-        ws.row_breaks.append(Break(id=anchor - 1))  # each chart on a page of its own
-        ws.add_chart(bars, f"A{anchor}")
-
-        radar = RadarChart()
-        radar.type = "marker"
+        radar = wb.add_chart({"type": "radar", "subtype": "with_markers"})
+        assert radar is not None
         shown = min(ranked, _MAX_PROFILE_OFFERS)
-        radar.title = (self.tr("Profil des offres : part des points de chaque critère",
-                               "Offer profiles: share of each criterion's points")
-                       if shown == ranked else
-                       self.tr(f"Profil des {shown} premières offres : part des points de "
-                               "chaque critère",
-                               f"Profile of the {shown} best offers: share of each "
-                               "criterion's points"))
         for row in range(shares.first, shares.first + shown):
-            series = Series(Reference(ws, min_col=3, max_col=n + 2, min_row=row, max_row=row))
-            series.tx = SeriesLabel(strRef=StrRef(f"{sheet_ref}!$A${row}"))
-            radar.series.append(series)
-        radar.set_categories(Reference(ws, min_col=3, max_col=n + 2, min_row=shares.header,
-                                       max_row=shares.header))
-        radar.y_axis.scaling.min = 0
-        radar.y_axis.scaling.max = 1
-        radar.y_axis.majorUnit = 0.25
-        radar.y_axis.numFmt = "0%"
-        radar.y_axis.delete = False
-        radar.x_axis.delete = False
-        if radar.legend is not None:
-            radar.legend.position = "r"
-        radar.width = 25
-        radar.height = 13
-        # A row is about 0.5 cm high: place the radar under the bars.
-        below = anchor + math.ceil(bars.height / 0.5) + 2
-        ws.row_breaks.append(Break(id=below - 1))
-        ws.add_chart(radar, f"A{below}")
+            radar.add_series({
+                "name": [name, row - 1, 0],
+                "categories": [name, shares.header - 1, 2, shares.header - 1, n + 1],
+                "values": [name, row - 1, 2, row - 1, n + 1]})
+        radar.set_title({"name": self.tr(
+            "Profil des offres : part des points de chaque critère",
+            "Offer profiles: share of each criterion's points") if shown == ranked else self.tr(
+            f"Profil des {shown} premières offres : part des points de chaque critère",
+            f"Profile of the {shown} best offers: share of each criterion's points")})
+        radar.set_y_axis({"min": 0, "max": 1, "major_unit": 0.25, "num_format": "0%"})
+        radar.set_legend({"position": "right"})
+        radar.set_size({"width": round(25 * _PIXELS_PER_CM),
+                        "height": round(13 * _PIXELS_PER_CM)})
+        # A row is about 0.5 cm high: place the radar under the bars, each chart on a page
+        # of its own.
+        below = anchor + math.ceil(height / 0.5) + 2
+        sheet.ws.set_h_pagebreaks([anchor - 1, below - 1])
+        sheet.ws.insert_chart(anchor - 1, 0, bars)
+        sheet.ws.insert_chart(below - 1, 0, radar)
 
     # Detail ---------------------------------------------------------------------------
 
-    def _detail(self, ws: Worksheet) -> None:
-        from openpyxl.utils import get_column_letter
-
+    def _detail(self, ws: Worksheet) -> _Sheet:
         lang = self.lang
         widths = [12, 14, 8, 40, 10, 28, 28, 14, 32, 7, 6, 7, 7, 10, 16]
         sheet = _Sheet(self, ws, widths)
@@ -880,9 +893,10 @@ class _Book:
                 sources[line.source], "; ".join(flag_label(f, lang) for f in line.flags)],
                 styles)
         last = max(sheet.row - 1, header)
-        ws.freeze_panes = "B2"
-        ws.auto_filter.ref = f"A{header}:{get_column_letter(len(labels))}{last}"
-        ws.print_title_rows = f"{header}:{header}"
+        sheet.freeze(2, 2)
+        sheet.filter(header, last, len(labels))
+        ws.repeat_rows(header - 1)
+        return sheet
 
     def _ordered_lines(self) -> list[ScoreLine]:
         position = {v.vendor: i for i, v in enumerate(self.order)}
@@ -890,7 +904,7 @@ class _Book:
 
     # Compliance -----------------------------------------------------------------------
 
-    def _compliance(self, ws: Worksheet) -> None:
+    def _compliance(self, ws: Worksheet) -> _Sheet:
         lang = self.lang
         sheet = _Sheet(self, ws, [18, 16, 44, 24, 28, 44])
         sheet.title(self.tr("Conformité des offres", "Compliance of the offers"))
@@ -928,10 +942,11 @@ class _Book:
                      for v in self.order for error in v.file_errors),
                     ["aip-bold", "aip-text", "aip-text"], span_last=True,
                     empty=self.tr("Aucun fichier écarté.", "No file rejected."))
+        return sheet
 
     # Price ----------------------------------------------------------------------------
 
-    def _price(self, ws: Worksheet) -> None:
+    def _price(self, ws: Worksheet) -> _Sheet:
         ev, lang = self.ev, self.lang
         sheet = _Sheet(self, ws, [18, 22, 16, 11, 48, 30])
         sheet.title(self.tr("Prix", "Price"))
@@ -942,7 +957,7 @@ class _Book:
                 "Aucun prix n'a été noté (pas de critère prix, ou aucune offre classée n'a de "
                 "prix).", "No price was scored (no price criterion, or no ranked offer has a "
                 "price)."))
-            return
+            return sheet
         if price is not None:
             sheet.pairs([
                 (self.t("method"), PRICE_METHOD_NAMES[price.method].get(lang)),
@@ -991,6 +1006,7 @@ class _Book:
             pairs += [(vendor, low.explanations[vendor].get(lang)) for vendor in low.flagged]
             sheet.pairs(pairs)
         self._costs(sheet)
+        return sheet
 
     def _costs(self, sheet: _Sheet) -> None:
         lang = self.lang
@@ -1021,7 +1037,7 @@ class _Book:
 
     # Robustness -----------------------------------------------------------------------
 
-    def _robustness(self, ws: Worksheet, rob: Robustness) -> None:
+    def _robustness(self, ws: Worksheet, rob: Robustness) -> _Sheet:
         from ai_procurement.decision import robustness_math as rm
 
         lang = self.lang
@@ -1034,7 +1050,7 @@ class _Book:
             sheet.paragraph("• " + sentence)
         sheet.section(self.tr("Paramètres", "Parameters"))
         sheet.pairs([(ROBUSTNESS_PARAMETER_LABELS[k].get(lang)
-                      if k in ROBUSTNESS_PARAMETER_LABELS else str(k), _plain(v), "aip-raw")
+                      if k in ROBUSTNESS_PARAMETER_LABELS else str(k), self.plain(v), "aip-raw")
                      for k, v in rob.parameters.items()])
         band = rob.acceptability_band
         if isinstance(band, rm.SMAAResult):
@@ -1087,12 +1103,10 @@ class _Book:
                          self.tr("Première(s)", "First")],
                         ([e, ", ".join(w)] for e, w in rob.without_evaluator.items()),
                         ["aip-bold", "aip-text"])
+        return sheet
 
     def _acceptability(self, sheet: _Sheet, result: object, vendors: list[str],
                        title: str) -> None:
-        from openpyxl.formatting.rule import ColorScaleRule
-        from openpyxl.utils import get_column_letter
-
         from ai_procurement.decision import robustness_math as rm
 
         assert isinstance(result, rm.SMAAResult)
@@ -1109,11 +1123,7 @@ class _Book:
             f"{result.samples} draws, seed {result.seed}; each row adds up to 100%."),
             "aip-note")
         sheet.row += 1
-        sheet.ws.conditional_formatting.add(
-            f"B{table.first}:{get_column_letter(n + 1)}{table.last}",
-            ColorScaleRule(  # type: ignore[no-untyped-call]
-                start_type="num", start_value=0, start_color="FFFFFF",
-                end_type="num", end_value=1, end_color="5B9BD5"))
+        sheet.colour_scale(table.first, 2, table.last, n + 1, ("#FFFFFF", "#5B9BD5"))
 
     def _tipping(self, sheet: _Sheet, tipping: object, vendors: list[str],
                  criteria: list[str]) -> None:
@@ -1161,7 +1171,7 @@ class _Book:
 
     # Evaluators -----------------------------------------------------------------------
 
-    def _evaluators(self, ws: Worksheet) -> None:
+    def _evaluators(self, ws: Worksheet) -> _Sheet:
         ev, lang = self.ev, self.lang
         evaluators = sorted({s.evaluator for s in ev.evaluator_scores})
         k = len(evaluators)
@@ -1220,7 +1230,7 @@ class _Book:
              "aip-text", "aip-points", "aip-text"],
             empty=self.tr("Aucune note d'évaluateur.", "No evaluator score."))
         if table.last >= table.first:
-            ws.freeze_panes = sheet.coordinate(table.first, 3)
+            sheet.freeze(table.first, 3)
         sheet.section(self.tr("Divergences entre évaluateurs", "Evaluator divergences"))
         sheet.table([self.t("vendor"), self.t("question"), self.t("question_text"),
                      self.tr("Niveaux", "Levels"), self.tr("Écart (part de l'échelle)",
@@ -1247,10 +1257,11 @@ class _Book:
             sheet.table([self.t("vendor"), self.t("question")],
                         ([vendor, question] for vendor, question in ev.pending_reviews),
                         ["aip-bold", "aip-text"])
+        return sheet
 
     # Audit ----------------------------------------------------------------------------
 
-    def _audit(self, ws: Worksheet) -> None:
+    def _audit(self, ws: Worksheet) -> _Sheet:
         ev, lang = self.ev, self.lang
         sheet = _Sheet(self, ws, [34, 30, 12, 12, 54])
         sheet.title(self.tr("Audit : de quoi refaire chaque calcul",
@@ -1263,7 +1274,7 @@ class _Book:
             (self.t("buyer"), consultation.buyer),
             (self.tr("Contact", "Contact"), consultation.contact),
             (self.tr("Date limite de réponse", "Answer deadline"),
-             consultation.deadline.isoformat() if consultation.deadline else "—"),
+             date(consultation.deadline, lang) if consultation.deadline else "—"),
         ])
         sheet.section(self.tr("Questionnaire publié", "Published questionnaire"))
         weighting = dict(ev.questionnaire.weighting)
@@ -1274,10 +1285,15 @@ class _Book:
                      "Questionnaire fingerprint (SHA-256)"), ev.questionnaire.fingerprint),
             (self.tr("Méthode de pondération", "Weighting method"),
              str(weighting.get("method", ""))),
-            (self.tr("Paramètres de pondération", "Weighting parameters"),
-             json.dumps(weighting.get("parameters", {}), sort_keys=True, ensure_ascii=False,
-                        default=str)),
         ])
+        parameters = weighting.get("parameters")
+        if isinstance(parameters, Mapping) and parameters:
+            sheet.section(self.tr("Paramètres de pondération", "Weighting parameters"))
+            sheet.table([self.t("setting"), self.t("name"), self.t("value")],
+                        ([_WEIGHTING_PARAMETER_LABELS[k].get(lang)
+                          if k in _WEIGHTING_PARAMETER_LABELS else str(k), str(k),
+                          self.plain(v)] for k, v in sorted(parameters.items())),
+                        ["aip-text", "aip-text", "aip-value"], span_last=True)
         sheet.section(self.tr("Poids publiés", "Published weights"))
         sheet.table([self.t("criterion"), self.tr("Intitulé", "Title"),
                      self.tr("Part", "Share"), self.t("points")],
@@ -1287,7 +1303,7 @@ class _Book:
         sheet.section(self.tr("Paramètres de l'évaluation", "Evaluation settings"))
         sheet.table([self.t("setting"), self.t("name"), self.t("value")],
                     ([SETTING_LABELS[f.name].get(lang) if f.name in SETTING_LABELS else f.name,
-                      f.name, _plain(getattr(ev.settings, f.name))]
+                      f.name, self.plain(getattr(ev.settings, f.name))]
                      for f in attrs.fields(Settings)),
                     ["aip-text", "aip-text", "aip-value"], span_last=True)
         if self.rob is not None:
@@ -1295,7 +1311,7 @@ class _Book:
                                   "Robustness analysis parameters"))
             sheet.table([self.t("setting"), self.t("name"), self.t("value")],
                         ([ROBUSTNESS_PARAMETER_LABELS[k].get(lang)
-                          if k in ROBUSTNESS_PARAMETER_LABELS else k, k, _plain(v)]
+                          if k in ROBUSTNESS_PARAMETER_LABELS else k, k, self.plain(v)]
                          for k, v in self.rob.parameters.items()),
                         ["aip-text", "aip-text", "aip-value"], span_last=True)
         sheet.section(self.tr("Fichiers des candidats (les textes complets y figurent)",
@@ -1311,72 +1327,10 @@ class _Book:
             (self.tr("Version d'ai_procurement", "ai_procurement version"), __version__)]
         if self.generated is not None:
             edition.append((self.tr("Date d'édition", "Issued on"),
-                            self.generated.isoformat()))
+                            date(self.generated, lang)))
         sheet.pairs(edition)
+        return sheet
 
-
-# -- saving -----------------------------------------------------------------------------------
-
-def _save(book: _Book) -> bytes:
-    """The workbook's bytes: openpyxl's package with each sheet's cells written in.
-
-    The cells are rendered first, sheet by sheet, so the styles they use are numbered
-    before openpyxl writes the style sheet. The zip is written once, with fixed member
-    timestamps, so the same inputs give the same bytes.
-    """
-    from openpyxl.writer.excel import ExcelWriter
-
-    parts: dict[str, tuple[bytes, bytes]] = {}
-    for index, ws in enumerate(book.wb.worksheets, start=1):
-        sheet = book.sheets.get(ws.title)
-        if sheet is not None:
-            extent, data = sheet.sheet_data(book.style_id)
-            parts[f"xl/worksheets/sheet{index}.xml"] = (
-                f'<dimension ref="{extent}"/>'.encode(), data.encode("utf-8"))
-    # openpyxl's archive is only read back here: it is stored, not compressed.
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        ExcelWriter(book.wb, archive).save()
-    source = zipfile.ZipFile(buffer)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            part = parts.pop(info.filename, None)
-            if part is not None:
-                content = _fill_sheet(content, *part, name=info.filename)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, content)
-    if parts:
-        raise OutputError(f"openpyxl did not write the sheets {sorted(parts)}; check the "
-                          "openpyxl version against ai_procurement's")
-    return out.getvalue()
-
-
-def _fill_sheet(xml: bytes, dimension: bytes, data: bytes, *, name: str) -> bytes:
-    """Put a sheet's extent and cells into the sheet openpyxl wrote without cells."""
-    empty_dimension, empty_data = b'<dimension ref="A1:A1"/>', b"<sheetData></sheetData>"
-    if xml.count(empty_dimension) != 1 or xml.count(empty_data) != 1:
-        raise OutputError(f"{name}: openpyxl wrote the sheet in an unexpected form; check "
-                          "the openpyxl version against ai_procurement's")
-    return xml.replace(empty_dimension, dimension, 1).replace(empty_data, data, 1)
-
-
-def _inline_string(text: str) -> str:
-    """The rest of a ``c`` element holding ``text`` as an inline string."""
-    if not text:
-        return ' t="inlineStr"/>'
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f' t="inlineStr"><is><t{space}>{xml_escape(text)}</t></is></c>'
-
-
-@functools.cache
-def _column(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index))
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -1404,17 +1358,6 @@ def _answer(question: Question, line: ScoreLine, lang: Lang) -> str:
     return display_value(question, line.value, lang)
 
 
-def _plain(value: object) -> object:
-    """A parameter value as a cell shows it exactly: numbers stay numbers."""
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, Mapping):
-        return json.dumps(dict(value), sort_keys=True, ensure_ascii=False, default=str)
-    return str(value)
-
-
 def _wrapped_lines(text: str, chars: int) -> int:
     """Lines ``text`` takes when wrapped at word boundaries every ``chars`` characters."""
     total = 0
@@ -1439,3 +1382,61 @@ def _wrapped_lines(text: str, chars: int) -> int:
         if total * _LINE_HEIGHT > _MAX_ROW_HEIGHT:
             break
     return total
+
+
+def _longest_word(text: str) -> int:
+    """The length of the longest word of ``text`` (where a label may break)."""
+    return max((len(word) for word in text.split()), default=0)
+
+
+def _turned_height(text: str, width: float) -> float:
+    """The height (points) a label turned bottom to top needs over a column ``width`` wide.
+
+    Lines of turned text stack across the column (about 7 px a width unit, 13 pt a line);
+    each line is as long as the row is high (bold Calibri 10, or the wider fallback font
+    drawn where Calibri is missing: about 7 pt a character). The row is made high enough
+    for the longest word to stay whole.
+    """
+    lines = max(1, math.floor(width * 0.75 * 7 / _LINE_HEIGHT))
+    chars = max(_longest_word(text), math.ceil(len(text) / lines))
+    while _wrapped_lines(text, chars) > lines:
+        chars += 1
+    return 7.0 * chars + 10
+
+
+def _style_specs(lang: Lang) -> dict[str, dict[str, Any]]:
+    """The named cell styles, as XlsxWriter format properties."""
+    border = {"border": 1, "border_color": "#BFBFBF"}
+    body = {"font_name": _FONT, "font_size": 10}
+    bold = {**body, "bold": True}
+    tag = _NUMBER_LOCALE[lang]
+    header = {**bold, "font_color": "#FFFFFF", "bg_color": _DARK, "pattern": 1, **border}
+
+    def figure(fmt: str, font: dict[str, Any] = body) -> dict[str, Any]:
+        return {**font, **border, "valign": "top", "align": "right", "num_format": tag + fmt}
+
+    return {
+        "aip-title": {**body, "font_size": 14, "bold": True, "font_color": _DARK},
+        "aip-section": {**body, "font_size": 11, "bold": True, "font_color": _DARK},
+        "aip-header": {**header, "valign": "vcenter", "text_wrap": True},
+        "aip-header-vertical": {**header, "align": "center", "valign": "bottom",
+                                "text_wrap": True, "rotation": 90},
+        "aip-text": {**body, **border, "valign": "top", "text_wrap": True},
+        "aip-bold": {**bold, **border, "valign": "top", "text_wrap": True},
+        "aip-label": {**bold, "valign": "top", "text_wrap": True},
+        "aip-plain": {**body, "valign": "top", "text_wrap": True},
+        "aip-note": {**body, "italic": True, "font_color": "#595959", "valign": "top"},
+        "aip-raw": {**body, "valign": "top", "align": "left"},
+        "aip-value": {**body, **border, "valign": "top", "align": "left", "text_wrap": True},
+        "aip-integer": {**body, **border, "valign": "top", "align": "center",
+                        "num_format": "0"},
+        "aip-points": figure("0.00"),
+        "aip-total": figure("0.00", bold),
+        "aip-level": figure("0.0"),
+        "aip-percent": figure("0%"),
+        "aip-percent1": figure("0.0%"),
+        "aip-money": figure(_MONEY[lang]),
+        "aip-money-total": figure(_MONEY[lang], bold),
+        "aip-money-plain": {**body, "num_format": tag + _MONEY[lang], "valign": "top",
+                            "align": "left"},
+    }
