@@ -82,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
     p = command("questionnaire", "freeze the questionnaire and write one workbook per vendor")
     folder(p)
     force(p)
+    p = command("open", "register the offers received: bidder, lot, variant, time, file hash")
+    folder(p)
+    p.add_argument("--register", type=Path, default=None,
+                   help="the deposit register exported from the buyer profile (CSV or "
+                        "XLSX); default: opening.register in campaign.yaml, else the files "
+                        "of responses/")
     p = command("check", "check the returned workbooks; one report per file")
     folder(p)
     force(p)
@@ -192,17 +198,41 @@ def _questionnaire(args: argparse.Namespace, lang: Lang) -> int:
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
     written = publish(campaign, force=args.force, progress=_progress)
-    frozen = campaign.frozen()
-    for warning in frozen.warnings:
-        print(f"! {warning.get(lang)}", file=sys.stderr)
-    _say(lang, f"Empreinte du questionnaire (à publier) : {frozen.fingerprint}",
-         f"Questionnaire fingerprint (to publish): {frozen.fingerprint}")
+    for lot in campaign.lots():
+        frozen = campaign.frozen(lot)
+        for warning in frozen.warnings:
+            print(f"! {warning.get(lang)}", file=sys.stderr)
+        which = f" ({lot.describe(lang)})" if lot.id else ""
+        _say(lang, f"Empreinte du questionnaire{which} (à publier) : {frozen.fingerprint}",
+             f"Questionnaire fingerprint{which} (to publish): {frozen.fingerprint}")
     for path in written:
         print(f"  {path}")
     if not written:
         _say(lang, "Rien de nouveau à écrire : les questionnaires de outbox/ sont à jour.",
              "Nothing new to write: the questionnaires in outbox/ are up to date.")
     return EXIT_OK
+
+
+def _open(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.campaign.folder import load_campaign
+    from ai_procurement.campaign.opening import open_offers
+
+    campaign = load_campaign(args.folder)
+    lang = _lang(args, campaign.config.language)
+    opening = open_offers(campaign, register=args.register)
+    status = {"on-time": ("à temps", "on time"), "late": ("HORS DÉLAI", "LATE"),
+              "time-unknown": ("heure inconnue", "time unknown")}
+    for offer in opening.offers:
+        lot = f"lot {offer.lot}" if offer.lot else ""
+        kind = "" if offer.variant == 0 else f"V{offer.variant}"
+        when = offer.deposited.isoformat(sep=" ", timespec="minutes") if offer.deposited else ""
+        print(f"{offer.id:4} {offer.bidder.name:28} {lot:8} {kind:4} {when:16} "
+              f"{status[offer.status][0 if lang == 'fr' else 1]:14} {offer.file}")
+    for problem in opening.problems:
+        print(problem.describe(lang), file=sys.stderr)
+    _say(lang, f"{len(opening.offers)} offre(s) enregistrée(s) dans opening.json.",
+         f"{len(opening.offers)} offer(s) registered in opening.json.")
+    return EXIT_OK if opening.ok else EXIT_FILE_ERRORS
 
 
 def _check(args: argparse.Namespace, lang: Lang) -> int:
@@ -268,12 +298,15 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
                   f"! {report.file}: review workbook to correct; its scores are not used:")
             for finding in report.errors:
                 print(f"    {finding.describe(lang)}", file=sys.stderr)
-    for result in sorted(run.evaluation.vendors, key=_rank_order):
-        rank = "-" if result.rank is None else str(result.rank)
-        status = STATUSES[result.status].get(lang)
-        print(f"{rank:>3}  {result.vendor:28} {result.total:8.2f}  {status}")
-    for sentence in run.robustness.sentences(lang):
-        print(f"  • {sentence}")
+    for lot_run in run.lots:
+        if lot_run.lot:
+            print(campaign.lot(lot_run.lot).describe(lang))
+        for result in sorted(lot_run.evaluation.vendors, key=_rank_order):
+            rank = "-" if result.rank is None else str(result.rank)
+            status = STATUSES[result.status].get(lang)
+            print(f"{rank:>3}  {result.vendor:28} {result.total:8.2f}  {status}")
+        for sentence in lot_run.robustness.sentences(lang):
+            print(f"  • {sentence}")
     _say(lang, "Fichiers écrits :", "Files written:")
     for path in run.outputs:
         print(f"  {path}")
@@ -309,7 +342,8 @@ def _demo(args: argparse.Namespace, lang: Lang) -> int:
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Lang], int]] = {
-    "banks": _banks, "init": _init, "questionnaire": _questionnaire, "check": _check,
+    "banks": _banks, "init": _init, "questionnaire": _questionnaire, "open": _open,
+    "check": _check,
     "review": _review, "evaluate": _evaluate, "screen": _screen, "demo": _demo,
 }
 

@@ -28,7 +28,7 @@ VENDORS = sorted(p.name for p in DEMO_VENDORS)
 def scored(demo_campaign: Path, tmp_path_factory: pytest.TempPathFactory) -> EvaluationRun:
     # Scoring reads the files again and appends the reads to the audit trail: on a copy.
     folder = copy_campaign(demo_campaign, tmp_path_factory.mktemp("scored") / "demo")
-    return score_campaign(load_campaign(folder))
+    return score_campaign(load_campaign(folder), lot="1")
 
 
 def _docx_text(path: Path) -> str:
@@ -41,11 +41,20 @@ def _docx_text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def memo_en(demo_campaign: Path) -> str:
-    return _docx_text(demo_campaign / "out" / "memo-en.docx")
+    return _docx_text(demo_campaign / "out" / "lot-1" / "memo-en.docx")
+
+
+def _lot_summary(summary: str, lot: str) -> list[str]:
+    """The lines the demo printed for one lot."""
+    lines = summary.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"Lot {lot} "))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("Lot ")
+                or not lines[i].strip()), len(lines))
+    return lines[start + 1:end]
 
 
 def test_the_summary_lists_the_offers_in_rank_order(demo_run: DemoRun) -> None:
-    lines = [line.split() for line in demo_run.summary.splitlines()
+    lines = [line.split() for line in _lot_summary(demo_run.summary, "1")
              if line[:3].strip().isdigit() or line[:3].strip() == "-"]
     ranks = [line[0] for line in lines]
     # Five ranked offers, 1 to 5, then the non-compliant one (rank "-").
@@ -134,8 +143,8 @@ def test_every_vendor_file_passed_check_without_errors(demo_campaign: Path,
     assert sorted(c.vendor or "?" for c in scored.checked) == VENDORS
     assert all(c.response.report.ok for c in scored.checked)
     reports = sorted((demo_campaign / "reports").iterdir())
-    assert [p.name for p in reports] == sorted(
-        f"{slug(v)}-reponse.xlsx.fr.txt" for v in VENDORS)
+    assert [p.name for p in reports if "-lot-1" in p.name] == sorted(
+        f"{slug(v)}-lot-1.xlsx.fr.txt" for v in VENDORS)
     for report in reports:
         assert "Verdict : recevable (0 erreur(s)" in report.read_text("utf-8")
 
@@ -145,8 +154,38 @@ def test_the_out_folder_holds_the_deliverables(demo_campaign: Path,
     winner = scored.evaluation.ranking[0].vendor
     expected = {"comparison.xlsx", "memo-fr.docx", "memo-en.docx"} | {
         f"debrief-{slug(v)}.docx" for v in VENDORS if v != winner}
-    assert {p.name for p in (demo_campaign / "out").iterdir()} == expected
+    assert {p.name for p in (demo_campaign / "out" / "lot-1").iterdir()} == expected
     assert len(expected) == 3 + 5
+
+
+def test_the_demo_is_an_open_call_with_two_lots_a_variant_and_a_late_offer(
+        demo_run: DemoRun, demo_campaign: Path, tmp_path: Path) -> None:
+    from ai_procurement.campaign.opening import load_opening
+
+    # Scoring appends its reads to the audit trail: on a copy.
+    campaign = load_campaign(copy_campaign(demo_campaign, tmp_path / "demo"))
+    assert campaign.config.mode == "open"
+    assert [lot.id for lot in campaign.lots()] == ["1", "2"]
+    # One generic questionnaire per lot, published with the DCE; no per-vendor copy.
+    assert sorted(p.name for p in (demo_campaign / "outbox").iterdir()) == [
+        "questionnaire-lot-1.xlsx", "questionnaire-lot-2.xlsx"]
+    opening = load_opening(campaign)
+    assert opening is not None
+    by_file = opening.by_file()
+    # Alizé answers both lots; Fjord adds a variant on lot 2; Hermine deposits late.
+    assert {o.lot for o in opening.offers if o.bidder.name == "Alizé Systèmes"} == {"1", "2"}
+    variant = by_file["fjord-analytics-lot-2-variante-1.xlsx"]
+    assert (variant.lot, variant.variant, variant.label) == ("2", 1, "Fjord Analytics – V1")
+    late = by_file["hermine-tech-lot-2.xlsx"]
+    assert late.status == "late"
+    lot2 = score_campaign(campaign, lot="2")
+    assert "Hermine Tech" not in {v.vendor for v in lot2.evaluation.vendors}
+    assert "Fjord Analytics – V1" in {v.vendor for v in lot2.evaluation.vendors}
+    assert "hors délai" in demo_run.summary
+    memo = _docx_text(demo_campaign / "out" / "lot-2" / "memo-fr.docx")
+    assert "hermine-tech-lot-2.xlsx" in memo
+    assert "R2151-5" in memo
+    assert "P11 – Hermine Tech (78657975500012)" in memo
 
 
 @pytest.fixture(scope="module")

@@ -91,11 +91,23 @@ def _date(value: Any, _: Any) -> dt.date:
     raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
 
 
+def _datetime(value: Any, _: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date and time as YYYY-MM-DD HH:MM, got {value!r}")
+
+
 converter.register_structure_hook(float, _strict_float)
 converter.register_structure_hook(int, _strict_int)
 converter.register_structure_hook(str, _strict_str)
 converter.register_structure_hook(bool, _strict_bool)
 converter.register_structure_hook(dt.date, _date)
+converter.register_structure_hook(dt.datetime, _datetime)
 converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
 
 

@@ -63,13 +63,26 @@ consultation:
   deadline: 2027-02-15
 bank: ai-territorial
 language: {language}
-vendors:
-  - Alizé Systèmes
-  - Boréal Data
-  - Cumulus IA
-  - Dolmen Logiciels
-  - Estuaire Numérique
-  - Fjord Analytics
+mode: open
+lots:
+  - id: "1"
+    title: "Tri du courrier entrant"
+  - id: "2"
+    title: "Aide à la rédaction des réponses aux usagers"
+    scoring:
+      total_points: 100
+      price_method: lineaire
+      price_coefficient: 1.0
+      na_policy: exclude-if-allowed-and-justified
+      evidence_policy: zero-without-required-evidence
+      consensus: median
+      divergence_threshold: 0.25
+      low_offer_method: m1m2
+      tie_tolerance: 1.0e-09
+variants_allowed: true
+opening:
+  deadline: 2027-02-15 12:00
+  register: registre-depots.csv
 evaluators:
   - Claire Martin
   - Louis Bernard
@@ -102,6 +115,12 @@ procedure:
 report_date: 2027-03-01
 key_file: private/signing.key
 """
+
+REGISTER = """\
+N° pli;Raison sociale;SIRET;Date et heure de dépôt;Lot;Variante;Fichier
+{rows}
+"""
+"""The deposit register as the buyer profile exports it (fictional)."""
 
 AGREED = """\
 # Scores agreed by the lead evaluator after discussing a divergence, with the rationale.
@@ -138,6 +157,24 @@ DEMO_VENDORS = (
     Profile("Estuaire Numérique", 0.5, 55, 1.08, not_applicable_everywhere=True),
     Profile("Fjord Analytics", 0.66, 66, 1.04),
 )
+"""The bidders of lot 1."""
+
+LOT2_VENDORS = (
+    Profile("Alizé Systèmes", 0.8, 71, 0.95),
+    Profile("Fjord Analytics", 0.7, 72, 0.9),
+    Profile("Fjord Analytics – V1", 0.74, 73, 1.05),
+    Profile("Gwenn IA", 0.78, 74, 1.0),
+)
+"""The bidders of lot 2: Alizé answers both lots, Fjord adds a variant."""
+
+LATE = Profile("Hermine Tech", 0.95, 75, 0.8)
+"""A strong offer deposited after the deadline: registered, marked late, never scored."""
+
+SIRET = {"Alizé Systèmes": "52601815500014", "Boréal Data": "90830166600016",
+         "Cumulus IA": "13186091800013", "Dolmen Logiciels": "39099603100014",
+         "Estuaire Numérique": "08246281300013", "Fjord Analytics": "94821993600010",
+         "Gwenn IA": "51819093900018", "Hermine Tech": "78657975500012"}
+"""Fictional SIRET numbers with valid check digits."""
 
 BASE_COSTS = {"licence": 24_000.0, "setup": 35_000.0, "hosting": 9_000.0,
               "training": 6_000.0, "support": 5_000.0}
@@ -171,59 +208,104 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
     """
     from ai_procurement._office.files import write_atomic
     from ai_procurement.campaign.folder import CampaignError, load_campaign
-    from ai_procurement.campaign.workflow import check, evaluate_campaign, prepare_reviews, publish
+    from ai_procurement.campaign.opening import open_offers
+    from ai_procurement.campaign.workflow import (
+        check,
+        evaluate_campaign,
+        prepare_reviews,
+        publish,
+        slug,
+    )
 
     root = Path(folder)
-    if (root / "campaign.yaml").exists() and not force:
+    config = root / "campaign.yaml"
+    if config.exists() and not force:
         raise CampaignError(f"{root} already holds a campaign; use --force to run the demo "
                             "again over it, or choose another folder")
+    if config.exists() and not config.read_bytes().startswith(DEMO_CAMPAIGN.encode()[:40]):
+        raise CampaignError(f"{config} is not the demo's campaign file: --force replaces "
+                            "only a demo campaign, never a real one; choose another folder")
     if force and root.exists():
         _clear_demo(root)
     for name in ("private", "outbox", "responses", "reports", "reviews", "out"):
         (root / name).mkdir(parents=True, exist_ok=True)
-    write_atomic(root / "campaign.yaml", DEMO_CAMPAIGN.format(language=lang).encode(),
-                 overwrite=True)
+    write_atomic(config, DEMO_CAMPAIGN.format(language=lang).encode(), overwrite=True)
     key_path = root / "private" / "signing.key"
     write_atomic(key_path, DEMO_KEY.hex().encode() + b"\n", overwrite=True)
     campaign = load_campaign(root)
     publish(campaign, force=True, progress=progress)
-    questionnaire = campaign.frozen()
-    plans = _plans(questionnaire)
-    reviews = _review_levels(questionnaire, plans)
-    _tune_close_call(questionnaire, plans, reviews, campaign.config.scoring)
-    from ai_procurement.campaign.workflow import slug
-
-    for profile in progress(DEMO_VENDORS, "vendors", len(DEMO_VENDORS)):
-        source = root / "outbox" / f"{slug(profile.name)}.xlsx"
-        target = root / "responses" / f"{slug(profile.name)}-reponse.xlsx"
-        write_atomic(target, fill_questionnaire(source, questionnaire, plans[profile.name],
-                                                lang), overwrite=True)
+    lot1, lot2 = campaign.lots()
+    first, second = campaign.frozen(lot1), campaign.frozen(lot2)
+    plans = _plans(first)
+    reviews = _review_levels(first, plans, DEMO_VENDORS)
+    _tune_close_call(first, plans, reviews, lot1.scoring)
+    plans2 = {profile.name: _plan(second, profile) for profile in (*LOT2_VENDORS, LATE)}
+    reviews2 = _review_levels(second, plans2, LOT2_VENDORS)
+    deposits = _deposits()
+    for name, lot, variant, _, file in progress(deposits, "bidders", len(deposits)):
+        label = name if variant == 0 else f"{name} – V{variant}"
+        source = root / "outbox" / f"questionnaire-lot-{lot}.xlsx"
+        plan = plans[label] if lot == "1" else plans2[label]
+        write_atomic(root / "responses" / file,
+                     fill_questionnaire(source, first if lot == "1" else second, plan, lang),
+                     overwrite=True)
+    rows = [f"{number:03d};{name};{SIRET[name]};{when};{lot};{variant or ''};{file}"
+            for number, (name, lot, variant, when, file) in enumerate(deposits, start=1)]
+    write_atomic(root / "registre-depots.csv",
+                 REGISTER.format(rows="\n".join(rows)).encode("utf-8"), overwrite=True)
+    open_offers(campaign)
     check(campaign, force=True)
     review_paths = prepare_reviews(campaign, force=True)
-    reviewed = sorted(p.name for p in DEMO_VENDORS)
     for path in review_paths:
-        evaluator = next(e for e in campaign.config.evaluators if slug(e) == path.stem)
-        levels = {(vendor, qid): level for (who, vendor, qid), level in reviews.items()
+        lot, questionnaire, levels_of = ((lot2, second, reviews2) if path.stem.endswith(
+            lot2.suffix) else (lot1, first, reviews))
+        evaluator = next(e for e in lot.evaluators if f"{slug(e)}{lot.suffix}" == path.stem)
+        vendors = sorted(p.name for p in (DEMO_VENDORS if lot is lot1 else LOT2_VENDORS))
+        levels = {(vendor, qid): level for (who, vendor, qid), level in levels_of.items()
                   if who == evaluator}
-        write_atomic(path, fill_review(path, questionnaire, reviewed, lang, levels),
+        write_atomic(path, fill_review(path, questionnaire, vendors, lang, levels),
                      overwrite=True)
-    write_atomic(campaign.agreed_path(), AGREED.encode("utf-8"), overwrite=True)
+    write_atomic(campaign.agreed_path(lot1), AGREED.encode("utf-8"), overwrite=True)
     run = evaluate_campaign(campaign, force=True, progress=progress)
     lines = [("Campagne de démonstration écrite dans " if lang == "fr" else
-              "Demo campaign written in ") + str(root), ""]
-    for result in sorted(run.evaluation.vendors,
-                         key=lambda v: (v.rank is None, v.rank or 0, v.vendor)):
-        rank = "-" if result.rank is None else str(result.rank)
-        status = STATUSES[result.status].get(lang)
-        lines.append(f"{rank:>3}  {result.vendor:22} {result.total:7.2f}  {status}")
-    lines.append("")
-    lines += [f"  • {s}" for s in run.robustness.sentences(lang)]
+              "Demo campaign written in ") + str(root)]
+    for lot_run in run.lots:
+        lines += ["", campaign.lot(lot_run.lot).describe(lang)]
+        for result in sorted(lot_run.evaluation.vendors,
+                             key=lambda v: (v.rank is None, v.rank or 0, v.vendor)):
+            rank = "-" if result.rank is None else str(result.rank)
+            status = STATUSES[result.status].get(lang)
+            lines.append(f"{rank:>3}  {result.vendor:22} {result.total:7.2f}  {status}")
+        lines += [f"  • {s}" for s in lot_run.robustness.sentences(lang)]
+    late = [c for r in run.lots for c in r.checked if c.set_aside is not None]
+    for item in late:
+        assert item.set_aside is not None
+        lines.append(f"  ✗ {item.path.name}: {item.set_aside.get(lang)}")
     lines.append("")
     lines.append("À ouvrir :" if lang == "fr" else "Open:")
     for path in run.outputs:
         lines.append(f"  {path}")
     lines.append(f"  {root / 'reports'}")
     return "\n".join(lines)
+
+
+def _deposits() -> list[tuple[str, str, int, str, str]]:
+    """(bidder, lot, variant, time of deposit, file) as the buyer profile received them."""
+    from ai_procurement.campaign.workflow import slug
+
+    deposits = []
+    minute = 0
+    for lot, profiles in (("1", DEMO_VENDORS), ("2", LOT2_VENDORS)):
+        for profile in profiles:
+            name, _, variant_text = profile.name.partition(" – V")
+            variant = int(variant_text or 0)
+            minute += 7
+            when = f"14/02/2027 {9 + minute // 60:02d}:{minute % 60:02d}"
+            suffix = f"-variante-{variant}" if variant else ""
+            deposits.append((name, lot, variant, when,
+                             f"{slug(name)}-lot-{lot}{suffix}.xlsx"))
+    deposits.append((LATE.name, "2", 0, "15/02/2027 12:04", f"{slug(LATE.name)}-lot-2.xlsx"))
+    return deposits
 
 
 def _clear_demo(root: Path) -> None:
@@ -233,8 +315,10 @@ def _clear_demo(root: Path) -> None:
             for item in folder.iterdir():
                 if item.is_file():
                     item.unlink()
-    for name in ("audit.jsonl", "questionnaire.json"):
-        (root / name).unlink(missing_ok=True)
+    for pattern in ("audit.jsonl", "questionnaire*.json", "opening.json",
+                    "registre-depots.csv"):
+        for path in root.glob(pattern):
+            path.unlink()
 
 
 # -- what each vendor answers ------------------------------------------------------------
@@ -381,19 +465,21 @@ def _comment(q: Question, quality: float) -> str:
 # -- reviews --------------------------------------------------------------------------------
 
 def _review_levels(questionnaire: Questionnaire, plans: Mapping[str, Mapping[str, VendorAnswer]],
-                   ) -> dict[tuple[str, str, str], tuple[int, str]]:
+                   profiles: Iterable[Profile]) -> dict[tuple[str, str, str], tuple[int, str]]:
     """(evaluator, vendor, question) -> (level, justification).
 
     The evaluators disagree on Dolmen's and Fjord's answers, and Louis forgets one
     justification.
     """
-    quality = {p.name: p.quality for p in DEMO_VENDORS}
+    quality = {p.name: p.quality for p in profiles}
     levels: dict[tuple[str, str, str], tuple[int, str]] = {}
     for _, q in questionnaire.bank.questions():
         if not isinstance(q.answer, FreeText):
             continue
         top = q.answer.scale[-1].value
         for vendor, plan in sorted(plans.items()):
+            if vendor not in quality:
+                continue
             planned = plan[q.id]
             if planned.value is None or planned.not_applicable:
                 continue

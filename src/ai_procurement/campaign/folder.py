@@ -25,7 +25,7 @@ import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -40,6 +40,10 @@ __all__ = [
     "Campaign",
     "CampaignConfig",
     "CampaignError",
+    "Lot",
+    "LotConfig",
+    "Mode",
+    "OpeningConfig",
     "ProcedureConfig",
     "RobustnessConfig",
     "SignatoryConfig",
@@ -92,15 +96,57 @@ class AgreedScore:
 
 
 @attrs.frozen
+class LotConfig:
+    """One lot of the consultation (allotment is the rule: L2113-10).
+
+    A lot may use its own bank or tailoring, weights, scoring settings and evaluators;
+    what it leaves out is taken from the top of ``campaign.yaml``.
+    """
+
+    id: str
+    title: str
+    bank: str | None = None
+    weights: Mapping[str, float] | None = None
+    scoring: Settings | None = None
+    evaluators: tuple[str, ...] | None = None
+
+
+@attrs.frozen
+class OpeningConfig:
+    """When offers were due and where the buyer profile's deposit register is.
+
+    Attributes:
+        deadline: date and time limit for receipt of offers, as the RC states it; an
+            offer deposited after it is late and never scored (R2151-5).
+        register: the deposit register exported from the buyer profile (CSV or XLSX),
+            relative to the campaign folder; None to register the files of
+            ``responses/`` as they are.
+    """
+
+    deadline: dt.datetime | None = None
+    register: str | None = None
+
+
+Mode = Literal["open", "invited"]
+"""An open call (bidders unknown until opening) or invited vendors (restricted, MAPA
+without publicity)."""
+
+
+@attrs.frozen
 class CampaignConfig:
     """The content of ``campaign.yaml``."""
 
     consultation: Consultation
     bank: str
     language: Lang
-    vendors: tuple[str, ...]
     evaluators: tuple[str, ...]
     scoring: Settings
+    mode: Mode = "open"
+    vendors: tuple[str, ...] = ()
+    lots: tuple[LotConfig, ...] = ()
+    variants_allowed: bool = False
+    max_lots_per_bidder: int | None = None
+    opening: OpeningConfig = OpeningConfig()
     weights: Mapping[str, float] | None = None
     robustness: RobustnessConfig = RobustnessConfig()
     procedure: ProcedureConfig = ProcedureConfig()
@@ -141,6 +187,34 @@ class AuditTrail:
 
 
 @attrs.frozen
+class Lot:
+    """One lot as the campaign evaluates it: its bank, weights, settings and evaluators.
+
+    A consultation without ``lots:`` in ``campaign.yaml`` has one lot whose ``id`` is
+    empty; its files keep the plain names (``questionnaire.json``, ``out/memo-fr.docx``).
+    """
+
+    id: str
+    title: str
+    bank: str
+    weights: Mapping[str, float] | None
+    scoring: Settings
+    evaluators: tuple[str, ...]
+
+    @property
+    def suffix(self) -> str:
+        """What the lot adds to its file names ("" or "-lot-2")."""
+        return f"-lot-{self.id}" if self.id else ""
+
+    def describe(self, lang: Lang) -> str:
+        """"Lot 2 : Maintenance" (or "" for a consultation without lots)."""
+        if not self.id:
+            return ""
+        colon = " :" if lang == "fr" else ":"
+        return f"Lot {self.id}{colon} {self.title}"
+
+
+@attrs.frozen
 class Campaign:
     """A loaded campaign folder."""
 
@@ -149,6 +223,7 @@ class Campaign:
     # The bank, once loaded: loading a bank parses and validates its YAML (about half a
     # second for the default bank), and every step needs it.
     loaded_bank: Any = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    _banks: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False, init=False)
 
     @property
     def audit(self) -> AuditTrail:
@@ -172,8 +247,40 @@ class Campaign:
 
         return load_key(self.key_path)
 
-    def bank(self) -> Any:
-        """The (tailored) bank named in ``campaign.yaml``.
+    def lots(self) -> tuple[Lot, ...]:
+        """The lots of the consultation, in the order of ``campaign.yaml``."""
+        config = self.config
+        if not config.lots:
+            return (Lot("", config.consultation.title, config.bank, config.weights,
+                        config.scoring, config.evaluators),)
+        return tuple(Lot(lot.id, lot.title, lot.bank or config.bank,
+                         lot.weights if lot.weights is not None else (
+                             config.weights if lot.bank in (None, config.bank) else None),
+                         lot.scoring or config.scoring,
+                         lot.evaluators if lot.evaluators is not None else config.evaluators)
+                     for lot in config.lots)
+
+    def lot(self, lot_id: str | None = None) -> Lot:
+        """The lot named ``lot_id``; None for the only lot of a consultation.
+
+        Raises:
+            CampaignError: no such lot, or None while the consultation has several lots.
+        """
+        lots = self.lots()
+        if lot_id is None:
+            if len(lots) > 1:
+                raise CampaignError(f"{self.root / CONFIG_FILE}: the consultation has "
+                                    f"{len(lots)} lots ({', '.join(x.id for x in lots)}); name "
+                                    "the lot")
+            return lots[0]
+        for lot in lots:
+            if lot.id == lot_id:
+                return lot
+        raise CampaignError(f"{self.root / CONFIG_FILE}: no lot {lot_id!r}; the lots are "
+                            f"{', '.join(x.id for x in lots) or '(none)'}")
+
+    def bank(self, lot: Lot | None = None) -> Any:
+        """The (tailored) bank of ``lot`` (the only lot's when None).
 
         Raises:
             CampaignError: no bundled bank has that name and no such file exists.
@@ -181,43 +288,57 @@ class Campaign:
         """
         from ai_procurement.bank.files import list_banks, load_bank
 
-        if self.loaded_bank is not None:
+        name = (lot if lot is not None else self.lot()).bank
+        if name == self.config.bank and self.loaded_bank is not None:
             return self.loaded_bank
-        name = self.config.bank
+        if name in self._banks:
+            return self._banks[name]
         bundled = list_banks()
         if name in bundled:
-            return load_bank(name)
-        path = self.root / name
-        if not path.is_file():
-            raise CampaignError(
-                f"no bundled bank named {name!r} and no file {path}; name a bundled bank "
-                f"({', '.join(bundled)}) or the path of a bank file, relative to the campaign "
-                "folder")
-        return load_bank(path)
+            bank = load_bank(name)
+        else:
+            path = self.root / name
+            if not path.is_file():
+                raise CampaignError(
+                    f"no bundled bank named {name!r} and no file {path}; name a bundled bank "
+                    f"({', '.join(bundled)}) or the path of a bank file, relative to the "
+                    "campaign folder")
+            bank = load_bank(path)
+        self._banks[name] = bank
+        return bank
 
-    def questionnaire_path(self) -> Path:
-        """Where the frozen questionnaire is kept."""
-        return self.root / "questionnaire.json"
+    def consultation(self, lot: Lot) -> Consultation:
+        """The consultation as the questionnaire of ``lot`` shows it to bidders."""
+        consultation = self.config.consultation
+        if not lot.id:
+            return consultation
+        return attrs.evolve(consultation, reference=f"{consultation.reference} / lot {lot.id}",
+                            title=f"{consultation.title} – lot {lot.id} : {lot.title}")
 
-    def frozen(self) -> Questionnaire:
-        """The questionnaire as published (``questionnaire.json``).
+    def questionnaire_path(self, lot: Lot | None = None) -> Path:
+        """Where the frozen questionnaire of ``lot`` is kept."""
+        return self.root / f"questionnaire{(lot or self.lot()).suffix}.json"
+
+    def frozen(self, lot: Lot | None = None) -> Questionnaire:
+        """The questionnaire of ``lot`` as published.
 
         Raises:
             CampaignError: the questionnaire was not published yet.
         """
         from ai_procurement.questionnaire import load_questionnaire
 
-        path = self.questionnaire_path()
+        path = self.questionnaire_path(lot)
         if not path.exists():
             raise CampaignError(f"{path}: the questionnaire is not published yet; run "
                                 "'ai-procurement questionnaire' first")
         return load_questionnaire(path)
 
-    def freeze(self) -> Questionnaire:
-        """Freeze the bank with the campaign's weights (not written)."""
+    def freeze(self, lot: Lot | None = None) -> Questionnaire:
+        """Freeze the bank of ``lot`` with its weights (not written)."""
         from ai_procurement.questionnaire import freeze
 
-        return freeze(self.bank(), self.config.consultation, self.config.weights)
+        lot = lot or self.lot()
+        return freeze(self.bank(lot), self.consultation(lot), lot.weights)
 
     def response_files(self) -> list[Path]:
         """The returned files, sorted by name (every file, whatever its extension)."""
@@ -235,11 +356,16 @@ class Campaign:
         return sorted(p for p in folder.iterdir() if p.suffix == ".xlsx"
                       and not p.name.startswith((".", "~$")))
 
-    def agreed_path(self) -> Path:
-        """Where the lead evaluator records agreed scores: ``reviews/agreed.yaml``."""
-        return self.root / "reviews" / AGREED_FILE
+    def agreed_path(self, lot: Lot | None = None) -> Path:
+        """Where the lead evaluator records agreed scores of ``lot``.
 
-    def agreed(self) -> list[Any]:
+        ``reviews/agreed.yaml`` for a consultation without lots, ``agreed-lot-2.yaml``
+        for lot 2.
+        """
+        suffix = (lot or self.lot()).suffix
+        return self.root / "reviews" / AGREED_FILE.replace(".yaml", f"{suffix}.yaml")
+
+    def agreed(self, lot: Lot | None = None) -> list[Any]:
         """The agreed scores and reasoned overrides of ``reviews/agreed.yaml``.
 
         Each entry names a vendor and a question and gives either an agreed ``level`` (a
@@ -254,7 +380,7 @@ class Campaign:
         from ai_procurement.bank.converter import structure
         from ai_procurement.decision.scoring import Override
 
-        path = self.agreed_path()
+        path = self.agreed_path(lot)
         if not path.is_file():
             return []
         document, problems = load_yaml(path.read_bytes())
@@ -315,21 +441,24 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
     if problems:
         located = [Problem(p.path, p.message, document.line(p.path)) for p in problems]
         raise CampaignError(str(BankError(str(path), located)))
-    try:
-        bank = Campaign(root, config).bank()
-    except CampaignError as exc:
-        raise CampaignError(f"{path}: $.bank{_at(document.line('$.bank'))}: {exc}") from None
-    except BankError as exc:
-        raise CampaignError(f"{path}: $.bank{_at(document.line('$.bank'))}: cannot load bank "
-                            f"{config.bank!r}:\n{exc}") from None
-    campaign = Campaign(root, config, loaded_bank=bank)
-    if config.weights is not None:
-        ids = {c.id for c in bank.criteria}
-        wrong = sorted(set(config.weights) ^ ids)
-        if wrong:
-            raise CampaignError(f"{path}: $.weights{_at(document.line('$.weights'))}: must "
-                                f"name every criterion of {bank.id!r} exactly once; check "
-                                f"{wrong}")
+    campaign = Campaign(root, config)
+    for index, lot in enumerate(campaign.lots()):
+        where = f"$.lots[{index}].bank" if config.lots and config.lots[index].bank else "$.bank"
+        try:
+            bank = campaign.bank(lot)
+        except CampaignError as exc:
+            raise CampaignError(f"{path}: {where}{_at(document.line(where))}: {exc}") from None
+        except BankError as exc:
+            raise CampaignError(f"{path}: {where}{_at(document.line(where))}: cannot load "
+                                f"bank {lot.bank!r}:\n{exc}") from None
+        if lot.weights is not None:
+            ids = {c.id for c in bank.criteria}
+            wrong = sorted(set(lot.weights) ^ ids)
+            at = (f"$.lots[{index}].weights" if config.lots and config.lots[index].weights
+                  is not None else "$.weights")
+            if wrong:
+                raise CampaignError(f"{path}: {at}{_at(document.line(at))}: must name every "
+                                    f"criterion of {bank.id!r} exactly once; check {wrong}")
     return campaign
 
 
@@ -339,8 +468,29 @@ def _at(line: int | None) -> str:
 
 def _check(config: CampaignConfig) -> list[Problem]:
     problems: list[Problem] = []
-    if not config.vendors:
-        problems.append(Problem("$.vendors", "list at least one vendor"))
+    if config.mode == "invited" and not config.vendors:
+        problems.append(Problem("$.vendors", "list at least one vendor to invite (mode: "
+                                "invited), or set mode: open for an open call"))
+    if config.mode == "open" and config.vendors:
+        problems.append(Problem("$.vendors", "an open call has no vendors known in advance: "
+                                "bidders are registered when the offers are opened "
+                                "('ai-procurement open'). Remove the list, or set mode: "
+                                "invited (restricted procedure, MAPA without publicity)"))
+    seen_lots: set[str] = set()
+    for index, lot in enumerate(config.lots):
+        if not lot.id.isalnum():
+            problems.append(Problem(f"$.lots[{index}].id", "a lot id is letters and digits "
+                                    f"only, e.g. 1 or 2a; got {lot.id!r}"))
+        if lot.id in seen_lots:
+            problems.append(Problem(f"$.lots[{index}].id", f"duplicate lot {lot.id!r}"))
+        seen_lots.add(lot.id)
+        if not lot.title.strip():
+            problems.append(Problem(f"$.lots[{index}].title", "give the lot a title"))
+    cap = config.max_lots_per_bidder
+    if cap is not None and not 1 <= cap < max(2, len(config.lots)):
+        problems.append(Problem("$.max_lots_per_bidder", "a cap on the lots one bidder may be "
+                                f"awarded is between 1 and the number of lots minus one "
+                                f"({len(config.lots)} lots); got {cap}"))
     for name, values in (("vendors", config.vendors), ("evaluators", config.evaluators)):
         seen: set[str] = set()
         for index, value in enumerate(values):
@@ -375,9 +525,25 @@ consultation:
   deadline: {deadline}
 bank: {bank}                 # a bundled bank, or the path of your tailoring file
 language: {language}                    # language of the questionnaires and the memo
-vendors:                         # one personalised questionnaire each
-  - Vendor A
-  - Vendor B
+# open: an open call (appel d'offres ouvert, MAPA with publicity): one questionnaire per
+#   lot, published with the DCE; bidders are known when the offers are opened.
+# invited: a restricted procedure or a MAPA without publicity: one signed questionnaire
+#   per invited vendor (list them under vendors).
+mode: open
+# vendors:                       # mode: invited only
+#   - Vendor A
+#   - Vendor B
+# lots:                          # allotment is the rule (L2113-10); without lots: one lot
+#   - id: "1"
+#     title: "Assistant courrier"
+#   - id: "2"
+#     title: "Traduction"
+#     bank: ai-territorial       # each lot may have its own bank, weights, scoring
+variants_allowed: false          # as the RC says; a variant is irregular if not allowed
+max_lots_per_bidder: null        # a cap announced in the RC (R2113-1), or null
+opening:
+  deadline: null                 # date and time limit for offers, e.g. 2027-03-15 12:00
+  register: null                 # the buyer profile's deposit register (CSV or XLSX)
 evaluators:                      # one review workbook each, for free-text answers
   - Evaluator 1
   - Evaluator 2

@@ -17,16 +17,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ai_procurement.campaign.folder import Campaign, CampaignError, questionnaire_problem
+from ai_procurement.campaign.folder import Campaign, CampaignError, Lot, questionnaire_problem
 from ai_procurement.text import Lang, Text
 
 if TYPE_CHECKING:
     from ai_procurement.answers import Finding, Response
     from ai_procurement.bank.model import Question
+    from ai_procurement.bidders import Offer
     from ai_procurement.decision.robustness import Robustness
     from ai_procurement.decision.scoring import Evaluation
 
 __all__ = [
+    "CampaignRun",
     "CheckedFile",
     "EvaluationRun",
     "check",
@@ -55,134 +57,198 @@ def slug(name: str) -> str:
 
 
 def publish(campaign: Campaign, *, force: bool = False,
-            progress: Progress[str] = _no_progress) -> list[Path]:
-    """Freeze the questionnaire and write one personalised workbook per vendor.
+            progress: Progress[Any] = _no_progress) -> list[Path]:
+    """Freeze each lot's questionnaire and write the workbooks to publish or send.
 
-    The frozen questionnaire (``questionnaire.json``) is written once: publishing again
-    with different weights or questions is refused, because they must not change after
-    vendors received them (unless ``force``, and never once a vendor has answered).
-    Publishing again the same questionnaire writes only what is missing (a vendor added
-    to ``campaign.yaml``); a questionnaire already in ``outbox/`` with the same content is
-    left as it is.
+    An open call gets one generic questionnaire per lot (``outbox/questionnaire.xlsx``,
+    or ``questionnaire-lot-2.xlsx``...), signed for the questionnaire and published with
+    the consultation documents; invited vendors get one personalised workbook each per
+    lot. The frozen questionnaire (``questionnaire.json``) is written once: publishing
+    again with different weights or questions is refused, because they must not change
+    after vendors received them (unless ``force``, and never once an offer came back).
+    Publishing again the same questionnaire writes only what is missing; a workbook
+    already in ``outbox/`` with the same content is left as it is.
 
     Returns:
         The files written.
 
     Raises:
-        CampaignError: the questionnaire differs from the published one (see above).
-        OutputExistsError: a questionnaire in ``outbox/`` differs and ``force`` is false.
+        CampaignError: a questionnaire differs from the published one (see above).
+        OutputExistsError: a workbook in ``outbox/`` differs and ``force`` is false.
     """
     from ai_procurement._office.files import write_atomic
     from ai_procurement.questionnaire import dump_questionnaire
     from ai_procurement.workbooks.form import questionnaire_bytes
 
-    questionnaire = campaign.freeze()
-    path = campaign.questionnaire_path()
     written: list[Path] = []
-    if path.exists():
-        problem = questionnaire_problem(campaign.frozen(), questionnaire)
-        answered = campaign.response_files()
-        if problem is not None and (answered or not force):
-            if answered:
-                problem += (f" ({len(answered)} file(s) already in responses/: the "
-                            "questionnaire can no longer change)")
-            raise CampaignError(f"{path}: {problem}")
-        if problem is not None:
-            dump_questionnaire(questionnaire, path, overwrite=True)
-            written.append(path)
-    else:
-        dump_questionnaire(questionnaire, path)
-        written.append(path)
     key = campaign.key()
     outbox = campaign.folder("outbox")
-    lang = campaign.config.language
-    for vendor in progress(campaign.config.vendors, "questionnaires", len(
-            campaign.config.vendors)):
-        target = outbox / f"{slug(vendor)}.xlsx"
-        data = questionnaire_bytes(questionnaire, lang, vendor, key=key)
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        write_atomic(target, data, overwrite=force)
-        written.append(target)
-    audit = campaign.audit
-    audit.append("publish", fingerprint=questionnaire.fingerprint,
-                 bank=questionnaire.bank.id, bank_version=questionnaire.bank.version,
-                 weighting=dict(questionnaire.weighting))
+    config = campaign.config
+    lang = config.language
+    answered = campaign.response_files()
+    for lot in campaign.lots():
+        questionnaire = campaign.freeze(lot)
+        path = campaign.questionnaire_path(lot)
+        if path.exists():
+            problem = questionnaire_problem(campaign.frozen(lot), questionnaire)
+            if problem is not None and (answered or not force):
+                if answered:
+                    problem += (f" ({len(answered)} file(s) already in responses/: the "
+                                "questionnaire can no longer change)")
+                raise CampaignError(f"{path}: {problem}")
+            if problem is not None:
+                dump_questionnaire(questionnaire, path, overwrite=True)
+                written.append(path)
+        else:
+            dump_questionnaire(questionnaire, path)
+            written.append(path)
+        targets: list[tuple[str | None, Path]] = (
+            [(None, outbox / f"questionnaire{lot.suffix}.xlsx")] if config.mode == "open"
+            else [(vendor, outbox / f"{slug(vendor)}{lot.suffix}.xlsx")
+                  for vendor in config.vendors])
+        for vendor, target in progress(targets, "questionnaires", len(targets)):
+            data = questionnaire_bytes(questionnaire, lang, vendor, key=key)
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            write_atomic(target, data, overwrite=force)
+            written.append(target)
+        campaign.audit.append("publish", fingerprint=questionnaire.fingerprint,
+                              bank=questionnaire.bank.id,
+                              bank_version=questionnaire.bank.version,
+                              weighting=dict(questionnaire.weighting), lot=lot.id,
+                              mode=config.mode)
     _audit_outputs(campaign, written)
     return written
 
 
 @attrs.frozen
 class CheckedFile:
-    """A returned file after checking: whose it is (when known) and what was read."""
+    """A returned file after checking: whose offer it is (when known) and what was read.
+
+    ``vendor`` is the name the offer is ranked under: the bidder from the opening
+    register (with its variant), or the invited vendor whose token the file carries;
+    None when the file belongs to no known offer. ``set_aside`` says why a registered
+    offer is not scored (late, a variant the RC forbids...).
+    """
 
     path: Path
     vendor: str | None
     response: Response
     report_path: Path | None = None
+    lot: str = ""
+    offer: Offer | None = None
+    set_aside: Text | None = None
 
 
 def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
           progress: Progress[Path] = _no_progress,
           write_reports: bool = True) -> list[CheckedFile]:
-    """Check every returned file and write a report per file to forward to the vendor.
+    """Check every returned file and write a report per file.
 
-    A file is matched to its vendor by the token it carries; a file whose token matches
-    no vendor of the campaign (a blank copy, another campaign's file) gets an error.
-    Questions left unanswered get one warning listing them (they score 0, and an
-    unanswered red line makes the offer non-compliant). Reports are written in
-    ``reports/`` as ``<file>.<lang>.txt`` (not when ``write_reports`` is false: the later
-    steps read the files again without touching the reports the buyer forwarded); a
-    report already there with the same content is left as it is.
+    After opening (``opening.json``), a file's bidder, lot and variant come from the
+    register, and a file whose bytes changed since opening gets an error. Before
+    opening, or for invited vendors, a file is matched to its vendor by the token it
+    carries; in invited mode a file whose token matches no vendor of the campaign (a
+    blank copy, another campaign's file) gets an error. The lot of an unregistered file
+    is the one whose questionnaire it answers. Questions left unanswered get one warning
+    listing them. Reports are written in ``reports/`` as ``<file>.<lang>.txt`` (not when
+    ``write_reports`` is false); a report already there with the same content is left as
+    it is.
 
     Raises:
-        OutputExistsError: a report differs from the one already written and ``force`` is false.
+        OutputExistsError: a report differs from the one already written and ``force``
+            is false.
     """
+    from ai_procurement._office.files import sha256_file
     from ai_procurement.answers import AnswerState, Finding, Report
+    from ai_procurement.campaign.opening import load_opening, scorable, set_aside
     from ai_procurement.workbooks.response import read_response
 
-    questionnaire = campaign.frozen()
+    config = campaign.config
+    lots = campaign.lots()
+    questionnaires = {lot.id: campaign.frozen(lot) for lot in lots}
     key = campaign.key()
     tokens = campaign.vendor_tokens(key)
-    report_lang: Lang = lang or campaign.config.language
+    opening = load_opening(campaign)
+    registered = opening.by_file() if opening else {}
+    allowed = scorable(opening, config.variants_allowed) if opening else {}
+    reasons = set_aside(opening, config.variants_allowed) if opening else {}
+    report_lang: Lang = lang or config.language
     files = campaign.response_files()
     checked: list[CheckedFile] = []
     reports = campaign.folder("reports")
     for path in progress(files, "check", len(files)):
-        response = read_response(path, questionnaire, key=key)
-        vendor = tokens.get(response.vendor_token)
-        identity_read = not any(f.code in ("sheet-missing", "identity-missing",
-                                           "wrong-questionnaire", "wrong-version", "signature")
-                                for f in response.report.findings)
-        if vendor is None and response.report.ok and identity_read:
-            finding = Finding("error", "unknown-vendor", Text(
-                "Ce fichier n'a été émis pour aucun candidat de cette consultation (copie "
-                "vierge ou fichier d'une autre consultation).",
-                "This file was issued to no vendor of this consultation (a blank copy or "
-                "another consultation's file)."), path.name)
-            response = attrs.evolve(response, report=Report(
-                response.report.file, response.report.sha256,
-                (*response.report.findings, finding)))
+        offer = registered.get(path.name)
+        lot_id = offer.lot if offer is not None else lots[0].id
+        response = read_response(path, questionnaires[lot_id], key=key)
+        if offer is None and len(lots) > 1 and any(
+                f.code == "wrong-version" for f in response.report.findings):
+            for other in lots[1:]:
+                candidate = read_response(path, questionnaires[other.id], key=key)
+                if not any(f.code == "wrong-version" for f in candidate.report.findings):
+                    lot_id, response = other.id, candidate
+                    break
+        added: list[Finding] = []
+        vendor: str | None
+        if offer is not None:
+            vendor = offer.label if path.name in allowed else None
+            if sha256_file(path) != offer.sha256:
+                added.append(Finding("error", "changed-after-opening", Text(
+                    f"Ce fichier a changé depuis l'ouverture des plis (offre {offer.id}) : une "
+                    "offre ne peut être modifiée après la date limite. Restaurez le fichier "
+                    "reçu.",
+                    f"This file changed since the offers were opened (offer {offer.id}): an "
+                    "offer cannot change after the deadline. Restore the file received."),
+                    path.name))
+                vendor = None
+            claimed = tokens.get(response.vendor_token)
+            if config.mode == "invited" and claimed is not None \
+                    and claimed != offer.bidder.name:
+                added.append(Finding("error", "other-vendor", Text(
+                    f"Ce fichier porte l'identité de {claimed} alors que le registre des "
+                    f"dépôts l'attribue à {offer.bidder.name}.",
+                    f"This file carries {claimed}'s identity while the deposit register "
+                    f"gives it to {offer.bidder.name}."), path.name))
+        elif config.mode == "invited":
+            vendor = tokens.get(response.vendor_token)
+            identity_read = not any(f.code in ("sheet-missing", "identity-missing",
+                                               "wrong-questionnaire", "wrong-version",
+                                               "signature")
+                                    for f in response.report.findings)
+            if vendor is None and response.report.ok and identity_read:
+                added.append(Finding("error", "unknown-vendor", Text(
+                    "Ce fichier n'a été émis pour aucun candidat de cette consultation (copie "
+                    "vierge ou fichier d'une autre consultation).",
+                    "This file was issued to no vendor of this consultation (a blank copy or "
+                    "another consultation's file)."), path.name))
+        else:
+            vendor = None
+        questionnaire = questionnaires[lot_id]
         blank = [q for _, q in questionnaire.bank.questions() if q.id in response.answers
                  and response.answers[q.id].state is AnswerState.UNANSWERED]
-        if response.report.ok and blank:
+        if response.report.ok and not added and blank:
+            added.append(_unanswered(blank, path.name))
+        if added:
             response = attrs.evolve(response, report=Report(
                 response.report.file, response.report.sha256,
-                (*response.report.findings, _unanswered(blank, path.name))))
+                (*response.report.findings, *added)))
         report_path = reports / f"{path.name}.{report_lang}.txt"
         text = response.report.to_text(report_lang)
-        if vendor is not None:
-            text = (f"{'Candidat :' if report_lang == 'fr' else 'Vendor:'} {vendor}\n") + text
+        who = offer.label if offer is not None else vendor
+        if who is not None:
+            text = (f"{'Candidat :' if report_lang == 'fr' else 'Vendor:'} {who}\n") + text
         if write_reports and _write_text(report_path, text, force=force):
             _audit_outputs(campaign, [report_path])
         campaign.audit.append("read", file=f"responses/{path.name}",
                               sha256=response.report.sha256, size=path.stat().st_size,
-                              vendor=vendor, verdict="ok" if response.report.ok else "errors",
+                              vendor=who, lot=lot_id,
+                              verdict="ok" if response.report.ok else "errors",
                               errors=len(response.report.errors),
                               warnings=len(response.report.findings)
                               - len(response.report.errors))
         checked.append(CheckedFile(path, vendor, response,
-                                   report_path if write_reports else None))
+                                   report_path if write_reports else None, lot_id, offer,
+                                   reasons.get(path.name)))
     return checked
 
 
@@ -215,79 +281,139 @@ def _write_text(path: Path, text: str, *, force: bool) -> bool:
     return True
 
 
-def usable_responses(checked: Sequence[CheckedFile]) -> dict[str, Response]:
-    """One response per vendor, from checked files.
+def usable_responses(checked: Sequence[CheckedFile], lot: str | None = None
+                     ) -> dict[str, Response]:
+    """One response per offer, from checked files (of one lot when ``lot`` is given).
 
     Raises:
-        CampaignError: a vendor has several files; the buyer must keep one.
+        CampaignError: an offer has several files; the buyer must keep one.
     """
     by_vendor: dict[str, list[CheckedFile]] = {}
     for item in checked:
-        if item.vendor is not None:
+        if item.vendor is not None and (lot is None or item.lot == lot):
             by_vendor.setdefault(item.vendor, []).append(item)
     duplicates = {v: [i.path.name for i in items] for v, items in by_vendor.items()
                   if len(items) > 1}
     if duplicates:
         listed = "; ".join(f"{v}: {', '.join(names)}" for v, names in sorted(duplicates.items()))
-        raise CampaignError(f"several returned files for the same vendor ({listed}); keep "
-                            "only the one to evaluate in responses/")
+        raise CampaignError(f"several returned files for the same offer ({listed}); keep "
+                            "only the one to evaluate in responses/, or register the offers "
+                            "with 'ai-procurement open'")
     return {v: items[0].response for v, items in sorted(by_vendor.items())}
 
 
 def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
-    """Write one review workbook per evaluator for the free-text answers."""
+    """Write one review workbook per evaluator and lot, for the free-text answers."""
     from ai_procurement.workbooks.review import write_review
 
-    questionnaire = campaign.frozen()
-    responses = usable_responses(check(campaign, write_reports=False))
-    readable = {v: r for v, r in responses.items() if r.report.ok}
-    if not readable:
-        raise CampaignError("no readable response to review yet; run 'ai-procurement check'")
+    checked = check(campaign, write_reports=False)
     key = campaign.key()
     written = []
-    for evaluator in campaign.config.evaluators:
-        target = campaign.folder("reviews") / f"{slug(evaluator)}.xlsx"
-        write_review(questionnaire, readable, target, evaluator=evaluator,
-                     lang=campaign.config.language, blind=campaign.config.blind_review,
-                     key=key, overwrite=force)
-        written.append(target)
+    for lot in campaign.lots():
+        questionnaire = campaign.frozen(lot)
+        responses = usable_responses(checked, lot.id)
+        readable = {v: r for v, r in responses.items() if r.report.ok}
+        if not readable:
+            if len(campaign.lots()) == 1:
+                raise CampaignError("no readable response to review yet; run "
+                                    "'ai-procurement check'")
+            continue
+        for evaluator in lot.evaluators:
+            target = campaign.folder("reviews") / f"{slug(evaluator)}{lot.suffix}.xlsx"
+            write_review(questionnaire, readable, target, evaluator=evaluator,
+                         lang=campaign.config.language, blind=campaign.config.blind_review,
+                         key=key, overwrite=force)
+            written.append(target)
     _audit_outputs(campaign, written)
     return written
 
 
 @attrs.frozen
 class EvaluationRun:
-    """What :func:`evaluate_campaign` produced."""
+    """What scoring one lot produced (see :func:`score_campaign`)."""
 
     evaluation: Evaluation
     robustness: Robustness
     outputs: tuple[Path, ...]
     review_reports: tuple[Any, ...]
     checked: tuple[CheckedFile, ...] = ()
+    lot: str = ""
 
 
-def score_campaign(campaign: Campaign) -> EvaluationRun:
-    """Score the responses and test the ranking, without writing any deliverable.
+@attrs.frozen
+class CampaignRun:
+    """What :func:`evaluate_campaign` produced: a run per lot, and the files written."""
 
-    Reads the returned files and the evaluators' workbooks (the reads go to the audit
-    trail); a review workbook with errors is reported in ``review_reports`` and its
-    scores are left out. ``outputs`` is empty: :func:`evaluate_campaign` writes them.
+    lots: tuple[EvaluationRun, ...]
+    outputs: tuple[Path, ...]
+
+    def lot(self, lot_id: str) -> EvaluationRun:
+        """The run of one lot.
+
+        Raises:
+            CampaignError: no such lot.
+        """
+        for run in self.lots:
+            if run.lot == lot_id:
+                return run
+        raise CampaignError(f"no lot {lot_id!r} in this run; lots: "
+                            f"{', '.join(r.lot for r in self.lots)}")
+
+    def _only(self) -> EvaluationRun:
+        if len(self.lots) != 1:
+            raise CampaignError(f"the consultation has {len(self.lots)} lots; take one with "
+                                "run.lot('<id>')")
+        return self.lots[0]
+
+    @property
+    def evaluation(self) -> Evaluation:
+        """The evaluation of the only lot."""
+        return self._only().evaluation
+
+    @property
+    def robustness(self) -> Robustness:
+        """The robustness checks of the only lot."""
+        return self._only().robustness
+
+    @property
+    def review_reports(self) -> tuple[Any, ...]:
+        """Reports of every review workbook read, all lots together."""
+        return tuple(report for run in self.lots for report in run.review_reports)
+
+
+def score_campaign(campaign: Campaign, lot: str | None = None) -> EvaluationRun:
+    """Score one lot's offers and test the ranking, without writing any deliverable.
+
+    Reads the returned files and the evaluators' workbooks of the lot (the reads go to
+    the audit trail); a review workbook with errors is reported in ``review_reports`` and
+    its scores are left out. ``outputs`` is empty: :func:`evaluate_campaign` writes them.
+
+    Args:
+        campaign: the campaign.
+        lot: the lot's id; None for a consultation without lots.
 
     Raises:
-        CampaignError: the questionnaire is not published, or a vendor has several files.
+        CampaignError: the questionnaire is not published, the lot is unknown, or an
+            offer has several files.
     """
+    return _score(campaign, campaign.lot(lot), check(campaign, write_reports=False))
+
+
+def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> EvaluationRun:
     from ai_procurement.decision.robustness import assess_robustness
     from ai_procurement.decision.scoring import EvaluatorScore, Override, evaluate
     from ai_procurement.workbooks.review import read_review
 
     config = campaign.config
-    questionnaire = campaign.frozen()
+    questionnaire = campaign.frozen(lot)
     key = campaign.key()
-    checked = check(campaign, write_reports=False)
-    responses = usable_responses(checked)
+    responses = usable_responses(checked, lot.id)
     reviews: list[EvaluatorScore] = []
     review_reports = []
+    names = {f"{slug(evaluator)}{lot.suffix}.xlsx" for evaluator in lot.evaluators}
     for path in campaign.review_files():
+        if path.name not in names:
+            continue
         result = read_review(path, questionnaire, key=key, vendors=sorted(responses))
         campaign.audit.append("read", file=f"reviews/{path.name}",
                               sha256=result.report.sha256, size=path.stat().st_size,
@@ -295,88 +421,100 @@ def score_campaign(campaign: Campaign) -> EvaluationRun:
         review_reports.append(result.report)
         if result.report.ok:
             reviews.extend(result.scores)
-    overrides: list[Override] = campaign.agreed()
-    if campaign.agreed_path().is_file():
+    overrides: list[Override] = campaign.agreed(lot)
+    agreed = campaign.agreed_path(lot)
+    if agreed.is_file():
         from ai_procurement._office.files import sha256_file
 
-        agreed = campaign.agreed_path()
         campaign.audit.append("read", file=f"reviews/{agreed.name}",
                               sha256=sha256_file(agreed), size=agreed.stat().st_size,
                               verdict="ok", entries=len(overrides))
-    evaluation = evaluate(questionnaire, responses, settings=config.scoring,
+    evaluation = evaluate(questionnaire, responses, settings=lot.scoring,
                           reviews=reviews, overrides=overrides)
     r = config.robustness
     tested = assess_robustness(evaluation, samples=r.samples, seed=r.seed, band=r.band,
                                close_call_threshold=r.close_call_threshold)
-    return EvaluationRun(evaluation, tested, (), tuple(review_reports), tuple(checked))
+    lot_checked = tuple(c for c in checked if c.lot == lot.id)
+    return EvaluationRun(evaluation, tested, (), tuple(review_reports), lot_checked, lot.id)
 
 
 def evaluate_campaign(campaign: Campaign, *, force: bool = False,
-                      progress: Progress[str] = _no_progress) -> EvaluationRun:
-    """Score the responses, test the ranking and write the deliverables in ``out/``.
+                      progress: Progress[str] = _no_progress) -> CampaignRun:
+    """Score every lot, test the rankings and write the deliverables in ``out/``.
 
-    Writes the comparison workbook, the decision memo in French and English, and a
-    debrief letter for each unsuccessful vendor. Earlier results in ``out/`` are replaced
-    only with ``force``; the refusal comes before any computation. With ``force``, debrief
-    letters of an earlier run that this run does not write again (the ranking changed)
-    are removed, so that no stale letter can be sent; the audit trail records it.
+    For each lot (``out/`` itself without lots, ``out/lot-<id>/`` otherwise): the
+    comparison workbook, the decision memo in French and English, and a debrief letter
+    for each unsuccessful bidder. Earlier results are replaced only with ``force``; the
+    refusal comes before any computation. With ``force``, debrief letters of an earlier
+    run that this run does not write again (the ranking changed) are removed, so that no
+    stale letter can be sent; the audit trail records it.
 
     Raises:
         OutputExistsError: ``out/`` already holds results and ``force`` is false.
-        CampaignError: the questionnaire is not published, or a vendor has several files.
+        CampaignError: a questionnaire is not published, or an offer has several files.
     """
     from ai_procurement.deliverables.comparison import write_comparison
     from ai_procurement.deliverables.memo import write_debrief, write_memo
     from ai_procurement.errors import OutputExistsError
 
     config = campaign.config
-    earlier = _earlier_results(campaign.root / "out")
+    lots = campaign.lots()
+    folders = {lot.id: (campaign.root / "out" / f"lot-{lot.id}" if lot.id
+                        else campaign.root / "out") for lot in lots}
+    earlier = [path for folder in folders.values() for path in _earlier_results(folder)]
     if earlier and not force:
         raise OutputExistsError(
             f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
             f"{campaign.root / 'out'}); refusing to overwrite earlier results (pass "
             "force=True, or --force on the command line)")
-    run = score_campaign(campaign)
-    evaluation, tested, checked = run.evaluation, run.robustness, run.checked
-    questionnaire = evaluation.questionnaire
-    out = campaign.folder("out")
+    checked = check(campaign, write_reports=False)
+    runs: list[EvaluationRun] = []
+    outputs: list[Path] = []
     generated = config.report_date
     languages: tuple[Lang, ...] = ("fr", "en")
-    procedure = {code: _procedure(campaign, checked, code) for code in languages}
-    outputs: list[Path] = []
-    steps = ["comparison", "memo-fr", "memo-en", "debriefs"]
-    for step in progress(steps, "deliverables", len(steps)):
-        if step == "comparison":
-            outputs.append(write_comparison(evaluation, out / "comparison.xlsx",
-                                            lang=config.language, robustness=tested,
-                                            generated=generated, overwrite=force))
-        elif step.startswith("memo"):
-            lang: Lang = "fr" if step == "memo-fr" else "en"
-            outputs.append(write_memo(evaluation, out / f"memo-{lang}.docx", lang=lang,
-                                      robustness=tested, generated=generated,
-                                      procedure=procedure[lang], overwrite=force))
-        else:
-            winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
-            for vendor_result in evaluation.vendors:
-                if vendor_result.vendor in winners or len(winners) != 1:
-                    continue
-                outputs.append(write_debrief(
-                    evaluation, vendor_result.vendor,
-                    out / f"debrief-{slug(vendor_result.vendor)}.docx", lang=config.language,
-                    generated=generated, procedure=procedure[config.language],
-                    overwrite=force))
+    for lot in lots:
+        run = _score(campaign, lot, checked)
+        evaluation, tested = run.evaluation, run.robustness
+        out = folders[lot.id]
+        out.mkdir(parents=True, exist_ok=True)
+        procedure = {code: _procedure(campaign, lot, run.checked, code) for code in languages}
+        written: list[Path] = []
+        steps = ["comparison", "memo-fr", "memo-en", "debriefs"]
+        label = f"lot {lot.id}" if lot.id else "deliverables"
+        for step in progress(steps, label, len(steps)):
+            if step == "comparison":
+                written.append(write_comparison(evaluation, out / "comparison.xlsx",
+                                                lang=config.language, robustness=tested,
+                                                generated=generated, overwrite=force))
+            elif step.startswith("memo"):
+                lang: Lang = "fr" if step == "memo-fr" else "en"
+                written.append(write_memo(evaluation, out / f"memo-{lang}.docx", lang=lang,
+                                          robustness=tested, generated=generated,
+                                          procedure=procedure[lang], overwrite=force))
+            else:
+                winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
+                for vendor_result in evaluation.vendors:
+                    if vendor_result.vendor in winners or len(winners) != 1:
+                        continue
+                    written.append(write_debrief(
+                        evaluation, vendor_result.vendor,
+                        out / f"debrief-{slug(vendor_result.vendor)}.docx",
+                        lang=config.language, generated=generated,
+                        procedure=procedure[config.language], overwrite=force))
+        campaign.audit.append("evaluate", fingerprint=evaluation.questionnaire.fingerprint,
+                              lot=lot.id, settings=attrs.asdict(lot.scoring),
+                              robustness=dict(tested.parameters), version=_version(),
+                              ranking=[(v.vendor, v.rank, round(v.total, 6))
+                                       for v in evaluation.ranking])
+        runs.append(attrs.evolve(run, outputs=tuple(written)))
+        outputs.extend(written)
     for stale in sorted(set(earlier) - set(outputs)):
         if stale.name.startswith("debrief-"):
             stale.unlink(missing_ok=True)
             campaign.audit.append("remove", file=str(stale.relative_to(campaign.root)),
                                   reason="stale debrief letter of an earlier evaluation")
-    campaign.audit.append("evaluate", fingerprint=questionnaire.fingerprint,
-                          settings=attrs.asdict(config.scoring),
-                          robustness=dict(tested.parameters), version=_version(),
-                          ranking=[(v.vendor, v.rank, round(v.total, 6))
-                                   for v in evaluation.ranking])
     _audit_outputs(campaign, outputs)
-    return attrs.evolve(run, outputs=tuple(outputs))
+    return CampaignRun(tuple(runs), tuple(outputs))
 
 
 def _earlier_results(out: Path) -> list[Path]:
@@ -384,21 +522,57 @@ def _earlier_results(out: Path) -> list[Path]:
     return [p for p in fixed if p.exists()] + sorted(out.glob("debrief-*.docx"))
 
 
-def _procedure(campaign: Campaign, checked: Sequence[CheckedFile], lang: Lang) -> Any:
+def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
+               lang: Lang) -> Any:
+    from ai_procurement.campaign.opening import load_opening
     from ai_procurement.deliverables.memo import Procedure, RejectedFile, Signatory
 
     config = campaign.config
+    opening = load_opening(campaign)
+    received: list[str] = []
+    rejected: list[RejectedFile] = []
+    if opening is not None:
+        for offer in opening.for_lot(lot.id):
+            received.append(_register_line(offer, lang))
+    else:
+        received = [c.path.name for c in checked]
+    for c in checked:
+        if c.set_aside is not None:
+            rejected.append(RejectedFile(c.path.name, c.set_aside.get(lang)))
+        elif not c.response.report.ok:
+            rejected.append(RejectedFile(c.path.name, "; ".join(
+                f.message.get(lang) for f in c.response.report.errors)))
+    kind = config.procedure.procedure_type
+    mode = (Text("procédure ouverte : dossier de consultation librement téléchargeable sur le "
+                 "profil d'acheteur (R2132-2)",
+                 "open call: consultation documents freely downloadable from the buyer "
+                 "profile (R2132-2)") if config.mode == "open" else
+            Text("candidats invités : un questionnaire signé par candidat",
+                 "invited vendors: one signed questionnaire per vendor"))
+    lot_text = lot.describe(lang)
     return Procedure(
-        procedure_type=config.procedure.procedure_type,
+        procedure_type="; ".join(x for x in (kind, mode.get(lang), lot_text) if x),
         published=config.procedure.published,
         deadline=config.consultation.deadline,
-        received=tuple(c.path.name for c in checked),
-        rejected=tuple(RejectedFile(c.path.name, "; ".join(
-            f.message.get(lang) for f in c.response.report.errors))
-            for c in checked if not c.response.report.ok),
+        received=tuple(received),
+        rejected=tuple(rejected),
         audit_trail=tuple(_trail_lines(campaign, lang)),
         signatories=tuple(Signatory(s.name, s.role) for s in config.procedure.signatories),
         place=config.procedure.place)
+
+
+def _register_line(offer: Offer, lang: Lang) -> str:
+    """One line of the deposit register, as the memo shows it."""
+    fr = lang == "fr"
+    when = (offer.deposited.isoformat(sep=" ", timespec="minutes") if offer.deposited
+            else ("heure de dépôt non connue" if fr else "time of deposit unknown"))
+    status = {"on-time": ("dans les délais", "on time"), "late": ("HORS DÉLAI", "LATE"),
+              "time-unknown": ("délai non vérifié", "deadline not checked")}[offer.status]
+    kind = (("offre de base" if fr else "base offer") if offer.variant == 0
+            else (f"variante {offer.variant}" if fr else f"variant {offer.variant}"))
+    registration = f" ({offer.bidder.registration})" if offer.bidder.registration else ""
+    return (f"{offer.id} – {offer.bidder.name}{registration} – {when} – {kind} – "
+            f"{status[0 if fr else 1]} – {offer.file}")
 
 
 def _trail_lines(campaign: Campaign, lang: Lang) -> list[str]:
