@@ -27,10 +27,15 @@ from ai_procurement.bank.model import Question, Scale, SingleChoice, YesNo
 from ai_procurement.cli import main
 from ai_procurement.workbooks import form
 
-COMMANDS = ("banks", "init", "questionnaire", "check", "review", "evaluate", "screen", "demo")
-DEMO_RESPONSES = ("alize-systemes-reponse.xlsx", "boreal-data-reponse.xlsx",
-                  "cumulus-ia-reponse.xlsx", "dolmen-logiciels-reponse.xlsx",
-                  "estuaire-numerique-reponse.xlsx", "fjord-analytics-reponse.xlsx")
+COMMANDS = ("banks", "init", "questionnaire", "open", "check", "review", "evaluate", "screen",
+            "demo")
+LOT1_RESPONSES = ("alize-systemes-lot-1.xlsx", "boreal-data-lot-1.xlsx",
+                  "cumulus-ia-lot-1.xlsx", "dolmen-logiciels-lot-1.xlsx",
+                  "estuaire-numerique-lot-1.xlsx", "fjord-analytics-lot-1.xlsx")
+DEMO_RESPONSES = (*LOT1_RESPONSES, "alize-systemes-lot-2.xlsx", "fjord-analytics-lot-2.xlsx",
+                  "fjord-analytics-lot-2-variante-1.xlsx", "gwenn-ia-lot-2.xlsx",
+                  "hermine-tech-lot-2.xlsx")
+"""Every file the demo's bidders deposited, the late one included."""
 
 
 @attrs.frozen
@@ -173,10 +178,15 @@ def test_init_creates_the_folders_the_key_and_a_commented_campaign_file(
 
 
 def _set_vendors(folder: Path, vendors: list[str]) -> None:
+    """Invite these vendors (mode: invited), as a restricted procedure does."""
     path = folder / "campaign.yaml"
     text = path.read_text("utf-8")
     listed = "".join(f"  - {v}\n" for v in vendors)
-    text = re.sub(r"(?m)^vendors:.*\n(?:  - .*\n)+", f"vendors:\n{listed}", text)
+    text = re.sub(r"(?m)^mode: open\n", "mode: invited\n", text)
+    if re.search(r"(?m)^vendors:", text):
+        text = re.sub(r"(?m)^vendors:.*\n(?:  - .*\n)+", f"vendors:\n{listed}", text)
+    else:
+        text = text.replace("mode: invited\n", f"mode: invited\nvendors:\n{listed}", 1)
     path.write_text(text, "utf-8")
 
 
@@ -260,9 +270,9 @@ def test_check_on_the_demo_accepts_every_file_and_writes_one_report_each(
     ran = run(capsys, "check", folder)
     assert ran.code == 0, ran.err
     assert file_hashes(folder / "responses") == received  # read, never modified
-    assert [line.split()[0] for line in ran.out.splitlines()] == ["OK"] * 6
-    assert sorted(p.name for p in (folder / "reports").iterdir()) == [
-        f"{name}.fr.txt" for name in DEMO_RESPONSES]
+    assert [line.split()[0] for line in ran.out.splitlines()] == ["OK"] * 11
+    assert sorted(p.name for p in (folder / "reports").iterdir()) == sorted(
+        f"{name}.fr.txt" for name in DEMO_RESPONSES)
     # The reports are those the demo wrote: same files, same text.
     for report in (folder / "reports").iterdir():
         assert report.read_bytes() == (demo_campaign / "reports" / report.name).read_bytes()
@@ -275,7 +285,7 @@ def _another_campaigns_questionnaire(root: Path, demo: Path) -> Path:
     shutil.copy(demo / "campaign.yaml", other / "campaign.yaml")
     _set_vendors(other, ["Alizé Systèmes"])
     assert main(["questionnaire", str(other)]) == 0
-    return other / "outbox" / "alize-systemes.xlsx"
+    return other / "outbox" / "alize-systemes-lot-1.xlsx"
 
 
 def _write_csv(path: Path, demo: Path) -> None:
@@ -308,7 +318,7 @@ def _empty(path: Path, demo: Path) -> None:
 
 
 def _docx(path: Path, demo: Path) -> None:
-    shutil.copy(demo / "out" / "memo-fr.docx", path)
+    shutil.copy(demo / "out" / "lot-1" / "memo-fr.docx", path)
 
 
 HOSTILE = {
@@ -340,22 +350,25 @@ def test_a_foreign_or_broken_file_fails_check_and_the_others_go_through(
     assert f"[ERROR] {name}" in report
 
 
-def test_a_blank_copy_returned_unfilled_is_reported_and_the_duplicate_named(
+def test_a_blank_copy_outside_the_register_is_reported_and_never_scored(
         capsys: pytest.CaptureFixture[str], demo_campaign: Path, tmp_path: Path) -> None:
     folder = copy_campaign(demo_campaign, tmp_path / "demo")
-    # Alizé sends back the questionnaire it received, unfilled, beside its real answer.
-    shutil.copy(folder / "outbox" / "alize-systemes.xlsx", folder / "responses" / "vide.xlsx")
+    # The published questionnaire, unfilled, lands in responses/ with no deposit behind it.
+    shutil.copy(folder / "outbox" / "questionnaire-lot-1.xlsx",
+                folder / "responses" / "vide.xlsx")
     ran = run(capsys, "check", "--lang", "en", folder)
-    assert ran.code == 1
-    assert "Alizé Systèmes: several files (alize-systemes-reponse.xlsx, vide.xlsx)" in ran.err
     report = (folder / "reports" / "vide.xlsx.en.txt").read_text("utf-8")
     assert "92 question(s) left unanswered, which score 0: RED-01, RED-02" in report
     assert "Mandatory requirements left unanswered (RED-01" in report
-    assert "the offer will be non-compliant" in report
-    # evaluate refuses to choose between the two files: the buyer keeps one.
+    assert "in no line of the opening register" in report
+    # Registered offers only are scored: the stray file changes no ranking (the memo's
+    # procedure log records that it was received and read).
     evaluated = run(capsys, "evaluate", "--force", folder)
-    assert evaluated.code == 3
-    assert "keep only the one to evaluate" in evaluated.err
+    assert evaluated.code == 0, evaluated.err
+    after, before = file_hashes(folder / "out"), file_hashes(demo_campaign / "out")
+    for name in ("lot-1/comparison.xlsx", "lot-2/comparison.xlsx", "lot-2/memo-fr.docx"):
+        assert after[name] == before[name], name
+    assert ran.code == 0
 
 
 def test_a_file_from_another_campaign_is_rejected_by_its_signature(
@@ -375,12 +388,14 @@ def test_review_writes_one_workbook_per_evaluator(capsys: pytest.CaptureFixture[
     folder = copy_campaign(demo_campaign, tmp_path / "demo")
     refused = run(capsys, "review", folder)
     assert refused.code == 4  # the evaluators' filled workbooks are never overwritten
-    assert "reviews/claire-martin.xlsx already exists" in refused.err.replace(str(folder), "")
+    assert "reviews/claire-martin-lot-1.xlsx already exists" in refused.err.replace(
+        str(folder), "")
     shutil.rmtree(folder / "reviews")
     ran = run(capsys, "--lang", "en", "review", folder)
     assert ran.code == 0, ran.err
     assert sorted(p.name for p in (folder / "reviews").iterdir()) == [
-        "claire-martin.xlsx", "louis-bernard.xlsx"]
+        "claire-martin-lot-1.xlsx", "claire-martin-lot-2.xlsx", "louis-bernard-lot-1.xlsx",
+        "louis-bernard-lot-2.xlsx"]
     assert "Send each evaluator their workbook" in ran.out
 
 
@@ -440,20 +455,24 @@ def test_evaluate_again_gives_the_same_deliverables(evaluated: Evaluated,
     after = file_hashes(evaluated.folder / "out")
     # Same inputs, same outputs: the comparison workbook, the memos, the debriefs.
     assert after == file_hashes(demo_campaign / "out")
-    assert after["comparison.xlsx"] == sha256(demo_campaign / "out" / "comparison.xlsx")
-    assert after["memo-fr.docx"] == sha256(demo_campaign / "out" / "memo-fr.docx")
+    assert after["lot-1/comparison.xlsx"] == sha256(
+        demo_campaign / "out" / "lot-1" / "comparison.xlsx")
+    assert after["lot-2/memo-fr.docx"] == sha256(demo_campaign / "out" / "lot-2" / "memo-fr.docx")
 
 
 def test_evaluate_prints_the_ranking_in_order_and_the_files_written(
         evaluated: Evaluated) -> None:
     lines = evaluated.forced.out.splitlines()
-    ranking = [line.split()[0] for line in lines[:6]]
+    assert lines[0] == "Lot 1 : Tri du courrier entrant"
+    ranking = [line.split()[0] for line in lines[1:7]]
     assert ranking == ["1", "2", "3", "4", "5", "-"]
-    assert "Alizé Systèmes" in lines[0]
-    assert "irrégulière (exigence éliminatoire)" in lines[5]
+    assert "Alizé Systèmes" in lines[1]
+    assert "irrégulière (exigence éliminatoire)" in lines[6]
     assert any("pas de gagnant net" in line for line in lines)
+    assert "Lot 2 : Aide à la rédaction des réponses aux usagers" in lines
     assert "Fichiers écrits :" in lines
-    assert any(line.strip().endswith("out/memo-fr.docx") for line in lines)
+    assert any(line.strip().endswith("out/lot-1/memo-fr.docx") for line in lines)
+    assert any(line.strip().endswith("out/lot-2/memo-fr.docx") for line in lines)
 
 
 def test_the_input_files_are_never_modified(evaluated: Evaluated) -> None:
@@ -475,16 +494,19 @@ def test_the_audit_trail_records_reads_and_writes_with_their_sha256(
     new = records[len(evaluated.audit_before):]
     reads = {r["file"]: r["sha256"] for r in new if r["event"] == "read"}
     assert set(reads) == {f"responses/{name}" for name in DEMO_RESPONSES} | {
-        "reviews/claire-martin.xlsx", "reviews/louis-bernard.xlsx", "reviews/agreed.yaml"}
+        f"reviews/{who}-lot-{lot}.xlsx" for who in ("claire-martin", "louis-bernard")
+        for lot in ("1", "2")} | {"reviews/agreed-lot-1.yaml"}
     for name, digest in reads.items():
         assert digest == sha256(folder / name), name
     writes = {r["file"]: r["sha256"] for r in new if r["event"] == "write"}
-    assert set(writes) == {f"out/{p.name}" for p in (folder / "out").iterdir()}
+    assert set(writes) == {f"out/{p.relative_to(folder / 'out').as_posix()}"
+                           for p in (folder / "out").rglob("*") if p.is_file()}
     for name, digest in writes.items():
         assert digest == sha256(folder / name), name
     evaluation = next(r for r in new if r["event"] == "evaluate")
+    assert evaluation["lot"] == "1"
     assert evaluation["fingerprint"] == json.loads(
-        (folder / "questionnaire.json").read_text("utf-8"))["fingerprint"]
+        (folder / "questionnaire-lot-1.json").read_text("utf-8"))["fingerprint"]
     assert evaluation["settings"]["price_method"] == "classique"
     assert evaluation["ranking"][0][:2] == ["Alizé Systèmes", 1]
     # Every record of the trail, old and new, is readable JSON with a time.
@@ -497,8 +519,9 @@ def test_every_file_written_is_in_the_audit_trail_with_its_last_hash(
     for record in audit(demo_campaign):
         if record["event"] == "write":
             last[record["file"]] = record["sha256"]
-    for name in ("questionnaire.json", "outbox/alize-systemes.xlsx", "out/comparison.xlsx",
-                 "out/memo-fr.docx", "reports/alize-systemes-reponse.xlsx.fr.txt"):
+    for name in ("questionnaire-lot-1.json", "outbox/questionnaire-lot-1.xlsx",
+                 "out/lot-1/comparison.xlsx", "out/lot-2/memo-fr.docx", "opening.json",
+                 "reports/alize-systemes-lot-1.xlsx.fr.txt"):
         assert last[name] == sha256(demo_campaign / name), name
 
 
@@ -518,8 +541,8 @@ BAD_CAMPAIGNS = {
                      "$.bank (line", "no bundled bank named 'ai-nope'"),
     "wrong type": (_replace("total_points: 100", "total_points: cent"),
                    "$.scoring.total_points (line", "expected a number, got 'cent'"),
-    "list expected": (_replace("vendors:", "vendors: Vendor C\nold_vendors:"),
-                      "$.vendors (line", "expected a list"),
+    "list expected": (_replace("\nevaluators:", "\nevaluators: Someone\nold_evaluators:"),
+                      "$.evaluators (line", "expected a list"),
     "unknown key": (_replace("blind_review: true", "blind_reveiw: true"),
                     "$ (line", "unknown key(s): blind_reveiw"),
     "unknown nested key": (_replace("  seed: 2026", "  seed: 2026\n  colour: red"),
@@ -532,7 +555,9 @@ BAD_CAMPAIGNS = {
                         "$.weights (line", "must name every criterion"),
     "unknown format": (_replace("format: 1", "format: 2"), "unknown format 2",
                        "reads campaign format 1"),
-    "invalid yaml": (_replace("vendors:", "vendors: [\n"), "invalid YAML", ""),
+    "invalid yaml": (_replace("\nevaluators:", "\nevaluators: [\n"), "invalid YAML", ""),
+    "vendors in an open call": (_replace("# vendors:", "vendors: [Vendor A]\n#"),
+                                "$.vendors (line", "an open call has no vendors known"),
 }
 
 
@@ -595,7 +620,7 @@ def test_lang_switches_the_messages(capsys: pytest.CaptureFixture[str],
     assert "language: en" in (tmp_path / "en" / "campaign.yaml").read_text("utf-8")
     questionnaire = run(capsys, "questionnaire", tmp_path / "en")
     assert questionnaire.out.startswith("Questionnaire fingerprint (to publish):")
-    wb = load_workbook(tmp_path / "en" / "outbox" / "vendor-a.xlsx", read_only=True)
+    wb = load_workbook(tmp_path / "en" / "outbox" / "questionnaire.xlsx", read_only=True)
     assert form.SHEET_COVER["en"] in wb.sheetnames
     wb.close()
 
@@ -705,10 +730,10 @@ def test_an_agreed_level_with_its_rationale_settles_a_divergence(demo_campaign: 
     from ai_procurement.campaign.workflow import score_campaign
 
     # Scoring reads files, and reads go to the audit trail: work on a copy.
-    run = score_campaign(load_campaign(copy_campaign(demo_campaign, tmp_path / "c")))
+    run = score_campaign(load_campaign(copy_campaign(demo_campaign, tmp_path / "c")), "1")
     line = next(x for x in run.evaluation.lines_for("Dolmen Logiciels")
                 if x.question_id == "SERV-01")
-    # reviews/agreed.yaml: level 2 on a 0..4 scale, set by the lead evaluator.
+    # reviews/agreed-lot-1.yaml: level 2 on a 0..4 scale, set by the lead evaluator.
     assert (line.source, line.fraction) == ("consensus", 0.5)
     assert line.justification.startswith("Réunion d'harmonisation")
     assert [o.by for o in run.evaluation.overrides] == ["Claire Martin"]
@@ -717,7 +742,7 @@ def test_an_agreed_level_with_its_rationale_settles_a_divergence(demo_campaign: 
 def test_a_malformed_agreed_file_is_a_campaign_error_naming_the_entry(
         capsys: pytest.CaptureFixture[str], demo_campaign: Path, tmp_path: Path) -> None:
     folder = copy_campaign(demo_campaign, tmp_path / "c")
-    (folder / "reviews" / "agreed.yaml").write_text(
+    (folder / "reviews" / "agreed-lot-1.yaml").write_text(
         "- vendor: Dolmen Logiciels\n  question: SERV-01\n  level: deux\n"
         "  rationale: x\n", "utf-8")
     ran = run(capsys, "evaluate", "--force", folder)

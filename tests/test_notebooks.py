@@ -36,12 +36,13 @@ EXPECTED: dict[str, list[str | re.Pattern[str]]] = {
         re.compile(r"^\s+1\s+Alizé Systèmes\s+75\.15\s+classée$", re.M),
         re.compile(r"^\s+-\s+Cumulus IA\s+[\d.]+\s+irrégulière \(exigence éliminatoire\)$", re.M),
         "il n'y a pas de gagnant net",
-        "Estuaire Numérique   ok=True erreurs=0",
+        re.compile(r"P05\s+lot 1\s+Estuaire Numérique\s+ok=True erreurs=0"),
+        "écartée : offre reçue hors délai",  # the late offer of lot 2
         "« Sans objet » n'est pas admis",
         "Alizé Systèmes",  # the results table
         "RED-01",  # the traceable score lines
         "image/png",  # the stacked bar chart
-        "demo-campaign/out/memo-fr.docx",
+        "demo-campaign/out/lot-1/memo-fr.docx",
     ],
     "3-robustness.ipynb": [
         "• Alizé Systèmes devance Boréal Data",

@@ -255,11 +255,11 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
         verdict = ("OK" if report.ok else ("À CORRIGER" if lang == "fr" else "TO FIX"))
         print(f"{verdict:10} {item.path.name:32} {item.vendor or '?':24} "
               f"{errors} error(s), {warnings} warning(s) -> {item.report_path}")
-    files: dict[str, list[str]] = {}
+    files: dict[tuple[str, str], list[str]] = {}
     for item in checked:
         if item.vendor is not None:
-            files.setdefault(item.vendor, []).append(item.path.name)
-    for vendor, names in sorted(files.items()):
+            files.setdefault((item.lot, item.vendor), []).append(item.path.name)
+    for (_, vendor), names in sorted(files.items()):
         if len(names) > 1:
             failures += 1
             _warn(lang, f"! {vendor} : plusieurs fichiers ({', '.join(names)}) ; ne gardez "

@@ -406,6 +406,8 @@ def open_offers(campaign: Campaign, *, register: Path | None = None) -> Opening:
     data = (json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
     if not target.is_file() or target.read_bytes() != data:
         write_atomic(target, data, overwrite=True)
+        campaign.audit.append("write", file=OPENING_FILE, sha256=sha256_file(target),
+                              size=len(data))
     for offer in offers[len(kept):]:
         campaign.audit.append("open", offer=offer.id, file=f"responses/{offer.file}",
                               sha256=offer.sha256, bidder=offer.bidder.name,

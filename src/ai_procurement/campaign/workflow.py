@@ -223,10 +223,18 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
                     "another consultation's file)."), path.name))
         else:
             vendor = None
+            if opening is not None:
+                added.append(Finding("warning", "not-registered", Text(
+                    "Ce fichier ne figure dans aucune ligne du registre d'ouverture des plis : "
+                    "il n'est pas noté. S'il a été déposé dans les délais, complétez le "
+                    "registre exporté et relancez « ai-procurement open ».",
+                    "This file is in no line of the opening register: it is not scored. If it "
+                    "was deposited in time, complete the exported register and run "
+                    "'ai-procurement open' again."), path.name))
         questionnaire = questionnaires[lot_id]
         blank = [q for _, q in questionnaire.bank.questions() if q.id in response.answers
                  and response.answers[q.id].state is AnswerState.UNANSWERED]
-        if response.report.ok and not added and blank:
+        if response.report.ok and not any(f.severity == "error" for f in added) and blank:
             added.append(_unanswered(blank, path.name))
         if added:
             response = attrs.evolve(response, report=Report(
@@ -556,7 +564,7 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         deadline=config.consultation.deadline,
         received=tuple(received),
         rejected=tuple(rejected),
-        audit_trail=tuple(_trail_lines(campaign, lang)),
+        audit_trail=tuple(_trail_lines(campaign, lot, lang)),
         signatories=tuple(Signatory(s.name, s.role) for s in config.procedure.signatories),
         place=config.procedure.place)
 
@@ -575,33 +583,38 @@ def _register_line(offer: Offer, lang: Lang) -> str:
             f"{status[0 if fr else 1]} – {offer.file}")
 
 
-def _trail_lines(campaign: Campaign, lang: Lang) -> list[str]:
-    """The procedure log of the memo: what was published, sent and received.
+def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:
+    """The procedure log of a lot's memo: what was published, sent and received.
 
-    Each distinct fact appears once, in the order of the audit trail, without its time:
-    the memo depends only on the files, so the same files give the same memo whenever
-    and however often the steps are run (``audit.jsonl`` keeps the times). The memo's
-    own outputs (``out/``), the check reports and the blank review workbooks are left
-    out: they are results, not what the decision rests on.
+    Each distinct fact of the lot appears once, in the order of the audit trail, without
+    its time: the memo depends only on the files, so the same files give the same memo
+    whenever and however often the steps are run (``audit.jsonl`` keeps the times). The
+    memo's own outputs (``out/``), the check reports and the blank review workbooks are
+    left out: they are results, not what the decision rests on.
     """
     labels = {"publish": Text("Questionnaire publié, empreinte", "Questionnaire published, "
                               "fingerprint"),
               "sent": Text("Questionnaire émis", "Questionnaire issued"),
               "read": Text("Fichier reçu et lu", "File received and read")}
     colon = " :" if lang == "fr" else ":"
+    review_names = {f"reviews/{slug(e)}{lot.suffix}.xlsx" for e in lot.evaluators}
+    review_names.add(f"reviews/{campaign.agreed_path(lot).name}")
     lines: list[str] = []
     seen: set[tuple[str, str, str]] = set()
     for record in campaign.audit.records():
         event = str(record.get("event", ""))
         name = str(record.get("file", ""))
         sha = str(record.get("sha256", ""))
-        if event == "publish":
+        if event == "publish" and str(record.get("lot", "")) == lot.id:
             key = ("publish", str(record.get("fingerprint", "")), "")
             line = f"{labels['publish'].get(lang)} {key[1]}"
-        elif event == "write" and name.startswith("outbox/"):
+        elif (event == "write" and name.startswith("outbox/")
+              and Path(name).stem.endswith(lot.suffix)
+              and (lot.suffix or "-lot-" not in name)):
             key = ("sent", name, sha)
             line = f"{labels['sent'].get(lang)}{colon} {name} (SHA-256 {sha[:16]}…)"
-        elif event == "read":
+        elif event == "read" and (str(record.get("lot", "")) == lot.id
+                                  if name.startswith("responses/") else name in review_names):
             key = ("read", name, sha)
             line = f"{labels['read'].get(lang)}{colon} {name} (SHA-256 {sha[:16]}…)"
         else:
