@@ -94,12 +94,31 @@ def _parser() -> argparse.ArgumentParser:
     p = command("screen", "the internal go/no-go screening grid of an AI project")
     p.add_argument("grid", type=Path, help="the grid workbook to read (or to write with --new)")
     p.add_argument("--new", action="store_true", help="write a blank grid to fill")
+    p.add_argument("--impact", type=Path, default=None,
+                   help="a filled impact assessment workbook, read with the grid")
+    p.add_argument("--campaign", type=Path, default=None,
+                   help="record the verdict and the impact level in this campaign folder "
+                        "(strategy/impact.json; campaign.yaml is never rewritten)")
     force(p)
+    p = command("impact", "the impact level (I to IV) of an AI project, before buying")
+    p.add_argument("workbook", type=Path,
+                   help="the impact workbook to read (or to write with --new)")
+    p.add_argument("--new", action="store_true", help="write a blank impact workbook to fill")
+    p.add_argument("--campaign", type=Path, default=None,
+                   help="record the level in this campaign folder (strategy/impact.json)")
+    force(p)
+    _strategy_commands(command, folder, force)
     p = command("demo", "run the whole job on a bundled fictional campaign")
     p.add_argument("folder", nargs="?", default=Path("demo-campaign"), type=Path,
                    help="where to write the demo campaign (default: demo-campaign)")
     force(p)
     return parser
+
+
+def _strategy_commands(command: Callable[[str, str], argparse.ArgumentParser],
+                       folder: Callable[[argparse.ArgumentParser], None],
+                       force: Callable[[argparse.ArgumentParser], None]) -> None:
+    """The commands of the "before buying" stage: panel, rules check, inventory."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -297,7 +316,55 @@ def _screen(args: argparse.Namespace, lang: Lang) -> int:
     result = read_screening(args.grid)
     for line in result.lines(lang):
         print(line)
-    return EXIT_OK if result.go else EXIT_FILE_ERRORS
+    code = EXIT_OK if result.go else EXIT_FILE_ERRORS
+    if args.impact is None:
+        if args.campaign is not None:
+            _warn(lang, "! --campaign enregistre le niveau d'impact : donnez aussi --impact.",
+                  "! --campaign records the impact level: also give --impact.")
+            return EXIT_USAGE
+        return code
+    from ai_procurement.campaign.folder import sha256_of
+
+    screening = {"go": result.go, "red_lines": [q for q, _ in result.red_lines],
+                 "unverified": list(result.unverified), "source": args.grid.name,
+                 "sha256": sha256_of(args.grid)} if result.report.ok else None
+    impact_code = _read_impact(args.impact, args.campaign, screening, lang, args.force)
+    return max(code, impact_code)
+
+
+def _read_impact(path: Path, campaign: Path | None, screening: dict[str, object] | None,
+                 lang: Lang, force: bool) -> int:
+    from ai_procurement.workbooks.impact import read_impact
+
+    reading = read_impact(path)
+    for line in reading.lines(lang):
+        print(line)
+    if reading.assessment is None:
+        return EXIT_FILE_ERRORS
+    if campaign is not None:
+        from ai_procurement.campaign.strategy import impact_config_line, record_impact
+
+        target = record_impact(campaign, reading.assessment, path, screening=screening,
+                               force=force)
+        _say(lang, f"Niveau enregistré : {target}. Pour exiger des candidats ce que ce niveau "
+                   "impose, ajoutez à campaign.yaml la ligne :",
+             f"Level recorded: {target}. To demand from vendors what this level requires, "
+             "add this line to campaign.yaml:")
+        print(f"  {impact_config_line(target)}")
+    return EXIT_OK
+
+
+def _impact(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.workbooks.impact import write_impact
+
+    if args.new:
+        path = write_impact(args.workbook, lang=lang, overwrite=args.force)
+        _say(lang, f"Évaluation d'impact écrite : {path}. Remplissez-la en équipe, puis : "
+                   f"ai-procurement impact {path}",
+             f"Impact assessment written: {path}. Fill it in as a team, then: "
+             f"ai-procurement impact {path}")
+        return EXIT_OK
+    return _read_impact(args.workbook, args.campaign, None, lang, args.force)
 
 
 def _demo(args: argparse.Namespace, lang: Lang) -> int:
@@ -310,7 +377,8 @@ def _demo(args: argparse.Namespace, lang: Lang) -> int:
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Lang], int]] = {
     "banks": _banks, "init": _init, "questionnaire": _questionnaire, "check": _check,
-    "review": _review, "evaluate": _evaluate, "screen": _screen, "demo": _demo,
+    "review": _review, "evaluate": _evaluate, "screen": _screen, "impact": _impact,
+    "demo": _demo,
 }
 
 if __name__ == "__main__":  # pragma: no cover

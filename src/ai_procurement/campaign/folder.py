@@ -40,6 +40,7 @@ __all__ = [
     "Campaign",
     "CampaignConfig",
     "CampaignError",
+    "ImpactConfig",
     "ProcedureConfig",
     "RobustnessConfig",
     "SignatoryConfig",
@@ -81,6 +82,20 @@ class ProcedureConfig:
 
 
 @attrs.frozen
+class ImpactConfig:
+    """The impact level assessed before buying (see ``strategy/impact.json``).
+
+    At a level, the bank's requirements of that level are switched on
+    (:func:`ai_procurement.bank.requirements.apply_impact_level`); ``source`` and
+    ``sha256`` name the assessment workbook the level came from.
+    """
+
+    level: int
+    source: str = ""
+    sha256: str = ""
+
+
+@attrs.frozen
 class AgreedScore:
     """One entry of ``reviews/agreed.yaml``: an agreed level or a reasoned override."""
 
@@ -108,6 +123,7 @@ class CampaignConfig:
     lead_evaluator: str | None = None
     key_file: str = "private/signing.key"
     report_date: dt.date | None = None
+    impact: ImpactConfig | None = None
     format: int = FORMAT
 
 
@@ -186,14 +202,20 @@ class Campaign:
         name = self.config.bank
         bundled = list_banks()
         if name in bundled:
-            return load_bank(name)
-        path = self.root / name
-        if not path.is_file():
-            raise CampaignError(
-                f"no bundled bank named {name!r} and no file {path}; name a bundled bank "
-                f"({', '.join(bundled)}) or the path of a bank file, relative to the campaign "
-                "folder")
-        return load_bank(path)
+            bank = load_bank(name)
+        else:
+            path = self.root / name
+            if not path.is_file():
+                raise CampaignError(
+                    f"no bundled bank named {name!r} and no file {path}; name a bundled bank "
+                    f"({', '.join(bundled)}) or the path of a bank file, relative to the "
+                    "campaign folder")
+            bank = load_bank(path)
+        if self.config.impact is not None:
+            from ai_procurement.bank.requirements import tailor_for_impact
+
+            bank = tailor_for_impact(bank, self.config.impact.level)
+        return bank
 
     def questionnaire_path(self) -> Path:
         """Where the frozen questionnaire is kept."""
@@ -360,6 +382,9 @@ def _check(config: CampaignConfig) -> list[Problem]:
         problems.append(Problem("$.robustness.samples", "expected 100 to 2,000,000"))
     if not 0 < r.band <= 1:
         problems.append(Problem("$.robustness.band", "expected a share in (0, 1], e.g. 0.2"))
+    if config.impact is not None and config.impact.level not in (1, 2, 3, 4):
+        problems.append(Problem("$.impact.level", f"expected an impact level from 1 (I) to 4 "
+                                f"(IV), got {config.impact.level}"))
     return problems
 
 
