@@ -119,6 +119,38 @@ def _strategy_commands(command: Callable[[str, str], argparse.ArgumentParser],
                        folder: Callable[[argparse.ArgumentParser], None],
                        force: Callable[[argparse.ArgumentParser], None]) -> None:
     """The commands of the "before buying" stage: panel, rules check, inventory."""
+    p = command("panel", "weights from several people: write, read and adopt")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    w = actions.add_parser("write", help="one signed weighting workbook per participant",
+                           description="one signed weighting workbook per participant, in "
+                                       "strategy/panel-outbox/")
+    folder(w)
+    w.add_argument("--participant", action="append", default=[], metavar="NAME=GROUP",
+                   required=True, help="a participant and their group (repeat the option)")
+    w.add_argument("--mode", choices=("pairwise", "points"), default="pairwise",
+                   help="pairwise comparisons on Saaty's scale (default) or a points "
+                        "allocation")
+    force(w)
+    r = actions.add_parser("read", help="read strategy/panel-responses/ and aggregate",
+                           description="read the filled workbooks of "
+                                       "strategy/panel-responses/ and aggregate them")
+    folder(r)
+    r.add_argument("--aggregation", choices=("aij", "aip", "points"), default=None,
+                   help="aij: geometric mean of judgments (default for pairwise); aip: of "
+                        "priorities; points: arithmetic mean of shares")
+    force(r)
+    a = actions.add_parser("adopt", help="record the weights finally adopted, and why",
+                           description="record the weights finally adopted, and why, in "
+                                       "strategy/adopted-weights.json")
+    folder(a)
+    a.add_argument("--weight", action="append", default=[], metavar="CRITERION=WEIGHT",
+                   required=True, help="a criterion and its weight (repeat the option)")
+    a.add_argument("--why", required=True, help="why these weights (recorded)")
+    a.add_argument("--by", default="", help="who adopted them")
+    force(a)
+    for sub in (w, r, a):
+        sub.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS,
+                         help="language of messages")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -367,6 +399,75 @@ def _impact(args: argparse.Namespace, lang: Lang) -> int:
     return _read_impact(args.workbook, args.campaign, None, lang, args.force)
 
 
+def _pairs(values: Sequence[str], what: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        name, sep, rest = value.rpartition("=")
+        if not sep or not name.strip() or not rest.strip():
+            raise _UsageError(f"{what}: expected NAME=VALUE, got {value!r}")
+        pairs.append((name.strip(), rest.strip()))
+    return pairs
+
+
+class _UsageError(Exception):
+    """A command-line value that argparse could not check."""
+
+
+def _panel(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.campaign import strategy
+
+    try:
+        if args.action == "write":
+            participants = _pairs(args.participant, "--participant")
+        elif args.action == "adopt":
+            weights = {}
+            for criterion, value in _pairs(args.weight, "--weight"):
+                weights[criterion] = float(value.replace(",", "."))
+    except (_UsageError, ValueError) as exc:
+        _warn(lang, f"ai-procurement: {exc}", f"ai-procurement: {exc}")
+        return EXIT_USAGE
+    if args.action == "write":
+        written = strategy.write_panel_workbooks(args.folder, participants, mode=args.mode,
+                                                 force=args.force)
+        for path in written:
+            print(f"  {path}")
+        _say(lang, "Envoyez à chaque participant son classeur ; déposez-les remplis dans "
+                   "strategy/panel-responses/, puis : ai-procurement panel read",
+             "Send each participant their workbook; put them back, filled, in "
+             "strategy/panel-responses/, then: ai-procurement panel read")
+        return EXIT_OK
+    if args.action == "adopt":
+        from ai_procurement.decision.panel import AdoptedWeights
+
+        target = strategy.adopt_weights(args.folder, AdoptedWeights(weights, args.why,
+                                                                    args.by), force=args.force)
+        _say(lang, f"Pondérations retenues enregistrées : {target}. Pour les publier, "
+                   "recopiez dans campaign.yaml :",
+             f"Adopted weights recorded: {target}. To publish them, copy into "
+             "campaign.yaml:")
+        for line in strategy.weights_config_lines(args.folder, weights):
+            print(f"  {line}")
+        return EXIT_OK
+    run = strategy.read_panel_workbooks(args.folder, aggregation=args.aggregation,
+                                        force=args.force)
+    failures = 0
+    for reading in run.readings:
+        if not reading.report.ok:
+            failures += 1
+            _warn(lang, f"! {reading.file} : classeur à corriger, non pris en compte :",
+                  f"! {reading.file}: workbook to correct, left out:")
+            for finding in reading.report.errors:
+                print(f"    {finding.describe(lang)}", file=sys.stderr)
+    if run.result is None:
+        _say(lang, "Aucun classeur utilisable dans strategy/panel-responses/.",
+             "No usable workbook in strategy/panel-responses/.")
+        return EXIT_FILE_ERRORS
+    for line in run.result.lines(lang):
+        print(line)
+    _say(lang, f"Agrégation enregistrée : {run.record}", f"Aggregation recorded: {run.record}")
+    return EXIT_FILE_ERRORS if failures else EXIT_OK
+
+
 def _demo(args: argparse.Namespace, lang: Lang) -> int:
     from ai_procurement.campaign.demo import run_demo
 
@@ -378,7 +479,7 @@ def _demo(args: argparse.Namespace, lang: Lang) -> int:
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Lang], int]] = {
     "banks": _banks, "init": _init, "questionnaire": _questionnaire, "check": _check,
     "review": _review, "evaluate": _evaluate, "screen": _screen, "impact": _impact,
-    "demo": _demo,
+    "panel": _panel, "demo": _demo,
 }
 
 if __name__ == "__main__":  # pragma: no cover

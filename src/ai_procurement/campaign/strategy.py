@@ -20,15 +20,36 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from ai_procurement.campaign.folder import Campaign, load_campaign, sha256_of
 from ai_procurement.decision.impact import ImpactAssessment
+from ai_procurement.decision.panel import (
+    AdoptedWeights,
+    Aggregation,
+    PanelResult,
+    weights_origin,
+)
 from ai_procurement.errors import BankError, CampaignError
+from ai_procurement.text import Text
+from ai_procurement.workbooks.panel import PanelMode, PanelReading
 
-__all__ = ["IMPACT_FILE", "STRATEGY_FOLDER", "impact_config_line", "record_impact"]
+__all__ = [
+    "IMPACT_FILE",
+    "STRATEGY_FOLDER",
+    "PanelRun",
+    "adopt_weights",
+    "impact_config_line",
+    "panel_criteria",
+    "read_panel_workbooks",
+    "record_impact",
+    "weights_config_lines",
+    "write_panel_workbooks",
+]
 
 STRATEGY_FOLDER = "strategy"
 IMPACT_FILE = "impact.json"
@@ -111,8 +132,6 @@ def record_impact(folder: str | os.PathLike[str], assessment: ImpactAssessment,
 
 def _untailored_bank(campaign: Campaign) -> object:
     """The campaign's bank before any impact level (the record lists the switches)."""
-    import attrs
-
     if campaign.config.impact is None:
         return campaign.bank()
     plain = attrs.evolve(campaign.config, impact=None)
@@ -127,3 +146,184 @@ def impact_config_line(target: Path) -> str:
     data = json.loads(target.read_text("utf-8"))
     return (f"impact: {{level: {data['level']}, source: \"{data['source']}\", "
             f"sha256: \"{data['sha256']}\"}}")
+
+
+# -- panel ---------------------------------------------------------------------------------
+
+PANEL_OUTBOX = "panel-outbox"
+PANEL_RESPONSES = "panel-responses"
+PANEL_FILE = "panel.json"
+ADOPTED_FILE = "adopted-weights.json"
+
+
+def panel_criteria(campaign: Campaign) -> dict[str, Text]:
+    """The criteria a panel weighs: those of the campaign's bank with a default weight > 0.
+
+    Criteria weighted 0 by the bank (red lines: knock-outs only) are not weighed.
+    """
+    from ai_procurement.bank.model import Bank
+
+    bank = campaign.bank()
+    assert isinstance(bank, Bank)
+    return {c.id: c.title for c in bank.criteria if c.weight > 0}
+
+
+def write_panel_workbooks(folder: str | os.PathLike[str],
+                          participants: Sequence[tuple[str, str]], *,
+                          mode: PanelMode = "pairwise", force: bool = False) -> list[Path]:
+    """Write one signed weighting workbook per participant in ``strategy/panel-outbox/``.
+
+    Args:
+        folder: the campaign folder (its key signs the workbooks).
+        participants: (name, group) of each participant.
+        mode: ``"pairwise"`` or ``"points"``, chosen by the buyer.
+        force: replace earlier workbooks.
+
+    Returns:
+        The paths written.
+
+    Raises:
+        CampaignError: no participant, or two participants whose file names collide.
+    """
+    from ai_procurement.campaign.workflow import slug
+    from ai_procurement.workbooks.panel import write_panel
+
+    campaign = load_campaign(folder)
+    if not participants:
+        raise CampaignError("name at least one participant (name and group)")
+    names = [slug(name) for name, _ in participants]
+    clashes = sorted({n for n in names if names.count(n) > 1})
+    if clashes:
+        raise CampaignError(f"participants whose names give the same file name: {clashes}; "
+                            "make the names distinct")
+    criteria = panel_criteria(campaign)
+    outbox = campaign.folder(STRATEGY_FOLDER) / PANEL_OUTBOX
+    written = []
+    key = campaign.key()
+    for (name, group), file_name in zip(participants, names, strict=True):
+        written.append(write_panel(outbox / f"{file_name}.xlsx", criteria=criteria,
+                                   participant=name, group=group, mode=mode, key=key,
+                                   lang=campaign.config.language,
+                                   title=campaign.config.consultation.title, overwrite=force))
+    campaign.audit.append("panel-write", mode=mode, participants=[n for n, _ in participants],
+                          outputs=[p.name for p in written])
+    return written
+
+
+@attrs.frozen
+class PanelRun:
+    """The panel workbooks read and, when every usable one agrees, the aggregation."""
+
+    readings: tuple[PanelReading, ...]
+    result: PanelResult | None
+    record: Path | None
+
+
+def read_panel_workbooks(folder: str | os.PathLike[str], *,
+                         aggregation: Aggregation | None = None,
+                         force: bool = False) -> PanelRun:
+    """Read every filled workbook of ``strategy/panel-responses/`` and aggregate them.
+
+    Files with errors are left out (their reports say why). The aggregation is written
+    to ``strategy/panel.json``: aggregated weights, each participant's weights and
+    consistency ratio, the spread per criterion, the weights per group, the groups most
+    apart and the files read with their SHA-256.
+
+    Raises:
+        CampaignError: no usable workbook.
+        StrategyError: the judgments cannot be aggregated (mixed modes...).
+        OutputExistsError: ``panel.json`` exists and ``force`` is false.
+    """
+    from ai_procurement.decision.panel import aggregate_panel
+    from ai_procurement.workbooks.panel import read_panel
+
+    campaign = load_campaign(folder)
+    criteria = panel_criteria(campaign)
+    responses = campaign.root / STRATEGY_FOLDER / PANEL_RESPONSES
+    files = sorted(p for p in responses.glob("*.xlsx") if not p.name.startswith((".", "~$"))) \
+        if responses.is_dir() else []
+    key = campaign.key()
+    readings = tuple(read_panel(p, criteria=criteria, key=key) for p in files)
+    usable = [j for r in readings if (j := r.judgments()) is not None]
+    names = [j.name for j in usable]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise CampaignError(f"several files from the same participant(s): {duplicates}; keep "
+                            f"one per participant in {responses}")
+    if not usable:
+        campaign.audit.append("panel-read", files=[r.file for r in readings], usable=0)
+        return PanelRun(readings, None, None)
+    result = aggregate_panel(list(criteria), usable, aggregation=aggregation)
+    record = {
+        "aggregation": result.aggregation,
+        "weights": result.weights,
+        "weighting": {"method": result.weighting.method,
+                      "parameters": _jsonable(result.weighting.parameters)},
+        "individual": {n: dict(w) for n, w in result.individual.items()},
+        "groups": dict(result.groups),
+        "consistency_ratio": dict(result.consistency),
+        "consistency_threshold": result.threshold,
+        "by_group": {g: dict(w) for g, w in result.by_group.items()},
+        "spread": [attrs.asdict(s) for s in result.spread],
+        "disagreements": [attrs.asdict(d) for d in result.disagreements],
+        "files": [{"file": r.file, "sha256": r.report.sha256, "ok": r.report.ok}
+                  for r in readings],
+        "origin": {"fr": weights_origin(result).fr, "en": weights_origin(result).en},
+    }
+    target = _write_json(campaign.root / STRATEGY_FOLDER / PANEL_FILE, record, force=force)
+    campaign.audit.append("panel-read", files=[r.file for r in readings], usable=len(usable),
+                          output=PANEL_FILE, output_sha256=sha256_of(target))
+    return PanelRun(readings, result, target)
+
+
+def _jsonable(value: object) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def adopt_weights(folder: str | os.PathLike[str], adopted: AdoptedWeights, *,
+                  force: bool = False) -> Path:
+    """Record the weights finally adopted, and why, in ``strategy/adopted-weights.json``.
+
+    The record keeps the panel's weights beside them (when ``panel.json`` exists) and the
+    sentences the memo can use (:func:`~ai_procurement.decision.panel.weights_origin`).
+    ``campaign.yaml`` is not touched: the buyer copies the weights into its ``weights:``.
+
+    Raises:
+        CampaignError: the weights do not name exactly the panel's criteria, are not
+            finite numbers >= 0 (not all 0), or the rationale is blank.
+        OutputExistsError: a record exists and ``force`` is false.
+    """
+    campaign = load_campaign(folder)
+    criteria = panel_criteria(campaign)
+    wrong = sorted(set(adopted.weights) ^ set(criteria))
+    if wrong:
+        raise CampaignError(f"the adopted weights must name each weighed criterion once "
+                            f"({', '.join(criteria)}); check {wrong}")
+    values = list(adopted.weights.values())
+    if any(not (isinstance(v, int | float) and v >= 0 and v < float("inf")) for v in values) \
+            or not any(values):
+        raise CampaignError(f"adopted weights must be finite numbers >= 0, not all 0; got "
+                            f"{dict(adopted.weights)}")
+    if not adopted.rationale.strip():
+        raise CampaignError("say why these weights are adopted (the rationale is recorded)")
+    panel_path = campaign.root / STRATEGY_FOLDER / PANEL_FILE
+    panel = json.loads(panel_path.read_text("utf-8")) if panel_path.is_file() else None
+    record: dict[str, Any] = {"weights": dict(adopted.weights), "rationale": adopted.rationale,
+                              "decided_by": adopted.decided_by,
+                              "panel_weights": panel["weights"] if panel else None,
+                              "panel_sha256": sha256_of(panel_path) if panel else None}
+    target = _write_json(campaign.root / STRATEGY_FOLDER / ADOPTED_FILE, record, force=force)
+    campaign.audit.append("weights-adopted", weights=dict(adopted.weights),
+                          rationale=adopted.rationale, output=ADOPTED_FILE,
+                          output_sha256=sha256_of(target))
+    return target
+
+
+def weights_config_lines(folder: str | os.PathLike[str], weights: Mapping[str, float]
+                         ) -> list[str]:
+    """The ``weights:`` block to copy into ``campaign.yaml`` (criteria not weighed: 0)."""
+    from ai_procurement.bank.model import Bank
+
+    bank = load_campaign(folder).bank()
+    assert isinstance(bank, Bank)
+    return ["weights:"] + [f"  {c.id}: {weights.get(c.id, 0):g}" for c in bank.criteria]
