@@ -151,6 +151,14 @@ def _strategy_commands(command: Callable[[str, str], argparse.ArgumentParser],
     for sub in (w, r, a):
         sub.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS,
                          help="language of messages")
+    p = command("rules-check", "try every price method and small weight changes on "
+                               "estimated offers, before publishing")
+    p.add_argument("offers", type=Path, help="the YAML file of typical offers (format 1)")
+    p.add_argument("--campaign", type=Path, default=None,
+                   help="take the weights from this campaign and write the one-page "
+                        "report in its strategy/ folder")
+    p.add_argument("--out", type=Path, default=None, help="where to write the report (.docx)")
+    force(p)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -468,6 +476,35 @@ def _panel(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_FILE_ERRORS if failures else EXIT_OK
 
 
+def _rules_check(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.campaign import strategy
+    from ai_procurement.deliverables.rules_check import write_rules_check
+
+    rules = strategy.load_rules_file(args.offers)
+    check = strategy.rules_check_for(rules, args.campaign)
+    for sentence in check.sentences(lang):
+        print(f"  • {sentence}")
+    target = args.out
+    title = ""
+    if args.campaign is not None:
+        from ai_procurement.campaign.folder import load_campaign
+
+        campaign = load_campaign(args.campaign)
+        title = campaign.config.consultation.title
+        if target is None:
+            target = campaign.folder(strategy.STRATEGY_FOLDER) / f"rules-check-{lang}.docx"
+    if target is not None:
+        path = write_rules_check(check, target, lang=lang, title=title, overwrite=args.force)
+        if args.campaign is not None:
+            from ai_procurement.campaign.folder import sha256_of
+
+            campaign.audit.append("rules-check", offers=args.offers.name,
+                                  offers_sha256=sha256_of(args.offers), output=path.name,
+                                  output_sha256=sha256_of(path))
+        _say(lang, f"Essai des règles écrit : {path}", f"Rules check written: {path}")
+    return EXIT_OK
+
+
 def _demo(args: argparse.Namespace, lang: Lang) -> int:
     from ai_procurement.campaign.demo import run_demo
 
@@ -479,7 +516,7 @@ def _demo(args: argparse.Namespace, lang: Lang) -> int:
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Lang], int]] = {
     "banks": _banks, "init": _init, "questionnaire": _questionnaire, "check": _check,
     "review": _review, "evaluate": _evaluate, "screen": _screen, "impact": _impact,
-    "panel": _panel, "demo": _demo,
+    "panel": _panel, "rules-check": _rules_check, "demo": _demo,
 }
 
 if __name__ == "__main__":  # pragma: no cover

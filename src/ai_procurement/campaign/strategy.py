@@ -34,6 +34,8 @@ from ai_procurement.decision.panel import (
     PanelResult,
     weights_origin,
 )
+from ai_procurement.decision.rules_check import RulesCheck
+from ai_procurement.decision.strategy import SAATY_RANDOM_INDEX
 from ai_procurement.errors import BankError, CampaignError
 from ai_procurement.text import Text
 from ai_procurement.workbooks.panel import PanelMode, PanelReading
@@ -41,12 +43,16 @@ from ai_procurement.workbooks.panel import PanelMode, PanelReading
 __all__ = [
     "IMPACT_FILE",
     "STRATEGY_FOLDER",
+    "OfferEstimate",
     "PanelRun",
+    "RulesFile",
     "adopt_weights",
     "impact_config_line",
+    "load_rules_file",
     "panel_criteria",
     "read_panel_workbooks",
     "record_impact",
+    "rules_check_for",
     "weights_config_lines",
     "write_panel_workbooks",
 ]
@@ -197,6 +203,12 @@ def write_panel_workbooks(folder: str | os.PathLike[str],
         raise CampaignError(f"participants whose names give the same file name: {clashes}; "
                             "make the names distinct")
     criteria = panel_criteria(campaign)
+    if mode == "pairwise" and len(criteria) > max(SAATY_RANDOM_INDEX):
+        raise CampaignError(
+            f"{len(criteria)} criteria make {len(criteria) * (len(criteria) - 1) // 2} "
+            f"comparisons per participant, beyond the {max(SAATY_RANDOM_INDEX)} criteria "
+            "Saaty's consistency table covers: use --mode points, or weigh fewer criteria "
+            "(a tailoring of the bank)")
     outbox = campaign.folder(STRATEGY_FOLDER) / PANEL_OUTBOX
     written = []
     key = campaign.key()
@@ -327,3 +339,108 @@ def weights_config_lines(folder: str | os.PathLike[str], weights: Mapping[str, f
     bank = load_campaign(folder).bank()
     assert isinstance(bank, Bank)
     return ["weights:"] + [f"  {c.id}: {weights.get(c.id, 0):g}" for c in bank.criteria]
+
+
+# -- rules check -----------------------------------------------------------------------------
+
+RULES_FILE_FORMAT = 1
+
+
+@attrs.frozen
+class OfferEstimate:
+    """One typical offer in a rules-check file: ``quality`` applies to every non-price
+    criterion, ``scores`` overrides it per criterion (shares from 0 to 1).
+    """
+
+    name: str
+    price: float
+    quality: float = 0.0
+    scores: Mapping[str, float] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class RulesFile:
+    """A rules-check file: typical offers and, optionally, weights and parameters."""
+
+    offers: tuple[OfferEstimate, ...]
+    weights: Mapping[str, float] | None = None
+    price_criterion: str | None = None
+    total_points: float = 100.0
+    step: float = 0.05
+    format: int = RULES_FILE_FORMAT
+
+
+def load_rules_file(path: str | os.PathLike[str]) -> RulesFile:
+    """Read a rules-check YAML file (format 1).
+
+    Example::
+
+        format: 1
+        weights: {COST: 30, LEG: 10, ...}   # optional with a campaign
+        offers:
+          - {name: "Offre économique", price: 180000, quality: 0.55}
+          - {name: "Offre premium", price: 260000, quality: 0.9, scores: {ENV: 0.4}}
+
+    Raises:
+        CampaignError: the file is missing or malformed; every problem with its path
+            and line.
+    """
+    from ai_procurement._office.yaml import load_yaml
+    from ai_procurement.bank.converter import structure
+
+    source = Path(path)
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise CampaignError(f"{source}: cannot read ({exc.strerror})") from None
+    document, problems = load_yaml(raw)
+    if document is None:
+        raise CampaignError(str(BankError(str(source), problems)))
+    if not isinstance(document.data, dict) or document.data.get("format") != RULES_FILE_FORMAT:
+        raise CampaignError(f"{source}: expected a mapping with 'format: {RULES_FILE_FORMAT}' "
+                            "(this library reads rules-check files of format 1)")
+    result, problems = structure(document.data, RulesFile)
+    if result is None:
+        raise CampaignError(str(BankError(str(source), [
+            type(p)(p.path, p.message, p.line or document.line(p.path)) for p in problems])))
+    return result
+
+
+def rules_check_for(rules: RulesFile, folder: str | os.PathLike[str] | None = None
+                    ) -> RulesCheck:
+    """Run the rules check of a rules file, with a campaign's weights when it has none.
+
+    Weights come from the file, else from the campaign (``campaign.yaml`` weights, or the
+    bank's defaults); the price criterion from the file, else the bank's price criterion.
+
+    Raises:
+        CampaignError: no weights (no campaign and none in the file), or no price
+            criterion can be found.
+        ScoringError: inconsistent offers or weights.
+    """
+    from ai_procurement.bank.model import Bank
+    from ai_procurement.decision.rules_check import OfferProfile, check_rules
+
+    weights = dict(rules.weights) if rules.weights is not None else None
+    price = rules.price_criterion
+    if weights is None or price is None:
+        if folder is None:
+            raise CampaignError("give the weights and the price criterion in the file, or a "
+                                "campaign folder to take them from")
+        campaign = load_campaign(folder)
+        bank = campaign.bank()
+        assert isinstance(bank, Bank)
+        if weights is None:
+            weights = dict(campaign.config.weights) if campaign.config.weights is not None \
+                else {c.id: c.weight for c in bank.criteria}
+            weights = {c: w for c, w in weights.items() if w > 0}
+        if price is None:
+            price = next((c.id for c in bank.criteria if c.is_price), None)
+            if price is None:
+                raise CampaignError(f"bank {bank.id!r} has no price criterion; name one with "
+                                    "'price_criterion:' in the file")
+    others = [c for c in weights if c != price]
+    offers = [OfferProfile(o.name, o.price, {c: o.scores.get(c, o.quality) for c in others})
+              for o in rules.offers]
+    return check_rules(weights, offers, price_criterion=price, total_points=rules.total_points,
+                       step=rules.step)

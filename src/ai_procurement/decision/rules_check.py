@@ -137,7 +137,7 @@ class RulesCheck:
                 if r.tie:
                     s += " Attention : égalité avec l'offre suivante."
             else:
-                s = f"{name.capitalize()} method: {r.winner} wins " \
+                s = f"{_cap(name)} method: {r.winner} wins " \
                     f"({_n(r.totals[r.winner], lang)} points"
                 s += f", {_n(lead, lang)} ahead)" if len(r.ranking) > 1 else ")"
                 s += (f"; price points range from {_n(min(r.price_points.values()), lang)} to "
@@ -151,7 +151,7 @@ class RulesCheck:
                 out.append(Text(
                     f"Méthode {name} : sans l'offre {removed}, {winner} l'emporterait à la "
                     f"place de {r.winner} : la note d'une offre dépend des autres offres.",
-                    f"{name.capitalize()} method: without offer {removed}, {winner} would win "
+                    f"{_cap(name)} method: without offer {removed}, {winner} would win "
                     f"instead of {r.winner}: an offer's points depend on the other offers."
                 ).get(lang))
         winners = set(self.winners.values())
@@ -175,7 +175,7 @@ class RulesCheck:
                 out.append(Text(
                     f"Méthode {_METHOD_NAMES[change.method].fr} : {sign}{pct} points de poids "
                     f"sur {change.criterion} font gagner {change.winner}.",
-                    f"{_METHOD_NAMES[change.method].en.capitalize()} method: {sign}{pct} "
+                    f"{_cap(_METHOD_NAMES[change.method].en)} method: {sign}{pct} "
                     f"points of weight on {change.criterion} make {change.winner} win."
                 ).get(lang))
         else:
@@ -184,6 +184,10 @@ class RulesCheck:
                             f"No change of {pct} points of weight on one criterion changes "
                             "the winner, whatever the method.").get(lang))
         return out
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _n(value: float, lang: Lang) -> str:
