@@ -21,7 +21,8 @@ def test_level_three_makes_human_review_a_knock_out_and_evidence_mandatory() -> 
     assert bank.question("HUM-01").knockout is None
     tailored, record = apply_impact_level(bank, 3)
     hum = tailored.question("HUM-01")
-    assert hum.knockout is not None and hum.knockout.when == ("no",)
+    assert hum.knockout is not None
+    assert hum.knockout.when == ("no",)
     assert "human review of every decision" in hum.knockout.reason.en
     assert hum.evidence is Evidence.REQUIRED
     assert tailored.question("TRA-02").evidence is Evidence.REQUIRED
@@ -45,7 +46,8 @@ def test_rules_on_questions_the_bank_lacks_are_recorded_as_skipped() -> None:
     bank = load_bank("ai-screening")
     tailored, record = apply_impact_level(bank, 4)
     assert tailored == bank
-    assert record and not any(r.applied for r in record)
+    assert record
+    assert not any(r.applied for r in record)
 
 
 def test_a_wrong_level_or_rule_file_is_refused(tmp_path: Path) -> None:

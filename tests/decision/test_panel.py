@@ -61,7 +61,8 @@ def test_spread_consistency_and_the_groups_most_apart() -> None:
     assert {first.a, first.b} == {"agents", "citoyens"}
     assert first.most_apart == "Q"
     text = "\n".join(result.lines("en"))
-    assert "CR = " in text and "judgments to revise" in text
+    assert "CR = " in text
+    assert "judgments to revise" in text
     assert "Groups most apart: agents / citoyens" in text
 
 

@@ -348,8 +348,10 @@ RULES_FILE_FORMAT = 1
 
 @attrs.frozen
 class OfferEstimate:
-    """One typical offer in a rules-check file: ``quality`` applies to every non-price
-    criterion, ``scores`` overrides it per criterion (shares from 0 to 1).
+    """One typical offer in a rules-check file.
+
+    ``quality`` applies to every non-price criterion; ``scores`` overrides it per
+    criterion (shares from 0 to 1).
     """
 
     name: str

@@ -246,9 +246,10 @@ def assess_impact(bank: Bank, answers: Mapping[str, AnswerInput]) -> ImpactAsses
             continue
         maximum = _maximum(spec)
         ids = _chosen(answers.get(q.id))
+        texts: tuple[Text, ...] = ()
         if ids is None:
             open_questions.append(q.id)
-            points, texts, assumed = (maximum if risk else 0.0), (), True
+            points, assumed = (maximum if risk else 0.0), True
         else:
             (points, texts), assumed = _points(q, spec, ids), False
         if risk:

@@ -158,7 +158,7 @@ class PanelResult:
             out.append(f"  {group[:12]:12}" + _row(weights, self.criteria))
         out.append(f"  {t['spread']:12}" + "".join(
             f"{s.maximum - s.minimum:>9.0%}" for s in self.spread))
-        for name, weights in self.individual.items():
+        for name in self.individual:
             cr = self.consistency.get(name)
             mark = ""
             if cr is not None:

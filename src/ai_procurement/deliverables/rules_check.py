@@ -84,12 +84,12 @@ def rules_check_bytes(check: RulesCheck, *, lang: Lang = "fr", title: str = "") 
     doc.add_heading(T("Résultat par méthode de notation du prix",
                       "Result by price method").get(lang), level=2)
     table = doc.add_table(rows=1, cols=5, style="Table Grid")
-    for cell, text in zip(table.rows[0].cells, (
+    for cell, label in zip(table.rows[0].cells, (
             T("Méthode", "Method"), T("Gagnant (points)", "Winner (points)"),
             T("Points prix (min – max)", "Price points (min – max)"),
             T("Critère qui décide", "Deciding criterion"),
             T("Sans une autre offre", "Without another offer")), strict=True):
-        cell.text = text.get(lang)
+        cell.text = label.get(lang)
     for run in check.runs:
         row = table.add_row().cells
         row[0].text = _METHODS[run.method].get(lang)

@@ -255,9 +255,9 @@ def _write_sheet(wb: Workbook, ws: object, lists: object, rows: Sequence[tuple[s
     ws.column_dimensions[COL_KEY].hidden = True
     validation: DataValidation
     if pairwise:
-        labels = [label for label, _ in saaty_labels(lang)]
-        for index, label in enumerate(labels, start=1):
-            form.set_text(lists, f"A{index}", label)
+        labels = [text for text, _ in saaty_labels(lang)]
+        for index, text in enumerate(labels, start=1):
+            form.set_text(lists, f"A{index}", text)
         wb.defined_names["panel_scale"] = DefinedName(
             "panel_scale", attr_text=f"'{form.SHEET_LISTS}'!$A$1:$A${len(labels)}")
         validation = DataValidation(type="list", formula1="panel_scale", allow_blank=True,
@@ -438,9 +438,9 @@ class _Reader(SignedWorkbookReader):
         max_row = FIRST_ROW + len(rows) + ROW_SLACK
         cells = book.cells(self.default_sheet, max_row=max_row, max_column=5)
         by_key: dict[str, int] = {}
-        for ref, cell in cells.items():
-            if cell.column == COL_KEY and cell.row >= FIRST_ROW and cell.formula is None:
-                by_key.setdefault(str(cell.value), cell.row)
+        for found in cells.values():
+            if found.column == COL_KEY and found.row >= FIRST_ROW and found.formula is None:
+                by_key.setdefault(str(found.value), found.row)
         scale = {_fold(label): value for lang in LANGUAGES
                  for label, value in saaty_labels(lang)}
         for offset, (key, left, right) in enumerate(rows):
