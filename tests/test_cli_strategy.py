@@ -201,3 +201,40 @@ def test_rules_check_with_a_campaign_writes_the_report(capsys: pytest.CaptureFix
     ran = run(capsys, "rules-check", bad, "--campaign", campaign)
     assert ran.code == 3
     assert "prize" in ran.err
+
+
+def test_inventory_aggregates_declarations_and_exports_the_register(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    blank = tmp_path / "declaration.xlsx"
+    assert run(capsys, "inventory", "--new", blank).code == 0
+    bank = load_bank("ai-inventory")
+    folder = tmp_path / "declarations"
+    folder.mkdir()
+    fill_form(blank, folder / "1.xlsx", bank, {
+        "INV-01": "Action sociale", "INV-02": "ChatBot grand public", "INV-03": "personal",
+        "INV-04": "=résumer les dossiers d'aide", "INV-05": "yes",
+        "INV-06": ("personal", "sensitive"), "INV-07": "daily", "INV-08": "much_time"})
+    fill_form(blank, folder / "2.xlsx", bank, {
+        "INV-01": "Communication", "INV-02": "Traducteur", "INV-03": "provided",
+        "INV-04": "traduire des articles", "INV-05": "no", "INV-06": ("public",),
+        "INV-07": "weekly", "INV-08": "quality"})
+    (folder / "3.xlsx").write_bytes(b"not a workbook")
+    register = tmp_path / "registre.csv"
+    ran = run(capsys, "inventory", folder, "--register", register)
+    assert ran.code == 1  # one file could not be read
+    assert ran.out.startswith("2 déclaration(s) lue(s) sur 3 fichier(s) ; 1 usage(s) d'outils "
+                              "non fournis, dont 1 avec des données personnelles ; 1 pour des "
+                              "décisions individuelles.")
+    assert "3.xlsx" in ran.err
+    lines = register.read_text("utf-8-sig").splitlines()
+    assert lines[0].startswith("Traitement (outil);Finalité;Service")
+    # The typed text that looks like a formula stays text.
+    assert lines[1].startswith("ChatBot grand public;'=résumer les dossiers d'aide;"
+                               "Action sociale;")
+    assert len(lines) == 2
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "inventaire.xlsx")
+    assert wb.sheetnames == ["Déclarations", "Synthèse", "Fichiers à revoir"]
+    assert wb["Déclarations"]["E2"].value == "=résumer les dossiers d'aide"
+    assert wb["Déclarations"]["E2"].data_type == "s"

@@ -159,6 +159,18 @@ def _strategy_commands(command: Callable[[str, str], argparse.ArgumentParser],
                         "report in its strategy/ folder")
     p.add_argument("--out", type=Path, default=None, help="where to write the report (.docx)")
     force(p)
+    p = command("inventory", "staff AI-use declarations (shadow AI): form, aggregation, "
+                             "register to publish")
+    p.add_argument("path", type=Path, help="the form to write (with --new), or the folder of "
+                                           "filled declaration forms")
+    p.add_argument("--new", action="store_true", help="write a blank declaration form")
+    p.add_argument("--out", type=Path, default=None,
+                   help="the aggregation workbook to write (default: inventaire.xlsx or "
+                        "inventory.xlsx beside the folder)")
+    p.add_argument("--register", type=Path, default=None,
+                   help="also export the processing used for individual decisions, to "
+                        "publish (CRPA L312-1-3), as .csv or .xlsx")
+    force(p)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -505,6 +517,49 @@ def _rules_check(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_OK
 
 
+def _inventory(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.workbooks import inventory
+
+    if args.new:
+        path = inventory.write_inventory(args.path, lang=lang, overwrite=args.force)
+        _say(lang, f"Formulaire de déclaration écrit : {path}. Chaque agent en remplit un par "
+                   "outil d'IA utilisé ; rassemblez-les dans un dossier, puis : "
+                   "ai-procurement inventory DOSSIER",
+             f"Declaration form written: {path}. Each member of staff fills one per AI tool "
+             "used; gather them in a folder, then: ai-procurement inventory FOLDER")
+        return EXIT_OK
+    if not args.path.is_dir():
+        _warn(lang, f"ai-procurement: {args.path} n'est pas un dossier de déclarations.",
+              f"ai-procurement: {args.path} is not a folder of declarations.")
+        return EXIT_USAGE
+    files = sorted(p for p in args.path.iterdir() if p.is_file() and p.suffix == ".xlsx"
+                   and not p.name.startswith((".", "~$")))
+    declarations = inventory.read_declarations(files)
+    default = "inventaire.xlsx" if lang == "fr" else "inventory.xlsx"
+    out = args.out or args.path.parent / default
+    written = [inventory.write_inventory_summary(declarations, out, lang=lang,
+                                                 overwrite=args.force)]
+    if args.register is not None:
+        written.append(inventory.export_register(declarations, args.register, lang=lang,
+                                                 overwrite=args.force))
+    ok = [d for d in declarations if d.report.ok]
+    _say(lang, f"{len(ok)} déclaration(s) lue(s) sur {len(declarations)} fichier(s) ; "
+               f"{sum(d.shadow for d in ok)} usage(s) d'outils non fournis, dont "
+               f"{sum(d.shadow and d.exposes_people for d in ok)} avec des données "
+               f"personnelles ; {sum(d.individual_decisions is True for d in ok)} pour des "
+               "décisions individuelles.",
+         f"{len(ok)} declaration(s) read from {len(declarations)} file(s); "
+         f"{sum(d.shadow for d in ok)} use(s) of tools not provided, "
+         f"{sum(d.shadow and d.exposes_people for d in ok)} of them with personal data; "
+         f"{sum(d.individual_decisions is True for d in ok)} for individual decisions.")
+    for d in declarations:
+        for finding in d.report.errors:
+            print(f"  ! {finding.describe(lang)}", file=sys.stderr)
+    for path in written:
+        print(f"  {path}")
+    return EXIT_OK if len(ok) == len(declarations) else EXIT_FILE_ERRORS
+
+
 def _demo(args: argparse.Namespace, lang: Lang) -> int:
     from ai_procurement.campaign.demo import run_demo
 
@@ -516,7 +571,8 @@ def _demo(args: argparse.Namespace, lang: Lang) -> int:
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Lang], int]] = {
     "banks": _banks, "init": _init, "questionnaire": _questionnaire, "check": _check,
     "review": _review, "evaluate": _evaluate, "screen": _screen, "impact": _impact,
-    "panel": _panel, "rules-check": _rules_check, "demo": _demo,
+    "panel": _panel, "rules-check": _rules_check,
+    "inventory": _inventory, "demo": _demo,
 }
 
 if __name__ == "__main__":  # pragma: no cover
