@@ -24,7 +24,7 @@ FINGERPRINT = re.compile(r"^[0-9a-f]{64}$", re.M)
 
 EXPECTED: dict[str, list[str | re.Pattern[str]]] = {
     "1-prepare.ipynb": [
-        "['ai-screening', 'ai-territorial', 'genai-addon']",
+        "['ai-impact', 'ai-inventory', 'ai-screening', 'ai-territorial', 'genai-addon']",
         "COST    30.0  Coût complet",
         "CR = ", "cohérent",
         "rank-order-centroid",
