@@ -149,15 +149,16 @@ class PanelResult:
     def lines(self, lang: Lang) -> list[str]:
         """The result as lines of text for the buyer."""
         t = _texts(lang)
-        out = [f"{t['method']}: {_METHOD_NAMES[self.aggregation].get(lang)} "
+        colon = " : " if lang == "fr" else ": "
+        out = [f"{t['method']}{colon}{_METHOD_NAMES[self.aggregation].get(lang)} "
                f"({len(self.individual)} {t['participants']}, {len(self.by_group)} "
                f"{t['groups']})"]
-        out.append(f"  {'':12}" + "".join(f"{c:>9}" for c in self.criteria))
-        out.append(f"  {t['panel']:12}" + _row(self.weights, self.criteria))
+        out.append(f"  {'':16}" + "".join(f"{c:>8}" for c in self.criteria))
+        out.append(f"  {t['panel'][:16]:16}" + _row(self.weights, self.criteria))
         for group, weights in self.by_group.items():
-            out.append(f"  {group[:12]:12}" + _row(weights, self.criteria))
-        out.append(f"  {t['spread']:12}" + "".join(
-            f"{s.maximum - s.minimum:>9.0%}" for s in self.spread))
+            out.append(f"  {group[:16]:16}" + _row(weights, self.criteria))
+        out.append(f"  {t['spread']:16}" + "".join(
+            f"{(s.maximum - s.minimum) * 100:>7.1f}%" for s in self.spread))
         for name in self.individual:
             cr = self.consistency.get(name)
             mark = ""
@@ -167,22 +168,24 @@ class PanelResult:
             out.append(f"    {name} ({self.groups[name]}){mark}")
         if self.disagreements:
             d = self.disagreements[0]
-            out.append(f"{t['apart']}: {d.a} / {d.b} ({d.distance:.0%}, {t['most']} "
+            out.append(f"{t['apart']}{colon}{d.a} / {d.b} ({d.distance * 100:.0f} %, "
+                       f"{t['most']} {d.most_apart})" if lang == "fr" else
+                       f"{t['apart']}{colon}{d.a} / {d.b} ({d.distance:.0%}, {t['most']} "
                        f"{d.most_apart})")
         return out
 
 
 def _row(weights: Mapping[str, float], criteria: Sequence[str]) -> str:
-    return "".join(f"{weights[c]:>9.1%}" for c in criteria)
+    return "".join(f"{weights[c] * 100:>7.1f}%" for c in criteria)
 
 
 def _texts(lang: Lang) -> dict[str, str]:
     if lang == "fr":
         return {"method": "Agrégation", "participants": "participants", "groups": "groupes",
-                "panel": "Ensemble", "spread": "Écart", "revise": "jugements à revoir",
+                "panel": "Ensemble", "spread": "Écart max−min", "revise": "jugements à revoir",
                 "apart": "Groupes les plus éloignés", "most": "surtout sur"}
     return {"method": "Aggregation", "participants": "participants", "groups": "groups",
-            "panel": "All", "spread": "Spread", "revise": "judgments to revise",
+            "panel": "All", "spread": "Spread max−min", "revise": "judgments to revise",
             "apart": "Groups most apart", "most": "mostly on"}
 
 
