@@ -6,9 +6,9 @@ import json
 import re
 from pathlib import Path
 
+import attrs
 import pytest
 from tests.campaign_fixtures import file_hashes
-from tests.test_cli import run
 
 from ai_procurement.bank.files import load_bank
 from ai_procurement.campaign.strategy_demo import (
@@ -20,6 +20,20 @@ from ai_procurement.campaign.strategy_demo import (
 from ai_procurement.cli import main
 
 NEW_COMMANDS = ("impact", "panel", "rules-check", "inventory")
+
+
+@attrs.frozen
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> Ran:
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return Ran(code, captured.out, captured.err)
 
 
 @pytest.mark.parametrize("command", NEW_COMMANDS)
@@ -82,6 +96,32 @@ def test_screen_with_impact_records_both_in_the_campaign_without_touching_its_ya
     assert (campaign / "campaign.yaml").read_bytes() == config
     again = run(capsys, "impact", impact_grid, "--campaign", campaign)
     assert again.code == 4  # the record is never replaced silently
+
+
+def test_screen_campaign_without_impact_is_a_usage_error(capsys: pytest.CaptureFixture[str],
+                                                         campaign: Path,
+                                                         tmp_path: Path) -> None:
+    grid = tmp_path / "grid.xlsx"
+    assert main(["screen", "--new", str(grid)]) == 0
+    ran = run(capsys, "--lang", "en", "screen", grid, "--campaign", campaign)
+    assert ran.code == 2
+    assert "also give --impact" in ran.err
+    assert not (campaign / "strategy" / "impact.json").exists()
+
+
+def test_an_edited_impact_workbook_gives_no_level(capsys: pytest.CaptureFixture[str],
+                                                  impact_grid: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from ai_procurement.workbooks import form
+
+    wb = load_workbook(impact_grid)
+    ws = wb[form.SHEET_QUESTIONS]
+    ws[f"{form.COL_QUESTION}{form.FIRST_ROW + 1}"] = "Une autre question"
+    wb.save(tmp_path / "edited.xlsx")
+    ran = run(capsys, "--lang", "en", "impact", tmp_path / "edited.xlsx")
+    assert ran.code == 1
+    assert ran.out.startswith("Impact assessment unreadable or edited:")
 
 
 def test_the_level_in_campaign_yaml_switches_the_requirements_on(
