@@ -8,6 +8,7 @@ maximum lowers the raw impact score by 15 %.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from ai_procurement.bank.files import load_bank
 from ai_procurement.bank.model import Bank, Criterion, Option, Question, SingleChoice, YesNo
@@ -92,3 +93,37 @@ def test_an_unknown_option_is_refused() -> None:
         assess_impact(_bank(), {"R-1": "p13"})
     with pytest.raises(ScoringError, match="not in bank"):
         assess_impact(_bank(), {"Z-9": "yes"})
+
+
+# -- properties ------------------------------------------------------------------------------
+
+
+_BUNDLED = load_bank("ai-impact")
+
+
+def _option_ids(question_id: str) -> list[str]:
+    spec = _BUNDLED.question(question_id).answer
+    return ["yes", "no"] if isinstance(spec, YesNo) else [o.id for o in spec.options]  # type: ignore[union-attr]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_riskier_answer_never_lowers_the_level(data: st.DataObject) -> None:
+    answers: dict[str, str | tuple[str, ...]] = {}
+    for _, q in _BUNDLED.questions():
+        if q.id == "IMP-04":
+            answers[q.id] = tuple(data.draw(st.sets(st.sampled_from(
+                ["rights", "health", "money", "access"]), min_size=1)))
+        else:
+            answers[q.id] = data.draw(st.sampled_from(_option_ids(q.id)))
+    base = assess_impact(_BUNDLED, answers)
+    assert 1 <= base.level <= 4
+    assert 0 <= base.share <= 1
+    # Answer one risk question with its riskiest option: the level cannot go down.
+    question = data.draw(st.sampled_from(["IMP-01", "IMP-02", "IMP-06", "IMP-07", "IMP-08",
+                                          "IMP-10"]))
+    spec = _BUNDLED.question(question).answer
+    worst = max(spec.options, key=lambda o: o.points).id  # type: ignore[union-attr]
+    riskier = assess_impact(_BUNDLED, {**answers, question: worst})
+    assert riskier.level >= base.level
+    assert riskier.raw_score >= base.raw_score

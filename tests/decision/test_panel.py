@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from ai_procurement.decision.panel import (
     AdoptedWeights,
@@ -103,3 +104,38 @@ def test_mixed_or_invalid_judgments_are_refused() -> None:
         aggregate_panel(CRITERIA, [_pairwise("A", "g", 2, 4, 2), _pairwise("A", "g", 2, 4, 2)])
     with pytest.raises(StrategyError, match="'points' is for points"):
         aggregate_panel(CRITERIA, [_pairwise("A", "g", 2, 4, 2)], aggregation="points")
+
+
+# -- properties ------------------------------------------------------------------------------
+
+
+_SAATY = st.sampled_from([1 / 9, 1 / 7, 1 / 5, 1 / 3, 1 / 2, 1, 2, 3, 5, 7, 9])
+
+
+@st.composite
+def _panels(draw: st.DrawFn) -> list[Participant]:
+    count = draw(st.integers(min_value=1, max_value=5))
+    return [_pairwise(f"P{i}", draw(st.sampled_from(["a", "b", "c"])), draw(_SAATY),
+                      draw(_SAATY), draw(_SAATY)) for i in range(count)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(_panels(), st.randoms(use_true_random=False))
+def test_the_order_of_participants_does_not_change_the_weights(panel: list[Participant],
+                                                               rng: object) -> None:
+    shuffled = list(panel)
+    rng.shuffle(shuffled)  # type: ignore[attr-defined]
+    for aggregation in ("aij", "aip"):
+        one = aggregate_panel(CRITERIA, panel, aggregation=aggregation)  # type: ignore[arg-type]
+        two = aggregate_panel(CRITERIA, shuffled, aggregation=aggregation)  # type: ignore[arg-type]
+        assert one.weights == pytest.approx(two.weights)
+        assert math.isclose(sum(one.weights.values()), 1.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_panels())
+def test_a_panel_of_clones_gives_the_clone_s_weights(panel: list[Participant]) -> None:
+    alone = aggregate_panel(CRITERIA, panel[:1]).weights
+    clones = [Participant(f"C{i}", "g", pairwise=panel[0].pairwise) for i in range(3)]
+    assert aggregate_panel(CRITERIA, clones).weights == pytest.approx(alone)
+    assert aggregate_panel(CRITERIA, clones, aggregation="aip").weights == pytest.approx(alone)
