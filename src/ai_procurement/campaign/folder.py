@@ -191,6 +191,9 @@ class Campaign:
     def bank(self) -> Any:
         """The (tailored) bank named in ``campaign.yaml``.
 
+        With an ``impact:`` key, the requirements of that impact level are switched on
+        (:func:`ai_procurement.bank.requirements.tailor_for_impact`).
+
         Raises:
             CampaignError: no bundled bank has that name and no such file exists.
             BankError: the bank file is invalid.
@@ -417,6 +420,8 @@ scoring:
   divergence_threshold: 0.25     # share of the scale between evaluators
   low_offer_method: m1m2         # or: mean-minus-sd (flags only, never excludes)
   tie_tolerance: 1.0e-09
+# impact: {{level: 3}}            # impact level I-IV assessed before buying (ai-procurement
+#                                # impact): switches on the vendor requirements of that level
 # weights:                       # criterion weights to publish (default: the bank's);
 #   LEG: 10                      # name every criterion (ai-procurement banks {bank})
 robustness:
