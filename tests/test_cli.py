@@ -105,11 +105,11 @@ def test_every_command_has_a_help(capsys: pytest.CaptureFixture[str], command: s
 
 # -- banks -----------------------------------------------------------------------------------
 
-def test_banks_lists_the_three_bundled_banks(capsys: pytest.CaptureFixture[str]) -> None:
+def test_banks_lists_the_bundled_banks(capsys: pytest.CaptureFixture[str]) -> None:
     ran = run(capsys, "banks")
     assert ran.code == 0
     names = [line.split()[0] for line in ran.out.splitlines()]
-    assert names == ["ai-screening", "ai-territorial", "genai-addon"]
+    assert names == ["ai-impact", "ai-inventory", "ai-screening", "ai-territorial", "genai-addon"]
     assert re.search(r"ai-territorial\s+\S+\s+92 questions", ran.out)
 
 

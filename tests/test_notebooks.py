@@ -23,8 +23,20 @@ NOTEBOOKS = Path(__file__).parents[1] / "docs" / "notebooks"
 FINGERPRINT = re.compile(r"^[0-9a-f]{64}$", re.M)
 
 EXPECTED: dict[str, list[str | re.Pattern[str]]] = {
+    "0-strategy.ipynb": [
+        "Niveau d'impact III (élevé) : score 24 sur 37 (65 %)",
+        "HUM-01  dès le niveau 3 : éliminatoire, preuve obligatoire",
+        "impact: {level: 3, ",
+        "{'Q': 0.7273, 'P': 0.1818, 'E': 0.0909} = 8/11, 2/11, 1/11",
+        "(8 participants, 3 groupes)",
+        "Groupes les plus éloignés : élus / panel citoyen",
+        "Pondérations retenues par la commission d'appel d'offres",
+        "Méthode linéaire : sans l'offre Offre économique",
+        "demo-campaign/strategy/rules-check-fr.docx",
+        "Traitement (outil);Finalité;Service",
+    ],
     "1-prepare.ipynb": [
-        "['ai-screening', 'ai-territorial', 'genai-addon']",
+        "['ai-impact', 'ai-inventory', 'ai-screening', 'ai-territorial', 'genai-addon']",
         "COST    30.0  Coût complet",
         "CR = ", "cohérent",
         "rank-order-centroid",

@@ -67,6 +67,12 @@ if TYPE_CHECKING:
         YesNo as YesNo,
         check_bank as check_bank,
     )
+    from ai_procurement.bank.requirements import (
+        LevelRequirements as LevelRequirements,
+        apply_impact_level as apply_impact_level,
+        load_level_requirements as load_level_requirements,
+        tailor_for_impact as tailor_for_impact,
+    )
     from ai_procurement.bank.tailoring import (
         Tailoring as Tailoring,
         apply_tailoring as apply_tailoring,
@@ -83,6 +89,17 @@ if TYPE_CHECKING:
         publish as publish,
         score_campaign as score_campaign,
     )
+    from ai_procurement.decision.impact import (
+        ImpactAssessment as ImpactAssessment,
+        assess_impact as assess_impact,
+    )
+    from ai_procurement.decision.panel import (
+        AdoptedWeights as AdoptedWeights,
+        PanelResult as PanelResult,
+        Participant as Participant,
+        aggregate_panel as aggregate_panel,
+        weights_origin as weights_origin,
+    )
     from ai_procurement.decision.price import (
         PRICE_METHODS as PRICE_METHODS,
         CostBreakdown as CostBreakdown,
@@ -95,6 +112,11 @@ if TYPE_CHECKING:
     from ai_procurement.decision.robustness import (
         Robustness as Robustness,
         assess_robustness as assess_robustness,
+    )
+    from ai_procurement.decision.rules_check import (
+        OfferProfile as OfferProfile,
+        RulesCheck as RulesCheck,
+        check_rules as check_rules,
     )
     from ai_procurement.decision.scoring import (
         Evaluation as Evaluation,
@@ -121,6 +143,9 @@ if TYPE_CHECKING:
         Signatory as Signatory,
         write_debrief as write_debrief,
         write_memo as write_memo,
+    )
+    from ai_procurement.deliverables.rules_check import (
+        write_rules_check as write_rules_check,
     )
     from ai_procurement.errors import (
         AIProcurementError as AIProcurementError,
@@ -150,6 +175,23 @@ if TYPE_CHECKING:
     from ai_procurement.workbooks.form import (
         write_questionnaire as write_questionnaire,
     )
+    from ai_procurement.workbooks.impact import (
+        ImpactReading as ImpactReading,
+        read_impact as read_impact,
+        write_impact as write_impact,
+    )
+    from ai_procurement.workbooks.inventory import (
+        Declaration as Declaration,
+        export_register as export_register,
+        read_declarations as read_declarations,
+        write_inventory as write_inventory,
+        write_inventory_summary as write_inventory_summary,
+    )
+    from ai_procurement.workbooks.panel import (
+        PanelReading as PanelReading,
+        read_panel as read_panel,
+        write_panel as write_panel,
+    )
     from ai_procurement.workbooks.response import (
         read_response as read_response,
     )
@@ -175,6 +217,7 @@ _EXPORTS: dict[str, str] = {
     "PRICE_METHODS": "decision.price",
     "AHPResult": "decision.strategy",
     "AIProcurementError": "errors",
+    "AdoptedWeights": "decision.panel",
     "Answer": "answers",
     "AnswerState": "answers",
     "Bank": "bank.model",
@@ -188,23 +231,31 @@ _EXPORTS: dict[str, str] = {
     "CostItem": "bank.model",
     "Criterion": "bank.model",
     "DateAnswer": "bank.model",
+    "Declaration": "workbooks.inventory",
     "Evaluation": "decision.scoring",
     "EvaluatorScore": "decision.scoring",
     "Evidence": "bank.model",
     "EvidenceRef": "answers",
     "Finding": "answers",
     "FreeText": "bank.model",
+    "ImpactAssessment": "decision.impact",
+    "ImpactReading": "workbooks.impact",
     "KnockOut": "bank.model",
     "Lang": "text",
     "Level": "bank.model",
+    "LevelRequirements": "bank.requirements",
     "Linear": "bank.model",
     "LowOfferCheck": "decision.price",
     "MultipleChoice": "bank.model",
     "Number": "bank.model",
+    "OfferProfile": "decision.rules_check",
     "Option": "bank.model",
     "OutputError": "errors",
     "OutputExistsError": "errors",
     "Override": "decision.scoring",
+    "PanelReading": "workbooks.panel",
+    "PanelResult": "decision.panel",
+    "Participant": "decision.panel",
     "Price": "bank.model",
     "PriceError": "errors",
     "PriceScores": "decision.price",
@@ -221,6 +272,7 @@ _EXPORTS: dict[str, str] = {
     "ResponseError": "errors",
     "ReviewResult": "workbooks.review",
     "Robustness": "decision.robustness",
+    "RulesCheck": "decision.rules_check",
     "Scale": "bank.model",
     "ScoreLine": "decision.scoring",
     "ScoringError": "errors",
@@ -236,39 +288,55 @@ _EXPORTS: dict[str, str] = {
     "Weighting": "decision.strategy",
     "YesNo": "bank.model",
     "abnormally_low": "decision.price",
+    "aggregate_panel": "decision.panel",
     "ahp_weights": "decision.strategy",
+    "apply_impact_level": "bank.requirements",
     "apply_tailoring": "bank.tailoring",
+    "assess_impact": "decision.impact",
     "assess_robustness": "decision.robustness",
     "check": "campaign.workflow",
     "check_bank": "bank.model",
+    "check_rules": "decision.rules_check",
     "direct_weights": "decision.strategy",
     "dump_bank": "bank.files",
     "dump_questionnaire": "questionnaire",
     "evaluate": "decision.scoring",
     "evaluate_campaign": "campaign.workflow",
+    "export_register": "workbooks.inventory",
     "freeze": "questionnaire",
     "init_campaign": "campaign.folder",
     "list_banks": "bank.files",
     "load_bank": "bank.files",
     "load_campaign": "campaign.folder",
     "load_key": "workbooks.signing",
+    "load_level_requirements": "bank.requirements",
     "load_questionnaire": "questionnaire",
     "new_key": "workbooks.signing",
     "prepare_reviews": "campaign.workflow",
     "price_points": "decision.price",
     "publish": "campaign.workflow",
     "rank_weights": "decision.strategy",
+    "read_declarations": "workbooks.inventory",
+    "read_impact": "workbooks.impact",
+    "read_panel": "workbooks.panel",
     "read_response": "workbooks.response",
     "read_review": "workbooks.review",
     "read_screening": "workbooks.screening",
     "score_campaign": "campaign.workflow",
+    "tailor_for_impact": "bank.requirements",
     "total_cost": "decision.price",
+    "weights_origin": "decision.panel",
     "write_comparison": "deliverables.comparison",
     "write_debrief": "deliverables.memo",
+    "write_impact": "workbooks.impact",
+    "write_inventory": "workbooks.inventory",
+    "write_inventory_summary": "workbooks.inventory",
     "write_key": "workbooks.signing",
     "write_memo": "deliverables.memo",
+    "write_panel": "workbooks.panel",
     "write_questionnaire": "workbooks.form",
     "write_review": "workbooks.review",
+    "write_rules_check": "deliverables.rules_check",
     "write_screening": "workbooks.screening",
 }
 """The public API: each name and the module (under ``ai_procurement``) that defines it."""

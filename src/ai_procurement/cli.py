@@ -100,12 +100,83 @@ def _parser() -> argparse.ArgumentParser:
     p = command("screen", "the internal go/no-go screening grid of an AI project")
     p.add_argument("grid", type=Path, help="the grid workbook to read (or to write with --new)")
     p.add_argument("--new", action="store_true", help="write a blank grid to fill")
+    p.add_argument("--impact", type=Path, default=None,
+                   help="a filled impact assessment workbook, read with the grid")
+    p.add_argument("--campaign", type=Path, default=None,
+                   help="record the verdict and the impact level in this campaign folder "
+                        "(strategy/impact.json; campaign.yaml is never rewritten)")
     force(p)
+    p = command("impact", "the impact level (I to IV) of an AI project, before buying")
+    p.add_argument("workbook", type=Path,
+                   help="the impact workbook to read (or to write with --new)")
+    p.add_argument("--new", action="store_true", help="write a blank impact workbook to fill")
+    p.add_argument("--campaign", type=Path, default=None,
+                   help="record the level in this campaign folder (strategy/impact.json)")
+    force(p)
+    _strategy_commands(command, folder, force)
     p = command("demo", "run the whole job on a bundled fictional campaign")
     p.add_argument("folder", nargs="?", default=Path("demo-campaign"), type=Path,
                    help="where to write the demo campaign (default: demo-campaign)")
     force(p)
     return parser
+
+
+def _strategy_commands(command: Callable[[str, str], argparse.ArgumentParser],
+                       folder: Callable[[argparse.ArgumentParser], None],
+                       force: Callable[[argparse.ArgumentParser], None]) -> None:
+    """The commands of the "before buying" stage: panel, rules check, inventory."""
+    p = command("panel", "weights from several people: write, read and adopt")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    w = actions.add_parser("write", help="one signed weighting workbook per participant",
+                           description="one signed weighting workbook per participant, in "
+                                       "strategy/panel-outbox/")
+    folder(w)
+    w.add_argument("--participant", action="append", default=[], metavar="NAME=GROUP",
+                   required=True, help="a participant and their group (repeat the option)")
+    w.add_argument("--mode", choices=("pairwise", "points"), default="pairwise",
+                   help="pairwise comparisons on Saaty's scale (default) or a points "
+                        "allocation")
+    force(w)
+    r = actions.add_parser("read", help="read strategy/panel-responses/ and aggregate",
+                           description="read the filled workbooks of "
+                                       "strategy/panel-responses/ and aggregate them")
+    folder(r)
+    r.add_argument("--aggregation", choices=("aij", "aip", "points"), default=None,
+                   help="aij: geometric mean of judgments (default for pairwise); aip: of "
+                        "priorities; points: arithmetic mean of shares")
+    force(r)
+    a = actions.add_parser("adopt", help="record the weights finally adopted, and why",
+                           description="record the weights finally adopted, and why, in "
+                                       "strategy/adopted-weights.json")
+    folder(a)
+    a.add_argument("--weight", action="append", default=[], metavar="CRITERION=WEIGHT",
+                   required=True, help="a criterion and its weight (repeat the option)")
+    a.add_argument("--why", required=True, help="why these weights (recorded)")
+    a.add_argument("--by", default="", help="who adopted them")
+    force(a)
+    for sub in (w, r, a):
+        sub.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS,
+                         help="language of messages")
+    p = command("rules-check", "try every price method and small weight changes on "
+                               "estimated offers, before publishing")
+    p.add_argument("offers", type=Path, help="the YAML file of typical offers (format 1)")
+    p.add_argument("--campaign", type=Path, default=None,
+                   help="take the weights from this campaign and write the one-page "
+                        "report in its strategy/ folder")
+    p.add_argument("--out", type=Path, default=None, help="where to write the report (.docx)")
+    force(p)
+    p = command("inventory", "staff AI-use declarations (shadow AI): form, aggregation, "
+                             "register to publish")
+    p.add_argument("path", type=Path, help="the form to write (with --new), or the folder of "
+                                           "filled declaration forms")
+    p.add_argument("--new", action="store_true", help="write a blank declaration form")
+    p.add_argument("--out", type=Path, default=None,
+                   help="the aggregation workbook to write (default: inventaire.xlsx or "
+                        "inventory.xlsx beside the folder)")
+    p.add_argument("--register", type=Path, default=None,
+                   help="also export the processing used for individual decisions, to "
+                        "publish (CRPA L312-1-3), as .csv or .xlsx")
+    force(p)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -330,7 +401,196 @@ def _screen(args: argparse.Namespace, lang: Lang) -> int:
     result = read_screening(args.grid)
     for line in result.lines(lang):
         print(line)
-    return EXIT_OK if result.go else EXIT_FILE_ERRORS
+    code = EXIT_OK if result.go else EXIT_FILE_ERRORS
+    if args.impact is None:
+        if args.campaign is not None:
+            _warn(lang, "! --campaign enregistre le niveau d'impact : donnez aussi --impact.",
+                  "! --campaign records the impact level: also give --impact.")
+            return EXIT_USAGE
+        return code
+    from ai_procurement.campaign.folder import sha256_of
+
+    screening = {"go": result.go, "red_lines": [q for q, _ in result.red_lines],
+                 "unverified": list(result.unverified), "source": args.grid.name,
+                 "sha256": sha256_of(args.grid)} if result.report.ok else None
+    impact_code = _read_impact(args.impact, args.campaign, screening, lang, args.force)
+    return max(code, impact_code)
+
+
+def _read_impact(path: Path, campaign: Path | None, screening: dict[str, object] | None,
+                 lang: Lang, force: bool) -> int:
+    from ai_procurement.workbooks.impact import read_impact
+
+    reading = read_impact(path)
+    for line in reading.lines(lang):
+        print(line)
+    if reading.assessment is None:
+        return EXIT_FILE_ERRORS
+    if campaign is not None:
+        from ai_procurement.campaign.strategy import impact_config_line, record_impact
+
+        target = record_impact(campaign, reading.assessment, path, screening=screening,
+                               force=force)
+        _say(lang, f"Niveau enregistré : {target}. Pour exiger des candidats ce que ce niveau "
+                   "impose, ajoutez à campaign.yaml la ligne :",
+             f"Level recorded: {target}. To demand from vendors what this level requires, "
+             "add this line to campaign.yaml:")
+        print(f"  {impact_config_line(target)}")
+    return EXIT_OK
+
+
+def _impact(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.workbooks.impact import write_impact
+
+    if args.new:
+        path = write_impact(args.workbook, lang=lang, overwrite=args.force)
+        _say(lang, f"Évaluation d'impact écrite : {path}. Remplissez-la en équipe, puis : "
+                   f"ai-procurement impact {path}",
+             f"Impact assessment written: {path}. Fill it in as a team, then: "
+             f"ai-procurement impact {path}")
+        return EXIT_OK
+    return _read_impact(args.workbook, args.campaign, None, lang, args.force)
+
+
+def _pairs(values: Sequence[str], what: str) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        name, sep, rest = value.rpartition("=")
+        if not sep or not name.strip() or not rest.strip():
+            raise _UsageError(f"{what}: expected NAME=VALUE, got {value!r}")
+        pairs.append((name.strip(), rest.strip()))
+    return pairs
+
+
+class _UsageError(Exception):
+    """A command-line value that argparse could not check."""
+
+
+def _panel(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.campaign import strategy
+
+    try:
+        if args.action == "write":
+            participants = _pairs(args.participant, "--participant")
+        elif args.action == "adopt":
+            weights = {}
+            for criterion, value in _pairs(args.weight, "--weight"):
+                weights[criterion] = float(value.replace(",", "."))
+    except (_UsageError, ValueError) as exc:
+        _warn(lang, f"ai-procurement: {exc}", f"ai-procurement: {exc}")
+        return EXIT_USAGE
+    if args.action == "write":
+        written = strategy.write_panel_workbooks(args.folder, participants, mode=args.mode,
+                                                 force=args.force)
+        for path in written:
+            print(f"  {path}")
+        _say(lang, "Envoyez à chaque participant son classeur ; déposez-les remplis dans "
+                   "strategy/panel-responses/, puis : ai-procurement panel read",
+             "Send each participant their workbook; put them back, filled, in "
+             "strategy/panel-responses/, then: ai-procurement panel read")
+        return EXIT_OK
+    if args.action == "adopt":
+        from ai_procurement.decision.panel import AdoptedWeights
+
+        target = strategy.adopt_weights(args.folder, AdoptedWeights(weights, args.why,
+                                                                    args.by), force=args.force)
+        _say(lang, f"Pondérations retenues enregistrées : {target}. Pour les publier, "
+                   "recopiez dans campaign.yaml :",
+             f"Adopted weights recorded: {target}. To publish them, copy into "
+             "campaign.yaml:")
+        for line in strategy.weights_config_lines(args.folder, weights):
+            print(f"  {line}")
+        return EXIT_OK
+    run = strategy.read_panel_workbooks(args.folder, aggregation=args.aggregation,
+                                        force=args.force)
+    failures = 0
+    for reading in run.readings:
+        if not reading.report.ok:
+            failures += 1
+            _warn(lang, f"! {reading.file} : classeur à corriger, non pris en compte :",
+                  f"! {reading.file}: workbook to correct, left out:")
+            for finding in reading.report.errors:
+                print(f"    {finding.describe(lang)}", file=sys.stderr)
+    if run.result is None:
+        _say(lang, "Aucun classeur utilisable dans strategy/panel-responses/.",
+             "No usable workbook in strategy/panel-responses/.")
+        return EXIT_FILE_ERRORS
+    for line in run.result.lines(lang):
+        print(line)
+    _say(lang, f"Agrégation enregistrée : {run.record}", f"Aggregation recorded: {run.record}")
+    return EXIT_FILE_ERRORS if failures else EXIT_OK
+
+
+def _rules_check(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.campaign import strategy
+    from ai_procurement.deliverables.rules_check import write_rules_check
+
+    rules = strategy.load_rules_file(args.offers)
+    check = strategy.rules_check_for(rules, args.campaign)
+    for sentence in check.sentences(lang):
+        print(f"  • {sentence}")
+    target = args.out
+    title = ""
+    if args.campaign is not None:
+        from ai_procurement.campaign.folder import load_campaign
+
+        campaign = load_campaign(args.campaign)
+        title = campaign.config.consultation.title
+        if target is None:
+            target = campaign.folder(strategy.STRATEGY_FOLDER) / f"rules-check-{lang}.docx"
+    if target is not None:
+        path = write_rules_check(check, target, lang=lang, title=title, overwrite=args.force)
+        if args.campaign is not None:
+            from ai_procurement.campaign.folder import sha256_of
+
+            campaign.audit.append("rules-check", offers=args.offers.name,
+                                  offers_sha256=sha256_of(args.offers), output=path.name,
+                                  output_sha256=sha256_of(path))
+        _say(lang, f"Essai des règles écrit : {path}", f"Rules check written: {path}")
+    return EXIT_OK
+
+
+def _inventory(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.workbooks import inventory
+
+    if args.new:
+        path = inventory.write_inventory(args.path, lang=lang, overwrite=args.force)
+        _say(lang, f"Formulaire de déclaration écrit : {path}. Chaque agent en remplit un par "
+                   "outil d'IA utilisé ; rassemblez-les dans un dossier, puis : "
+                   "ai-procurement inventory DOSSIER",
+             f"Declaration form written: {path}. Each member of staff fills one per AI tool "
+             "used; gather them in a folder, then: ai-procurement inventory FOLDER")
+        return EXIT_OK
+    if not args.path.is_dir():
+        _warn(lang, f"ai-procurement: {args.path} n'est pas un dossier de déclarations.",
+              f"ai-procurement: {args.path} is not a folder of declarations.")
+        return EXIT_USAGE
+    files = sorted(p for p in args.path.iterdir() if p.is_file() and p.suffix == ".xlsx"
+                   and not p.name.startswith((".", "~$")))
+    declarations = inventory.read_declarations(files)
+    default = "inventaire.xlsx" if lang == "fr" else "inventory.xlsx"
+    out = args.out or args.path.parent / default
+    written = [inventory.write_inventory_summary(declarations, out, lang=lang,
+                                                 overwrite=args.force)]
+    if args.register is not None:
+        written.append(inventory.export_register(declarations, args.register, lang=lang,
+                                                 overwrite=args.force))
+    ok = [d for d in declarations if d.report.ok]
+    _say(lang, f"{len(ok)} déclaration(s) lue(s) sur {len(declarations)} fichier(s) ; "
+               f"{sum(d.shadow for d in ok)} usage(s) d'outils non fournis, dont "
+               f"{sum(d.shadow and d.exposes_people for d in ok)} avec des données "
+               f"personnelles ; {sum(d.individual_decisions is True for d in ok)} pour des "
+               "décisions individuelles.",
+         f"{len(ok)} declaration(s) read from {len(declarations)} file(s); "
+         f"{sum(d.shadow for d in ok)} use(s) of tools not provided, "
+         f"{sum(d.shadow and d.exposes_people for d in ok)} of them with personal data; "
+         f"{sum(d.individual_decisions is True for d in ok)} for individual decisions.")
+    for d in declarations:
+        for finding in d.report.errors:
+            print(f"  ! {finding.describe(lang)}", file=sys.stderr)
+    for path in written:
+        print(f"  {path}")
+    return EXIT_OK if len(ok) == len(declarations) else EXIT_FILE_ERRORS
 
 
 def _demo(args: argparse.Namespace, lang: Lang) -> int:
@@ -343,8 +603,9 @@ def _demo(args: argparse.Namespace, lang: Lang) -> int:
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Lang], int]] = {
     "banks": _banks, "init": _init, "questionnaire": _questionnaire, "open": _open,
-    "check": _check,
-    "review": _review, "evaluate": _evaluate, "screen": _screen, "demo": _demo,
+    "check": _check, "review": _review, "evaluate": _evaluate, "screen": _screen,
+    "impact": _impact, "panel": _panel, "rules-check": _rules_check,
+    "inventory": _inventory, "demo": _demo,
 }
 
 if __name__ == "__main__":  # pragma: no cover

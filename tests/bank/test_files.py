@@ -105,7 +105,8 @@ def test_hand_written_yaml_loads_as_the_model(tmp_path: Path) -> None:
 
 
 def test_bundled_banks_are_listed() -> None:
-    assert list_banks() == ["ai-screening", "ai-territorial", "genai-addon"]
+    assert list_banks() == ["ai-impact", "ai-inventory", "ai-screening", "ai-territorial",
+                            "genai-addon"]
 
 
 @pytest.mark.parametrize("name", list_banks())

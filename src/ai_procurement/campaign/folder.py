@@ -40,6 +40,7 @@ __all__ = [
     "Campaign",
     "CampaignConfig",
     "CampaignError",
+    "ImpactConfig",
     "Lot",
     "LotConfig",
     "Mode",
@@ -82,6 +83,20 @@ class ProcedureConfig:
     published: dt.date | None = None
     place: str = ""
     signatories: tuple[SignatoryConfig, ...] = ()
+
+
+@attrs.frozen
+class ImpactConfig:
+    """The impact level assessed before buying (see ``strategy/impact.json``).
+
+    At a level, the bank's requirements of that level are switched on
+    (:func:`ai_procurement.bank.requirements.apply_impact_level`); ``source`` and
+    ``sha256`` name the assessment workbook the level came from.
+    """
+
+    level: int
+    source: str = ""
+    sha256: str = ""
 
 
 @attrs.frozen
@@ -154,6 +169,7 @@ class CampaignConfig:
     lead_evaluator: str | None = None
     key_file: str = "private/signing.key"
     report_date: dt.date | None = None
+    impact: ImpactConfig | None = None
     format: int = FORMAT
 
 
@@ -220,9 +236,8 @@ class Campaign:
 
     root: Path
     config: CampaignConfig
-    # The bank, once loaded: loading a bank parses and validates its YAML (about half a
-    # second for the default bank), and every step needs it.
-    loaded_bank: Any = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    # Banks once loaded, by name: loading a bank parses and validates its YAML (about half
+    # a second for the default bank), and every step needs it.
     _banks: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False, init=False)
 
     @property
@@ -280,7 +295,11 @@ class Campaign:
                             f"{', '.join(x.id for x in lots) or '(none)'}")
 
     def bank(self, lot: Lot | None = None) -> Any:
-        """The (tailored) bank of ``lot`` (the only lot's when None).
+        """The (tailored) bank of ``lot``; with None, the campaign's own ``bank:``.
+
+        The campaign's ``bank:`` is the default of every lot. With an ``impact:`` key, the
+        requirements of that impact level are switched on
+        (:func:`ai_procurement.bank.requirements.tailor_for_impact`).
 
         Raises:
             CampaignError: no bundled bank has that name and no such file exists.
@@ -288,9 +307,7 @@ class Campaign:
         """
         from ai_procurement.bank.files import list_banks, load_bank
 
-        name = (lot if lot is not None else self.lot()).bank
-        if name == self.config.bank and self.loaded_bank is not None:
-            return self.loaded_bank
+        name = lot.bank if lot is not None else self.config.bank
         if name in self._banks:
             return self._banks[name]
         bundled = list_banks()
@@ -304,6 +321,10 @@ class Campaign:
                     f"({', '.join(bundled)}) or the path of a bank file, relative to the "
                     "campaign folder")
             bank = load_bank(path)
+        if self.config.impact is not None:
+            from ai_procurement.bank.requirements import tailor_for_impact
+
+            bank = tailor_for_impact(bank, self.config.impact.level)
         self._banks[name] = bank
         return bank
 
@@ -510,6 +531,9 @@ def _check(config: CampaignConfig) -> list[Problem]:
         problems.append(Problem("$.robustness.samples", "expected 100 to 2,000,000"))
     if not 0 < r.band <= 1:
         problems.append(Problem("$.robustness.band", "expected a share in (0, 1], e.g. 0.2"))
+    if config.impact is not None and config.impact.level not in (1, 2, 3, 4):
+        problems.append(Problem("$.impact.level", f"expected an impact level from 1 (I) to 4 "
+                                f"(IV), got {config.impact.level}"))
     return problems
 
 
@@ -558,6 +582,8 @@ scoring:
   divergence_threshold: 0.25     # share of the scale between evaluators
   low_offer_method: m1m2         # or: mean-minus-sd (flags only, never excludes)
   tie_tolerance: 1.0e-09
+# impact: {{level: 3}}            # impact level I-IV assessed before buying (ai-procurement
+#                                # impact): switches on the vendor requirements of that level
 # weights:                       # criterion weights to publish (default: the bank's);
 #   LEG: 10                      # name every criterion (ai-procurement banks {bank})
 robustness:
