@@ -170,21 +170,24 @@ def test_dangling_condition() -> None:
                 "condition refers to unknown question 'GOV-99'")]
 
 
+LATER = "which comes after this question: a condition may only refer to an earlier question"
+
+
 def test_cyclic_condition() -> None:
-    # GOV-02 already applies if GOV-01 is 'yes'; make GOV-01 apply only if GOV-02 is 'eu'.
+    # GOV-02 already applies if GOV-01 is 'yes'; make GOV-01 apply only if GOV-02 is 'eu':
+    # a cycle needs a condition on a later question, which is refused.
     bank = with_question(example_bank(), "GOV-01", applies_if=Condition("GOV-02", ("eu",)))
     assert check_bank(bank) == [
-        Problem(f"{GOV_01}.applies_if", "cyclic condition: GOV-01 -> GOV-02 -> GOV-01")]
+        Problem(f"{GOV_01}.applies_if.question", f"condition refers to 'GOV-02', {LATER}")]
 
 
-def test_three_question_cycle_reported_once() -> None:
+def test_three_question_cycle_reported_at_the_forward_reference() -> None:
     extra = Question("GOV-03", T, WHY, YesNo(), applies_if=Condition("GOV-02", ("eu",)))
     bank = with_criterion(example_bank(), "GOV", questions=(
         *example_bank().criteria[0].questions, extra))
     bank = with_question(bank, "GOV-01", applies_if=Condition("GOV-03", ("no",)))
     assert check_bank(bank) == [
-        Problem(f"{GOV_01}.applies_if",
-                "cyclic condition: GOV-01 -> GOV-03 -> GOV-02 -> GOV-01")]
+        Problem(f"{GOV_01}.applies_if.question", f"condition refers to 'GOV-03', {LATER}")]
 
 
 def test_question_depending_on_itself() -> None:
