@@ -27,7 +27,8 @@ from ai_procurement.bank.model import Question, Scale, SingleChoice, YesNo
 from ai_procurement.cli import main
 from ai_procurement.workbooks import form
 
-COMMANDS = ("banks", "init", "questionnaire", "check", "review", "evaluate", "screen", "demo")
+COMMANDS = ("banks", "init", "questionnaire", "check", "review", "evaluate", "screen", "demo",
+            "import-grid")
 DEMO_RESPONSES = ("alize-systemes-reponse.xlsx", "boreal-data-reponse.xlsx",
                   "cumulus-ia-reponse.xlsx", "dolmen-logiciels-reponse.xlsx",
                   "estuaire-numerique-reponse.xlsx", "fjord-analytics-reponse.xlsx")
@@ -724,3 +725,37 @@ def test_a_malformed_agreed_file_is_a_campaign_error_naming_the_entry(
     assert ran.code == 3
     assert "$[0].level (line 3)" in ran.err
     assert "Traceback" not in ran.err
+
+
+# -- import-grid ---------------------------------------------------------------------------------
+
+def test_import_grid_shows_the_detected_mapping_then_writes_a_draft_and_its_report(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.bank.test_grid import write_grid
+
+    grid = tmp_path / "inherited.xlsx"
+    write_grid(grid)
+    shown = run(capsys, "--lang", "en", "import-grid", grid)
+    # The buyer confirms the detected mapping before anything is written.
+    assert shown.code == 2
+    assert "A: id\nB: section\nC: question\nD: answer\nE: points\nF: applies_if\n" in shown.out
+    assert "I1: column 'Notes' not recognised" in shown.err
+    assert not (tmp_path / "inherited.bank.yaml").exists()
+    done = run(capsys, "--lang", "en", "import-grid", grid, "--accept-detected")
+    assert done.code == 0, done.err
+    assert "D60: no answer list (data validation) nor type" in done.out
+    draft = load_bank(tmp_path / "inherited.bank.yaml")
+    assert draft.aggregation == "flat"
+    report = (tmp_path / "inherited.bank.import-report.txt").read_text("utf-8")
+    assert "I1: column 'Notes' not recognised" in report
+    # An earlier draft is never overwritten without --force.
+    again = run(capsys, "import-grid", grid, "--accept-detected")
+    assert again.code == 4
+    declared = run(capsys, "--lang", "en", "import-grid", grid, "--map", "question=C",
+                   "--map", "id=A",
+                   "--map", "points=E", "--map", "answer=D", "--out", tmp_path / "min.yaml")
+    assert declared.code == 0, declared.err
+    # No reason column: the draft is written, with what remains to complete.
+    assert "Complete the draft" in declared.err
+    assert "questions[4].why: a question that earns points needs a 'why'" in declared.out
+    assert (tmp_path / "min.yaml").read_text("utf-8").startswith("format: 1\nid: inherited")

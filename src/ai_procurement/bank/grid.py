@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,7 +66,12 @@ if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["GridImport", "GridIssue", "GridMapping", "detect_mapping", "import_grid"]
+__all__ = ["GridImport", "GridIssue", "GridMapping", "detect_mapping", "import_grid",
+           "parse_mapping"]
+
+MAPPED_FIELDS = ("id", "section", "question", "answer", "answer_type", "points", "applies_if",
+                 "reason")
+"""The fields a column can be mapped to (besides guidance per answer)."""
 
 _NA_LABELS = {"n/a", "na", "n.a.", "not applicable", "sans objet", "so", "s.o."}
 _YES = {"yes", "oui"}
@@ -172,6 +177,24 @@ class GridImport:
     issues: tuple[GridIssue, ...]
     problems: tuple[Problem, ...]
 
+    def write(self, bank_path: str | os.PathLike[str], report_path: str | os.PathLike[str],
+              *, lang: Lang = "en", overwrite: bool = False) -> None:
+        """Write the draft bank as YAML and the import report as text.
+
+        The draft is written even when :attr:`problems` is not empty (it is a draft to
+        complete); :func:`~ai_procurement.bank.files.load_bank` will list them again.
+
+        Raises:
+            OutputExistsError: a file exists and ``overwrite`` is false.
+        """
+        from ai_procurement._office.files import write_atomic
+        from ai_procurement.bank.files import bank_to_yaml
+
+        write_atomic(Path(bank_path), bank_to_yaml(self.bank).encode("utf-8"),
+                     overwrite=overwrite)
+        write_atomic(Path(report_path), self.report(lang).encode("utf-8"),
+                     overwrite=overwrite)
+
     def report(self, lang: Lang = "en") -> str:
         """The import report as text: the mapping, every issue, the draft's problems."""
         head = ("Correspondance des colonnes :", "Points non repris ou à vérifier :",
@@ -219,6 +242,65 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return " ".join(str(value).split())
+
+
+def parse_mapping(pairs: Iterable[str], *, guidance: Iterable[str] = (),
+                  option_points: Iterable[str] = (), sheet: str | None = None,
+                  header_row: int = 1, language: Lang = "en") -> GridMapping:
+    """Build a mapping from ``field=COLUMN`` pairs, as typed on the command line.
+
+    Args:
+        pairs: e.g. ``["question=C", "id=A", "points=E"]``; fields are
+            :data:`MAPPED_FIELDS`.
+        guidance: ``"ANSWER=COLUMN"`` pairs (``"No=G"``: guidance shown for No).
+        option_points: ``"ANSWER=FRACTION"`` pairs (``"Partial=0.5"``).
+        sheet: the sheet to read.
+        header_row: the row of the headers.
+        language: the language of the grid.
+
+    Raises:
+        BankError: an unknown field, a column that is not a letter, no question column,
+            or a fraction that is not a number in [0, 1].
+    """
+    problems: list[Problem] = []
+    found: dict[str, str] = {}
+    for pair in pairs:
+        name, _, column = pair.partition("=")
+        name, column = name.strip().replace("-", "_"), column.strip().upper()
+        if name not in MAPPED_FIELDS:
+            problems.append(Problem(f"$.{name}", f"unknown field; expected one of "
+                                                 f"{list(MAPPED_FIELDS)}"))
+        elif not re.fullmatch(r"[A-Z]{1,3}", column):
+            problems.append(Problem(f"$.{name}", f"expected a column letter, got {column!r}"))
+        else:
+            found[name] = column
+    notes: list[tuple[str, str]] = []
+    for pair in guidance:
+        label, _, column = pair.rpartition("=")
+        if not label.strip() or not re.fullmatch(r"[A-Z]{1,3}", column.strip().upper()):
+            problems.append(Problem("$.guidance", f"expected ANSWER=COLUMN, got {pair!r}"))
+        else:
+            notes.append((label.strip(), column.strip().upper()))
+    points: list[tuple[str, float]] = []
+    for pair in option_points:
+        label, _, raw = pair.rpartition("=")
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not label.strip() or not 0 <= value <= 1:
+            problems.append(Problem("$.option_points", f"expected ANSWER=FRACTION with a "
+                                                       f"fraction in [0, 1], got {pair!r}"))
+        else:
+            points.append((label.strip(), value))
+    if "question" not in found:
+        problems.append(Problem("$.question", "map the question column (question=COLUMN)"))
+    if problems:
+        raise BankError("column mapping", problems)
+    return GridMapping(
+        found["question"], found.get("id"), found.get("section"), found.get("answer"),
+        found.get("answer_type"), found.get("points"), found.get("applies_if"),
+        tuple(notes), found.get("reason"), sheet, header_row, language, tuple(points))
 
 
 def detect_mapping(path: str | os.PathLike[str], *, sheet: str | None = None,
