@@ -31,6 +31,7 @@ __all__ = [
     "dump_questionnaire",
     "freeze",
     "load_questionnaire",
+    "sub_criterion_points",
 ]
 
 ENVIRONMENTAL_TAG = "environmental"
@@ -133,6 +134,25 @@ def aggregation_sentence(questionnaire: Questionnaire) -> Text:
     text = AGGREGATIONS[rule]
     return Text(f"Règle d'agrégation « {rule} » : {text.fr}",
                 f"Aggregation rule '{rule}': {text.en}")
+
+
+def sub_criterion_points(questionnaire: Questionnaire,
+                         total_points: float) -> dict[str, dict[str, float]]:
+    """The published points of every sub-criterion, by criterion, on ``total_points``.
+
+    French rules require publishing the weights of sub-criteria that weigh on the
+    choice: this is what the questionnaire, the comparison and the memo show. A
+    criterion without sub-criteria is absent from the result.
+    """
+    result: dict[str, dict[str, float]] = {}
+    for criterion in questionnaire.bank.criteria:
+        subs = criterion.sub_criteria
+        total = math.fsum(s.weight for s in subs)
+        if not subs or total <= 0:
+            continue
+        points = total_points * questionnaire.weights[criterion.id]
+        result[criterion.id] = {s.id: points * s.weight / total for s in subs}
+    return result
 
 
 def freeze(bank: Bank, consultation: Consultation,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from tests.fixtures import KEY, fill, rows_by_key
 
@@ -322,6 +322,10 @@ def test_round_trip_through_the_vendor_workbook(bank: Bank, tmp_path: Path) -> N
     template = write_questionnaire(questionnaire, tmp_path / "beta.xlsx", "en", "beta",
                                    key=KEY)
     rows = rows_by_key(questionnaire)
+    sheet = load_workbook(template, read_only=True)[form.SHEET_QUESTIONS]
+    guidance = next(sheet.iter_rows(min_row=rows["GEN-007"], max_row=rows["GEN-007"],
+                                    min_col=3, max_col=3, values_only=True))[0]
+    assert "If you answer 'No': Attach your plan." in str(guidance)
     cells: dict[str, str] = {}
     for _, q in questionnaire.bank.questions():
         value, r = VENDORS["beta"][q.id], rows[q.id]

@@ -526,6 +526,11 @@ class _Writer:
         parts = [q.why.get(lang)] if q.why is not None else []
         if q.vendor_guidance is not None:
             parts.append(q.vendor_guidance.get(lang))
+        if q.guidance_by_answer:
+            labels = dict(choice_labels(q, lang))
+            parts += [T(f"Si vous répondez « {labels.get(g.answer, g.answer)} » : {g.text.fr}",
+                        f"If you answer '{labels.get(g.answer, g.answer)}': {g.text.en}"
+                        ).get(lang) for g in q.guidance_by_answer]
         condition = effective_condition(by_key[q.id].criterion, q)
         if condition is not None:
             words = _condition_words(condition, by_key, lang)
