@@ -759,3 +759,26 @@ def test_import_grid_shows_the_detected_mapping_then_writes_a_draft_and_its_repo
     assert "Complete the draft" in declared.err
     assert "questions[4].why: a question that earns points needs a 'why'" in declared.out
     assert (tmp_path / "min.yaml").read_text("utf-8").startswith("format: 1\nid: inherited")
+
+
+def test_an_imported_grid_is_published_once_its_flat_rule_is_announced(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.bank.test_grid import write_grid
+
+    grid = tmp_path / "inherited.xlsx"
+    write_grid(grid)
+    assert run(capsys, "import-grid", grid, "--accept-detected").code == 0
+    folder = tmp_path / "c"
+    assert run(capsys, "--lang", "en", "init", folder).code == 0
+    config = folder / "campaign.yaml"
+    text = re.sub(r"(?m)^bank: .*$", f"bank: {tmp_path / 'inherited.bank.yaml'}",
+                  config.read_text("utf-8"))
+    config.write_text(text, encoding="utf-8")
+    refused = run(capsys, "questionnaire", folder)
+    assert refused.code == 3
+    assert "aggregation rule 'flat'" in refused.err
+    config.write_text(text + "aggregation_announced: true\n", encoding="utf-8")
+    published = run(capsys, "questionnaire", folder)
+    assert published.code == 0, published.err
+    # An English-only grid: the buyer is reminded that a French consultation needs French.
+    assert "exists in English only" in published.err

@@ -379,3 +379,11 @@ def test_section_behind_two_qualifiers_says_so_and_greys_with_both(tmp_path: Pat
     cover = wb.worksheets[0]
     texts = [c.value for row in cover.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("Aggregation rule 'redistribute': ") for t in texts)
+
+
+def test_a_questionnaire_is_not_written_in_a_language_its_bank_lacks(tmp_path: Path) -> None:
+    english = attrs.evolve(full_questionnaire().bank, languages=("en",))
+    frozen = freeze(english, CONSULTATION)
+    with pytest.raises(QuestionnaireError, match="has no 'fr' texts"):
+        write_questionnaire(frozen, tmp_path / "fr.xlsx", "fr", key=KEY)
+    assert not (tmp_path / "fr.xlsx").exists()

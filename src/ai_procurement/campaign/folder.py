@@ -29,6 +29,7 @@ from typing import Any
 
 import attrs
 
+from ai_procurement.bank.model import Aggregation
 from ai_procurement.decision.scoring import Settings
 from ai_procurement.errors import BankError, CampaignError, Problem
 from ai_procurement.questionnaire import Consultation, Questionnaire
@@ -109,6 +110,8 @@ class CampaignConfig:
     key_file: str = "private/signing.key"
     report_date: dt.date | None = None
     format: int = FORMAT
+    aggregation: Aggregation | None = None
+    aggregation_announced: bool = False
 
 
 @attrs.define
@@ -217,7 +220,9 @@ class Campaign:
         """Freeze the bank with the campaign's weights (not written)."""
         from ai_procurement.questionnaire import freeze
 
-        return freeze(self.bank(), self.config.consultation, self.config.weights)
+        return freeze(self.bank(), self.config.consultation, self.config.weights,
+                      aggregation=self.config.aggregation,
+                      aggregation_announced=self.config.aggregation_announced)
 
     def response_files(self) -> list[Path]:
         """The returned files, sorted by name (every file, whatever its extension)."""
@@ -394,6 +399,9 @@ scoring:
   tie_tolerance: 1.0e-09
 # weights:                       # criterion weights to publish (default: the bank's);
 #   LEG: 10                      # name every criterion (ai-procurement banks {bank})
+# aggregation: fixed             # points that do not apply: fixed | redistribute | flat
+# aggregation_announced: false   # true once the consultation rules announce a rule
+#                                # other than fixed (required for it)
 robustness:
   samples: 20000
   seed: 2026

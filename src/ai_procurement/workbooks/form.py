@@ -230,6 +230,12 @@ def questionnaire_bytes(questionnaire: Questionnaire, lang: Lang, vendor: str | 
     """Return the questionnaire workbook as bytes (see :func:`write_questionnaire`)."""
     from openpyxl import Workbook
 
+    if lang not in questionnaire.bank.languages:
+        # Its texts are empty in that language: vendors would get blank questions.
+        raise QuestionnaireError(
+            f"bank {questionnaire.bank.id!r} has no {lang!r} texts (its languages: "
+            f"{list(questionnaire.bank.languages)}); add them, or write the questionnaire in "
+            f"{questionnaire.bank.languages[0]!r}")
     token = vendor_token(key, vendor)
     identity = Identity(questionnaire.bank.id, questionnaire.bank.version,
                         questionnaire.fingerprint, lang, token)
