@@ -30,8 +30,16 @@ from ai_procurement.answers import (
     apply_conditions,
 )
 from ai_procurement.bank.files import dump_bank, load_bank
-from ai_procurement.bank.grid import GridMapping, detect_mapping, import_grid
-from ai_procurement.bank.model import AllOf, Bank, Condition, FreeText, YesNo, check_bank
+from ai_procurement.bank.grid import GridImport, GridMapping, detect_mapping, import_grid
+from ai_procurement.bank.model import (
+    AllOf,
+    AnyOf,
+    Bank,
+    Condition,
+    FreeText,
+    YesNo,
+    check_bank,
+)
 from ai_procurement.decision.scoring import Settings, evaluate
 from ai_procurement.errors import QuestionnaireError
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
@@ -343,3 +351,94 @@ def test_round_trip_through_the_vendor_workbook(bank: Bank, tmp_path: Path) -> N
                   settings=Settings(total_points=100, price_method="classique"))
     assert ev.vendor("beta").total == pytest.approx(grid_rule(VENDORS["beta"]))
     assert ev.pending_reviews == ()
+
+
+# -- small grids: each rule of the mapping ----------------------------------------------------
+
+def small_grid(path: Path, rows: list[list[object]], *, lists: Mapping[str, str] = {}) -> Path:
+    """A grid with headers ID, Question, Type, Points, Applies if; ``lists`` maps a cell
+    of column C to a data validation formula."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["ID", "Question", "Answer", "Type", "Points", "Applies if"])
+    for row in rows:
+        ws.append(row)
+    for cell, formula in lists.items():
+        validation = DataValidation(type="list", formula1=formula)
+        ws.add_data_validation(validation)
+        validation.add(cell)
+    wb.save(path)
+    return path
+
+
+MAPPING = GridMapping("B", id="A", answer="C", answer_type="D", points="E", applies_if="F",
+                      option_points=(("Full", 1.0), ("Partial", 0.5)))
+
+
+def messages(imported: GridImport) -> list[tuple[int | None, str | None, str]]:
+    return [(i.row, i.column, i.message.en) for i in imported.issues if i.row is not None]
+
+
+def test_choice_lists_need_points_per_option(tmp_path: Path) -> None:
+    path = small_grid(tmp_path / "g.xlsx", [
+        ["Q1", "How complete?", None, "Full / Partial", 10],
+        ["Q2", "How complete?", None, "Full/Partial/None", 10],
+        ["Q3", "Describe.", None, "Text", None]])
+    imported = import_grid(path, MAPPING)
+    q1, q2, q3 = (imported.bank.question(q) for q in ("Q1", "Q2", "Q3"))
+    assert [(o.id, o.points) for o in q1.answer.options] == [  # type: ignore[union-attr]
+        ("full", 1.0), ("partial", 0.5)]
+    assert (q1.weight, q2.weight, q3.information_only) == (10.0, 0.0, True)
+    assert messages(imported) == [
+        (3, "C", "options without declared points ['None']: weight 0 instead of 10; declare "
+                 "the points of each option")]
+
+
+def test_routing_notes_that_cannot_be_read_are_reported_and_dropped(tmp_path: Path) -> None:
+    yes_no = '"Yes,No"'
+    path = small_grid(tmp_path / "g.xlsx", [
+        ["G1", "Cloud?", None, None, None],
+        ["G2", "AI?", None, None, None],
+        ["Q1", "A?", None, None, 5, "If G1 = Yes AND G2 = Yes OR G1 = No"],
+        ["Q2", "B?", None, None, 5, "G1 = Maybe"],
+        ["Q3", "C?", None, None, 5, "whenever it makes sense"],
+        ["Q3", "D?", None, None, "high", "Answer only if: G1 = Yes or G2 = Yes"],
+        ["Q5", "E?", None, None, 5, "Q5 = Yes"]],
+        lists={f"C{r}": yes_no for r in range(2, 9)})
+    imported = import_grid(path, MAPPING)
+    assert messages(imported) == [
+        (4, "F", "condition 'If G1 = Yes AND G2 = Yes OR G1 = No' mixes AND and OR without "
+                 "brackets: ignored, the question always applies"),
+        (5, "F", "condition 'G1 = Maybe': 'Maybe' is not an answer of G1; condition ignored"),
+        (6, "F", "unreadable condition 'whenever it makes sense' (expected 'ID = Value'): "
+                 "ignored, the question always applies"),
+        (7, "A", "duplicate id 'Q3': the question becomes R7"),
+        (7, "E", "unreadable points 'high': weight 0"),
+        (8, "F", "condition 'Q5 = Yes': Q5 is not an earlier question; condition ignored, "
+                 "the question always applies")]
+    assert imported.bank.question("R7").applies_if == AnyOf((Condition("G1", ("yes",)),
+                                                              Condition("G2", ("yes",))))
+    assert imported.bank.question("Q1").applies_if is None
+
+
+def test_lists_from_a_defined_name_and_a_french_grid(tmp_path: Path) -> None:
+    from openpyxl.workbook.defined_name import DefinedName
+
+    path = tmp_path / "g.xlsx"
+    small_grid(path, [["Q1", "Hébergement en UE ?", None, None, 20]])
+    wb = load_workbook(path)
+    lists = wb.create_sheet("Listes")
+    for value in ("Oui", "Non", "Sans objet"):
+        lists.append([value])
+    wb.defined_names["Reponses"] = DefinedName("Reponses", attr_text="Listes!$A$1:$A$3")
+    validation = DataValidation(type="list", formula1="Reponses")
+    wb["Sheet"].add_data_validation(validation)
+    validation.add("C2")
+    wb.save(path)
+    imported = import_grid(path, attrs.evolve(MAPPING, language="fr"))
+    q1 = imported.bank.question("Q1")
+    assert (q1.answer, q1.na_allowed, q1.text.fr) == (YesNo(), True, "Hébergement en UE ?")
+    assert imported.bank.languages == ("fr",)
+    # A scored question needs its reason before the draft is a valid bank.
+    assert [p.path for p in imported.problems] == ["$.criteria[0].questions[0].why"]

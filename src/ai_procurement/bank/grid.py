@@ -397,7 +397,11 @@ def import_grid(path: str | os.PathLike[str], mapping: GridMapping | None = None
         "grille : annoncez-la dans le règlement de la consultation ou choisissez-en une autre",
         "aggregation rule 'flat' (points earned / points applicable), the grid's own: "
         "announce it in the consultation rules or choose another")))
-    return GridImport(bank, mapping, tuple(issues), tuple(check_bank(bank)))
+    # Cells in sheet order, then what concerns the whole grid.
+    located = sorted((i for i in issues if i.row is not None), key=lambda i: (
+        i.row or 0, len(i.column or ""), i.column or ""))
+    overall = [i for i in issues if i.row is None]
+    return GridImport(bank, mapping, (*located, *overall), tuple(check_bank(bank)))
 
 
 def _text(value: str, lang: Lang) -> Text:
@@ -440,7 +444,7 @@ class _GridReader:
         rows: list[_Row] = []
         section_notes: dict[str, tuple[int, str]] = {}
         section = ""
-        inherited = no_points = 0
+        inherited = no_points = generated = 0
         ids: set[str] = set()
         for r in range(m.header_row + 1, self.ws.max_row + 1):
             text = self.value(r, m.question)
@@ -461,12 +465,17 @@ class _GridReader:
             qid = self.value(r, m.id)
             if not _ID.match(qid) or qid in ids:
                 fresh = f"R{r}"
-                what = ("identifiant en double" if qid in ids else "identifiant absent ou "
-                        "invalide") if qid or m.id is not None else ""
-                if what:
-                    self.issue(r, m.id, f"{what} {qid!r} : la question devient {fresh}",
-                               f"{'duplicate' if qid in ids else 'missing or invalid'} id "
-                               f"{qid!r}: the question becomes {fresh}")
+                while fresh in ids:
+                    fresh += "-"
+                if m.id is None:
+                    generated += 1
+                elif qid in ids:
+                    self.issue(r, m.id, f"identifiant en double {qid!r} : la question devient "
+                               f"{fresh}", f"duplicate id {qid!r}: the question becomes {fresh}")
+                else:
+                    self.issue(r, m.id, f"identifiant absent ou invalide {qid!r} : la question "
+                               f"devient {fresh}", f"missing or invalid id {qid!r}: the question "
+                               f"becomes {fresh}")
                 qid = fresh
             ids.add(qid)
             points = self.points(r)
@@ -481,6 +490,10 @@ class _GridReader:
             rows.append(_Row(r, section or "GRID", question, labels, self.value(
                 r, m.applies_if)))
         criteria = self.criteria(rows, section_notes)
+        if generated:
+            self.issue(None, None, f"pas de colonne d'identifiants : {generated} question(s) "
+                       "nommée(s) R<ligne>", f"no id column: {generated} question(s) named "
+                       "R<row>")
         if inherited:
             self.issue(None, m.section, f"{inherited} question(s) sans section reprennent la "
                        "section de la ligne au-dessus",
@@ -608,8 +621,7 @@ class _GridReader:
                 condition = self.condition(row.number, row.note, known) if row.note else None
                 questions.append(attrs.evolve(row.question, applies_if=condition))
                 known[row.question.id] = row
-            section_condition, questions = _hoist(section_condition, questions, members[0],
-                                                  known)
+            section_condition, questions = _hoist(section_condition, questions)
             weight = math.fsum(q.weight for q in questions)
             criteria.append(Criterion(cid, _text(name, self.mapping.language),
                                       _text(name, self.mapping.language), weight,
@@ -620,7 +632,7 @@ class _GridReader:
         """Parse a routing note against the questions read so far (earlier ones)."""
         column = self.mapping.applies_if
         body = re.sub(r"^\s*(?:answer\s+only\s+if|only\s+if|applies\s+if|if|uniquement\s+si|"
-                      r"s'applique\s+si|si)\b\s*:?\s*", "", note, flags=re.I)
+                      r"s'applique\s+si|si)(?:\s*:\s*|\s+)", "", note, flags=re.I)
         ands = re.split(r"\s+(?:and|et)\s+", body, flags=re.I)
         ors = re.split(r"\s+(?:or|ou)\s+", body, flags=re.I)
         if len(ands) > 1 and len(ors) > 1:
@@ -668,8 +680,8 @@ class _GridReader:
         return AllOf(tuple(parts)) if len(ands) > 1 else AnyOf(tuple(parts))
 
 
-def _hoist(section: Applicability | None, questions: list[Question], first: _Row,
-           known: Mapping[str, _Row]) -> tuple[Applicability | None, list[Question]]:
+def _hoist(section: Applicability | None,
+           questions: list[Question]) -> tuple[Applicability | None, list[Question]]:
     """Move a condition shared by every question of a section to the section."""
     shared = {q.applies_if for q in questions}
     if section is not None or len(shared) != 1:
