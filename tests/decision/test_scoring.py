@@ -1150,6 +1150,7 @@ def test_fixed_rule_keeps_the_published_share_of_a_criterion_that_does_not_apply
     assert ev.vendor("V1").total == pytest.approx(77.5)
     # V2: GEN 20; AI does not apply -> 0; SEC: only S1 counts, answered no -> 0 -> 20
     assert dict(ev.vendor("V2").criteria) == pytest.approx({"GEN": 20, "AI": 0, "SEC": 0})
+    # GEN applies to both (its qualifier G1 counts, though it weighs nothing).
     assert ev.vendor("V2").not_applicable == ("AI",)
     assert ev.vendor("V1").not_applicable == ()
 

@@ -627,9 +627,8 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
                 if q.sub_criterion is not None:
                     subtotals[q.sub_criterion] = (subtotals.get(q.sub_criterion, 0.0)
                                                   + max_points * s.fraction)
-            potential = points_available * math.fsum(shares.values())
-            applicable += potential
-            if potential <= 0:
+            applicable += points_available * math.fsum(shares.values())
+            if not any(s.counted for _, _, s in scored):
                 not_applicable.append(criterion.id)
             per_criterion[criterion.id] = points_available * fraction
             for q in criterion.questions:
