@@ -28,7 +28,7 @@ from ai_procurement.cli import main
 from ai_procurement.workbooks import form
 
 COMMANDS = ("banks", "init", "questionnaire", "open", "check", "review", "evaluate", "screen",
-            "demo")
+            "demo", "import-grid")
 LOT1_RESPONSES = ("alize-systemes-lot-1.xlsx", "boreal-data-lot-1.xlsx",
                   "cumulus-ia-lot-1.xlsx", "dolmen-logiciels-lot-1.xlsx",
                   "estuaire-numerique-lot-1.xlsx", "fjord-analytics-lot-1.xlsx")
@@ -749,3 +749,60 @@ def test_a_malformed_agreed_file_is_a_campaign_error_naming_the_entry(
     assert ran.code == 3
     assert "$[0].level (line 3)" in ran.err
     assert "Traceback" not in ran.err
+
+
+# -- import-grid ---------------------------------------------------------------------------------
+
+def test_import_grid_shows_the_detected_mapping_then_writes_a_draft_and_its_report(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.bank.test_grid import write_grid
+
+    grid = tmp_path / "inherited.xlsx"
+    write_grid(grid)
+    shown = run(capsys, "--lang", "en", "import-grid", grid)
+    # The buyer confirms the detected mapping before anything is written.
+    assert shown.code == 2
+    assert "A: id\nB: section\nC: question\nD: answer\nE: points\nF: applies_if\n" in shown.out
+    assert "I1: column 'Notes' not recognised" in shown.err
+    assert not (tmp_path / "inherited.bank.yaml").exists()
+    done = run(capsys, "--lang", "en", "import-grid", grid, "--accept-detected")
+    assert done.code == 0, done.err
+    assert "D60: no answer list (data validation) nor type" in done.out
+    draft = load_bank(tmp_path / "inherited.bank.yaml")
+    assert draft.aggregation == "flat"
+    report = (tmp_path / "inherited.bank.import-report.txt").read_text("utf-8")
+    assert "I1: column 'Notes' not recognised" in report
+    # An earlier draft is never overwritten without --force.
+    again = run(capsys, "import-grid", grid, "--accept-detected")
+    assert again.code == 4
+    declared = run(capsys, "--lang", "en", "import-grid", grid, "--map", "question=C",
+                   "--map", "id=A",
+                   "--map", "points=E", "--map", "answer=D", "--out", tmp_path / "min.yaml")
+    assert declared.code == 0, declared.err
+    # No reason column: the draft is written, with what remains to complete.
+    assert "Complete the draft" in declared.err
+    assert "questions[4].why: a question that earns points needs a 'why'" in declared.out
+    assert (tmp_path / "min.yaml").read_text("utf-8").startswith("format: 1\nid: inherited")
+
+
+def test_an_imported_grid_is_published_once_its_flat_rule_is_announced(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.bank.test_grid import write_grid
+
+    grid = tmp_path / "inherited.xlsx"
+    write_grid(grid)
+    assert run(capsys, "import-grid", grid, "--accept-detected").code == 0
+    folder = tmp_path / "c"
+    assert run(capsys, "--lang", "en", "init", folder).code == 0
+    config = folder / "campaign.yaml"
+    text = re.sub(r"(?m)^bank: .*$", f"bank: {tmp_path / 'inherited.bank.yaml'}",
+                  config.read_text("utf-8"))
+    config.write_text(text, encoding="utf-8")
+    refused = run(capsys, "questionnaire", folder)
+    assert refused.code == 3
+    assert "aggregation rule 'flat'" in refused.err
+    config.write_text(text + "aggregation_announced: true\n", encoding="utf-8")
+    published = run(capsys, "questionnaire", folder)
+    assert published.code == 0, published.err
+    # An English-only grid: the buyer is reminded that a French consultation needs French.
+    assert "exists in English only" in published.err

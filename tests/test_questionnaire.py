@@ -23,6 +23,7 @@ from ai_procurement.bank.model import (
     Number,
     Question,
     SingleChoice,
+    SubCriterion,
     YesNo,
 )
 from ai_procurement.errors import BankError, OutputError, QuestionnaireError
@@ -32,6 +33,7 @@ from ai_procurement.questionnaire import (
     dump_questionnaire,
     freeze,
     load_questionnaire,
+    sub_criterion_points,
 )
 from ai_procurement.text import Text
 
@@ -319,3 +321,17 @@ def test_questionnaire_is_frozen() -> None:
     assert isinstance(frozen, Questionnaire)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         frozen.bank = example_bank()  # type: ignore[misc]
+
+
+def test_sub_criterion_points_are_published_shares_of_their_criterion() -> None:
+    bank = example_bank()
+    gov = bank.criteria[0]
+    gov = attrs.evolve(gov, sub_criteria=(
+        SubCriterion("GOV-A", Text("Hébergement", "Hosting"), 3.0),
+        SubCriterion("GOV-B", Text("Lieu", "Place"), 1.0)), questions=(
+        attrs.evolve(gov.questions[0], sub_criterion="GOV-A"),
+        attrs.evolve(gov.questions[1], sub_criterion="GOV-B")))
+    frozen = freeze(attrs.evolve(bank, criteria=(gov, bank.criteria[1])),
+                    Consultation("R", "T", "B"))
+    # GOV weighs 3 of 4 -> 75 of 100 points; GOV-A 3/4 of them, GOV-B 1/4.
+    assert sub_criterion_points(frozen, 100) == {"GOV": {"GOV-A": 56.25, "GOV-B": 18.75}}

@@ -24,3 +24,14 @@ def prepare(folder: Path) -> str:
     robustness: ap.Robustness = ap.assess_robustness(evaluation, samples=1_000, seed=1)
     sentences: list[str] = robustness.sentences("en")
     return questionnaire.fingerprint + "".join(sentences)
+
+
+def import_a_grid(grid: Path) -> str:
+    """Import a buyer's grid, freeze it under its announced flat rule, print the rule."""
+    mapping: ap.GridMapping = ap.parse_mapping(["question=C", "id=A", "points=E"])
+    imported: ap.GridImport = ap.import_grid(grid, mapping)
+    issues: tuple[ap.GridIssue, ...] = imported.issues
+    questionnaire = ap.freeze(imported.bank, ap.Consultation("R", "T", "B"),
+                              aggregation="flat", aggregation_announced=True)
+    sentence: ap.Text = ap.aggregation_sentence(questionnaire)
+    return sentence.en + imported.report("en") + str(len(issues))

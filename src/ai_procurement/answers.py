@@ -15,7 +15,7 @@ from typing import Literal
 
 import attrs
 
-from ai_procurement.bank.model import Question
+from ai_procurement.bank.model import AllOf, AnyOf, Applicability, effective_condition
 from ai_procurement.questionnaire import Questionnaire
 from ai_procurement.text import Lang, Text
 
@@ -29,6 +29,7 @@ __all__ = [
     "Response",
     "Severity",
     "apply_conditions",
+    "condition_holds",
 ]
 
 Severity = Literal["error", "warning"]
@@ -152,38 +153,43 @@ def apply_conditions(questionnaire: Questionnaire,
                      answers: Mapping[str, Answer]) -> dict[str, Answer]:
     """Mark every question whose condition is not met "not applicable by condition".
 
-    Returns a new mapping; such questions lose their value. Conditions may chain; an
-    unanswered gate leaves its dependants applicable.
+    The one place that decides applicability. A question applies when its criterion's
+    condition (``Criterion.applies_if``) and its own both hold; a condition may combine
+    several answers (``all_of`` / ``any_of``). Conditions refer to earlier questions only
+    (:func:`~ai_procurement.bank.model.check_bank`), so one pass in questionnaire order
+    settles chains: a question whose gate does not apply does not apply either.
+
+    Returns a new mapping; such questions lose their value. An unanswered gate leaves
+    its dependants applicable: a vendor never gains by skipping the question a
+    condition depends on.
     """
     result = dict(answers)
-    for _, q in questionnaire.bank.questions():
-        if q.applies_if is not None and q.id in result and not _applies(q, result,
-                                                                         questionnaire):
+    for criterion, q in questionnaire.bank.questions():
+        condition = effective_condition(criterion, q)
+        if condition is not None and q.id in result and not condition_holds(condition,
+                                                                            result):
             result[q.id] = attrs.evolve(result[q.id],
                                         state=AnswerState.NOT_APPLICABLE_BY_CONDITION,
                                         value=None)
     return result
 
 
-def _applies(q: Question, answers: Mapping[str, Answer], questionnaire: Questionnaire) -> bool:
-    """Whether ``q`` applies given the answers (conditions may chain).
+def condition_holds(condition: Applicability, answers: Mapping[str, Answer]) -> bool:
+    """Whether ``condition`` holds given ``answers`` (already passed through conditions).
 
-    An unanswered gate leaves its dependants applicable: a vendor never gains by
-    skipping the question a condition depends on.
+    A single condition holds when its gate is unanswered (or absent) or answered with
+    one of the listed options; it fails when the gate was answered otherwise, answered
+    "not applicable" or does not apply itself.
     """
-    seen: set[str] = set()
-    current: Question | None = q
-    while current is not None and current.applies_if is not None and current.id not in seen:
-        seen.add(current.id)
-        condition = current.applies_if
-        gate = answers.get(condition.question)
-        if gate is None or gate.state is AnswerState.UNANSWERED:
-            return True
-        if gate.state is not AnswerState.ANSWERED:
-            return False
-        value = gate.value
-        values = set(value) if isinstance(value, tuple) else {value}
-        if not values & set(condition.any_of):
-            return False
-        current = questionnaire.bank.question(condition.question)
-    return True
+    if isinstance(condition, AllOf):
+        return all(condition_holds(part, answers) for part in condition.all_of)
+    if isinstance(condition, AnyOf):
+        return any(condition_holds(part, answers) for part in condition.any_of)
+    gate = answers.get(condition.question)
+    if gate is None or gate.state is AnswerState.UNANSWERED:
+        return True
+    if gate.state is not AnswerState.ANSWERED:
+        return False
+    value = gate.value
+    values = set(value) if isinstance(value, tuple) else {value}
+    return bool(values & set(condition.any_of))

@@ -114,6 +114,27 @@ def _parser() -> argparse.ArgumentParser:
                    help="record the level in this campaign folder (strategy/impact.json)")
     force(p)
     _strategy_commands(command, folder, force)
+    p = command("import-grid", "turn a vendor grid you already have (xlsx) into a draft bank")
+    p.add_argument("grid", type=Path, help="the grid workbook")
+    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                   help="declare a column: id, section, question, answer, answer_type, "
+                        "points, applies_if or reason (repeat); without it the mapping is "
+                        "detected from the headers and shown for confirmation")
+    p.add_argument("--guidance", action="append", default=[], metavar="ANSWER=COLUMN",
+                   help="a column of guidance shown for one answer (e.g. No=G)")
+    p.add_argument("--option-points", action="append", default=[],
+                   metavar="ANSWER=FRACTION",
+                   help="the share of a question's points an answer earns (Yes=1, No=0 "
+                        "unless told)")
+    p.add_argument("--sheet", help="the sheet to read (default: the first)")
+    p.add_argument("--header-row", type=int, default=1, help="the row of the headers")
+    p.add_argument("--grid-language", choices=("fr", "en"), default="en",
+                   help="the language the grid is written in (default: en)")
+    p.add_argument("--accept-detected", action="store_true",
+                   help="import with the detected mapping (after checking it)")
+    p.add_argument("--out", type=Path, help="the draft bank to write (default: GRID.bank.yaml "
+                                            "beside the grid)")
+    force(p)
     p = command("demo", "run the whole job on a bundled fictional campaign")
     p.add_argument("folder", nargs="?", default=Path("demo-campaign"), type=Path,
                    help="where to write the demo campaign (default: demo-campaign)")
@@ -593,6 +614,55 @@ def _inventory(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_OK if len(ok) == len(declarations) else EXIT_FILE_ERRORS
 
 
+def _import_grid(args: argparse.Namespace, lang: Lang) -> int:
+    import attrs
+
+    from ai_procurement.bank.grid import GridIssue, detect_mapping, import_grid, parse_mapping
+
+    unknown: tuple[GridIssue, ...] = ()
+    if args.map:
+        mapping = parse_mapping(args.map, guidance=args.guidance,
+                                option_points=args.option_points, sheet=args.sheet,
+                                header_row=args.header_row, language=args.grid_language)
+    else:
+        detected, unknown = detect_mapping(args.grid, sheet=args.sheet,
+                                           language=args.grid_language)
+        for issue in unknown:
+            print(f"! {issue.describe(lang)}", file=sys.stderr)
+        if detected is None:
+            return EXIT_USAGE
+        _say(lang, "Correspondance détectée :", "Detected mapping:")
+        print(detected.describe())
+        if not args.accept_detected:
+            _say(lang, "Vérifiez-la, puis relancez avec --accept-detected, ou déclarez les "
+                       "colonnes avec --map CHAMP=COLONNE.",
+                 "Check it, then run again with --accept-detected, or declare the columns "
+                 "with --map FIELD=COLUMN.")
+            return EXIT_USAGE
+        mapping = detected
+        if args.guidance or args.option_points:
+            mapping = parse_mapping(
+                [f"{name}={column}" for column, name in mapping.columns().items()
+                 if not name.startswith("guidance")],
+                guidance=[*(f"{a}={c}" for a, c in mapping.guidance), *args.guidance],
+                option_points=args.option_points, sheet=mapping.sheet,
+                header_row=mapping.header_row, language=mapping.language)
+    imported = import_grid(args.grid, mapping)
+    # Headers left out of the mapping are part of what was not imported.
+    imported = attrs.evolve(imported, issues=(*unknown, *imported.issues))
+    out: Path = args.out or args.grid.with_name(args.grid.stem + ".bank.yaml")
+    report = out.with_name(out.name.removesuffix(".yaml") + ".import-report.txt")
+    imported.write(out, report, lang=lang, overwrite=args.force)
+    print(imported.report(lang), end="")
+    _say(lang, f"Brouillon de banque : {out}\nRapport d'import : {report}",
+         f"Draft bank: {out}\nImport report: {report}")
+    if imported.problems:
+        _warn(lang, "! Complétez le brouillon (voir « Problèmes ») avant de geler un "
+                    "questionnaire.",
+              "! Complete the draft (see 'Problems') before freezing a questionnaire.")
+    return EXIT_OK
+
+
 def _demo(args: argparse.Namespace, lang: Lang) -> int:
     from ai_procurement.campaign.demo import run_demo
 
@@ -605,7 +675,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Lang], int]] = {
     "banks": _banks, "init": _init, "questionnaire": _questionnaire, "open": _open,
     "check": _check, "review": _review, "evaluate": _evaluate, "screen": _screen,
     "impact": _impact, "panel": _panel, "rules-check": _rules_check,
-    "inventory": _inventory, "demo": _demo,
+    "inventory": _inventory, "import-grid": _import_grid, "demo": _demo,
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,16 +20,18 @@ from typing import Any, Protocol
 
 import attrs
 
-from ai_procurement.bank.model import Bank, check_bank
+from ai_procurement.bank.model import AGGREGATIONS, Aggregation, Bank, check_bank
 from ai_procurement.errors import BankError, Problem, QuestionnaireError
 from ai_procurement.text import Text
 
 __all__ = [
     "Consultation",
     "Questionnaire",
+    "aggregation_sentence",
     "dump_questionnaire",
     "freeze",
     "load_questionnaire",
+    "sub_criterion_points",
 ]
 
 ENVIRONMENTAL_TAG = "environmental"
@@ -81,9 +83,22 @@ class Questionnaire:
         return {c.id: c.weight / scale / total for c in self.bank.criteria}
 
     @property
+    def aggregation(self) -> Aggregation:
+        """The published rule for points that do not apply to an offer."""
+        return self.bank.aggregation
+
+    @property
     def warnings(self) -> tuple[Text, ...]:
         """Warnings a buyer should read before publishing (bilingual)."""
         found: list[Text] = []
+        if "fr" not in self.bank.languages:
+            found.append(Text(
+                fr="Ce questionnaire n'existe qu'en anglais : une consultation française "
+                   "doit être rédigée en français (loi n° 94-665 du 4 août 1994, art. 5) ; "
+                   "ajoutez les textes français avant de publier.",
+                en="This questionnaire exists in English only: a French consultation must "
+                   "be written in French (law 94-665 of 4 August 1994, art. 5); add the "
+                   "French texts before publishing."))
         if not any(ENVIRONMENTAL_TAG in c.tags and c.weight > 0 for c in self.bank.criteria):
             found.append(Text(
                 fr="Aucun critère pondéré n'est marqué « environmental » : depuis le "
@@ -109,9 +124,49 @@ def fingerprint(bank: Bank, consultation: Consultation, weighting: Mapping[str, 
     return hashlib.sha256(_canonical(bank, consultation, weighting)).hexdigest()
 
 
+def aggregation_sentence(questionnaire: Questionnaire) -> Text:
+    """The sentence, in French and English, that publishes the aggregation rule.
+
+    Printed on the questionnaire's cover (and fit for the consultation rules): how the
+    points of criteria or questions that do not apply to an offer are treated.
+    """
+    rule = questionnaire.aggregation
+    text = AGGREGATIONS[rule]
+    return Text(f"Règle d'agrégation « {rule} » : {text.fr}",
+                f"Aggregation rule '{rule}': {text.en}")
+
+
+def sub_criterion_points(questionnaire: Questionnaire,
+                         total_points: float) -> dict[str, dict[str, float]]:
+    """The published points of every sub-criterion, by criterion, on ``total_points``.
+
+    French rules require publishing the weights of sub-criteria that weigh on the
+    choice: this is what the questionnaire, the comparison and the memo show. A
+    criterion without sub-criteria is absent from the result.
+    """
+    result: dict[str, dict[str, float]] = {}
+    for criterion in questionnaire.bank.criteria:
+        subs = criterion.sub_criteria
+        total = math.fsum(s.weight for s in subs)
+        if not subs or total <= 0:
+            continue
+        points = total_points * questionnaire.weights[criterion.id]
+        result[criterion.id] = {s.id: points * s.weight / total for s in subs}
+    return result
+
+
 def freeze(bank: Bank, consultation: Consultation,
-           weighting: _WeightingLike | Mapping[str, float] | None = None) -> Questionnaire:
+           weighting: _WeightingLike | Mapping[str, float] | None = None, *,
+           aggregation: Aggregation | None = None,
+           aggregation_announced: bool = False) -> Questionnaire:
     """Freeze ``bank`` for ``consultation``, with the criterion weights to publish.
+
+    The aggregation rule (``"fixed"``, ``"redistribute"`` or ``"flat"``) becomes part of
+    the frozen bank, hence of the fingerprint. Any rule but ``"fixed"`` changes, offer by
+    offer, the weight a criterion or a question really carries: for a vendor bank (an
+    award) it is refused unless the buyer confirms, with ``aggregation_announced=True``,
+    that the consultation documents announce it (CCP R2152-11 and R2152-12: criteria,
+    their weighting and how they are applied are published before offers are made).
 
     Args:
         bank: a valid bank (bundled, tailored or the buyer's own).
@@ -119,11 +174,28 @@ def freeze(bank: Bank, consultation: Consultation,
         weighting: the criterion weights, either a mapping (criterion id -> weight, any
             positive scale) or a result of :mod:`ai_procurement.decision.strategy` (its method and
             parameters are recorded). None keeps the bank's default weights.
+        aggregation: the rule for points that do not apply; None keeps the bank's.
+        aggregation_announced: the consultation documents announce a rule other than
+            ``"fixed"`` (required for a vendor bank).
 
     Raises:
         BankError: the bank is invalid.
-        QuestionnaireError: the weights do not match the bank's criteria.
+        QuestionnaireError: the weights do not match the bank's criteria, or a rule other
+            than ``"fixed"`` is not announced.
     """
+    if aggregation is not None:
+        if aggregation not in AGGREGATIONS:
+            raise QuestionnaireError(f"aggregation: unknown rule {aggregation!r}; expected "
+                                     f"one of {list(AGGREGATIONS)}")
+        bank = attrs.evolve(bank, aggregation=aggregation)
+    if (bank.aggregation != "fixed" and bank.audience == "vendor"
+            and not aggregation_announced):
+        raise QuestionnaireError(
+            f"aggregation rule {bank.aggregation!r}: the weight a criterion or a question "
+            "carries then depends on which ones apply to each offer, which departs from "
+            "the published weighting unless the consultation documents announce the rule "
+            "(CCP R2152-11, R2152-12). Announce it in the consultation rules, then pass "
+            "aggregation_announced=True; or use aggregation='fixed'")
     problems = check_bank(bank)
     if problems:
         raise BankError(f"bank {bank.id!r}", problems)

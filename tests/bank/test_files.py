@@ -16,6 +16,8 @@ from ai_procurement._office.files import write_atomic
 from ai_procurement._office.yaml import MAX_BYTES, load_yaml
 from ai_procurement.bank.files import bank_to_yaml, dump_bank, list_banks, load_bank
 from ai_procurement.bank.model import (
+    AllOf,
+    AnyOf,
     Bank,
     Condition,
     Criterion,
@@ -560,3 +562,64 @@ def test_write_atomic_failure_leaves_no_temporary_file(tmp_path: Path) -> None:
         write_atomic(target, b"data", overwrite=True)
     assert os.listdir(tmp_path) == ["memo.docx"]
     assert target.is_dir()
+
+
+def test_combined_conditions_sub_criteria_and_optional_fields_round_trip(
+        tmp_path: Path) -> None:
+    text = edit(BANK_YAML, '''  - id: ENV
+    title: {fr: "Environnement", en: "Environment"}''', '''  - id: ENV
+    applies_if:
+      all_of:
+        - {question: GOV-01, any_of: [yes]}
+        - any_of:
+            - {question: GOV-02, any_of: [eu]}
+            - {question: GOV-01, any_of: [no]}
+    sub_criteria:
+      - {id: ENV-A, title: {fr: "Énergie", en: "Energy"}, weight: 2}
+    title: {fr: "Environnement", en: "Environment"}''')
+    text = edit(text, '''      - id: ENV-01
+        text: {fr: "Énergie par requête ?", en: "Energy per request?"}''', '''      - id: ENV-01
+        sub_criterion: ENV-A
+        text: {fr: "Énergie par requête ?", en: "Energy per request?"}''')
+    text += '''      - id: ENV-02
+        sub_criterion: ENV-A
+        text: {en: "Describe your data centre."}
+        answer: {type: text}
+        weight: 0
+'''
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BankError) as info:
+        load_bank(path)
+    problems_ = [(p.path, p.message) for p in info.value.problems]
+    # The bank declares French: the English-only text is reported, nothing else.
+    assert problems_ == [("$.criteria[1].questions[1].text.fr",
+                          "missing translation: the fr text is empty")]
+    path.write_text(edit(text, 'text: {en: "Describe your data centre."}',
+                         'text: {fr: "Décrivez le centre.", en: "Describe your data centre."}'),
+                    encoding="utf-8")
+    bank = load_bank(path)
+    env = bank.criteria[1]
+    assert isinstance(env.applies_if, AllOf)
+    assert isinstance(env.applies_if.all_of[1], AnyOf)
+    assert env.questions[1].why is None
+    assert env.questions[1].information_only
+    out = tmp_path / "out.yaml"
+    dump_bank(bank, out)
+    assert load_bank(out) == bank
+
+
+def test_new_fields_at_their_default_are_not_written() -> None:
+    # Existing banks keep their bytes (and published questionnaires their fingerprints).
+    written = bank_to_yaml(example_bank())
+    for key in ("languages", "aggregation", "sub_criteria", "sub_criterion",
+                "guidance_by_answer"):
+        assert key not in written
+
+
+def test_a_combination_with_another_key_is_refused(tmp_path: Path) -> None:
+    text = edit(BANK_YAML, "applies_if: {question: GOV-01, any_of: [yes]}",
+                "applies_if: {all_of: [], note: x}")
+    assert [(p.path, p.message.split(",")[0]) for p in problems(tmp_path, text)] == [
+        ("$.criteria[0].questions[1].applies_if",
+         "expected a condition {question")]

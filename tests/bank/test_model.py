@@ -13,6 +13,9 @@ from hypothesis import given, settings
 from tests.strategies import banks, example_bank
 
 from ai_procurement.bank.model import (
+    AllOf,
+    AnswerGuidance,
+    AnyOf,
     Bank,
     Better,
     Condition,
@@ -32,9 +35,11 @@ from ai_procurement.bank.model import (
     Scale,
     SingleChoice,
     Step,
+    SubCriterion,
     Thresholds,
     YesNo,
     check_bank,
+    guidance_for,
 )
 from ai_procurement.errors import Problem
 from ai_procurement.text import Text
@@ -170,21 +175,24 @@ def test_dangling_condition() -> None:
                 "condition refers to unknown question 'GOV-99'")]
 
 
+LATER = "which comes after this question: a condition may only refer to an earlier question"
+
+
 def test_cyclic_condition() -> None:
-    # GOV-02 already applies if GOV-01 is 'yes'; make GOV-01 apply only if GOV-02 is 'eu'.
+    # GOV-02 already applies if GOV-01 is 'yes'; make GOV-01 apply only if GOV-02 is 'eu':
+    # a cycle needs a condition on a later question, which is refused.
     bank = with_question(example_bank(), "GOV-01", applies_if=Condition("GOV-02", ("eu",)))
     assert check_bank(bank) == [
-        Problem(f"{GOV_01}.applies_if", "cyclic condition: GOV-01 -> GOV-02 -> GOV-01")]
+        Problem(f"{GOV_01}.applies_if.question", f"condition refers to 'GOV-02', {LATER}")]
 
 
-def test_three_question_cycle_reported_once() -> None:
+def test_three_question_cycle_reported_at_the_forward_reference() -> None:
     extra = Question("GOV-03", T, WHY, YesNo(), applies_if=Condition("GOV-02", ("eu",)))
     bank = with_criterion(example_bank(), "GOV", questions=(
         *example_bank().criteria[0].questions, extra))
     bank = with_question(bank, "GOV-01", applies_if=Condition("GOV-03", ("no",)))
     assert check_bank(bank) == [
-        Problem(f"{GOV_01}.applies_if",
-                "cyclic condition: GOV-01 -> GOV-03 -> GOV-02 -> GOV-01")]
+        Problem(f"{GOV_01}.applies_if.question", f"condition refers to 'GOV-03', {LATER}")]
 
 
 def test_question_depending_on_itself() -> None:
@@ -617,3 +625,111 @@ def test_question_lookup() -> None:
     assert [q.id for _, q in bank.questions()] == ["GOV-01", "GOV-02", "ENV-01"]
     with pytest.raises(KeyError):
         bank.question("GOV-99")
+
+
+# --- combined and criterion-level conditions, sub-criteria, information only ----------------
+
+YES_NO_GATES = Criterion("GATES", Text("Portes", "Gates"), Text("Qualification", "Qualifying"),
+                         0.0, (Question("AI", Text("IA ?", "AI?"), None, YesNo(), weight=0),
+                               Question("CLOUD", Text("Cloud ?", "Cloud?"), None, YesNo(),
+                                        weight=0)))
+
+
+def gated_bank(*criteria: Criterion) -> Bank:
+    base = example_bank()
+    return attrs.evolve(base, criteria=(YES_NO_GATES, *base.criteria, *criteria))
+
+
+def test_criterion_condition_and_combined_conditions_are_valid() -> None:
+    both = attrs.evolve(example_bank().criteria[1], applies_if=AllOf(
+        (Condition("AI", ("yes",)), Condition("CLOUD", ("yes",)))))
+    bank = gated_bank()
+    bank = attrs.evolve(bank, criteria=(bank.criteria[0], bank.criteria[1], both))
+    assert check_bank(bank) == []
+
+
+def _all_of(*parts: Condition) -> Any:
+    return AllOf(parts)
+
+
+def test_condition_on_a_later_question_is_refused_for_a_criterion() -> None:
+    late = attrs.evolve(YES_NO_GATES, applies_if=AnyOf((Condition("GOV-01", ("yes",)),
+                                                         Condition("ZZZ", ("yes",)))))
+    base = example_bank()
+    bank = attrs.evolve(base, criteria=(late, *base.criteria))
+    assert check_bank(bank) == [
+        Problem("$.criteria[0].applies_if.any_of[0].question",
+                "condition refers to 'GOV-01', which comes after this criterion's first "
+                "question: a condition may only refer to an earlier question"),
+        Problem("$.criteria[0].applies_if.any_of[1].question",
+                "condition refers to unknown question 'ZZZ'")]
+
+
+def test_a_combination_needs_two_conditions() -> None:
+    bank = gated_bank()
+    gov = attrs.evolve(bank.criteria[1], applies_if=AllOf((Condition("AI", ("yes",)),)))
+    bank = attrs.evolve(bank, criteria=(bank.criteria[0], gov, bank.criteria[2]))
+    assert check_bank(bank) == [Problem("$.criteria[1].applies_if.all_of",
+                                        "expected at least 2 conditions to combine, got 1")]
+
+
+def test_sub_criteria_rules() -> None:
+    gov = example_bank().criteria[0]
+    subs = (SubCriterion("GOV-A", Text("Hébergement", "Hosting"), 2.0),
+            SubCriterion("GOV-B", Text("Pilotage", "Steering"), 1.0))
+    ok = attrs.evolve(gov, sub_criteria=subs, questions=(
+        attrs.evolve(gov.questions[0], sub_criterion="GOV-A"),
+        attrs.evolve(gov.questions[1], sub_criterion="GOV-B")))
+    assert check_bank(with_criterion(example_bank(), "GOV", **attrs.asdict(
+        ok, recurse=False))) == []
+    bad = attrs.evolve(ok, questions=(attrs.evolve(gov.questions[0], sub_criterion="GOV-Z"),
+                                      gov.questions[1]))
+    assert check_bank(with_criterion(example_bank(), "GOV", **attrs.asdict(
+        bad, recurse=False))) == [
+        Problem(f"{GOV_01}.sub_criterion",
+                "unknown sub-criterion 'GOV-Z'; expected one of ['GOV-A', 'GOV-B']"),
+        Problem(f"{GOV_02}.sub_criterion",
+                "name the sub-criterion of this question, one of ['GOV-A', 'GOV-B']"),
+        Problem("$.criteria[0].sub_criteria[0]", "sub-criterion 'GOV-A' holds no question"),
+        Problem("$.criteria[0].sub_criteria[1]", "sub-criterion 'GOV-B' holds no question")]
+
+
+def test_information_only_question_needs_weight_0_and_may_omit_why() -> None:
+    info = Question("INFO", Text("Décrivez", "Describe"), None, FreeText(), weight=0)
+    assert info.information_only
+    assert not info.scored_by_evaluators
+    bank = with_criterion(example_bank(), "ENV", questions=(
+        *example_bank().criteria[1].questions, info))
+    assert check_bank(bank) == []
+    heavy = with_question(bank, "INFO", weight=1.0)
+    assert check_bank(heavy) == [
+        Problem("$.criteria[1].questions[1].why", "a question that earns points needs a "
+                "'why' (the reason published to vendors); only a question of weight 0 may "
+                "omit it"),
+        Problem("$.criteria[1].questions[1].weight", "a free-text question without a scale "
+                "is information only: set weight 0, or give a scale for evaluators")]
+
+
+def test_english_only_bank_is_valid_when_declared() -> None:
+    def english(text: Text) -> Text:
+        return Text("", text.en)
+
+    bank = example_bank()
+    stripped = attrs.evolve(bank, title=english(bank.title))
+    assert check_bank(stripped) == [
+        Problem("$.title.fr", "missing translation: the fr text is empty")]
+    assert check_bank(attrs.evolve(stripped, languages=("en",))) == []
+
+
+def test_guidance_per_answer() -> None:
+    add_plan = AnswerGuidance("no", Text("Joignez votre plan.", "Attach your plan."))
+    bank = with_question(example_bank(), "GOV-01", guidance_by_answer=(add_plan,))
+    assert check_bank(bank) == []
+    q = bank.question("GOV-01")
+    assert guidance_for(q, "no") == add_plan.text
+    assert guidance_for(q, "yes") is None
+    wrong = with_question(bank, "GOV-01", guidance_by_answer=(
+        AnswerGuidance("maybe", add_plan.text),))
+    assert check_bank(wrong) == [
+        Problem(f"{GOV_01}.guidance_by_answer[0].answer",
+                "unknown option 'maybe'; expected one of ['yes', 'no']")]

@@ -29,11 +29,14 @@ from ai_procurement.answers import (
     Finding,
     Report,
     Response,
+    apply_conditions,
 )
 from ai_procurement.bank.model import (
+    AllOf,
     AnswerSpec,
     Bank,
     Better,
+    Condition,
     CostItem,
     Criterion,
     DateAnswer,
@@ -51,6 +54,7 @@ from ai_procurement.bank.model import (
     Scale,
     SingleChoice,
     Step,
+    SubCriterion,
     Thresholds,
     YesNo,
 )
@@ -66,7 +70,12 @@ from ai_procurement.decision.scoring import (
     question_fraction,
 )
 from ai_procurement.errors import AIProcurementError, ScoringError
-from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
+from ai_procurement.questionnaire import (
+    Consultation,
+    Questionnaire,
+    aggregation_sentence,
+    freeze,
+)
 from ai_procurement.text import Text
 
 CONSULTATION = Consultation(reference="2026-AI-021", title="Assistant de rédaction",
@@ -1095,3 +1104,174 @@ def test_price_points_depend_on_the_other_offers() -> None:
     assert joined.vendor("C").criteria["GOV"] == alone.vendor("C").criteria["GOV"]
     assert joined.price is not None
     assert joined.price.depends_on_other_offers
+
+
+# -- criteria that do not apply: the published aggregation rules ---------------------------------
+#
+# GEN (20 %): G1 "does the product use AI?" (a qualifier, weight 0) and G2 (weight 1).
+# AI (30 %), applies only if G1 = yes: A1 (weight 1) and A2 (weight 3).
+# SEC (50 %): S1 (weight 1) and S2 (weight 1), S2 applies only if G1 = yes AND A1 = yes.
+
+def gated_questionnaire(rule: str = "fixed") -> Questionnaire:
+    gen = criterion("GEN", 20, question("G1", YesNo(), weight=0), question("G2", YesNo()))
+    ai = attrs.evolve(criterion("AI", 30, question("A1", YesNo()),
+                                question("A2", YesNo(), weight=3)),
+                      applies_if=Condition("G1", ("yes",)))
+    sec = criterion("SEC", 50, question("S1", YesNo()), question(
+        "S2", YesNo(), applies_if=AllOf((Condition("G1", ("yes",)),
+                                         Condition("A1", ("yes",))))))
+    bank = Bank("test", "1", Text("Banque de test", "Test bank"), WHY, (gen, ai, sec))
+    return freeze(bank, CONSULTATION, aggregation=rule,  # type: ignore[arg-type]
+                  aggregation_announced=True)
+
+
+GATED = {
+    # AI applies; A1 yes, A2 no; S1 and S2 yes.
+    "V1": {"G1": "yes", "G2": "yes", "A1": "yes", "A2": "no", "S1": "yes", "S2": "yes"},
+    # No AI: the AI criterion and S2 do not apply; S1 no.
+    "V2": {"G1": "no", "G2": "yes", "A1": "yes", "A2": "yes", "S1": "no", "S2": "yes"},
+}
+
+
+def gated_evaluation(rule: str) -> Evaluation:
+    questionnaire = gated_questionnaire(rule)
+    responses = {}
+    for vendor, values in GATED.items():
+        answers = {qid: given_(qid, value) for qid, value in values.items()}
+        responses[vendor] = attrs.evolve(
+            response(vendor, *answers.values()),
+            answers=apply_conditions(questionnaire, answers))
+    return evaluate(questionnaire, responses, settings=points())
+
+
+def test_fixed_rule_keeps_the_published_share_of_a_criterion_that_does_not_apply() -> None:
+    ev = gated_evaluation("fixed")
+    # V1: GEN 20 × 1 = 20; AI 30 × (1×1 + 3×0)/4 = 7.5; SEC 50 × (1 + 1)/2 = 50 -> 77.5
+    assert ev.vendor("V1").total == pytest.approx(77.5)
+    # V2: GEN 20; AI does not apply -> 0; SEC: only S1 counts, answered no -> 0 -> 20
+    assert dict(ev.vendor("V2").criteria) == pytest.approx({"GEN": 20, "AI": 0, "SEC": 0})
+    # GEN applies to both (its qualifier G1 counts, though it weighs nothing).
+    assert ev.vendor("V2").not_applicable == ("AI",)
+    assert ev.vendor("V1").not_applicable == ()
+
+
+def test_redistribute_spreads_the_share_over_the_criteria_that_apply() -> None:
+    ev = gated_evaluation("redistribute")
+    # V1: everything applies -> as fixed, 77.5
+    assert ev.vendor("V1").total == pytest.approx(77.5)
+    # V2: GEN and SEC apply (20 + 50 = 70 of 100): every point × 100/70;
+    # GEN 20 × 100/70 = 28.571..., SEC 0, total 28.571...
+    assert dict(ev.vendor("V2").criteria) == pytest.approx(
+        {"GEN": 2000 / 70, "AI": 0, "SEC": 0})
+    assert ev.vendor("V2").total == pytest.approx(2000 / 70)
+    # The score lines carry the same scale: G2's maximum becomes 28.57 points.
+    g2 = next(line for line in ev.lines_for("V2") if line.question_id == "G2")
+    assert g2.max_points == pytest.approx(2000 / 70)
+
+
+def test_flat_divides_points_earned_by_points_applicable() -> None:
+    ev = gated_evaluation("flat")
+    # Points per question as published: G1 0, G2 20, A1 7.5, A2 22.5, S1 25, S2 25.
+    # V1: all apply: 20 + 7.5 + 0 + 25 + 25 = 77.5 of 100.
+    assert ev.vendor("V1").total == pytest.approx(77.5)
+    # V2: applicable G2 20 + S1 25 = 45; earned 20 -> 20/45 × 100 = 44.44...
+    assert ev.vendor("V2").total == pytest.approx(2000 / 45)
+    # SEC keeps only S1's points in V2's potential, not a renormalised S1.
+    s1 = next(line for line in ev.lines_for("V2") if line.question_id == "S1")
+    assert s1.max_points == pytest.approx(25 * 100 / 45)
+
+
+def test_a_rule_other_than_fixed_must_be_announced_for_an_award() -> None:
+    bank = gated_questionnaire().bank
+    with pytest.raises(AIProcurementError, match="CCP R2152-11, R2152-12"):
+        freeze(bank, CONSULTATION, aggregation="flat")
+    internal = attrs.evolve(bank, audience="internal")
+    assert freeze(internal, CONSULTATION, aggregation="flat").aggregation == "flat"
+    # The rule is part of the fingerprint: announcing another rule is another questionnaire.
+    assert (gated_questionnaire("flat").fingerprint
+            != gated_questionnaire("redistribute").fingerprint)
+
+
+def test_aggregation_sentence_is_bilingual() -> None:
+    sentence = aggregation_sentence(gated_questionnaire("redistribute"))
+    assert sentence.en.startswith("Aggregation rule 'redistribute': The share of a criterion")
+    assert "au prorata de leurs pondérations publiées" in sentence.fr
+
+
+def test_sub_criteria_weigh_inside_their_criterion() -> None:
+    subs = (SubCriterion("H", Text("Hébergement", "Hosting"), 3.0),
+            SubCriterion("S", Text("Support", "Support"), 1.0))
+    crit = attrs.evolve(criterion("C", 1, question("a1", YesNo(), sub_criterion="H"),
+                                  question("a2", YesNo(), sub_criterion="H"),
+                                  question("b1", YesNo(), weight=2, sub_criterion="S")),
+                        sub_criteria=subs)
+    questionnaire = make_questionnaire(crit)
+    ev = evaluate(questionnaire, {"V": response("V", given_("a1", "yes"), given_("a2", "no"),
+                                                given_("b1", "yes"))}, settings=points())
+    # H: 3/4 of the criterion × (1 yes of 2 equal questions) = 0.375; S: 1/4 × 1 = 0.25
+    # -> 62.5 of 100; subtotals H 37.5, S 25.
+    assert ev.vendor("V").total == pytest.approx(62.5)
+    assert dict(ev.vendor("V").sub_criteria) == pytest.approx({"H": 37.5, "S": 25.0})
+
+
+def test_information_only_question_is_neither_scored_nor_reviewed() -> None:
+    info = Question("INFO", Text("Décrivez", "Describe"), None, FreeText(), weight=0)
+    questionnaire = make_questionnaire(criterion("C", 1, question("Q", YesNo()), info))
+    ev = evaluate(questionnaire, {"V": response("V", given_("Q", "yes"),
+                                                given_("INFO", "A data centre."))},
+                  settings=points())
+    assert ev.pending_reviews == ()
+    assert ev.vendor("V").total == pytest.approx(100)
+    line = next(line for line in ev.lines_for("V") if line.question_id == "INFO")
+    assert (line.counted, line.points, line.rule.en) == (False, 0.0,
+                                                         "Information only, not scored")
+
+
+@st.composite
+def _offers(draw: st.DrawFn) -> tuple[Questionnaire, dict[str, Response]]:
+    """Yes/no and choice criteria with random weights, answered in full by 2-4 vendors."""
+    n_criteria = draw(st.integers(1, 4))
+    criteria = []
+    for ci in range(n_criteria):
+        qs = [question(f"Q{ci}-{qi}", YesNo(draw(st.sampled_from([1.0, 2.0])), 0.0),
+                       weight=draw(st.sampled_from([0.5, 1.0, 3.0])))
+              for qi in range(draw(st.integers(1, 3)))]
+        criteria.append(criterion(f"C{ci}", draw(st.sampled_from([1, 5, 20, 35])), *qs))
+    bank = Bank("test", "1", Text("Banque", "Bank"), WHY, tuple(criteria))
+    responses = {}
+    for vendor in ("A", "B", "C", "D")[:draw(st.integers(2, 4))]:
+        responses[vendor] = response(vendor, *(
+            given_(q.id, draw(st.sampled_from(["yes", "no"])))
+            for c in criteria for q in c.questions))
+    return freeze(bank, CONSULTATION), responses
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(_offers())
+def test_every_rule_ranks_as_fixed_when_everything_applies(
+        case: tuple[Questionnaire, dict[str, Response]]) -> None:
+    questionnaire, responses = case
+    results = {}
+    for rule in ("fixed", "redistribute", "flat"):
+        frozen = freeze(attrs.evolve(questionnaire.bank, aggregation=rule), CONSULTATION,
+                        aggregation_announced=True)
+        ev = evaluate(frozen, responses, settings=points())
+        assert all(v.total <= 100 + 1e-9 for v in ev.vendors)
+        results[rule] = {v.vendor: (v.rank, round(v.total, 9)) for v in ev.vendors}
+    assert results["redistribute"] == results["fixed"]
+    assert results["flat"] == results["fixed"]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(["yes", "no"]), min_size=6, max_size=6),
+       st.sampled_from(["fixed", "redistribute", "flat"]))
+def test_totals_stay_within_the_published_maximum(values: list[str], rule: str) -> None:
+    questionnaire = gated_questionnaire(rule)
+    ids = ["G1", "G2", "A1", "A2", "S1", "S2"]
+    answers = {qid: given_(qid, value) for qid, value in zip(ids, values, strict=True)}
+    ev = evaluate(questionnaire, {"V": attrs.evolve(
+        response("V", *answers.values()), answers=apply_conditions(questionnaire, answers))},
+        settings=points())
+    result = ev.vendor("V")
+    assert 0 <= result.total <= 100 + 1e-9
+    assert result.total == pytest.approx(math.fsum(result.criteria.values()))

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from tests.fixtures import CONSULTATION, KEY, full_questionnaire, large_bank, rows_by_key
 
-from ai_procurement.bank.model import Evidence, MultipleChoice, Price
+from ai_procurement.bank.model import AllOf, Condition, Evidence, MultipleChoice, Price
 from ai_procurement.errors import OutputError, QuestionnaireError
 from ai_procurement.questionnaire import Questionnaire, freeze
 from ai_procurement.text import Text
@@ -350,3 +350,40 @@ def test_conditional_question_says_when_it_applies_and_turns_grey(
     assert [rule.formula for rule in rules] == [[f'AND(LEN({gate})>0,NOT(OR({gate}="Oui")))']]
     done = sheet[f"K{r}"].value
     assert done.startswith(f'=IF(OR(AND(LEN({gate})>0,NOT(OR({gate}="Oui"))),')
+
+
+def test_section_behind_two_qualifiers_says_so_and_greys_with_both(tmp_path: Path) -> None:
+    bank = full_questionnaire().bank
+    gov, *others = bank.criteria
+    # The ENV section applies only if GOV-01 = yes and GOV-02 = our own data centre.
+    second = attrs.evolve(others[0], applies_if=AllOf((
+        Condition("GOV-01", ("yes",)), Condition("GOV-02", ("own",)))))
+    frozen = freeze(attrs.evolve(bank, criteria=(gov, second, *others[1:]),
+                                 aggregation="redistribute"),
+                    CONSULTATION, aggregation_announced=True)
+    path = write_questionnaire(frozen, tmp_path / "q.xlsx", "en", key=KEY)
+    wb = load_workbook(path)
+    ws = wb["Questionnaire"]
+    rows = rows_by_key(frozen)
+    first = others[0].questions[0].id
+    r = rows[first]
+    assert "Answer only if GOV-01 = Yes and GOV-02 = Our own." in ws[f"C{r}"].value
+    rules = [rule for ranges in ws.conditional_formatting for rule in ranges.rules
+             if str(ranges.sqref) == f"A{r}:J{r}"]
+    gate, where = f'$E${rows["GOV-01"]}', f'$E${rows["GOV-02"]}'
+    # Grey when either gate fails; GOV-02 itself depends on GOV-01.
+    gate_fails = f'AND(LEN({gate})>0,NOT(OR({gate}="Yes")))'
+    assert [rule.formula for rule in rules] == [[
+        f'OR({gate_fails},OR({gate_fails},'
+        f'AND(LEN({where})>0,NOT(OR({where}="Our own")))))']]
+    cover = wb.worksheets[0]
+    texts = [c.value for row in cover.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("Aggregation rule 'redistribute': ") for t in texts)
+
+
+def test_a_questionnaire_is_not_written_in_a_language_its_bank_lacks(tmp_path: Path) -> None:
+    english = attrs.evolve(full_questionnaire().bank, languages=("en",))
+    frozen = freeze(english, CONSULTATION)
+    with pytest.raises(QuestionnaireError, match="has no 'fr' texts"):
+        write_questionnaire(frozen, tmp_path / "fr.xlsx", "fr", key=KEY)
+    assert not (tmp_path / "fr.xlsx").exists()

@@ -19,18 +19,25 @@ import cattrs
 from cattrs.v import format_exception, transform_error
 
 from ai_procurement.bank.model import (
+    AllOf,
+    AnyOf,
+    Bank,
+    Condition,
+    Criterion,
     DateAnswer,
     FreeText,
     Linear,
     MultipleChoice,
     Number,
     Price,
+    Question,
     Scale,
     SingleChoice,
     Thresholds,
     YesNo,
 )
 from ai_procurement.errors import Problem
+from ai_procurement.text import LANGUAGES, Text
 
 __all__ = ["converter", "structure", "unstructure"]
 
@@ -217,6 +224,90 @@ converter.register_structure_hook(
     Linear | Thresholds | None, lambda v, t: None if v is None else _curve_structure(v, t))
 converter.register_unstructure_hook(
     Linear | Thresholds | None, lambda v: None if v is None else _curve_unstructure(v))
+
+
+
+def _condition_structure(value: Any, _: Any) -> Any:
+    # One condition has a 'question' key; a combination has only 'all_of' or 'any_of',
+    # listing conditions (the single-condition 'any_of' lists option ids).
+    if isinstance(value, dict) and "question" not in value:
+        if set(value) == {"all_of"}:
+            return converter.structure(value, AllOf)
+        if set(value) == {"any_of"}:
+            return converter.structure(value, AnyOf)
+        raise ValueError("expected a condition {question, any_of} or a combination "
+                         f"{{all_of: [...]}} / {{any_of: [...]}} of conditions, got {value!r}")
+    return converter.structure(value, Condition)
+
+
+converter.register_structure_hook(Condition | AllOf | AnyOf, _condition_structure)
+converter.register_structure_hook(
+    Condition | AllOf | AnyOf | None,
+    lambda v, t: None if v is None else _condition_structure(v, t))
+converter.register_unstructure_hook(
+    Condition | AllOf | AnyOf, lambda v: converter.unstructure(v, type(v)))
+converter.register_unstructure_hook(
+    Condition | AllOf | AnyOf | None,
+    lambda v: None if v is None else converter.unstructure(v, type(v)))
+
+_text_inner = converter.gen_structure_attrs_fromdict(Text)
+
+
+def _text_structure(value: Any, _: Any) -> Text:
+    # A bank declares its languages; a text absent in one is left empty here and
+    # check_bank reports it when the bank declares that language.
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a mapping of keys to values, got {value!r}")
+    if not any(lang in value for lang in LANGUAGES):
+        raise ValueError(f"expected a text in at least one of {list(LANGUAGES)}, got "
+                         f"{value!r}")
+    empty: dict[str, Any] = {lang: "" for lang in LANGUAGES}
+    return _text_inner(empty | value, Text)
+
+
+converter.register_structure_hook(Text, _text_structure)
+
+_question_inner = converter.gen_structure_attrs_fromdict(Question)
+
+
+def _question_structure(value: Any, _: Any) -> Question:
+    # 'why' may be left out (check_bank allows it at weight 0 only).
+    if isinstance(value, dict) and "why" not in value:
+        value = {**value, "why": None}
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a mapping of keys to values, got {value!r}")
+    return _question_inner(value, Question)
+
+
+converter.register_structure_hook(Question, _question_structure)
+
+# Fields added after the format was published are left out when they hold their
+# default, so that existing banks and questionnaires keep their bytes and fingerprints.
+_OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
+    Bank: ("languages", "aggregation"),
+    Criterion: ("applies_if", "sub_criteria"),
+    Question: ("sub_criterion", "guidance_by_answer"),
+}
+
+
+def _omitting_defaults(cls: type, names: tuple[str, ...]) -> Any:
+    defaults = {f.name: f.default for f in attrs.fields(cls) if f.name in names}
+
+    def hook(value: Any) -> dict[str, Any]:
+        data = {}
+        for field in attrs.fields(cls):
+            item = getattr(value, field.name)
+            if field.name in defaults and item == defaults[field.name]:
+                continue
+            data[field.name] = converter.unstructure(item, field.type)
+        return data
+
+    return hook
+
+
+for _cls, _names in _OPTIONAL_FIELDS.items():
+    attrs.resolve_types(_cls)
+    converter.register_unstructure_hook(_cls, _omitting_defaults(_cls, _names))
 
 
 def unstructure(value: Any) -> Any:

@@ -24,8 +24,14 @@ from ai_procurement.errors import Problem
 from ai_procurement.text import LANGUAGES, Lang, Text
 
 __all__ = [
+    "AGGREGATIONS",
     "LANGUAGES",
+    "Aggregation",
+    "AllOf",
+    "AnswerGuidance",
     "AnswerSpec",
+    "AnyOf",
+    "Applicability",
     "Bank",
     "Better",
     "Choice",
@@ -49,10 +55,14 @@ __all__ = [
     "Scale",
     "SingleChoice",
     "Step",
+    "SubCriterion",
     "Text",
     "Thresholds",
     "YesNo",
     "check_bank",
+    "condition_questions",
+    "effective_condition",
+    "guidance_for",
 ]
 
 FORMAT_VERSION = 1
@@ -220,9 +230,13 @@ class DateAnswer:
 
 @attrs.frozen
 class FreeText:
-    """Free text scored by evaluators on an anchored scale (``scale``)."""
+    """Free text scored by evaluators on an anchored scale (``scale``).
 
-    scale: tuple[Level, ...]
+    Without a scale the question is *information only*: no evaluator scores it, it earns
+    no points and its weight must be 0.
+    """
+
+    scale: tuple[Level, ...] = ()
     max_chars: int = 32767
 
 
@@ -278,12 +292,58 @@ class Condition:
 
 
 @attrs.frozen
+class AllOf:
+    """Applies when every condition of ``all_of`` holds ("A and B")."""
+
+    all_of: tuple[Applicability, ...]
+
+
+@attrs.frozen
+class AnyOf:
+    """Applies when at least one condition of ``any_of`` holds ("A or B")."""
+
+    any_of: tuple[Applicability, ...]
+
+
+Applicability: TypeAlias = Condition | AllOf | AnyOf
+"""When a question or a whole criterion applies: one condition, or several combined."""
+
+
+def condition_questions(condition: Applicability | None) -> tuple[str, ...]:
+    """The ids of the questions ``condition`` depends on, in order, without repeats."""
+    if condition is None:
+        return ()
+    if isinstance(condition, Condition):
+        return (condition.question,)
+    parts = condition.all_of if isinstance(condition, AllOf) else condition.any_of
+    found: dict[str, None] = {}
+    for part in parts:
+        found.update(dict.fromkeys(condition_questions(part)))
+    return tuple(found)
+
+
+@attrs.frozen
+class AnswerGuidance:
+    """Guidance shown to a vendor who gives ``answer`` (an option id), e.g. what to add."""
+
+    answer: str
+    text: Text
+
+
+@attrs.frozen
 class Question:
-    """A question asked to every vendor, with its scoring rule and weight."""
+    """A question asked to every vendor, with its scoring rule and weight.
+
+    ``why`` may be None only for a question of weight 0 (it earns no points, so there is
+    no award reason to publish). ``sub_criterion`` names the sub-criterion of its
+    criterion the question belongs to, when the criterion has sub-criteria.
+    ``guidance_by_answer`` gives, per option, what the vendor should add when it gives
+    that answer (see :func:`guidance_for`).
+    """
 
     id: str
     text: Text
-    why: Text
+    why: Text | None
     answer: AnswerSpec
     weight: float = 1.0
     vendor_guidance: Text | None = None
@@ -291,19 +351,45 @@ class Question:
     knockout: KnockOut | None = None
     na_allowed: bool = False
     evidence: Evidence = Evidence.OPTIONAL
-    applies_if: Condition | None = None
+    applies_if: Applicability | None = None
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    sub_criterion: str | None = None
+    guidance_by_answer: tuple[AnswerGuidance, ...] = ()
 
     @property
     def scored_by_evaluators(self) -> bool:
-        """True when human evaluators score the answer (free text)."""
-        return isinstance(self.answer, FreeText)
+        """True when human evaluators score the answer (free text with a scale)."""
+        return isinstance(self.answer, FreeText) and bool(self.answer.scale)
+
+    @property
+    def information_only(self) -> bool:
+        """True for a free-text question without a scale: no review, no points."""
+        return isinstance(self.answer, FreeText) and not self.answer.scale
+
+
+@attrs.frozen
+class SubCriterion:
+    """A sub-criterion: a weighted group of questions inside a criterion.
+
+    French rules require publishing sub-criteria weights when they weigh on the choice:
+    ``weight`` is published with the questionnaire and its fingerprint.
+    """
+
+    id: str
+    title: Text
+    weight: float
+    description: Text | None = None
 
 
 @attrs.frozen
 class Criterion:
-    """An award criterion: a weighted group of questions."""
+    """An award criterion: a weighted group of questions.
+
+    ``applies_if`` switches the whole criterion on or off from earlier answers (a
+    product without AI, a product not hosted in the cloud). ``sub_criteria``, when given,
+    is a second weighted level: every question then names its sub-criterion.
+    """
 
     id: str
     title: Text
@@ -311,6 +397,8 @@ class Criterion:
     weight: float
     questions: tuple[Question, ...]
     tags: tuple[str, ...] = ()
+    applies_if: Applicability | None = None
+    sub_criteria: tuple[SubCriterion, ...] = ()
 
     @property
     def is_price(self) -> bool:
@@ -318,12 +406,37 @@ class Criterion:
         return any(isinstance(q.answer, Price) for q in self.questions)
 
 
+Aggregation: TypeAlias = Literal["fixed", "redistribute", "flat"]
+"""How points that do not apply to an offer are treated (see :data:`AGGREGATIONS`)."""
+
+AGGREGATIONS: dict[str, Text] = {
+    "fixed": Text(
+        fr="Chaque critère garde sa part publiée des points ; un critère qui ne s'applique "
+           "pas à une offre lui rapporte 0 point.",
+        en="Each criterion keeps its published share of the points; a criterion that does "
+           "not apply to an offer earns it 0 points."),
+    "redistribute": Text(
+        fr="La part d'un critère qui ne s'applique pas à une offre est répartie entre les "
+           "critères qui s'appliquent, au prorata de leurs pondérations publiées.",
+        en="The share of a criterion that does not apply to an offer is spread over the "
+           "criteria that do, in proportion to their published weights."),
+    "flat": Text(
+        fr="Note = points obtenus / points applicables à l'offre, ramenée au barème : les "
+           "questions qui ne s'appliquent pas sortent du potentiel.",
+        en="Score = points earned / points applicable to the offer, on the published "
+           "scale: questions that do not apply leave the potential."),
+}
+"""The published aggregation rules, each with the sentence printed for vendors."""
+
+
 @attrs.frozen
 class Bank:
     """A question bank: the criteria and questions a buyer can send to vendors.
 
     ``audience`` is ``"vendor"`` for banks sent to vendors and ``"internal"`` for grids
-    the buyer's own team fills (such as the screening grid).
+    the buyer's own team fills (such as the screening grid). ``languages`` lists the
+    languages its texts exist in (an imported English grid may declare ``("en",)``).
+    ``aggregation`` is the published rule for points that do not apply to an offer.
     """
 
     id: str
@@ -334,6 +447,8 @@ class Bank:
     references: tuple[Reference, ...] = ()
     audience: Literal["vendor", "internal"] = "vendor"
     format: int = FORMAT_VERSION
+    languages: tuple[Lang, ...] = LANGUAGES
+    aggregation: Aggregation = "fixed"
 
     def questions(self) -> Iterator[tuple[Criterion, Question]]:
         """Yield every (criterion, question) pair in order."""
@@ -347,6 +462,28 @@ class Bank:
             if q.id == question_id:
                 return q
         raise KeyError(question_id)
+
+
+def effective_condition(criterion: Criterion, question: Question) -> Applicability | None:
+    """When ``question`` applies: its criterion's condition and its own, combined."""
+    parts = [c for c in (criterion.applies_if, question.applies_if) if c is not None]
+    if len(parts) == 2:
+        return AllOf(tuple(parts))
+    return parts[0] if parts else None
+
+
+def guidance_for(question: Question, value: object) -> Text | None:
+    """The guidance ``question`` gives for the answer ``value``, or None.
+
+    ``value`` is an option id (yes/no, single choice) or a tuple of option ids (multiple
+    choice); the texts of several ticked options are joined in option order.
+    """
+    chosen = set(value) if isinstance(value, tuple) else {value}
+    texts = [g.text for g in question.guidance_by_answer if g.answer in chosen]
+    if not texts:
+        return None
+    return Text("\n".join(t.fr for t in texts if t.fr),
+                "\n".join(t.en for t in texts if t.en))
 
 
 def option_ids(spec: AnswerSpec) -> tuple[str, ...] | None:
@@ -368,6 +505,13 @@ def check_bank(bank: Bank) -> list[Problem]:
     if bank.format not in SUPPORTED_FORMATS:
         add(Problem("$.format", f"unknown format version {bank.format!r}; "
                     f"this library reads versions {list(SUPPORTED_FORMATS)}"))
+    if not bank.languages or len(set(bank.languages)) != len(bank.languages) or any(
+            lang not in LANGUAGES for lang in bank.languages):
+        add(Problem("$.languages", f"expected distinct languages among {list(LANGUAGES)}, "
+                    f"got {list(bank.languages)}"))
+    if bank.aggregation not in AGGREGATIONS:
+        add(Problem("$.aggregation", f"expected one of {list(AGGREGATIONS)}, got "
+                    f"{bank.aggregation!r}"))
     _check_id(bank.id, "$.id", add)
     _check_text(bank.title, "$.title", add)
     _check_text(bank.description, "$.description", add)
@@ -387,6 +531,13 @@ def check_bank(bank: Bank) -> list[Problem]:
         kinds = {isinstance(q.answer, Price) for q in criterion.questions}
         if len(kinds) > 1:
             add(Problem(cp, "the price question must be alone in its criterion"))
+        for si, sub in enumerate(criterion.sub_criteria):
+            sp = f"{cp}.sub_criteria[{si}]"
+            _check_unique(sub.id, sp + ".id", seen, add)
+            _check_text(sub.title, sp + ".title", add)
+            if sub.description is not None:
+                _check_text(sub.description, sp + ".description", add)
+            _check_weight(sub.weight, sp + ".weight", add)
         for qi, q in enumerate(criterion.questions):
             qp = f"{cp}.questions[{qi}]"
             locations[q.id] = qp
@@ -394,13 +545,44 @@ def check_bank(bank: Bank) -> list[Problem]:
             _check_question(q, qp, add)
             if isinstance(q.answer, Price):
                 price_questions.append(qp)
+        _check_sub_criteria(criterion, cp, add)
     if len(price_questions) > 1:
         add(Problem(price_questions[1], "a bank holds at most one price question "
                     f"(the first is at {price_questions[0]})"))
     if bank.criteria and all(c.weight == 0 for c in bank.criteria if _finite(c.weight)):
         add(Problem("$.criteria", "at least one criterion needs a weight above 0"))
     _check_conditions(bank, locations, add)
-    return problems
+    # Texts need only exist in the languages the bank declares.
+    absent = {lang for lang in LANGUAGES if lang not in bank.languages}
+    return [p for p in problems if not any(
+        p.path.endswith("." + lang) and p.message == _missing(lang) for lang in absent)]
+
+
+def _missing(lang: str) -> str:
+    return f"missing translation: the {lang} text is empty"
+
+
+def _check_sub_criteria(criterion: Criterion, cp: str, add: _Add) -> None:
+    subs = {s.id for s in criterion.sub_criteria}
+    used: set[str] = set()
+    for qi, q in enumerate(criterion.questions):
+        qp = f"{cp}.questions[{qi}].sub_criterion"
+        if not subs:
+            if q.sub_criterion is not None:
+                add(Problem(qp, f"criterion {criterion.id!r} declares no sub-criteria"))
+        elif q.sub_criterion is None:
+            add(Problem(qp, f"name the sub-criterion of this question, one of {sorted(subs)}"))
+        elif q.sub_criterion not in subs:
+            add(Problem(qp, f"unknown sub-criterion {q.sub_criterion!r}; expected one of "
+                        f"{sorted(subs)}"))
+        else:
+            used.add(q.sub_criterion)
+    for si, sub in enumerate(criterion.sub_criteria):
+        if sub.id not in used:
+            add(Problem(f"{cp}.sub_criteria[{si}]", f"sub-criterion {sub.id!r} holds no "
+                        "question"))
+    if subs and all(s.weight == 0 for s in criterion.sub_criteria if _finite(s.weight)):
+        add(Problem(cp + ".sub_criteria", "at least one sub-criterion needs a weight above 0"))
 
 
 def _finite(x: float) -> bool:
@@ -425,7 +607,7 @@ def _check_text(text: Text, path: str, add: _Add) -> None:
     for lang in LANGUAGES:
         value = text.get(lang)
         if not value.strip():
-            add(Problem(f"{path}.{lang}", f"missing translation: the {lang} text is empty"))
+            add(Problem(f"{path}.{lang}", _missing(lang)))
         elif bad := _UNWRITABLE.search(value):
             add(Problem(f"{path}.{lang}", f"character U+{ord(bad.group()):04X} cannot be "
                         "stored in Excel or Word files; remove it"))
@@ -438,7 +620,11 @@ def _check_weight(weight: float, path: str, add: _Add) -> None:
 
 def _check_question(q: Question, qp: str, add: _Add) -> None:
     _check_text(q.text, qp + ".text", add)
-    _check_text(q.why, qp + ".why", add)
+    if q.why is not None:
+        _check_text(q.why, qp + ".why", add)
+    elif not (_finite(q.weight) and q.weight == 0):
+        add(Problem(qp + ".why", "a question that earns points needs a 'why' (the reason "
+                    "published to vendors); only a question of weight 0 may omit it"))
     for name in ("vendor_guidance", "evaluator_guidance"):
         value = getattr(q, name)
         if value is not None:
@@ -467,7 +653,11 @@ def _check_question(q: Question, qp: str, add: _Add) -> None:
     elif isinstance(spec, Scale):
         _check_levels(spec.levels, ap + ".levels", add)
     elif isinstance(spec, FreeText):
-        _check_levels(spec.scale, ap + ".scale", add)
+        if spec.scale:
+            _check_levels(spec.scale, ap + ".scale", add)
+        elif q.weight != 0:
+            add(Problem(qp + ".weight", "a free-text question without a scale is information "
+                        "only: set weight 0, or give a scale for evaluators"))
         if not 1 <= spec.max_chars <= 32767:
             add(Problem(ap + ".max_chars", "expected 1 to 32767 (an Excel cell's limit), "
                         f"got {spec.max_chars}"))
@@ -491,6 +681,26 @@ def _check_question(q: Question, qp: str, add: _Add) -> None:
                     "deadline): set weight 0 or add a scoring rule"))
     if q.knockout is not None:
         _check_knockout(q, qp + ".knockout", add)
+    _check_guidance(q, qp + ".guidance_by_answer", add)
+
+
+def _check_guidance(q: Question, gp: str, add: _Add) -> None:
+    if not q.guidance_by_answer:
+        return
+    values = option_ids(q.answer)
+    if values is None:
+        add(Problem(gp, "guidance per answer applies to yes/no and choice questions only"))
+        return
+    seen: dict[str, int] = {}
+    for gi, guidance in enumerate(q.guidance_by_answer):
+        if guidance.answer not in values:
+            add(Problem(f"{gp}[{gi}].answer", f"unknown option {guidance.answer!r}; expected "
+                        f"one of {list(values)}"))
+        elif guidance.answer in seen:
+            add(Problem(f"{gp}[{gi}].answer", f"option {guidance.answer!r} already has "
+                        f"guidance (entry {seen[guidance.answer]})"))
+        seen.setdefault(guidance.answer, gi)
+        _check_text(guidance.text, f"{gp}[{gi}].text", add)
 
 
 def _unscored(spec: AnswerSpec) -> bool:
@@ -582,42 +792,57 @@ def _check_knockout(q: Question, kp: str, add: _Add) -> None:
 
 
 def _check_conditions(bank: Bank, locations: dict[str, str], add: _Add) -> None:
-    graph: dict[str, str] = {}
-    for _, q in bank.questions():
-        cond = q.applies_if
-        if cond is None:
-            continue
-        cp = locations[q.id] + ".applies_if"
-        if cond.question not in locations:
-            add(Problem(cp + ".question", f"condition refers to unknown question "
-                        f"{cond.question!r}"))
-            continue
-        if cond.question == q.id:
-            add(Problem(cp + ".question", "a question cannot depend on itself"))
-            continue
-        graph[q.id] = cond.question
-        values = option_ids(bank.question(cond.question).answer)
-        if values is None:
-            add(Problem(cp + ".question", f"condition refers to {cond.question!r}, which "
-                        "is not a yes/no or choice question"))
-            continue
-        if not cond.any_of:
-            add(Problem(cp + ".any_of", "list the answers for which the question applies"))
-        for vi, value in enumerate(cond.any_of):
-            if value not in values:
-                add(Problem(f"{cp}.any_of[{vi}]", f"unknown option {value!r} of "
-                            f"{cond.question!r}; expected one of {list(values)}"))
-    reported: set[str] = set()
-    for start in graph:
-        chain = [start]
-        node = start
-        while node in graph:
-            node = graph[node]
-            if node in chain:
-                cycle = chain[chain.index(node):]
-                if not reported & set(cycle):
-                    reported |= set(cycle)
-                    add(Problem(locations[cycle[0]] + ".applies_if", "cyclic condition: "
-                                + " -> ".join([*cycle, node])))
-                break
-            chain.append(node)
+    """Every condition refers to an earlier choice question and names its options.
+
+    Referring only to earlier questions keeps the questionnaire readable top to bottom
+    and rules out cycles.
+    """
+    order: dict[str, int] = {}
+    for i, (_, q) in enumerate(bank.questions()):
+        order.setdefault(q.id, i)
+    position = 0
+    for ci, criterion in enumerate(bank.criteria):
+        if criterion.applies_if is not None:
+            _check_condition(bank, criterion.applies_if, f"$.criteria[{ci}].applies_if",
+                             None, position, order, add)
+        for q in criterion.questions:
+            if q.applies_if is not None:
+                _check_condition(bank, q.applies_if, locations[q.id] + ".applies_if", q.id,
+                                 position, order, add)
+            position += 1
+
+
+def _check_condition(bank: Bank, cond: Applicability, cp: str, owner: str | None,
+                     before: int, order: dict[str, int], add: _Add) -> None:
+    if isinstance(cond, AllOf | AnyOf):
+        key = "all_of" if isinstance(cond, AllOf) else "any_of"
+        parts = cond.all_of if isinstance(cond, AllOf) else cond.any_of
+        if len(parts) < 2:
+            add(Problem(f"{cp}.{key}", f"expected at least 2 conditions to combine, got "
+                        f"{len(parts)}"))
+        for pi, part in enumerate(parts):
+            _check_condition(bank, part, f"{cp}.{key}[{pi}]", owner, before, order, add)
+        return
+    if cond.question not in order:
+        add(Problem(cp + ".question", f"condition refers to unknown question "
+                    f"{cond.question!r}"))
+        return
+    if cond.question == owner:
+        add(Problem(cp + ".question", "a question cannot depend on itself"))
+        return
+    values = option_ids(bank.question(cond.question).answer)
+    if values is None:
+        add(Problem(cp + ".question", f"condition refers to {cond.question!r}, which "
+                    "is not a yes/no or choice question"))
+        return
+    if order[cond.question] >= before:
+        what = "question" if owner is not None else "criterion's first question"
+        add(Problem(cp + ".question", f"condition refers to {cond.question!r}, which comes "
+                    f"after this {what}: a condition may only refer to an earlier question"))
+        return
+    if not cond.any_of:
+        add(Problem(cp + ".any_of", "list the answers for which the question applies"))
+    for vi, value in enumerate(cond.any_of):
+        if value not in values:
+            add(Problem(f"{cp}.any_of[{vi}]", f"unknown option {value!r} of "
+                        f"{cond.question!r}; expected one of {list(values)}"))

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 import attrs
 
+from ai_procurement.bank.model import Aggregation
 from ai_procurement.decision.scoring import Settings
 from ai_procurement.errors import BankError, CampaignError, Problem
 from ai_procurement.questionnaire import Consultation, Questionnaire
@@ -171,6 +172,8 @@ class CampaignConfig:
     report_date: dt.date | None = None
     impact: ImpactConfig | None = None
     format: int = FORMAT
+    aggregation: Aggregation | None = None
+    aggregation_announced: bool = False
 
 
 @attrs.define
@@ -359,7 +362,9 @@ class Campaign:
         from ai_procurement.questionnaire import freeze
 
         lot = lot or self.lot()
-        return freeze(self.bank(lot), self.consultation(lot), lot.weights)
+        return freeze(self.bank(lot), self.consultation(lot), lot.weights,
+                      aggregation=self.config.aggregation,
+                      aggregation_announced=self.config.aggregation_announced)
 
     def response_files(self) -> list[Path]:
         """The returned files, sorted by name (every file, whatever its extension)."""
@@ -586,6 +591,9 @@ scoring:
 #                                # impact): switches on the vendor requirements of that level
 # weights:                       # criterion weights to publish (default: the bank's);
 #   LEG: 10                      # name every criterion (ai-procurement banks {bank})
+# aggregation: fixed             # points that do not apply: fixed | redistribute | flat
+# aggregation_announced: false   # true once the consultation rules announce a rule
+#                                # other than fixed (required for it)
 robustness:
   samples: 20000
   seed: 2026

@@ -22,6 +22,14 @@ States of an answer (the policy is recorded in :class:`Settings`):
   (``na_policy="zero"`` makes every N/A score 0). Where N/A is not allowed it is never
   better than the worst answer.
 
+Points that do not apply to an offer (a criterion switched off by a condition, questions
+that do not count) follow the questionnaire's published aggregation rule
+(:func:`question_shares`, :func:`aggregation_multiplier`): ``fixed`` keeps each
+criterion's published points (a criterion that does not apply earns 0); ``redistribute``
+spreads the share of criteria that do not apply over those that do, in proportion;
+``flat`` divides the points earned by the points applicable. The last two bring every
+figure of the offer (lines, criteria, sub-criteria, price) to the published scale.
+
 Price is scored by the published method among compliant offers only
 (:mod:`ai_procurement.decision.price`); abnormally low prices are flagged, never excluded.
 """
@@ -39,7 +47,9 @@ import attrs
 
 from ai_procurement.answers import Answer, AnswerState, EvidenceRef, Response
 from ai_procurement.bank.model import (
+    Aggregation,
     Better,
+    Criterion,
     DateAnswer,
     Evidence,
     FreeText,
@@ -80,8 +90,10 @@ __all__ = [
     "ScoreLine",
     "Settings",
     "VendorResult",
+    "aggregation_multiplier",
     "evaluate",
     "question_fraction",
+    "question_shares",
 ]
 
 Source: TypeAlias = Literal["rule", "evaluators", "consensus", "override", "price", "none"]
@@ -229,7 +241,12 @@ class ScoreLine:
 
 @attrs.frozen
 class VendorResult:
-    """A vendor's outcome: status, points per criterion, total, rank and flags."""
+    """A vendor's outcome: status, points per criterion, total, rank and flags.
+
+    ``sub_criteria`` gives the points per sub-criterion (for criteria that have some);
+    ``not_applicable`` names the criteria that do not apply to this offer (by
+    condition, or because none of their questions counts).
+    """
 
     vendor: str
     status: Status
@@ -241,6 +258,8 @@ class VendorResult:
     flags: tuple[str, ...] = ()
     price: float | None = None
     cost: CostBreakdown | None = None
+    sub_criteria: Mapping[str, float] = attrs.field(factory=dict)
+    not_applicable: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -376,6 +395,8 @@ def describe_rule(question: Question) -> Text:
         return Text(f"Au plus tard le {spec.deadline:%d/%m/%Y} = max, sinon 0",
                     f"On or before {spec.deadline.isoformat()} = full, otherwise 0")
     if isinstance(spec, FreeText):
+        if not spec.scale:
+            return Text("Pour information, non noté", "Information only, not scored")
         low, high = spec.scale[0].value, spec.scale[-1].value
         return Text(f"Évaluateurs, niveau de {low} à {high}",
                     f"Evaluators, level from {low} to {high}")
@@ -443,6 +464,60 @@ def _show(value: object) -> str:
     return str(value)
 
 
+# -- aggregation (pure) ---------------------------------------------------------------------
+
+def question_shares(criterion: Criterion, counted: Iterable[str], *,
+                    renormalize: bool) -> dict[str, float]:
+    """The share of its criterion's points each question carries, given what counts.
+
+    A question's share is its weight over the weights of its group (its sub-criterion,
+    or the whole criterion), times its group's share of the criterion (the
+    sub-criterion's weight over the sub-criteria's weights). Questions that do not count
+    carry 0. With ``renormalize`` (rules ``fixed`` and ``redistribute``) the shares are
+    taken over the questions and sub-criteria that count, so they sum to 1 whenever one
+    question counts; without it (rule ``flat``) they are taken over every question, so
+    the points of questions that do not count leave the potential.
+    """
+    counting = set(counted)
+    groups: dict[str | None, list[Question]] = {}
+    for q in criterion.questions:
+        groups.setdefault(q.sub_criterion, []).append(q)
+    group_weight: dict[str | None, float] = (
+        {s.id: s.weight for s in criterion.sub_criteria} if criterion.sub_criteria
+        else {None: 1.0})
+
+    def inside(questions: list[Question]) -> float:
+        return math.fsum(q.weight for q in questions if not renormalize or q.id in counting)
+
+    totals = {g: inside(qs) for g, qs in groups.items()}
+    active = [g for g in groups if totals[g] > 0]
+    weights_sum = math.fsum(group_weight.get(g, 0.0) for g in (
+        active if renormalize else groups))
+    shares: dict[str, float] = {}
+    for g, questions in groups.items():
+        group_share = (group_weight.get(g, 0.0) / weights_sum
+                       if g in active and weights_sum > 0 else 0.0)
+        for q in questions:
+            shares[q.id] = (group_share * q.weight / totals[g]
+                            if q.id in counting and totals[g] > 0 else 0.0)
+    return shares
+
+
+def aggregation_multiplier(rule: Aggregation, applicable_points: float,
+                           total_points: float) -> float:
+    """What every point of an offer is multiplied by under the aggregation ``rule``.
+
+    ``applicable_points`` is the part of ``total_points`` that applies to the offer
+    (the published points of the criteria that apply for ``redistribute``; the points
+    of the questions that count for ``flat``). ``fixed`` keeps the published points
+    (1); ``redistribute`` and ``flat`` bring the applicable points back to the published
+    scale, so a total never exceeds ``total_points``. Nothing applicable gives 1.
+    """
+    if rule == "fixed" or applicable_points <= 0:
+        return 1.0
+    return min(total_points / applicable_points, 1e12)
+
+
 # -- the evaluation ------------------------------------------------------------------------
 
 def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
@@ -485,8 +560,12 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
     fractions: dict[tuple[str, object], float] = {}
     price_criterion = next((c for c in bank.criteria if c.is_price), None)
 
+    rule = questionnaire.aggregation
     lines: list[ScoreLine] = []
     partial: dict[str, dict[str, float]] = {}
+    multipliers: dict[str, float] = {}
+    sub_points: dict[str, dict[str, float]] = {}
+    inapplicable: dict[str, tuple[str, ...]] = {}
     statuses: dict[str, tuple[Status, tuple[KnockOutFailure, ...], tuple[Text, ...]]] = {}
     costs: dict[str, CostBreakdown] = {}
     for vendor in sorted(responses):
@@ -497,6 +576,11 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
             continue
         failures: list[KnockOutFailure] = []
         per_criterion: dict[str, float] = {}
+        vendor_lines: list[ScoreLine] = []
+        subtotals: dict[str, float] = {}
+        not_applicable: list[str] = []
+        # The price criterion always applies: an offer without a price is irregular.
+        applicable = criterion_points[price_criterion.id] if price_criterion else 0.0
         for criterion in bank.criteria:
             if criterion is price_criterion:
                 question = criterion.questions[0]
@@ -512,17 +596,24 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
             scored = [(q, answers[q.id], _score(vendor, q, answers[q.id], settings, consensus,
                                                 override_fraction, na_rejected, fractions))
                       for q in criterion.questions]
-            total_weight = sum(q.weight for q, _, s in scored if s.counted)
+            shares = question_shares(criterion, [q.id for q, _, s in scored if s.counted],
+                                     renormalize=rule != "flat")
             fraction = 0.0
             points_available = criterion_points[criterion.id]
             for q, answer, s in scored:
-                share = q.weight / total_weight if s.counted and total_weight else 0.0
+                share = shares[q.id]
                 max_points = points_available * share
-                lines.append(ScoreLine(vendor, criterion.id, q.id, answer.state, answer.value,
-                                       rules[q.id], s.fraction, q.weight, s.counted,
-                                       max_points * s.fraction, max_points, s.source,
-                                       s.justification, _evidence(answer.evidence), s.flags))
+                vendor_lines.append(ScoreLine(
+                    vendor, criterion.id, q.id, answer.state, answer.value, rules[q.id],
+                    s.fraction, q.weight, s.counted, max_points * s.fraction, max_points,
+                    s.source, s.justification, _evidence(answer.evidence), s.flags))
                 fraction += share * s.fraction
+                if q.sub_criterion is not None:
+                    subtotals[q.sub_criterion] = (subtotals.get(q.sub_criterion, 0.0)
+                                                  + max_points * s.fraction)
+            applicable += points_available * math.fsum(shares.values())
+            if not any(s.counted for _, _, s in scored):
+                not_applicable.append(criterion.id)
             per_criterion[criterion.id] = points_available * fraction
             for q in criterion.questions:
                 if q.knockout is None:
@@ -531,7 +622,14 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
                                            na_rejected=(vendor, q.id) in na_rejected)
                 if failure is not None:
                     failures.append(failure)
-        partial[vendor] = per_criterion
+        # Redistribute and flat bring the points that apply back to the published scale.
+        m = aggregation_multiplier(rule, applicable, settings.total_points)
+        multipliers[vendor] = m
+        lines += [attrs.evolve(line, points=line.points * m, max_points=line.max_points * m)
+                  if m != 1 else line for line in vendor_lines]
+        partial[vendor] = {c: p * m for c, p in per_criterion.items()}
+        sub_points[vendor] = {k: p * m for k, p in subtotals.items()}
+        inapplicable[vendor] = tuple(not_applicable)
         statuses[vendor] = ("non-compliant" if failures else "ranked", tuple(failures), ())
 
     vendor_prices: dict[str, float] = {}
@@ -568,7 +666,8 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
         flags: list[str] = list(review_flags.get(vendor, ()))
         if price_criterion is not None:
             if price_scores is not None and vendor in price_scores.points:
-                per_criterion[price_criterion.id] = price_scores.points[vendor]
+                per_criterion[price_criterion.id] = (price_scores.points[vendor]
+                                                     * multipliers.get(vendor, 1.0))
             else:
                 per_criterion[price_criterion.id] = 0.0
                 if vendor not in vendor_prices and status != "file-rejected":
@@ -585,7 +684,8 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
             flags.append("evaluator-divergence")
         results.append(VendorResult(vendor, status, total if status != "file-rejected" else 0.0,
                                     ordered, None, vendor_failures, file_errors, tuple(flags),
-                                    vendor_prices.get(vendor), costs.get(vendor)))
+                                    vendor_prices.get(vendor), costs.get(vendor),
+                                    sub_points.get(vendor, {}), inapplicable.get(vendor, ())))
     ranks = competition_ranking(totals, settings.tie_tolerance * settings.total_points)
     results = [attrs.evolve(r, rank=ranks.get(r.vendor)) for r in results]
     inputs = tuple(InputFile(v, responses[v].file, responses[v].report.sha256)
@@ -611,7 +711,7 @@ def _score(vendor: str, q: Question, answer: Answer, settings: Settings,
            na_rejected: set[tuple[str, str]],
            fractions: dict[tuple[str, object], float]) -> _Scored:
     state = answer.state
-    if state is AnswerState.NOT_APPLICABLE_BY_CONDITION:
+    if state is AnswerState.NOT_APPLICABLE_BY_CONDITION or q.information_only:
         return _Scored(0.0, False, "none", answer.justification, ())
     if state is AnswerState.NOT_APPLICABLE:
         rejected = (vendor, q.id) in na_rejected
@@ -667,7 +767,7 @@ def _consensus(questionnaire: Questionnaire, responses: Mapping[str, Response],
     pending: list[tuple[str, str]] = []
     flags: dict[str, list[str]] = {}
     for _, q in questionnaire.bank.questions():
-        if not isinstance(q.answer, FreeText):
+        if not isinstance(q.answer, FreeText) or not q.scored_by_evaluators:
             continue
         low, high = q.answer.scale[0].value, q.answer.scale[-1].value
         for vendor in sorted(responses):
@@ -720,8 +820,9 @@ def _check_inputs(questionnaire: Questionnaire, responses: Mapping[str, Response
             continue
         level = item.level
         if level is not None:
-            if not isinstance(q.answer, FreeText):
-                problems.append(f"{item.question_id}: levels apply to free-text questions")
+            if not isinstance(q.answer, FreeText) or not q.scored_by_evaluators:
+                problems.append(f"{item.question_id}: levels apply to free-text questions "
+                                "with a scale")
             elif not q.answer.scale[0].value <= level <= q.answer.scale[-1].value:
                 problems.append(f"{item.question_id}: level {level} outside the scale "
                                 f"{q.answer.scale[0].value}..{q.answer.scale[-1].value}")

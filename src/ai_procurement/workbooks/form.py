@@ -34,7 +34,11 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from ai_procurement.bank.model import (
+    AllOf,
+    AnyOf,
+    Applicability,
     Bank,
+    Condition,
     Criterion,
     DateAnswer,
     Evidence,
@@ -47,9 +51,10 @@ from ai_procurement.bank.model import (
     Scale,
     SingleChoice,
     YesNo,
+    effective_condition,
 )
 from ai_procurement.errors import QuestionnaireError
-from ai_procurement.questionnaire import Questionnaire
+from ai_procurement.questionnaire import Questionnaire, aggregation_sentence
 from ai_procurement.text import LANGUAGES, Lang, Text
 from ai_procurement.workbooks.signing import Identity, vendor_token
 
@@ -225,6 +230,12 @@ def questionnaire_bytes(questionnaire: Questionnaire, lang: Lang, vendor: str | 
     """Return the questionnaire workbook as bytes (see :func:`write_questionnaire`)."""
     from openpyxl import Workbook
 
+    if lang not in questionnaire.bank.languages:
+        # Its texts are empty in that language: vendors would get blank questions.
+        raise QuestionnaireError(
+            f"bank {questionnaire.bank.id!r} has no {lang!r} texts (its languages: "
+            f"{list(questionnaire.bank.languages)}); add them, or write the questionnaire in "
+            f"{questionnaire.bank.languages[0]!r}")
     token = vendor_token(key, vendor)
     identity = Identity(questionnaire.bank.id, questionnaire.bank.version,
                         questionnaire.fingerprint, lang, token)
@@ -518,16 +529,19 @@ class _Writer:
 
     def _guidance(self, q: Question, by_key: dict[str, Row]) -> str:
         lang = self.lang
-        parts = [q.why.get(lang)]
+        parts = [q.why.get(lang)] if q.why is not None else []
         if q.vendor_guidance is not None:
             parts.append(q.vendor_guidance.get(lang))
-        if q.applies_if is not None:
-            gate = by_key[q.applies_if.question].question
-            assert gate is not None
-            labels = dict(choice_labels(gate, lang))
-            values = " / ".join(labels.get(v, v) for v in q.applies_if.any_of)
-            parts.append(T(f"À remplir uniquement si {gate.id} = {values}.",
-                           f"Answer only if {gate.id} = {values}.").get(lang))
+        if q.guidance_by_answer:
+            labels = dict(choice_labels(q, lang))
+            parts += [T(f"Si vous répondez « {labels.get(g.answer, g.answer)} » : {g.text.fr}",
+                        f"If you answer '{labels.get(g.answer, g.answer)}': {g.text.en}"
+                        ).get(lang) for g in q.guidance_by_answer]
+        condition = effective_condition(by_key[q.id].criterion, q)
+        if condition is not None:
+            words = _condition_words(condition, by_key, lang)
+            parts.append(T(f"À remplir uniquement si {words}.",
+                           f"Answer only if {words}.").get(lang))
         if q.na_allowed:
             parts.append(T("« Sans objet » possible, avec une justification en colonne G.",
                            "'Not applicable' allowed, with a justification in column G."
@@ -610,23 +624,36 @@ class _Writer:
         names, as the reader decides (:func:`ai_procurement.workbooks.response.apply_conditions`):
         an unanswered gate leaves the question to answer.
         """
-        if q.applies_if is None:
+        condition = effective_condition(by_key[q.id].criterion, q)
+        if condition is None:
             return None
-        gate_row = by_key[q.applies_if.question]
+        return self._fails_formula(condition, by_key)
+
+    def _fails_formula(self, condition: Applicability, by_key: dict[str, Row]) -> str:
+        """Excel formula TRUE when ``condition`` fails (an unanswered gate never fails)."""
+        if isinstance(condition, AllOf | AnyOf):
+            parts = condition.all_of if isinstance(condition, AllOf) else condition.any_of
+            joined = ",".join(self._fails_formula(p, by_key) for p in parts)
+            # All of them holds unless one fails; any of them fails when all fail.
+            return f"{'OR' if isinstance(condition, AllOf) else 'AND'}({joined})"
+        gate_row = by_key[condition.question]
         gate = gate_row.question
         assert gate is not None
         if isinstance(gate.answer, MultipleChoice):
             rows = {o: by_key[f"{gate.id}:{o}"].number for o in gate.answer.option_ids}
             yes = _quote(YES[self.lang])
-            tests = [f'${COL_ANSWER}${rows[v]}="{yes}"' for v in q.applies_if.any_of]
+            tests = [f'${COL_ANSWER}${rows[v]}="{yes}"' for v in condition.any_of]
             answered = (f"COUNTA(${COL_ANSWER}${min(rows.values())}:"
                         f"${COL_ANSWER}${max(rows.values())})>0")
         else:
             labels = dict(choice_labels(gate, self.lang))
             cell = f"${COL_ANSWER}${gate_row.number}"
-            tests = [f'{cell}="{_quote(labels.get(v, v))}"' for v in q.applies_if.any_of]
+            tests = [f'{cell}="{_quote(labels.get(v, v))}"' for v in condition.any_of]
             answered = f"LEN({cell})>0"
-        return f"AND({answered},NOT(OR({','.join(tests)})))"
+        fails = f"AND({answered},NOT(OR({','.join(tests)})))"
+        # A gate that does not apply itself makes its dependants not apply.
+        gate_fails = self._not_applicable_formula(gate, by_key)
+        return fails if gate_fails is None else f"OR({gate_fails},{fails})"
 
     def _grey_when_not_applicable(self, r: int, q: Question, by_key: dict[str, Row]) -> None:
         from openpyxl.formatting.rule import FormulaRule
@@ -688,6 +715,21 @@ def _a4_landscape(ws: Worksheet) -> None:
     assert footer.left is not None
     footer.center.text = "&P / &N"
     footer.left.text = "&A"
+
+
+def _condition_words(condition: Applicability, by_key: dict[str, Row], lang: Lang) -> str:
+    """A condition in words, e.g. ``Q1 = Yes and (Q2 = Cloud / Hybrid or Q3 = Yes)``."""
+    if isinstance(condition, AllOf | AnyOf):
+        parts = condition.all_of if isinstance(condition, AllOf) else condition.any_of
+        joiner = T(" et ", " and ") if isinstance(condition, AllOf) else T(" ou ", " or ")
+        words = [_condition_words(p, by_key, lang) for p in parts]
+        return joiner.get(lang).join(w if isinstance(p, Condition) else f"({w})"
+                                     for w, p in zip(words, parts, strict=True))
+    gate = by_key[condition.question].question
+    assert gate is not None
+    labels = dict(choice_labels(gate, lang))
+    values = " / ".join(labels.get(v, v) for v in condition.any_of)
+    return f"{gate.id} = {values}"
 
 
 def _quote(text: str) -> str:
@@ -788,6 +830,7 @@ def _write_cover(ws: Worksheet, questionnaire: Questionnaire, lang: Lang,
           "Type values, never formulas: a formula is not read as an answer."),
         T("Enregistrez au format .xlsx, sans mot de passe ni macro.",
           "Save as .xlsx, without a password or macros."),
+        aggregation_sentence(questionnaire),
     ]
     for rule in rules:
         set_text(ws, f"A{r}", "•")

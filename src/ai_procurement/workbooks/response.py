@@ -47,6 +47,8 @@ from ai_procurement.bank.model import (
     Scale,
     SingleChoice,
     YesNo,
+    condition_questions,
+    effective_condition,
 )
 from ai_procurement.errors import ResponseError
 from ai_procurement.questionnaire import Questionnaire
@@ -599,15 +601,16 @@ class _Reader(SignedWorkbookReader):
     def _apply_conditions(self, answers: dict[str, Answer]) -> dict[str, Answer]:
         """Mark questions whose condition is not met; warn where they were answered."""
         result = apply_conditions(self.questionnaire, answers)
-        for _, q in self.questionnaire.bank.questions():
+        for criterion, q in self.questionnaire.bank.questions():
             answer = answers[q.id]
-            if (q.applies_if is not None and answer.state is AnswerState.ANSWERED
+            if (answer.state is AnswerState.ANSWERED
                     and result[q.id].state is AnswerState.NOT_APPLICABLE_BY_CONDITION):
+                gates = ", ".join(condition_questions(effective_condition(criterion, q)))
                 self.problem("warning", "answered-not-applicable",
                              f"La question {q.id} ne s'applique pas vu la réponse à "
-                             f"{q.applies_if.question} ; sa réponse est ignorée.",
+                             f"{gates} ; sa réponse est ignorée.",
                              f"Question {q.id} does not apply given the answer to "
-                             f"{q.applies_if.question}; its answer is ignored.",
+                             f"{gates}; its answer is ignored.",
                              sheet=form.SHEET_QUESTIONS, cell=answer.cell.split("!")[-1],
                              question_id=q.id)
         return result

@@ -500,8 +500,8 @@ class _ReviewWriter:
         ws, lang = self.ws, self.lang
         spec = q.answer
         assert isinstance(spec, FreeText)
-        question = f"{q.text.get(lang)}\n" + T("Pourquoi : ", "Why: ").get(lang) + q.why.get(
-            lang)
+        question = f"{q.text.get(lang)}\n" + T("Pourquoi : ", "Why: ").get(lang) + (
+            q.why.get(lang) if q.why is not None else "—")
         guidance = T("Repères pour l'évaluateur : ", "Guidance for evaluators: ").get(lang) + (
             q.evaluator_guidance.get(lang) if q.evaluator_guidance is not None else "—")
         scale = T("Échelle :", "Scale:").get(lang) + "\n" + _scale_text(spec.scale, lang)
