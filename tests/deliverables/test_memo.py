@@ -41,14 +41,10 @@ from tests.fixtures import full_questionnaire
 import ai_procurement as ap
 from ai_procurement.decision.scoring import Evaluation, Settings, evaluate
 from ai_procurement.deliverables.labels import clean_text, isolate_bidi
-from ai_procurement.deliverables.memo import (
-    BODY_LIMIT,
-    Procedure,
-    RejectedFile,
-    Signatory,
-    write_debrief,
-    write_memo,
-)
+from ai_procurement.deliverables.debrief import write_debrief, write_debriefs
+from ai_procurement.deliverables.memo import write_memo
+from ai_procurement.deliverables.procedure import Procedure, RejectedFile, Signatory
+from ai_procurement.deliverables.view import BODY_LIMIT
 from ai_procurement.errors import OutputError, ScoringError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

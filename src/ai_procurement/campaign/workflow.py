@@ -326,7 +326,8 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         CampaignError: the questionnaire is not published, or a vendor has several files.
     """
     from ai_procurement.deliverables.comparison import write_comparison
-    from ai_procurement.deliverables.memo import write_debrief, write_memo
+    from ai_procurement.deliverables.debrief import write_debriefs
+    from ai_procurement.deliverables.memo import write_memo
     from ai_procurement.errors import OutputExistsError
 
     config = campaign.config
@@ -357,14 +358,12 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                                       procedure=procedure[lang], overwrite=force))
         else:
             winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
-            for vendor_result in evaluation.vendors:
-                if vendor_result.vendor in winners or len(winners) != 1:
-                    continue
-                outputs.append(write_debrief(
-                    evaluation, vendor_result.vendor,
-                    out / f"debrief-{slug(vendor_result.vendor)}.docx", lang=config.language,
-                    generated=generated, procedure=procedure[config.language],
-                    overwrite=force))
+            letters = {v.vendor: out / f"debrief-{slug(v.vendor)}.docx"
+                       for v in evaluation.vendors
+                       if len(winners) == 1 and v.vendor not in winners}
+            outputs += write_debriefs(evaluation, letters, lang=config.language,
+                                      generated=generated,
+                                      procedure=procedure[config.language], overwrite=force)
     for stale in sorted(set(earlier) - set(outputs)):
         if stale.name.startswith("debrief-"):
             stale.unlink(missing_ok=True)
@@ -385,7 +384,7 @@ def _earlier_results(out: Path) -> list[Path]:
 
 
 def _procedure(campaign: Campaign, checked: Sequence[CheckedFile], lang: Lang) -> Any:
-    from ai_procurement.deliverables.memo import Procedure, RejectedFile, Signatory
+    from ai_procurement.deliverables.procedure import Procedure, RejectedFile, Signatory
 
     config = campaign.config
     return Procedure(
