@@ -67,6 +67,7 @@ SECTIONS_FR = [
     "9. Proposition d'attribution", "10. Signatures",
     "Annexe A – Questions et règles de notation",
     "Annexe B – Réponses détaillées par offre", "Annexe C – Traçabilité"]
+CONTENTS_ANCHORS = [f"_Toc_{section}" for section in [*range(1, 11), "A", "B", "C"]]
 
 
 # -- reading documents back ----------------------------------------------------------------
@@ -102,6 +103,7 @@ class Read:
         self.tables = [[[_text(tc) for tc in tr.iter(f"{W}tc")] for tr in tbl.iter(f"{W}tr")]
                        for tbl in root.iter(f"{W}tbl")]
         self.fields = [(node.text or "").strip() for node in root.iter(f"{W}instrText")]
+        self.bookmarks = [node.get(f"{W}name") for node in root.iter(f"{W}bookmarkStart")]
         self.footer_fields = [(node.text or "").strip() for f in footers
                               for node in f.iter(f"{W}instrText")]
         self.text = _norm("\n".join(self.paragraphs))
@@ -199,11 +201,15 @@ def test_memo_gives_fingerprint_and_audit_trail(memo: Read, evaluation: Evaluati
 
 def test_memo_has_charts_contents_field_and_page_numbers(memo: Read) -> None:
     assert len(memo.media()) == 2  # totals by criterion and criterion profiles
-    assert any(f.startswith("TOC ") for f in memo.fields)
     assert {"PAGE", "NUMPAGES"} <= set(memo.footer_fields)
-    # The contents are readable without updating the field.
+    # The contents list every section, each with its page number: a PAGEREF field to
+    # the section's heading, which Word and LibreOffice compute.
     outline = memo.paragraphs[memo.paragraphs.index("Sommaire") + 1:][:len(SECTIONS_FR)]
-    assert outline == SECTIONS_FR
+    assert [entry.split("\t")[0] for entry in outline] == SECTIONS_FR
+    assert memo.fields == [f"PAGEREF {anchor} \\h" for anchor in CONTENTS_ANCHORS]
+    assert memo.bookmarks == CONTENTS_ANCHORS
+    # No note about updating fields by hand is left under the contents.
+    assert "Mettre à jour les champs" not in memo.text
 
 
 def test_notes_cite_strong_and_weak_answers_by_question_id(memo: Read,
@@ -449,8 +455,8 @@ def test_hostile_names_and_answers_come_out_literally(tmp_path_factory: pytest.T
     assert shown in read.text
     if name.isprintable() and len(name) < 200 and not any(c in name for c in "\u202e\u2066"):
         assert name in read.text  # nothing lost: formulas, RTL, emoji, markup as typed
-    # Nothing a vendor typed becomes a field code.
-    assert set(read.fields) == {'TOC \\o "1-2" \\h \\z \\u'}
+    # Nothing a vendor typed becomes a field code: the only fields are the contents'.
+    assert read.fields == [f"PAGEREF {anchor} \\h" for anchor in CONTENTS_ANCHORS]
     # Long answers are cut visibly: in the body at BODY_LIMIT, in the annex at 5 000.
     longest = max(len(p) for p in read.paragraphs)
     assert longest < 6_000

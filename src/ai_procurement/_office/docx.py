@@ -91,6 +91,7 @@ class WordDocument:
         body = self.document.element.body
         self._end = body[-1]  # the section properties: content goes before them
         self._protos: dict[object, Any] = {}
+        self._bookmarks = 0
 
     # -- properties and page -------------------------------------------------------------
 
@@ -131,9 +132,19 @@ class WordDocument:
 
     # -- paragraphs -------------------------------------------------------------------------
 
-    def heading(self, text: str, level: int) -> None:
-        """A heading of ``level`` 1 or 2, or the document's title (``level`` 0)."""
+    def heading(self, text: str, level: int, *, anchor: str = "") -> None:
+        """A heading of ``level`` 1 or 2, or the document's title (``level`` 0).
+
+        ``anchor`` names a bookmark on the heading, for :meth:`contents` to point to.
+        """
         self.paragraph(text, style="Title" if level == 0 else f"Heading {level}")
+        if anchor:
+            self._bookmarks += 1
+            number = str(self._bookmarks)
+            p = self._end.getprevious()
+            start = _build(p, ("bookmarkStart", {"id": number, "name": anchor}, []))
+            p.insert(1 if len(p) and p[0].tag == f"{_W}pPr" else 0, start)
+            p.append(_build(p, ("bookmarkEnd", {"id": number}, [])))
 
     def paragraph(self, *parts: Part, style: str = "Normal", align: str | None = None,
                   keep_with_next: bool = False) -> None:
@@ -168,30 +179,32 @@ class WordDocument:
         self._end.addprevious(self._clone(("page break",), lambda: (
             "p", {}, [("r", {}, [("br", {"type": "page"}, [])])])))
 
-    def table_of_contents(self, entries: Sequence[str], levels: str = "1-2") -> None:
-        """A TOC field whose shown result is ``entries``, one paragraph each.
+    def contents(self, entries: Sequence[tuple[str, str]]) -> None:
+        """A table of contents: each entry's text, a link to its heading, its page.
 
-        The field is marked dirty and the template asks Word to update fields when the
-        document opens, which puts the entries with their page numbers in; a reader
-        that does not update fields shows the list of sections.
+        ``entries`` are ``(text, anchor)`` pairs, ``anchor`` naming a heading's bookmark
+        (see :meth:`heading`). The page numbers are PAGEREF fields, which Word computes
+        when it opens the document (the template asks it to update fields) and
+        LibreOffice when it lays the document out: the contents show their page numbers
+        in both, and in a PDF made by either. (The entries of a Word TOC field would
+        stay as last saved in LibreOffice, without page numbers.)
         """
-        if not entries:
-            raise ValueError("a table of contents needs at least one entry")
-        last = len(entries) - 1
-        for index, entry in enumerate(entries):
+        for text, anchor in entries:
             p = self._paragraph("TOC 1", None, False)
-            if index == 0:
-                field: tuple[_Spec, ...] = (_field_char("begin", dirty=True),
-                                            ("r", {}, [("instrText", {}, [])]),
-                                            _field_char("separate"))
-                for spec in field:
-                    p.append(_build(p, spec))
-                code = p[-2][0]
-                code.text = f' TOC \\o "{levels}" \\h \\z \\u '
-                code.set(_SPACE, "preserve")
-            self._run(p, entry)
-            if index == last:
-                p.append(_build(p, _field_char("end")))
+            link = _build(p, ("hyperlink", {"anchor": anchor, "history": "1"}, []))
+            self._run(link, text)
+            p.append(link)
+            self._run(p, "\t")
+            field: tuple[_Spec, ...] = (_field_char("begin", dirty=True),
+                                        ("r", {}, [("instrText", {}, [])]),
+                                        _field_char("separate"))
+            for spec in field:
+                p.append(_build(p, spec))
+            code = p[-2][0]
+            code.text = f" PAGEREF {anchor} \\h "
+            code.set(_SPACE, "preserve")
+            self._run(p, "–")  # shown until the page number is computed
+            p.append(_build(p, _field_char("end")))
             self._end.addprevious(p)
 
     # -- pictures ---------------------------------------------------------------------------

@@ -130,7 +130,8 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
     d.gap()
     d.paragraph(("b", f.name(result.vendor)), align="r")
     place = f.text(procedure.place, 200) if procedure.place else ""
-    d.paragraph((f.t(f"{place}, le ", f"{place}, ") if place else f.t("Le ", "")) + f.date(generated),
+    day = f.date(generated)
+    d.paragraph((f.t(f"{place}, le ", f"{place}, ") if place else f.t("Le ", "")) + day,
                 align="r")
     subject = f.t(f"Objet : consultation {f.text(consultation.reference, 200)} – "
                   f"{f.text(consultation.title, 300)}",
@@ -152,10 +153,10 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
                         "following reason(s):"))
         d.bullets(f.sentence(e.get(lang)) for e in result.file_errors)
     elif result.status == "non-compliant":
-        d.paragraph(f.t("Nous avons le regret de vous informer que votre offre est irrégulière : "
-                        "elle ne satisfait pas à une ou plusieurs exigences éliminatoires publiées "
-                        "dans les documents de la consultation. Elle a donc été écartée du "
-                        "classement. Motif(s) :",
+        d.paragraph(f.t("Nous avons le regret de vous informer que votre offre est "
+                        "irrégulière : elle ne satisfait pas à une ou plusieurs exigences "
+                        "éliminatoires publiées dans les documents de la consultation. Elle a "
+                        "donc été écartée du classement. Motif(s) :",
                         "We regret to inform you that your offer is non-compliant: it fails one "
                         "or more mandatory requirements published in the consultation documents. "
                         "It was therefore left out of the ranking. Reason(s):"))
@@ -167,21 +168,21 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
     else:
         ranked = len(view.ranking)
         d.paragraph(f.t(
-                 f"Nous avons le regret de vous informer que votre offre n'a pas été retenue. "
-                 f"Elle est classée {result.rank}e sur {ranked} offres classées, avec "
-                 f"{f.pts(result.total)} points sur {max_points}.",
-                 f"We regret to inform you that your offer was not selected. It is ranked "
-                 f"{_ordinal(result.rank or 0)} of {ranked} ranked offers, with "
-                 f"{f.pts(result.total)} points out of {max_points}."))
+            f"Nous avons le regret de vous informer que votre offre n'a pas été retenue. "
+            f"Elle est classée {result.rank}e sur {ranked} offres classées, avec "
+            f"{f.pts(result.total)} points sur {max_points}.",
+            f"We regret to inform you that your offer was not selected. It is ranked "
+            f"{_ordinal(result.rank or 0)} of {ranked} ranked offers, with "
+            f"{f.pts(result.total)} points out of {max_points}."))
     if winner is not None:
         d.paragraph(f.t("L'offre retenue est celle de ", "The offer selected is that of "),
                     ("b", f.name(winner.vendor)),
-                    f.t(f", classée première avec {f.pts(winner.total)} points sur {max_points} : "
-                        "c'est l'offre économiquement la plus avantageuse au regard des critères "
-                        "publiés.",
-                        f", ranked first with {f.pts(winner.total)} points out of {max_points}: it "
-                        "is the most economically advantageous offer under the published "
-                        "criteria."))
+                    f.t(f", classée première avec {f.pts(winner.total)} points sur "
+                        f"{max_points} : c'est l'offre économiquement la plus avantageuse au "
+                        "regard des critères publiés.",
+                        f", ranked first with {f.pts(winner.total)} points out of "
+                        f"{max_points}: it is the most economically advantageous offer under "
+                        "the published criteria."))
     elif not view.ranking:
         d.paragraph(f.t("Aucune offre n'étant régulière, la procédure est déclarée infructueuse.",
                         "As no offer is compliant, the procedure is declared unsuccessful."))
@@ -204,7 +205,7 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
         behind = [(gap, c) for gap, c in behind if gap > 0][:3]
         if behind:
             d.label(f.t("Motifs : points faibles de votre offre",
-                             "Reasons: weak points of your offer"))
+                        "Reasons: weak points of your offer"))
             for gap, criterion in behind:
                 weak = sorted((ln for ln in view.criterion_lines(result.vendor, criterion.id)
                                if ln.counted and ln.max_points > 0 and ln.fraction < WEAKNESS),
@@ -225,34 +226,35 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
                         + f.money(ev.price.prices.get(winner.vendor, 0.0))
                         + f.t(" pour l'offre retenue.", " for the selected offer."))
     d.label(f.t("Délai de suspension et voies de recours",
-                     "Standstill period and remedies"))
+                "Standstill period and remedies"))
     d.paragraph(f.t(
-             "Lorsque la procédure y est soumise (procédure formalisée), le marché ne sera pas "
-             "signé avant l'expiration d'un délai de onze jours à compter de l'envoi de la présente "
-             "notification par voie électronique, porté à seize jours si elle n'est pas transmise "
-             "par voie électronique (article R2182-1 du code de la commande publique). Pendant ce "
-             "délai, vous pouvez former un référé précontractuel devant le tribunal administratif "
-             "(article L551-1 du code de justice administrative).",
-             "Where the procedure is subject to it (formalised procedures), the contract will not "
-             "be signed before a standstill period of eleven days from the electronic sending of "
-             "this notice, or sixteen days if it is not sent electronically (French public "
-             "procurement code, R2182-1). During this period you may bring a pre-contractual "
-             "summary action before the administrative court (code of administrative justice, "
-             "L551-1)."))
+        "Lorsque la procédure y est soumise (procédure formalisée), le marché ne sera pas "
+        "signé avant l'expiration d'un délai de onze jours à compter de l'envoi de la présente "
+        "notification par voie électronique, porté à seize jours si elle n'est pas transmise "
+        "par voie électronique (article R2182-1 du code de la commande publique). Pendant ce "
+        "délai, vous pouvez former un référé précontractuel devant le tribunal administratif "
+        "(article L551-1 du code de justice administrative).",
+        "Where the procedure is subject to it (formalised procedures), the contract will not "
+        "be signed before a standstill period of eleven days from the electronic sending of "
+        "this notice, or sixteen days if it is not sent electronically (French public "
+        "procurement code, R2182-1). During this period you may bring a pre-contractual "
+        "summary action before the administrative court (code of administrative justice, "
+        "L551-1)."))
     d.paragraph(f.t(
-             "Vous pouvez nous demander des précisions complémentaires sur les motifs du rejet de "
-             "votre offre ; si votre offre n'a été écartée ni comme irrégulière, ni comme "
-             "inacceptable, ni comme inappropriée, vous pouvez aussi obtenir les caractéristiques "
-             "et les avantages de l'offre retenue (articles R2181-3 et R2181-4 du code de la "
-             "commande publique).",
-             "You may ask us for further details of the reasons why your offer was rejected; if "
-             "your offer was not rejected as non-compliant, unacceptable or unsuitable, you may "
-             "also obtain the characteristics and relative advantages of the offer selected "
-             "(French public procurement code, R2181-3 and R2181-4)."))
+        "Vous pouvez nous demander des précisions complémentaires sur les motifs du rejet de "
+        "votre offre ; si votre offre n'a été écartée ni comme irrégulière, ni comme "
+        "inacceptable, ni comme inappropriée, vous pouvez aussi obtenir les caractéristiques "
+        "et les avantages de l'offre retenue (articles R2181-3 et R2181-4 du code de la "
+        "commande publique).",
+        "You may ask us for further details of the reasons why your offer was rejected; if "
+        "your offer was not rejected as non-compliant, unacceptable or unsuitable, you may "
+        "also obtain the characteristics and relative advantages of the offer selected "
+        "(French public procurement code, R2181-3 and R2181-4)."))
     d.paragraph(f.t(
-             "Nous vous remercions de l'intérêt que vous avez porté à cette consultation et vous "
-             "prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
-             "Thank you for your interest in this consultation. Yours faithfully,"), keep_with_next=True)
+        "Nous vous remercions de l'intérêt que vous avez porté à cette consultation et vous "
+        "prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+        "Thank you for your interest in this consultation. Yours faithfully,"),
+   keep_with_next=True)
     signer = procedure.signatories[0] if procedure.signatories else None
     if signer is not None:
         d.paragraph(("b", f.text(signer.name, 200)), align="r", keep_with_next=True)

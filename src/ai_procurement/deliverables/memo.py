@@ -188,6 +188,11 @@ _ANNEXES: tuple[tuple[str, str], ...] = (
 )
 
 
+def _anchor(section: int | str) -> str:
+    """The bookmark of a section's heading, which the contents point to."""
+    return f"_Toc_{section}"  # Word hides bookmarks whose name starts with "_"
+
+
 def _section_title(index: int, lang: Lang) -> str:
     fr, en = _SECTIONS[index - 1]
     return f"{index}. {fr if lang == 'fr' else en}"
@@ -256,16 +261,17 @@ class _Memo:
                  f"{f.text(c.reference, 60)}")
         d.gap()
         d.label(f.t("Sommaire", "Contents"))
-        entries = [_section_title(i, self.lang) for i in range(1, len(_SECTIONS) + 1)]
-        entries += [_annex_title(i, self.lang) for i in range(len(_ANNEXES))]
-        d.table_of_contents(entries)
+        entries = [(_section_title(i, self.lang), _anchor(i))
+                   for i in range(1, len(_SECTIONS) + 1)]
+        entries += [(_annex_title(i, self.lang), _anchor("ABC"[i])) for i in range(len(_ANNEXES))]
+        d.contents(entries)
         d.page_break()
 
     # 1
 
     def subject(self) -> None:
         d, f, c, p = self.d, self.f, self.consultation, self.procedure
-        d.heading(_section_title(1, self.lang), 1)
+        d.heading(_section_title(1, self.lang), 1, anchor=_anchor(1))
         rows = [(f.t("Acheteur", "Buyer"), f.text(c.buyer, 500)),
                 (f.t("Objet de la consultation", "Subject"), f.text(c.title, 1000)),
                 (f.t("Référence", "Reference"), f.text(c.reference, 200))]
@@ -279,20 +285,20 @@ class _Memo:
                      f"{self.evaluation.questionnaire.bank.version})"))
         d.key_values(rows)
         d.paragraph(f.t(
-                 "Le présent rapport présente l'analyse des offres reçues au regard des critères "
-                 "d'attribution et des pondérations publiés dans les documents de la consultation, "
-                 "le classement qui en résulte et la proposition d'attribution. Chaque note est "
-                 "justifiée par le contenu de l'offre ; le détail des réponses figure en annexe.",
-                 "This report analyses the offers received against the award criteria and weights "
-                 "published in the consultation documents, and gives the resulting ranking and "
-                 "the award proposal. Every score is justified by the content of the offer; the "
-                 "answers are detailed in the annexes."))
+            "Le présent rapport présente l'analyse des offres reçues au regard des critères "
+            "d'attribution et des pondérations publiés dans les documents de la consultation, "
+            "le classement qui en résulte et la proposition d'attribution. Chaque note est "
+            "justifiée par le contenu de l'offre ; le détail des réponses figure en annexe.",
+            "This report analyses the offers received against the award criteria and weights "
+            "published in the consultation documents, and gives the resulting ranking and "
+            "the award proposal. Every score is justified by the content of the offer; the "
+            "answers are detailed in the annexes."))
 
     # 2
 
     def procedure_section(self) -> None:
         d, f, p, ev = self.d, self.f, self.procedure, self.evaluation
-        d.heading(_section_title(2, self.lang), 1)
+        d.heading(_section_title(2, self.lang), 1, anchor=_anchor(2))
         deadline = p.deadline or self.consultation.deadline
         received = p.received or tuple(i.file for i in ev.inputs)
         d.key_values([
@@ -331,7 +337,7 @@ class _Memo:
 
     def criteria(self) -> None:
         d, f, v, q = self.d, self.f, self.view, self.evaluation.questionnaire
-        d.heading(_section_title(3, self.lang), 1)
+        d.heading(_section_title(3, self.lang), 1, anchor=_anchor(3))
         weights = q.weights
         rows = []
         for criterion in v.criteria:
@@ -357,11 +363,11 @@ class _Memo:
                         "Fingerprint of the published questionnaire (SHA-256): "),
                     ("b", q.fingerprint))
         d.paragraph(f.t(
-                 "Cette empreinte est calculée sur les questions, les options, les règles de "
-                 "notation et les pondérations publiées : elle prouve qu'ils n'ont pas changé "
-                 "après la publication.",
-                 "The fingerprint covers the questions, options, scoring rules and weights as "
-                 "published: it shows that none of them changed after publication."))
+            "Cette empreinte est calculée sur les questions, les options, les règles de "
+            "notation et les pondérations publiées : elle prouve qu'ils n'ont pas changé "
+            "après la publication.",
+            "The fingerprint covers the questions, options, scoring rules and weights as "
+            "published: it shows that none of them changed after publication."))
         for warning in q.warnings:
             d.paragraph(("i", warning.get(self.lang)))
 
@@ -369,7 +375,7 @@ class _Memo:
 
     def compliance(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_section_title(4, self.lang), 1)
+        d.heading(_section_title(4, self.lang), 1, anchor=_anchor(4))
         d.heading(f.t("4.1 Offres irrégulières", "4.1 Non-compliant offers"), 2)
         failed = [r for r in ev.vendors if r.status == "non-compliant"]
         if not failed:
@@ -377,12 +383,12 @@ class _Memo:
                             "No offer fails a published mandatory requirement."))
         else:
             d.paragraph(f.t(
-                     "Les offres suivantes ne satisfont pas au moins une exigence éliminatoire "
-                     "publiée dans les documents de la consultation. Elles sont irrégulières et "
-                     "écartées du classement ; leurs réponses figurent en annexe B.",
-                     "The following offers fail at least one mandatory requirement published in "
-                     "the consultation documents. They are non-compliant and left out of the "
-                     "ranking; their answers are in annex B."))
+                "Les offres suivantes ne satisfont pas au moins une exigence éliminatoire "
+                "publiée dans les documents de la consultation. Elles sont irrégulières et "
+                "écartées du classement ; leurs réponses figurent en annexe B.",
+                "The following offers fail at least one mandatory requirement published in "
+                "the consultation documents. They are non-compliant and left out of the "
+                "ranking; their answers are in annex B."))
             rows = [[f.name(r.vendor), k.question_id, knockout_answer(v, r.vendor, k),
                      knockout_rule(v, k), k.reason.get(self.lang)]
                     for r in failed for k in r.knockouts]
@@ -399,14 +405,14 @@ class _Memo:
         for vendor in low.flagged:
             d.bullets([f.sentence(low.explanations[vendor].get(self.lang))])
         d.paragraph(("i", f.t(
-                 "Une offre présumée anormalement basse n'est jamais écartée par une formule : "
-                 "l'acheteur demande par écrit au soumissionnaire des précisions et justifications "
-                 "sur le montant de son offre, et ne peut la rejeter qu'après avoir examiné ses "
-                 "réponses (articles L2152-5 et L2152-6 du code de la commande publique).",
-                 "A presumed abnormally low offer is never excluded by a formula: the buyer asks "
-                 "the bidder in writing to explain and justify its price, and may only reject the "
-                 "offer after examining the answer (French public procurement code, L2152-5 and "
-                 "L2152-6).")))
+            "Une offre présumée anormalement basse n'est jamais écartée par une formule : "
+            "l'acheteur demande par écrit au soumissionnaire des précisions et justifications "
+            "sur le montant de son offre, et ne peut la rejeter qu'après avoir examiné ses "
+            "réponses (articles L2152-5 et L2152-6 du code de la commande publique).",
+            "A presumed abnormally low offer is never excluded by a formula: the buyer asks "
+            "the bidder in writing to explain and justify its price, and may only reject the "
+            "offer after examining the answer (French public procurement code, L2152-5 and "
+            "L2152-6).")))
         if low.flagged:
             d.paragraph(f.t("Demande écrite de justification à adresser à : ",
                             "A written request for justification is to be sent to: "),
@@ -416,33 +422,33 @@ class _Memo:
 
     def analysis(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_section_title(5, self.lang), 1)
+        d.heading(_section_title(5, self.lang), 1, anchor=_anchor(5))
         d.paragraph(f.t(
-                 "Seules les offres régulières sont analysées. Pour chaque critère, le tableau "
-                 "donne les points de chaque offre ; la note qui suit les justifie par le contenu "
-                 "de l'offre : ses meilleures et ses plus faibles réponses (identifiant de la "
-                 "question, réponse, points obtenus sur les points possibles, preuve citée), les "
-                 "questions sans réponse ou déclarées sans objet et l'appréciation des évaluateurs "
-                 "pour les réponses rédigées.",
-                 "Only compliant offers are analysed. For each criterion, the table gives each "
-                 "offer's points; the note below justifies them from the content of the offer: "
-                 "its best and weakest answers (question id, answer, points earned out of the "
-                 "points available, evidence cited), unanswered questions and those declared "
-                 "not applicable, and the evaluators' assessment of written answers."))
+            "Seules les offres régulières sont analysées. Pour chaque critère, le tableau "
+            "donne les points de chaque offre ; la note qui suit les justifie par le contenu "
+            "de l'offre : ses meilleures et ses plus faibles réponses (identifiant de la "
+            "question, réponse, points obtenus sur les points possibles, preuve citée), les "
+            "questions sans réponse ou déclarées sans objet et l'appréciation des évaluateurs "
+            "pour les réponses rédigées.",
+            "Only compliant offers are analysed. For each criterion, the table gives each "
+            "offer's points; the note below justifies them from the content of the offer: "
+            "its best and weakest answers (question id, answer, points earned out of the "
+            "points available, evidence cited), unanswered questions and those declared "
+            "not applicable, and the evaluators' assessment of written answers."))
         if ev.pending_reviews:
             d.paragraph(("b", f.t(
-                     f"Attention : {len(ev.pending_reviews)} réponse(s) rédigée(s) n'ont pas "
-                     "encore été notées par les évaluateurs ; elles comptent 0 point et les "
-                     "notes sont provisoires.",
-                     f"Warning: {len(ev.pending_reviews)} written answer(s) have not been scored "
-                     "by the evaluators yet; they count 0 points and the scores are "
-                     "provisional.")))
+                f"Attention : {len(ev.pending_reviews)} réponse(s) rédigée(s) n'ont pas "
+                "encore été notées par les évaluateurs ; elles comptent 0 point et les "
+                "notes sont provisoires.",
+                f"Warning: {len(ev.pending_reviews)} written answer(s) have not been scored "
+                "by the evaluators yet; they count 0 points and the scores are "
+                "provisional.")))
         if ev.divergences:
             d.paragraph(f.t(
-                     f"Les évaluateurs ont divergé sur {len(ev.divergences)} réponse(s) au-delà du "
-                     "seuil fixé ; ces réponses sont listées en annexe C.",
-                     f"The evaluators diverged beyond the set threshold on {len(ev.divergences)} "
-                     "answer(s); they are listed in annex C."))
+                f"Les évaluateurs ont divergé sur {len(ev.divergences)} réponse(s) au-delà du "
+                "seuil fixé ; ces réponses sont listées en annexe C.",
+                f"The evaluators diverged beyond the set threshold on {len(ev.divergences)} "
+                "answer(s); they are listed in annex C."))
         if not v.ranking:
             d.paragraph(f.t("Aucune offre n'est régulière : il n'y a pas d'offre à analyser.",
                             "No offer is compliant: there is no offer to analyse."))
@@ -451,10 +457,10 @@ class _Memo:
             available = v.points[criterion.id]
             d.heading(f"5.{index} {criterion.id} – {f.text(v.title(criterion), 200)}", 2)
             d.paragraph(("i", f.t(
-                     f"Poids {f.pct(ev.questionnaire.weights[criterion.id], 1)}, soit "
-                     f"{f.pts(available)} points ; {len(criterion.questions)} question(s).",
-                     f"Weight {f.pct(ev.questionnaire.weights[criterion.id], 1)}, i.e. "
-                     f"{f.pts(available)} points; {len(criterion.questions)} question(s).")))
+                f"Poids {f.pct(ev.questionnaire.weights[criterion.id], 1)}, soit "
+                f"{f.pts(available)} points ; {len(criterion.questions)} question(s).",
+                f"Weight {f.pct(ev.questionnaire.weights[criterion.id], 1)}, i.e. "
+                f"{f.pts(available)} points; {len(criterion.questions)} question(s).")))
             ordered = sorted(v.ranking, key=lambda r: (-r.criteria.get(criterion.id, 0.0),
                                                        r.vendor))
             d.table([f.t("Offre", "Offer"),
@@ -473,7 +479,7 @@ class _Memo:
 
     def price(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_section_title(6, self.lang), 1)
+        d.heading(_section_title(6, self.lang), 1, anchor=_anchor(6))
         if v.price_criterion is None:
             d.paragraph(f.t("La consultation ne comporte pas de critère prix.",
                             "The consultation has no price criterion."))
@@ -483,17 +489,18 @@ class _Memo:
                     f.t(f" : {f.pts(v.points[v.price_criterion.id])} points.",
                         f": {f.pts(v.points[v.price_criterion.id])} points."))
         if price is None:
-            d.paragraph(f.t("Aucune offre régulière n'a de prix : le critère prix n'a pas été noté.",
+            d.paragraph(f.t("Aucune offre régulière n'a de prix : le critère prix n'a pas été "
+                            "noté.",
                             "No compliant offer has a price: the price criterion was not scored."))
             return
         d.paragraph(("b", f.t("Méthode : ", "Method: ")), f.sentence(price.formula.get(self.lang)))
         if price.special_case is not None:
             d.paragraph(("i", price.special_case.get(self.lang) + "."))
         d.paragraph(f.t(
-                 f"Prix le plus bas : {f.money(price.pmin)} ; prix le plus élevé : "
-                 f"{f.money(price.pmax)} ; moyenne : {f.money(price.mean)}.",
-                 f"Lowest price: {f.money(price.pmin)}; highest price: {f.money(price.pmax)}; "
-                 f"mean: {f.money(price.mean)}."))
+            f"Prix le plus bas : {f.money(price.pmin)} ; prix le plus élevé : "
+            f"{f.money(price.pmax)} ; moyenne : {f.money(price.mean)}.",
+            f"Lowest price: {f.money(price.pmin)}; highest price: {f.money(price.pmax)}; "
+            f"mean: {f.money(price.mean)}."))
         ordered = sorted(price.points, key=lambda x: (price.prices[x], x))
         d.table([f.t("Offre", "Offer"), f.t("Prix (coût complet)", "Price (total cost)"),
                  f.t("Points", "Points"), f.t("Calcul", "Computation")],
@@ -503,7 +510,7 @@ class _Memo:
         costs = [r for r in v.ranking if r.cost is not None]
         if costs:
             d.label(f.t("Coût complet sur la durée du marché",
-                             "Total cost of ownership over the contract"))
+                        "Total cost of ownership over the contract"))
             d.table([f.t("Offre", "Offer"), f.t("Coûts ponctuels", "One-off costs"),
                      f.t("Coûts annuels", "Yearly costs"), f.t("Ans", "Years"),
                      f.t("Coût complet", "Total cost")],
@@ -520,7 +527,7 @@ class _Memo:
 
     def ranking(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_section_title(7, self.lang), 1)
+        d.heading(_section_title(7, self.lang), 1, anchor=_anchor(7))
         if not v.ranking:
             d.paragraph(f.t("Aucune offre n'est classée.", "No offer is ranked."))
         else:
@@ -567,7 +574,7 @@ class _Memo:
 
     def robustness_section(self) -> None:
         d, f = self.d, self.f
-        d.heading(_section_title(8, self.lang), 1)
+        d.heading(_section_title(8, self.lang), 1, anchor=_anchor(8))
         rb = self.robustness
         if rb is None:
             d.paragraph(f.t("L'analyse de robustesse n'a pas été jointe à ce rapport.",
@@ -575,15 +582,15 @@ class _Memo:
             return
         if self._close_call():
             d.paragraph(("b", f.t("Pas de gagnant net : ", "No clear winner: ")), f.t(
-                     "l'écart entre les deux premières offres est inférieur au seuil retenu ; "
-                     "le classement doit être examiné avec prudence.",
-                     "the gap between the first two offers is below the chosen threshold; the "
-                     "ranking must be read with caution."))
+                "l'écart entre les deux premières offres est inférieur au seuil retenu ; "
+                "le classement doit être examiné avec prudence.",
+                "the gap between the first two offers is below the chosen threshold; the "
+                "ranking must be read with caution."))
         d.paragraph(f.t(
-                 "Le classement a été soumis à des variations : pondérations, méthode de notation "
-                 "du prix, retrait d'une offre, retrait d'un évaluateur. Constats :",
-                 "The ranking was tested against variations: weights, price scoring method, one "
-                 "offer removed, one evaluator left out. Findings:"))
+            "Le classement a été soumis à des variations : pondérations, méthode de notation "
+            "du prix, retrait d'une offre, retrait d'un évaluateur. Constats :",
+            "The ranking was tested against variations: weights, price scoring method, one "
+            "offer removed, one evaluator left out. Findings:"))
         d.bullets(f.sentence(s) for s in rb.sentences(self.lang))
         params = f.sep.join(
             f"{_label(ROBUSTNESS_PARAMETER_LABELS, k, self.lang)}{f.colon}{_setting(k, value, f)}"
@@ -599,7 +606,7 @@ class _Memo:
 
     def award(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_section_title(9, self.lang), 1)
+        d.heading(_section_title(9, self.lang), 1, anchor=_anchor(9))
         if not v.ranking:
             d.paragraph(("b", f.t("Aucune offre n'est classée : il est proposé de déclarer la "
                                   "procédure infructueuse.",
@@ -612,11 +619,11 @@ class _Memo:
             d.paragraph(("b", f.t("Les offres " + ", ".join(tied) + " sont à égalité en tête.",
                                   "Offers " + ", ".join(tied) + " are tied first.")))
             d.paragraph(f.t(
-                     "Aucune attribution n'est proposée automatiquement : il appartient à l'acheteur "
-                     "de départager ces offres selon les modalités prévues par les documents de la "
-                     "consultation.",
-                     "No award is proposed automatically: the buyer must separate these offers as "
-                     "provided by the consultation documents."))
+                "Aucune attribution n'est proposée automatiquement : il appartient à l'acheteur "
+                "de départager ces offres selon les modalités prévues par les documents de la "
+                "consultation.",
+                "No award is proposed automatically: the buyer must separate these offers as "
+                "provided by the consultation documents."))
             return
         winner = v.winner
         d.paragraph(f.t("Il est proposé d'attribuer le marché à ", "It is proposed to award the "
@@ -674,12 +681,12 @@ class _Memo:
 
     def signatures(self) -> None:
         d, f, p = self.d, self.f, self.procedure
-        d.heading(_section_title(10, self.lang), 1)
+        d.heading(_section_title(10, self.lang), 1, anchor=_anchor(10))
         place = f.text(p.place, 200) if p.place else "………………"
         # The heading, this line and the table stay on one page: a signature table never
         # sits alone at the top of a page.
         d.paragraph(f.t(f"Fait à {place}, le {f.date(self.generated)}.",
-                             f"Done at {place}, on {f.date(self.generated)}."), keep_with_next=True)
+                        f"Done at {place}, on {f.date(self.generated)}."), keep_with_next=True)
         people = [(f.text(s.name, 200), f.text(s.role, 200)) for s in p.signatories] or [
             ("", ""), ("", "")]
         d.table([f.t("Nom", "Name"), f.t("Qualité", "Role"), "Signature"],
@@ -690,7 +697,7 @@ class _Memo:
 
     def annex_questions(self) -> None:
         d, f, v = self.d, self.f, self.view
-        d.heading(_annex_title(0, self.lang), 1)
+        d.heading(_annex_title(0, self.lang), 1, anchor=_anchor("ABC"[0]))
         for criterion in v.criteria:
             d.paragraph(("b", f"{criterion.id} – {f.text(v.title(criterion), 200)}"))
             rows = []
@@ -712,19 +719,19 @@ class _Memo:
 
     def annex_answers(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_annex_title(1, self.lang), 1)
+        d.heading(_annex_title(1, self.lang), 1, anchor=_anchor("ABC"[1]))
         shown = [r for r in [*v.ranking, *(x for x in ev.vendors if x.status == "non-compliant")]]
         if not shown:
             d.paragraph(f.t("Aucune réponse n'a été notée.", "No answer was scored."))
             return
         d.paragraph(f.t(
-                 f"Pour chaque offre, chaque question notée : la réponse (coupée au-delà de "
-                 f"{f.n(ANNEX_LIMIT, 0)} caractères), les points obtenus sur les points possibles, "
-                 "la justification et la preuve citées, et l'origine de la note.",
-                 f"For each offer, each scored question: the answer (cut beyond "
-                 f"{f.n(ANNEX_LIMIT, 0)} characters), the points earned out of the points "
-                 "available, the justification and evidence cited, and where the score came "
-                 "from."))
+            f"Pour chaque offre, chaque question notée : la réponse (coupée au-delà de "
+            f"{f.n(ANNEX_LIMIT, 0)} caractères), les points obtenus sur les points possibles, "
+            "la justification et la preuve citées, et l'origine de la note.",
+            f"For each offer, each scored question: the answer (cut beyond "
+            f"{f.n(ANNEX_LIMIT, 0)} characters), the points earned out of the points "
+            "available, the justification and evidence cited, and where the score came "
+            "from."))
         for index, result in enumerate(shown, start=1):
             status = STATUSES[result.status].get(self.lang)
             d.heading(f"B.{index} {f.name(result.vendor, _HEADING_NAME_LIMIT)}", 2)
@@ -755,7 +762,7 @@ class _Memo:
 
         d, f, ev, p = self.d, self.f, self.evaluation, self.procedure
         q = ev.questionnaire
-        d.heading(_annex_title(2, self.lang), 1)
+        d.heading(_annex_title(2, self.lang), 1, anchor=_anchor("ABC"[2]))
         rows = [("ai_procurement", __version__),
                 (f.t("Date du rapport", "Report date"), f.date(self.generated)),
                 (f.t("Empreinte du questionnaire", "Questionnaire fingerprint"), q.fingerprint),
