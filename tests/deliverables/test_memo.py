@@ -40,8 +40,8 @@ from tests.fixtures import full_questionnaire
 
 import ai_procurement as ap
 from ai_procurement.decision.scoring import Evaluation, Settings, evaluate
-from ai_procurement.deliverables.labels import clean_text, isolate_bidi
 from ai_procurement.deliverables.debrief import write_debrief, write_debriefs
+from ai_procurement.deliverables.labels import clean_text, isolate_bidi
 from ai_procurement.deliverables.memo import write_memo
 from ai_procurement.deliverables.procedure import Procedure, RejectedFile, Signatory
 from ai_procurement.deliverables.view import BODY_LIMIT
@@ -236,6 +236,33 @@ def test_notes_cite_strong_and_weak_answers_by_question_id(memo: Read,
     assert "preuve : memoire-technique.pdf" in memo.paragraphs[start + 1]
 
 
+def test_audit_annex_shows_the_settings_as_a_two_column_table_in_words(memo: Read) -> None:
+    settings = next(t for t in memo.tables if t[0] == ["Paramètre", "Valeur"])
+    rows = {row[0]: row[1] for row in settings[1:]}
+    assert all(len(row) == 2 for row in settings)
+    assert rows["Consensus des évaluateurs (consensus)"] == "médiane (median)"
+    assert rows["Méthode de pondération"] == "bank-defaults"
+    assert rows["Tolérance d'égalité (part du total) (tie_tolerance)"] == "0,000000001"
+    assert rows["Ajustement des autres poids (rescaling)"] == "en proportion (proportional)"
+    assert "Évaluateurs : Claire, Louis ; 68 note(s) ; consensus par médiane." in memo.text
+    # No raw Python value: no dict, no exponent ("1e-09", "5e+06").
+    annex = memo.text[memo.text.rindex("Annexe C – Traçabilité"):]
+    assert "{" not in annex
+    assert not re.search(r"\de[+-]\d", memo.text)
+    assert "median" not in annex.replace("(median)", "")
+
+
+def test_signature_table_stays_on_the_page_of_its_heading(memo: Read) -> None:
+    done = next(p for p in memo.document.paragraphs if p.text.startswith("Fait à Nantes"))
+    assert done.paragraph_format.keep_with_next
+    table = next(t for t in memo.document.tables if t.rows[0].cells[0].text == "Nom")
+    # Every row but the last keeps with the next: the block moves to a new page whole.
+    rows = table.rows
+    keeps = [all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs)
+             for r in rows]
+    assert keeps == [True] * (len(rows) - 1) + [False]
+
+
 def test_memo_flags_low_offer_for_written_justification_and_keeps_it_ranked(
         memo: Read, evaluation: Evaluation) -> None:
     low = evaluation.low_offers
@@ -417,6 +444,32 @@ def test_debrief_of_a_rejected_file_gives_the_reason(tmp_path: Path,
     assert "eleven days" in read.text
 
 
+def test_all_letters_of_an_evaluation_at_once_match_the_letters_one_by_one(
+        tmp_path: Path, evaluation: Evaluation) -> None:
+    losers = [v.vendor for v in evaluation.vendors if v.rank != 1]
+    paths = {vendor: tmp_path / "batch" / f"{vendor}.docx" for vendor in losers}
+    written = write_debriefs(evaluation, paths, generated=DAY, procedure=PROCEDURE)
+    assert written == list(paths.values())
+    for vendor in losers:
+        alone = write_debrief(evaluation, vendor, tmp_path / f"{vendor}.docx", generated=DAY,
+                              procedure=PROCEDURE)
+        assert paths[vendor].read_bytes() == alone.read_bytes()
+
+
+def test_a_batch_of_letters_is_refused_whole_before_any_is_written(
+        tmp_path: Path, evaluation: Evaluation) -> None:
+    winner = evaluation.ranking[0].vendor
+    with pytest.raises(ScoringError, match="ranked first"):
+        write_debriefs(evaluation, {"Beta": tmp_path / "beta.docx",
+                                    winner: tmp_path / "winner.docx"})
+    (tmp_path / "alpha.docx").write_bytes(b"an earlier letter")
+    with pytest.raises(OutputError, match="already exists"):
+        write_debriefs(evaluation, {"Beta": tmp_path / "beta.docx",
+                                    "Alpha": tmp_path / "alpha.docx"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alpha.docx"]
+    assert (tmp_path / "alpha.docx").read_bytes() == b"an earlier letter"
+
+
 def test_debrief_refuses_the_winner_and_unknown_vendors(tmp_path: Path,
                                                         evaluation: Evaluation) -> None:
     with pytest.raises(ScoringError, match="ranked first"):
@@ -507,6 +560,12 @@ def test_memo_and_debrief_convert_to_pdf_with_libreoffice(tmp_path: Path,
     assert count > 10
     # Page numbers from the footer fields, on every page.
     assert f"page 1 / {count}" in text
+    # The contents give each section's page, as laid out.
+    contents = {title: int(page) for title, page in re.findall(
+        r"^ *(\S.*?)\.{3,}(\d+)$", _norm(pages[0]), flags=re.MULTILINE)}
+    assert list(contents) == SECTIONS_FR
+    for title, page in contents.items():
+        assert title in _norm(pages[page - 1]), title
     assert f"page {count} / {count}" in text
     # The ranking, best first, with French figures.
     ranking = text[text.index("7. Classement des offres", text.index("Annexe C")):]

@@ -813,9 +813,9 @@ class _Memo:
                       f.pct(x.spread)] for x in ev.divergences], [4.0, 2.0, 8.5, 2.5],
                     align="lllr")
         if ev.pending_reviews:
+            pending = ", ".join(f"{f.name(vendor)} {qid}" for vendor, qid in ev.pending_reviews)
             d.paragraph(f.t("Réponses en attente d'évaluation : ", "Answers awaiting review: ")
-                        + ", ".join(f"{f.name(vendor)} {qid}" for vendor, qid in ev.pending_reviews)
-                        + ".")
+                        + pending + ".")
         d.label(f.t("Journal de la procédure", "Procedure log"))
         if p.audit_trail:
             d.bullets(f.text(line, ANNEX_LIMIT) for line in p.audit_trail)
