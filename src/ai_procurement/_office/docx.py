@@ -92,6 +92,10 @@ class WordDocument:
         self._end = body[-1]  # the section properties: content goes before them
         self._protos: dict[object, Any] = {}
         self._bookmarks = 0
+        # Read once: finding the sections searches the whole body.
+        section = self.document.sections[0]
+        self._text_width_cm = float((section.page_width or 0) - (section.left_margin or 0)
+                                    - (section.right_margin or 0)) / _EMU_PER_CM
 
     # -- properties and page -------------------------------------------------------------
 
@@ -125,10 +129,7 @@ class WordDocument:
     @property
     def text_width_cm(self) -> float:
         """The width between the margins, in centimetres."""
-        section = self.document.sections[0]
-        width = (section.page_width or 0) - (section.left_margin or 0) - (
-            section.right_margin or 0)
-        return float(width) / _EMU_PER_CM
+        return self._text_width_cm
 
     # -- paragraphs -------------------------------------------------------------------------
 
@@ -296,7 +297,7 @@ class WordDocument:
         proto = self._protos.get(key)
         if proto is None:
             proto = self._protos[key] = _build(self._end, spec())
-        return copy.deepcopy(proto)
+        return copy.copy(proto)  # an lxml element's copy is a deep copy
 
     def _paragraph(self, style: str, align: str | None, keep: bool) -> Any:
         def spec() -> _Spec:
@@ -342,26 +343,33 @@ class WordDocument:
     def _run(self, paragraph: Any, text: str, *, bold: bool = False,
              italic: bool = False) -> None:
         """A run holding ``text`` appended to ``paragraph``: tabs and breaks as elements."""
+        text = _safe(text)
+        plain = "\n" not in text and "\t" not in text and "\r" not in text
+
         def spec() -> _Spec:
             props: list[_Spec] = [(tag, {}, []) for tag, on in (("b", bold), ("i", italic))
                                   if on]
-            return ("r", {}, [("rPr", {}, props)] if props else [])
+            return ("r", {}, ([("rPr", {}, props)] if props else [])
+                    + ([("t", {}, [])] if plain else []))
 
-        r = self._clone(("r", bold, italic), spec)
-        text = _safe(text)
-        pieces = (_BREAKS.split(text) if ("\n" in text or "\t" in text or "\r" in text)
-                  else [text])
-        for piece in pieces:
-            if piece == "\t":
-                r.append(self._clone(("tab",), lambda: ("tab", {}, [])))
-            elif piece in ("\n", "\r", "\r\n"):
-                r.append(self._clone(("br",), lambda: ("br", {}, [])))
-            elif piece:
-                t = self._clone(("t",), lambda: ("t", {}, []))
-                t.text = piece
-                if piece != piece.strip():
-                    t.set(_SPACE, "preserve")
-                r.append(t)
+        r = self._clone(("r", bold, italic, plain), spec)
+        if plain:
+            t = r[-1]
+            t.text = text
+            if text != text.strip():
+                t.set(_SPACE, "preserve")
+        else:
+            for piece in _BREAKS.split(text):
+                if piece == "\t":
+                    r.append(self._clone(("tab",), lambda: ("tab", {}, [])))
+                elif piece in ("\n", "\r", "\r\n"):
+                    r.append(self._clone(("br",), lambda: ("br", {}, [])))
+                elif piece:
+                    t = self._clone(("t",), lambda: ("t", {}, []))
+                    t.text = piece
+                    if piece != piece.strip():
+                        t.set(_SPACE, "preserve")
+                    r.append(t)
         paragraph.append(r)
 
     # -- saving -----------------------------------------------------------------------------
