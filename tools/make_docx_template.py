@@ -20,10 +20,12 @@ import datetime as dt
 import io
 import sys
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -41,6 +43,7 @@ TEXT_WIDTH = 21.0 - 2 * MARGIN
 KEPT = {"Normal", "Default Paragraph Font", "Normal Table", "No List", "Title",
         "Heading 1", "Heading 2", "List Bullet", "Caption", "Table Grid"}
 BLUE = RGBColor(0x1F, 0x3A, 0x5F)
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
 def build(lang: str) -> bytes:
@@ -110,6 +113,18 @@ def build(lang: str) -> bytes:
     update.set(qn("w:val"), "true")
     document.settings.element.append(update)
 
+    # python-docx's default template carries a thumbnail of its own (blank) first page;
+    # a file browser would show it as the memo's preview.
+    package_rels = document.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package_rels[rid]
+    # Nor a second copy of Word 2010's full style set (stylesWithEffects.xml, 440 kB,
+    # every style removed above): Word reads styles.xml.
+    for rid, rel in list(document.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            del document.part.rels[rid]
+
     props = document.core_properties
     props.title = props.subject = props.author = props.comments = props.keywords = ""
     props.category = ""
@@ -123,7 +138,7 @@ def build(lang: str) -> bytes:
     return normalise_zip(buffer.getvalue(), DATE)
 
 
-def _fonts_and_language(document: docx.document.Document, language: str) -> None:
+def _fonts_and_language(document: Any, language: str) -> None:
     # Named fonts instead of the theme's: LibreOffice resolves theme fonts to a serif
     # face, so its PDF would not look like the Word document.
     root = document.styles.element
@@ -137,7 +152,7 @@ def _fonts_and_language(document: docx.document.Document, language: str) -> None
         element.set(qn("w:val"), language)
 
 
-def _field(paragraph: docx.text.paragraph.Paragraph, code: str) -> None:
+def _field(paragraph: Any, code: str) -> None:
     """A field showing ``1`` until the reader computes it."""
     for kind in ("begin", "instr", "separate", "1", "end"):
         run = paragraph.add_run("1" if kind == "1" else "")

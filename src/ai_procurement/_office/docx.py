@@ -89,7 +89,9 @@ class WordDocument:
         except KeyError as exc:
             raise OutputError(f"the Word template has no style {exc}") from None
         body = self.document.element.body
-        self._end = body[-1]  # the section properties: content goes before them
+        if len(body) != 1 or body[0].tag != f"{_W}sectPr":
+            raise OutputError("the Word template's body must hold only its section properties")
+        self._end = body[0]  # content goes before the section properties
         self._protos: dict[object, Any] = {}
         self._bookmarks = 0
         # Read once: finding the sections searches the whole body.
