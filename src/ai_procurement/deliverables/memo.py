@@ -699,7 +699,7 @@ class _Memo:
         d, f, v = self.d, self.f, self.view
         d.heading(_annex_title(0, self.lang), 1, anchor=_anchor("ABC"[0]))
         for criterion in v.criteria:
-            d.paragraph(("b", f"{criterion.id} – {f.text(v.title(criterion), 200)}"))
+            d.label(f"{criterion.id} – {f.text(v.title(criterion), 200)}")
             rows = []
             for question in criterion.questions:
                 note = []
