@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ai_procurement.decision.scoring import Evaluation, VendorResult
-from ai_procurement.deliverables.memo import check_lang, check_output, new_document
+from ai_procurement.deliverables.document import check_lang, check_output, new_document
 from ai_procurement.deliverables.procedure import Procedure
 from ai_procurement.deliverables.view import (
     MAX_CITED,

@@ -18,20 +18,19 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import functools
 import os
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
-from ai_procurement._office.docx import Part, WordDocument
+from ai_procurement._office.docx import Part
 from ai_procurement.answers import AnswerState
 from ai_procurement.bank.model import Criterion, Question
 from ai_procurement.decision.scoring import Evaluation, VendorResult
 from ai_procurement.deliverables.charts import charts
+from ai_procurement.deliverables.document import check_lang, check_output, new_document
 from ai_procurement.deliverables.labels import (
     LOW_OFFER_PARAMETER_LABELS,
     ROBUSTNESS_PARAMETER_LABELS,
@@ -55,7 +54,6 @@ from ai_procurement.deliverables.view import (
     knockout_answer,
     knockout_rule,
 )
-from ai_procurement.errors import OutputExistsError, ScoringError
 from ai_procurement.text import Lang, Text
 
 if TYPE_CHECKING:
@@ -64,43 +62,6 @@ if TYPE_CHECKING:
 __all__ = ["ANNEX_LIMIT", "BODY_LIMIT", "write_memo"]
 
 _HEADING_NAME_LIMIT = 120
-
-
-@functools.cache
-def template(lang: Lang) -> bytes:
-    """The Word template of the memo and the letters in ``lang`` (package data).
-
-    Built by ``tools/make_docx_template.py``; styles, page set-up and footer live there.
-    """
-    return (resources.files("ai_procurement.deliverables") / "templates"
-            / f"report-{lang}.docx").read_bytes()
-
-
-def new_document(lang: Lang, *, title: str, subject: str, author: str,
-                 generated: dt.date) -> WordDocument:
-    """An empty document from the template, with its properties set."""
-    document = WordDocument(template(lang))
-    document.properties(title=title, subject=subject, author=author,
-                        language="fr-FR" if lang == "fr" else "en-GB", date=generated)
-    return document
-
-
-def check_output(path: str | os.PathLike[str], overwrite: bool) -> Path:
-    """``path``, after checking it may be written."""
-    target = Path(path)
-    if target.exists() and not overwrite:
-        raise OutputExistsError(f"{target} already exists; refusing to overwrite an earlier "
-                                "result (pass overwrite=True, or --force on the command line)")
-    return target
-
-
-def check_lang(lang: str) -> Lang:
-    """``lang`` if the documents are written in it."""
-    if lang not in ("fr", "en"):
-        raise ScoringError(f"lang must be 'fr' or 'en', got {lang!r}")
-    return "fr" if lang == "fr" else "en"
-
-
 
 
 def _note(view: EvaluationView, vendor: VendorResult, criterion: Criterion) -> list[list[Part]]:
