@@ -48,6 +48,9 @@ from ai_procurement.deliverables.view import BODY_LIMIT
 from ai_procurement.errors import OutputError, ScoringError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 DAY = dt.date(2026, 11, 26)
 PROCEDURE = Procedure(
     procedure_type="Procédure adaptée (article R2123-1 du code de la commande publique)",
@@ -380,8 +383,9 @@ def test_properties_footers_and_pictures_belong_to_each_document(tmp_path: Path)
     # picture, 17 cm wide.
     shapes = list(memo.document.inline_shapes)
     assert [round(s.width.cm, 1) for s in shapes] == [17.0, 17.0]
-    ids = {s._inline.docPr.id for s in shapes}
-    pictures = {s._inline.graphic.graphicData.pic.blipFill.blip.embed for s in shapes}
+    body = memo.document.element.body
+    ids = {e.get("id") for e in body.iter(f"{WP}docPr")}
+    pictures = {e.get(f"{R}embed") for e in body.iter(f"{A}blip")}
     assert len(ids) == len(pictures) == 2
     part = memo.document.part
     assert all(part.related_parts[rid].content_type == "image/png" for rid in pictures)
