@@ -98,7 +98,8 @@ def stages(campaign: Any) -> dict[str, float]:
     from ai_procurement.decision.robustness import assess_robustness
     from ai_procurement.decision.scoring import evaluate
     from ai_procurement.deliverables.comparison import write_comparison
-    from ai_procurement.deliverables.memo import write_debrief, write_memo
+    from ai_procurement.deliverables.debrief import write_debriefs
+    from ai_procurement.deliverables.memo import write_memo
     from ai_procurement.workbooks.review import read_review
 
     config = campaign.config
@@ -126,9 +127,9 @@ def stages(campaign: Any) -> dict[str, float]:
             generated=config.report_date, procedure=procedure[lang]))
     winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
     losers = [v.vendor for v in evaluation.vendors if v.vendor not in winners]
-    times[f"{len(losers)} debrief letters"], _ = _timed(lambda: [write_debrief(
-        evaluation, v, out / f"d-{slug(v)}.docx", generated=config.report_date,
-        procedure=procedure["fr"]) for v in losers])
+    times[f"{len(losers)} debrief letters"], _ = _timed(lambda: write_debriefs(
+        evaluation, {v: out / f"d-{slug(v)}.docx" for v in losers},
+        generated=config.report_date, procedure=procedure["fr"]))
     return times
 
 

@@ -159,12 +159,17 @@ if TYPE_CHECKING:
     from ai_procurement.deliverables.comparison import (
         write_comparison as write_comparison,
     )
+    from ai_procurement.deliverables.debrief import (
+        write_debrief as write_debrief,
+        write_debriefs as write_debriefs,
+    )
     from ai_procurement.deliverables.memo import (
+        write_memo as write_memo,
+    )
+    from ai_procurement.deliverables.procedure import (
         Procedure as Procedure,
         RejectedFile as RejectedFile,
         Signatory as Signatory,
-        write_debrief as write_debrief,
-        write_memo as write_memo,
     )
     from ai_procurement.deliverables.rules_check import (
         write_rules_check as write_rules_check,
@@ -293,13 +298,13 @@ _EXPORTS: dict[str, str] = {
     "PriceError": "errors",
     "PriceScores": "decision.price",
     "Problem": "errors",
-    "Procedure": "deliverables.memo",
+    "Procedure": "deliverables.procedure",
     "Question": "bank.model",
     "Questionnaire": "questionnaire",
     "QuestionnaireError": "errors",
     "Recurrence": "bank.model",
     "Reference": "bank.model",
-    "RejectedFile": "deliverables.memo",
+    "RejectedFile": "deliverables.procedure",
     "Report": "answers",
     "Response": "answers",
     "ResponseError": "errors",
@@ -310,7 +315,7 @@ _EXPORTS: dict[str, str] = {
     "ScoreLine": "decision.scoring",
     "ScoringError": "errors",
     "Settings": "decision.scoring",
-    "Signatory": "deliverables.memo",
+    "Signatory": "deliverables.procedure",
     "SingleChoice": "bank.model",
     "Step": "bank.model",
     "StrategyError": "errors",
@@ -373,7 +378,8 @@ _EXPORTS: dict[str, str] = {
     "total_cost": "decision.price",
     "weights_origin": "decision.panel",
     "write_comparison": "deliverables.comparison",
-    "write_debrief": "deliverables.memo",
+    "write_debrief": "deliverables.debrief",
+    "write_debriefs": "deliverables.debrief",
     "write_impact": "workbooks.impact",
     "write_inventory": "workbooks.inventory",
     "write_inventory_summary": "workbooks.inventory",

@@ -40,18 +40,17 @@ from tests.fixtures import full_questionnaire
 
 import ai_procurement as ap
 from ai_procurement.decision.scoring import Evaluation, Settings, evaluate
+from ai_procurement.deliverables.debrief import write_debrief, write_debriefs
 from ai_procurement.deliverables.labels import clean_text, isolate_bidi
-from ai_procurement.deliverables.memo import (
-    BODY_LIMIT,
-    Procedure,
-    RejectedFile,
-    Signatory,
-    write_debrief,
-    write_memo,
-)
+from ai_procurement.deliverables.memo import write_memo
+from ai_procurement.deliverables.procedure import Procedure, RejectedFile, Signatory
+from ai_procurement.deliverables.view import BODY_LIMIT
 from ai_procurement.errors import OutputError, ScoringError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 DAY = dt.date(2026, 11, 26)
 PROCEDURE = Procedure(
     procedure_type="Procédure adaptée (article R2123-1 du code de la commande publique)",
@@ -71,6 +70,7 @@ SECTIONS_FR = [
     "9. Proposition d'attribution", "10. Signatures",
     "Annexe A – Questions et règles de notation",
     "Annexe B – Réponses détaillées par offre", "Annexe C – Traçabilité"]
+CONTENTS_ANCHORS = [f"_Toc_{section}" for section in [*range(1, 11), "A", "B", "C"]]
 
 
 # -- reading documents back ----------------------------------------------------------------
@@ -106,6 +106,7 @@ class Read:
         self.tables = [[[_text(tc) for tc in tr.iter(f"{W}tc")] for tr in tbl.iter(f"{W}tr")]
                        for tbl in root.iter(f"{W}tbl")]
         self.fields = [(node.text or "").strip() for node in root.iter(f"{W}instrText")]
+        self.bookmarks = [node.get(f"{W}name") for node in root.iter(f"{W}bookmarkStart")]
         self.footer_fields = [(node.text or "").strip() for f in footers
                               for node in f.iter(f"{W}instrText")]
         self.text = _norm("\n".join(self.paragraphs))
@@ -203,11 +204,15 @@ def test_memo_gives_fingerprint_and_audit_trail(memo: Read, evaluation: Evaluati
 
 def test_memo_has_charts_contents_field_and_page_numbers(memo: Read) -> None:
     assert len(memo.media()) == 2  # totals by criterion and criterion profiles
-    assert any(f.startswith("TOC ") for f in memo.fields)
     assert {"PAGE", "NUMPAGES"} <= set(memo.footer_fields)
-    # The contents are readable without updating the field.
+    # The contents list every section, each with its page number: a PAGEREF field to
+    # the section's heading, which Word and LibreOffice compute.
     outline = memo.paragraphs[memo.paragraphs.index("Sommaire") + 1:][:len(SECTIONS_FR)]
-    assert outline == SECTIONS_FR
+    assert [entry.split("\t")[0] for entry in outline] == SECTIONS_FR
+    assert memo.fields == [f"PAGEREF {anchor} \\h" for anchor in CONTENTS_ANCHORS]
+    assert memo.bookmarks == CONTENTS_ANCHORS
+    # No note about updating fields by hand is left under the contents.
+    assert "Mettre à jour les champs" not in memo.text
 
 
 def test_notes_cite_strong_and_weak_answers_by_question_id(memo: Read,
@@ -232,6 +237,33 @@ def test_notes_cite_strong_and_weak_answers_by_question_id(memo: Read,
     assert all(float(a.replace(",", ".")) <= float(b.replace(",", "."))
                for _, a, b in strong + weak)
     assert "preuve : memoire-technique.pdf" in memo.paragraphs[start + 1]
+
+
+def test_audit_annex_shows_the_settings_as_a_two_column_table_in_words(memo: Read) -> None:
+    settings = next(t for t in memo.tables if t[0] == ["Paramètre", "Valeur"])
+    rows = {row[0]: row[1] for row in settings[1:]}
+    assert all(len(row) == 2 for row in settings)
+    assert rows["Consensus des évaluateurs (consensus)"] == "médiane (median)"
+    assert rows["Méthode de pondération"] == "bank-defaults"
+    assert rows["Tolérance d'égalité (part du total) (tie_tolerance)"] == "0,000000001"
+    assert rows["Ajustement des autres poids (rescaling)"] == "en proportion (proportional)"
+    assert "Évaluateurs : Claire, Louis ; 68 note(s) ; consensus par médiane." in memo.text
+    # No raw Python value: no dict, no exponent ("1e-09", "5e+06").
+    annex = memo.text[memo.text.rindex("Annexe C – Traçabilité"):]
+    assert "{" not in annex
+    assert not re.search(r"\de[+-]\d", memo.text)
+    assert "median" not in annex.replace("(median)", "")
+
+
+def test_signature_table_stays_on_the_page_of_its_heading(memo: Read) -> None:
+    done = next(p for p in memo.document.paragraphs if p.text.startswith("Fait à Nantes"))
+    assert done.paragraph_format.keep_with_next
+    table = next(t for t in memo.document.tables if t.rows[0].cells[0].text == "Nom")
+    # Every row but the last keeps with the next: the block moves to a new page whole.
+    rows = table.rows
+    keeps = [all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs)
+             for r in rows]
+    assert keeps == [True] * (len(rows) - 1) + [False]
 
 
 def test_memo_flags_low_offer_for_written_justification_and_keeps_it_ranked(
@@ -351,8 +383,9 @@ def test_properties_footers_and_pictures_belong_to_each_document(tmp_path: Path)
     # picture, 17 cm wide.
     shapes = list(memo.document.inline_shapes)
     assert [round(s.width.cm, 1) for s in shapes] == [17.0, 17.0]
-    ids = {s._inline.docPr.id for s in shapes}
-    pictures = {s._inline.graphic.graphicData.pic.blipFill.blip.embed for s in shapes}
+    body = memo.document.element.body
+    ids = {e.get("id") for e in body.iter(f"{WP}docPr")}
+    pictures = {e.get(f"{R}embed") for e in body.iter(f"{A}blip")}
     assert len(ids) == len(pictures) == 2
     part = memo.document.part
     assert all(part.related_parts[rid].content_type == "image/png" for rid in pictures)
@@ -415,6 +448,32 @@ def test_debrief_of_a_rejected_file_gives_the_reason(tmp_path: Path,
     assert "eleven days" in read.text
 
 
+def test_all_letters_of_an_evaluation_at_once_match_the_letters_one_by_one(
+        tmp_path: Path, evaluation: Evaluation) -> None:
+    losers = [v.vendor for v in evaluation.vendors if v.rank != 1]
+    paths = {vendor: tmp_path / "batch" / f"{vendor}.docx" for vendor in losers}
+    written = write_debriefs(evaluation, paths, generated=DAY, procedure=PROCEDURE)
+    assert written == list(paths.values())
+    for vendor in losers:
+        alone = write_debrief(evaluation, vendor, tmp_path / f"{vendor}.docx", generated=DAY,
+                              procedure=PROCEDURE)
+        assert paths[vendor].read_bytes() == alone.read_bytes()
+
+
+def test_a_batch_of_letters_is_refused_whole_before_any_is_written(
+        tmp_path: Path, evaluation: Evaluation) -> None:
+    winner = evaluation.ranking[0].vendor
+    with pytest.raises(ScoringError, match="ranked first"):
+        write_debriefs(evaluation, {"Beta": tmp_path / "beta.docx",
+                                    winner: tmp_path / "winner.docx"})
+    (tmp_path / "alpha.docx").write_bytes(b"an earlier letter")
+    with pytest.raises(OutputError, match="already exists"):
+        write_debriefs(evaluation, {"Beta": tmp_path / "beta.docx",
+                                    "Alpha": tmp_path / "alpha.docx"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alpha.docx"]
+    assert (tmp_path / "alpha.docx").read_bytes() == b"an earlier letter"
+
+
 def test_debrief_refuses_the_winner_and_unknown_vendors(tmp_path: Path,
                                                         evaluation: Evaluation) -> None:
     with pytest.raises(ScoringError, match="ranked first"):
@@ -453,8 +512,8 @@ def test_hostile_names_and_answers_come_out_literally(tmp_path_factory: pytest.T
     assert shown in read.text
     if name.isprintable() and len(name) < 200 and not any(c in name for c in "\u202e\u2066"):
         assert name in read.text  # nothing lost: formulas, RTL, emoji, markup as typed
-    # Nothing a vendor typed becomes a field code.
-    assert set(read.fields) == {'TOC \\o "1-2" \\h \\z \\u'}
+    # Nothing a vendor typed becomes a field code: the only fields are the contents'.
+    assert read.fields == [f"PAGEREF {anchor} \\h" for anchor in CONTENTS_ANCHORS]
     # Long answers are cut visibly: in the body at BODY_LIMIT, in the annex at 5 000.
     longest = max(len(p) for p in read.paragraphs)
     assert longest < 6_000
@@ -505,6 +564,12 @@ def test_memo_and_debrief_convert_to_pdf_with_libreoffice(tmp_path: Path,
     assert count > 10
     # Page numbers from the footer fields, on every page.
     assert f"page 1 / {count}" in text
+    # The contents give each section's page, as laid out.
+    contents = {title: int(page) for title, page in re.findall(
+        r"^ *(\S.*?)\.{3,}(\d+)$", _norm(pages[0]), flags=re.MULTILINE)}
+    assert list(contents) == SECTIONS_FR
+    for title, page in contents.items():
+        assert title in _norm(pages[page - 1]), title
     assert f"page {count} / {count}" in text
     # The ranking, best first, with French figures.
     ranking = text[text.index("7. Classement des offres", text.index("Annexe C")):]

@@ -462,7 +462,8 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         CampaignError: a questionnaire is not published, or an offer has several files.
     """
     from ai_procurement.deliverables.comparison import write_comparison
-    from ai_procurement.deliverables.memo import write_debrief, write_memo
+    from ai_procurement.deliverables.debrief import write_debriefs
+    from ai_procurement.deliverables.memo import write_memo
     from ai_procurement.errors import OutputExistsError
 
     config = campaign.config
@@ -501,14 +502,13 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                                           procedure=procedure[lang], overwrite=force))
             else:
                 winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
-                for vendor_result in evaluation.vendors:
-                    if vendor_result.vendor in winners or len(winners) != 1:
-                        continue
-                    written.append(write_debrief(
-                        evaluation, vendor_result.vendor,
-                        out / f"debrief-{slug(vendor_result.vendor)}.docx",
-                        lang=config.language, generated=generated,
-                        procedure=procedure[config.language], overwrite=force))
+                letters = {v.vendor: out / f"debrief-{slug(v.vendor)}.docx"
+                           for v in evaluation.vendors
+                           if len(winners) == 1 and v.vendor not in winners}
+                written += write_debriefs(evaluation, letters, lang=config.language,
+                                          generated=generated,
+                                          procedure=procedure[config.language],
+                                          overwrite=force)
         campaign.audit.append("evaluate", fingerprint=evaluation.questionnaire.fingerprint,
                               lot=lot.id, settings=attrs.asdict(lot.scoring),
                               robustness=dict(tested.parameters), version=_version(),
@@ -533,7 +533,7 @@ def _earlier_results(out: Path) -> list[Path]:
 def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
                lang: Lang) -> Any:
     from ai_procurement.campaign.opening import load_opening
-    from ai_procurement.deliverables.memo import Procedure, RejectedFile, Signatory
+    from ai_procurement.deliverables.procedure import Procedure, RejectedFile, Signatory
 
     config = campaign.config
     opening = load_opening(campaign)

@@ -264,3 +264,22 @@ LOW_OFFER_PARAMETER_LABELS: dict[str, Text] = {
                       "Standard deviations below the mean"),
 }
 """Labels of :attr:`~ai_procurement.decision.price.LowOfferCheck.parameters`."""
+
+SETTING_VALUE_NAMES: dict[str, dict[str, Text]] = {
+    "price_method": PRICE_METHOD_NAMES,
+    "low_offer_method": LOW_OFFER_METHOD_NAMES,
+    "consensus": {"mean": Text("moyenne", "mean"), "median": Text("médiane", "median")},
+    "na_policy": {
+        "exclude-if-allowed-and-justified": Text(
+            "exclu du calcul s'il est admis et justifié",
+            "left out of the score if allowed and justified"),
+        "zero": Text("noté 0", "scored 0"),
+    },
+    "evidence_policy": {
+        "zero-without-required-evidence": Text("0 point sans la preuve exigée",
+                                               "0 points without the required evidence"),
+        "flag-only": Text("signalée seulement", "flagged only"),
+    },
+    "rescaling": {"proportional": Text("en proportion", "in proportion")},
+}
+"""Setting and parameter values in words, by setting name then code value."""

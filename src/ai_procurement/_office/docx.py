@@ -1,0 +1,446 @@
+"""Word documents filled into a designed template.
+
+The template (a ``.docx`` shipped as package data) holds everything that is design:
+styles, A4 page set-up, the footer with its page-number fields, fields updated when the
+document is opened. :class:`WordDocument` only adds content: headings, paragraphs of
+runs, bullets, tables, pictures, page breaks and a table of contents.
+
+The package (template, styles, parts, pictures, core properties, footer, saving) is
+python-docx's, through its public API. The body's paragraphs and tables are not made
+with its proxies: measured on a memo of 30 offers and 150 questions (2 000 paragraphs,
+26 000 table cells), a styled paragraph costs about 1 ms (python-docx resolves the
+style by scanning every style of the document) and a table cell about 85 µs (its run
+text setter walks the text one character at a time): over 4 s for the memo, against a
+budget of about 1 s. Each kind of paragraph, run, table row and cell is instead built
+once as an element (lxml's element API, on elements made by python-docx's public
+``docx.oxml.parse_xml``), then deep-copied for each use, its text set through the
+element's ``text``; the copies go into the document's body, reached through the public
+``Document.element``. No XML is written as text and no private attribute of a
+python-docx object is read or written.
+
+Same content, same bytes: :meth:`WordDocument.save` fixes the core properties' dates
+and rewrites the zip with a fixed timestamp on every member (python-docx stamps each
+member with the current time).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ai_procurement.errors import OutputError
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
+__all__ = ["STYLES", "Part", "WordDocument", "normalise_zip"]
+
+Part = str | tuple[str, str]
+"""A run of a paragraph: plain text, or ``(kind, text)`` where ``kind`` holds ``"b"``
+(bold) and/or ``"i"`` (italic)."""
+
+STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet", "Caption", "Small",
+          "Table Text", "Note Head", "Note", "TOC 1", "Table Grid")
+"""The styles a template must define, by the names Word shows."""
+
+_NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{_NS_W}}}"
+_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_TWIPS_PER_CM = 1440 / 2.54
+_EMU_PER_CM = 360000
+_HEADER_FILL = "DCE6F1"
+_JC = {"l": "left", "r": "right", "c": "center", "j": "both"}
+# Characters XML 1.0 cannot hold. Vendor text is cleaned before it gets here; this is
+# the last guard, so a stray one never breaks a document.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BREAKS = re.compile("(\t|\r\n|\r|\n)")
+
+# An element as data: its tag (without prefix), its attributes, its children.
+_Spec = tuple[str, dict[str, str], list["_Spec"]]
+
+
+def _safe(text: str) -> str:
+    return _XML_UNSAFE.sub("\ufffd", text) if _XML_UNSAFE.search(text) else text
+
+
+class WordDocument:
+    """A document made from a template, filled with content in reading order.
+
+    Args:
+        template: the bytes of a ``.docx`` defining the styles in :data:`STYLES` and a
+            footer whose first paragraph starts with an empty run (the footer's text).
+
+    Raises:
+        OutputError: the template lacks a style or a footer.
+    """
+
+    def __init__(self, template: bytes) -> None:
+        import docx
+
+        self.document: DocxDocument = docx.Document(io.BytesIO(template))
+        styles = self.document.styles
+        try:
+            self._ids = {name: str(styles[name].style_id) for name in STYLES}
+        except KeyError as exc:
+            raise OutputError(f"the Word template has no style {exc}") from None
+        body = self.document.element.body
+        if len(body) != 1 or body[0].tag != f"{_W}sectPr":
+            raise OutputError("the Word template's body must hold only its section properties")
+        self._end = body[0]  # content goes before the section properties
+        self._protos: dict[object, Any] = {}
+        self._bookmarks = 0
+        # Read once: finding the sections searches the whole body.
+        section = self.document.sections[0]
+        self._text_width_cm = float((section.page_width or 0) - (section.left_margin or 0)
+                                    - (section.right_margin or 0)) / _EMU_PER_CM
+
+    # -- properties and page -------------------------------------------------------------
+
+    def properties(self, *, title: str, subject: str, author: str, language: str,
+                   date: dt.date) -> None:
+        """The core properties; ``date`` is the creation, modification and print date."""
+        props = self.document.core_properties
+        props.title, props.subject, props.author = (
+            _safe(title)[:255], _safe(subject)[:255], _safe(author)[:255])
+        props.last_modified_by = "ai_procurement"
+        props.language = language
+        props.revision = 1
+        moment = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
+        props.created = props.modified = props.last_printed = moment
+
+    def vertical_margins(self, cm: float) -> None:
+        """Top and bottom page margins (a letter fits more on its page than a report)."""
+        from docx.shared import Cm
+
+        for section in self.document.sections:
+            section.top_margin = section.bottom_margin = Cm(cm)
+
+    def footer(self, text: str) -> None:
+        """The footer's text, before the template's page number ("– page 1 / 3")."""
+        paragraphs = self.document.sections[0].footer.paragraphs
+        runs = paragraphs[0].runs if paragraphs else []
+        if not runs:
+            raise OutputError("the Word template's footer has no run for its text")
+        runs[0].text = _safe(text)
+
+    @property
+    def text_width_cm(self) -> float:
+        """The width between the margins, in centimetres."""
+        return self._text_width_cm
+
+    # -- paragraphs -------------------------------------------------------------------------
+
+    def heading(self, text: str, level: int, *, anchor: str = "") -> None:
+        """A heading of ``level`` 1 or 2, or the document's title (``level`` 0).
+
+        ``anchor`` names a bookmark on the heading, for :meth:`contents` to point to.
+        """
+        self.paragraph(text, style="Title" if level == 0 else f"Heading {level}")
+        if anchor:
+            self._bookmarks += 1
+            number = str(self._bookmarks)
+            p = self._end.getprevious()
+            start = _build(p, ("bookmarkStart", {"id": number, "name": anchor}, []))
+            p.insert(1 if len(p) and p[0].tag == f"{_W}pPr" else 0, start)
+            p.append(_build(p, ("bookmarkEnd", {"id": number}, [])))
+
+    def paragraph(self, *parts: Part, style: str = "Normal", align: str | None = None,
+                  keep_with_next: bool = False) -> None:
+        """A paragraph of runs in ``style`` (a name in :data:`STYLES`).
+
+        ``align`` is ``l``, ``r``, ``c`` or ``j`` (justified); ``keep_with_next`` keeps
+        the paragraph on the page of the next paragraph or table.
+        """
+        p = self._paragraph(style, align, keep_with_next)
+        for part in parts:
+            kind, text = part if isinstance(part, tuple) else ("", part)
+            if text:
+                self._run(p, text, bold="b" in kind, italic="i" in kind)
+        self._end.addprevious(p)
+
+    def label(self, text: str) -> None:
+        """A bold line kept on the page of what follows (a table's or a list's title)."""
+        self.paragraph(("b", text), style="Note Head", keep_with_next=True)
+
+    def gap(self) -> None:
+        """A small vertical space."""
+        self.paragraph(style="Small")
+
+    def bullets(self, items: Iterable[str | Sequence[Part]]) -> None:
+        """One bulleted paragraph per item (a text, or a sequence of runs)."""
+        for item in items:
+            parts = (item,) if isinstance(item, str) else tuple(item)
+            self.paragraph(*parts, style="List Bullet")
+
+    def page_break(self) -> None:
+        """Start a new page."""
+        self._end.addprevious(self._clone(("page break",), lambda: (
+            "p", {}, [("r", {}, [("br", {"type": "page"}, [])])])))
+
+    def contents(self, entries: Sequence[tuple[str, str]]) -> None:
+        """A table of contents: each entry's text, a link to its heading, its page.
+
+        ``entries`` are ``(text, anchor)`` pairs, ``anchor`` naming a heading's bookmark
+        (see :meth:`heading`). The page numbers are PAGEREF fields, which Word computes
+        when it opens the document (the template asks it to update fields) and
+        LibreOffice when it lays the document out: the contents show their page numbers
+        in both, and in a PDF made by either. (The entries of a Word TOC field would
+        stay as last saved in LibreOffice, without page numbers.)
+        """
+        for text, anchor in entries:
+            p = self._paragraph("TOC 1", None, False)
+            link = _build(p, ("hyperlink", {"anchor": anchor, "history": "1"}, []))
+            self._run(link, text)
+            p.append(link)
+            self._run(p, "\t")
+            field: tuple[_Spec, ...] = (_field_char("begin", dirty=True),
+                                        ("r", {}, [("instrText", {}, [])]),
+                                        _field_char("separate"))
+            for spec in field:
+                p.append(_build(p, spec))
+            code = p[-2][0]
+            code.text = f" PAGEREF {anchor} \\h "
+            code.set(_SPACE, "preserve")
+            self._run(p, "–")  # shown until the page number is computed
+            p.append(_build(p, _field_char("end")))
+            self._end.addprevious(p)
+
+    # -- pictures ---------------------------------------------------------------------------
+
+    def picture(self, png: bytes, caption: str, width_cm: float | None = None) -> None:
+        """A PNG picture, centred, kept on the page of its caption below.
+
+        ``width_cm`` is the picture's width; None is the text width.
+        """
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Cm
+
+        paragraph = self.document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.add_run().add_picture(io.BytesIO(png),
+                                        width=Cm(width_cm or self.text_width_cm))
+        self.paragraph(caption, style="Caption", align="c")
+
+    # -- tables -----------------------------------------------------------------------------
+
+    def table(self, headers: Sequence[str], rows: Iterable[Sequence[str]],
+              widths: Sequence[float], *, align: str = "", bold_rows: Iterable[int] = (),
+              header: bool = True, bold_first_column: bool = False,
+              row_height: float | None = None, keep_together: bool = False) -> None:
+        """A grid table with fixed column widths (cm), fitted to the text width.
+
+        Args:
+            headers: the header row, repeated on each page.
+            rows: the cell texts, row by row; newlines and tabs are kept.
+            widths: each column's width in centimetres, scaled down to the text width;
+                a column too narrow for a word of its header is widened.
+            align: one letter per column: ``l``eft, ``r``ight or ``c``entre.
+            bold_rows: indexes of rows (in ``rows``) written in bold.
+            header: show the header row (False for a key-value table).
+            bold_first_column: the first column in bold.
+            row_height: the least height of a body row, in centimetres.
+            keep_together: keep the whole table on one page, with the paragraph before
+                it when that one keeps with its next (a signature block).
+        """
+        if len(widths) != len(headers):
+            raise ValueError("a table needs one width per column")
+        fitted = _fit_headers(headers if header else [""] * len(widths), widths,
+                              self.text_width_cm)
+        twips = [str(round(w * _TWIPS_PER_CM)) for w in fitted]
+        jc = [_JC.get(a, "left") for a in align.ljust(len(headers), "l")]
+        bold = set(bold_rows)
+        look = {"val": "04A0", "firstRow": "1", "lastRow": "0", "firstColumn": "1",
+                "lastColumn": "0", "noHBand": "0", "noVBand": "1"}
+        tbl = _build(self._end, ("tbl", {}, [
+            ("tblPr", {}, [("tblStyle", {"val": self._ids["Table Grid"]}, []),
+                           ("tblW", {"w": str(sum(map(int, twips))), "type": "dxa"}, []),
+                           ("tblLayout", {"type": "fixed"}, []), ("tblLook", look, [])]),
+            ("tblGrid", {}, [("gridCol", {"w": w}, []) for w in twips])]))
+        height = str(round(row_height * _TWIPS_PER_CM)) if row_height else ""
+        all_rows = [list(headers)] if header else []
+        all_rows += [list(r) for r in rows]
+        last = len(all_rows) - 1
+        for index, values in enumerate(all_rows):
+            if len(values) != len(twips):
+                raise ValueError("a table row needs one text per column")
+            is_header = header and index == 0
+            strong = is_header or (index - 1 if header else index) in bold
+            # Short rows stay whole across pages; a long row must be allowed to split,
+            # or Word would cut what does not fit on one page.
+            whole = is_header or keep_together or sum(map(len, values)) < 400
+            keep = keep_together and index < last
+            tr = self._row(whole, is_header, "" if is_header else height)
+            for column, (text, width, justify) in enumerate(zip(values, twips, jc,
+                                                                strict=True)):
+                tc = self._cell(width, justify, is_header, keep)
+                if text:
+                    self._run(tc[-1], text, bold=strong or (bold_first_column and column == 0))
+                tr.append(tc)
+            tbl.append(tr)
+        self._end.addprevious(tbl)
+        self.gap()
+
+    def key_values(self, rows: Iterable[tuple[str, str]],
+                   widths: tuple[float, float] = (5.0, 12.0)) -> None:
+        """A two-column table without header: a label in bold, then its value."""
+        self.table(("", ""), [list(r) for r in rows], widths, header=False,
+                   bold_first_column=True)
+
+    # -- elements ---------------------------------------------------------------------------
+
+    def _clone(self, key: tuple[object, ...], spec: Any) -> Any:
+        """A copy of the element ``spec()`` builds, built once per ``key``."""
+        proto = self._protos.get(key)
+        if proto is None:
+            proto = self._protos[key] = _build(self._end, spec())
+        return copy.copy(proto)  # an lxml element's copy is a deep copy
+
+    def _paragraph(self, style: str, align: str | None, keep: bool) -> Any:
+        def spec() -> _Spec:
+            props: list[_Spec] = []
+            if style != "Normal":
+                props.append(("pStyle", {"val": self._ids[style]}, []))
+            if keep:
+                props.append(("keepNext", {}, []))
+            if align:
+                props.append(("jc", {"val": _JC[align]}, []))
+            return ("p", {}, [("pPr", {}, props)] if props else [])
+
+        return self._clone(("p", style, align, keep), spec)
+
+    def _row(self, whole: bool, header: bool, height: str) -> Any:
+        def spec() -> _Spec:
+            props: list[_Spec] = []
+            if whole:
+                props.append(("cantSplit", {}, []))
+            if header:
+                props.append(("tblHeader", {}, []))
+            if height:
+                props.append(("trHeight", {"val": height, "hRule": "atLeast"}, []))
+            return ("tr", {}, [("trPr", {}, props)] if props else [])
+
+        return self._clone(("tr", whole, header, height), spec)
+
+    def _cell(self, width: str, justify: str, header: bool, keep: bool) -> Any:
+        def spec() -> _Spec:
+            props: list[_Spec] = [("tcW", {"w": width, "type": "dxa"}, [])]
+            if header:
+                props.append(("shd", {"val": "clear", "color": "auto", "fill": _HEADER_FILL},
+                              []))
+            paragraph: list[_Spec] = [("pStyle", {"val": self._ids["Table Text"]}, [])]
+            if keep:
+                paragraph.append(("keepNext", {}, []))
+            if justify != "left":
+                paragraph.append(("jc", {"val": justify}, []))
+            return ("tc", {}, [("tcPr", {}, props), ("p", {}, [("pPr", {}, paragraph)])])
+
+        return self._clone(("tc", width, justify, header, keep), spec)
+
+    def _run(self, paragraph: Any, text: str, *, bold: bool = False,
+             italic: bool = False) -> None:
+        """A run holding ``text`` appended to ``paragraph``: tabs and breaks as elements."""
+        text = _safe(text)
+        plain = "\n" not in text and "\t" not in text and "\r" not in text
+
+        def spec() -> _Spec:
+            props: list[_Spec] = [(tag, {}, []) for tag, on in (("b", bold), ("i", italic))
+                                  if on]
+            return ("r", {}, ([("rPr", {}, props)] if props else [])
+                    + ([("t", {}, [])] if plain else []))
+
+        r = self._clone(("r", bold, italic, plain), spec)
+        if plain:
+            t = r[-1]
+            t.text = text
+            if text != text.strip():
+                t.set(_SPACE, "preserve")
+        else:
+            for piece in _BREAKS.split(text):
+                if piece == "\t":
+                    r.append(self._clone(("tab",), lambda: ("tab", {}, [])))
+                elif piece in ("\n", "\r", "\r\n"):
+                    r.append(self._clone(("br",), lambda: ("br", {}, [])))
+                elif piece:
+                    t = self._clone(("t",), lambda: ("t", {}, []))
+                    t.text = piece
+                    if piece != piece.strip():
+                        t.set(_SPACE, "preserve")
+                    r.append(t)
+        paragraph.append(r)
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def save(self, date: dt.date) -> bytes:
+        """The ``.docx`` bytes, every zip member dated ``date`` (same content, same bytes)."""
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return normalise_zip(buffer.getvalue(), date)
+
+
+def _fit_headers(headers: Sequence[str], widths: Sequence[float],
+                 available: float) -> list[float]:
+    """Column widths scaled to ``available`` cm, each wide enough for its header's words.
+
+    A header word never breaks in two ("Questio/n"): a column too narrow for its longest
+    header word takes the width it needs from the columns with room to spare.
+    """
+    scale = min(1.0, available / sum(widths))
+    fitted = [w * scale for w in widths]
+    # Bold 8.5 pt in a wide sans-serif face (LibreOffice's fallback for Arial): about
+    # 0.2 cm a character, plus the cell's margins.
+    needed = [max((len(word) for word in h.split()), default=0) * 0.2 + 0.45 if h else 0.0
+              for h in headers]
+    for index, need in enumerate(needed):
+        missing = need - fitted[index]
+        if missing <= 0:
+            continue
+        fitted[index] = need
+        for other in sorted(range(len(fitted)), key=lambda i: needed[i] - fitted[i]):
+            if other == index or missing <= 0:
+                continue
+            taken = min(max(0.0, fitted[other] - needed[other]), missing)
+            fitted[other] -= taken
+            missing -= taken
+    return fitted
+
+
+def normalise_zip(data: bytes, date: dt.date) -> bytes:
+    """``data`` (a zip) rewritten with every member dated ``date`` at midnight.
+
+    The members keep their order and content; only timestamps, permissions and
+    compression are fixed, so the same content always gives the same bytes.
+    """
+    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
+            out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            member = zipfile.ZipInfo(name, date_time=stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            target.writestr(member, source.read(name))
+    return out.getvalue()
+
+
+def _build(near: Any, spec: _Spec) -> Any:
+    """The element ``spec`` describes, made by the tree of ``near`` (not attached)."""
+    tag, attributes, children = spec
+    element = near.makeelement(f"{_W}{tag}", {f"{_W}{k}": v for k, v in attributes.items()})
+    for child in children:
+        element.append(_build(near, child))
+    return element
+
+
+def _field_char(kind: str, *, dirty: bool = False) -> _Spec:
+    """A run holding a field character: ``begin``, ``separate`` or ``end``.
+
+    Word recomputes a ``dirty`` field when it opens the document.
+    """
+    attributes = {"fldCharType": kind} | ({"dirty": "true"} if dirty else {})
+    return ("r", {}, [("fldChar", attributes, [])])

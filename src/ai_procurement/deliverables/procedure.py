@@ -1,0 +1,77 @@
+"""What the evaluation does not know and the memo and the letters state.
+
+Procedure type, dates, files set aside before the evaluation, the buyer's log and the
+people who sign: a :class:`Procedure` carries them to
+:func:`~ai_procurement.deliverables.memo.write_memo` and
+:func:`~ai_procurement.deliverables.debrief.write_debrief`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = ["Procedure", "RejectedFile", "Signatory"]
+
+
+@attrs.frozen
+class RejectedFile:
+    """A file set aside before the evaluation (late, unreadable, unsigned...), and why."""
+
+    name: str
+    reason: str
+
+
+@attrs.frozen
+class Signatory:
+    """A person who signs the memo: name and role (e.g. "Président de la CAO")."""
+
+    name: str
+    role: str = ""
+
+
+def _tuple_of_str(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _tuple_of_rejected(values: Iterable[RejectedFile]) -> tuple[RejectedFile, ...]:
+    return tuple(values)
+
+
+def _tuple_of_signatories(values: Iterable[Signatory]) -> tuple[Signatory, ...]:
+    return tuple(values)
+
+
+@attrs.frozen
+class Procedure:
+    """Facts about the procedure that the memo states and the evaluation does not hold.
+
+    Attributes:
+        procedure_type: the procedure in words, e.g. "Procédure adaptée (R2123-1)" or
+            "Appel d'offres ouvert".
+        published: the date the consultation was published.
+        deadline: the deadline for offers; None uses the consultation's deadline.
+        received: the names of every file received (shown as the list of offers
+            received); empty lists the files of the evaluation.
+        rejected: files set aside before the evaluation, each with its reason.
+        audit_trail: lines recorded by the buyer (decisions, meetings, requests sent),
+            shown in the audit annex.
+        signatories: the people who sign the memo, with their roles.
+        place: where the memo is signed ("Fait à ...").
+        lot: the lot the report covers, when the consultation has lots.
+    """
+
+    procedure_type: str = ""
+    published: dt.date | None = None
+    deadline: dt.date | None = None
+    received: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    rejected: tuple[RejectedFile, ...] = attrs.field(default=(),
+                                                     converter=_tuple_of_rejected)
+    audit_trail: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    signatories: tuple[Signatory, ...] = attrs.field(default=(),
+                                                     converter=_tuple_of_signatories)
+    place: str = ""
+    lot: str = ""
+
