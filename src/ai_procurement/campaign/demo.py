@@ -21,7 +21,9 @@ The cast covers what a committee must be able to handle:
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
+import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -519,13 +521,30 @@ def _fill(source: Path, questionnaire: Questionnaire, plan: Mapping[str, Planned
 
 
 def _save(wb: Any) -> bytes:
-    from ai_procurement.workbooks.form import FIXED_TIME, normalise_zip, workbook_bytes
+    """Save a filled workbook as a vendor's spreadsheet would, with fixed dates.
 
-    # Not ``wb.save``: it stamps the current time as the "modified" property, and the
-    # demo promises the same bytes on every run.
+    Not ``wb.save``: it stamps the current time as the "modified" property and on the
+    zip members, and the demo promises the same bytes on every run. The writer it wraps
+    keeps the properties as set; the members are then copied with a fixed date.
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    from ai_procurement.workbooks.form import FIXED_TIME
+
     wb.properties.modified = FIXED_TIME
     wb.properties.created = FIXED_TIME
-    return normalise_zip(workbook_bytes(wb))
+    saved = io.BytesIO()
+    with zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w",
+                                                            zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
 
 
 def _fill_review(path: Path, questionnaire: Questionnaire, evaluator: str, vendors: list[str],

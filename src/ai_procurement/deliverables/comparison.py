@@ -548,8 +548,6 @@ class _Book:
         self._evaluators(sheets["evaluators"])
         self._audit(sheets["audit"])
         self._summary(sheets["summary"])
-        from ai_procurement.workbooks.form import _a4_landscape
-
         for ws in wb.worksheets:
             _a4_landscape(ws)
         wb.active = 0
@@ -1380,6 +1378,26 @@ def _column(index: int) -> str:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+def _a4_landscape(ws: Worksheet) -> None:
+    """Print set-up: A4 landscape, one page wide, sheet name and page numbers in the footer."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    footer = ws.oddFooter
+    assert footer is not None
+    assert footer.center is not None
+    assert footer.left is not None
+    footer.center.text = "&P / &N"
+    footer.left.text = "&A"
+
 
 def _display_order(evaluation: Evaluation) -> list[VendorResult]:
     """Ranked offers by rank, then non-compliant ones, then rejected files (by name)."""
