@@ -94,7 +94,7 @@ INPUT_BORDER = "#BF9000"
 GRID = "#BFBFBF"
 LOCKED_FILL = "#F2F2F2"
 PROTECTION_PASSWORD = "ai-procurement"
-"""Sheet and workbook protection password: cosmetic, published here on purpose."""
+"""Sheet protection password: cosmetic, published here on purpose."""
 
 T = Text  # short alias for the many bilingual labels below
 
