@@ -52,7 +52,7 @@ from ai_procurement.workbooks.response import read_response
 FILES = 200
 QUESTIONS = 500
 ROUNDS = 3
-FORMAT = 3  # bump when the generated files change, to regenerate the cache
+FORMAT = 4  # bump when the generated files change, to regenerate the cache
 
 
 def questionnaire(questions: int) -> Questionnaire:

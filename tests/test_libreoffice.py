@@ -140,3 +140,11 @@ def test_completion_counter_after_libreoffice_recalculates(resaved: Path) -> Non
     assert table == {"GOV": (5, 4, pytest.approx(0.8)), "ENV": (3, 2, pytest.approx(2 / 3)),
                      "PLAN": (1, 1, 1), "PRICE": (1, 0, 0),
                      "Total": (10, 7, pytest.approx(0.7))}
+
+
+def test_price_total_after_libreoffice_recalculates(resaved: Path) -> None:
+    # PRICE-01 (see FILLED): licence 12 000 a year (E22), set-up 3 500.50 once (E23),
+    # training left blank (E24); over 4 years: 3 500.50 + 4 x 12 000 = 51 500.50.
+    ws = load_workbook(resaved, data_only=True)[form.SHEET_QUESTIONS]
+    assert ws["M25"].value == "PRICE-01#total"
+    assert ws["E25"].value == pytest.approx(51_500.5)

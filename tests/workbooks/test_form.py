@@ -69,11 +69,11 @@ def test_question_cells_locked_answer_cells_unlocked(sheet: Worksheet,
         if row.kind == "criterion" or q is None:
             continue
         answer = sheet[f"E{r}"].protection.locked
-        if row.kind == "group":  # the answers are on the item rows below
+        if row.kind in ("group", "total"):  # answers below; a computed total
             assert answer
         else:
             assert not answer, f"E{r} ({row.key}) must be unlocked"
-        if row.kind == "item":
+        if row.kind in ("item", "total"):
             assert all(sheet[f"{c}{r}"].protection.locked for c in "FGHIJ")
             continue
         assert sheet[f"F{r}"].protection.locked is not q.na_allowed, row.key
@@ -129,7 +129,8 @@ def test_drop_downs_are_lists_behind_defined_names(written: Path, sheet: Workshe
 def test_typed_answers_are_validated(sheet: Worksheet, questionnaire: Questionnaire) -> None:
     rows = rows_by_key(questionnaire)
     number = _validation_of(sheet, f"E{rows['ENV-02']}")
-    assert (number.type, number.operator, number.formula1, number.formula2) == (
+    # "between" is the default operator (ECMA-376 part 1, 18.3.1.32): may be left out.
+    assert (number.type, number.operator or "between", number.formula1, number.formula2) == (
         "decimal", "between", "0", "100")
     whole = _validation_of(sheet, f"E{rows['ENV-03']}")
     assert (whole.type, whole.formula1) == ("whole", "0")
@@ -149,12 +150,13 @@ def test_page_setup_a4_landscape_fit_to_width_with_print_titles(written: Path) -
     for ws in (wb["Consignes"], wb[form.SHEET_QUESTIONS]):
         setup = ws.page_setup
         assert (setup.orientation, setup.paperSize) == ("landscape", 9)  # 9: A4 (ECMA-376)
-        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)  # width 1 page, any height
+        # Width 1 page (1 is the default, may be left out), any height.
+        assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)
         assert ws.sheet_properties.pageSetUpPr is not None
         assert ws.sheet_properties.pageSetUpPr.fitToPage
     ws = wb[form.SHEET_QUESTIONS]
     assert ws.print_title_rows == "$4:$4"  # the column headers on every page
-    assert ws.print_area == "'Questionnaire'!$A$1:$J$24"  # inputs, not hidden columns
+    assert ws.print_area == "'Questionnaire'!$A$1:$J$25"  # inputs, not hidden columns
     assert ws.freeze_panes == "A5"
 
 
@@ -232,8 +234,7 @@ def test_copies_for_two_vendors_differ_only_in_vendor_token_signature_and_name(
     with zipfile.ZipFile(acme) as za, zipfile.ZipFile(globex) as zg:
         assert za.namelist() == zg.namelist()
         changed = {n for n in za.namelist() if za.read(n) != zg.read(n)}
-    assert changed == {"docProps/custom.xml", "xl/worksheets/sheet1.xml",
-                       "xl/worksheets/sheet4.xml"}
+    assert changed == {"docProps/custom.xml", "xl/sharedStrings.xml"}
 
 
 def test_same_inputs_give_byte_identical_files(tmp_path: Path,
@@ -243,10 +244,10 @@ def test_same_inputs_give_byte_identical_files(tmp_path: Path,
     second = write_questionnaire(questionnaire, tmp_path / "2.xlsx", "fr", "ACME", key=KEY)
     assert first.read_bytes() == second.read_bytes()
     # No clock anywhere: the saved and modified dates are fixed, so a copy written in a
-    # year's time is the same file.
+    # year's time is the same file. XlsxWriter dates the zip members 1 January 1980.
     with zipfile.ZipFile(first) as archive:
         core = archive.read("docProps/core.xml").decode()
-        assert {i.date_time for i in archive.infolist()} == {(2026, 1, 1, 0, 0, 0)}
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert core.count("2026-01-01T00:00:00Z") == 2
 
 
@@ -312,14 +313,18 @@ def test_texts_starting_with_formula_characters_are_written_as_text(tmp_path: Pa
     assert ws["C7"].value.startswith("-5 %")
     assert ws["C7"].data_type == "s"
     assert wb[form.SHEET_LISTS]["C1"].value == "+33 1 23 45 67 89"
-    # Excel shows "_x0041_" as "A" unless its underscore is escaped, as Excel does.
-    assert ws["B8"].value == "@SUM(A1:A9) _x005F_x0041_"
-    # The only formulas are the buyer's own: done flags and the completion counter.
+    # Excel shows "_x0041_" as "A" unless its underscore is escaped (as "_x005F_"), as
+    # Excel does: read back, the text is the question's, not "@SUM(A1:A9) A".
+    assert ws["B8"].value == "@SUM(A1:A9) _x0041_"
+    # The only formulas are the buyer's own: done flags, the price's total and the
+    # completion counter.
     formulas = {(w.title, c.coordinate) for w in wb.worksheets for row in w.iter_rows()
                 for c in row if c.data_type == "f"}
-    assert {(t, re.sub(r"\d", "", c)) for t, c in formulas} == {
+    total = rows_by_key(questionnaire)["PRICE-01#total"]
+    assert {(t, re.sub(r"\d", "", c)) for t, c in formulas if c != f"E{total}"} == {
         (form.SHEET_QUESTIONS, "K"), ("Consignes", "C"), ("Consignes", "D"),
         ("Consignes", "E")}
+    assert ws[f"E{total}"].data_type == "f"
 
 
 def test_price_and_multiple_choice_answers_are_on_their_own_rows(
@@ -387,3 +392,79 @@ def test_a_questionnaire_is_not_written_in_a_language_its_bank_lacks(tmp_path: P
     with pytest.raises(QuestionnaireError, match="has no 'fr' texts"):
         write_questionnaire(frozen, tmp_path / "fr.xlsx", "fr", key=KEY)
     assert not (tmp_path / "fr.xlsx").exists()
+
+
+def test_price_block_ends_with_a_locked_computed_total(sheet: Worksheet,
+                                                       questionnaire: Questionnaire) -> None:
+    rows = rows_by_key(questionnaire)
+    r = rows["PRICE-01#total"]
+    assert r == rows["PRICE-01:training"] + 1
+    assert sheet[f"B{r}"].value.strip() == "Total sur 4 ans (calculé)"
+    # One-off items once and the yearly licence over the 4 contract years: the total
+    # the buyer scores (decision.price.total_cost).
+    licence, setup, training = (rows[f"PRICE-01:{i}"] for i in ("licence", "setup",
+                                                                   "training"))
+    assert sheet[f"E{r}"].value == f"=SUM(E{setup},E{training})+4*SUM(E{licence})"
+    assert sheet[f"E{r}"].protection.locked
+    assert not [dv for dv in sheet.data_validations.dataValidation
+                if f"E{r}" in dv.sqref]  # not an input: nothing to choose or type
+    assert sheet[f"M{r}"].value == "PRICE-01#total"
+
+
+def test_answer_cells_are_visibly_yellow_with_a_darker_border(sheet: Worksheet,
+                                                              questionnaire: Questionnaire
+                                                              ) -> None:
+    r = rows_by_key(questionnaire)["GOV-01"]
+    answer, locked, question = sheet[f"E{r}"], sheet[f"F{r}"], sheet[f"B{r}"]
+    assert answer.fill.fill_type == "solid"
+    assert answer.fill.fgColor.rgb == "FFFFF2B3"  # light yellow, not the faint FFF9E5
+    assert locked.fill.fgColor.rgb == "FFF2F2F2"  # no "not applicable" here: grey
+    assert answer.border.left.style == "thin"
+    # Darker than the grid of the question cells, so inputs stand out in black and white.
+    assert answer.border.left.color.rgb == "FFBF9000"
+    assert question.border.left.color.rgb == "FFBFBFBF"
+
+
+def test_each_cell_speaks_the_workbook_language_only(tmp_path: Path,
+                                                    questionnaire: Questionnaire) -> None:
+    rows = rows_by_key(questionnaire)
+    for lang, expected, foreign in (("fr", "EUR HT, par an", ("VAT", "excl.", "year")),
+                                    ("en", "EUR excl. VAT, per year", (" HT", "par an"))):
+        path = write_questionnaire(questionnaire, tmp_path / f"{lang}.xlsx", lang, key=KEY)
+        ws = load_workbook(path)[form.SHEET_QUESTIONS]
+        assert ws[f"D{rows['PRICE-01:licence']}"].value == expected
+        texts = [c.value for row in ws.iter_rows(max_col=10) for c in row
+                 if isinstance(c.value, str)]
+        assert not [t for t in texts if any(word in t for word in foreign)], lang
+
+
+def test_printed_questions_are_at_least_8_points(written: Path) -> None:
+    # Fitted to one A4 landscape page wide, the sheet prints at the scale that makes its
+    # printed columns fit. Measured on pages LibreOffice rendered: a column w characters
+    # wide takes 5.34 w + 7.5 points at 100 % (the 10-point text then printed at 8.6 pt;
+    # with the former 284-character layout it printed at 5 pt).
+    ws = load_workbook(written)[form.SHEET_QUESTIONS]
+    width = sum(5.34 * ws.column_dimensions[c].width + 7.5 for c in "ABCDEFGHIJ")
+    margins = ws.page_margins.left + ws.page_margins.right
+    page = 841.9 - 72 * margins  # A4 landscape, in points
+    scale = min(1.0, page / width)
+    assert ws["B6"].font.sz * scale >= 8.0
+
+
+def test_same_bytes_in_another_process(tmp_path: Path, questionnaire: Questionnaire) -> None:
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    here = write_questionnaire(questionnaire, tmp_path / "here.xlsx", "fr", "ACME", key=KEY)
+    script = ("import hashlib; from tests.fixtures import KEY, full_questionnaire; "
+              "from ai_procurement.workbooks.form import questionnaire_bytes; "
+              "print(hashlib.sha256(questionnaire_bytes(full_questionnaire(), 'fr', 'ACME', "
+              "key=KEY)).hexdigest())")
+    root = Path(__file__).resolve().parents[2]
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": os.pathsep.join(sys.path)}
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             cwd=root, env=env, check=True, timeout=60)
+        assert out.stdout.strip() == hashlib.sha256(here.read_bytes()).hexdigest()

@@ -9,14 +9,20 @@ Excel or LibreOffice without a manual:
   locked, answer cells unlocked and validated (drop-down lists kept on a hidden sheet
   behind defined names, so long labels and commas survive LibreOffice), one row per
   option for multiple-choice questions and per cost item for the price, so every
-  answer is unambiguous; conditional questions say when they apply and turn grey when
-  they do not;
+  answer is unambiguous, and a computed total under the cost items; conditional
+  questions say when they apply and turn grey when they do not;
 * a hidden identity sheet and custom document properties (bank, version,
   fingerprint, language, vendor token) signed with the buyer's key
   (:mod:`ai_procurement.workbooks.signing`).
 
 The layout is computed by :func:`layout`, which :mod:`ai_procurement.workbooks.response` reuses to
 know where each answer should be when the file comes back.
+
+The workbook is written with XlsxWriter's public API, in memory: its zip members carry
+a fixed date (1 January 1980) and the document dates are the ``created`` property we
+set (:data:`FIXED_TIME`), so the same inputs give the same bytes. XlsxWriter cannot lock
+a workbook's structure (sheet order and names): that protection was cosmetic anyway;
+the reader reports a renamed or deleted sheet, and the HMAC any edited identity.
 """
 
 from __future__ import annotations
@@ -26,13 +32,14 @@ import io
 import math
 import os
 import re
-import zipfile
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
+from ai_procurement._office.xlsx import column_letter
 from ai_procurement.bank.model import (
     AllOf,
     AnyOf,
@@ -59,8 +66,9 @@ from ai_procurement.text import LANGUAGES, Lang, Text
 from ai_procurement.workbooks.signing import Identity, vendor_token
 
 if TYPE_CHECKING:
-    from openpyxl.workbook import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 __all__ = ["Row", "layout", "write_questionnaire"]
 
@@ -85,30 +93,40 @@ FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 """Timestamp written in every workbook, so the same inputs give the same bytes."""
 
 FONT = "Calibri"
+INPUT_FILL = "#FFF2B3"
+"""Answer cells: a light yellow that stays visible on screen and on paper."""
+INPUT_BORDER = "#BF9000"
+GRID = "#BFBFBF"
+LOCKED_FILL = "#F2F2F2"
 PROTECTION_PASSWORD = "ai-procurement"
-"""Sheet and workbook protection password: cosmetic, published here on purpose."""
+"""Sheet protection password: cosmetic, published here on purpose."""
 
 T = Text  # short alias for the many bilingual labels below
 
 YES: dict[Lang, str] = {"fr": "Oui", "en": "Yes"}
 NO: dict[Lang, str] = {"fr": "Non", "en": "No"}
 NOT_APPLICABLE: dict[Lang, str] = {"fr": "Sans objet", "en": "Not applicable"}
+_EXCLUDING_VAT = T("HT", "excl. VAT")
 
+# Printed columns A-J add up to 160 characters: fitted to the width of an A4 landscape
+# page, 10-point text prints at about 8.5 points (at 284 characters it was 5), as
+# measured on pages rendered by LibreOffice.
 HEADERS = (
-    (COL_REF, T("Réf.", "Ref."), 10),
-    (COL_QUESTION, T("Question", "Question"), 58),
-    (COL_GUIDANCE, T("Pourquoi et comment répondre", "Why we ask and how to answer"), 46),
-    (COL_EXPECTED, T("Réponse attendue", "Expected answer"), 24),
-    (COL_ANSWER, T("Votre réponse", "Your answer"), 30),
-    (COL_NA, T("Sans objet ?", "Not applicable?"), 14),
-    (COL_COMMENT, T("Commentaire / justification", "Comment / justification"), 40),
-    (COL_DOC, T("Preuve : document", "Evidence: document"), 24),
-    (COL_PAGE, T("Page / section", "Page / section"), 12),
-    (COL_LINK, T("Lien", "Link"), 26),
+    (COL_REF, T("Réf.", "Ref."), 8),
+    (COL_QUESTION, T("Question", "Question"), 41),
+    (COL_GUIDANCE, T("Pourquoi et comment répondre", "Why we ask and how to answer"), 29),
+    (COL_EXPECTED, T("Réponse attendue", "Expected answer"), 13),
+    (COL_ANSWER, T("Votre réponse", "Your answer"), 19),
+    (COL_NA, T("Sans objet ?", "Not applicable?"), 8),
+    (COL_COMMENT, T("Commentaire / justification", "Comment / justification"), 17),
+    (COL_DOC, T("Preuve : document", "Evidence: document"), 11),
+    (COL_PAGE, T("Page / section", "Page / section"), 6),
+    (COL_LINK, T("Lien", "Link"), 8),
     (COL_DONE, T("Fait", "Done"), 6),
     (COL_CRITERION, T("Critère", "Criterion"), 8),
     (COL_KEY, T("Clé", "Key"), 16),
 )
+WIDTHS = {column: width for column, _, width in HEADERS}
 
 
 @attrs.frozen
@@ -117,12 +135,14 @@ class Row:
 
     ``kind`` is ``"criterion"`` (a band naming the criterion), ``"question"`` (a
     question answered on its own row), ``"group"`` (a multiple-choice or price question
-    whose answers are on the following ``"item"`` rows). ``key`` is what the hidden key
-    column holds: the question id, or ``"<question id>:<option or item id>"``.
+    whose answers are on the following ``"item"`` rows), ``"total"`` (the computed
+    total under a price's cost items, never an input). ``key`` is what the hidden key
+    column holds: the question id, ``"<question id>:<option or item id>"``, or
+    ``"<question id>#total"``.
     """
 
     number: int
-    kind: Literal["criterion", "question", "group", "item"]
+    kind: Literal["criterion", "question", "group", "item", "total"]
     key: str
     criterion: Criterion
     question: Question | None = None
@@ -164,6 +184,9 @@ def _layout(bank: Bank) -> list[Row]:
             number += 1
             for item in items:
                 rows.append(Row(number, "item", f"{q.id}:{item}", criterion, q, item))
+                number += 1
+            if isinstance(q.answer, Price):
+                rows.append(Row(number, "total", f"{q.id}#total", criterion, q))
                 number += 1
     return rows
 
@@ -228,8 +251,6 @@ def write_questionnaire(questionnaire: Questionnaire, path: str | os.PathLike[st
 def questionnaire_bytes(questionnaire: Questionnaire, lang: Lang, vendor: str | None, *,
                         key: bytes) -> bytes:
     """Return the questionnaire workbook as bytes (see :func:`write_questionnaire`)."""
-    from openpyxl import Workbook
-
     if lang not in questionnaire.bank.languages:
         # Its texts are empty in that language: vendors would get blank questions.
         raise QuestionnaireError(
@@ -242,69 +263,75 @@ def questionnaire_bytes(questionnaire: Questionnaire, lang: Lang, vendor: str | 
     signature = identity.signature(key, signed_questions(questionnaire, lang))
     rows = layout(questionnaire)
 
-    wb = Workbook()
-    cover = wb.active
-    assert cover is not None
-    cover.title = SHEET_COVER[lang]
-    sheet = wb.create_sheet(SHEET_QUESTIONS)
-    lists = wb.create_sheet(SHEET_LISTS)
-    ident = wb.create_sheet(SHEET_IDENTITY)
-    _Writer(wb, sheet, lists, questionnaire, lang).write(rows)
-    _write_cover(cover, questionnaire, lang, vendor, rows)
-    write_identity(wb, ident, {**identity.fields(), "hmac": signature})
-    lists.sheet_state = "hidden"
-    ident.sheet_state = "hidden"
-    wb.active = 0
-    wb.properties.creator = "ai_procurement"
-    wb.properties.title = questionnaire.consultation.title
-    wb.properties.created = FIXED_TIME
-    wb.properties.modified = FIXED_TIME
-    wb.properties.lastModifiedBy = "ai_procurement"
-    wb.security = _workbook_protection()
-    return normalise_zip(workbook_bytes(wb))
-
-
-def workbook_bytes(wb: Workbook) -> bytes:
-    """Serialise ``wb`` without the save time that ``Workbook.save`` stamps on it.
-
-    ``Workbook.save`` sets the "modified" document property to the current time, so two
-    saves of the same content differ; the writer it wraps keeps the properties as set.
-    """
-    from openpyxl.writer.excel import ExcelWriter
-
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()
+    book = new_workbook(buffer, questionnaire.consultation.title)
+    styles = Styles(book)
+    cover = book.add_worksheet(SHEET_COVER[lang])
+    sheet = book.add_worksheet(SHEET_QUESTIONS)
+    lists = book.add_worksheet(SHEET_LISTS)
+    ident = book.add_worksheet(SHEET_IDENTITY)
+    _Writer(book, styles, sheet, lists, questionnaire, lang).write(rows)
+    _write_cover(cover, styles, questionnaire, lang, vendor, rows)
+    write_identity(book, ident, {**identity.fields(), "hmac": signature})
+    lists.hide()
+    protect(lists)
+    ident.hide()
+    book.close()
     return buffer.getvalue()
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed member timestamps, so equal content gives equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
+def new_workbook(buffer: io.BytesIO, title: str) -> Workbook:
+    """An XlsxWriter workbook written to ``buffer``, with fixed document properties.
+
+    Strings are never turned into formulas, numbers or links: vendor and bank texts
+    stay literal text whatever they start with. The zip members and the document dates
+    are fixed (see the module docstring), so equal content gives equal bytes.
+    """
+    from xlsxwriter import Workbook
+
+    book = Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                             "strings_to_numbers": False, "strings_to_urls": False})
+    book.set_properties({"title": safe_text(title), "author": "ai_procurement",
+                         "created": FIXED_TIME})
+    return book
 
 
-def _workbook_protection() -> object:
-    from openpyxl.workbook.protection import WorkbookProtection
+class Styles:
+    """Cell formats of one workbook, each created once (XlsxWriter formats are shared).
 
-    # Cosmetic, like all Excel protection: it stops accidental renaming or deleting of
-    # sheets. Tampering is detected by the HMAC, not by this password.
-    protection = WorkbookProtection(lockStructure=True)
-    protection.workbookPassword = PROTECTION_PASSWORD
-    return protection
+    Calling it with XlsxWriter format properties returns the format holding them,
+    on top of the workbook's 10-point Calibri.
+    """
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.formats: dict[tuple[tuple[str, object], ...], Format] = {}
+
+    def __call__(self, **properties: object) -> Format:
+        """The format with ``properties`` (font, fill, border, protection...)."""
+        merged: dict[str, object] = {"font_name": FONT, "font_size": 10, **properties}
+        key = tuple(sorted(merged.items()))
+        found = self.formats.get(key)
+        if found is None:
+            found = self.formats[key] = self.book.add_format(merged)
+        return found
+
+    def cell(self, **properties: object) -> Format:
+        """A bordered, wrapped, top-aligned table cell."""
+        return self(text_wrap=True, valign="top", border=1, border_color=GRID, **properties)
+
+    def input(self, **properties: object) -> Format:
+        """An answer cell: unlocked, light yellow with a darker border."""
+        return self(text_wrap=True, valign="top", border=1, border_color=INPUT_BORDER,
+                    bg_color=INPUT_FILL, locked=False, **properties)
+
+    def locked_input(self, **properties: object) -> Format:
+        """An input column's cell that takes no input on this row: locked, grey."""
+        return self.cell(bg_color=LOCKED_FILL, **properties)
 
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 """Characters XML 1.0 cannot hold (the same set openpyxl refuses)."""
-
-_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
 def safe_text(value: str) -> str:
@@ -312,220 +339,225 @@ def safe_text(value: str) -> str:
     return _ILLEGAL.sub("\ufffd", value)
 
 
-def set_text(ws: Worksheet, ref: str, value: str) -> None:
+def set_text(ws: Worksheet, ref: str, value: str, style: Format | None = None) -> None:
     """Write ``value`` as literal text: never a formula, whatever it starts with.
 
-    Text that looks like one of Excel's ``_xHHHH_`` character escapes is escaped
-    itself (``_x005F_`` stands for ``_``), as Excel does: otherwise Excel, and the
+    XlsxWriter escapes text that looks like one of Excel's ``_xHHHH_`` character
+    escapes (``_x005F_`` stands for ``_``), as Excel does: otherwise Excel, and the
     reader, would show ``_x0041_`` as ``A``.
     """
-    cell = ws[ref]
-    cell.value = _ESCAPE_LIKE.sub(r"_x005F_\1", safe_text(value))
-    cell.data_type = "s"
+    ws.write_string(ref, safe_text(value), style)
+
+
+def set_blank(ws: Worksheet, ref: str, style: Format) -> None:
+    """Give the empty cell ``ref`` a format (fill, border, protection)."""
+    ws.write_blank(ref, None, style)
 
 
 class _Writer:
     """Writes the Questionnaire and list sheets."""
 
-    def __init__(self, wb: Workbook, ws: Worksheet, lists: Worksheet,
+    def __init__(self, book: Workbook, styles: Styles, ws: Worksheet, lists: Worksheet,
                  questionnaire: Questionnaire, lang: Lang) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-
-        self.wb, self.ws, self.lists = wb, ws, lists
+        self.book, self.styles, self.ws, self.lists = book, styles, ws, lists
         self.questionnaire, self.lang = questionnaire, lang
         self.list_count = 0
-        self.font = Font(name=FONT, size=10)
-        self.bold = Font(name=FONT, size=10, bold=True)
-        self.band_font = Font(name=FONT, size=11, bold=True, color="FFFFFF")
-        self.band_fill = PatternFill("solid", fgColor="1F4E79")
-        self.header_fill = PatternFill("solid", fgColor="D9E1F2")
-        self.input_fill = PatternFill("solid", fgColor="FFF9E5")
-        self.grey_fill = PatternFill("solid", fgColor="D9D9D9")
-        self.locked_input_fill = PatternFill("solid", fgColor="F2F2F2")
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.unlocked = Protection(locked=False)
-        thin = Side(style="thin", color="BFBFBF")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.validations: dict[str, object] = {}
+        self.grey = book.add_format({"bg_color": "#D9D9D9"})
+        self.validations: dict[str, tuple[dict[str, object], list[str]]] = {}
         self.yes_no = self._list([YES[lang], NO[lang]])
         self.na_list = self._list([NOT_APPLICABLE[lang]])
 
     def _list(self, labels: list[str]) -> str:
         """Put a drop-down list on the hidden sheet behind a defined name; return it."""
-        from openpyxl.workbook.defined_name import DefinedName
-
         self.list_count += 1
-        column = self._column(self.list_count)
+        column = column_letter(self.list_count)
         for index, label in enumerate(labels, start=1):
             set_text(self.lists, f"{column}{index}", label)
         name = f"list_{self.list_count}"
-        ref = f"'{SHEET_LISTS}'!${column}$1:${column}${len(labels)}"
-        self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
+        self.book.define_name(name, f"='{SHEET_LISTS}'!${column}$1:${column}${len(labels)}")
         return name
 
-    @staticmethod
-    def _column(index: int) -> str:
-        from openpyxl.utils import get_column_letter
-
-        return get_column_letter(index)
-
-    def _validation(self, key: str, **kwargs: object) -> object:
-        from openpyxl.worksheet.datavalidation import DataValidation
-
+    def _validate(self, key: str, ref: str, **options: object) -> None:
+        """Add ``ref`` to the data validation ``key`` (one rule per distinct check)."""
         if key not in self.validations:
-            dv = DataValidation(allow_blank=True, showErrorMessage=True,
-                                showInputMessage=False, **kwargs)  # type: ignore[arg-type]
-            self.ws.add_data_validation(dv)
-            self.validations[key] = dv
-        return self.validations[key]
+            self.validations[key] = ({"ignore_blank": True, "show_error": True,
+                                      "show_input": False, **options}, [])
+        self.validations[key][1].append(ref)
 
-    def _validate(self, key: str, ref: str, **kwargs: object) -> None:
-        dv = self._validation(key, **kwargs)
-        dv.add(ref)  # type: ignore[attr-defined]
+    def _add_validations(self) -> None:
+        for options, refs in self.validations.values():
+            self.ws.data_validation(refs[0], {**options, "multi_range": " ".join(refs)})
 
     def write(self, rows: list[Row]) -> None:
-        ws, lang = self.ws, self.lang
+        ws, lang, styles = self.ws, self.lang, self.styles
         consultation = self.questionnaire.consultation
-        set_text(ws, "A1", f"{consultation.title} — {consultation.reference}")
-        ws["A1"].font = self._font(size=14, bold=True)
+        set_text(ws, "A1", f"{consultation.title} — {consultation.reference}",
+                 styles(font_size=14, bold=True))
         set_text(ws, "A2", T(
             "Répondez dans les cellules jaunes (colonnes E à J). Ne modifiez pas les "
             "questions : le fichier est signé et toute modification est détectée.",
             "Answer in the yellow cells (columns E to J). Do not edit the questions: the "
-            "file is signed and any change is detected.").get(lang))
-        ws["A2"].font = self.font
+            "file is signed and any change is detected.").get(lang), styles())
+        header = styles.cell(bold=True, bg_color="#D9E1F2")
         for column, label, width in HEADERS:
-            set_text(ws, f"{column}{HEADER_ROW}", label.get(lang))
-            cell = ws[f"{column}{HEADER_ROW}"]
-            cell.font, cell.fill, cell.alignment = self.bold, self.header_fill, self.wrap
-            cell.border = self.border
-            ws.column_dimensions[column].width = width
-        for column in (COL_DONE, COL_CRITERION, COL_KEY):
-            ws.column_dimensions[column].hidden = True
-        ws.row_dimensions[HEADER_ROW].height = 30
-        ws.freeze_panes = f"A{FIRST_ROW}"
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{COL_EXPECTED}{rows[-1].number if rows else 5}"
+            set_text(ws, f"{column}{HEADER_ROW}", label.get(lang), header)
+            hidden = column in (COL_DONE, COL_CRITERION, COL_KEY)
+            ws.set_column(f"{column}:{column}", width, None, {"hidden": hidden})
+        ws.set_row(HEADER_ROW - 1, _height(
+            [(label.get(lang), width) for _, label, width in HEADERS[:10]], minimum=2,
+            bold=True))
+        ws.freeze_panes(FIRST_ROW - 1, 0)
+        ws.autofilter(f"A{HEADER_ROW}:{COL_EXPECTED}{rows[-1].number if rows else 5}")
         by_key = {row.key: row for row in rows}
         for row in rows:
             self._row(row, by_key)
+        self._add_validations()
         self._page_setup(rows)
 
-    def _font(self, *, size: float = 10, bold: bool = False) -> object:
-        from openpyxl.styles import Font
-
-        return Font(name=FONT, size=size, bold=bold)
-
     def _row(self, row: Row, by_key: dict[str, Row]) -> None:
-        ws, lang, r = self.ws, self.lang, row.number
+        ws, lang, r, styles = self.ws, self.lang, row.number, self.styles
         set_text(ws, f"{COL_KEY}{r}", row.key)
         set_text(ws, f"{COL_CRITERION}{r}", row.criterion.id)
         if row.kind == "criterion":
-            set_text(ws, f"{COL_REF}{r}", row.criterion.id)
-            set_text(ws, f"{COL_QUESTION}{r}", row.criterion.title.get(lang))
-            set_text(ws, f"{COL_GUIDANCE}{r}", row.criterion.description.get(lang))
+            band = styles(font_size=11, bold=True, font_color="#FFFFFF", bg_color="#1F4E79",
+                          text_wrap=True, valign="top")
+            texts = {COL_REF: row.criterion.id, COL_QUESTION: row.criterion.title.get(lang),
+                     COL_GUIDANCE: row.criterion.description.get(lang)}
             for column, _, _ in HEADERS[:10]:
-                cell = ws[f"{column}{r}"]
-                cell.font, cell.fill, cell.alignment = self.band_font, self.band_fill, self.wrap
-            ws.row_dimensions[r].height = _height(
-                [(row.criterion.title.get(lang), 58), (row.criterion.description.get(lang), 46)],
-                minimum=2, points=11, bold=True)
+                if column in texts:
+                    set_text(ws, f"{column}{r}", texts[column], band)
+                else:
+                    set_blank(ws, f"{column}{r}", band)
+            ws.set_row(r - 1, _height(
+                [(texts[COL_QUESTION], WIDTHS[COL_QUESTION]),
+                 (texts[COL_GUIDANCE], WIDTHS[COL_GUIDANCE])],
+                minimum=2, points=11, bold=True))
             return
-        q = row.question
-        assert q is not None
-        for column, _, _ in HEADERS[:10]:
-            cell = ws[f"{column}{r}"]
-            cell.font, cell.alignment, cell.border = self.font, self.wrap, self.border
         if row.kind == "item":
             self._item(row, by_key)
+        elif row.kind == "total":
+            self._total(row, by_key)
         else:
             self._question(row, by_key)
         self._done_formula(row, by_key)
 
     def _question(self, row: Row, by_key: dict[str, Row]) -> None:
-        ws, lang, r = self.ws, self.lang, row.number
+        ws, lang, r, styles = self.ws, self.lang, row.number, self.styles
         q = row.question
         assert q is not None
-        set_text(ws, f"{COL_REF}{r}", q.id)
-        ws[f"{COL_REF}{r}"].font = self.bold
+        cell = styles.cell()
+        set_text(ws, f"{COL_REF}{r}", q.id, styles.cell(bold=True))
         question_text = q.text.get(lang)
-        set_text(ws, f"{COL_QUESTION}{r}", question_text)
+        set_text(ws, f"{COL_QUESTION}{r}", question_text, cell)
         guidance = self._guidance(q, by_key)
-        set_text(ws, f"{COL_GUIDANCE}{r}", guidance)
+        set_text(ws, f"{COL_GUIDANCE}{r}", guidance, cell)
         expected = self._expected(q)
-        set_text(ws, f"{COL_EXPECTED}{r}", expected)
-        inputs = INPUT_COLUMNS if row.kind == "question" else (COL_COMMENT, COL_DOC, COL_PAGE,
-                                                                COL_LINK)
+        set_text(ws, f"{COL_EXPECTED}{r}", expected, cell)
         if row.kind == "group":
-            ws[f"{COL_ANSWER}{r}"].fill = self.locked_input_fill
-            set_text(ws, f"{COL_ANSWER}{r}", T("↓ lignes ci-dessous", "↓ rows below").get(lang))
-        for column in inputs:
-            self._input(f"{column}{r}")
-        if not q.na_allowed:
-            ws[f"{COL_NA}{r}"].protection = self._locked()
-            ws[f"{COL_NA}{r}"].fill = self.locked_input_fill
+            set_text(ws, f"{COL_ANSWER}{r}", T("↓ lignes ci-dessous", "↓ rows below").get(lang),
+                     styles.locked_input())
         else:
-            self._input(f"{COL_NA}{r}")
-            self._validate("na", f"{COL_NA}{r}", type="list", formula1=self.na_list,
-                           errorTitle=T("Sans objet", "Not applicable").get(lang),
-                           error=T("Choisissez « Sans objet » ou laissez vide.",
-                                   "Choose 'Not applicable' or leave blank.").get(lang))
-        if q.evidence is Evidence.NONE:
-            for column in (COL_DOC, COL_PAGE, COL_LINK):
-                ws[f"{column}{r}"].protection = self._locked()
-                ws[f"{column}{r}"].fill = self.locked_input_fill
-        if row.kind == "question":
-            self._answer_validation(q, f"{COL_ANSWER}{r}")
-        ws.row_dimensions[r].height = _height(
-            [(question_text, 58), (guidance, 46), (expected, 24)], minimum=2)
+            self._answer(q, f"{COL_ANSWER}{r}")
+        na = f"{COL_NA}{r}"
+        if q.na_allowed:
+            set_blank(ws, na, styles.input())
+            self._validate("na", na, validate="list", source=f"={self.na_list}",
+                           error_title=T("Sans objet", "Not applicable").get(lang),
+                           error_message=T("Choisissez « Sans objet » ou laissez vide.",
+                                           "Choose 'Not applicable' or leave blank.").get(lang))
+        else:
+            set_blank(ws, na, styles.locked_input())
+        set_blank(ws, f"{COL_COMMENT}{r}", styles.input())
+        evidence = styles.locked_input() if q.evidence is Evidence.NONE else styles.input()
+        for column in (COL_DOC, COL_PAGE, COL_LINK):
+            set_blank(ws, f"{column}{r}", evidence)
+        ws.set_row(r - 1, _height(
+            [(question_text, WIDTHS[COL_QUESTION]), (guidance, WIDTHS[COL_GUIDANCE]),
+             (expected, WIDTHS[COL_EXPECTED])], minimum=2))
         self._grey_when_not_applicable(r, q, by_key)
 
     def _item(self, row: Row, by_key: dict[str, Row]) -> None:
-        ws, lang, r = self.ws, self.lang, row.number
+        ws, lang, r, styles = self.ws, self.lang, row.number, self.styles
         q = row.question
         assert q is not None
         assert row.item is not None
         spec = q.answer
+        answer = f"{COL_ANSWER}{r}"
         if isinstance(spec, MultipleChoice):
             option = next(o for o in spec.options if o.id == row.item)
             label = option.label.get(lang)
             expected = f"{YES[lang]} / {NO[lang]}"
             if option.exclusive:
                 expected += T(" (seule, ou pas du tout)", " (alone, or not at all)").get(lang)
-            self._validate("yes_no", f"{COL_ANSWER}{r}", type="list", formula1=self.yes_no,
-                           errorTitle=T("Réponse", "Answer").get(lang),
-                           error=T("Choisissez Oui ou Non dans la liste.",
-                                   "Choose Yes or No from the list.").get(lang))
+            self._yes_no(answer)
+            set_blank(ws, answer, styles.input())
         else:
             assert isinstance(spec, Price)
             item = next(i for i in spec.items if i.id == row.item)
             label = item.label.get(lang)
             per = (T("par an", "per year") if item.recurrence is Recurrence.YEARLY
                    else T("une fois", "one-off")).get(lang)
-            expected = f"{spec.currency} HT/excl. VAT, {per}"
-            self._validate("price", f"{COL_ANSWER}{r}", type="decimal",
-                           operator="greaterThanOrEqual", formula1="0",
-                           errorTitle=T("Montant", "Amount").get(lang),
-                           error=T("Saisissez un montant positif ou nul, en euros HT.",
-                                   "Enter an amount of zero or more, in euros excl. "
-                                   "VAT.").get(lang))
-            ws[f"{COL_ANSWER}{r}"].number_format = "#,##0.00"
-        set_text(ws, f"{COL_QUESTION}{r}", f"   • {label}")
-        set_text(ws, f"{COL_EXPECTED}{r}", expected)
-        self._input(f"{COL_ANSWER}{r}")
+            expected = f"{spec.currency} {_EXCLUDING_VAT.get(lang)}, {per}"
+            self._validate("price", answer, validate="decimal", criteria=">=", value="0",
+                           error_title=T("Montant", "Amount").get(lang),
+                           error_message=T("Saisissez un montant positif ou nul, en euros HT.",
+                                           "Enter an amount of zero or more, in euros excl. "
+                                           "VAT.").get(lang))
+            set_blank(ws, answer, styles.input(num_format="#,##0.00"))
+        cell = styles.cell()
+        set_blank(ws, f"{COL_REF}{r}", cell)
+        set_text(ws, f"{COL_QUESTION}{r}", f"   • {label}", cell)
+        set_blank(ws, f"{COL_GUIDANCE}{r}", cell)
+        set_text(ws, f"{COL_EXPECTED}{r}", expected, cell)
         for column in (COL_NA, COL_COMMENT, COL_DOC, COL_PAGE, COL_LINK):
-            ws[f"{column}{r}"].fill = self.locked_input_fill
-        ws.row_dimensions[r].height = _height([(label, 55)], minimum=1)
+            set_blank(ws, f"{column}{r}", styles.locked_input())
+        ws.set_row(r - 1, _height([(f"   • {label}", WIDTHS[COL_QUESTION]),
+                                   (expected, WIDTHS[COL_EXPECTED])], minimum=1))
         self._grey_when_not_applicable(r, q, by_key)
 
-    def _locked(self) -> object:
-        from openpyxl.styles import Protection
+    def _total(self, row: Row, by_key: dict[str, Row]) -> None:
+        """The price's total over the contract, computed as the buyer scores it."""
+        ws, lang, r, styles = self.ws, self.lang, row.number, self.styles
+        q = row.question
+        assert q is not None
+        spec = q.answer
+        assert isinstance(spec, Price)
+        items = {i.id: by_key[f"{q.id}:{i.id}"].number for i in spec.items}
+        once = [f"{COL_ANSWER}{items[i.id]}" for i in spec.items
+                if i.recurrence is not Recurrence.YEARLY]
+        yearly = [f"{COL_ANSWER}{items[i.id]}" for i in spec.items
+                  if i.recurrence is Recurrence.YEARLY]
+        # SUM ignores text, so a mistyped amount does not turn the total into an error.
+        terms = ([f"SUM({','.join(once)})"] if once else []) + (
+            [f"{spec.years}*SUM({','.join(yearly)})"] if yearly else [])
+        label = T(f"Total sur {spec.years} ans (calculé)",
+                  f"Total over {spec.years} years (computed)").get(lang)
+        if yearly and once:
+            how = T(f"ponctuel + {spec.years} × annuel", f"one-off + {spec.years} × yearly")
+        elif yearly:
+            how = T(f"{spec.years} × annuel", f"{spec.years} × yearly")
+        else:
+            how = T("somme des montants", "sum of the amounts")
+        expected = f"{spec.currency} {_EXCLUDING_VAT.get(lang)}, {how.get(lang)}"
+        bold = styles.cell(bold=True)
+        set_blank(ws, f"{COL_REF}{r}", bold)
+        set_text(ws, f"{COL_QUESTION}{r}", f"   {label}", bold)
+        set_blank(ws, f"{COL_GUIDANCE}{r}", bold)
+        set_text(ws, f"{COL_EXPECTED}{r}", expected, styles.cell())
+        ws.write_formula(f"{COL_ANSWER}{r}", "=" + "+".join(terms),
+                         styles.locked_input(bold=True, num_format="#,##0.00"), 0)
+        for column in (COL_NA, COL_COMMENT, COL_DOC, COL_PAGE, COL_LINK):
+            set_blank(ws, f"{column}{r}", styles.locked_input())
+        ws.set_row(r - 1, _height([(f"   {label}", WIDTHS[COL_QUESTION]),
+                                   (expected, WIDTHS[COL_EXPECTED])], minimum=1, bold=True))
+        self._grey_when_not_applicable(r, q, by_key)
 
-        return Protection(locked=True)
-
-    def _input(self, ref: str) -> None:
-        cell = self.ws[ref]
-        cell.protection = self.unlocked
-        cell.fill = self.input_fill
+    def _yes_no(self, ref: str) -> None:
+        lang = self.lang
+        self._validate("yes_no", ref, validate="list", source=f"={self.yes_no}",
+                       error_title=T("Réponse", "Answer").get(lang),
+                       error_message=T("Choisissez Oui ou Non dans la liste.",
+                                       "Choose Yes or No from the list.").get(lang))
 
     def _guidance(self, q: Question, by_key: dict[str, Row]) -> str:
         lang = self.lang
@@ -579,43 +611,42 @@ class _Writer:
         return T(f"Montants en {spec.currency} HT, sur {spec.years} ans",
                  f"Amounts in {spec.currency} excl. VAT, over {spec.years} years").get(lang)
 
-    def _answer_validation(self, q: Question, ref: str) -> None:
-        lang, spec = self.lang, q.answer
-        cell = self.ws[ref]
+    def _answer(self, q: Question, ref: str) -> None:
+        """The answer cell of a question answered on its own row, and its validation."""
+        lang, spec, styles = self.lang, q.answer, self.styles
         title = T("Réponse", "Answer").get(lang)
+        style = styles.input()
         if isinstance(spec, YesNo):
-            self._validate("yes_no", ref, type="list", formula1=self.yes_no, errorTitle=title,
-                           error=T("Choisissez Oui ou Non dans la liste.",
-                                   "Choose Yes or No from the list.").get(lang))
+            self._yes_no(ref)
         elif isinstance(spec, SingleChoice | Scale):
             name = self._list([label for _, label in choice_labels(q, lang)])
-            self._validate(name, ref, type="list", formula1=name, errorTitle=title,
-                           error=T("Choisissez une valeur de la liste.",
-                                   "Choose a value from the list.").get(lang))
+            self._validate(name, ref, validate="list", source=f"={name}", error_title=title,
+                           error_message=T("Choisissez une valeur de la liste.",
+                                           "Choose a value from the list.").get(lang))
         elif isinstance(spec, Number):
             low = spec.minimum if spec.minimum is not None else -1e15
             high = spec.maximum if spec.maximum is not None else 1e15
-            kind = "whole" if spec.integer else "decimal"
-            self._validate(f"number:{kind}:{low}:{high}", ref, type=kind, operator="between",
-                           formula1=_number(low, plain=True), formula2=_number(high, plain=True),
-                           errorTitle=title,
-                           error=T(f"Saisissez un nombre entre {_number(low)} et "
-                                   f"{_number(high)}.",
-                                   f"Enter a number between {_number(low)} and "
-                                   f"{_number(high)}.").get(lang))
+            kind = "integer" if spec.integer else "decimal"
+            self._validate(f"number:{kind}:{low}:{high}", ref, validate=kind,
+                           criteria="between", minimum=_number(low, plain=True),
+                           maximum=_number(high, plain=True), error_title=title,
+                           error_message=T(f"Saisissez un nombre entre {_number(low)} et "
+                                           f"{_number(high)}.",
+                                           f"Enter a number between {_number(low)} and "
+                                           f"{_number(high)}.").get(lang))
         elif isinstance(spec, DateAnswer):
-            self._validate("date", ref, type="date", operator="greaterThan", formula1="1",
-                           errorTitle=title,
-                           error=T("Saisissez une date (jj/mm/aaaa).",
-                                   "Enter a date (yyyy-mm-dd).").get(lang))
-            cell.number_format = "dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd"
+            self._validate("date", ref, validate="date", criteria=">", value="1",
+                           error_title=title,
+                           error_message=T("Saisissez une date (jj/mm/aaaa).",
+                                           "Enter a date (yyyy-mm-dd).").get(lang))
+            style = styles.input(num_format="dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd")
         elif isinstance(spec, FreeText):
-            cell.number_format = "@"
-            self._validate(f"text:{spec.max_chars}", ref, type="textLength",
-                           operator="lessThanOrEqual", formula1=str(spec.max_chars),
-                           errorTitle=title,
-                           error=T(f"{spec.max_chars} caractères au plus.",
-                                   f"At most {spec.max_chars} characters.").get(lang))
+            style = styles.input(num_format="@")
+            self._validate(f"text:{spec.max_chars}", ref, validate="length", criteria="<=",
+                           value=str(spec.max_chars), error_title=title,
+                           error_message=T(f"{spec.max_chars} caractères au plus.",
+                                           f"At most {spec.max_chars} characters.").get(lang))
+        set_blank(self.ws, ref, style)
 
     def _not_applicable_formula(self, q: Question, by_key: dict[str, Row]) -> str | None:
         """Excel formula that is TRUE when ``q`` does not apply.
@@ -656,19 +687,16 @@ class _Writer:
         return fails if gate_fails is None else f"OR({gate_fails},{fails})"
 
     def _grey_when_not_applicable(self, r: int, q: Question, by_key: dict[str, Row]) -> None:
-        from openpyxl.formatting.rule import FormulaRule
-
         formula = self._not_applicable_formula(q, by_key)
         if formula is not None:
-            self.ws.conditional_formatting.add(
-                f"A{r}:{COL_LINK}{r}",
-                FormulaRule(  # type: ignore[no-untyped-call]
-                    formula=[formula], fill=self.grey_fill, stopIfTrue=False))
+            self.ws.conditional_format(f"A{r}:{COL_LINK}{r}", {
+                "type": "formula", "criteria": f"={formula}", "format": self.grey,
+                "stop_if_true": False})
 
     def _done_formula(self, row: Row, by_key: dict[str, Row]) -> None:
         """Hidden column K: 1 when the question is answered (or does not apply)."""
-        ws, r = self.ws, row.number
-        if row.kind == "item":
+        r = row.number
+        if row.kind in ("item", "total"):
             return
         if row.kind == "question":
             answered = f'OR(LEN({COL_ANSWER}{r})>0,LEN({COL_NA}{r})>0)'
@@ -687,34 +715,30 @@ class _Writer:
         not_applicable = self._not_applicable_formula(row.question, by_key)
         if not_applicable is not None:
             answered = f"OR({not_applicable},{answered})"
-        ws[f"{COL_DONE}{r}"] = f"=IF({answered},1,0)"
+        self.ws.write_formula(f"{COL_DONE}{r}", f"=IF({answered},1,0)", None, 0)
 
     def _page_setup(self, rows: list[Row]) -> None:
         ws = self.ws
         last = rows[-1].number if rows else FIRST_ROW
-        ws.print_area = f"A1:{COL_LINK}{last}"
-        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        _a4_landscape(ws)
+        ws.print_area(f"A1:{COL_LINK}{last}")
+        ws.repeat_rows(HEADER_ROW - 1)
+        a4_landscape(ws)
         protect(ws, fillable=True)
 
 
-def _a4_landscape(ws: Worksheet) -> None:
-    from openpyxl.worksheet.properties import PageSetupProperties
+def a4_landscape(ws: Worksheet, *, top: float = 0.5, bottom: float = 0.5,
+                 header: str = "") -> None:
+    """Print set-up: A4 landscape, one page wide, sheet name and page numbers in the footer.
 
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    footer = ws.oddFooter
-    assert footer is not None
-    assert footer.center is not None
-    assert footer.left is not None
-    footer.center.text = "&P / &N"
-    footer.left.text = "&A"
+    ``header`` is an Excel page header (``&L``, ``&C``, ``&R`` sections), if any.
+    """
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.3, right=0.3, top=top, bottom=bottom)
+    if header:
+        ws.set_header(header, {"margin": 0.3})
+    ws.set_footer("&L&A&C&P / &N", {"margin": 0.3})
 
 
 def _condition_words(condition: Applicability, by_key: dict[str, Row], lang: Lang) -> str:
@@ -750,33 +774,43 @@ def _height(texts: Iterable[tuple[str, float]], *, minimum: int, points: float =
 
     Neither Excel nor LibreOffice sizes rows when it opens a file, so the height is
     estimated: a column of width w holds about 1.3 w characters of 10-point Calibri (or
-    its metric twin Carlito), fewer in bold or larger type; a line takes 1.28 times the
-    font size. Measured on pages rendered by LibreOffice.
+    its metric twin Carlito), fewer in bold or larger type, wrapped at spaces; a line
+    takes 1.28 times the font size. Measured on pages rendered by LibreOffice.
     """
     per_char = 1.3 * 10 / points * (0.9 if bold else 1.0)
     lines = minimum
     for text, width in texts:
-        chars = max(1.0, width * per_char)
-        count = sum(max(1, math.ceil(len(part) / chars)) for part in text.split("\n"))
-        lines = max(lines, count)
+        chars = max(1, int(width * per_char))
+        lines = max(lines, sum(_wrapped(part, chars) for part in text.split("\n")))
     return min(409.0, 1.28 * points * lines + 4)
 
 
-def _write_cover(ws: Worksheet, questionnaire: Questionnaire, lang: Lang,
-                 vendor: str | None, rows: list[Row]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+def _wrapped(paragraph: str, chars: int) -> int:
+    """Lines ``paragraph`` takes when wrapped at spaces into lines of ``chars`` characters."""
+    lines, used = 1, -1
+    for word in paragraph.split(" "):
+        size = len(word)
+        if used >= 0 and used + 1 + size <= chars:
+            used += 1 + size
+            continue
+        if used >= 0:
+            lines += 1
+        # A word longer than a line is cut across lines.
+        lines += max(0, math.ceil(size / chars) - 1)
+        used = size - (math.ceil(size / chars) - 1) * chars if size else 0
+    return lines
 
+
+def _write_cover(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, lang: Lang,
+                 vendor: str | None, rows: list[Row]) -> None:
     consultation = questionnaire.consultation
-    bold = Font(name=FONT, size=10, bold=True)
-    normal = Font(name=FONT, size=10)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 70
-    ws.column_dimensions["C"].width = 14
-    ws.column_dimensions["D"].width = 14
-    ws.column_dimensions["E"].width = 14
-    set_text(ws, "A1", consultation.title)
-    ws["A1"].font = Font(name=FONT, size=16, bold=True)
+    bold = styles(bold=True)
+    normal = styles()
+    wrap = styles(text_wrap=True, valign="top")
+    heading = styles(font_size=12, bold=True)
+    for column, width in zip("ABCDE", (34, 70, 14, 14, 14), strict=True):
+        ws.set_column(f"{column}:{column}", width)
+    set_text(ws, "A1", consultation.title, styles(font_size=16, bold=True))
     deadline = consultation.deadline
     deadline_text = "" if deadline is None else (
         deadline.strftime("%d/%m/%Y") if lang == "fr" else deadline.isoformat())
@@ -793,14 +827,11 @@ def _write_cover(ws: Worksheet, questionnaire: Questionnaire, lang: Lang,
     ]
     r = 3
     for label, value in facts:
-        set_text(ws, f"A{r}", label.get(lang))
-        ws[f"A{r}"].font = bold
-        set_text(ws, f"B{r}", value)
-        ws[f"B{r}"].font, ws[f"B{r}"].alignment = normal, wrap
+        set_text(ws, f"A{r}", label.get(lang), bold)
+        set_text(ws, f"B{r}", value, wrap)
         r += 1
     r += 1
-    set_text(ws, f"A{r}", T("Comment répondre", "How to answer").get(lang))
-    ws[f"A{r}"].font = Font(name=FONT, size=12, bold=True)
+    set_text(ws, f"A{r}", T("Comment répondre", "How to answer").get(lang), heading)
     r += 1
     rules = [
         T("Répondez dans la feuille « Questionnaire », uniquement dans les cellules jaunes. "
@@ -832,62 +863,61 @@ def _write_cover(ws: Worksheet, questionnaire: Questionnaire, lang: Lang,
           "Save as .xlsx, without a password or macros."),
         aggregation_sentence(questionnaire),
     ]
+    bullet = styles(align="right", valign="top")
     for rule in rules:
-        set_text(ws, f"A{r}", "•")
-        ws[f"A{r}"].alignment = Alignment(horizontal="right", vertical="top")
-        set_text(ws, f"B{r}", rule.get(lang))
-        ws[f"B{r}"].font, ws[f"B{r}"].alignment = normal, wrap
-        ws.row_dimensions[r].height = _height([(rule.get(lang), 70)], minimum=1)
+        set_text(ws, f"A{r}", "•", bullet)
+        set_text(ws, f"B{r}", rule.get(lang), wrap)
+        ws.set_row(r - 1, _height([(rule.get(lang), 70)], minimum=1))
         r += 1
     r += 1
-    set_text(ws, f"A{r}", T("Avancement", "Completion").get(lang))
-    ws[f"A{r}"].font = Font(name=FONT, size=12, bold=True)
+    set_text(ws, f"A{r}", T("Avancement", "Completion").get(lang), heading)
     r += 1
-    header_fill = PatternFill("solid", fgColor="D9E1F2")
+    header = styles(bold=True, bg_color="#D9E1F2")
     for column, label in zip("ABCDE", (T("Critère", "Criterion"), T("Intitulé", "Title"),
                                        T("Questions", "Questions"),
                                        T("Répondues", "Answered"), T("%", "%")), strict=True):
-        set_text(ws, f"{column}{r}", label.get(lang))
-        ws[f"{column}{r}"].font, ws[f"{column}{r}"].fill = bold, header_fill
+        set_text(ws, f"{column}{r}", label.get(lang), header)
     r += 1
     first = r
     last_row = rows[-1].number if rows else FIRST_ROW
     qs = f"'{SHEET_QUESTIONS}'!"
+    percent, bold_percent = styles(num_format="0%"), styles(bold=True, num_format="0%")
+    total = 0
     for criterion in questionnaire.bank.criteria:
         count = len(criterion.questions)
-        set_text(ws, f"A{r}", criterion.id)
-        set_text(ws, f"B{r}", criterion.title.get(lang))
-        ws[f"C{r}"] = count
-        ws[f"D{r}"] = (f"=SUMIF({qs}${COL_CRITERION}${FIRST_ROW}:${COL_CRITERION}${last_row},"
-                       f"A{r},{qs}${COL_DONE}${FIRST_ROW}:${COL_DONE}${last_row})")
-        ws[f"E{r}"] = f"=IF(C{r}=0,0,D{r}/C{r})"
-        ws[f"E{r}"].number_format = "0%"
-        for column in "ABCDE":
-            ws[f"{column}{r}"].font = normal
+        total += count
+        set_text(ws, f"A{r}", criterion.id, normal)
+        set_text(ws, f"B{r}", criterion.title.get(lang), normal)
+        ws.write_number(f"C{r}", count, normal)
+        ws.write_formula(f"D{r}", f"=SUMIF({qs}${COL_CRITERION}${FIRST_ROW}:"
+                         f"${COL_CRITERION}${last_row},A{r},{qs}${COL_DONE}${FIRST_ROW}:"
+                         f"${COL_DONE}${last_row})", normal, 0)
+        ws.write_formula(f"E{r}", f"=IF(C{r}=0,0,D{r}/C{r})", percent, 0)
         r += 1
-    set_text(ws, f"A{r}", T("Total", "Total").get(lang))
-    ws[f"C{r}"] = f"=SUM(C{first}:C{r - 1})"
-    ws[f"D{r}"] = f"=SUM(D{first}:D{r - 1})"
-    ws[f"E{r}"] = f"=IF(C{r}=0,0,D{r}/C{r})"
-    ws[f"E{r}"].number_format = "0%"
-    for column in "ABCDE":
-        ws[f"{column}{r}"].font = bold
-    _a4_landscape(ws)
+    # Cached values are those of a blank copy; spreadsheets recompute them on opening.
+    set_text(ws, f"A{r}", T("Total", "Total").get(lang), bold)
+    set_blank(ws, f"B{r}", bold)
+    ws.write_formula(f"C{r}", f"=SUM(C{first}:C{r - 1})", bold, total)
+    ws.write_formula(f"D{r}", f"=SUM(D{first}:D{r - 1})", bold, 0)
+    ws.write_formula(f"E{r}", f"=IF(C{r}=0,0,D{r}/C{r})", bold_percent, 0)
+    a4_landscape(ws)
     protect(ws)
 
 
-def write_identity(wb: Workbook, ws: Worksheet, fields: Mapping[str, str]) -> None:
+def write_identity(book: Workbook, ws: Worksheet, fields: Mapping[str, str]) -> None:
     """Write a signed workbook's identity: on its hidden sheet and as document properties.
 
     Every value is a string, so it survives Excel and LibreOffice unchanged.
     """
-    from openpyxl.packaging.custom import StringProperty
-
     for index, (name, value) in enumerate(fields.items(), start=1):
         set_text(ws, f"A{index}", name)
         set_text(ws, f"B{index}", value)
-        properties = wb.custom_doc_props  # type: ignore[attr-defined]
-        properties.append(StringProperty(name=PROPERTY_PREFIX + name, value=value))
+        with warnings.catch_warnings():
+            # XlsxWriter warns past 255 characters (Excel's limit for typing a property
+            # in its dialog); a long value, such as a review's list of questions, is
+            # stored whole, as before, and read from the identity sheet anyway.
+            warnings.simplefilter("ignore", UserWarning)
+            book.set_custom_property(PROPERTY_PREFIX + name, safe_text(value), "text")
     protect(ws)
 
 
@@ -895,14 +925,10 @@ def protect(ws: Worksheet, *, fillable: bool = False) -> None:
     """Protect a sheet (cosmetically: tampering is caught by the HMAC, not by this).
 
     A ``fillable`` sheet still lets people resize rows and columns and use filters, so
-    long texts can be read; inserting or deleting rows and sorting stay locked.
+    long texts can be read; inserting or deleting rows and sorting stay locked. Objects
+    and scenarios are left unprotected, as Excel's own default protection does.
     """
-    ws.protection.sheet = True
-    ws.protection.password = PROTECTION_PASSWORD
+    options = {"objects": True, "scenarios": True}
     if fillable:
-        ws.protection.formatRows = False
-        ws.protection.formatColumns = False
-        ws.protection.autoFilter = False
-        ws.protection.sort = True
-        ws.protection.insertRows = True
-        ws.protection.deleteRows = True
+        options |= {"format_rows": True, "format_columns": True, "autofilter": True}
+    ws.protect(PROTECTION_PASSWORD, options)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import math
 import os
@@ -53,8 +54,8 @@ from ai_procurement.workbooks import form
 from ai_procurement.workbooks.response import SignedWorkbookReader, _yes_no
 
 if TYPE_CHECKING:
-    from openpyxl.workbook import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 __all__ = ["ReviewResult", "read_review", "vendor_codes", "write_review"]
 
@@ -272,27 +273,19 @@ def review_bytes(questionnaire: Questionnaire, responses: Mapping[str, Response]
                      len(responses), _vendors_digest(key, responses))
     signature = _signature(key, fields, _rows([q.id for q in reviewed], len(codes), lang))
 
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    sheet = wb.active
-    assert sheet is not None
-    sheet.title = SHEET_REVIEW[lang]
-    lists = wb.create_sheet(SHEET_LISTS)
-    ident = wb.create_sheet(SHEET_IDENTITY)
-    _ReviewWriter(wb, sheet, lists, questionnaire, lang, key, evaluator, blind).write(
+    buffer = io.BytesIO()
+    book = form.new_workbook(buffer, questionnaire.consultation.title)
+    sheet = book.add_worksheet(SHEET_REVIEW[lang])
+    lists = book.add_worksheet(SHEET_LISTS)
+    ident = book.add_worksheet(SHEET_IDENTITY)
+    _ReviewWriter(book, sheet, lists, questionnaire, lang, key, evaluator, blind).write(
         reviewed, entries)
-    form.write_identity(wb, ident, {**fields, "hmac": signature})
-    lists.sheet_state = "hidden"
-    ident.sheet_state = "hidden"
-    wb.active = 0
-    wb.properties.creator = "ai_procurement"
-    wb.properties.title = questionnaire.consultation.title
-    wb.properties.created = form.FIXED_TIME
-    wb.properties.modified = form.FIXED_TIME
-    wb.properties.lastModifiedBy = "ai_procurement"
-    wb.security = form._workbook_protection()
-    return form.normalise_zip(form.workbook_bytes(wb))
+    form.write_identity(book, ident, {**fields, "hmac": signature})
+    lists.hide()
+    form.protect(lists)
+    ident.hide()
+    book.close()
+    return buffer.getvalue()
 
 
 def _questions(questionnaire: Questionnaire, ids: Sequence[str] | None) -> list[Question]:
@@ -386,69 +379,55 @@ def _height(texts: Iterable[tuple[str, float]], *, minimum: int) -> tuple[float,
 class _ReviewWriter:
     """Writes the review and list sheets."""
 
-    def __init__(self, wb: Workbook, ws: Worksheet, lists: Worksheet,
+    def __init__(self, book: Workbook, ws: Worksheet, lists: Worksheet,
                  questionnaire: Questionnaire, lang: Lang, key: bytes, evaluator: str,
                  blind: bool) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-
-        self.wb, self.ws, self.lists = wb, ws, lists
+        self.book, self.ws, self.lists = book, ws, lists
+        self.styles = form.Styles(book)
         self.questionnaire, self.lang, self.key = questionnaire, lang, key
         self.evaluator, self.blind = evaluator, blind
         self.list_count = 0
-        self.font = Font(name=form.FONT, size=10)
-        self.bold = Font(name=form.FONT, size=10, bold=True)
-        self.title_font = Font(name=form.FONT, size=14, bold=True)
-        self.band_fill = PatternFill("solid", fgColor="D9E1F2")
-        self.header_fill = PatternFill("solid", fgColor="1F4E79")
-        self.header_font = Font(name=form.FONT, size=10, bold=True, color="FFFFFF")
-        self.input_fill = PatternFill("solid", fgColor="FFF9E5")
-        self.locked_fill = PatternFill("solid", fgColor="F2F2F2")
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.unlocked = Protection(locked=False)
-        thin = Side(style="thin", color="BFBFBF")
-        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-        self.band_border = Border(top=Side(style="medium", color="1F4E79"))
-        self.validations: dict[str, object] = {}
+        self.validations: dict[str, tuple[Text, list[str]]] = {}
         self.level_lists: dict[str, str] = {}
         self.yes_no = self._list([form.YES[lang], form.NO[lang]])
 
     def _list(self, labels: list[str]) -> str:
         """Put a drop-down list on the hidden sheet behind a defined name; return it."""
-        from openpyxl.workbook.defined_name import DefinedName
-
         self.list_count += 1
         column = column_letter(self.list_count)
         for index, label in enumerate(labels, start=1):
             form.set_text(self.lists, f"{column}{index}", label)
         name = f"review_list_{self.list_count}"
-        ref = f"'{SHEET_LISTS}'!${column}$1:${column}${len(labels)}"
-        self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
+        self.book.define_name(name, f"='{SHEET_LISTS}'!${column}$1:${column}${len(labels)}")
         return name
 
     def _validate(self, name: str, ref: str, error: Text) -> None:
-        from openpyxl.worksheet.datavalidation import DataValidation
-
+        """Add ``ref`` to the cells whose drop-down is the list ``name``."""
         if name not in self.validations:
-            dv = DataValidation(type="list", formula1=name, allow_blank=True,
-                                showErrorMessage=True, showInputMessage=False,
-                                errorTitle=T("Valeur", "Value").get(self.lang),
-                                error=error.get(self.lang))
-            self.ws.add_data_validation(dv)
-            self.validations[name] = dv
-        self.validations[name].add(ref)  # type: ignore[attr-defined]
+            self.validations[name] = (error, [])
+        self.validations[name][1].append(ref)
+
+    def _add_validations(self) -> None:
+        for name, (error, refs) in self.validations.items():
+            self.ws.data_validation(refs[0], {
+                "validate": "list", "source": f"={name}", "ignore_blank": True,
+                "show_error": True, "show_input": False,
+                "error_title": T("Valeur", "Value").get(self.lang),
+                "error_message": error.get(self.lang), "multi_range": " ".join(refs)})
 
     def write(self, questions: Sequence[Question], entries: Mapping[str, list[_Entry]]) -> None:
-        ws, lang = self.ws, self.lang
+        ws, lang, styles = self.ws, self.lang, self.styles
         consultation = self.questionnaire.consultation
         form.set_text(ws, "A1", T("Grille d'évaluation", "Review sheet").get(lang)
-                 + f" — {consultation.title} — {consultation.reference}")
-        ws["A1"].font = self.title_font
+                      + f" — {consultation.title} — {consultation.reference}",
+                      styles(font_size=14, bold=True))
         who = T(f"Évaluateur : {self.evaluator}.", f"Evaluator: {self.evaluator}.").get(lang)
         mode = (T("Offres anonymisées : chaque candidat est désigné par un code.",
                   "Blind review: each vendor is shown under a code.") if self.blind else
                 T("Offres nominatives.", "Vendors shown by name.")).get(lang)
-        form.set_text(ws, "A2", f"{who} {mode}")
-        ws["A2"].font = self.bold
+        form.set_text(ws, "A2", f"{who} {mode}", styles(bold=True))
+        wrap = styles(text_wrap=True, valign="top")
+        ws.merge_range(f"A3:{LAST_PRINTED}3", "", wrap)
         form.set_text(ws, "A3", T(
             "Pour chaque offre, choisissez un niveau de l'échelle (colonne F) et justifiez-le "
             "par le contenu de l'offre (colonne H) : pas de point sans preuve. Si le candidat "
@@ -457,20 +436,15 @@ class _ReviewWriter:
             "For each offer, choose a level of the scale (column F) and justify it from the "
             "offer's content (column H): no point without evidence. Where the vendor "
             "answered 'not applicable', say in column G whether you accept it. Do not edit, "
-            "move or delete any row: the file is signed.").get(lang))
-        ws["A3"].font, ws["A3"].alignment = self.font, self.wrap
-        ws.merge_cells(f"A3:{LAST_PRINTED}3")
-        ws.row_dimensions[3].height = 30
+            "move or delete any row: the file is signed.").get(lang), wrap)
+        ws.set_row(2, 30)
+        header = styles.cell(bold=True, font_color="#FFFFFF", bg_color="#1F4E79")
         for column, label, width in HEADERS:
-            form.set_text(ws, f"{column}{HEADER_ROW}", label.get(lang))
-            cell = ws[f"{column}{HEADER_ROW}"]
-            cell.font, cell.fill = self.header_font, self.header_fill
-            cell.alignment, cell.border = self.wrap, self.border
-            ws.column_dimensions[column].width = width
-        for column in (COL_KEY, COL_STATE, COL_SEAL):
-            ws.column_dimensions[column].hidden = True
-        ws.row_dimensions[HEADER_ROW].height = 30
-        ws.freeze_panes = f"A{FIRST_ROW}"
+            form.set_text(ws, f"{column}{HEADER_ROW}", label.get(lang), header)
+            hidden = column in (COL_KEY, COL_STATE, COL_SEAL)
+            ws.set_column(f"{column}:{column}", width, None, {"hidden": hidden})
+        ws.set_row(HEADER_ROW - 1, 30)
+        ws.freeze_panes(FIRST_ROW - 1, 0)
         r = FIRST_ROW
         for q in questions:
             self._band(r, q)
@@ -479,25 +453,19 @@ class _ReviewWriter:
                 self._row(r, entry)
                 r += 1
         last = r - 1
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{LAST_PRINTED}{last}"
-        ws.print_area = f"A1:{LAST_PRINTED}{last}"
-        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        form._a4_landscape(ws)
+        self._add_validations()
+        ws.autofilter(f"A{HEADER_ROW}:{LAST_PRINTED}{last}")
+        ws.print_area(f"A1:{LAST_PRINTED}{last}")
+        ws.repeat_rows(HEADER_ROW - 1)
         # Room for the header and footer, which name the consultation and the evaluator
         # on every printed page.
-        ws.page_margins.top = ws.page_margins.bottom = 0.7
-        ws.page_margins.header = ws.page_margins.footer = 0.3
-        header = ws.oddHeader
-        assert header is not None
-        assert header.left is not None
-        assert header.right is not None
-        header.left.text = _header_text(consultation.reference)
-        header.right.text = _header_text(who)
+        form.a4_landscape(ws, top=0.7, bottom=0.7, header=(
+            f"&L{_header_text(consultation.reference)}&R{_header_text(who)}"))
         # Evaluators may resize rows to read long answers and filter by offer.
         form.protect(ws, fillable=True)
 
     def _band(self, r: int, q: Question) -> None:
-        ws, lang = self.ws, self.lang
+        ws, lang, styles = self.ws, self.lang, self.styles
         spec = q.answer
         assert isinstance(spec, FreeText)
         question = f"{q.text.get(lang)}\n" + T("Pourquoi : ", "Why: ").get(lang) + (
@@ -505,27 +473,25 @@ class _ReviewWriter:
         guidance = T("Repères pour l'évaluateur : ", "Guidance for evaluators: ").get(lang) + (
             q.evaluator_guidance.get(lang) if q.evaluator_guidance is not None else "—")
         scale = T("Échelle :", "Scale:").get(lang) + "\n" + _scale_text(spec.scale, lang)
-        form.set_text(ws, f"{COL_CODE}{r}", q.id)
-        form.set_text(ws, f"{COL_NOTE}{r}", question)
-        form.set_text(ws, f"{COL_COMMENT}{r}", guidance)
-        form.set_text(ws, f"{COL_LEVEL}{r}", scale)
+        band = {"bg_color": "#D9E1F2", "text_wrap": True, "valign": "top", "top": 2,
+                "top_color": "#1F4E79"}
+        bold, normal = styles(bold=True, **band), styles(**band)
+        form.set_text(ws, f"{COL_CODE}{r}", q.id, bold)
+        for first, last, text, style in ((COL_NOTE, COL_ANSWER, question, bold),
+                                         (COL_COMMENT, COL_EVIDENCE, guidance, normal),
+                                         (COL_LEVEL, COL_JUSTIFICATION, scale, normal)):
+            ws.merge_range(f"{first}{r}:{last}{r}", "", style)
+            form.set_text(ws, f"{first}{r}", text, style)
         form.set_text(ws, f"{COL_KEY}{r}", f"#{q.id}")
-        ws.merge_cells(f"{COL_NOTE}{r}:{COL_ANSWER}{r}")
-        ws.merge_cells(f"{COL_COMMENT}{r}:{COL_EVIDENCE}{r}")
-        ws.merge_cells(f"{COL_LEVEL}{r}:{COL_JUSTIFICATION}{r}")
-        for index in range(1, column_index(LAST_PRINTED) + 1):
-            cell = ws[f"{column_letter(index)}{r}"]
-            cell.fill, cell.alignment, cell.border = self.band_fill, self.wrap, self.band_border
-            cell.font = self.bold if index <= column_index(COL_ANSWER) else self.font
         width = _WIDTHS
         height, _ = _height([(question, width[COL_NOTE] + width[COL_ANSWER]),
                              (guidance, width[COL_COMMENT] + width[COL_EVIDENCE]),
                              (scale, width[COL_LEVEL] + width[COL_ACCEPT_NA]
                               + width[COL_JUSTIFICATION])], minimum=2)
-        ws.row_dimensions[r].height = height
+        ws.set_row(r - 1, height)
 
     def _row(self, r: int, entry: _Entry) -> None:
-        ws, lang, q = self.ws, self.lang, entry.question
+        ws, lang, q, styles = self.ws, self.lang, entry.question, self.styles
         spec = q.answer
         assert isinstance(spec, FreeText)
         code = entry.code if self.blind else f"{entry.code}\n{entry.vendor}"
@@ -543,20 +509,16 @@ class _ReviewWriter:
                              (entry.comment, _WIDTHS[COL_COMMENT]),
                              (entry.evidence, _WIDTHS[COL_EVIDENCE]),
                              (code, _WIDTHS[COL_CODE]), (note, _WIDTHS[COL_NOTE])], minimum=3)
-        form.set_text(ws, f"{COL_CODE}{r}", code)
-        form.set_text(ws, f"{COL_NOTE}{r}", note)
-        form.set_text(ws, f"{COL_ANSWER}{r}", entry.answer)
-        form.set_text(ws, f"{COL_COMMENT}{r}", entry.comment)
-        form.set_text(ws, f"{COL_EVIDENCE}{r}", entry.evidence)
+        shown = styles.cell(num_format="@")
+        form.set_text(ws, f"{COL_CODE}{r}", code, styles.cell(bold=True, num_format="@"))
+        form.set_text(ws, f"{COL_NOTE}{r}", note, shown)
+        form.set_text(ws, f"{COL_ANSWER}{r}", entry.answer, shown)
+        form.set_text(ws, f"{COL_COMMENT}{r}", entry.comment, shown)
+        form.set_text(ws, f"{COL_EVIDENCE}{r}", entry.evidence, shown)
         form.set_text(ws, f"{COL_KEY}{r}", entry.key)
         form.set_text(ws, f"{COL_STATE}{r}", entry.state.value)
         form.set_text(ws, f"{COL_SEAL}{r}", _seal(self.key, entry.key, entry.state.value,
-                                             (entry.answer, entry.comment, entry.evidence)))
-        for index in range(1, column_index(LAST_PRINTED) + 1):
-            cell = ws[f"{column_letter(index)}{r}"]
-            cell.font, cell.alignment, cell.border = self.font, self.wrap, self.border
-            cell.number_format = "@"
-        ws[f"{COL_CODE}{r}"].font = self.bold
+                                                  (entry.answer, entry.comment, entry.evidence)))
         inputs: list[str] = []
         if entry.state is AnswerState.ANSWERED:
             inputs = [COL_LEVEL, COL_JUSTIFICATION]
@@ -573,17 +535,24 @@ class _ReviewWriter:
                            T("Choisissez Oui ou Non dans la liste.",
                              "Choose Yes or No from the list."))
         for column in INPUT_COLUMNS:
-            cell = ws[f"{column}{r}"]
-            if column in inputs:
-                cell.protection, cell.fill = self.unlocked, self.input_fill
-            else:
-                cell.fill = self.locked_fill
-        ws.row_dimensions[r].height = height
+            style = (styles.input(num_format="@") if column in inputs
+                     else styles.locked_input(num_format="@"))
+            form.set_blank(ws, f"{column}{r}", style)
+        ws.set_row(r - 1, height)
 
 
 def _header_text(text: str) -> str:
-    # In headers and footers "&" starts a code; "&&" prints an ampersand.
-    return form.safe_text(text).replace("&", "&&")[:200]
+    """``text`` for one section of a page header: at most 100 characters.
+
+    In headers and footers "&" starts a code and "&&" prints an ampersand; "&G" (a
+    picture) would make XlsxWriter drop the header, so a text holding it gets the
+    full-width ampersand instead. Excel takes 255 characters for the whole header.
+    """
+    text = form.safe_text(text).replace("\n", " ")[:100]
+    escaped = text.replace("&", "&&")
+    if "&G" in escaped or len(escaped) > 120:
+        escaped = text.replace("&", "\uff06")
+    return escaped
 
 
 def _level_labels(scale: Sequence[Level], lang: Lang) -> list[tuple[int, str]]:
