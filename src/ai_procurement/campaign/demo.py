@@ -90,7 +90,7 @@ robustness:
   band: 0.2
   close_call_threshold: 0.02
 procedure:
-  procedure_type: "Procédure adaptée (R2123-1 du code de la commande publique)"
+  procedure_type: mapa-avec-publicite
   published: 2026-12-14
   place: "Rivebelle"
   signatories:

@@ -386,10 +386,16 @@ def _earlier_results(out: Path) -> list[Path]:
 
 def _procedure(campaign: Campaign, checked: Sequence[CheckedFile], lang: Lang) -> Any:
     from ai_procurement.deliverables.memo import Procedure, RejectedFile, Signatory
+    from ai_procurement.legal.procedure import procedure_rules
 
     config = campaign.config
+    kind = config.procedure.procedure_type
+    procedure_type = ""
+    if kind is not None:
+        rules = procedure_rules(kind)
+        procedure_type = f"{rules.label.get(lang)} ({', '.join(rules.governing_articles)})"
     return Procedure(
-        procedure_type=config.procedure.procedure_type,
+        procedure_type=procedure_type,
         published=config.procedure.published,
         deadline=config.consultation.deadline,
         received=tuple(c.path.name for c in checked),
