@@ -100,12 +100,12 @@ def test_every_command_has_a_help(capsys: pytest.CaptureFixture[str], command: s
 
 # -- banks -----------------------------------------------------------------------------------
 
-def test_banks_lists_the_three_bundled_banks(capsys: pytest.CaptureFixture[str]) -> None:
+def test_banks_lists_the_four_bundled_banks(capsys: pytest.CaptureFixture[str]) -> None:
     ran = run(capsys, "banks")
     assert ran.code == 0
     names = [line.split()[0] for line in ran.out.splitlines()]
-    assert names == ["ai-screening", "ai-territorial", "genai-addon"]
-    assert re.search(r"ai-territorial\s+\S+\s+92 questions", ran.out)
+    assert names == ["ai-hardware", "ai-screening", "ai-territorial", "genai-addon"]
+    assert re.search(r"ai-territorial\s+\S+\s+100 questions", ran.out)
 
 
 def test_banks_shows_the_criteria_and_their_published_shares(
@@ -349,7 +349,7 @@ def test_a_blank_copy_returned_unfilled_is_reported_and_the_duplicate_named(
     assert ran.code == 1
     assert "Alizé Systèmes: several files (alize-systemes-reponse.xlsx, vide.xlsx)" in ran.err
     report = (folder / "reports" / "vide.xlsx.en.txt").read_text("utf-8")
-    assert "92 question(s) left unanswered, which score 0: RED-01, RED-02" in report
+    assert "100 question(s) left unanswered, which score 0: RED-01, RED-02" in report
     assert "Mandatory requirements left unanswered (RED-01" in report
     assert "the offer will be non-compliant" in report
     # evaluate refuses to choose between the two files: the buyer keeps one.

@@ -16,9 +16,11 @@ from typing import Any, Literal, TypeVar, get_args
 
 import attrs
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.v import format_exception, transform_error
 
 from ai_procurement.bank.model import (
+    Bank,
     DateAnswer,
     FreeText,
     Linear,
@@ -205,6 +207,11 @@ converter.register_structure_hook(
     Linear | Thresholds | None, lambda v, t: None if v is None else _curve_structure(v, t))
 converter.register_unstructure_hook(
     Linear | Thresholds | None, lambda v: None if v is None else _curve_unstructure(v))
+
+
+# Written only when set, so a bank that does not use it keeps its file and fingerprint.
+converter.register_unstructure_hook(Bank, make_dict_unstructure_fn(
+    Bank, converter, require_verification=override(omit_if_default=True)))
 
 
 def unstructure(value: Any) -> Any:
