@@ -9,6 +9,7 @@ The package reads as the flow, each wing importing only the wings below it::
     text, errors                     the ground: bilingual texts, the exception tree
     _office/                         file formats: guards, xlsx and docx, YAML, output
     bank/                            question banks: model, files, tailoring
+    legal/                           dated legal facts, the closed list of procedures
     questionnaire                    the frozen, fingerprinted questionnaire
     answers                          what vendors answered, in memory (no I/O)
     decision/                        weights, scoring, price, robustness (pure)
@@ -64,7 +65,9 @@ if TYPE_CHECKING:
         SingleChoice as SingleChoice,
         Step as Step,
         Thresholds as Thresholds,
+        Verification as Verification,
         YesNo as YesNo,
+        bank_warnings as bank_warnings,
         check_bank as check_bank,
     )
     from ai_procurement.bank.tailoring import (
@@ -82,6 +85,10 @@ if TYPE_CHECKING:
         prepare_reviews as prepare_reviews,
         publish as publish,
         score_campaign as score_campaign,
+    )
+    from ai_procurement.decision.commitments import (
+        Commitment as Commitment,
+        binding_commitments as binding_commitments,
     )
     from ai_procurement.decision.price import (
         PRICE_METHODS as PRICE_METHODS,
@@ -126,6 +133,7 @@ if TYPE_CHECKING:
         AIProcurementError as AIProcurementError,
         BankError as BankError,
         CampaignError as CampaignError,
+        LegalDataError as LegalDataError,
         OutputError as OutputError,
         OutputExistsError as OutputExistsError,
         PriceError as PriceError,
@@ -134,6 +142,17 @@ if TYPE_CHECKING:
         ResponseError as ResponseError,
         ScoringError as ScoringError,
         StrategyError as StrategyError,
+    )
+    from ai_procurement.legal.facts import (
+        LegalFact as LegalFact,
+        LegalFacts as LegalFacts,
+        legal_facts as legal_facts,
+        load_legal_facts as load_legal_facts,
+    )
+    from ai_procurement.legal.procedure import (
+        ProcedureKind as ProcedureKind,
+        ProcedureRules as ProcedureRules,
+        procedure_rules as procedure_rules,
     )
     from ai_procurement.questionnaire import (
         Consultation as Consultation,
@@ -182,6 +201,7 @@ _EXPORTS: dict[str, str] = {
     "Better": "bank.model",
     "Campaign": "campaign.folder",
     "CampaignError": "errors",
+    "Commitment": "decision.commitments",
     "Condition": "bank.model",
     "Consultation": "questionnaire",
     "CostBreakdown": "decision.price",
@@ -196,6 +216,9 @@ _EXPORTS: dict[str, str] = {
     "FreeText": "bank.model",
     "KnockOut": "bank.model",
     "Lang": "text",
+    "LegalDataError": "errors",
+    "LegalFact": "legal.facts",
+    "LegalFacts": "legal.facts",
     "Level": "bank.model",
     "Linear": "bank.model",
     "LowOfferCheck": "decision.price",
@@ -210,6 +233,8 @@ _EXPORTS: dict[str, str] = {
     "PriceScores": "decision.price",
     "Problem": "errors",
     "Procedure": "deliverables.memo",
+    "ProcedureKind": "legal.procedure",
+    "ProcedureRules": "legal.procedure",
     "Question": "bank.model",
     "Questionnaire": "questionnaire",
     "QuestionnaireError": "errors",
@@ -233,12 +258,15 @@ _EXPORTS: dict[str, str] = {
     "Text": "text",
     "Thresholds": "bank.model",
     "VendorResult": "decision.scoring",
+    "Verification": "bank.model",
     "Weighting": "decision.strategy",
     "YesNo": "bank.model",
     "abnormally_low": "decision.price",
     "ahp_weights": "decision.strategy",
     "apply_tailoring": "bank.tailoring",
     "assess_robustness": "decision.robustness",
+    "bank_warnings": "bank.model",
+    "binding_commitments": "decision.commitments",
     "check": "campaign.workflow",
     "check_bank": "bank.model",
     "direct_weights": "decision.strategy",
@@ -248,14 +276,17 @@ _EXPORTS: dict[str, str] = {
     "evaluate_campaign": "campaign.workflow",
     "freeze": "questionnaire",
     "init_campaign": "campaign.folder",
+    "legal_facts": "legal.facts",
     "list_banks": "bank.files",
     "load_bank": "bank.files",
     "load_campaign": "campaign.folder",
     "load_key": "workbooks.signing",
+    "load_legal_facts": "legal.facts",
     "load_questionnaire": "questionnaire",
     "new_key": "workbooks.signing",
     "prepare_reviews": "campaign.workflow",
     "price_points": "decision.price",
+    "procedure_rules": "legal.procedure",
     "publish": "campaign.workflow",
     "rank_weights": "decision.strategy",
     "read_response": "workbooks.response",
