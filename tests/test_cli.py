@@ -208,6 +208,40 @@ def test_questionnaire_writes_one_file_per_vendor_and_prints_the_fingerprint(
     assert {k: after[k] for k in before} == before
 
 
+TAILORING = """\
+format: 1
+extends: ai-territorial
+id: mine
+version: "1"
+add_questions:
+  SOV:
+    - id: SOV-90
+      text: {fr: "Où hébergez-vous ?", en: "Where do you host?"}
+      why: {fr: "Pour comparer.", en: "To compare."}
+      answer:
+        type: single_choice
+        options:
+          - {id: fr, label: {fr: "En France", en: "In France"}, points: 2}
+          - {id: eu, label: {fr: "Dans l'Union européenne", en: "In the European Union"},
+             points: 1}
+"""
+
+
+def test_questionnaire_warns_about_unverifiable_and_geographic_questions(
+        capsys: pytest.CaptureFixture[str], initialised: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(initialised, tmp_path / "c")
+    (folder / "mine.yaml").write_text(TAILORING, "utf-8")
+    path = folder / "campaign.yaml"
+    path.write_text(path.read_text("utf-8").replace("bank: ai-territorial", "bank: mine.yaml"),
+                    "utf-8")
+    ran = run(capsys, "--lang", "en", "questionnaire", folder)
+    assert ran.code == 0, ran.err
+    assert "question 'SOV-90' is scored or a knock-out and needs a means of verification" \
+        in ran.err
+    assert "question 'SOV-90': option 'fr' (France) scores 2.0 while option 'eu'" in ran.err
+    assert "SOV-02" not in ran.err  # the bundled questions are verified and neutral
+
+
 def _publish_weights(folder: Path, cost: int) -> None:
     weights = {"RED": 0, "LEG": 10, "DATA": 8, "SEC": 8, "SOV": 5, "TRA": 5, "HUM": 5,
                "SERV": 6, "STAFF": 3, "ENV": 6, "EVAL": 4, "REV": 4, "ACC": 6, "COST": cost}

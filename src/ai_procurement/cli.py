@@ -11,6 +11,7 @@ cannot be read or written; 130 interrupted; 141 the output pipe was closed (``| 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -192,9 +193,14 @@ def _questionnaire(args: argparse.Namespace, lang: Lang) -> int:
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
     written = publish(campaign, force=args.force, progress=_progress)
+    from ai_procurement.bank.model import bank_warnings
+
     frozen = campaign.frozen()
-    for warning in frozen.warnings:
+    launched = campaign.config.procedure.published or dt.date.today()
+    for warning in frozen.warnings_on(launched):
         print(f"! {warning.get(lang)}", file=sys.stderr)
+    for problem in bank_warnings(frozen.bank):
+        print(f"! {frozen.bank.id}: {problem}", file=sys.stderr)
     _say(lang, f"Empreinte du questionnaire (à publier) : {frozen.fingerprint}",
          f"Questionnaire fingerprint (to publish): {frozen.fingerprint}")
     for path in written:

@@ -468,8 +468,8 @@ def bank_warnings(bank: Bank) -> list[Problem]:
 
 
 def _missing_verification(bank: Bank, locations: dict[str, str]) -> list[Problem]:
-    return [Problem(locations[q.id] + ".verification", "a scored or knock-out question "
-                    "needs a means of verification: one of "
+    return [Problem(locations[q.id] + ".verification", f"question {q.id!r} is scored or a "
+                    "knock-out and needs a means of verification: one of "
                     f"{[v.value for v in Verification]}")
             for _, q in bank.questions() if needs_verification(q) and q.verification is None]
 
@@ -490,7 +490,8 @@ def _geographic_preference(q: Question, path: str) -> list[Problem]:
 
     union = [o for o in spec.options if names(o, _EU) and not names(o, _OUTSIDE)]
     return [Problem(f"{path}.answer.options[{spec.options.index(o)}].points",
-                    f"option {o.id!r} (France) scores {o.points} while option {e.id!r} "
+                    f"question {q.id!r}: option {o.id!r} (France) scores {o.points} while "
+                    f"option {e.id!r} "
                     f"(European Union) scores {e.points}: hosting in one Member State may "
                     "not score above another (CCP L3, TFEU art. 56, Regulation (EU) "
                     "2018/1807); ask about exposure to non-EU law, certifications 'or "
