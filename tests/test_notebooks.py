@@ -24,7 +24,7 @@ FINGERPRINT = re.compile(r"^[0-9a-f]{64}$", re.M)
 
 EXPECTED: dict[str, list[str | re.Pattern[str]]] = {
     "1-prepare.ipynb": [
-        "['ai-screening', 'ai-territorial', 'genai-addon']",
+        "['ai-hardware', 'ai-screening', 'ai-territorial', 'genai-addon']",
         "COST    30.0  Coût complet",
         "CR = ", "cohérent",
         "rank-order-centroid",
@@ -33,7 +33,7 @@ EXPECTED: dict[str, list[str | re.Pattern[str]]] = {
         "envoi/Alizé Systèmes.xlsx",
     ],
     "2-evaluate.ipynb": [
-        re.compile(r"^\s+1\s+Alizé Systèmes\s+75\.15\s+classée$", re.M),
+        re.compile(r"^\s+1\s+Alizé Systèmes\s+76\.86\s+classée$", re.M),
         re.compile(r"^\s+-\s+Cumulus IA\s+[\d.]+\s+irrégulière \(exigence éliminatoire\)$", re.M),
         "il n'y a pas de gagnant net",
         "Estuaire Numérique   ok=True erreurs=0",
