@@ -32,7 +32,14 @@ from ai_procurement.bank.converter import converter, structure
 from ai_procurement.errors import LegalDataError, Problem
 from ai_procurement.text import Text
 
-__all__ = ["FactValue", "LegalFact", "LegalFacts", "legal_facts", "load_legal_facts"]
+__all__ = [
+    "FactValue",
+    "LegalFact",
+    "LegalFacts",
+    "check_facts",
+    "legal_facts",
+    "load_legal_facts",
+]
 
 FORMAT = 1
 """The format version of the legal facts file."""
