@@ -76,6 +76,9 @@ TERRITORIAL_VENDORS: Mapping[str, float] = {"Alpha": 0.8, "Beta": 0.75, "Gamma":
                                             "Delta": 0.6, "Epsilon": 0.7}
 """Vendor -> answer quality in [0, 1] (the share of good answers, roughly)."""
 
+TERRITORIAL_SEED = 196
+"""Chosen so that the two leading offers are within 2 % of the points (a close call)."""
+
 KNOCKED_OUT = "Epsilon"
 REJECTED = "Zeta"
 
@@ -279,7 +282,8 @@ def territorial_questionnaire() -> Questionnaire:
 def territorial_evaluation() -> Evaluation:
     """Six vendors on ``ai-territorial``: four ranked, one knocked out, one file rejected."""
     return make_evaluation(territorial_questionnaire(), TERRITORIAL_VENDORS,
-                           knocked_out=(KNOCKED_OUT,), rejected=(REJECTED,))
+                           knocked_out=(KNOCKED_OUT,), rejected=(REJECTED,),
+                           seed=TERRITORIAL_SEED)
 
 
 @functools.cache

@@ -40,6 +40,7 @@ from ai_procurement.bank.model import (
     SingleChoice,
     Step,
     Thresholds,
+    Verification,
     YesNo,
     option_ids,
 )
@@ -225,6 +226,7 @@ def questions(draw: st.DrawFn, *, question_id: str | None = None,
         applies_if=None,
         references=draw(_LABELS),
         tags=draw(_LABELS),
+        verification=draw(st.none() | st.sampled_from(Verification)),
     )
 
 

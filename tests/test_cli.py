@@ -109,8 +109,9 @@ def test_banks_lists_the_bundled_banks(capsys: pytest.CaptureFixture[str]) -> No
     ran = run(capsys, "banks")
     assert ran.code == 0
     names = [line.split()[0] for line in ran.out.splitlines()]
-    assert names == ["ai-impact", "ai-inventory", "ai-screening", "ai-territorial", "genai-addon"]
-    assert re.search(r"ai-territorial\s+\S+\s+92 questions", ran.out)
+    assert names == ["ai-hardware", "ai-impact", "ai-inventory", "ai-screening",
+                     "ai-territorial", "genai-addon"]
+    assert re.search(r"ai-territorial\s+\S+\s+100 questions", ran.out)
 
 
 def test_banks_shows_the_criteria_and_their_published_shares(
@@ -216,6 +217,40 @@ def test_questionnaire_writes_one_file_per_vendor_and_prints_the_fingerprint(
     assert "alize-systemes.xlsx" not in added.out
     after = file_hashes(folder / "outbox")
     assert {k: after[k] for k in before} == before
+
+
+TAILORING = """\
+format: 1
+extends: ai-territorial
+id: mine
+version: "1"
+add_questions:
+  SOV:
+    - id: SOV-90
+      text: {fr: "Où hébergez-vous ?", en: "Where do you host?"}
+      why: {fr: "Pour comparer.", en: "To compare."}
+      answer:
+        type: single_choice
+        options:
+          - {id: fr, label: {fr: "En France", en: "In France"}, points: 2}
+          - {id: eu, label: {fr: "Dans l'Union européenne", en: "In the European Union"},
+             points: 1}
+"""
+
+
+def test_questionnaire_warns_about_unverifiable_and_geographic_questions(
+        capsys: pytest.CaptureFixture[str], initialised: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(initialised, tmp_path / "c")
+    (folder / "mine.yaml").write_text(TAILORING, "utf-8")
+    path = folder / "campaign.yaml"
+    path.write_text(path.read_text("utf-8").replace("bank: ai-territorial", "bank: mine.yaml"),
+                    "utf-8")
+    ran = run(capsys, "--lang", "en", "questionnaire", folder)
+    assert ran.code == 0, ran.err
+    assert "question 'SOV-90' is scored or a knock-out and needs a means of verification" \
+        in ran.err
+    assert "question 'SOV-90': option 'fr' (France) scores 2.0 while option 'eu'" in ran.err
+    assert "SOV-02" not in ran.err  # the bundled questions are verified and neutral
 
 
 def _publish_weights(folder: Path, cost: int) -> None:
@@ -358,7 +393,7 @@ def test_a_blank_copy_outside_the_register_is_reported_and_never_scored(
                 folder / "responses" / "vide.xlsx")
     ran = run(capsys, "check", "--lang", "en", folder)
     report = (folder / "reports" / "vide.xlsx.en.txt").read_text("utf-8")
-    assert "92 question(s) left unanswered, which score 0: RED-01, RED-02" in report
+    assert "100 question(s) left unanswered, which score 0: RED-01, RED-02" in report
     assert "Mandatory requirements left unanswered (RED-01" in report
     assert "in no line of the opening register" in report
     # Registered offers only are scored: the stray file changes no ranking (the memo's

@@ -36,7 +36,8 @@ EXPECTED: dict[str, list[str | re.Pattern[str]]] = {
         "Traitement (outil);Finalité;Service",
     ],
     "1-prepare.ipynb": [
-        "['ai-impact', 'ai-inventory', 'ai-screening', 'ai-territorial', 'genai-addon']",
+        "['ai-hardware', 'ai-impact', 'ai-inventory', 'ai-screening', 'ai-territorial', "
+        "'genai-addon']",
         "COST    30.0  Coût complet",
         "CR = ", "cohérent",
         "rank-order-centroid",
@@ -45,7 +46,7 @@ EXPECTED: dict[str, list[str | re.Pattern[str]]] = {
         "envoi/Alizé Systèmes.xlsx",
     ],
     "2-evaluate.ipynb": [
-        re.compile(r"^\s+1\s+Alizé Systèmes\s+75\.15\s+classée$", re.M),
+        re.compile(r"^\s+1\s+Alizé Systèmes\s+76\.86\s+classée$", re.M),
         re.compile(r"^\s+-\s+Cumulus IA\s+[\d.]+\s+irrégulière \(exigence éliminatoire\)$", re.M),
         "il n'y a pas de gagnant net",
         re.compile(r"P05\s+lot 1\s+Estuaire Numérique\s+ok=True erreurs=0"),

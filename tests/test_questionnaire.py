@@ -236,6 +236,41 @@ def test_warning_when_no_weighted_criterion_is_environmental(case: str) -> None:
     assert "22 August 2026" in warning.en
 
 
+def _no_environmental_criterion() -> Questionnaire:
+    return freeze(example_bank(), CONSULTATION, {"GOV": 1, "ENV": 0})
+
+
+def test_warning_before_22_august_2026_says_the_criterion_will_be_required() -> None:
+    (warning,) = _no_environmental_criterion().warnings_on(dt.date(2026, 8, 21))
+    assert "à compter du 22 août 2026" in warning.fr
+    assert "devra" in warning.fr
+    assert "from 22 August 2026" in warning.en
+    assert "will be required" in warning.en
+    assert "L2152-7" in warning.fr
+    assert "L2152-7" in warning.en
+
+
+def test_warning_from_22_august_2026_says_the_criterion_is_required() -> None:
+    (warning,) = _no_environmental_criterion().warnings_on(dt.date(2026, 8, 22))
+    assert "depuis le 22 août 2026" in warning.fr
+    assert "doit" in warning.fr
+    assert "since 22 August 2026" in warning.en
+    assert "is required" in warning.en
+    assert "will be" not in warning.en
+
+
+def test_the_warning_date_comes_from_the_legal_facts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ai_procurement.legal import facts as legal
+
+    moved = attrs.evolve(legal.legal_facts(), facts=tuple(
+        attrs.evolve(f, value=dt.date(2027, 1, 1))
+        if f.id == "ccp.environmental_award_criterion" else f
+        for f in legal.legal_facts().facts))
+    monkeypatch.setattr(legal, "legal_facts", lambda: moved)
+    (warning,) = _no_environmental_criterion().warnings_on(dt.date(2026, 12, 6))
+    assert "from 1 January 2027" in warning.en
+
+
 # --- files -------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ The package reads as the flow, each wing importing only the wings below it::
     text, errors                     the ground: bilingual texts, the exception tree
     _office/                         file formats: guards, xlsx and docx, YAML, output
     bank/                            question banks: model, files, tailoring
+    legal/                           dated legal facts, the closed list of procedures
     questionnaire                    the frozen, fingerprinted questionnaire
     answers                          what vendors answered, in memory (no I/O)
     decision/                        weights, scoring, price, robustness (pure)
@@ -81,7 +82,9 @@ if TYPE_CHECKING:
         Step as Step,
         SubCriterion as SubCriterion,
         Thresholds as Thresholds,
+        Verification as Verification,
         YesNo as YesNo,
+        bank_warnings as bank_warnings,
         check_bank as check_bank,
         condition_questions as condition_questions,
         effective_condition as effective_condition,
@@ -108,6 +111,10 @@ if TYPE_CHECKING:
         prepare_reviews as prepare_reviews,
         publish as publish,
         score_campaign as score_campaign,
+    )
+    from ai_procurement.decision.commitments import (
+        Commitment as Commitment,
+        binding_commitments as binding_commitments,
     )
     from ai_procurement.decision.impact import (
         ImpactAssessment as ImpactAssessment,
@@ -178,6 +185,7 @@ if TYPE_CHECKING:
         AIProcurementError as AIProcurementError,
         BankError as BankError,
         CampaignError as CampaignError,
+        LegalDataError as LegalDataError,
         OutputError as OutputError,
         OutputExistsError as OutputExistsError,
         PriceError as PriceError,
@@ -186,6 +194,17 @@ if TYPE_CHECKING:
         ResponseError as ResponseError,
         ScoringError as ScoringError,
         StrategyError as StrategyError,
+    )
+    from ai_procurement.legal.facts import (
+        LegalFact as LegalFact,
+        LegalFacts as LegalFacts,
+        legal_facts as legal_facts,
+        load_legal_facts as load_legal_facts,
+    )
+    from ai_procurement.legal.procedure import (
+        ProcedureKind as ProcedureKind,
+        ProcedureRules as ProcedureRules,
+        procedure_rules as procedure_rules,
     )
     from ai_procurement.questionnaire import (
         Consultation as Consultation,
@@ -260,6 +279,7 @@ _EXPORTS: dict[str, str] = {
     "Better": "bank.model",
     "Campaign": "campaign.folder",
     "CampaignError": "errors",
+    "Commitment": "decision.commitments",
     "Condition": "bank.model",
     "Consultation": "questionnaire",
     "CostBreakdown": "decision.price",
@@ -280,6 +300,9 @@ _EXPORTS: dict[str, str] = {
     "ImpactReading": "workbooks.impact",
     "KnockOut": "bank.model",
     "Lang": "text",
+    "LegalDataError": "errors",
+    "LegalFact": "legal.facts",
+    "LegalFacts": "legal.facts",
     "Level": "bank.model",
     "LevelRequirements": "bank.requirements",
     "Linear": "bank.model",
@@ -299,6 +322,8 @@ _EXPORTS: dict[str, str] = {
     "PriceScores": "decision.price",
     "Problem": "errors",
     "Procedure": "deliverables.procedure",
+    "ProcedureKind": "legal.procedure",
+    "ProcedureRules": "legal.procedure",
     "Question": "bank.model",
     "Questionnaire": "questionnaire",
     "QuestionnaireError": "errors",
@@ -324,6 +349,7 @@ _EXPORTS: dict[str, str] = {
     "Text": "text",
     "Thresholds": "bank.model",
     "VendorResult": "decision.scoring",
+    "Verification": "bank.model",
     "Weighting": "decision.strategy",
     "YesNo": "bank.model",
     "abnormally_low": "decision.price",
@@ -336,6 +362,8 @@ _EXPORTS: dict[str, str] = {
     "apply_tailoring": "bank.tailoring",
     "assess_impact": "decision.impact",
     "assess_robustness": "decision.robustness",
+    "bank_warnings": "bank.model",
+    "binding_commitments": "decision.commitments",
     "check": "campaign.workflow",
     "check_bank": "bank.model",
     "check_rules": "decision.rules_check",
@@ -353,16 +381,19 @@ _EXPORTS: dict[str, str] = {
     "guidance_for": "bank.model",
     "import_grid": "bank.grid",
     "init_campaign": "campaign.folder",
+    "legal_facts": "legal.facts",
     "list_banks": "bank.files",
     "load_bank": "bank.files",
     "load_campaign": "campaign.folder",
     "load_key": "workbooks.signing",
+    "load_legal_facts": "legal.facts",
     "load_level_requirements": "bank.requirements",
     "load_questionnaire": "questionnaire",
     "new_key": "workbooks.signing",
     "parse_mapping": "bank.grid",
     "prepare_reviews": "campaign.workflow",
     "price_points": "decision.price",
+    "procedure_rules": "legal.procedure",
     "publish": "campaign.workflow",
     "question_shares": "decision.scoring",
     "rank_weights": "decision.strategy",

@@ -11,6 +11,7 @@ cannot be read or written; 130 interrupted; 141 the output pipe was closed (``| 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -290,10 +291,15 @@ def _questionnaire(args: argparse.Namespace, lang: Lang) -> int:
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
     written = publish(campaign, force=args.force, progress=_progress)
+    from ai_procurement.bank.model import bank_warnings
+
+    launched = campaign.config.procedure.published or dt.date.today()
     for lot in campaign.lots():
         frozen = campaign.frozen(lot)
-        for warning in frozen.warnings:
+        for warning in frozen.warnings_on(launched):
             print(f"! {warning.get(lang)}", file=sys.stderr)
+        for problem in bank_warnings(frozen.bank):
+            print(f"! {frozen.bank.id}: {problem}", file=sys.stderr)
         which = f" ({lot.describe(lang)})" if lot.id else ""
         _say(lang, f"Empreinte du questionnaire{which} (à publier) : {frozen.fingerprint}",
              f"Questionnaire fingerprint{which} (to publish): {frozen.fingerprint}")

@@ -5,6 +5,7 @@ and each leaf also derives from the builtin it refines, so callers can catch eit
 
     AIProcurementError (Exception)
     ├── BankError (ValueError)          a question bank or tailoring file is invalid
+    ├── LegalDataError (ValueError)     the file of legal facts is invalid
     ├── CampaignError (ValueError)      a campaign folder or campaign.yaml is invalid
     ├── StrategyError (ValueError)      weights or pairwise comparisons are invalid
     ├── QuestionnaireError (ValueError) a questionnaire cannot be built or written
@@ -28,6 +29,7 @@ __all__ = [
     "AIProcurementError",
     "BankError",
     "CampaignError",
+    "LegalDataError",
     "OutputError",
     "OutputExistsError",
     "PriceError",
@@ -67,6 +69,22 @@ class BankError(AIProcurementError, ValueError):
 
     Attributes:
         source: the file (or a description of the data) that was being read.
+        problems: every problem found, each with its path and line where known.
+    """
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = [f"{source}: {len(self.problems)} problem(s)"]
+        lines += [f"  {source}: {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class LegalDataError(AIProcurementError, ValueError):
+    """The file of legal facts (dates, delays, thresholds) is malformed or inconsistent.
+
+    Attributes:
+        source: the file that was being read.
         problems: every problem found, each with its path and line where known.
     """
 

@@ -89,7 +89,22 @@ class Questionnaire:
 
     @property
     def warnings(self) -> tuple[Text, ...]:
-        """Warnings a buyer should read before publishing (bilingual)."""
+        """Warnings a buyer should read before publishing (bilingual), as of today.
+
+        Use :meth:`warnings_on` with the day the consultation is launched for a result
+        that does not depend on when it is computed.
+        """
+        return self.warnings_on(dt.date.today())
+
+    def warnings_on(self, day: dt.date) -> tuple[Text, ...]:
+        """Warnings to read before publishing a consultation launched on ``day``.
+
+        The environmental-criterion duty is read from the legal facts
+        (``ccp.environmental_award_criterion``): before its date the warning says the
+        criterion will be required, from that date that it is required.
+        """
+        from ai_procurement.legal.facts import legal_facts
+
         found: list[Text] = []
         if "fr" not in self.bank.languages:
             found.append(Text(
@@ -100,14 +115,42 @@ class Questionnaire:
                    "be written in French (law 94-665 of 4 August 1994, art. 5); add the "
                    "French texts before publishing."))
         if not any(ENVIRONMENTAL_TAG in c.tags and c.weight > 0 for c in self.bank.criteria):
-            found.append(Text(
-                fr="Aucun critère pondéré n'est marqué « environmental » : depuis le "
-                   "22 août 2026, au moins un critère d'attribution d'un marché public doit "
-                   "être environnemental.",
-                en="No weighted criterion is tagged 'environmental': since 22 August 2026 "
-                   "at least one award criterion of a French public contract must be "
-                   "environmental."))
+            fact = legal_facts().fact("ccp.environmental_award_criterion", on=day)
+            start = fact.value
+            assert isinstance(start, dt.date)
+            fr_date, en_date = _long_date(start, "fr"), _long_date(start, "en")
+            lead_fr = "Aucun critère pondéré n'est marqué « environmental » : "
+            lead_en = "No weighted criterion is tagged 'environmental': "
+            if day < start:
+                found.append(Text(
+                    fr=f"{lead_fr}pour une consultation engagée à compter du {fr_date}, au "
+                       "moins un critère d'attribution devra prendre en compte les "
+                       f"caractéristiques environnementales de l'offre ({fact.source}).",
+                    en=f"{lead_en}for a consultation launched from {en_date}, at least one "
+                       "award criterion will be required to take into account the "
+                       f"environmental characteristics of the offer ({fact.source})."))
+            else:
+                found.append(Text(
+                    fr=f"{lead_fr}depuis le {fr_date}, au moins un critère d'attribution "
+                       "d'un marché public doit prendre en compte les caractéristiques "
+                       f"environnementales de l'offre ({fact.source}).",
+                    en=f"{lead_en}since {en_date}, at least one award criterion of a French "
+                       "public contract is required to take into account the environmental "
+                       f"characteristics of the offer ({fact.source})."))
         return tuple(found)
+
+
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre")
+
+
+def _long_date(day: dt.date, lang: str) -> str:
+    """``22 août 2026`` / ``22 August 2026``, whatever the machine's locale."""
+    if lang == "fr":
+        return f"{day.day} {_MONTHS_FR[day.month - 1]} {day.year}"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def _canonical(bank: Bank, consultation: Consultation, weighting: Mapping[str, Any]) -> bytes:

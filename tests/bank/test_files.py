@@ -23,7 +23,9 @@ from ai_procurement.bank.model import (
     Criterion,
     Question,
     SingleChoice,
+    Verification,
     YesNo,
+    bank_warnings,
     check_bank,
 )
 from ai_procurement.errors import BankError, OutputError, Problem
@@ -107,8 +109,8 @@ def test_hand_written_yaml_loads_as_the_model(tmp_path: Path) -> None:
 
 
 def test_bundled_banks_are_listed() -> None:
-    assert list_banks() == ["ai-impact", "ai-inventory", "ai-screening", "ai-territorial",
-                            "genai-addon"]
+    assert list_banks() == ["ai-hardware", "ai-impact", "ai-inventory", "ai-screening",
+                            "ai-territorial", "genai-addon"]
 
 
 @pytest.mark.parametrize("name", list_banks())
@@ -613,7 +615,7 @@ def test_new_fields_at_their_default_are_not_written() -> None:
     # Existing banks keep their bytes (and published questionnaires their fingerprints).
     written = bank_to_yaml(example_bank())
     for key in ("languages", "aggregation", "sub_criteria", "sub_criterion",
-                "guidance_by_answer"):
+                "guidance_by_answer", "require_verification"):
         assert key not in written
 
 
@@ -623,3 +625,41 @@ def test_a_combination_with_another_key_is_refused(tmp_path: Path) -> None:
     assert [(p.path, p.message.split(",")[0]) for p in problems(tmp_path, text)] == [
         ("$.criteria[0].questions[1].applies_if",
          "expected a condition {question")]
+# --- verification -------------------------------------------------------------------------
+
+
+def test_verification_reads_and_round_trips(tmp_path: Path) -> None:
+    text = edit(BANK_YAML, "        answer: {type: yes_no}\n",
+                "        answer: {type: yes_no}\n        verification: commitment\n")
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, "utf-8")
+    bank = load_bank(path)
+    assert bank.question("GOV-01").verification is Verification.COMMITMENT
+    dump_bank(bank, tmp_path / "again.yaml")
+    assert "verification: commitment" in (tmp_path / "again.yaml").read_text("utf-8")
+    assert load_bank(tmp_path / "again.yaml") == bank
+
+
+def test_unknown_verification_lists_the_allowed_ones(tmp_path: Path) -> None:
+    text = edit(BANK_YAML, "        answer: {type: yes_no}\n",
+                "        answer: {type: yes_no}\n        verification: trust-me\n")
+    (problem,) = problems(tmp_path, text)
+    assert problem.path == "$.criteria[0].questions[0].verification"
+    assert "expected one of ['document', 'demonstration', 'test', 'audit', 'commitment']" \
+        in problem.message
+    assert problem.line == line(text, "verification: trust-me")
+
+
+def test_a_bank_can_require_verification(tmp_path: Path) -> None:
+    path = tmp_path / "bank.yaml"
+    path.write_text(BANK_YAML, "utf-8")
+    lenient = load_bank(path)
+    warned = {w.path for w in bank_warnings(lenient)}
+    assert warned == {"$.criteria[0].questions[0].verification",
+                      "$.criteria[0].questions[1].verification",
+                      "$.criteria[1].questions[0].verification"}
+    strict = edit(BANK_YAML, 'version: "1"\n', 'version: "1"\nrequire_verification: true\n')
+    found = problems(tmp_path, strict)
+    assert {p.path for p in found} == warned
+    assert all("means of verification" in p.message for p in found)
+    assert bank_warnings(attrs.evolve(lenient, require_verification=True)) == []

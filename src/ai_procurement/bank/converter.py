@@ -284,9 +284,9 @@ converter.register_structure_hook(Question, _question_structure)
 # Fields added after the format was published are left out when they hold their
 # default, so that existing banks and questionnaires keep their bytes and fingerprints.
 _OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
-    Bank: ("languages", "aggregation"),
+    Bank: ("languages", "aggregation", "require_verification"),
     Criterion: ("applies_if", "sub_criteria"),
-    Question: ("sub_criterion", "guidance_by_answer"),
+    Question: ("sub_criterion", "guidance_by_answer", "verification"),
 }
 
 

@@ -58,11 +58,14 @@ __all__ = [
     "SubCriterion",
     "Text",
     "Thresholds",
+    "Verification",
     "YesNo",
+    "bank_warnings",
     "check_bank",
     "condition_questions",
     "effective_condition",
     "guidance_for",
+    "needs_verification",
 ]
 
 FORMAT_VERSION = 1
@@ -94,6 +97,27 @@ class Evidence(enum.Enum):
     NONE = "none"
     OPTIONAL = "optional"
     REQUIRED = "required"
+
+
+class Verification(enum.Enum):
+    """How the buyer can check an answer, before award or during the contract.
+
+    A scored answer that cannot be checked rewards the boldest claim. Naming the means
+    of verification in the bank tells vendors what they will be held to, and tells the
+    buyer which answers become binding commitments of the winning offer.
+    """
+
+    DOCUMENT = "document"
+    """A document backs the answer: certificate, report, contract clause, documentation."""
+    DEMONSTRATION = "demonstration"
+    """The buyer sees it work: a demonstration, screenshots, a trial account."""
+    TEST = "test"
+    """The buyer or a third party measures it: acceptance test, test set, benchmark."""
+    AUDIT = "audit"
+    """An audit by the buyer or a third party it appoints checks it during the contract."""
+    COMMITMENT = "commitment"
+    """The answer is a contractual commitment, checked during the contract (see
+    :func:`ai_procurement.decision.commitments.binding_commitments`)."""
 
 
 class Better(enum.Enum):
@@ -356,6 +380,7 @@ class Question:
     tags: tuple[str, ...] = ()
     sub_criterion: str | None = None
     guidance_by_answer: tuple[AnswerGuidance, ...] = ()
+    verification: Verification | None = None
 
     @property
     def scored_by_evaluators(self) -> bool:
@@ -437,6 +462,9 @@ class Bank:
     the buyer's own team fills (such as the screening grid). ``languages`` lists the
     languages its texts exist in (an imported English grid may declare ``("en",)``).
     ``aggregation`` is the published rule for points that do not apply to an offer.
+    With ``require_verification`` true, a scored or knock-out question without a
+    ``verification`` is an error of :func:`check_bank` rather than a warning of
+    :func:`bank_warnings`.
     """
 
     id: str
@@ -446,6 +474,7 @@ class Bank:
     criteria: tuple[Criterion, ...]
     references: tuple[Reference, ...] = ()
     audience: Literal["vendor", "internal"] = "vendor"
+    require_verification: bool = False
     format: int = FORMAT_VERSION
     languages: tuple[Lang, ...] = LANGUAGES
     aggregation: Aggregation = "fixed"
@@ -498,7 +527,9 @@ def check_bank(bank: Bank) -> list[Problem]:
 
     Checks: format version, ids (syntax, duplicates), translations, weights, option and
     level tables, number curves, knock-outs, conditions (dangling, non-choice targets,
-    unknown values, cycles) and the single price question.
+    unknown values, cycles), the single price question and, when the bank sets
+    ``require_verification``, a means of verification on every scored or knock-out
+    question. Problems a buyer may accept are reported by :func:`bank_warnings`.
     """
     problems: list[Problem] = []
     add = problems.append
@@ -552,6 +583,8 @@ def check_bank(bank: Bank) -> list[Problem]:
     if bank.criteria and all(c.weight == 0 for c in bank.criteria if _finite(c.weight)):
         add(Problem("$.criteria", "at least one criterion needs a weight above 0"))
     _check_conditions(bank, locations, add)
+    if bank.require_verification:
+        problems += _missing_verification(bank, locations)
     # Texts need only exist in the languages the bank declares.
     absent = {lang for lang in LANGUAGES if lang not in bank.languages}
     return [p for p in problems if not any(
@@ -583,6 +616,72 @@ def _check_sub_criteria(criterion: Criterion, cp: str, add: _Add) -> None:
                         "question"))
     if subs and all(s.weight == 0 for s in criterion.sub_criteria if _finite(s.weight)):
         add(Problem(cp + ".sub_criteria", "at least one sub-criterion needs a weight above 0"))
+
+
+def needs_verification(question: Question) -> bool:
+    """True for a question that decides something: scored (weight > 0) or a knock-out.
+
+    Price questions are left out: the price method scores them and the price is binding
+    by nature of the offer.
+    """
+    if isinstance(question.answer, Price):
+        return False
+    return question.knockout is not None or (_finite(question.weight)
+                                             and question.weight > 0)
+
+
+def bank_warnings(bank: Bank) -> list[Problem]:
+    """Return what a buyer should review in a valid bank, without making it invalid.
+
+    Warnings: a scored or knock-out question of a vendor bank without a means of
+    ``verification`` (an error instead when the bank sets ``require_verification``;
+    internal grids such as the screening or impact assessment have no vendor claim to
+    verify), and an option naming
+    France that scores above an option naming the European Union in the same question
+    (a geographic preference, contrary to equal treatment: CCP L3, TFEU art. 56,
+    Regulation (EU) 2018/1807, GDPR art. 1(3)).
+    """
+    locations = {q.id: f"$.criteria[{ci}].questions[{qi}]"
+                 for ci, c in enumerate(bank.criteria) for qi, q in enumerate(c.questions)}
+    found: list[Problem] = []
+    if not bank.require_verification and bank.audience == "vendor":
+        found += _missing_verification(bank, locations)
+    for _, q in bank.questions():
+        found += _geographic_preference(q, locations[q.id])
+    return found
+
+
+def _missing_verification(bank: Bank, locations: dict[str, str]) -> list[Problem]:
+    return [Problem(locations[q.id] + ".verification", f"question {q.id!r} is scored or a "
+                    "knock-out and needs a means of verification: one of "
+                    f"{[v.value for v in Verification]}")
+            for _, q in bank.questions() if needs_verification(q) and q.verification is None]
+
+
+_FRANCE = re.compile(r"\bFrance\b")
+_EU = re.compile(r"Union européenne|European Union|\bUE\b|\bEU\b|\bEEE\b|\bEEA\b")
+_OUTSIDE = re.compile(r"\bhors\b|\boutside\b", re.IGNORECASE)
+
+
+def _geographic_preference(q: Question, path: str) -> list[Problem]:
+    """Options naming France alone that score above an option naming the EU."""
+    spec = q.answer
+    if not isinstance(spec, SingleChoice | MultipleChoice):
+        return []
+
+    def names(option: Option, pattern: re.Pattern[str]) -> bool:
+        return any(pattern.search(option.label.get(lang)) for lang in LANGUAGES)
+
+    union = [o for o in spec.options if names(o, _EU) and not names(o, _OUTSIDE)]
+    return [Problem(f"{path}.answer.options[{spec.options.index(o)}].points",
+                    f"question {q.id!r}: option {o.id!r} (France) scores {o.points} while "
+                    f"option {e.id!r} "
+                    f"(European Union) scores {e.points}: hosting in one Member State may "
+                    "not score above another (CCP L3, TFEU art. 56, Regulation (EU) "
+                    "2018/1807); ask about exposure to non-EU law, certifications 'or "
+                    "equivalent', control of keys and sub-processors instead")
+            for o in spec.options if names(o, _FRANCE) and not names(o, _EU)
+            for e in union if o.points > e.points]
 
 
 def _finite(x: float) -> bool:

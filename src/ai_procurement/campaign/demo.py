@@ -104,7 +104,7 @@ robustness:
   band: 0.2
   close_call_threshold: 0.02
 procedure:
-  procedure_type: "Procédure adaptée (R2123-1 du code de la commande publique)"
+  procedure_type: mapa-avec-publicite
   published: 2026-12-14
   place: "Rivebelle"
   signatories:
@@ -367,16 +367,30 @@ def _skip_not_applicable(questionnaire: Questionnaire,
 
 
 def _twin(questionnaire: Questionnaire,
-          base: Mapping[str, VendorAnswer]) -> dict[str, VendorAnswer]:
-    """Boréal: Alizé's answers with a few weaker and a few stronger ones."""
+          base: Mapping[str, VendorAnswer]
+          ) -> dict[str, VendorAnswer]:
+    """Boréal: Alizé's answers with a few weaker and a few stronger ones.
+
+    Weaker on hosting, penetration testing and explanations; stronger on the first three
+    frugality, evaluation and reversibility questions where Alizé is not at its best, so
+    that raising one of those criteria's weights lets Boréal pass (a tipping point),
+    whatever questions the bank gains or loses.
+    """
     twin = dict(base)
     weaker = ("SOV-02", "SEC-02", "TRA-02")
-    stronger = ("ENV-02", "EVAL-04", "REV-04")
-    for _, q in questionnaire.bank.questions():
-        if q.id in weaker + stronger and isinstance(q.answer, SingleChoice):
-            ordered = sorted(q.answer.options, key=lambda o: o.points)
-            chosen = ordered[1 if q.id in weaker else -1].id
-            twin[q.id] = attrs.evolve(base[q.id], value=chosen)
+    stronger = 0
+    for criterion, q in questionnaire.bank.questions():
+        if not isinstance(q.answer, SingleChoice) or q.id not in base:
+            continue
+        ordered = sorted(q.answer.options, key=lambda o: o.points)
+        planned = base[q.id]
+        if q.id in weaker:
+            twin[q.id] = attrs.evolve(planned, value=ordered[1].id)
+        elif (criterion.id in ("ENV", "EVAL", "REV") and stronger < 3
+              and planned.value is not None and not planned.not_applicable
+              and planned.value != ordered[-1].id):
+            twin[q.id] = attrs.evolve(planned, value=ordered[-1].id)
+            stronger += 1
     return twin
 
 

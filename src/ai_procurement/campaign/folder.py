@@ -32,6 +32,7 @@ import attrs
 from ai_procurement.bank.model import Aggregation
 from ai_procurement.decision.scoring import Settings
 from ai_procurement.errors import BankError, CampaignError, Problem
+from ai_procurement.legal.procedure import ProcedureKind
 from ai_procurement.questionnaire import Consultation, Questionnaire
 from ai_procurement.text import Lang
 
@@ -78,9 +79,15 @@ class SignatoryConfig:
 
 @attrs.frozen
 class ProcedureConfig:
-    """Facts about the procedure that the memo reports."""
+    """Facts about the procedure that the memo reports.
 
-    procedure_type: str = ""
+    ``procedure_type`` is one of a closed list (:class:`ProcedureKind`, e.g.
+    ``mapa-avec-publicite``): the procedure decides which letters, delays and rules
+    apply (see :func:`ai_procurement.legal.procedure.procedure_rules`). An unknown value
+    is an error that lists the allowed ones.
+    """
+
+    procedure_type: ProcedureKind | None = None
     published: dt.date | None = None
     place: str = ""
     signatories: tuple[SignatoryConfig, ...] = ()
@@ -589,6 +596,12 @@ scoring:
   tie_tolerance: 1.0e-09
 # impact: {{level: 3}}            # impact level I-IV assessed before buying (ai-procurement
 #                                # impact): switches on the vendor requirements of that level
+procedure:
+  # appel-offres-ouvert | appel-offres-restreint | mapa-avec-publicite | mapa-sans-publicite
+  # | procedure-avec-negociation | dialogue-competitif | marche-subsequent
+  procedure_type: mapa-avec-publicite
+  published: null                # date the consultation was published
+  place: ""                      # where the memo is signed
 # weights:                       # criterion weights to publish (default: the bank's);
 #   LEG: 10                      # name every criterion (ai-procurement banks {bank})
 # aggregation: fixed             # points that do not apply: fixed | redistribute | flat

@@ -534,6 +534,7 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
                lang: Lang) -> Any:
     from ai_procurement.campaign.opening import load_opening
     from ai_procurement.deliverables.procedure import Procedure, RejectedFile, Signatory
+    from ai_procurement.legal.procedure import procedure_rules
 
     config = campaign.config
     opening = load_opening(campaign)
@@ -550,7 +551,10 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         elif not c.response.report.ok:
             rejected.append(RejectedFile(c.path.name, "; ".join(
                 f.message.get(lang) for f in c.response.report.errors)))
-    kind = config.procedure.procedure_type
+    kind = ""
+    if config.procedure.procedure_type is not None:
+        rules = procedure_rules(config.procedure.procedure_type)
+        kind = f"{rules.label.get(lang)} ({', '.join(rules.governing_articles)})"
     mode = (Text("procédure ouverte : dossier de consultation librement téléchargeable sur le "
                  "profil d'acheteur (R2132-2)",
                  "open call: consultation documents freely downloadable from the buyer "
