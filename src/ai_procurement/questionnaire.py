@@ -33,6 +33,8 @@ __all__ = [
 ]
 
 ENVIRONMENTAL_TAG = "environmental"
+_MAX_QUESTIONNAIRE_BYTES = 32 * 1024 * 1024
+"""Largest ``questionnaire.json`` read; a 500-question bank is about 1 MB."""
 PRICE_TAG = "price"
 
 
@@ -182,9 +184,11 @@ def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
     """
     from ai_procurement.bank.converter import structure
 
+    from ai_procurement._office.files import read_bounded
+
     source = str(path)
     try:
-        data = json.loads(Path(path).read_bytes())
+        data = json.loads(read_bounded(path, _MAX_QUESTIONNAIRE_BYTES))
     except (OSError, ValueError) as exc:
         raise QuestionnaireError(f"{source}: cannot read the questionnaire: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != 1:

@@ -57,6 +57,7 @@ by :func:`parse_error_finding`.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import stat
 import struct
@@ -71,6 +72,8 @@ from xml.parsers.expat import ExpatError
 import attrs
 from defusedxml import DefusedXmlException
 
+from ai_procurement._office.files import read_bounded
+from ai_procurement.errors import InputError
 from ai_procurement.text import Text
 
 __all__ = [
@@ -207,6 +210,10 @@ class GuardResult:
     parts: Mapping[str, bytes] = attrs.field(factory=dict, repr=False, eq=False)
     """The XML parts decompressed while checking them, when asked for and the file is
     safe: the reader parses these very bytes instead of decompressing the file again."""
+    data: bytes | None = attrs.field(default=None, repr=False, eq=False)
+    """The file's bytes as inspected, when parts were asked for and the file could be
+    read: the reader hashes and opens these very bytes, never the path again (a file
+    replaced in between could not slip past the guard)."""
 
     @property
     def ok(self) -> bool:
@@ -529,8 +536,10 @@ def inspect_workbook(path: Path, *, limits: Limits = DEFAULT_LIMITS,
     """
     file = path.name
     kept: dict[str, bytes] | None = {} if keep_parts else None
-    findings = _inspect(path, file, limits, kept)
-    result = GuardResult(path=path, limits=limits, findings=tuple(findings))
+    read: list[bytes] = []
+    findings = _inspect(path, file, limits, kept, read)
+    result = GuardResult(path=path, limits=limits, findings=tuple(findings),
+                         data=read[0] if read and keep_parts else None)
     if kept and result.ok:
         result = attrs.evolve(result, parts=kept)
     return result
@@ -554,8 +563,8 @@ def _unreadable(file: str, exc: OSError | None) -> Finding:
     return _finding("unreadable", file, reason=reason)
 
 
-def _inspect(path: Path, file: str, limits: Limits,
-             kept: dict[str, bytes] | None) -> list[Finding]:
+def _inspect(path: Path, file: str, limits: Limits, kept: dict[str, bytes] | None,
+             read: list[bytes]) -> list[Finding]:
     try:
         # stat before open: opening a FIFO or a device could block or never end.
         info = os.stat(path)
@@ -569,18 +578,26 @@ def _inspect(path: Path, file: str, limits: Limits,
     if size > limits.max_file_bytes:
         return [_finding("too-large", file, size=_size(size), limit=_size(limits.max_file_bytes))]
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-            if head == _OLE2_MAGIC:
-                handle.seek(0)
-                return [_ole2_finding(file, handle.read(limits.max_file_bytes))]
-            if head.startswith((_LOCAL, _EOCD)):  # a zip, or an empty zip
-                return _inspect_zip(handle, size, path, limits, kept)
-            handle.seek(0)
-            sample = handle.read(_TEXT_SAMPLE)
-    except OSError as exc:
-        return [_unreadable(file, exc)]
-    return [_finding("csv" if _looks_like_text_table(sample) else "not-zip", file)]
+        # One bounded read of a regular file (checked again on the open descriptor):
+        # every check below, and the reader after them, work on these bytes.
+        data = read_bounded(path, limits.max_file_bytes)
+    except InputError as exc:
+        if "too large" in exc.reason:  # it grew since stat
+            return [_finding("too-large", file, size=Text(fr=f"plus de {_size(size).fr}",
+                                                          en=f"more than {_size(size).en}"),
+                             limit=_size(limits.max_file_bytes))]
+        return [_unreadable(file, None if "regular" in exc.reason else OSError(exc.reason))]
+    read.append(data)
+    size = len(data)
+    if size == 0:
+        return [_finding("empty", file)]
+    head = data[:8]
+    if head == _OLE2_MAGIC:
+        return [_ole2_finding(file, data)]
+    if head.startswith((_LOCAL, _EOCD)):  # a zip, or an empty zip
+        return _inspect_zip(io.BytesIO(data), size, path, limits, kept)
+    return [_finding("csv" if _looks_like_text_table(data[:_TEXT_SAMPLE]) else "not-zip",
+                     file)]
 
 
 # ---------------------------------------------------------------------------------------

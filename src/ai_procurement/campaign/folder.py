@@ -257,7 +257,7 @@ class Campaign:
         path = self.agreed_path()
         if not path.is_file():
             return []
-        document, problems = load_yaml(path.read_bytes())
+        document, problems = load_yaml(_read(path))
         if document is None:
             raise CampaignError(str(BankError(str(path), problems)))
         if document.data is None:
@@ -292,11 +292,7 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
     if not path.is_file():
         raise CampaignError(f"{path}: no campaign here; create one with "
                             "'ai-procurement init FOLDER'")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CampaignError(f"{path}: cannot read ({exc.strerror})") from None
-    document, problems = load_yaml(raw)
+    document, problems = load_yaml(_read(path))
     if document is None:
         raise CampaignError(str(BankError(str(path), problems)))
     data = document.data
@@ -331,6 +327,22 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
                                 f"name every criterion of {bank.id!r} exactly once; check "
                                 f"{wrong}")
     return campaign
+
+
+def _read(path: Path) -> bytes:
+    """The bytes of a campaign's YAML file, bounded (see ``read_bounded``).
+
+    Raises:
+        CampaignError: the file is missing, not a regular file or too large.
+    """
+    from ai_procurement._office.files import read_bounded
+    from ai_procurement._office.yaml import MAX_BYTES
+    from ai_procurement.errors import InputError
+
+    try:
+        return read_bounded(path, MAX_BYTES)
+    except InputError as exc:
+        raise CampaignError(f"{path}: cannot read: {exc.reason}") from None
 
 
 def _at(line: int | None) -> str:

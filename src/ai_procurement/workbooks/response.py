@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import math
 import os
 import re
 import zipfile
-from collections.abc import Mapping
+import zlib
 from pathlib import Path
 
 from ai_procurement._office.xlsx import Cell, XlsxBook, XlsxError, column_index
@@ -84,12 +85,6 @@ def read_response(path: str | os.PathLike[str], questionnaire: Questionnaire, *,
     return _Reader(Path(path), questionnaire, key, vendor).read()
 
 
-def _guard_result(path: Path) -> object:
-    from ai_procurement._office.guard import inspect_workbook
-
-    return inspect_workbook(path)
-
-
 class SignedWorkbookReader:
     """Reading steps shared by every signed workbook that comes back.
 
@@ -119,18 +114,29 @@ class SignedWorkbookReader:
         raise NotImplementedError
 
     def run(self) -> str:
-        """Guard, open and read the file; return its SHA-256 ("" if unreadable)."""
-        sha = _sha256(self.path)
-        parts = self._guard()
-        if parts is None:
+        """Guard, open and read the file; return its SHA-256 ("" if unreadable).
+
+        The file is read once, bounded, by the guard; its SHA-256 and everything read
+        after come from those very bytes.
+        """
+        from ai_procurement._office.guard import inspect_workbook
+
+        result = inspect_workbook(self.path, keep_parts=True)
+        for finding in result.findings:
+            self.findings.append(Finding(finding.severity, finding.code, finding.message,
+                                         self.file, cell=finding.member or ""))
+        data = result.data
+        sha = "" if data is None else hashlib.sha256(data).hexdigest()
+        if not result.ok or data is None:
             return sha
         try:
-            with zipfile.ZipFile(self.path) as archive:
-                self.read_book(XlsxBook(archive, parts))
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                self.read_book(XlsxBook(archive, result.parts))
         except XlsxError as exc:
             self._damaged(exc)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
-                KeyError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, KeyError,
+                NotImplementedError, IndexError, TypeError, AttributeError, OverflowError,
+                RecursionError, UnicodeError, zlib.error) as exc:
             self.problem("error", "unreadable",
                          f"Le fichier ne peut pas être lu ({type(exc).__name__}). "
                          "Enregistrez-le à nouveau au format .xlsx.",
@@ -158,16 +164,6 @@ class SignedWorkbookReader:
                      f"{type(exc.cause).__name__}). Open it in Excel or LibreOffice, save it "
                      "again as 'Excel Workbook (.xlsx)' and send that new file.",
                      sheet="", cell=exc.part)
-
-    def _guard(self) -> Mapping[str, bytes] | None:
-        """Run the guard; return the parts it decompressed, or None if the file is unsafe."""
-        from ai_procurement._office.guard import inspect_workbook
-
-        result = inspect_workbook(self.path, keep_parts=True)
-        for finding in result.findings:
-            self.findings.append(Finding(finding.severity, finding.code, finding.message,
-                                         self.file, cell=finding.member or ""))
-        return result.parts if result.ok else None
 
 
 class _Reader(SignedWorkbookReader):
@@ -850,13 +846,3 @@ def _ranges(rows: list[int]) -> str:
             start = prev = row
     return ", ".join(parts[:10]) + (" …" if len(parts) > 10 else "")
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return ""
-    return digest.hexdigest()
