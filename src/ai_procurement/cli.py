@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from ai_procurement.text import visible
+
 if TYPE_CHECKING:
     from ai_procurement.decision.scoring import VendorResult
     from ai_procurement.text import Lang
@@ -118,13 +120,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         command: Callable[[argparse.Namespace, Lang], int] = _COMMANDS[args.command]
         return command(args, lang)
     except OutputExistsError as exc:
-        print(f"ai-procurement: {exc}", file=sys.stderr)
+        print(f"ai-procurement: {visible(str(exc), newlines=True)}", file=sys.stderr)
         return EXIT_EXISTS
     except (CampaignError, BankError, QuestionnaireError) as exc:
-        print(f"ai-procurement: {exc}", file=sys.stderr)
+        print(f"ai-procurement: {visible(str(exc), newlines=True)}", file=sys.stderr)
         return EXIT_INVALID
     except AIProcurementError as exc:
-        print(f"ai-procurement: {exc}", file=sys.stderr)
+        print(f"ai-procurement: {visible(str(exc), newlines=True)}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         _silence_stdout()
@@ -133,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A disk full, a read-only folder, a file locked by another program: say which
         # file and why, not a traceback.
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"ai-procurement: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(visible(f"ai-procurement: {where}{exc.strerror or exc}"), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
@@ -223,7 +225,7 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
         warnings = len(report.findings) - errors
         failures += errors > 0
         verdict = ("OK" if report.ok else ("À CORRIGER" if lang == "fr" else "TO FIX"))
-        print(f"{verdict:10} {item.path.name:32} {item.vendor or '?':24} "
+        print(f"{verdict:10} {visible(item.path.name):32} {item.vendor or '?':24} "
               f"{errors} error(s), {warnings} warning(s) -> {item.report_path}")
     files: dict[str, list[str]] = {}
     for item in checked:
@@ -232,6 +234,7 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
     for vendor, names in sorted(files.items()):
         if len(names) > 1:
             failures += 1
+            names = [visible(name) for name in names]
             _warn(lang, f"! {vendor} : plusieurs fichiers ({', '.join(names)}) ; ne gardez "
                         "dans responses/ que celui à évaluer.",
                   f"! {vendor}: several files ({', '.join(names)}); keep only the one to "
@@ -263,9 +266,10 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     run = evaluate_campaign(campaign, force=args.force, progress=_progress)
     for report in run.review_reports:
         if not report.ok:
-            _warn(lang, f"! {report.file} : classeur d'évaluation à corriger, ses notes ne sont "
-                        "pas prises en compte :",
-                  f"! {report.file}: review workbook to correct; its scores are not used:")
+            _warn(lang, f"! {visible(report.file)} : classeur d'évaluation à corriger, ses "
+                        "notes ne sont pas prises en compte :",
+                  f"! {visible(report.file)}: review workbook to correct; its scores are not "
+                  "used:")
             for finding in report.errors:
                 print(f"    {finding.describe(lang)}", file=sys.stderr)
     for result in sorted(run.evaluation.vendors, key=_rank_order):

@@ -182,9 +182,8 @@ def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
         QuestionnaireError: unreadable file, or content that no longer matches its
             fingerprint (it was edited after publication).
     """
-    from ai_procurement.bank.converter import structure
-
     from ai_procurement._office.files import read_bounded
+    from ai_procurement.bank.converter import structure
 
     source = str(path)
     try:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -345,6 +347,17 @@ def _read(path: Path) -> bytes:
         raise CampaignError(f"{path}: cannot read: {exc.reason}") from None
 
 
+def slug(name: str) -> str:
+    """A file-name-safe form of a name ("Alizé Systèmes" -> "alize-systemes").
+
+    Case, accents, punctuation and emoji are dropped, so two names can give one slug
+    ("Acme" and "ACME"): :func:`load_campaign` refuses a campaign where they do.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()
+    return cleaned or "x"
+
+
 def _at(line: int | None) -> str:
     return "" if line is None else f" (line {line})"
 
@@ -355,12 +368,24 @@ def _check(config: CampaignConfig) -> list[Problem]:
         problems.append(Problem("$.vendors", "list at least one vendor"))
     for name, values in (("vendors", config.vendors), ("evaluators", config.evaluators)):
         seen: set[str] = set()
+        files: dict[str, str] = {}
         for index, value in enumerate(values):
             if not value.strip():
                 problems.append(Problem(f"$.{name}[{index}]", "empty name"))
             if value in seen:
                 problems.append(Problem(f"$.{name}[{index}]", f"duplicate name {value!r}"))
+                continue
             seen.add(value)
+            # Each name gets its own file (outbox/<slug>.xlsx, reviews/<slug>.xlsx): two
+            # names with one file name would share, or overwrite, one workbook.
+            file = slug(value)
+            if file in files:
+                problems.append(Problem(
+                    f"$.{name}[{index}]",
+                    f"{files[file]!r} and {value!r} give the same file name {file!r}.xlsx "
+                    "(names are compared without case, accents, punctuation or emoji); "
+                    "make them differ in letters or digits"))
+            files.setdefault(file, value)
     if config.language not in ("fr", "en"):
         problems.append(Problem("$.language", f"expected 'fr' or 'en', got "
                                 f"{config.language!r}"))

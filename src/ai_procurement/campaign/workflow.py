@@ -9,15 +9,18 @@ file, writes its outputs atomically (refusing to replace an earlier result unles
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ai_procurement.campaign.folder import Campaign, CampaignError, questionnaire_problem
+from ai_procurement.campaign.folder import (
+    Campaign,
+    CampaignError,
+    questionnaire_problem,
+    slug,
+)
 from ai_procurement.text import Lang, Text
 
 if TYPE_CHECKING:
@@ -45,13 +48,6 @@ Progress = Callable[[Iterable[T], str, int], Iterable[T]]
 def _no_progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
     del label, total
     return items
-
-
-def slug(name: str) -> str:
-    """A file-name-safe form of a name ("Alizé Systèmes" -> "alize-systemes")."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()
-    return cleaned or "x"
 
 
 def publish(campaign: Campaign, *, force: bool = False,
