@@ -164,8 +164,11 @@ class SignedWorkbookReader:
                      f"{shown}): it is not read.", sheet=sheet, cell=refs[0])
 
     def too_long(self, cells: Iterable[Cell]) -> None:
-        """Report every text longer than a spreadsheet cell holds (no spreadsheet
-        writes one: the file was built by other means, and could not be shown whole)."""
+        """Report every text longer than a spreadsheet cell holds.
+
+        No spreadsheet writes one: the file was built by other means, and its text could
+        not be shown whole in the review workbook.
+        """
         long = [c for c in cells if c.kind == "string" and len(str(c.value)) > MAX_CELL_CHARS]
         for cell in long[:20]:
             self.problem("error", "cell-too-long",
