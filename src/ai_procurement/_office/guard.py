@@ -708,6 +708,7 @@ _EOCD64 = b"PK\x06\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
 _CENTRAL = b"PK\x01\x02"
 _LOCAL = b"PK\x03\x04"
+_DESCRIPTOR = b"PK\x07\x08"
 _EOCD_SIZE = 22
 _LOCAL_SIZE = 30
 _IN_CHUNK = 64 * _KIB
@@ -847,6 +848,8 @@ class _Local:
 
     data_offset: int | None
     problem: Finding | None
+    descriptor: bool = False
+    """The checksum and sizes are in a data descriptor after the data."""
 
 
 def _read_local(handle: IO[bytes], info: zipfile.ZipInfo, file: str) -> _Local:
@@ -861,9 +864,10 @@ def _read_local(handle: IO[bytes], info: zipfile.ZipInfo, file: str) -> _Local:
     if len(header) < _LOCAL_SIZE or not header.startswith(_LOCAL):
         return _Local(None, _finding("corrupt", file, name, detail=Text(
             fr="en-tête local absent", en="local header missing")))
-    flags, _, _, _, _, csize, usize, name_len, extra_len = struct.unpack_from(
+    flags, _, _, _, crc, csize, usize, name_len, extra_len = struct.unpack_from(
         "<HHHHIIIHH", header, 6)
     raw = handle.read(name_len)
+    extra = handle.read(extra_len)
     data_offset = info.header_offset + _LOCAL_SIZE + name_len + extra_len
     # Same bytes as the central directory, and the same name as zipfile decodes it
     # (with the local header's UTF-8 flag).
@@ -872,12 +876,64 @@ def _read_local(handle: IO[bytes], info: zipfile.ZipInfo, file: str) -> _Local:
     if raw != central_raw or local_name != name:
         return _Local(data_offset, _finding("corrupt", file, name, detail=Text(
             fr="nom différent dans l'en-tête local", en="different name in the local header")))
-    if (not flags & _FLAG_DATA_DESCRIPTOR and 0xFFFFFFFF not in (csize, usize)
-            and (csize, usize) != (info.compress_size, info.file_size)):
+    if flags & _FLAG_DATA_DESCRIPTOR:
+        return _Local(data_offset, None, descriptor=True)  # checked once overlaps are
+    if 0xFFFFFFFF in (csize, usize):
+        # ZIP64: the real sizes are in the local header's ZIP64 extra field (0x0001),
+        # uncompressed size first; both are there whenever one overflows (4.5.3).
+        zip64 = _zip64_sizes(extra)
+        if zip64 is None:
+            return _Local(data_offset, _finding("corrupt", file, name, detail=Text(
+                fr="tailles ZIP64 absentes de l'en-tête local",
+                en="ZIP64 sizes missing from the local header")))
+        usize, csize = zip64
+    if (csize, usize) != (info.compress_size, info.file_size):
         return _Local(data_offset, _finding("member-size-lies", file, name, detail=Text(
             fr="l'en-tête local et le répertoire central annoncent des tailles différentes",
             en="the local header and the central directory declare different sizes")))
+    if crc != info.CRC:
+        return _Local(data_offset, _finding("corrupt", file, name, detail=Text(
+            fr="l'en-tête local et le répertoire central annoncent des sommes de contrôle "
+               "différentes",
+            en="the local header and the central directory declare different checksums")))
     return _Local(data_offset, None)
+
+
+def _check_descriptor(handle: IO[bytes], info: zipfile.ZipInfo, data_offset: int,
+                      file: str) -> Finding | None:
+    """Compare a member's data descriptor with the central directory.
+
+    LibreOffice and streaming writers put the checksum and sizes in a data descriptor
+    after the data (APPNOTE 4.3.9), with or without its signature, sizes on 8 bytes in a
+    ZIP64 archive.
+    """
+    handle.seek(data_offset + info.compress_size)
+    tail = handle.read(24)
+    if tail.startswith(_DESCRIPTOR):
+        tail = tail[4:]
+    wide = len(tail) >= 20 and struct.unpack_from("<IQQ", tail) == (
+        info.CRC, info.compress_size, info.file_size)
+    narrow = len(tail) >= 12 and struct.unpack_from("<III", tail) == (
+        info.CRC, info.compress_size & 0xFFFFFFFF, info.file_size & 0xFFFFFFFF)
+    if wide or narrow:
+        return None
+    return _finding("member-size-lies", file, info.filename, detail=Text(
+        fr="le descripteur de données et le répertoire central annoncent une somme de "
+           "contrôle ou des tailles différentes",
+        en="the data descriptor and the central directory declare a different checksum "
+           "or sizes"))
+
+
+def _zip64_sizes(extra: bytes) -> tuple[int, int] | None:
+    """(uncompressed, compressed) sizes from a local header's ZIP64 extra field."""
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, length = struct.unpack_from("<HH", extra, pos)
+        if tag == 0x0001 and length >= 16 and pos + 4 + 16 <= len(extra):
+            usize, csize = struct.unpack_from("<QQ", extra, pos + 4)
+            return int(usize), int(csize)
+        pos += 4 + length
+    return None
 
 
 @attrs.frozen
@@ -1026,6 +1082,11 @@ def _inspect_zip(handle: IO[bytes], size: int, path: Path, limits: Limits,
         if start is not None and start + infos[index].compress_size > bound:
             findings.append(_finding("overlapping-members", file, infos[index].filename))
             streamable.pop(index, None)
+        elif start is not None and index in streamable and locals_[index].descriptor:
+            problem = _check_descriptor(handle, infos[index], start, file)
+            if problem is not None:
+                findings.append(problem)
+                streamable.pop(index, None)
     encrypted = [i for i, info in enumerate(infos)
                  if info.flag_bits & (_FLAG_ENCRYPTED | _FLAG_STRONG_ENCRYPTION)]
     if encrypted:

@@ -159,6 +159,8 @@ class XlsxBook:
         self.names = set(archive.namelist())
         self.date1904 = False
         self.sheets: list[tuple[str, str, str]] = []  # (name, state, part)
+        self.parsed: set[str] = set()
+        """The parts parsed so far."""
         self.outside: dict[str, tuple[list[str], int]] = {}
         """Per sheet read by :meth:`cells`: the first :data:`MAX_OUTSIDE` references of
         cells holding a value outside the area read, and how many there are."""
@@ -166,7 +168,7 @@ class XlsxBook:
         self._formats: list[str] | None = None
         self._read_workbook()
 
-    def _parse(self, part: str, start: _StartHandler, end: _EndHandler | None = None,
+    def _parse(self, part: str, start: _StartHandler | None, end: _EndHandler | None = None,
                setup: Callable[[expat.XMLParserType], None] | None = None,
                done: Callable[[], None] | None = None) -> None:
         """Parse ``part`` with the given callbacks; a callback may raise :class:`_Stop`.
@@ -183,7 +185,9 @@ class XlsxBook:
         parser.EntityDeclHandler = _refuse_entity
         parser.UnparsedEntityDeclHandler = _refuse_unparsed_entity
         parser.ExternalEntityRefHandler = _refuse_external
-        parser.StartElementHandler = start
+        self.parsed.add(part)
+        if start is not None:
+            parser.StartElementHandler = start
         if end is not None:
             parser.EndElementHandler = end
         if setup is not None:
@@ -286,6 +290,14 @@ class XlsxBook:
         self._parse(part, reader.start, reader.end, reader.attach, reader.close)
         self.outside[name] = (reader.outside, reader.outside_count[0])
         return reader.result
+
+    def check_well_formed(self, part: str) -> None:
+        """Parse ``part`` only to check it is well-formed XML without a DTD.
+
+        Raises:
+            XlsxError: it is not.
+        """
+        self._parse(part, None)
 
     def custom_properties(self) -> dict[str, str]:
         """The custom document properties (``docProps/custom.xml``): name -> text.

@@ -9,7 +9,7 @@ file, writes its outputs atomically (refusing to replace an earlier result unles
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -144,9 +144,12 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     files = campaign.response_files()
     checked: list[CheckedFile] = []
     reports = campaign.folder("reports")
+    issued = {slug(vendor): vendor for vendor in campaign.config.vendors}
     for path in progress(files, "check", len(files)):
-        response = read_response(path, questionnaire, key=key)
-        vendor = tokens.get(response.vendor_token)
+        # The file named after a vendor's questionnaire must be that vendor's.
+        expected = _issued_to(path, issued)
+        response = read_response(path, questionnaire, key=key, vendor=expected)
+        vendor = expected if expected is not None else tokens.get(response.vendor_token)
         identity_read = not any(f.code in ("sheet-missing", "identity-missing",
                                            "wrong-questionnaire", "wrong-version", "signature")
                                 for f in response.report.findings)
@@ -180,6 +183,18 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
         checked.append(CheckedFile(path, vendor, response,
                                    report_path if write_reports else None))
     return checked
+
+
+def _issued_to(path: Path, issued: Mapping[str, T]) -> T | None:
+    """Whose file this is by its name: the longest slug of ``issued`` it starts with.
+
+    Questionnaires go out as ``outbox/<slug>.xlsx``; a returned file keeps that name or
+    adds to it ("acme-reponse.xlsx"). None when the name starts with no slug.
+    """
+    stem = path.stem.lower()
+    found = [name for name in issued
+             if stem == name or (stem.startswith(name) and not stem[len(name)].isalnum())]
+    return issued[max(found, key=len)] if found else None
 
 
 def _unanswered(questions: Sequence[Question], file: str) -> Finding:
@@ -283,8 +298,13 @@ def score_campaign(campaign: Campaign) -> EvaluationRun:
     responses = usable_responses(checked)
     reviews: list[EvaluatorScore] = []
     review_reports = []
+    evaluators = {slug(name): name for name in config.evaluators}
+    claimed: dict[str, str] = {}  # evaluator -> the file whose scores are used
     for path in campaign.review_files():
-        result = read_review(path, questionnaire, key=key, vendors=sorted(responses))
+        # reviews/<slug>.xlsx was written for that evaluator and must be theirs.
+        result = read_review(path, questionnaire, key=key, vendors=sorted(responses),
+                             evaluator=evaluators.get(path.stem))
+        result = _one_file_per_evaluator(result, config.evaluators, claimed)
         campaign.audit.append("read", file=f"reviews/{path.name}",
                               sha256=result.report.sha256, size=path.stat().st_size,
                               verdict="ok" if result.report.ok else "errors")
@@ -305,6 +325,34 @@ def score_campaign(campaign: Campaign) -> EvaluationRun:
     tested = assess_robustness(evaluation, samples=r.samples, seed=r.seed, band=r.band,
                                close_call_threshold=r.close_call_threshold)
     return EvaluationRun(evaluation, tested, (), tuple(review_reports), tuple(checked))
+
+
+def _one_file_per_evaluator(result: Any, evaluators: Sequence[str],
+                            claimed: dict[str, str]) -> Any:
+    """Refuse a review file of an evaluator not in the campaign, or a second one."""
+    from ai_procurement.answers import Finding, Report
+
+    if not result.report.ok:
+        return result
+    name = result.evaluator
+    if name not in evaluators:
+        finding = Finding("error", "unknown-evaluator", Text(
+            f"Cette grille a été émise pour « {name} », qui n'est pas un évaluateur de "
+            "cette consultation : ses notes ne sont pas prises en compte.",
+            f"This workbook was issued to '{name}', who is not an evaluator of this "
+            "consultation: its scores are not used."), result.report.file)
+    elif name in claimed:
+        finding = Finding("error", "duplicate-evaluator", Text(
+            f"Une autre grille de « {name} » est déjà lue ({claimed[name]}) : ne gardez "
+            "dans reviews/ qu'une grille par évaluateur.",
+            f"Another workbook of '{name}' is already read ({claimed[name]}): keep one "
+            "workbook per evaluator in reviews/."), result.report.file)
+    else:
+        claimed[name] = result.report.file
+        return result
+    report = Report(result.report.file, result.report.sha256,
+                    (*result.report.findings, finding))
+    return attrs.evolve(result, report=report, scores=())
 
 
 def evaluate_campaign(campaign: Campaign, *, force: bool = False,

@@ -137,7 +137,7 @@ class SignedWorkbookReader:
                       for name, value in book.custom_properties().items()
                       if name.startswith(prefix)}
         differ = sorted(name for name, value in properties.items()
-                        if fields.get(name) != value)
+                        if fields.get(name, "") != value)
         if not differ:
             return True
         shown = ", ".join(differ[:5])
@@ -201,7 +201,9 @@ class SignedWorkbookReader:
             return sha
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                self.read_book(XlsxBook(archive, result.parts))
+                book = XlsxBook(archive, result.parts)
+                self.read_book(book)
+                self._other_parts(book, result.parts)
         except XlsxError as exc:
             self._damaged(exc)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, KeyError,
@@ -213,6 +215,22 @@ class SignedWorkbookReader:
                          f"The file cannot be read ({type(exc).__name__}). Save it "
                          "again as .xlsx.", sheet="")
         return sha
+
+    def _other_parts(self, book: XlsxBook, parts: Mapping[str, bytes]) -> None:
+        """Check that the XML parts not read are well-formed too (a warning if not).
+
+        Nothing here reads them, but Excel, LibreOffice or another tool will, and may
+        show something else or refuse the file: damage anywhere is worth saying.
+        """
+        for part in sorted(set(parts) - book.parsed):
+            try:
+                book.check_well_formed(part)
+            except XlsxError as exc:
+                from ai_procurement._office.guard import parse_error_finding
+
+                finding = parse_error_finding(exc.cause, path=self.path, member=part)
+                self.findings.append(Finding("warning", finding.code, finding.message,
+                                             self.file, cell=part))
 
     def _damaged(self, exc: XlsxError) -> None:
         """Report XML the reader could not parse, or values in it that are not valid."""
