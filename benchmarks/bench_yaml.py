@@ -8,7 +8,8 @@ Timed (CPU time, best of ``ROUNDS``):
     without libyaml), and by PyYAML's pure-Python ``SafeLoader`` alone, which is what
     the library used before ("before");
 (b) a hostile file of flow collections nested too deeply, at 250 kB and at the 5 MiB
-    size limit: "after", refused by the cheap look at the bytes before any parsing;
+    size limit: "after", refused at the first value nested too deep (libyaml) or by a
+    cheap look at the bytes before any parsing (pure-Python fallback);
     "before", PyYAML's pure-Python loader, whose cost per token grows with the nesting
     (timed on the 250 kB file only: the 5 MiB one takes minutes);
 (c) a 5 MiB file nested just under the depth limit: millions of values, refused once

@@ -27,6 +27,7 @@ from ai_procurement.errors import InputError, OutputError, OutputExistsError
 __all__ = ["open_regular", "read_bounded", "sha256_file", "write_atomic"]
 
 _BLOCK = 1 << 20
+_NOT_REGULAR = "not a regular file (a folder, a pipe or a device)"
 
 
 def open_regular(path: str | os.PathLike[str]) -> tuple[int, int]:
@@ -42,17 +43,18 @@ def open_regular(path: str | os.PathLike[str]) -> tuple[int, int]:
     """
     shown = os.fspath(path)
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise InputError(shown, "not a regular file (a folder, a pipe or a device)")
+        regular = stat.S_ISREG(os.stat(path).st_mode)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+                     | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)) if regular else -1
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "cannot open"
         raise InputError(shown, reason) from None
+    if not regular:
+        raise InputError(shown, _NOT_REGULAR)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise InputError(shown, "not a regular file (a folder, a pipe or a device)")
+            raise InputError(shown, _NOT_REGULAR)
     except BaseException:
         os.close(fd)
         raise

@@ -21,6 +21,14 @@ import re
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ai_procurement.errors import Problem
@@ -31,8 +39,9 @@ MAX_BYTES = 5 * 1024 * 1024
 """Largest data file read (5 MiB); the biggest bundled bank is about 200 KiB."""
 MAX_DEPTH = 40
 """Deepest nesting of collections read; a bank needs about ten levels."""
-MAX_VALUES = 200_000
-"""Most values (scalars and collections) read; the largest bundled bank has 3 500."""
+MAX_VALUES = 100_000
+"""Most values (scalars and collections) read; the largest bundled bank has 3 500 in
+190 kB, so a file of :data:`MAX_BYTES` written alike has about 100 000."""
 
 
 class _Checks:
@@ -93,48 +102,52 @@ def _compose(loader: Any) -> Node | None:
         return None
     loader.get_event()  # document start
     stack: list[tuple[Node, list[Any]]] = []  # open collections and their items
-    root: Node | None = None
+    items: list[Any] = []  # the items of the innermost open collection
+    resolve, get_event = loader.resolve, loader.get_event
     count = 0
-    while root is None:
-        event: Any = loader.get_event()
-        start: Any = event.start_mark  # libyaml's marks are another class than PyYAML's
-        end: Any = event.end_mark
-        count += 1
-        if count > 2 * MAX_VALUES:  # a collection is two events, a scalar one
-            raise yaml.MarkedYAMLError(None, None, _MANY, start)
-        node: Node
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.MarkedYAMLError(None, None, _ALIAS, start)
-        if isinstance(event, yaml.ScalarEvent):
+    while True:
+        event: Any = get_event()
+        kind = type(event)  # one lookup per event: these files have thousands
+        if kind is ScalarEvent:
+            count += 1
             tag = event.tag
             if tag is None or tag == "!":
-                tag = loader.resolve(ScalarNode, event.value, event.implicit)
-            node = ScalarNode(tag, event.value, start, end,
-                              style=event.style)
-        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            node: Node = ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                    style=event.style)
+        elif kind is SequenceStartEvent or kind is MappingStartEvent:
+            count += 1
             if len(stack) >= MAX_DEPTH:
-                raise yaml.MarkedYAMLError(None, None, _DEEP, start)
-            kind = SequenceNode if isinstance(event, yaml.SequenceStartEvent) else MappingNode
+                raise yaml.MarkedYAMLError(None, None, _DEEP, event.start_mark)
+            node_kind = SequenceNode if kind is SequenceStartEvent else MappingNode
             tag = event.tag
             if tag is None or tag == "!":
-                tag = loader.resolve(kind, None, event.implicit)
-            stack.append((kind(tag, [], start, None,
-                               flow_style=event.flow_style), []))
+                tag = resolve(node_kind, None, event.implicit)
+            items = []
+            stack.append((node_kind(tag, [], event.start_mark, None,
+                                    flow_style=event.flow_style), items))
+            if count > MAX_VALUES:
+                raise yaml.MarkedYAMLError(None, None, _MANY, event.start_mark)
             continue
-        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-            node, items = stack.pop()
-            node.end_mark = end
-            if isinstance(node, MappingNode):
-                node.value = list(zip(items[::2], items[1::2], strict=True))
-            else:
-                node.value = items
+        elif kind is SequenceEndEvent or kind is MappingEndEvent:
+            node, done = stack.pop()
+            node.end_mark = event.end_mark
+            node.value = (list(zip(done[::2], done[1::2], strict=True))
+                          if kind is MappingEndEvent else done)
+            if not stack:
+                break
+            items = stack[-1][1]
+        elif kind is AliasEvent:
+            raise yaml.MarkedYAMLError(None, None, _ALIAS, event.start_mark)
         else:  # pragma: no cover - the parser emits nothing else inside a document
-            raise yaml.MarkedYAMLError(None, None, f"unexpected {type(event).__name__}",
-                                       start)
-        if stack:
-            stack[-1][1].append(node)
-        else:
-            root = node
+            raise yaml.MarkedYAMLError(None, None, f"unexpected {kind.__name__}",
+                                       event.start_mark)
+        if count > MAX_VALUES:
+            raise yaml.MarkedYAMLError(None, None, _MANY, event.start_mark)
+        if not stack:  # a document that is a single scalar
+            break
+        items.append(node)
+    root = node
     loader.get_event()  # document end
     if not loader.check_event(yaml.StreamEndEvent):
         event = loader.get_event()  # another document
@@ -179,10 +192,14 @@ def load_yaml(text: bytes | str) -> tuple[YamlDocument | None, list[Problem]]:
         except UnicodeDecodeError as exc:
             return None, [Problem("$", f"not UTF-8 text (byte {exc.start}); save the file "
                                   "as UTF-8", raw.count(b"\n", 0, exc.start) + 1)]
-    deep = _too_deep(text.encode("utf-8") if isinstance(text, str) else raw)
-    if deep:
-        return None, [Problem("$", f"invalid YAML: {_DEEP}", deep)]
     loader_class = _PyLoader if _CLoader is None or not _FAST else _CLoader
+    if loader_class is _PyLoader:
+        # The pure-Python scanner spends time per token growing with the nesting, and
+        # scans ahead before the composer sees a value: look at the bytes first.
+        # libyaml's cost does not grow so; the composer's own limit is enough there.
+        deep = _too_deep(text.encode("utf-8") if isinstance(text, str) else raw)
+        if deep is not None:
+            return None, [Problem("$", f"invalid YAML: {_DEEP}", deep or None)]
     try:
         loader = loader_class(text)
         loader.check_event()  # libyaml reads the text here; the Python reader in __init__
