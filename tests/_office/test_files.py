@@ -55,7 +55,8 @@ def test_a_file_over_the_limit_is_refused_naming_both_sizes(tmp_path: Path) -> N
     path = sparse(tmp_path / "campaign.yaml", 11)
     with pytest.raises(InputError) as info:
         read_bounded(path, 10)
-    assert isinstance(info.value, AIProcurementError) and isinstance(info.value, OSError)
+    assert isinstance(info.value, AIProcurementError)
+    assert isinstance(info.value, OSError)
     assert str(info.value) == f"{path}: file too large: 11 bytes, at most 10"
 
 

@@ -43,8 +43,10 @@ def test_both_parsers_read_the_bundled_banks_alike() -> None:
             office_yaml._FAST = True
         fast, more = load_yaml(raw)
         assert problems == more == []
-        assert slow is not None and fast is not None
-        assert fast.data == slow.data and fast.lines == slow.lines
+        assert slow is not None
+        assert fast is not None
+        assert fast.data == slow.data
+        assert fast.lines == slow.lines
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -65,7 +67,8 @@ def test_both_parsers_refuse_alike(parser: str, text: str, expected: Problem) ->
 
 def test_yaml_1_2_booleans_with_both_parsers(parser: str) -> None:
     document, problems = load_yaml("a: yes\nb: NO\nc: true\nd: off\n")
-    assert problems == [] and document is not None
+    assert problems == []
+    assert document is not None
     assert document.data == {"a": "yes", "b": "NO", "c": True, "d": "off"}
     assert document.line("$.c") == 3
 
@@ -80,7 +83,8 @@ def test_brackets_in_quotes_and_comments_do_not_count(parser: str) -> None:
     deep = "[" * (MAX_DEPTH + 5)
     text = f'a: "{deep}"\nb: \'{deep}\'  # {deep}\n# {deep}\nc: [1, [2]]\n'
     document, problems = load_yaml(text)
-    assert problems == [] and document is not None
+    assert problems == []
+    assert document is not None
     assert document.data["a"] == deep
 
 
@@ -97,7 +101,8 @@ def test_deep_indentation_is_refused(parser: str) -> None:
 def test_nesting_just_allowed_is_read(parser: str) -> None:
     text = "a: " + "[" * (MAX_DEPTH - 1) + "1" + "]" * (MAX_DEPTH - 1) + "\n"
     document, problems = load_yaml(text)
-    assert problems == [] and document is not None
+    assert problems == []
+    assert document is not None
 
 
 def test_too_many_values_are_refused(parser: str) -> None:
