@@ -257,7 +257,7 @@ class Campaign:
         from ai_procurement.decision.scoring import Override
 
         path = self.agreed_path()
-        if not path.is_file():
+        if not path.exists():
             return []
         document, problems = load_yaml(_read(path))
         if document is None:
@@ -291,7 +291,7 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
 
     root = Path(folder)
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not path.exists():
         raise CampaignError(f"{path}: no campaign here; create one with "
                             "'ai-procurement init FOLDER'")
     document, problems = load_yaml(_read(path))
