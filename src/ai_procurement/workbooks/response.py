@@ -163,7 +163,7 @@ class SignedWorkbookReader:
                      f"Content was typed outside the form's area ({count} cell(s): "
                      f"{shown}): it is not read.", sheet=sheet, cell=refs[0])
 
-    def too_long(self, cells: Iterable[Cell]) -> None:
+    def too_long(self, cells: Iterable[Cell], sheet: str) -> None:
         """Report every text longer than a spreadsheet cell holds.
 
         No spreadsheet writes one: the file was built by other means, and its text could
@@ -177,11 +177,11 @@ class SignedWorkbookReader:
                          "raccourcissez le texte (joignez un document à part).",
                          f"The cell holds {len(str(cell.value))} characters, more than the "
                          f"{MAX_CELL_CHARS} a spreadsheet cell holds: shorten the text "
-                         "(send a separate document).", cell=cell.ref)
+                         "(send a separate document).", sheet=sheet, cell=cell.ref)
         if len(long) > 20:
             self.problem("error", "cell-too-long",
                          f"… et {len(long) - 20} autre(s) cellule(s) trop longue(s).",
-                         f"… and {len(long) - 20} more cell(s) too long.")
+                         f"… and {len(long) - 20} more cell(s) too long.", sheet=sheet)
 
     def run(self) -> str:
         """Guard, open and read the file; return its SHA-256 ("" if unreadable).
@@ -369,7 +369,7 @@ class _Reader(SignedWorkbookReader):
                 by_key[key] = cell.row
         self._rows_moved(rows, by_key, cells)
         self.outside_read(book, form.SHEET_QUESTIONS)
-        self.too_long(cells.values())
+        self.too_long(cells.values(), form.SHEET_QUESTIONS)
         self.cells = cells
         self.by_key = by_key
         answers: dict[str, Answer] = {}
