@@ -724,3 +724,15 @@ def test_a_malformed_agreed_file_is_a_campaign_error_naming_the_entry(
     assert ran.code == 3
     assert "$[0].level (line 3)" in ran.err
     assert "Traceback" not in ran.err
+
+
+def test_a_file_name_cannot_forge_a_line_of_the_check_output(
+        capsys: pytest.CaptureFixture[str], demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    shutil.copy(folder / "responses" / "alize-systemes-reponse.xlsx",
+                folder / "responses" / "x\nOK         alize\u202e.xlsx")
+    ran = run(capsys, "--lang", "en", "check", folder)
+    lines = ran.out.splitlines()
+    assert len(lines) == 7  # six files of the demo and the copy, one line each
+    assert any("x⟨U+000A⟩OK         alize⟨U+202E⟩.xlsx" in line for line in lines)
+    assert "\u202e" not in ran.out + ran.err

@@ -225,8 +225,8 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
         warnings = len(report.findings) - errors
         failures += errors > 0
         verdict = ("OK" if report.ok else ("À CORRIGER" if lang == "fr" else "TO FIX"))
-        print(f"{verdict:10} {visible(item.path.name):32} {item.vendor or '?':24} "
-              f"{errors} error(s), {warnings} warning(s) -> {item.report_path}")
+        print(visible(f"{verdict:10} {item.path.name:32} {item.vendor or '?':24} "
+                      f"{errors} error(s), {warnings} warning(s) -> {item.report_path}"))
     files: dict[str, list[str]] = {}
     for item in checked:
         if item.vendor is not None:

@@ -300,7 +300,9 @@ def score_campaign(campaign: Campaign) -> EvaluationRun:
     review_reports = []
     evaluators = {slug(name): name for name in config.evaluators}
     claimed: dict[str, str] = {}  # evaluator -> the file whose scores are used
-    for path in campaign.review_files():
+    # Files named after their evaluator first: a copy under another name is the second.
+    for path in sorted(campaign.review_files(), key=lambda p: (p.stem not in evaluators,
+                                                               p.name)):
         # reviews/<slug>.xlsx was written for that evaluator and must be theirs.
         result = read_review(path, questionnaire, key=key, vendors=sorted(responses),
                              evaluator=evaluators.get(path.stem))
