@@ -10,14 +10,18 @@ to the vendor as is: what is wrong with the file and how to send a good one.
 
 Checks, in this order (a check that makes the rest meaningless stops the inspection):
 
-1. the path: readable regular file, not empty, at most ``max_file_bytes``;
+1. the path: readable regular file, not empty, at most ``max_file_bytes``; the file is
+   then read once, bounded (:func:`ai_procurement._office.files.read_bounded`), and
+   every check below works on those bytes;
 2. the magic number: an OLE2 container is a password-protected workbook or a legacy
    ``.xls`` (its directory is parsed to tell which); text is a CSV export; anything
    else but a zip is refused;
 3. the zip structure, read from the end-of-central-directory record before ``zipfile``
    builds anything: member count, central directory where it claims to be, duplicate
-   names (OPC part names are case-insensitive), overlapping members, encrypted members,
-   compression methods other than stored and deflate;
+   names (OPC part names are case-insensitive), local headers that disagree with the
+   central directory on the name, the sizes (ZIP64 sizes read from the local extra
+   field) or the checksum, data descriptors that disagree with it, overlapping
+   members, encrypted members, compression methods other than stored and deflate;
 4. an OpenDocument spreadsheet (``mimetype`` member) is named as such and not examined
    further;
 5. the declared sizes of every member: uncompressed size, total, compression ratio;

@@ -161,6 +161,9 @@ class XlsxBook:
         self.sheets: list[tuple[str, str, str]] = []  # (name, state, part)
         self.parsed: set[str] = set()
         """The parts parsed so far."""
+        self.long: dict[str, list[str]] = {}
+        """Per sheet read by :meth:`cells`: the references of the cells read whose text
+        is longer than :data:`MAX_CELL_CHARS` (no spreadsheet writes one)."""
         self.outside: dict[str, tuple[list[str], int]] = {}
         """Per sheet read by :meth:`cells`: the first :data:`MAX_OUTSIDE` references of
         cells holding a value outside the area read, and how many there are."""
@@ -289,6 +292,7 @@ class XlsxBook:
         reader = _SheetReader(self.strings, self.formats, max_row, max_column, columns)
         self._parse(part, reader.start, reader.end, reader.attach, reader.close)
         self.outside[name] = (reader.outside, reader.outside_count[0])
+        self.long[name] = reader.long
         return reader.result
 
     def check_well_formed(self, part: str) -> None:
@@ -398,6 +402,8 @@ class _SheetReader:
         outside: list[str] = []
         outside_count = [0]
         self.outside, self.outside_count = outside, outside_count
+        long: list[str] = []  # cells kept whose text is longer than a cell holds
+        self.long = long
         values = frozenset((_V, _F, _IS))
         current = ""  # reference of the cell being read (not kept), for ``outside``
         beyond = False  # the current cell lies outside the area read
@@ -453,6 +459,8 @@ class _SheetReader:
                 result[ref] = _new_tuple(Cell, (ref, number, letters, "string",
                                                 unescape(text) if "_x" in text else text,
                                                 None, fmt))
+                if len(text) > MAX_CELL_CHARS:
+                    long.append(ref)
                 return
             found = _make_cell(ref, number, letters, kind, fmt,
                                None if value is None else "".join(value),
@@ -460,6 +468,8 @@ class _SheetReader:
                                None if inline is None else "".join(inline), strings)
             if found is not None:
                 result[ref] = found
+                if found.kind == "string" and len(str(found.value)) > MAX_CELL_CHARS:
+                    long.append(ref)
 
         def start(tag: str, attrs: list[str]) -> None:
             nonlocal row, previous, started, value, formula, inline, phonetic, content

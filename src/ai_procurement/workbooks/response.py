@@ -6,11 +6,14 @@ a file: it returns a :class:`Response` whose :class:`Report` lists every problem
 buyer can forward to the vendor), and the answers it could read. The file itself is
 never modified.
 
-The order of work: the raw file is vetted by :mod:`ai_procurement._office.guard` before any XML
-is parsed; the identity sheet is checked against the questionnaire and the buyer's key;
-rows are matched by question id (never by position); each value is read as Excel and
-LibreOffice really store it, normalised only where that is unambiguous (and the
-normalisation is recorded), and flagged otherwise.
+The order of work: the raw file is read once, bounded, and vetted by
+:mod:`ai_procurement._office.guard` before any XML is parsed; the identity sheet is
+checked against the questionnaire, the buyer's key and the document's custom
+properties; rows are matched by question id (never by position); each value is read as
+Excel and LibreOffice really store it, normalised only where that is unambiguous (and
+the normalisation is recorded), and flagged otherwise. Values typed anywhere outside the
+form, and texts longer than a cell holds, are reported; the XML parts not read are
+checked for damage (a warning).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from ai_procurement._office.xlsx import (
@@ -86,7 +89,9 @@ def read_response(path: str | os.PathLike[str], questionnaire: Questionnaire, *,
         questionnaire: the questionnaire the file should answer.
         key: the buyer's signing key, to check the file's HMAC.
         vendor: the vendor the file was issued to, when known: a file issued to
-            another vendor is then an error.
+            another vendor is then an error. Without it, an identity sheet copied
+            from another vendor's file is still caught when the document's custom
+            properties disagree with it.
 
     Returns:
         The answers that could be read and the report of every problem. When the report
@@ -163,13 +168,14 @@ class SignedWorkbookReader:
                      f"Content was typed outside the form's area ({count} cell(s): "
                      f"{shown}): it is not read.", sheet=sheet, cell=refs[0])
 
-    def too_long(self, cells: Iterable[Cell], sheet: str) -> None:
+    def too_long(self, book: XlsxBook, cells: Mapping[str, Cell], sheet: str) -> None:
         """Report every text longer than a spreadsheet cell holds.
 
         No spreadsheet writes one: the file was built by other means, and its text could
         not be shown whole in the review workbook.
         """
-        long = [c for c in cells if c.kind == "string" and len(str(c.value)) > MAX_CELL_CHARS]
+        long = [cell for cell in map(cells.get, book.long.get(sheet, ()))
+                if cell is not None and len(str(cell.value)) > MAX_CELL_CHARS]
         for cell in long[:20]:
             self.problem("error", "cell-too-long",
                          f"La cellule contient {len(str(cell.value))} caractères, plus que "
@@ -369,7 +375,7 @@ class _Reader(SignedWorkbookReader):
                 by_key[key] = cell.row
         self._rows_moved(rows, by_key, cells)
         self.outside_read(book, form.SHEET_QUESTIONS)
-        self.too_long(cells.values(), form.SHEET_QUESTIONS)
+        self.too_long(book, cells, form.SHEET_QUESTIONS)
         self.cells = cells
         self.by_key = by_key
         answers: dict[str, Answer] = {}

@@ -836,7 +836,7 @@ class _Reader(SignedWorkbookReader):
                          f"{planned}, found on row {by_key[first]}). Scores are matched by key, "
                          "not by position.", cell=f"{COL_CODE}{by_key[first]}")
         self.outside_read(book, self.default_sheet)
-        self.too_long(cells.values(), self.default_sheet)
+        self.too_long(book, cells, self.default_sheet)
         known_rows = {row for row in by_key.values() if row > 0}
         stray = sorted({c.row for c in cells.values() if c.column in INPUT_COLUMNS
                         and c.row >= FIRST_ROW and c.row not in known_rows})
