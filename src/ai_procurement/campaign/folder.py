@@ -50,6 +50,8 @@ __all__ = [
 ]
 
 CONFIG_FILE = "campaign.yaml"
+_MAX_AUDIT_BYTES = 256 * 1024 * 1024
+"""Largest audit trail read; a campaign's trail is a few hundred lines."""
 AGREED_FILE = "agreed.yaml"
 FORMAT = 1
 
@@ -130,11 +132,23 @@ class AuditTrail:
             os.fsync(handle.fileno())
 
     def records(self) -> list[dict[str, Any]]:
-        """Every record so far (an unreadable line is reported as such)."""
+        """Every record so far (an unreadable line is reported as such).
+
+        Raises:
+            CampaignError: the trail is not a regular file or is larger than 256 MiB.
+        """
+        from ai_procurement._office.files import read_bounded
+        from ai_procurement.errors import InputError
+
         if not self.path.exists():
             return []
+        try:
+            text = read_bounded(self.path, _MAX_AUDIT_BYTES).decode("utf-8", "replace")
+        except InputError as exc:
+            raise CampaignError(f"{self.path}: cannot read the audit trail: "
+                                f"{exc.reason}") from None
         records: list[dict[str, Any]] = []
-        for number, line in enumerate(self.path.read_text("utf-8").splitlines(), start=1):
+        for number, line in enumerate(text.splitlines(), start=1):
             try:
                 records.append(json.loads(line))
             except ValueError:

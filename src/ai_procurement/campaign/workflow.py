@@ -96,7 +96,7 @@ def publish(campaign: Campaign, *, force: bool = False,
             campaign.config.vendors)):
         target = outbox / f"{slug(vendor)}.xlsx"
         data = questionnaire_bytes(questionnaire, lang, vendor, key=key)
-        if target.is_file() and target.read_bytes() == data:
+        if _holds(target, data):
             continue
         write_atomic(target, data, overwrite=force)
         written.append(target)
@@ -220,10 +220,21 @@ def _write_text(path: Path, text: str, *, force: bool) -> bool:
     from ai_procurement._office.files import write_atomic
 
     data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
+    if _holds(path, data):
         return False
     write_atomic(path, data, overwrite=force)
     return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file holding exactly ``data`` (read bounded)."""
+    from ai_procurement._office.files import read_bounded
+    from ai_procurement.errors import InputError
+
+    try:
+        return read_bounded(path, len(data)) == data
+    except InputError:
+        return False
 
 
 def usable_responses(checked: Sequence[CheckedFile]) -> dict[str, Response]:
