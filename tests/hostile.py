@@ -38,6 +38,7 @@ __all__ = [
     "external_link",
     "huge_file",
     "inconsistent_local_header",
+    "local_crc_mismatch",
     "lying_bomb",
     "lying_member",
     "macro_workbook",
@@ -57,6 +58,7 @@ __all__ = [
     "valid_workbook",
     "write_zip",
     "zeros_member",
+    "zip64_local_sizes",
     "zip_bomb",
 ]
 
@@ -116,6 +118,10 @@ class Member:
     flags: int = 0
     local_size: int | None = None  # uncompressed size in the local header, if different
     compress_size: int | None = None  # in the central directory, if not len(payload)
+    local_crc: int | None = None  # checksum in the local header (or descriptor), if different
+    local_zip64: tuple[int, int] | None = None
+    """(uncompressed, compressed) sizes written in a ZIP64 extra field of the local header,
+    whose 32-bit sizes are then 0xFFFFFFFF."""
 
 
 def deflate(name: str, data: bytes) -> Member:
@@ -166,14 +172,19 @@ def write_zip(path: Path, entries: Sequence[Member]) -> Path:
         offset = len(body)
         csize = len(entry.payload) if entry.compress_size is None else entry.compress_size
         local_size = entry.size if entry.local_size is None else entry.local_size
-        local = (entry.crc, len(entry.payload), local_size)
+        local_crc = entry.crc if entry.local_crc is None else entry.local_crc
+        local = (local_crc, len(entry.payload), local_size)
+        extra = b""
+        if entry.local_zip64 is not None:
+            local = (local_crc, 0xFFFFFFFF, 0xFFFFFFFF)
+            extra = struct.pack("<HHQQ", 0x0001, 16, *entry.local_zip64)
         if flags & 0x08:  # sizes in a data descriptor after the data, as LibreOffice writes
             local = (0, 0, 0)
         body += struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, entry.method, 0, 0x21,
-                            *local, len(raw_name), 0)
-        body += raw_name + entry.payload
+                            *local, len(raw_name), len(extra))
+        body += raw_name + extra + entry.payload
         if flags & 0x08:
-            body += struct.pack("<4sIII", b"PK\x07\x08", entry.crc, len(entry.payload),
+            body += struct.pack("<4sIII", b"PK\x07\x08", local_crc, len(entry.payload),
                                 entry.size)
         central += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags,
                                entry.method, 0, 0x21, entry.crc, csize, entry.size,
@@ -256,6 +267,29 @@ def inconsistent_local_header(folder: Path) -> Path:
             entry = replace(entry, local_size=entry.size // 2)
         out.append(entry)
     return write_zip(folder / "local-header.xlsx", out)
+
+
+def local_crc_mismatch(folder: Path, *, descriptor: bool = False) -> Path:
+    """The sheet's local header (or its data descriptor) declares another checksum than
+    the central directory: readers that trust one or the other disagree."""
+    out = []
+    for entry in members(valid_workbook(folder, "base-local-crc.xlsx")):
+        if entry.name == SHEET:
+            entry = replace(entry, local_crc=entry.crc ^ 1, flags=0x08 if descriptor else 0)
+        out.append(entry)
+    return write_zip(folder / "local-crc.xlsx", out)
+
+
+def zip64_local_sizes(folder: Path, *, lie: bool) -> Path:
+    """The sheet's local header gives its sizes in a ZIP64 extra field (as streaming
+    writers do for large members), true or, with ``lie``, halved."""
+    out = []
+    for entry in members(valid_workbook(folder, "base-zip64.xlsx")):
+        if entry.name == SHEET:
+            size = entry.size // 2 if lie else entry.size
+            entry = replace(entry, local_zip64=(size, len(entry.payload)))
+        out.append(entry)
+    return write_zip(folder / ("zip64-lie.xlsx" if lie else "zip64.xlsx"), out)
 
 
 def too_many_members(folder: Path, *, count: int) -> Path:

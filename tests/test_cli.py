@@ -841,3 +841,15 @@ def test_an_imported_grid_is_published_once_its_flat_rule_is_announced(
     assert published.code == 0, published.err
     # An English-only grid: the buyer is reminded that a French consultation needs French.
     assert "exists in English only" in published.err
+
+
+def test_a_file_name_cannot_forge_a_line_of_the_check_output(
+        capsys: pytest.CaptureFixture[str], demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    shutil.copy(folder / "responses" / "alize-systemes-reponse.xlsx",
+                folder / "responses" / "x\nOK         alize\u202e.xlsx")
+    ran = run(capsys, "--lang", "en", "check", folder)
+    lines = ran.out.splitlines()
+    assert len(lines) == 7  # six files of the demo and the copy, one line each
+    assert any("x⟨U+000A⟩OK         alize⟨U+202E⟩.xlsx" in line for line in lines)
+    assert "\u202e" not in ran.out + ran.err

@@ -17,7 +17,7 @@ import attrs
 
 from ai_procurement.bank.model import AllOf, AnyOf, Applicability, effective_condition
 from ai_procurement.questionnaire import Questionnaire
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, visible
 
 __all__ = [
     "Answer",
@@ -94,7 +94,13 @@ class Finding:
     question_id: str = ""
 
     def describe(self, lang: Lang = "fr") -> str:
-        """One line: where, then what (in ``lang``)."""
+        """One line: where, then what (in ``lang``).
+
+        Everything that may come from a file (its name, a sheet name, a cell's text
+        quoted in the message) is made visible with :func:`~ai_procurement.text.visible`:
+        a line feed or a bidirectional override shows as ``⟨U+202E⟩``, so a finding is
+        always exactly one line and reads as it is stored.
+        """
         where = [self.file]
         if self.sheet:
             where.append(self.sheet + (f"!{self.cell}" if self.cell else ""))
@@ -102,7 +108,7 @@ class Finding:
             where.append(self.question_id)
         label = {"error": {"fr": "ERREUR", "en": "ERROR"},
                  "warning": {"fr": "AVERTISSEMENT", "en": "WARNING"}}[self.severity][lang]
-        return f"[{label}] {' / '.join(where)}: {self.message.get(lang)}"
+        return visible(f"[{label}] {' / '.join(where)}: {self.message.get(lang)}")
 
 
 @attrs.frozen
@@ -124,15 +130,20 @@ class Report:
         return tuple(f for f in self.findings if f.severity == "error")
 
     def to_text(self, lang: Lang = "fr") -> str:
-        """The report as plain text a buyer can forward to the vendor."""
+        """The report as plain text a buyer can forward to the vendor.
+
+        One line per finding; nothing read from the file can add a line (see
+        :meth:`Finding.describe`).
+        """
         errors = len(self.errors)
         warnings = len(self.findings) - errors
+        file = visible(self.file)
         if lang == "fr":
-            head = [f"Fichier : {self.file}", f"SHA-256 : {self.sha256}",
+            head = [f"Fichier : {file}", f"SHA-256 : {self.sha256}",
                     f"Verdict : {'recevable' if self.ok else 'à corriger'} "
                     f"({errors} erreur(s), {warnings} avertissement(s))"]
         else:
-            head = [f"File: {self.file}", f"SHA-256: {self.sha256}",
+            head = [f"File: {file}", f"SHA-256: {self.sha256}",
                     f"Verdict: {'accepted' if self.ok else 'to be corrected'} "
                     f"({errors} error(s), {warnings} warning(s))"]
         return "\n".join([*head, "", *(f.describe(lang) for f in self.findings)]) + "\n"

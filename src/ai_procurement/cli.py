@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from ai_procurement.text import visible
+
 if TYPE_CHECKING:
     from ai_procurement.decision.scoring import VendorResult
     from ai_procurement.text import Lang
@@ -217,13 +219,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         command: Callable[[argparse.Namespace, Lang], int] = _COMMANDS[args.command]
         return command(args, lang)
     except OutputExistsError as exc:
-        print(f"ai-procurement: {exc}", file=sys.stderr)
+        print(f"ai-procurement: {visible(str(exc), newlines=True)}", file=sys.stderr)
         return EXIT_EXISTS
     except (CampaignError, BankError, QuestionnaireError) as exc:
-        print(f"ai-procurement: {exc}", file=sys.stderr)
+        print(f"ai-procurement: {visible(str(exc), newlines=True)}", file=sys.stderr)
         return EXIT_INVALID
     except AIProcurementError as exc:
-        print(f"ai-procurement: {exc}", file=sys.stderr)
+        print(f"ai-procurement: {visible(str(exc), newlines=True)}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         _silence_stdout()
@@ -232,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A disk full, a read-only folder, a file locked by another program: say which
         # file and why, not a traceback.
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"ai-procurement: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(visible(f"ai-procurement: {where}{exc.strerror or exc}"), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
@@ -351,8 +353,8 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
         warnings = len(report.findings) - errors
         failures += errors > 0
         verdict = ("OK" if report.ok else ("À CORRIGER" if lang == "fr" else "TO FIX"))
-        print(f"{verdict:10} {item.path.name:32} {item.vendor or '?':24} "
-              f"{errors} error(s), {warnings} warning(s) -> {item.report_path}")
+        print(visible(f"{verdict:10} {item.path.name:32} {item.vendor or '?':24} "
+                      f"{errors} error(s), {warnings} warning(s) -> {item.report_path}"))
     files: dict[tuple[str, str], list[str]] = {}
     for item in checked:
         if item.vendor is not None:
@@ -360,6 +362,7 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
     for (_, vendor), names in sorted(files.items()):
         if len(names) > 1:
             failures += 1
+            names = [visible(name) for name in names]
             _warn(lang, f"! {vendor} : plusieurs fichiers ({', '.join(names)}) ; ne gardez "
                         "dans responses/ que celui à évaluer.",
                   f"! {vendor}: several files ({', '.join(names)}); keep only the one to "
@@ -391,9 +394,10 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     run = evaluate_campaign(campaign, force=args.force, progress=_progress)
     for report in run.review_reports:
         if not report.ok:
-            _warn(lang, f"! {report.file} : classeur d'évaluation à corriger, ses notes ne sont "
-                        "pas prises en compte :",
-                  f"! {report.file}: review workbook to correct; its scores are not used:")
+            _warn(lang, f"! {visible(report.file)} : classeur d'évaluation à corriger, ses "
+                        "notes ne sont pas prises en compte :",
+                  f"! {visible(report.file)}: review workbook to correct; its scores are not "
+                  "used:")
             for finding in report.errors:
                 print(f"    {finding.describe(lang)}", file=sys.stderr)
     for lot_run in run.lots:

@@ -12,6 +12,8 @@ and each leaf also derives from the builtin it refines, so callers can catch eit
     ├── ResponseError (ValueError)      a returned workbook cannot be read as asked
     ├── ScoringError (ValueError)       inputs to scoring are inconsistent
     ├── PriceError (ValueError)         prices cannot be scored by the chosen method
+    ├── InputError (OSError)            an input file cannot be read (missing, not a
+    │                                   regular file, too large)
     └── OutputError (OSError)           an output cannot be written
         └── OutputExistsError (FileExistsError)  it would overwrite an earlier result
 
@@ -29,6 +31,7 @@ __all__ = [
     "AIProcurementError",
     "BankError",
     "CampaignError",
+    "InputError",
     "LegalDataError",
     "OutputError",
     "OutputExistsError",
@@ -121,6 +124,26 @@ class ScoringError(AIProcurementError, ValueError):
 
 class PriceError(AIProcurementError, ValueError):
     """Prices cannot be scored with the chosen method."""
+
+
+class InputError(AIProcurementError, OSError):
+    """An input file cannot be read: missing, not a regular file, or over its size limit.
+
+    Attributes:
+        path: the file, as given.
+        reason: why it cannot be read.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        return (type(self), (self.path, self.reason))
 
 
 class OutputError(AIProcurementError, OSError):

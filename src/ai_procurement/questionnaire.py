@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 ENVIRONMENTAL_TAG = "environmental"
+_MAX_QUESTIONNAIRE_BYTES = 32 * 1024 * 1024
+"""Largest ``questionnaire.json`` read; a 500-question bank is about 1 MB."""
 PRICE_TAG = "price"
 
 
@@ -295,11 +297,12 @@ def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
         QuestionnaireError: unreadable file, or content that no longer matches its
             fingerprint (it was edited after publication).
     """
+    from ai_procurement._office.files import read_bounded
     from ai_procurement.bank.converter import structure
 
     source = str(path)
     try:
-        data = json.loads(Path(path).read_bytes())
+        data = json.loads(read_bounded(path, _MAX_QUESTIONNAIRE_BYTES))
     except (OSError, ValueError) as exc:
         raise QuestionnaireError(f"{source}: cannot read the questionnaire: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != 1:

@@ -19,6 +19,7 @@ import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace as attrs_replace
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -181,6 +182,11 @@ HOSTILE: list[tuple[str, Builder, tuple[str, ...]]] = [
     ("member-declares-double", lambda d: hostile.lying_member(d, factor=2),
      ("member-size-lies",)),
     ("local-header-disagrees", hostile.inconsistent_local_header, ("member-size-lies",)),
+    ("local-checksum-disagrees", hostile.local_crc_mismatch, ("corrupt",)),
+    ("descriptor-checksum-disagrees", lambda d: hostile.local_crc_mismatch(d, descriptor=True),
+     ("member-size-lies",)),
+    ("zip64-local-sizes-lie", lambda d: hostile.zip64_local_sizes(d, lie=True),
+     ("member-size-lies",)),
     ("billion-laughs", hostile.billion_laughs, ("xml-doctype",)),
     ("ods", hostile.ods_file, ("ods",)),
     ("not-xlsx", hostile.not_xlsx_zip, ("not-xlsx",)),
@@ -536,3 +542,16 @@ def test_nothing_is_kept_from_an_unsafe_file(tmp_path: Path) -> None:
     result = inspect_workbook(hostile.lying_member(tmp_path, factor=3.0), keep_parts=True)
     assert not result.ok
     assert result.parts == {}
+
+
+def test_zip64_local_sizes_that_tell_the_truth_pass(tmp_path: Path) -> None:
+    result = inspect(hostile.zip64_local_sizes(tmp_path, lie=False))
+    assert result.ok, result.codes
+    assert result.findings == ()
+
+
+def test_a_data_descriptor_that_tells_the_truth_passes(tmp_path: Path) -> None:
+    out = [attrs_replace(m, flags=0x08)
+           for m in hostile.members(hostile.valid_workbook(tmp_path, "base.xlsx"))]
+    result = inspect(hostile.write_zip(tmp_path / "descriptors.xlsx", out))
+    assert result.ok, result.codes

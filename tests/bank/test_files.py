@@ -10,6 +10,7 @@ from pathlib import Path
 import attrs
 import pytest
 from hypothesis import given, settings
+from tests.bounded import run_bounded
 from tests.strategies import banks, example_bank
 
 from ai_procurement._office.files import write_atomic
@@ -663,3 +664,54 @@ def test_a_bank_can_require_verification(tmp_path: Path) -> None:
     assert {p.path for p in found} == warned
     assert all("means of verification" in p.message for p in found)
     assert bank_warnings(attrs.evolve(lenient, require_verification=True)) == []
+
+
+# -- inputs that are not regular files --------------------------------------------------
+
+
+def test_a_fifo_as_bank_file_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "bank.yaml"
+    os.mkfifo(fifo)
+    start = time.perf_counter()
+    with pytest.raises(BankError) as info:
+        load_bank(fifo)
+    assert time.perf_counter() - start < 1.0
+    assert info.value.problems == (Problem(
+        "$", "cannot read the file: not a regular file (a folder, a pipe or a device)"),)
+
+
+def test_a_fifo_as_extends_target_is_refused_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "base.yaml")
+    tailoring = tmp_path / "tailoring.yaml"
+    tailoring.write_text("format: 1\nextends: base.yaml\nid: t\nversion: '1'\n", "utf-8")
+    with pytest.raises(BankError) as info:
+        load_bank(tailoring)
+    assert [p.message for p in info.value.problems] == [
+        "cannot load 'base.yaml': $: cannot read the file: not a regular file (a folder, a "
+        "pipe or a device)"]
+
+
+def test_a_huge_sparse_bank_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "bank.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(1 << 36)
+    found = run_bounded(f"""
+        from ai_procurement.bank.files import load_bank
+        from ai_procurement.errors import BankError
+        def run():
+            try:
+                load_bank({str(path)!r})
+            except BankError as exc:
+                return str(exc.problems[0])
+            return "loaded"
+        """)
+    assert found.result == f"$: file too large: {1 << 36} bytes, at most 5242880"
+    assert found.elapsed < 1.0
+
+
+def test_a_deeply_nested_bank_is_refused_fast(tmp_path: Path) -> None:
+    text = "format: 1\nid: x\nversion: '1'\ncriteria: " + "[" * 200_000 + "\n"
+    start = time.perf_counter()
+    assert problems(tmp_path, text) == [Problem(
+        "$", "invalid YAML: values nested too deeply (these files need about ten levels)", 4)]
+    assert time.perf_counter() - start < 1.0

@@ -1,13 +1,17 @@
-"""campaign.yaml: the procedure is one of a closed list, and a wrong value is located."""
+"""campaign.yaml: a closed list of procedures, bounded reads, names that clash, all located."""
 
 from __future__ import annotations
 
+import os
+import re
+import time
 from pathlib import Path
 
 import pytest
+from tests.bounded import run_bounded
 
 from ai_procurement.campaign.folder import init_campaign, load_campaign
-from ai_procurement.errors import CampaignError
+from ai_procurement.errors import CampaignError, QuestionnaireError
 from ai_procurement.legal.procedure import ProcedureKind
 
 
@@ -42,3 +46,92 @@ def test_no_procedure_is_allowed(tmp_path: Path) -> None:
     path.write_text(path.read_text("utf-8").replace(
         "  procedure_type: mapa-avec-publicite\n", ""), "utf-8")
     assert load_campaign(tmp_path / "c").config.procedure.procedure_type is None
+
+
+NOT_REGULAR = "not a regular file (a folder, a pipe or a device)"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    init_campaign(tmp_path / "campaign", bank="ai-screening")
+    return tmp_path / "campaign"
+
+
+def set_names(folder: Path, field: str, names: list[str]) -> None:
+    config = folder / "campaign.yaml"
+    text = config.read_text("utf-8")
+    default = {"vendors": "  - Vendor A\n  - Vendor B\n",
+               "evaluators": "  - Evaluator 1\n  - Evaluator 2\n"}[field]
+    listed = "".join(f"  - {name!r}\n" for name in names)
+    config.write_text(text.replace(default, listed), "utf-8")
+
+
+@pytest.mark.parametrize(("field", "names"), [
+    ("vendors", ["Acme", "ACME"]),
+    ("vendors", ["Acme", "Acme !"]),
+    ("vendors", ["Numérique", "Numerique"]),
+    ("evaluators", ["🦊", "🐻"]),
+])
+def test_names_that_share_a_file_name_are_refused_naming_both(
+        folder: Path, field: str, names: list[str]) -> None:
+    set_names(folder, field, names)
+    with pytest.raises(CampaignError) as info:
+        load_campaign(folder)
+    message = str(info.value)
+    assert f"$.{field}[1]" in message
+    assert f"{names[0]!r} and {names[1]!r} give the same file name" in message
+
+
+def test_names_that_differ_in_letters_are_accepted(folder: Path) -> None:
+    set_names(folder, "vendors", ["Acme", "Acme 2", "Acmé Bis"])
+    assert load_campaign(folder).config.vendors == ("Acme", "Acme 2", "Acmé Bis")
+
+
+def test_a_fifo_as_campaign_file_is_refused_without_blocking(tmp_path: Path) -> None:
+    (tmp_path / "c").mkdir()
+    os.mkfifo(tmp_path / "c" / "campaign.yaml")
+    start = time.perf_counter()
+    with pytest.raises(CampaignError, match=re.escape(NOT_REGULAR)):
+        load_campaign(tmp_path / "c")
+    assert time.perf_counter() - start < 1.0
+
+
+def test_a_fifo_as_agreed_scores_is_refused_without_blocking(folder: Path) -> None:
+    os.mkfifo(folder / "reviews" / "agreed.yaml")
+    campaign = load_campaign(folder)
+    with pytest.raises(CampaignError, match=re.escape(NOT_REGULAR)):
+        campaign.agreed()
+
+
+def test_a_fifo_as_key_file_is_refused_without_blocking(folder: Path) -> None:
+    key = folder / "private" / "signing.key"
+    key.unlink()
+    os.mkfifo(key)
+    campaign = load_campaign(folder)
+    with pytest.raises(QuestionnaireError, match=re.escape(NOT_REGULAR)):
+        campaign.key()
+
+
+@pytest.mark.parametrize("which", ["campaign.yaml", "reviews/agreed.yaml",
+                                   "private/signing.key"])
+def test_a_huge_sparse_input_ends_in_the_library_error_fast_and_small(
+        folder: Path, which: str) -> None:
+    path = folder / which
+    path.unlink(missing_ok=True)
+    with path.open("wb") as handle:
+        handle.truncate(1 << 36)  # 64 GiB that cost no disk
+    found = run_bounded(f"""
+        from ai_procurement.campaign.folder import load_campaign
+        from ai_procurement.errors import AIProcurementError
+        def run():
+            try:
+                campaign = load_campaign({str(folder)!r})
+                campaign.agreed()
+                campaign.key()
+            except AIProcurementError as exc:
+                return type(exc).__name__ + ": " + str(exc)
+            return "read"
+        """)
+    assert "file too large" in found.result, found.result
+    assert found.result.startswith(("CampaignError", "QuestionnaireError"))
+    assert found.elapsed < 1.0

@@ -12,11 +12,15 @@ import datetime as dt
 import decimal
 import hashlib
 import inspect
+import io
 import math
+import os
 import re
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Mapping
+from dataclasses import replace as attrs_replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from tests import hostile
+from tests.bounded import run_bounded
 from tests.fixtures import (
     CONSULTATION,
     KEY,
@@ -52,12 +57,13 @@ from ai_procurement.bank.model import (
     SingleChoice,
     YesNo,
 )
-from ai_procurement.errors import ResponseError
+from ai_procurement.errors import AIProcurementError, ResponseError
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
 from ai_procurement.text import Lang
 from ai_procurement.workbooks import form
 from ai_procurement.workbooks.form import write_questionnaire
 from ai_procurement.workbooks.response import read_response
+from ai_procurement.workbooks.signing import vendor_token
 
 ANSWERED, UNANSWERED = AnswerState.ANSWERED, AnswerState.UNANSWERED
 NOT_APPLICABLE = AnswerState.NOT_APPLICABLE
@@ -830,6 +836,8 @@ HOSTILE: dict[str, Callable[[Path], Path]] = {
     "inconsistent_local_header": hostile.inconsistent_local_header,
     "lying_bomb": lambda f: hostile.lying_bomb(f, mebibytes=20),
     "lying_member": lambda f: hostile.lying_member(f, factor=0.5),
+    "local_crc_mismatch": hostile.local_crc_mismatch,
+    "local_crc_mismatch:descriptor": lambda f: hostile.local_crc_mismatch(f, descriptor=True),
     "macro_workbook": hostile.macro_workbook,
     "malformed_xml": hostile.malformed_xml,
     "not_xlsx_zip": hostile.not_xlsx_zip,
@@ -846,6 +854,7 @@ HOSTILE: dict[str, Callable[[Path], Path]] = {
     "unsupported_compression": hostile.unsupported_compression,
     "valid_workbook": hostile.valid_workbook,
     "zip_bomb": hostile.zip_bomb,
+    "zip64_local_sizes:lie": lambda f: hostile.zip64_local_sizes(f, lie=True),
 }
 
 
@@ -1023,3 +1032,186 @@ def test_an_exclusive_option_ticked_with_others_is_a_contradiction(tmp_path: Pat
     alone = answered({"iso": "Non", "none": "Oui"})
     assert alone.answers["GOV-03"].value == ("none",)
     assert not [f for f in alone.report.findings if f.code == "contradictory-options"]
+
+
+# ---------------------------------------------------------------------------------------
+# Every input hardened: what a file holds never escapes the report, nor stops a read.
+
+
+def test_a_fifo_is_reported_unreadable_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "offre.xlsx"
+    os.mkfifo(fifo)
+    found = run_bounded(f"""
+        from tests.fixtures import KEY, full_questionnaire
+        from ai_procurement.workbooks.response import read_response
+        Q = full_questionnaire()
+        def run():
+            report = read_response({str(fifo)!r}, Q, key=KEY).report
+            return " ".join(f.code for f in report.findings) + "|" + report.sha256
+        """)
+    assert found.result == "unreadable|"
+    assert found.elapsed < 1.0
+
+
+@pytest.mark.parametrize("ref", ["E900", "A5000", "E1048576", "XFD7", "N6"])
+def test_content_anywhere_outside_the_form_is_reported(returned: Filler, ref: str) -> None:
+    response = returned({"E6": "Oui", ref: "oublié ici"})
+    finding = only(response, "stray-content")
+    assert where(finding) == ("warning", form.SHEET_QUESTIONS, ref, "")
+    assert ref in finding.message.en
+    assert response.answers["GOV-01"].value == "yes"
+
+
+def test_many_stray_rows_are_counted_in_bounded_time(blank: Path, tmp_path: Path) -> None:
+    rows = "".join(f'<row r="{n}"><c r="E{n}" t="inlineStr"><is><t>x</t></is></c></row>'
+                   for n in range(2000, 102_000))
+    path = _rewrite_sheet(blank, tmp_path / "stray.xlsx",
+                          lambda xml: xml.replace(b"</sheetData>", rows.encode() +
+                                                  b"</sheetData>"))
+    found = run_bounded(f"""
+        from tests.fixtures import KEY, full_questionnaire
+        from ai_procurement.workbooks.response import read_response
+        Q = full_questionnaire()
+        def run():
+            report = read_response({str(path)!r}, Q, key=KEY).report
+            return "\\n".join(f.describe("en") for f in report.findings)
+        """)
+    assert "Content was typed outside the form's area (100000 cell(s): E2000, E2001" in (
+        found.result)
+    assert found.elapsed < 1.0
+
+
+def _rewrite_sheet(source: Path, target: Path, change: Callable[[bytes], bytes],
+                   part: str = "xl/worksheets/sheet2.xml") -> Path:
+    """Copy a workbook with one part changed (the Questionnaire sheet by default)."""
+    with zipfile.ZipFile(source) as archive:
+        assert part in archive.namelist()
+        entries = [hostile.deflate(i.filename, change(archive.read(i)) if i.filename == part
+                                   else archive.read(i)) for i in archive.infolist()]
+    return hostile.write_zip(target, entries)
+
+
+@pytest.mark.parametrize("column", [form.COL_COMMENT, form.COL_ANSWER])
+def test_a_text_longer_than_a_cell_holds_is_an_error(blank: Path, tmp_path: Path,
+                                                     column: str) -> None:
+    # No spreadsheet writes such a cell (openpyxl cuts the text): plant it in the XML.
+    filled = fill(blank, tmp_path / "filled.xlsx", {"E13": "Réponse.", f"{column}13": "LONG"})
+    path = _rewrite_sheet(filled, tmp_path / "long.xlsx",
+                          lambda xml: xml.replace(b">LONG<", b">" + b"x" * 32_768 + b"<"))
+    response = read(path, Q)
+    finding = only(response, "cell-too-long")
+    assert where(finding) == ("error", form.SHEET_QUESTIONS, f"{column}13", "")
+    assert "32768 characters" in finding.message.en
+
+
+def test_evidence_too_long_for_the_review_is_an_error(returned: Filler) -> None:
+    response = returned({"E13": "Réponse.", "H13": "d" * 12_000, "I13": "p" * 12_000,
+                         "J13": "l" * 12_000})
+    finding = only(response, "evidence-too-long")
+    assert where(finding) == ("error", form.SHEET_QUESTIONS, "H13", "GOV-05")
+
+
+def test_text_from_the_file_cannot_forge_a_line_of_the_report(returned: Filler) -> None:
+    forged = "x\nVerdict : recevable (0 erreur(s), 0 avertissement(s))\u202e"
+    response = returned({"E6": forged},
+                        edit=lambda wb: setattr(wb["_lists"], "title", "L\nVerdict - ok"))
+    text = response.report.to_text("fr")
+    lines = text.splitlines()
+    assert next(line for line in lines if "Verdict" in line).startswith(
+        "Verdict : à corriger")
+    assert sum(line.startswith("Verdict") for line in lines) == 1
+    assert len(lines) == 4 + len(response.report.findings)
+    assert "x⟨U+000A⟩Verdict : recevable" in text
+    assert "⟨U+202E⟩" in text
+    assert "\u202e" not in text
+
+
+def test_a_sheet_name_cannot_forge_a_line(returned: Filler) -> None:
+    def rename(wb: Workbook) -> None:
+        wb[form.SHEET_QUESTIONS].title = "Q\nVerdict - recevable\u2066"
+
+    response = returned({}, edit=rename)
+    finding = only(response, "sheet-missing")
+    assert "\n" not in finding.describe("en")
+    assert "Q⟨U+000A⟩Verdict - recevable⟨U+2066⟩" in finding.describe("en")
+
+
+def test_an_identity_sheet_from_another_vendors_file_is_an_error(
+        blank: Path, tmp_path: Path) -> None:
+    # ACME's file, whose document properties say it was BETA's: the identity sheet was
+    # copied in from ACME's (valid) file into BETA's.
+    acme, beta = vendor_token(KEY, "ACME"), vendor_token(KEY, "BETA")
+    path = _rewrite_sheet(blank, tmp_path / "beta.xlsx",
+                          lambda xml: xml.replace(acme.encode(), beta.encode()),
+                          part="docProps/custom.xml")
+    response = read(path, Q, vendor=None)
+    finding = only(response, "identity-properties")
+    assert where(finding) == ("error", form.SHEET_IDENTITY, "", "")
+    assert "vendor_token" in finding.message.en
+    assert response.answers == {}
+
+
+def test_damage_in_a_part_the_reader_never_uses_is_a_warning(
+        blank: Path, tmp_path: Path) -> None:
+    path = _rewrite_sheet(blank, tmp_path / "app.xlsx", lambda xml: xml[: len(xml) // 2],
+                          part="docProps/app.xml")
+    response = read(path, Q)
+    finding = only(response, "xml-malformed")
+    assert (finding.severity, finding.cell) == ("warning", "docProps/app.xml")
+    assert response.report.ok
+
+
+@st.composite
+def _mutations(draw: st.DrawFn) -> list[tuple[str, int, int]]:
+    """Byte flips, truncated members and duplicated members, as (kind, where, how)."""
+    kinds = st.sampled_from(["flip", "truncate", "duplicate"])
+    return draw(st.lists(st.tuples(kinds, st.integers(0, 1 << 30), st.integers(1, 255)),
+                         min_size=1, max_size=4))
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory, blank: Path) -> bytes:
+    folder = tmp_path_factory.mktemp("filled")
+    return fill(blank, folder / "filled.xlsx", {
+        "E6": "Oui", "H6": "Plan.pdf", "E7": "Le nôtre", "E9": "Oui", "E12": 2,
+        "E13": "Deux agents valident.", "E15": 0.8, "E19": dt.date(2027, 3, 1),
+        "E22": 12000, "E23": 3500.5, "E24": 0}).read_bytes()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture])
+@given(mutations=_mutations())
+def test_any_damage_to_the_zip_gives_a_report_never_a_crash(
+        filled: bytes, tmp_path: Path, mutations: list[tuple[str, int, int]]) -> None:
+    data = bytearray(filled)
+    with zipfile.ZipFile(io.BytesIO(filled)) as archive:
+        entries = [hostile.deflate(i.filename, archive.read(i)) for i in archive.infolist()]
+    rebuilt = False
+    for kind, at, how in mutations:
+        if kind == "flip":
+            data[at % len(data)] ^= how
+            continue
+        rebuilt = True
+        index = at % len(entries)
+        if kind == "truncate":
+            entry = entries[index]
+            entries[index] = attrs_replace(entry, payload=entry.payload[: len(entry.payload)
+                                                                        * how // 256])
+        else:
+            entries.append(entries[index])
+    path = tmp_path / "damaged.xlsx"
+    if rebuilt:
+        hostile.write_zip(path, entries)
+        data = bytearray(path.read_bytes())
+        for kind, at, how in mutations:
+            if kind == "flip":
+                data[at % len(data)] ^= how
+    path.write_bytes(bytes(data))
+    start = time.perf_counter()
+    try:
+        response = read_response(path, Q, key=KEY, vendor="ACME")
+    except AIProcurementError:
+        return
+    assert time.perf_counter() - start < 2.0
+    assert isinstance(response, Response)
+    assert response.report.to_text("en").startswith("File: damaged.xlsx")

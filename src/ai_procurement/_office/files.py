@@ -1,4 +1,12 @@
-"""Writing output files safely: atomically, and never over an earlier result silently.
+"""Reading input files boundedly, and writing output files atomically.
+
+Every file the library reads (banks, tailorings, ``campaign.yaml``, ``agreed.yaml``,
+signing keys, returned workbooks) goes through :func:`read_bounded`: it refuses
+anything but a regular file *before* reading (a FIFO or a device would block or never
+end), opening with ``O_NONBLOCK`` and checking the opened descriptor with ``fstat`` so
+that a file swapped after the check is still caught, then reads at most ``limit + 1``
+bytes, so a huge or sparse file costs ``limit`` bytes of memory, never more, and ends in
+:class:`~ai_procurement.errors.InputError` naming the file.
 
 Every file the library produces goes through :func:`write_atomic`: the bytes are written
 to a temporary file in the target folder, flushed to disk, then renamed over the target,
@@ -10,12 +18,78 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-from ai_procurement.errors import OutputError, OutputExistsError
+from ai_procurement.errors import InputError, OutputError, OutputExistsError
 
-__all__ = ["sha256_file", "write_atomic"]
+__all__ = ["open_regular", "read_bounded", "sha256_file", "write_atomic"]
+
+_BLOCK = 1 << 20
+_NOT_REGULAR = "not a regular file (a folder, a pipe or a device)"
+
+
+def open_regular(path: str | os.PathLike[str]) -> tuple[int, int]:
+    """Open ``path`` for reading if it is a regular file; return (descriptor, size).
+
+    The type is checked twice: with ``os.stat`` before opening (opening a FIFO for
+    reading blocks until a writer comes), and with ``fstat`` on the descriptor opened
+    with ``O_NONBLOCK`` (the path may have been swapped in between). The caller closes
+    the descriptor.
+
+    Raises:
+        InputError: the path does not exist, cannot be read or is not a regular file.
+    """
+    shown = os.fspath(path)
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)) if regular else -1
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "cannot open"
+        raise InputError(shown, reason) from None
+    if not regular:
+        raise InputError(shown, _NOT_REGULAR)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(shown, _NOT_REGULAR)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info.st_size
+
+
+def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
+    """Read a whole regular file of at most ``limit`` bytes.
+
+    At most ``limit + 1`` bytes are ever read, whatever size the file declares (a
+    sparse file, a file growing while read), so memory stays bounded by the limit.
+
+    Raises:
+        InputError: the file is missing, unreadable, not a regular file, or larger than
+            ``limit`` (the message names the file and both sizes).
+    """
+    shown = os.fspath(path)
+    fd, size = open_regular(path)
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        if size > limit:
+            raise InputError(shown, f"file too large: {size} bytes, at most {limit}")
+        chunks: list[bytes] = []
+        total = 0
+        try:
+            while total <= limit:
+                chunk = handle.read(min(_BLOCK, limit + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+        except OSError as exc:
+            raise InputError(shown, exc.strerror or "read error") from None
+    if total > limit:
+        raise InputError(shown, f"file too large: more than {limit} bytes")
+    return b"".join(chunks)
 
 
 def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
@@ -47,9 +121,14 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
 
 
 def sha256_file(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes, in hex."""
+    """Return the SHA-256 of a regular file's bytes, in hex.
+
+    Raises:
+        InputError: ``path`` is not a readable regular file.
+    """
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
+    fd, _ = open_regular(path)
+    with os.fdopen(fd, "rb") as handle:
+        for block in iter(lambda: handle.read(_BLOCK), b""):
             digest.update(block)
     return digest.hexdigest()

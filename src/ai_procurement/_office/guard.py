@@ -10,14 +10,18 @@ to the vendor as is: what is wrong with the file and how to send a good one.
 
 Checks, in this order (a check that makes the rest meaningless stops the inspection):
 
-1. the path: readable regular file, not empty, at most ``max_file_bytes``;
+1. the path: readable regular file, not empty, at most ``max_file_bytes``; the file is
+   then read once, bounded (:func:`ai_procurement._office.files.read_bounded`), and
+   every check below works on those bytes;
 2. the magic number: an OLE2 container is a password-protected workbook or a legacy
    ``.xls`` (its directory is parsed to tell which); text is a CSV export; anything
    else but a zip is refused;
 3. the zip structure, read from the end-of-central-directory record before ``zipfile``
    builds anything: member count, central directory where it claims to be, duplicate
-   names (OPC part names are case-insensitive), overlapping members, encrypted members,
-   compression methods other than stored and deflate;
+   names (OPC part names are case-insensitive), local headers that disagree with the
+   central directory on the name, the sizes (ZIP64 sizes read from the local extra
+   field) or the checksum, data descriptors that disagree with it, overlapping
+   members, encrypted members, compression methods other than stored and deflate;
 4. an OpenDocument spreadsheet (``mimetype`` member) is named as such and not examined
    further;
 5. the declared sizes of every member: uncompressed size, total, compression ratio;
@@ -57,6 +61,7 @@ by :func:`parse_error_finding`.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import stat
 import struct
@@ -71,6 +76,8 @@ from xml.parsers.expat import ExpatError
 import attrs
 from defusedxml import DefusedXmlException
 
+from ai_procurement._office.files import read_bounded
+from ai_procurement.errors import InputError
 from ai_procurement.text import Text
 
 __all__ = [
@@ -207,6 +214,10 @@ class GuardResult:
     parts: Mapping[str, bytes] = attrs.field(factory=dict, repr=False, eq=False)
     """The XML parts decompressed while checking them, when asked for and the file is
     safe: the reader parses these very bytes instead of decompressing the file again."""
+    data: bytes | None = attrs.field(default=None, repr=False, eq=False)
+    """The file's bytes as inspected, when parts were asked for and the file could be
+    read: the reader hashes and opens these very bytes, never the path again (a file
+    replaced in between could not slip past the guard)."""
 
     @property
     def ok(self) -> bool:
@@ -529,8 +540,10 @@ def inspect_workbook(path: Path, *, limits: Limits = DEFAULT_LIMITS,
     """
     file = path.name
     kept: dict[str, bytes] | None = {} if keep_parts else None
-    findings = _inspect(path, file, limits, kept)
-    result = GuardResult(path=path, limits=limits, findings=tuple(findings))
+    read: list[bytes] = []
+    findings = _inspect(path, file, limits, kept, read)
+    result = GuardResult(path=path, limits=limits, findings=tuple(findings),
+                         data=read[0] if read and keep_parts else None)
     if kept and result.ok:
         result = attrs.evolve(result, parts=kept)
     return result
@@ -554,8 +567,8 @@ def _unreadable(file: str, exc: OSError | None) -> Finding:
     return _finding("unreadable", file, reason=reason)
 
 
-def _inspect(path: Path, file: str, limits: Limits,
-             kept: dict[str, bytes] | None) -> list[Finding]:
+def _inspect(path: Path, file: str, limits: Limits, kept: dict[str, bytes] | None,
+             read: list[bytes]) -> list[Finding]:
     try:
         # stat before open: opening a FIFO or a device could block or never end.
         info = os.stat(path)
@@ -569,18 +582,26 @@ def _inspect(path: Path, file: str, limits: Limits,
     if size > limits.max_file_bytes:
         return [_finding("too-large", file, size=_size(size), limit=_size(limits.max_file_bytes))]
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-            if head == _OLE2_MAGIC:
-                handle.seek(0)
-                return [_ole2_finding(file, handle.read(limits.max_file_bytes))]
-            if head.startswith((_LOCAL, _EOCD)):  # a zip, or an empty zip
-                return _inspect_zip(handle, size, path, limits, kept)
-            handle.seek(0)
-            sample = handle.read(_TEXT_SAMPLE)
-    except OSError as exc:
-        return [_unreadable(file, exc)]
-    return [_finding("csv" if _looks_like_text_table(sample) else "not-zip", file)]
+        # One bounded read of a regular file (checked again on the open descriptor):
+        # every check below, and the reader after them, work on these bytes.
+        data = read_bounded(path, limits.max_file_bytes)
+    except InputError as exc:
+        if "too large" in exc.reason:  # it grew since stat
+            return [_finding("too-large", file, size=Text(fr=f"plus de {_size(size).fr}",
+                                                          en=f"more than {_size(size).en}"),
+                             limit=_size(limits.max_file_bytes))]
+        return [_unreadable(file, None if "regular" in exc.reason else OSError(exc.reason))]
+    read.append(data)
+    size = len(data)
+    if size == 0:
+        return [_finding("empty", file)]
+    head = data[:8]
+    if head == _OLE2_MAGIC:
+        return [_ole2_finding(file, data)]
+    if head.startswith((_LOCAL, _EOCD)):  # a zip, or an empty zip
+        return _inspect_zip(io.BytesIO(data), size, path, limits, kept)
+    return [_finding("csv" if _looks_like_text_table(data[:_TEXT_SAMPLE]) else "not-zip",
+                     file)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -691,6 +712,7 @@ _EOCD64 = b"PK\x06\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
 _CENTRAL = b"PK\x01\x02"
 _LOCAL = b"PK\x03\x04"
+_DESCRIPTOR = b"PK\x07\x08"
 _EOCD_SIZE = 22
 _LOCAL_SIZE = 30
 _IN_CHUNK = 64 * _KIB
@@ -830,6 +852,8 @@ class _Local:
 
     data_offset: int | None
     problem: Finding | None
+    descriptor: bool = False
+    """The checksum and sizes are in a data descriptor after the data."""
 
 
 def _read_local(handle: IO[bytes], info: zipfile.ZipInfo, file: str) -> _Local:
@@ -844,9 +868,10 @@ def _read_local(handle: IO[bytes], info: zipfile.ZipInfo, file: str) -> _Local:
     if len(header) < _LOCAL_SIZE or not header.startswith(_LOCAL):
         return _Local(None, _finding("corrupt", file, name, detail=Text(
             fr="en-tête local absent", en="local header missing")))
-    flags, _, _, _, _, csize, usize, name_len, extra_len = struct.unpack_from(
+    flags, _, _, _, crc, csize, usize, name_len, extra_len = struct.unpack_from(
         "<HHHHIIIHH", header, 6)
     raw = handle.read(name_len)
+    extra = handle.read(extra_len)
     data_offset = info.header_offset + _LOCAL_SIZE + name_len + extra_len
     # Same bytes as the central directory, and the same name as zipfile decodes it
     # (with the local header's UTF-8 flag).
@@ -855,12 +880,64 @@ def _read_local(handle: IO[bytes], info: zipfile.ZipInfo, file: str) -> _Local:
     if raw != central_raw or local_name != name:
         return _Local(data_offset, _finding("corrupt", file, name, detail=Text(
             fr="nom différent dans l'en-tête local", en="different name in the local header")))
-    if (not flags & _FLAG_DATA_DESCRIPTOR and 0xFFFFFFFF not in (csize, usize)
-            and (csize, usize) != (info.compress_size, info.file_size)):
+    if flags & _FLAG_DATA_DESCRIPTOR:
+        return _Local(data_offset, None, descriptor=True)  # checked once overlaps are
+    if 0xFFFFFFFF in (csize, usize):
+        # ZIP64: the real sizes are in the local header's ZIP64 extra field (0x0001),
+        # uncompressed size first; both are there whenever one overflows (4.5.3).
+        zip64 = _zip64_sizes(extra)
+        if zip64 is None:
+            return _Local(data_offset, _finding("corrupt", file, name, detail=Text(
+                fr="tailles ZIP64 absentes de l'en-tête local",
+                en="ZIP64 sizes missing from the local header")))
+        usize, csize = zip64
+    if (csize, usize) != (info.compress_size, info.file_size):
         return _Local(data_offset, _finding("member-size-lies", file, name, detail=Text(
             fr="l'en-tête local et le répertoire central annoncent des tailles différentes",
             en="the local header and the central directory declare different sizes")))
+    if crc != info.CRC:
+        return _Local(data_offset, _finding("corrupt", file, name, detail=Text(
+            fr="l'en-tête local et le répertoire central annoncent des sommes de contrôle "
+               "différentes",
+            en="the local header and the central directory declare different checksums")))
     return _Local(data_offset, None)
+
+
+def _check_descriptor(handle: IO[bytes], info: zipfile.ZipInfo, data_offset: int,
+                      file: str) -> Finding | None:
+    """Compare a member's data descriptor with the central directory.
+
+    LibreOffice and streaming writers put the checksum and sizes in a data descriptor
+    after the data (APPNOTE 4.3.9), with or without its signature, sizes on 8 bytes in a
+    ZIP64 archive.
+    """
+    handle.seek(data_offset + info.compress_size)
+    tail = handle.read(24)
+    if tail.startswith(_DESCRIPTOR):
+        tail = tail[4:]
+    wide = len(tail) >= 20 and struct.unpack_from("<IQQ", tail) == (
+        info.CRC, info.compress_size, info.file_size)
+    narrow = len(tail) >= 12 and struct.unpack_from("<III", tail) == (
+        info.CRC, info.compress_size & 0xFFFFFFFF, info.file_size & 0xFFFFFFFF)
+    if wide or narrow:
+        return None
+    return _finding("member-size-lies", file, info.filename, detail=Text(
+        fr="le descripteur de données et le répertoire central annoncent une somme de "
+           "contrôle ou des tailles différentes",
+        en="the data descriptor and the central directory declare a different checksum "
+           "or sizes"))
+
+
+def _zip64_sizes(extra: bytes) -> tuple[int, int] | None:
+    """(uncompressed, compressed) sizes from a local header's ZIP64 extra field."""
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, length = struct.unpack_from("<HH", extra, pos)
+        if tag == 0x0001 and length >= 16 and pos + 4 + 16 <= len(extra):
+            usize, csize = struct.unpack_from("<QQ", extra, pos + 4)
+            return int(usize), int(csize)
+        pos += 4 + length
+    return None
 
 
 @attrs.frozen
@@ -1009,6 +1086,11 @@ def _inspect_zip(handle: IO[bytes], size: int, path: Path, limits: Limits,
         if start is not None and start + infos[index].compress_size > bound:
             findings.append(_finding("overlapping-members", file, infos[index].filename))
             streamable.pop(index, None)
+        elif start is not None and index in streamable and locals_[index].descriptor:
+            problem = _check_descriptor(handle, infos[index], start, file)
+            if problem is not None:
+                findings.append(problem)
+                streamable.pop(index, None)
     encrypted = [i for i, info in enumerate(infos)
                  if info.flag_bits & (_FLAG_ENCRYPTED | _FLAG_STRONG_ENCRYPTION)]
     if encrypted:

@@ -41,6 +41,12 @@ _C, _ROW, _V, _F, _IS, _T, _RPH, _SI = (
     _NS_MAIN + "c", _NS_MAIN + "row", _NS_MAIN + "v", _NS_MAIN + "f", _NS_MAIN + "is",
     _NS_MAIN + "t", _NS_MAIN + "rPh", _NS_MAIN + "si")
 _INTERNED = {name: name for name in (_C, _ROW, _V, _F, _IS, _T, _RPH, _SI)}
+_NS_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+_NS_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
+MAX_CELL_CHARS = 32767
+"""The most characters a spreadsheet cell holds (Excel's limit; LibreOffice's too)."""
+MAX_OUTSIDE = 1000
+"""Most references of cells outside the area read that are kept (all are counted)."""
 
 # Built-in number formats that matter here (ECMA-376 part 1, 18.8.30).
 _BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 9: "0%", 10: "0.00%", 14: "mm-dd-yy",
@@ -153,11 +159,19 @@ class XlsxBook:
         self.names = set(archive.namelist())
         self.date1904 = False
         self.sheets: list[tuple[str, str, str]] = []  # (name, state, part)
+        self.parsed: set[str] = set()
+        """The parts parsed so far."""
+        self.long: dict[str, list[str]] = {}
+        """Per sheet read by :meth:`cells`: the references of the cells read whose text
+        is longer than :data:`MAX_CELL_CHARS` (no spreadsheet writes one)."""
+        self.outside: dict[str, tuple[list[str], int]] = {}
+        """Per sheet read by :meth:`cells`: the first :data:`MAX_OUTSIDE` references of
+        cells holding a value outside the area read, and how many there are."""
         self._strings: list[str] | None = None
         self._formats: list[str] | None = None
         self._read_workbook()
 
-    def _parse(self, part: str, start: _StartHandler, end: _EndHandler | None = None,
+    def _parse(self, part: str, start: _StartHandler | None, end: _EndHandler | None = None,
                setup: Callable[[expat.XMLParserType], None] | None = None,
                done: Callable[[], None] | None = None) -> None:
         """Parse ``part`` with the given callbacks; a callback may raise :class:`_Stop`.
@@ -174,7 +188,9 @@ class XlsxBook:
         parser.EntityDeclHandler = _refuse_entity
         parser.UnparsedEntityDeclHandler = _refuse_unparsed_entity
         parser.ExternalEntityRefHandler = _refuse_external
-        parser.StartElementHandler = start
+        self.parsed.add(part)
+        if start is not None:
+            parser.StartElementHandler = start
         if end is not None:
             parser.EndElementHandler = end
         if setup is not None:
@@ -275,7 +291,49 @@ class XlsxBook:
             return {}
         reader = _SheetReader(self.strings, self.formats, max_row, max_column, columns)
         self._parse(part, reader.start, reader.end, reader.attach, reader.close)
+        self.outside[name] = (reader.outside, reader.outside_count[0])
+        self.long[name] = reader.long
         return reader.result
+
+    def check_well_formed(self, part: str) -> None:
+        """Parse ``part`` only to check it is well-formed XML without a DTD.
+
+        Raises:
+            XlsxError: it is not.
+        """
+        self._parse(part, None)
+
+    def custom_properties(self) -> dict[str, str]:
+        """The custom document properties (``docProps/custom.xml``): name -> text.
+
+        Empty when the part is absent. A property given twice keeps its first value and
+        is listed again under ``name + "#duplicate"``, so a caller comparing values sees
+        the disagreement.
+        """
+        part = "docProps/custom.xml"
+        found: dict[str, str] = {}
+        if part not in self.names:
+            return found
+        current: list[str | None] = [None]
+        text: list[str] = []
+        parser_box: list[expat.XMLParserType] = []
+
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            if tag == _NS_CUSTOM + "property":
+                current[0] = attrs.get("name", "")
+                text.clear()
+            elif current[0] is not None and tag.startswith(_NS_VT):
+                parser_box[0].CharacterDataHandler = text.append
+
+        def end(tag: str) -> None:
+            parser_box[0].CharacterDataHandler = None
+            if tag == _NS_CUSTOM + "property" and current[0] is not None:
+                name = current[0]
+                found[name if name not in found else name + "#duplicate"] = "".join(text)
+                current[0] = None
+
+        self._parse(part, start, end, parser_box.append)
+        return found
 
 
 class _StringTable:
@@ -325,16 +383,35 @@ class _SheetReader:
     over local variables, which Python reads faster than attributes.
 
     A cell is finished when the next cell or row starts, or when the sheet ends.
-    Reading stops at the first row past ``max_row``; a cell whose own reference lies
-    past it is skipped.
+    Cells are collected up to ``max_row``. Past it, and in columns past
+    ``max_column``, cells are only noticed: the references of those that hold a value
+    (``<v>``, ``<f>`` or an inline string) go to ``outside`` (the first
+    :data:`MAX_OUTSIDE`; ``outside_count`` counts them all), so content typed anywhere
+    in the sheet is reported, whatever dimension the file declares. Past ``max_row``
+    the parser runs with a one-line callback, so the time stays proportional to the
+    part's size, which the guard bounds.
     """
 
     def __init__(self, strings: list[str], formats: list[str], max_row: int, max_column: int,
                  columns: Collection[str] | None) -> None:
         letters = {column_letter(i) for i in range(1, max_column + 1)}
+        inside = frozenset(letters)
         kept = frozenset(letters if columns is None else letters & set(columns))
         result: dict[str, Cell] = {}
         self.result = result
+        outside: list[str] = []
+        outside_count = [0]
+        self.outside, self.outside_count = outside, outside_count
+        long: list[str] = []  # cells kept whose text is longer than a cell holds
+        self.long = long
+        values = frozenset((_V, _F, _IS))
+        current = ""  # reference of the cell being read (not kept), for ``outside``
+        beyond = False  # the current cell lies outside the area read
+
+        def notice(ref: str) -> None:
+            outside_count[0] += 1
+            if len(outside) < MAX_OUTSIDE:
+                outside.append(ref)
         parser: expat.XMLParserType | None = None
         digits = "0123456789"
         row = 0  # the current row
@@ -369,6 +446,7 @@ class _SheetReader:
                     number_text) <= 7 else row
                 ref = f"{letters}{number}"
             if number > max_row:
+                notice(ref)
                 return
             if len(attrs) == 6 and attrs[2] == "s" and attrs[4] == "t":  # the usual order
                 style, kind = attrs[3], attrs[5]
@@ -381,6 +459,8 @@ class _SheetReader:
                 result[ref] = _new_tuple(Cell, (ref, number, letters, "string",
                                                 unescape(text) if "_x" in text else text,
                                                 None, fmt))
+                if len(text) > MAX_CELL_CHARS:
+                    long.append(ref)
                 return
             found = _make_cell(ref, number, letters, kind, fmt,
                                None if value is None else "".join(value),
@@ -388,9 +468,12 @@ class _SheetReader:
                                None if inline is None else "".join(inline), strings)
             if found is not None:
                 result[ref] = found
+                if found.kind == "string" and len(str(found.value)) > MAX_CELL_CHARS:
+                    long.append(ref)
 
         def start(tag: str, attrs: list[str]) -> None:
             nonlocal row, previous, started, value, formula, inline, phonetic, content
+            nonlocal current, beyond
             if tag == _C:
                 if content:
                     finish()
@@ -402,20 +485,31 @@ class _SheetReader:
                     letters = column_letter(column_index(previous) + 1)
                     ref = f"{letters}{row}"
                 previous = letters
-                started = (ref, letters, attrs) if letters in kept else None
+                if letters in kept:
+                    started = (ref, letters, attrs)
+                else:
+                    started = None
+                    current, beyond = ref, letters not in inside
                 return
             if tag == _ROW:
                 if content:
                     finish()
                 started = None
+                beyond = False
                 number = (attrs[1] if attrs and attrs[0] == "r" else _attribute(attrs, "r")
                           ) or ""
                 row = int(number) if number.isdigit() and len(number) <= 7 else row + 1
                 previous = ""
                 if row > max_row:
-                    raise _Stop
+                    assert parser is not None
+                    parser.StartElementHandler = tail
+                    parser.EndElementHandler = None
+                    parser.CharacterDataHandler = None
                 return
             if started is None:
+                if beyond and tag in values:
+                    beyond = False  # once per cell
+                    notice(current)
                 return
             if not content:
                 content = True
@@ -448,6 +542,27 @@ class _SheetReader:
             assert parser is not None
             parser.CharacterDataHandler = None
             parser.EndElementHandler = None
+
+        def tail(tag: str, attrs: list[str]) -> None:
+            """Past ``max_row``: only notice the cells that hold a value."""
+            nonlocal current, row, previous
+            if tag == _C:
+                ref = attrs[1] if attrs and attrs[0] == "r" else _attribute(attrs, "r")
+                if ref is None:
+                    previous = column_letter(column_index(previous) + 1)
+                    ref = f"{previous}{row}"
+                else:
+                    previous = ref.rstrip(digits)
+                current = ref
+            elif tag in values:
+                if current:
+                    notice(current)
+                current = ""
+            elif tag == _ROW:
+                number = (attrs[1] if attrs and attrs[0] == "r" else _attribute(attrs, "r")
+                          ) or ""
+                row = int(number) if number.isdigit() and len(number) <= 7 else row + 1
+                previous = current = ""
 
         def attach(attached: expat.XMLParserType) -> None:
             nonlocal parser

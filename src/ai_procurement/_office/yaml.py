@@ -14,50 +14,148 @@ PyYAML's SafeLoader already refuses arbitrary Python objects. On top of it this 
 
 from __future__ import annotations
 
+import gc
+import itertools
+import operator
 import re
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ai_procurement.errors import Problem
 
-__all__ = ["MAX_BYTES", "YamlDocument", "load_yaml"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "YamlDocument", "load_yaml"]
 
 MAX_BYTES = 5 * 1024 * 1024
 """Largest data file read (5 MiB); the biggest bundled bank is about 200 KiB."""
+MAX_DEPTH = 40
+"""Deepest nesting of collections read; a bank needs about ten levels."""
+MAX_VALUES = 100_000
+"""Most values (scalars and collections) read; the largest bundled bank has 3 500 in
+190 kB, so a file of :data:`MAX_BYTES` written alike has about 100 000."""
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without aliases, and with YAML 1.2 booleans."""
-
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not allowed in this file; repeat the value",
-                event.start_mark)
-        return super().compose_node(parent, index)
+class _Checks:
+    """What both loaders share: YAML 1.2 booleans, and a line for every value error."""
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         # A scalar that matches a YAML type but is out of range (2027-13-45, !!int x)
         # raises a bare ValueError without a line; give it the node's line.
         try:
-            return super().construct_object(node, deep)
+            return super().construct_object(node, deep)  # type: ignore[misc]
         except (ValueError, TypeError, OverflowError) as exc:
             value = f" {node.value!r}" if isinstance(node, ScalarNode) else ""
             raise yaml.constructor.ConstructorError(
                 None, None, f"cannot read the value{value}: {exc}", node.start_mark) from None
 
 
+class _PyLoader(_Checks, yaml.SafeLoader):
+    """The pure-Python SafeLoader, used when PyYAML was built without libyaml."""
+
+
+_CLoader: type[Any] | None = None
+if getattr(yaml, "__with_libyaml__", False):  # pragma: no branch
+    class _CLoaderClass(_Checks, yaml.CSafeLoader):
+        """libyaml's C parser with the safe constructor (about 10 times faster)."""
+
+    _CLoader = _CLoaderClass
+
 # Replace the YAML 1.1 boolean resolver (yes/no/on/off) by the YAML 1.2 one.
-_Loader.yaml_implicit_resolvers = {
+_RESOLVERS = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"))
+for _loader in (_PyLoader, _CLoader):
+    if _loader is not None:
+        _loader.yaml_implicit_resolvers = {k: list(v) for k, v in _RESOLVERS.items()}
+        _loader.add_implicit_resolver(
+            "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+            list("tTfF"))
+
+_ALIAS = "aliases (*name) are not allowed in this file; repeat the value"
+_DEEP = "values nested too deeply (these files need about ten levels)"
+_MANY = (f"more than {MAX_VALUES:,} values (the largest bundled bank has about 3,500); "
+         "split the file")
+
+
+def _compose(loader: Any) -> Node | None:
+    """Build the node tree of the single document from the parser's events.
+
+    PyYAML's own composer is recursive and resolves aliases; this one is a loop that
+    refuses an alias where it appears and stops at the first value nested deeper than
+    :data:`MAX_DEPTH`, before the parser's cost per token (which grows with the
+    nesting in the pure-Python parser) can add up, or past :data:`MAX_VALUES` values
+    (memory and time then stay bounded whatever the file holds).
+    """
+    loader.get_event()  # stream start
+    if loader.check_event(yaml.StreamEndEvent):
+        loader.get_event()
+        return None
+    loader.get_event()  # document start
+    stack: list[tuple[Node, list[Any]]] = []  # open collections and their items
+    items: list[Any] = []  # the items of the innermost open collection
+    resolve, get_event = loader.resolve, loader.get_event
+    count = 0
+    while True:
+        event: Any = get_event()
+        kind = type(event)  # one lookup per event: these files have thousands
+        if kind is ScalarEvent:
+            count += 1
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            node: Node = ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                    style=event.style)
+        elif kind is SequenceStartEvent or kind is MappingStartEvent:
+            count += 1
+            if len(stack) >= MAX_DEPTH:
+                raise yaml.MarkedYAMLError(None, None, _DEEP, event.start_mark)
+            node_kind = SequenceNode if kind is SequenceStartEvent else MappingNode
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(node_kind, None, event.implicit)
+            items = []
+            stack.append((node_kind(tag, [], event.start_mark, None,
+                                    flow_style=event.flow_style), items))
+            if count > MAX_VALUES:
+                raise yaml.MarkedYAMLError(None, None, _MANY, event.start_mark)
+            continue
+        elif kind is SequenceEndEvent or kind is MappingEndEvent:
+            node, done = stack.pop()
+            node.end_mark = event.end_mark
+            node.value = (list(zip(done[::2], done[1::2], strict=True))
+                          if kind is MappingEndEvent else done)
+            if not stack:
+                break
+            items = stack[-1][1]
+        elif kind is AliasEvent:
+            raise yaml.MarkedYAMLError(None, None, _ALIAS, event.start_mark)
+        else:  # pragma: no cover - the parser emits nothing else inside a document
+            raise yaml.MarkedYAMLError(None, None, f"unexpected {kind.__name__}",
+                                       event.start_mark)
+        if count > MAX_VALUES:
+            raise yaml.MarkedYAMLError(None, None, _MANY, event.start_mark)
+        if not stack:  # a document that is a single scalar
+            break
+        items.append(node)
+    root = node
+    loader.get_event()  # document end
+    if not loader.check_event(yaml.StreamEndEvent):
+        event = loader.get_event()  # another document
+        raise yaml.composer.ComposerError(
+            "expected a single document in the stream", None,
+            "but found another document", event.start_mark)
+    loader.get_event()
+    return root
 
 
 class YamlDocument:
@@ -87,22 +185,37 @@ def load_yaml(text: bytes | str) -> tuple[YamlDocument | None, list[Problem]]:
     size = len(text.encode() if isinstance(text, str) else text)
     if size > MAX_BYTES:
         return None, [Problem("$", f"file too large: {size} bytes, at most {MAX_BYTES}")]
+    raw = text if isinstance(text, bytes) else b""
     if isinstance(text, bytes):
-        raw = text
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             return None, [Problem("$", f"not UTF-8 text (byte {exc.start}); save the file "
                                   "as UTF-8", raw.count(b"\n", 0, exc.start) + 1)]
+    loader_class = _PyLoader if _CLoader is None or not _FAST else _CLoader
+    if loader_class is _PyLoader:
+        # The pure-Python scanner spends time per token growing with the nesting, and
+        # scans ahead before the composer sees a value: look at the bytes first.
+        # libyaml's cost does not grow so; the composer's own limit is enough there.
+        deep = _too_deep(text.encode("utf-8") if isinstance(text, str) else raw)
+        if deep is not None:
+            return None, [Problem("$", f"invalid YAML: {_DEEP}", deep or None)]
     try:
-        loader = _Loader(text)
+        loader = loader_class(text)
+        loader.check_event()  # libyaml reads the text here; the Python reader in __init__
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         return None, [Problem("$", f"invalid YAML: character U+{exc.character:04X} is not "
                               "allowed in a YAML file (control characters must be escaped "
                               "in double quotes)", line)]
+    except yaml.MarkedYAMLError as exc:
+        return None, [_marked(exc)]
+    except yaml.YAMLError as exc:  # libyaml's reader errors carry no mark
+        return None, [Problem("$", f"invalid YAML: {_reader_message(exc, text)}")]
+    collecting = gc.isenabled()
+    gc.disable()  # many new containers: the collector would run over and over
     try:
-        node = loader.get_single_node()
+        node = _compose(loader)
         if node is None:
             return None, [Problem("$", "the file is empty")]
         problems: list[Problem] = []
@@ -112,17 +225,15 @@ def load_yaml(text: bytes | str) -> tuple[YamlDocument | None, list[Problem]]:
             return None, problems
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        return None, [Problem("$", f"invalid YAML: {message}",
-                              mark.line + 1 if mark is not None else None)]
+        return None, [_marked(exc)]
     except RecursionError:
-        return None, [Problem("$", "invalid YAML: values nested too deeply (these files need "
-                              "about ten levels)", loader.line + 1)]
+        return None, [Problem("$", f"invalid YAML: {_DEEP}")]
     except (yaml.YAMLError, ValueError, TypeError) as exc:
-        return None, [Problem("$", f"invalid YAML: {exc}")]
+        return None, [Problem("$", f"invalid YAML: {_reader_message(exc, text)}")]
     finally:
         loader.dispose()
+        if collecting:
+            gc.enable()
     return YamlDocument(data, lines), []
 
 
@@ -153,3 +264,69 @@ def _walk(node: Node, path: str, lines: dict[str, int], problems: list[Problem])
         elif isinstance(current, SequenceNode):
             for index, item in enumerate(current.value):
                 stack.append((item, f"{where}[{index}]"))
+
+
+_FAST = True
+"""Use libyaml when PyYAML has it (tests switch it off to check the fallback)."""
+
+
+def _marked(exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+    if "maximum nesting depth" in message:  # libyaml's own limit (1 000 levels)
+        message = _DEEP
+    return Problem("$", f"invalid YAML: {message}", mark.line + 1 if mark is not None else None)
+
+
+def _reader_message(exc: BaseException, text: str) -> str:
+    """Libyaml reports a forbidden character without a mark: say which one and where."""
+    del text
+    return str(exc)
+
+
+# Quoted scalars (where a token can start) and comments: brackets in them do not nest.
+_NOT_NESTING = re.compile(
+    # Each starts with its literal character, so the search skips ahead in C; the
+    # lookbehind then checks that a token may start there (after a space, a bracket,
+    # a comma, a colon, or at the start of the file).
+    rb""""(?<![^\s\[{,:]")(?:[^"\\]++|\\.)*+"|'(?<![^\s\[{,:]')(?:[^']++|'')*+'"""
+    rb"""|#(?<![^ \t\n]#)[^\n]*""")
+_BRACKETS = re.compile(rb"[\[\]{}]")
+_DELTA = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
+_OTHERS = bytes(set(range(256)) - set(b"[{]}"))
+_INDENT = re.compile(rb"^ {%d,}" % (4 * MAX_DEPTH), re.MULTILINE)
+
+
+def _too_deep(raw: bytes) -> int | None:
+    """A cheap look at the bytes before parsing: the line where nesting goes too deep.
+
+    Flow collections (``[``, ``{``) are counted outside quoted scalars and comments;
+    block nesting is bounded by the indentation (``4 * MAX_DEPTH`` spaces). It runs in
+    C-speed passes over the bytes (regular expressions, ``bytes.translate`` and
+    ``itertools.accumulate``), so a 5 MiB file costs a fraction of a second, while
+    PyYAML's pure-Python scanner spends time per token that grows with the depth.
+    Returns None when the file is shallow enough, else the 1-based line (0 when not
+    known).
+    """
+    indented = _INDENT.search(raw)
+    if indented:
+        return raw.count(b"\n", 0, indented.start()) + 1
+    if b"[" not in raw and b"{" not in raw:
+        return None
+    brackets = _NOT_NESTING.sub(b"", raw).translate(_DELTA, _OTHERS)
+    if len(brackets) < 100_000:  # a bank has a few thousand
+        depth = max(itertools.accumulate(map(operator.sub, brackets, itertools.repeat(1))),
+                    default=0)
+    else:
+        import numpy as np  # deferred: only for files with very many brackets
+
+        steps = np.frombuffer(brackets, dtype=np.int8) - 1
+        depth = int(np.cumsum(steps, dtype=np.int64).max())
+    if depth <= MAX_DEPTH:
+        return None
+    level = 0
+    for match in _BRACKETS.finditer(raw):  # where, for the message (stops early)
+        level += 1 if match.group() in b"[{" else -1
+        if level > MAX_DEPTH:
+            return raw.count(b"\n", 0, match.start()) + 1
+    return 0

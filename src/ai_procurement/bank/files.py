@@ -58,15 +58,15 @@ def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes, Path | None
     if not path.suffix and not path.exists():
         raise BankError(source, [Problem("$", f"no bundled bank named {source!r} and no such "
                                          f"file; bundled banks: {', '.join(sorted(bundled))}")])
+    from ai_procurement._office.files import read_bounded
+    from ai_procurement.errors import InputError
+
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise BankError(source, [Problem("$", f"file too large: {size} bytes, at most "
-                                             f"{MAX_BYTES}")])
-        with path.open("rb") as handle:
-            return source, handle.read(MAX_BYTES + 1), path
-    except OSError as exc:
-        raise BankError(source, [Problem("$", f"cannot read the file: {exc.strerror}")]) from None
+        return source, read_bounded(path, MAX_BYTES), path
+    except InputError as exc:
+        reason = exc.reason if exc.reason.startswith("file too large") else (
+            f"cannot read the file: {exc.reason}")
+        raise BankError(source, [Problem("$", reason)]) from None
 
 
 def _load(name_or_path: str | os.PathLike[str], chain: tuple[str, ...]) -> Bank:

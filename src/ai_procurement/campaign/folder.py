@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -55,6 +57,8 @@ __all__ = [
 ]
 
 CONFIG_FILE = "campaign.yaml"
+_MAX_AUDIT_BYTES = 256 * 1024 * 1024
+"""Largest audit trail read; a campaign's trail is a few hundred lines."""
 AGREED_FILE = "agreed.yaml"
 FORMAT = 1
 
@@ -200,11 +204,23 @@ class AuditTrail:
             os.fsync(handle.fileno())
 
     def records(self) -> list[dict[str, Any]]:
-        """Every record so far (an unreadable line is reported as such)."""
+        """Every record so far (an unreadable line is reported as such).
+
+        Raises:
+            CampaignError: the trail is not a regular file or is larger than 256 MiB.
+        """
+        from ai_procurement._office.files import read_bounded
+        from ai_procurement.errors import InputError
+
         if not self.path.exists():
             return []
+        try:
+            text = read_bounded(self.path, _MAX_AUDIT_BYTES).decode("utf-8", "replace")
+        except InputError as exc:
+            raise CampaignError(f"{self.path}: cannot read the audit trail: "
+                                f"{exc.reason}") from None
         records: list[dict[str, Any]] = []
-        for number, line in enumerate(self.path.read_text("utf-8").splitlines(), start=1):
+        for number, line in enumerate(text.splitlines(), start=1):
             try:
                 records.append(json.loads(line))
             except ValueError:
@@ -414,9 +430,9 @@ class Campaign:
         from ai_procurement.decision.scoring import Override
 
         path = self.agreed_path(lot)
-        if not path.is_file():
+        if not path.exists():
             return []
-        document, problems = load_yaml(path.read_bytes())
+        document, problems = load_yaml(_read(path))
         if document is None:
             raise CampaignError(str(BankError(str(path), problems)))
         if document.data is None:
@@ -448,14 +464,10 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
 
     root = Path(folder)
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not path.exists():
         raise CampaignError(f"{path}: no campaign here; create one with "
                             "'ai-procurement init FOLDER'")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CampaignError(f"{path}: cannot read ({exc.strerror})") from None
-    document, problems = load_yaml(raw)
+    document, problems = load_yaml(_read(path))
     if document is None:
         raise CampaignError(str(BankError(str(path), problems)))
     data = document.data
@@ -495,6 +507,33 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
     return campaign
 
 
+def _read(path: Path) -> bytes:
+    """The bytes of a campaign's YAML file, bounded (see ``read_bounded``).
+
+    Raises:
+        CampaignError: the file is missing, not a regular file or too large.
+    """
+    from ai_procurement._office.files import read_bounded
+    from ai_procurement._office.yaml import MAX_BYTES
+    from ai_procurement.errors import InputError
+
+    try:
+        return read_bounded(path, MAX_BYTES)
+    except InputError as exc:
+        raise CampaignError(f"{path}: cannot read: {exc.reason}") from None
+
+
+def slug(name: str) -> str:
+    """A file-name-safe form of a name ("Alizé Systèmes" -> "alize-systemes").
+
+    Case, accents, punctuation and emoji are dropped, so two names can give one slug
+    ("Acme" and "ACME"): :func:`load_campaign` refuses a campaign where they do.
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()
+    return cleaned or "x"
+
+
 def _at(line: int | None) -> str:
     return "" if line is None else f" (line {line})"
 
@@ -526,12 +565,24 @@ def _check(config: CampaignConfig) -> list[Problem]:
                                 f"({len(config.lots)} lots); got {cap}"))
     for name, values in (("vendors", config.vendors), ("evaluators", config.evaluators)):
         seen: set[str] = set()
+        files: dict[str, str] = {}
         for index, value in enumerate(values):
             if not value.strip():
                 problems.append(Problem(f"$.{name}[{index}]", "empty name"))
             if value in seen:
                 problems.append(Problem(f"$.{name}[{index}]", f"duplicate name {value!r}"))
+                continue
             seen.add(value)
+            # Each name gets its own file (outbox/<slug>.xlsx, reviews/<slug>.xlsx): two
+            # names with one file name would share, or overwrite, one workbook.
+            file = slug(value)
+            if file in files:
+                problems.append(Problem(
+                    f"$.{name}[{index}]",
+                    f"{files[file]!r} and {value!r} give the same file name {file!r}.xlsx "
+                    "(names are compared without case, accents, punctuation or emoji); "
+                    "make them differ in letters or digits"))
+            files.setdefault(file, value)
     if config.language not in ("fr", "en"):
         problems.append(Problem("$.language", f"expected 'fr' or 'en', got "
                                 f"{config.language!r}"))

@@ -9,15 +9,19 @@ file, writes its outputs atomically (refusing to replace an earlier result unles
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ai_procurement.campaign.folder import Campaign, CampaignError, Lot, questionnaire_problem
+from ai_procurement.campaign.folder import (
+    Campaign,
+    CampaignError,
+    Lot,
+    questionnaire_problem,
+    slug,
+)
 from ai_procurement.text import Lang, Text
 
 if TYPE_CHECKING:
@@ -47,13 +51,6 @@ Progress = Callable[[Iterable[T], str, int], Iterable[T]]
 def _no_progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
     del label, total
     return items
-
-
-def slug(name: str) -> str:
-    """A file-name-safe form of a name ("Alizé Systèmes" -> "alize-systemes")."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()
-    return cleaned or "x"
 
 
 def publish(campaign: Campaign, *, force: bool = False,
@@ -108,7 +105,7 @@ def publish(campaign: Campaign, *, force: bool = False,
                   for vendor in config.vendors])
         for vendor, target in progress(targets, "questionnaires", len(targets)):
             data = questionnaire_bytes(questionnaire, lang, vendor, key=key)
-            if target.is_file() and target.read_bytes() == data:
+            if _holds(target, data):
                 continue
             write_atomic(target, data, overwrite=force)
             written.append(target)
@@ -177,14 +174,19 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     files = campaign.response_files()
     checked: list[CheckedFile] = []
     reports = campaign.folder("reports")
+    issued = {slug(vendor): vendor for vendor in campaign.config.vendors}
     for path in progress(files, "check", len(files)):
         offer = registered.get(path.name)
         lot_id = offer.lot if offer is not None else lots[0].id
-        response = read_response(path, questionnaires[lot_id], key=key)
+        # In an invited consultation, a file named after a vendor's questionnaire must be
+        # that vendor's ("acme-reponse.xlsx").
+        expected = _issued_to(path, issued) if config.mode == "invited" else None
+        response = read_response(path, questionnaires[lot_id], key=key, vendor=expected)
         if offer is None and len(lots) > 1 and any(
                 f.code == "wrong-version" for f in response.report.findings):
             for other in lots[1:]:
-                candidate = read_response(path, questionnaires[other.id], key=key)
+                candidate = read_response(path, questionnaires[other.id], key=key,
+                                          vendor=expected)
                 if not any(f.code == "wrong-version" for f in candidate.report.findings):
                     lot_id, response = other.id, candidate
                     break
@@ -210,7 +212,7 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
                     f"This file carries {claimed}'s identity while the deposit register "
                     f"gives it to {offer.bidder.name}."), path.name))
         elif config.mode == "invited":
-            vendor = tokens.get(response.vendor_token)
+            vendor = expected if expected is not None else tokens.get(response.vendor_token)
             identity_read = not any(f.code in ("sheet-missing", "identity-missing",
                                                "wrong-questionnaire", "wrong-version",
                                                "signature")
@@ -260,6 +262,18 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     return checked
 
 
+def _issued_to(path: Path, issued: Mapping[str, T]) -> T | None:
+    """Whose file this is by its name: the longest slug of ``issued`` it starts with.
+
+    Questionnaires go out as ``outbox/<slug>.xlsx``; a returned file keeps that name or
+    adds to it ("acme-reponse.xlsx"). None when the name starts with no slug.
+    """
+    stem = path.stem.lower()
+    found = [name for name in issued
+             if stem == name or (stem.startswith(name) and not stem[len(name)].isalnum())]
+    return issued[max(found, key=len)] if found else None
+
+
 def _unanswered(questions: Sequence[Question], file: str) -> Finding:
     from ai_procurement.answers import Finding
 
@@ -283,10 +297,21 @@ def _write_text(path: Path, text: str, *, force: bool) -> bool:
     from ai_procurement._office.files import write_atomic
 
     data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
+    if _holds(path, data):
         return False
     write_atomic(path, data, overwrite=force)
     return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file holding exactly ``data`` (read bounded)."""
+    from ai_procurement._office.files import read_bounded
+    from ai_procurement.errors import InputError
+
+    try:
+        return read_bounded(path, len(data)) == data
+    except InputError:
+        return False
 
 
 def usable_responses(checked: Sequence[CheckedFile], lot: str | None = None
@@ -418,11 +443,15 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
     responses = usable_responses(checked, lot.id)
     reviews: list[EvaluatorScore] = []
     review_reports = []
-    names = {f"{slug(evaluator)}{lot.suffix}.xlsx" for evaluator in lot.evaluators}
+    files = {f"{slug(evaluator)}{lot.suffix}": evaluator for evaluator in lot.evaluators}
+    claimed: dict[str, str] = {}  # evaluator -> the file whose scores are used
     for path in campaign.review_files():
-        if path.name not in names:
+        if path.stem not in files:
             continue
-        result = read_review(path, questionnaire, key=key, vendors=sorted(responses))
+        # reviews/<slug><lot>.xlsx was written for that evaluator and must be theirs.
+        result = read_review(path, questionnaire, key=key, vendors=sorted(responses),
+                             evaluator=files[path.stem])
+        result = _one_file_per_evaluator(result, lot.evaluators, claimed)
         campaign.audit.append("read", file=f"reviews/{path.name}",
                               sha256=result.report.sha256, size=path.stat().st_size,
                               verdict="ok" if result.report.ok else "errors")
@@ -444,6 +473,34 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
                                close_call_threshold=r.close_call_threshold)
     lot_checked = tuple(c for c in checked if c.lot == lot.id)
     return EvaluationRun(evaluation, tested, (), tuple(review_reports), lot_checked, lot.id)
+
+
+def _one_file_per_evaluator(result: Any, evaluators: Sequence[str],
+                            claimed: dict[str, str]) -> Any:
+    """Refuse a review file of an evaluator not in the campaign, or a second one."""
+    from ai_procurement.answers import Finding, Report
+
+    if not result.report.ok:
+        return result
+    name = result.evaluator
+    if name not in evaluators:
+        finding = Finding("error", "unknown-evaluator", Text(
+            f"Cette grille a été émise pour « {name} », qui n'est pas un évaluateur de "
+            "cette consultation : ses notes ne sont pas prises en compte.",
+            f"This workbook was issued to '{name}', who is not an evaluator of this "
+            "consultation: its scores are not used."), result.report.file)
+    elif name in claimed:
+        finding = Finding("error", "duplicate-evaluator", Text(
+            f"Une autre grille de « {name} » est déjà lue ({claimed[name]}) : ne gardez "
+            "dans reviews/ qu'une grille par évaluateur.",
+            f"Another workbook of '{name}' is already read ({claimed[name]}): keep one "
+            "workbook per evaluator in reviews/."), result.report.file)
+    else:
+        claimed[name] = result.report.file
+        return result
+    report = Report(result.report.file, result.report.sha256,
+                    (*result.report.findings, finding))
+    return attrs.evolve(result, report=report, scores=())
 
 
 def evaluate_campaign(campaign: Campaign, *, force: bool = False,

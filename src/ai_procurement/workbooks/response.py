@@ -6,25 +6,36 @@ a file: it returns a :class:`Response` whose :class:`Report` lists every problem
 buyer can forward to the vendor), and the answers it could read. The file itself is
 never modified.
 
-The order of work: the raw file is vetted by :mod:`ai_procurement._office.guard` before any XML
-is parsed; the identity sheet is checked against the questionnaire and the buyer's key;
-rows are matched by question id (never by position); each value is read as Excel and
-LibreOffice really store it, normalised only where that is unambiguous (and the
-normalisation is recorded), and flagged otherwise.
+The order of work: the raw file is read once, bounded, and vetted by
+:mod:`ai_procurement._office.guard` before any XML is parsed; the identity sheet is
+checked against the questionnaire, the buyer's key and the document's custom
+properties; rows are matched by question id (never by position); each value is read as
+Excel and LibreOffice really store it, normalised only where that is unambiguous (and
+the normalisation is recorded), and flagged otherwise. Values typed anywhere outside the
+form, and texts longer than a cell holds, are reported; the XML parts not read are
+checked for damage (a warning).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import math
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from ai_procurement._office.xlsx import Cell, XlsxBook, XlsxError, column_index
+from ai_procurement._office.xlsx import (
+    MAX_CELL_CHARS,
+    Cell,
+    XlsxBook,
+    XlsxError,
+    column_index,
+)
 from ai_procurement.answers import (
     Answer,
     AnswerState,
@@ -67,6 +78,9 @@ _READ_COLUMNS = frozenset((form.COL_QUESTION, *form.INPUT_COLUMNS, form.COL_KEY)
 
 ROW_SLACK = 500
 """Rows read past the questionnaire's last row, to notice inserted rows."""
+_MAX_EVIDENCE_CHARS = MAX_CELL_CHARS - 100
+"""Document, page and link together: one cell of the review workbook shows them, with
+their labels."""
 
 
 def read_response(path: str | os.PathLike[str], questionnaire: Questionnaire, *,
@@ -78,7 +92,9 @@ def read_response(path: str | os.PathLike[str], questionnaire: Questionnaire, *,
         questionnaire: the questionnaire the file should answer.
         key: the buyer's signing key, to check the file's HMAC.
         vendor: the vendor the file was issued to, when known: a file issued to
-            another vendor is then an error.
+            another vendor is then an error. Without it, an identity sheet copied
+            from another vendor's file is still caught when the document's custom
+            properties disagree with it.
 
     Returns:
         The answers that could be read and the report of every problem. When the report
@@ -122,25 +138,115 @@ class SignedWorkbookReader:
         """Read the identity and the content of a vetted workbook (subclasses)."""
         raise NotImplementedError
 
+    def properties_agree(self, book: XlsxBook, fields: Mapping[str, str], sheet: str) -> bool:
+        """Check the custom document properties against the identity sheet's fields.
+
+        The writer puts the identity in both places. A file whose identity sheet was
+        taken from another file (another vendor's or evaluator's, which its own
+        signature cannot tell apart) still carries its own properties: any property
+        that disagrees is an error. Properties removed altogether (some tools drop
+        them) are not an error: the signed identity sheet is what counts.
+        """
+        prefix = form.PROPERTY_PREFIX
+        properties = {name[len(prefix):]: value
+                      for name, value in book.custom_properties().items()
+                      if name.startswith(prefix)}
+        differ = sorted(name for name, value in properties.items()
+                        if fields.get(name, "") != value)
+        if not differ:
+            return True
+        shown = ", ".join(differ[:5])
+        self.problem("error", "identity-properties",
+                     f"Les propriétés du document ne correspondent pas à la feuille "
+                     f"d'identification ({shown}) : cette feuille provient d'un autre "
+                     "fichier. Renvoyez le fichier qui vous a été remis, sans en copier de "
+                     "feuille.",
+                     f"The document properties do not match the identity sheet ({shown}): "
+                     "that sheet comes from another file. Send back the file you were "
+                     "given, without copying sheets into it.", sheet=sheet)
+        return False
+
+    def outside_read(self, book: XlsxBook, sheet: str) -> None:
+        """Report values typed outside the area of ``sheet`` that was read."""
+        refs, count = book.outside.get(sheet, ([], 0))
+        if not count:
+            return
+        shown = ", ".join(refs[:10]) + (" …" if count > 10 else "")
+        self.problem("warning", "stray-content",
+                     f"Du contenu a été saisi hors de la zone du formulaire ({count} "
+                     f"cellule(s) : {shown}) : il n'est pas lu.",
+                     f"Content was typed outside the form's area ({count} cell(s): "
+                     f"{shown}): it is not read.", sheet=sheet, cell=refs[0])
+
+    def too_long(self, book: XlsxBook, cells: Mapping[str, Cell], sheet: str) -> None:
+        """Report every text longer than a spreadsheet cell holds.
+
+        No spreadsheet writes one: the file was built by other means, and its text could
+        not be shown whole in the review workbook.
+        """
+        long = [cell for cell in map(cells.get, book.long.get(sheet, ()))
+                if cell is not None and len(str(cell.value)) > MAX_CELL_CHARS]
+        for cell in long[:20]:
+            self.problem("error", "cell-too-long",
+                         f"La cellule contient {len(str(cell.value))} caractères, plus que "
+                         f"les {MAX_CELL_CHARS} qu'une cellule de tableur peut contenir : "
+                         "raccourcissez le texte (joignez un document à part).",
+                         f"The cell holds {len(str(cell.value))} characters, more than the "
+                         f"{MAX_CELL_CHARS} a spreadsheet cell holds: shorten the text "
+                         "(send a separate document).", sheet=sheet, cell=cell.ref)
+        if len(long) > 20:
+            self.problem("error", "cell-too-long",
+                         f"… et {len(long) - 20} autre(s) cellule(s) trop longue(s).",
+                         f"… and {len(long) - 20} more cell(s) too long.", sheet=sheet)
+
     def run(self) -> str:
-        """Guard, open and read the file; return its SHA-256 ("" if unreadable)."""
-        sha = _sha256(self.path)
-        parts = self._guard()
-        if parts is None:
+        """Guard, open and read the file; return its SHA-256 ("" if unreadable).
+
+        The file is read once, bounded, by the guard; its SHA-256 and everything read
+        after come from those very bytes.
+        """
+        from ai_procurement._office.guard import inspect_workbook
+
+        result = inspect_workbook(self.path, keep_parts=True)
+        for finding in result.findings:
+            self.findings.append(Finding(finding.severity, finding.code, finding.message,
+                                         self.file, cell=finding.member or ""))
+        data = result.data
+        sha = hashlib.sha256(data).hexdigest() if data is not None else _sha256(self.path)
+        if not result.ok or data is None:
             return sha
         try:
-            with zipfile.ZipFile(self.path) as archive:
-                self.read_book(XlsxBook(archive, parts))
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                book = XlsxBook(archive, result.parts)
+                self.read_book(book)
+                self._other_parts(book, result.parts)
         except XlsxError as exc:
             self._damaged(exc)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
-                KeyError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, KeyError,
+                NotImplementedError, IndexError, TypeError, AttributeError, OverflowError,
+                RecursionError, UnicodeError, zlib.error) as exc:
             self.problem("error", "unreadable",
                          f"Le fichier ne peut pas être lu ({type(exc).__name__}). "
                          "Enregistrez-le à nouveau au format .xlsx.",
                          f"The file cannot be read ({type(exc).__name__}). Save it "
                          "again as .xlsx.", sheet="")
         return sha
+
+    def _other_parts(self, book: XlsxBook, parts: Mapping[str, bytes]) -> None:
+        """Check that the XML parts not read are well-formed too (a warning if not).
+
+        Nothing here reads them, but Excel, LibreOffice or another tool will, and may
+        show something else or refuse the file: damage anywhere is worth saying.
+        """
+        for part in sorted(set(parts) - book.parsed):
+            try:
+                book.check_well_formed(part)
+            except XlsxError as exc:
+                from ai_procurement._office.guard import parse_error_finding
+
+                finding = parse_error_finding(exc.cause, path=self.path, member=part)
+                self.findings.append(Finding("warning", finding.code, finding.message,
+                                             self.file, cell=part))
 
     def _damaged(self, exc: XlsxError) -> None:
         """Report XML the reader could not parse, or values in it that are not valid."""
@@ -162,16 +268,6 @@ class SignedWorkbookReader:
                      f"{type(exc.cause).__name__}). Open it in Excel or LibreOffice, save it "
                      "again as 'Excel Workbook (.xlsx)' and send that new file.",
                      sheet="", cell=exc.part)
-
-    def _guard(self) -> Mapping[str, bytes] | None:
-        """Run the guard; return the parts it decompressed, or None if the file is unsafe."""
-        from ai_procurement._office.guard import inspect_workbook
-
-        result = inspect_workbook(self.path, keep_parts=True)
-        for finding in result.findings:
-            self.findings.append(Finding(finding.severity, finding.code, finding.message,
-                                         self.file, cell=finding.member or ""))
-        return result.parts if result.ok else None
 
 
 class _Reader(SignedWorkbookReader):
@@ -254,6 +350,8 @@ class _Reader(SignedWorkbookReader):
                          "The file's signature does not match: the identity sheet was edited "
                          "or the file was not issued by the buyer.", sheet=form.SHEET_IDENTITY)
             return False
+        if not self.properties_agree(book, fields, form.SHEET_IDENTITY):
+            return False
         if self.vendor is not None and self.token != vendor_token(self.key, self.vendor):
             self.problem("error", "other-vendor",
                          f"Ce fichier a été émis pour un autre candidat que « {self.vendor} ». "
@@ -286,6 +384,8 @@ class _Reader(SignedWorkbookReader):
                     continue
                 by_key[key] = cell.row
         self._rows_moved(rows, by_key, cells)
+        self.outside_read(book, form.SHEET_QUESTIONS)
+        self.too_long(book, cells, form.SHEET_QUESTIONS)
         self.cells = cells
         self.by_key = by_key
         answers: dict[str, Answer] = {}
@@ -388,6 +488,18 @@ class _Reader(SignedWorkbookReader):
                                 text(get(form.COL_LINK + number), q))
         evidence = (EvidenceRef(document, page, link) if document or page or link
                     else EvidenceRef())
+        if len(document) + len(page) + len(link) > _MAX_EVIDENCE_CHARS:
+            # The review workbook shows the three in one cell.
+            self.problem("error", "evidence-too-long",
+                         f"Les références de preuve (colonnes {form.COL_DOC} à {form.COL_LINK})"
+                         f" totalisent {len(document) + len(page) + len(link)} caractères, "
+                         f"plus que les {_MAX_EVIDENCE_CHARS} admis : citez le document, la "
+                         "page et le lien, sans leur contenu.",
+                         f"The evidence references (columns {form.COL_DOC} to {form.COL_LINK})"
+                         f" total {len(document) + len(page) + len(link)} characters, more "
+                         f"than the {_MAX_EVIDENCE_CHARS} allowed: cite the document, page "
+                         "and link, not their content.", sheet=form.SHEET_QUESTIONS,
+                         cell=f"{form.COL_DOC}{row}", question_id=q.id)
         na_cell = get(form.COL_NA + number)
         na = na_cell is not None and self._not_applicable(q, row)
         ref = f"{form.SHEET_QUESTIONS}!{form.COL_ANSWER}{row}"
@@ -856,12 +968,26 @@ def _ranges(rows: list[int]) -> str:
     return ", ".join(parts[:10]) + (" …" if len(parts) > 10 else "")
 
 
+_HASHED_BYTES = 64 * 1024 * 1024
+"""Largest refused file still hashed for its report; a larger one gets no SHA-256."""
+
+
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+    """SHA-256 of a file the guard did not read ("" when unreadable or huge)."""
+    from ai_procurement._office.files import open_regular
+    from ai_procurement.errors import InputError
+
     try:
-        with path.open("rb") as handle:
+        fd, size = open_regular(path)
+    except InputError:
+        return ""
+    digest = hashlib.sha256()
+    with os.fdopen(fd, "rb") as handle:
+        if size > _HASHED_BYTES:
+            return ""
+        try:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
-    except OSError:
-        return ""
+        except OSError:
+            return ""
     return digest.hexdigest()

@@ -733,6 +733,8 @@ class _Reader(SignedWorkbookReader):
                          "matched to vendors. Give the same list as when writing.",
                          sheet=SHEET_IDENTITY)
             return False
+        if not self.properties_agree(book, fields, SHEET_IDENTITY):
+            return False
         self.evaluator, self.blind = evaluator, blind
         if self.expected_evaluator is not None and (
                 evaluator.strip() != self.expected_evaluator.strip()):
@@ -802,6 +804,8 @@ class _Reader(SignedWorkbookReader):
                          f"{len(moved)} row(s) were moved (first: '{first}', expected on row "
                          f"{planned}, found on row {by_key[first]}). Scores are matched by key, "
                          "not by position.", cell=f"{COL_CODE}{by_key[first]}")
+        self.outside_read(book, self.default_sheet)
+        self.too_long(book, cells, self.default_sheet)
         known_rows = {row for row in by_key.values() if row > 0}
         stray = sorted({c.row for c in cells.values() if c.column in INPUT_COLUMNS
                         and c.row >= FIRST_ROW and c.row not in known_rows})

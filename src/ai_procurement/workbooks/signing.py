@@ -26,6 +26,8 @@ from ai_procurement.text import Lang
 __all__ = ["Identity", "load_key", "new_key", "vendor_token", "write_key"]
 
 KEY_BYTES = 32
+_KEY_FILE_BYTES = 4096
+"""Largest key file read: 64 hex digits and a line end, with room for spaces."""
 
 
 def new_key() -> bytes:
@@ -48,10 +50,16 @@ def load_key(path: str | os.PathLike[str]) -> bytes:
     Raises:
         QuestionnaireError: the file is missing or does not hold a 32-byte hex key.
     """
+    from ai_procurement._office.files import read_bounded
+    from ai_procurement.errors import InputError
+
     try:
-        text = Path(path).read_text("ascii").strip()
-        key = bytes.fromhex(text)
-    except (OSError, ValueError, UnicodeDecodeError):
+        raw = read_bounded(path, _KEY_FILE_BYTES)
+    except InputError as exc:
+        raise QuestionnaireError(f"{path}: cannot read the signing key: {exc.reason}") from None
+    try:
+        key = bytes.fromhex(raw.decode("ascii").strip())
+    except (ValueError, UnicodeDecodeError):
         raise QuestionnaireError(f"{path}: cannot read the signing key (expected "
                                  f"{KEY_BYTES * 2} hex characters)") from None
     if len(key) != KEY_BYTES:

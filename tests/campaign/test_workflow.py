@@ -1,0 +1,87 @@
+"""Campaign steps on hostile files: every read names who the file must belong to, and no
+single file stops a campaign-wide step (its problem stays in its own report)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+from tests import hostile
+from tests.campaign_fixtures import copy_campaign
+
+from ai_procurement.campaign.folder import load_campaign
+from ai_procurement.campaign.workflow import check, prepare_reviews, score_campaign
+
+
+def codes(findings: object) -> list[str]:
+    return [f.code for f in findings]  # type: ignore[attr-defined]
+
+
+def plant(path: Path, pattern: str, replacement: str) -> None:
+    """Rewrite the Questionnaire sheet of ``path`` in place, as a hostile tool would."""
+    part = "xl/worksheets/sheet2.xml"
+    with zipfile.ZipFile(path) as archive:
+        entries = []
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename == part:
+                text, count = re.subn(pattern, replacement, data.decode("utf-8"), count=1)
+                assert count == 1
+                data = text.encode("utf-8")
+            entries.append(hostile.deflate(info.filename, data))
+    hostile.write_zip(path, entries)
+
+
+def test_a_comment_too_long_for_a_cell_stays_in_its_own_report(
+        demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    plant(folder / "responses" / "cumulus-ia-reponse.xlsx",
+          r'(<c r="G6"[^>]*><is><t>)[^<]*', r"\g<1>" + "x" * 40_000)
+    for review in (folder / "reviews").glob("*.xlsx"):
+        review.unlink()
+    campaign = load_campaign(folder)
+    written = prepare_reviews(campaign)  # the whole step is not stopped by one file
+    assert sorted(p.name for p in written) == ["claire-martin.xlsx", "louis-bernard.xlsx"]
+    checked = {c.path.name: c for c in check(campaign, write_reports=False)}
+    cumulus = checked["cumulus-ia-reponse.xlsx"].response.report
+    assert codes(cumulus.errors) == ["cell-too-long"]
+    assert all(c.response.report.ok for name, c in checked.items()
+               if name != "cumulus-ia-reponse.xlsx")
+
+
+def test_a_file_named_after_a_vendor_must_be_that_vendors(
+        demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    responses = folder / "responses"
+    (responses / "boreal-data-reponse.xlsx").unlink()
+    shutil.copy(responses / "alize-systemes-reponse.xlsx",
+                responses / "boreal-data-reponse.xlsx")
+    checked = {c.path.name: c for c in check(load_campaign(folder), write_reports=False)}
+    copy = checked["boreal-data-reponse.xlsx"]
+    assert copy.vendor == "Boréal Data"
+    assert codes(copy.response.report.errors) == ["other-vendor"]
+    assert checked["alize-systemes-reponse.xlsx"].response.report.ok
+
+
+def test_a_review_file_carrying_another_evaluators_identity_is_refused(
+        demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    reviews = folder / "reviews"
+    shutil.copy(reviews / "louis-bernard.xlsx", reviews / "claire-martin.xlsx")
+    run = score_campaign(load_campaign(folder))
+    reports = {r.file: r for r in run.review_reports}
+    assert codes(reports["claire-martin.xlsx"].errors) == ["other-evaluator"]
+    assert reports["louis-bernard.xlsx"].ok
+
+
+def test_a_second_review_file_of_one_evaluator_is_refused(
+        demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    reviews = folder / "reviews"
+    shutil.copy(reviews / "louis-bernard.xlsx", reviews / "louis-bernard-v2.xlsx")
+    run = score_campaign(load_campaign(folder))
+    reports = {r.file: r for r in run.review_reports}
+    assert reports["louis-bernard.xlsx"].ok
+    assert codes(reports["louis-bernard-v2.xlsx"].errors) == ["duplicate-evaluator"]
