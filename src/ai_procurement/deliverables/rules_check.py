@@ -37,7 +37,7 @@ def rules_check_bytes(check: RulesCheck, *, lang: Lang = "fr", title: str = "") 
     import docx
     from docx.shared import Pt
 
-    from ai_procurement.workbooks.form import normalise_zip
+    from ai_procurement._office.docx import normalise_zip
 
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
@@ -113,7 +113,7 @@ def rules_check_bytes(check: RulesCheck, *, lang: Lang = "fr", title: str = "") 
     props.language = "fr-FR" if lang == "fr" else "en-GB"
     buffer = io.BytesIO()
     doc.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    return normalise_zip(buffer.getvalue(), _FIXED.date())
 
 
 def write_rules_check(check: RulesCheck, path: str | os.PathLike[str], *, lang: Lang = "fr",

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import attrs
 
+from ai_procurement._office.xlsx import column_letter
 from ai_procurement.answers import AnswerState, Report, Response
 from ai_procurement.bank.model import Bank
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
@@ -188,31 +189,27 @@ def write_inventory_summary(declarations: Sequence[Declaration],
     Raises:
         OutputExistsError: the file exists and ``overwrite`` is false.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     from ai_procurement._office.files import write_atomic
     from ai_procurement.workbooks import form
 
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = T("Déclarations", "Declarations").get(lang)
-    bold = Font(name=form.FONT, bold=True)
+    buffer = io.BytesIO()
+    book = form.new_workbook(buffer, T("Inventaire des usages de l'IA",
+                                       "AI-use inventory").get(lang))
+    ws = book.add_worksheet(T("Déclarations", "Declarations").get(lang))
+    bold = form.Styles(book)(bold=True)
     for column, header in enumerate(_HEADERS, start=1):
-        ref = f"{chr(64 + column)}1"
-        form.set_text(ws, ref, header.get(lang))
-        ws[ref].font = bold
-        ws.column_dimensions[chr(64 + column)].width = 28
+        letter = column_letter(column)
+        form.set_text(ws, f"{letter}1", header.get(lang), bold)
+        ws.set_column(f"{letter}:{letter}", 28)
     rows = _rows(declarations, lang)
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
             if value:
-                form.set_text(ws, f"{chr(64 + c)}{r}", value)
-    ws.freeze_panes = "A2"
-    summary = wb.create_sheet(T("Synthèse", "Summary").get(lang))
+                form.set_text(ws, f"{column_letter(c)}{r}", value)
+    ws.freeze_panes(1, 0)
+    summary = book.add_worksheet(T("Synthèse", "Summary").get(lang))
     ok = [d for d in declarations if d.report.ok]
     tools: dict[str, int] = {}
     for d in ok:
@@ -239,17 +236,16 @@ def write_inventory_summary(declarations: Sequence[Declaration],
             form.set_text(summary, f"A{r}", label)
         if value:
             form.set_text(summary, f"B{r}", value)
-    summary.column_dimensions["A"].width = 60
-    problems = wb.create_sheet(T("Fichiers à revoir", "Files to check").get(lang))
+    summary.set_column("A:A", 60)
+    problems = book.add_worksheet(T("Fichiers à revoir", "Files to check").get(lang))
     r = 1
     for d in declarations:
         for finding in d.report.errors:
             form.set_text(problems, f"A{r}", finding.describe(lang))
             r += 1
-    wb.properties.creator = wb.properties.lastModifiedBy = "ai_procurement"
-    wb.properties.created = wb.properties.modified = form.FIXED_TIME
+    book.close()
     target = Path(path)
-    write_atomic(target, form.normalise_zip(form.workbook_bytes(wb)), overwrite=overwrite)
+    write_atomic(target, buffer.getvalue(), overwrite=overwrite)
     return target
 
 
@@ -300,20 +296,17 @@ def export_register(declarations: Sequence[Declaration], path: str | os.PathLike
         writer.writerows([[_safe_csv(v) for v in row] for row in rows])
         write_atomic(target, buffer.getvalue().encode("utf-8-sig"), overwrite=overwrite)
         return target
-    from openpyxl import Workbook
-
     from ai_procurement.workbooks import form
 
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = T("Registre", "Register").get(lang)
+    out = io.BytesIO()
+    book = form.new_workbook(out, T("Registre des traitements algorithmiques",
+                                       "Register of algorithmic processing").get(lang))
+    ws = book.add_worksheet(T("Registre", "Register").get(lang))
+    ws.set_column(f"A:{column_letter(len(header))}", 32)
     for r, row in enumerate([header, *rows], start=1):
         for c, value in enumerate(row, start=1):
             if value:
-                form.set_text(ws, f"{chr(64 + c)}{r}", value)
-            ws.column_dimensions[chr(64 + c)].width = 32
-    wb.properties.creator = wb.properties.lastModifiedBy = "ai_procurement"
-    wb.properties.created = wb.properties.modified = form.FIXED_TIME
-    write_atomic(target, form.normalise_zip(form.workbook_bytes(wb)), overwrite=overwrite)
+                form.set_text(ws, f"{column_letter(c)}{r}", value)
+    book.close()
+    write_atomic(target, out.getvalue(), overwrite=overwrite)
     return target

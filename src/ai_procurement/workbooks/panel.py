@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import math
 import os
@@ -44,7 +45,8 @@ from ai_procurement.workbooks import form
 from ai_procurement.workbooks.response import SignedWorkbookReader
 
 if TYPE_CHECKING:
-    from openpyxl.workbook import Workbook
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 __all__ = ["PANEL_MODES", "PanelMode", "PanelReading", "read_panel", "saaty_labels",
            "write_panel"]
@@ -175,51 +177,31 @@ def panel_bytes(*, criteria: Mapping[str, Text], participant: str, group: str,
               "total": str(total_points)}
     signature = _signature(key, fields, rows)
 
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET[lang]
-    lists = wb.create_sheet(form.SHEET_LISTS)
-    ident = wb.create_sheet(form.SHEET_IDENTITY)
-    _write_sheet(wb, ws, lists, rows, fields, lang, title)
-    form.write_identity(wb, ident, {**fields, "hmac": signature})
-    lists.sheet_state = "hidden"
-    ident.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book = form.new_workbook(buffer, title or SHEET[lang])
+    ws = book.add_worksheet(SHEET[lang])
+    lists = book.add_worksheet(form.SHEET_LISTS)
+    ident = book.add_worksheet(form.SHEET_IDENTITY)
+    _write_sheet(book, form.Styles(book), ws, lists, rows, fields, lang, title)
+    form.write_identity(book, ident, {**fields, "hmac": signature})
+    lists.hide()
     form.protect(lists)
-    wb.active = 0
-    wb.properties.creator = "ai_procurement"
-    wb.properties.title = title or SHEET[lang]
-    wb.properties.created = form.FIXED_TIME
-    wb.properties.modified = form.FIXED_TIME
-    wb.properties.lastModifiedBy = "ai_procurement"
-    wb.security = form._workbook_protection()
-    return form.normalise_zip(form.workbook_bytes(wb))
+    ident.hide()
+    book.close()
+    return buffer.getvalue()
 
 
-def _write_sheet(wb: Workbook, ws: object, lists: object, rows: Sequence[tuple[str, str, str]],
-                 fields: Mapping[str, str], lang: Lang, title: str) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.workbook.defined_name import DefinedName
-    from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    assert isinstance(ws, Worksheet)
-    assert isinstance(lists, Worksheet)
+def _write_sheet(book: Workbook, styles: form.Styles, ws: Worksheet, lists: Worksheet,
+                 rows: Sequence[tuple[str, str, str]], fields: Mapping[str, str], lang: Lang,
+                 title: str) -> None:
     pairwise = fields["mode"] == "pairwise"
-    bold = Font(name=form.FONT, size=10, bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    fill = PatternFill("solid", fgColor="FFF9E5")
-    head_fill = PatternFill("solid", fgColor="1F4E79")
-    head_font = Font(name=form.FONT, size=10, bold=True, color="FFFFFF")
+    wrap = styles(text_wrap=True, valign="top")
     heading = T("Pondération des critères", "Weighting the criteria").get(lang)
-    form.set_text(ws, "A1", f"{heading} — {title}" if title else heading)
-    ws["A1"].font = Font(name=form.FONT, size=14, bold=True)
+    form.set_text(ws, "A1", f"{heading} — {title}" if title else heading,
+                  styles(font_size=14, bold=True))
     form.set_text(ws, "A2", T(f"Participant : {fields['participant']} ({fields['group']}).",
                               f"Participant: {fields['participant']} ({fields['group']}).")
-                  .get(lang))
-    ws["A2"].font = bold
+                  .get(lang), styles(bold=True))
     if pairwise:
         how = T("Pour chaque paire, choisissez dans la liste (colonne B) lequel des deux "
                 "critères compte le plus pour vous, et de combien (échelle de Saaty : 1 aussi "
@@ -239,49 +221,48 @@ def _write_sheet(wb: Workbook, ws: object, lists: object, rows: Sequence[tuple[s
                 "each matters to you; 0 is allowed. Do not edit, move or delete any row: the "
                 "file is signed.")
         headers = (T("Critère", "Criterion"), T("Vos points", "Your points"), T("", ""))
-    form.set_text(ws, "A3", how.get(lang))
-    ws["A3"].alignment = wrap
-    ws.merge_cells("A3:D3")
-    ws.row_dimensions[3].height = 54
+    ws.merge_range("A3:D3", "", wrap)
+    form.set_text(ws, "A3", how.get(lang), wrap)
+    ws.set_row(2, 54)
+    head = styles(bold=True, font_color="#FFFFFF", bg_color="#1F4E79", text_wrap=True,
+                  valign="top")
     for column, label, width in zip(
             (COL_LEFT, COL_INPUT, COL_RIGHT, COL_COMMENT, COL_KEY),
             (*headers, T("Commentaire (facultatif)", "Comment (optional)"), T("Clé", "Key")),
             (40, 44 if pairwise else 14, 40, 40, 10), strict=True):
         if label.get(lang):
-            form.set_text(ws, f"{column}{HEADER_ROW}", label.get(lang))
-        cell = ws[f"{column}{HEADER_ROW}"]
-        cell.font, cell.fill, cell.alignment = head_font, head_fill, wrap
-        ws.column_dimensions[column].width = width
-    ws.column_dimensions[COL_KEY].hidden = True
-    validation: DataValidation
+            form.set_text(ws, f"{column}{HEADER_ROW}", label.get(lang), head)
+        else:
+            form.set_blank(ws, f"{column}{HEADER_ROW}", head)
+        ws.set_column(f"{column}:{column}", width, None, {"hidden": column == COL_KEY})
+    validation: dict[str, object] = {"ignore_blank": True, "show_error": True,
+                                     "show_input": False}
     if pairwise:
         labels = [text for text, _ in saaty_labels(lang)]
         for index, text in enumerate(labels, start=1):
             form.set_text(lists, f"A{index}", text)
-        wb.defined_names["panel_scale"] = DefinedName(
-            "panel_scale", attr_text=f"'{form.SHEET_LISTS}'!$A$1:$A${len(labels)}")
-        validation = DataValidation(type="list", formula1="panel_scale", allow_blank=True,
-                                    showErrorMessage=True,
-                                    error=T("Choisissez une valeur de la liste.",
-                                            "Choose a value from the list.").get(lang))
+        book.define_name("panel_scale", f"='{form.SHEET_LISTS}'!$A$1:$A${len(labels)}")
+        validation |= {"validate": "list", "source": "=panel_scale",
+                       "error_message": T("Choisissez une valeur de la liste.",
+                                          "Choose a value from the list.").get(lang)}
     else:
-        validation = DataValidation(type="decimal", operator="greaterThanOrEqual",
-                                    formula1="0", allow_blank=True, showErrorMessage=True,
-                                    error=T("Saisissez un nombre de points positif ou nul.",
-                                            "Enter a number of points, 0 or more.").get(lang))
-    ws.add_data_validation(validation)
+        validation |= {"validate": "decimal", "criteria": ">=", "value": 0,
+                       "error_message": T("Saisissez un nombre de points positif ou nul.",
+                                          "Enter a number of points, 0 or more.").get(lang)}
+    fill = styles(text_wrap=True, valign="top", bg_color="#FFF9E5", locked=False)
     for offset, (key, left, right) in enumerate(rows):
         r = FIRST_ROW + offset
-        form.set_text(ws, f"{COL_LEFT}{r}", left)
+        form.set_text(ws, f"{COL_LEFT}{r}", left, wrap)
         if right:
-            form.set_text(ws, f"{COL_RIGHT}{r}", right)
+            form.set_text(ws, f"{COL_RIGHT}{r}", right, wrap)
+        else:
+            form.set_blank(ws, f"{COL_RIGHT}{r}", wrap)
         form.set_text(ws, f"{COL_KEY}{r}", key)
         for column in (COL_INPUT, COL_COMMENT):
-            cell = ws[f"{column}{r}"]
-            cell.protection, cell.fill, cell.alignment = Protection(locked=False), fill, wrap
-        ws[f"{COL_LEFT}{r}"].alignment = ws[f"{COL_RIGHT}{r}"].alignment = wrap
-        validation.add(f"{COL_INPUT}{r}")
-    ws.freeze_panes = f"A{FIRST_ROW}"
+            form.set_blank(ws, f"{column}{r}", fill)
+    last = FIRST_ROW + len(rows) - 1
+    ws.data_validation(f"{COL_INPUT}{FIRST_ROW}:{COL_INPUT}{last}", validation)
+    ws.freeze_panes(FIRST_ROW - 1, 0)
     form.protect(ws, fillable=True)
 
 
