@@ -846,10 +846,10 @@ def test_an_imported_grid_is_published_once_its_flat_rule_is_announced(
 def test_a_file_name_cannot_forge_a_line_of_the_check_output(
         capsys: pytest.CaptureFixture[str], demo_campaign: Path, tmp_path: Path) -> None:
     folder = copy_campaign(demo_campaign, tmp_path / "demo")
-    shutil.copy(folder / "responses" / "alize-systemes-reponse.xlsx",
+    shutil.copy(folder / "responses" / "alize-systemes-lot-1.xlsx",
                 folder / "responses" / "x\nOK         alize\u202e.xlsx")
     ran = run(capsys, "--lang", "en", "check", folder)
     lines = ran.out.splitlines()
-    assert len(lines) == 7  # six files of the demo and the copy, one line each
+    assert len(lines) == 12  # eleven files of the demo and the copy, one line each
     assert any("x⟨U+000A⟩OK         alize⟨U+202E⟩.xlsx" in line for line in lines)
     assert "\u202e" not in ran.out + ran.err

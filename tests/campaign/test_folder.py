@@ -60,10 +60,12 @@ def folder(tmp_path: Path) -> Path:
 def set_names(folder: Path, field: str, names: list[str]) -> None:
     config = folder / "campaign.yaml"
     text = config.read_text("utf-8")
-    default = {"vendors": "  - Vendor A\n  - Vendor B\n",
-               "evaluators": "  - Evaluator 1\n  - Evaluator 2\n"}[field]
     listed = "".join(f"  - {name!r}\n" for name in names)
-    config.write_text(text.replace(default, listed), "utf-8")
+    if field == "vendors":  # vendors are invited: a restricted procedure
+        text = text.replace("\nmode: open\n", f"\nmode: invited\nvendors:\n{listed}")
+    else:
+        text = text.replace("  - Evaluator 1\n  - Evaluator 2\n", listed)
+    config.write_text(text, "utf-8")
 
 
 @pytest.mark.parametrize(("field", "names"), [

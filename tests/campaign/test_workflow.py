@@ -37,51 +37,56 @@ def plant(path: Path, pattern: str, replacement: str) -> None:
 def test_a_comment_too_long_for_a_cell_stays_in_its_own_report(
         demo_campaign: Path, tmp_path: Path) -> None:
     folder = copy_campaign(demo_campaign, tmp_path / "demo")
-    plant(folder / "responses" / "cumulus-ia-reponse.xlsx",
+    plant(folder / "responses" / "cumulus-ia-lot-1.xlsx",
           r'(<c r="G6"[^>]*><is><t>)[^<]*', r"\g<1>" + "x" * 40_000)
     for review in (folder / "reviews").glob("*.xlsx"):
         review.unlink()
     campaign = load_campaign(folder)
     written = prepare_reviews(campaign)  # the whole step is not stopped by one file
-    assert sorted(p.name for p in written) == ["claire-martin.xlsx", "louis-bernard.xlsx"]
+    assert sorted(p.name for p in written) == [
+        "claire-martin-lot-1.xlsx", "claire-martin-lot-2.xlsx", "louis-bernard-lot-1.xlsx",
+        "louis-bernard-lot-2.xlsx"]
     checked = {c.path.name: c for c in check(campaign, write_reports=False)}
-    cumulus = checked["cumulus-ia-reponse.xlsx"].response.report
-    assert codes(cumulus.errors) == ["cell-too-long"]
+    cumulus = checked["cumulus-ia-lot-1.xlsx"].response.report
+    assert "cell-too-long" in codes(cumulus.errors)
     assert all(c.response.report.ok for name, c in checked.items()
-               if name != "cumulus-ia-reponse.xlsx")
+               if name != "cumulus-ia-lot-1.xlsx")
 
 
-def test_a_file_named_after_a_vendor_must_be_that_vendors(
+def test_a_registered_offer_replaced_by_another_file_is_reported(
         demo_campaign: Path, tmp_path: Path) -> None:
     folder = copy_campaign(demo_campaign, tmp_path / "demo")
     responses = folder / "responses"
-    (responses / "boreal-data-reponse.xlsx").unlink()
-    shutil.copy(responses / "alize-systemes-reponse.xlsx",
-                responses / "boreal-data-reponse.xlsx")
+    (responses / "boreal-data-lot-1.xlsx").unlink()
+    shutil.copy(responses / "alize-systemes-lot-1.xlsx", responses / "boreal-data-lot-1.xlsx")
     checked = {c.path.name: c for c in check(load_campaign(folder), write_reports=False)}
-    copy = checked["boreal-data-reponse.xlsx"]
-    assert copy.vendor == "Boréal Data"
-    assert codes(copy.response.report.errors) == ["other-vendor"]
-    assert checked["alize-systemes-reponse.xlsx"].response.report.ok
+    copy = checked["boreal-data-lot-1.xlsx"]
+    assert copy.vendor is None  # not scored: the file is not the one opened
+    assert codes(copy.response.report.errors) == ["changed-after-opening"]
+    assert checked["alize-systemes-lot-1.xlsx"].response.report.ok
 
 
 def test_a_review_file_carrying_another_evaluators_identity_is_refused(
         demo_campaign: Path, tmp_path: Path) -> None:
     folder = copy_campaign(demo_campaign, tmp_path / "demo")
     reviews = folder / "reviews"
-    shutil.copy(reviews / "louis-bernard.xlsx", reviews / "claire-martin.xlsx")
-    run = score_campaign(load_campaign(folder))
+    shutil.copy(reviews / "louis-bernard-lot-1.xlsx", reviews / "claire-martin-lot-1.xlsx")
+    run = score_campaign(load_campaign(folder), "1")
     reports = {r.file: r for r in run.review_reports}
-    assert codes(reports["claire-martin.xlsx"].errors) == ["other-evaluator"]
-    assert reports["louis-bernard.xlsx"].ok
+    assert codes(reports["claire-martin-lot-1.xlsx"].errors) == ["other-evaluator"]
+    assert reports["louis-bernard-lot-1.xlsx"].ok
 
 
 def test_a_second_review_file_of_one_evaluator_is_refused(
         demo_campaign: Path, tmp_path: Path) -> None:
     folder = copy_campaign(demo_campaign, tmp_path / "demo")
     reviews = folder / "reviews"
-    shutil.copy(reviews / "louis-bernard.xlsx", reviews / "louis-bernard-v2.xlsx")
-    run = score_campaign(load_campaign(folder))
+    shutil.copy(reviews / "louis-bernard-lot-1.xlsx", reviews / "louis-bernard-v2.xlsx")
+    campaign = load_campaign(folder)
+    run = score_campaign(campaign, "1")
     reports = {r.file: r for r in run.review_reports}
-    assert reports["louis-bernard.xlsx"].ok
+    assert reports["louis-bernard-lot-1.xlsx"].ok
     assert codes(reports["louis-bernard-v2.xlsx"].errors) == ["duplicate-evaluator"]
+    # It carries lot 1's questionnaire: lot 2 leaves it to lot 1.
+    assert "louis-bernard-v2.xlsx" not in {r.file for r in score_campaign(campaign,
+                                                                          "2").review_reports}

@@ -444,13 +444,22 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
     reviews: list[EvaluatorScore] = []
     review_reports = []
     files = {f"{slug(evaluator)}{lot.suffix}": evaluator for evaluator in lot.evaluators}
+    issued = {f"{slug(evaluator)}{other.suffix}" for other in campaign.lots()
+              for evaluator in other.evaluators}
     claimed: dict[str, str] = {}  # evaluator -> the file whose scores are used
-    for path in campaign.review_files():
-        if path.stem not in files:
-            continue
+    # Files named after their evaluator first; any other workbook in reviews/ (a copy
+    # under another name) is read too, and belongs to the lot whose questionnaire it
+    # carries: it is never ignored in silence.
+    for path in sorted(campaign.review_files(), key=lambda p: (p.stem not in files, p.name)):
+        if path.stem in issued and path.stem not in files:
+            continue  # another lot's evaluator workbook
         # reviews/<slug><lot>.xlsx was written for that evaluator and must be theirs.
         result = read_review(path, questionnaire, key=key, vendors=sorted(responses),
-                             evaluator=files[path.stem])
+                             evaluator=files.get(path.stem))
+        if path.stem not in files and any(f.code in ("wrong-version", "wrong-questionnaire")
+                                          for f in result.report.findings) and len(
+                campaign.lots()) > 1:
+            continue  # a stray workbook of another lot: read with that lot
         result = _one_file_per_evaluator(result, lot.evaluators, claimed)
         campaign.audit.append("read", file=f"reviews/{path.name}",
                               sha256=result.report.sha256, size=path.stat().st_size,
