@@ -24,3 +24,11 @@ def prepare(folder: Path) -> str:
     robustness: ap.Robustness = ap.assess_robustness(evaluation, samples=1_000, seed=1)
     sentences: list[str] = robustness.sentences("en")
     return questionnaire.fingerprint + "".join(sentences)
+
+
+def publish_rules(questionnaire: ap.Questionnaire, folder: Path) -> Path:
+    """Write the annex to the consultation rules for one lot."""
+    lot = ap.LotRules("1", "Assistant", questionnaire,
+                      ap.Settings(total_points=100, price_method="classique"))
+    rules = ap.AwardRules("open", variants_allowed=False)
+    return ap.write_rules_annex([lot], rules, folder / "annexe-rc.docx", lang="en")

@@ -122,6 +122,11 @@ if TYPE_CHECKING:
         write_debrief as write_debrief,
         write_memo as write_memo,
     )
+    from ai_procurement.deliverables.rules_annex import (
+        AwardRules as AwardRules,
+        LotRules as LotRules,
+        write_rules_annex as write_rules_annex,
+    )
     from ai_procurement.errors import (
         AIProcurementError as AIProcurementError,
         BankError as BankError,
@@ -177,6 +182,7 @@ _EXPORTS: dict[str, str] = {
     "AIProcurementError": "errors",
     "Answer": "answers",
     "AnswerState": "answers",
+    "AwardRules": "deliverables.rules_annex",
     "Bank": "bank.model",
     "BankError": "errors",
     "Better": "bank.model",
@@ -198,6 +204,7 @@ _EXPORTS: dict[str, str] = {
     "Lang": "text",
     "Level": "bank.model",
     "Linear": "bank.model",
+    "LotRules": "deliverables.rules_annex",
     "LowOfferCheck": "decision.price",
     "MultipleChoice": "bank.model",
     "Number": "bank.model",
@@ -269,6 +276,7 @@ _EXPORTS: dict[str, str] = {
     "write_memo": "deliverables.memo",
     "write_questionnaire": "workbooks.form",
     "write_review": "workbooks.review",
+    "write_rules_annex": "deliverables.rules_annex",
     "write_screening": "workbooks.screening",
 }
 """The public API: each name and the module (under ``ai_procurement``) that defines it."""

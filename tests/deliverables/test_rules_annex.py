@@ -274,7 +274,8 @@ def test_evidence_rule_stated_is_the_rule_applied() -> None:
     evaluation = evaluate(rules.questionnaire, {"A": response("A", **{"GOV-01": bare})},
                           settings=rules.settings)
     line = next(x for x in evaluation.lines_for("A") if x.question_id == "GOV-01")
-    assert line.points == 0 and "evidence-missing" in line.flags
+    assert line.points == 0
+    assert "evidence-missing" in line.flags
 
 
 def test_conditional_questions_are_listed_with_their_condition() -> None:
@@ -324,7 +325,8 @@ def test_lots_cap_variants_and_open_call() -> None:
                        lot_cap_rule="Le lot de plus grande valeur estimée est attribué d'abord.")
     data = rules_annex_bytes(two_lots(), rules)
     text = text_of(data)
-    assert "en 2 lots" in text and "L2113-10" in text
+    assert "en 2 lots" in text
+    assert "L2113-10" in text
     assert "Lot 1 : Assistant courrier" in blocks(data)
     assert "Lot 2 : Assistant rédaction" in blocks(data)
     assert re.search(r"plus de 1 lot\(s\) \(art\. R2113-1 .*Le lot de plus grande valeur "
