@@ -292,9 +292,9 @@ def test_every_knock_out_is_listed_with_its_failing_answers() -> None:
     knockouts = [r for r in table_rows(data) if r[-1] in ("Hors cadre", "HDS exclu",
                                                             "Trop énergivore")]
     assert knockouts == [
-        ["GOV-02 Dans quel centre de données ?", "« Ailleurs »", "Hors cadre"],
+        ["GOV-02 Dans quel centre de données ?", "«\u00a0Ailleurs\u00a0»", "Hors cadre"],
         ["GOV-03 Quelles certifications détenez-vous ?",
-         "l'une de ces options cochée : « HDS »", "HDS exclu"],
+         "l'une de ces options cochée : «\u00a0HDS\u00a0»", "HDS exclu"],
         ["ENV-01 Énergie par requête ?", "> 10,00 Wh par requête", "Trop énergivore"]]
     text = text_of(data)
     assert "non des pondérations" in text

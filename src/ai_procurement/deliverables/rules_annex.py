@@ -455,18 +455,19 @@ class _Annex:
             rows.append([criterion.id, title, self.pct(weights[criterion.id]),
                          self.num(points[criterion.id])])
         rows.append(["", self.t(_("Total", "Total")), self.pct(1.0), self.num(total)])
+        scale = number(total, self.lang, 0 if float(total).is_integer() else 2)
         self.table([self.t(_("Réf.", "Ref.")), self.t(_("Critère", "Criterion")),
                     self.t(_("Pondération", "Weight")),
-                    self.t(_(f"Points (sur {self.num(total)})",
-                             f"Points (out of {self.num(total)})"))],
+                    self.t(_(f"Points (sur {scale})",
+                             f"Points (out of {scale})"))],
                    rows, (1.8, 9.2, 2.8, 3.2))
         self.para(self.t(_(
-            f"Chaque offre est notée sur {self.num(total)} points ; chaque critère "
+            f"Chaque offre est notée sur {scale} points ; chaque critère "
             "rapporte sa pondération de ce total. Les nombres sont arrondis à deux "
             "décimales pour l'affichage ; le calcul utilise les valeurs exactes. L'offre "
             "économiquement la plus avantageuse est celle qui obtient le total le plus élevé "
             "(art. L2152-7 du code de la commande publique).",
-            f"Each offer is scored out of {self.num(total)} points; each criterion brings "
+            f"Each offer is scored out of {scale} points; each criterion brings "
             "its weight of that total. Figures are rounded to two decimals for display; "
             "the computation uses the exact values. The most economically advantageous "
             "offer is the one with the highest total (French public procurement code, "
@@ -555,7 +556,8 @@ class _Annex:
             return self.t(_YES_NO.get(value, Text(value, value)))
         if isinstance(spec, SingleChoice | MultipleChoice):
             labels = {o.id: o.label.get(self.lang) for o in spec.options}
-            return f"« {labels.get(value, value)} »" if self.lang == "fr" else (
+            # No-break spaces keep French quotation marks on the line of their text.
+            return f"«\u00a0{labels.get(value, value)}\u00a0»" if self.lang == "fr" else (
                 f"'{labels.get(value, value)}'")
         return value
 
