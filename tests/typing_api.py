@@ -35,3 +35,11 @@ def import_a_grid(grid: Path) -> str:
                               aggregation="flat", aggregation_announced=True)
     sentence: ap.Text = ap.aggregation_sentence(questionnaire)
     return sentence.en + imported.report("en") + str(len(issues))
+
+
+def publish_rules(questionnaire: ap.Questionnaire, folder: Path) -> Path:
+    """Write the annex to the consultation rules for one lot."""
+    lot = ap.LotRules("1", "Assistant", questionnaire,
+                      ap.Settings(total_points=100, price_method="classique"))
+    rules = ap.AwardRules("open", variants_allowed=False)
+    return ap.write_rules_annex([lot], rules, folder / "annexe-rc.docx", lang="en")

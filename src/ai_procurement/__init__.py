@@ -178,6 +178,11 @@ if TYPE_CHECKING:
         RejectedFile as RejectedFile,
         Signatory as Signatory,
     )
+    from ai_procurement.deliverables.rules_annex import (
+        AwardRules as AwardRules,
+        LotRules as LotRules,
+        write_rules_annex as write_rules_annex,
+    )
     from ai_procurement.deliverables.rules_check import (
         write_rules_check as write_rules_check,
     )
@@ -275,6 +280,7 @@ _EXPORTS: dict[str, str] = {
     "AnswerState": "answers",
     "AnyOf": "bank.model",
     "Applicability": "bank.model",
+    "AwardRules": "deliverables.rules_annex",
     "Bank": "bank.model",
     "BankError": "errors",
     "Better": "bank.model",
@@ -308,6 +314,7 @@ _EXPORTS: dict[str, str] = {
     "Level": "bank.model",
     "LevelRequirements": "bank.requirements",
     "Linear": "bank.model",
+    "LotRules": "deliverables.rules_annex",
     "LowOfferCheck": "decision.price",
     "MultipleChoice": "bank.model",
     "Number": "bank.model",
@@ -421,6 +428,7 @@ _EXPORTS: dict[str, str] = {
     "write_panel": "workbooks.panel",
     "write_questionnaire": "workbooks.form",
     "write_review": "workbooks.review",
+    "write_rules_annex": "deliverables.rules_annex",
     "write_rules_check": "deliverables.rules_check",
     "write_screening": "workbooks.screening",
 }
