@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command("questionnaire", "freeze the questionnaire and write one workbook per vendor")
     folder(p)
     force(p)
+    p = command("publish-rules", "write the RC annex: criteria, weights, price formula, rules")
+    folder(p)
+    force(p)
     p = command("open", "register the offers received: bidder, lot, variant, time, file hash")
     folder(p)
     p.add_argument("--register", type=Path, default=None,
@@ -310,6 +313,22 @@ def _questionnaire(args: argparse.Namespace, lang: Lang) -> int:
     if not written:
         _say(lang, "Rien de nouveau à écrire : les questionnaires de outbox/ sont à jour.",
              "Nothing new to write: the questionnaires in outbox/ are up to date.")
+    return EXIT_OK
+
+
+def _publish_rules(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.campaign.folder import load_campaign
+    from ai_procurement.campaign.workflow import publish_rules
+
+    campaign = load_campaign(args.folder)
+    lang = _lang(args, campaign.config.language)
+    written = publish_rules(campaign, force=args.force)
+    for path in written:
+        print(f"  {path}")
+    _say(lang, "Annexe au règlement de la consultation écrite : joignez-la au RC publié avec "
+               "le questionnaire." if written else "Rien de nouveau : l'annexe est à jour.",
+         "Annex to the consultation rules written: attach it to the RC published with the "
+         "questionnaire." if written else "Nothing new: the annex is up to date.")
     return EXIT_OK
 
 
@@ -682,7 +701,8 @@ def _demo(args: argparse.Namespace, lang: Lang) -> int:
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Lang], int]] = {
-    "banks": _banks, "init": _init, "questionnaire": _questionnaire, "open": _open,
+    "banks": _banks, "init": _init, "questionnaire": _questionnaire,
+    "publish-rules": _publish_rules, "open": _open,
     "check": _check, "review": _review, "evaluate": _evaluate, "screen": _screen,
     "impact": _impact, "panel": _panel, "rules-check": _rules_check,
     "inventory": _inventory, "import-grid": _import_grid, "demo": _demo,

@@ -167,8 +167,10 @@ def test_the_demo_is_an_open_call_with_two_lots_a_variant_and_a_late_offer(
     assert campaign.config.mode == "open"
     assert [lot.id for lot in campaign.lots()] == ["1", "2"]
     # One generic questionnaire per lot, published with the DCE; no per-vendor copy.
+    # With the RC annex that states the award rules as they are applied.
     assert sorted(p.name for p in (demo_campaign / "outbox").iterdir()) == [
-        "questionnaire-lot-1.xlsx", "questionnaire-lot-2.xlsx"]
+        "annexe-rc-en.docx", "annexe-rc-fr.docx", "questionnaire-lot-1.xlsx",
+        "questionnaire-lot-2.xlsx"]
     opening = load_opening(campaign)
     assert opening is not None
     by_file = opening.by_file()

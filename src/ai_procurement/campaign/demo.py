@@ -214,6 +214,7 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
         evaluate_campaign,
         prepare_reviews,
         publish,
+        publish_rules,
         slug,
     )
 
@@ -234,6 +235,7 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
     write_atomic(key_path, DEMO_KEY.hex().encode() + b"\n", overwrite=True)
     campaign = load_campaign(root)
     publish(campaign, force=True, progress=progress)
+    publish_rules(campaign, force=True)
     lot1, lot2 = campaign.lots()
     first, second = campaign.frozen(lot1), campaign.frozen(lot2)
     plans = _plans(first)

@@ -173,6 +173,7 @@ class CampaignConfig:
     lots: tuple[LotConfig, ...] = ()
     variants_allowed: bool = False
     max_lots_per_bidder: int | None = None
+    lot_cap_rule: str = ""
     opening: OpeningConfig = OpeningConfig()
     weights: Mapping[str, float] | None = None
     robustness: RobustnessConfig = RobustnessConfig()
@@ -563,6 +564,11 @@ def _check(config: CampaignConfig) -> list[Problem]:
         problems.append(Problem("$.max_lots_per_bidder", "a cap on the lots one bidder may be "
                                 f"awarded is between 1 and the number of lots minus one "
                                 f"({len(config.lots)} lots); got {cap}"))
+    if cap is not None and not config.lot_cap_rule.strip():
+        problems.append(Problem("$.lot_cap_rule", "a cap on the lots awarded to one bidder "
+                                "must be published with the rule that applies it (R2113-1): "
+                                "say which lots such a bidder is awarded, e.g. in the order "
+                                "of the lots' estimated value"))
     for name, values in (("vendors", config.vendors), ("evaluators", config.evaluators)):
         seen: set[str] = set()
         files: dict[str, str] = {}
@@ -628,6 +634,7 @@ mode: open
 #     bank: ai-territorial       # each lot may have its own bank, weights, scoring
 variants_allowed: false          # as the RC says; a variant is irregular if not allowed
 max_lots_per_bidder: null        # a cap announced in the RC (R2113-1), or null
+lot_cap_rule: ""                 # with a cap: the RC's rule for applying it
 opening:
   deadline: null                 # date and time limit for offers, e.g. 2027-03-15 12:00
   register: null                 # the buyer profile's deposit register (CSV or XLSX)

@@ -39,6 +39,7 @@ __all__ = [
     "evaluate_campaign",
     "prepare_reviews",
     "publish",
+    "publish_rules",
     "score_campaign",
     "slug",
     "usable_responses",
@@ -114,6 +115,44 @@ def publish(campaign: Campaign, *, force: bool = False,
                               bank_version=questionnaire.bank.version,
                               weighting=dict(questionnaire.weighting), lot=lot.id,
                               mode=config.mode)
+    _audit_outputs(campaign, written)
+    return written
+
+
+def publish_rules(campaign: Campaign, *, force: bool = False) -> list[Path]:
+    """Write the annex to the consultation rules (RC), in French and English.
+
+    The annex states the award criteria and weights of every lot, the price method and
+    its formula, the abnormally-low-offer rule, the N/A and evidence rules, the knock-out
+    requirements, the lots and variants, from the published questionnaires: the text and
+    the scoring cannot differ. Written beside the questionnaires to publish, as
+    ``outbox/annexe-rc-fr.docx`` and ``outbox/annexe-rc-en.docx``.
+
+    Raises:
+        CampaignError: a questionnaire is not published yet.
+        OutputExistsError: an annex exists and ``force`` is false (it is left as it is
+            when it already holds the same text).
+    """
+    from ai_procurement._office.files import write_atomic
+    from ai_procurement.deliverables.rules_annex import AwardRules, LotRules, rules_annex_bytes
+
+    config = campaign.config
+    lots = [LotRules(lot.id or "1", lot.title, campaign.frozen(lot), lot.scoring)
+            for lot in campaign.lots()]
+    rules = AwardRules(config.mode, config.variants_allowed, config.max_lots_per_bidder,
+                       config.lot_cap_rule)
+    written: list[Path] = []
+    outbox = campaign.folder("outbox")
+    languages: tuple[Lang, ...] = ("fr", "en")
+    for lang in languages:
+        target = outbox / f"annexe-rc-{lang}.docx"
+        data = rules_annex_bytes(lots, rules, lang=lang)
+        if _holds(target, data):
+            continue
+        write_atomic(target, data, overwrite=force)
+        written.append(target)
+    campaign.audit.append("publish-rules", lots=[lot.lot_id for lot in lots],
+                          fingerprints=[lot.questionnaire.fingerprint for lot in lots])
     _audit_outputs(campaign, written)
     return written
 
