@@ -187,7 +187,10 @@ def test_the_demo_is_an_open_call_with_two_lots_a_variant_and_a_late_offer(
     memo = _docx_text(demo_campaign / "out" / "lot-2" / "memo-fr.docx")
     assert "hermine-tech-lot-2.xlsx" in memo
     assert "R2151-5" in memo
-    assert "P11 – Hermine Tech (78657975500012)" in memo
+    # The deposit register, one row per offer of the lot, the late one marked.
+    assert "Registre des dépôts" in memo
+    assert "P11 | Hermine Tech\n78657975500012 | 15 février 2027 12:04 | base | hors délai " \
+        "(R2151-5) | hermine-tech-lot-2.xlsx" in memo
 
 
 @pytest.fixture(scope="module")

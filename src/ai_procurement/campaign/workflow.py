@@ -638,18 +638,21 @@ def _earlier_results(out: Path) -> list[Path]:
 def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
                lang: Lang) -> Any:
     from ai_procurement.campaign.opening import load_opening
-    from ai_procurement.deliverables.procedure import Procedure, RejectedFile, Signatory
+    from ai_procurement.deliverables.procedure import (
+        Deposit,
+        Procedure,
+        RejectedFile,
+        Signatory,
+    )
     from ai_procurement.legal.procedure import procedure_rules
 
     config = campaign.config
     opening = load_opening(campaign)
-    received: list[str] = []
     rejected: list[RejectedFile] = []
-    if opening is not None:
-        for offer in opening.for_lot(lot.id):
-            received.append(_register_line(offer, lang))
-    else:
-        received = [c.path.name for c in checked]
+    register = [Deposit(o.id, o.bidder.name, o.bidder.registration, o.deposited, o.variant,
+                        o.status, o.file)
+                for o in (opening.for_lot(lot.id) if opening is not None else ())]
+    received = [c.path.name for c in checked]
     for c in checked:
         if c.set_aside is not None:
             rejected.append(RejectedFile(c.path.name, c.set_aside.get(lang)))
@@ -666,30 +669,15 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
                  "profile (R2132-2)") if config.mode == "open" else
             Text("candidats invités : un questionnaire signé par candidat",
                  "invited vendors: one signed questionnaire per vendor"))
-    lot_text = lot.describe(lang)
     return Procedure(
-        procedure_type="; ".join(x for x in (kind, mode.get(lang), lot_text) if x),
+        procedure_type="; ".join(x for x in (kind, mode.get(lang)) if x),
         published=config.procedure.published,
         deadline=config.consultation.deadline,
         received=tuple(received),
         rejected=tuple(rejected),
         audit_trail=tuple(_trail_lines(campaign, lot, lang)),
         signatories=tuple(Signatory(s.name, s.role) for s in config.procedure.signatories),
-        place=config.procedure.place)
-
-
-def _register_line(offer: Offer, lang: Lang) -> str:
-    """One line of the deposit register, as the memo shows it."""
-    fr = lang == "fr"
-    when = (offer.deposited.isoformat(sep=" ", timespec="minutes") if offer.deposited
-            else ("heure de dépôt non connue" if fr else "time of deposit unknown"))
-    status = {"on-time": ("dans les délais", "on time"), "late": ("HORS DÉLAI", "LATE"),
-              "time-unknown": ("délai non vérifié", "deadline not checked")}[offer.status]
-    kind = (("offre de base" if fr else "base offer") if offer.variant == 0
-            else (f"variante {offer.variant}" if fr else f"variant {offer.variant}"))
-    registration = f" ({offer.bidder.registration})" if offer.bidder.registration else ""
-    return (f"{offer.id} – {offer.bidder.name}{registration} – {when} – {kind} – "
-            f"{status[0 if fr else 1]} – {offer.file}")
+        place=config.procedure.place, lot=lot.describe(lang), register=tuple(register))
 
 
 def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:

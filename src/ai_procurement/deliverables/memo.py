@@ -261,7 +261,8 @@ class _Memo:
         d, f, p, ev = self.d, self.f, self.procedure, self.evaluation
         d.heading(_section_title(2, self.lang), 1, anchor=_anchor(2))
         deadline = p.deadline or self.consultation.deadline
-        received = p.received or tuple(i.file for i in ev.inputs)
+        received = (tuple(r.file for r in p.register) or p.received
+                    or tuple(i.file for i in ev.inputs))
         d.key_values([
             (f.t("Type de procédure", "Procedure"),
              f.text(p.procedure_type, 500) if p.procedure_type else f.t("non précisé",
@@ -279,8 +280,10 @@ class _Memo:
                 [[f.name(v.vendor), f.text(files.get(v.vendor, ""), 200),
                   STATUSES[v.status].get(self.lang)] for v in ev.vendors],
                 [5.5, 5.5, 6.0])
+        if p.register:
+            self._register(p)
         extra = [name for name in p.received if name not in files.values()]
-        if extra:
+        if extra and not p.register:
             d.paragraph(f.t("Autres plis reçus : ", "Other files received: ")
                         + ", ".join(f.text(n, 200) for n in extra) + ".")
         rejected = [(f.text(r.name, 200), f.text(r.reason, BODY_LIMIT)) for r in p.rejected]
@@ -293,6 +296,27 @@ class _Memo:
                     [list(r) for r in rejected], [5.0, 12.0])
         else:
             d.paragraph(f.t("Aucun pli n'a été écarté.", "No file was set aside."))
+
+    def _register(self, p: Procedure) -> None:
+        """The deposit register: every offer received for this report, as opened."""
+        d, f = self.d, self.f
+        d.label(f.t("Registre des dépôts", "Deposit register"))
+        status = {"on-time": f.t("dans les délais", "on time"),
+                  "late": f.t("hors délai (R2151-5)", "late (R2151-5)"),
+                  "time-unknown": f.t("heure non connue", "time unknown")}
+        rows = []
+        for r in p.register:
+            kind = (f.t("base", "base") if r.variant == 0
+                    else f.t(f"variante {r.variant}", f"variant {r.variant}"))
+            when = (f.date(r.deposited.date()) + r.deposited.strftime(" %H:%M")
+                    if r.deposited else "")
+            bidder = f.name(r.bidder) + (f"\n{f.text(r.registration, 40)}"
+                                         if r.registration else "")
+            rows.append([r.offer, bidder, when, kind, status.get(r.status, r.status),
+                         f.text(r.file, 200)])
+        d.table([f.t("N°", "No."), f.t("Candidat", "Bidder"), f.t("Dépôt", "Deposited"),
+                 f.t("Offre", "Offer"), f.t("Délai", "Deadline"), f.t("Fichier", "File")],
+                rows, [1.2, 4.2, 3.0, 2.0, 2.6, 4.0])
 
     # 3
 

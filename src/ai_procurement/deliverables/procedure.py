@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["Procedure", "RejectedFile", "Signatory"]
+__all__ = ["Deposit", "Procedure", "RejectedFile", "Signatory"]
 
 
 @attrs.frozen
@@ -22,6 +22,33 @@ class RejectedFile:
 
     name: str
     reason: str
+
+
+@attrs.frozen
+class Deposit:
+    """One line of the deposit register: an offer as it was received at opening.
+
+    Attributes:
+        offer: the offer number given at opening ("P01").
+        bidder: the bidder's name.
+        registration: its SIRET, SIREN or foreign register number.
+        deposited: when it was deposited, if the register says.
+        variant: 0 for the base offer, n for variant n.
+        status: ``"on-time"``, ``"late"`` (eliminated, R2151-5) or ``"time-unknown"``.
+        file: the file received.
+    """
+
+    offer: str
+    bidder: str
+    registration: str
+    deposited: dt.datetime | None
+    variant: int
+    status: str
+    file: str
+
+
+def _tuple_of_deposits(values: Iterable[Deposit]) -> tuple[Deposit, ...]:
+    return tuple(values)
 
 
 @attrs.frozen
@@ -61,6 +88,8 @@ class Procedure:
         signatories: the people who sign the memo, with their roles.
         place: where the memo is signed ("Fait à ...").
         lot: the lot the report covers, when the consultation has lots.
+        register: the deposit register of the offers of this report, as registered at
+            opening; empty when the offers were not registered.
     """
 
     procedure_type: str = ""
@@ -74,4 +103,5 @@ class Procedure:
                                                      converter=_tuple_of_signatories)
     place: str = ""
     lot: str = ""
+    register: tuple[Deposit, ...] = attrs.field(default=(), converter=_tuple_of_deposits)
 
