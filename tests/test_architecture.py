@@ -18,7 +18,7 @@ PACKAGE = ROOT / "src" / "ai_procurement"
 TESTS = ROOT / "tests"
 
 LAYERS = (
-    ("text", "errors"),
+    ("text", "errors", "findings"),
     ("_office",),
     ("bank",),
     ("legal",),
@@ -39,6 +39,7 @@ CROSS_CUTTING_TESTS = {
     "test_architecture.py", "test_cli.py", "test_cli_strategy.py", "test_exports.py",
     "test_libreoffice.py",
     "test_notebooks.py", "test_quality.py", "test_questionnaire.py", "test_answers.py",
+    "test_findings.py", "test_bidders.py", "test_text.py",
     "test_testing.py",
 }
 """Tests of the package as a whole, or of top-level modules, kept at the top of tests/."""

@@ -6,7 +6,7 @@ workbook and a decision memo.
 
 The package reads as the flow, each wing importing only the wings below it::
 
-    text, errors                     the ground: bilingual texts, the exception tree
+    text, errors, findings           the ground: texts, exceptions, problems in files
     _office/                         file formats: guards, xlsx and docx, YAML, output
     bank/                            question banks: model, files, tailoring
     legal/                           dated legal facts, the closed list of procedures
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
         Answer as Answer,
         AnswerState as AnswerState,
         EvidenceRef as EvidenceRef,
-        Finding as Finding,
         Report as Report,
         Response as Response,
         apply_conditions as apply_conditions,
@@ -201,6 +200,9 @@ if TYPE_CHECKING:
         ScoringError as ScoringError,
         StrategyError as StrategyError,
     )
+    from ai_procurement.findings import (
+        Finding as Finding,
+    )
     from ai_procurement.legal.facts import (
         LegalFact as LegalFact,
         LegalFacts as LegalFacts,
@@ -298,7 +300,7 @@ _EXPORTS: dict[str, str] = {
     "EvaluatorScore": "decision.scoring",
     "Evidence": "bank.model",
     "EvidenceRef": "answers",
-    "Finding": "answers",
+    "Finding": "findings",
     "FreeText": "bank.model",
     "GridImport": "bank.grid",
     "GridIssue": "bank.grid",

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
-from typing import Literal
 
 import attrs
 
 from ai_procurement.bank.model import AllOf, AnyOf, Applicability, effective_condition
+from ai_procurement.findings import Finding, Severity
 from ai_procurement.questionnaire import Questionnaire
-from ai_procurement.text import Lang, Text, visible
+from ai_procurement.text import Lang, visible
 
 __all__ = [
     "Answer",
@@ -32,7 +32,6 @@ __all__ = [
     "condition_holds",
 ]
 
-Severity = Literal["error", "warning"]
 AnswerValue = str | int | float | dt.date | tuple[str, ...] | Mapping[str, float]
 
 
@@ -79,36 +78,6 @@ class Answer:
     evidence: EvidenceRef = EvidenceRef()
     cell: str = ""
     notes: tuple[str, ...] = ()
-
-
-@attrs.frozen
-class Finding:
-    """One problem in a returned file."""
-
-    severity: Severity
-    code: str
-    message: Text
-    file: str
-    sheet: str = ""
-    cell: str = ""
-    question_id: str = ""
-
-    def describe(self, lang: Lang = "fr") -> str:
-        """One line: where, then what (in ``lang``).
-
-        Everything that may come from a file (its name, a sheet name, a cell's text
-        quoted in the message) is made visible with :func:`~ai_procurement.text.visible`:
-        a line feed or a bidirectional override shows as ``⟨U+202E⟩``, so a finding is
-        always exactly one line and reads as it is stored.
-        """
-        where = [self.file]
-        if self.sheet:
-            where.append(self.sheet + (f"!{self.cell}" if self.cell else ""))
-        if self.question_id:
-            where.append(self.question_id)
-        label = {"error": {"fr": "ERREUR", "en": "ERROR"},
-                 "warning": {"fr": "AVERTISSEMENT", "en": "WARNING"}}[self.severity][lang]
-        return visible(f"[{label}] {' / '.join(where)}: {self.message.get(lang)}")
 
 
 @attrs.frozen

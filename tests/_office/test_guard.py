@@ -244,7 +244,7 @@ def test_names_from_the_file_are_shown_without_control_characters(tmp_path: Path
     result = inspect(path)
     assert result.codes == ("duplicate-member",)
     finding = result.findings[0]
-    assert finding.member == evil  # the raw name, for programs
+    assert finding.part == evil  # the raw name, for programs
     for text in (finding.message.fr, finding.message.en):
         assert "\u202e" not in text
         assert "\n" not in text

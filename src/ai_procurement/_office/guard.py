@@ -78,22 +78,20 @@ from defusedxml import DefusedXmlException
 
 from ai_procurement._office.files import read_bounded
 from ai_procurement.errors import InputError
+from ai_procurement.findings import Finding, Severity
 from ai_procurement.text import Text
 
 __all__ = [
     "CODES",
     "DEFAULT_LIMITS",
     "XML_PARSE_ERRORS",
-    "Finding",
     "FindingCode",
     "GuardResult",
     "Limits",
-    "Severity",
     "inspect_workbook",
     "parse_error_finding",
 ]
 
-Severity: TypeAlias = Literal["error", "warning"]
 """An ``"error"`` blocks reading the workbook; a ``"warning"`` does not."""
 
 FindingCode: TypeAlias = Literal[
@@ -181,24 +179,6 @@ DEFAULT_LIMITS = Limits()
 
 
 @attrs.frozen
-class Finding:
-    """One problem found in a workbook.
-
-    Attributes:
-        code: a stable identifier (see :data:`CODES`).
-        severity: ``"error"`` blocks reading the workbook, ``"warning"`` does not.
-        member: the zip member concerned, as named in the archive, or None.
-        message: what is wrong and what the vendor should do, in French and English,
-            naming the file (by its name only, never the buyer's folders).
-    """
-
-    code: FindingCode
-    severity: Severity
-    member: str | None
-    message: Text
-
-
-@attrs.frozen
 class GuardResult:
     """What :func:`inspect_workbook` found in one file.
 
@@ -235,8 +215,8 @@ class GuardResult:
         return tuple(f for f in self.findings if f.severity == "warning")
 
     @property
-    def codes(self) -> tuple[FindingCode, ...]:
-        """The code of each finding, in order."""
+    def codes(self) -> tuple[str, ...]:
+        """The code of each finding, in order (each one of :data:`CODES`)."""
         return tuple(f.code for f in self.findings)
 
 
@@ -508,8 +488,8 @@ def _finding(
         values = {k: (v.get(lang) if isinstance(v, Text) else str(v)) for k, v in fields.items()}
         return template.format(**common, **values)
 
-    return Finding(code=code, severity=severity, member=member,
-                   message=Text(fr=fill(fr, "fr"), en=fill(en, "en")))
+    return Finding(severity, code, Text(fr=fill(fr, "fr"), en=fill(en, "en")),
+                   file=Path(file).name, part=member or "")
 
 
 # ---------------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
+import attrs
+
 from ai_procurement._office.xlsx import (
     MAX_CELL_CHARS,
     Cell,
@@ -208,9 +210,8 @@ class SignedWorkbookReader:
         from ai_procurement._office.guard import inspect_workbook
 
         result = inspect_workbook(self.path, keep_parts=True)
-        for finding in result.findings:
-            self.findings.append(Finding(finding.severity, finding.code, finding.message,
-                                         self.file, cell=finding.member or ""))
+        self.findings.extend(attrs.evolve(finding, file=self.file)
+                             for finding in result.findings)
         data = result.data
         sha = hashlib.sha256(data).hexdigest() if data is not None else _sha256(self.path)
         if not result.ok or data is None:
