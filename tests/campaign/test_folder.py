@@ -137,3 +137,19 @@ def test_a_huge_sparse_input_ends_in_the_library_error_fast_and_small(
     assert "file too large" in found.result, found.result
     assert found.result.startswith(("CampaignError", "QuestionnaireError"))
     assert found.elapsed < 1.0
+
+
+def test_init_force_never_replaces_an_edited_campaign_file(tmp_path: Path) -> None:
+    init_campaign(tmp_path / "c")
+    config = tmp_path / "c" / "campaign.yaml"
+    edited = config.read_text("utf-8").replace("Vendor", "Fournisseur") + "# mine\n"
+    config.write_text(edited, "utf-8")
+    with pytest.raises(CampaignError, match="never replaced, not even with --force"):
+        init_campaign(tmp_path / "c", force=True)
+    assert config.read_text("utf-8") == edited
+    # The untouched template may be set up again: its missing key comes back.
+    init_campaign(tmp_path / "d")
+    (tmp_path / "d" / "private" / "signing.key").unlink()
+    init_campaign(tmp_path / "d", force=True)
+    key = tmp_path / "d" / "private" / "signing.key"
+    assert key.stat().st_mode & 0o777 == 0o600  # the owner's only, from the start

@@ -92,8 +92,12 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
-    """Write ``data`` to ``path`` atomically.
+def write_atomic(path: Path, data: bytes, *, overwrite: bool, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` atomically, readable as ``mode`` says.
+
+    The temporary file is created readable by its owner only and given ``mode`` before
+    it takes the name ``path``: a secret written with ``mode=0o600`` is never readable
+    by others, not even for an instant.
 
     Raises:
         OutputExistsError: ``path`` exists and ``overwrite`` is false.
@@ -113,7 +117,7 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)

@@ -681,21 +681,32 @@ def init_campaign(folder: str | os.PathLike[str], *, bank: str = "ai-territorial
                   buyer: str = "Collectivité", force: bool = False) -> Campaign:
     """Create a campaign folder with a commented ``campaign.yaml`` and a signing key.
 
+    ``campaign.yaml`` is the buyer's own file: it is never replaced, ``force`` or not.
+    With ``force``, a folder whose ``campaign.yaml`` is still the untouched template gets
+    its missing folders and key again.
+
     Raises:
-        CampaignError: the folder already holds a campaign and ``force`` is false.
+        CampaignError: the folder already holds a campaign (with ``force``: one whose
+            ``campaign.yaml`` was edited).
     """
     from ai_procurement._office.files import write_atomic
     from ai_procurement.workbooks.signing import new_key, write_key
 
     root = Path(folder)
     config_path = root / CONFIG_FILE
-    if config_path.exists() and not force:
-        raise CampaignError(f"{config_path} already exists; refusing to overwrite it")
-    for name in ("private", "outbox", "responses", "reports", "reviews", "out"):
-        (root / name).mkdir(parents=True, exist_ok=True)
     text = TEMPLATE.format(reference=reference, title=title, buyer=buyer, bank=bank,
                            language=language, deadline="null")
-    write_atomic(config_path, text.encode("utf-8"), overwrite=force)
+    if config_path.exists():
+        if not force:
+            raise CampaignError(f"{config_path} already exists; refusing to overwrite it")
+        if not config_path.is_file() or config_path.read_bytes() != text.encode("utf-8"):
+            raise CampaignError(f"{config_path} is the buyer's campaign file and was edited: "
+                                "it is never replaced, not even with --force; move it "
+                                "aside yourself to start again")
+    for name in ("private", "outbox", "responses", "reports", "reviews", "out"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    if not config_path.exists():
+        write_atomic(config_path, text.encode("utf-8"), overwrite=False)
     key_path = root / "private" / "signing.key"
     if not key_path.exists():
         write_key(key_path, new_key())

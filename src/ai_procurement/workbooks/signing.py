@@ -39,9 +39,7 @@ def write_key(path: str | os.PathLike[str], key: bytes) -> None:
     """Write ``key`` as hex to ``path`` (readable by the owner only); never overwrite."""
     from ai_procurement._office.files import write_atomic
 
-    target = Path(path)
-    write_atomic(target, key.hex().encode("ascii") + b"\n", overwrite=False)
-    target.chmod(0o600)
+    write_atomic(Path(path), key.hex().encode("ascii") + b"\n", overwrite=False, mode=0o600)
 
 
 def load_key(path: str | os.PathLike[str]) -> bytes:
