@@ -37,8 +37,10 @@ def build_campaign(root: Path) -> Any:
     """A campaign folder with 30 filled responses and 2 filled reviews."""
     import ai_procurement as ap
     from ai_procurement._office.files import write_atomic
-    from ai_procurement.campaign.folder import demo, load_campaign
+    from ai_procurement.campaign import demo
+    from ai_procurement.campaign.folder import load_campaign
     from ai_procurement.campaign.workflow import check, prepare_reviews, publish, slug
+    from ai_procurement.testing import fill_questionnaire, fill_review
 
     bank = ap.load_bank("ai-territorial")
     extra: list[Any] = []
@@ -55,12 +57,13 @@ def build_campaign(root: Path) -> Any:
     root.mkdir(parents=True, exist_ok=True)
     ap.dump_bank(grown, root / "bank.yaml")
     vendors = [f"Vendor {i:02d}" for i in range(VENDORS)]
+    # An invited consultation (one signed workbook per vendor) on the demo's settings.
     config = demo.DEMO_CAMPAIGN.format(language="fr").replace("bank: ai-territorial",
                                                               "bank: bank.yaml")
     listed = "".join(f"  - {v}\n" for v in vendors)
-    start = config.index("vendors:\n")
+    start = config.index("mode: open\n")
     end = config.index("evaluators:")
-    config = config[:start] + "vendors:\n" + listed + config[end:]
+    config = config[:start] + "mode: invited\nvendors:\n" + listed + config[end:]
     for name in ("private", "outbox", "responses", "reports", "reviews", "out"):
         (root / name).mkdir(exist_ok=True)
     write_atomic(root / "campaign.yaml", config.encode(), overwrite=True)
@@ -76,19 +79,20 @@ def build_campaign(root: Path) -> Any:
     for vendor in vendors:
         source = root / "outbox" / f"{slug(vendor)}.xlsx"
         write_atomic(root / "responses" / f"{slug(vendor)}.xlsx",
-                     demo._fill(source, questionnaire, plans[vendor], "fr"), overwrite=True)
+                     fill_questionnaire(source, questionnaire, plans[vendor], "fr"),
+                     overwrite=True)
     check(campaign, force=True)
-    levels = {}
-    for _, q in questionnaire.bank.questions():
-        if isinstance(q.answer, ap.FreeText):
-            for i, vendor in enumerate(vendors):
-                if plans[vendor][q.id].value is not None:
-                    for j, evaluator in enumerate(campaign.config.evaluators):
-                        levels[(evaluator, vendor, q.id)] = ((i + j) % 5, "Justified.")
     for path in prepare_reviews(campaign, force=True):
         evaluator = next(e for e in campaign.config.evaluators if slug(e) == path.stem)
-        write_atomic(path, demo._fill_review(path, questionnaire, evaluator, sorted(vendors),
-                                             "fr", levels), overwrite=True)
+        levels = {}
+        for _, q in questionnaire.bank.questions():
+            if isinstance(q.answer, ap.FreeText):
+                for i, vendor in enumerate(vendors):
+                    if plans[vendor][q.id].value is not None:
+                        j = campaign.config.evaluators.index(evaluator)
+                        levels[(vendor, q.id)] = ((i + j) % 5, "Justified.")
+        write_atomic(path, fill_review(path, questionnaire, sorted(vendors), "fr", levels),
+                     overwrite=True)
     return campaign
 
 
@@ -113,14 +117,15 @@ def stages(campaign: Any) -> dict[str, float]:
         s for p in campaign.review_files()
         for s in read_review(p, questionnaire, key=key, vendors=sorted(responses)).scores])
     times["score"], evaluation = _timed(lambda: evaluate(
-        questionnaire, responses, settings=config.scoring, reviews=reviews))
+        questionnaire, responses, settings=campaign.lot().scoring, reviews=reviews))
     r = config.robustness
     times["robustness"], tested = _timed(lambda: assess_robustness(
         evaluation, samples=r.samples, seed=r.seed, band=r.band,
         close_call_threshold=r.close_call_threshold))
     times["comparison workbook"], _ = _timed(lambda: write_comparison(
         evaluation, out / "c.xlsx", robustness=tested, generated=config.report_date))
-    procedure = {lang: _procedure(campaign, checked, lang) for lang in ("fr", "en")}
+    lot = campaign.lot()
+    procedure = {lang: _procedure(campaign, lot, checked, lang) for lang in ("fr", "en")}
     for lang in ("fr", "en"):
         times[f"memo {lang}"], _ = _timed(lambda lang=lang: write_memo(
             evaluation, out / f"m-{lang}.docx", lang=lang, robustness=tested,

@@ -677,7 +677,7 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         rejected=tuple(rejected),
         audit_trail=tuple(_trail_lines(campaign, lot, lang)),
         signatories=tuple(Signatory(s.name, s.role) for s in config.procedure.signatories),
-        place=config.procedure.place, lot=lot.describe(lang), register=tuple(register))
+        place=config.procedure.place, register=tuple(register))
 
 
 def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:
