@@ -103,6 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     p = command("evaluate", "score, test robustness and write the comparison, memo, debriefs")
     folder(p)
     force(p)
+    p = command("verify", "re-hash every file the audit trail recorded; report what changed")
+    folder(p)
     p = command("screen", "the internal go/no-go screening grid of an AI project")
     p.add_argument("grid", type=Path, help="the grid workbook to read (or to write with --new)")
     p.add_argument("--new", action="store_true", help="write a blank grid to fill")
@@ -220,6 +222,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang: Lang = args.lang or "fr"
     try:
         command: Callable[[argparse.Namespace, Lang], int] = _COMMANDS[args.command]
+        folder = getattr(args, "folder", None)
+        if args.command in _WRITERS and folder is not None and Path(folder).is_dir():
+            from ai_procurement.campaign.lock import campaign_lock
+
+            # One writer at a time on a campaign (released even if the run is killed).
+            with campaign_lock(folder, f"ai-procurement {args.command}"):
+                return command(args, lang)
         return command(args, lang)
     except OutputExistsError as exc:
         print(f"ai-procurement: {visible(str(exc), newlines=True)}", file=sys.stderr)
@@ -432,6 +441,28 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     for path in run.outputs:
         print(f"  {path}")
     return EXIT_OK
+
+
+def _verify(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.campaign.folder import load_campaign
+    from ai_procurement.campaign.verify import verify_campaign
+
+    campaign = load_campaign(args.folder)
+    lang = _lang(args, campaign.config.language)
+    found = verify_campaign(campaign)
+    for item in found:
+        print(item.describe(lang))
+    broken = [d for d in found if d.kind != "unrecorded"]
+    if not found:
+        _say(lang, "Tous les fichiers enregistrés dans le journal d'audit sont intacts.",
+             "Every file recorded in the audit trail is unchanged.")
+    elif broken:
+        _warn(lang, f"{len(broken)} fichier(s) modifié(s) ou disparu(s) depuis leur "
+                    "enregistrement : les résultats qui en dépendent ne sont plus fondés sur "
+                    "eux. Restaurez-les depuis votre sauvegarde.",
+              f"{len(broken)} file(s) changed or gone since they were recorded: the results "
+              "that rest on them no longer do. Restore them from your backup.")
+    return EXIT_FILE_ERRORS if broken else EXIT_OK
 
 
 def _rank_order(result: VendorResult) -> tuple[bool, int, str]:
@@ -700,12 +731,16 @@ def _demo(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_OK
 
 
+_WRITERS = frozenset({"questionnaire", "publish-rules", "open", "check", "review",
+                      "evaluate", "verify"})
+"""Commands that write a campaign folder (or its audit trail): they hold its lock."""
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Lang], int]] = {
     "banks": _banks, "init": _init, "questionnaire": _questionnaire,
     "publish-rules": _publish_rules, "open": _open,
     "check": _check, "review": _review, "evaluate": _evaluate, "screen": _screen,
     "impact": _impact, "panel": _panel, "rules-check": _rules_check,
-    "inventory": _inventory, "import-grid": _import_grid, "demo": _demo,
+    "inventory": _inventory, "import-grid": _import_grid, "verify": _verify, "demo": _demo,
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -195,14 +195,40 @@ class AuditTrail:
     path: Path
 
     def append(self, event: str, **fields: Any) -> None:
-        """Append one event (with the current UTC time) as a JSON line."""
-        record = {"time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                  "event": event, **fields}
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        """Append one event (with the current UTC time) as a JSON line, on disk.
+
+        The line is written with one append and flushed to the disk (fsync) before the
+        step goes on. A last line cut short by a crash or a full disk is never built
+        upon: a line break and a ``torn-line-fenced`` record are written after it first,
+        so the cut line stays as it was, unreadable, and reported by :meth:`records`.
+
+        Raises:
+            OutputError: the trail cannot be written (a full disk...); the message says
+                what to do.
+        """
+        from ai_procurement.errors import OutputError
+
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        record = {"time": now, "event": event, **fields}
+        line = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    fence = json.dumps({"time": now, "event": "torn-line-fenced",
+                                        "note": "the line before was cut short (a crash or "
+                                                "a full disk); it is kept as it was and not "
+                                                "used"}, sort_keys=True)
+                    _write_all(fd, ("\n" + fence + "\n").encode())
+                _write_all(fd, line.encode("utf-8"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot append to the audit trail "
+                              f"({exc.strerror}); this step is not recorded. Free some disk "
+                              "space, then run the step again") from None
 
     def records(self) -> list[dict[str, Any]]:
         """Every record so far (an unreadable line is reported as such).
@@ -227,6 +253,13 @@ class AuditTrail:
             except ValueError:
                 records.append({"event": "unreadable-line", "line": number})
         return records
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` (a write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 @attrs.frozen
