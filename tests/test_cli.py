@@ -254,8 +254,11 @@ def test_questionnaire_warns_about_unverifiable_and_geographic_questions(
 
 
 def _publish_weights(folder: Path, cost: int) -> None:
-    weights = {"RED": 0, "LEG": 10, "DATA": 8, "SEC": 8, "SOV": 5, "TRA": 5, "HUM": 5,
-               "SERV": 6, "STAFF": 3, "ENV": 6, "EVAL": 4, "REV": 4, "ACC": 6, "COST": cost}
+    # Out of 100 points: what COST gains, LEG and DATA lose.
+    moved = cost - 30
+    weights = {"RED": 0, "LEG": 10 - moved // 2, "DATA": 8 - (moved - moved // 2), "SEC": 8,
+               "SOV": 5, "TRA": 5, "HUM": 5, "SERV": 6, "STAFF": 3, "ENV": 6, "EVAL": 4,
+               "REV": 4, "ACC": 6, "COST": cost}
     path = folder / "campaign.yaml"
     text = re.sub(r"(?m)^weights:\n(?:  .*\n)+", "", path.read_text("utf-8"))
     text += "weights:\n" + "".join(f"  {k}: {v}\n" for k, v in weights.items())
@@ -588,6 +591,10 @@ BAD_CAMPAIGNS = {
                        "$.scoring.price_method (line", "expected one of"),
     "partial weights": (_replace("# weights:", "weights: {LEG: 10}\n#"),
                         "$.weights (line", "must name every criterion"),
+    "weights not adding up": (_replace("# weights:", "weights: {RED: 0, LEG: 10, DATA: 8, "
+                                       "SEC: 8, SOV: 5, TRA: 5, HUM: 5, SERV: 6, STAFF: 3, "
+                                       "ENV: 6, EVAL: 4, REV: 4, ACC: 6, COST: 35}\n#"),
+                              "$.weights (line", "the weights add up to 105, not to the 100"),
     "unknown format": (_replace("format: 1", "format: 2"), "unknown format 2",
                        "reads campaign format 1"),
     "invalid yaml": (_replace("\nevaluators:", "\nevaluators: [\n"), "invalid YAML", ""),

@@ -17,9 +17,9 @@ from ai_procurement.errors import CampaignError
 
 def test_a_second_writer_is_refused_naming_the_first(tmp_path: Path) -> None:
     with campaign_lock(tmp_path, "ai-procurement evaluate"):
-        with pytest.raises(CampaignError) as info:
-            with campaign_lock(tmp_path, "ai-procurement check"):
-                pass
+        with pytest.raises(CampaignError) as info, campaign_lock(tmp_path,
+                                                                   "ai-procurement check"):
+            pass
         message = str(info.value)
         assert f"process {os.getpid()}" in message
         assert "'ai-procurement evaluate'" in message
@@ -36,9 +36,9 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
     try:
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "locked"
-        with pytest.raises(CampaignError, match="in use by another run"):
-            with campaign_lock(tmp_path, "second"):
-                pass
+        with pytest.raises(CampaignError, match="in use by another run"), campaign_lock(
+                tmp_path, "second"):
+            pass
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
 import unicodedata
@@ -176,6 +177,7 @@ class CampaignConfig:
     lot_cap_rule: str = ""
     opening: OpeningConfig = OpeningConfig()
     weights: Mapping[str, float] | None = None
+    normalise: bool = False
     robustness: RobustnessConfig = RobustnessConfig()
     procedure: ProcedureConfig = ProcedureConfig()
     blind_review: bool = True
@@ -538,6 +540,16 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
             if wrong:
                 raise CampaignError(f"{path}: {at}{_at(document.line(at))}: must name every "
                                     f"criterion of {bank.id!r} exactly once; check {wrong}")
+            total = math.fsum(lot.weights.values())
+            scale = lot.scoring.total_points
+            if not config.normalise and not math.isclose(total, scale, rel_tol=1e-9):
+                listed = ", ".join(f"{k} {v:g}" for k, v in lot.weights.items())
+                raise CampaignError(
+                    f"{path}: {at}{_at(document.line(at))}: the weights add up to {total:g}, "
+                    f"not to the {scale:g} points published (total_points): {listed}. "
+                    "Correct them, so that the consultation rules and the scoring say the "
+                    "same; or, if the rules publish these figures as relative weights, add "
+                    "'normalise: true' to have them rescaled to shares of the total")
     return campaign
 
 
@@ -694,7 +706,9 @@ procedure:
   published: null                # date the consultation was published
   place: ""                      # where the memo is signed
 # weights:                       # criterion weights to publish (default: the bank's);
-#   LEG: 10                      # name every criterion (ai-procurement banks {bank})
+#   LEG: 10                      # name every criterion (ai-procurement banks {bank});
+#                                # they add up to total_points, as published
+# normalise: false               # true: the weights are relative, rescaled to the total
 # aggregation: fixed             # points that do not apply: fixed | redistribute | flat
 # aggregation_announced: false   # true once the consultation rules announce a rule
 #                                # other than fixed (required for it)
