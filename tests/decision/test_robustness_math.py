@@ -6,6 +6,7 @@ Monte Carlo results are compared with values derived by hand, within 3 standard 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 import numpy as np
@@ -611,3 +612,43 @@ def test_a_single_offer_has_nothing_to_reorder() -> None:
     result = order_changes_when_removed([50], [100], linear_price_points, tolerance=1e-7)
     assert result.changes == ()
     assert result.ranks_without == ((None,),)
+
+
+def _order_changes_by_pairs(tech: list[float], price: list[float],
+                            fn: Callable[[npt.NDArray[np.float64]], list[float]],
+                            tol: float) -> list[tuple[int, int, int, str, str]]:
+    """The definition, pair by pair: what the vectorised search must find."""
+    def relation(x: int, y: int) -> str:
+        return "above" if x < y else "tied" if x == y else "below"
+
+    n = len(tech)
+    full = competition_ranks(np.array(tech) + np.array(fn(np.array(price))), tol)
+    found = []
+    for m in range(n):
+        kept = [i for i in range(n) if i != m]
+        totals = np.array([tech[i] for i in kept]) + np.array(fn(np.array([price[i]
+                                                                           for i in kept])))
+        ranks = dict(zip(kept, competition_ranks(totals, tol).tolist(), strict=True))
+        for i, x in enumerate(kept):
+            for y in kept[i + 1:]:
+                a, b = (y, x) if full[y] < full[x] else (x, y)
+                before, after = relation(full[a], full[b]), relation(ranks[a], ranks[b])
+                if before != after:
+                    found.append((m, a, b, before, after))
+    return sorted(found)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(1, 9)), min_size=2, max_size=9))
+def test_order_changes_agree_with_the_pair_by_pair_definition(
+        offers: list[tuple[int, int]]) -> None:
+    tech = [float(t) for t, _ in offers]
+    price = [float(p) * 1000 for _, p in offers]
+
+    def linear(values: npt.NDArray[np.float64]) -> list[float]:
+        low, high = float(values.min()), float(values.max())
+        return [10.0 if high == low else 10.0 * (high - v) / (high - low) for v in values]
+
+    result = order_changes_when_removed(tech, price, linear, tolerance=TOL)
+    assert sorted((c.removed, c.a, c.b, c.before, c.after) for c in result.changes) == \
+        _order_changes_by_pairs(tech, price, linear, TOL)

@@ -741,12 +741,6 @@ def _price_points(
     return points
 
 
-def _relation(rank_a: int, rank_b: int) -> Relation:
-    if rank_a < rank_b:
-        return "above"
-    return "tied" if rank_a == rank_b else "below"
-
-
 def order_changes_when_removed(
     tech_points: npt.ArrayLike,
     prices: npt.ArrayLike,
@@ -795,6 +789,14 @@ def order_changes_when_removed(
     totals_without: list[tuple[float | None, ...]] = []
     ranks_without: list[tuple[int | None, ...]] = []
     changes: list[OrderChange] = []
+    # Every pair (x < y) once, oriented so that ``a`` is the better ranked with all
+    # offers (the first in offer order on a tie); relations compared as arrays, so the
+    # cost per removed offer is a few vector operations, not a Python loop over pairs.
+    xs, ys = np.triu_indices(n, 1)
+    swap = full_ranks[ys] < full_ranks[xs]
+    a_all, b_all = np.where(swap, ys, xs), np.where(swap, xs, ys)
+    before = np.sign(full_ranks[b_all] - full_ranks[a_all])  # 1 above, 0 tied, -1 below
+    names: dict[int, Relation] = {1: "above", 0: "tied", -1: "below"}
     for m in range(n):
         kept = np.flatnonzero(np.arange(n) != m)
         reduced: FloatArray = np.empty(0)
@@ -802,17 +804,18 @@ def order_changes_when_removed(
         if kept.size:
             reduced = tech[kept] + _price_points(price_fn, price[kept], f"without offer {m}")
             reduced_ranks = competition_ranks(reduced, tol)
-        rank_of = dict(zip(kept.tolist(), reduced_ranks.tolist(), strict=True))
-        total_of = dict(zip(kept.tolist(), reduced.tolist(), strict=True))
-        totals_without.append(tuple(total_of.get(i) for i in range(n)))
-        ranks_without.append(tuple(rank_of.get(i) for i in range(n)))
-        for x_pos, x in enumerate(kept.tolist()):
-            for y in kept.tolist()[x_pos + 1 :]:
-                a, b = (y, x) if full_ranks[y] < full_ranks[x] else (x, y)
-                before = _relation(int(full_ranks[a]), int(full_ranks[b]))
-                after = _relation(rank_of[a], rank_of[b])
-                if after != before:
-                    changes.append(OrderChange(m, a, b, before, after))
+        ranks_m = np.zeros(n, dtype=np.int64)
+        ranks_m[kept] = reduced_ranks
+        totals_m: list[float | None] = [None] * n
+        for i, total in zip(kept.tolist(), reduced.tolist(), strict=True):
+            totals_m[i] = total
+        totals_without.append(tuple(totals_m))
+        ranks_without.append(tuple(int(ranks_m[i]) if i != m else None for i in range(n)))
+        after = np.sign(ranks_m[b_all] - ranks_m[a_all])
+        differ = (after != before) & (a_all != m) & (b_all != m)
+        for k in np.flatnonzero(differ).tolist():
+            changes.append(OrderChange(m, int(a_all[k]), int(b_all[k]),
+                                       names[int(before[k])], names[int(after[k])]))
     changes.sort(key=lambda change: (change.removed, change.a, change.b))
     return LeaveOneOut(
         totals=tuple(float(v) for v in full),
