@@ -25,7 +25,6 @@ line start fast; heavy libraries (openpyxl, python-docx, numpy) load on first us
 from __future__ import annotations
 
 import importlib
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -266,7 +265,8 @@ if TYPE_CHECKING:
         write_key as write_key,
     )
 
-__version__ = metadata.version("ai-procurement")
+
+__version__: str  # read from the package metadata on first use (see __getattr__)
 
 _EXPORTS: dict[str, str] = {
     "AGGREGATIONS": "bank.model",
@@ -440,6 +440,13 @@ __all__ = sorted(_EXPORTS)  # derived from the one table above
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        # From the installed package's metadata, written once in pyproject.toml; read
+        # on first use, since importlib.metadata costs tens of milliseconds at start-up.
+        from importlib import metadata
+
+        value = globals()["__version__"] = metadata.version("ai-procurement")
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'ai_procurement' has no attribute {name!r}")
