@@ -4,7 +4,10 @@ This is the only part of the product vendors see. The workbook must be fillable 
 Excel or LibreOffice without a manual:
 
 * a cover sheet with the consultation, the rules (not applicable, evidence) and a live
-  completion counter per criterion (formulas computed on opening);
+  completion counter per criterion (formulas computed on opening); on a generic copy
+  (an open call, no vendor named), first of all a block where the bidder identifies
+  itself (company, SIRET/SIREN, contact, base offer or variant). Its labels are layout,
+  not signed: the HMAC covers the identity and the questions, never what is typed;
 * one ``Questionnaire`` sheet with the questions grouped by criterion: question cells
   locked, answer cells unlocked and validated (drop-down lists kept on a hidden sheet
   behind defined names, so long labels and commas survive LibreOffice), one row per
