@@ -978,7 +978,7 @@ def _write_identification(ws: Worksheet, styles: Styles, questionnaire: Question
         if name == "country":
             set_text(ws, ref, "FR", text_input)
         elif name == "variant":
-            set_blank(ws, ref, styles.input())
+            set_blank(ws, ref, styles.input(align="left"))
         else:
             set_blank(ws, ref, text_input)
     error_title = T("Valeur non valide", "Invalid value").get(lang)
