@@ -1349,3 +1349,12 @@ def test_a_variant_and_a_siren_typed_as_numbers_are_read(generic: Path, tmp_path
     assert response.report.findings == ()
     assert response.bidder is not None
     assert (response.bidder.registration, response.bidder.variant) == ("082462813", 3)
+
+
+def test_a_control_character_in_the_identity_matches_its_escaped_property(
+        tmp_path: Path) -> None:
+    # XlsxWriter stores "\r" in a document property as Excel's _x000D_ escape.
+    bank = attrs.evolve(full_bank(), version="2026.1\r\x98")
+    questionnaire = freeze(bank, CONSULTATION)
+    blank = write_questionnaire(questionnaire, tmp_path / "q.xlsx", "fr", "ACME", key=KEY)
+    assert read(blank, questionnaire).report.ok
