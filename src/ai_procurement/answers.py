@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import attrs
 
 from ai_procurement.bank.model import AllOf, AnyOf, Applicability, effective_condition
+from ai_procurement.bidders import BidderIdentity
 from ai_procurement.findings import Finding, Severity
 from ai_procurement.questionnaire import Questionnaire
 from ai_procurement.text import Lang, visible
@@ -120,13 +121,19 @@ class Report:
 
 @attrs.frozen
 class Response:
-    """A returned workbook, read: the vendor token it carries, its answers and report."""
+    """A returned workbook, read: the vendor token it carries, its answers and report.
+
+    ``bidder`` is the identification block a generic (open call) workbook carries, as
+    the bidder filled it; None for a workbook issued to a named vendor, or one whose
+    identity could not be read.
+    """
 
     file: str
     vendor_token: str
     answers: Mapping[str, Answer]
     report: Report
     lang: Lang = "fr"
+    bidder: BidderIdentity | None = None
 
 
 def apply_conditions(questionnaire: Questionnaire,

@@ -20,10 +20,12 @@ from ai_procurement.text import Text
 
 __all__ = [
     "Bidder",
+    "BidderIdentity",
     "Offer",
     "OfferStatus",
     "check_registration",
     "offer_label",
+    "registration_differs",
     "valid_siren",
     "valid_siret",
 ]
@@ -115,6 +117,55 @@ class Bidder:
     registration: str = ""
     country: str = "FR"
     contact: str = ""
+
+
+@attrs.frozen
+class BidderIdentity:
+    """Who a generic (open call) workbook says made the offer, as the bidder typed it.
+
+    Read from the identification block of the workbook's cover sheet. It is what the
+    bidder declares, checked (required fields, SIRET/SIREN checksum) but never trusted
+    over the deposit register: after opening, the register says whose offer a file is.
+
+    Attributes:
+        name: the company name (raison sociale).
+        registration: the SIRET or SIREN, or a foreign company's register number.
+        country: country of registration as typed ("FR" when left blank).
+        contact: the contact person's name.
+        email: the contact's e-mail address.
+        variant: 0 for the base offer, n for variant n, None when not (validly) given.
+    """
+
+    name: str
+    registration: str = ""
+    country: str = "FR"
+    contact: str = ""
+    email: str = ""
+    variant: int | None = 0
+
+    @property
+    def bidder(self) -> Bidder:
+        """The identity as a :class:`Bidder` (e-mail as the contact when no name is given)."""
+        contact = ", ".join(part for part in (self.contact, self.email) if part)
+        return Bidder(self.name, self.registration, self.country or "FR", contact)
+
+
+def registration_differs(registered: str, declared: str) -> bool:
+    """Whether two registration numbers name different companies or establishments.
+
+    Both are compared on their digits and letters (spaces, dots and hyphens ignored,
+    case folded). A SIREN and a SIRET agree when the SIRET starts with the SIREN (the
+    SIRET is the SIREN followed by the establishment's NIC). An empty number differs
+    from nothing: there is nothing to compare.
+    """
+    first, second = _digits(registered).upper(), _digits(declared).upper()
+    if not first or not second:
+        return False
+    if first == second:
+        return False
+    if first.isdigit() and second.isdigit() and {len(first), len(second)} == {9, 14}:
+        return first[:9] != second[:9]
+    return True
 
 
 @attrs.frozen

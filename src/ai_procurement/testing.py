@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ai_procurement.bank.model import FreeText, MultipleChoice, Price, Scale, SingleChoice, YesNo
+from ai_procurement.bidders import BidderIdentity
 from ai_procurement.questionnaire import Questionnaire
 from ai_procurement.text import Lang
 
@@ -34,8 +35,10 @@ __all__ = [
     "VendorAnswer",
     "excel_text",
     "fill_cells",
+    "fill_identification",
     "fill_questionnaire",
     "fill_review",
+    "identification_values",
     "saved_bytes",
 ]
 
@@ -71,7 +74,8 @@ class VendorAnswer:
 
 
 def fill_questionnaire(source: str | Path, questionnaire: Questionnaire,
-                       answers: Mapping[str, VendorAnswer], lang: Lang) -> bytes:
+                       answers: Mapping[str, VendorAnswer], lang: Lang, *,
+                       bidder: BidderIdentity | None = None) -> bytes:
     """Fill a vendor questionnaire as a vendor would, and return the saved bytes.
 
     Args:
@@ -79,6 +83,9 @@ def fill_questionnaire(source: str | Path, questionnaire: Questionnaire,
         questionnaire: the frozen questionnaire it was written from.
         answers: question id -> what the vendor types; questions left out stay blank.
         lang: the workbook's language (labels of yes/no and choices).
+        bidder: for a generic (open call) questionnaire, what the bidder types in the
+            identification block of the cover (see :func:`fill_identification`); left
+            blank when None.
 
     Returns:
         The filled workbook, as a spreadsheet program would save it.
@@ -88,6 +95,8 @@ def fill_questionnaire(source: str | Path, questionnaire: Questionnaire,
     from ai_procurement.workbooks import form
 
     wb = load_workbook(source)
+    if bidder is not None:
+        fill_identification(wb, bidder, lang)
     ws = wb[form.SHEET_QUESTIONS]
     rows = {row.key: row.number for row in form.layout(questionnaire)}
     for _, q in questionnaire.bank.questions():
@@ -116,6 +125,43 @@ def fill_questionnaire(source: str | Path, questionnaire: Questionnaire,
             if text:
                 ws[f"{column}{row}"] = text
     return saved_bytes(wb)
+
+
+def identification_values(bidder: BidderIdentity, lang: Lang) -> dict[str, CellValue]:
+    """What a bidder types in the identification block: field name -> value.
+
+    A French company (country FR) gives its SIRET or SIREN in the ``registration`` cell;
+    a foreign one its national register number in ``foreign_registration``. The offer
+    type is the drop-down's label; a variant also gets its number.
+    """
+    from ai_procurement.workbooks import form
+
+    french = bidder.country.strip().upper() in ("", "FR", "FRA", "FRANCE")
+    variant = bidder.variant or 0
+    values: dict[str, CellValue] = {
+        "name": bidder.name,
+        "registration": bidder.registration if french else "",
+        "country": bidder.country or "FR",
+        "foreign_registration": "" if french else bidder.registration,
+        "contact": bidder.contact, "email": bidder.email,
+        "offer_type": form.OFFER_TYPES[lang][1 if variant else 0],
+        "variant": variant if variant else None,
+    }
+    return values
+
+
+def fill_identification(wb: Workbook, bidder: BidderIdentity, lang: Lang) -> None:
+    """Type ``bidder`` into the identification block on the cover of an open workbook.
+
+    Only generic questionnaires (written without a vendor) have the block. Empty texts
+    leave their cell blank.
+    """
+    from ai_procurement.workbooks import form
+
+    ws = wb[form.SHEET_COVER[lang]]
+    cells = form.identification_cells()
+    for name, value in identification_values(bidder, lang).items():
+        ws[cells[name]] = value if value != "" else None
 
 
 def fill_review(source: str | Path, questionnaire: Questionnaire, vendors: list[str],

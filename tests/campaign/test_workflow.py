@@ -3,6 +3,7 @@ single file stops a campaign-wide step (its problem stays in its own report)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zipfile
@@ -90,3 +91,34 @@ def test_a_second_review_file_of_one_evaluator_is_refused(
     # It carries lot 1's questionnaire: lot 2 leaves it to lot 1.
     assert "louis-bernard-v2.xlsx" not in {r.file for r in score_campaign(campaign,
                                                                           "2").review_reports}
+
+
+def test_a_workbook_identity_that_disagrees_with_the_register_gets_a_warning(
+        demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    record = folder / "opening.json"
+    opening = json.loads(record.read_text("utf-8"))
+    for offer in opening["offers"]:
+        if offer["file"] == "boreal-data-lot-1.xlsx":
+            offer["bidder"]["registration"] = "732 829 320 00074"
+        elif offer["file"] == "alize-systemes-lot-1.xlsx":
+            offer["bidder"]["registration"] = "526018155"  # its SIREN: the same company
+        elif offer["file"] == "fjord-analytics-lot-2-variante-1.xlsx":
+            offer["variant"] = 2
+    record.write_text(json.dumps(opening), "utf-8")
+    checked = {c.path.name: c for c in check(load_campaign(folder), write_reports=False)}
+    boreal = checked["boreal-data-lot-1.xlsx"]
+    mismatch = [f for f in boreal.response.report.findings if f.code == "identity-mismatch"]
+    assert [f.severity for f in mismatch] == ["warning"]
+    assert ("the deposit register says 732 829 320 00074, the workbook says 90830166600016"
+            in mismatch[0].message.en)
+    assert "le registre des dépôts indique 732 829 320 00074" in mismatch[0].message.fr
+    assert boreal.vendor == "Boréal Data"  # the register stays the source of truth
+    fjord = checked["fjord-analytics-lot-2-variante-1.xlsx"]
+    assert [f.message.en for f in fjord.response.report.findings
+            if f.code == "identity-mismatch"] == [
+        "Offer type: the deposit register says variant 2, the workbook says variant 1. "
+        "The register prevails; check with the bidder."]
+    assert fjord.vendor == "Fjord Analytics – V2"
+    assert "identity-mismatch" not in codes(
+        checked["alize-systemes-lot-1.xlsx"].response.report.findings)

@@ -57,8 +57,10 @@ from ai_procurement.bank.model import (
     SingleChoice,
     YesNo,
 )
+from ai_procurement.bidders import BidderIdentity
 from ai_procurement.errors import AIProcurementError, ResponseError
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
+from ai_procurement.testing import fill_questionnaire, identification_values
 from ai_procurement.text import Lang
 from ai_procurement.workbooks import form
 from ai_procurement.workbooks.form import write_questionnaire
@@ -1215,3 +1217,144 @@ def test_any_damage_to_the_zip_gives_a_report_never_a_crash(
     assert time.perf_counter() - start < 2.0
     assert isinstance(response, Response)
     assert response.report.to_text("en").startswith("File: damaged.xlsx")
+
+
+# ---------------------------------------------------------------------------------------
+# The bidder's identification block of a generic (open call) questionnaire.
+
+ACME_ID = BidderIdentity("ACME Intelligence", "732 829 320 00074", "FR", "Jeanne Martin",
+                         "jeanne.martin@acme.example", 0)
+
+
+@pytest.fixture(scope="module")
+def generic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("generic")
+    return write_questionnaire(full_questionnaire(), folder / "questionnaire.xlsx", "fr",
+                               None, key=KEY)
+
+
+def fill_generic(template: Path, target: Path, cells: Mapping[str, CellValue]) -> Response:
+    """Type ``cells`` (field name -> value) in the block of a filled-in ACME identity."""
+    values = {**identification_values(ACME_ID, "fr"), **cells}
+    refs = form.identification_cells()
+    fill(template, target, {refs[name]: value for name, value in values.items()},
+         sheet=form.SHEET_COVER["fr"])
+    return read(target, full_questionnaire(), vendor=None)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("bidder", [
+    ACME_ID,
+    BidderIdentity("Acme GmbH", "HRB 12345", "DE", "Max Muster", "max@acme.example", 2),
+])
+def test_the_identification_block_reads_back_what_the_bidder_typed(
+        tmp_path: Path, lang: Lang, bidder: BidderIdentity) -> None:
+    questionnaire = full_questionnaire()
+    source = write_questionnaire(questionnaire, tmp_path / "q.xlsx", lang, None, key=KEY)
+    target = tmp_path / "filled.xlsx"
+    target.write_bytes(fill_questionnaire(source, questionnaire, {}, lang, bidder=bidder))
+    response = read(target, questionnaire, vendor=None)
+    assert response.bidder == bidder
+    assert response.report.findings == ()
+    assert response.bidder.bidder.registration == bidder.registration
+
+
+def test_the_block_sits_on_the_cover_in_the_workbooks_language(generic: Path) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(generic)
+    cover = wb[form.SHEET_COVER["fr"]]
+    assert cover[f"A{form.IDENT_HEADING_ROW}"].value == "Identification du candidat"
+    refs = form.identification_cells()
+    labels = [cover[f"A{ref[1:]}"].value for ref in refs.values()]
+    assert labels[0] == "Raison sociale"
+    assert "Company" not in " ".join(labels)
+    for name, ref in refs.items():
+        assert cover[ref].protection.locked is False, name
+        assert cover[ref].fill.fgColor.rgb.endswith(form.INPUT_FILL[1:]), name
+    assert cover[refs["country"]].value == "FR"
+    # The lot answered is shown, not asked.
+    offer_for = cover[f"B{form.IDENT_FIRST_ROW - 1}"]
+    assert CONSULTATION.reference in offer_for.value
+    assert offer_for.protection.locked
+    lists = [v for v in cover.data_validations.dataValidation if v.type == "list"]
+    assert [v.formula1 for v in lists] == ['"Offre de base,Variante"']
+    assert str(lists[0].sqref) == refs["offer_type"]
+
+
+def test_an_invited_workbook_has_no_identification_block(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    questionnaire = full_questionnaire()
+    invited = write_questionnaire(questionnaire, tmp_path / "acme.xlsx", "fr", "ACME",
+                                  key=KEY)
+    cover = load_workbook(invited)[form.SHEET_COVER["fr"]]
+    texts = {str(c.value) for row in cover.iter_rows() for c in row if c.value is not None}
+    assert "Identification du candidat" not in texts
+    assert "Raison sociale" not in texts
+    assert "Candidat" in texts
+    assert "ACME" in texts
+    assert not cover.data_validations.dataValidation
+    target = tmp_path / "filled.xlsx"
+    target.write_bytes(fill_questionnaire(invited, questionnaire, {}, "fr"))
+    assert read(target, questionnaire).bidder is None
+
+
+@pytest.mark.parametrize(("cells", "code", "field"), [
+    ({"name": None}, "bidder-name-missing", "name"),
+    ({"registration": None}, "registration-missing", "registration"),
+    ({"registration": "732 829 320 00075"}, "registration-invalid", "registration"),
+    ({"registration": "73282932"}, "registration-invalid", "registration"),
+    ({"country": "BE", "registration": None}, "registration-missing",
+     "foreign_registration"),
+    ({"offer_type": None}, "offer-type-missing", "offer_type"),
+    ({"offer_type": "Lot 3"}, "offer-type-missing", "offer_type"),
+    ({"offer_type": "Variante", "variant": None}, "variant-number", "variant"),
+    ({"offer_type": "Variante", "variant": 0}, "variant-number", "variant"),
+    ({"offer_type": "Variante", "variant": "deux"}, "variant-number", "variant"),
+    ({"offer_type": "Variante", "variant": 1.5}, "variant-number", "variant"),
+])
+def test_each_bad_identification_gets_its_warning(
+        generic: Path, tmp_path: Path, cells: dict[str, CellValue], code: str,
+        field: str) -> None:
+    response = fill_generic(generic, tmp_path / "filled.xlsx", cells)
+    finding = only(response, code)
+    assert where(finding) == ("warning", "Consignes", form.identification_cells()[field], "")
+    assert finding.message.fr.startswith("Identification du candidat : ")
+    assert finding.message.en.startswith("Bidder identification: ")
+    assert len(response.report.findings) == 1
+    assert response.report.ok  # the register, not the workbook, identifies the offer
+    assert response.answers  # the answers are read all the same
+
+
+def test_a_formula_in_the_block_is_never_read_as_a_value(generic: Path, tmp_path: Path) -> None:
+    target = tmp_path / "formula.xlsx"
+    refs = form.identification_cells()
+    cells = {refs[name]: value for name, value in identification_values(ACME_ID, "fr").items()}
+
+    def formula(wb: Workbook) -> None:
+        wb[form.SHEET_COVER["fr"]][refs["name"]] = '="ACME"&" SA"'
+
+    fill(generic, target, cells, sheet=form.SHEET_COVER["fr"], edit=formula)
+    response = read(target, full_questionnaire(), vendor=None)
+    assert where(only(response, "formula")) == ("warning", "Consignes", refs["name"], "")
+    assert only(response, "bidder-name-missing").cell == refs["name"]
+    assert response.bidder is not None
+    assert response.bidder.name == ""
+
+
+def test_a_variant_and_a_siren_typed_as_numbers_are_read(generic: Path, tmp_path: Path) -> None:
+    response = fill_generic(generic, tmp_path / "v.xlsx", {
+        "registration": 82462813, "offer_type": "variante", "variant": "V3"})
+    assert response.report.findings == ()
+    assert response.bidder is not None
+    assert (response.bidder.registration, response.bidder.variant) == ("082462813", 3)
+
+
+def test_a_control_character_in_the_identity_matches_its_escaped_property(
+        tmp_path: Path) -> None:
+    # XlsxWriter stores "\r" in a document property as Excel's _x000D_ escape.
+    bank = attrs.evolve(full_bank(), version="2026.1\r\x98")
+    questionnaire = freeze(bank, CONSULTATION)
+    blank = write_questionnaire(questionnaire, tmp_path / "q.xlsx", "fr", "ACME", key=KEY)
+    assert read(blank, questionnaire).report.ok

@@ -306,6 +306,8 @@ class XlsxBook:
     def custom_properties(self) -> dict[str, str]:
         """The custom document properties (``docProps/custom.xml``): name -> text.
 
+        Excel's ``_xHHHH_`` escapes are decoded, as in cells.
+
         Empty when the part is absent. A property given twice keeps its first value and
         is listed again under ``name + "#duplicate"``, so a caller comparing values sees
         the disagreement.
@@ -329,7 +331,9 @@ class XlsxBook:
             parser_box[0].CharacterDataHandler = None
             if tag == _NS_CUSTOM + "property" and current[0] is not None:
                 name = current[0]
-                found[name if name not in found else name + "#duplicate"] = "".join(text)
+                # Writers store control characters as Excel's _xHHHH_ escapes here too.
+                found[name if name not in found else name + "#duplicate"] = unescape(
+                    "".join(text))
                 current[0] = None
 
         self._parse(part, start, end, parser_box.append)

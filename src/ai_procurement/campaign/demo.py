@@ -43,6 +43,7 @@ from ai_procurement.bank.model import (
     Thresholds,
     YesNo,
 )
+from ai_procurement.bidders import BidderIdentity
 from ai_procurement.deliverables.labels import STATUSES
 from ai_procurement.questionnaire import Questionnaire
 from ai_procurement.testing import VendorAnswer, fill_questionnaire, fill_review
@@ -248,8 +249,11 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
         label = name if variant == 0 else f"{name} – V{variant}"
         source = root / "outbox" / f"questionnaire-lot-{lot}.xlsx"
         plan = plans[label] if lot == "1" else plans2[label]
+        bidder = BidderIdentity(name, SIRET[name], "FR", "Service des marchés publics",
+                                f"appels-offres@{slug(name)}.example", variant)
         write_atomic(root / "responses" / file,
-                     fill_questionnaire(source, first if lot == "1" else second, plan, lang),
+                     fill_questionnaire(source, first if lot == "1" else second, plan, lang,
+                                        bidder=bidder),
                      overwrite=True)
     rows = [f"{number:03d};{name};{SIRET[name]};{when};{lot};{variant or ''};{file}"
             for number, (name, lot, variant, when, file) in enumerate(deposits, start=1)]

@@ -242,6 +242,7 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
                     "offer cannot change after the deadline. Restore the file received."),
                     path.name))
                 vendor = None
+            added.extend(_identity_disagreements(offer, response, path.name))
             claimed = tokens.get(response.vendor_token)
             if config.mode == "invited" and claimed is not None \
                     and claimed != offer.bidder.name:
@@ -299,6 +300,42 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
                                    report_path if write_reports else None, lot_id, offer,
                                    reasons.get(path.name)))
     return checked
+
+
+def _identity_disagreements(offer: Offer, response: Response, file: str) -> list[Finding]:
+    """Warn where the workbook's identification block contradicts the deposit register.
+
+    The register stays the source of truth: the offer keeps the register's bidder and
+    variant; the warning lets the buyer ask the bidder which is right.
+    """
+    from ai_procurement.answers import Finding
+    from ai_procurement.bidders import registration_differs
+
+    declared = response.bidder
+    if declared is None:
+        return []
+    found: list[Finding] = []
+    registered = offer.bidder.registration
+    if registration_differs(registered, declared.registration):
+        found.append(Finding("warning", "identity-mismatch", Text(
+            f"Numéro d'immatriculation : le registre des dépôts indique {registered}, le "
+            f"classeur indique {declared.registration}. Le registre fait foi ; vérifiez "
+            "auprès du candidat.",
+            f"Registration number: the deposit register says {registered}, the workbook "
+            f"says {declared.registration}. The register prevails; check with the bidder."),
+            file))
+    if declared.variant is not None and declared.variant != offer.variant:
+        def words(variant: int) -> Text:
+            return Text("offre de base", "base offer") if variant == 0 else Text(
+                f"variante {variant}", f"variant {variant}")
+
+        said, typed = words(offer.variant), words(declared.variant)
+        found.append(Finding("warning", "identity-mismatch", Text(
+            f"Type d'offre : le registre des dépôts indique {said.fr}, le classeur indique "
+            f"{typed.fr}. Le registre fait foi ; vérifiez auprès du candidat.",
+            f"Offer type: the deposit register says {said.en}, the workbook says "
+            f"{typed.en}. The register prevails; check with the bidder."), file))
+    return found
 
 
 def _issued_to(path: Path, issued: Mapping[str, T]) -> T | None:

@@ -4,7 +4,10 @@ This is the only part of the product vendors see. The workbook must be fillable 
 Excel or LibreOffice without a manual:
 
 * a cover sheet with the consultation, the rules (not applicable, evidence) and a live
-  completion counter per criterion (formulas computed on opening);
+  completion counter per criterion (formulas computed on opening); on a generic copy
+  (an open call, no vendor named), first of all a block where the bidder identifies
+  itself (company, SIRET/SIREN, contact, base offer or variant). Its labels are layout,
+  not signed: the HMAC covers the identity and the questions, never what is typed;
 * one ``Questionnaire`` sheet with the questions grouped by criterion: question cells
   locked, answer cells unlocked and validated (drop-down lists kept on a hidden sheet
   behind defined names, so long labels and commas survive LibreOffice), one row per
@@ -70,7 +73,7 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["Row", "layout", "write_questionnaire"]
+__all__ = ["Row", "identification_cells", "layout", "write_questionnaire"]
 
 SHEET_COVER: dict[Lang, str] = {"fr": "Consignes", "en": "Instructions"}
 SHEET_QUESTIONS = "Questionnaire"
@@ -127,6 +130,37 @@ HEADERS = (
     (COL_KEY, T("Clé", "Key"), 16),
 )
 WIDTHS = {column: width for column, _, width in HEADERS}
+
+IDENTIFICATION_FIELDS: tuple[tuple[str, Text], ...] = (
+    ("name", T("Raison sociale", "Company name")),
+    ("registration", T("SIRET (14 chiffres) ou SIREN (9 chiffres)",
+                       "SIRET (14 digits) or SIREN (9 digits)")),
+    ("country", T("Pays d'immatriculation (code ISO, FR par défaut)",
+                  "Country of registration (ISO code, FR by default)")),
+    ("foreign_registration", T("Entreprise étrangère : numéro dans son registre national",
+                               "Foreign company: number in its national register")),
+    ("contact", T("Contact : nom et prénom", "Contact: full name")),
+    ("email", T("Contact : courriel", "Contact: e-mail")),
+    ("offer_type", T("Type d'offre", "Offer type")),
+    ("variant", T("Numéro de la variante (si variante)", "Variant number (if a variant)")),
+)
+"""The identification block a bidder fills on the cover of a generic questionnaire."""
+
+OFFER_TYPES: dict[Lang, tuple[str, str]] = {"fr": ("Offre de base", "Variante"),
+                                            "en": ("Base offer", "Variant")}
+"""The offer type drop-down: the base offer, or a variant (whose number is asked)."""
+
+IDENT_HEADING_ROW = 10
+"""Cover row of the identification block's heading (generic questionnaires only)."""
+IDENT_FIRST_ROW = IDENT_HEADING_ROW + 3
+"""Cover row of the first field: below the heading, a hint and the lot answered."""
+COL_IDENT_LABEL, COL_IDENT_VALUE = "A", "B"
+
+
+def identification_cells() -> dict[str, str]:
+    """Field name -> the cover cell where the bidder types it (e.g. ``"name": "B13"``)."""
+    return {name: f"{COL_IDENT_VALUE}{IDENT_FIRST_ROW + index}"
+            for index, (name, _) in enumerate(IDENTIFICATION_FIELDS)}
 
 
 @attrs.frozen
@@ -825,12 +859,17 @@ def _write_cover(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, la
          f"{questionnaire.bank.version})"),
         (T("Empreinte", "Fingerprint"), questionnaire.fingerprint),
     ]
+    if vendor is None:
+        # A generic copy names no vendor: the bidder identifies itself in the block below.
+        del facts[4]
     r = 3
     for label, value in facts:
         set_text(ws, f"A{r}", label.get(lang), bold)
         set_text(ws, f"B{r}", value, wrap)
         r += 1
     r += 1
+    if vendor is None:
+        r = _write_identification(ws, styles, questionnaire, lang, r)
     set_text(ws, f"A{r}", T("Comment répondre", "How to answer").get(lang), heading)
     r += 1
     rules = [
@@ -902,6 +941,57 @@ def _write_cover(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, la
     ws.write_formula(f"E{r}", f"=IF(C{r}=0,0,D{r}/C{r})", bold_percent, 0)
     a4_landscape(ws)
     protect(ws)
+
+
+def _write_identification(ws: Worksheet, styles: Styles, questionnaire: Questionnaire,
+                          lang: Lang, r: int) -> int:
+    """Write the bidder's identification block from cover row ``r``; return the next row.
+
+    Its labels are fixed texts; its yellow cells are the bidder's, read back by
+    :mod:`ai_procurement.workbooks.response` at :func:`identification_cells`.
+    """
+    assert r == IDENT_HEADING_ROW
+    consultation = questionnaire.consultation
+    bold = styles(bold=True, text_wrap=True, valign="top")
+    wrap = styles(text_wrap=True, valign="top")
+    set_text(ws, f"A{r}", T("Identification du candidat", "Bidder identification").get(lang),
+             styles(font_size=12, bold=True))
+    hint = T("Identifiez votre entreprise dans les cellules jaunes ci-dessous. L'acheteur "
+             "les rapproche du registre des dépôts de son profil d'acheteur, qui fait foi. "
+             "Une variante porte son numéro (1, 2…) ; déposez un fichier par offre.",
+             "Identify your company in the yellow cells below. The buyer checks them "
+             "against the deposit register of its buyer profile, which prevails. A variant "
+             "carries its number (1, 2…); deposit one file per offer.").get(lang)
+    set_text(ws, f"B{r + 1}", hint, wrap)
+    ws.set_row(r, _height([(hint, 70)], minimum=1))
+    offer_for = f"{consultation.reference} – {consultation.title}"
+    set_text(ws, f"A{r + 2}", T("Offre pour", "Offer for").get(lang), bold)
+    set_text(ws, f"B{r + 2}", offer_for, wrap)
+    ws.set_row(r + 1, _height([(offer_for, 70)], minimum=1))
+    cells = identification_cells()
+    text_input = styles.input(num_format="@")
+    for name, label in IDENTIFICATION_FIELDS:
+        ref = cells[name]
+        row = int(ref[len(COL_IDENT_VALUE):])
+        set_text(ws, f"{COL_IDENT_LABEL}{row}", label.get(lang), bold)
+        ws.set_row(row - 1, _height([(label.get(lang), 34)], minimum=1, bold=True))
+        if name == "country":
+            set_text(ws, ref, "FR", text_input)
+        elif name == "variant":
+            set_blank(ws, ref, styles.input(align="left"))
+        else:
+            set_blank(ws, ref, text_input)
+    error_title = T("Valeur non valide", "Invalid value").get(lang)
+    ws.data_validation(cells["offer_type"], {
+        "validate": "list", "source": list(OFFER_TYPES[lang]), "ignore_blank": True,
+        "error_title": error_title,
+        "error_message": T("Choisissez dans la liste.", "Choose from the list.").get(lang)})
+    ws.data_validation(cells["variant"], {
+        "validate": "integer", "criteria": ">=", "value": 1, "ignore_blank": True,
+        "error_title": error_title,
+        "error_message": T("Saisissez un nombre entier à partir de 1.",
+                           "Enter a whole number from 1.").get(lang)})
+    return IDENT_FIRST_ROW + len(IDENTIFICATION_FIELDS) + 1
 
 
 def write_identity(book: Workbook, ws: Worksheet, fields: Mapping[str, str]) -> None:

@@ -63,6 +63,7 @@ from ai_procurement.bank.model import (
     condition_questions,
     effective_condition,
 )
+from ai_procurement.bidders import BidderIdentity, check_registration
 from ai_procurement.errors import ResponseError
 from ai_procurement.questionnaire import Questionnaire
 from ai_procurement.text import LANGUAGES, Lang, Text
@@ -278,15 +279,117 @@ class _Reader(SignedWorkbookReader):
         self.questionnaire, self.key, self.vendor = questionnaire, key, vendor
         self.token = ""
         self.answers: dict[str, Answer] = {}
+        self.bidder: BidderIdentity | None = None
 
     def read(self) -> Response:
         sha = self.run()
         report = Report(self.file, sha, tuple(self.findings))
-        return Response(self.file, self.token, self.answers, report, self.lang)
+        return Response(self.file, self.token, self.answers, report, self.lang, self.bidder)
 
     def read_book(self, book: XlsxBook) -> None:
         if self._identity(book):
             self.answers = self._answers(book)
+            if not self.token:
+                # A generic copy (open call): the bidder identified itself on the cover.
+                self.bidder = self._bidder(book)
+
+    # -- the bidder's identification (generic questionnaires) ---------------------------
+
+    def _bidder(self, book: XlsxBook) -> BidderIdentity | None:
+        """Read and check the identification block of a generic workbook's cover.
+
+        Its problems are warnings: the deposit register, not the workbook, says whose
+        offer a file is, and a regularisation request can complete the block.
+        """
+        sheet = form.SHEET_COVER[self.lang]
+        refs = form.identification_cells()
+        if book.sheet_part(sheet) is None:
+            self.problem("warning", "identification-missing",
+                         f"La feuille « {sheet} », qui porte l'identification du candidat, a "
+                         "été renommée ou supprimée : le candidat n'est pas identifié dans le "
+                         "fichier.",
+                         f"Sheet '{sheet}', which holds the bidder's identification, was "
+                         "renamed or removed: the file does not identify the bidder.",
+                         sheet=sheet)
+            return None
+        last = max(int(ref[len(form.COL_IDENT_VALUE):]) for ref in refs.values())
+        cells = book.cells(sheet, max_row=last,
+                           max_column=column_index(form.COL_IDENT_VALUE),
+                           columns=(form.COL_IDENT_VALUE,))
+        values = {name: self._identification_value(cells.get(ref), name, sheet)
+                  for name, ref in refs.items()}
+        name = values["name"]
+        if not name:
+            self._identification_problem(
+                "bidder-name-missing", Text("raison sociale manquante.",
+                                            "company name missing."), sheet, refs["name"])
+        country = values["country"] or "FR"
+        french = country.upper() in ("FR", "FRA", "FRANCE")
+        field = "registration" if french or not values["foreign_registration"] \
+            else "foreign_registration"
+        registration = values[field]
+        reason = check_registration(registration, "FR" if french else country)
+        if reason is not None:
+            self._identification_problem(
+                "registration-missing" if not registration else "registration-invalid",
+                reason, sheet, refs["registration" if french else "foreign_registration"])
+        variant = self._offer_variant(values["offer_type"], values["variant"], sheet, refs)
+        return BidderIdentity(name, registration, country, values["contact"],
+                              values["email"], variant)
+
+    def _offer_variant(self, offer_type: str, number: str, sheet: str,
+                       refs: Mapping[str, str]) -> int | None:
+        """0 for the base offer, n for variant n; None (reported) when not given right."""
+        folded = _fold(offer_type)
+        base = {_fold(labels[0]) for labels in form.OFFER_TYPES.values()} | {"base"}
+        variants = {_fold(labels[1]) for labels in form.OFFER_TYPES.values()}
+        if folded in base:
+            return 0
+        if folded not in variants:
+            labels = " / ".join(form.OFFER_TYPES[self.lang])
+            self._identification_problem(
+                "offer-type-missing",
+                Text(f"type d'offre manquant ou non reconnu (« {offer_type} ») : choisissez "
+                     f"dans la liste ({labels}).",
+                     f"offer type missing or not recognised ('{offer_type}'): choose from the "
+                     f"list ({labels})."), sheet, refs["offer_type"])
+            return None
+        match = re.fullmatch(r"[vV]?\s*(\d{1,4})", number.strip())
+        if match is None or int(match.group(1)) < 1:
+            self._identification_problem(
+                "variant-number",
+                Text(f"numéro de variante manquant ou non valide (« {number} ») : une "
+                     "variante porte un numéro entier à partir de 1.",
+                     f"variant number missing or not valid ('{number}'): a variant carries "
+                     "a whole number from 1."), sheet, refs["variant"])
+            return None
+        return int(match.group(1))
+
+    def _identification_value(self, cell: Cell | None, name: str, sheet: str) -> str:
+        """The text of one identification cell ("" when blank); formulas are never read."""
+        if cell is None or cell.kind == "error":
+            return ""
+        if cell.formula is not None:
+            self._identification_problem(
+                "formula", Text("une formule a été saisie ; elle n'est pas lue. Saisissez la "
+                                "valeur elle-même.",
+                                "a formula was typed; it is not read. Type the value "
+                                "itself."), sheet, cell.ref)
+            return ""
+        if cell.kind == "number" and float(cell.value).is_integer():
+            digits = str(int(float(cell.value)))
+            if name == "registration" and len(digits) < 14:
+                # A SIREN or SIRET typed as a number lost its leading zeros.
+                digits = digits.zfill(9 if len(digits) <= 9 else 14)
+            return digits
+        return " ".join(str(cell.value).split())[:200]
+
+    def _identification_problem(self, code: str, message: Text, sheet: str,
+                                cell: str) -> None:
+        self.findings.append(Finding(
+            "warning", code, Text(f"Identification du candidat : {message.fr}",
+                                  f"Bidder identification: {message.en}"),
+            self.file, sheet, cell))
 
     # -- identity -----------------------------------------------------------------------
 
