@@ -61,6 +61,9 @@ class Procedure:
         signatories: the people who sign the memo, with their roles.
         place: where the memo is signed ("Fait à ...").
         lot: the lot the report covers, when the consultation has lots.
+        award_note: why the award proposal differs from the ranking (a cap on the lots
+            one bidder may win, R2113-1), stated in the award section; "" when the
+            first-ranked offer is proposed.
     """
 
     procedure_type: str = ""
@@ -74,4 +77,5 @@ class Procedure:
                                                      converter=_tuple_of_signatories)
     place: str = ""
     lot: str = ""
+    award_note: str = ""
 
