@@ -22,9 +22,11 @@ def test_cap_passes_over_a_bidder_in_lot_order() -> None:
     awards = propose_awards(rankings, 1, ["1", "2", "3"])
     assert [a.offer for a in awards] == ["Acme", "Beta", "Gamma"]
     assert not awards[0].differs
-    assert awards[1].differs and awards[1].passed_over == ("Acme",)
+    assert awards[1].differs
+    assert awards[1].passed_over == ("Acme",)
     assert awards[1].reason is not None
-    assert "R2113-1" in awards[1].reason.fr and "Beta" in awards[1].reason.en
+    assert "R2113-1" in awards[1].reason.fr
+    assert "Beta" in awards[1].reason.en
     # Awarding in another order gives another result: the order is part of the rule.
     other = propose_awards(rankings, 1, ["3", "2", "1"])
     assert [(a.lot, a.offer) for a in other] == [("3", "Acme"), ("2", "Beta"), ("1", None)]
@@ -41,8 +43,10 @@ def test_a_variant_counts_with_its_base_offer() -> None:
 def test_tie_for_first_gives_no_automatic_award() -> None:
     awards = propose_awards({"1": [RankedOffer("Acme", "a", 1), RankedOffer("Beta", "b", 1)]},
                             1, ["1"])
-    assert awards[0].offer is None and awards[0].first == ("Acme", "Beta")
-    assert awards[0].reason is not None and "égalité" in awards[0].reason.fr
+    assert awards[0].offer is None
+    assert awards[0].first == ("Acme", "Beta")
+    assert awards[0].reason is not None
+    assert "égalité" in awards[0].reason.fr
     assert "no award is proposed automatically" in awards[0].reason.en
 
 
@@ -50,8 +54,10 @@ def test_every_bidder_at_the_cap_and_empty_lot() -> None:
     awards = propose_awards({"1": [("Acme", "a", 1)], "2": [("Acme", "a", 1)], "3": []}, 1,
                             ["1", "2", "3"])
     assert [a.offer for a in awards] == ["Acme", None, None]
-    assert awards[1].reason is not None and "plafond" in awards[1].reason.fr
-    assert awards[2].reason is not None and "no ranked offer" in awards[2].reason.en
+    assert awards[1].reason is not None
+    assert "plafond" in awards[1].reason.fr
+    assert awards[2].reason is not None
+    assert "no ranked offer" in awards[2].reason.en
 
 
 def test_bad_cap_or_order_is_refused() -> None:
