@@ -120,6 +120,11 @@ if TYPE_CHECKING:
         ImpactAssessment as ImpactAssessment,
         assess_impact as assess_impact,
     )
+    from ai_procurement.decision.lots import (
+        LotAward as LotAward,
+        RankedOffer as RankedOffer,
+        propose_awards as propose_awards,
+    )
     from ai_procurement.decision.panel import (
         AdoptedWeights as AdoptedWeights,
         PanelResult as PanelResult,
@@ -164,6 +169,7 @@ if TYPE_CHECKING:
         rank_weights as rank_weights,
     )
     from ai_procurement.deliverables.comparison import (
+        RegisterRow as RegisterRow,
         write_comparison as write_comparison,
     )
     from ai_procurement.deliverables.debrief import (
@@ -314,6 +320,7 @@ _EXPORTS: dict[str, str] = {
     "Level": "bank.model",
     "LevelRequirements": "bank.requirements",
     "Linear": "bank.model",
+    "LotAward": "decision.lots",
     "LotRules": "deliverables.rules_annex",
     "LowOfferCheck": "decision.price",
     "MultipleChoice": "bank.model",
@@ -334,10 +341,12 @@ _EXPORTS: dict[str, str] = {
     "ProcedureKind": "legal.procedure",
     "ProcedureRules": "legal.procedure",
     "Question": "bank.model",
+    "RankedOffer": "decision.lots",
     "Questionnaire": "questionnaire",
     "QuestionnaireError": "errors",
     "Recurrence": "bank.model",
     "Reference": "bank.model",
+    "RegisterRow": "deliverables.comparison",
     "RejectedFile": "deliverables.procedure",
     "Report": "answers",
     "Response": "answers",
@@ -403,6 +412,7 @@ _EXPORTS: dict[str, str] = {
     "prepare_reviews": "campaign.workflow",
     "price_points": "decision.price",
     "procedure_rules": "legal.procedure",
+    "propose_awards": "decision.lots",
     "publish": "campaign.workflow",
     "question_shares": "decision.scoring",
     "rank_weights": "decision.strategy",
