@@ -182,10 +182,10 @@ def test_open_call_in_lots_from_opening_to_award(
     assert "Proposition d'attribution : Boréal – V1" in lot2
     assert "R2113-1" in lot2
     memo = docx_text(folder / "out" / "lot-2" / "memo-fr.docx")
-    assert "la proposition diffère du classement" in memo
+    assert "La proposition diffère du classement" in memo
     assert "R2113-1" in memo
-    assert "la proposition diffère" not in docx_text(folder / "out" / "lot-1" / "memo-fr.docx")
-    assert "the proposal differs from the ranking" in docx_text(
+    assert "proposition diffère" not in docx_text(folder / "out" / "lot-1" / "memo-fr.docx")
+    assert "The proposal differs from the ranking" in docx_text(
         folder / "out" / "lot-2" / "memo-en.docx")
     # No debrief letter while the cap moved the award: it would name the wrong awardee.
     assert not list((folder / "out" / "lot-2").glob("debrief-*.docx"))

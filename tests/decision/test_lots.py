@@ -46,7 +46,7 @@ def test_tie_for_first_gives_no_automatic_award() -> None:
     assert awards[0].offer is None
     assert awards[0].first == ("Acme", "Beta")
     assert awards[0].reason is not None
-    assert "égalité" in awards[0].reason.fr
+    assert "Égalité" in awards[0].reason.fr
     assert "no award is proposed automatically" in awards[0].reason.en
 
 
@@ -57,7 +57,7 @@ def test_every_bidder_at_the_cap_and_empty_lot() -> None:
     assert awards[1].reason is not None
     assert "plafond" in awards[1].reason.fr
     assert awards[2].reason is not None
-    assert "no ranked offer" in awards[2].reason.en
+    assert "No ranked offer" in awards[2].reason.en
 
 
 def test_bad_cap_or_order_is_refused() -> None:

@@ -109,8 +109,8 @@ def _award(lot: str, offers: Sequence[RankedOffer], cap: int | None,
            won: Mapping[str, int]) -> LotAward:
     if not offers:
         return LotAward(lot, None, None, reason=Text(
-            "aucune offre classée : pas d'attribution proposée.",
-            "no ranked offer: no award proposed."))
+            "Aucune offre classée : pas d'attribution proposée.",
+            "No ranked offer: no award proposed."))
     best = offers[0].rank
     first = tuple(o.offer for o in offers if o.rank == best)
     eligible = [o for o in offers if cap is None or won.get(o.bidder, 0) < cap]
@@ -118,32 +118,32 @@ def _award(lot: str, offers: Sequence[RankedOffer], cap: int | None,
     passed = tuple(o.offer for o in capped if not eligible or o.rank <= eligible[0].rank)
     if not eligible:
         return LotAward(lot, None, None, first, passed, Text(
-            f"tous les candidats classés ont déjà atteint le plafond de {cap} lot(s) par "
+            f"Tous les candidats classés ont déjà atteint le plafond de {cap} lot(s) par "
             "candidat fixé par le règlement de la consultation (R2113-1) : aucune "
             "attribution n'est proposée automatiquement pour ce lot.",
-            f"every ranked bidder already reached the cap of {cap} lot(s) per bidder set "
+            f"Every ranked bidder already reached the cap of {cap} lot(s) per bidder set "
             "by the consultation rules (R2113-1): no award is proposed automatically for "
             "this lot."))
     top = [o for o in eligible if o.rank == eligible[0].rank]
     if len({o.offer for o in top}) > 1:
         names = ", ".join(o.offer for o in top)
         return LotAward(lot, None, None, first, passed, Text(
-            f"égalité en tête entre {names} : aucune attribution n'est proposée "
+            f"Égalité en tête entre {names} : aucune attribution n'est proposée "
             "automatiquement ; l'acheteur départage ces offres selon les modalités du "
             "règlement de la consultation.",
-            f"tie for first place between {names}: no award is proposed automatically; the "
+            f"Tie for first place between {names}: no award is proposed automatically; the "
             "buyer separates these offers as the consultation rules provide."))
     chosen = top[0]
     if not passed:
         return LotAward(lot, chosen.offer, chosen.bidder, first)
     names = ", ".join(passed)
     return LotAward(lot, chosen.offer, chosen.bidder, first, passed, Text(
-        f"la proposition diffère du classement : le candidat de l'offre {names} a déjà "
+        f"La proposition diffère du classement : le candidat de l'offre {names} a déjà "
         f"obtenu {cap} lot(s), le plafond de lots par candidat fixé par le règlement de la "
         "consultation (R2113-1), les lots étant attribués dans l'ordre où ce règlement les "
         "énumère ; le lot est proposé à l'offre suivante d'un autre candidat, "
         f"{chosen.offer}.",
-        f"the proposal differs from the ranking: the bidder of offer {names} already won "
+        f"The proposal differs from the ranking: the bidder of offer {names} already won "
         f"{cap} lot(s), the cap on lots per bidder set by the consultation rules (R2113-1), "
         "the lots being awarded in the order those rules list them; the lot is proposed to "
         f"the next offer of another bidder, {chosen.offer}."))

@@ -591,12 +591,11 @@ class _Memo:
         if note:
             # A cap on the lots one bidder may win (R2113-1) moved the lot: the ranking
             # stands, the proposal is the one the note gives.
-            d.paragraph(f.t("L'offre classée première est celle de ", "The offer ranked first "
-                                                                       "is that of "),
+            d.paragraph(f.t("L'offre classée première, ", "The offer ranked first, "),
                         ("b", f.name(winner.vendor)),
-                        f.t(f", avec {f.pts(winner.total)} points sur "
+                        f.t(f", obtient {f.pts(winner.total)} points sur "
                             f"{f.n(v.total_points, 0)}.",
-                            f", with {f.pts(winner.total)} points out of "
+                            f", has {f.pts(winner.total)} points out of "
                             f"{f.n(v.total_points, 0)}."))
             d.paragraph(("b", f.sentence(note)))
         else:
