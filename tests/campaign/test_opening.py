@@ -344,7 +344,7 @@ def test_register_sheet_labels_in_english(published: tuple[Path, dict[str, bytes
              if c is not None]
     assert "15 March 2027 at 12:00:29" in cells
     assert "LATE: eliminated (R2151-5)" in cells
-    assert "open call: consultation documents freely downloadable from the buyer profile " \
+    assert "open call, consultation documents freely downloadable from the buyer profile " \
         "(R2132-2)" in " ".join(cells)
     # Same files, same bytes.
     assert main(["evaluate", str(folder), "--force"]) == 0

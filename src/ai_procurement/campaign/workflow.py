@@ -686,12 +686,12 @@ def _register_rows(campaign: Campaign) -> list[RegisterRow] | None:
 
 
 def _mode_text(mode: str) -> Text:
-    return (Text("procédure ouverte : dossier de consultation librement téléchargeable sur "
+    return (Text("procédure ouverte, dossier de consultation librement téléchargeable sur "
                  "le profil d'acheteur (R2132-2)",
-                 "open call: consultation documents freely downloadable from the buyer "
+                 "open call, consultation documents freely downloadable from the buyer "
                  "profile (R2132-2)") if mode == "open" else
-            Text("candidats invités : un questionnaire signé par candidat",
-                 "invited vendors: one signed questionnaire per vendor"))
+            Text("candidats invités, un questionnaire signé par candidat",
+                 "invited vendors, one signed questionnaire per vendor"))
 
 
 def _earlier_results(out: Path) -> list[Path]:
