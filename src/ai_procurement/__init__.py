@@ -118,6 +118,11 @@ if TYPE_CHECKING:
         ImpactAssessment as ImpactAssessment,
         assess_impact as assess_impact,
     )
+    from ai_procurement.decision.lots import (
+        LotAward as LotAward,
+        RankedOffer as RankedOffer,
+        propose_awards as propose_awards,
+    )
     from ai_procurement.decision.panel import (
         AdoptedWeights as AdoptedWeights,
         PanelResult as PanelResult,
@@ -162,6 +167,7 @@ if TYPE_CHECKING:
         rank_weights as rank_weights,
     )
     from ai_procurement.deliverables.comparison import (
+        RegisterRow as RegisterRow,
         write_comparison as write_comparison,
     )
     from ai_procurement.deliverables.debrief import (
@@ -265,7 +271,6 @@ if TYPE_CHECKING:
         write_key as write_key,
     )
 
-
 __version__: str  # read from the package metadata on first use (see __getattr__)
 
 _EXPORTS: dict[str, str] = {
@@ -316,6 +321,7 @@ _EXPORTS: dict[str, str] = {
     "Level": "bank.model",
     "LevelRequirements": "bank.requirements",
     "Linear": "bank.model",
+    "LotAward": "decision.lots",
     "LotRules": "deliverables.rules_annex",
     "LowOfferCheck": "decision.price",
     "MultipleChoice": "bank.model",
@@ -338,8 +344,10 @@ _EXPORTS: dict[str, str] = {
     "Question": "bank.model",
     "Questionnaire": "questionnaire",
     "QuestionnaireError": "errors",
+    "RankedOffer": "decision.lots",
     "Recurrence": "bank.model",
     "Reference": "bank.model",
+    "RegisterRow": "deliverables.comparison",
     "RejectedFile": "deliverables.procedure",
     "Report": "answers",
     "Response": "answers",
@@ -405,6 +413,7 @@ _EXPORTS: dict[str, str] = {
     "prepare_reviews": "campaign.workflow",
     "price_points": "decision.price",
     "procedure_rules": "legal.procedure",
+    "propose_awards": "decision.lots",
     "publish": "campaign.workflow",
     "question_shares": "decision.scoring",
     "rank_weights": "decision.strategy",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Literal
 
 import attrs
@@ -24,6 +25,7 @@ __all__ = [
     "Offer",
     "OfferStatus",
     "check_registration",
+    "identity_key",
     "offer_label",
     "registration_differs",
     "valid_siren",
@@ -203,3 +205,17 @@ class Offer:
 def offer_label(bidder: str, variant: int) -> str:
     """The name of an offer in rankings and letters ("Acme", "Acme – V1", V for variante)."""
     return bidder if variant == 0 else f"{bidder} – V{variant}"
+
+
+def identity_key(bidder: Bidder) -> str:
+    """The key under which offers are one bidder's: its SIREN, or else its folded name.
+
+    The SIREN (the first 9 digits of a SIRET) identifies the company whatever the
+    establishment that deposited; without a registration number, the name folded to
+    lower case without accents or punctuation. A base offer and its variants share it.
+    """
+    digits = re.sub(r"\D", "", bidder.registration)
+    if len(digits) >= 9:
+        return digits[:9]
+    ascii_text = unicodedata.normalize("NFKD", bidder.name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).strip()

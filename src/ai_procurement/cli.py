@@ -437,6 +437,15 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
             print(f"{rank:>3}  {result.vendor:28} {result.total:8.2f}  {status}")
         for sentence in lot_run.robustness.sentences(lang):
             print(f"  • {sentence}")
+        award = next((a for a in run.awards if a.lot == lot_run.lot), None)
+        if award is not None and (award.offer is not None or award.reason is not None):
+            proposal = award.offer if award.offer is not None else (
+                "aucune" if lang == "fr" else "none")
+            heading = ("Proposition d'attribution :" if lang == "fr"
+                       else "Award proposal:")
+            print(visible(f"  -> {heading} {proposal}"))
+            if award.reason is not None:
+                print(visible(f"     {award.reason.get(lang)}"))
     _say(lang, "Fichiers écrits :", "Files written:")
     for path in run.outputs:
         print(f"  {path}")

@@ -36,6 +36,7 @@ from ai_procurement.decision.scoring import Evaluation, Settings, evaluate
 from ai_procurement.deliverables.comparison import (
     CELL_LIMIT,
     CUT_MARKER,
+    RegisterRow,
     comparison_bytes,
     write_comparison,
 )
@@ -550,3 +551,28 @@ def test_libreoffice_renders_the_ranking_in_french(evaluation: Evaluation,
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     assert "Points par critère (offres classées)" in text  # the chart's title is drawn
+
+
+def test_register_sheet_keeps_vendor_text_literal_and_dates_in_words() -> None:
+    small = df.small_evaluation(["Alpha", "Beta"])
+    register = [
+        RegisterRow("P01", "=HYPERLINK(\"http://x\")", "52601815500014", "1", 0,
+                    dt.datetime(2027, 3, 15, 11, 59, 59), "on-time", "alpha.xlsx"),
+        RegisterRow("P02", "Beta", "", "1", 1, dt.datetime(2027, 3, 15, 12, 0, 29), "late",
+                    "+beta.xlsx"),
+        RegisterRow("P03", "Gamma", "", "1", 0, None, "time-unknown", "gamma.xlsx"),
+    ]
+    data = comparison_bytes(small, lang="fr", register=register, procedure="appel ouvert")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames[-2:] == ["Registre", "Audit"]
+    table = list(table_after(book["Registre"], "Offre", "Candidat"))
+    assert table[0][:7] == ("P01", "=HYPERLINK(\"http://x\")", "52601815500014", "1", "base",
+                            "15 mars 2027 à 11:59:59", "dans les délais")
+    assert table[1][4:8] == ("variante 1", "15 mars 2027 à 12:00:29",
+                             "HORS DÉLAI : éliminée (R2151-5)", "+beta.xlsx")
+    assert table[2][5] == "—"
+    cell = book["Registre"].cell(row=6, column=2)
+    assert cell.data_type == "s"  # a string, never a formula
+    # Same inputs, same bytes.
+    assert comparison_bytes(small, lang="fr", register=register,
+                            procedure="appel ouvert") == data

@@ -612,8 +612,10 @@ def _check(config: CampaignConfig) -> list[Problem]:
     if cap is not None and not config.lot_cap_rule.strip():
         problems.append(Problem("$.lot_cap_rule", "a cap on the lots awarded to one bidder "
                                 "must be published with the rule that applies it (R2113-1): "
-                                "say which lots such a bidder is awarded, e.g. in the order "
-                                "of the lots' estimated value"))
+                                "say which lots such a bidder is awarded, e.g. \"the lots are "
+                                "awarded one after the other in the order of their number\". "
+                                "The evaluation awards them in the order of lots: in this "
+                                "file, so list the lots in the order the rule gives"))
     for name, values in (("vendors", config.vendors), ("evaluators", config.evaluators)):
         seen: set[str] = set()
         files: dict[str, str] = {}
@@ -679,7 +681,8 @@ mode: open
 #     bank: ai-territorial       # each lot may have its own bank, weights, scoring
 variants_allowed: false          # as the RC says; a variant is irregular if not allowed
 max_lots_per_bidder: null        # a cap announced in the RC (R2113-1), or null
-lot_cap_rule: ""                 # with a cap: the RC's rule for applying it
+lot_cap_rule: ""                 # with a cap: the RC's rule for applying it; the lots are
+                                 # awarded in the order of lots: below (lot order)
 opening:
   deadline: null                 # date and time limit for offers, e.g. 2027-03-15 12:00
   register: null                 # the buyer profile's deposit register (CSV or XLSX)

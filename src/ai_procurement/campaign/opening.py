@@ -30,7 +30,13 @@ from typing import Any
 
 import attrs
 
-from ai_procurement.bidders import Bidder, Offer, OfferStatus, check_registration
+from ai_procurement.bidders import (
+    Bidder,
+    Offer,
+    OfferStatus,
+    check_registration,
+    identity_key,
+)
 from ai_procurement.campaign.folder import Campaign
 from ai_procurement.errors import CampaignError
 from ai_procurement.text import Lang, Text
@@ -457,8 +463,7 @@ def _conflicts(offers: Iterable[Offer], variants_allowed: bool) -> list[OpeningP
 
 
 def _identity(bidder: Bidder) -> str:
-    digits = re.sub(r"\D", "", bidder.registration)
-    return digits[:9] if len(digits) >= 9 else _fold(bidder.name)
+    return identity_key(bidder)
 
 
 def scorable(opening: Opening, variants_allowed: bool) -> dict[str, Offer]:

@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     from ai_procurement.answers import Finding, Response
     from ai_procurement.bank.model import Question
     from ai_procurement.bidders import Offer
+    from ai_procurement.decision.lots import LotAward
     from ai_procurement.decision.robustness import Robustness
     from ai_procurement.decision.scoring import Evaluation
+    from ai_procurement.deliverables.comparison import RegisterRow
 
 __all__ = [
     "CampaignRun",
@@ -451,10 +453,16 @@ class EvaluationRun:
 
 @attrs.frozen
 class CampaignRun:
-    """What :func:`evaluate_campaign` produced: a run per lot, and the files written."""
+    """What :func:`evaluate_campaign` produced: a run per lot, and the files written.
+
+    ``awards`` holds the award proposed for each lot, in the order of the lots: the
+    first-ranked offer, unless the RC's cap on lots per bidder (R2113-1) passes its
+    bidder over (``LotAward.reason`` says why), or a tie leaves the choice to the buyer.
+    """
 
     lots: tuple[EvaluationRun, ...]
     outputs: tuple[Path, ...]
+    awards: tuple[LotAward, ...] = ()
 
     def lot(self, lot_id: str) -> EvaluationRun:
         """The run of one lot.
@@ -619,24 +627,31 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
             f"{campaign.root / 'out'}); refusing to overwrite earlier results (pass "
             "force=True, or --force on the command line)")
     checked = check(campaign, write_reports=False)
+    scored = [_score(campaign, lot, checked) for lot in lots]
+    awards = {award.lot: award for award in _awards(campaign, scored)}
     runs: list[EvaluationRun] = []
     outputs: list[Path] = []
     generated = config.report_date
     languages: tuple[Lang, ...] = ("fr", "en")
-    for lot in lots:
-        run = _score(campaign, lot, checked)
+    register = _register_rows(campaign)
+    for lot, run in zip(lots, scored, strict=True):
         evaluation, tested = run.evaluation, run.robustness
+        award = awards[lot.id]
         out = folders[lot.id]
         out.mkdir(parents=True, exist_ok=True)
-        procedure = {code: _procedure(campaign, lot, run.checked, code) for code in languages}
+        procedure = {code: _procedure(campaign, lot, run.checked, code, award)
+                     for code in languages}
         written: list[Path] = []
         steps = ["comparison", "memo-fr", "memo-en", "debriefs"]
         label = f"lot {lot.id}" if lot.id else "deliverables"
         for step in progress(steps, label, len(steps)):
             if step == "comparison":
-                written.append(write_comparison(evaluation, out / "comparison.xlsx",
-                                                lang=config.language, robustness=tested,
-                                                generated=generated, overwrite=force))
+                written.append(write_comparison(
+                    evaluation, out / "comparison.xlsx", lang=config.language,
+                    robustness=tested, generated=generated, overwrite=force,
+                    register=(None if register is None
+                              else [row for row in register if row.lot == lot.id]),
+                    procedure=_mode_text(config.mode).get(config.language)))
             elif step.startswith("memo"):
                 lang: Lang = "fr" if step == "memo-fr" else "en"
                 written.append(write_memo(evaluation, out / f"memo-{lang}.docx", lang=lang,
@@ -644,9 +659,12 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                                           procedure=procedure[lang], overwrite=force))
             else:
                 winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
+                # When the cap moved the lot away from its first-ranked offer, the letters
+                # wait for the buyer's decision: they would name the wrong awardee.
                 letters = {v.vendor: out / f"debrief-{slug(v.vendor)}.docx"
                            for v in evaluation.vendors
-                           if len(winners) == 1 and v.vendor not in winners}
+                           if len(winners) == 1 and v.vendor not in winners
+                           and not award.passed_over}
                 written += write_debriefs(evaluation, letters, lang=config.language,
                                           generated=generated,
                                           procedure=procedure[config.language],
@@ -655,7 +673,10 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                               lot=lot.id, settings=attrs.asdict(lot.scoring),
                               robustness=dict(tested.parameters), version=_version(),
                               ranking=[(v.vendor, v.rank, round(v.total, 6))
-                                       for v in evaluation.ranking])
+                                       for v in evaluation.ranking],
+                              award=award.offer, passed_over=list(award.passed_over),
+                              award_reason=award.reason.en if award.reason else None,
+                              max_lots_per_bidder=config.max_lots_per_bidder)
         runs.append(attrs.evolve(run, outputs=tuple(written)))
         outputs.extend(written)
     for stale in sorted(set(earlier) - set(outputs)):
@@ -664,7 +685,50 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
             campaign.audit.append("remove", file=str(stale.relative_to(campaign.root)),
                                   reason="stale debrief letter of an earlier evaluation")
     _audit_outputs(campaign, outputs)
-    return CampaignRun(tuple(runs), tuple(outputs))
+    return CampaignRun(tuple(runs), tuple(outputs), tuple(awards[lot.id] for lot in lots))
+
+
+def _awards(campaign: Campaign, runs: Sequence[EvaluationRun]) -> tuple[LotAward, ...]:
+    """The award proposed for each lot, under the RC's cap on lots per bidder (R2113-1).
+
+    Offers are one bidder's when the opening register gives them the same identity
+    (SIREN, or else the name): a variant counts with its base offer. Without a register
+    (invited vendors), the vendor's name is the bidder. The lots are awarded in the
+    order of ``campaign.yaml`` ("lot order", the rule ``lot_cap_rule`` states).
+    """
+    from ai_procurement.bidders import identity_key
+    from ai_procurement.campaign.opening import load_opening
+    from ai_procurement.decision.lots import RankedOffer, propose_awards
+
+    opening = load_opening(campaign)
+    keys = ({(o.lot, o.label): identity_key(o.bidder) for o in opening.offers}
+            if opening is not None else {})
+    rankings = {run.lot: [RankedOffer(v.vendor, keys.get((run.lot, v.vendor), v.vendor),
+                                      v.rank or 0)
+                          for v in run.evaluation.ranking] for run in runs}
+    return propose_awards(rankings, campaign.config.max_lots_per_bidder,
+                          [run.lot for run in runs])
+
+
+def _register_rows(campaign: Campaign) -> list[RegisterRow] | None:
+    """The deposit register's offers for the comparison workbook (None before opening)."""
+    from ai_procurement.campaign.opening import load_opening
+    from ai_procurement.deliverables.comparison import RegisterRow
+
+    opening = load_opening(campaign)
+    if opening is None:
+        return None
+    return [RegisterRow(o.id, o.bidder.name, o.bidder.registration, o.lot, o.variant,
+                        o.deposited, o.status, o.file) for o in opening.offers]
+
+
+def _mode_text(mode: str) -> Text:
+    return (Text("procédure ouverte, dossier de consultation librement téléchargeable sur "
+                 "le profil d'acheteur (R2132-2)",
+                 "open call, consultation documents freely downloadable from the buyer "
+                 "profile (R2132-2)") if mode == "open" else
+            Text("candidats invités, un questionnaire signé par candidat",
+                 "invited vendors, one signed questionnaire per vendor"))
 
 
 def _earlier_results(out: Path) -> list[Path]:
@@ -673,7 +737,7 @@ def _earlier_results(out: Path) -> list[Path]:
 
 
 def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
-               lang: Lang) -> Any:
+               lang: Lang, award: LotAward | None = None) -> Any:
     from ai_procurement.campaign.opening import load_opening
     from ai_procurement.deliverables.procedure import (
         Deposit,
@@ -700,12 +764,7 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
     if config.procedure.procedure_type is not None:
         rules = procedure_rules(config.procedure.procedure_type)
         kind = f"{rules.label.get(lang)} ({', '.join(rules.governing_articles)})"
-    mode = (Text("procédure ouverte : dossier de consultation librement téléchargeable sur le "
-                 "profil d'acheteur (R2132-2)",
-                 "open call: consultation documents freely downloadable from the buyer "
-                 "profile (R2132-2)") if config.mode == "open" else
-            Text("candidats invités : un questionnaire signé par candidat",
-                 "invited vendors: one signed questionnaire per vendor"))
+    mode = _mode_text(config.mode)
     return Procedure(
         procedure_type="; ".join(x for x in (kind, mode.get(lang)) if x),
         published=config.procedure.published,
@@ -714,7 +773,9 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         rejected=tuple(rejected),
         audit_trail=tuple(_trail_lines(campaign, lot, lang)),
         signatories=tuple(Signatory(s.name, s.role) for s in config.procedure.signatories),
-        place=config.procedure.place, register=tuple(register))
+        place=config.procedure.place, register=tuple(register),
+        award_note=(award.reason.get(lang) if award is not None and award.passed_over
+                    and award.reason is not None else ""))
 
 
 def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:

@@ -47,6 +47,7 @@ from ai_procurement.deliverables.labels import (
     STATUSES,
     clean_text,
     date,
+    date_time,
     display_value,
     flag_label,
     isolate_bidi,
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["comparison_bytes", "write_comparison"]
+__all__ = ["RegisterRow", "comparison_bytes", "write_comparison"]
 
 CELL_LIMIT = 32_767
 """Most characters (UTF-16 code units, Excel's measure) a cell holds."""
@@ -78,9 +79,43 @@ SHEETS: dict[str, Text] = {
     "price": T("Prix", "Price"),
     "robustness": T("Robustesse", "Robustness"),
     "evaluators": T("Évaluateurs", "Evaluators"),
+    "register": T("Registre", "Register"),
     "audit": T("Audit", "Audit"),
 }
-"""Sheet names in each language, in workbook order (Robustness only when given)."""
+"""Sheet names in each language, in workbook order (Robustness and Register only when
+given)."""
+
+
+@attrs.frozen
+class RegisterRow:
+    """One offer of the deposit register, as the Register sheet shows it.
+
+    Attributes:
+        offer: the offer number given at opening ("P01").
+        bidder: the bidder's name, as the buyer profile registered it.
+        registration: SIRET, SIREN or a foreign register's number ("" if none).
+        lot: the lot ("" without lots).
+        variant: 0 for a base offer, n for variant n.
+        deposited: the time of deposit, or None when the register gives none.
+        status: ``"on-time"``, ``"late"`` or ``"time-unknown"``.
+        file: the file's name in ``responses/``.
+    """
+
+    offer: str
+    bidder: str
+    registration: str
+    lot: str
+    variant: int
+    deposited: dt.datetime | None
+    status: str
+    file: str
+
+
+_REGISTER_STATUS: dict[str, Text] = {
+    "on-time": T("dans les délais", "on time"),
+    "late": T("HORS DÉLAI : éliminée (R2151-5)", "LATE: eliminated (R2151-5)"),
+    "time-unknown": T("heure de dépôt inconnue", "time of deposit unknown"),
+}
 
 _FONT = "Calibri"
 _DARK = "#1F4E79"
@@ -112,13 +147,17 @@ _NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 
 def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
                      lang: Lang = "fr", robustness: Robustness | None = None,
-                     generated: dt.date | None = None, overwrite: bool = False) -> Path:
+                     generated: dt.date | None = None, overwrite: bool = False,
+                     register: Sequence[RegisterRow] | None = None,
+                     procedure: str = "") -> Path:
     """Write the comparison workbook of ``evaluation`` for a procurement committee.
 
     Sheets (named in ``lang``): Summary (ranking, flags, robustness findings, notes),
     Matrix (points and shares per criterion, colour scale, stacked bar and profile
     charts), Detail (every scored answer, filterable), Compliance, Price, Robustness
-    (when given), Evaluators and Audit (fingerprint, settings, input files, version).
+    (when given), Evaluators, Register (when given: the procedure and every offer
+    registered at opening, late ones included) and Audit (fingerprint, settings, input
+    files, version).
 
     Args:
         evaluation: the scored offers (:func:`ai_procurement.decision.scoring.evaluate`).
@@ -132,6 +171,10 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
             document's creation date; None prints no date (the clock is never read, so
             the file is reproducible).
         overwrite: replace an existing file (otherwise :class:`OutputError`).
+        register: the offers of the deposit register (opening), shown in a Register
+            sheet; None leaves the sheet out.
+        procedure: the procedure in words ("open call"...), shown atop the Register
+            sheet.
 
     Returns:
         The path written.
@@ -146,7 +189,7 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
         raise OutputExistsError(f"{target} already exists; refusing to overwrite an earlier "
                                 "result (pass overwrite=True, or --force on the command line)")
     data = comparison_bytes(evaluation, lang=lang, robustness=robustness,
-                            generated=generated)
+                            generated=generated, register=register, procedure=procedure)
     from ai_procurement._office.files import write_atomic
 
     write_atomic(target, data, overwrite=overwrite)
@@ -155,7 +198,9 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
 
 def comparison_bytes(evaluation: Evaluation, *, lang: Lang = "fr",
                      robustness: Robustness | None = None,
-                     generated: dt.date | None = None) -> bytes:
+                     generated: dt.date | None = None,
+                     register: Sequence[RegisterRow] | None = None,
+                     procedure: str = "") -> bytes:
     """Return the comparison workbook as bytes (see :func:`write_comparison`)."""
     if lang not in LANGUAGES:
         raise ScoringError(f"lang must be one of {LANGUAGES}, got {lang!r}")
@@ -177,7 +222,9 @@ def comparison_bytes(evaluation: Evaluation, *, lang: Lang = "fr",
         "author": "ai_procurement",
         "created": created,
     })
-    _Book(evaluation, lang, robustness, generated, wb).build()
+    _Book(evaluation, lang, robustness, generated, wb,
+          register=tuple(register) if register is not None else None,
+          procedure=procedure).build()
     wb.close()
     return buffer.getvalue()
 
@@ -526,8 +573,10 @@ class _Book:
     """Builds the workbook of one evaluation in one language."""
 
     def __init__(self, evaluation: Evaluation, lang: Lang, robustness: Robustness | None,
-                 generated: dt.date | None, wb: Workbook) -> None:
+                 generated: dt.date | None, wb: Workbook, *,
+                 register: tuple[RegisterRow, ...] | None = None, procedure: str = "") -> None:
         self.ev, self.lang, self.rob, self.generated = evaluation, lang, robustness, generated
+        self.register, self.procedure = register, procedure
         self.wb = wb
         self.bank = evaluation.questionnaire.bank
         self.questions: dict[str, Question] = {q.id: q for _, q in self.bank.questions()}
@@ -637,15 +686,18 @@ class _Book:
     def build(self) -> None:
         """Write every sheet."""
         wb = self.wb
-        keys = [key for key in SHEETS if key != "robustness" or self.rob is not None]
+        keys = [key for key in SHEETS if (key != "robustness" or self.rob is not None)
+                and (key != "register" or self.register is not None)]
         sheets = {key: wb.add_worksheet(SHEETS[key].get(self.lang)) for key in keys}
         # The Summary is written last: it reports what the other sheets had to cut.
         written = [self._matrix(sheets["matrix"]), self._detail(sheets["detail"]),
                    self._compliance(sheets["compliance"]), self._price(sheets["price"])]
         if self.rob is not None:
             written.append(self._robustness(sheets["robustness"], self.rob))
-        written += [self._evaluators(sheets["evaluators"]), self._audit(sheets["audit"]),
-                    self._summary(sheets["summary"])]
+        written.append(self._evaluators(sheets["evaluators"]))
+        if self.register is not None:
+            written.append(self._register(sheets["register"], self.register))
+        written += [self._audit(sheets["audit"]), self._summary(sheets["summary"])]
         for sheet in written:
             sheet.finish()
 
@@ -1260,6 +1312,38 @@ class _Book:
         return sheet
 
     # Audit ----------------------------------------------------------------------------
+
+    def _register(self, ws: Worksheet, rows: Sequence[RegisterRow]) -> _Sheet:
+        lang = self.lang
+        sheet = _Sheet(self, ws, [8, 26, 16, 6, 12, 24, 22, 34])
+        sheet.title(self.tr("Registre des dépôts : offres reçues à l'ouverture",
+                            "Deposit register: offers received at opening"))
+        if self.procedure:
+            sheet.paragraph(self.colon(self.tr("Procédure", "Procedure"), self.procedure))
+        sheet.paragraph(self.tr(
+            "Chaque offre reçue y figure, notée ou non : une offre hors délai est enregistrée "
+            "et éliminée sans être examinée (R2151-5).",
+            "Every offer received is listed, scored or not: a late offer is recorded and "
+            "eliminated without examination (R2151-5)."))
+        sheet.row += 1
+        labels = [self.tr("Offre", "Offer"), self.tr("Candidat", "Bidder"),
+                  self.tr("Immatriculation", "Registration"), "Lot",
+                  self.tr("Base / variante", "Base / variant"),
+                  self.tr("Date et heure de dépôt", "Time of deposit"),
+                  self.tr("Délai", "Deadline"), self.t("file")]
+        lines = ([row.offer, row.bidder, row.registration, row.lot or "—",
+                  (self.tr("base", "base") if row.variant == 0
+                   else self.tr(f"variante {row.variant}", f"variant {row.variant}")),
+                  date_time(row.deposited, lang) if row.deposited is not None else "—",
+                  _REGISTER_STATUS[row.status].get(lang) if row.status in _REGISTER_STATUS
+                  else row.status, row.file] for row in rows)
+        table = sheet.table(labels, lines, ["aip-text", "aip-bold", "aip-text", "aip-text",
+                                            "aip-text", "aip-text", "aip-text", "aip-text"],
+                            empty=self.tr("Aucune offre enregistrée.", "No offer registered."))
+        sheet.freeze(table.first, 3)
+        if table.last >= table.first:
+            sheet.filter(table.header, table.last, len(labels))
+        return sheet
 
     def _audit(self, ws: Worksheet) -> _Sheet:
         ev, lang = self.ev, self.lang

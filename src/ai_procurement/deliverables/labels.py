@@ -37,6 +37,7 @@ __all__ = [
     "STATUSES",
     "clean_text",
     "date",
+    "date_time",
     "display_value",
     "flag_label",
     "isolate_bidi",
@@ -76,6 +77,12 @@ def date(value: dt.date, lang: Lang) -> str:
     from babel.dates import format_date
 
     return str(format_date(value, format="long", locale=_LOCALES[lang]))
+
+
+def date_time(value: dt.datetime, lang: Lang) -> str:
+    """A time of deposit to the second, as the deadline is ("15 février 2027 à 11:42:05")."""
+    joint = "à" if lang == "fr" else "at"
+    return f"{date(value.date(), lang)} {joint} {value:%H:%M:%S}"
 
 
 _CONTROL_OK = {"\n", "\t"}

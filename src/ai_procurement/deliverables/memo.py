@@ -611,13 +611,25 @@ class _Memo:
                 "provided by the consultation documents."))
             return
         winner = v.winner
-        d.paragraph(f.t("Il est proposé d'attribuer le marché à ", "It is proposed to award the "
-                                                                    "contract to "),
-                    ("b", f.name(winner.vendor)),
-                    f.t(f", dont l'offre, régulière, est classée première avec "
-                        f"{f.pts(winner.total)} points sur {f.n(v.total_points, 0)}.",
-                        f", whose compliant offer is ranked first with {f.pts(winner.total)} "
-                        f"points out of {f.n(v.total_points, 0)}."))
+        note = self.procedure.award_note
+        if note:
+            # A cap on the lots one bidder may win (R2113-1) moved the lot: the ranking
+            # stands, the proposal is the one the note gives.
+            d.paragraph(f.t("L'offre classée première, ", "The offer ranked first, "),
+                        ("b", f.name(winner.vendor)),
+                        f.t(f", obtient {f.pts(winner.total)} points sur "
+                            f"{f.n(v.total_points, 0)}.",
+                            f", has {f.pts(winner.total)} points out of "
+                            f"{f.n(v.total_points, 0)}."))
+            d.paragraph(("b", f.sentence(note)))
+        else:
+            d.paragraph(f.t("Il est proposé d'attribuer le marché à ",
+                            "It is proposed to award the contract to "),
+                        ("b", f.name(winner.vendor)),
+                        f.t(f", dont l'offre, régulière, est classée première avec "
+                            f"{f.pts(winner.total)} points sur {f.n(v.total_points, 0)}.",
+                            f", whose compliant offer is ranked first with "
+                            f"{f.pts(winner.total)} points out of {f.n(v.total_points, 0)}."))
         if len(v.ranking) > 1:
             second = v.ranking[1]
             d.paragraph(f.t(f"L'offre suivante, {f.name(second.vendor)}, obtient "

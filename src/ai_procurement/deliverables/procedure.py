@@ -90,6 +90,9 @@ class Procedure:
         lot: the lot the report covers, when the consultation has lots.
         register: the deposit register of the offers of this report, as registered at
             opening; empty when the offers were not registered.
+        award_note: why the award proposal differs from the ranking (a cap on the lots
+            one bidder may win, R2113-1), stated in the award section; "" when the
+            first-ranked offer is proposed.
     """
 
     procedure_type: str = ""
@@ -104,4 +107,5 @@ class Procedure:
     place: str = ""
     lot: str = ""
     register: tuple[Deposit, ...] = attrs.field(default=(), converter=_tuple_of_deposits)
+    award_note: str = ""
 
