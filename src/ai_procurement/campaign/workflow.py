@@ -660,9 +660,11 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
             rejected.append(RejectedFile(c.path.name, "; ".join(
                 f.message.get(lang) for f in c.response.report.errors)))
     kind = ""
-    if config.procedure.procedure_type is not None:
-        rules = procedure_rules(config.procedure.procedure_type)
+    stated = config.procedure
+    if stated.procedure_type is not None:
+        rules = procedure_rules(stated.procedure_type)
         kind = f"{rules.label.get(lang)} ({', '.join(rules.governing_articles)})"
+    own = next((x.subcontracting for x in config.lots if x.id == lot.id), None)
     mode = (Text("procédure ouverte : dossier de consultation librement téléchargeable sur le "
                  "profil d'acheteur (R2132-2)",
                  "open call: consultation documents freely downloadable from the buyer "
@@ -677,7 +679,11 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         rejected=tuple(rejected),
         audit_trail=tuple(_trail_lines(campaign, lot, lang)),
         signatories=tuple(Signatory(s.name, s.role) for s in config.procedure.signatories),
-        place=config.procedure.place, lot=lot.describe(lang), register=tuple(register))
+        place=config.procedure.place, lot=lot.describe(lang), register=tuple(register),
+        kind=stated.procedure_type, estimated_value=stated.estimated_value,
+        subcontracting=own if own is not None else stated.subcontracting,
+        no_lots_reason=stated.no_lots_reason, negotiation_reason=stated.negotiation_reason,
+        single_lot=len(campaign.lots()) == 1)
 
 
 def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:
