@@ -556,11 +556,13 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     """Score every lot, test the rankings and write the deliverables in ``out/``.
 
     For each lot (``out/`` itself without lots, ``out/lot-<id>/`` otherwise): the
-    comparison workbook, the decision memo in French and English, and a debrief letter
-    for each unsuccessful bidder. Earlier results are replaced only with ``force``; the
-    refusal comes before any computation. With ``force``, debrief letters of an earlier
-    run that this run does not write again (the ranking changed) are removed, so that no
-    stale letter can be sent; the audit trail records it.
+    comparison workbook, the decision memo in French and English, the internal
+    robustness annex in French and English (``annexe-interne-robustesse-fr.docx``: the
+    findings an unsuccessful bidder who obtains the memo must not read there), and a
+    debrief letter for each unsuccessful bidder. Earlier results are replaced only with
+    ``force``; the refusal comes before any computation. With ``force``, debrief letters
+    of an earlier run that this run does not write again (the ranking changed) are
+    removed, so that no stale letter can be sent; the audit trail records it.
 
     Raises:
         OutputExistsError: ``out/`` already holds results and ``force`` is false.
@@ -569,6 +571,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     from ai_procurement.deliverables.comparison import write_comparison
     from ai_procurement.deliverables.debrief import write_debriefs
     from ai_procurement.deliverables.memo import write_memo
+    from ai_procurement.deliverables.robustness_annex import write_robustness_annex
     from ai_procurement.errors import OutputExistsError
 
     config = campaign.config
@@ -593,7 +596,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         out.mkdir(parents=True, exist_ok=True)
         procedure = {code: _procedure(campaign, lot, run.checked, code) for code in languages}
         written: list[Path] = []
-        steps = ["comparison", "memo-fr", "memo-en", "debriefs"]
+        steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en", "debriefs"]
         label = f"lot {lot.id}" if lot.id else "deliverables"
         for step in progress(steps, label, len(steps)):
             if step == "comparison":
@@ -605,6 +608,12 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                 written.append(write_memo(evaluation, out / f"memo-{lang}.docx", lang=lang,
                                           robustness=tested, generated=generated,
                                           procedure=procedure[lang], overwrite=force))
+            elif step.startswith("annex"):
+                code: Lang = "fr" if step == "annex-fr" else "en"
+                written.append(write_robustness_annex(
+                    evaluation, tested, out / f"annexe-interne-robustesse-{code}.docx",
+                    lang=code, generated=generated, procedure=procedure[code],
+                    overwrite=force))
             else:
                 winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
                 letters = {v.vendor: out / f"debrief-{slug(v.vendor)}.docx"
@@ -631,7 +640,9 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
 
 
 def _earlier_results(out: Path) -> list[Path]:
-    fixed = [out / name for name in ("comparison.xlsx", "memo-fr.docx", "memo-en.docx")]
+    fixed = [out / name for name in ("comparison.xlsx", "memo-fr.docx", "memo-en.docx",
+                                     "annexe-interne-robustesse-fr.docx",
+                                     "annexe-interne-robustesse-en.docx")]
     return [p for p in fixed if p.exists()] + sorted(out.glob("debrief-*.docx"))
 
 

@@ -565,27 +565,17 @@ class _Memo:
             d.paragraph(f.t("L'analyse de robustesse n'a pas été jointe à ce rapport.",
                             "The robustness analysis was not attached to this report."))
             return
-        if self._close_call():
-            d.paragraph(("b", f.t("Pas de gagnant net : ", "No clear winner: ")), f.t(
-                "l'écart entre les deux premières offres est inférieur au seuil retenu ; "
-                "le classement doit être examiné avec prudence.",
-                "the gap between the first two offers is below the chosen threshold; the "
-                "ranking must be read with caution."))
+        # A rejected bidder may obtain this report: the findings stay in the internal
+        # annex (deliverables/robustness_annex.py); the report says the checks were run.
         d.paragraph(f.t(
-            "Le classement a été soumis à des variations : pondérations, méthode de notation "
-            "du prix, retrait d'une offre, retrait d'un évaluateur. Constats :",
-            "The ranking was tested against variations: weights, price scoring method, one "
-            "offer removed, one evaluator left out. Findings:"))
-        d.bullets(f.sentence(s) for s in rb.sentences(self.lang))
-        params = f.sep.join(
-            f"{_label(ROBUSTNESS_PARAMETER_LABELS, k, self.lang)}{f.colon}{_setting(k, value, f)}"
-            for k, value in sorted(rb.parameters.items()))
-        d.paragraph(("i", f.t("Paramètres : ", "Parameters: ") + params + "."),
-                    style="Small")
-
-    def _close_call(self) -> bool:
-        rb = self.robustness
-        return bool(rb is not None and getattr(rb.close_call, "flagged", False))
+            "La solidité du classement a été vérifiée : écart entre les premières offres, "
+            "variation des pondérations, autres méthodes de notation du prix, retrait d'une "
+            "offre, retrait de chaque évaluateur. Ces vérifications internes figurent dans "
+            "une annexe distincte, qui ne fait pas partie du présent rapport.",
+            "The soundness of the ranking was checked: gap between the leading offers, "
+            "weights varied, other price scoring methods, one offer removed, each evaluator "
+            "left out. These internal checks are in a separate annex, which is not part of "
+            "this report."))
 
     # 9
 
@@ -626,11 +616,6 @@ class _Memo:
                             f"The next offer, {f.name(second.vendor)}, has {f.pts(second.total)} "
                             f"points (gap: {f.pts(winner.total - second.total)} points)."))
         reservations = []
-        if self._close_call():
-            reservations.append(f.t(
-                "pas de gagnant net : l'écart avec l'offre suivante est sous le seuil retenu "
-                "(section 8)", "no clear winner: the gap with the next offer is below the "
-                "chosen threshold (section 8)"))
         if "abnormally-low" in winner.flags:
             reservations.append(f.t(
                 "le prix de l'offre paraît anormalement bas : la proposition est subordonnée à "
@@ -882,15 +867,19 @@ def write_memo(evaluation: Evaluation, path: str | os.PathLike[str], *, lang: La
     The sections follow the French report: subject and buyer; procedure; published
     criteria and weights with the questionnaire fingerprint; compliance (knock-outs,
     abnormally low offers); analysis criterion by criterion with justified notes; price;
-    ranking with charts; robustness; award proposal (or the procedure declared
-    unsuccessful); signatures; annexes (questions, answers per offer, audit trail).
+    ranking with charts; robustness (one sentence saying the checks were run: an
+    unsuccessful bidder may obtain the report, so the findings go to the internal annex of
+    :func:`~ai_procurement.deliverables.robustness_annex.write_robustness_annex`); award
+    proposal (or the procedure declared unsuccessful); signatures; annexes (questions,
+    answers per offer, audit trail).
 
     Args:
         evaluation: the scored offers.
         path: the ``.docx`` file to write.
         lang: ``"fr"`` or ``"en"``; every text and number follows it.
-        robustness: the robustness checks of ``evaluation``, stated in plain sentences;
-            None says in the memo that they were not attached.
+        robustness: the robustness checks of ``evaluation``; the report says they were
+            run and names their parameters, never their findings. None says in the
+            report that they were not attached.
         generated: the report date (also the document's creation date); None is today.
             The same evaluation and date give byte-identical files.
         procedure: procedure facts the evaluation does not hold (type, dates, files set
