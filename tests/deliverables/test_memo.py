@@ -297,6 +297,58 @@ def test_memo_proposes_the_first_offer_and_says_when_there_is_no_clear_winner(
         assert _norm(sentence) not in memo.text
 
 
+def _items(read: Read) -> dict[str, str]:
+    """The report's R2184-2/3 items, label to value."""
+    table = next(t for t in read.tables if t and t[0] and t[0][0] in (
+        "Valeur estimée du besoin", "Estimated value"))
+    return {_norm(row[0]): _norm(row[1]) for row in table}
+
+
+def test_report_states_the_items_of_r2184(memo: Read, tmp_path: Path,
+                                          evaluation: Evaluation) -> None:
+    # Nothing given: each item says so; a single contract without a reason is flagged.
+    items = _items(memo)
+    assert items["Valeur estimée du besoin"] == "non renseignée"
+    assert items["Candidats admis ou écartés"] == (
+        "admis à l'analyse des offres : Alpha, Beta, Delta, Epsilon, Gamma\n"
+        "écartés : 2, motifs ci-dessus (plis écartés avant l'analyse)")
+    assert items["Sous-traitance déclarée"] == "aucune sous-traitance déclarée"
+    assert items["Conflits d'intérêts (déclarations des évaluateurs)"] == (
+        "aucune déclaration enregistrée")
+    assert "À compléter : Le motif du non-allotissement n'est pas renseigné" in memo.text
+    assert "(article L2113-11 du code de la commande publique)" in memo.text
+    # A MAPA may negotiate if announced: the report says none was declared.
+    assert items["Négociation (R2123-5)"] == "aucune négociation déclarée"
+    given = attrs.evolve(PROCEDURE, estimated_value=180_000.0,
+                         subcontracting="Beta : hébergement sous-traité (20 %).",
+                         declarations=["Marie Durand : aucun lien avec les soumissionnaires."],
+                         no_lots_reason="Une seule solution intégrée.",
+                         kind=ProcedureKind.NEGOTIATED, negotiation_reason="Solution à adapter.")
+    read = Read(write_memo(evaluation, tmp_path / "m.docx", lang="en", generated=DAY,
+                           procedure=given))
+    items = _items(read)
+    assert items["Estimated value"] == "€180,000.00 excluding VAT"
+    assert items["Subcontracting declared"] == "Beta : hébergement sous-traité (20 %)."
+    assert items["Conflicts of interest (evaluators' declarations)"] == (
+        "Marie Durand : aucun lien avec les soumissionnaires.")
+    assert items["Why the contract is not divided into lots (L2113-11)"] == (
+        "Une seule solution intégrée.")
+    assert items["Why a negotiation took place (R2161-12 à R2161-20)"] == "Solution à adapter."
+    assert "To complete" not in read.text
+    # A lot of an allotted consultation needs no reason; a negotiated procedure without
+    # its reason is flagged; an open call has no negotiation line.
+    lot = attrs.evolve(given, lot="Lot 1 : Assistant", negotiation_reason="")
+    read = Read(write_memo(evaluation, tmp_path / "lot.docx", lang="en", generated=DAY,
+                           procedure=lot))
+    assert "L2113-11" not in read.text
+    assert "To complete: The reason for negotiating is missing" in read.text
+    assert _items(read)["Estimated value"] == "€180,000.00 excluding VAT (whole consultation)"
+    read = Read(write_memo(evaluation, tmp_path / "ao.docx", generated=DAY,
+                           procedure=OPEN_CALL))
+    assert not any(key.startswith(("Négociation", "Motif de la négociation"))
+                   for key in _items(read))
+
+
 @pytest.fixture(scope="module")
 def annex(tmp_path_factory: pytest.TempPathFactory, evaluation: Evaluation) -> Read:
     path = tmp_path_factory.mktemp("annex") / "annexe.docx"
@@ -652,11 +704,15 @@ def test_memo_and_debrief_convert_to_pdf_with_libreoffice(tmp_path: Path,
                            robustness=territorial_robustness(), generated=DAY,
                            procedure=PROCEDURE)
     letter_path = write_debrief(evaluation, "Beta", tmp_path / "beta.docx", generated=DAY)
+    letters = [write_debrief(evaluation, "Delta", tmp_path / f"delta-{name}.docx",
+                             generated=DAY, procedure=procedure)
+               for name, procedure in (("mapa", PROCEDURE), ("ao", OPEN_CALL))]
     profile = Path("/tmp") / f"ap-lo-{uuid.uuid4().hex}"
     try:
         subprocess.run([soffice, "--headless", f"-env:UserInstallation={profile.as_uri()}",
                         "--convert-to", "pdf", "--outdir", str(tmp_path), str(memo_path),
-                        str(letter_path)], check=True, capture_output=True, timeout=180)
+                        str(letter_path), *map(str, letters)], check=True,
+                       capture_output=True, timeout=180)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     pages = subprocess.run(["pdftotext", "-layout", str(tmp_path / "rapport.pdf"), "-"],
@@ -685,3 +741,24 @@ def test_memo_and_debrief_convert_to_pdf_with_libreoffice(tmp_path: Path,
                                   capture_output=True, text=True).stdout)
     assert f"{_fr(evaluation.ranking[0].total)} points sur 100" in letter
     assert re.search(r"page 1 / \d+", letter)
+    # The report a rejected bidder may obtain holds no robustness finding.
+    flat = " ".join(text.split())
+    for word in ("tipping", "bascule", "SMAA", "Sans l'offre", "gagnant net"):
+        assert word not in flat
+    for sentence in territorial_robustness().sentences("fr"):
+        assert " ".join(_norm(sentence).split()) not in flat
+    assert "La solidité du classement a été vérifiée" in flat
+    # The letters cite the articles of their procedure, as printed.
+    mapa, ao = (" ".join(_norm(subprocess.run(
+        ["pdftotext", str(tmp_path / f"delta-{name}.pdf"), "-"], check=True,
+        capture_output=True, text=True).stdout).split()) for name in ("mapa", "ao"))
+    assert "articles R2181-1 et R2181-2 du code de la commande publique" in mapa
+    assert "R2181-3" not in mapa
+    assert "Le marché peut donc être signé dès l'envoi de la présente lettre." in mapa
+    assert "articles R2181-1, R2181-3 et R2181-4 du code de la commande publique" in ao
+    # Letter dated 26 November 2026 + 11 days (R2182-1).
+    assert "Le marché pourra être signé à compter du 7 décembre 2026" in ao
+    assert "R2182-1" in ao
+    for text_ in (mapa, ao):
+        assert "L551-13" in text_
+        assert "Tarn-et-Garonne, n° 358994" in text_

@@ -54,6 +54,7 @@ from ai_procurement.deliverables.view import (
     knockout_answer,
     knockout_rule,
 )
+from ai_procurement.legal.procedure import Negotiation, procedure_rules
 from ai_procurement.text import Lang, Text
 
 if TYPE_CHECKING:
@@ -296,6 +297,77 @@ class _Memo:
                     [list(r) for r in rejected], [5.0, 12.0])
         else:
             d.paragraph(f.t("Aucun pli n'a été écarté.", "No file was set aside."))
+        self._report_items()
+
+    def _report_items(self) -> None:
+        """What R2184-2 and R2184-3 ask the report to state, and what is missing."""
+        d, f, p, ev = self.d, self.f, self.procedure, self.evaluation
+        d.label(f.t("Mentions du rapport (articles R2184-2 et R2184-3 du code de la "
+                    "commande publique)",
+                    "Items of the report (French public procurement code, R2184-2 and "
+                    "R2184-3)"))
+        value = (f.money(p.estimated_value) + f.t(" HT", " excluding VAT")
+                 if p.estimated_value is not None else f.t("non renseignée", "not given"))
+        if p.estimated_value is not None and p.lot:
+            value += f.t(" (ensemble de la consultation)", " (whole consultation)")
+        admitted = [f.name(v.vendor) for v in ev.vendors if v.status != "file-rejected"]
+        excluded = len(p.rejected) + sum(1 for v in ev.vendors if v.status == "file-rejected")
+        candidates = (f.t("admis à l'analyse des offres : ", "admitted to the evaluation: ")
+                      + (", ".join(admitted) if admitted else f.t("aucun", "none")))
+        candidates += "\n" + (f.t(f"écartés : {excluded}, motifs ci-dessus (plis écartés "
+                                  "avant l'analyse)",
+                                  f"set aside: {excluded}, reasons above (files set aside "
+                                  "before the analysis)")
+                              if excluded else f.t("écartés : aucun", "set aside: none"))
+        rows = [(f.t("Valeur estimée du besoin", "Estimated value"), value),
+                (f.t("Candidats admis ou écartés", "Candidates admitted or set aside"),
+                 candidates),
+                (f.t("Sous-traitance déclarée", "Subcontracting declared"),
+                 f.text(p.subcontracting, BODY_LIMIT) if p.subcontracting.strip()
+                 else f.t("aucune sous-traitance déclarée", "none declared")),
+                (f.t("Conflits d'intérêts (déclarations des évaluateurs)",
+                     "Conflicts of interest (evaluators' declarations)"),
+                 "\n".join(f.text(x, BODY_LIMIT) for x in p.declarations)
+                 if p.declarations else f.t("aucune déclaration enregistrée",
+                                            "no declaration recorded"))]
+        warnings: list[str] = []
+        single = p.single_lot if p.single_lot is not None else not p.lot
+        if single:
+            if p.no_lots_reason.strip():
+                rows.append((f.t("Motif du non-allotissement (L2113-11)",
+                                 "Why the contract is not divided into lots (L2113-11)"),
+                             f.text(p.no_lots_reason, BODY_LIMIT)))
+            else:
+                warnings.append(f.t(
+                    "Le motif du non-allotissement n'est pas renseigné : l'allotissement est la "
+                    "règle, et l'acheteur qui passe un marché unique en donne les motifs "
+                    "(article L2113-11 du code de la commande publique). Renseignez "
+                    "procedure.no_lots_reason dans campaign.yaml.",
+                    "The reason for not dividing the contract into lots is missing: lots are "
+                    "the rule, and a buyer awarding a single contract states why (French "
+                    "public procurement code, L2113-11). Fill in procedure.no_lots_reason in "
+                    "campaign.yaml."))
+        if p.kind is not None and procedure_rules(p.kind).negotiation is not Negotiation.FORBIDDEN:
+            rules = procedure_rules(p.kind)
+            articles = ", ".join(a.removeprefix("CCP ") for a in rules.negotiation_articles)
+            if p.negotiation_reason.strip():
+                rows.append((f.t(f"Motif de la négociation ({articles})",
+                                 f"Why a negotiation took place ({articles})"),
+                             f.text(p.negotiation_reason, BODY_LIMIT)))
+            elif rules.negotiation is Negotiation.ALLOWED:
+                warnings.append(f.t(
+                    "Le motif du recours à la négociation n'est pas renseigné : le rapport "
+                    "doit l'indiquer (article R2184-3 du code de la commande publique). "
+                    "Renseignez procedure.negotiation_reason dans campaign.yaml.",
+                    "The reason for negotiating is missing: the report must state it (French "
+                    "public procurement code, R2184-3). Fill in procedure.negotiation_reason "
+                    "in campaign.yaml."))
+            else:
+                rows.append((f.t(f"Négociation ({articles})", f"Negotiation ({articles})"),
+                             f.t("aucune négociation déclarée", "no negotiation declared")))
+        d.key_values(rows)
+        for warning in warnings:
+            d.paragraph(("b", f.t("À compléter : ", "To complete: ")), warning)
 
     def _register(self, p: Procedure) -> None:
         """The deposit register: every offer received for this report, as opened."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ai_procurement.decision.scoring import Evaluation
 from ai_procurement.deliverables.document import check_lang, check_output, new_document
 from ai_procurement.deliverables.labels import ROBUSTNESS_PARAMETER_LABELS
+from ai_procurement.deliverables.memo import _label, _setting
 from ai_procurement.deliverables.procedure import Procedure
 from ai_procurement.deliverables.view import EvaluationView
 from ai_procurement.text import Lang
@@ -123,13 +124,8 @@ def _annex(view: EvaluationView, robustness: Robustness, generated: dt.date,
     else:
         d.paragraph(f.t("Aucun constat.", "No finding."))
     d.heading(f.t("Paramètres des vérifications", "Parameters of the checks"), 1)
-    rows = []
-    for key, value in sorted(robustness.parameters.items()):
-        label = ROBUSTNESS_PARAMETER_LABELS.get(key)
-        name = f"{label.get(lang)} ({key})" if label is not None else key
-        shown = (f.n(value, 4).rstrip("0").rstrip(",.") if isinstance(value, float)
-                 else f.text(str(value), 200))
-        rows.append((name, shown))
+    rows = [(_label(ROBUSTNESS_PARAMETER_LABELS, key, lang), _setting(key, value, f))
+            for key, value in sorted(robustness.parameters.items())]
     d.table([f.t("Paramètre", "Parameter"), f.t("Valeur", "Value")], rows, [11.0, 6.0],
             bold_first_column=True)
     return d.save(generated)
