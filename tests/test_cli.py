@@ -511,6 +511,11 @@ def test_evaluate_prints_the_ranking_in_order_and_the_files_written(
     assert "Fichiers écrits :" in lines
     assert any(line.strip().endswith("out/lot-1/memo-fr.docx") for line in lines)
     assert any(line.strip().endswith("out/lot-2/memo-fr.docx") for line in lines)
+    # The robustness findings printed above go to the internal annex, not to the memo.
+    for lot in ("lot-1", "lot-2"):
+        for lang in ("fr", "en"):
+            assert any(line.strip().endswith(f"out/{lot}/annexe-interne-robustesse-{lang}.docx")
+                       for line in lines)
 
 
 def test_the_input_files_are_never_modified(evaluated: Evaluated) -> None:

@@ -182,6 +182,9 @@ if TYPE_CHECKING:
         RejectedFile as RejectedFile,
         Signatory as Signatory,
     )
+    from ai_procurement.deliverables.robustness_annex import (
+        write_robustness_annex as write_robustness_annex,
+    )
     from ai_procurement.deliverables.rules_annex import (
         AwardRules as AwardRules,
         LotRules as LotRules,
@@ -439,6 +442,7 @@ _EXPORTS: dict[str, str] = {
     "write_panel": "workbooks.panel",
     "write_questionnaire": "workbooks.form",
     "write_review": "workbooks.review",
+    "write_robustness_annex": "deliverables.robustness_annex",
     "write_rules_annex": "deliverables.rules_annex",
     "write_rules_check": "deliverables.rules_check",
     "write_screening": "workbooks.screening",

@@ -152,10 +152,37 @@ def test_every_vendor_file_passed_check_without_errors(demo_campaign: Path,
 def test_the_out_folder_holds_the_deliverables(demo_campaign: Path,
                                                scored: EvaluationRun) -> None:
     winner = scored.evaluation.ranking[0].vendor
-    expected = {"comparison.xlsx", "memo-fr.docx", "memo-en.docx"} | {
+    expected = {"comparison.xlsx", "memo-fr.docx", "memo-en.docx",
+                "annexe-interne-robustesse-fr.docx", "annexe-interne-robustesse-en.docx"} | {
         f"debrief-{slug(v)}.docx" for v in VENDORS if v != winner}
     assert {p.name for p in (demo_campaign / "out" / "lot-1").iterdir()} == expected
-    assert len(expected) == 3 + 5
+    assert len(expected) == 5 + 5
+
+
+def test_the_demo_letters_and_report_follow_its_procedure(demo_campaign: Path,
+                                                          memo_en: str) -> None:
+    # campaign.yaml says mapa-avec-publicite: R2181-1 and R2181-2, no standstill.
+    letter = _docx_text(demo_campaign / "out" / "lot-1" / "debrief-boreal-data.docx")
+    assert "en application des articles R2181-1 et R2181-2 du code de la commande " \
+        "publique" in letter
+    assert "Le marché peut donc être signé dès l'envoi de la présente lettre." in letter
+    assert "à compter du" not in letter
+    assert "Estimated value | €180,000.00 excluding VAT (whole consultation)" in memo_en
+    assert "Negotiation (R2123-5) | no negotiation declared" in memo_en
+    # Two lots: no reason for a single contract is asked.
+    assert "L2113-11" not in memo_en
+
+
+def test_the_close_call_is_in_the_internal_annex_not_in_the_report(
+        demo_campaign: Path, memo_en: str, scored: EvaluationRun) -> None:
+    # An unsuccessful bidder may obtain the report: the findings are in the annex only.
+    annex = _docx_text(demo_campaign / "out" / "lot-1" / "annexe-interne-robustesse-en.docx")
+    assert "No clear winner: " in annex
+    for sentence in scored.robustness.sentences("en"):
+        assert sentence in annex
+        assert sentence not in memo_en
+    assert "No clear winner" not in memo_en
+    assert "The soundness of the ranking was checked" in memo_en
 
 
 def test_the_demo_is_an_open_call_with_two_lots_a_variant_and_a_late_offer(

@@ -48,6 +48,28 @@ def test_no_procedure_is_allowed(tmp_path: Path) -> None:
     assert load_campaign(tmp_path / "c").config.procedure.procedure_type is None
 
 
+def test_the_template_asks_for_the_items_of_the_report(tmp_path: Path) -> None:
+    campaign = init_campaign(tmp_path / "c")
+    procedure = campaign.config.procedure
+    assert (procedure.estimated_value, procedure.subcontracting, procedure.no_lots_reason,
+            procedure.negotiation_reason) == (None, "", "", "")
+    text = (tmp_path / "c" / "campaign.yaml").read_text("utf-8")
+    assert "estimated_value: null          # valeur estimée du besoin, en euros HT" in text
+    assert "no_lots_reason: \"\"             # sans lots : motif du non-allotissement " \
+        "(L2113-11)" in text
+    path = tmp_path / "c" / "campaign.yaml"
+    path.write_text(text.replace("estimated_value: null", "estimated_value: -5")
+                    .replace('no_lots_reason: ""', 'no_lots_reason: "Solution unique"'),
+                    "utf-8")
+    with pytest.raises(CampaignError, match=r"\$\.procedure\.estimated_value.*got -5"):
+        load_campaign(tmp_path / "c")
+    path.write_text(path.read_text("utf-8").replace("estimated_value: -5",
+                                                    "estimated_value: 180000.5"), "utf-8")
+    procedure = load_campaign(tmp_path / "c").config.procedure
+    assert (procedure.estimated_value, procedure.no_lots_reason) == (180000.5,
+                                                                     "Solution unique")
+
+
 NOT_REGULAR = "not a regular file (a folder, a pipe or a device)"
 
 

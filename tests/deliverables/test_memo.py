@@ -44,8 +44,10 @@ from ai_procurement.deliverables.debrief import write_debrief, write_debriefs
 from ai_procurement.deliverables.labels import clean_text, isolate_bidi
 from ai_procurement.deliverables.memo import write_memo
 from ai_procurement.deliverables.procedure import Procedure, RejectedFile, Signatory
+from ai_procurement.deliverables.robustness_annex import write_robustness_annex
 from ai_procurement.deliverables.view import BODY_LIMIT
 from ai_procurement.errors import OutputError, ScoringError
+from ai_procurement.legal.procedure import ProcedureKind
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -60,7 +62,9 @@ PROCEDURE = Procedure(
     audit_trail=["16/12/2026 : ouverture des plis par la commission"],
     signatories=[Signatory("Marie Durand", "Présidente de la commission"),
                  Signatory("Paul Martin", "Directeur de la commande publique")],
-    place="Nantes")
+    place="Nantes", kind=ProcedureKind.ADAPTED_WITH_PUBLICITY)
+OPEN_CALL = attrs.evolve(PROCEDURE, procedure_type="Appel d'offres ouvert",
+                         kind=ProcedureKind.OPEN_CALL)
 
 SECTIONS_FR = [
     "1. Objet de la consultation et acheteur", "2. Déroulement de la procédure",
@@ -283,11 +287,99 @@ def test_memo_proposes_the_first_offer_and_says_when_there_is_no_clear_winner(
     winner = evaluation.ranking[0]
     assert (f"Il est proposé d'attribuer le marché à {winner.vendor}, dont l'offre, régulière, "
             f"est classée première avec {_fr(winner.total)} points sur 100.") in memo.text
-    # Gamma leads Delta by less than 2 points (2 % of 100): a close call.
-    assert "Pas de gagnant net : " in memo.text
-    assert "pas de gagnant net : l'écart avec l'offre suivante" in memo.text
+    # Gamma leads Delta by less than 2 points (2 % of 100): a close call. An unsuccessful
+    # bidder may obtain the report: it says the checks were run, the findings are in the
+    # internal annex (tests below).
+    assert "gagnant net" not in memo.text
+    assert "La solidité du classement a été vérifiée" in memo.text
+    assert "annexe distincte, qui ne fait pas partie du présent rapport" in memo.text
     for sentence in territorial_robustness().sentences("fr"):
-        assert _norm(sentence) in memo.text
+        assert _norm(sentence) not in memo.text
+
+
+def _items(read: Read) -> dict[str, str]:
+    """The report's R2184-2/3 items, label to value."""
+    table = next(t for t in read.tables if t and t[0] and t[0][0] in (
+        "Valeur estimée du besoin", "Estimated value"))
+    return {_norm(row[0]): _norm(row[1]) for row in table}
+
+
+def test_report_states_the_items_of_r2184(memo: Read, tmp_path: Path,
+                                          evaluation: Evaluation) -> None:
+    # Nothing given: each item says so; a single contract without a reason is flagged.
+    items = _items(memo)
+    assert items["Valeur estimée du besoin"] == "non renseignée"
+    assert items["Candidats admis ou écartés"] == (
+        "admis à l'analyse des offres : Alpha, Beta, Delta, Epsilon, Gamma\n"
+        "écartés : 2, motifs ci-dessus (plis écartés avant l'analyse)")
+    assert items["Sous-traitance déclarée"] == "aucune sous-traitance déclarée"
+    assert items["Conflits d'intérêts (déclarations des évaluateurs)"] == (
+        "aucune déclaration enregistrée")
+    assert "À compléter : Le motif du non-allotissement n'est pas renseigné" in memo.text
+    assert "(article L2113-11 du code de la commande publique)" in memo.text
+    # A MAPA may negotiate if announced: the report says none was declared.
+    assert items["Négociation (R2123-5)"] == "aucune négociation déclarée"
+    given = attrs.evolve(PROCEDURE, estimated_value=180_000.0,
+                         subcontracting="Beta : hébergement sous-traité (20 %).",
+                         declarations=["Marie Durand : aucun lien avec les soumissionnaires."],
+                         no_lots_reason="Une seule solution intégrée.",
+                         kind=ProcedureKind.NEGOTIATED, negotiation_reason="Solution à adapter.")
+    read = Read(write_memo(evaluation, tmp_path / "m.docx", lang="en", generated=DAY,
+                           procedure=given))
+    items = _items(read)
+    assert items["Estimated value"] == "€180,000.00 excluding VAT"
+    assert items["Subcontracting declared"] == "Beta : hébergement sous-traité (20 %)."
+    assert items["Conflicts of interest (evaluators' declarations)"] == (
+        "Marie Durand : aucun lien avec les soumissionnaires.")
+    assert items["Why the contract is not divided into lots (L2113-11)"] == (
+        "Une seule solution intégrée.")
+    assert items["Why a negotiation took place (R2161-12 à R2161-20)"] == "Solution à adapter."
+    assert "To complete" not in read.text
+    # A lot of an allotted consultation needs no reason; a negotiated procedure without
+    # its reason is flagged; an open call has no negotiation line.
+    lot = attrs.evolve(given, lot="Lot 1 : Assistant", negotiation_reason="")
+    read = Read(write_memo(evaluation, tmp_path / "lot.docx", lang="en", generated=DAY,
+                           procedure=lot))
+    assert "L2113-11" not in read.text
+    assert "To complete: The reason for negotiating is missing" in read.text
+    assert _items(read)["Estimated value"] == "€180,000.00 excluding VAT (whole consultation)"
+    read = Read(write_memo(evaluation, tmp_path / "ao.docx", generated=DAY,
+                           procedure=OPEN_CALL))
+    assert not any(key.startswith(("Négociation", "Motif de la négociation"))
+                   for key in _items(read))
+
+
+@pytest.fixture(scope="module")
+def annex(tmp_path_factory: pytest.TempPathFactory, evaluation: Evaluation) -> Read:
+    path = tmp_path_factory.mktemp("annex") / "annexe.docx"
+    write_robustness_annex(evaluation, territorial_robustness(), path, generated=DAY,
+                           procedure=PROCEDURE)
+    return Read(path)
+
+
+def test_the_internal_annex_holds_every_robustness_finding(annex: Read) -> None:
+    assert annex.headings(1) == ["Classement vérifié", "Constats",
+                                 "Paramètres des vérifications"]
+    assert "Pas de gagnant net : " in annex.text
+    for sentence in territorial_robustness().sentences("fr"):
+        assert _norm(sentence) in annex.text
+    assert "Document interne de travail" in annex.text
+    assert annex.table("Rang")[1][1] == "Gamma"
+    assert ["Graine du générateur aléatoire (seed)", "2026"] in annex.table("Paramètre")
+
+
+def test_the_internal_annex_is_deterministic_and_in_english(
+        tmp_path: Path, evaluation: Evaluation) -> None:
+    paths = [write_robustness_annex(evaluation, territorial_robustness(),
+                                    tmp_path / f"a{i}.docx", lang="en", generated=DAY)
+             for i in range(2)]
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    read = Read(paths[0])
+    assert read.headings(1) == ["Ranking tested", "Findings", "Parameters of the checks"]
+    for sentence in territorial_robustness().sentences("en"):
+        assert _norm(sentence) in read.text
+    with pytest.raises(OutputError):
+        write_robustness_annex(evaluation, territorial_robustness(), paths[0])
 
 
 def test_memo_in_english(tmp_path: Path) -> None:
@@ -421,9 +513,16 @@ def test_debrief_compares_the_vendor_with_the_winner(tmp_path: Path,
     assert f"Elle est classée {beta.rank}e sur 4 offres classées" in read.text
     assert (f"L'offre retenue est celle de {winner.vendor}, classée première avec "
             f"{_fr(winner.total)} points sur 100") in read.text
-    assert "délai de onze jours" in read.text
-    assert "R2182-1" in read.text
-    assert "R2181-4" in read.text  # the right to ask for the winning offer's advantages
+    # A MAPA: R2181-1 and R2181-2, no standstill, the contract may be signed at once.
+    assert ("La présente lettre vous informe du rejet de votre offre en application des "
+            "articles R2181-1 et R2181-2 du code de la commande publique.") in read.text
+    assert "Le marché peut donc être signé dès l'envoi de la présente lettre." in read.text
+    assert "R2181-3" not in read.text
+    assert "R2181-4" not in read.text
+    assert "pourra être signé à compter du" not in read.text
+    assert "le référé contractuel, dans les conditions et délais des articles L551-13" \
+        in read.text
+    assert "Tarn-et-Garonne, n° 358994" in read.text
     assert "Motifs : points faibles de votre offre" in read.text
     assert "Nantes, le 26 novembre 2026" in read.text
     assert "Marie Durand" in read.text
@@ -447,7 +546,60 @@ def test_debrief_of_a_rejected_file_gives_the_reason(tmp_path: Path,
                               lang="en"))
     assert "your file could not be evaluated" in read.text
     assert "The file's signature does not match the published questionnaire" in read.text
-    assert "eleven days" in read.text
+    # No procedure stated: no standstill is claimed; the remedy until signature is given.
+    assert "days" not in read.text
+    assert "Until the contract is signed, you may bring a pre-contractual summary action" \
+        in read.text
+    assert "R2181-3 and R2181-4" in read.text
+
+
+def test_debrief_of_a_formalised_procedure_gives_the_signature_date(
+        tmp_path: Path, evaluation: Evaluation) -> None:
+    read = Read(write_debrief(evaluation, "Beta", tmp_path / "beta.docx", generated=DAY,
+                              procedure=OPEN_CALL))
+    # 26 November + 11 days (R2182-1, electronic sending), + 16 otherwise.
+    assert ("Le marché pourra être signé à compter du 7 décembre 2026 (article R2181-3, 2°, "
+            "du code de la commande publique) : un délai minimal de 11 jours sépare l'envoi "
+            "de la présente notification par voie électronique, le 26 novembre 2026, de la "
+            "signature du marché (article R2182-1).") in read.text
+    assert "ce délai est de 16 jours et le marché pourra être signé à compter du " \
+        "12 décembre 2026." in read.text
+    assert "articles R2181-1, R2181-3 et R2181-4 du code de la commande publique" in read.text
+    assert "les caractéristiques et les avantages relatifs de l'offre retenue" in read.text
+    assert "jusqu'à la signature du marché, le référé précontractuel (article L551-1 du " \
+        "code de justice administrative)" in read.text
+    assert "L551-13" in read.text
+    assert "n° 358994" in read.text
+    english = Read(write_debrief(evaluation, "Beta", tmp_path / "beta-en.docx", lang="en",
+                                 generated=DAY, procedure=OPEN_CALL))
+    assert "The contract may be signed from 7 December 2026" in english.text
+
+
+def test_debrief_standstill_days_come_from_the_legal_facts(
+        tmp_path: Path, evaluation: Evaluation, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ai_procurement.deliverables import debrief
+    from ai_procurement.legal.facts import LegalFacts, legal_facts
+
+    facts = legal_facts()
+    changed = LegalFacts(tuple(attrs.evolve(x, value=13) if x.id == "ccp.standstill_days"
+                               else x for x in facts.facts))
+    monkeypatch.setattr(debrief, "legal_facts", lambda: changed)
+    read = Read(write_debrief(evaluation, "Beta", tmp_path / "b.docx", generated=DAY,
+                              procedure=OPEN_CALL))
+    assert "à compter du 9 décembre 2026" in read.text
+    assert "délai minimal de 13 jours" in read.text
+
+
+def test_debrief_of_a_subsequent_contract_follows_its_framework(
+        tmp_path: Path, evaluation: Evaluation) -> None:
+    procedure = attrs.evolve(PROCEDURE, kind=ProcedureKind.SUBSEQUENT_CONTRACT)
+    read = Read(write_debrief(evaluation, "Beta", tmp_path / "b.docx", generated=DAY,
+                              lang="en", procedure=procedure))
+    assert "under the terms for reopening competition set by the framework agreement" \
+        in read.text
+    assert "The standstill of R2182-1 is not required for awarding contracts based on a " \
+        "framework agreement (R2182-2, 2°)" in read.text
+    assert "may be signed from" not in read.text
 
 
 def test_all_letters_of_an_evaluation_at_once_match_the_letters_one_by_one(
@@ -552,11 +704,15 @@ def test_memo_and_debrief_convert_to_pdf_with_libreoffice(tmp_path: Path,
                            robustness=territorial_robustness(), generated=DAY,
                            procedure=PROCEDURE)
     letter_path = write_debrief(evaluation, "Beta", tmp_path / "beta.docx", generated=DAY)
+    letters = [write_debrief(evaluation, "Delta", tmp_path / f"delta-{name}.docx",
+                             generated=DAY, procedure=procedure)
+               for name, procedure in (("mapa", PROCEDURE), ("ao", OPEN_CALL))]
     profile = Path("/tmp") / f"ap-lo-{uuid.uuid4().hex}"
     try:
         subprocess.run([soffice, "--headless", f"-env:UserInstallation={profile.as_uri()}",
                         "--convert-to", "pdf", "--outdir", str(tmp_path), str(memo_path),
-                        str(letter_path)], check=True, capture_output=True, timeout=180)
+                        str(letter_path), *map(str, letters)], check=True,
+                       capture_output=True, timeout=180)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     pages = subprocess.run(["pdftotext", "-layout", str(tmp_path / "rapport.pdf"), "-"],
@@ -585,3 +741,24 @@ def test_memo_and_debrief_convert_to_pdf_with_libreoffice(tmp_path: Path,
                                   capture_output=True, text=True).stdout)
     assert f"{_fr(evaluation.ranking[0].total)} points sur 100" in letter
     assert re.search(r"page 1 / \d+", letter)
+    # The report a rejected bidder may obtain holds no robustness finding.
+    flat = " ".join(text.split())
+    for word in ("tipping", "bascule", "SMAA", "Sans l'offre", "gagnant net"):
+        assert word not in flat
+    for sentence in territorial_robustness().sentences("fr"):
+        assert " ".join(_norm(sentence).split()) not in flat
+    assert "La solidité du classement a été vérifiée" in flat
+    # The letters cite the articles of their procedure, as printed.
+    mapa, ao = (" ".join(_norm(subprocess.run(
+        ["pdftotext", str(tmp_path / f"delta-{name}.pdf"), "-"], check=True,
+        capture_output=True, text=True).stdout).split()) for name in ("mapa", "ao"))
+    assert "articles R2181-1 et R2181-2 du code de la commande publique" in mapa
+    assert "R2181-3" not in mapa
+    assert "Le marché peut donc être signé dès l'envoi de la présente lettre." in mapa
+    assert "articles R2181-1, R2181-3 et R2181-4 du code de la commande publique" in ao
+    # Letter dated 26 November 2026 + 11 days (R2182-1).
+    assert "Le marché pourra être signé à compter du 7 décembre 2026" in ao
+    assert "R2182-1" in ao
+    for text_ in (mapa, ao):
+        assert "L551-13" in text_
+        assert "Tarn-et-Garonne, n° 358994" in text_

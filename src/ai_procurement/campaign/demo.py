@@ -107,6 +107,7 @@ robustness:
 procedure:
   procedure_type: mapa-avec-publicite
   published: 2026-12-14
+  estimated_value: 180000
   place: "Rivebelle"
   signatories:
     - name: "Claire Martin"

@@ -90,12 +90,22 @@ class ProcedureConfig:
     ``mapa-avec-publicite``): the procedure decides which letters, delays and rules
     apply (see :func:`ai_procurement.legal.procedure.procedure_rules`). An unknown value
     is an error that lists the allowed ones.
+
+    The analysis report also states (R2184-2 and R2184-3): ``estimated_value`` (the
+    estimated value of the need, euros excluding VAT), ``subcontracting`` (declared in
+    the offers; a lot may give its own), ``no_lots_reason`` (why a single contract,
+    L2113-11) and ``negotiation_reason`` (why a negotiation, where the procedure allows
+    one).
     """
 
     procedure_type: ProcedureKind | None = None
     published: dt.date | None = None
     place: str = ""
     signatories: tuple[SignatoryConfig, ...] = ()
+    estimated_value: float | None = None
+    subcontracting: str = ""
+    no_lots_reason: str = ""
+    negotiation_reason: str = ""
 
 
 @attrs.frozen
@@ -137,6 +147,7 @@ class LotConfig:
     weights: Mapping[str, float] | None = None
     scoring: Settings | None = None
     evaluators: tuple[str, ...] | None = None
+    subcontracting: str | None = None
 
 
 @attrs.frozen
@@ -604,6 +615,10 @@ def _check(config: CampaignConfig) -> list[Problem]:
         seen_lots.add(lot.id)
         if not lot.title.strip():
             problems.append(Problem(f"$.lots[{index}].title", "give the lot a title"))
+    estimate = config.procedure.estimated_value
+    if estimate is not None and not 0 <= estimate < 1e13:
+        problems.append(Problem("$.procedure.estimated_value", "expected an amount in euros "
+                                f"excluding VAT, 0 or more; got {estimate}"))
     cap = config.max_lots_per_bidder
     if cap is not None and not 1 <= cap < max(2, len(config.lots)):
         problems.append(Problem("$.max_lots_per_bidder", "a cap on the lots one bidder may be "
@@ -708,6 +723,10 @@ procedure:
   procedure_type: mapa-avec-publicite
   published: null                # date the consultation was published
   place: ""                      # where the memo is signed
+  estimated_value: null          # valeur estimée du besoin, en euros HT (R2184-2)
+  subcontracting: ""             # sous-traitance déclarée dans les offres ("" : aucune)
+  no_lots_reason: ""             # sans lots : motif du non-allotissement (L2113-11)
+  negotiation_reason: ""         # procédure négociée : motif du recours (R2184-3)
 # weights:                       # criterion weights to publish (default: the bank's);
 #   LEG: 10                      # name every criterion (ai-procurement banks {bank});
 #                                # they add up to total_points, as published

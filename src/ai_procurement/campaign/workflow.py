@@ -601,11 +601,13 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     """Score every lot, test the rankings and write the deliverables in ``out/``.
 
     For each lot (``out/`` itself without lots, ``out/lot-<id>/`` otherwise): the
-    comparison workbook, the decision memo in French and English, and a debrief letter
-    for each unsuccessful bidder. Earlier results are replaced only with ``force``; the
-    refusal comes before any computation. With ``force``, debrief letters of an earlier
-    run that this run does not write again (the ranking changed) are removed, so that no
-    stale letter can be sent; the audit trail records it.
+    comparison workbook, the decision memo in French and English, the internal
+    robustness annex in French and English (``annexe-interne-robustesse-fr.docx``: the
+    findings an unsuccessful bidder who obtains the memo must not read there), and a
+    debrief letter for each unsuccessful bidder. Earlier results are replaced only with
+    ``force``; the refusal comes before any computation. With ``force``, debrief letters
+    of an earlier run that this run does not write again (the ranking changed) are
+    removed, so that no stale letter can be sent; the audit trail records it.
 
     Raises:
         OutputExistsError: ``out/`` already holds results and ``force`` is false.
@@ -614,6 +616,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     from ai_procurement.deliverables.comparison import write_comparison
     from ai_procurement.deliverables.debrief import write_debriefs
     from ai_procurement.deliverables.memo import write_memo
+    from ai_procurement.deliverables.robustness_annex import write_robustness_annex
     from ai_procurement.errors import OutputExistsError
 
     config = campaign.config
@@ -642,7 +645,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         procedure = {code: _procedure(campaign, lot, run.checked, code, award)
                      for code in languages}
         written: list[Path] = []
-        steps = ["comparison", "memo-fr", "memo-en", "debriefs"]
+        steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en", "debriefs"]
         label = f"lot {lot.id}" if lot.id else "deliverables"
         for step in progress(steps, label, len(steps)):
             if step == "comparison":
@@ -657,6 +660,12 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                 written.append(write_memo(evaluation, out / f"memo-{lang}.docx", lang=lang,
                                           robustness=tested, generated=generated,
                                           procedure=procedure[lang], overwrite=force))
+            elif step.startswith("annex"):
+                code: Lang = "fr" if step == "annex-fr" else "en"
+                written.append(write_robustness_annex(
+                    evaluation, tested, out / f"annexe-interne-robustesse-{code}.docx",
+                    lang=code, generated=generated, procedure=procedure[code],
+                    overwrite=force))
             else:
                 winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
                 # When the cap moved the lot away from its first-ranked offer, the letters
@@ -732,7 +741,9 @@ def _mode_text(mode: str) -> Text:
 
 
 def _earlier_results(out: Path) -> list[Path]:
-    fixed = [out / name for name in ("comparison.xlsx", "memo-fr.docx", "memo-en.docx")]
+    fixed = [out / name for name in ("comparison.xlsx", "memo-fr.docx", "memo-en.docx",
+                                     "annexe-interne-robustesse-fr.docx",
+                                     "annexe-interne-robustesse-en.docx")]
     return [p for p in fixed if p.exists()] + sorted(out.glob("debrief-*.docx"))
 
 
@@ -761,9 +772,11 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
             rejected.append(RejectedFile(c.path.name, "; ".join(
                 f.message.get(lang) for f in c.response.report.errors)))
     kind = ""
-    if config.procedure.procedure_type is not None:
-        rules = procedure_rules(config.procedure.procedure_type)
+    stated = config.procedure
+    if stated.procedure_type is not None:
+        rules = procedure_rules(stated.procedure_type)
         kind = f"{rules.label.get(lang)} ({', '.join(rules.governing_articles)})"
+    own = next((x.subcontracting for x in config.lots if x.id == lot.id), None)
     mode = _mode_text(config.mode)
     return Procedure(
         procedure_type="; ".join(x for x in (kind, mode.get(lang)) if x),
@@ -775,7 +788,11 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         signatories=tuple(Signatory(s.name, s.role) for s in config.procedure.signatories),
         place=config.procedure.place, register=tuple(register),
         award_note=(award.reason.get(lang) if award is not None and award.passed_over
-                    and award.reason is not None else ""))
+                    and award.reason is not None else ""),
+        kind=stated.procedure_type, estimated_value=stated.estimated_value,
+        subcontracting=own if own is not None else stated.subcontracting,
+        no_lots_reason=stated.no_lots_reason, negotiation_reason=stated.negotiation_reason,
+        single_lot=len(campaign.lots()) == 1)
 
 
 def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:

@@ -1,8 +1,13 @@
 """Letters to unsuccessful bidders: why their offer was not chosen, and what comes next.
 
 Unsuccessful bidders are told why their offer was not chosen, the winner's name and why
-it was chosen (R2181-1 to R2181-4 of the code de la commande publique), and the
-contract is not signed before a standstill period (R2182-1). :func:`write_debrief`
+it was chosen, and what the procedure implies next (code de la commande publique): in a
+formalised procedure (R2181-3 and R2181-4) the date from which the contract may be
+signed, after the standstill of R2182-1 (its days read from the legal facts); in an
+adapted procedure (R2181-1 and R2181-2) or for a contract based on a framework agreement
+(R2182-2), that the contract may be signed at once. Every letter lists the remedies:
+référé précontractuel (CJA L551-1) until signature, référé contractuel (CJA L551-13) and
+the action contesting the contract's validity (CE, 4 April 2014, n° 358994). :func:`write_debrief`
 writes one letter; :func:`write_debriefs` writes the letters of an evaluation, reading
 the evaluation once for all of them. Every figure comes from the evaluation, formatted
 as in the memo.
@@ -15,6 +20,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from ai_procurement._office.docx import WordDocument
 from ai_procurement.decision.scoring import Evaluation, VendorResult
 from ai_procurement.deliverables.document import check_lang, check_output, new_document
 from ai_procurement.deliverables.procedure import Procedure
@@ -22,12 +28,15 @@ from ai_procurement.deliverables.view import (
     MAX_CITED,
     WEAKNESS,
     EvaluationView,
+    Formatter,
     cite,
     knockout_answer,
     knockout_rule,
     question_label,
 )
 from ai_procurement.errors import ScoringError
+from ai_procurement.legal.facts import legal_facts
+from ai_procurement.legal.procedure import procedure_rules
 from ai_procurement.text import Lang
 
 __all__ = ["write_debrief", "write_debriefs"]
@@ -42,9 +51,10 @@ def write_debrief(evaluation: Evaluation, vendor: str, path: str | os.PathLike[s
 
     The letter gives the vendor's points beside the winner's for each criterion, its
     rank, the reasons (its weakest answers; the mandatory requirements it failed; why
-    its file was set aside), the winner's name and total, and the standstill period
-    before the contract is signed (R2182-1 of the code de la commande publique) with
-    the vendor's right to ask for further details (R2181-3 and R2181-4).
+    its file was set aside), the winner's name and total, and what follows under the
+    procedure (``procedure.kind``): the date from which the contract may be signed in a
+    formalised procedure (R2181-3, R2182-1), or that an adapted procedure or a
+    subsequent contract has no standstill; then the remedies.
 
     Args:
         evaluation: the scored offers.
@@ -52,7 +62,8 @@ def write_debrief(evaluation: Evaluation, vendor: str, path: str | os.PathLike[s
         path: the ``.docx`` file to write.
         lang: ``"fr"`` or ``"en"``.
         generated: the letter's date; None is today.
-        procedure: gives the place and signatory of the letter, when known.
+        procedure: gives the place and signatory of the letter, and its ``kind`` the
+            articles, the signature date and the remedies the letter states.
         overwrite: replace an existing file.
 
     Returns:
@@ -80,7 +91,8 @@ def write_debriefs(evaluation: Evaluation, paths: Mapping[str, str | os.PathLike
         paths: the ``.docx`` file of each vendor's letter, by vendor name.
         lang: ``"fr"`` or ``"en"``.
         generated: the letters' date; None is today.
-        procedure: gives the place and signatory of the letters, when known.
+        procedure: gives the place and signatory of the letters, and its ``kind`` the
+            articles, the signature date and the remedies the letters state.
         overwrite: replace existing files.
 
     Returns:
@@ -225,31 +237,7 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
                         + f.t(" pour votre offre, ", " for your offer, ")
                         + f.money(ev.price.prices.get(winner.vendor, 0.0))
                         + f.t(" pour l'offre retenue.", " for the selected offer."))
-    d.label(f.t("Délai de suspension et voies de recours",
-                "Standstill period and remedies"))
-    d.paragraph(f.t(
-        "Lorsque la procédure y est soumise (procédure formalisée), le marché ne sera pas "
-        "signé avant l'expiration d'un délai de onze jours à compter de l'envoi de la présente "
-        "notification par voie électronique, porté à seize jours si elle n'est pas transmise "
-        "par voie électronique (article R2182-1 du code de la commande publique). Pendant ce "
-        "délai, vous pouvez former un référé précontractuel devant le tribunal administratif "
-        "(article L551-1 du code de justice administrative).",
-        "Where the procedure is subject to it (formalised procedures), the contract will not "
-        "be signed before a standstill period of eleven days from the electronic sending of "
-        "this notice, or sixteen days if it is not sent electronically (French public "
-        "procurement code, R2182-1). During this period you may bring a pre-contractual "
-        "summary action before the administrative court (code of administrative justice, "
-        "L551-1)."))
-    d.paragraph(f.t(
-        "Vous pouvez nous demander des précisions complémentaires sur les motifs du rejet de "
-        "votre offre ; si votre offre n'a été écartée ni comme irrégulière, ni comme "
-        "inacceptable, ni comme inappropriée, vous pouvez aussi obtenir les caractéristiques "
-        "et les avantages de l'offre retenue (articles R2181-3 et R2181-4 du code de la "
-        "commande publique).",
-        "You may ask us for further details of the reasons why your offer was rejected; if "
-        "your offer was not rejected as non-compliant, unacceptable or unsuitable, you may "
-        "also obtain the characteristics and relative advantages of the offer selected "
-        "(French public procurement code, R2181-3 and R2181-4)."))
+    _signature_and_remedies(d, f, procedure, generated)
     d.paragraph(f.t(
         "Nous vous remercions de l'intérêt que vous avez porté à cette consultation et vous "
         "prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
@@ -263,6 +251,128 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
     else:
         d.paragraph(("b", f.text(consultation.buyer, 300)), align="r")
     return d.save(generated)
+
+
+def _articles(articles: tuple[str, ...], f: Formatter) -> str:
+    """"des articles R2181-1 et R2181-3 du code de la commande publique" (or English)."""
+    bare = [a.removeprefix("CCP ") for a in articles]
+    joined = (", ".join(bare[:-1]) + f.t(" et ", " and ") + bare[-1]) if len(bare) > 1 \
+        else bare[0]
+    lead = "des articles" if len(bare) > 1 else "de l'article"
+    return f.t(f"{lead} {joined} du code de "
+               "la commande publique", f"French public procurement code (CCP), {joined}")
+
+
+def _signature_and_remedies(d: WordDocument, f: Formatter, procedure: Procedure,
+                            generated: dt.date) -> None:
+    """When the contract may be signed, what the bidder may ask for, and its remedies.
+
+    Follows the procedure: a formalised procedure gives the date from which the contract
+    may be signed (R2181-3, 2°; R2182-1, days read from the legal facts); an adapted
+    procedure or a subsequent contract has no standstill and says so; an unstated
+    procedure claims none.
+    """
+    kind = procedure.kind
+    d.label(f.t("Signature du marché et voies de recours",
+                "Signature of the contract and remedies"))
+    if kind is None:
+        d.paragraph(f.t(
+            "Tant que le marché n'est pas signé, vous pouvez former un référé précontractuel "
+            "devant le tribunal administratif (article L551-1 du code de justice "
+            "administrative).",
+            "Until the contract is signed, you may bring a pre-contractual summary action "
+            "before the administrative court (code of administrative justice, L551-1)."))
+        d.paragraph(f.t(
+            "Vous pouvez nous demander des précisions complémentaires sur les motifs du rejet "
+            "de votre offre ; si votre offre n'a été écartée ni comme irrégulière, ni comme "
+            "inacceptable, ni comme inappropriée, vous pouvez aussi obtenir les "
+            "caractéristiques et les avantages de l'offre retenue (articles R2181-3 et "
+            "R2181-4 du code de la commande publique).",
+            "You may ask us for further details of the reasons why your offer was rejected; "
+            "if your offer was not rejected as non-compliant, unacceptable or unsuitable, you "
+            "may also obtain the characteristics and relative advantages of the offer "
+            "selected (French public procurement code, R2181-3 and R2181-4)."))
+        return
+    rules = procedure_rules(kind)
+    d.paragraph(f.t(f"Procédure : {rules.label.fr}. La présente lettre vous informe du rejet "
+                    f"de votre offre en application {_articles(rules.rejection_articles, f)}.",
+                    f"Procedure: {rules.label.en}. This letter informs you that your offer "
+                    f"was rejected under the {_articles(rules.rejection_articles, f)}."))
+    if rules.formalised:
+        facts = legal_facts()
+        days = facts.number("ccp.standstill_days", on=generated)
+        days_paper = facts.number("ccp.standstill_days_not_electronic", on=generated)
+        sign = generated + dt.timedelta(days=days)
+        sign_paper = generated + dt.timedelta(days=days_paper)
+        d.paragraph(f.t("Le marché pourra être signé à compter du ",
+                        "The contract may be signed from "),
+                    ("b", f.date(sign)),
+                    f.t(f" (article R2181-3, 2°, du code de la commande publique) : un délai "
+                        f"minimal de {days} jours sépare l'envoi de la présente notification "
+                        f"par voie électronique, le {f.date(generated)}, de la signature du "
+                        f"marché (article R2182-1). Si elle ne vous est pas transmise par voie "
+                        f"électronique, ce délai est de {days_paper} jours et le marché "
+                        f"pourra être signé à compter du {f.date(sign_paper)}.",
+                        f" (French public procurement code, R2181-3, 2°): at least {days} "
+                        f"days separate the electronic sending of this notice, on "
+                        f"{f.date(generated)}, from the signature of the contract (R2182-1). "
+                        f"If it is not sent to you electronically, the time is {days_paper} "
+                        f"days and the contract may be signed from {f.date(sign_paper)}."))
+        d.paragraph(f.t(
+            "Les motifs du rejet de votre offre, le nom de l'attributaire et les motifs du "
+            "choix de son offre figurent ci-dessus (article R2181-3). Si votre offre n'a été "
+            "écartée ni comme irrégulière, ni comme inacceptable, ni comme inappropriée, vous "
+            "pouvez nous demander les caractéristiques et les avantages relatifs de l'offre "
+            "retenue, que nous vous communiquerons dans les meilleurs délais (article "
+            "R2181-4 du code de la commande publique).",
+            "The reasons why your offer was rejected, the name of the successful bidder and "
+            "the reasons for choosing its offer are given above (R2181-3). If your offer was "
+            "not rejected as non-compliant, unacceptable or unsuitable, you may ask us for "
+            "the characteristics and relative advantages of the offer selected, which we "
+            "will send you as soon as possible (French public procurement code, R2181-4)."))
+    elif rules.formalised is None:
+        d.paragraph(f.t(
+            "Ce marché subséquent est attribué selon les modalités de remise en concurrence "
+            "fixées par l'accord-cadre (articles R2162-7 à R2162-12 du code de la commande "
+            "publique). Le délai de suspension de l'article R2182-1 n'est pas exigé pour "
+            "l'attribution des marchés subséquents fondés sur un accord-cadre (article "
+            "R2182-2, 2°) : le marché peut être signé dès l'envoi de la présente lettre.",
+            "This subsequent contract is awarded under the terms for reopening competition "
+            "set by the framework agreement (French public procurement code, R2162-7 to "
+            "R2162-12). The standstill of R2182-1 is not required for awarding contracts "
+            "based on a framework agreement (R2182-2, 2°): the contract may be signed as "
+            "soon as this letter is sent."))
+    else:
+        d.paragraph(f.t(
+            "En procédure adaptée, aucun délai de suspension n'est imposé avant la signature "
+            "du marché : l'article R2182-1 du code de la commande publique ne vise que les "
+            "procédures formalisées. Le marché peut donc être signé dès l'envoi de la "
+            "présente lettre.",
+            "In an adapted procedure no standstill is required before the contract is "
+            "signed: R2182-1 of the French public procurement code covers formalised "
+            "procedures only. The contract may therefore be signed as soon as this letter "
+            "is sent."))
+    d.paragraph(f.t("Voies de recours, devant le tribunal administratif compétent :",
+                    "Remedies, before the competent administrative court:"),
+                keep_with_next=True)
+    remedies = [f.t("jusqu'à la signature du marché, le référé précontractuel (article L551-1 "
+                    "du code de justice administrative) ;",
+                    "until the contract is signed, the pre-contractual summary action (code "
+                    "of administrative justice, L551-1);"),
+                f.t("après la signature, le référé contractuel, dans les conditions et délais "
+                    "des articles L551-13 et suivants et R551-7 du code de justice "
+                    "administrative ;",
+                    "after signature, the contractual summary action, under the conditions "
+                    "and time limits of the code of administrative justice, L551-13 ff. and "
+                    "R551-7;"),
+                f.t("le recours en contestation de la validité du contrat, dans un délai de "
+                    "deux mois à compter des mesures de publicité appropriées de sa "
+                    "conclusion (Conseil d'État, assemblée, 4 avril 2014, Département de "
+                    "Tarn-et-Garonne, n° 358994).",
+                    "the action contesting the validity of the contract, within two months "
+                    "of the appropriate publication of its conclusion (Conseil d'État, "
+                    "assembly, 4 April 2014, Département de Tarn-et-Garonne, no. 358994).")]
+    d.bullets(remedies)
 
 
 def _ordinal(rank: int) -> str:

@@ -54,6 +54,7 @@ from ai_procurement.deliverables.view import (
     knockout_answer,
     knockout_rule,
 )
+from ai_procurement.legal.procedure import Negotiation, procedure_rules
 from ai_procurement.text import Lang, Text
 
 if TYPE_CHECKING:
@@ -296,6 +297,78 @@ class _Memo:
                     [list(r) for r in rejected], [5.0, 12.0])
         else:
             d.paragraph(f.t("Aucun pli n'a été écarté.", "No file was set aside."))
+        self._report_items()
+
+    def _report_items(self) -> None:
+        """What R2184-2 and R2184-3 ask the report to state, and what is missing."""
+        d, f, p, ev = self.d, self.f, self.procedure, self.evaluation
+        d.label(f.t("Mentions du rapport (articles R2184-2 et R2184-3 du code de la "
+                    "commande publique)",
+                    "Items of the report (French public procurement code, R2184-2 and "
+                    "R2184-3)"))
+        value = (f.money(p.estimated_value) + f.t(" HT", " excluding VAT")
+                 if p.estimated_value is not None else f.t("non renseignée", "not given"))
+        if p.estimated_value is not None and not (
+                p.single_lot if p.single_lot is not None else not p.lot):
+            value += f.t(" (ensemble de la consultation)", " (whole consultation)")
+        admitted = [f.name(v.vendor) for v in ev.vendors if v.status != "file-rejected"]
+        excluded = len(p.rejected) + sum(1 for v in ev.vendors if v.status == "file-rejected")
+        candidates = (f.t("admis à l'analyse des offres : ", "admitted to the evaluation: ")
+                      + (", ".join(admitted) if admitted else f.t("aucun", "none")))
+        candidates += "\n" + (f.t(f"écartés : {excluded}, motifs ci-dessus (plis écartés "
+                                  "avant l'analyse)",
+                                  f"set aside: {excluded}, reasons above (files set aside "
+                                  "before the analysis)")
+                              if excluded else f.t("écartés : aucun", "set aside: none"))
+        rows = [(f.t("Valeur estimée du besoin", "Estimated value"), value),
+                (f.t("Candidats admis ou écartés", "Candidates admitted or set aside"),
+                 candidates),
+                (f.t("Sous-traitance déclarée", "Subcontracting declared"),
+                 f.text(p.subcontracting, BODY_LIMIT) if p.subcontracting.strip()
+                 else f.t("aucune sous-traitance déclarée", "none declared")),
+                (f.t("Conflits d'intérêts (déclarations des évaluateurs)",
+                     "Conflicts of interest (evaluators' declarations)"),
+                 "\n".join(f.text(x, BODY_LIMIT) for x in p.declarations)
+                 if p.declarations else f.t("aucune déclaration enregistrée",
+                                            "no declaration recorded"))]
+        warnings: list[str] = []
+        single = p.single_lot if p.single_lot is not None else not p.lot
+        if single:
+            if p.no_lots_reason.strip():
+                rows.append((f.t("Motif du non-allotissement (L2113-11)",
+                                 "Why the contract is not divided into lots (L2113-11)"),
+                             f.text(p.no_lots_reason, BODY_LIMIT)))
+            else:
+                warnings.append(f.t(
+                    "Le motif du non-allotissement n'est pas renseigné : l'allotissement est la "
+                    "règle, et l'acheteur qui passe un marché unique en donne les motifs "
+                    "(article L2113-11 du code de la commande publique). Renseignez "
+                    "procedure.no_lots_reason dans campaign.yaml.",
+                    "The reason for not dividing the contract into lots is missing: lots are "
+                    "the rule, and a buyer awarding a single contract states why (French "
+                    "public procurement code, L2113-11). Fill in procedure.no_lots_reason in "
+                    "campaign.yaml."))
+        if p.kind is not None and procedure_rules(p.kind).negotiation is not Negotiation.FORBIDDEN:
+            rules = procedure_rules(p.kind)
+            articles = ", ".join(a.removeprefix("CCP ") for a in rules.negotiation_articles)
+            if p.negotiation_reason.strip():
+                rows.append((f.t(f"Motif de la négociation ({articles})",
+                                 f"Why a negotiation took place ({articles})"),
+                             f.text(p.negotiation_reason, BODY_LIMIT)))
+            elif rules.negotiation is Negotiation.ALLOWED:
+                warnings.append(f.t(
+                    "Le motif du recours à la négociation n'est pas renseigné : le rapport "
+                    "doit l'indiquer (article R2184-3 du code de la commande publique). "
+                    "Renseignez procedure.negotiation_reason dans campaign.yaml.",
+                    "The reason for negotiating is missing: the report must state it (French "
+                    "public procurement code, R2184-3). Fill in procedure.negotiation_reason "
+                    "in campaign.yaml."))
+            else:
+                rows.append((f.t(f"Négociation ({articles})", f"Negotiation ({articles})"),
+                             f.t("aucune négociation déclarée", "no negotiation declared")))
+        d.key_values(rows)
+        for warning in warnings:
+            d.paragraph(("b", f.t("À compléter : ", "To complete: ")), warning)
 
     def _register(self, p: Procedure) -> None:
         """The deposit register: every offer received for this report, as opened."""
@@ -565,27 +638,17 @@ class _Memo:
             d.paragraph(f.t("L'analyse de robustesse n'a pas été jointe à ce rapport.",
                             "The robustness analysis was not attached to this report."))
             return
-        if self._close_call():
-            d.paragraph(("b", f.t("Pas de gagnant net : ", "No clear winner: ")), f.t(
-                "l'écart entre les deux premières offres est inférieur au seuil retenu ; "
-                "le classement doit être examiné avec prudence.",
-                "the gap between the first two offers is below the chosen threshold; the "
-                "ranking must be read with caution."))
+        # A rejected bidder may obtain this report: the findings stay in the internal
+        # annex (deliverables/robustness_annex.py); the report says the checks were run.
         d.paragraph(f.t(
-            "Le classement a été soumis à des variations : pondérations, méthode de notation "
-            "du prix, retrait d'une offre, retrait d'un évaluateur. Constats :",
-            "The ranking was tested against variations: weights, price scoring method, one "
-            "offer removed, one evaluator left out. Findings:"))
-        d.bullets(f.sentence(s) for s in rb.sentences(self.lang))
-        params = f.sep.join(
-            f"{_label(ROBUSTNESS_PARAMETER_LABELS, k, self.lang)}{f.colon}{_setting(k, value, f)}"
-            for k, value in sorted(rb.parameters.items()))
-        d.paragraph(("i", f.t("Paramètres : ", "Parameters: ") + params + "."),
-                    style="Small")
-
-    def _close_call(self) -> bool:
-        rb = self.robustness
-        return bool(rb is not None and getattr(rb.close_call, "flagged", False))
+            "La solidité du classement a été vérifiée : écart entre les premières offres, "
+            "variation des pondérations, autres méthodes de notation du prix, retrait d'une "
+            "offre, retrait de chaque évaluateur. Ces vérifications internes figurent dans "
+            "une annexe distincte, qui ne fait pas partie du présent rapport.",
+            "The soundness of the ranking was checked: gap between the leading offers, "
+            "weights varied, other price scoring methods, one offer removed, each evaluator "
+            "left out. These internal checks are in a separate annex, which is not part of "
+            "this report."))
 
     # 9
 
@@ -638,11 +701,6 @@ class _Memo:
                             f"The next offer, {f.name(second.vendor)}, has {f.pts(second.total)} "
                             f"points (gap: {f.pts(winner.total - second.total)} points)."))
         reservations = []
-        if self._close_call():
-            reservations.append(f.t(
-                "pas de gagnant net : l'écart avec l'offre suivante est sous le seuil retenu "
-                "(section 8)", "no clear winner: the gap with the next offer is below the "
-                "chosen threshold (section 8)"))
         if "abnormally-low" in winner.flags:
             reservations.append(f.t(
                 "le prix de l'offre paraît anormalement bas : la proposition est subordonnée à "
@@ -894,15 +952,19 @@ def write_memo(evaluation: Evaluation, path: str | os.PathLike[str], *, lang: La
     The sections follow the French report: subject and buyer; procedure; published
     criteria and weights with the questionnaire fingerprint; compliance (knock-outs,
     abnormally low offers); analysis criterion by criterion with justified notes; price;
-    ranking with charts; robustness; award proposal (or the procedure declared
-    unsuccessful); signatures; annexes (questions, answers per offer, audit trail).
+    ranking with charts; robustness (one sentence saying the checks were run: an
+    unsuccessful bidder may obtain the report, so the findings go to the internal annex of
+    :func:`~ai_procurement.deliverables.robustness_annex.write_robustness_annex`); award
+    proposal (or the procedure declared unsuccessful); signatures; annexes (questions,
+    answers per offer, audit trail).
 
     Args:
         evaluation: the scored offers.
         path: the ``.docx`` file to write.
         lang: ``"fr"`` or ``"en"``; every text and number follows it.
-        robustness: the robustness checks of ``evaluation``, stated in plain sentences;
-            None says in the memo that they were not attached.
+        robustness: the robustness checks of ``evaluation``; the report says they were
+            run and names their parameters, never their findings. None says in the
+            report that they were not attached.
         generated: the report date (also the document's creation date); None is today.
             The same evaluation and date give byte-identical files.
         procedure: procedure facts the evaluation does not hold (type, dates, files set

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from ai_procurement.legal.procedure import ProcedureKind
+
 __all__ = ["Deposit", "Procedure", "RejectedFile", "Signatory"]
 
 
@@ -93,6 +95,21 @@ class Procedure:
         award_note: why the award proposal differs from the ranking (a cap on the lots
             one bidder may win, R2113-1), stated in the award section; "" when the
             first-ranked offer is proposed.
+        kind: the procedure from the closed list (``campaign.yaml``'s
+            ``procedure.procedure_type``); it decides the articles the letters cite, the
+            standstill and the remedies. None: not stated (the letters then claim no
+            standstill).
+        estimated_value: the estimated value of the need, in euros excluding VAT
+            (R2184-2 asks the report to state it); None when not given.
+        subcontracting: the subcontracting declared in the offers of this report, in
+            words; empty prints "none declared".
+        declarations: the evaluators' declarations on conflicts of interest, one line
+            each; empty prints "no declaration recorded".
+        no_lots_reason: why the contract is not divided into lots (L2113-11), when the
+            consultation has one lot.
+        negotiation_reason: why a negotiation took place, for procedures that allow it.
+        single_lot: the consultation is not divided into lots (the report then says why,
+            L2113-11); None infers it from ``lot`` (no lot named: a single contract).
     """
 
     procedure_type: str = ""
@@ -108,4 +125,11 @@ class Procedure:
     lot: str = ""
     register: tuple[Deposit, ...] = attrs.field(default=(), converter=_tuple_of_deposits)
     award_note: str = ""
+    kind: ProcedureKind | None = None
+    estimated_value: float | None = None
+    subcontracting: str = ""
+    declarations: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    no_lots_reason: str = ""
+    negotiation_reason: str = ""
+    single_lot: bool | None = None
 
