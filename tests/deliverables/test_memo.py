@@ -60,7 +60,9 @@ PROCEDURE = Procedure(
     audit_trail=["16/12/2026 : ouverture des plis par la commission"],
     signatories=[Signatory("Marie Durand", "Présidente de la commission"),
                  Signatory("Paul Martin", "Directeur de la commande publique")],
-    place="Nantes")
+    place="Nantes",
+    declarations=["Claire Martin : déclare n'avoir aucun conflit d'intérêts (15 février 2027)",
+                  "Louis Bernard : déclaration non remplie"])
 
 SECTIONS_FR = [
     "1. Objet de la consultation et acheteur", "2. Déroulement de la procédure",
@@ -200,6 +202,23 @@ def test_memo_gives_fingerprint_and_audit_trail(memo: Read, evaluation: Evaluati
     rows = [row for table in memo.tables for row in table]
     assert ["Méthode de notation du prix (price_method)", "linéaire (lineaire)"] in rows
     assert ["ai_procurement", ap.__version__] in rows
+
+
+def test_memo_lists_the_evaluators_conflict_of_interest_declarations(
+        memo: Read, evaluation: Evaluation, tmp_path: Path) -> None:
+    body = memo.text[memo.text.index("Annexe C – Traçabilité"):]  # after the contents
+    procedure_section = body[body.index("2. Déroulement de la procédure"):
+                             body.index("3. Critères d'attribution")]
+    heading = procedure_section.index("Conflits d'intérêts")
+    assert procedure_section.index(
+        "Claire Martin : déclare n'avoir aucun conflit d'intérêts (15 février 2027)") > heading
+    assert "Louis Bernard : déclaration non remplie" in procedure_section
+    assert "L2141-10" in procedure_section
+    # Without any declaration recorded, the memo says so.
+    path = write_memo(evaluation, tmp_path / "en.docx", lang="en", generated=DAY,
+                      procedure=Procedure())
+    text = Read(path).text
+    assert "Conflicts of interest\nNo declaration recorded." in text
 
 
 def test_memo_has_charts_contents_field_and_page_numbers(memo: Read) -> None:

@@ -410,6 +410,8 @@ class EvaluationRun:
     review_reports: tuple[Any, ...]
     checked: tuple[CheckedFile, ...] = ()
     lot: str = ""
+    declarations: tuple[Any, ...] = ()
+    """The evaluators' conflict-of-interest declarations read, in the lot's order."""
 
 
 @attrs.frozen
@@ -486,6 +488,7 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
     issued = {f"{slug(evaluator)}{other.suffix}" for other in campaign.lots()
               for evaluator in other.evaluators}
     claimed: dict[str, str] = {}  # evaluator -> the file whose scores are used
+    declared: dict[str, Any] = {}  # evaluator -> its conflict-of-interest declaration
     # Files named after their evaluator first; any other workbook in reviews/ (a copy
     # under another name) is read too, and belongs to the lot whose questionnaire it
     # carries: it is never ignored in silence.
@@ -504,6 +507,9 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
                               sha256=result.report.sha256, size=path.stat().st_size,
                               verdict="ok" if result.report.ok else "errors")
         review_reports.append(result.report)
+        if (result.declaration is not None and result.evaluator in lot.evaluators
+                and result.evaluator not in declared):
+            declared[result.evaluator] = result.declaration
         if result.report.ok:
             reviews.extend(result.scores)
     overrides: list[Override] = campaign.agreed(lot)
@@ -520,7 +526,9 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
     tested = assess_robustness(evaluation, samples=r.samples, seed=r.seed, band=r.band,
                                close_call_threshold=r.close_call_threshold)
     lot_checked = tuple(c for c in checked if c.lot == lot.id)
-    return EvaluationRun(evaluation, tested, (), tuple(review_reports), lot_checked, lot.id)
+    declarations = tuple(declared[e] for e in lot.evaluators if e in declared)
+    return EvaluationRun(evaluation, tested, (), tuple(review_reports), lot_checked, lot.id,
+                         declarations)
 
 
 def _one_file_per_evaluator(result: Any, evaluators: Sequence[str],
@@ -556,16 +564,19 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     """Score every lot, test the rankings and write the deliverables in ``out/``.
 
     For each lot (``out/`` itself without lots, ``out/lot-<id>/`` otherwise): the
-    comparison workbook, the decision memo in French and English, and a debrief letter
-    for each unsuccessful bidder. Earlier results are replaced only with ``force``; the
-    refusal comes before any computation. With ``force``, debrief letters of an earlier
+    comparison workbook, the decision memo in French and English, a debrief letter for
+    each unsuccessful bidder and, when a single offer is ranked first, the annex of its
+    commitments in French and English (``engagements-fr.docx``, ``engagements-en.docx``).
+    Earlier results are replaced only with ``force``; the refusal comes before any
+    computation. With ``force``, debrief letters and commitments annexes of an earlier
     run that this run does not write again (the ranking changed) are removed, so that no
-    stale letter can be sent; the audit trail records it.
+    stale letter or annex can be sent; the audit trail records it.
 
     Raises:
         OutputExistsError: ``out/`` already holds results and ``force`` is false.
         CampaignError: a questionnaire is not published, or an offer has several files.
     """
+    from ai_procurement.deliverables.commitments import write_commitments_annex
     from ai_procurement.deliverables.comparison import write_comparison
     from ai_procurement.deliverables.debrief import write_debriefs
     from ai_procurement.deliverables.memo import write_memo
@@ -591,9 +602,10 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         evaluation, tested = run.evaluation, run.robustness
         out = folders[lot.id]
         out.mkdir(parents=True, exist_ok=True)
-        procedure = {code: _procedure(campaign, lot, run.checked, code) for code in languages}
+        procedure = {code: _procedure(campaign, lot, run.checked, code, run.declarations)
+                     for code in languages}
         written: list[Path] = []
-        steps = ["comparison", "memo-fr", "memo-en", "debriefs"]
+        steps = ["comparison", "memo-fr", "memo-en", "debriefs", "commitments"]
         label = f"lot {lot.id}" if lot.id else "deliverables"
         for step in progress(steps, label, len(steps)):
             if step == "comparison":
@@ -605,7 +617,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                 written.append(write_memo(evaluation, out / f"memo-{lang}.docx", lang=lang,
                                           robustness=tested, generated=generated,
                                           procedure=procedure[lang], overwrite=force))
-            else:
+            elif step == "debriefs":
                 winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
                 letters = {v.vendor: out / f"debrief-{slug(v.vendor)}.docx"
                            for v in evaluation.vendors
@@ -614,6 +626,12 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                                           generated=generated,
                                           procedure=procedure[config.language],
                                           overwrite=force)
+            elif len([v for v in evaluation.ranking if v.rank == 1]) == 1:  # commitments
+                # The winner's commitments, to attach to the contract (one per language).
+                for code in languages:
+                    written.append(write_commitments_annex(
+                        evaluation, out / f"engagements-{code}.docx", lang=code,
+                        generated=generated, overwrite=force))
         campaign.audit.append("evaluate", fingerprint=evaluation.questionnaire.fingerprint,
                               lot=lot.id, settings=attrs.asdict(lot.scoring),
                               robustness=dict(tested.parameters), version=_version(),
@@ -622,21 +640,24 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         runs.append(attrs.evolve(run, outputs=tuple(written)))
         outputs.extend(written)
     for stale in sorted(set(earlier) - set(outputs)):
-        if stale.name.startswith("debrief-"):
+        if stale.name.startswith(("debrief-", "engagements-")):
             stale.unlink(missing_ok=True)
+            what = ("debrief letter" if stale.name.startswith("debrief-")
+                    else "commitments annex")
             campaign.audit.append("remove", file=str(stale.relative_to(campaign.root)),
-                                  reason="stale debrief letter of an earlier evaluation")
+                                  reason=f"stale {what} of an earlier evaluation")
     _audit_outputs(campaign, outputs)
     return CampaignRun(tuple(runs), tuple(outputs))
 
 
 def _earlier_results(out: Path) -> list[Path]:
-    fixed = [out / name for name in ("comparison.xlsx", "memo-fr.docx", "memo-en.docx")]
+    fixed = [out / name for name in ("comparison.xlsx", "memo-fr.docx", "memo-en.docx",
+                                     "engagements-fr.docx", "engagements-en.docx")]
     return [p for p in fixed if p.exists()] + sorted(out.glob("debrief-*.docx"))
 
 
 def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
-               lang: Lang) -> Any:
+               lang: Lang, declarations: Sequence[Any] = ()) -> Any:
     from ai_procurement.campaign.opening import load_opening
     from ai_procurement.deliverables.procedure import (
         Deposit,
@@ -677,7 +698,8 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         rejected=tuple(rejected),
         audit_trail=tuple(_trail_lines(campaign, lot, lang)),
         signatories=tuple(Signatory(s.name, s.role) for s in config.procedure.signatories),
-        place=config.procedure.place, lot=lot.describe(lang), register=tuple(register))
+        place=config.procedure.place, lot=lot.describe(lang), register=tuple(register),
+        declarations=tuple(d.line(lang) for d in declarations))
 
 
 def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:

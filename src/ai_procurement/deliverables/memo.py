@@ -296,6 +296,16 @@ class _Memo:
                     [list(r) for r in rejected], [5.0, 12.0])
         else:
             d.paragraph(f.t("Aucun pli n'a été écarté.", "No file was set aside."))
+        d.label(f.t("Conflits d'intérêts", "Conflicts of interest"))
+        if p.declarations:
+            d.paragraph(f.t(
+                "Déclarations des évaluateurs (article L2141-10 du code de la commande "
+                "publique) :",
+                "Evaluators' declarations (French public procurement code, article "
+                "L2141-10):"))
+            d.bullets(f.text(line, 600) for line in p.declarations)
+        else:
+            d.paragraph(f.t("Aucune déclaration enregistrée.", "No declaration recorded."))
 
     def _register(self, p: Procedure) -> None:
         """The deposit register: every offer received for this report, as opened."""

@@ -90,6 +90,9 @@ class Procedure:
         lot: the lot the report covers, when the consultation has lots.
         register: the deposit register of the offers of this report, as registered at
             opening; empty when the offers were not registered.
+        declarations: the evaluators' conflict-of-interest declarations, one line per
+            evaluator in the report's language (e.g. "Claire Martin : déclare n'avoir
+            aucun conflit d'intérêts (15 février 2027)"); empty when none was recorded.
     """
 
     procedure_type: str = ""
@@ -104,4 +107,5 @@ class Procedure:
     place: str = ""
     lot: str = ""
     register: tuple[Deposit, ...] = attrs.field(default=(), converter=_tuple_of_deposits)
+    declarations: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
 

@@ -872,7 +872,8 @@ class _Reader(SignedWorkbookReader):
         count = int(offers) if offers.isdigit() and len(offers) < 6 else 0
         signature = _signature(self.key, expected, _rows(question_ids, count, self.lang))
         known = {qq.id for _, qq in q.bank.questions() if qq.scored_by_evaluators}
-        fields_expected = set(_FIELD_NAMES) | ({"declaration"} if fields.get("format") != "1" else set())
+        fields_expected = set(_FIELD_NAMES) | (
+            {"declaration"} if fields.get("format") != "1" else set())
         if (not hmac.compare_digest(fields.get("hmac", ""), signature)
                 or set(expected) != fields_expected or blind is None or count < 1
                 or not question_ids or not set(question_ids) <= known
