@@ -6,7 +6,7 @@ without evidence). :func:`write_review` writes one workbook per evaluator; the s
 read back by :func:`read_review` feed :func:`ai_procurement.decision.scoring.evaluate`, which
 computes the consensus and flags evaluators who diverge.
 
-The workbook has one visible sheet: for each question, a band row holds the question,
+The review sheet holds the scores: for each question, a band row holds the question,
 the guidance for evaluators and the scale with its descriptors; below it, one row per
 vendor shows the vendor's answer, comment and evidence side by side with the
 evaluator's input cells (a level from a drop-down list, a justification, and, where the
