@@ -695,7 +695,7 @@ class Declaration:
         if self.date is not None:
             when = (f" ({self.date.day} {_MONTHS_FR[self.date.month - 1]} {self.date.year})"
                     if lang == "fr" else
-                    f" ({self.date.day} {self.date.strftime('%B')} {self.date.year})")
+                    f" ({self.date.day} {_MONTHS_EN[self.date.month - 1]} {self.date.year})")
         if self.declared_no_conflict is None:
             return T(f"{self.evaluator} : déclaration non remplie",
                      f"{self.evaluator}: declaration not filled in").get(lang)
@@ -714,6 +714,9 @@ class Declaration:
 
 _MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
               "septembre", "octobre", "novembre", "décembre")
+# Fixed names, not strftime("%B"): the line must not depend on the process's locale.
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
 
 
 @attrs.frozen
