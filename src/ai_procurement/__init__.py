@@ -166,6 +166,9 @@ if TYPE_CHECKING:
         direct_weights as direct_weights,
         rank_weights as rank_weights,
     )
+    from ai_procurement.deliverables.commitments import (
+        write_commitments_annex as write_commitments_annex,
+    )
     from ai_procurement.deliverables.comparison import (
         RegisterRow as RegisterRow,
         write_comparison as write_comparison,
@@ -431,6 +434,7 @@ _EXPORTS: dict[str, str] = {
     "tailor_for_impact": "bank.requirements",
     "total_cost": "decision.price",
     "weights_origin": "decision.panel",
+    "write_commitments_annex": "deliverables.commitments",
     "write_comparison": "deliverables.comparison",
     "write_debrief": "deliverables.debrief",
     "write_debriefs": "deliverables.debrief",

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CellValue",
+    "EvaluatorDeclaration",
     "VendorAnswer",
     "excel_text",
     "fill_cells",
@@ -71,6 +72,22 @@ class VendorAnswer:
     document: str = ""
     page: str = ""
     link: str = ""
+
+
+@attrs.frozen
+class EvaluatorDeclaration:
+    """What a simulated evaluator fills in the conflict-of-interest declaration.
+
+    Attributes:
+        no_conflict: True picks "I declare no conflict of interest", False "I declare a
+            conflict of interest (describe it below)".
+        description: the conflict described (typed even with ``no_conflict``).
+        date: the date of the declaration; None leaves it blank.
+    """
+
+    no_conflict: bool
+    description: str = ""
+    date: dt.date | None = None
 
 
 def fill_questionnaire(source: str | Path, questionnaire: Questionnaire,
@@ -165,7 +182,8 @@ def fill_identification(wb: Workbook, bidder: BidderIdentity, lang: Lang) -> Non
 
 
 def fill_review(source: str | Path, questionnaire: Questionnaire, vendors: list[str],
-                lang: Lang, levels: Mapping[tuple[str, str], tuple[int, str]]) -> bytes:
+                lang: Lang, levels: Mapping[tuple[str, str], tuple[int, str]], *,
+                declaration: EvaluatorDeclaration | None = None) -> bytes:
     """Fill an evaluator's review workbook: a level from the list and a justification.
 
     Args:
@@ -174,6 +192,7 @@ def fill_review(source: str | Path, questionnaire: Questionnaire, vendors: list[
         vendors: the vendors the workbook was written for (to match the blind codes).
         lang: the workbook's language.
         levels: (vendor, question id) -> (level, justification); others stay blank.
+        declaration: the conflict-of-interest declaration to fill; None leaves it blank.
 
     Returns:
         The filled workbook, as a spreadsheet program would save it.
@@ -201,6 +220,16 @@ def fill_review(source: str | Path, questionnaire: Questionnaire, vendors: list[
         ws[f"{review.COL_LEVEL}{row}"] = f"{level} – {descriptor}"
         if justification:
             ws[f"{review.COL_JUSTIFICATION}{row}"] = justification
+    if declaration is not None:
+        sheet = wb[review.SHEET_DECLARATION[lang]]
+        choice = review.NO_CONFLICT if declaration.no_conflict else review.CONFLICT
+        sheet[review.DECLARATION_CHOICE] = choice.get(lang)
+        if declaration.description:
+            sheet[review.DECLARATION_DESCRIPTION] = excel_text(declaration.description)
+        if declaration.date is not None:
+            sheet[review.DECLARATION_DATE] = declaration.date
+            sheet[review.DECLARATION_DATE].number_format = (
+                "dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd")
     return saved_bytes(wb)
 
 

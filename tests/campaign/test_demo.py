@@ -153,10 +153,11 @@ def test_the_out_folder_holds_the_deliverables(demo_campaign: Path,
                                                scored: EvaluationRun) -> None:
     winner = scored.evaluation.ranking[0].vendor
     expected = {"comparison.xlsx", "memo-fr.docx", "memo-en.docx",
-                "annexe-interne-robustesse-fr.docx", "annexe-interne-robustesse-en.docx"} | {
+                "annexe-interne-robustesse-fr.docx", "annexe-interne-robustesse-en.docx",
+                "engagements-fr.docx", "engagements-en.docx"} | {
         f"debrief-{slug(v)}.docx" for v in VENDORS if v != winner}
     assert {p.name for p in (demo_campaign / "out" / "lot-1").iterdir()} == expected
-    assert len(expected) == 5 + 5
+    assert len(expected) == 7 + 5
 
 
 def test_the_demo_letters_and_report_follow_its_procedure(demo_campaign: Path,
@@ -183,6 +184,31 @@ def test_the_close_call_is_in_the_internal_annex_not_in_the_report(
         assert sentence not in memo_en
     assert "No clear winner" not in memo_en
     assert "The soundness of the ranking was checked" in memo_en
+
+
+def test_the_commitments_annex_names_the_winner_and_its_commitments(
+        demo_campaign: Path, scored: EvaluationRun) -> None:
+    from ai_procurement.decision.commitments import binding_commitments
+
+    winner = scored.evaluation.ranking[0].vendor
+    annex = _docx_text(demo_campaign / "out" / "lot-1" / "engagements-fr.docx")
+    assert "Annexe : engagements de l'offre retenue" in annex
+    assert f"Titulaire | {winner}" in annex
+    commitments = binding_commitments(scored.evaluation)
+    assert commitments
+    assert all(f"\n{c.question_id} | " in annex for c in commitments)
+
+
+def test_both_evaluators_declare_no_conflict_of_interest(demo_campaign: Path,
+                                                         scored: EvaluationRun) -> None:
+    assert [(d.evaluator, d.declared_no_conflict) for d in scored.declarations] == [
+        ("Claire Martin", True), ("Louis Bernard", True)]
+    assert not any(f.code.startswith(("declaration", "conflict"))
+                   for report in scored.review_reports for f in report.findings)
+    memo = _docx_text(demo_campaign / "out" / "lot-1" / "memo-fr.docx")
+    section = memo[memo.index("Conflits d'intérêts (déclarations des évaluateurs"):]
+    assert "Claire Martin : déclare n'avoir aucun conflit d'intérêts (15 février 2027)" in section
+    assert "Louis Bernard : déclare n'avoir aucun conflit d'intérêts (15 février 2027)" in section
 
 
 def test_the_demo_is_an_open_call_with_two_lots_a_variant_and_a_late_offer(

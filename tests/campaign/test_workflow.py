@@ -122,3 +122,33 @@ def test_a_workbook_identity_that_disagrees_with_the_register_gets_a_warning(
     assert fjord.vendor == "Fjord Analytics – V2"
     assert "identity-mismatch" not in codes(
         checked["alize-systemes-lot-1.xlsx"].response.report.findings)
+
+
+def test_an_evaluator_who_declares_a_conflict_is_left_out_and_the_memo_says_so(
+        demo_campaign: Path, tmp_path: Path) -> None:
+    import docx
+    from openpyxl import load_workbook
+
+    from ai_procurement.campaign.workflow import evaluate_campaign
+    from ai_procurement.testing import saved_bytes
+    from ai_procurement.workbooks import review
+
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    path = folder / "reviews" / "louis-bernard-lot-1.xlsx"
+    book = load_workbook(path)
+    sheet = book[review.SHEET_DECLARATION["fr"]]
+    sheet[review.DECLARATION_CHOICE] = review.CONFLICT.fr
+    sheet[review.DECLARATION_DESCRIPTION] = "Ancien salarié de Boréal Data."
+    path.write_bytes(saved_bytes(book))
+    campaign = load_campaign(folder)
+    run = evaluate_campaign(campaign, force=True).lot("1")
+    reports = {r.file: r for r in run.review_reports}
+    assert codes(reports["louis-bernard-lot-1.xlsx"].errors) == ["conflict-declared"]
+    assert {s.evaluator for s in run.evaluation.evaluator_scores} == {"Claire Martin"}
+    document = docx.Document(str(folder / "out" / "lot-1" / "memo-fr.docx"))
+    memo = "\n".join([p.text for p in document.paragraphs]
+                     + [cell.text for table in document.tables for row in table.rows
+                        for cell in row.cells])
+    assert ("Louis Bernard : déclare un conflit d'intérêts (15 février 2027) – « Ancien "
+            "salarié de Boréal Data. » ; ses notes ne sont pas utilisées") in memo.replace(
+        "\u00a0", " ")

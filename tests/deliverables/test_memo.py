@@ -62,7 +62,9 @@ PROCEDURE = Procedure(
     audit_trail=["16/12/2026 : ouverture des plis par la commission"],
     signatories=[Signatory("Marie Durand", "Présidente de la commission"),
                  Signatory("Paul Martin", "Directeur de la commande publique")],
-    place="Nantes", kind=ProcedureKind.ADAPTED_WITH_PUBLICITY)
+    place="Nantes", kind=ProcedureKind.ADAPTED_WITH_PUBLICITY,
+    declarations=["Claire Martin : déclare n'avoir aucun conflit d'intérêts (15 février 2027)",
+                  "Louis Bernard : déclaration non remplie"])
 OPEN_CALL = attrs.evolve(PROCEDURE, procedure_type="Appel d'offres ouvert",
                          kind=ProcedureKind.OPEN_CALL)
 
@@ -206,6 +208,23 @@ def test_memo_gives_fingerprint_and_audit_trail(memo: Read, evaluation: Evaluati
     assert ["ai_procurement", ap.__version__] in rows
 
 
+def test_memo_lists_the_evaluators_conflict_of_interest_declarations(
+        memo: Read, evaluation: Evaluation, tmp_path: Path) -> None:
+    body = memo.text[memo.text.index("Annexe C – Traçabilité"):]  # after the contents
+    procedure_section = body[body.index("2. Déroulement de la procédure"):
+                             body.index("3. Critères d'attribution")]
+    assert "L2141-10" in procedure_section
+    assert _items(memo)["Conflits d'intérêts (déclarations des évaluateurs, article "
+                        "L2141-10)"] == (
+        "Claire Martin : déclare n'avoir aucun conflit d'intérêts (15 février 2027)\n"
+        "Louis Bernard : déclaration non remplie")
+    # Without any declaration recorded, the memo says so.
+    path = write_memo(evaluation, tmp_path / "en.docx", lang="en", generated=DAY,
+                      procedure=Procedure())
+    assert _items(Read(path))["Conflicts of interest (evaluators' declarations, article "
+                              "L2141-10)"] == "no declaration recorded"
+
+
 def test_memo_has_charts_contents_field_and_page_numbers(memo: Read) -> None:
     assert len(memo.media()) == 2  # totals by criterion and criterion profiles
     assert {"PAGE", "NUMPAGES"} <= set(memo.footer_fields)
@@ -313,8 +332,9 @@ def test_report_states_the_items_of_r2184(memo: Read, tmp_path: Path,
         "admis à l'analyse des offres : Alpha, Beta, Delta, Epsilon, Gamma\n"
         "écartés : 2, motifs ci-dessus (plis écartés avant l'analyse)")
     assert items["Sous-traitance déclarée"] == "aucune sous-traitance déclarée"
-    assert items["Conflits d'intérêts (déclarations des évaluateurs)"] == (
-        "aucune déclaration enregistrée")
+    assert items["Conflits d'intérêts (déclarations des évaluateurs, article L2141-10)"] == (
+        "Claire Martin : déclare n'avoir aucun conflit d'intérêts (15 février 2027)\n"
+        "Louis Bernard : déclaration non remplie")
     assert "À compléter : Le motif du non-allotissement n'est pas renseigné" in memo.text
     assert "(article L2113-11 du code de la commande publique)" in memo.text
     # A MAPA may negotiate if announced: the report says none was declared.
@@ -329,7 +349,7 @@ def test_report_states_the_items_of_r2184(memo: Read, tmp_path: Path,
     items = _items(read)
     assert items["Estimated value"] == "€180,000.00 excluding VAT"
     assert items["Subcontracting declared"] == "Beta : hébergement sous-traité (20 %)."
-    assert items["Conflicts of interest (evaluators' declarations)"] == (
+    assert items["Conflicts of interest (evaluators' declarations, article L2141-10)"] == (
         "Marie Durand : aucun lien avec les soumissionnaires.")
     assert items["Why the contract is not divided into lots (L2113-11)"] == (
         "Une seule solution intégrée.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -10,6 +11,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -135,8 +137,14 @@ Marks = Mapping[tuple[str, str], tuple[CellValue, CellValue, CellValue]]
 """(question, vendor) -> (level cell, accept-N/A cell, justification cell)."""
 
 
+NO_CONFLICT = ("Je déclare n'avoir aucun conflit d'intérêts", "", dt.date(2027, 2, 15))
+Declared = tuple[CellValue, CellValue, CellValue]
+"""The declaration's choice, description and date cells, as typed."""
+
+
 def fill_review(blank: Path, target: Path, marks: Marks, *,
-                edit: Callable[[object], None] | None = None) -> Path:
+                edit: Callable[[object], None] | None = None,
+                declaration: Declared | None = NO_CONFLICT) -> Path:
     rows = rows_of(blank)
     cells: dict[str, CellValue] = {}
     for (qid, vendor), values in marks.items():
@@ -144,7 +152,18 @@ def fill_review(blank: Path, target: Path, marks: Marks, *,
         for column, value in zip(review.INPUT_COLUMNS, values, strict=True):
             if value is not None:
                 cells[f"{column}{r}"] = value
-    return fill(blank, target, cells, sheet="Évaluation", edit=edit)
+
+    def declare(wb: Any) -> None:
+        if declaration is not None:
+            ws = wb[review.SHEET_DECLARATION["fr"]]
+            for ref, value in zip((review.DECLARATION_CHOICE, review.DECLARATION_DESCRIPTION,
+                                   review.DECLARATION_DATE), declaration, strict=True):
+                if value is not None and value != "":
+                    ws[ref] = value
+        if edit is not None:
+            edit(wb)
+
+    return fill(blank, target, cells, sheet="Évaluation", edit=declare)
 
 
 def label(level: int) -> str:
@@ -254,7 +273,9 @@ def test_an_unfilled_review_reports_what_is_left_to_score(questionnaire: Questio
     result = read(blanks["Alice"], questionnaire)
     assert result.scores == ()
     assert result.report.ok
-    assert codes(result) == ["not-scored"]
+    # The declaration left blank is a warning: the report says it is missing.
+    assert codes(result) == ["not-scored", "declaration-blank"]
+    assert result.declaration == review.Declaration("Alice", None)
     # 2 questions x 3 offers
     assert "6 réponse(s) pas encore notée(s)" in result.report.findings[0].message.fr
 
@@ -612,7 +633,7 @@ def test_hostile_vendor_text_comes_out_literally(questionnaire: Questionnaire,
     assert ws.row_dimensions[rows["OVS-01@C"]].height == pytest.approx(409, abs=0.75)
     # The seals cover what is shown: the untouched file reads without a finding.
     result = read_review(blank, questionnaire, key=KEY, vendors=list(texts))
-    assert codes(result) == ["not-scored"]
+    assert codes(result) == ["not-scored", "declaration-blank"]
 
 
 def test_text_longer_than_a_cell_is_refused_not_truncated(questionnaire: Questionnaire,
@@ -737,3 +758,118 @@ def test_libreoffice_round_trip(questionnaire: Questionnaire, blanks: dict[str, 
     result = read(out / "filled.xlsx", questionnaire, evaluator="Bruno")
     assert result.report.findings == (), result.report.to_text()
     assert set(result.scores) == expected_scores("Bruno", BRUNO)
+
+
+# -- conflict-of-interest declaration -----------------------------------------------------
+
+def test_a_declaration_of_no_conflict_is_read_back(questionnaire: Questionnaire,
+                                                   blanks: dict[str, Path],
+                                                   tmp_path: Path) -> None:
+    filled = fill_review(blanks["Alice"], tmp_path / "f.xlsx", ALICE)
+    result = read(filled, questionnaire, evaluator="Alice")
+    assert result.report.findings == ()
+    assert result.declaration == review.Declaration("Alice", True, "", dt.date(2027, 2, 15))
+    assert result.declaration.line("fr") == (
+        "Alice : déclare n'avoir aucun conflit d'intérêts (15 février 2027)")
+    assert result.declaration.line("en") == (
+        "Alice: declares no conflict of interest (15 February 2027)")
+    assert set(result.scores) == expected_scores("Alice", ALICE)
+
+
+def test_a_declared_conflict_keeps_the_scores_out(questionnaire: Questionnaire,
+                                                  blanks: dict[str, Path],
+                                                  tmp_path: Path) -> None:
+    filled = fill_review(blanks["Alice"], tmp_path / "f.xlsx", ALICE, declaration=(
+        "Je déclare un conflit d'intérêts (décrivez-le ci-dessous)",
+        "Mon conjoint travaille chez Acme.", dt.date(2027, 2, 16)))
+    result = read(filled, questionnaire, evaluator="Alice")
+    assert codes(result) == ["conflict-declared"]
+    finding = result.report.findings[0]
+    assert (finding.severity, finding.sheet, finding.cell) == ("error", "Déclaration", "B5")
+    assert "ses notes ne sont pas utilisées" in finding.message.fr
+    assert "L'acheteur doit décider" in finding.message.fr
+    assert "The buyer must decide" in finding.message.en
+    assert "Mon conjoint travaille chez Acme." in finding.message.fr
+    assert result.scores == ()
+    assert result.declaration == review.Declaration("Alice", False,
+                                                    "Mon conjoint travaille chez Acme.",
+                                                    dt.date(2027, 2, 16))
+    assert "déclare un conflit d'intérêts (16 février 2027)" in result.declaration.line("fr")
+
+
+def test_a_blank_declaration_is_a_warning_and_the_scores_count(
+        questionnaire: Questionnaire, blanks: dict[str, Path], tmp_path: Path) -> None:
+    filled = fill_review(blanks["Alice"], tmp_path / "f.xlsx", ALICE, declaration=None)
+    result = read(filled, questionnaire, evaluator="Alice")
+    assert result.report.ok
+    assert codes(result) == ["declaration-blank"]
+    finding = result.report.findings[0]
+    assert (finding.severity, finding.sheet, finding.cell) == ("warning", "Déclaration", "B5")
+    assert "la déclaration manque" in finding.message.fr
+    assert set(result.scores) == expected_scores("Alice", ALICE)
+    assert result.declaration == review.Declaration("Alice", None)
+    assert result.declaration.line("en") == "Alice: declaration not filled in"
+
+
+def test_a_declaration_outside_the_list_or_undated(questionnaire: Questionnaire,
+                                                   blanks: dict[str, Path],
+                                                   tmp_path: Path) -> None:
+    filled = fill_review(blanks["Alice"], tmp_path / "f.xlsx", ALICE,
+                         declaration=("Peut-être", "", "demain"))
+    result = read(filled, questionnaire, evaluator="Alice")
+    assert codes(result) == ["invalid-value", "invalid-date", "declaration-blank"]
+    undated = fill_review(blanks["Alice"], tmp_path / "g.xlsx", ALICE,
+                          declaration=(NO_CONFLICT[0], "", None))
+    assert codes(read(undated, questionnaire)) == ["declaration-undated"]
+
+
+def test_an_edited_declaration_text_is_refused(questionnaire: Questionnaire,
+                                               blanks: dict[str, Path],
+                                               tmp_path: Path) -> None:
+    def soften(wb: Any) -> None:
+        wb["Déclaration"]["A3"] = "Je déclare avoir lu la consultation."
+
+    filled = fill_review(blanks["Alice"], tmp_path / "f.xlsx", ALICE, edit=soften)
+    result = read(filled, questionnaire, evaluator="Alice")
+    assert codes(result) == ["declaration-edited"]
+    assert not result.report.ok
+    assert result.declaration is None
+
+
+def test_the_declaration_sheet_cites_the_law(blanks: dict[str, Path]) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(blanks["Alice"])
+    assert book.sheetnames[:2] == ["Évaluation", "Déclaration"]
+    ws = book["Déclaration"]
+    assert ws["A2"].value == "Évaluateur : Alice"
+    assert "article L2141-10 du code de la commande publique" in ws["A3"].value
+    assert "article 24 de la directive 2014/24/UE" in ws["A3"].value
+    choices = [v for v in ws.data_validations.dataValidation if "B5" in str(v.sqref)]
+    assert len(choices) == 1
+    assert choices[0].type == "list"
+    listed = {str(c.value) for row in book[review.SHEET_LISTS].iter_rows() for c in row}
+    assert {"Je déclare n'avoir aucun conflit d'intérêts",
+            "Je déclare un conflit d'intérêts (décrivez-le ci-dessous)"} <= listed
+
+
+def test_a_workbook_written_before_the_declaration_still_reads(
+        questionnaire: Questionnaire, responses: dict[str, Response], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    written = review._fields
+
+    def format_1(*args: Any) -> dict[str, str]:
+        fields = written(*args)
+        del fields["declaration"]
+        return {**fields, "format": "1"}
+
+    monkeypatch.setattr(review, "_fields", format_1)
+    old = write_review(questionnaire, responses, tmp_path / "old.xlsx", evaluator="Alice",
+                       key=KEY)
+    monkeypatch.undo()
+    filled = fill_review(old, tmp_path / "f.xlsx", ALICE, declaration=None)
+    result = read(filled, questionnaire, evaluator="Alice")
+    assert result.report.ok
+    assert codes(result) == ["declaration-missing"]
+    assert set(result.scores) == expected_scores("Alice", ALICE)
+    assert result.declaration == review.Declaration("Alice", None)

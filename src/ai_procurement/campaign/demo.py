@@ -46,7 +46,12 @@ from ai_procurement.bank.model import (
 from ai_procurement.bidders import BidderIdentity
 from ai_procurement.deliverables.labels import STATUSES
 from ai_procurement.questionnaire import Questionnaire
-from ai_procurement.testing import VendorAnswer, fill_questionnaire, fill_review
+from ai_procurement.testing import (
+    EvaluatorDeclaration,
+    VendorAnswer,
+    fill_questionnaire,
+    fill_review,
+)
 from ai_procurement.text import Lang
 
 __all__ = ["DEMO_VENDORS", "run_demo"]
@@ -270,8 +275,10 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
         vendors = sorted(p.name for p in (DEMO_VENDORS if lot is lot1 else LOT2_VENDORS))
         levels = {(vendor, qid): level for (who, vendor, qid), level in levels_of.items()
                   if who == evaluator}
-        write_atomic(path, fill_review(path, questionnaire, vendors, lang, levels),
-                     overwrite=True)
+        # Both evaluators sign the declaration of no conflict of interest (L2141-10).
+        declaration = EvaluatorDeclaration(no_conflict=True, date=DECLARED)
+        write_atomic(path, fill_review(path, questionnaire, vendors, lang, levels,
+                                       declaration=declaration), overwrite=True)
     write_atomic(campaign.agreed_path(lot1), AGREED.encode("utf-8"), overwrite=True)
     run = evaluate_campaign(campaign, force=True, progress=progress)
     lines = [("Campagne de démonstration écrite dans " if lang == "fr" else
@@ -294,6 +301,10 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
         lines.append(f"  {path}")
     lines.append(f"  {root / 'reports'}")
     return "\n".join(lines)
+
+
+DECLARED = dt.date(2027, 2, 15)
+"""The day the demo's evaluators sign their declaration of no conflict of interest."""
 
 
 def _deposits() -> list[tuple[str, str, int, str, str]]:

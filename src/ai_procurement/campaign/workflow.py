@@ -449,6 +449,8 @@ class EvaluationRun:
     review_reports: tuple[Any, ...]
     checked: tuple[CheckedFile, ...] = ()
     lot: str = ""
+    declarations: tuple[Any, ...] = ()
+    """The evaluators' conflict-of-interest declarations read, in the lot's order."""
 
 
 @attrs.frozen
@@ -531,6 +533,7 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
     issued = {f"{slug(evaluator)}{other.suffix}" for other in campaign.lots()
               for evaluator in other.evaluators}
     claimed: dict[str, str] = {}  # evaluator -> the file whose scores are used
+    declared: dict[str, Any] = {}  # evaluator -> its conflict-of-interest declaration
     # Files named after their evaluator first; any other workbook in reviews/ (a copy
     # under another name) is read too, and belongs to the lot whose questionnaire it
     # carries: it is never ignored in silence.
@@ -549,6 +552,9 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
                               sha256=result.report.sha256, size=path.stat().st_size,
                               verdict="ok" if result.report.ok else "errors")
         review_reports.append(result.report)
+        if (result.declaration is not None and result.evaluator in lot.evaluators
+                and result.evaluator not in declared):
+            declared[result.evaluator] = result.declaration
         if result.report.ok:
             reviews.extend(result.scores)
     overrides: list[Override] = campaign.agreed(lot)
@@ -565,7 +571,9 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
     tested = assess_robustness(evaluation, samples=r.samples, seed=r.seed, band=r.band,
                                close_call_threshold=r.close_call_threshold)
     lot_checked = tuple(c for c in checked if c.lot == lot.id)
-    return EvaluationRun(evaluation, tested, (), tuple(review_reports), lot_checked, lot.id)
+    declarations = tuple(declared[e] for e in lot.evaluators if e in declared)
+    return EvaluationRun(evaluation, tested, (), tuple(review_reports), lot_checked, lot.id,
+                         declarations)
 
 
 def _one_file_per_evaluator(result: Any, evaluators: Sequence[str],
@@ -603,16 +611,19 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     For each lot (``out/`` itself without lots, ``out/lot-<id>/`` otherwise): the
     comparison workbook, the decision memo in French and English, the internal
     robustness annex in French and English (``annexe-interne-robustesse-fr.docx``: the
-    findings an unsuccessful bidder who obtains the memo must not read there), and a
-    debrief letter for each unsuccessful bidder. Earlier results are replaced only with
-    ``force``; the refusal comes before any computation. With ``force``, debrief letters
-    of an earlier run that this run does not write again (the ranking changed) are
-    removed, so that no stale letter can be sent; the audit trail records it.
+    findings an unsuccessful bidder who obtains the memo must not read there), a debrief
+    letter for each unsuccessful bidder and, when a single offer is ranked first, the
+    annex of its commitments in French and English (``engagements-fr.docx``). Earlier
+    results are replaced only with ``force``; the refusal comes before any computation.
+    With ``force``, debrief letters and commitments annexes of an earlier run that this
+    run does not write again (the ranking changed) are removed, so that no stale letter
+    or annex can be sent; the audit trail records it.
 
     Raises:
         OutputExistsError: ``out/`` already holds results and ``force`` is false.
         CampaignError: a questionnaire is not published, or an offer has several files.
     """
+    from ai_procurement.deliverables.commitments import write_commitments_annex
     from ai_procurement.deliverables.comparison import write_comparison
     from ai_procurement.deliverables.debrief import write_debriefs
     from ai_procurement.deliverables.memo import write_memo
@@ -642,10 +653,12 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         award = awards[lot.id]
         out = folders[lot.id]
         out.mkdir(parents=True, exist_ok=True)
-        procedure = {code: _procedure(campaign, lot, run.checked, code, award)
+        procedure = {code: _procedure(campaign, lot, run.checked, code, award,
+                                      run.declarations)
                      for code in languages}
         written: list[Path] = []
-        steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en", "debriefs"]
+        steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en", "debriefs",
+                 "commitments"]
         label = f"lot {lot.id}" if lot.id else "deliverables"
         for step in progress(steps, label, len(steps)):
             if step == "comparison":
@@ -666,7 +679,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                     evaluation, tested, out / f"annexe-interne-robustesse-{code}.docx",
                     lang=code, generated=generated, procedure=procedure[code],
                     overwrite=force))
-            else:
+            elif step == "debriefs":
                 winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
                 # When the cap moved the lot away from its first-ranked offer, the letters
                 # wait for the buyer's decision: they would name the wrong awardee.
@@ -678,6 +691,12 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                                           generated=generated,
                                           procedure=procedure[config.language],
                                           overwrite=force)
+            elif len([v for v in evaluation.ranking if v.rank == 1]) == 1:  # commitments
+                # The winner's commitments, to attach to the contract (one per language).
+                for code in languages:
+                    written.append(write_commitments_annex(
+                        evaluation, out / f"engagements-{code}.docx", lang=code,
+                        generated=generated, overwrite=force))
         campaign.audit.append("evaluate", fingerprint=evaluation.questionnaire.fingerprint,
                               lot=lot.id, settings=attrs.asdict(lot.scoring),
                               robustness=dict(tested.parameters), version=_version(),
@@ -689,10 +708,12 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         runs.append(attrs.evolve(run, outputs=tuple(written)))
         outputs.extend(written)
     for stale in sorted(set(earlier) - set(outputs)):
-        if stale.name.startswith("debrief-"):
+        if stale.name.startswith(("debrief-", "engagements-")):
             stale.unlink(missing_ok=True)
+            what = ("debrief letter" if stale.name.startswith("debrief-")
+                    else "commitments annex")
             campaign.audit.append("remove", file=str(stale.relative_to(campaign.root)),
-                                  reason="stale debrief letter of an earlier evaluation")
+                                  reason=f"stale {what} of an earlier evaluation")
     _audit_outputs(campaign, outputs)
     return CampaignRun(tuple(runs), tuple(outputs), tuple(awards[lot.id] for lot in lots))
 
@@ -743,12 +764,14 @@ def _mode_text(mode: str) -> Text:
 def _earlier_results(out: Path) -> list[Path]:
     fixed = [out / name for name in ("comparison.xlsx", "memo-fr.docx", "memo-en.docx",
                                      "annexe-interne-robustesse-fr.docx",
-                                     "annexe-interne-robustesse-en.docx")]
+                                     "annexe-interne-robustesse-en.docx",
+                                     "engagements-fr.docx", "engagements-en.docx")]
     return [p for p in fixed if p.exists()] + sorted(out.glob("debrief-*.docx"))
 
 
 def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
-               lang: Lang, award: LotAward | None = None) -> Any:
+               lang: Lang, award: LotAward | None = None,
+               declarations: Sequence[Any] = ()) -> Any:
     from ai_procurement.campaign.opening import load_opening
     from ai_procurement.deliverables.procedure import (
         Deposit,
@@ -792,7 +815,8 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         kind=stated.procedure_type, estimated_value=stated.estimated_value,
         subcontracting=own if own is not None else stated.subcontracting,
         no_lots_reason=stated.no_lots_reason, negotiation_reason=stated.negotiation_reason,
-        single_lot=len(campaign.lots()) == 1)
+        single_lot=len(campaign.lots()) == 1,
+        declarations=tuple(d.line(lang) for d in declarations))
 
 
 def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:

@@ -326,8 +326,8 @@ class _Memo:
                 (f.t("Sous-traitance déclarée", "Subcontracting declared"),
                  f.text(p.subcontracting, BODY_LIMIT) if p.subcontracting.strip()
                  else f.t("aucune sous-traitance déclarée", "none declared")),
-                (f.t("Conflits d'intérêts (déclarations des évaluateurs)",
-                     "Conflicts of interest (evaluators' declarations)"),
+                (f.t("Conflits d'intérêts (déclarations des évaluateurs, article L2141-10)",
+                     "Conflicts of interest (evaluators' declarations, article L2141-10)"),
                  "\n".join(f.text(x, BODY_LIMIT) for x in p.declarations)
                  if p.declarations else f.t("aucune déclaration enregistrée",
                                             "no declaration recorded"))]

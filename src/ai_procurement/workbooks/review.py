@@ -6,13 +6,20 @@ without evidence). :func:`write_review` writes one workbook per evaluator; the s
 read back by :func:`read_review` feed :func:`ai_procurement.decision.scoring.evaluate`, which
 computes the consensus and flags evaluators who diverge.
 
-The workbook has one visible sheet: for each question, a band row holds the question,
+The review sheet holds the scores: for each question, a band row holds the question,
 the guidance for evaluators and the scale with its descriptors; below it, one row per
 vendor shows the vendor's answer, comment and evidence side by side with the
 evaluator's input cells (a level from a drop-down list, a justification, and, where the
 vendor answered "not applicable", whether the evaluator accepts it). Vendor texts are
 written as literal text, whole (a cell holds up to 32,767 characters; a note says when
 the text is longer than the row can show).
+
+A second sheet holds the evaluator's declaration that they have no conflict of interest
+with the vendors (article L2141-10 of the code de la commande publique, article 24 of
+directive 2014/24/EU): a drop-down (no conflict / a conflict, described), a description
+and a date. Its fixed texts are signed with the identity; a declared conflict keeps the
+evaluator's scores out of the evaluation until the buyer decides; a declaration left
+blank is a warning and the report says it is missing.
 
 Blind review: vendors appear under codes ("Offre A", "Offre B"... in sorted order of
 their names, see :func:`vendor_codes`); no vendor name is written anywhere in the file
@@ -30,6 +37,7 @@ evaluator's file or a file from another campaign is reported, never silently use
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import io
@@ -51,17 +59,20 @@ from ai_procurement.errors import QuestionnaireError
 from ai_procurement.questionnaire import Questionnaire
 from ai_procurement.text import LANGUAGES, Lang, Text
 from ai_procurement.workbooks import form
-from ai_procurement.workbooks.response import SignedWorkbookReader, _yes_no
+from ai_procurement.workbooks.response import SignedWorkbookReader, _date, _yes_no
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["ReviewResult", "read_review", "vendor_codes", "write_review"]
+__all__ = ["Declaration", "ReviewResult", "read_review", "vendor_codes", "write_review"]
 
 KIND = "review"
-FORMAT = "1"
+FORMAT = "2"
+FORMATS_READ = ("1", "2")
+"""Format 1 had no conflict-of-interest declaration; its files are still read."""
 SHEET_REVIEW: dict[Lang, str] = {"fr": "Évaluation", "en": "Review"}
+SHEET_DECLARATION: dict[Lang, str] = {"fr": "Déclaration", "en": "Declaration"}
 SHEET_LISTS = form.SHEET_LISTS
 SHEET_IDENTITY = form.SHEET_IDENTITY
 HEADER_ROW = 4
@@ -120,6 +131,50 @@ _PLACEHOLDER: dict[AnswerState, Text] = {
     AnswerState.NOT_APPLICABLE_BY_CONDITION: T("[Ne s'applique pas]", "[Does not apply]"),
 }
 
+
+# The declaration sheet: fixed texts in column A (and the sentence in A3), inputs in B.
+DECLARATION_CHOICE, DECLARATION_DESCRIPTION, DECLARATION_DATE = "B5", "B6", "B7"
+DECLARATION_TITLE = T("Déclaration d'absence de conflit d'intérêts",
+                      "Declaration of no conflict of interest")
+DECLARATION_SENTENCE = T(
+    "Je déclare n'avoir, directement ou indirectement, aucun lien d'intérêt avec les "
+    "candidats de cette consultation, ni aucun intérêt financier, économique ou personnel "
+    "qui pourrait compromettre mon impartialité ou mon indépendance dans l'évaluation des "
+    "offres (article L2141-10 du code de la commande publique ; article 24 de la directive "
+    "2014/24/UE ; loi n° 2013-907 du 11 octobre 2013, article 2). Si un tel lien existe ou "
+    "apparaît en cours d'évaluation, je le déclare ci-dessous et je m'abstiens de noter.",
+    "I declare that I have, directly or indirectly, no link of interest with the vendors of "
+    "this consultation, and no financial, economic or other personal interest that might "
+    "compromise my impartiality or independence in evaluating the offers (French public "
+    "procurement code, article L2141-10; directive 2014/24/EU, article 24; French law "
+    "no. 2013-907 of 11 October 2013, article 2). If such a link exists or arises during "
+    "the evaluation, I declare it below and abstain from scoring.")
+DECLARATION_LABELS = (
+    T("Votre déclaration (liste)", "Your declaration (list)"),
+    T("Description du conflit (si vous en déclarez un)",
+      "Description of the conflict (if you declare one)"),
+    T("Date de la déclaration", "Date of the declaration"))
+NO_CONFLICT = T("Je déclare n'avoir aucun conflit d'intérêts",
+                "I declare no conflict of interest")
+CONFLICT = T("Je déclare un conflit d'intérêts (décrivez-le ci-dessous)",
+             "I declare a conflict of interest (describe it below)")
+
+
+def _declaration_texts(lang: Lang, evaluator: str) -> list[str]:
+    """The fixed texts of the declaration sheet, in sheet order, then the two choices."""
+    return [DECLARATION_TITLE.get(lang),
+            T(f"Évaluateur : {evaluator}", f"Evaluator: {evaluator}").get(lang),
+            DECLARATION_SENTENCE.get(lang), *(label.get(lang) for label in DECLARATION_LABELS),
+            NO_CONFLICT.get(lang), CONFLICT.get(lang)]
+
+
+_DECLARATION_CELLS = ("A1", "A2", "A3", "A5", "A6", "A7")
+"""Where the fixed texts of :func:`_declaration_texts` stand (the choices are listed)."""
+
+
+def _declaration_seal(key: bytes, texts: Sequence[str]) -> str:
+    """Keyed seal of the declaration's fixed texts, kept among the signed identity fields."""
+    return _mac(key, "declaration", [_canonical(t) for t in texts])[:32]
 
 # -- vendor codes (pure) ----------------------------------------------------------------
 
@@ -270,16 +325,19 @@ def review_bytes(questionnaire: Questionnaire, responses: Mapping[str, Response]
                       for vendor in sorted(responses)]
                for q in reviewed}
     fields = _fields(questionnaire, lang, evaluator, blind, [q.id for q in reviewed],
-                     len(responses), _vendors_digest(key, responses))
+                     len(responses), _vendors_digest(key, responses),
+                     _declaration_seal(key, _declaration_texts(lang, evaluator)))
     signature = _signature(key, fields, _rows([q.id for q in reviewed], len(codes), lang))
 
     buffer = io.BytesIO()
     book = form.new_workbook(buffer, questionnaire.consultation.title)
     sheet = book.add_worksheet(SHEET_REVIEW[lang])
+    declaration = book.add_worksheet(SHEET_DECLARATION[lang])
     lists = book.add_worksheet(SHEET_LISTS)
     ident = book.add_worksheet(SHEET_IDENTITY)
-    _ReviewWriter(book, sheet, lists, questionnaire, lang, key, evaluator, blind).write(
-        reviewed, entries)
+    writer = _ReviewWriter(book, sheet, lists, questionnaire, lang, key, evaluator, blind)
+    writer.write(reviewed, entries)
+    writer.declaration(declaration)
     form.write_identity(book, ident, {**fields, "hmac": signature})
     lists.hide()
     form.protect(lists)
@@ -354,13 +412,14 @@ def _entry(q: Question, vendor: str, code: str, letter: str, response: Response,
 
 
 def _fields(questionnaire: Questionnaire, lang: Lang, evaluator: str, blind: bool,
-            question_ids: Sequence[str], offers: int, vendors_digest: str
-            ) -> dict[str, str]:
+            question_ids: Sequence[str], offers: int, vendors_digest: str,
+            declaration_seal: str) -> dict[str, str]:
     return {"kind": KIND, "format": FORMAT, "bank_id": questionnaire.bank.id,
             "bank_version": questionnaire.bank.version,
             "fingerprint": questionnaire.fingerprint, "lang": lang, "evaluator": evaluator,
             "blind": "yes" if blind else "no", "questions": " ".join(question_ids),
-            "offers": str(offers), "vendors": vendors_digest}
+            "offers": str(offers), "vendors": vendors_digest,
+            "declaration": declaration_seal}
 
 
 def _lines(text: str, width: float) -> int:
@@ -436,8 +495,13 @@ class _ReviewWriter:
             "For each offer, choose a level of the scale (column F) and justify it from the "
             "offer's content (column H): no point without evidence. Where the vendor "
             "answered 'not applicable', say in column G whether you accept it. Do not edit, "
-            "move or delete any row: the file is signed.").get(lang), wrap)
-        ws.set_row(2, 30)
+            "move or delete any row: the file is signed.").get(lang) + " " + T(
+            "Remplissez aussi la déclaration d'absence de conflit d'intérêts (feuille "
+            f"« {SHEET_DECLARATION['fr']} ») : sans elle, le rapport signale qu'elle manque.",
+            "Also fill in the declaration of no conflict of interest (sheet "
+            f"'{SHEET_DECLARATION['en']}'): without it, the report says it is missing."
+            ).get(lang), wrap)
+        ws.set_row(2, 42)
         header = styles.cell(bold=True, font_color="#FFFFFF", bg_color="#1F4E79")
         for column, label, width in HEADERS:
             form.set_text(ws, f"{column}{HEADER_ROW}", label.get(lang), header)
@@ -463,6 +527,47 @@ class _ReviewWriter:
             f"&L{_header_text(consultation.reference)}&R{_header_text(who)}"))
         # Evaluators may resize rows to read long answers and filter by offer.
         form.protect(ws, fillable=True)
+
+    def declaration(self, ws: Worksheet) -> None:
+        """Write the declaration sheet: fixed texts, a choice, a description and a date."""
+        lang, styles = self.lang, self.styles
+        texts = _declaration_texts(lang, self.evaluator)
+        wrap = styles(text_wrap=True, valign="top")
+        label = styles(bold=True, text_wrap=True, valign="top")
+        ws.set_column("A:A", 34)
+        ws.set_column("B:B", 76)
+        form.set_text(ws, "A1", texts[0], styles(font_size=14, bold=True))
+        form.set_text(ws, "A2", texts[1], styles(bold=True))
+        ws.merge_range("A3:B3", "", wrap)
+        form.set_text(ws, "A3", texts[2], wrap)
+        height, _ = _height([(texts[2], 34 + 76)], minimum=2)
+        ws.set_row(2, height)
+        for ref, text in zip(("A5", "A6", "A7"), texts[3:6], strict=True):
+            form.set_text(ws, ref, text, label)
+        choices = self._list(texts[6:8])
+        ws.data_validation(DECLARATION_CHOICE, {
+            "validate": "list", "source": f"={choices}", "ignore_blank": True,
+            "show_error": True, "error_title": T("Valeur", "Value").get(lang),
+            "error_message": T("Choisissez une déclaration dans la liste.",
+                               "Choose a declaration from the list.").get(lang)})
+        ws.data_validation(DECLARATION_DATE, {
+            "validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1),
+            "ignore_blank": True, "show_error": True,
+            "error_title": T("Date", "Date").get(lang),
+            "error_message": T("Saisissez une date (jj/mm/aaaa).",
+                               "Enter a date (yyyy-mm-dd).").get(lang)})
+        form.set_blank(ws, DECLARATION_CHOICE, styles.input())
+        form.set_blank(ws, DECLARATION_DESCRIPTION, styles.input(num_format="@"))
+        form.set_blank(ws, DECLARATION_DATE, styles.input(
+            num_format="dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd"))
+        ws.set_row(4, 20)
+        ws.set_row(5, 60)
+        ws.set_row(6, 20)
+        ws.print_area("A1:B7")
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_footer("&L&A&C&P / &N", {"margin": 0.3})
+        form.protect(ws)
 
     def _band(self, r: int, q: Question) -> None:
         ws, lang, styles = self.ws, self.lang, self.styles
@@ -567,6 +672,54 @@ def _scale_text(scale: Sequence[Level], lang: Lang) -> str:
 # -- reader -----------------------------------------------------------------------------
 
 @attrs.frozen
+class Declaration:
+    """An evaluator's declaration about conflicts of interest, as read from the workbook.
+
+    Attributes:
+        evaluator: the evaluator named in the file.
+        declared_no_conflict: True when the evaluator declares no conflict of interest,
+            False when they declare one, None when the declaration is left blank (or the
+            file predates it).
+        description: the conflict described by the evaluator, as typed.
+        date: the date of the declaration, when given and readable.
+    """
+
+    evaluator: str
+    declared_no_conflict: bool | None
+    description: str = ""
+    date: dt.date | None = None
+
+    def line(self, lang: Lang) -> str:
+        """One line for the report, e.g. "Claire Martin : déclare n'avoir aucun conflit..."."""
+        when = ""
+        if self.date is not None:
+            when = (f" ({self.date.day} {_MONTHS_FR[self.date.month - 1]} {self.date.year})"
+                    if lang == "fr" else
+                    f" ({self.date.day} {_MONTHS_EN[self.date.month - 1]} {self.date.year})")
+        if self.declared_no_conflict is None:
+            return T(f"{self.evaluator} : déclaration non remplie",
+                     f"{self.evaluator}: declaration not filled in").get(lang)
+        if self.declared_no_conflict:
+            return T(f"{self.evaluator} : déclare n'avoir aucun conflit d'intérêts{when}",
+                     f"{self.evaluator}: declares no conflict of interest{when}").get(lang)
+        described = form.safe_text(self.description).replace("\n", " ").strip()
+        described = described[:300] + ("…" if len(described) > 300 else "")
+        return T(f"{self.evaluator} : déclare un conflit d'intérêts{when}"
+                 + (f" – « {described} »" if described else "")
+                 + " ; ses notes ne sont pas utilisées",
+                 f"{self.evaluator}: declares a conflict of interest{when}"
+                 + (f" – '{described}'" if described else "")
+                 + "; their scores are not used").get(lang)
+
+
+_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre")
+# Fixed names, not strftime("%B"): the line must not depend on the process's locale.
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
+@attrs.frozen
 class ReviewResult:
     """An evaluator's workbook, read: the scores it holds and the report of every problem.
 
@@ -581,6 +734,8 @@ class ReviewResult:
         codes: vendor -> code, derived from the vendor list given to :func:`read_review`.
         blind: whether the file was written for a blind review (None when unreadable).
         lang: the language of the file.
+        declaration: the evaluator's conflict-of-interest declaration (None when the
+            file's identity does not check out or the declaration's texts were edited).
     """
 
     file: str
@@ -590,6 +745,7 @@ class ReviewResult:
     codes: Mapping[str, str]
     blind: bool | None = None
     lang: Lang = "fr"
+    declaration: Declaration | None = None
 
 
 def read_review(path: str | os.PathLike[str], questionnaire: Questionnaire, *, key: bytes,
@@ -609,7 +765,10 @@ def read_review(path: str | os.PathLike[str], questionnaire: Questionnaire, *, k
         The scores read and the report of every problem. Formulas in input cells are
         reported and never used; levels outside the scale are errors; a level without
         justification is kept with a warning (no point without evidence); a
-        justification without level is a warning.
+        justification without level is a warning. A conflict-of-interest declaration
+        left blank (or missing, in a file written before it existed) is a warning: the
+        scores count and the report says the declaration is missing. A declared conflict
+        is an error: ``scores`` is then empty and the buyer decides.
 
     Raises:
         QuestionnaireError: ``vendors`` holds a blank or duplicated name (a caller's
@@ -631,6 +790,8 @@ class _Reader(SignedWorkbookReader):
         self.question_ids: list[str] = []
         self.default_sheet = SHEET_REVIEW["fr"]
         self.scores: list[EvaluatorScore] = []
+        self.declaration_seal: str | None = None
+        self.declaration: Declaration | None = None
 
     def read(self) -> ReviewResult:
         sha = self.run()
@@ -638,11 +799,14 @@ class _Reader(SignedWorkbookReader):
         # Codes are written in the file's language; report them in that language.
         codes = vendor_codes(self.vendors, self.lang)
         return ReviewResult(self.file, self.evaluator, tuple(self.scores), report, codes,
-                            self.blind, self.lang)
+                            self.blind, self.lang, self.declaration)
 
     def read_book(self, book: XlsxBook) -> None:
         if self._identity(book):
             self.scores = self._scores(book)
+            self.declaration = self._declaration(book)
+            if self.declaration is not None and self.declaration.declared_no_conflict is False:
+                self.scores = []
 
     # -- identity -----------------------------------------------------------------------
 
@@ -677,12 +841,13 @@ class _Reader(SignedWorkbookReader):
                          "review workbook the buyer gave you.", sheet=SHEET_IDENTITY)
             return False
         lang = fields.get("lang", "")
-        if lang not in LANGUAGES or fields.get("format") != FORMAT:
+        if lang not in LANGUAGES or fields.get("format") not in FORMATS_READ:
             self.problem("error", "identity-edited",
                          "La feuille d'identification de la grille est modifiée (langue ou "
-                         f"format illisible ; formats lus : {FORMAT}).",
+                         f"format illisible ; formats lus : {', '.join(FORMATS_READ)}).",
                          "The review workbook's identity sheet is edited (unreadable language "
-                         f"or format; formats read: {FORMAT}).", sheet=SHEET_IDENTITY)
+                         f"or format; formats read: {', '.join(FORMATS_READ)}).",
+                         sheet=SHEET_IDENTITY)
             return False
         self.lang = "fr" if lang == "fr" else "en"
         self.default_sheet = SHEET_REVIEW[self.lang]
@@ -710,8 +875,10 @@ class _Reader(SignedWorkbookReader):
         count = int(offers) if offers.isdigit() and len(offers) < 6 else 0
         signature = _signature(self.key, expected, _rows(question_ids, count, self.lang))
         known = {qq.id for _, qq in q.bank.questions() if qq.scored_by_evaluators}
+        fields_expected = set(_FIELD_NAMES) | (
+            {"declaration"} if fields.get("format") != "1" else set())
         if (not hmac.compare_digest(fields.get("hmac", ""), signature)
-                or set(expected) != set(_FIELD_NAMES) or blind is None or count < 1
+                or set(expected) != fields_expected or blind is None or count < 1
                 or not question_ids or not set(question_ids) <= known
                 or len(set(question_ids)) != len(question_ids)):
             self.problem("error", "signature",
@@ -753,7 +920,120 @@ class _Reader(SignedWorkbookReader):
                          f"{', '.join(names)}). Start again from the workbook you were given.")
             return False
         self.question_ids = question_ids
+        self.declaration_seal = fields.get("declaration")
         return True
+
+    # -- declaration --------------------------------------------------------------------
+
+    def _declaration(self, book: XlsxBook) -> Declaration | None:
+        """Read the conflict-of-interest declaration; report it missing, edited or a conflict."""
+        lang, sheet = self.lang, SHEET_DECLARATION[self.lang]
+        missing = Declaration(self.evaluator, None)
+        if self.declaration_seal is None:
+            self.problem("warning", "declaration-missing",
+                         "Cette grille a été émise avant la déclaration d'absence de conflit "
+                         "d'intérêts : les notes sont prises en compte, mais le rapport "
+                         "indique que la déclaration de l'évaluateur manque (article L2141-10 "
+                         "du code de la commande publique). Recueillez-la à part.",
+                         "This workbook was issued before the declaration of no conflict of "
+                         "interest existed: the scores count, but the report says the "
+                         "evaluator's declaration is missing (French public procurement code, "
+                         "article L2141-10). Collect it separately.", sheet="")
+            return missing
+        if book.sheet_part(sheet) is None:
+            self.problem("error", "declaration-sheet-missing",
+                         f"La feuille « {sheet} » (déclaration d'absence de conflit "
+                         "d'intérêts) a été renommée ou supprimée. Repartez de la grille "
+                         "remise.",
+                         f"Sheet '{sheet}' (declaration of no conflict of interest) was "
+                         "renamed or removed. Start again from the workbook you were given.",
+                         sheet=sheet)
+            return None
+        cells = book.cells(sheet, max_row=7, max_column=2)
+        self.outside_read(book, sheet)
+        expected = _declaration_texts(lang, self.evaluator)
+        shown = ["" if (c := cells.get(ref)) is None or c.formula is not None
+                 else _cell_text(c) for ref in _DECLARATION_CELLS]
+        if not hmac.compare_digest(self.declaration_seal,
+                                   _declaration_seal(self.key, [*shown, *expected[6:]])):
+            self.problem("error", "declaration-edited",
+                         "Le texte de la déclaration d'absence de conflit d'intérêts a été "
+                         "modifié depuis l'émission de la grille : la déclaration n'est pas "
+                         "lue et les notes de cette grille ne sont pas utilisées. Faites "
+                         "signer la déclaration d'origine.",
+                         "The text of the declaration of no conflict of interest was edited "
+                         "since the workbook was issued: the declaration is not read and this "
+                         "workbook's scores are not used. Have the original declaration "
+                         "signed.", sheet=sheet, cell="A3")
+            return None
+        choice = self._declared(cells.get(DECLARATION_CHOICE), expected[6], expected[7], sheet)
+        description_cell = cells.get(DECLARATION_DESCRIPTION)
+        description = ("" if description_cell is None or description_cell.formula is not None
+                       else _cell_text(description_cell).replace("\r\n", "\n").strip())
+        day = self._declared_on(cells.get(DECLARATION_DATE), sheet, book.date1904)
+        result = Declaration(self.evaluator, choice, description, day)
+        if choice is None:
+            self.problem("warning", "declaration-blank",
+                         "L'évaluateur n'a pas rempli sa déclaration d'absence de conflit "
+                         "d'intérêts : ses notes sont prises en compte, mais le rapport "
+                         "indique que la déclaration manque (article L2141-10 du code de la "
+                         "commande publique). Faites-la remplir avant la décision.",
+                         "The evaluator did not fill in the declaration of no conflict of "
+                         "interest: the scores count, but the report says the declaration is "
+                         "missing (French public procurement code, article L2141-10). Have it "
+                         "filled in before the decision.", sheet=sheet, cell=DECLARATION_CHOICE)
+        elif choice is False:
+            said = description[:200] + ("…" if len(description) > 200 else "")
+            self.problem("error", "conflict-declared",
+                         f"L'évaluateur {self.evaluator} déclare un conflit d'intérêts"
+                         + (f" (« {said} »)" if said else " (sans le décrire)")
+                         + " : ses notes ne sont pas utilisées. L'acheteur doit décider des "
+                         "suites : confier l'évaluation à un autre évaluateur ou, s'il "
+                         "établit par écrit que ce lien ne compromet pas l'impartialité, "
+                         "faire remettre une grille sans conflit déclaré (article L2141-10 du "
+                         "code de la commande publique).",
+                         f"Evaluator {self.evaluator} declares a conflict of interest"
+                         + (f" ('{said}')" if said else " (without describing it)")
+                         + ": their scores are not used. The buyer must decide what follows: "
+                         "have another evaluator score the offers or, after recording in "
+                         "writing why this link does not compromise impartiality, have a "
+                         "workbook without a declared conflict returned (French public "
+                         "procurement code, article L2141-10).", sheet=sheet,
+                         cell=DECLARATION_CHOICE)
+        elif day is None:
+            self.problem("warning", "declaration-undated",
+                         "La déclaration d'absence de conflit d'intérêts n'est pas datée.",
+                         "The declaration of no conflict of interest is not dated.",
+                         sheet=sheet, cell=DECLARATION_DATE)
+        return result
+
+    def _declared(self, cell: Cell | None, no_conflict: str, conflict: str,
+                  sheet: str) -> bool | None:
+        if cell is None or (cell.kind == "string" and not str(cell.value).strip()):
+            return None
+        text = "" if cell.formula is not None else _cell_text(cell).strip()
+        if text == no_conflict:
+            return True
+        if text == conflict:
+            return False
+        self.problem("error", "invalid-value",
+                     f"Valeur « {_short(cell)} » : choisissez l'une des deux déclarations de "
+                     "la liste.",
+                     f"Value '{_short(cell)}': choose one of the two declarations from the "
+                     "list.", sheet=sheet, cell=cell.ref)
+        return None
+
+    def _declared_on(self, cell: Cell | None, sheet: str, date1904: bool) -> dt.date | None:
+        if cell is None or (cell.kind == "string" and not str(cell.value).strip()):
+            return None
+        value = _date(cell, self.lang, [], date1904) if cell.formula is None else "formula"
+        if isinstance(value, dt.date):
+            return value
+        self.problem("warning", "invalid-date",
+                     f"Date « {_short(cell)} » illisible : saisissez une date (jj/mm/aaaa).",
+                     f"Date '{_short(cell)}' cannot be read: enter a date (yyyy-mm-dd).",
+                     sheet=sheet, cell=cell.ref)
+        return None
 
     # -- rows ---------------------------------------------------------------------------
 
