@@ -470,7 +470,7 @@ class _Writer:
         assert sub is not None
         band = styles(bold=True, font_color="#1F4E79", bg_color="#DDEBF7", text_wrap=True,
                       valign="top", border=1, border_color=GRID)
-        weight = sub_criterion_weight(self.questionnaire, row.criterion.id, sub.id,
+        weight = _sub_criterion_weight(self.questionnaire, row.criterion.id, sub.id,
                                       self.total_points, lang)
         guidance = weight if sub.description is None else (
             f"{weight}\n{sub.description.get(lang)}")
@@ -800,7 +800,7 @@ def _condition_words(condition: Applicability, by_key: dict[str, Row], lang: Lan
     return f"{gate.id} = {values}"
 
 
-def sub_criterion_weight(questionnaire: Questionnaire, criterion: str, sub: str,
+def _sub_criterion_weight(questionnaire: Questionnaire, criterion: str, sub: str,
                          total_points: float, lang: Lang) -> str:
     """The published weight of a sub-criterion, e.g. "75 % du critère, soit 30 points sur 100".
 
