@@ -12,6 +12,8 @@ evaluators. The same arguments always give the same evaluation.
 - :func:`territorial_robustness`: its robustness checks (fixed seed and samples).
 - :func:`small_evaluation`: the small ``full`` questionnaire of :mod:`tests.fixtures`
   with vendor names and texts chosen by the caller (hostile strings, long texts).
+- :func:`sub_criteria_questionnaire` and :func:`sub_criteria_evaluation`: the same bank
+  with its ``SOV`` criterion split into two weighted sub-criteria (3 and 1).
 - :func:`make_evaluation`: the builder behind them, for any questionnaire and vendors.
 """
 
@@ -22,6 +24,8 @@ import functools
 import hashlib
 import random
 from collections.abc import Mapping, Sequence
+
+import attrs
 
 from ai_procurement.answers import (
     Answer,
@@ -42,6 +46,7 @@ from ai_procurement.bank.model import (
     Question,
     Scale,
     SingleChoice,
+    SubCriterion,
     YesNo,
 )
 from ai_procurement.decision.robustness import Robustness, assess_robustness
@@ -59,6 +64,8 @@ __all__ = [
     "make_reviews",
     "rejected_response",
     "small_evaluation",
+    "sub_criteria_evaluation",
+    "sub_criteria_questionnaire",
     "territorial_evaluation",
     "territorial_questionnaire",
     "territorial_robustness",
@@ -276,6 +283,32 @@ def make_evaluation(questionnaire: Questionnaire, qualities: Mapping[str, float]
 def territorial_questionnaire() -> Questionnaire:
     """The bundled ``ai-territorial`` bank frozen with its default weights."""
     return freeze(load_bank("ai-territorial"), CONSULTATION)
+
+
+@functools.cache
+def sub_criteria_questionnaire() -> Questionnaire:
+    """``ai-territorial`` with ``SOV`` split into ``SOV-A`` (weight 3) and ``SOV-B`` (1)."""
+    bank = load_bank("ai-territorial")
+    criteria = []
+    for criterion in bank.criteria:
+        if criterion.id == "SOV":
+            subs = (SubCriterion("SOV-A", Text("Hébergement et localisation",
+                                               "Hosting and location"), 3.0),
+                    SubCriterion("SOV-B", Text("Maîtrise des clés", "Control of keys"), 1.0,
+                                 Text("Qui détient les clés de chiffrement.",
+                                      "Who holds the encryption keys.")))
+            questions = tuple(attrs.evolve(q, sub_criterion="SOV-A" if i < 3 else "SOV-B")
+                              for i, q in enumerate(criterion.questions))
+            criterion = attrs.evolve(criterion, sub_criteria=subs, questions=questions)
+        criteria.append(criterion)
+    return freeze(attrs.evolve(bank, criteria=tuple(criteria)), CONSULTATION)
+
+
+@functools.cache
+def sub_criteria_evaluation() -> Evaluation:
+    """Four ranked vendors on :func:`sub_criteria_questionnaire`."""
+    return make_evaluation(sub_criteria_questionnaire(),
+                           {"Alpha": 0.8, "Beta": 0.6, "Gamma": 0.4, "Delta": 0.7})
 
 
 @functools.cache

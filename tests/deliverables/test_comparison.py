@@ -576,3 +576,32 @@ def test_register_sheet_keeps_vendor_text_literal_and_dates_in_words() -> None:
     # Same inputs, same bytes.
     assert comparison_bytes(small, lang="fr", register=register,
                             procedure="appel ouvert") == data
+@pytest.mark.parametrize(("lang", "sheet_name", "sub_label"), [
+    ("fr", "Sous-critères", "Hébergement et localisation (SOV-A)"),
+    ("en", "Sub-criteria", "Hosting and location (SOV-A)")])
+def test_sub_criteria_sheet_shows_published_maxima_and_each_offers_points(
+        lang: str, sheet_name: str, sub_label: str) -> None:
+    from ai_procurement.questionnaire import sub_criterion_points
+
+    ev = df.sub_criteria_evaluation()
+    book = openpyxl.load_workbook(io.BytesIO(comparison_bytes(ev, lang=lang)))
+    assert book.sheetnames.index(sheet_name) == book.sheetnames.index(
+        "Matrice" if lang == "fr" else "Matrix") + 1
+    ws = book[sheet_name]
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] in ("Critère", "Criterion"))
+    vendors = [str(v) for v in rows[header][4:]]
+    assert sorted(vendors) == sorted(v.vendor for v in ev.vendors if v.status != "file-rejected")
+    published = sub_criterion_points(ev.questionnaire, ev.settings.total_points)["SOV"]
+    body = rows[header + 1:header + 3]
+    assert body[0][1] == sub_label
+    for row, sub in zip(body, ("SOV-A", "SOV-B"), strict=True):
+        assert row[2] == pytest.approx(published[sub] / sum(published.values()))
+        assert row[3] == pytest.approx(published[sub])
+        for vendor, value in zip(vendors, row[4:], strict=True):
+            assert value == pytest.approx(ev.vendor(vendor).sub_criteria[sub])
+    assert body[0][3] == pytest.approx(3.75)  # SOV's 5 points: 3/4 to SOV-A
+
+
+def test_no_sub_criteria_sheet_without_sub_criteria(fr_book: openpyxl.Workbook) -> None:
+    assert "Sous-critères" not in fr_book.sheetnames

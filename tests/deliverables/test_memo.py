@@ -782,3 +782,41 @@ def test_memo_and_debrief_convert_to_pdf_with_libreoffice(tmp_path: Path,
     for text_ in (mapa, ao):
         assert "L551-13" in text_
         assert "Tarn-et-Garonne, n° 358994" in text_
+
+
+# -- sub-criteria ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sub_criteria_weights_and_each_offers_points_are_in_the_memo(
+        tmp_path: Path, lang: ap.Lang) -> None:
+    from tests.deliverable_fixtures import sub_criteria_evaluation
+
+    from ai_procurement.deliverables.view import EvaluationView
+    from ai_procurement.questionnaire import sub_criterion_points
+
+    ev = sub_criteria_evaluation()
+    f = EvaluationView(ev, lang).f
+    read = Read(write_memo(ev, tmp_path / "memo.docx", lang=lang, generated=DAY))
+    published = sub_criterion_points(ev.questionnaire, ev.settings.total_points)["SOV"]
+    # Section 3: the published sub-criteria, their share of the criterion and points.
+    weights = next(t for t in read.tables if t[0][:3] == (
+        ["Critère", "Id", "Sous-critère"] if lang == "fr" else
+        ["Criterion", "Id", "Sub-criterion"]))
+    title = {"fr": "Hébergement et localisation", "en": "Hosting and location"}[lang]
+    assert [_norm(c) for c in weights[1]] == ["SOV", "SOV-A", title, _norm(f.pct(0.75, 1)),
+                                              _norm(f.pts(published["SOV-A"]))]
+    assert _norm(weights[2][4]) == ("1,25" if lang == "fr" else "1.25")
+    assert any("Saint-Pal-de-Mons" in p and "337377" in p for p in read.paragraphs)
+    # Section 5.x: each ranked offer's points per sub-criterion, out of the published points.
+    points = next(t for t in read.tables if t[0][1].startswith("SOV-A"))
+    assert _norm(points[0][1]).endswith(_norm(f.pts(published["SOV-A"])))
+    shown = {row[0]: [_norm(c) for c in row[1:]] for row in points[1:]}
+    assert shown == {r.vendor: [_norm(f.pts(r.sub_criteria[s])) for s in ("SOV-A", "SOV-B")]
+                     for r in ev.ranking}
+
+
+def test_no_sub_criteria_no_sub_criteria_table(tmp_path: Path) -> None:
+    read = Read(write_memo(territorial_evaluation(), tmp_path / "memo.docx", generated=DAY))
+    assert not any("Saint-Pal-de-Mons" in p for p in read.paragraphs)
+    assert not any(t[0][:3] == ["Critère", "Id", "Sous-critère"] for t in read.tables)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
 import re
 import shutil
@@ -490,3 +491,40 @@ def test_libreoffice_opens_the_annex(tmp_path: Path) -> None:
         assert formula in text
         assert two_lots()[0].questionnaire.fingerprint in text
         assert "Hors cadre" in text if lang == "fr" else "Out of scope" in text
+
+
+# -- sub-criteria ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "of_criterion", "title"), [
+    ("fr", "du critère", "Hébergement et localisation (sous-critère)"),
+    ("en", "of the criterion", "Hosting and location (sub-criterion)")])
+def test_each_lot_publishes_its_sub_criteria_weights(lang: Lang, of_criterion: str,
+                                                      title: str) -> None:
+    from tests.deliverable_fixtures import sub_criteria_questionnaire
+
+    from ai_procurement.decision.scoring import question_shares
+    from ai_procurement.questionnaire import sub_criterion_points
+
+    q = sub_criteria_questionnaire()
+    data = rules_annex_bytes([lot(q=q, settings=Settings(100, "lineaire"))], OPEN, lang=lang)
+    rows = table_rows(data)
+    published = sub_criterion_points(q, 100)["SOV"]
+    sov = [r for r in rows if len(r) == 4 and r[0].strip() in ("SOV", "SOV-A", "SOV-B")]
+    assert [r[0].strip() for r in sov] == ["SOV", "SOV-A", "SOV-B"]  # indented under SOV
+    assert sov[1][1].strip() == f"↳ {title}"
+    assert sov[1][2] == f"{percent(0.75, lang, 2)} {of_criterion}"
+    assert [r[3] for r in sov[1:]] == [number(published[s], lang, 2) for s in ("SOV-A", "SOV-B")]
+    assert "Saint-Pal-de-Mons" in text_of(data)
+    # A question's points are its share of its sub-criterion's points, as scored.
+    criterion = next(c for c in q.bank.criteria if c.id == "SOV")
+    shares = question_shares(criterion, [x.id for x in criterion.questions], renormalize=True)
+    row = next(r for r in rows if len(r) == 5 and r[0].startswith("SOV-05 (SOV-B)"))
+    assert row[2] == number(5 * shares["SOV-05"], lang, 2)
+    assert 5 * math.fsum(shares[x] for x in ("SOV-04", "SOV-05")) == pytest.approx(
+        published["SOV-B"])
+
+
+def test_no_sub_criteria_no_sub_criteria_rows() -> None:
+    data = rules_annex_bytes([lot()], OPEN, lang="fr")
+    assert "Saint-Pal-de-Mons" not in text_of(data)
+    assert "↳" not in text_of(data)

@@ -468,3 +468,62 @@ def test_same_bytes_in_another_process(tmp_path: Path, questionnaire: Questionna
         out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                              cwd=root, env=env, check=True, timeout=60)
         assert out.stdout.strip() == hashlib.sha256(here.read_bytes()).hexdigest()
+
+
+# -- sub-criteria ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "heading", "weight_a", "weight_b"), [
+    ("fr", "Sous-critère : Hébergement et localisation",
+     "75 % du critère, soit 3,75 points sur 100",
+     "25 % du critère, soit 1,25 points sur 100\nQui détient les clés de chiffrement."),
+    ("en", "Sub-criterion: Hosting and location",
+     "75% of the criterion, i.e. 3.75 points out of 100",
+     "25% of the criterion, i.e. 1.25 points out of 100\nWho holds the encryption keys.")])
+def test_a_sub_criterion_heads_its_questions_with_its_published_weight(
+        tmp_path: Path, lang: str, heading: str, weight_a: str, weight_b: str) -> None:
+    from tests.deliverable_fixtures import sub_criteria_questionnaire
+
+    from ai_procurement.questionnaire import sub_criterion_points
+
+    frozen = sub_criteria_questionnaire()
+    # SOV weighs 5 of 100 points: SOV-A 3/4 of them, SOV-B 1/4 (the published figures).
+    assert sub_criterion_points(frozen, 100) == {"SOV": pytest.approx(
+        {"SOV-A": 3.75, "SOV-B": 1.25})}
+    rows = form.layout(frozen)
+    sov = [r.key for r in rows if r.criterion.id == "SOV"]
+    assert sov == ["#SOV", "#SOV/SOV-A", "SOV-01", "SOV-02", "SOV-03", "#SOV/SOV-B",
+                   "SOV-04", "SOV-05"]
+    path = write_questionnaire(frozen, tmp_path / "q.xlsx", lang,  # type: ignore[arg-type]
+                               key=KEY)
+    ws = load_workbook(path)[form.SHEET_QUESTIONS]
+    at = {r.key: r.number for r in rows}
+    a, b = at["#SOV/SOV-A"], at["#SOV/SOV-B"]
+    assert (ws[f"A{a}"].value, ws[f"B{a}"].value, ws[f"C{a}"].value) == (
+        "SOV-A", heading, weight_a)
+    assert ws[f"C{b}"].value == weight_b
+    # A heading is not an input: locked, and no answer is expected on it.
+    assert ws[f"E{a}"].protection.locked
+    assert ws[f"K{a}"].value is None
+
+
+def test_sub_criterion_rows_keep_the_question_keys_and_answers_read_back(
+        tmp_path: Path) -> None:
+    from tests.deliverable_fixtures import sub_criteria_questionnaire, territorial_questionnaire
+
+    from ai_procurement.testing import VendorAnswer, fill_questionnaire
+    from ai_procurement.workbooks.response import read_response
+
+    frozen = sub_criteria_questionnaire()
+    with_subs = [r.key for r in form.layout(frozen) if r.kind != "sub-criterion"]
+    assert with_subs == [r.key for r in form.layout(territorial_questionnaire())]
+    path = write_questionnaire(frozen, tmp_path / "q.xlsx", "fr", key=KEY)
+    filled = tmp_path / "filled.xlsx"
+    option = "service_qualified"
+    filled.write_bytes(fill_questionnaire(path, frozen, {
+        "SOV-01": VendorAnswer("shared_cloud"),
+        "SOV-04": VendorAnswer(option, comment="Qualifié")}, "fr"))
+    response = read_response(filled, frozen, key=KEY)
+    assert response.answers["SOV-04"].value == option
+    assert response.report.ok
+    assert not [f for f in response.report.findings if f.code in ("rows-moved", "stray-input")]

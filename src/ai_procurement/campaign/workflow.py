@@ -107,7 +107,8 @@ def publish(campaign: Campaign, *, force: bool = False,
             else [(vendor, outbox / f"{slug(vendor)}{lot.suffix}.xlsx")
                   for vendor in config.vendors])
         for vendor, target in progress(targets, "questionnaires", len(targets)):
-            data = questionnaire_bytes(questionnaire, lang, vendor, key=key)
+            data = questionnaire_bytes(questionnaire, lang, vendor, key=key,
+                                       total_points=lot.scoring.total_points)
             if _holds(target, data):
                 continue
             write_atomic(target, data, overwrite=force)

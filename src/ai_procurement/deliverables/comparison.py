@@ -55,6 +55,7 @@ from ai_procurement.deliverables.labels import (
     percent,
 )
 from ai_procurement.errors import OutputExistsError, ScoringError
+from ai_procurement.questionnaire import sub_criterion_points
 from ai_procurement.text import LANGUAGES, Lang, Text
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ T = Text
 SHEETS: dict[str, Text] = {
     "summary": T("Synthèse", "Summary"),
     "matrix": T("Matrice", "Matrix"),
+    "sub_criteria": T("Sous-critères", "Sub-criteria"),
     "detail": T("Détail", "Detail"),
     "compliance": T("Conformité", "Compliance"),
     "price": T("Prix", "Price"),
@@ -83,7 +85,7 @@ SHEETS: dict[str, Text] = {
     "audit": T("Audit", "Audit"),
 }
 """Sheet names in each language, in workbook order (Robustness and Register only when
-given)."""
+given, Sub-criteria only when a criterion has sub-criteria)."""
 
 
 @attrs.frozen
@@ -584,6 +586,8 @@ class _Book:
         self.weighted = [c for c in self.bank.criteria
                          if evaluation.criterion_points.get(c.id, 0.0) > 0]
         self.order = _display_order(evaluation)
+        self.sub_points = sub_criterion_points(evaluation.questionnaire,
+                                               evaluation.settings.total_points)
         self.scored = [v for v in self.order if v.status != "file-rejected"]
         self.close = _close_call_vendors(robustness)
         self.cuts = 0
@@ -686,11 +690,16 @@ class _Book:
     def build(self) -> None:
         """Write every sheet."""
         wb = self.wb
-        keys = [key for key in SHEETS if (key != "robustness" or self.rob is not None)
-                and (key != "register" or self.register is not None)]
+        skip = {key for key, absent in (("robustness", self.rob is None),
+                                        ("register", self.register is None),
+                                        ("sub_criteria", not self.sub_points)) if absent}
+        keys = [key for key in SHEETS if key not in skip]
         sheets = {key: wb.add_worksheet(SHEETS[key].get(self.lang)) for key in keys}
         # The Summary is written last: it reports what the other sheets had to cut.
-        written = [self._matrix(sheets["matrix"]), self._detail(sheets["detail"]),
+        written = [self._matrix(sheets["matrix"])]
+        if self.sub_points:
+            written.append(self._sub_criteria(sheets["sub_criteria"]))
+        written += [self._detail(sheets["detail"]),
                    self._compliance(sheets["compliance"]), self._price(sheets["price"])]
         if self.rob is not None:
             written.append(self._robustness(sheets["robustness"], self.rob))
@@ -862,6 +871,43 @@ class _Book:
         ranked = sum(v.status == "ranked" for v in self.scored)
         if ranked and n:
             self._charts(sheet, points, shares, ranked, n, anchor=sheet.row + 2)
+        return sheet
+
+    # Sub-criteria -----------------------------------------------------------------------
+
+    def _sub_criteria(self, ws: Worksheet) -> _Sheet:
+        """Each offer's points on each sub-criterion, beside the published maximum."""
+        lang = self.lang
+        vendors = self.scored
+        sheet = _Sheet(self, ws, [22, 24, 10, 10, *([10.0] * len(vendors))])
+        sheet.title(self.tr("Sous-critères : points de chaque offre",
+                            "Sub-criteria: points of each offer"))
+        sheet.paragraph(self.tr(
+            "Poids publiés des sous-critères (part du critère et points, comme le "
+            "questionnaire les a annoncés ; CE, 18 juin 2010, Commune de Saint-Pal-de-Mons, "
+            "n° 337377) et points obtenus par chaque offre sur chacun d'eux.",
+            "Published weights of the sub-criteria (share of the criterion and points, as "
+            "the questionnaire announced them; Conseil d'État, 18 June 2010, Commune de "
+            "Saint-Pal-de-Mons, no. 337377) and the points each offer earned on each."))
+        labels = [self.t("criterion"), self.tr("Sous-critère", "Sub-criterion"),
+                  self.tr("Part du critère", "Share of the criterion"),
+                  self.tr("Maximum publié (points)", "Published maximum (points)"),
+                  *(v.vendor for v in vendors)]
+        rows = []
+        for criterion in self.bank.criteria:
+            published = self.sub_points.get(criterion.id)
+            if published is None:
+                continue
+            whole = math.fsum(published.values())
+            for sub in criterion.sub_criteria:
+                rows.append([
+                    f"{criterion.title.get(lang)} ({criterion.id})",
+                    f"{sub.title.get(lang)} ({sub.id})",
+                    published[sub.id] / whole if whole > 0 else 0.0, published[sub.id],
+                    *(v.sub_criteria.get(sub.id, 0.0) for v in vendors)])
+        table = sheet.table(labels, rows, ["aip-text", "aip-bold", "aip-percent",
+                                           "aip-points", *(["aip-points"] * len(vendors))])
+        sheet.freeze(table.first, 3)
         return sheet
 
     def _charts(self, sheet: _Sheet, points: _Table, shares: _Table, ranked: int, n: int, *,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -55,6 +56,7 @@ from ai_procurement.deliverables.view import (
     knockout_rule,
 )
 from ai_procurement.legal.procedure import Negotiation, procedure_rules
+from ai_procurement.questionnaire import sub_criterion_points
 from ai_procurement.text import Lang, Text
 
 if TYPE_CHECKING:
@@ -414,6 +416,7 @@ class _Memo:
                  f.t("Élimin.", "Knock-out"), f.t("Remarque", "Note")],
                 rows, [1.5, 5.3, 1.8, 1.9, 2.3, 1.8, 2.4], align="llrrrrl",
                 bold_rows=[len(rows) - 1])
+        self._sub_criteria_weights()
         method = str(q.weighting.get("method", ""))
         d.paragraph(f.t("Méthode de pondération enregistrée : ", "Weighting method recorded: "),
                     f.text(method, 200) + ".")
@@ -428,6 +431,50 @@ class _Memo:
             "published: it shows that none of them changed after publication."))
         for warning in q.warnings:
             d.paragraph(("i", warning.get(self.lang)))
+
+    def _sub_criteria_weights(self) -> None:
+        """The published sub-criteria and their weights, when a criterion has some."""
+        d, f, v, q = self.d, self.f, self.view, self.evaluation.questionnaire
+        published = sub_criterion_points(q, v.total_points)
+        if not published:
+            return
+        d.paragraph(f.t(
+            "Sous-critères publiés, avec leur part du critère et leurs points : leur "
+            "pondération, susceptible d'influencer la présentation des offres, a été portée "
+            "à la connaissance des candidats (CE, 18 juin 2010, Commune de Saint-Pal-de-Mons, "
+            "n° 337377).",
+            "Published sub-criteria, with their share of the criterion and their points: "
+            "their weights, which may influence how offers are made, were published to the "
+            "bidders (Conseil d'État, 18 June 2010, Commune de Saint-Pal-de-Mons, "
+            "no. 337377)."))
+        rows = []
+        for criterion in v.criteria:
+            points = published.get(criterion.id)
+            if points is None:
+                continue
+            whole = math.fsum(points.values())
+            rows += [[criterion.id, sub.id, f.text(sub.title.get(self.lang), 300),
+                      f.pct(points[sub.id] / whole if whole > 0 else 0.0, 1),
+                      f.pts(points[sub.id])] for sub in criterion.sub_criteria]
+        d.table([f.t("Critère", "Criterion"), f.t("Id", "Id"),
+                 f.t("Sous-critère", "Sub-criterion"), f.t("Part du critère",
+                                                           "Share of the criterion"),
+                 f.t("Points", "Points")], rows, [2.0, 2.0, 7.6, 3.0, 2.4], align="lllrr")
+
+    def _sub_criteria_points(self, criterion: Criterion, ordered: list[VendorResult]) -> None:
+        """Each offer's points on each sub-criterion of ``criterion``, if it has some."""
+        d, f, v, q = self.d, self.f, self.view, self.evaluation.questionnaire
+        published = sub_criterion_points(q, v.total_points).get(criterion.id)
+        if published is None:
+            return
+        subs = criterion.sub_criteria
+        width = 11.0 / len(subs)
+        d.table([f.t("Offre", "Offer"), *(
+            f"{sub.id} – {f.text(sub.title.get(self.lang), 80)} "
+            f"{f.t('sur', 'out of')} {f.pts(published[sub.id])}" for sub in subs)],
+                [[f.name(r.vendor), *(f.pts(r.sub_criteria.get(sub.id, 0.0)) for sub in subs)]
+                 for r in ordered], [6.0, *([width] * len(subs))],
+                align="l" + "r" * len(subs))
 
     # 4
 
@@ -527,6 +574,7 @@ class _Memo:
                     [[f.name(r.vendor), f.pts(r.criteria.get(criterion.id, 0.0)),
                       f.pct(r.criteria.get(criterion.id, 0.0) / available)]
                      for r in ordered], [10.0, 3.5, 3.5], align="lrr")
+            self._sub_criteria_points(criterion, ordered)
             for result in ordered:
                 head, *body = _note(v, result, criterion)
                 d.paragraph(*head, style="Note Head")

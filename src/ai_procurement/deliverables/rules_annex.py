@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import io
+import math
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -43,7 +44,7 @@ from ai_procurement.bank.model import (
     effective_condition,
 )
 from ai_procurement.decision.price import abnormally_low
-from ai_procurement.decision.scoring import Settings, describe_rule
+from ai_procurement.decision.scoring import Settings, describe_rule, question_shares
 from ai_procurement.deliverables.labels import (
     LOW_OFFER_METHOD_NAMES,
     PRICE_METHOD_NAMES,
@@ -54,7 +55,7 @@ from ai_procurement.deliverables.labels import (
     percent,
 )
 from ai_procurement.errors import OutputExistsError, QuestionnaireError
-from ai_procurement.questionnaire import Questionnaire
+from ai_procurement.questionnaire import Questionnaire, sub_criterion_points
 from ai_procurement.text import Lang, Text
 
 if TYPE_CHECKING:
@@ -214,6 +215,11 @@ def _question_shares(criterion: Criterion) -> dict[str, float]:
     The scoring divides a question's weight by the weights of the questions that count;
     a question that does not count (not applicable) passes its share to the others.
     """
+    if criterion.sub_criteria:
+        # Two levels: the sub-criterion's share of the criterion, then the question's
+        # share of its sub-criterion, exactly as the scoring weighs them.
+        return question_shares(criterion, [q.id for q in criterion.questions],
+                               renormalize=True)
     total = sum(q.weight for q in criterion.questions)
     return {q.id: (q.weight / total if total else 0.0) for q in criterion.questions}
 
@@ -450,6 +456,7 @@ class _Annex:
         total = lot.settings.total_points
         points = _criterion_points(lot)
         weights = lot.questionnaire.weights
+        sub_points = sub_criterion_points(lot.questionnaire, total)
         rows = []
         for criterion in lot.questionnaire.bank.criteria:
             title = criterion.title.get(self.lang)
@@ -459,6 +466,7 @@ class _Annex:
                                   f" ({method} method, § {number_[:-1]}3)"))
             rows.append([criterion.id, title, self.pct(weights[criterion.id]),
                          self.num(points[criterion.id])])
+            rows += self._sub_criteria_rows(criterion, sub_points.get(criterion.id))
         rows.append(["", self.t(_("Total", "Total")), self.pct(1.0), self.num(total)])
         scale = number(total, self.lang, 0 if float(total).is_integer() else 2)
         self.table([self.t(_("Réf.", "Ref.")), self.t(_("Critère", "Criterion")),
@@ -477,6 +485,28 @@ class _Annex:
             "the computation uses the exact values. The most economically advantageous "
             "offer is the one with the highest total (French public procurement code, "
             "L2152-7).")))
+        if sub_points:
+            self.para(self.t(_(
+                "Les sous-critères (lignes en retrait) partagent les points de leur critère "
+                "selon la part indiquée ; leur pondération est publiée parce qu'elle peut "
+                "influencer la présentation des offres (CE, 18 juin 2010, Commune de "
+                "Saint-Pal-de-Mons, n° 337377).",
+                "Sub-criteria (indented rows) share their criterion's points by the share "
+                "shown; their weights are published because they may influence how offers "
+                "are made (Conseil d'État, 18 June 2010, Commune de Saint-Pal-de-Mons, "
+                "no. 337377).")))
+
+    def _sub_criteria_rows(self, criterion: Criterion,
+                           points: Mapping[str, float] | None) -> list[list[str]]:
+        """Indented rows under ``criterion``: each sub-criterion, its share and points."""
+        if not points:
+            return []
+        whole = math.fsum(points.values())
+        label = self.t(_("sous-critère", "sub-criterion"))
+        of_criterion = self.t(_(" du critère", " of the criterion"))
+        return [[f"   {sub.id}", f"   ↳ {sub.title.get(self.lang)} ({label})",
+                 self.pct(points[sub.id] / whole if whole > 0 else 0.0) + of_criterion,
+                 self.num(points[sub.id])] for sub in criterion.sub_criteria]
 
     def _questions(self, lot: LotRules, number_: str) -> None:
         self.heading(f"{number_} " + self.t(_("Sous-critères : les questions notées",
@@ -517,7 +547,8 @@ class _Annex:
                                    "point.", "No scored question in this criterion: it "
                                    "brings 0 points.")))
                 continue
-            rows = [[f"{q.id} {q.text.get(self.lang)}", self.pct(shares[q.id]),
+            rows = [[f"{q.id}{f' ({q.sub_criterion})' if q.sub_criterion else ''} "
+                     f"{q.text.get(self.lang)}", self.pct(shares[q.id]),
                      self.num(points[criterion.id] * shares[q.id]),
                      describe_rule(q).get(self.lang), self._marks(lot, q)] for q in scored]
             self.table([self.t(_("Question", "Question")),

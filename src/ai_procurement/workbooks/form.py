@@ -60,11 +60,16 @@ from ai_procurement.bank.model import (
     Recurrence,
     Scale,
     SingleChoice,
+    SubCriterion,
     YesNo,
     effective_condition,
 )
 from ai_procurement.errors import QuestionnaireError
-from ai_procurement.questionnaire import Questionnaire, aggregation_sentence
+from ai_procurement.questionnaire import (
+    Questionnaire,
+    aggregation_sentence,
+    sub_criterion_points,
+)
 from ai_procurement.text import LANGUAGES, Lang, Text
 from ai_procurement.workbooks.signing import Identity, vendor_token
 
@@ -167,20 +172,23 @@ def identification_cells() -> dict[str, str]:
 class Row:
     """One row of the Questionnaire sheet.
 
-    ``kind`` is ``"criterion"`` (a band naming the criterion), ``"question"`` (a
-    question answered on its own row), ``"group"`` (a multiple-choice or price question
-    whose answers are on the following ``"item"`` rows), ``"total"`` (the computed
-    total under a price's cost items, never an input). ``key`` is what the hidden key
-    column holds: the question id, ``"<question id>:<option or item id>"``, or
-    ``"<question id>#total"``.
+    ``kind`` is ``"criterion"`` (a band naming the criterion), ``"sub-criterion"`` (a
+    sub-heading naming a sub-criterion and its published weight, before its questions;
+    never an input), ``"question"`` (a question answered on its own row), ``"group"``
+    (a multiple-choice or price question whose answers are on the following ``"item"``
+    rows), ``"total"`` (the computed total under a price's cost items, never an input).
+    ``key`` is what the hidden key column holds: the question id,
+    ``"<question id>:<option or item id>"``, ``"<question id>#total"``,
+    ``"#<criterion id>"`` or ``"#<criterion id>/<sub-criterion id>"``.
     """
 
     number: int
-    kind: Literal["criterion", "question", "group", "item", "total"]
+    kind: Literal["criterion", "sub-criterion", "question", "group", "item", "total"]
     key: str
     criterion: Criterion
     question: Question | None = None
     item: str | None = None
+    sub_criterion: SubCriterion | None = None
 
 
 _LAYOUTS: dict[int, tuple[Bank, tuple[Row, ...]]] = {}
@@ -208,7 +216,15 @@ def _layout(bank: Bank) -> list[Row]:
     for criterion in bank.criteria:
         rows.append(Row(number, "criterion", f"#{criterion.id}", criterion))
         number += 1
+        subs = {s.id: s for s in criterion.sub_criteria}
+        current: str | None = None
         for q in criterion.questions:
+            if q.sub_criterion in subs and q.sub_criterion != current:
+                # A sub-heading before each run of the sub-criterion's questions.
+                current = q.sub_criterion
+                rows.append(Row(number, "sub-criterion", f"#{criterion.id}/{current}",
+                                criterion, sub_criterion=subs[current]))
+                number += 1
             items = _items(q)
             if items is None:
                 rows.append(Row(number, "question", q.id, criterion, q))
@@ -252,7 +268,7 @@ def choice_labels(q: Question, lang: Lang) -> list[tuple[str, str]]:
 
 def write_questionnaire(questionnaire: Questionnaire, path: str | os.PathLike[str],
                         lang: Lang = "fr", vendor: str | None = None, *, key: bytes,
-                        overwrite: bool = False) -> Path:
+                        overwrite: bool = False, total_points: float = 100.0) -> Path:
     """Write the Excel questionnaire a vendor fills in.
 
     Args:
@@ -262,6 +278,8 @@ def write_questionnaire(questionnaire: Questionnaire, path: str | os.PathLike[st
         vendor: the vendor's name for a personalised copy, or None for a blank copy.
         key: the buyer's secret signing key (:func:`ai_procurement.workbooks.signing.new_key`).
         overwrite: replace an existing file (otherwise :class:`OutputError`).
+        total_points: the published scale of the score, used to show the points of
+            each sub-criterion (shown only for criteria with sub-criteria).
 
     Returns:
         The path written.
@@ -274,7 +292,7 @@ def write_questionnaire(questionnaire: Questionnaire, path: str | os.PathLike[st
         raise QuestionnaireError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
     if len(key) < 16:
         raise QuestionnaireError("the signing key must be at least 16 bytes")
-    data = questionnaire_bytes(questionnaire, lang, vendor, key=key)
+    data = questionnaire_bytes(questionnaire, lang, vendor, key=key, total_points=total_points)
     from ai_procurement._office.files import write_atomic
 
     target = Path(path)
@@ -283,7 +301,7 @@ def write_questionnaire(questionnaire: Questionnaire, path: str | os.PathLike[st
 
 
 def questionnaire_bytes(questionnaire: Questionnaire, lang: Lang, vendor: str | None, *,
-                        key: bytes) -> bytes:
+                        key: bytes, total_points: float = 100.0) -> bytes:
     """Return the questionnaire workbook as bytes (see :func:`write_questionnaire`)."""
     if lang not in questionnaire.bank.languages:
         # Its texts are empty in that language: vendors would get blank questions.
@@ -304,7 +322,7 @@ def questionnaire_bytes(questionnaire: Questionnaire, lang: Lang, vendor: str | 
     sheet = book.add_worksheet(SHEET_QUESTIONS)
     lists = book.add_worksheet(SHEET_LISTS)
     ident = book.add_worksheet(SHEET_IDENTITY)
-    _Writer(book, styles, sheet, lists, questionnaire, lang).write(rows)
+    _Writer(book, styles, sheet, lists, questionnaire, lang, total_points).write(rows)
     _write_cover(cover, styles, questionnaire, lang, vendor, rows)
     write_identity(book, ident, {**identity.fields(), "hmac": signature})
     lists.hide()
@@ -392,9 +410,10 @@ class _Writer:
     """Writes the Questionnaire and list sheets."""
 
     def __init__(self, book: Workbook, styles: Styles, ws: Worksheet, lists: Worksheet,
-                 questionnaire: Questionnaire, lang: Lang) -> None:
+                 questionnaire: Questionnaire, lang: Lang, total_points: float) -> None:
         self.book, self.styles, self.ws, self.lists = book, styles, ws, lists
         self.questionnaire, self.lang = questionnaire, lang
+        self.total_points = total_points
         self.list_count = 0
         self.grey = book.add_format({"bg_color": "#D9D9D9"})
         self.validations: dict[str, tuple[dict[str, object], list[str]]] = {}
@@ -467,6 +486,9 @@ class _Writer:
                  (texts[COL_GUIDANCE], WIDTHS[COL_GUIDANCE])],
                 minimum=2, points=11, bold=True))
             return
+        if row.kind == "sub-criterion":
+            self._sub_criterion(row)
+            return
         if row.kind == "item":
             self._item(row, by_key)
         elif row.kind == "total":
@@ -474,6 +496,28 @@ class _Writer:
         else:
             self._question(row, by_key)
         self._done_formula(row, by_key)
+
+    def _sub_criterion(self, row: Row) -> None:
+        """A sub-heading: the sub-criterion, its weight in the criterion and its points."""
+        ws, lang, r, styles = self.ws, self.lang, row.number, self.styles
+        sub = row.sub_criterion
+        assert sub is not None
+        band = styles(bold=True, font_color="#1F4E79", bg_color="#DDEBF7", text_wrap=True,
+                      valign="top", border=1, border_color=GRID)
+        weight = _sub_criterion_weight(self.questionnaire, row.criterion.id, sub.id,
+                                      self.total_points, lang)
+        guidance = weight if sub.description is None else (
+            f"{weight}\n{sub.description.get(lang)}")
+        title = T(f"Sous-critère : {sub.title.fr}",
+                  f"Sub-criterion: {sub.title.en}").get(lang)
+        texts = {COL_REF: sub.id, COL_QUESTION: title, COL_GUIDANCE: guidance}
+        for column, _, _ in HEADERS[:10]:
+            if column in texts:
+                set_text(ws, f"{column}{r}", texts[column], band)
+            else:
+                set_blank(ws, f"{column}{r}", band)
+        ws.set_row(r - 1, _height([(title, WIDTHS[COL_QUESTION]),
+                                   (guidance, WIDTHS[COL_GUIDANCE])], minimum=1, bold=True))
 
     def _question(self, row: Row, by_key: dict[str, Row]) -> None:
         ws, lang, r, styles = self.ws, self.lang, row.number, self.styles
@@ -788,6 +832,28 @@ def _condition_words(condition: Applicability, by_key: dict[str, Row], lang: Lan
     labels = dict(choice_labels(gate, lang))
     values = " / ".join(labels.get(v, v) for v in condition.any_of)
     return f"{gate.id} = {values}"
+
+
+def _sub_criterion_weight(questionnaire: Questionnaire, criterion: str, sub: str,
+                         total_points: float, lang: Lang) -> str:
+    """The published weight of a sub-criterion, e.g. "75 % du critère, soit 30 points sur 100".
+
+    French rules require publishing the weights of sub-criteria that may influence the
+    offers (CE, 18 June 2010, Commune de Saint-Pal-de-Mons, n° 337377).
+    """
+    points = sub_criterion_points(questionnaire, total_points)[criterion][sub]
+    criterion_points = total_points * questionnaire.weights[criterion]
+    share = points / criterion_points if criterion_points > 0 else 0.0
+    if lang == "fr":
+        return (f"{_decimal(share * 100, lang)} % du critère, soit "
+                f"{_decimal(points, lang)} points sur {_decimal(total_points, lang)}")
+    return (f"{_decimal(share * 100, lang)}% of the criterion, i.e. "
+            f"{_decimal(points, lang)} points out of {_decimal(total_points, lang)}")
+
+
+def _decimal(value: float, lang: Lang) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def _quote(text: str) -> str:
