@@ -170,7 +170,6 @@ if TYPE_CHECKING:
         write_commitments_annex as write_commitments_annex,
     )
     from ai_procurement.deliverables.comparison import (
-        RegisterRow as RegisterRow,
         write_comparison as write_comparison,
     )
     from ai_procurement.deliverables.debrief import (
@@ -181,6 +180,7 @@ if TYPE_CHECKING:
         write_memo as write_memo,
     )
     from ai_procurement.deliverables.procedure import (
+        Deposit as Deposit,
         Procedure as Procedure,
         RejectedFile as RejectedFile,
         Signatory as Signatory,
@@ -307,6 +307,7 @@ _EXPORTS: dict[str, str] = {
     "Criterion": "bank.model",
     "DateAnswer": "bank.model",
     "Declaration": "workbooks.inventory",
+    "Deposit": "deliverables.procedure",
     "Evaluation": "decision.scoring",
     "EvaluatorScore": "decision.scoring",
     "Evidence": "bank.model",
@@ -353,7 +354,6 @@ _EXPORTS: dict[str, str] = {
     "RankedOffer": "decision.lots",
     "Recurrence": "bank.model",
     "Reference": "bank.model",
-    "RegisterRow": "deliverables.comparison",
     "RejectedFile": "deliverables.procedure",
     "Report": "answers",
     "Response": "answers",

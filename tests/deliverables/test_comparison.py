@@ -36,11 +36,11 @@ from ai_procurement.decision.scoring import Evaluation, Settings, evaluate
 from ai_procurement.deliverables.comparison import (
     CELL_LIMIT,
     CUT_MARKER,
-    RegisterRow,
     comparison_bytes,
     write_comparison,
 )
 from ai_procurement.deliverables.labels import clean_text as _clean_text
+from ai_procurement.deliverables.procedure import Deposit
 from ai_procurement.errors import OutputError, ScoringError
 
 GENERATED = dt.date(2026, 11, 26)
@@ -556,11 +556,11 @@ def test_libreoffice_renders_the_ranking_in_french(evaluation: Evaluation,
 def test_register_sheet_keeps_vendor_text_literal_and_dates_in_words() -> None:
     small = df.small_evaluation(["Alpha", "Beta"])
     register = [
-        RegisterRow("P01", "=HYPERLINK(\"http://x\")", "52601815500014", "1", 0,
-                    dt.datetime(2027, 3, 15, 11, 59, 59), "on-time", "alpha.xlsx"),
-        RegisterRow("P02", "Beta", "", "1", 1, dt.datetime(2027, 3, 15, 12, 0, 29), "late",
-                    "+beta.xlsx"),
-        RegisterRow("P03", "Gamma", "", "1", 0, None, "time-unknown", "gamma.xlsx"),
+        Deposit("P01", "=HYPERLINK(\"http://x\")", "52601815500014",
+                dt.datetime(2027, 3, 15, 11, 59, 59), 0, "on-time", "alpha.xlsx", "1"),
+        Deposit("P02", "Beta", "", dt.datetime(2027, 3, 15, 12, 0, 29), 1, "late",
+                "+beta.xlsx", "1"),
+        Deposit("P03", "Gamma", "", None, 0, "time-unknown", "gamma.xlsx", "1"),
     ]
     data = comparison_bytes(small, lang="fr", register=register, procedure="appel ouvert")
     book = openpyxl.load_workbook(io.BytesIO(data))

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from ai_procurement.decision.lots import LotAward
     from ai_procurement.decision.robustness import Robustness
     from ai_procurement.decision.scoring import Evaluation
-    from ai_procurement.deliverables.comparison import RegisterRow
 
 __all__ = [
     "CampaignRun",
@@ -648,7 +647,6 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     outputs: list[Path] = []
     generated = config.report_date
     languages: tuple[Lang, ...] = ("fr", "en")
-    register = _register_rows(campaign)
     for lot, run in zip(lots, scored, strict=True):
         evaluation, tested = run.evaluation, run.robustness
         award = awards[lot.id]
@@ -666,8 +664,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                 written.append(write_comparison(
                     evaluation, out / "comparison.xlsx", lang=config.language,
                     robustness=tested, generated=generated, overwrite=force,
-                    register=(None if register is None
-                              else [row for row in register if row.lot == lot.id]),
+                    register=procedure[config.language].register or None,
                     procedure=_mode_text(config.mode).get(config.language)))
             elif step.startswith("memo"):
                 lang: Lang = "fr" if step == "memo-fr" else "en"
@@ -741,18 +738,6 @@ def _awards(campaign: Campaign, runs: Sequence[EvaluationRun]) -> tuple[LotAward
                           [run.lot for run in runs])
 
 
-def _register_rows(campaign: Campaign) -> list[RegisterRow] | None:
-    """The deposit register's offers for the comparison workbook (None before opening)."""
-    from ai_procurement.campaign.opening import load_opening
-    from ai_procurement.deliverables.comparison import RegisterRow
-
-    opening = load_opening(campaign)
-    if opening is None:
-        return None
-    return [RegisterRow(o.id, o.bidder.name, o.bidder.registration, o.lot, o.variant,
-                        o.deposited, o.status, o.file) for o in opening.offers]
-
-
 def _mode_text(mode: str) -> Text:
     return (Text("procédure ouverte, dossier de consultation librement téléchargeable sur "
                  "le profil d'acheteur (R2132-2)",
@@ -786,7 +771,7 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
     opening = load_opening(campaign)
     rejected: list[RejectedFile] = []
     register = [Deposit(o.id, o.bidder.name, o.bidder.registration, o.deposited, o.variant,
-                        o.status, o.file)
+                        o.status, o.file, o.lot)
                 for o in (opening.for_lot(lot.id) if opening is not None else ())]
     received = [c.path.name for c in checked]
     for c in checked:

@@ -54,6 +54,7 @@ from ai_procurement.deliverables.labels import (
     number,
     percent,
 )
+from ai_procurement.deliverables.procedure import Deposit
 from ai_procurement.errors import OutputExistsError, ScoringError
 from ai_procurement.questionnaire import sub_criterion_points
 from ai_procurement.text import LANGUAGES, Lang, Text
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["RegisterRow", "comparison_bytes", "write_comparison"]
+__all__ = ["comparison_bytes", "write_comparison"]
 
 CELL_LIMIT = 32_767
 """Most characters (UTF-16 code units, Excel's measure) a cell holds."""
@@ -86,31 +87,6 @@ SHEETS: dict[str, Text] = {
 }
 """Sheet names in each language, in workbook order (Robustness and Register only when
 given, Sub-criteria only when a criterion has sub-criteria)."""
-
-
-@attrs.frozen
-class RegisterRow:
-    """One offer of the deposit register, as the Register sheet shows it.
-
-    Attributes:
-        offer: the offer number given at opening ("P01").
-        bidder: the bidder's name, as the buyer profile registered it.
-        registration: SIRET, SIREN or a foreign register's number ("" if none).
-        lot: the lot ("" without lots).
-        variant: 0 for a base offer, n for variant n.
-        deposited: the time of deposit, or None when the register gives none.
-        status: ``"on-time"``, ``"late"`` or ``"time-unknown"``.
-        file: the file's name in ``responses/``.
-    """
-
-    offer: str
-    bidder: str
-    registration: str
-    lot: str
-    variant: int
-    deposited: dt.datetime | None
-    status: str
-    file: str
 
 
 _REGISTER_STATUS: dict[str, Text] = {
@@ -150,7 +126,7 @@ _NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
                      lang: Lang = "fr", robustness: Robustness | None = None,
                      generated: dt.date | None = None, overwrite: bool = False,
-                     register: Sequence[RegisterRow] | None = None,
+                     register: Sequence[Deposit] | None = None,
                      procedure: str = "") -> Path:
     """Write the comparison workbook of ``evaluation`` for a procurement committee.
 
@@ -201,7 +177,7 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
 def comparison_bytes(evaluation: Evaluation, *, lang: Lang = "fr",
                      robustness: Robustness | None = None,
                      generated: dt.date | None = None,
-                     register: Sequence[RegisterRow] | None = None,
+                     register: Sequence[Deposit] | None = None,
                      procedure: str = "") -> bytes:
     """Return the comparison workbook as bytes (see :func:`write_comparison`)."""
     if lang not in LANGUAGES:
@@ -576,7 +552,7 @@ class _Book:
 
     def __init__(self, evaluation: Evaluation, lang: Lang, robustness: Robustness | None,
                  generated: dt.date | None, wb: Workbook, *,
-                 register: tuple[RegisterRow, ...] | None = None, procedure: str = "") -> None:
+                 register: tuple[Deposit, ...] | None = None, procedure: str = "") -> None:
         self.ev, self.lang, self.rob, self.generated = evaluation, lang, robustness, generated
         self.register, self.procedure = register, procedure
         self.wb = wb
@@ -1359,7 +1335,7 @@ class _Book:
 
     # Audit ----------------------------------------------------------------------------
 
-    def _register(self, ws: Worksheet, rows: Sequence[RegisterRow]) -> _Sheet:
+    def _register(self, ws: Worksheet, rows: Sequence[Deposit]) -> _Sheet:
         lang = self.lang
         sheet = _Sheet(self, ws, [8, 26, 16, 6, 12, 24, 22, 34])
         sheet.title(self.tr("Registre des dépôts : offres reçues à l'ouverture",

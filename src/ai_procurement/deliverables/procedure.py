@@ -38,6 +38,7 @@ class Deposit:
         variant: 0 for the base offer, n for variant n.
         status: ``"on-time"``, ``"late"`` (eliminated, R2151-5) or ``"time-unknown"``.
         file: the file received.
+        lot: the lot the offer answers ("" without lots).
     """
 
     offer: str
@@ -47,6 +48,7 @@ class Deposit:
     variant: int
     status: str
     file: str
+    lot: str = ""
 
 
 def _tuple_of_deposits(values: Iterable[Deposit]) -> tuple[Deposit, ...]:
