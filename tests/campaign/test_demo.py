@@ -273,3 +273,17 @@ def _timeless(folder: Path) -> list[dict[str, object]]:
 def test_the_audit_trail_differs_only_by_its_times(demo_campaign: Path,
                                                    second_demo: Path) -> None:
     assert _timeless(demo_campaign) == _timeless(second_demo)
+
+
+def test_the_memo_cites_the_impact_level_and_how_the_weights_were_obtained(
+        demo_campaign: Path) -> None:
+    # Before buying, the demo recorded the project's impact level and a panel's weights.
+    assert sorted(p.name for p in (demo_campaign / "strategy").glob("*.json")) == [
+        "adopted-weights.json", "impact.json", "panel.json"]
+    memo = _docx_text(demo_campaign / "out" / "lot-1" / "memo-fr.docx")
+    assert ("Niveau d'impact du projet, évalué avant l'achat : Niveau d'impact III (élevé)"
+            in memo)
+    assert "Les pondérations ont été établies avec 8 participants (élus (2), agents (3), " \
+        "panel citoyen (3))" in memo
+    assert "Pondérations retenues par la commission d'appel d'offres du 10 décembre 2026" \
+        in memo

@@ -241,6 +241,7 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
     key_path = root / "private" / "signing.key"
     write_atomic(key_path, DEMO_KEY.hex().encode() + b"\n", overwrite=True)
     campaign = load_campaign(root)
+    _before_buying(root)
     publish(campaign, force=True, progress=progress)
     publish_rules(campaign, force=True)
     lot1, lot2 = campaign.lots()
@@ -305,6 +306,45 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
 
 DECLARED = dt.date(2027, 2, 15)
 """The day the demo's evaluators sign their declaration of no conflict of interest."""
+
+
+def _before_buying(root: Path) -> None:
+    """What the buyer did before buying: the project's impact level, the panel's weights.
+
+    The project team fills the impact assessment; elected members, staff and a citizens'
+    panel weigh the criteria; the committee keeps the compass weights of the bank, which
+    the consultation publishes, and records why. The memo cites both.
+    """
+    from ai_procurement.bank.files import load_bank
+    from ai_procurement.campaign import strategy
+    from ai_procurement.campaign.strategy_demo import (
+        DEMO_IMPACT_ANSWERS,
+        DEMO_PANEL,
+        fill_form,
+        fill_panel,
+    )
+    from ai_procurement.decision.panel import AdoptedWeights
+    from ai_procurement.workbooks.impact import read_impact, write_impact
+
+    work = root / "strategy"
+    blank = write_impact(work / "impact-vierge.xlsx", overwrite=True)
+    filled = fill_form(blank, work / "impact.xlsx", load_bank("ai-impact"),
+                       DEMO_IMPACT_ANSWERS)
+    reading = read_impact(filled)
+    assert reading.assessment is not None
+    strategy.record_impact(root, reading.assessment, filled, force=True)
+    sent = strategy.write_panel_workbooks(root, [(n, g) for n, g, _ in DEMO_PANEL],
+                                          mode="points", force=True)
+    answered = work / strategy.PANEL_RESPONSES
+    answered.mkdir(parents=True, exist_ok=True)
+    for path, (_, _, points) in zip(sent, DEMO_PANEL, strict=True):
+        fill_panel(path, answered / path.name, points=points)
+    strategy.read_panel_workbooks(root, force=True)
+    published = {c.id: c.weight for c in load_bank("ai-territorial").criteria if c.weight > 0}
+    strategy.adopt_weights(root, AdoptedWeights(
+        published, "pondérations de la boussole conservées après l'avis du panel : ses écarts "
+        "restent dans la marge testée par l'analyse de robustesse",
+        "la commission d'appel d'offres du 10 décembre 2026"), force=True)
 
 
 def _deposits() -> list[tuple[str, str, int, str, str]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ai_procurement.bank.model import Bank, MultipleChoice, SingleChoice, YesNo
 from ai_procurement.decision.rules_check import OfferProfile
+from ai_procurement.testing import saved_bytes
 from ai_procurement.text import Lang
 
 __all__ = [
@@ -105,7 +106,7 @@ def fill_form(template: str | os.PathLike[str], target: str | os.PathLike[str], 
         if comments and q.id in comments:
             ws[f"{form.COL_COMMENT}{rows[q.id]}"] = comments[q.id]
     out = Path(target)
-    wb.save(out)
+    out.write_bytes(saved_bytes(wb))  # fixed dates: the same answers, the same bytes
     return out
 
 
@@ -136,5 +137,5 @@ def fill_panel(template: str | os.PathLike[str], target: str | os.PathLike[str],
             ratio = math.log(priorities[a] / priorities[b])
             ws[f"{COL_INPUT}{row}"] = min(labels, key=lambda lv: abs(math.log(lv[1]) - ratio))[0]
     out = Path(target)
-    wb.save(out)
+    out.write_bytes(saved_bytes(wb))  # fixed dates: the same answers, the same bytes
     return out

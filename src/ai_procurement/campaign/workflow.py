@@ -738,6 +738,57 @@ def _awards(campaign: Campaign, runs: Sequence[EvaluationRun]) -> tuple[LotAward
                           [run.lot for run in runs])
 
 
+def _before_buying(campaign: Campaign, lot: Lot, lang: Lang) -> tuple[str, ...]:
+    """What the report cites of the stage before buying (``strategy/``), if recorded.
+
+    The project's impact level, and how the weights were obtained when the weights the
+    buyer adopted are those the questionnaire published; when they are not, the report
+    says so, since the published weights are the ones applied.
+    """
+    import json
+
+    from ai_procurement._office.files import read_bounded
+    from ai_procurement.errors import InputError
+
+    def load(name: str) -> dict[str, Any] | None:
+        path = campaign.root / "strategy" / name
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(read_bounded(path, 4 * 1024 * 1024))
+        except (InputError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    lines: list[str] = []
+    impact = load("impact.json")
+    if impact is not None and isinstance(impact.get("summary"), dict):
+        lines.append(Text("Niveau d'impact du projet, évalué avant l'achat : ",
+                          "Impact level of the project, assessed before buying: ").get(lang)
+                     + str(impact["summary"].get(lang, "")))
+    adopted, panel = load("adopted-weights.json"), load("panel.json")
+    if adopted is not None and isinstance(adopted.get("weights"), dict):
+        published = campaign.frozen(lot).weights
+        chosen = {str(k): float(v) for k, v in adopted["weights"].items()}
+        total = sum(chosen.values()) or 1.0
+        same = all(abs(chosen.get(c, 0.0) / total - w) < 1e-6 for c, w in published.items())
+        if not same:
+            lines.append(Text(
+                "Les pondérations adoptées avant l'achat (strategy/adopted-weights.json) "
+                "diffèrent de celles publiées : ce sont les pondérations publiées qui "
+                "s'appliquent.",
+                "The weights adopted before buying (strategy/adopted-weights.json) differ "
+                "from those published: the published weights apply.").get(lang))
+        else:
+            if panel is not None and isinstance(panel.get("origin"), dict):
+                lines.append(str(panel["origin"].get(lang, "")))
+            lines.append(Text(f"Pondérations retenues par {adopted.get('decided_by', '')} : "
+                              f"{adopted.get('rationale', '')}.",
+                              f"Weights adopted by {adopted.get('decided_by', '')}: "
+                              f"{adopted.get('rationale', '')}.").get(lang))
+    return tuple(lines)
+
+
 def _mode_text(mode: str) -> Text:
     return (Text("procédure ouverte, dossier de consultation librement téléchargeable sur "
                  "le profil d'acheteur (R2132-2)",
@@ -802,6 +853,7 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         subcontracting=own if own is not None else stated.subcontracting,
         no_lots_reason=stated.no_lots_reason, negotiation_reason=stated.negotiation_reason,
         single_lot=len(campaign.lots()) == 1,
+        before_buying=_before_buying(campaign, lot, lang),
         declarations=tuple(d.line(lang) for d in declarations))
 
 

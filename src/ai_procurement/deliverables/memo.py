@@ -420,6 +420,8 @@ class _Memo:
         method = str(q.weighting.get("method", ""))
         d.paragraph(f.t("Méthode de pondération enregistrée : ", "Weighting method recorded: "),
                     f.text(method, 200) + ".")
+        for sentence in self.procedure.before_buying:
+            d.paragraph(f.text(sentence, BODY_LIMIT))
         d.paragraph(f.t("Empreinte du questionnaire publié (SHA-256) : ",
                         "Fingerprint of the published questionnaire (SHA-256): "),
                     ("b", q.fingerprint))

@@ -110,6 +110,9 @@ class Procedure:
         no_lots_reason: why the contract is not divided into lots (L2113-11), when the
             consultation has one lot.
         negotiation_reason: why a negotiation took place, for procedures that allow it.
+        before_buying: what the buyer established before buying and the report cites:
+            the project's impact level and how the weights were obtained (one sentence
+            each, in the report's language).
         single_lot: the consultation is not divided into lots (the report then says why,
             L2113-11); None infers it from ``lot`` (no lot named: a single contract).
     """
@@ -134,4 +137,5 @@ class Procedure:
     no_lots_reason: str = ""
     negotiation_reason: str = ""
     single_lot: bool | None = None
+    before_buying: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
 
