@@ -152,3 +152,25 @@ def test_an_evaluator_who_declares_a_conflict_is_left_out_and_the_memo_says_so(
     assert ("Louis Bernard : déclare un conflit d'intérêts (15 février 2027) – « Ancien "
             "salarié de Boréal Data. » ; ses notes ne sont pas utilisées") in memo.replace(
         "\u00a0", " ")
+
+
+def test_an_offer_registered_after_review_leaves_the_filled_workbooks_readable(
+        demo_campaign: Path, tmp_path: Path) -> None:
+    from ai_procurement.campaign.opening import open_offers
+
+    before = score_campaign(load_campaign(copy_campaign(demo_campaign, tmp_path / "before")),
+                            "2").evaluation.evaluator_scores
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    # A forgotten deposit, registered after the evaluators filled their workbooks.
+    shutil.copy(folder / "responses" / "gwenn-ia-lot-2.xlsx",
+                folder / "responses" / "ile-verte-lot-2.xlsx")
+    register = folder / "registre-depots.csv"
+    register.write_text(register.read_text("utf-8") + "012;Île Verte;31415926000012;"
+                        "14/02/2027 11:00;2;;ile-verte-lot-2.xlsx\n", "utf-8")
+    campaign = load_campaign(folder)
+    assert [o.id for o in open_offers(campaign).offers][-1] == "P12"
+    run = score_campaign(campaign, "2")
+    # Read with the offers they were written for: no "give the same list" error.
+    assert [r.file for r in run.review_reports if not r.ok] == []
+    assert run.evaluation.evaluator_scores == before  # every score kept
+    assert "Île Verte" in {v.vendor for v in run.evaluation.vendors}

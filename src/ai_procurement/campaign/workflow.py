@@ -435,8 +435,22 @@ def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
                          lang=campaign.config.language, blind=campaign.config.blind_review,
                          key=key, overwrite=force)
             written.append(target)
+            # The offers it was written for: reading it later needs that list (its codes
+            # and signature depend on it), whatever offers arrive or leave meanwhile.
+            campaign.audit.append("review-issued", file=f"reviews/{target.name}",
+                                  evaluator=evaluator, lot=lot.id, offers=sorted(readable))
     _audit_outputs(campaign, written)
     return written
+
+
+def _issued_offers(campaign: Campaign) -> dict[str, list[str]]:
+    """The offers each review workbook was written for, by file (the last issue counts)."""
+    issued: dict[str, list[str]] = {}
+    for record in campaign.audit.records():
+        offers = record.get("offers")
+        if record.get("event") == "review-issued" and isinstance(offers, list):
+            issued[str(record.get("file", ""))] = [str(o) for o in offers]
+    return issued
 
 
 @attrs.frozen
@@ -534,6 +548,7 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
               for evaluator in other.evaluators}
     claimed: dict[str, str] = {}  # evaluator -> the file whose scores are used
     declared: dict[str, Any] = {}  # evaluator -> its conflict-of-interest declaration
+    written_for = _issued_offers(campaign)
     # Files named after their evaluator first; any other workbook in reviews/ (a copy
     # under another name) is read too, and belongs to the lot whose questionnaire it
     # carries: it is never ignored in silence.
@@ -541,7 +556,10 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
         if path.stem in issued and path.stem not in files:
             continue  # another lot's evaluator workbook
         # reviews/<slug><lot>.xlsx was written for that evaluator and must be theirs.
-        result = read_review(path, questionnaire, key=key, vendors=sorted(responses),
+        # Read with the offers it was written for: an offer registered, regularised or
+        # set aside since then never invalidates an evaluator's filled workbook.
+        offers = written_for.get(f"reviews/{path.name}", sorted(responses))
+        result = read_review(path, questionnaire, key=key, vendors=offers,
                              evaluator=files.get(path.stem))
         if path.stem not in files and any(f.code in ("wrong-version", "wrong-questionnaire")
                                           for f in result.report.findings) and len(
@@ -556,7 +574,7 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
                 and result.evaluator not in declared):
             declared[result.evaluator] = result.declaration
         if result.report.ok:
-            reviews.extend(result.scores)
+            reviews.extend(s for s in result.scores if s.vendor in responses)
     overrides: list[Override] = campaign.agreed(lot)
     agreed = campaign.agreed_path(lot)
     if agreed.is_file():
