@@ -528,3 +528,19 @@ def test_no_sub_criteria_no_sub_criteria_rows() -> None:
     data = rules_annex_bytes([lot()], OPEN, lang="fr")
     assert "Saint-Pal-de-Mons" not in text_of(data)
     assert "↳" not in text_of(data)
+
+
+def test_the_annex_and_the_memo_publish_the_aggregation_rule(tmp_path: Path) -> None:
+    from tests import deliverable_fixtures as df
+
+    from ai_procurement.deliverables.memo import write_memo
+    from ai_procurement.questionnaire import aggregation_sentence
+
+    evaluation = df.small_evaluation(["Alpha", "Beta"])
+    sentence = aggregation_sentence(evaluation.questionnaire)
+    lot = LotRules("1", "Lot", evaluation.questionnaire, evaluation.settings)
+    annex = write_rules_annex([lot], AwardRules("open", variants_allowed=False),
+                              tmp_path / "rc.docx", lang="fr")
+    memo = write_memo(evaluation, tmp_path / "memo.docx", lang="en")
+    for path, text in ((annex, sentence.fr), (memo, sentence.en)):
+        assert text in "\n".join(p.text for p in docx.Document(str(path)).paragraphs)

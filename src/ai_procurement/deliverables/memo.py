@@ -56,7 +56,7 @@ from ai_procurement.deliverables.view import (
     knockout_rule,
 )
 from ai_procurement.legal.procedure import Negotiation, procedure_rules
-from ai_procurement.questionnaire import sub_criterion_points
+from ai_procurement.questionnaire import aggregation_sentence, sub_criterion_points
 from ai_procurement.text import Lang, Text
 
 if TYPE_CHECKING:
@@ -420,6 +420,7 @@ class _Memo:
         method = str(q.weighting.get("method", ""))
         d.paragraph(f.t("Méthode de pondération enregistrée : ", "Weighting method recorded: "),
                     f.text(method, 200) + ".")
+        d.paragraph(f.text(aggregation_sentence(q).get(self.lang), BODY_LIMIT))
         for sentence in self.procedure.before_buying:
             d.paragraph(f.text(sentence, BODY_LIMIT))
         d.paragraph(f.t("Empreinte du questionnaire publié (SHA-256) : ",

@@ -55,7 +55,11 @@ from ai_procurement.deliverables.labels import (
     percent,
 )
 from ai_procurement.errors import OutputExistsError, QuestionnaireError
-from ai_procurement.questionnaire import Questionnaire, sub_criterion_points
+from ai_procurement.questionnaire import (
+    Questionnaire,
+    aggregation_sentence,
+    sub_criterion_points,
+)
 from ai_procurement.text import Lang, Text
 
 if TYPE_CHECKING:
@@ -485,6 +489,7 @@ class _Annex:
             "the computation uses the exact values. The most economically advantageous "
             "offer is the one with the highest total (French public procurement code, "
             "L2152-7).")))
+        self.para(self.t(aggregation_sentence(lot.questionnaire)))
         if sub_points:
             self.para(self.t(_(
                 "Les sous-critères (lignes en retrait) partagent les points de leur critère "
