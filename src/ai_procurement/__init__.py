@@ -178,6 +178,7 @@ if TYPE_CHECKING:
     )
     from ai_procurement.deliverables.memo import (
         write_memo as write_memo,
+        write_report as write_report,
     )
     from ai_procurement.deliverables.procedure import (
         Deposit as Deposit,
@@ -445,6 +446,7 @@ _EXPORTS: dict[str, str] = {
     "write_memo": "deliverables.memo",
     "write_panel": "workbooks.panel",
     "write_questionnaire": "workbooks.form",
+    "write_report": "deliverables.memo",
     "write_review": "workbooks.review",
     "write_robustness_annex": "deliverables.robustness_annex",
     "write_rules_annex": "deliverables.rules_annex",

@@ -287,3 +287,18 @@ def test_the_memo_cites_the_impact_level_and_how_the_weights_were_obtained(
         "panel citoyen (3))" in memo
     assert "Pondérations retenues par la commission d'appel d'offres du 10 décembre 2026" \
         in memo
+
+
+def test_one_report_covers_both_lots_with_a_part_per_lot(demo_campaign: Path) -> None:
+    # As the DAJ's form does: one report, a part per lot, one signature block; each lot
+    # keeps its own report beside its letters.
+    report = _docx_text(demo_campaign / "out" / "memo-fr.docx")
+    assert "Lots : Lot 1 : Tri du courrier entrant ; Lot 2 : Aide à la rédaction des " \
+        "réponses aux usagers" in report
+    for lot in ("1", "2"):
+        assert f"Lot {lot} – 2. Déroulement de la procédure" in report
+        assert f"Lot {lot} – 9. Proposition d'attribution" in report
+    assert report.index("Lot 1 – 9. Proposition") < report.index("Lot 2 – 2. Déroulement")
+    assert report.count("10. Signatures") == 2  # the contents and the block, once
+    assert "hermine-tech-lot-2.xlsx" in report  # lot 2's register and late offer
+    assert (demo_campaign / "out" / "memo-en.docx").is_file()

@@ -653,6 +653,9 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     folders = {lot.id: (campaign.root / "out" / f"lot-{lot.id}" if lot.id
                         else campaign.root / "out") for lot in lots}
     earlier = [path for folder in folders.values() for path in _earlier_results(folder)]
+    if len(lots) > 1:  # the report that covers every lot, in out/
+        earlier += [p for p in (campaign.root / "out" / f"memo-{code}.docx"
+                                for code in ("fr", "en")) if p.exists()]
     if earlier and not force:
         raise OutputExistsError(
             f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
@@ -663,6 +666,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     awards = {award.lot: award for award in _awards(campaign, scored)}
     runs: list[EvaluationRun] = []
     outputs: list[Path] = []
+    parts: list[tuple[Lot, EvaluationRun, dict[Lang, Any]]] = []
     generated = config.report_date
     languages: tuple[Lang, ...] = ("fr", "en")
     for lot, run in zip(lots, scored, strict=True):
@@ -723,6 +727,19 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                               max_lots_per_bidder=config.max_lots_per_bidder)
         runs.append(attrs.evolve(run, outputs=tuple(written)))
         outputs.extend(written)
+        parts.append((lot, run, procedure))
+    if len(lots) > 1:
+        # One analysis report covers every lot, a section per lot, as the DAJ's form
+        # does; each lot's own report stays beside its letters.
+        from ai_procurement.deliverables.memo import write_report
+
+        for code in languages:
+            outputs.append(write_report(
+                [(lot.describe(code), run.evaluation, run.robustness, procedure[code])
+                 for lot, run, procedure in parts],
+                campaign.root / "out" / f"memo-{code}.docx",
+                consultation=config.consultation, lang=code, generated=generated,
+                overwrite=force))
     for stale in sorted(set(earlier) - set(outputs)):
         if stale.name.startswith(("debrief-", "engagements-")):
             stale.unlink(missing_ok=True)

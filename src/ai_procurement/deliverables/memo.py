@@ -20,9 +20,9 @@ import datetime as dt
 import decimal
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -55,14 +55,19 @@ from ai_procurement.deliverables.view import (
     knockout_answer,
     knockout_rule,
 )
+from ai_procurement.errors import ScoringError
 from ai_procurement.legal.procedure import Negotiation, procedure_rules
-from ai_procurement.questionnaire import aggregation_sentence, sub_criterion_points
+from ai_procurement.questionnaire import (
+    Consultation,
+    aggregation_sentence,
+    sub_criterion_points,
+)
 from ai_procurement.text import Lang, Text
 
 if TYPE_CHECKING:
     from ai_procurement.decision.robustness import Robustness
 
-__all__ = ["ANNEX_LIMIT", "BODY_LIMIT", "write_memo"]
+__all__ = ["ANNEX_LIMIT", "BODY_LIMIT", "write_memo", "write_report"]
 
 _HEADING_NAME_LIMIT = 120
 
@@ -169,10 +174,16 @@ def _annex_title(index: int, lang: Lang) -> str:
 
 
 class _Memo:
-    """Writes the sections of the analysis report, in order."""
+    """Writes the sections of the analysis report, in order.
+
+    In a report covering several lots, each lot's sections are written one after the
+    other into one document (``document``), their titles and bookmarks prefixed with
+    the lot (``lot_prefix``).
+    """
 
     def __init__(self, evaluation: Evaluation, lang: Lang, robustness: Robustness | None,
-                 generated: dt.date, procedure: Procedure) -> None:
+                 generated: dt.date, procedure: Procedure, *, document: Any = None,
+                 lot_prefix: str = "", lot_key: str = "") -> None:
         self.view = EvaluationView(evaluation, lang)
         self.f = self.view.f
         self.evaluation = evaluation
@@ -184,9 +195,42 @@ class _Memo:
         self.consultation = consultation
         f = self.f
         title = f.t("Rapport d'analyse des offres", "Tender evaluation report")
-        self.d = new_document(lang, title=f"{title} – {consultation.reference}",
-                              subject=consultation.title, author=consultation.buyer,
-                              generated=generated)
+        self.prefix, self.key = lot_prefix, lot_key
+        self.d = document if document is not None else new_document(
+            lang, title=f"{title} – {consultation.reference}", subject=consultation.title,
+            author=consultation.buyer, generated=generated)
+
+    def section_title(self, index: int, lang: Lang) -> str:
+        """A section's title, with the lot in a report that covers several."""
+        return self.prefix + _section_title(index, lang)
+
+    def annex_title(self, index: int, lang: Lang) -> str:
+        """An annex's title, with the lot in a report that covers several."""
+        return self.prefix + _annex_title(index, lang)
+
+    def anchor(self, section: int | str) -> str:
+        """A section's bookmark, unique in a report that covers several lots."""
+        return _anchor(f"{self.key}{section}")
+
+    def lot_body(self) -> None:
+        """The sections of one lot, in a report that covers several.
+
+        No cover and no signatures: the report has one of each.
+        """
+        self.subject()
+        self.procedure_section()
+        self.criteria()
+        self.compliance()
+        self.analysis()
+        self.price()
+        self.ranking()
+        self.robustness_section()
+        self.award()
+        self.d.page_break()
+        self.annex_questions()
+        self.annex_answers()
+        self.annex_audit()
+        self.d.page_break()
 
     def build(self) -> bytes:
         self.cover()
@@ -225,9 +269,10 @@ class _Memo:
                  f"{f.text(c.reference, 60)}")
         d.gap()
         d.label(f.t("Sommaire", "Contents"))
-        entries = [(_section_title(i, self.lang), _anchor(i))
+        entries = [(self.section_title(i, self.lang), self.anchor(i))
                    for i in range(1, len(_SECTIONS) + 1)]
-        entries += [(_annex_title(i, self.lang), _anchor("ABC"[i])) for i in range(len(_ANNEXES))]
+        entries += [(self.annex_title(i, self.lang), self.anchor("ABC"[i]))
+                    for i in range(len(_ANNEXES))]
         d.contents(entries)
         d.page_break()
 
@@ -235,7 +280,7 @@ class _Memo:
 
     def subject(self) -> None:
         d, f, c, p = self.d, self.f, self.consultation, self.procedure
-        d.heading(_section_title(1, self.lang), 1, anchor=_anchor(1))
+        d.heading(self.section_title(1, self.lang), 1, anchor=self.anchor(1))
         rows = [(f.t("Acheteur", "Buyer"), f.text(c.buyer, 500)),
                 (f.t("Objet de la consultation", "Subject"), f.text(c.title, 1000)),
                 (f.t("Référence", "Reference"), f.text(c.reference, 200))]
@@ -262,7 +307,7 @@ class _Memo:
 
     def procedure_section(self) -> None:
         d, f, p, ev = self.d, self.f, self.procedure, self.evaluation
-        d.heading(_section_title(2, self.lang), 1, anchor=_anchor(2))
+        d.heading(self.section_title(2, self.lang), 1, anchor=self.anchor(2))
         deadline = p.deadline or self.consultation.deadline
         received = (tuple(r.file for r in p.register) or p.received
                     or tuple(i.file for i in ev.inputs))
@@ -397,7 +442,7 @@ class _Memo:
 
     def criteria(self) -> None:
         d, f, v, q = self.d, self.f, self.view, self.evaluation.questionnaire
-        d.heading(_section_title(3, self.lang), 1, anchor=_anchor(3))
+        d.heading(self.section_title(3, self.lang), 1, anchor=self.anchor(3))
         weights = q.weights
         rows = []
         for criterion in v.criteria:
@@ -483,7 +528,7 @@ class _Memo:
 
     def compliance(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_section_title(4, self.lang), 1, anchor=_anchor(4))
+        d.heading(self.section_title(4, self.lang), 1, anchor=self.anchor(4))
         d.heading(f.t("4.1 Offres irrégulières", "4.1 Non-compliant offers"), 2)
         failed = [r for r in ev.vendors if r.status == "non-compliant"]
         if not failed:
@@ -530,7 +575,7 @@ class _Memo:
 
     def analysis(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_section_title(5, self.lang), 1, anchor=_anchor(5))
+        d.heading(self.section_title(5, self.lang), 1, anchor=self.anchor(5))
         d.paragraph(f.t(
             "Seules les offres régulières sont analysées. Pour chaque critère, le tableau "
             "donne les points de chaque offre ; la note qui suit les justifie par le contenu "
@@ -588,7 +633,7 @@ class _Memo:
 
     def price(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_section_title(6, self.lang), 1, anchor=_anchor(6))
+        d.heading(self.section_title(6, self.lang), 1, anchor=self.anchor(6))
         if v.price_criterion is None:
             d.paragraph(f.t("La consultation ne comporte pas de critère prix.",
                             "The consultation has no price criterion."))
@@ -636,7 +681,7 @@ class _Memo:
 
     def ranking(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_section_title(7, self.lang), 1, anchor=_anchor(7))
+        d.heading(self.section_title(7, self.lang), 1, anchor=self.anchor(7))
         if not v.ranking:
             d.paragraph(f.t("Aucune offre n'est classée.", "No offer is ranked."))
         else:
@@ -683,7 +728,7 @@ class _Memo:
 
     def robustness_section(self) -> None:
         d, f = self.d, self.f
-        d.heading(_section_title(8, self.lang), 1, anchor=_anchor(8))
+        d.heading(self.section_title(8, self.lang), 1, anchor=self.anchor(8))
         rb = self.robustness
         if rb is None:
             d.paragraph(f.t("L'analyse de robustesse n'a pas été jointe à ce rapport.",
@@ -705,7 +750,7 @@ class _Memo:
 
     def award(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_section_title(9, self.lang), 1, anchor=_anchor(9))
+        d.heading(self.section_title(9, self.lang), 1, anchor=self.anchor(9))
         if not v.ranking:
             d.paragraph(("b", f.t("Aucune offre n'est classée : il est proposé de déclarer la "
                                   "procédure infructueuse.",
@@ -787,7 +832,7 @@ class _Memo:
 
     def signatures(self) -> None:
         d, f, p = self.d, self.f, self.procedure
-        d.heading(_section_title(10, self.lang), 1, anchor=_anchor(10))
+        d.heading(self.section_title(10, self.lang), 1, anchor=self.anchor(10))
         place = f.text(p.place, 200) if p.place else "………………"
         # The heading, this line and the table stay on one page: a signature table never
         # sits alone at the top of a page.
@@ -803,7 +848,7 @@ class _Memo:
 
     def annex_questions(self) -> None:
         d, f, v = self.d, self.f, self.view
-        d.heading(_annex_title(0, self.lang), 1, anchor=_anchor("ABC"[0]))
+        d.heading(self.annex_title(0, self.lang), 1, anchor=self.anchor("ABC"[0]))
         for criterion in v.criteria:
             d.label(f"{criterion.id} – {f.text(v.title(criterion), 200)}")
             rows = []
@@ -825,7 +870,7 @@ class _Memo:
 
     def annex_answers(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
-        d.heading(_annex_title(1, self.lang), 1, anchor=_anchor("ABC"[1]))
+        d.heading(self.annex_title(1, self.lang), 1, anchor=self.anchor("ABC"[1]))
         shown = [r for r in [*v.ranking, *(x for x in ev.vendors if x.status == "non-compliant")]]
         if not shown:
             d.paragraph(f.t("Aucune réponse n'a été notée.", "No answer was scored."))
@@ -868,7 +913,7 @@ class _Memo:
 
         d, f, ev, p = self.d, self.f, self.evaluation, self.procedure
         q = ev.questionnaire
-        d.heading(_annex_title(2, self.lang), 1, anchor=_anchor("ABC"[2]))
+        d.heading(self.annex_title(2, self.lang), 1, anchor=self.anchor("ABC"[2]))
         rows = [("ai_procurement", __version__),
                 (f.t("Date du rapport", "Report date"), f.date(self.generated)),
                 (f.t("Empreinte du questionnaire", "Questionnaire fingerprint"), q.fingerprint),
@@ -1039,3 +1084,75 @@ def write_memo(evaluation: Evaluation, path: str | os.PathLike[str], *, lang: La
     write_atomic(target, data, overwrite=overwrite)
     return target
 
+
+
+def write_report(lots: Sequence[tuple[str, Evaluation, Robustness | None, Procedure]],
+                 path: str | os.PathLike[str], *, consultation: Consultation,
+                 lang: Lang = "fr", generated: dt.date | None = None,
+                 overwrite: bool = False) -> Path:
+    """Write one analysis report covering every lot of a consultation, a section per lot.
+
+    Each lot's part has the sections of :func:`write_memo` (procedure, criteria,
+    compliance, analysis, price, ranking, award proposal, annexes), titled with the lot;
+    the report opens with the consultation and its contents, and ends with one
+    signature block.
+
+    Args:
+        lots: per lot, in order: its label ("Lot 1 : Tri du courrier"), evaluation,
+            robustness checks and procedure facts.
+        path: the ``.docx`` file to write.
+        consultation: the consultation as a whole (reference, title, buyer).
+        lang: ``"fr"`` or ``"en"``.
+        generated: the report date; None is today.
+        overwrite: replace an existing file.
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: ``path`` exists and ``overwrite`` is false, or it cannot be written.
+        ScoringError: ``lang`` is not ``"fr"`` or ``"en"``, or no lot is given.
+    """
+    language = check_lang(lang)
+    target = check_output(path, overwrite)
+    if not lots:
+        raise ScoringError("a report covers at least one lot")
+    day = generated or dt.date.today()
+    _, first, first_robustness, first_procedure = lots[0]
+    opening = _Memo(first, language, first_robustness, day, first_procedure)
+    d, f = opening.d, opening.f
+    d.heading(f.t("Rapport d'analyse des offres", "Tender evaluation report"), 0)
+    d.paragraph(("b", f.text(consultation.title, 300)))
+    colon = " : " if language == "fr" else ": "
+    d.paragraph(f.t("Acheteur", "Buyer") + colon + f.text(consultation.buyer, 300))
+    d.paragraph(f.t("Référence", "Reference") + colon + f.text(consultation.reference, 200))
+    d.paragraph(f.t("Lots", "Lots") + colon
+                + " ; ".join(f.text(label, 200) for label, _, _, _ in lots))
+    d.paragraph(f.t("Rapport établi le ", "Report dated ") + f.date(day))
+    d.footer(f"{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
+             f"{f.text(consultation.reference, 60)}")
+    d.gap()
+    d.label(f.t("Sommaire", "Contents"))
+    parts = []
+    for index, (label, evaluation, robustness, procedure) in enumerate(lots, start=1):
+        parts.append((label, _Memo(evaluation, language, robustness, day, procedure,
+                                   document=d, lot_prefix=f"{label.split(':')[0].strip()} – ",
+                                   lot_key=f"L{index}_")))
+    entries = []
+    for label, part in parts:
+        entries.append((f.text(label, 200), part.anchor("lot")))
+        entries += [(part.section_title(i, language), part.anchor(i))
+                    for i in range(1, len(_SECTIONS)) if i != 10]
+        entries += [(part.annex_title(i, language), part.anchor("ABC"[i]))
+                    for i in range(len(_ANNEXES))]
+    entries.append((_section_title(10, language), _anchor(10)))
+    d.contents(entries)
+    d.page_break()
+    for label, part in parts:
+        d.heading(f.text(label, 200), 1, anchor=part.anchor("lot"))
+        part.lot_body()
+    opening.signatures()
+    from ai_procurement._office.files import write_atomic
+
+    write_atomic(target, d.save(day), overwrite=overwrite)
+    return target
