@@ -6,9 +6,9 @@ import json
 import re
 from pathlib import Path
 
-import attrs
 import pytest
 from tests.campaign_fixtures import file_hashes
+from tests.test_cli import run
 
 from ai_procurement.bank.files import load_bank
 from ai_procurement.campaign.strategy_demo import (
@@ -20,20 +20,6 @@ from ai_procurement.campaign.strategy_demo import (
 from ai_procurement.cli import main
 
 NEW_COMMANDS = ("impact", "panel", "rules-check", "inventory")
-
-
-@attrs.frozen
-class Ran:
-    code: int
-    out: str
-    err: str
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> Ran:
-    capsys.readouterr()
-    code = main([str(a) for a in argv])
-    captured = capsys.readouterr()
-    return Ran(code, captured.out, captured.err)
 
 
 @pytest.mark.parametrize("command", NEW_COMMANDS)

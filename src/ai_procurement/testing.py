@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,7 +46,6 @@ CellValue = str | int | float | bool | dt.date | dt.datetime | None
 """A value typed in a cell."""
 
 _FIXED_TIME = dt.datetime(2026, 1, 1)
-_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
 
 @attrs.frozen
@@ -277,6 +275,8 @@ def saved_bytes(wb: Workbook) -> bytes:
     from openpyxl.packaging.core import DocumentProperties
     from openpyxl.xml.functions import tostring
 
+    from ai_procurement._office.files import normalise_zip
+
     buffer = io.BytesIO()
     wb.save(buffer)
     properties = wb.properties
@@ -284,13 +284,6 @@ def saved_bytes(wb: Workbook) -> bytes:
                                lastModifiedBy=properties.lastModifiedBy,
                                created=_FIXED_TIME, modified=_FIXED_TIME)
     core = tostring(fixed.to_tree())
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as saved:
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            data = core if info.filename == "docProps/core.xml" else source.read(info)
-            saved.writestr(member, data)
-    return out.getvalue()
+    part = core if isinstance(core, bytes) else core.encode("utf-8")
+    return normalise_zip(buffer.getvalue(), _FIXED_TIME.date(),
+                         replace={"docProps/core.xml": part})

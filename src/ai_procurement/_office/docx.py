@@ -29,16 +29,16 @@ import copy
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ai_procurement._office.files import normalise_zip
 from ai_procurement.errors import OutputError
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
 
-__all__ = ["STYLES", "Part", "WordDocument", "normalise_zip"]
+__all__ = ["STYLES", "Part", "WordDocument"]
 
 Part = str | tuple[str, str]
 """A run of a paragraph: plain text, or ``(kind, text)`` where ``kind`` holds ``"b"``
@@ -408,24 +408,6 @@ def _fit_headers(headers: Sequence[str], widths: Sequence[float],
             fitted[other] -= taken
             missing -= taken
     return fitted
-
-
-def normalise_zip(data: bytes, date: dt.date) -> bytes:
-    """``data`` (a zip) rewritten with every member dated ``date`` at midnight.
-
-    The members keep their order and content; only timestamps, permissions and
-    compression are fixed, so the same content always gives the same bytes.
-    """
-    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
-            out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            member = zipfile.ZipInfo(name, date_time=stamp)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            target.writestr(member, source.read(name))
-    return out.getvalue()
 
 
 def _build(near: Any, spec: _Spec) -> Any:

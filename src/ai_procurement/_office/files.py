@@ -16,15 +16,19 @@ caller says so explicitly.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import io
 import os
 import stat
 import tempfile
+import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from ai_procurement.errors import InputError, OutputError, OutputExistsError
 
-__all__ = ["open_regular", "read_bounded", "sha256_file", "write_atomic"]
+__all__ = ["normalise_zip", "open_regular", "read_bounded", "sha256_file", "write_atomic"]
 
 _BLOCK = 1 << 20
 _NOT_REGULAR = "not a regular file (a folder, a pipe or a device)"
@@ -136,3 +140,23 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(_BLOCK), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def normalise_zip(data: bytes, date: dt.date,
+                  replace: Mapping[str, bytes] | None = None) -> bytes:
+    """``data`` (a zip) rewritten with every member dated ``date`` at midnight.
+
+    The members keep their order and content (but for those ``replace`` gives anew);
+    only timestamps, permissions and compression are fixed, so the same content always
+    gives the same bytes, whatever the clock said when a library saved it.
+    """
+    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
+            out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            member = zipfile.ZipInfo(name, date_time=stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            target.writestr(member, (replace or {}).get(name) or source.read(name))
+    return out.getvalue()

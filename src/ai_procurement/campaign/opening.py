@@ -24,7 +24,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -431,12 +431,18 @@ def _unstructure(offer: Offer) -> dict[str, Any]:
     return data
 
 
-def _conflicts(offers: Iterable[Offer], variants_allowed: bool) -> list[OpeningProblem]:
-    problems: list[OpeningProblem] = []
+def _duplicates(offers: Iterable[Offer]) -> list[list[Offer]]:
+    """Groups of offers from one bidder for one lot and one kind (base or variant n)."""
     seen: dict[tuple[str, str, int], list[Offer]] = {}
     for offer in offers:
-        key = (_identity(offer.bidder), offer.lot, offer.variant)
-        seen.setdefault(key, []).append(offer)
+        seen.setdefault((identity_key(offer.bidder), offer.lot, offer.variant),
+                        []).append(offer)
+    return [group for _, group in sorted(seen.items()) if len(group) > 1]
+
+
+def _conflicts(offers: Sequence[Offer], variants_allowed: bool) -> list[OpeningProblem]:
+    problems: list[OpeningProblem] = []
+    for offer in offers:
         if offer.variant and not variants_allowed:
             problems.append(OpeningProblem("error", f"{offer.id} ({offer.file})", Text(
                 f"variante {offer.variant} de {offer.bidder.name} alors que le règlement de "
@@ -445,36 +451,26 @@ def _conflicts(offers: Iterable[Offer], variants_allowed: bool) -> list[OpeningP
                 f"variant {offer.variant} from {offer.bidder.name} although the RC allows no "
                 "variants: the variant is irregular (L2152-2) and will not be scored; the "
                 "base offer is.")))
-    for (_, lot, variant), group in sorted(seen.items()):
-        if len(group) > 1:
-            ids = ", ".join(f"{o.id} ({o.file})" for o in group)
-            kind_fr = "offres de base" if variant == 0 else f"variantes n° {variant}"
-            kind_en = "base offers" if variant == 0 else f"variants no. {variant}"
-            lot_fr = f" pour le lot {lot}" if lot else ""
-            lot_en = f" for lot {lot}" if lot else ""
-            problems.append(OpeningProblem("error", ids, Text(
-                f"deux {kind_fr} de {group[0].bidder.name}{lot_fr} : {ids}. Le règlement de "
-                "la consultation dit laquelle est examinée (en général la dernière reçue) ; "
-                "retirez l'autre du registre exporté. Aucune des deux n'est notée d'ici là.",
-                f"two {kind_en} from {group[0].bidder.name}{lot_en}: {ids}. The RC says which "
-                "one is examined (usually the last received); remove the other from the "
-                "exported register. Neither is scored until then.")))
+    for group in _duplicates(offers):
+        lot, variant = group[0].lot, group[0].variant
+        ids = ", ".join(f"{o.id} ({o.file})" for o in group)
+        kind_fr = "offres de base" if variant == 0 else f"variantes n° {variant}"
+        kind_en = "base offers" if variant == 0 else f"variants no. {variant}"
+        lot_fr = f" pour le lot {lot}" if lot else ""
+        lot_en = f" for lot {lot}" if lot else ""
+        problems.append(OpeningProblem("error", ids, Text(
+            f"deux {kind_fr} de {group[0].bidder.name}{lot_fr} : {ids}. Le règlement de "
+            "la consultation dit laquelle est examinée (en général la dernière reçue) ; "
+            "retirez l'autre du registre exporté. Aucune des deux n'est notée d'ici là.",
+            f"two {kind_en} from {group[0].bidder.name}{lot_en}: {ids}. The RC says which "
+            "one is examined (usually the last received); remove the other from the "
+            "exported register. Neither is scored until then.")))
     return problems
-
-
-def _identity(bidder: Bidder) -> str:
-    return identity_key(bidder)
 
 
 def scorable(opening: Opening, variants_allowed: bool) -> dict[str, Offer]:
     """Offers that may be scored, by file: on time, unique, and allowed by the RC."""
-    blocked: set[str] = set()
-    seen: dict[tuple[str, str, int], list[Offer]] = {}
-    for offer in opening.offers:
-        seen.setdefault((_identity(offer.bidder), offer.lot, offer.variant), []).append(offer)
-    for group in seen.values():
-        if len(group) > 1:
-            blocked.update(o.file for o in group)
+    blocked = {o.file for group in _duplicates(opening.offers) for o in group}
     return {o.file: o for o in opening.offers
             if o.status != "late" and o.file not in blocked
             and (variants_allowed or o.variant == 0)}

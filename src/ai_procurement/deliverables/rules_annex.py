@@ -21,13 +21,13 @@ import inspect
 import io
 import math
 import os
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
+from ai_procurement._office.files import normalise_zip
 from ai_procurement.bank.model import (
     AllOf,
     AnyOf,
@@ -68,7 +68,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AwardRules", "LotRules", "rules_annex_bytes", "write_rules_annex"]
 
-_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 _DOC_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 # abnormally_low() flags nothing below this many offers (a mean says little then).
 _MIN_OFFERS_FOR_LOW_CHECK = 3
@@ -886,18 +885,7 @@ class _Annex:
         props.created = props.modified = props.last_printed = _DOC_TIME
         buffer = io.BytesIO()
         self.doc.save(buffer)
-        return _fixed_zip(buffer.getvalue())
+        return normalise_zip(buffer.getvalue(), _DOC_TIME.date())
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same package with fixed member timestamps (python-docx stamps the save time)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as saved, zipfile.ZipFile(
-            out, "w", zipfile.ZIP_DEFLATED) as fixed:
-        for info in saved.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            fixed.writestr(member, saved.read(info.filename))
-    return out.getvalue()
 

@@ -37,7 +37,7 @@ def rules_check_bytes(check: RulesCheck, *, lang: Lang = "fr", title: str = "") 
     import docx
     from docx.shared import Pt
 
-    from ai_procurement._office.docx import normalise_zip
+    from ai_procurement._office.files import normalise_zip
 
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
