@@ -197,7 +197,6 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
         OutputExistsError: a report differs from the one already written and ``force``
             is false.
     """
-    from ai_procurement._office.files import sha256_file
     from ai_procurement.answers import AnswerState, Finding, Report
     from ai_procurement.campaign.opening import load_opening, scorable, set_aside
     from ai_procurement.workbooks.response import read_response
@@ -235,7 +234,7 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
         vendor: str | None
         if offer is not None:
             vendor = offer.label if path.name in allowed else None
-            if sha256_file(path) != offer.sha256:
+            if response.report.sha256 != offer.sha256:  # the bytes the reader read
                 added.append(Finding("error", "changed-after-opening", Text(
                     f"Ce fichier a changé depuis l'ouverture des plis (offre {offer.id}) : une "
                     "offre ne peut être modifiée après la date limite. Restaurez le fichier "
