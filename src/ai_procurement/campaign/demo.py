@@ -84,7 +84,8 @@ lots:
           unit: {{fr: forfait, en: lump sum}}
           quantity: 1
         - id: D2
-          label: {{fr: "Réponses rédigées avec l'assistant", en: "Replies drafted with the assistant"}}
+          label: {{fr: "Réponses rédigées avec l'assistant",
+                   en: "Replies drafted with the assistant"}}
           unit: {{fr: "millier de réponses", en: "thousand replies"}}
           quantity: 60
         - id: D3

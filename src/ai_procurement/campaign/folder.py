@@ -37,7 +37,7 @@ from ai_procurement.decision.scoring import Settings
 from ai_procurement.errors import BankError, CampaignError, Problem
 from ai_procurement.legal.procedure import ProcedureKind
 from ai_procurement.questionnaire import Consultation, Questionnaire
-from ai_procurement.text import Lang
+from ai_procurement.text import Lang, Text
 
 __all__ = [
     "AgreedScore",
@@ -639,6 +639,9 @@ def _priced_bank(bank: Any, price: PriceConfig | None) -> Any:
                 items = () if price.model == "dqe" else q.answer.items
                 q = attrs.evolve(q, answer=attrs.evolve(q.answer, items=items,
                                                         dqe=price.dqe))
+                if price.model == "dqe":
+                    # The bank's texts explain a lump sum (one-off + years × yearly).
+                    q = attrs.evolve(q, why=_DQE_WHY, vendor_guidance=_DQE_GUIDANCE)
             questions.append(q)
         criteria.append(attrs.evolve(criterion, questions=tuple(questions)))
     if not found:
@@ -646,6 +649,21 @@ def _priced_bank(bank: Any, price: PriceConfig | None) -> Any:
                             "question to carry the DQE / la banque n'a pas de question de "
                             "prix pour porter le DQE")
     return attrs.evolve(bank, criteria=tuple(criteria))
+
+
+_DQE_WHY = Text(
+    "Les offres sont comparées sur le prix du détail quantitatif estimatif (DQE) : la "
+    "somme, poste par poste, de la quantité fixée par l'acheteur multipliée par votre prix "
+    "unitaire.",
+    "Offers are compared on the price of the detailed quantity estimate (DQE): the sum, "
+    "item by item, of the quantity the buyer set times your unit price.")
+_DQE_GUIDANCE = Text(
+    "Chaque prix unitaire inclut tous les coûts du poste, y compris ceux liés à l'usage de "
+    "l'IA (appels d'API, jetons, capacité de calcul). Les prix unitaires doivent "
+    "correspondre à votre offre financière ; indiquez vos hypothèses en commentaire.",
+    "Each unit price includes every cost of the item, including those of using AI (API "
+    "calls, tokens, computing capacity). The unit prices must match your financial offer; "
+    "state your assumptions in the comment.")
 
 
 def budget_of(lot: Lot) -> Any:

@@ -999,9 +999,12 @@ def _write_dqe(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, q: Q
     assert isinstance(spec, Price)
     rows = dqe_rows(spec)
     consultation = questionnaire.consultation
-    set_text(ws, "A1", T(f"Détail quantitatif estimatif (DQE) — {consultation.title}",
-                         f"Detailed quantity estimate (DQE) — {consultation.title}").get(lang),
-             styles(font_size=14, bold=True))
+    title = T(f"Détail quantitatif estimatif (DQE) — {consultation.title}",
+              f"Detailed quantity estimate (DQE) — {consultation.title}").get(lang)
+    title_style = styles(font_size=14, bold=True, text_wrap=True, valign="top")
+    ws.merge_range("A1:F1", "", title_style)
+    set_text(ws, "A1", title, title_style)
+    ws.set_row(0, _height([(title, 100)], minimum=1, points=14, bold=True))
     notes = [
         T(f"Question {q.id}. Saisissez le prix unitaire HT de chaque poste dans les cellules "
           "jaunes (colonne E), en valeur, jamais en formule. Les quantités sont fixées par "
