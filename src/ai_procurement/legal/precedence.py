@@ -35,7 +35,8 @@ PRECEDENCE_DOCUMENTS: dict[str, Text] = {
     "bpu": Text("le bordereau des prix unitaires (BPU)", "the schedule of unit prices (BPU)"),
     "dqe": Text("le détail quantitatif estimatif (DQE)",
                 "the detailed quantity estimate (DQE)"),
-    "questionnaire": Text("le présent questionnaire", "this questionnaire"),
+    "questionnaire": Text("le questionnaire de la consultation",
+                          "the consultation's questionnaire"),
     "memoire-technique": Text("le mémoire technique", "the technical proposal"),
 }
 """The documents an order of precedence may name, by key, with their names."""
