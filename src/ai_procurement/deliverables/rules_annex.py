@@ -728,13 +728,12 @@ class _Annex:
             "Le prix comparé est celui du détail quantitatif estimatif (DQE) de la question "
             f"{question.id}, en {spec.currency} hors taxes : somme, poste par poste, de la "
             "quantité fixée par l'acheteur multipliée par le prix unitaire de l'offre. Les "
-            "quantités sont celles du tableau ci-dessous ; elles servent à comparer les "
-            "offres et n'engagent pas l'acheteur sur les quantités commandées.",
+            "quantités, estimatives, sont celles du tableau ci-dessous ; elles servent à "
+            "comparer les offres.",
             "The price compared is that of the detailed quantity estimate (DQE) of question "
             f"{question.id}, in {spec.currency} excluding tax: the sum, item by item, of the "
-            "quantity the buyer set times the offer's unit price. The quantities are those "
-            "of the table below; they serve to compare the offers and do not bind the "
-            "buyer to order them."))
+            "quantity the buyer set times the offer's unit price. The quantities, which are "
+            "estimates, are those of the table below; they serve to compare the offers."))
             + (lump if spec.items else ""))
         self.table([self.t(_("Poste", "Item")), self.t(_("Désignation", "Description")),
                     self.t(_("Unité", "Unit")), self.t(_("Quantité", "Quantity"))],
