@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
+
 from ai_procurement.bank.model import (
     AnswerSpec,
     Bank,
@@ -25,6 +27,7 @@ from ai_procurement.bank.model import (
     CostItem,
     Criterion,
     DateAnswer,
+    DqeItem,
     Evidence,
     FreeText,
     KnockOut,
@@ -55,6 +58,7 @@ __all__ = [
     "KEY",
     "OTHER_KEY",
     "CellValue",
+    "dqe_questionnaire",
     "excel_text",
     "fill",
     "full_bank",
@@ -156,6 +160,21 @@ def full_bank() -> Bank:
 def full_questionnaire(consultation: Consultation = CONSULTATION) -> Questionnaire:
     """:func:`full_bank` frozen for ``consultation`` with the bank's weights."""
     return freeze(full_bank(), consultation)
+
+
+def dqe_questionnaire(consultation: Consultation = CONSULTATION) -> Questionnaire:
+    """:func:`full_bank` whose price is a DQE of three items (quantities 1, 60 and 12)."""
+    bank = full_bank()
+    dqe = (DqeItem("D1", _t("Paramétrage", "Configuration"), _t("forfait", "lump sum"), 1),
+           DqeItem("D2", _t("Réponses rédigées", "Replies drafted"),
+                   _t("millier", "thousand"), 60),
+           DqeItem("D3", _t("Formation", "Training"), _t("jour", "day"), 12))
+    criteria = tuple(
+        attrs.evolve(c, questions=tuple(
+            attrs.evolve(q, answer=attrs.evolve(q.answer, items=(), dqe=dqe))
+            if isinstance(q.answer, Price) else q for q in c.questions))
+        for c in bank.criteria)
+    return freeze(attrs.evolve(bank, criteria=criteria), consultation)
 
 
 def rows_by_key(questionnaire: Questionnaire) -> dict[str, int]:

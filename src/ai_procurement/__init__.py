@@ -63,6 +63,7 @@ if TYPE_CHECKING:
         CostItem as CostItem,
         Criterion as Criterion,
         DateAnswer as DateAnswer,
+        DqeItem as DqeItem,
         Evidence as Evidence,
         FreeText as FreeText,
         KnockOut as KnockOut,
@@ -132,10 +133,14 @@ if TYPE_CHECKING:
     )
     from ai_procurement.decision.price import (
         PRICE_METHODS as PRICE_METHODS,
+        Budget as Budget,
+        BudgetCheck as BudgetCheck,
         CostBreakdown as CostBreakdown,
         LowOfferCheck as LowOfferCheck,
         PriceScores as PriceScores,
         abnormally_low as abnormally_low,
+        check_budget as check_budget,
+        offer_cost as offer_cost,
         price_points as price_points,
         total_cost as total_cost,
     )
@@ -221,6 +226,7 @@ if TYPE_CHECKING:
         legal_facts as legal_facts,
         load_legal_facts as load_legal_facts,
     )
+    from ai_procurement.legal.precedence import precedence_rule as precedence_rule
     from ai_procurement.legal.procedure import (
         ProcedureKind as ProcedureKind,
         ProcedureRules as ProcedureRules,
@@ -298,6 +304,8 @@ _EXPORTS: dict[str, str] = {
     "Bank": "bank.model",
     "BankError": "errors",
     "Better": "bank.model",
+    "Budget": "decision.price",
+    "BudgetCheck": "decision.price",
     "Campaign": "campaign.folder",
     "CampaignError": "errors",
     "Commitment": "decision.commitments",
@@ -309,6 +317,7 @@ _EXPORTS: dict[str, str] = {
     "DateAnswer": "bank.model",
     "Declaration": "workbooks.inventory",
     "Deposit": "deliverables.procedure",
+    "DqeItem": "bank.model",
     "Evaluation": "decision.scoring",
     "EvaluatorScore": "decision.scoring",
     "Evidence": "bank.model",
@@ -392,6 +401,7 @@ _EXPORTS: dict[str, str] = {
     "binding_commitments": "decision.commitments",
     "check": "campaign.workflow",
     "check_bank": "bank.model",
+    "check_budget": "decision.price",
     "check_rules": "decision.rules_check",
     "condition_holds": "answers",
     "condition_questions": "bank.model",
@@ -416,7 +426,9 @@ _EXPORTS: dict[str, str] = {
     "load_level_requirements": "bank.requirements",
     "load_questionnaire": "questionnaire",
     "new_key": "workbooks.signing",
+    "offer_cost": "decision.price",
     "parse_mapping": "bank.grid",
+    "precedence_rule": "legal.precedence",
     "prepare_reviews": "campaign.workflow",
     "price_points": "decision.price",
     "procedure_rules": "legal.procedure",

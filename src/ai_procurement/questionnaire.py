@@ -60,6 +60,20 @@ class Consultation:
     buyer: str
     contact: str = ""
     deadline: dt.date | None = None
+    precedence: tuple[str, ...] = ()
+    """Which document prevails in case of contradiction, highest first (keys of
+    :data:`ai_procurement.legal.precedence.PRECEDENCE_DOCUMENTS`); empty: the default
+    order, which the questionnaire prints as such."""
+
+
+def _register_consultation() -> None:
+    from ai_procurement.bank.converter import omit_defaults
+
+    # Added after publication: questionnaires frozen before keep their fingerprints.
+    omit_defaults(Consultation, ("precedence",))
+
+
+_register_consultation()
 
 
 @attrs.frozen

@@ -127,8 +127,14 @@ def fill_questionnaire(source: str | Path, questionnaire: Questionnaire,
                     ws[f"{form.COL_ANSWER}{rows[f'{q.id}:{option}']}"] = (
                         form.YES[lang] if option in answer.value else form.NO[lang])
             elif isinstance(q.answer, Price):
+                # A DQE item's unit price goes to the DQE sheet, a lump-sum amount to
+                # its row under the price question.
+                dqe = form.dqe_rows(q.answer) if q.answer.dqe else {}
                 for item, amount in answer.value.items():
-                    ws[f"{form.COL_ANSWER}{rows[f'{q.id}:{item}']}"] = amount
+                    if item in dqe and item != form.DQE_TOTAL_KEY:
+                        wb[form.SHEET_DQE][f"{form.DQE_COL_PRICE}{dqe[item]}"] = amount
+                    else:
+                        ws[f"{form.COL_ANSWER}{rows[f'{q.id}:{item}']}"] = amount
             elif isinstance(q.answer, YesNo | SingleChoice | Scale):
                 labels = dict(form.choice_labels(q, lang))
                 ws[f"{form.COL_ANSWER}{row}"] = labels[str(answer.value)]

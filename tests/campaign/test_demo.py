@@ -302,3 +302,33 @@ def test_one_report_covers_both_lots_with_a_part_per_lot(demo_campaign: Path) ->
     assert report.count("10. Signatures") == 2  # the contents and the block, once
     assert "hermine-tech-lot-2.xlsx" in report  # lot 2's register and late offer
     assert (demo_campaign / "out" / "memo-en.docx").is_file()
+
+
+def test_lot_2_is_priced_on_a_dqe_with_a_budget_one_variant_exceeds(
+        demo_run: DemoRun, demo_campaign: Path) -> None:
+    from openpyxl import load_workbook
+
+    # The questionnaire of lot 2 carries the DQE sheet with the buyer's quantities.
+    sheet = load_workbook(demo_campaign / "outbox" / "questionnaire-lot-2.xlsx")["DQE"]
+    assert [sheet[f"D{r}"].value for r in range(6, 10)] == [1, 60, 12, 4]
+    # Fjord's variant: 1 × 31 500 + 60 × 420 + 12 × 945 + 4 × 15 750 = 131 040 € HT,
+    # above the 125 000 € budget: unacceptable (L2152-3), not ranked (MAPA without
+    # negotiation, R2152-1). Gwenn IA: 124 800 €, under the budget, stays ranked.
+    lines = _lot_summary(demo_run.summary, "2")
+    assert any("Fjord Analytics – V1" in line and "inacceptable" in line
+               and line.lstrip().startswith("-") for line in lines)
+    memo = _docx_text(demo_campaign / "out" / "lot-2" / "memo-en.docx")
+    assert "Detailed quantity estimate (DQE)" in memo
+    assert "Fjord Analytics – V1 | Total | 1 × 31,500 + 60 × 420 + 12 × 945 + 4 × 15,750 " \
+        "= 131,040 €" in memo
+    assert ("Offer Fjord Analytics – V1: price 131,040 € excl. VAT, 6,040 € above the "
+            "budget of 125,000 € excl. VAT") in memo
+    letter = _docx_text(demo_campaign / "out" / "lot-2" / "debrief-fjord-analytics-v1.docx")
+    assert "L2152-3" in letter
+    assert "inacceptable" in letter
+    price = load_workbook(demo_campaign / "out" / "lot-2" / "comparison.xlsx")["Prix"]
+    texts = [str(c.value) for row in price.iter_rows() for c in row if c.value is not None]
+    assert any("Budget et offres inacceptables (L2152-3)" in t for t in texts)
+    assert any(t.startswith("D2 ") for t in texts)
+    # The commitments annex is still written for the winner of each lot.
+    assert (demo_campaign / "out" / "lot-2" / "engagements-fr.docx").exists()

@@ -175,3 +175,84 @@ def test_init_force_never_replaces_an_edited_campaign_file(tmp_path: Path) -> No
     init_campaign(tmp_path / "d", force=True)
     key = tmp_path / "d" / "private" / "signing.key"
     assert key.stat().st_mode & 0o777 == 0o600  # the owner's only, from the start
+
+
+# -- price model, budget and document precedence -------------------------------------------
+
+DQE_PRICE = """
+price:
+  model: dqe
+  dqe:
+    - {id: D1, label: {fr: "Page traduite", en: "Translated page"},
+       unit: {fr: page, en: page}, quantity: 20000}
+    - {id: D2, label: {fr: "Journée de formation", en: "Training day"},
+       unit: {fr: jour, en: day}, quantity: 3}
+budget:
+  amount: 90000
+  covers: "4 ans, HT"
+"""
+
+
+def _with(tmp_path: Path, extra: str) -> Path:
+    init_campaign(tmp_path / "c")
+    path = tmp_path / "c" / "campaign.yaml"
+    path.write_text(path.read_text("utf-8") + extra, "utf-8")
+    return tmp_path / "c"
+
+
+def test_a_dqe_is_published_with_its_quantities_and_fingerprint(tmp_path: Path) -> None:
+    from ai_procurement.bank.model import Price
+    from ai_procurement.campaign.folder import budget_of
+    from ai_procurement.decision.price import Budget
+
+    campaign = load_campaign(_with(tmp_path, DQE_PRICE))
+    lot = campaign.lot()
+    frozen = campaign.freeze(lot)
+    spec = next(q.answer for _, q in frozen.bank.questions() if isinstance(q.answer, Price))
+    assert spec.model == "dqe"
+    assert [(d.id, d.quantity) for d in spec.dqe] == [("D1", 20000), ("D2", 3)]
+    lump = load_campaign(_with(tmp_path / "x", "")).freeze()
+    assert lump.fingerprint != frozen.fingerprint  # the quantities are published
+    budget = budget_of(lot)
+    assert isinstance(budget, Budget)
+    assert (str(budget.amount), budget.covers) == ("90000.0", "4 ans, HT")
+
+
+@pytest.mark.parametrize(("edit", "where", "said"), [
+    (("model: dqe", "model: forfait"), "$.price.model", "lump-sum"),
+    (("quantity: 3", "quantity: 0"), "$.price.dqe[1].quantity", "above 0"),
+    (("id: D2", "id: D1"), "$.price.dqe[1].id", "duplicate item 'D1'"),
+    (("en: day}", "en: \"\"}"), "$.price.dqe[1].unit", "English"),
+    (("model: dqe", "model: lump-sum"), "$.price.model", "set model: dqe"),
+    (("amount: 90000", "amount: -1"), "$.budget.amount", "above 0"),
+    (('covers: "4 ans, HT"', 'covers: ""'), "$.budget.covers", "what the budget covers"),
+])
+def test_a_wrong_price_or_budget_names_its_key_in_french_and_english(
+        tmp_path: Path, edit: tuple[str, str], where: str, said: str) -> None:
+    folder = _with(tmp_path, DQE_PRICE.replace(*edit))
+    with pytest.raises(CampaignError) as caught:
+        load_campaign(folder)
+    message = str(caught.value)
+    assert where in message
+    assert said in message
+
+
+def test_precedence_is_a_closed_list(tmp_path: Path) -> None:
+    folder = _with(tmp_path, "precedence: [bpu, devis, questionnaire]\n")
+    with pytest.raises(CampaignError, match=r"\$\.precedence.*unknown document 'devis'"):
+        load_campaign(folder)
+    folder = _with(tmp_path / "ok", "precedence: [bpu, questionnaire]\n")
+    campaign = load_campaign(folder)
+    assert campaign.freeze().consultation.precedence == ("bpu", "questionnaire")
+
+
+def test_the_template_states_the_default_precedence_and_the_price_keys(
+        tmp_path: Path) -> None:
+    campaign = init_campaign(tmp_path / "c")
+    text = (tmp_path / "c" / "campaign.yaml").read_text("utf-8")
+    assert "default applies" in text
+    assert "acte-engagement, bpu, dqe, questionnaire" in text
+    assert "model: dqe" in text
+    assert "L2152-3" in text
+    assert campaign.config.precedence == ()
+    assert campaign.lot().budget is None

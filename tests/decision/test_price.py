@@ -9,22 +9,28 @@ expected number below is derived by hand in the comments.
 from __future__ import annotations
 
 import math
+import random
+from decimal import Decimal
 from typing import Literal
 
 import pytest
 from hypothesis import given, strategies as st
 
-from ai_procurement.bank.model import Recurrence
+from ai_procurement.bank.model import CostItem, DqeItem, Price, Recurrence
 from ai_procurement.decision.price import (
     LOW_OFFER_METHODS,
     PRICE_METHODS,
+    Budget,
     PriceMethod,
     PriceScores,
     abnormally_low,
+    check_budget,
+    offer_cost,
     price_points,
     total_cost,
 )
 from ai_procurement.errors import AIProcurementError, PriceError
+from ai_procurement.text import Text
 
 NBSP = "\u00a0"
 
@@ -498,3 +504,101 @@ def test_invalid_years(years: int) -> None:
 def test_no_cost_item() -> None:
     with pytest.raises(PriceError, match="at least one of the cost items"):
         total_cost({}, {}, 3)
+
+
+# --- DQE and budget -----------------------------------------------------------------------
+
+def _dqe(*lines: tuple[str, float]) -> Price:
+    return Price((), 4, dqe=tuple(DqeItem(i, Text(i, i), Text("u", "u"), q) for i, q in lines))
+
+
+def test_dqe_worked_example_computed_by_hand() -> None:
+    # D1: 1 × 30 000,00 = 30 000,00
+    # D2: 60 × 412,35 = 24 741,00
+    # D3: 12 × 0,15 = 1,80
+    # total = 30 000 + 24 741 + 1,80 = 54 742,80 (exactly, to the cent)
+    spec = _dqe(("D1", 1), ("D2", 60), ("D3", 12))
+    cost = offer_cost(spec, {"D1": 30_000.0, "D2": 412.35, "D3": 0.15})
+    assert [line.total for line in cost.dqe] == [Decimal("30000.00"), Decimal("24741.00"),
+                                                 Decimal("1.80")]
+    assert cost.exact == Decimal("54742.80")
+    assert cost.total == 54_742.8
+    assert cost.model == "dqe"
+    assert cost.explain().fr == (f"1 × 30{NBSP}000 + 60 × 412,35 + 12 × 0,15 = "
+                                 f"54{NBSP}742,80 €")
+    assert cost.explain().en == "1 × 30,000 + 60 × 412.35 + 12 × 0.15 = 54,742.80 €"
+
+
+def test_mixed_price_adds_the_lump_sum_and_the_dqe() -> None:
+    # lump sum: 10 000 once + 4 × 2 000 yearly = 18 000; DQE: 20 × 450 = 9 000 -> 27 000
+    spec = Price((CostItem("setup", Text("s", "s"), Recurrence.ONCE),
+                  CostItem("run", Text("r", "r"), Recurrence.YEARLY)), 4,
+                 dqe=(DqeItem("D1", Text("d", "d"), Text("jour", "day"), 20),))
+    cost = offer_cost(spec, {"setup": 10_000.0, "run": 2_000.0, "D1": 450.0})
+    assert cost.model == "mixed"
+    assert cost.exact == Decimal("27000")
+    assert "(20 × 450)" in cost.explain().en
+
+
+def test_dqe_refuses_missing_and_negative_unit_prices_naming_each_item() -> None:
+    spec = _dqe(("D1", 1), ("D2", 2), ("D3", 3))
+    with pytest.raises(PriceError, match=r"\['D3'\]"):
+        offer_cost(spec, {"D1": 1.0, "D2": 2.0})
+    with pytest.raises(PriceError, match=r"item 'D2'.*negative"):
+        offer_cost(spec, {"D1": 1.0, "D2": -2.0, "D3": 1.0})
+
+
+def test_budget_equal_is_acceptable_one_cent_over_is_not() -> None:
+    budget = Budget(Decimal("125000"), "4 ans, HT")
+    check = check_budget({"Equal": Decimal("125000.00"), "Over": Decimal("125000.01"),
+                          "Under": 90_000.0}, budget, negotiation=False)
+    assert check.over == ("Over",)
+    assert "L2152-3" in check.explanations["Over"].fr
+    assert "0,01" in check.explanations["Over"].fr
+    assert "éliminée sans être classée" in check.explanations["Over"].fr
+    assert "R2152-1" in check.summary.en
+
+
+def test_budget_with_negotiation_keeps_the_offer_and_says_why() -> None:
+    check = check_budget({"Over": 200.0}, Budget(Decimal("100"), "HT"), negotiation=True)
+    assert check.over == ("Over",)
+    assert "may become acceptable during the negotiation" in check.explanations["Over"].en
+    assert "R2152-1" in check.explanations["Over"].en
+
+
+def test_float_sums_do_not_make_an_offer_unacceptable() -> None:
+    # 0.1 + 0.2 is 0.30000000000000004 in binary floating point: in decimals it is 0.3.
+    spec = _dqe(("D1", 1), ("D2", 1))
+    cost = offer_cost(spec, {"D1": 0.1, "D2": 0.2})
+    assert cost.exact == Decimal("0.3")
+    check = check_budget({"A": cost.exact}, Budget(Decimal("0.3"), "HT"), negotiation=False)
+    assert check.over == ()
+
+
+def test_budget_must_be_a_positive_amount() -> None:
+    with pytest.raises(PriceError, match="budget"):
+        check_budget({"A": 1.0}, Budget(Decimal(0), "HT"), negotiation=False)
+
+
+_quantities = st.lists(st.integers(min_value=1, max_value=10_000), min_size=1, max_size=6)
+_unit_prices = st.lists(st.decimals(min_value=0, max_value=100_000, places=2,
+                                    allow_nan=False, allow_infinity=False),
+                        min_size=6, max_size=6)
+
+
+@given(_quantities, _unit_prices, st.integers(min_value=2, max_value=5), st.randoms())
+def test_dqe_total_is_linear_in_quantities_and_order_independent(
+        quantities: list[int], prices: list[Decimal], factor: int,
+        rnd: random.Random) -> None:
+    ids = [f"D{i}" for i in range(len(quantities))]
+    typed = {i: float(p) for i, p in zip(ids, prices, strict=False)}
+    base = offer_cost(_dqe(*zip(ids, quantities, strict=True)), typed)
+    scaled = offer_cost(_dqe(*((i, q * factor) for i, q in zip(ids, quantities,
+                                                                strict=True))), typed)
+    assert scaled.exact == factor * base.exact
+    assert base.exact == sum(q * Decimal(repr(typed[i])) for i, q in zip(ids, quantities,
+                                                                          strict=True))
+    order = list(zip(ids, quantities, strict=True))
+    rnd.shuffle(order)
+    shuffled = offer_cost(_dqe(*order), dict(reversed(list(typed.items()))))
+    assert shuffled.exact == base.exact

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import random
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -40,6 +41,7 @@ from ai_procurement.bank.model import (
     CostItem,
     Criterion,
     DateAnswer,
+    DqeItem,
     Evidence,
     FreeText,
     KnockOut,
@@ -58,7 +60,7 @@ from ai_procurement.bank.model import (
     Thresholds,
     YesNo,
 )
-from ai_procurement.decision.price import PRICE_METHODS
+from ai_procurement.decision.price import PRICE_METHODS, Budget
 from ai_procurement.decision.ranking import competition_ranking
 from ai_procurement.decision.scoring import (
     Evaluation,
@@ -1275,3 +1277,57 @@ def test_totals_stay_within_the_published_maximum(values: list[str], rule: str) 
     result = ev.vendor("V")
     assert 0 <= result.total <= 100 + 1e-9
     assert result.total == pytest.approx(math.fsum(result.criteria.values()))
+
+
+# -- DQE and budget (L2152-3) ---------------------------------------------------------------------
+
+def _dqe_case() -> tuple[Questionnaire, dict[str, Response]]:
+    dqe = Price((), 4, dqe=(DqeItem("D1", Text("Paramétrage", "Set-up"),
+                                    Text("forfait", "lump sum"), 1),
+                            DqeItem("D2", Text("Journée", "Day"), Text("jour", "day"), 20)))
+    quality = question("Q1", YesNo())
+    questionnaire = make_questionnaire(criterion("TECH", 60, quality),
+                                       criterion("PRICE", 40, question("P1", dqe)))
+    # A: 1 × 10 000 + 20 × 500 = 20 000, exactly the budget: acceptable.
+    # B: 1 × 10 000 + 20 × 500.0005 = 20 000.01, one cent over: unacceptable.
+    # C: 1 × 8 000 + 20 × 400 = 16 000.
+    responses = {v: response(v, given_("Q1", "yes"), given_("P1", {"D1": d1, "D2": d2}))
+                 for v, d1, d2 in (("A", 10_000.0, 500.0), ("B", 10_000.0, 500.0005),
+                                   ("C", 8_000.0, 400.0))}
+    return questionnaire, responses
+
+
+def test_an_offer_one_cent_over_the_budget_is_unacceptable_and_not_ranked() -> None:
+    questionnaire, responses = _dqe_case()
+    evaluation = evaluate(questionnaire, responses, settings=points(),
+                          budget=Budget(Decimal("20000"), "4 ans, HT"))
+    b = evaluation.vendor("B")
+    assert b.cost is not None
+    assert b.cost.exact == Decimal("20000.01")
+    assert (b.status, b.rank, "over-budget" in b.flags) == ("unacceptable", None, True)
+    assert evaluation.vendor("A").status == "ranked"
+    assert [r.vendor for r in evaluation.ranking] == ["C", "A"]
+    # B is out before the price is scored: Pmax is A's price, not B's.
+    assert evaluation.price is not None
+    assert set(evaluation.price.prices) == {"A", "C"}
+    assert evaluation.budget is not None
+    assert "L2152-3" in evaluation.budget.explanations["B"].fr
+
+
+def test_with_negotiation_an_offer_over_the_budget_stays_ranked_and_flagged() -> None:
+    questionnaire, responses = _dqe_case()
+    evaluation = evaluate(questionnaire, responses, settings=points(),
+                          budget=Budget(Decimal("20000"), "HT"), negotiation=True)
+    b = evaluation.vendor("B")
+    assert (b.status, "over-budget" in b.flags) == ("ranked", True)
+    assert b.rank is not None
+    assert evaluation.budget is not None
+    assert "R2152-1" in evaluation.budget.explanations["B"].en
+
+
+def test_without_a_budget_nothing_is_said() -> None:
+    questionnaire, responses = _dqe_case()
+    evaluation = evaluate(questionnaire, responses, settings=points())
+    assert evaluation.budget is None
+    assert all("over-budget" not in r.flags for r in evaluation.vendors)
+    assert [r.status for r in evaluation.vendors] == ["ranked"] * 3

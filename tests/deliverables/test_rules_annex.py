@@ -491,6 +491,26 @@ def test_libreoffice_opens_the_annex(tmp_path: Path) -> None:
         assert formula in text
         assert two_lots()[0].questionnaire.fingerprint in text
         assert "Hors cadre" in text if lang == "fr" else "Out of scope" in text
+        # The document-precedence rule, with the default order said to be a default.
+        assert ("Ordre de priorité en cas de contradiction entre les documents de l’offre"
+                if lang == "fr" else
+                "Order of precedence if the documents of the offer contradict") in text
+        assert ("ordre appliqué par défaut" if lang == "fr" else
+                "order applied by default") in text
+
+
+def test_a_dqe_lot_publishes_its_quantities_and_the_model() -> None:
+    from tests.fixtures import dqe_questionnaire
+
+    lot_ = LotRules("2", "Rédaction", dqe_questionnaire(),
+                    Settings(total_points=100, price_method="classique"))
+    data = rules_annex_bytes([lot_], AwardRules("open", False), lang="en")
+    document = docx.Document(io.BytesIO(data))
+    text = " ".join(p.text for p in document.paragraphs)
+    cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    assert "detailed quantity estimate (DQE) of question PRICE-01" in text
+    assert ["D2", "Replies drafted", "thousand", "60"] in cells
+    assert "Order of precedence" in text
 
 
 # -- sub-criteria ---------------------------------------------------------------------------

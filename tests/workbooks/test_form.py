@@ -527,3 +527,80 @@ def test_sub_criterion_rows_keep_the_question_keys_and_answers_read_back(
     assert response.answers["SOV-04"].value == option
     assert response.report.ok
     assert not [f for f in response.report.findings if f.code in ("rows-moved", "stray-input")]
+
+
+# -- the DQE sheet, the precedence rule and the means of verification ----------------------
+
+def _dqe_written(tmp_path: Path, lang: str = "fr") -> tuple[Questionnaire, Path]:
+    from tests.fixtures import dqe_questionnaire
+
+    from ai_procurement.bank.model import Verification
+
+    base = dqe_questionnaire()
+    criteria = tuple(attrs.evolve(c, questions=tuple(
+        attrs.evolve(q, verification=Verification.TEST) if q.id == "GOV-01" else q
+        for q in c.questions)) for c in base.bank.criteria)
+    questionnaire = freeze(attrs.evolve(base.bank, criteria=criteria), base.consultation)
+    path = write_questionnaire(questionnaire, tmp_path / f"dqe-{lang}.xlsx", lang,  # type: ignore[arg-type]
+                               "ACME", key=KEY)
+    return questionnaire, path
+
+
+def test_the_dqe_sheet_locks_the_quantities_and_computes_line_totals(tmp_path: Path) -> None:
+    questionnaire, path = _dqe_written(tmp_path)
+    wb = load_workbook(path)
+    assert wb.sheetnames[:3] == ["Consignes", "Questionnaire", "DQE"]
+    ws = wb["DQE"]
+    spec = next(q.answer for _, q in questionnaire.bank.questions()
+                if isinstance(q.answer, Price))
+    rows = form.dqe_rows(spec)
+    r = rows["D2"]
+    assert [ws[f"{c}{r}"].value for c in "ABCD"] == ["D2", "Réponses rédigées", "millier", 60]
+    assert ws[f"D{r}"].protection.locked
+    assert not ws[f"E{r}"].protection.locked
+    assert ws[f"F{r}"].value == f"=IF(ISNUMBER(E{r}),D{r}*E{r},0)"
+    total = rows[form.DQE_TOTAL_KEY]
+    assert ws[f"F{total}"].value == f"=SUM(F{form.DQE_FIRST_ROW}:F{total - 1})"
+    assert ws[f"G{total}"].value == form.DQE_TOTAL_KEY
+    assert ws.protection.sheet
+    # The questionnaire's price total points at the DQE total.
+    sheet = wb[form.SHEET_QUESTIONS]
+    assert sheet[f"E{rows_by_key(questionnaire)['PRICE-01#total']}"].value == (
+        f"='DQE'!F{total}")
+
+
+def test_verification_is_shown_to_the_vendor(tmp_path: Path) -> None:
+    questionnaire, path = _dqe_written(tmp_path, "en")
+    sheet = load_workbook(path)[form.SHEET_QUESTIONS]
+    guidance = sheet[f"C{rows_by_key(questionnaire)['GOV-01']}"].value
+    assert "Verification: by a measured test" in guidance
+
+
+@pytest.mark.libreoffice
+def test_rendered_questionnaire_shows_the_precedence_rule_and_the_dqe_total(
+        tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+    import uuid
+
+    soffice = shutil.which("soffice")
+    if soffice is None or shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice and pdftotext are required on CI")
+        pytest.skip("LibreOffice or pdftotext not installed")
+    _, path = _dqe_written(tmp_path)
+    profile = Path("/tmp") / f"ap-lo-{uuid.uuid4().hex}"
+    try:
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation={profile.as_uri()}",
+                        "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                       check=True, capture_output=True, timeout=180)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    text = " ".join(subprocess.run(["pdftotext", str(path.with_suffix(".pdf")), "-"],
+                                   check=True, capture_output=True, text=True).stdout.split())
+    assert "Ordre de priorité en cas de contradiction entre les documents de l’offre" in text
+    assert "ordre appliqué par défaut" in text
+    assert "Total du DQE = somme des totaux de ligne (calculé)" in text
+    assert "Prix unitaire (EUR HT)" in text
+    assert "Vérification : par un test mesuré" in text

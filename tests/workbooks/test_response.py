@@ -36,6 +36,7 @@ from tests.fixtures import (
     KEY,
     OTHER_KEY,
     CellValue,
+    dqe_questionnaire,
     excel_text,
     fill,
     full_bank,
@@ -1358,3 +1359,77 @@ def test_a_control_character_in_the_identity_matches_its_escaped_property(
     questionnaire = freeze(bank, CONSULTATION)
     blank = write_questionnaire(questionnaire, tmp_path / "q.xlsx", "fr", "ACME", key=KEY)
     assert read(blank, questionnaire).report.ok
+
+
+# ---------------------------------------------------------------------------------------
+# A DQE: unit prices on the DQE sheet, totals never read.
+
+DQE_Q = dqe_questionnaire()
+DQE_ROWS = form.dqe_rows(next(q.answer for _, q in DQE_Q.bank.questions()
+                              if isinstance(q.answer, Price)))
+
+
+@pytest.fixture(scope="module")
+def dqe_blank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("dqe")
+    return write_questionnaire(DQE_Q, folder / "questionnaire.xlsx", "fr", "ACME", key=KEY)
+
+
+def _dqe_read(template: Path, target: Path, prices: Mapping[str, CellValue], *,
+              edit: Callable[[Workbook], None] | None = None) -> Response:
+    cells = {f"{form.DQE_COL_PRICE}{DQE_ROWS[item]}": value for item, value in prices.items()}
+    return read(fill(template, target, cells, sheet=form.SHEET_DQE, edit=edit), DQE_Q)
+
+
+def test_dqe_unit_prices_are_read_and_the_totals_ignored(dqe_blank: Path,
+                                                          tmp_path: Path) -> None:
+    def tamper(wb: Workbook) -> None:  # a vendor overwrites the computed total
+        wb[form.SHEET_DQE][f"{form.DQE_COL_LINE}{DQE_ROWS[form.DQE_TOTAL_KEY]}"] = 1
+
+    response = _dqe_read(dqe_blank, tmp_path / "r.xlsx",
+                         {"D1": 30000, "D2": "412,35 €", "D3": 0.15}, edit=tamper)
+    assert response.report.ok, response.report.to_text("en")
+    assert response.answers["PRICE-01"].value == {"D1": 30000.0, "D2": 412.35, "D3": 0.15}
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    (-5, "negative"), ("beaucoup", "a number is expected"), ("=2*3", "formula")])
+def test_dqe_bad_unit_price_names_file_sheet_cell_and_item(
+        dqe_blank: Path, tmp_path: Path, typed: CellValue, expected: str) -> None:
+    def formula(wb: Workbook) -> None:  # typed as a formula, not as text
+        wb[form.SHEET_DQE][f"{form.DQE_COL_PRICE}{DQE_ROWS['D2']}"] = typed
+
+    response = _dqe_read(dqe_blank, tmp_path / "r.xlsx", {"D1": 1, "D2": typed, "D3": 1},
+                         edit=formula if str(typed).startswith("=") else None)
+    errors = [f for f in response.report.findings if f.severity == "error"]
+    assert len(errors) == 1, response.report.to_text("en")
+    finding = errors[0]
+    assert (finding.file, finding.sheet, finding.cell, finding.question_id) == (
+        "r.xlsx", "DQE", f"E{DQE_ROWS['D2']}", "PRICE-01")
+    assert "Item D2" in finding.message.en
+    assert expected in finding.message.en
+    assert response.answers["PRICE-01"].state is UNANSWERED
+
+
+def test_dqe_missing_unit_price_is_reported(dqe_blank: Path, tmp_path: Path) -> None:
+    response = _dqe_read(dqe_blank, tmp_path / "r.xlsx", {"D1": 1, "D3": 2})
+    finding = only(response, "price-incomplete")
+    assert where(finding) == ("error", "DQE", f"E{DQE_ROWS['D2']}", "PRICE-01")
+    assert "D2" in finding.message.en
+
+
+def test_dqe_blank_copy_is_unanswered_without_problems(dqe_blank: Path,
+                                                       tmp_path: Path) -> None:
+    response = _dqe_read(dqe_blank, tmp_path / "r.xlsx", {})
+    assert response.report.findings == ()
+    assert response.answers["PRICE-01"].state is UNANSWERED
+
+
+def test_dqe_sheet_with_a_moved_row_is_refused(dqe_blank: Path, tmp_path: Path) -> None:
+    def swap(wb: Workbook) -> None:
+        ws = wb[form.SHEET_DQE]
+        ws[f"{form.DQE_COL_KEY}{DQE_ROWS['D1']}"] = "D2"
+
+    response = _dqe_read(dqe_blank, tmp_path / "r.xlsx", {"D1": 1, "D2": 2, "D3": 3},
+                         edit=swap)
+    assert where(only(response, "rows-moved"))[:2] == ("error", "DQE")

@@ -287,6 +287,7 @@ _OPTIONAL_FIELDS: dict[type, tuple[str, ...]] = {
     Bank: ("languages", "aggregation", "require_verification"),
     Criterion: ("applies_if", "sub_criteria"),
     Question: ("sub_criterion", "guidance_by_answer", "verification"),
+    Price: ("dqe",),
 }
 
 
@@ -308,6 +309,16 @@ def _omitting_defaults(cls: type, names: tuple[str, ...]) -> Any:
 for _cls, _names in _OPTIONAL_FIELDS.items():
     attrs.resolve_types(_cls)
     converter.register_unstructure_hook(_cls, _omitting_defaults(_cls, _names))
+
+
+def omit_defaults(cls: type, names: tuple[str, ...]) -> None:
+    """Leave fields ``names`` of ``cls`` out of its plain data when they hold their default.
+
+    For fields added to a published format: files written before keep their bytes and
+    fingerprints.
+    """
+    attrs.resolve_types(cls)
+    converter.register_unstructure_hook(cls, _omitting_defaults(cls, names))
 
 
 def unstructure(value: Any) -> Any:

@@ -39,6 +39,7 @@ __all__ = [
     "CostItem",
     "Criterion",
     "DateAnswer",
+    "DqeItem",
     "Evidence",
     "FreeText",
     "KnockOut",
@@ -274,16 +275,41 @@ class CostItem:
 
 
 @attrs.frozen
-class Price:
-    """A cost breakdown, in euros excluding tax, turned into a total cost of ownership.
+class DqeItem:
+    """One line of a DQE (détail quantitatif estimatif): a unit-priced item.
 
-    The total is the sum of one-off items plus ``years`` times the yearly items. Price
-    questions are not scored by rules: the price method of the evaluation scores them.
+    The buyer sets the ``quantity`` (in ``unit``) before publication; the bidder gives
+    the unit price. The line's total is ``quantity × unit price``.
+    """
+
+    id: str
+    label: Text
+    unit: Text
+    quantity: float
+
+
+@attrs.frozen
+class Price:
+    """A price in euros excluding tax: a lump sum, a DQE, or both.
+
+    Lump sum (the simple, default case): ``items`` are amounts, one-off or yearly; the
+    total is the one-off items plus ``years`` times the yearly items. DQE: ``dqe``
+    lists unit-priced items whose quantities the buyer sets; their total is the sum of
+    quantity × unit price. The compared price is the sum of both parts. Price questions
+    are not scored by rules: the price method of the evaluation scores them.
     """
 
     items: tuple[CostItem, ...]
     years: int
     currency: str = "EUR"
+    dqe: tuple[DqeItem, ...] = ()
+
+    @property
+    def model(self) -> Literal["lump-sum", "dqe", "mixed"]:
+        """``"lump-sum"``, ``"dqe"`` or ``"mixed"`` (both parts)."""
+        if not self.dqe:
+            return "lump-sum"
+        return "mixed" if self.items else "dqe"
 
 
 AnswerSpec: TypeAlias = (
@@ -764,12 +790,20 @@ def _check_question(q: Question, qp: str, add: _Add) -> None:
         _check_text(spec.unit, ap + ".unit", add)
         _check_number(spec, ap, add)
     elif isinstance(spec, Price):
-        if not spec.items:
+        if not spec.items and not spec.dqe:
             add(Problem(ap + ".items", "a price needs at least one cost item"))
         ids: dict[str, str] = {}
         for ii, item in enumerate(spec.items):
             _check_unique(item.id, f"{ap}.items[{ii}].id", ids, add)
             _check_text(item.label, f"{ap}.items[{ii}].label", add)
+        for di, line in enumerate(spec.dqe):
+            _check_unique(line.id, f"{ap}.dqe[{di}].id", ids, add)
+            _check_text(line.label, f"{ap}.dqe[{di}].label", add)
+            _check_text(line.unit, f"{ap}.dqe[{di}].unit", add)
+            if not (isinstance(line.quantity, int | float) and math.isfinite(line.quantity)
+                    and line.quantity > 0):
+                add(Problem(f"{ap}.dqe[{di}].quantity", "expected a quantity > 0 set by "
+                            f"the buyer, got {line.quantity!r}"))
         if not 1 <= spec.years <= 50:
             add(Problem(ap + ".years", f"expected 1 to 50 contract years, got {spec.years}"))
         if q.knockout is not None:

@@ -75,6 +75,32 @@ lots:
     title: "Tri du courrier entrant"
   - id: "2"
     title: "Aide à la rédaction des réponses aux usagers"
+    price:
+      model: dqe
+      dqe:
+        - id: D1
+          label: {{fr: "Paramétrage et intégration à la gestion de la relation usagers",
+                   en: "Configuration and integration with the citizen-relations tool"}}
+          unit: {{fr: forfait, en: lump sum}}
+          quantity: 1
+        - id: D2
+          label: {{fr: "Réponses rédigées avec l'assistant",
+                   en: "Replies drafted with the assistant"}}
+          unit: {{fr: "millier de réponses", en: "thousand replies"}}
+          quantity: 60
+        - id: D3
+          label: {{fr: "Formation des agents", en: "Staff training"}}
+          unit: {{fr: jour, en: day}}
+          quantity: 12
+        - id: D4
+          label: {{fr: "Abonnement (licence, hébergement, support)",
+                   en: "Subscription (licence, hosting, support)"}}
+          unit: {{fr: an, en: year}}
+          quantity: 4
+    budget:
+      amount: 125000
+      covers: "4 ans, tous postes du DQE, HT"
+      source: "Délibération du conseil métropolitain du 28 novembre 2026 (fictive)"
     scoring:
       total_points: 100
       price_method: lineaire
@@ -185,6 +211,10 @@ SIRET = {"Alizé Systèmes": "52601815500014", "Boréal Data": "90830166600016",
 
 BASE_COSTS = {"licence": 24_000.0, "setup": 35_000.0, "hosting": 9_000.0,
               "training": 6_000.0, "support": 5_000.0}
+
+BASE_UNIT_PRICES = {"D1": 30_000.0, "D2": 400.0, "D3": 900.0, "D4": 15_000.0}
+"""Lot 2's DQE unit prices at a price factor of 1: 124 800 € HT with the demo's quantities,
+under the 125 000 € budget; Fjord's variant (factor 1.05, 131 040 €) exceeds it."""
 
 TEXTS = {
     "high": ("Nous décrivons précisément le dispositif : objectifs chiffrés, protocole de "
@@ -487,6 +517,8 @@ def _value(q: Question, quality: float, rng: random.Random, profile: Profile) ->
         assert isinstance(spec, Price)
         value = {item.id: round(BASE_COSTS.get(item.id, 5_000.0) * profile.price_factor, -2)
                  for item in spec.items}
+        value |= {line.id: round(BASE_UNIT_PRICES.get(line.id, 100.0) * profile.price_factor,
+                                 2) for line in spec.dqe}
     if q.knockout is not None and isinstance(spec, YesNo | SingleChoice | MultipleChoice):
         value = _knockout_value(q, value, q.id in profile.knockouts)
     return value

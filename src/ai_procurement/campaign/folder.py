@@ -32,16 +32,17 @@ from typing import Any, Literal
 
 import attrs
 
-from ai_procurement.bank.model import Aggregation
+from ai_procurement.bank.model import Aggregation, DqeItem
 from ai_procurement.decision.scoring import Settings
 from ai_procurement.errors import BankError, CampaignError, Problem
 from ai_procurement.legal.procedure import ProcedureKind
 from ai_procurement.questionnaire import Consultation, Questionnaire
-from ai_procurement.text import Lang
+from ai_procurement.text import Lang, Text
 
 __all__ = [
     "AgreedScore",
     "AuditTrail",
+    "BudgetConfig",
     "Campaign",
     "CampaignConfig",
     "CampaignError",
@@ -50,6 +51,7 @@ __all__ = [
     "LotConfig",
     "Mode",
     "OpeningConfig",
+    "PriceConfig",
     "ProcedureConfig",
     "RobustnessConfig",
     "SignatoryConfig",
@@ -134,6 +136,35 @@ class AgreedScore:
 
 
 @attrs.frozen
+class PriceConfig:
+    """How a lot's price is asked and compared (``price:`` in ``campaign.yaml``).
+
+    ``model`` is ``lump-sum`` (the bank's cost items: one-off + years × yearly, the
+    default), ``dqe`` (a DQE: the ``dqe`` items, whose quantities the buyer sets and
+    whose unit prices the bidder gives; compared on the sum of quantity × unit price)
+    or ``mixed`` (both, added). The quantities are published with the questionnaire and
+    covered by its fingerprint.
+    """
+
+    model: Literal["lump-sum", "dqe", "mixed"] = "lump-sum"
+    dqe: tuple[DqeItem, ...] = ()
+
+
+@attrs.frozen
+class BudgetConfig:
+    """The credits allocated to a lot before the procedure was launched (L2152-3).
+
+    ``amount`` in euros excluding VAT, compared with each offer's compared price over
+    the same scope; ``covers`` says what it covers (years, items); ``source`` the
+    decision that set it. An offer above it is unacceptable.
+    """
+
+    amount: float
+    covers: str
+    source: str = ""
+
+
+@attrs.frozen
 class LotConfig:
     """One lot of the consultation (allotment is the rule: L2113-10).
 
@@ -148,6 +179,8 @@ class LotConfig:
     scoring: Settings | None = None
     evaluators: tuple[str, ...] | None = None
     subcontracting: str | None = None
+    price: PriceConfig | None = None
+    budget: BudgetConfig | None = None
 
 
 @attrs.frozen
@@ -199,6 +232,9 @@ class CampaignConfig:
     format: int = FORMAT
     aggregation: Aggregation | None = None
     aggregation_announced: bool = False
+    price: PriceConfig | None = None
+    budget: BudgetConfig | None = None
+    precedence: tuple[str, ...] = ()
 
 
 @attrs.define
@@ -289,6 +325,8 @@ class Lot:
     weights: Mapping[str, float] | None
     scoring: Settings
     evaluators: tuple[str, ...]
+    price: PriceConfig | None = None
+    budget: BudgetConfig | None = None
 
     @property
     def suffix(self) -> str:
@@ -340,12 +378,13 @@ class Campaign:
         config = self.config
         if not config.lots:
             return (Lot("", config.consultation.title, config.bank, config.weights,
-                        config.scoring, config.evaluators),)
+                        config.scoring, config.evaluators, config.price, config.budget),)
         return tuple(Lot(lot.id, lot.title, lot.bank or config.bank,
                          lot.weights if lot.weights is not None else (
                              config.weights if lot.bank in (None, config.bank) else None),
                          lot.scoring or config.scoring,
-                         lot.evaluators if lot.evaluators is not None else config.evaluators)
+                         lot.evaluators if lot.evaluators is not None else config.evaluators,
+                         lot.price or config.price, lot.budget)
                      for lot in config.lots)
 
     def lot(self, lot_id: str | None = None) -> Lot:
@@ -404,6 +443,8 @@ class Campaign:
     def consultation(self, lot: Lot) -> Consultation:
         """The consultation as the questionnaire of ``lot`` shows it to bidders."""
         consultation = self.config.consultation
+        if self.config.precedence:
+            consultation = attrs.evolve(consultation, precedence=self.config.precedence)
         if not lot.id:
             return consultation
         return attrs.evolve(consultation, reference=f"{consultation.reference} / lot {lot.id}",
@@ -432,7 +473,8 @@ class Campaign:
         from ai_procurement.questionnaire import freeze
 
         lot = lot or self.lot()
-        return freeze(self.bank(lot), self.consultation(lot), lot.weights,
+        return freeze(_priced_bank(self.bank(lot), lot.price), self.consultation(lot),
+                      lot.weights,
                       aggregation=self.config.aggregation,
                       aggregation_announced=self.config.aggregation_announced)
 
@@ -543,6 +585,19 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
         except BankError as exc:
             raise CampaignError(f"{path}: {where}{_at(document.line(where))}: cannot load "
                                 f"bank {lot.bank!r}:\n{exc}") from None
+        if lot.price is not None and lot.price.model != "lump-sum":
+            from ai_procurement.bank.model import check_bank
+
+            at = (f"$.lots[{index}].price" if config.lots and config.lots[index].price
+                  is not None else "$.price")
+            try:
+                wrong_price = [p.message for p in check_bank(_priced_bank(bank, lot.price))
+                               if ".dqe[" in p.path]
+            except CampaignError as exc:
+                raise CampaignError(f"{path}: {at}{_at(document.line(at))}: {exc}") from None
+            if wrong_price:
+                raise CampaignError(f"{path}: {at}{_at(document.line(at))}: "
+                                    + "; ".join(wrong_price))
         if lot.weights is not None:
             ids = {c.id for c in bank.criteria}
             wrong = sorted(set(lot.weights) ^ ids)
@@ -562,6 +617,84 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
                     "same; or, if the rules publish these figures as relative weights, add "
                     "'normalise: true' to have them rescaled to shares of the total")
     return campaign
+
+
+def _priced_bank(bank: Any, price: PriceConfig | None) -> Any:
+    """``bank`` with its price question following ``price`` (a DQE, or both parts).
+
+    Raises:
+        CampaignError: a DQE is set but the bank has no price question.
+    """
+    from ai_procurement.bank.model import Price
+
+    if price is None or price.model == "lump-sum":
+        return bank
+    criteria = []
+    found = False
+    for criterion in bank.criteria:
+        questions = []
+        for q in criterion.questions:
+            if isinstance(q.answer, Price):
+                found = True
+                items = () if price.model == "dqe" else q.answer.items
+                q = attrs.evolve(q, answer=attrs.evolve(q.answer, items=items,
+                                                        dqe=price.dqe))
+                if price.model == "dqe":
+                    # The bank's texts explain a lump sum (one-off + years × yearly).
+                    q = attrs.evolve(q, why=_DQE_WHY, vendor_guidance=_DQE_GUIDANCE)
+            questions.append(q)
+        criteria.append(attrs.evolve(criterion, questions=tuple(questions)))
+    if not found:
+        raise CampaignError(f"price.model {price.model!r}: bank {bank.id!r} has no price "
+                            "question to carry the DQE / la banque n'a pas de question de "
+                            "prix pour porter le DQE")
+    return attrs.evolve(bank, criteria=tuple(criteria))
+
+
+_DQE_WHY = Text(
+    "Les offres sont comparées sur le prix du détail quantitatif estimatif (DQE) : la "
+    "somme, poste par poste, de la quantité fixée par l'acheteur multipliée par votre prix "
+    "unitaire.",
+    "Offers are compared on the price of the detailed quantity estimate (DQE): the sum, "
+    "item by item, of the quantity the buyer set times your unit price.")
+_DQE_GUIDANCE = Text(
+    "Chaque prix unitaire inclut tous les coûts du poste, y compris ceux liés à l'usage de "
+    "l'IA (appels d'API, jetons, capacité de calcul). Les prix unitaires doivent "
+    "correspondre à votre offre financière ; indiquez vos hypothèses en commentaire.",
+    "Each unit price includes every cost of the item, including those of using AI (API "
+    "calls, tokens, computing capacity). The unit prices must match your financial offer; "
+    "state your assumptions in the comment.")
+
+
+def budget_of(lot: Lot) -> Any:
+    """The :class:`~ai_procurement.decision.price.Budget` of ``lot``, or None without one."""
+    from decimal import Decimal
+
+    from ai_procurement.decision.price import Budget
+
+    if lot.budget is None:
+        return None
+    return Budget(Decimal(repr(float(lot.budget.amount))), lot.budget.covers,
+                  lot.budget.source)
+
+
+def negotiates(procedure: ProcedureConfig) -> bool:
+    """True when offers may still change through a negotiation or a dialogue.
+
+    A procedure with negotiation or a competitive dialogue always; an adapted procedure
+    (MAPA) when its negotiation is declared (``procedure.negotiation_reason``, as the RC
+    announced it, R2123-5); otherwise, and when no procedure is set, False: irregular and
+    unacceptable offers are then eliminated (R2152-1).
+    """
+    from ai_procurement.legal.procedure import Negotiation, procedure_rules
+
+    if procedure.procedure_type is None:
+        return False
+    rules = procedure_rules(procedure.procedure_type)
+    if rules.negotiation is Negotiation.ALLOWED:
+        return True
+    return (rules.negotiation is Negotiation.IF_ANNOUNCED
+            and bool(procedure.negotiation_reason.strip()))
 
 
 def _read(path: Path) -> bytes:
@@ -615,6 +748,27 @@ def _check(config: CampaignConfig) -> list[Problem]:
         seen_lots.add(lot.id)
         if not lot.title.strip():
             problems.append(Problem(f"$.lots[{index}].title", "give the lot a title"))
+    from ai_procurement.legal.precedence import check_precedence
+
+    problems += [Problem("$.precedence", message)
+                 for message in check_precedence(config.precedence)]
+    if config.lots and config.budget is not None:
+        problems.append(Problem("$.budget", "le budget se donne par lot (lots[i].budget) / "
+                                "give the budget per lot (lots[i].budget)"))
+    priced = [("$", config.price, config.budget)] + [
+        (f"$.lots[{index}]", lot.price, lot.budget) for index, lot in enumerate(config.lots)]
+    for where, price, budget in priced:
+        if price is not None:
+            problems += _check_price(where + ".price", price)
+        if budget is not None:
+            if not (math.isfinite(budget.amount) and 0 < budget.amount < 1e13):
+                problems.append(Problem(f"{where}.budget.amount", "montant en euros HT "
+                                        f"supérieur à 0 attendu / expected an amount in euros "
+                                        f"excluding VAT above 0; got {budget.amount}"))
+            if not budget.covers.strip():
+                problems.append(Problem(f"{where}.budget.covers", "dites ce que couvre le "
+                                        "budget (durée, postes, HT) / say what the budget "
+                                        "covers (years, items, excl. VAT)"))
     estimate = config.procedure.estimated_value
     if estimate is not None and not 0 <= estimate < 1e13:
         problems.append(Problem("$.procedure.estimated_value", "expected an amount in euros "
@@ -668,6 +822,42 @@ def _check(config: CampaignConfig) -> list[Problem]:
     return problems
 
 
+def _check_price(where: str, price: PriceConfig) -> list[Problem]:
+    problems: list[Problem] = []
+    if price.model not in ("lump-sum", "dqe", "mixed"):
+        problems.append(Problem(f"{where}.model", "attendu lump-sum, dqe ou mixed / expected "
+                                f"lump-sum, dqe or mixed; got {price.model!r}"))
+    if price.model in ("dqe", "mixed") and not price.dqe:
+        problems.append(Problem(f"{where}.dqe", "un DQE liste au moins un poste (id, label, "
+                                "unit, quantity) / a DQE lists at least one item (id, label, "
+                                "unit, quantity)"))
+    if price.model == "lump-sum" and price.dqe:
+        problems.append(Problem(f"{where}.model", "des postes de DQE sont donnés : mettez "
+                                "model: dqe (ou mixed) / DQE items are given: set model: dqe "
+                                "(or mixed)"))
+    seen: set[str] = set()
+    for index, item in enumerate(price.dqe):
+        at = f"{where}.dqe[{index}]"
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", item.id):
+            problems.append(Problem(f"{at}.id", "identifiant de lettres, chiffres, . _ - "
+                                    f"attendu / expected an id of letters, digits, . _ -; "
+                                    f"got {item.id!r}"))
+        if item.id in seen:
+            problems.append(Problem(f"{at}.id", f"poste {item.id!r} en double / duplicate "
+                                    f"item {item.id!r}"))
+        seen.add(item.id)
+        for name, text in (("label", item.label), ("unit", item.unit)):
+            if not (text.fr.strip() and text.en.strip()):
+                problems.append(Problem(f"{at}.{name}", "texte français et anglais attendu "
+                                        "({fr: ..., en: ...}) / expected a French and an "
+                                        "English text ({fr: ..., en: ...})"))
+        if not (math.isfinite(item.quantity) and 0 < item.quantity < 1e9):
+            problems.append(Problem(f"{at}.quantity", "quantité fixée par l'acheteur, "
+                                    "supérieure à 0, attendue / expected a quantity set by "
+                                    f"the buyer, above 0; got {item.quantity}"))
+    return problems
+
+
 TEMPLATE = """\
 # Campaign file of ai_procurement (format 1). Every setting that changes a result is
 # written here and recorded with the results.
@@ -694,6 +884,21 @@ mode: open
 #   - id: "2"
 #     title: "Traduction"
 #     bank: ai-territorial       # each lot may have its own bank, weights, scoring
+#     price:                     # default: lump-sum (the bank's cost items)
+#       model: dqe               # lump-sum | dqe | mixed (both, added)
+#       dqe:                     # buyer-set quantities; bidders give unit prices
+#         - {{id: D1, label: {{fr: "Page traduite", en: "Translated page"}},
+#            unit: {{fr: page, en: page}}, quantity: 20000}}
+#     budget:                    # optional: credits allocated before launch (L2152-3);
+#       amount: 90000            # an offer above it is unacceptable (equal is fine)
+#       covers: "4 ans, HT"      # what the amount covers, excl. VAT
+# price: / budget:               # the same keys, for a consultation without lots
+# precedence:                    # which document prevails in case of contradiction,
+#   - acte-engagement            # first prevailing; printed on the questionnaire and in
+#   - bpu                        # the RC annex. Left out, this default applies and both
+#   - dqe                        # say so: acte-engagement, bpu, dqe, questionnaire (the
+#   - questionnaire              # signed contract documents bind the prices). Also: ccap,
+#                                # cctp, memoire-technique
 variants_allowed: false          # as the RC says; a variant is irregular if not allowed
 max_lots_per_bidder: null        # a cap announced in the RC (R2113-1), or null
 lot_cap_rule: ""                 # with a cap: the RC's rule for applying it; the lots are

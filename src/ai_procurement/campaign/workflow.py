@@ -582,8 +582,11 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
         campaign.audit.append("read", file=f"reviews/{agreed.name}",
                               sha256=sha256_file(agreed), size=agreed.stat().st_size,
                               verdict="ok", entries=len(overrides))
+    from ai_procurement.campaign.folder import budget_of, negotiates
+
     evaluation = evaluate(questionnaire, responses, settings=lot.scoring,
-                          reviews=reviews, overrides=overrides)
+                          reviews=reviews, overrides=overrides, budget=budget_of(lot),
+                          negotiation=negotiates(config.procedure))
     r = config.robustness
     tested = assess_robustness(evaluation, samples=r.samples, seed=r.seed, band=r.band,
                                close_call_threshold=r.close_call_threshold)

@@ -46,32 +46,51 @@ and a lower price never gets fewer points.
 Abnormally low offers (:func:`abnormally_low`): a formula may only flag an offer so the
 buyer asks the vendor in writing to justify its price (code de la commande publique,
 L2152-5 and L2152-6); it never excludes an offer. Total cost of ownership
-(:func:`total_cost`) adds one-off items and yearly items over the contract years.
+(:func:`total_cost`) adds one-off items and yearly items over the contract years (the
+lump-sum model) and, for a DQE (détail quantitatif estimatif), the sum of each
+buyer-set quantity times the unit price the bidder gave (:func:`offer_cost`). Totals are
+added in decimal arithmetic from the amounts as typed, so a total is exact to the cent
+and the same inputs always give the same figure.
+
+Budget (:func:`check_budget`): an offer whose compared price exceeds the credits
+allocated to the contract, set before the procedure was launched, is unacceptable (code
+de la commande publique, L2152-3). In an open or restricted call for tenders and in an
+adapted procedure without negotiation it is eliminated (L2152-1, R2152-1, first
+paragraph); where a negotiation or a dialogue takes place it may become acceptable
+through it, if it is not abnormally low (R2152-1, second paragraph). The regularisation
+of R2152-2 concerns irregular offers only, not unacceptable ones. Equal to the budget is
+acceptable; one cent over is not.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Literal, TypeAlias
 
 import attrs
 
-from ai_procurement.bank.model import Recurrence
+from ai_procurement.bank.model import DqeItem, Price, Recurrence
 from ai_procurement.errors import PriceError
 from ai_procurement.text import Lang, Text
 
 __all__ = [
     "LOW_OFFER_METHODS",
     "PRICE_METHODS",
+    "Budget",
+    "BudgetCheck",
     "CostBreakdown",
     "CostLine",
+    "DqeLine",
     "LowOfferCheck",
     "LowOfferMethod",
     "PriceMethod",
     "PriceScores",
     "abnormally_low",
+    "check_budget",
+    "offer_cost",
     "price_points",
     "total_cost",
 ]
@@ -498,15 +517,39 @@ class CostLine:
 
 
 @attrs.frozen
+class DqeLine:
+    """One line of a DQE: the buyer's quantity times the bidder's unit price.
+
+    Attributes:
+        item: the DQE item id.
+        quantity: the quantity the buyer set.
+        unit_price: the unit price the bidder gave (euros excluding VAT).
+        total: ``quantity × unit_price``, exact.
+
+    """
+
+    item: str
+    quantity: Decimal
+    unit_price: Decimal
+    total: Decimal
+
+
+@attrs.frozen
 class CostBreakdown:
-    """A total cost of ownership over ``years`` contract years, with its lines.
+    """The compared price of an offer, with its lines.
+
+    Lump sum: ``one_off + years × yearly``. DQE: the sum of the ``dqe`` line totals.
+    Both parts add up when a price has both.
 
     Attributes:
         years: the contract years.
-        lines: one line per item, in the order given.
+        lines: one line per lump-sum item, in the order given.
         one_off: the sum of the one-off items.
         yearly: the sum of the yearly items (for one year).
-        total: ``one_off + years × yearly``.
+        total: the compared price (the float of ``exact``).
+        dqe: one line per DQE item, in the order of the DQE.
+        exact: the compared price in decimal, exact to the cent (None only for a
+            breakdown built by hand).
 
     """
 
@@ -515,14 +558,41 @@ class CostBreakdown:
     one_off: float
     yearly: float
     total: float
+    dqe: tuple[DqeLine, ...] = ()
+    exact: Decimal | None = None
+
+    @property
+    def model(self) -> Literal["lump-sum", "dqe", "mixed"]:
+        """``"lump-sum"``, ``"dqe"`` or ``"mixed"``."""
+        if not self.dqe:
+            return "lump-sum"
+        return "mixed" if self.lines else "dqe"
+
+    @property
+    def dqe_total(self) -> Decimal:
+        """The sum of the DQE line totals (0 without a DQE)."""
+        return sum((line.total for line in self.dqe), Decimal(0))
 
     def explain(self) -> Text:
-        """Return the total as a computation, e.g. ``12 000 + 5 × 3 000 = 27 000``."""
+        """Return the total as a computation, e.g. ``12 000 + 5 × 3 000 = 27 000``.
+
+        A DQE shows each line, e.g. ``20 × 450 + 3 × 1 200 = 12 600 €``.
+        """
         def text(lang: Lang) -> str:
-            return (f"{_num(self.one_off, lang)} + {self.years} × {_num(self.yearly, lang)} "
-                    f"{_equals(self.total, lang)} €")
+            parts: list[str] = []
+            if self.lines:
+                parts.append(f"{_num(self.one_off, lang)} + {self.years} × "
+                             f"{_num(self.yearly, lang)}")
+            if self.dqe:
+                dqe = " + ".join(f"{_dec(line.quantity, lang)} × {_dec(line.unit_price, lang)}"
+                                 for line in self.dqe)
+                parts.append(f"({dqe})" if self.lines else dqe)
+            return f"{' + '.join(parts)} = {_dec(self._exact(), lang)} €"
 
         return Text(fr=text("fr"), en=text("en"))
+
+    def _exact(self) -> Decimal:
+        return self.exact if self.exact is not None else _decimal(self.total)
 
 
 def total_cost(
@@ -573,8 +643,179 @@ def total_cost(
         for item, amount in amounts.items())
     one_off = math.fsum(line.amount for line in lines if line.recurrence is Recurrence.ONCE)
     yearly = math.fsum(line.amount for line in lines if line.recurrence is Recurrence.YEARLY)
+    exact = sum((_decimal(line.amount) * (1 if line.recurrence is Recurrence.ONCE else years)
+                 for line in lines), Decimal(0))
     return CostBreakdown(years=years, lines=lines, one_off=one_off, yearly=yearly,
-                         total=one_off + years * yearly)
+                         total=float(exact), exact=exact)
+
+
+def offer_cost(spec: Price, amounts: Mapping[str, float]) -> CostBreakdown:
+    """The compared price of an offer under the price model of ``spec``.
+
+    Args:
+        spec: the price question's specification: lump-sum items, DQE items, or both.
+        amounts: item id -> what the bidder typed: the amount of a lump-sum item, the
+            unit price of a DQE item (euros excluding VAT, >= 0).
+
+    Returns:
+        The breakdown; its total is one-off + years × yearly (lump sum) plus the sum of
+        quantity × unit price over the DQE (exact decimal arithmetic).
+
+    Raises:
+        PriceError: an item without a value or a value without an item, or an invalid
+            value (every such item named at once).
+
+    """
+    dqe_ids = {line.id for line in spec.dqe}
+    unit_prices = {k: v for k, v in amounts.items() if k in dqe_ids}
+    lump = {k: v for k, v in amounts.items() if k not in dqe_ids}
+    missing = [line.id for line in spec.dqe if line.id not in unit_prices]
+    if missing:
+        raise PriceError(f"no unit price for DQE item(s) {missing}; expected a unit price "
+                         "in euros excluding VAT for every item")
+    dqe = _dqe_lines(spec.dqe, unit_prices) if spec.dqe else ()
+    if spec.items:
+        base = total_cost(lump, {i.id: i.recurrence for i in spec.items}, spec.years)
+    else:
+        if lump:
+            raise PriceError(f"amounts for unknown items {sorted(lump)}; the price has only "
+                             "DQE items")
+        base = CostBreakdown(years=spec.years, lines=(), one_off=0.0, yearly=0.0, total=0.0,
+                             exact=Decimal(0))
+    exact = (base.exact or Decimal(0)) + sum((line.total for line in dqe), Decimal(0))
+    return attrs.evolve(base, dqe=dqe, exact=exact, total=float(exact))
+
+
+def _dqe_lines(items: Sequence[DqeItem],
+               unit_prices: Mapping[str, float]) -> tuple[DqeLine, ...]:
+    """One :class:`DqeLine` per item, in order: quantity × unit price, exact."""
+    checked = _checked_prices(unit_prices, what="unit price", subject="item")
+    lines = []
+    for item in items:
+        quantity, price = _decimal(item.quantity), _decimal(checked[item.id])
+        lines.append(DqeLine(item.id, quantity, price, quantity * price))
+    return tuple(lines)
+
+
+@attrs.frozen
+class Budget:
+    """The credits allocated to a contract (a lot), excluding VAT.
+
+    Attributes:
+        amount: euros excluding VAT, set before the procedure was launched (L2152-3).
+        covers: what the amount covers (e.g. "4 years, set-up and run, excl. VAT").
+        source: the decision that set it (e.g. a deliberation), for the file.
+
+    """
+
+    amount: Decimal
+    covers: str
+    source: str = ""
+
+
+@attrs.frozen
+class BudgetCheck:
+    """Which offers exceed the budget, and what follows (never silently).
+
+    Attributes:
+        budget: the budget compared with.
+        negotiation: True when the procedure negotiates (the offers stay listed).
+        prices: the compared prices, vendor -> euros (exact).
+        over: the vendors whose price exceeds the budget, sorted.
+        explanations: vendor -> why it is unacceptable and what follows, with articles.
+        summary: the check in words, for the report.
+
+    """
+
+    budget: Budget
+    negotiation: bool
+    prices: dict[str, Decimal]
+    over: tuple[str, ...]
+    explanations: dict[str, Text]
+    summary: Text
+
+
+def check_budget(prices: Mapping[str, Decimal | float], budget: Budget, *,
+                 negotiation: bool) -> BudgetCheck:
+    """Find the offers whose compared price exceeds ``budget`` (unacceptable, L2152-3).
+
+    A price equal to the budget is acceptable; above it by any amount, even one cent,
+    it is not. Comparisons are exact (decimal).
+
+    Args:
+        prices: vendor -> compared price (euros excluding VAT).
+        budget: the credits allocated to the contract.
+        negotiation: True when a negotiation or a dialogue takes place, so that an
+            unacceptable offer may become acceptable through it (R2152-1).
+
+    Raises:
+        PriceError: a budget that is not a finite amount > 0, or an invalid price.
+
+    """
+    amount = budget.amount
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
+        raise PriceError(f"budget: expected a finite amount > 0 in euros excluding VAT, "
+                         f"got {amount!r}")
+    exact = {v: p if isinstance(p, Decimal) else _decimal(float(p)) for v, p in prices.items()}
+    bad = sorted(v for v, p in exact.items() if not p.is_finite() or p < 0)
+    if bad:
+        raise PriceError(f"invalid price(s) for {bad}; expected amounts >= 0")
+    over = tuple(sorted(v for v, p in exact.items() if p > amount))
+    covers = f" ({budget.covers})" if budget.covers.strip() else ""
+    explanations = {v: _over_budget(v, exact[v], amount, covers, negotiation) for v in over}
+    b_fr, b_en = _dec(amount, "fr"), _dec(amount, "en")
+    fr = (f"Budget : {b_fr} € HT{covers}, crédits alloués au marché avant le lancement de "
+          "la procédure. Une offre dont le prix dépasse ce montant est inacceptable (art. "
+          "L2152-3 du code de la commande publique) ; un prix égal au budget est acceptable. ")
+    en = (f"Budget: {b_en} € excl. VAT{covers}, the credits allocated to the contract before "
+          "the procedure was launched. An offer whose price exceeds it is unacceptable "
+          "(French public procurement code, L2152-3); a price equal to the budget is "
+          "acceptable. ")
+    if over:
+        fr += f"Offres au-dessus du budget : {', '.join(over)}. "
+        en += f"Offers above the budget: {', '.join(over)}. "
+        fr += (_NEGOTIATION_FR if negotiation else _ELIMINATED_FR)
+        en += (_NEGOTIATION_EN if negotiation else _ELIMINATED_EN)
+    else:
+        fr += "Aucune offre ne dépasse le budget."
+        en += "No offer exceeds the budget."
+    return BudgetCheck(budget, negotiation, exact, over, explanations, Text(fr=fr, en=en))
+
+
+_ELIMINATED_FR = ("Dans cette procédure (appel d’offres, ou procédure adaptée sans "
+                  "négociation), elles sont éliminées sans être classées (art. L2152-1 et "
+                  "R2152-1) ; la régularisation de l’art. R2152-2 ne vise que les offres "
+                  "irrégulières.")
+_ELIMINATED_EN = ("In this procedure (call for tenders, or adapted procedure without "
+                  "negotiation) they are eliminated without being ranked (L2152-1 and "
+                  "R2152-1); the regularisation of R2152-2 concerns irregular offers only.")
+_NEGOTIATION_FR = ("Dans cette procédure, une offre inacceptable peut devenir acceptable au "
+                   "cours de la négociation ou du dialogue, à condition de ne pas être "
+                   "anormalement basse (art. R2152-1) : elles restent classées et signalées, "
+                   "et ne peuvent être retenues que devenues acceptables.")
+_NEGOTIATION_EN = ("In this procedure an unacceptable offer may become acceptable during "
+                   "the negotiation or dialogue, if it is not abnormally low (R2152-1): they "
+                   "stay ranked and flagged, and may only be chosen once acceptable.")
+
+
+def _over_budget(vendor: str, price: Decimal, amount: Decimal, covers: str,
+                 negotiation: bool) -> Text:
+    gap_fr, gap_en = _dec(price - amount, "fr"), _dec(price - amount, "en")
+    fr = (f"Offre {vendor} : prix de {_dec(price, 'fr')} € HT, supérieur de {gap_fr} € au "
+          f"budget de {_dec(amount, 'fr')} € HT{covers} : l’offre est inacceptable (art. "
+          "L2152-3 du code de la commande publique). ")
+    en = (f"Offer {vendor}: price {_dec(price, 'en')} € excl. VAT, {gap_en} € above the "
+          f"budget of {_dec(amount, 'en')} € excl. VAT{covers}: the offer is unacceptable "
+          "(French public procurement code, L2152-3). ")
+    if negotiation:
+        fr += ("Elle peut devenir acceptable au cours de la négociation, à condition de ne "
+               "pas être anormalement basse (art. R2152-1) ; elle reste classée, signalée.")
+        en += ("It may become acceptable during the negotiation, if it is not abnormally "
+               "low (R2152-1); it stays ranked, flagged.")
+    else:
+        fr += ("Elle est éliminée sans être classée (art. L2152-1 et R2152-1).")
+        en += "It is eliminated without being ranked (L2152-1 and R2152-1)."
+    return Text(fr=fr, en=en)
 
 
 def _is_number(value: object) -> bool:
@@ -624,6 +865,24 @@ def _pstdev(values: list[float], mean: float) -> float:
     # statistics.pstdev fails on values near the float limit (seen on CPython 3.11);
     # scaling keeps the result finite. No real price comes near this.
     return scale * statistics.pstdev([x / scale for x in values], mean / scale)
+
+
+def _decimal(value: float) -> Decimal:
+    """``value`` as the decimal it was typed as (its shortest repr), not its binary value."""
+    return Decimal(repr(float(value))) if not isinstance(value, int) else Decimal(value)
+
+
+def _dec(x: Decimal, lang: Lang) -> str:
+    """Format an exact amount with its cents (up to 4 decimals when it has more)."""
+    exponent = x.normalize().as_tuple().exponent
+    places = 2 if isinstance(exponent, str) or exponent >= -2 else min(4, -exponent)
+    text = f"{x:,.{places}f}"
+    if text.endswith(".00"):
+        text = text[:-3]
+    text = text.replace("-", "−")
+    if lang == "fr":
+        text = text.replace(",", _NBSP).replace(".", ",")
+    return text
 
 
 def _num(x: float, lang: Lang) -> str:

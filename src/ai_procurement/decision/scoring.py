@@ -41,6 +41,7 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Literal, NamedTuple, TypeAlias
 
 import attrs
@@ -66,14 +67,17 @@ from ai_procurement.bank.model import (
 from ai_procurement.decision.price import (
     LOW_OFFER_METHODS,
     PRICE_METHODS,
+    Budget,
+    BudgetCheck,
     CostBreakdown,
     LowOfferCheck,
     LowOfferMethod,
     PriceMethod,
     PriceScores,
     abnormally_low,
+    check_budget,
+    offer_cost,
     price_points,
-    total_cost,
 )
 from ai_procurement.decision.ranking import competition_ranking
 from ai_procurement.errors import ScoringError
@@ -97,7 +101,10 @@ __all__ = [
 ]
 
 Source: TypeAlias = Literal["rule", "evaluators", "consensus", "override", "price", "none"]
-Status: TypeAlias = Literal["ranked", "non-compliant", "file-rejected"]
+Status: TypeAlias = Literal["ranked", "non-compliant", "unacceptable", "file-rejected"]
+"""``"unacceptable"``: the price exceeds the budget (L2152-3), in a procedure without
+negotiation (R2152-1); with negotiation the offer stays ``"ranked"``, flagged
+``"over-budget"``."""
 
 TIE_TOLERANCE = 1e-9
 """Two totals within ``TIE_TOLERANCE × total points`` are tied; used everywhere."""
@@ -287,6 +294,7 @@ class Evaluation:
     overrides: tuple[Override, ...]
     pending_reviews: tuple[tuple[str, str], ...]
     inputs: tuple[InputFile, ...] = ()
+    budget: BudgetCheck | None = None
 
     @property
     def ranking(self) -> list[VendorResult]:
@@ -523,7 +531,8 @@ def aggregation_multiplier(rule: Aggregation, applicable_points: float,
 def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
              settings: Settings, reviews: Iterable[EvaluatorScore] = (),
              overrides: Iterable[Override] = (),
-             prices: Mapping[str, float] | None = None) -> Evaluation:
+             prices: Mapping[str, float] | None = None, budget: Budget | None = None,
+             negotiation: bool = False) -> Evaluation:
     """Score every vendor's response and rank the compliant offers.
 
     Args:
@@ -536,6 +545,11 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
         prices: vendor -> price, to replace the total cost of ownership computed from
             the price question (e.g. after a negotiation round); the questionnaire must
             have a price criterion. None uses the price question's answers.
+        budget: the credits allocated to the contract (lot); an offer whose compared
+            price exceeds it is unacceptable (L2152-3). None: no budget check.
+        negotiation: the procedure negotiates (or holds a dialogue): an offer above the
+            budget stays ranked, flagged ``"over-budget"``, as it may become acceptable
+            (R2152-1). Otherwise it is ``"unacceptable"`` and not ranked.
 
     Raises:
         ScoringError: reviews, overrides or prices naming unknown vendors or questions,
@@ -588,9 +602,7 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
                 if answer is not None and isinstance(question.answer, Price) and (
                         answer.state is AnswerState.ANSWERED and isinstance(answer.value,
                                                                             Mapping)):
-                    costs[vendor] = total_cost(
-                        answer.value, {i.id: i.recurrence for i in question.answer.items},
-                        question.answer.years)
+                    costs[vendor] = offer_cost(question.answer, answer.value)
                 continue
             answers = response.answers
             scored = [(q, answers[q.id], _score(vendor, q, answers[q.id], settings, consensus,
@@ -647,6 +659,21 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
                     "Prix absent ou incomplet : l'offre est incomplète, donc irrégulière.",
                     "Price missing or incomplete: the offer is incomplete, hence irregular."))
                 statuses[vendor] = ("non-compliant", (*failures_, missing), errors_)
+    budget_check: BudgetCheck | None = None
+    if budget is not None and price_criterion is not None:
+        # Only offers still in the running are compared with the budget: an irregular
+        # offer is already out for its own reason.
+        exact: dict[str, Decimal | float] = {}
+        for v, (status, _, _) in statuses.items():
+            if status == "ranked" and v in vendor_prices:
+                cost = costs.get(v) if prices is None else None
+                exact[v] = (cost.exact if cost is not None and cost.exact is not None
+                            else vendor_prices[v])
+        budget_check = check_budget(exact, budget, negotiation=negotiation)
+        if not negotiation:
+            for vendor in budget_check.over:
+                _, failures_, errors_ = statuses[vendor]
+                statuses[vendor] = ("unacceptable", failures_, errors_)
     compliant = [v for v, (status, _, _) in statuses.items() if status == "ranked"]
     price_scores: PriceScores | None = None
     low: LowOfferCheck | None = None
@@ -674,6 +701,8 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
                     flags.append("no-price")
         if low is not None and vendor in low.flagged:
             flags.append("abnormally-low")
+        if budget_check is not None and vendor in budget_check.over:
+            flags.append("over-budget")
         ordered = {c.id: per_criterion.get(c.id, 0.0) for c in bank.criteria}
         total = math.fsum(ordered.values())
         if status == "ranked":
@@ -692,7 +721,7 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
                    for v in sorted(responses))
     return Evaluation(questionnaire, settings, tuple(results), tuple(lines), criterion_points,
                       price_scores, low, tuple(divergences), reviews, overrides,
-                      tuple(pending), inputs)
+                      tuple(pending), inputs, budget_check)
 
 
 class _Scored(NamedTuple):

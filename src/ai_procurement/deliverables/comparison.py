@@ -762,6 +762,12 @@ class _Book:
             f"{counts['non-compliant']} non-compliant, {counts['file-rejected']} file(s) "
             "rejected. A non-compliant offer (a mandatory requirement failed) is set aside "
             "before the ranking; its points are shown for information (Compliance sheet)."))
+        if counts_unacceptable := sum(v.status == "unacceptable" for v in ev.vendors):
+            notes.append(tr(
+                f"{counts_unacceptable} offre(s) inacceptable(s) : prix supérieur au budget "
+                "(L2152-3), éliminée(s) sans être classée(s) (R2152-1) ; voir l'onglet Prix.",
+                f"{counts_unacceptable} unacceptable offer(s): price above the budget "
+                "(L2152-3), eliminated without being ranked (R2152-1); see the Price sheet."))
         ranks = [v.rank for v in ev.ranking]
         ties = sorted({r for r in ranks if ranks.count(r) > 1 and r is not None})
         if ties:
@@ -1055,6 +1061,9 @@ class _Book:
         for vendor in priced:
             scored = price is not None and vendor.vendor in price.points
             explained = (price.explain(vendor.vendor).get(lang) if price is not None and scored
+                         else self.tr("non noté : offre inacceptable (L2152-3)",
+                                      "not scored: unacceptable offer (L2152-3)")
+                         if vendor.status == "unacceptable"
                          else self.tr("non noté : offre non classée",
                                       "not scored: offer not ranked"))
             flagged = low is not None and vendor.vendor in low.flagged
@@ -1079,6 +1088,19 @@ class _Book:
                 pairs.append((self.tr("Seuil", "Threshold"), low.threshold, "aip-money-plain"))
             pairs += [(vendor, low.explanations[vendor].get(lang)) for vendor in low.flagged]
             sheet.pairs(pairs)
+        budget = ev.budget
+        if budget is not None:
+            sheet.section(self.tr("Budget et offres inacceptables (L2152-3)",
+                                  "Budget and unacceptable offers (L2152-3)"))
+            b = budget.budget
+            sheet.pairs([
+                (self.tr("Budget (€ HT)", "Budget (€ excl. VAT)"), float(b.amount),
+                 "aip-money-plain"),
+                (self.tr("Ce qu'il couvre", "What it covers"), b.covers),
+                *([(self.tr("Décidé par", "Set by"), b.source)] if b.source.strip() else []),
+                (self.t("computation"), budget.summary.get(lang)),
+                *[(vendor, budget.explanations[vendor].get(lang)) for vendor in budget.over],
+            ])
         self._costs(sheet)
         return sheet
 
@@ -1090,10 +1112,32 @@ class _Book:
         sheet.section(self.tr("Coût complet de possession", "Total cost of ownership"))
         question = next((q for c in self.bank.criteria if c.is_price for q in c.questions
                          if isinstance(q.answer, Price)), None)
-        items = ({i.id: i.label.get(lang) for i in question.answer.items}
-                 if question is not None and isinstance(question.answer, Price) else {})
+        spec = (question.answer if question is not None
+                and isinstance(question.answer, Price) else None)
+        items = {i.id: i.label.get(lang) for i in spec.items} if spec is not None else {}
+        dqe = {d.id: d for d in spec.dqe} if spec is not None else {}
+        if dqe:
+            sheet.paragraph(self.tr(
+                "Modèle de prix : détail quantitatif estimatif (DQE). Le prix comparé est la "
+                "somme, sur chaque poste, de la quantité fixée par l'acheteur (publiée avec "
+                "le questionnaire) multipliée par le prix unitaire de l'offre"
+                + (", plus le forfait." if items else "."),
+                "Price model: detailed quantity estimate (DQE). The compared price is the "
+                "sum, over the items, of the quantity the buyer set (published with the "
+                "questionnaire) times the offer's unit price"
+                + (", plus the lump sum." if items else ".")), style="aip-note")
+            sheet.header([self.tr("Poste", "Item"), self.tr("Désignation", "Description"),
+                          self.tr("Unité", "Unit"), self.tr("Quantité", "Quantity")])
+            for d in dqe.values():
+                sheet.line([d.id, d.label.get(lang), d.unit.get(lang),
+                            _quantity(Decimal(repr(d.quantity)), lang)],
+                           ["aip-bold", "aip-text", "aip-text", "aip-text"])
+            sheet.row += 1
         sheet.header([self.t("vendor"), self.tr("Poste", "Item"),
-                      self.tr("Montant (€)", "Amount (€)"), self.tr("Récurrence", "Recurrence"),
+                      self.tr("Montant ou prix unitaire (€)", "Amount or unit price (€)")
+                      if dqe else self.tr("Montant (€)", "Amount (€)"),
+                      self.tr("Récurrence ou quantité", "Recurrence or quantity")
+                      if dqe else self.tr("Récurrence", "Recurrence"),
                       self.tr("Total sur la durée (€)", "Total over the contract (€)"),
                       self.t("computation")])
         for vendor in costed:
@@ -1104,7 +1148,18 @@ class _Book:
                             RECURRENCES[line.recurrence.value].get(lang), line.total, ""],
                            ["aip-bold", "aip-text", "aip-money", "aip-text", "aip-money",
                             "aip-text"])
-            total = self.tr(f"Total ({cost.years} ans)", f"Total ({cost.years} years)")
+            for priced in cost.dqe:
+                item = dqe.get(priced.item)
+                label = (f"{priced.item} {item.label.get(lang)}" if item is not None
+                         else priced.item)
+                unit = item.unit.get(lang) if item is not None else ""
+                quantity = f"× {_quantity(priced.quantity, lang)} {unit}".rstrip()
+                sheet.line([vendor.vendor, label, float(priced.unit_price), quantity,
+                            float(priced.total), ""],
+                           ["aip-bold", "aip-text", "aip-money", "aip-text", "aip-money",
+                            "aip-text"])
+            total = (self.tr("Prix comparé", "Compared price") if cost.dqe else
+                     self.tr(f"Total ({cost.years} ans)", f"Total ({cost.years} years)"))
             sheet.line([vendor.vendor, total, None, "", cost.total, cost.explain().get(lang)],
                        ["aip-bold", "aip-bold", "aip-money", "aip-text", "aip-money-total",
                         "aip-text"])
@@ -1546,3 +1601,9 @@ def _style_specs(lang: Lang) -> dict[str, dict[str, Any]]:
         "aip-money-plain": {**body, "num_format": tag + _MONEY[lang], "valign": "top",
                             "align": "left"},
     }
+
+
+def _quantity(value: Decimal, lang: Lang) -> str:
+    """A buyer-set quantity as written (20 000 or 1,5 in French)."""
+    text = f"{value.normalize():,f}"
+    return text.replace(",", "\u00a0").replace(".", ",") if lang == "fr" else text

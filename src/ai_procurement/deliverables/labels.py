@@ -170,6 +170,8 @@ STATUSES: dict[str, Text] = {
     "ranked": Text("classée", "ranked"),
     "non-compliant": Text("irrégulière (exigence éliminatoire)",
                           "non-compliant (mandatory requirement)"),
+    "unacceptable": Text("inacceptable (prix supérieur au budget, L2152-3)",
+                         "unacceptable (price above the budget, L2152-3)"),
     "file-rejected": Text("fichier irrecevable", "file rejected"),
 }
 
@@ -193,6 +195,8 @@ FLAGS: dict[str, Text] = {
                                "net", "close call between the two leading offers: no clear "
                                "winner"),
     "no-price": Text("prix absent", "price missing"),
+    "over-budget": Text("prix supérieur au budget : offre inacceptable en l'état (L2152-3)",
+                        "price above the budget: offer unacceptable as it stands (L2152-3)"),
     "unanswered": Text("sans réponse", "unanswered"),
     "evidence-missing": Text("preuve obligatoire absente", "required evidence missing"),
     "na-not-allowed": Text("« sans objet » non admis", "'not applicable' not allowed"),

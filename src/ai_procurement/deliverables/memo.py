@@ -28,7 +28,7 @@ import attrs
 
 from ai_procurement._office.docx import Part
 from ai_procurement.answers import AnswerState
-from ai_procurement.bank.model import Criterion, Question
+from ai_procurement.bank.model import Criterion, Price, Question
 from ai_procurement.decision.scoring import Evaluation, VendorResult
 from ai_procurement.deliverables.charts import charts
 from ai_procurement.deliverables.document import check_lang, check_output, new_document
@@ -661,7 +661,8 @@ class _Memo:
                 [[f.name(x), f.money(price.prices[x]), f.pts(price.points[x]),
                   f.sentence(price.explain(x).get(self.lang))] for x in ordered],
                 [4.2, 3.2, 1.8, 7.8], align="lrrl")
-        costs = [r for r in v.ranking if r.cost is not None]
+        # A pure DQE has no one-off or yearly part: its detail follows.
+        costs = [r for r in v.ranking if r.cost is not None and r.cost.lines]
         if costs:
             d.label(f.t("Coût complet sur la durée du marché",
                         "Total cost of ownership over the contract"))
@@ -672,10 +673,65 @@ class _Memo:
                       str(r.cost.years), f.sentence(r.cost.explain().get(self.lang))]
                      for r in costs if r.cost is not None],
                     [3.8, 2.8, 2.8, 1.6, 6.0], align="lrrrl")
+        self._dqe_detail()
         unpriced = [r for r in ev.vendors if r.status == "non-compliant"]
         if unpriced:
             d.paragraph(f.t("Les prix des offres irrégulières ne sont pas notés.",
                             "The prices of non-compliant offers are not scored."))
+        self._budget()
+
+    def _dqe_detail(self) -> None:
+        """The DQE: the published quantities, then each offer's lines (price section)."""
+        d, f, v, ev, lang = self.d, self.f, self.view, self.evaluation, self.lang
+        assert v.price_criterion is not None
+        spec = next((q.answer for q in v.price_criterion.questions
+                     if isinstance(q.answer, Price)), None)
+        if spec is None or not spec.dqe:
+            return
+        d.label(f.t("Détail quantitatif estimatif (DQE)", "Detailed quantity estimate (DQE)"))
+        d.paragraph(f.t(
+            "Le prix comparé est la somme, poste par poste, de la quantité fixée par "
+            "l'acheteur et publiée avec le questionnaire, multipliée par le prix unitaire "
+            "de l'offre" + (", plus le forfait." if spec.items else "."),
+            "The compared price is the sum, item by item, of the quantity the buyer set and "
+            "published with the questionnaire, times the offer's unit price"
+            + (", plus the lump sum." if spec.items else ".")))
+        d.table([f.t("Poste", "Item"), f.t("Désignation", "Description"),
+                 f.t("Unité", "Unit"), f.t("Quantité", "Quantity")],
+                [[x.id, f.text(x.label.get(lang), 200), f.text(x.unit.get(lang), 60),
+                  _quantity(f, x.quantity)] for x in spec.dqe], [1.6, 9.0, 3.4, 3.0],
+                align="lllr")
+        shown = [r for r in ev.vendors if r.cost is not None and r.cost.dqe
+                 and r.status in ("ranked", "unacceptable")]
+        rows = []
+        for r in sorted(shown, key=lambda x: (x.rank is None, x.rank or 0, x.vendor)):
+            assert r.cost is not None
+            for line in r.cost.dqe:
+                rows.append([f.name(r.vendor), line.item,
+                             f"{_quantity(f, float(line.quantity))} × "
+                             f"{f.money(float(line.unit_price))}",
+                             f.money(float(line.total))])
+            rows.append([f.name(r.vendor), f.t("Total", "Total"),
+                         f.sentence(r.cost.explain().get(lang)), f.money(r.cost.total)])
+        if rows:
+            d.table([f.t("Offre", "Offer"), f.t("Poste", "Item"),
+                     f.t("Quantité × prix unitaire", "Quantity × unit price"),
+                     f.t("Total de la ligne", "Line total")], rows, [4.0, 1.6, 8.0, 3.4],
+                    align="lllr")
+
+    def _budget(self) -> None:
+        """The budget, and the offers found unacceptable (L2152-3), with what follows."""
+        d, f, ev, lang = self.d, self.f, self.evaluation, self.lang
+        check = ev.budget
+        if check is None:
+            return
+        d.label(f.t("Budget et offres inacceptables", "Budget and unacceptable offers"))
+        if check.budget.source.strip():
+            d.paragraph(f.t("Budget décidé par : ", "Budget set by: "),
+                        f.text(check.budget.source, 300))
+        d.paragraph(f.sentence(check.summary.get(lang)))
+        for vendor in check.over:
+            d.bullets([f.sentence(check.explanations[vendor].get(lang))])
 
     # 7
 
@@ -1156,3 +1212,8 @@ def write_report(lots: Sequence[tuple[str, Evaluation, Robustness | None, Proced
 
     write_atomic(target, d.save(day), overwrite=overwrite)
     return target
+
+
+def _quantity(f: Any, value: float) -> str:
+    """A buyer-set quantity: whole numbers without decimals."""
+    return str(f.n(value, 0 if float(value).is_integer() else 2))

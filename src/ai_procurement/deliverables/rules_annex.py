@@ -631,6 +631,7 @@ class _Annex:
         spec = question.answer
         assert isinstance(spec, Price)
         self._total_cost(spec, question)
+        self._precedence(lot)
         if nmax <= 0:
             self.para(self.t(_("Le critère de prix a une pondération nulle : il ne rapporte "
                                "aucun point.", "The price criterion weighs nothing: it "
@@ -696,8 +697,18 @@ class _Annex:
             self.bullet(case)
         self._low_offers(lot)
 
+    def _precedence(self, lot: LotRules) -> None:
+        from ai_procurement.legal.precedence import precedence_rule
+
+        self.para(self.t(precedence_rule(lot.questionnaire.consultation.precedence)),
+                  bold_lead=self.t(_("Document qui prévaut : ", "Which document prevails: ")))
+
     def _total_cost(self, spec: Price, question: Question) -> None:
         years = spec.years
+        if spec.dqe:
+            self._dqe(spec, question)
+            if not spec.items:
+                return
         self.para(self.t(_(
             f"Le prix comparé est le coût total sur {years} an(s), en {spec.currency} hors "
             f"taxes, calculé à partir du bordereau de la question {question.id} : coût "
@@ -710,6 +721,26 @@ class _Annex:
                     self.t(_("Périodicité", "Recurrence"))],
                    [[item.label.get(self.lang), RECURRENCES[item.recurrence.value].get(
                        self.lang)] for item in spec.items], (11.0, 6.0))
+
+    def _dqe(self, spec: Price, question: Question) -> None:
+        lump = self.t(_(" Le forfait ci-dessous s'y ajoute.", " The lump sum below is added."))
+        self.para(self.t(_(
+            "Le prix comparé est celui du détail quantitatif estimatif (DQE) de la question "
+            f"{question.id}, en {spec.currency} hors taxes : somme, poste par poste, de la "
+            "quantité fixée par l'acheteur multipliée par le prix unitaire de l'offre. Les "
+            "quantités, estimatives, sont celles du tableau ci-dessous ; elles servent à "
+            "comparer les offres.",
+            "The price compared is that of the detailed quantity estimate (DQE) of question "
+            f"{question.id}, in {spec.currency} excluding tax: the sum, item by item, of the "
+            "quantity the buyer set times the offer's unit price. The quantities, which are "
+            "estimates, are those of the table below; they serve to compare the offers."))
+            + (lump if spec.items else ""))
+        self.table([self.t(_("Poste", "Item")), self.t(_("Désignation", "Description")),
+                    self.t(_("Unité", "Unit")), self.t(_("Quantité", "Quantity"))],
+                   [[item.id, item.label.get(self.lang), item.unit.get(self.lang),
+                     number(item.quantity, self.lang,
+                            0 if float(item.quantity).is_integer() else 2)]
+                    for item in spec.dqe], (1.6, 9.4, 3.5, 2.5))
 
     def _low_offers(self, lot: LotRules) -> None:
         method = lot.settings.low_offer_method

@@ -61,8 +61,10 @@ from ai_procurement.bank.model import (
     Scale,
     SingleChoice,
     SubCriterion,
+    Verification,
     YesNo,
     effective_condition,
+    needs_verification,
 )
 from ai_procurement.errors import QuestionnaireError
 from ai_procurement.questionnaire import (
@@ -78,12 +80,14 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["Row", "identification_cells", "layout", "write_questionnaire"]
+__all__ = ["Row", "dqe_rows", "identification_cells", "layout", "write_questionnaire"]
 
 SHEET_COVER: dict[Lang, str] = {"fr": "Consignes", "en": "Instructions"}
 SHEET_QUESTIONS = "Questionnaire"
 SHEET_LISTS = "_lists"
 SHEET_IDENTITY = "_identity"
+SHEET_DQE = "DQE"
+"""The price sheet of a DQE-priced questionnaire (détail quantitatif estimatif)."""
 PROPERTY_PREFIX = "ai_procurement."
 HEADER_ROW = 4
 FIRST_ROW = 5
@@ -96,6 +100,16 @@ COL_DOC, COL_PAGE, COL_LINK = "H", "I", "J"
 COL_DONE, COL_CRITERION, COL_KEY = "K", "L", "M"
 LAST_COL = COL_KEY
 INPUT_COLUMNS = (COL_ANSWER, COL_NA, COL_COMMENT, COL_DOC, COL_PAGE, COL_LINK)
+
+# Columns of the DQE sheet, shared with the reader: item, label, unit, quantity (set by
+# the buyer, locked), unit price (the bidder's input), line total (a formula written
+# here, never read), hidden key (the item id the row belongs to).
+DQE_COL_ID, DQE_COL_LABEL, DQE_COL_UNIT, DQE_COL_QUANTITY = "A", "B", "C", "D"
+DQE_COL_PRICE, DQE_COL_LINE, DQE_COL_KEY = "E", "F", "G"
+DQE_HEADER_ROW = 5
+DQE_FIRST_ROW = 6
+"""DQE items start on this row; rows 1-4 hold the title, the instructions and the rule."""
+DQE_TOTAL_KEY = "#total"
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 """Timestamp written in every workbook, so the same inputs give the same bytes."""
@@ -249,6 +263,19 @@ def _items(q: Question) -> tuple[str, ...] | None:
     return None
 
 
+def price_question(questionnaire: Questionnaire) -> Question | None:
+    """The price question of the questionnaire, or None (a bank has at most one)."""
+    return next((q for _, q in questionnaire.bank.questions() if isinstance(q.answer, Price)),
+                None)
+
+
+def dqe_rows(spec: Price) -> dict[str, int]:
+    """DQE item id -> its row on the DQE sheet; :data:`DQE_TOTAL_KEY` -> the total row."""
+    rows = {line.id: DQE_FIRST_ROW + index for index, line in enumerate(spec.dqe)}
+    rows[DQE_TOTAL_KEY] = DQE_FIRST_ROW + len(spec.dqe)
+    return rows
+
+
 def signed_questions(questionnaire: Questionnaire, lang: Lang) -> list[tuple[str, str]]:
     """The (question id, question text) pairs the HMAC covers, in order."""
     return [(q.id, q.text.get(lang)) for _, q in questionnaire.bank.questions()]
@@ -320,9 +347,14 @@ def questionnaire_bytes(questionnaire: Questionnaire, lang: Lang, vendor: str | 
     styles = Styles(book)
     cover = book.add_worksheet(SHEET_COVER[lang])
     sheet = book.add_worksheet(SHEET_QUESTIONS)
+    priced = price_question(questionnaire)
+    dqe = (book.add_worksheet(SHEET_DQE) if priced is not None
+           and isinstance(priced.answer, Price) and priced.answer.dqe else None)
     lists = book.add_worksheet(SHEET_LISTS)
     ident = book.add_worksheet(SHEET_IDENTITY)
     _Writer(book, styles, sheet, lists, questionnaire, lang, total_points).write(rows)
+    if dqe is not None and priced is not None:
+        _write_dqe(dqe, styles, questionnaire, priced, lang)
     _write_cover(cover, styles, questionnaire, lang, vendor, rows)
     write_identity(book, ident, {**identity.fields(), "hmac": signature})
     lists.hide()
@@ -532,8 +564,10 @@ class _Writer:
         expected = self._expected(q)
         set_text(ws, f"{COL_EXPECTED}{r}", expected, cell)
         if row.kind == "group":
-            set_text(ws, f"{COL_ANSWER}{r}", T("↓ lignes ci-dessous", "↓ rows below").get(lang),
-                     styles.locked_input())
+            pointer = (T("→ feuille DQE", "→ DQE sheet") if isinstance(q.answer, Price)
+                       and q.answer.dqe and not q.answer.items
+                       else T("↓ lignes ci-dessous", "↓ rows below"))
+            set_text(ws, f"{COL_ANSWER}{r}", pointer.get(lang), styles.locked_input())
         else:
             self._answer(q, f"{COL_ANSWER}{r}")
         na = f"{COL_NA}{r}"
@@ -608,9 +642,19 @@ class _Writer:
         # SUM ignores text, so a mistyped amount does not turn the total into an error.
         terms = ([f"SUM({','.join(once)})"] if once else []) + (
             [f"{spec.years}*SUM({','.join(yearly)})"] if yearly else [])
+        if spec.dqe:
+            total_row = dqe_rows(spec)[DQE_TOTAL_KEY]
+            terms.append(f"'{SHEET_DQE}'!{DQE_COL_LINE}{total_row}")
         label = T(f"Total sur {spec.years} ans (calculé)",
                   f"Total over {spec.years} years (computed)").get(lang)
-        if yearly and once:
+        if spec.dqe:
+            label = T("Prix comparé (calculé)", "Compared price (computed)").get(lang)
+        if spec.dqe and (yearly or once):
+            how = T("forfait + total du DQE", "lump sum + DQE total")
+        elif spec.dqe:
+            how = T("total du DQE (quantités × prix unitaires)",
+                    "DQE total (quantities × unit prices)")
+        elif yearly and once:
             how = T(f"ponctuel + {spec.years} × annuel", f"one-off + {spec.years} × yearly")
         elif yearly:
             how = T(f"{spec.years} × annuel", f"{spec.years} × yearly")
@@ -661,6 +705,15 @@ class _Writer:
                            "Evidence required (document and page, or link).").get(lang))
         if q.knockout is not None:
             parts.append(T("Exigence éliminatoire.", "Mandatory requirement.").get(lang))
+        if q.verification is not None and needs_verification(q):
+            parts.append(VERIFICATION_GUIDANCE[q.verification].get(lang))
+        if isinstance(q.answer, Price) and q.answer.dqe:
+            parts.append(T("Donnez un prix unitaire HT pour chaque poste de la feuille DQE ; "
+                           "les quantités sont fixées par l'acheteur. Le prix comparé est la "
+                           "somme des quantités × prix unitaires.",
+                           "Give a unit price excl. VAT for each item of the DQE sheet; the "
+                           "buyer sets the quantities. The compared price is the sum of "
+                           "quantities × unit prices.").get(lang))
         return "\n".join(parts)
 
     def _expected(self, q: Question) -> str:
@@ -686,6 +739,14 @@ class _Writer:
             return T(f"Texte libre (≤ {spec.max_chars} caractères)",
                      f"Free text (≤ {spec.max_chars} characters)").get(lang)
         assert isinstance(spec, Price)
+        if spec.dqe and not spec.items:
+            return T(f"Prix unitaires en {spec.currency} HT, feuille DQE",
+                     f"Unit prices in {spec.currency} excl. VAT, DQE sheet").get(lang)
+        if spec.dqe:
+            return T(f"Montants en {spec.currency} HT sur {spec.years} ans, et prix unitaires "
+                     "de la feuille DQE",
+                     f"Amounts in {spec.currency} excl. VAT over {spec.years} years, and unit "
+                     "prices on the DQE sheet").get(lang)
         return T(f"Montants en {spec.currency} HT, sur {spec.years} ans",
                  f"Amounts in {spec.currency} excl. VAT, over {spec.years} years").get(lang)
 
@@ -901,6 +962,126 @@ def _wrapped(paragraph: str, chars: int) -> int:
     return lines
 
 
+VERIFICATION_GUIDANCE: dict[Verification, Text] = {
+    Verification.DOCUMENT: T(
+        "Vérification : sur document (certificat, rapport, clause, documentation) à joindre.",
+        "Verification: by a document (certificate, report, clause, documentation) to attach."),
+    Verification.DEMONSTRATION: T(
+        "Vérification : par démonstration devant l'acheteur (démonstration, compte d'essai).",
+        "Verification: by a demonstration to the buyer (demonstration, trial account)."),
+    Verification.TEST: T(
+        "Vérification : par un test mesuré (recette, jeu de test de l'acheteur, banc d'essai).",
+        "Verification: by a measured test (acceptance test, the buyer's test set, "
+        "benchmark)."),
+    Verification.AUDIT: T(
+        "Vérification : par un audit en cours de marché (acheteur ou tiers qu'il désigne).",
+        "Verification: by an audit during the contract (the buyer or a third party it "
+        "appoints)."),
+    Verification.COMMITMENT: T(
+        "Vérification : votre réponse devient un engagement contractuel, contrôlé pendant "
+        "l'exécution du marché.",
+        "Verification: your answer becomes a contractual commitment, checked while the "
+        "contract runs."),
+}
+"""What a vendor is told about how its answer will be checked (``verification``)."""
+
+
+def _write_dqe(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, q: Question,
+               lang: Lang) -> None:
+    """The DQE sheet: item, label, unit, quantity (locked), unit price, line total, total.
+
+    The line totals and the total are formulas written here for the bidder's convenience;
+    the reader never reads them: it recomputes every total from the unit prices.
+    """
+    from ai_procurement.legal.precedence import precedence_rule
+
+    spec = q.answer
+    assert isinstance(spec, Price)
+    rows = dqe_rows(spec)
+    consultation = questionnaire.consultation
+    title = T(f"Détail quantitatif estimatif (DQE) — {consultation.title}",
+              f"Detailed quantity estimate (DQE) — {consultation.title}").get(lang)
+    title_style = styles(font_size=14, bold=True, text_wrap=True, valign="top")
+    ws.merge_range("A1:F1", "", title_style)
+    set_text(ws, "A1", title, title_style)
+    ws.set_row(0, _height([(title, 100)], minimum=1, points=14, bold=True))
+    notes = [
+        T(f"Question {q.id}. Saisissez le prix unitaire HT de chaque poste dans les cellules "
+          "jaunes (colonne E), en valeur, jamais en formule. Les quantités sont fixées par "
+          "l'acheteur et ne se modifient pas. Le prix comparé est la somme des totaux de "
+          "ligne (quantité × prix unitaire).",
+          f"Question {q.id}. Type the unit price excl. VAT of each item in the yellow cells "
+          "(column E), as a value, never a formula. The buyer sets the quantities; they "
+          "cannot be changed. The compared price is the sum of the line totals (quantity "
+          "× unit price)."),
+        precedence_rule(consultation.precedence),
+    ]
+    wrap = styles(text_wrap=True, valign="top")
+    for r, note in enumerate(notes, start=2):
+        ws.merge_range(f"A{r}:F{r}", "", wrap)
+        set_text(ws, f"A{r}", note.get(lang), wrap)
+        ws.set_row(r - 1, _height([(note.get(lang), 120)], minimum=2))
+    headers = (
+        (DQE_COL_ID, T("Poste", "Item"), 8),
+        (DQE_COL_LABEL, T("Désignation", "Description"), 48),
+        (DQE_COL_UNIT, T("Unité", "Unit"), 14),
+        (DQE_COL_QUANTITY, T("Quantité (fixée par l'acheteur)", "Quantity (set by the buyer)"),
+         14),
+        (DQE_COL_PRICE, T(f"Prix unitaire ({spec.currency} HT)",
+                          f"Unit price ({spec.currency} excl. VAT)"), 16),
+        (DQE_COL_LINE, T(f"Total de la ligne ({spec.currency} HT, calculé)",
+                         f"Line total ({spec.currency} excl. VAT, computed)"), 20),
+        (DQE_COL_KEY, T("Clé", "Key"), 10),
+    )
+    header = styles.cell(bold=True, bg_color="#D9E1F2")
+    for column, label, width in headers:
+        set_text(ws, f"{column}{DQE_HEADER_ROW}", label.get(lang), header)
+        ws.set_column(f"{column}:{column}", width, None, {"hidden": column == DQE_COL_KEY})
+    ws.set_row(DQE_HEADER_ROW - 1, _height([(label.get(lang), width)
+                                            for _, label, width in headers], minimum=2,
+                                           bold=True))
+    cell = styles.cell()
+    locked_number = styles.locked_input(num_format="#,##0.####")
+    line_style = styles.locked_input(num_format="#,##0.00")
+    for line in spec.dqe:
+        r = rows[line.id]
+        set_text(ws, f"{DQE_COL_ID}{r}", line.id, styles.cell(bold=True))
+        set_text(ws, f"{DQE_COL_LABEL}{r}", line.label.get(lang), cell)
+        set_text(ws, f"{DQE_COL_UNIT}{r}", line.unit.get(lang), cell)
+        ws.write_number(f"{DQE_COL_QUANTITY}{r}", line.quantity, locked_number)
+        price = f"{DQE_COL_PRICE}{r}"
+        set_blank(ws, price, styles.input(num_format="#,##0.00##"))
+        ws.write_formula(f"{DQE_COL_LINE}{r}",
+                         f"=IF(ISNUMBER({price}),{DQE_COL_QUANTITY}{r}*{price},0)",
+                         line_style, 0)
+        set_text(ws, f"{DQE_COL_KEY}{r}", line.id)
+        ws.set_row(r - 1, _height([(line.label.get(lang), 48)], minimum=1))
+    ws.data_validation(f"{DQE_COL_PRICE}{DQE_FIRST_ROW}:{DQE_COL_PRICE}"
+                       f"{DQE_FIRST_ROW + len(spec.dqe) - 1}", {
+                           "validate": "decimal", "criteria": ">=", "value": 0,
+                           "ignore_blank": True, "show_error": True,
+                           "error_title": T("Prix unitaire", "Unit price").get(lang),
+                           "error_message": T("Saisissez un prix unitaire positif ou nul, en "
+                                              "euros HT.", "Enter a unit price of zero or "
+                                              "more, in euros excl. VAT.").get(lang)})
+    total = rows[DQE_TOTAL_KEY]
+    bold = styles.cell(bold=True)
+    set_text(ws, f"{DQE_COL_ID}{total}", T("Total", "Total").get(lang), bold)
+    set_text(ws, f"{DQE_COL_LABEL}{total}", T(
+        "Total du DQE = somme des totaux de ligne (calculé)",
+        "DQE total = sum of the line totals (computed)").get(lang), bold)
+    for column in (DQE_COL_UNIT, DQE_COL_QUANTITY, DQE_COL_PRICE):
+        set_blank(ws, f"{column}{total}", bold)
+    ws.write_formula(f"{DQE_COL_LINE}{total}",
+                     f"=SUM({DQE_COL_LINE}{DQE_FIRST_ROW}:{DQE_COL_LINE}{total - 1})",
+                     styles.locked_input(bold=True, num_format="#,##0.00"), 0)
+    set_text(ws, f"{DQE_COL_KEY}{total}", DQE_TOTAL_KEY)
+    ws.freeze_panes(DQE_HEADER_ROW, 0)
+    a4_landscape(ws)
+    ws.print_area(f"A1:{DQE_COL_LINE}{total}")
+    protect(ws, fillable=True)
+
+
 def _write_cover(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, lang: Lang,
                  vendor: str | None, rows: list[Row]) -> None:
     consultation = questionnaire.consultation
@@ -968,6 +1149,23 @@ def _write_cover(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, la
           "Save as .xlsx, without a password or macros."),
         aggregation_sentence(questionnaire),
     ]
+    priced = price_question(questionnaire)
+    if priced is not None:
+        from ai_procurement.legal.precedence import precedence_rule
+
+        if isinstance(priced.answer, Price) and priced.answer.dqe:
+            rules.append(T("Prix : remplissez la feuille « DQE » (un prix unitaire HT par "
+                           "poste ; les quantités sont fixées par l'acheteur).",
+                           "Price: fill in the 'DQE' sheet (one unit price excl. VAT per "
+                           "item; the buyer sets the quantities)."))
+        rules.append(precedence_rule(questionnaire.consultation.precedence))
+    if any(q.verification is not None for _, q in questionnaire.bank.questions()):
+        rules.append(T("Chaque question notée dit, dans la colonne « Pourquoi et comment "
+                       "répondre », comment l'acheteur vérifiera la réponse (document, "
+                       "démonstration, test, audit ou engagement contractuel).",
+                       "Each scored question says, in the 'Why we ask and how to answer' "
+                       "column, how the buyer will check the answer (document, "
+                       "demonstration, test, audit or contractual commitment)."))
     bullet = styles(align="right", valign="top")
     for rule in rules:
         set_text(ws, f"A{r}", "•", bullet)

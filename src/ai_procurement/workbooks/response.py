@@ -492,6 +492,10 @@ class _Reader(SignedWorkbookReader):
         self.too_long(book, cells, form.SHEET_QUESTIONS)
         self.cells = cells
         self.by_key = by_key
+        self.dqe_cells: dict[str, Cell] = {}
+        priced = form.price_question(self.questionnaire)
+        if priced is not None and isinstance(priced.answer, Price) and priced.answer.dqe:
+            self.dqe_cells = self._dqe_sheet(book, priced)
         answers: dict[str, Answer] = {}
         layout_by_key = {row.key: row for row in rows}
         self.layout_rows = {row.key: row.number for row in rows}
@@ -785,6 +789,22 @@ class _Reader(SignedWorkbookReader):
                                     "an amount of zero or more is expected.")
                 else:
                     amounts[item] = amount
+        if isinstance(spec, Price) and spec.dqe:
+            unit_prices, dqe_missing, dqe_seen = self._dqe_prices(q, spec, notes)
+            seen_any = seen_any or dqe_seen
+            if seen_any and dqe_missing:
+                rows = form.dqe_rows(spec)
+                self.problem("error", "price-incomplete",
+                             f"Prix unitaires non renseignés dans la feuille DQE, postes : "
+                             f"{', '.join(dqe_missing)}. Saisissez 0 pour un poste sans coût.",
+                             f"Unit prices left blank on the DQE sheet, items: "
+                             f"{', '.join(dqe_missing)}. Enter 0 for an item without cost.",
+                             sheet=form.SHEET_DQE,
+                             cell=f"{form.DQE_COL_PRICE}{rows[dqe_missing[0]]}",
+                             question_id=q.id)
+                return None
+            amounts.update(unit_prices)
+            items = (*items, *(line.id for line in spec.dqe))
         if not seen_any:
             return None
         if isinstance(spec, MultipleChoice):
@@ -813,6 +833,83 @@ class _Reader(SignedWorkbookReader):
                          question_id=q.id)
             return None
         return amounts if len(amounts) == len(items) else None
+
+    def _dqe_sheet(self, book: XlsxBook, q: Question) -> dict[str, Cell]:
+        """The cells of the DQE sheet, checked row by row against the items' keys."""
+        spec = q.answer
+        assert isinstance(spec, Price)
+        rows = form.dqe_rows(spec)
+        cells = book.cells(form.SHEET_DQE, max_row=max(rows.values()) + ROW_SLACK,
+                           max_column=column_index(form.DQE_COL_KEY))
+        if book.sheet_part(form.SHEET_DQE) is None:
+            self.problem("error", "sheet-missing",
+                         f"La feuille « {form.SHEET_DQE} » a été supprimée ou renommée : les "
+                         "prix unitaires ne peuvent pas être lus.",
+                         f"The '{form.SHEET_DQE}' sheet was deleted or renamed: the unit "
+                         "prices cannot be read.", sheet=form.SHEET_DQE, question_id=q.id)
+            return {}
+        moved = [item for item, row in rows.items()
+                 if (cell := cells.get(f"{form.DQE_COL_KEY}{row}")) is None
+                 or str(cell.value) != item]
+        if moved:
+            item = moved[0]
+            self.problem("error", "rows-moved",
+                         f"La feuille DQE a été modifiée : la ligne {rows[item]} devait porter "
+                         f"le poste « {item} ». Les lignes du DQE ne se déplacent pas ; "
+                         "renvoyez le fichier d'origine complété.",
+                         f"The DQE sheet was changed: row {rows[item]} should hold item "
+                         f"'{item}'. DQE rows may not be moved; send back the original file, "
+                         "filled in.", sheet=form.SHEET_DQE, cell=f"A{rows[item]}",
+                         question_id=q.id)
+            return {}
+        self.outside_read(book, form.SHEET_DQE)
+        self.too_long(book, cells, form.SHEET_DQE)
+        return cells
+
+    def _dqe_prices(self, q: Question, spec: Price,
+                    notes: list[str]) -> tuple[dict[str, float], list[str], bool]:
+        """(item -> unit price, items left blank, whether any unit price was typed).
+
+        A unit price that is a formula, not a number or negative is reported with its
+        sheet, cell and item; the totals of the sheet are never read.
+        """
+        rows = form.dqe_rows(spec)
+        prices: dict[str, float] = {}
+        missing: list[str] = []
+        seen = False
+        for line in spec.dqe:
+            ref = f"{form.DQE_COL_PRICE}{rows[line.id]}"
+            cell = self.dqe_cells.get(ref)
+            if cell is not None and cell.formula is not None:
+                self.problem("error", "formula",
+                             f"Poste {line.id} : une formule a été saisie comme prix unitaire "
+                             "; elle n'est pas lue. Saisissez la valeur elle-même.",
+                             f"Item {line.id}: a formula was typed as the unit price; it is "
+                             "not read. Type the value itself.", sheet=form.SHEET_DQE,
+                             cell=ref, question_id=q.id)
+                seen = True
+                continue
+            if cell is None or (cell.kind == "string" and not str(cell.value).strip()):
+                missing.append(line.id)
+                continue
+            seen = True
+            value = _number(cell, False, notes, currency=True)
+            if isinstance(value, str):
+                fr, en = _NUMBER_PROBLEMS[value]
+                self.problem("error", "invalid-value",
+                             f"Poste {line.id} : prix unitaire « {_show(cell)} » : {fr}",
+                             f"Item {line.id}: unit price '{_show(cell)}': {en}",
+                             sheet=form.SHEET_DQE, cell=ref, question_id=q.id)
+            elif value < 0:
+                self.problem("error", "invalid-value",
+                             f"Poste {line.id} : prix unitaire « {_show(cell)} » négatif ; un "
+                             "prix positif ou nul est attendu.",
+                             f"Item {line.id}: unit price '{_show(cell)}' is negative; a price "
+                             "of zero or more is expected.", sheet=form.SHEET_DQE, cell=ref,
+                             question_id=q.id)
+            else:
+                prices[line.id] = value
+        return prices, missing, seen
 
     def _apply_conditions(self, answers: dict[str, Answer]) -> dict[str, Answer]:
         """Mark questions whose condition is not met; warn where they were answered."""

@@ -1,0 +1,106 @@
+"""Which document prevails when the documents of an offer contradict each other.
+
+A bidder may give a price twice: in the questionnaire's price block and in a price
+schedule (BPU, bordereau des prix unitaires; DQE, détail quantitatif estimatif) or the
+acte d'engagement. The consultation documents must say which one prevails, or a
+contradiction can only be settled by a negotiation the procedure may forbid. The order
+is set in ``campaign.yaml`` (``precedence:``) from the closed list
+:data:`PRECEDENCE_DOCUMENTS`; without it, :data:`DEFAULT_PRECEDENCE` applies and the
+questionnaire and the consultation-rules annex say that it is the default and why.
+
+Whatever the order, the totals the questionnaire computes (line totals, price total) are
+never read as an answer: the buyer recomputes every total from the unit prices and
+amounts the bidder typed, so a formula a bidder edits changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ai_procurement.text import Text
+
+__all__ = [
+    "DEFAULT_PRECEDENCE",
+    "PRECEDENCE_DOCUMENTS",
+    "check_precedence",
+    "precedence_rule",
+]
+
+PRECEDENCE_DOCUMENTS: dict[str, Text] = {
+    "acte-engagement": Text("l’acte d’engagement", "the acte d'engagement (form of tender)"),
+    "ccap": Text("le cahier des clauses administratives particulières (CCAP)",
+                 "the special administrative terms (CCAP)"),
+    "cctp": Text("le cahier des clauses techniques particulières (CCTP)",
+                 "the special technical terms (CCTP)"),
+    "bpu": Text("le bordereau des prix unitaires (BPU)", "the schedule of unit prices (BPU)"),
+    "dqe": Text("le détail quantitatif estimatif (DQE)",
+                "the detailed quantity estimate (DQE)"),
+    "questionnaire": Text("le questionnaire de la consultation",
+                          "the consultation's questionnaire"),
+    "memoire-technique": Text("le mémoire technique", "the technical proposal"),
+}
+"""The documents an order of precedence may name, by key, with their names."""
+
+DEFAULT_PRECEDENCE: tuple[str, ...] = ("acte-engagement", "bpu", "dqe", "questionnaire")
+"""The order used when ``campaign.yaml`` sets none (see :func:`precedence_rule`)."""
+
+_DEFAULT_WHY = Text(
+    "ordre appliqué par défaut, campaign.yaml n’en fixant pas : les pièces que le "
+    "soumissionnaire signe et qui deviennent contractuelles (acte d’engagement, puis "
+    "BPU et DQE lorsque la consultation en comporte) l’engagent sur ses prix, le "
+    "questionnaire sert à analyser l’offre ; entre BPU et DQE, le prix unitaire prévaut "
+    "et le DQE est rectifié",
+    "order applied by default, as campaign.yaml sets none: the documents the bidder signs "
+    "and that become contractual (acte d'engagement, then BPU and DQE when the "
+    "consultation has them) bind it to its prices, the questionnaire serves to analyse "
+    "the offer; between BPU and DQE, the unit price prevails and the DQE is corrected")
+
+
+def check_precedence(order: Sequence[str]) -> list[str]:
+    """Return what is wrong with an order of precedence (empty when valid).
+
+    Each message is in French then English and names the entry at fault.
+    """
+    problems: list[str] = []
+    allowed = ", ".join(PRECEDENCE_DOCUMENTS)
+    seen: set[str] = set()
+    for index, key in enumerate(order):
+        if key not in PRECEDENCE_DOCUMENTS:
+            problems.append(f"[{index}] document inconnu {key!r} ; attendu l’un de : "
+                            f"{allowed} / unknown document {key!r}; expected one of: "
+                            f"{allowed}")
+        elif key in seen:
+            problems.append(f"[{index}] {key!r} est déjà cité / {key!r} is listed twice")
+        seen.add(key)
+    if order and "questionnaire" not in seen:
+        problems.append("citez « questionnaire » à son rang : la règle doit dire où il se "
+                        "place / list 'questionnaire' at its rank: the rule must say where "
+                        "it stands")
+    if len(order) == 1:
+        problems.append("citez au moins deux documents / list at least two documents")
+    return problems
+
+
+def precedence_rule(order: Sequence[str]) -> Text:
+    """The rule, in French and English, as the questionnaire and the RC annex print it.
+
+    ``order`` is the order set in ``campaign.yaml`` (highest first); an empty order
+    prints :data:`DEFAULT_PRECEDENCE` and says that it is the default, and why.
+    """
+    documents = tuple(order) or DEFAULT_PRECEDENCE
+    fr = " ; puis ".join(PRECEDENCE_DOCUMENTS[d].fr for d in documents)
+    en = "; then ".join(PRECEDENCE_DOCUMENTS[d].en for d in documents)
+    text = Text(
+        "Ordre de priorité en cas de contradiction entre les documents de l’offre, le "
+        f"premier prévalant : {fr}.",
+        "Order of precedence if the documents of the offer contradict each other, the "
+        f"first prevailing: {en}.")
+    if not order:
+        text = Text(f"{text.fr[:-1]} ({_DEFAULT_WHY.fr}).", f"{text.en[:-1]} ({_DEFAULT_WHY.en}).")
+    return Text(
+        f"{text.fr} Les totaux calculés par le questionnaire (totaux de ligne, total du "
+        "prix) ne sont jamais lus comme une réponse : l’acheteur recalcule chaque total "
+        "à partir des prix unitaires et montants saisis.",
+        f"{text.en} The totals the questionnaire computes (line totals, price total) are "
+        "never read as an answer: the buyer recomputes every total from the unit prices "
+        "and amounts typed.")
