@@ -178,19 +178,25 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
                   knockout_rule(view, k), k.reason.get(lang)]
                  for k in result.knockouts], [5.0, 3.0, 3.5, 5.5])
     elif result.status == "unacceptable":
-        d.paragraph(f.t("Nous avons le regret de vous informer que votre offre est "
-                        "inacceptable : son prix excède les crédits budgétaires alloués au "
-                        "marché, déterminés et établis avant le lancement de la procédure "
-                        "(article L2152-3 du code de la commande publique). Elle a donc été "
-                        "éliminée sans être classée (articles L2152-1 et R2152-1).",
-                        "We regret to inform you that your offer is unacceptable: its price "
-                        "exceeds the budget allocated to the contract, set before the "
-                        "procedure was launched (French public procurement code, L2152-3). "
-                        "It was therefore eliminated without being ranked (L2152-1 and "
-                        "R2152-1)."))
         check = ev.budget
         if check is not None and result.vendor in check.explanations:
+            # The explanation gives the amounts, the rule and its articles: said once.
+            d.paragraph(f.t("Nous avons le regret de vous informer que votre offre ne peut "
+                            "être retenue, pour le motif suivant :",
+                            "We regret to inform you that your offer cannot be selected, for "
+                            "the following reason:"))
             d.bullets([f.sentence(check.explanations[result.vendor].get(lang))])
+        else:
+            d.paragraph(f.t("Nous avons le regret de vous informer que votre offre est "
+                            "inacceptable : son prix excède les crédits budgétaires alloués au "
+                            "marché, déterminés et établis avant le lancement de la procédure "
+                            "(article L2152-3 du code de la commande publique). Elle a donc été "
+                            "éliminée sans être classée (articles L2152-1 et R2152-1).",
+                            "We regret to inform you that your offer is unacceptable: its price "
+                            "exceeds the budget allocated to the contract, set before the "
+                            "procedure was launched (French public procurement code, L2152-3). "
+                            "It was therefore eliminated without being ranked (L2152-1 and "
+                            "R2152-1)."))
     else:
         ranked = len(view.ranking)
         d.paragraph(f.t(
