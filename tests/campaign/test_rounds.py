@@ -3,7 +3,7 @@
 A MAPA open call on the ``ai-territorial`` bank, built once for the module: five bidders
 fill the published questionnaire as a vendor would. Cumulus leaves a knock-out question
 unanswered (irregular); Dune's price is far below the others (flagged abnormally low,
-and first thanks to it). Each test works on a copy and checks that nothing under
+and first thanks to it); Flocon is both irregular and abnormally low. Each test works on a copy and checks that nothing under
 ``responses/`` is ever written.
 """
 
@@ -35,12 +35,12 @@ from ai_procurement.testing import VendorAnswer, fill_questionnaire
 
 HEADER = "N° pli;Raison sociale;SIRET;Date et heure de dépôt;Fichier"
 SIRET = {"Alizé": "52601815500014", "Boréal": "90830166600016", "Cumulus": "13186091800013",
-         "Dune": "78657975500012", "Éole": "73282932000074"}
+         "Dune": "78657975500012", "Éole": "73282932000074", "Flocon": "12345678210001"}
 # (bidder, quality, price factor, file); numbers follow the order: P01 Alizé ... P05 Éole.
 BIDDERS = [("Alizé", 1.0, 1.00, "alize.xlsx"), ("Boréal", 0.8, 1.04, "boreal.xlsx"),
            ("Cumulus", 0.9, 1.02, "cumulus.xlsx"), ("Dune", 0.9, 0.60, "dune.xlsx"),
-           ("Éole", 0.3, 0.98, "eole.xlsx")]
-IRREGULAR = "RED-02"  # Cumulus leaves this knock-out question blank
+           ("Éole", 0.3, 0.98, "eole.xlsx"), ("Flocon", 0.9, 0.50, "flocon.xlsx")]
+IRREGULAR = "RED-02"  # Cumulus and Flocon leave this knock-out question blank
 
 
 def plan(questionnaire: Questionnaire, quality: float, price: float,
@@ -100,11 +100,11 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Questionn
     questionnaire = load_campaign(folder).frozen()
     rows = []
     for n, (name, quality, price, file) in enumerate(BIDDERS, start=1):
-        skip = (IRREGULAR,) if name == "Cumulus" else ()
+        skip = (IRREGULAR,) if name in ("Cumulus", "Flocon") else ()
         (folder / "responses" / file).write_bytes(fill_questionnaire(
             folder / "outbox" / "questionnaire.xlsx", questionnaire,
             plan(questionnaire, quality, price, skip), "fr"))
-        rows.append(f"{n:03d};{name};{SIRET[name]};14/03/2027 09:{10 * n:02d};{file}")
+        rows.append(f"{n:03d};{name};{SIRET[name]};14/03/2027 10:{n:02d};{file}")
     (folder / "registre.csv").write_text(HEADER + "\n" + "\n".join(rows) + "\n", "utf-8")
     assert main(["open", str(folder), "--register", str(folder / "registre.csv")]) == 0
     return folder, questionnaire
@@ -139,15 +139,21 @@ def test_regularisation_refuses_a_workbook_that_changed_another_answer(
     questionnaire = published[1]
     received = file_hashes(folder / "responses")
     assert main(["round", "regularise", str(folder), "--deadline", "2027-03-27"]) == 0
-    out = capsys.readouterr().out
-    # Only Cumulus (P03) is irregular; the letters go to it alone, in French and English.
-    assert "1-regularisation" in out and "P03" in out
+    captured = capsys.readouterr()
+    out = captured.out
+    # Cumulus (P03) and Flocon (P06) are irregular, but Flocon's price is abnormally low:
+    # it may not be regularised (R2152-2). The letters go to Cumulus alone, FR and EN.
+    assert "P06 (Flocon): abnormally low, not regularisable (R2152-2)" in captured.err
+    assert "1-regularisation" in out
+    assert "P03" in out
     letters = sorted(p.name for p in (folder / "rounds" / "1-regularisation" / "letters")
                      .iterdir())
     assert letters == ["P03-cumulus-en.docx", "P03-cumulus-fr.docx"]
     letter = docx_text(folder / "rounds" / "1-regularisation" / "letters"
                        / "P03-cumulus-fr.docx")
-    assert IRREGULAR in letter and "R2152-2" in letter and "27 mars 2027" in letter
+    assert IRREGULAR in letter
+    assert "R2152-2" in letter
+    assert "27 mars 2027" in letter
     assert "LEG-01" not in letter  # only the irregular points are named
     # A regularised workbook that also changes another answer is refused, naming it.
     regularised = plan(questionnaire, 0.9, 1.02)
@@ -157,7 +163,8 @@ def test_regularisation_refuses_a_workbook_that_changed_another_answer(
         folder / "outbox" / "questionnaire.xlsx", questionnaire, regularised, "fr"))
     assert main(["round", "status", str(folder)]) == 1
     captured = capsys.readouterr()
-    assert "P03  Cumulus" in captured.out and "v1 responses/cumulus.xlsx" in captured.out
+    assert "P03  Cumulus" in captured.out
+    assert "v1 responses/cumulus.xlsx" in captured.out
     assert re.search(r"P03.xlsx / Questionnaire!E\d+ / LEG-01: .*LEG-01", captured.err)
     assert "R2152-2" in captured.err
     assert main(["evaluate", str(folder)]) == 0
@@ -171,7 +178,8 @@ def test_regularisation_refuses_a_workbook_that_changed_another_answer(
     assert main(["evaluate", str(folder), "--force"]) == 0
     out = capsys.readouterr().out
     cumulus = next(line for line in out.splitlines() if "Cumulus" in line)
-    assert "Irrégulière" not in cumulus and re.match(r"\s+\d+\s+Cumulus", cumulus)
+    assert "Irrégulière" not in cumulus
+    assert re.match(r"\s+\d+\s+Cumulus", cumulus)
     memo = docx_text(folder / "out" / "memo-fr.docx")
     assert "P03 v3 (rounds/1-regularisation/responses/P03-bis.xlsx)" in memo
     assert "1-regularisation – Demande de régularisation" in memo
@@ -192,7 +200,8 @@ def test_negotiation_is_refused_where_the_procedure_forbids_it(
                   negotiation_reserved=reserved)
     assert main(["round", "negotiate", str(folder), "--deadline", "2027-03-27"]) == 3
     err = capsys.readouterr().err
-    assert article in err and "negotiat" in err
+    assert article in err
+    assert "negotiat" in err
     assert not (folder / "rounds").exists()
 
 
@@ -207,7 +216,8 @@ def test_a_negotiation_round_in_a_mapa_evaluates_the_final_offers(
     round_folder = folder / "rounds" / "1-negotiation"
     assert (round_folder / "questionnaire.xlsx").is_file()
     invitation = docx_text(round_folder / "letters" / "P02-boreal-fr.docx")
-    assert "négociation" in invitation and "R2123-5" in invitation
+    assert "négociation" in invitation
+    assert "R2123-5" in invitation
     assert "R2161-17" in invitation
     english = docx_text(round_folder / "letters" / "P02-boreal-en.docx")
     assert "negotiation round" in english
@@ -222,7 +232,8 @@ def test_a_negotiation_round_in_a_mapa_evaluates_the_final_offers(
     assert "classement à l'ouverture du tour" in memo
     assert "P02 v2 (rounds/1-negotiation/responses/P02.xlsx)" in memo
     record = events(folder, "round")[-1]
-    assert record["kind"] == "negotiation" and record["ranking"]
+    assert record["kind"] == "negotiation"
+    assert record["ranking"]
 
 
 def test_an_abnormally_low_offer_blocks_the_award_until_decided(
@@ -236,14 +247,17 @@ def test_an_abnormally_low_offer_blocks_the_award_until_decided(
     assert sorted(p.name for p in letters.iterdir()) == ["P04-dune-en.docx",
                                                          "P04-dune-fr.docx"]
     request = docx_text(letters / "P04-dune-fr.docx")
-    assert "R2152-3" in request and "anormalement bas" in request
+    assert "R2152-3" in request
+    assert "anormalement bas" in request
     # Pending, and Dune is first: rejecting it would change the winner.
     assert main(["evaluate", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "PROJET" in out and "Proposition d'attribution" not in out
+    assert "PROJET" in out
+    assert "Proposition d'attribution" not in out
     assert not list((folder / "out").glob("debrief-*.docx"))
     memo = docx_text(folder / "out" / "memo-fr.docx")
-    assert "PROJET" in memo and "aucune attribution n'est proposée" in memo
+    assert "PROJET" in memo
+    assert "aucune attribution n'est proposée" in memo
     # Justified: the award goes ahead, to Dune.
     decisions = folder / "decisions.yaml"
     decisions.write_text("format: 1\nabnormally_low:\n  - offer: P04\n    outcome: accepted\n"
@@ -263,10 +277,12 @@ def test_an_abnormally_low_offer_blocks_the_award_until_decided(
     assert "Proposition d'attribution : Alizé" in out
     assert not (folder / "out" / "debrief-dune.docx").exists()
     memo = docx_text(folder / "out" / "memo-fr.docx")
-    assert "offre anormalement basse rejetée" in memo and "R2152-4" in memo
+    assert "offre anormalement basse rejetée" in memo
+    assert "R2152-4" in memo
     assert "ne couvre pas le coût" in memo
     rejection = docx_text(letters / "P04-dune-rejet-fr.docx")
-    assert "rejetée comme anormalement basse" in rejection and "R2152-4" in rejection
+    assert "rejetée comme anormalement basse" in rejection
+    assert "R2152-4" in rejection
     assert file_hashes(folder / "responses") == received
     assert decisions.read_text("utf-8").startswith("format: 1")
 
@@ -279,7 +295,8 @@ def test_a_clarification_names_only_the_points_asked(
                  "--offer", "P02", "--question", "SEC-01"]) == 0
     letters = folder / "rounds" / "1-clarification" / "letters"
     french = docx_text(letters / "P02-boreal-fr.docx")
-    assert "SEC-01" in french and "ne peut ni compléter ni modifier" in french
+    assert "SEC-01" in french
+    assert "ne peut ni compléter ni modifier" in french
     assert "LEG-01" not in french
     assert "may neither complete nor change" in docx_text(letters / "P02-boreal-en.docx")
     # The answer the buyer records goes into the memo; the offer is unchanged (v1).

@@ -427,7 +427,7 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
             elif (kind is RoundKind.NEGOTIATION and v.status == "ranked"
                   and (not offers or offer_id in offers)) or (
                     kind is RoundKind.LOW_PRICE
-                    and (offer_id in offers if offers else v.vendor in low)):
+                    and (offer_id in offers if offers else "abnormally-low" in v.flags)):
                 chosen[offer_id] = []
             elif kind is RoundKind.CLARIFICATION and offer_id in offers:
                 response = next(c.response for c in run.checked if c.vendor == v.vendor)
@@ -465,7 +465,8 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
         questionnaire = campaign.frozen(lot)
         for code in ("fr", "en"):
             language: Lang = "fr" if code == "fr" else "en"
-            named = tuple(LetterPoint(q, _question_text(questionnaire, q, language), cell,
+            named = tuple(LetterPoint(q, _question_text(questionnaire, q, language),
+                                      cell.rpartition("!")[2],
                                       reason if language == lang else _translate(reason))
                           for q, cell, reason in chosen[offer_id])
             letter = RoundLetter(kind, item.id, offer_id, offer.label,

@@ -284,8 +284,8 @@ def _justification(d: WordDocument, f: Formatter, letter: RoundLetter, deadline:
         "and the other offers received. Under articles L2152-6 and R2152-3 of the French "
         "public procurement code, please justify in writing the price and costs proposed, "
         "including for the part you intend to subcontract."))
-    d.paragraph(f.t("Vos justifications peuvent notamment porter sur :",
-                    "Your justification may in particular cover:"))
+    d.paragraph(f.t("Vos justifications peuvent notamment porter sur (article R2152-3) :",
+                    "Your justification may in particular cover (R2152-3):"))
     d.bullets([f.t("le mode de fabrication, de prestation des services ou de construction ;",
                    "the economics of the manufacturing process, services or construction;"),
                f.t("les solutions techniques adoptées ou les conditions exceptionnellement "
@@ -299,11 +299,16 @@ def _justification(d: WordDocument, f: Formatter, letter: RoundLetter, deadline:
                    "any State aid obtained.")])
     d.paragraph(f.t(
         "Votre offre ne peut être rejetée comme anormalement basse qu'après examen de vos "
-        "justifications, et pour des motifs qui vous seront communiqués (articles R2152-4 et "
-        "R2152-5). Sans réponse suffisante, elle pourra être rejetée (article L2152-6).",
+        "justifications : elle l'est si elles ne justifient pas de manière satisfaisante le "
+        "bas niveau du prix ou des coûts, ou si elle contrevient aux obligations en matière "
+        "de droit de l'environnement, social ou du travail (articles L2152-6 et R2152-4 ; en "
+        "cas d'aide d'État, article R2152-5). La décision et ses motifs vous seront "
+        "communiqués.",
         "Your offer may be rejected as abnormally low only after your justification is "
-        "examined, and for reasons that will be given to you (R2152-4 and R2152-5). Without "
-        "a sufficient answer, it may be rejected (L2152-6)."))
+        "examined: it is rejected if the justification does not satisfactorily account for "
+        "the low level of the price or costs, or if the offer breaches environmental, social "
+        "or labour law obligations (L2152-6 and R2152-4; where State aid was obtained, "
+        "R2152-5). The decision and its reasons will be sent to you."))
     _reply(d, f, letter, deadline, ("avec les pièces justificatives",
                                     "with supporting documents"))
 
