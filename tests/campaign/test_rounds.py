@@ -3,8 +3,8 @@
 A MAPA open call on the ``ai-territorial`` bank, built once for the module: five bidders
 fill the published questionnaire as a vendor would. Cumulus leaves a knock-out question
 unanswered (irregular); Dune's price is far below the others (flagged abnormally low,
-and first thanks to it); Flocon is both irregular and abnormally low. Each test works on a copy and checks that nothing under
-``responses/`` is ever written.
+and first thanks to it); Flocon is both irregular and abnormally low. Each test works on
+a copy and checks that nothing under ``responses/`` is ever written.
 """
 
 from __future__ import annotations
