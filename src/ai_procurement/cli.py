@@ -462,8 +462,8 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
 
         blocked = award_blocked(campaign, lot_run, lang)
         if blocked:
-            print(visible(f"  -> {'PROJET' if lang == 'fr' else 'DRAFT'} : {blocked}"
-                          if lang == "fr" else f"  -> DRAFT: {blocked}"))
+            print(visible(f"  -> PROJET : {blocked}" if lang == "fr"
+                          else f"  -> DRAFT: {blocked}"))
         elif award is not None and (award.offer is not None or award.reason is not None):
             proposal = award.offer if award.offer is not None else (
                 "aucune" if lang == "fr" else "none")
