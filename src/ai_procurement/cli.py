@@ -514,6 +514,7 @@ def _round(args: argparse.Namespace, lang: Lang) -> int:
         load_rounds,
         pending_low_price,
         start_round,
+        stray_files,
     )
     from ai_procurement.campaign.workflow import check
     from ai_procurement.decision.rounds import RoundKind
@@ -533,6 +534,12 @@ def _round(args: argparse.Namespace, lang: Lang) -> int:
             for finding in checked.refused:
                 failures += 1
                 print(f"    {finding.describe(lang)}", file=sys.stderr)
+        for stray in stray_files(campaign):
+            failures += 1
+            _warn(lang, f"! {visible(stray)} : le nom ne commence par le numéro d'aucune offre "
+                        "invitée à ce tour (P01...) : fichier non lu.",
+                  f"! {visible(stray)}: the name starts with the number of no offer invited "
+                  "to this round (P01...): file not read.")
         for offer in pending_low_price(campaign):
             _warn(lang, f"! {offer} : justification du prix en attente de décision "
                         "(decisions.yaml)",

@@ -231,6 +231,18 @@ def test_a_negotiation_round_in_a_mapa_evaluates_the_final_offers(
     assert "1-negotiation – Tour de négociation" in memo
     assert "classement à l'ouverture du tour" in memo
     assert "P02 v2 (rounds/1-negotiation/responses/P02.xlsx)" in memo
+    # A version changed after it was first read is refused; the offer falls back to v1.
+    # A file named after no invited offer is reported, not read.
+    (round_folder / "responses" / "P02.xlsx").write_bytes(fill_questionnaire(
+        round_folder / "questionnaire.xlsx", questionnaire, plan(questionnaire, 0.8, 0.70),
+        "fr"))
+    (round_folder / "responses" / "offre-boreal.xlsx").write_bytes(b"not read")
+    assert main(["round", "status", str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert "changed since it was first read" in captured.err or "a changé depuis" in \
+        captured.err
+    assert "offre-boreal.xlsx" in captured.err
+    assert "P02  Boréal                       v1" in captured.out
     record = events(folder, "round")[-1]
     assert record["kind"] == "negotiation"
     assert record["ranking"]

@@ -301,6 +301,23 @@ def choose_version(campaign: Campaign, offer: Offer, opened: Path, response: Res
     return attrs.evolve(current, refused=tuple(refused), versions=tuple(versions))
 
 
+def stray_files(campaign: Campaign) -> list[str]:
+    """Files in a round's ``responses/`` that are the version of no offer the round named.
+
+    A file is read as a new version only when its name starts with the number of an
+    offer the round was addressed to; any other file would be ignored in silence.
+    """
+    stray = []
+    for item in load_rounds(campaign):
+        folder = campaign.root / ROUNDS / item.id / "responses"
+        if not folder.is_dir():
+            continue
+        named = {p for offer in item.offers for p in _version_files(campaign, item, offer)}
+        stray += [p.relative_to(campaign.root).as_posix() for p in sorted(folder.iterdir())
+                  if p.is_file() and not p.name.startswith((".", "~$")) and p not in named]
+    return stray
+
+
 def _irregular_points(run: EvaluationRun, vendor: str, lang: Lang,
                       ) -> tuple[list[tuple[str, str, str]], list[str]]:
     """The regularisable points of an irregular offer, and those that are not.
