@@ -320,3 +320,17 @@ def test_a_clarification_names_only_the_points_asked(
     memo = docx_text(folder / "out" / "memo-fr.docx")
     assert "réponse de P02 : Le chiffrement couvre aussi les sauvegardes." in memo
     assert "P02 v1" in memo
+
+
+def test_an_offer_is_never_rejected_as_abnormally_low_without_a_request(
+        published: tuple[Path, Questionnaire], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = copy(published, tmp_path / "call")
+    (folder / "decisions.yaml").write_text(
+        "format: 1\nabnormally_low:\n  - offer: P04\n    outcome: rejected\n"
+        "    reason: \"Prix trop bas.\"\n", "utf-8")
+    assert main(["evaluate", str(folder)]) == 3
+    err = capsys.readouterr().err
+    assert "P04" in err
+    assert "R2152-3" in err
+    assert not (folder / "out" / "memo-fr.docx").exists()

@@ -588,13 +588,29 @@ def write_rejection_letters(campaign: Campaign) -> list[Path]:
 
 
 def rejected_offers(campaign: Campaign) -> dict[str, Text]:
-    """Offers the buyer rejected as abnormally low, by offer number, with the reason."""
+    """Offers the buyer rejected as abnormally low, by offer number, with the reason.
+
+    Raises:
+        CampaignError: ``decisions.yaml`` rejects an offer that was never asked to
+            justify its price: rejection comes only after that request (L2152-6,
+            R2152-3).
+    """
+    decisions = load_decisions(campaign)
+    asked = {o for item in load_rounds(campaign) if item.kind is RoundKind.LOW_PRICE
+             for o in item.offers}
+    unasked = sorted(d.offer for d in decisions.abnormally_low if d.offer not in asked)
+    if unasked:
+        raise CampaignError(
+            f"{campaign.root / DECISIONS_FILE}: {', '.join(unasked)}: a decision on an "
+            "abnormally low offer comes only after a written request to justify its price "
+            "(L2152-6, R2152-3); send it first with 'ai-procurement round low-price "
+            f"--offer {unasked[0]}'")
     return {d.offer: Text(
         f"offre anormalement basse rejetée après examen des justifications demandées "
         f"(articles L2152-5, L2152-6 et R2152-4) : {d.reason}",
         f"abnormally low offer rejected after examining the justification requested "
         f"(L2152-5, L2152-6 and R2152-4): {d.reason}")
-        for d in load_decisions(campaign).abnormally_low if d.outcome == "rejected"}
+        for d in decisions.abnormally_low if d.outcome == "rejected"}
 
 
 def pending_low_price(campaign: Campaign) -> list[str]:
