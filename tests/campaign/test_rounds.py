@@ -155,6 +155,10 @@ def test_regularisation_refuses_a_workbook_that_changed_another_answer(
     assert "R2152-2" in letter
     assert "27 mars 2027" in letter
     assert "LEG-01" not in letter  # only the irregular points are named
+    # A missing supporting document only costs points: adding it would improve the offer.
+    assert "RED-05" not in letter
+    record = json.loads((folder / "rounds" / "1-regularisation" / "round.json").read_text())
+    assert record["points"] == {"P03": [IRREGULAR]}
     # A regularised workbook that also changes another answer is refused, naming it.
     regularised = plan(questionnaire, 0.9, 1.02)
     regularised["LEG-01"] = VendorAnswer("no")

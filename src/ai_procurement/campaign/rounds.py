@@ -322,37 +322,32 @@ def _irregular_points(run: EvaluationRun, vendor: str, lang: Lang,
                       ) -> tuple[list[tuple[str, str, str]], list[str]]:
     """The regularisable points of an irregular offer, and those that are not.
 
-    A missing answer to a knock-out question, or a missing document where the bank
-    requires one, may be regularised; a knock-out answer that fails the requirement
-    cannot (changing it would change the offer's substance, R2152-2).
+    A knock-out requirement left unanswered makes the offer incomplete, hence irregular
+    (L2152-2): completing it may be allowed (R2152-2). A knock-out answer that fails the
+    requirement, or a missing price, cannot be regularised: changing it would change the
+    offer's substance. A missing supporting document where the bank requires one is not
+    an irregularity here (it only costs the answer its points): inviting a bidder to add
+    it would let it improve its offer, so it is never a point to regularise.
     """
     from ai_procurement.answers import AnswerState
-    from ai_procurement.bank.model import Evidence
+    from ai_procurement.bank.model import Price
 
     evaluation = run.evaluation
     result = evaluation.vendor(vendor)
     response = next(c.response for c in run.checked if c.vendor == vendor)
+    bank = evaluation.questionnaire.bank
     points: list[tuple[str, str, str]] = []
     other: list[str] = []
     for failure in result.knockouts:
         answer = response.answers.get(failure.question_id)
-        if answer is None or answer.state is AnswerState.UNANSWERED:
+        question = bank.question(failure.question_id)
+        missing = answer is None or answer.state is AnswerState.UNANSWERED
+        if missing and question is not None and not isinstance(question.answer, Price):
             points.append((failure.question_id, answer.cell if answer else "", Text(
                 "réponse manquante à une exigence éliminatoire",
                 "missing answer to a mandatory requirement").get(lang)))
         else:
             other.append(failure.question_id)
-    known = {p[0] for p in points}
-    for _, question in evaluation.questionnaire.bank.questions():
-        if question.knockout is None or question.evidence is not Evidence.REQUIRED:
-            continue
-        answer = response.answers.get(question.id)
-        if answer is None or question.id in known or answer.state is AnswerState.UNANSWERED:
-            continue
-        if not (answer.evidence.document or answer.evidence.page or answer.evidence.link):
-            points.append((question.id, answer.cell, Text(
-                "document justificatif obligatoire manquant",
-                "mandatory supporting document missing").get(lang)))
     return points, other
 
 
@@ -372,9 +367,8 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
 
     - clarification: the offers and questions given (``offers`` and ``questions`` are
       required); the letter lists only those points; the offer does not change.
-    - regularisation: every offer that is irregular for a missing knock-out answer or
-      a missing mandatory document, except an abnormally low one (R2152-2); the letter
-      lists its irregular points.
+    - regularisation: every offer that is irregular for a missing knock-out answer,
+      except an abnormally low one (R2152-2); the letter lists its irregular points.
     - negotiation: every ranked offer (or ``offers``), where the procedure allows it;
       the round's questionnaire is the published one, reissued in ``rounds/<id>/``.
     - low-price: every offer flagged abnormally low (or ``offers``).
@@ -517,7 +511,6 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
 
 _REASONS = {
     "réponse manquante à une exigence éliminatoire": "missing answer to a mandatory requirement",
-    "document justificatif obligatoire manquant": "mandatory supporting document missing",
     "la réponse donnée est ambiguë : précisez-en le sens, sans la modifier":
         "the answer given is ambiguous: clarify its meaning, without changing it",
 }
