@@ -550,15 +550,23 @@ def _round(args: argparse.Namespace, lang: Lang) -> int:
     started = start_round(campaign, kind, deadline=args.deadline, offers=args.offer,
                           questions=getattr(args, "question", []))
     for line in started.left_out:
-        _warn(lang, f"! écartée de ce tour : {line}", f"! left out of this round: {line}")
+        _warn(lang, f"! écartée de ce tour : {line.fr}", f"! left out of this round: {line.en}")
     for path in started.letters:
         print(f"  {path}")
-    _say(lang, f"Tour {started.round.id} ouvert : {', '.join(started.round.offers)}. Déposez "
-               f"les réponses reçues dans rounds/{started.round.id}/responses/ (un fichier par "
-               "offre, nommé d'après son numéro : P01.xlsx).",
-         f"Round {started.round.id} opened: {', '.join(started.round.offers)}. Put the answers "
-         f"received in rounds/{started.round.id}/responses/ (one file per offer, named after "
-         "its number: P01.xlsx).")
+    opened = started.round
+    if kind.changes_offers:
+        _say(lang, f"Tour {opened.id} ouvert : {', '.join(opened.offers)}. Déposez les offres "
+                   f"reçues dans rounds/{opened.id}/responses/ (un fichier par offre, nommé "
+                   "d'après son numéro : P01.xlsx).",
+             f"Round {opened.id} opened: {', '.join(opened.offers)}. Put the offers received "
+             f"in rounds/{opened.id}/responses/ (one file per offer, named after its number: "
+             "P01.xlsx).")
+    else:
+        _say(lang, f"Tour {opened.id} ouvert : {', '.join(opened.offers)}. Consignez les "
+                   "réponses reçues et vos décisions dans decisions.yaml (l'offre ne change "
+                   "pas).",
+             f"Round {opened.id} opened: {', '.join(opened.offers)}. Record the answers "
+             "received and your decisions in decisions.yaml (the offer does not change).")
     return EXIT_OK
 
 

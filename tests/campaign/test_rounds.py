@@ -143,7 +143,8 @@ def test_regularisation_refuses_a_workbook_that_changed_another_answer(
     out = captured.out
     # Cumulus (P03) and Flocon (P06) are irregular, but Flocon's price is abnormally low:
     # it may not be regularised (R2152-2). The letters go to Cumulus alone, FR and EN.
-    assert "P06 (Flocon): abnormally low, not regularisable (R2152-2)" in captured.err
+    assert "P06 (Flocon) : offre anormalement basse, non régularisable (R2152-2)" in \
+        captured.err
     assert "1-regularisation" in out
     assert "P03" in out
     letters = sorted(p.name for p in (folder / "rounds" / "1-regularisation" / "letters")
@@ -205,7 +206,7 @@ def test_negotiation_is_refused_where_the_procedure_forbids_it(
     assert main(["round", "negotiate", str(folder), "--deadline", "2027-03-27"]) == 3
     err = capsys.readouterr().err
     assert article in err
-    assert "negotiat" in err
+    assert "négoci" in err
     assert not (folder / "rounds").exists()
 
 

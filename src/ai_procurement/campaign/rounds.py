@@ -357,7 +357,7 @@ class StartedRound:
 
     round: Round
     letters: tuple[Path, ...]
-    left_out: tuple[str, ...] = ()
+    left_out: tuple[Text, ...] = ()
 
 
 def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
@@ -394,7 +394,7 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
     refusal = round_refusal(kind, config.procedure.procedure_type,
                             config.procedure.negotiation_reserved)
     if refusal is not None:
-        raise CampaignError(f"{kind.value}: {refusal.en}")
+        raise CampaignError(f"{kind.value}: {refusal.get(config.language)}")
     opening = load_opening(campaign)
     if opening is None:
         raise CampaignError("the offers are not opened yet; run 'ai-procurement open' first")
@@ -408,7 +408,7 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
     label_of = {(o.lot, o.label): o.id for o in opening.offers}
     decisions = load_decisions(campaign)
     chosen: dict[str, list[tuple[str, str, str]]] = {}
-    left_out: list[str] = []
+    left_out: list[Text] = []
     prices: dict[str, float] = {}
     ranking: list[tuple[str, int, float]] = []
     for lot_id, run in runs.items():
@@ -426,13 +426,18 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
                 continue
             if kind is RoundKind.REGULARISATION and v.status == "non-compliant":
                 points, other = _irregular_points(run, v.vendor, lang)
+                who = f"{offer_id} ({v.vendor})"
                 if v.vendor in low or (decisions.price(offer_id) is not None):
-                    left_out.append(f"{offer_id} ({v.vendor}): abnormally low, not "
-                                    "regularisable (R2152-2)")
+                    left_out.append(Text(
+                        f"{who} : offre anormalement basse, non régularisable (R2152-2)",
+                        f"{who}: abnormally low, not regularisable (R2152-2)"))
                 elif other or not points:
-                    left_out.append(f"{offer_id} ({v.vendor}): fails "
-                                    f"{', '.join(other) or 'a requirement'} by its answer; "
-                                    "a change would alter its substance (R2152-2)")
+                    failed = ", ".join(other)
+                    left_out.append(Text(
+                        f"{who} : sa réponse à {failed} ne satisfait pas l'exigence ; la "
+                        "changer modifierait l'offre (R2152-2)",
+                        f"{who}: its answer to {failed} fails the requirement; changing it "
+                        "would alter the offer (R2152-2)"))
                 else:
                     chosen[offer_id] = points
             elif (kind is RoundKind.NEGOTIATION and v.status == "ranked"
@@ -456,7 +461,8 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
                             "(repeat) and --offer")
     if not chosen:
         raise CampaignError(f"no offer concerned by a {kind.value} round"
-                            + (f" ({'; '.join(left_out)})" if left_out else ""))
+                            + (f" ({'; '.join(t.get(lang) for t in left_out)})"
+                               if left_out else ""))
     rounds = load_rounds(campaign)
     number = (rounds[-1].number if rounds else 0) + 1
     day = today or config.report_date or dt.date.today()
@@ -467,7 +473,8 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
     folder = campaign.root / ROUNDS / item.id
     letters = folder / "letters"
     letters.mkdir(parents=True, exist_ok=True)
-    (folder / "responses").mkdir(exist_ok=True)
+    if kind.changes_offers:
+        (folder / "responses").mkdir(exist_ok=True)
     written: list[Path] = []
     procedure = _letter_procedure(campaign)
     for offer_id in item.offers:
