@@ -43,3 +43,16 @@ def publish_rules(questionnaire: ap.Questionnaire, folder: Path) -> Path:
                       ap.Settings(total_points=100, price_method="classique"))
     rules = ap.AwardRules("open", variants_allowed=False)
     return ap.write_rules_annex([lot], rules, folder / "annexe-rc.docx", lang="en")
+
+
+def after_opening(campaign: ap.Campaign, consultation: ap.Consultation, folder: Path) -> str:
+    """Check the procedure allows a negotiation, then write a regularisation request."""
+    refusal: ap.Text | None = ap.round_refusal(ap.RoundKind.NEGOTIATION,
+                                               ap.ProcedureKind.OPEN_CALL, False)
+    rounds: list[ap.Round] = ap.load_rounds(campaign)
+    decisions: ap.Decisions = ap.load_decisions(campaign)
+    letter = ap.RoundLetter(ap.RoundKind.REGULARISATION, "1-regularisation", "P03", "Acme",
+                            consultation, dt.date(2027, 3, 27),
+                            (ap.LetterPoint("RED-02", "Question", "E7", "missing"),))
+    path: Path = ap.write_round_letter(letter, folder / "letter.docx", lang="en")
+    return f"{refusal.en if refusal else ''}{len(rounds)}{len(decisions.abnormally_low)}{path}"

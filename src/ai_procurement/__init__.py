@@ -104,6 +104,14 @@ if TYPE_CHECKING:
         init_campaign as init_campaign,
         load_campaign as load_campaign,
     )
+    from ai_procurement.campaign.rounds import (
+        Decisions as Decisions,
+        PriceDecision as PriceDecision,
+        Round as Round,
+        load_decisions as load_decisions,
+        load_rounds as load_rounds,
+        start_round as start_round,
+    )
     from ai_procurement.campaign.workflow import (
         check as check,
         evaluate_campaign as evaluate_campaign,
@@ -147,6 +155,11 @@ if TYPE_CHECKING:
     from ai_procurement.decision.robustness import (
         Robustness as Robustness,
         assess_robustness as assess_robustness,
+    )
+    from ai_procurement.decision.rounds import (
+        OfferVersion as OfferVersion,
+        RoundKind as RoundKind,
+        round_refusal as round_refusal,
     )
     from ai_procurement.decision.rules_check import (
         OfferProfile as OfferProfile,
@@ -193,6 +206,11 @@ if TYPE_CHECKING:
     )
     from ai_procurement.deliverables.robustness_annex import (
         write_robustness_annex as write_robustness_annex,
+    )
+    from ai_procurement.deliverables.round_letters import (
+        LetterPoint as LetterPoint,
+        RoundLetter as RoundLetter,
+        write_round_letter as write_round_letter,
     )
     from ai_procurement.deliverables.rules_annex import (
         AwardRules as AwardRules,
@@ -315,6 +333,7 @@ _EXPORTS: dict[str, str] = {
     "CostItem": "bank.model",
     "Criterion": "bank.model",
     "DateAnswer": "bank.model",
+    "Decisions": "campaign.rounds",
     "Declaration": "workbooks.inventory",
     "Deposit": "deliverables.procedure",
     "DqeItem": "bank.model",
@@ -335,6 +354,7 @@ _EXPORTS: dict[str, str] = {
     "LegalDataError": "errors",
     "LegalFact": "legal.facts",
     "LegalFacts": "legal.facts",
+    "LetterPoint": "deliverables.round_letters",
     "Level": "bank.model",
     "LevelRequirements": "bank.requirements",
     "Linear": "bank.model",
@@ -344,6 +364,7 @@ _EXPORTS: dict[str, str] = {
     "MultipleChoice": "bank.model",
     "Number": "bank.model",
     "OfferProfile": "decision.rules_check",
+    "OfferVersion": "decision.rounds",
     "Option": "bank.model",
     "OutputError": "errors",
     "OutputExistsError": "errors",
@@ -352,6 +373,7 @@ _EXPORTS: dict[str, str] = {
     "PanelResult": "decision.panel",
     "Participant": "decision.panel",
     "Price": "bank.model",
+    "PriceDecision": "campaign.rounds",
     "PriceError": "errors",
     "PriceScores": "decision.price",
     "Problem": "errors",
@@ -370,6 +392,9 @@ _EXPORTS: dict[str, str] = {
     "ResponseError": "errors",
     "ReviewResult": "workbooks.review",
     "Robustness": "decision.robustness",
+    "Round": "campaign.rounds",
+    "RoundKind": "decision.rounds",
+    "RoundLetter": "deliverables.round_letters",
     "RulesCheck": "decision.rules_check",
     "Scale": "bank.model",
     "ScoreLine": "decision.scoring",
@@ -421,10 +446,12 @@ _EXPORTS: dict[str, str] = {
     "list_banks": "bank.files",
     "load_bank": "bank.files",
     "load_campaign": "campaign.folder",
+    "load_decisions": "campaign.rounds",
     "load_key": "workbooks.signing",
     "load_legal_facts": "legal.facts",
     "load_level_requirements": "bank.requirements",
     "load_questionnaire": "questionnaire",
+    "load_rounds": "campaign.rounds",
     "new_key": "workbooks.signing",
     "offer_cost": "decision.price",
     "parse_mapping": "bank.grid",
@@ -442,7 +469,9 @@ _EXPORTS: dict[str, str] = {
     "read_response": "workbooks.response",
     "read_review": "workbooks.review",
     "read_screening": "workbooks.screening",
+    "round_refusal": "decision.rounds",
     "score_campaign": "campaign.workflow",
+    "start_round": "campaign.rounds",
     "sub_criterion_points": "questionnaire",
     "tailor_for_impact": "bank.requirements",
     "total_cost": "decision.price",
@@ -461,6 +490,7 @@ _EXPORTS: dict[str, str] = {
     "write_report": "deliverables.memo",
     "write_review": "workbooks.review",
     "write_robustness_annex": "deliverables.robustness_annex",
+    "write_round_letter": "deliverables.round_letters",
     "write_rules_annex": "deliverables.rules_annex",
     "write_rules_check": "deliverables.rules_check",
     "write_screening": "workbooks.screening",

@@ -105,6 +105,26 @@ def _parser() -> argparse.ArgumentParser:
     force(p)
     p = command("verify", "re-hash every file the audit trail recorded; report what changed")
     folder(p)
+    p = command("round", "after opening: clarification, regularisation, negotiation, "
+                         "abnormally-low price; letters to bidders")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, summary in (
+            ("clarify", "ask bidders to clarify ambiguous points (the offer does not change)"),
+            ("regularise", "invite every irregular offer to regularise (R2152-2)"),
+            ("negotiate", "open a negotiation round, where the procedure allows it"),
+            ("low-price", "ask abnormally low offers to justify their price (R2152-3)"),
+            ("status", "list the rounds, the versions of each offer and pending decisions")):
+        sub = actions.add_parser(name, help=summary, description=summary, parents=[common])
+        folder(sub)
+        if name != "status":
+            sub.add_argument("--deadline", required=True, type=_date,
+                             help="date by which bidders answer (YYYY-MM-DD)")
+            sub.add_argument("--offer", action="append", default=[],
+                             help="an offer number (P01...); repeat; default: every offer "
+                                  "concerned")
+        if name == "clarify":
+            sub.add_argument("--question", action="append", default=[], required=True,
+                             help="the id of a question whose answer is ambiguous; repeat")
     p = command("screen", "the internal go/no-go screening grid of an AI project")
     p.add_argument("grid", type=Path, help="the grid workbook to read (or to write with --new)")
     p.add_argument("--new", action="store_true", help="write a blank grid to fill")
@@ -438,7 +458,13 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
         for sentence in lot_run.robustness.sentences(lang):
             print(f"  • {sentence}")
         award = next((a for a in run.awards if a.lot == lot_run.lot), None)
-        if award is not None and (award.offer is not None or award.reason is not None):
+        from ai_procurement.campaign.rounds import award_blocked
+
+        blocked = award_blocked(campaign, lot_run, lang)
+        if blocked:
+            print(visible(f"  -> PROJET : {blocked}" if lang == "fr"
+                          else f"  -> DRAFT: {blocked}"))
+        elif award is not None and (award.offer is not None or award.reason is not None):
             proposal = award.offer if award.offer is not None else (
                 "aucune" if lang == "fr" else "none")
             heading = ("Proposition d'attribution :" if lang == "fr"
@@ -472,6 +498,76 @@ def _verify(args: argparse.Namespace, lang: Lang) -> int:
               f"{len(broken)} file(s) changed or gone since they were recorded: the results "
               "that rest on them no longer do. Restore them from your backup.")
     return EXIT_FILE_ERRORS if broken else EXIT_OK
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") \
+            from None
+
+
+def _round(args: argparse.Namespace, lang: Lang) -> int:
+    from ai_procurement.campaign.folder import load_campaign
+    from ai_procurement.campaign.rounds import (
+        load_rounds,
+        pending_low_price,
+        start_round,
+        stray_files,
+    )
+    from ai_procurement.campaign.workflow import check
+    from ai_procurement.decision.rounds import RoundKind
+
+    campaign = load_campaign(args.folder)
+    lang = _lang(args, campaign.config.language)
+    if args.action == "status":
+        for item in load_rounds(campaign):
+            print(visible(f"{item.id:24} {item.kind.label.get(lang):50} "
+                          f"{', '.join(item.offers)}"))
+        failures = 0
+        for checked in check(campaign, write_reports=False):
+            if checked.offer is None:
+                continue
+            print(visible(f"{checked.offer.id:4} {checked.offer.label:28} v{checked.version} "
+                          f"{checked.path.relative_to(campaign.root).as_posix()}"))
+            for finding in checked.refused:
+                failures += 1
+                print(f"    {finding.describe(lang)}", file=sys.stderr)
+        for stray in stray_files(campaign):
+            failures += 1
+            _warn(lang, f"! {visible(stray)} : le nom ne commence par le numéro d'aucune offre "
+                        "invitée à ce tour (P01...) : fichier non lu.",
+                  f"! {visible(stray)}: the name starts with the number of no offer invited "
+                  "to this round (P01...): file not read.")
+        for offer in pending_low_price(campaign):
+            _warn(lang, f"! {offer} : justification du prix en attente de décision "
+                        "(decisions.yaml)",
+                  f"! {offer}: price justification awaiting a decision (decisions.yaml)")
+        return EXIT_FILE_ERRORS if failures else EXIT_OK
+    kind = {"clarify": RoundKind.CLARIFICATION, "regularise": RoundKind.REGULARISATION,
+            "negotiate": RoundKind.NEGOTIATION, "low-price": RoundKind.LOW_PRICE}[args.action]
+    started = start_round(campaign, kind, deadline=args.deadline, offers=args.offer,
+                          questions=getattr(args, "question", []))
+    for line in started.left_out:
+        _warn(lang, f"! écartée de ce tour : {line.fr}", f"! left out of this round: {line.en}")
+    for path in started.letters:
+        print(f"  {path}")
+    opened = started.round
+    if kind.changes_offers:
+        _say(lang, f"Tour {opened.id} ouvert : {', '.join(opened.offers)}. Déposez les offres "
+                   f"reçues dans rounds/{opened.id}/responses/ (un fichier par offre, nommé "
+                   "d'après son numéro : P01.xlsx).",
+             f"Round {opened.id} opened: {', '.join(opened.offers)}. Put the offers received "
+             f"in rounds/{opened.id}/responses/ (one file per offer, named after its number: "
+             "P01.xlsx).")
+    else:
+        _say(lang, f"Tour {opened.id} ouvert : {', '.join(opened.offers)}. Consignez les "
+                   "réponses reçues et vos décisions dans decisions.yaml (l'offre ne change "
+                   "pas).",
+             f"Round {opened.id} opened: {', '.join(opened.offers)}. Record the answers "
+             "received and your decisions in decisions.yaml (the offer does not change).")
+    return EXIT_OK
 
 
 def _rank_order(result: VendorResult) -> tuple[bool, int, str]:
@@ -741,7 +837,7 @@ def _demo(args: argparse.Namespace, lang: Lang) -> int:
 
 
 _WRITERS = frozenset({"questionnaire", "publish-rules", "open", "check", "review",
-                      "evaluate", "verify"})
+                      "evaluate", "verify", "round"})
 """Commands that write a campaign folder (or its audit trail): they hold its lock."""
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Lang], int]] = {
@@ -750,6 +846,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Lang], int]] = {
     "check": _check, "review": _review, "evaluate": _evaluate, "screen": _screen,
     "impact": _impact, "panel": _panel, "rules-check": _rules_check,
     "inventory": _inventory, "import-grid": _import_grid, "verify": _verify, "demo": _demo,
+    "round": _round,
 }
 
 if __name__ == "__main__":  # pragma: no cover

@@ -41,6 +41,9 @@ def test_dates(fact_id: str, day: dt.date, expected: dt.date) -> None:
 @pytest.mark.parametrize(("fact_id", "day", "expected"), [
     ("ccp.standstill_days", dt.date(2026, 12, 6), 11),
     ("ccp.standstill_days_not_electronic", dt.date(2026, 12, 6), 16),
+    # R2132-6: answers to bidders' questions before the deadline for offers.
+    ("ccp.additional_information_days", dt.date(2026, 12, 6), 6),
+    ("ccp.additional_information_days_urgent", dt.date(2026, 12, 6), 4),
     # R2122-8: 40 000 EUR until 31 March 2026, 60 000 EUR from 1 April (décret 2025-1386).
     ("ccp.no_competition_supplies_services", dt.date(2026, 3, 31), 40_000),
     ("ccp.no_competition_supplies_services", dt.date(2026, 4, 1), 60_000),

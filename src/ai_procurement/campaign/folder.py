@@ -97,7 +97,9 @@ class ProcedureConfig:
     estimated value of the need, euros excluding VAT), ``subcontracting`` (declared in
     the offers; a lot may give its own), ``no_lots_reason`` (why a single contract,
     L2113-11) and ``negotiation_reason`` (why a negotiation, where the procedure allows
-    one).
+    one). ``negotiation_reserved`` says that the consultation documents of a MAPA
+    provided for a negotiation (R2123-4 and R2123-5): without it a negotiation round is
+    refused.
     """
 
     procedure_type: ProcedureKind | None = None
@@ -108,6 +110,8 @@ class ProcedureConfig:
     subcontracting: str = ""
     no_lots_reason: str = ""
     negotiation_reason: str = ""
+    negotiation_reserved: bool = False
+    """The consultation documents reserved the right to negotiate (MAPA, R2123-5)."""
 
 
 @attrs.frozen
@@ -932,6 +936,7 @@ procedure:
   subcontracting: ""             # sous-traitance déclarée dans les offres ("" : aucune)
   no_lots_reason: ""             # sans lots : motif du non-allotissement (L2113-11)
   negotiation_reason: ""         # procédure négociée : motif du recours (R2184-3)
+  negotiation_reserved: false    # MAPA : le RC a prévu une négociation (R2123-4, R2123-5)
 # weights:                       # criterion weights to publish (default: the bank's);
 #   LEG: 10                      # name every criterion (ai-procurement banks {bank});
 #                                # they add up to total_points, as published

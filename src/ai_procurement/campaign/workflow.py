@@ -176,6 +176,10 @@ class CheckedFile:
     lot: str = ""
     offer: Offer | None = None
     set_aside: Text | None = None
+    version: int = 1
+    """The version of the offer read (1: as opened; see :mod:`~ai_procurement.campaign.rounds`)."""
+    refused: tuple[Finding, ...] = ()
+    """Why later versions of the offer (a regularisation, a negotiation) were refused."""
 
 
 def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
@@ -209,7 +213,14 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     opening = load_opening(campaign)
     registered = opening.by_file() if opening else {}
     allowed = scorable(opening, config.variants_allowed) if opening else {}
-    reasons = set_aside(opening, config.variants_allowed) if opening else {}
+    reasons = dict(set_aside(opening, config.variants_allowed)) if opening else {}
+    from ai_procurement.campaign.rounds import choose_version, load_rounds, rejected_offers
+
+    rounds = load_rounds(campaign) if opening else []
+    rejected = rejected_offers(campaign) if opening else {}
+    for registered_offer in opening.offers if opening else ():
+        if registered_offer.id in rejected:
+            reasons[registered_offer.file] = rejected[registered_offer.id]
     report_lang: Lang = lang or config.language
     files = campaign.response_files()
     checked: list[CheckedFile] = []
@@ -232,8 +243,11 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
                     break
         added: list[Finding] = []
         vendor: str | None
+        version, read_path = 1, path
+        refused: tuple[Finding, ...] = ()
         if offer is not None:
-            vendor = offer.label if path.name in allowed else None
+            vendor = (offer.label if path.name in allowed and offer.id not in rejected
+                      else None)
             if response.report.sha256 != offer.sha256:  # the bytes the reader read
                 added.append(Finding("error", "changed-after-opening", Text(
                     f"Ce fichier a changé depuis l'ouverture des plis (offre {offer.id}) : une "
@@ -244,6 +258,12 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
                     path.name))
                 vendor = None
             added.extend(_identity_disagreements(offer, response, path.name))
+            if vendor is not None and rounds:
+                # A regularisation or a negotiation may have brought a later version.
+                choice = choose_version(campaign, offer, path, response,
+                                        questionnaires[lot_id], key, rounds)
+                read_path, response = choice.path, choice.response
+                version, refused = choice.version.number, choice.refused
             claimed = tokens.get(response.vendor_token)
             if config.mode == "invited" and claimed is not None \
                     and claimed != offer.bidder.name:
@@ -290,16 +310,16 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
             text = (f"{'Candidat :' if report_lang == 'fr' else 'Vendor:'} {who}\n") + text
         if write_reports and _write_text(report_path, text, force=force):
             _audit_outputs(campaign, [report_path])
-        campaign.audit.append("read", file=f"responses/{path.name}",
-                              sha256=response.report.sha256, size=path.stat().st_size,
+        campaign.audit.append("read", file=read_path.relative_to(campaign.root).as_posix(),
+                              sha256=response.report.sha256, size=read_path.stat().st_size,
                               vendor=who, lot=lot_id,
                               verdict="ok" if response.report.ok else "errors",
                               errors=len(response.report.errors),
                               warnings=len(response.report.findings)
                               - len(response.report.errors))
-        checked.append(CheckedFile(path, vendor, response,
+        checked.append(CheckedFile(read_path, vendor, response,
                                    report_path if write_reports else None, lot_id, offer,
-                                   reasons.get(path.name)))
+                                   reasons.get(path.name), version, tuple(refused)))
     return checked
 
 
@@ -676,9 +696,14 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         award = awards[lot.id]
         out = folders[lot.id]
         out.mkdir(parents=True, exist_ok=True)
-        procedure = {code: _procedure(campaign, lot, run.checked, code, award,
-                                      run.declarations)
-                     for code in languages}
+        from ai_procurement.campaign.rounds import award_blocked
+
+        # An abnormally-low examination pending that could change the winner: the memo
+        # is a draft and no letter names an awardee (R2152-3).
+        blocked = {code: award_blocked(campaign, run, code) for code in languages}
+        procedure = {code: attrs.evolve(
+            _procedure(campaign, lot, run.checked, code, award, run.declarations),
+            draft_reason=blocked[code]) for code in languages}
         written: list[Path] = []
         steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en", "debriefs",
                  "commitments"]
@@ -701,6 +726,8 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                     evaluation, tested, out / f"annexe-interne-robustesse-{code}.docx",
                     lang=code, generated=generated, procedure=procedure[code],
                     overwrite=force))
+            elif blocked["en"]:
+                continue  # no debrief letter nor commitments annex while the award waits
             elif step == "debriefs":
                 winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
                 # When the cap moved the lot away from its first-ranked offer, the letters
@@ -726,7 +753,10 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                                        for v in evaluation.ranking],
                               award=award.offer, passed_over=list(award.passed_over),
                               award_reason=award.reason.en if award.reason else None,
-                              max_lots_per_bidder=config.max_lots_per_bidder)
+                              max_lots_per_bidder=config.max_lots_per_bidder,
+                              versions={c.offer.id: c.version for c in run.checked
+                                        if c.offer is not None and c.vendor is not None},
+                              draft=blocked["en"] or None)
         runs.append(attrs.evolve(run, outputs=tuple(written)))
         outputs.extend(written)
         parts.append((lot, run, procedure))
@@ -742,6 +772,9 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                 campaign.root / "out" / f"memo-{code}.docx",
                 consultation=config.consultation, lang=code, generated=generated,
                 overwrite=force))
+    from ai_procurement.campaign.rounds import write_rejection_letters
+
+    outputs.extend(write_rejection_letters(campaign))
     for stale in sorted(set(earlier) - set(outputs)):
         if stale.name.startswith(("debrief-", "engagements-")):
             stale.unlink(missing_ok=True)
@@ -847,6 +880,7 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
                lang: Lang, award: LotAward | None = None,
                declarations: Sequence[Any] = ()) -> Any:
     from ai_procurement.campaign.opening import load_opening
+    from ai_procurement.campaign.rounds import round_lines
     from ai_procurement.deliverables.procedure import (
         Deposit,
         Procedure,
@@ -891,7 +925,8 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         no_lots_reason=stated.no_lots_reason, negotiation_reason=stated.negotiation_reason,
         single_lot=len(campaign.lots()) == 1,
         before_buying=_before_buying(campaign, lot, lang),
-        declarations=tuple(d.line(lang) for d in declarations))
+        declarations=tuple(d.line(lang) for d in declarations),
+        rounds=tuple(round_lines(campaign, lot.id, checked, lang)))
 
 
 def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:

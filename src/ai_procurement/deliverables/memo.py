@@ -255,6 +255,9 @@ class _Memo:
     def cover(self) -> None:
         d, f, c = self.d, self.f, self.consultation
         d.heading(f.t("Rapport d'analyse des offres", "Tender evaluation report"), 0)
+        if self.procedure.draft_reason:
+            d.paragraph(("b", f.t("PROJET – ", "DRAFT – ")),
+                        f.sentence(f.text(self.procedure.draft_reason, BODY_LIMIT)))
         d.paragraph(("b", f.text(c.title, 300)))
         lines = [f"{f.t('Acheteur', 'Buyer')} : {f.text(c.buyer, 300)}" if self.lang == "fr"
                  else f"Buyer: {f.text(c.buyer, 300)}",
@@ -344,6 +347,10 @@ class _Memo:
                     [list(r) for r in rejected], [5.0, 12.0])
         else:
             d.paragraph(f.t("Aucun pli n'a été écarté.", "No file was set aside."))
+        if p.rounds:
+            d.label(f.t("Échanges avec les candidats après l'ouverture des plis",
+                        "Exchanges with bidders after opening"))
+            d.bullets(f.text(line, BODY_LIMIT) for line in p.rounds)
         self._report_items()
 
     def _report_items(self) -> None:
@@ -807,6 +814,11 @@ class _Memo:
     def award(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
         d.heading(self.section_title(9, self.lang), 1, anchor=self.anchor(9))
+        if self.procedure.draft_reason:
+            d.paragraph(("b", f.t("Projet : aucune attribution n'est proposée à ce stade. ",
+                                  "Draft: no award is proposed at this stage. ")),
+                        f.sentence(f.text(self.procedure.draft_reason, BODY_LIMIT)))
+            return
         if not v.ranking:
             d.paragraph(("b", f.t("Aucune offre n'est classée : il est proposé de déclarer la "
                                   "procédure infructueuse.",

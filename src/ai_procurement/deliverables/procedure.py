@@ -115,6 +115,12 @@ class Procedure:
             each, in the report's language).
         single_lot: the consultation is not divided into lots (the report then says why,
             L2113-11); None infers it from ``lot`` (no lot named: a single contract).
+        rounds: the exchanges with bidders after opening (clarifications,
+            regularisations, negotiation rounds, abnormally-low-offer requests and
+            decisions) and the version of each offer evaluated, one line each.
+        draft_reason: why the report is only a draft and proposes no award (an
+            abnormally-low-offer examination pending that could change the winner);
+            "" for a final report.
     """
 
     procedure_type: str = ""
@@ -138,4 +144,6 @@ class Procedure:
     negotiation_reason: str = ""
     single_lot: bool | None = None
     before_buying: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    rounds: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    draft_reason: str = ""
 
