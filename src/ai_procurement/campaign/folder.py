@@ -7,7 +7,8 @@ Layout (created by :func:`init_campaign`)::
     questionnaire.json   the frozen questionnaire and its fingerprint (after publication)
     outbox/              one questionnaire per vendor, to send
     responses/           the returned workbooks, as received (never modified)
-    reports/             one check report per returned file, to forward to the vendor
+    reports/             per returned file, a check letter for the buyer and one with what
+                         may be sent to the bidder at this stage (archive/: earlier ones)
     reviews/             one review workbook per evaluator, and agreed.yaml: the scores
                          the lead evaluator set after discussion, with their rationale
     out/                 comparison workbook, decision memo, debrief letters

@@ -189,9 +189,10 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     carries; in invited mode a file whose token matches no vendor of the campaign (a
     blank copy, another campaign's file) gets an error. The lot of an unregistered file
     is the one whose questionnaire it answers. Questions left unanswered get one warning
-    listing them. Reports are written in ``reports/`` as ``<file>.<lang>.txt`` (not when
-    ``write_reports`` is false); a report already there with the same content is left as
-    it is.
+    listing them. Reports are letters written in ``reports/`` (not when ``write_reports``
+    is false; see :mod:`ai_procurement.campaign.check_reports`); a report already there
+    with the same content is left as it is, reports of files no longer in ``responses/``
+    are moved aside.
 
     Raises:
         OutputExistsError: a report differs from the one already written and ``force``
@@ -215,6 +216,15 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     checked: list[CheckedFile] = []
     reports = campaign.folder("reports")
     issued = {slug(vendor): vendor for vendor in campaign.config.vendors}
+    from ai_procurement.campaign.check_reports import (
+        after_the_deadline,
+        move_stale,
+        write_check_report,
+    )
+
+    if write_reports:
+        move_stale(campaign, files)
+    after_deadline = after_the_deadline(campaign, opened=opening is not None)
     for path in progress(files, "check", len(files)):
         offer = registered.get(path.name)
         lot_id = offer.lot if offer is not None else lots[0].id
@@ -283,13 +293,12 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
             response = attrs.evolve(response, report=Report(
                 response.report.file, response.report.sha256,
                 (*response.report.findings, *added)))
-        report_path = reports / f"{path.name}.{report_lang}.txt"
-        text = response.report.to_text(report_lang)
         who = offer.label if offer is not None else vendor
-        if who is not None:
-            text = (f"{'Candidat :' if report_lang == 'fr' else 'Vendor:'} {who}\n") + text
-        if write_reports and _write_text(report_path, text, force=force):
-            _audit_outputs(campaign, [report_path])
+        report_path = reports / f"{path.name}.{report_lang}.docx"
+        if write_reports:
+            report_path = write_check_report(
+                campaign, path.name, response, lot=campaign.lot(lot_id), who=who,
+                lang=report_lang, after_deadline=after_deadline, force=force)
         campaign.audit.append("read", file=f"responses/{path.name}",
                               sha256=response.report.sha256, size=path.stat().st_size,
                               vendor=who, lot=lot_id,
@@ -367,17 +376,6 @@ def _unanswered(questions: Sequence[Question], file: str) -> Finding:
         en += (f" Mandatory requirements left unanswered ({', '.join(red)}): the offer will "
                "be non-compliant.")
     return Finding("warning", "unanswered", Text(fr, en), file)
-
-
-def _write_text(path: Path, text: str, *, force: bool) -> bool:
-    """Write ``text`` unless the file already holds it; return whether it was written."""
-    from ai_procurement._office.files import write_atomic
-
-    data = text.encode("utf-8")
-    if _holds(path, data):
-        return False
-    write_atomic(path, data, overwrite=force)
-    return True
 
 
 def _holds(path: Path, data: bytes) -> bool:
