@@ -178,7 +178,7 @@ def test_init_creates_the_folders_the_key_and_a_commented_campaign_file(
     assert len((tmp_path / "c" / "private" / "signing.key").read_text().strip()) == 64
     text = (tmp_path / "c" / "campaign.yaml").read_text("utf-8")
     assert "bank: ai-territorial" in text
-    assert "never send it" in text
+    assert "ne l'envoyez jamais" in text  # commented in French
     again = run(capsys, "init", tmp_path / "c")
     assert again.code == 3
     assert "already exists" in again.err

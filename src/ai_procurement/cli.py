@@ -453,7 +453,16 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     from ai_procurement.deliverables.labels import STATUSES
 
     lang = _lang(args, campaign.config.language)
+    from ai_procurement.campaign import warnings
+
+    early = warnings.before_deadline(campaign)
+    edited = [warnings.weights_changed(campaign, lot) for lot in campaign.lots()]
     run = evaluate_campaign(campaign, force=args.force, progress=_progress)
+    silent = [warnings.silent_evaluators(campaign.lot(r.lot or None), r.evaluation)
+              for r in run.lots]
+    for text in (early, *edited, *silent):
+        if text is not None:
+            _warn(lang, text.fr, text.en)
     for report in run.review_reports:
         if not report.ok:
             _warn(lang, f"! {visible(report.file)} : classeur d'évaluation à corriger, ses "
@@ -483,6 +492,10 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     _say(lang, "Fichiers écrits :", "Files written:")
     for path in run.outputs:
         print(f"  {path}")
+    blanks = warnings.memo_blanks(campaign.config)
+    if blanks:
+        text = warnings.blanks_text(blanks)
+        _warn(lang, text.fr, text.en)
     return EXIT_OK
 
 

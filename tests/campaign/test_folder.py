@@ -86,7 +86,7 @@ def set_names(folder: Path, field: str, names: list[str]) -> None:
     if field == "vendors":  # vendors are invited: a restricted procedure
         text = text.replace("\nmode: open\n", f"\nmode: invited\nvendors:\n{listed}")
     else:
-        text = text.replace("  - Evaluator 1\n  - Evaluator 2\n", listed)
+        text = text.replace("  - Évaluateur 1\n  - Évaluateur 2\n", listed)
     config.write_text(text, "utf-8")
 
 

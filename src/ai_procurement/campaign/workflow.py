@@ -78,6 +78,7 @@ def publish(campaign: Campaign, *, force: bool = False,
     from ai_procurement._office.files import write_atomic
     from ai_procurement.questionnaire import dump_questionnaire
     from ai_procurement.workbooks.form import questionnaire_bytes
+    from ai_procurement.workbooks.signing import vendor_token
 
     written: list[Path] = []
     key = campaign.key()
@@ -116,7 +117,9 @@ def publish(campaign: Campaign, *, force: bool = False,
                               bank=questionnaire.bank.id,
                               bank_version=questionnaire.bank.version,
                               weighting=dict(questionnaire.weighting), lot=lot.id,
-                              mode=config.mode)
+                              mode=config.mode, issued={
+                                  vendor_token(key, vendor): vendor
+                                  for vendor, _ in targets if vendor is not None})
     _audit_outputs(campaign, written)
     return written
 
@@ -269,11 +272,10 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
                                                "signature")
                                     for f in response.report.findings)
             if vendor is None and response.report.ok and identity_read:
-                added.append(Finding("error", "unknown-vendor", Text(
-                    "Ce fichier n'a été émis pour aucun candidat de cette consultation (copie "
-                    "vierge ou fichier d'une autre consultation).",
-                    "This file was issued to no vendor of this consultation (a blank copy or "
-                    "another consultation's file)."), path.name))
+                from ai_procurement.campaign.warnings import renamed_vendor_finding
+
+                added.append(renamed_vendor_finding(campaign, response.vendor_token,
+                                                    path.name))
         else:
             vendor = None
             if opening is not None:
@@ -666,13 +668,16 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     parts: list[tuple[Lot, EvaluationRun, dict[Lang, Any]]] = []
     generated = config.report_date
     languages: tuple[Lang, ...] = ("fr", "en")
+    from ai_procurement.campaign.warnings import memo_blanks
+
+    missing = tuple(blank.key for blank in memo_blanks(config))
     for lot, run in zip(lots, scored, strict=True):
         evaluation, tested = run.evaluation, run.robustness
         award = awards[lot.id]
         out = folders[lot.id]
         out.mkdir(parents=True, exist_ok=True)
-        procedure = {code: _procedure(campaign, lot, run.checked, code, award,
-                                      run.declarations)
+        procedure = {code: attrs.evolve(_procedure(campaign, lot, run.checked, code, award,
+                                                   run.declarations), missing=missing)
                      for code in languages}
         written: list[Path] = []
         steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en", "debriefs",

@@ -833,6 +833,13 @@ class _Memo:
     def signatures(self) -> None:
         d, f, p = self.d, self.f, self.procedure
         d.heading(self.section_title(10, self.lang), 1, anchor=self.anchor(10))
+        if p.missing:
+            keys = ", ".join(f.text(key, 80) for key in p.missing)
+            d.paragraph(("b", f.t(
+                f"PROJET – NE PAS SIGNER : à compléter dans campaign.yaml ({keys}), puis "
+                "produire de nouveau ce rapport.",
+                f"DRAFT – DO NOT SIGN: to be completed in campaign.yaml ({keys}), then "
+                "produce this report again.")), keep_with_next=True)
         place = f.text(p.place, 200) if p.place else "………………"
         # The heading, this line and the table stay on one page: a signature table never
         # sits alone at the top of a page.
