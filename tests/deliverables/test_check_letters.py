@@ -134,3 +134,10 @@ def test_rendered_letters_show_the_letterhead_and_the_split(tmp_path: Path) -> N
     assert "R2152-2" in texts[1]
     assert "sans réponse" not in texts[1]
     assert all(SHA not in t for t in texts)
+
+
+def test_a_file_of_no_registered_offer_gets_no_bidder_letter_after_the_deadline() -> None:
+    letters = check_letters(REPORT, ANSWERS, consultation=CONSULTATION, lang="fr", day=DAY,
+                            bidder=None, after_deadline=True)
+    assert letters.bidder is None
+    assert "aucune offre enregistrée" in _text(letters.buyer)

@@ -49,7 +49,7 @@ Route = Literal["clarify", "regularise"]
 BIDDER_ROUTES: Mapping[str, Route] = {
     # Ambiguities the bidder may clarify without changing its offer (DAJ form OUV6).
     "identity-mismatch": "clarify",
-    "identification-missing": "clarify",
+    "identification-missing": "regularise",
     "invalid-date": "clarify",
     "na-and-answer": "clarify",
     "contradictory-options": "clarify",
@@ -69,6 +69,13 @@ BIDDER_ROUTES: Mapping[str, Route] = {
     "sheet-missing": "regularise",
     "cell-too-long": "regularise",
     "na-invalid": "regularise",
+    # The bidder identification block of an open call's workbook: the deposit register
+    # says whose offer it is; a regularisation may complete the block.
+    "bidder-name-missing": "regularise",
+    "registration-missing": "regularise",
+    "registration-invalid": "clarify",
+    "offer-type-missing": "regularise",
+    "variant-number": "clarify",
 }
 """What may be sent to a bidder after the deadline, by finding code. Any other problem
 (a missing answer, justification or piece of evidence, a file changed since opening...)
@@ -146,10 +153,12 @@ def check_letters(report: Report, answers: Mapping[str, Answer], *,
         The two letters' bytes; ``bidder`` is None when nothing may be sent.
     """
     findings = shown_findings(report, answers)
-    routes = sendable(findings, after_deadline=after_deadline)
+    # After the deadline only a registered offer's bidder may be written to.
+    orphan = after_deadline and bidder is None
+    routes = [] if orphan else sendable(findings, after_deadline=after_deadline)
     f = Formatter(lang)
     buyer = _letter(f, consultation, day, report, bidder, lot, for_bidder=False)
-    _buyer_body(buyer, f, report, findings, routes, after_deadline, pdf_note)
+    _buyer_body(buyer, f, report, findings, routes, after_deadline, pdf_note, orphan)
     buyer_bytes = buyer.save(day)
     if not routes:
         return CheckLetters(buyer_bytes, None)
@@ -213,7 +222,7 @@ def _table(d: WordDocument, f: Formatter, findings: Sequence[Finding]) -> None:
 
 def _buyer_body(d: WordDocument, f: Formatter, report: Report, findings: Sequence[Finding],
                 routes: Sequence[tuple[Finding, Route | None]], after_deadline: bool,
-                pdf_note: bool) -> None:
+                pdf_note: bool, orphan: bool) -> None:
     errors = [x for x in findings if x.severity == "error"]
     warnings = [x for x in findings if x.severity == "warning"]
     verdict = (f.t("le fichier peut être évalué", "the file can be evaluated") if report.ok
@@ -267,6 +276,11 @@ def _buyer_body(d: WordDocument, f: Formatter, report: Report, findings: Sequenc
             f"{len(routes)} point(s) are in the document \"for the bidder\"; {held} point(s) "
             "stay with the buyer (missing answers, justifications or evidence: asking for "
             "them would let the bidder improve its offer)."))
+    if orphan:
+        d.paragraph(f.t("Ce fichier n'est rattaché à aucune offre enregistrée à l'ouverture "
+                        "des plis : il n'a pas de destinataire.",
+                        "This file belongs to no offer registered at opening: it has no "
+                        "one to be sent to."))
     if not routes:
         d.paragraph(f.t("Rien n'est à transmettre au candidat à ce stade : aucun document "
                         "« pour le candidat » n'est produit.",
