@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import docx
 import pytest
 from tests.campaign_fixtures import copy_campaign, docx_text
 
@@ -89,6 +90,9 @@ def test_evaluate_warns_of_blanks_edited_weights_and_silent_evaluators(
     memo = docx_text(folder / "out" / "memo-fr.docx")
     assert "PROJET – NE PAS SIGNER" in memo
     assert "procedure.place" in memo
+    footer = "\n".join(p.text for p in docx.Document(str(folder / "out" / "memo-fr.docx"))
+                       .sections[0].footer.paragraphs)
+    assert footer.startswith("PROJET – Rapport d’analyse des offres")
     # Weights edited after publication: the published ones are kept; both are shown.
     assert "modifiés après la publication" in err
     published_leg = weights["LEG"] + 5

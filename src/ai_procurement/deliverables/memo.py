@@ -265,7 +265,8 @@ class _Memo:
         lines.append(f.t("Rapport établi le ", "Report dated ") + f.date(self.generated))
         for line in lines:
             d.paragraph(line)
-        d.footer(f"{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
+        draft = f.t("PROJET – ", "DRAFT – ") if self.procedure.missing else ""
+        d.footer(f"{draft}{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
                  f"{f.text(c.reference, 60)}")
         d.gap()
         d.label(f.t("Sommaire", "Contents"))
@@ -1136,7 +1137,8 @@ def write_report(lots: Sequence[tuple[str, Evaluation, Robustness | None, Proced
     d.paragraph(f.t("Lots", "Lots") + colon
                 + " ; ".join(f.text(label, 200) for label, _, _, _ in lots))
     d.paragraph(f.t("Rapport établi le ", "Report dated ") + f.date(day))
-    d.footer(f"{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
+    draft = f.t("PROJET – ", "DRAFT – ") if first_procedure.missing else ""
+    d.footer(f"{draft}{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
              f"{f.text(consultation.reference, 60)}")
     d.gap()
     d.label(f.t("Sommaire", "Contents"))
