@@ -31,3 +31,14 @@ def file_hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under ``folder``, by path relative to it."""
     return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
             for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def docx_text(path: Path) -> str:
+    """The text of a Word file: its paragraphs, then its tables' cells, one per line."""
+    import docx
+
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows
+              for cell in row.cells]
+    return "\n".join(parts)

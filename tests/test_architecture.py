@@ -39,7 +39,7 @@ CROSS_CUTTING_TESTS = {
     "test_architecture.py", "test_cli.py", "test_cli_strategy.py", "test_exports.py",
     "test_libreoffice.py",
     "test_notebooks.py", "test_quality.py", "test_questionnaire.py", "test_answers.py",
-    "test_findings.py", "test_bidders.py", "test_text.py",
+    "test_findings.py", "test_bidders.py", "test_text.py", "test_docs.py",
     "test_testing.py",
 }
 """Tests of the package as a whole, or of top-level modules, kept at the top of tests/."""

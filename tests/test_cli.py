@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import pytest
 from openpyxl import load_workbook
-from tests.campaign_fixtures import copy_campaign, file_hashes
+from tests.campaign_fixtures import copy_campaign, docx_text, file_hashes
 
 from ai_procurement.bank.files import load_bank
 from ai_procurement.bank.model import Question, Scale, SingleChoice, YesNo
@@ -43,6 +43,12 @@ class Ran:
     code: int
     out: str
     err: str
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check`` writes no PDF here: LibreOffice takes seconds (tested on its own)."""
+    monkeypatch.setattr("ai_procurement.cli._check_pdfs", lambda *args: None)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> Ran:
@@ -172,7 +178,7 @@ def test_init_creates_the_folders_the_key_and_a_commented_campaign_file(
     assert len((tmp_path / "c" / "private" / "signing.key").read_text().strip()) == 64
     text = (tmp_path / "c" / "campaign.yaml").read_text("utf-8")
     assert "bank: ai-territorial" in text
-    assert "never send it" in text
+    assert "ne l'envoyez jamais" in text  # commented in French
     again = run(capsys, "init", tmp_path / "c")
     assert again.code == 3
     assert "already exists" in again.err
@@ -310,7 +316,7 @@ def test_check_on_the_demo_accepts_every_file_and_writes_one_report_each(
     assert file_hashes(folder / "responses") == received  # read, never modified
     assert [line.split()[0] for line in ran.out.splitlines()] == ["OK"] * 11
     assert sorted(p.name for p in (folder / "reports").iterdir()) == sorted(
-        f"{name}.fr.txt" for name in DEMO_RESPONSES)
+        f"{name}.fr.docx" for name in DEMO_RESPONSES)
     # The reports are those the demo wrote: same files, same text.
     for report in (folder / "reports").iterdir():
         assert report.read_bytes() == (demo_campaign / "reports" / report.name).read_bytes()
@@ -381,11 +387,11 @@ def test_a_foreign_or_broken_file_fails_check_and_the_others_go_through(
     verdicts = _check_lines(ran.out)
     assert verdicts.pop(name) == "TO FIX"
     assert verdicts == dict.fromkeys(DEMO_RESPONSES, "OK")
-    report = (folder / "reports" / f"{name}.en.txt").read_text("utf-8")
-    assert report.startswith(f"File: {name}\n")
-    assert "Verdict: to be corrected (1 error(s)" in report
+    report = docx_text(folder / "reports" / f"{name}.en.docx")
+    assert f"File\n{name}" in report
+    assert "the file cannot be evaluated as it is (1 error(s)" in report
     assert expected in report
-    assert f"[ERROR] {name}" in report
+    assert "Errors (1)" in report
 
 
 def test_a_blank_copy_outside_the_register_is_reported_and_never_scored(
@@ -395,7 +401,7 @@ def test_a_blank_copy_outside_the_register_is_reported_and_never_scored(
     shutil.copy(folder / "outbox" / "questionnaire-lot-1.xlsx",
                 folder / "responses" / "vide.xlsx")
     ran = run(capsys, "check", "--lang", "en", folder)
-    report = (folder / "reports" / "vide.xlsx.en.txt").read_text("utf-8")
+    report = docx_text(folder / "reports" / "vide.xlsx.en.docx")
     assert "100 question(s) left unanswered, which score 0: RED-01, RED-02" in report
     assert "Mandatory requirements left unanswered (RED-01" in report
     assert "in no line of the opening register" in report
@@ -416,9 +422,9 @@ def test_a_file_from_another_campaign_is_rejected_by_its_signature(
     shutil.copy(foreign, folder / "responses" / "alize-bis.xlsx")
     ran = run(capsys, "check", folder)
     assert ran.code == 1
-    report = (folder / "reports" / "alize-bis.xlsx.fr.txt").read_text("utf-8")
+    report = docx_text(folder / "reports" / "alize-bis.xlsx.fr.docx")
     assert "La signature du fichier ne correspond pas" in report
-    assert "Candidat" not in report  # not attributed to any vendor
+    assert "non identifié" in report  # not attributed to any vendor
 
 
 def test_review_writes_one_workbook_per_evaluator(capsys: pytest.CaptureFixture[str],
@@ -564,7 +570,7 @@ def test_every_file_written_is_in_the_audit_trail_with_its_last_hash(
             last[record["file"]] = record["sha256"]
     for name in ("questionnaire-lot-1.json", "outbox/questionnaire-lot-1.xlsx",
                  "out/lot-1/comparison.xlsx", "out/lot-2/memo-fr.docx", "opening.json",
-                 "reports/alize-systemes-lot-1.xlsx.fr.txt"):
+                 "reports/alize-systemes-lot-1.xlsx.fr.docx"):
         assert last[name] == sha256(demo_campaign / name), name
 
 

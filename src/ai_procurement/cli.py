@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 from ai_procurement.text import visible
 
 if TYPE_CHECKING:
+    from ai_procurement.campaign.workflow import CheckedFile
     from ai_procurement.decision.scoring import VendorResult
     from ai_procurement.text import Lang
 
@@ -94,9 +95,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="the deposit register exported from the buyer profile (CSV or "
                         "XLSX); default: opening.register in campaign.yaml, else the files "
                         "of responses/")
-    p = command("check", "check the returned workbooks; one report per file")
+    p = command("check", "check the returned workbooks; one report letter per file")
     folder(p)
     force(p)
+    p.add_argument("--no-pdf", action="store_true",
+                   help="write the Word letters only, not their PDF (made with LibreOffice)")
     p = command("review", "write one review workbook per evaluator")
     folder(p)
     force(p)
@@ -383,6 +386,36 @@ def _open(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_OK if opening.ok else EXIT_FILE_ERRORS
 
 
+def _check_pdfs(checked: Sequence[CheckedFile], lang: Lang, skip: bool) -> None:
+    """PDF copies of the check letters just written, when LibreOffice is installed."""
+    from ai_procurement.campaign.check_reports import bidder_letter_name
+    from ai_procurement.deliverables.check_letters import to_pdf
+
+    letters: list[Path] = []
+    for item in checked:
+        if item.report_path is None:
+            continue
+        for path in (item.report_path,
+                     item.report_path.with_name(bidder_letter_name(item.path.name, lang))):
+            pdf = path.with_suffix(".pdf")
+            if path.is_file() and not (pdf.is_file()
+                                       and pdf.stat().st_mtime >= path.stat().st_mtime):
+                letters.append(path)
+    if skip or not letters:
+        return
+    made = to_pdf(letters)
+    if made is None:
+        _warn(lang, "! LibreOffice (soffice) est introuvable : les lettres de contrôle sont "
+                    "en Word seulement (voir la mention dans chaque lettre).",
+              "! LibreOffice (soffice) not found: the check letters are in Word only (each "
+              "letter says so).")
+    elif len(made) < len(letters):
+        _warn(lang, f"! {len(letters) - len(made)} lettre(s) n'ont pas pu être converties "
+                    "en PDF ; les fichiers Word sont à jour.",
+              f"! {len(letters) - len(made)} letter(s) could not be converted to PDF; the "
+              "Word files are up to date.")
+
+
 def _check(args: argparse.Namespace, lang: Lang) -> int:
     from ai_procurement.campaign.folder import load_campaign
     from ai_procurement.campaign.workflow import check
@@ -407,6 +440,7 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
     for item in checked:
         if item.vendor is not None:
             files.setdefault((item.lot, item.vendor), []).append(item.path.name)
+    _check_pdfs(checked, lang, args.no_pdf)
     for (_, vendor), names in sorted(files.items()):
         if len(names) > 1:
             failures += 1
@@ -439,7 +473,16 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     from ai_procurement.deliverables.labels import STATUSES
 
     lang = _lang(args, campaign.config.language)
+    from ai_procurement.campaign import warnings
+
+    early = warnings.before_deadline(campaign)
+    edited = [warnings.weights_changed(campaign, lot) for lot in campaign.lots()]
     run = evaluate_campaign(campaign, force=args.force, progress=_progress)
+    silent = [warnings.silent_evaluators(campaign.lot(r.lot or None), r.evaluation)
+              for r in run.lots]
+    for text in (early, *edited, *silent):
+        if text is not None:
+            _warn(lang, text.fr, text.en)
     for report in run.review_reports:
         if not report.ok:
             _warn(lang, f"! {visible(report.file)} : classeur d'évaluation à corriger, ses "
@@ -475,6 +518,10 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     _say(lang, "Fichiers écrits :", "Files written:")
     for path in run.outputs:
         print(f"  {path}")
+    blanks = warnings.memo_blanks(campaign.config)
+    if blanks:
+        text = warnings.blanks_text(blanks)
+        _warn(lang, text.fr, text.en)
     return EXIT_OK
 
 

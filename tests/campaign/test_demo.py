@@ -14,7 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from tests.campaign_fixtures import DemoRun, copy_campaign, file_hashes
+from tests.campaign_fixtures import DemoRun, copy_campaign, docx_text, file_hashes
 
 from ai_procurement.answers import AnswerState
 from ai_procurement.campaign.demo import DEMO_VENDORS, run_demo
@@ -144,9 +144,9 @@ def test_every_vendor_file_passed_check_without_errors(demo_campaign: Path,
     assert all(c.response.report.ok for c in scored.checked)
     reports = sorted((demo_campaign / "reports").iterdir())
     assert [p.name for p in reports if "-lot-1" in p.name] == sorted(
-        f"{slug(v)}-lot-1.xlsx.fr.txt" for v in VENDORS)
+        f"{slug(v)}-lot-1.xlsx.fr.docx" for v in VENDORS)
     for report in reports:
-        assert "Verdict : recevable (0 erreur(s)" in report.read_text("utf-8")
+        assert "le fichier peut être évalué (0 erreur(s)" in docx_text(report)
 
 
 def test_the_out_folder_holds_the_deliverables(demo_campaign: Path,

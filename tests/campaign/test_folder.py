@@ -86,7 +86,7 @@ def set_names(folder: Path, field: str, names: list[str]) -> None:
     if field == "vendors":  # vendors are invited: a restricted procedure
         text = text.replace("\nmode: open\n", f"\nmode: invited\nvendors:\n{listed}")
     else:
-        text = text.replace("  - Evaluator 1\n  - Evaluator 2\n", listed)
+        text = text.replace("  - Évaluateur 1\n  - Évaluateur 2\n", listed)
     config.write_text(text, "utf-8")
 
 
@@ -250,7 +250,7 @@ def test_the_template_states_the_default_precedence_and_the_price_keys(
         tmp_path: Path) -> None:
     campaign = init_campaign(tmp_path / "c")
     text = (tmp_path / "c" / "campaign.yaml").read_text("utf-8")
-    assert "default applies" in text
+    assert "l'ordre par défaut s'applique" in text
     assert "acte-engagement, bpu, dqe, questionnaire" in text
     assert "model: dqe" in text
     assert "L2152-3" in text

@@ -100,8 +100,7 @@ def edit_config(folder: Path, *, lots: str = LOTS, extra: str = "") -> None:
     text = path.read_text("utf-8")
     text = text.replace("variants_allowed: false", "variants_allowed: true")
     text = re.sub(r"(?m)^max_lots_per_bidder:.*\n^lot_cap_rule:.*\n", "", text)
-    text = text.replace("  deadline: null                 # date and time",
-                        "  deadline: 2027-03-15 12:00   # date and time")
+    text = text.replace("opening:\n  deadline: null ", "opening:\n  deadline: 2027-03-15 12:00 ")
     text = text.replace("  samples: 20000", "  samples: 200")
     path.write_text(text + lots + extra, "utf-8")
 

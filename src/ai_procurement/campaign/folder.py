@@ -7,7 +7,8 @@ Layout (created by :func:`init_campaign`)::
     questionnaire.json   the frozen questionnaire and its fingerprint (after publication)
     outbox/              one questionnaire per vendor, to send
     responses/           the returned workbooks, as received (never modified)
-    reports/             one check report per returned file, to forward to the vendor
+    reports/             per returned file, a check letter for the buyer and one with what
+                         may be sent to the bidder at this stage (archive/: earlier ones)
     reviews/             one review workbook per evaluator, and agreed.yaml: the scores
                          the lead evaluator set after discussion, with their rationale
     out/                 comparison workbook, decision memo, debrief letters
@@ -862,18 +863,114 @@ def _check_price(where: str, price: PriceConfig) -> list[Problem]:
     return problems
 
 
-TEMPLATE = """\
-# Campaign file of ai_procurement (format 1). Every setting that changes a result is
-# written here and recorded with the results.
+TEMPLATE_FR = """\
+# Fichier de campagne d'ai_procurement (format 1). Tout réglage qui change un résultat est
+# écrit ici et consigné avec les résultats. Les valeurs "" ou null sont à compléter :
+# « ai-procurement evaluate » liste celles qui manquent encore au rapport à signer.
 format: 1
-consultation:
-  reference: "{reference}"
+consultation:                    # ce que voient les candidats sur le questionnaire
+  reference: "{reference}"         # référence de la consultation (celle du RC)
   title: "{title}"
-  buyer: "{buyer}"
-  contact: ""
-  deadline: {deadline}
+  buyer: "{buyer}"                 # nom de l'acheteur (en-tête des lettres et du rapport)
+  contact: ""                    # adresse ou service à contacter (en-tête des lettres)
+  deadline: {deadline}                 # date limite de remise des offres, ex. 2027-03-15
+bank: {bank}                 # une banque fournie, ou le chemin de votre fichier d'adaptation
+language: {language}                    # langue des questionnaires et du rapport (fr | en)
+# open : appel d'offres ouvert, MAPA avec publicité : un questionnaire par lot, publié avec
+#   le DCE ; les soumissionnaires sont connus à l'ouverture des plis.
+# invited : procédure restreinte ou MAPA sans publicité : un questionnaire signé par
+#   candidat invité (listez-les sous vendors).
+mode: open
+# vendors:                       # mode: invited seulement
+#   - Candidat A
+#   - Candidat B
+# lots:                          # l'allotissement est la règle (L2113-10) ; sans lots : un lot
+#   - id: "1"
+#     title: "Assistant courrier"
+#   - id: "2"
+#     title: "Traduction"
+#     bank: ai-territorial       # chaque lot peut avoir sa banque, ses poids, sa notation
+#     price:                     # par défaut : prix global (postes de coût de la banque)
+#       model: dqe               # lump-sum | dqe | mixed (les deux, additionnés)
+#       dqe:                     # quantités fixées par l'acheteur ; prix unitaires du candidat
+#         - {{id: D1, label: {{fr: "Page traduite", en: "Translated page"}},
+#            unit: {{fr: page, en: page}}, quantity: 20000}}
+#     budget:                    # facultatif : crédits alloués avant le lancement (L2152-3) ;
+#       amount: 90000            # une offre au-dessus est inacceptable (égale : acceptable)
+#       covers: "4 ans, HT"      # ce que couvre le montant, hors taxes
+# price: / budget:               # les mêmes clés, pour une consultation sans lots
+# precedence:                    # quel document prévaut en cas de contradiction, le premier
+#   - acte-engagement            # prévalant ; imprimé sur le questionnaire et dans l'annexe
+#   - bpu                        # au RC. Sans cette clé, l'ordre par défaut s'applique et
+#   - dqe                        # tous deux le disent (les pièces signées fixent les prix) :
+#   - questionnaire              # acte-engagement, bpu, dqe, questionnaire.
+#                                # Aussi : ccap, cctp, memoire-technique
+variants_allowed: false          # comme le dit le RC ; une variante non autorisée est irrégulière
+max_lots_per_bidder: null        # plafond de lots par soumissionnaire annoncé au RC (R2113-1)
+lot_cap_rule: ""                 # avec un plafond : la règle du RC pour l'appliquer ; les lots
+                                 # sont attribués dans l'ordre de lots: ci-dessus
+opening:
+  deadline: null                 # date et heure limites de remise des offres, ex. 2027-03-15 12:00
+  register: null                 # registre des dépôts exporté du profil d'acheteur (CSV ou XLSX)
+evaluators:                      # un classeur d'évaluation chacun (réponses rédigées) : leurs noms
+  - Évaluateur 1
+  - Évaluateur 2
+lead_evaluator: null             # qui arrête les notes après discussion (l'un des évaluateurs)
+blind_review: true               # les évaluateurs voient « Offre A », « Offre B »… pas les noms
+scoring:
+  total_points: 100              # le barème publié dans la consultation
+  price_method: classique        # classique | lineaire | ecart-relatif
+  price_coefficient: 1.0
+  na_policy: exclude-if-allowed-and-justified   # ou : zero
+  evidence_policy: zero-without-required-evidence   # ou : flag-only
+  consensus: median              # ou : mean
+  divergence_threshold: 0.25     # part du barème d'écart entre évaluateurs
+  low_offer_method: m1m2         # ou : mean-minus-sd (signale seulement, n'écarte jamais)
+  tie_tolerance: 1.0e-09
+# impact: {{level: 3}}            # niveau d'impact I-IV évalué avant l'achat (ai-procurement
+#                                # impact) : active les exigences de ce niveau
+procedure:                       # les faits que le rapport d'analyse des offres énonce
+  # appel-offres-ouvert | appel-offres-restreint | mapa-avec-publicite | mapa-sans-publicite
+  # | procedure-avec-negociation | dialogue-competitif | marche-subsequent
+  procedure_type: mapa-avec-publicite
+  published: null                # date de publication de la consultation, ex. 2027-01-10
+  place: ""                      # lieu de signature du rapport (« Fait à … »)
+  signatories:                   # qui signe le rapport : nom et qualité
+    - name: ""
+      role: ""                   # ex. « Directrice du numérique »
+  estimated_value: null          # valeur estimée du besoin, en euros HT (R2184-2)
+  subcontracting: ""             # sous-traitance déclarée dans les offres ("" : aucune)
+  no_lots_reason: ""             # sans lots : motif du non-allotissement (L2113-11)
+  negotiation_reason: ""         # procédure négociée : motif du recours (R2184-3)
+  negotiation_reserved: false    # MAPA : le RC a prévu une négociation (R2123-4, R2123-5)
+# weights:                       # poids des critères à publier (par défaut : ceux de la banque) ;
+#   LEG: 10                      # nommez chaque critère (ai-procurement banks {bank}) ;
+#                                # leur somme est total_points, comme publié
+# normalise: false               # true : poids relatifs, ramenés au total
+# aggregation: fixed             # points qui ne s'appliquent pas : fixed | redistribute | flat
+# aggregation_announced: false   # true une fois que le RC annonce une règle autre que fixed
+robustness:
+  samples: 20000
+  seed: 2026
+  band: 0.2
+  close_call_threshold: 0.02
+report_date: null                # date portée sur le rapport (null : le jour d'evaluate)
+key_file: private/signing.key    # gardez ce fichier ; ne l'envoyez jamais
+"""
+
+TEMPLATE_EN = """\
+# Campaign file of ai_procurement (format 1). Every setting that changes a result is
+# written here and recorded with the results. Values "" or null are yours to fill:
+# "ai-procurement evaluate" lists those the report to sign still lacks.
+format: 1
+consultation:                    # what bidders see on the questionnaire
+  reference: "{reference}"         # the consultation's reference (as in the RC)
+  title: "{title}"
+  buyer: "{buyer}"                 # the buyer's name (letterhead of letters and report)
+  contact: ""                    # address or department to contact (letterhead)
+  deadline: {deadline}                 # deadline for offers, e.g. 2027-03-15
 bank: {bank}                 # a bundled bank, or the path of your tailoring file
-language: {language}                    # language of the questionnaires and the memo
+language: {language}                    # language of the questionnaires and the report (fr | en)
 # open: an open call (appel d'offres ouvert, MAPA with publicity): one questionnaire per
 #   lot, published with the DCE; bidders are known when the offers are opened.
 # invited: a restricted procedure or a MAPA without publicity: one signed questionnaire
@@ -884,9 +981,9 @@ mode: open
 #   - Vendor B
 # lots:                          # allotment is the rule (L2113-10); without lots: one lot
 #   - id: "1"
-#     title: "Assistant courrier"
+#     title: "Mail assistant"
 #   - id: "2"
-#     title: "Traduction"
+#     title: "Translation"
 #     bank: ai-territorial       # each lot may have its own bank, weights, scoring
 #     price:                     # default: lump-sum (the bank's cost items)
 #       model: dqe               # lump-sum | dqe | mixed (both, added)
@@ -910,9 +1007,10 @@ lot_cap_rule: ""                 # with a cap: the RC's rule for applying it; th
 opening:
   deadline: null                 # date and time limit for offers, e.g. 2027-03-15 12:00
   register: null                 # the buyer profile's deposit register (CSV or XLSX)
-evaluators:                      # one review workbook each, for free-text answers
+evaluators:                      # one review workbook each, for free-text answers: names
   - Evaluator 1
   - Evaluator 2
+lead_evaluator: null             # who sets the agreed scores after discussion (an evaluator)
 blind_review: true               # evaluators see "Offre A", "Offre B"... not the names
 scoring:
   total_points: 100              # the scale published in the consultation
@@ -926,17 +1024,20 @@ scoring:
   tie_tolerance: 1.0e-09
 # impact: {{level: 3}}            # impact level I-IV assessed before buying (ai-procurement
 #                                # impact): switches on the vendor requirements of that level
-procedure:
+procedure:                       # the facts the tender evaluation report states
   # appel-offres-ouvert | appel-offres-restreint | mapa-avec-publicite | mapa-sans-publicite
   # | procedure-avec-negociation | dialogue-competitif | marche-subsequent
   procedure_type: mapa-avec-publicite
-  published: null                # date the consultation was published
-  place: ""                      # where the memo is signed
-  estimated_value: null          # valeur estimée du besoin, en euros HT (R2184-2)
-  subcontracting: ""             # sous-traitance déclarée dans les offres ("" : aucune)
-  no_lots_reason: ""             # sans lots : motif du non-allotissement (L2113-11)
-  negotiation_reason: ""         # procédure négociée : motif du recours (R2184-3)
-  negotiation_reserved: false    # MAPA : le RC a prévu une négociation (R2123-4, R2123-5)
+  published: null                # date the consultation was published, e.g. 2027-01-10
+  place: ""                      # where the report is signed ("Done at ...")
+  signatories:                   # who signs the report: name and role
+    - name: ""
+      role: ""                   # e.g. "Chief digital officer"
+  estimated_value: null          # estimated value of the need, euros excl. VAT (R2184-2)
+  subcontracting: ""             # subcontracting declared in the offers ("": none)
+  no_lots_reason: ""             # without lots: why the contract is not divided (L2113-11)
+  negotiation_reason: ""         # negotiated procedure: why a negotiation (R2184-3)
+  negotiation_reserved: false    # MAPA: the RC reserved a negotiation (R2123-4, R2123-5)
 # weights:                       # criterion weights to publish (default: the bank's);
 #   LEG: 10                      # name every criterion (ai-procurement banks {bank});
 #                                # they add up to total_points, as published
@@ -949,9 +1050,11 @@ robustness:
   seed: 2026
   band: 0.2
   close_call_threshold: 0.02
-report_date: null                # date printed on the memo (null: the day of evaluate)
+report_date: null                # date printed on the report (null: the day of evaluate)
 key_file: private/signing.key    # keep this file; never send it
 """
+TEMPLATE = TEMPLATE_FR
+"""The French template (kept under its former name)."""
 
 
 def init_campaign(folder: str | os.PathLike[str], *, bank: str = "ai-territorial",
@@ -959,6 +1062,11 @@ def init_campaign(folder: str | os.PathLike[str], *, bank: str = "ai-territorial
                   title: str = "Acquisition d'un système d'IA",
                   buyer: str = "Collectivité", force: bool = False) -> Campaign:
     """Create a campaign folder with a commented ``campaign.yaml`` and a signing key.
+
+    ``campaign.yaml`` carries every key the report to sign needs (procedure, publication
+    date, place of signature, signatories, the buyer's facts, evaluators), commented in
+    ``language``; what is left "" or null is listed by :func:`ai_procurement.campaign.
+    warnings.memo_blanks` before a report is written.
 
     ``campaign.yaml`` is the buyer's own file: it is never replaced, ``force`` or not.
     With ``force``, a folder whose ``campaign.yaml`` is still the untouched template gets
@@ -973,7 +1081,8 @@ def init_campaign(folder: str | os.PathLike[str], *, bank: str = "ai-territorial
 
     root = Path(folder)
     config_path = root / CONFIG_FILE
-    text = TEMPLATE.format(reference=reference, title=title, buyer=buyer, bank=bank,
+    template = TEMPLATE_EN if language == "en" else TEMPLATE_FR
+    text = template.format(reference=reference, title=title, buyer=buyer, bank=bank,
                            language=language, deadline="null")
     if config_path.exists():
         if not force:

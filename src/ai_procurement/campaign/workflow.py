@@ -78,6 +78,7 @@ def publish(campaign: Campaign, *, force: bool = False,
     from ai_procurement._office.files import write_atomic
     from ai_procurement.questionnaire import dump_questionnaire
     from ai_procurement.workbooks.form import questionnaire_bytes
+    from ai_procurement.workbooks.signing import vendor_token
 
     written: list[Path] = []
     key = campaign.key()
@@ -116,7 +117,9 @@ def publish(campaign: Campaign, *, force: bool = False,
                               bank=questionnaire.bank.id,
                               bank_version=questionnaire.bank.version,
                               weighting=dict(questionnaire.weighting), lot=lot.id,
-                              mode=config.mode)
+                              mode=config.mode, issued={
+                                  vendor_token(key, vendor): vendor
+                                  for vendor, _ in targets if vendor is not None})
     _audit_outputs(campaign, written)
     return written
 
@@ -193,9 +196,10 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     carries; in invited mode a file whose token matches no vendor of the campaign (a
     blank copy, another campaign's file) gets an error. The lot of an unregistered file
     is the one whose questionnaire it answers. Questions left unanswered get one warning
-    listing them. Reports are written in ``reports/`` as ``<file>.<lang>.txt`` (not when
-    ``write_reports`` is false); a report already there with the same content is left as
-    it is.
+    listing them. Reports are letters written in ``reports/`` (not when ``write_reports``
+    is false; see :mod:`ai_procurement.campaign.check_reports`); a report already there
+    with the same content is left as it is, reports of files no longer in ``responses/``
+    are moved aside.
 
     Raises:
         OutputExistsError: a report differs from the one already written and ``force``
@@ -226,6 +230,15 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     checked: list[CheckedFile] = []
     reports = campaign.folder("reports")
     issued = {slug(vendor): vendor for vendor in campaign.config.vendors}
+    from ai_procurement.campaign.check_reports import (
+        after_the_deadline,
+        move_stale,
+        write_check_report,
+    )
+
+    if write_reports:
+        move_stale(campaign, files)
+    after_deadline = after_the_deadline(campaign, opened=opening is not None)
     for path in progress(files, "check", len(files)):
         offer = registered.get(path.name)
         lot_id = offer.lot if offer is not None else lots[0].id
@@ -279,11 +292,10 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
                                                "signature")
                                     for f in response.report.findings)
             if vendor is None and response.report.ok and identity_read:
-                added.append(Finding("error", "unknown-vendor", Text(
-                    "Ce fichier n'a été émis pour aucun candidat de cette consultation (copie "
-                    "vierge ou fichier d'une autre consultation).",
-                    "This file was issued to no vendor of this consultation (a blank copy or "
-                    "another consultation's file)."), path.name))
+                from ai_procurement.campaign.warnings import renamed_vendor_finding
+
+                added.append(renamed_vendor_finding(campaign, response.vendor_token,
+                                                    path.name))
         else:
             vendor = None
             if opening is not None:
@@ -303,13 +315,12 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
             response = attrs.evolve(response, report=Report(
                 response.report.file, response.report.sha256,
                 (*response.report.findings, *added)))
-        report_path = reports / f"{path.name}.{report_lang}.txt"
-        text = response.report.to_text(report_lang)
         who = offer.label if offer is not None else vendor
-        if who is not None:
-            text = (f"{'Candidat :' if report_lang == 'fr' else 'Vendor:'} {who}\n") + text
-        if write_reports and _write_text(report_path, text, force=force):
-            _audit_outputs(campaign, [report_path])
+        report_path = reports / f"{path.name}.{report_lang}.docx"
+        if write_reports:
+            report_path = write_check_report(
+                campaign, path.name, response, lot=campaign.lot(lot_id), who=who,
+                lang=report_lang, after_deadline=after_deadline, force=force)
         campaign.audit.append("read", file=read_path.relative_to(campaign.root).as_posix(),
                               sha256=response.report.sha256, size=read_path.stat().st_size,
                               vendor=who, lot=lot_id,
@@ -387,17 +398,6 @@ def _unanswered(questions: Sequence[Question], file: str) -> Finding:
         en += (f" Mandatory requirements left unanswered ({', '.join(red)}): the offer will "
                "be non-compliant.")
     return Finding("warning", "unanswered", Text(fr, en), file)
-
-
-def _write_text(path: Path, text: str, *, force: bool) -> bool:
-    """Write ``text`` unless the file already holds it; return whether it was written."""
-    from ai_procurement._office.files import write_atomic
-
-    data = text.encode("utf-8")
-    if _holds(path, data):
-        return False
-    write_atomic(path, data, overwrite=force)
-    return True
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -691,6 +691,9 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     parts: list[tuple[Lot, EvaluationRun, dict[Lang, Any]]] = []
     generated = config.report_date
     languages: tuple[Lang, ...] = ("fr", "en")
+    from ai_procurement.campaign.warnings import memo_blanks
+
+    missing = tuple(blank.key for blank in memo_blanks(config))
     for lot, run in zip(lots, scored, strict=True):
         evaluation, tested = run.evaluation, run.robustness
         award = awards[lot.id]
@@ -703,7 +706,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         blocked = {code: award_blocked(campaign, run, code) for code in languages}
         procedure = {code: attrs.evolve(
             _procedure(campaign, lot, run.checked, code, award, run.declarations),
-            draft_reason=blocked[code]) for code in languages}
+            draft_reason=blocked[code], missing=missing) for code in languages}
         written: list[Path] = []
         steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en", "debriefs",
                  "commitments"]

@@ -268,7 +268,8 @@ class _Memo:
         lines.append(f.t("Rapport établi le ", "Report dated ") + f.date(self.generated))
         for line in lines:
             d.paragraph(line)
-        d.footer(f"{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
+        draft = f.t("PROJET – ", "DRAFT – ") if self.procedure.missing else ""
+        d.footer(f"{draft}{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
                  f"{f.text(c.reference, 60)}")
         d.gap()
         d.label(f.t("Sommaire", "Contents"))
@@ -901,6 +902,13 @@ class _Memo:
     def signatures(self) -> None:
         d, f, p = self.d, self.f, self.procedure
         d.heading(self.section_title(10, self.lang), 1, anchor=self.anchor(10))
+        if p.missing:
+            keys = ", ".join(f.text(key, 80) for key in p.missing)
+            d.paragraph(("b", f.t(
+                f"PROJET – NE PAS SIGNER : à compléter dans campaign.yaml ({keys}), puis "
+                "produire de nouveau ce rapport.",
+                f"DRAFT – DO NOT SIGN: to be completed in campaign.yaml ({keys}), then "
+                "produce this report again.")), keep_with_next=True)
         place = f.text(p.place, 200) if p.place else "………………"
         # The heading, this line and the table stay on one page: a signature table never
         # sits alone at the top of a page.
@@ -1197,7 +1205,8 @@ def write_report(lots: Sequence[tuple[str, Evaluation, Robustness | None, Proced
     d.paragraph(f.t("Lots", "Lots") + colon
                 + " ; ".join(f.text(label, 200) for label, _, _, _ in lots))
     d.paragraph(f.t("Rapport établi le ", "Report dated ") + f.date(day))
-    d.footer(f"{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
+    draft = f.t("PROJET – ", "DRAFT – ") if first_procedure.missing else ""
+    d.footer(f"{draft}{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
              f"{f.text(consultation.reference, 60)}")
     d.gap()
     d.label(f.t("Sommaire", "Contents"))

@@ -113,6 +113,8 @@ class Procedure:
         before_buying: what the buyer established before buying and the report cites:
             the project's impact level and how the weights were obtained (one sentence
             each, in the report's language).
+        missing: the keys of ``campaign.yaml`` still blank that the report to sign
+            needs; the signature section then says the report is a draft, not to sign.
         single_lot: the consultation is not divided into lots (the report then says why,
             L2113-11); None infers it from ``lot`` (no lot named: a single contract).
         rounds: the exchanges with bidders after opening (clarifications,
@@ -146,4 +148,5 @@ class Procedure:
     before_buying: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     rounds: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     draft_reason: str = ""
+    missing: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
 

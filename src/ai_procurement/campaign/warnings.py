@@ -1,0 +1,245 @@
+"""What a buyer must hear before trusting a result: blanks, early runs, silent evaluators.
+
+Each check returns texts in French and English that say what is wrong and what to do;
+none changes a result. The CLI prints them; :func:`memo_blanks` also marks the analysis
+report as a draft that is not ready to sign.
+
+- :func:`memo_blanks`: the keys of ``campaign.yaml`` the report to sign still lacks
+  (procedure, publication date, place of signature, signatories, buyer...).
+- :func:`before_deadline`: evaluating before the deadline for offers.
+- :func:`silent_evaluators`: an evaluator listed who returned no score.
+- :func:`weights_changed`: weights edited in ``campaign.yaml`` after publication (the
+  published ones are kept; both are shown).
+- :func:`renamed_vendor`: a returned file issued by this campaign to a vendor name no
+  longer in ``campaign.yaml`` (renamed after sending), instead of "a blank copy or
+  another consultation's file".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+
+import attrs
+
+from ai_procurement.campaign.folder import Campaign, CampaignConfig, Lot
+from ai_procurement.decision.scoring import Evaluation
+from ai_procurement.findings import Finding
+from ai_procurement.legal.procedure import ProcedureKind
+from ai_procurement.text import Text
+
+__all__ = ["Blank", "before_deadline", "blanks_text", "memo_blanks", "renamed_vendor",
+           "renamed_vendor_finding", "silent_evaluators", "weights_changed"]
+
+_PLACEHOLDER = re.compile(r"^(Evaluator|Évaluateur|Évaluatrice|Evaluateur) \d+$")
+"""The evaluators' names of the ``init`` template, to be replaced by real names."""
+
+
+@attrs.frozen
+class Blank:
+    """A key of ``campaign.yaml`` left blank that the report to sign needs.
+
+    Attributes:
+        key: its path in ``campaign.yaml`` ("procedure.place").
+        what: what it gives the report, in French and English.
+    """
+
+    key: str
+    what: Text
+
+
+def memo_blanks(config: CampaignConfig) -> list[Blank]:
+    """The keys the analysis report to sign still lacks, in the order of the file."""
+    found: list[Blank] = []
+
+    def need(blank: bool, key: str, fr: str, en: str) -> None:
+        if blank:
+            found.append(Blank(key, Text(fr, en)))
+
+    c, p = config.consultation, config.procedure
+    need(not c.reference.strip(), "consultation.reference", "référence de la consultation",
+         "the consultation's reference")
+    need(not c.title.strip(), "consultation.title", "objet de la consultation",
+         "the consultation's title")
+    need(not c.buyer.strip(), "consultation.buyer", "nom de l'acheteur", "the buyer's name")
+    need(c.deadline is None and config.opening.deadline is None, "opening.deadline",
+         "date limite de remise des offres", "deadline for offers")
+    for index, name in enumerate(config.evaluators):
+        need(bool(_PLACEHOLDER.match(name)), f"evaluators[{index}]",
+             f"nom de l'évaluateur (« {name} » est celui du modèle)",
+             f"the evaluator's name (\"{name}\" is the template's)")
+    need(p.procedure_type is None, "procedure.procedure_type", "type de procédure",
+         "type of procedure")
+    need(p.published is None, "procedure.published", "date de publication de la "
+         "consultation", "date the consultation was published")
+    need(not p.place.strip(), "procedure.place", "lieu de signature (« Fait à … »)",
+         "place of signature (\"Done at ...\")")
+    signed = [s for s in p.signatories if s.name.strip()]
+    need(not signed, "procedure.signatories", "signataires du rapport (nom et qualité)",
+         "signatories of the report (name and role)")
+    for index, signatory in enumerate(p.signatories):
+        need(bool(signatory.name.strip()) and not signatory.role.strip(),
+             f"procedure.signatories[{index}].role", f"qualité de {signatory.name}",
+             f"{signatory.name}'s role")
+    need(p.estimated_value is None, "procedure.estimated_value",
+         "valeur estimée du besoin (R2184-2)", "estimated value of the need (R2184-2)")
+    need(not config.lots and not p.no_lots_reason.strip(), "procedure.no_lots_reason",
+         "motif du non-allotissement (L2113-11)", "why the contract is not divided into "
+         "lots (L2113-11)")
+    need(p.procedure_type is ProcedureKind.NEGOTIATED and not p.negotiation_reason.strip(),
+         "procedure.negotiation_reason", "motif du recours à la négociation (R2184-3)",
+         "why a negotiation (R2184-3)")
+    return found
+
+
+def blanks_text(blanks: Sequence[Blank]) -> Text:
+    """The list of blanks as the CLI prints it: what to fill, key by key."""
+    fr = [f"  - {b.key} : {b.what.fr}" for b in blanks]
+    en = [f"  - {b.key}: {b.what.en}" for b in blanks]
+    return Text(
+        f"! Le rapport d'analyse est un PROJET, pas encore à signer : {len(blanks)} "
+        "élément(s) de campaign.yaml sont vides. Complétez-les puis relancez "
+        "« ai-procurement evaluate --force » :\n" + "\n".join(fr),
+        f"! The analysis report is a DRAFT, not ready to sign: {len(blanks)} item(s) of "
+        "campaign.yaml are blank. Fill them in, then run 'ai-procurement evaluate "
+        "--force' again:\n" + "\n".join(en))
+
+
+def before_deadline(campaign: Campaign, now: dt.datetime | None = None) -> Text | None:
+    """A warning when the deadline for offers has not passed yet (None otherwise)."""
+    moment = (now or dt.datetime.now()).replace(tzinfo=None)
+    deadline = campaign.config.opening.deadline
+    day = campaign.config.consultation.deadline
+    if deadline is not None:
+        if moment > deadline.replace(tzinfo=None):
+            return None
+        when_fr = deadline.strftime("%d/%m/%Y %H:%M")
+        when_en = deadline.strftime("%Y-%m-%d %H:%M")
+    elif day is not None:
+        if moment.date() > day:
+            return None
+        when_fr, when_en = day.strftime("%d/%m/%Y"), day.isoformat()
+    else:
+        return None
+    return Text(
+        f"! La date limite de remise des offres ({when_fr}) n'est pas passée : d'autres "
+        "offres peuvent encore arriver et une offre déposée peut encore être remplacée. "
+        "Ce classement ne peut servir à attribuer le marché ; relancez « ai-procurement "
+        "evaluate --force » après la date limite et l'ouverture des plis (« ai-procurement "
+        "open »).",
+        f"! The deadline for offers ({when_en}) has not passed: more offers may arrive and "
+        "an offer deposited may still be replaced. This ranking cannot be used to award "
+        "the contract; run 'ai-procurement evaluate --force' again after the deadline and "
+        "the opening of the offers ('ai-procurement open').")
+
+
+def silent_evaluators(lot: Lot, evaluation: Evaluation) -> Text | None:
+    """A warning naming the evaluators of ``lot`` who returned no score.
+
+    None when every evaluator scored, or when no answer of the lot needs an evaluator.
+    """
+    if not evaluation.pending_reviews and not evaluation.evaluator_scores:
+        return None
+    scored = {s.evaluator for s in evaluation.evaluator_scores
+              if s.level is not None or s.accept_na is not None}
+    silent = [e for e in lot.evaluators if e not in scored]
+    if not silent:
+        return None
+    names = ", ".join(silent)
+    where = f" (lot {lot.id})" if lot.id else ""
+    return Text(
+        f"! Évaluateur(s) sans aucune note{where} : {names}. Leur classeur de reviews/ "
+        "n'a pas été rendu ou est vide : les notes retenues reposent sur les autres "
+        "seulement. Récupérez leur classeur rempli et relancez « ai-procurement evaluate "
+        "--force », ou retirez-les de evaluators dans campaign.yaml s'ils n'évaluent pas.",
+        f"! Evaluator(s) with no score at all{where}: {names}. Their workbook in reviews/ "
+        "was not returned or is empty: the scores used rest on the others only. Collect "
+        "their filled workbook and run 'ai-procurement evaluate --force' again, or remove "
+        "them from evaluators in campaign.yaml if they do not evaluate.")
+
+
+def weights_changed(campaign: Campaign, lot: Lot) -> Text | None:
+    """A warning when ``campaign.yaml``'s weights differ from the published ones.
+
+    The published weights (``questionnaire.json``) are those the bidders answered and
+    are always used; the warning shows both, criterion by criterion, in points.
+    """
+    if lot.weights is None or not campaign.questionnaire_path(lot).exists():
+        return None
+    published = campaign.frozen(lot).weights
+    total = math.fsum(lot.weights.values())
+    scale = lot.scoring.total_points
+    if total <= 0:
+        return None
+    edited = {k: v / total for k, v in lot.weights.items()}
+    changed = [k for k in published
+               if not math.isclose(published[k], edited.get(k, 0.0), abs_tol=1e-9)]
+    changed += [k for k in edited if k not in published]
+    if not changed:
+        return None
+
+    def points(share: float) -> str:
+        return f"{share * scale:.4g}"
+
+    rows = [(k, points(published.get(k, 0.0)), points(edited.get(k, 0.0))) for k in changed]
+    fr = "\n".join(f"  - {k} : publié {a}, campaign.yaml {b}" for k, a, b in rows)
+    en = "\n".join(f"  - {k}: published {a}, campaign.yaml {b}" for k, a, b in rows)
+    where = f" (lot {lot.id})" if lot.id else ""
+    return Text(
+        f"! Les poids de campaign.yaml{where} ont été modifiés après la publication : les "
+        "poids publiés, ceux que les candidats ont reçus, sont conservés (les critères et "
+        "leur pondération ne peuvent changer après la publication). Remettez dans "
+        "campaign.yaml les poids publiés pour lever cet avertissement :\n" + fr,
+        f"! The weights in campaign.yaml{where} were edited after publication: the "
+        "published weights, those the bidders received, are kept (criteria and their "
+        "weights cannot change after publication). Put the published weights back in "
+        "campaign.yaml to clear this warning:\n" + en)
+
+
+def renamed_vendor(campaign: Campaign, token: str) -> str | None:
+    """The vendor name a questionnaire with ``token`` was issued to, from the audit trail.
+
+    ``publish`` records the token of each personalised questionnaire it writes; a file
+    whose token no current vendor has, but which this campaign issued, belongs to a
+    vendor renamed or removed since. None when the trail has no such record.
+    """
+    if not token:
+        return None
+    found: str | None = None
+    for record in campaign.audit.records():
+        issued = record.get("issued")
+        if record.get("event") == "publish" and isinstance(issued, dict):
+            name = issued.get(token)
+            if isinstance(name, str):
+                found = name
+    return found
+
+
+def renamed_vendor_finding(campaign: Campaign, token: str, file: str) -> Finding:
+    """The error for a signed file whose vendor is no longer in ``campaign.yaml``.
+
+    Its signature is valid, so this campaign issued it: the vendor it was issued to was
+    renamed or removed since (named when the audit trail recorded it).
+    """
+    name = renamed_vendor(campaign, token)
+    if name is not None:
+        return Finding("error", "renamed-vendor", Text(
+            f"Ce fichier a été émis par cette consultation pour « {name} », nom qui ne "
+            "figure plus dans vendors de campaign.yaml : le candidat a été renommé ou retiré "
+            f"après l'envoi. Remettez « {name} » dans vendors (le nom d'envoi fait foi), "
+            "puis relancez « ai-procurement check ».",
+            f"This file was issued by this consultation to \"{name}\", a name no longer in "
+            "vendors in campaign.yaml: the vendor was renamed or removed after sending. Put "
+            f"\"{name}\" back in vendors (the name it was sent under prevails), then run "
+            "'ai-procurement check' again."), file)
+    return Finding("error", "renamed-vendor", Text(
+        "Ce fichier porte la signature de cette consultation, mais le candidat pour qui il a "
+        "été émis ne figure plus dans vendors de campaign.yaml : il a été renommé ou retiré "
+        "après l'envoi. Remettez dans vendors le nom sous lequel le questionnaire a été "
+        "envoyé (voir outbox/ et audit.jsonl), puis relancez « ai-procurement check ».",
+        "This file carries this consultation's signature, but the vendor it was issued to "
+        "is no longer in vendors in campaign.yaml: it was renamed or removed after "
+        "sending. Put back in vendors the name the questionnaire was sent under (see "
+        "outbox/ and audit.jsonl), then run 'ai-procurement check' again."), file)
