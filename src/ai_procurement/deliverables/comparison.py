@@ -42,6 +42,7 @@ from ai_procurement.deliverables.labels import (
     RECURRENCES,
     ROBUSTNESS_PARAMETER_LABELS,
     SETTING_LABELS,
+    SETTING_VALUE_NAMES,
     SOURCES,
     STATES,
     STATUSES,
@@ -53,6 +54,7 @@ from ai_procurement.deliverables.labels import (
     isolate_bidi,
     number,
     percent,
+    weighting_method,
 )
 from ai_procurement.deliverables.procedure import Deposit
 from ai_procurement.errors import OutputExistsError, ScoringError
@@ -621,6 +623,13 @@ class _Book:
             codes.append("close-call-top-two")
         return "; ".join(flag_label(code, self.lang) for code in codes)
 
+    def setting(self, name: str, value: object) -> object:
+        """A setting's value as a cell shows it: a code in words (``médiane``), else plain."""
+        names = SETTING_VALUE_NAMES.get(name, {})
+        if isinstance(value, str) and value in names:
+            return names[value].get(self.lang)
+        return self.plain(value)
+
     def plain(self, value: object) -> object:
         """A parameter value as a cell shows it.
 
@@ -1124,7 +1133,8 @@ class _Book:
             sheet.paragraph("• " + sentence)
         sheet.section(self.tr("Paramètres", "Parameters"))
         sheet.pairs([(ROBUSTNESS_PARAMETER_LABELS[k].get(lang)
-                      if k in ROBUSTNESS_PARAMETER_LABELS else str(k), self.plain(v), "aip-raw")
+                      if k in ROBUSTNESS_PARAMETER_LABELS else str(k), self.setting(k, v),
+                      "aip-raw")
                      for k, v in rob.parameters.items()])
         band = rob.acceptability_band
         if isinstance(band, rm.SMAAResult):
@@ -1390,7 +1400,7 @@ class _Book:
             (self.tr("Empreinte du questionnaire (SHA-256)",
                      "Questionnaire fingerprint (SHA-256)"), ev.questionnaire.fingerprint),
             (self.tr("Méthode de pondération", "Weighting method"),
-             str(weighting.get("method", ""))),
+             weighting_method(weighting.get("method", ""), lang)),
         ])
         parameters = weighting.get("parameters")
         if isinstance(parameters, Mapping) and parameters:
@@ -1409,7 +1419,7 @@ class _Book:
         sheet.section(self.tr("Paramètres de l'évaluation", "Evaluation settings"))
         sheet.table([self.t("setting"), self.t("name"), self.t("value")],
                     ([SETTING_LABELS[f.name].get(lang) if f.name in SETTING_LABELS else f.name,
-                      f.name, self.plain(getattr(ev.settings, f.name))]
+                      f.name, self.setting(f.name, getattr(ev.settings, f.name))]
                      for f in attrs.fields(Settings)),
                     ["aip-text", "aip-text", "aip-value"], span_last=True)
         if self.rob is not None:
@@ -1417,7 +1427,7 @@ class _Book:
                                   "Robustness analysis parameters"))
             sheet.table([self.t("setting"), self.t("name"), self.t("value")],
                         ([ROBUSTNESS_PARAMETER_LABELS[k].get(lang)
-                          if k in ROBUSTNESS_PARAMETER_LABELS else k, k, self.plain(v)]
+                          if k in ROBUSTNESS_PARAMETER_LABELS else k, k, self.setting(k, v)]
                          for k, v in self.rob.parameters.items()),
                         ["aip-text", "aip-text", "aip-value"], span_last=True)
         sheet.section(self.tr("Fichiers des candidats (les textes complets y figurent)",

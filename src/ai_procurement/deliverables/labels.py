@@ -73,9 +73,11 @@ def percent(share: float, lang: Lang, digits: int = 0) -> str:
 
 
 def date(value: dt.date, lang: Lang) -> str:
-    """A date in words ("26 novembre 2026" / "26 November 2026")."""
+    """A date in words ("26 novembre 2026", "1er mars 2027" / "26 November 2026")."""
     from babel.dates import format_date
 
+    if lang == "fr" and value.day == 1:  # French writes the first of the month "1er"
+        return "1er " + str(format_date(value, format="MMMM y", locale=_LOCALES[lang]))
     return str(format_date(value, format="long", locale=_LOCALES[lang]))
 
 
@@ -225,6 +227,31 @@ LOW_OFFER_METHOD_NAMES: dict[str, Text] = {
     "m1m2": Text("moyennes M1 / M2", "means M1 / M2"),
     "mean-minus-sd": Text("moyenne moins écart-type", "mean minus standard deviation"),
 }
+
+WEIGHTING_METHOD_NAMES: dict[str, Text] = {
+    "bank-defaults": Text("poids par défaut de la banque de questions",
+                          "the question bank's default weights"),
+    "direct": Text("points attribués directement", "points given directly"),
+    "rank-order-centroid": Text("classement des critères (centroïde des rangs)",
+                                "ranking of the criteria (rank-order centroid)"),
+    "rank-sum": Text("classement des critères (somme des rangs)",
+                     "ranking of the criteria (rank sum)"),
+    "rank-reciprocal": Text("classement des critères (inverse des rangs)",
+                            "ranking of the criteria (rank reciprocal)"),
+    "ahp": Text("comparaisons par paires (AHP)", "pairwise comparisons (AHP)"),
+    "panel-aip": Text("panel : moyenne géométrique des poids individuels",
+                      "panel: geometric mean of the individual weights"),
+    "panel-points": Text("panel : moyenne des parts de points de chaque participant",
+                         "panel: mean of each participant's shares of points"),
+}
+"""Weighting methods (``Weighting.method``) in words; an unknown code is shown as is."""
+
+
+def weighting_method(code: object, lang: Lang) -> str:
+    """The recorded weighting method ``code`` in words (an unknown code as it is)."""
+    name = WEIGHTING_METHOD_NAMES.get(str(code))
+    return name.get(lang) if name is not None else str(code)
+
 
 RECURRENCES: dict[str, Text] = {
     "once": Text("une fois", "once"),

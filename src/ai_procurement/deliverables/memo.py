@@ -41,6 +41,7 @@ from ai_procurement.deliverables.labels import (
     STATES,
     STATUSES,
     flag_label,
+    weighting_method,
 )
 from ai_procurement.deliverables.procedure import Procedure
 from ai_procurement.deliverables.view import (
@@ -462,7 +463,7 @@ class _Memo:
                 rows, [1.5, 5.3, 1.8, 1.9, 2.3, 1.8, 2.4], align="llrrrrl",
                 bold_rows=[len(rows) - 1])
         self._sub_criteria_weights()
-        method = str(q.weighting.get("method", ""))
+        method = weighting_method(q.weighting.get("method", ""), self.lang)
         d.paragraph(f.t("Méthode de pondération enregistrée : ", "Weighting method recorded: "),
                     f.text(method, 200) + ".")
         d.paragraph(f.text(aggregation_sentence(q).get(self.lang), BODY_LIMIT))
@@ -960,7 +961,8 @@ class _Memo:
             d.table([f.t("Offre", "Offer"), f.t("Question", "Question"),
                      f.t("Niveaux", "Levels"), f.t("Écart", "Spread")],
                     [[f.name(x.vendor), x.question_id,
-                      ", ".join(f"{f.text(k, 100)}: {lv}" for k, lv in sorted(x.levels.items())),
+                      ", ".join(f"{f.text(k, 100)}{f.colon}{lv}"
+                                for k, lv in sorted(x.levels.items())),
                       f.pct(x.spread)] for x in ev.divergences], [4.0, 2.0, 8.5, 2.5],
                     align="lllr")
         if ev.pending_reviews:
@@ -999,9 +1001,12 @@ def _setting_value(name: str, value: object, f: Formatter) -> str:
 
 
 def _setting(name: str, value: object, f: Formatter) -> str:
-    """A setting's value in words, with its code when it has one (``médiane (median)``)."""
+    """A setting's value in words, with its code when it has one (``median (median)``).
+
+    The codes are English words: a French report shows the words alone.
+    """
     shown = _setting_value(name, value, f)
-    if isinstance(value, str) and value in SETTING_VALUE_NAMES.get(name, {}):
+    if f.lang == "en" and isinstance(value, str) and value in SETTING_VALUE_NAMES.get(name, {}):
         return f"{shown} ({value})"
     return shown
 
@@ -1009,7 +1014,7 @@ def _setting(name: str, value: object, f: Formatter) -> str:
 def _weighting_rows(weighting: Mapping[str, object], f: Formatter) -> list[tuple[str, str]]:
     """The recorded weighting as label-value rows: its method, then each parameter."""
     rows = [(f.t("Méthode de pondération", "Weighting method"),
-             _plain(weighting.get("method", "—"), f))]
+             weighting_method(weighting.get("method", "—"), f.lang))]
     parameters = weighting.get("parameters")
     if isinstance(parameters, Mapping):
         rows += [(f.t(f"Pondération : {key}", f"Weighting: {key}"), _plain(value, f))
