@@ -44,7 +44,7 @@ _ENGLISH_WORDS = """
     also please we our they them over under between without within after before more
     less error errors warning warnings missing expected got found none
     median mean weight weights vendor vendors answer answers level levels rule rules
-    bank defaults proportional method settings
+    bank defaults proportional method settings fixed redistribute flat
 """
 ENGLISH = frozenset(_ENGLISH_WORDS.split())
 """English function words, and words of this domain, that are not also French words.

@@ -437,7 +437,8 @@ def test_a_knocked_out_offer_is_excluded_with_its_reason() -> None:
     assert a.status == "non-compliant"
     assert a.rank is None
     assert a.knockouts == (KnockOutFailure(
-        "K1", "no", Text("Éliminatoire si : no", "Disqualifying if: no"), EU),)
+        "K1", "no", Text("Éliminatoire si la réponse est «\u00a0Non\u00a0»",
+                         "Disqualifying if the answer is 'No'"), EU),)
     assert "knock-out" in a.flags
     # GOV (70 points): K1 and G2 weigh 1 each -> 35 points each.
     #   A: K1 no -> 0; G2 level 4 -> 35. Its total (35) is still shown.

@@ -621,7 +621,7 @@ class _Book:
         codes = list(vendor.flags)
         if vendor.vendor in self.close:
             codes.append("close-call-top-two")
-        return "; ".join(flag_label(code, self.lang) for code in codes)
+        return self.tr(" ; ", "; ").join(flag_label(code, self.lang) for code in codes)
 
     def setting(self, name: str, value: object) -> object:
         """A setting's value as a cell shows it: a code in words (``médiane``), else plain."""
@@ -973,7 +973,8 @@ class _Book:
                 texts[line.question_id], states[line.state.value],
                 _answer(question, line, lang), line.justification, line.evidence,
                 line.rule.get(lang), line.fraction, line.weight, line.points, line.max_points,
-                sources[line.source], "; ".join(flag_label(f, lang) for f in line.flags)],
+                sources[line.source],
+                self.tr(" ; ", "; ").join(flag_label(f, lang) for f in line.flags)],
                 styles)
         last = max(sheet.row - 1, header)
         sheet.freeze(2, 2)
@@ -1322,7 +1323,8 @@ class _Book:
                     ([d.vendor, d.question_id,
                       self.questions[d.question_id].text.get(lang)
                       if d.question_id in self.questions else "",
-                      "; ".join(f"{e} {lv}" for e, lv in sorted(d.levels.items())), d.spread]
+                      self.tr(" ; ", "; ").join(f"{e} {lv}" for e, lv in sorted(d.levels.items())),
+                      d.spread]
                      for d in ev.divergences),
                     ["aip-bold", "aip-text", "aip-text", "aip-text", "aip-percent"],
                     empty=self.tr("Aucune divergence.", "No divergence."))

@@ -47,6 +47,9 @@ __all__ = [
 ]
 
 _LOCALES: dict[Lang, str] = {"fr": "fr_FR", "en": "en_GB"}
+_SEP: dict[Lang, str] = {"fr": " ; ", "en": "; "}
+"""Between items of a list in a cell: French puts a space before a semicolon."""
+_COLON: dict[Lang, str] = {"fr": " : ", "en": ": "}
 
 
 def number(value: float, lang: Lang, digits: int = 2) -> str:
@@ -142,7 +145,7 @@ def display_value(question: Question, value: object, lang: Lang) -> str:
     if isinstance(spec, SingleChoice | MultipleChoice):
         labels = {o.id: o.label.get(lang) for o in spec.options}
         if isinstance(value, tuple):
-            return "; ".join(labels.get(str(v), str(v)) for v in value) if value else "—"
+            return _SEP[lang].join(labels.get(str(v), str(v)) for v in value) if value else "—"
         return labels.get(str(value), str(value))
     if isinstance(spec, Scale):
         level = next((lv for lv in spec.levels if lv.value == value), None)
@@ -152,8 +155,9 @@ def display_value(question: Question, value: object, lang: Lang) -> str:
         return f"{number(float(value), lang, digits)} {spec.unit.get(lang)}"
     if isinstance(spec, Price) and isinstance(value, Mapping):
         labels = {i.id: i.label.get(lang) for i in spec.items}
-        return "; ".join(f"{labels.get(k, k)}: {money(float(v), lang, spec.currency)}"
-                         for k, v in value.items())
+        return _SEP[lang].join(f"{labels.get(k, k)}{_COLON[lang]}"
+                               f"{money(float(v), lang, spec.currency)}"
+                               for k, v in value.items())
     if isinstance(value, dt.date):
         return date(value, lang)
     if isinstance(spec, FreeText):

@@ -1032,7 +1032,9 @@ def _plain(value: object, f: Formatter, limit: int = 500) -> str:
     if value is None:
         return "—"
     if isinstance(value, int):
-        return str(value)
+        # Grouped from five digits ("20 000" draws), as typography wants; a seed of 2026
+        # or a year stays as it is.
+        return f.n(value, 0) if abs(value) >= 10_000 else str(value)
     if isinstance(value, float):
         # 1e-09 as 0,000000001 and 5e+06 as 5000000: "e+06" reads as a stray "+".
         shown = format(decimal.Decimal(repr(value)).normalize(), "f")
