@@ -210,3 +210,8 @@ def test_a_french_campaign_writes_no_english(demo_run: DemoRun, tmp_path: Path,
     for path in files:
         found += english_in(path)
     assert found == [], "\n".join(found[:40])
+    # French typography: a space before ";" and ":" ("Oui ; Non", "Claire Martin : 2").
+    unspaced = [f"{path.name}: {text[:160]!r}" for path in files if path.suffix != ".txt"
+                for text in texts(path)
+                if re.search(r"[^\W\d_][;:](?=\s|$)", _NOT_PROSE.sub(" ", text))]
+    assert unspaced == [], "\n".join(unspaced[:40])

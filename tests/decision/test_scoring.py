@@ -595,7 +595,7 @@ def test_median_and_mean_consensus(consensus: Any, expected: float) -> None:
     assert result.vendor("A").criteria["C"] == pytest.approx(expected)
     line = result.lines_for("A")[0]
     assert line.source == "evaluators"
-    assert line.justification == "ann: Voir § 3. | bob: Voir § 3. | cyd: Voir § 3."
+    assert line.justification == "ann — Voir § 3. | bob — Voir § 3. | cyd — Voir § 3."
     # Spread (4 − 1) / 4 = 0.75 > 0.25: an alert with every level.
     (divergence,) = result.divergences
     assert divergence.levels == {"ann": 1, "bob": 2, "cyd": 4}

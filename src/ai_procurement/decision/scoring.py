@@ -801,7 +801,8 @@ def _consensus(questionnaire: Questionnaire, responses: Mapping[str, Response],
                 levels = [s.level for s in scores if s.level is not None]
                 value = (statistics.fmean(levels) if settings.consensus == "mean"
                          else statistics.median(levels))
-                text = " | ".join(f"{s.evaluator}: {s.justification}" for s in scores)
+                # A dash, not a colon: French would space it, English would not.
+                text = " | ".join(f"{s.evaluator} — {s.justification}" for s in scores)
                 result[key] = ((value - low) / (high - low), "evaluators", text)
             elif key not in rescored:
                 pending.append(key)
