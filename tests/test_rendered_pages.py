@@ -136,7 +136,10 @@ def test_memo_words_are_french_and_whole(memo: list[str]) -> None:
     assert "médiane" in text
     assert not re.search(r"\bmedian\b", text)
     assert not re.search(r"Questio(?!n)", text)  # "Questio/n" in a narrow column
-    assert not re.search(r"\d \+\s*$", text, re.MULTILINE)  # "23 877,3 +"
+    # A computation wraps before an operator, never after: no line ends "23 877,3 +",
+    # and a result stays whole with its unit ("= 197 236,25 €").
+    assert not re.search(r"\d [+×−/]\s*$", text, re.MULTILINE)
+    assert "= 197 236,25 €" in text.replace("\u00a0", " ").replace("\u202f", " ")
     assert "Rapport établi le 1er mars 2027" in text
 
 

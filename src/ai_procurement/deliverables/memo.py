@@ -20,6 +20,7 @@ import datetime as dt
 import decimal
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -660,7 +661,7 @@ class _Memo:
         d.table([f.t("Offre", "Offer"), f.t("Prix (coût complet)", "Price (total cost)"),
                  f.t("Points", "Points"), f.t("Calcul", "Computation")],
                 [[f.name(x), f.money(price.prices[x]), f.pts(price.points[x]),
-                  f.sentence(price.explain(x).get(self.lang))] for x in ordered],
+                  _formula(f.sentence(price.explain(x).get(self.lang)))] for x in ordered],
                 [4.2, 3.2, 1.8, 7.8], align="lrrl")
         costs = [r for r in v.ranking if r.cost is not None]
         if costs:
@@ -670,7 +671,7 @@ class _Memo:
                      f.t("Coûts annuels", "Yearly costs"), f.t("Ans", "Years"),
                      f.t("Coût complet", "Total cost")],
                     [[f.name(r.vendor), f.money(r.cost.one_off), f.money(r.cost.yearly),
-                      str(r.cost.years), f.sentence(r.cost.explain().get(self.lang))]
+                      str(r.cost.years), _formula(f.sentence(r.cost.explain().get(self.lang)))]
                      for r in costs if r.cost is not None],
                     [3.8, 2.8, 2.8, 1.6, 6.0], align="lrrrl")
         unpriced = [r for r in ev.vendors if r.status == "non-compliant"]
@@ -975,6 +976,15 @@ class _Memo:
         else:
             d.paragraph(f.t("Aucune entrée fournie.", "No entry given."))
 
+
+
+def _formula(text: str) -> str:
+    """A computation that wraps only before an operator, never after ("41 000 +" / "4 × ...").
+
+    The space after each operator and before the euro sign becomes a no-break space, so a
+    narrow column starts its next line with the operator, as a printed formula does.
+    """
+    return re.sub(r"([+×=≈/−]) ", "\\1\u00a0", text).replace(" €", "\u00a0€")
 
 
 def _rule(question: Question, lang: Lang) -> str:
