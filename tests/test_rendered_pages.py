@@ -118,6 +118,7 @@ def test_comparison_audit_sheet_reads_as_words(comparison: list[str]) -> None:
     audit = "\n".join(page for page in comparison if "Audit" in page)
     assert "Date limite de réponse" in audit
     assert "15 février 2027" in audit
+    assert "30,0 %" in audit  # the price's published share, spaced as French writes it
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", audit)  # no ISO date
     assert "{" not in audit  # no JSON dict of weights
     assert "poids par défaut de la banque de questions" in audit

@@ -217,7 +217,7 @@ def test_formats_fonts_print_setup_and_charts(evaluation: Evaluation,
     assert total.font.name == "Calibri"
     matrix = fr_book["Matrice"]
     share = next(c for row in matrix.iter_rows() for c in row
-                 if isinstance(c.value, float) and c.number_format.endswith("0%"))
+                 if isinstance(c.value, float) and c.number_format.endswith("0\\ %"))
     assert share.font.name == "Calibri"
     rules = [r for cf in matrix.conditional_formatting for r in cf.rules]
     assert any(r.type == "colorScale" for r in rules)

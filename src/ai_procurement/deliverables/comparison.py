@@ -1551,8 +1551,9 @@ def _style_specs(lang: Lang) -> dict[str, dict[str, Any]]:
         "aip-points": figure("0.00"),
         "aip-total": figure("0.00", bold),
         "aip-level": figure("0.0"),
-        "aip-percent": figure("0%"),
-        "aip-percent1": figure("0.0%"),
+        # French puts a (no-break) space before the percent sign: "30,0 %".
+        "aip-percent": figure("0\\ %" if lang == "fr" else "0%"),
+        "aip-percent1": figure("0.0\\ %" if lang == "fr" else "0.0%"),
         "aip-money": figure(_MONEY[lang]),
         "aip-money-total": figure(_MONEY[lang], bold),
         "aip-money-plain": {**body, "num_format": tag + _MONEY[lang], "valign": "top",
