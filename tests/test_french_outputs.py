@@ -18,8 +18,14 @@ What is read, and what is left out (each with its reason):
 - Left out: ``responses/`` and ``strategy/panel-responses/`` (the vendors' and panel
   members' own files), ``private/``, the machine records (``.json``, ``.jsonl``) and the
   buyer's own inputs (``campaign.yaml``, ``agreed-*.yaml``, the deposit register CSV).
-- Identifiers are not prose: words joined by ``_`` or ``-`` with a digit or code shape
-  (``price_method``, ``SEC-04``), file names, paths, e-mail addresses, links and hashes.
+- Identifiers are not prose: tokens with ``_`` or a digit (``price_method``, ``SEC-04``),
+  file names, paths, e-mail addresses, links and hashes. A code in words ("not-applicable",
+  "bank-defaults") is read like any text: shown to a French reader, it is English.
+
+The text is read from the files (Office XML), not from pages rendered by LibreOffice:
+it takes a second instead of a minute, and it also reads what never prints but shows on
+screen (validation messages, every visible sheet). ``tests/test_rendered_pages.py`` reads
+rendered pages for the layout.
 """
 
 from __future__ import annotations
