@@ -41,6 +41,7 @@ CROSS_CUTTING_TESTS = {
     "test_notebooks.py", "test_quality.py", "test_questionnaire.py", "test_answers.py",
     "test_findings.py", "test_bidders.py", "test_text.py", "test_docs.py",
     "test_testing.py",
+    "test_french_outputs.py", "test_rendered_pages.py",
 }
 """Tests of the package as a whole, or of top-level modules, kept at the top of tests/."""
 

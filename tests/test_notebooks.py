@@ -46,8 +46,8 @@ EXPECTED: dict[str, list[str | re.Pattern[str]]] = {
         "envoi/Alizé Systèmes.xlsx",
     ],
     "2-evaluate.ipynb": [
-        re.compile(r"^\s+1\s+Alizé Systèmes\s+76\.86\s+classée$", re.M),
-        re.compile(r"^\s+-\s+Cumulus IA\s+[\d.]+\s+irrégulière \(exigence éliminatoire\)$", re.M),
+        re.compile(r"^\s+1\s+Alizé Systèmes\s+76,86\s+classée$", re.M),
+        re.compile(r"^\s+-\s+Cumulus IA\s+[\d,]+\s+irrégulière \(exigence éliminatoire\)$", re.M),
         "il n'y a pas de gagnant net",
         re.compile(r"P05\s+lot 1\s+Estuaire Numérique\s+ok=True erreurs=0"),
         "écartée : offre reçue hors délai",  # the late offer of lot 2

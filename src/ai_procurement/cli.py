@@ -434,8 +434,10 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
         warnings = len(report.findings) - errors
         failures += errors > 0
         verdict = ("OK" if report.ok else ("À CORRIGER" if lang == "fr" else "TO FIX"))
+        counts = (f"{errors} erreur(s), {warnings} avertissement(s)" if lang == "fr" else
+                  f"{errors} error(s), {warnings} warning(s)")
         print(visible(f"{verdict:10} {item.path.name:32} {item.vendor or '?':24} "
-                      f"{errors} error(s), {warnings} warning(s) -> {item.report_path}"))
+                      f"{counts} -> {item.report_path}"))
     files: dict[tuple[str, str], list[str]] = {}
     for item in checked:
         if item.vendor is not None:
@@ -470,7 +472,7 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     from ai_procurement.campaign.workflow import evaluate_campaign
 
     campaign = load_campaign(args.folder)
-    from ai_procurement.deliverables.labels import STATUSES
+    from ai_procurement.deliverables.labels import STATUSES, number
 
     lang = _lang(args, campaign.config.language)
     from ai_procurement.campaign import warnings
@@ -497,7 +499,7 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
         for result in sorted(lot_run.evaluation.vendors, key=_rank_order):
             rank = "-" if result.rank is None else str(result.rank)
             status = STATUSES[result.status].get(lang)
-            print(f"{rank:>3}  {result.vendor:28} {result.total:8.2f}  {status}")
+            print(f"{rank:>3}  {result.vendor:28} {number(result.total, lang):>8}  {status}")
         for sentence in lot_run.robustness.sentences(lang):
             print(f"  • {sentence}")
         award = next((a for a in run.awards if a.lot == lot_run.lot), None)

@@ -191,7 +191,8 @@ def aggregation_sentence(questionnaire: Questionnaire) -> Text:
     """
     rule = questionnaire.aggregation
     text = AGGREGATIONS[rule]
-    return Text(f"Règle d'agrégation « {rule} » : {text.fr}",
+    # The rule's code ("fixed") is an English word: the French sentence describes it only.
+    return Text(f"Règle d'agrégation des points : {text.fr[:1].lower()}{text.fr[1:]}",
                 f"Aggregation rule '{rule}': {text.en}")
 
 

@@ -439,7 +439,8 @@ def test_a_knocked_out_offer_is_excluded_with_its_reason() -> None:
     assert a.status == "non-compliant"
     assert a.rank is None
     assert a.knockouts == (KnockOutFailure(
-        "K1", "no", Text("Éliminatoire si : no", "Disqualifying if: no"), EU),)
+        "K1", "no", Text("Éliminatoire si la réponse est «\u00a0Non\u00a0»",
+                         "Disqualifying if the answer is 'No'"), EU),)
     assert "knock-out" in a.flags
     # GOV (70 points): K1 and G2 weigh 1 each -> 35 points each.
     #   A: K1 no -> 0; G2 level 4 -> 35. Its total (35) is still shown.
@@ -596,7 +597,7 @@ def test_median_and_mean_consensus(consensus: Any, expected: float) -> None:
     assert result.vendor("A").criteria["C"] == pytest.approx(expected)
     line = result.lines_for("A")[0]
     assert line.source == "evaluators"
-    assert line.justification == "ann: Voir § 3. | bob: Voir § 3. | cyd: Voir § 3."
+    assert line.justification == "ann — Voir § 3. | bob — Voir § 3. | cyd — Voir § 3."
     # Spread (4 − 1) / 4 = 0.75 > 0.25: an alert with every level.
     (divergence,) = result.divergences
     assert divergence.levels == {"ann": 1, "bob": 2, "cyd": 4}

@@ -49,7 +49,7 @@ def test_the_annex_lists_the_winners_commitments(evaluation: Evaluation,
     facts = {row[0]: row[1] for row in tables[0]}
     assert facts["Titulaire"] == winner
     assert consultation.reference in facts["Consultation"]
-    assert facts["Date"] == "1 mars 2027"
+    assert facts["Date"] == "1er mars 2027"
     commitments = binding_commitments(evaluation)
     assert commitments
     rows = tables[1]

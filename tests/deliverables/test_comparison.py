@@ -180,7 +180,7 @@ def test_compliance_price_and_audit_explain_the_figures(evaluation: Evaluation,
     assert audit["Date d'édition"] == "26 novembre 2026"
     assert audit["Date limite de réponse"] == "15 décembre 2026"
     names = {r[1]: r[2] for r in table_after(fr_book["Audit"], "Paramètre", "Nom", "Valeur")}
-    assert names["price_method"] == "lineaire"
+    assert names["price_method"] == "linéaire"  # in words, not the code "lineaire"
     assert names["total_points"] == 100
     assert set(names) >= {f.name for f in attrs.fields(Settings)}
     files = {r[0]: r[2] for r in table_after(fr_book["Audit"], "Candidat", "Fichier")}
@@ -217,7 +217,7 @@ def test_formats_fonts_print_setup_and_charts(evaluation: Evaluation,
     assert total.font.name == "Calibri"
     matrix = fr_book["Matrice"]
     share = next(c for row in matrix.iter_rows() for c in row
-                 if isinstance(c.value, float) and c.number_format.endswith("0%"))
+                 if isinstance(c.value, float) and c.number_format.endswith("0\\ %"))
     assert share.font.name == "Calibri"
     rules = [r for cf in matrix.conditional_formatting for r in cf.rules]
     assert any(r.type == "colorScale" for r in rules)

@@ -204,7 +204,7 @@ def test_memo_gives_fingerprint_and_audit_trail(memo: Read, evaluation: Evaluati
         (i.file, i.sha256) for i in evaluation.inputs}
     assert "16/12/2026 : ouverture des plis par la commission" in memo.text
     rows = [row for table in memo.tables for row in table]
-    assert ["Méthode de notation du prix (price_method)", "linéaire (lineaire)"] in rows
+    assert ["Méthode de notation du prix (price_method)", "linéaire"] in rows
     assert ["ai_procurement", ap.__version__] in rows
 
 
@@ -267,17 +267,19 @@ def test_audit_annex_shows_the_settings_as_a_two_column_table_in_words(
     settings = next(t for t in memo.tables if t[0] == ["Paramètre", "Valeur"])
     rows = {row[0]: row[1] for row in settings[1:]}
     assert all(len(row) == 2 for row in settings)
-    assert rows["Consensus des évaluateurs (consensus)"] == "médiane (median)"
-    assert rows["Méthode de pondération"] == "bank-defaults"
+    # French words only: the codes typed in campaign.yaml are English words.
+    assert rows["Consensus des évaluateurs (consensus)"] == "médiane"
+    assert rows["Méthode de pondération"] == "poids par défaut de la banque de questions"
     assert rows["Tolérance d'égalité (part du total) (tie_tolerance)"] == "0,000000001"
-    assert rows["Ajustement des autres poids (rescaling)"] == "en proportion (proportional)"
+    assert rows["Ajustement des autres poids (rescaling)"] == "en proportion"
     scores = len(evaluation.evaluator_scores)
     assert f"Évaluateurs : Claire, Louis ; {scores} note(s) ; consensus par médiane." in memo.text
     # No raw Python value: no dict, no exponent ("1e-09", "5e+06").
     annex = memo.text[memo.text.rindex("Annexe C – Traçabilité"):]
     assert "{" not in annex
     assert not re.search(r"\de[+-]\d", memo.text)
-    assert "median" not in annex.replace("(median)", "")
+    assert "median" not in annex
+    assert "bank-defaults" not in memo.text
 
 
 def test_signature_table_stays_on_the_page_of_its_heading(memo: Read) -> None:

@@ -44,7 +44,7 @@ from ai_procurement.bank.model import (
     YesNo,
 )
 from ai_procurement.bidders import BidderIdentity
-from ai_procurement.deliverables.labels import STATUSES
+from ai_procurement.deliverables.labels import STATUSES, number
 from ai_procurement.questionnaire import Questionnaire
 from ai_procurement.testing import (
     EvaluatorDeclaration,
@@ -320,7 +320,8 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
                              key=lambda v: (v.rank is None, v.rank or 0, v.vendor)):
             rank = "-" if result.rank is None else str(result.rank)
             status = STATUSES[result.status].get(lang)
-            lines.append(f"{rank:>3}  {result.vendor:22} {result.total:7.2f}  {status}")
+            lines.append(f"{rank:>3}  {result.vendor:22} {number(result.total, lang):>7}  "
+                         f"{status}")
         lines += [f"  • {s}" for s in lot_run.robustness.sentences(lang)]
     late = [c for r in run.lots for c in r.checked if c.set_aside is not None]
     for item in late:

@@ -106,7 +106,7 @@ def answer_text(question: Question, value: object) -> Text:
         labels = {o.id: o.label for o in spec.options}
         chosen = (value,) if isinstance(value, str) else tuple(value)  # type: ignore[arg-type]
         texts = [labels[c] for c in chosen if c in labels]
-        return Text("; ".join(t.fr for t in texts), "; ".join(t.en for t in texts))
+        return Text(" ; ".join(t.fr for t in texts), "; ".join(t.en for t in texts))
     if isinstance(spec, Scale):
         for level in spec.levels:
             if level.value == value:

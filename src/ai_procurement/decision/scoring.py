@@ -445,12 +445,20 @@ def knockout_failure(question: Question, answer: Answer, *,
     return KnockOutFailure(question.id, _show(value), rule, ko.reason)
 
 
+_YES_NO = (("yes", Text("Oui", "Yes")), ("no", Text("Non", "No")))
+
+
 def _knockout_rule(question: Question) -> Text:
     ko = question.knockout
     assert ko is not None
     if ko.when:
-        values = ", ".join(ko.when)
-        return Text(f"Éliminatoire si : {values}", f"Disqualifying if: {values}")
+        # The answers in words, as the vendor saw them, not the option codes ("opt_out").
+        words = dict(_YES_NO) if isinstance(question.answer, YesNo) else (
+            {o.id: o.label for o in question.answer.options}
+            if isinstance(question.answer, SingleChoice | MultipleChoice) else {})
+        fr = " ou ".join(f"«\u00a0{words[v].fr}\u00a0»" if v in words else v for v in ko.when)
+        en = " or ".join(f"'{words[v].en}'" if v in words else v for v in ko.when)
+        return Text(f"Éliminatoire si la réponse est {fr}", f"Disqualifying if the answer is {en}")
     parts_fr, parts_en = [], []
     if ko.below is not None:
         parts_fr.append(f"< {ko.below:g}")
@@ -822,7 +830,8 @@ def _consensus(questionnaire: Questionnaire, responses: Mapping[str, Response],
                 levels = [s.level for s in scores if s.level is not None]
                 value = (statistics.fmean(levels) if settings.consensus == "mean"
                          else statistics.median(levels))
-                text = " | ".join(f"{s.evaluator}: {s.justification}" for s in scores)
+                # A dash, not a colon: French would space it, English would not.
+                text = " | ".join(f"{s.evaluator} — {s.justification}" for s in scores)
                 result[key] = ((value - low) / (high - low), "evaluators", text)
             elif key not in rescored:
                 pending.append(key)

@@ -42,6 +42,7 @@ from ai_procurement.deliverables.labels import (
     RECURRENCES,
     ROBUSTNESS_PARAMETER_LABELS,
     SETTING_LABELS,
+    SETTING_VALUE_NAMES,
     SOURCES,
     STATES,
     STATUSES,
@@ -53,6 +54,7 @@ from ai_procurement.deliverables.labels import (
     isolate_bidi,
     number,
     percent,
+    weighting_method,
 )
 from ai_procurement.deliverables.procedure import Deposit
 from ai_procurement.errors import OutputExistsError, ScoringError
@@ -619,7 +621,14 @@ class _Book:
         codes = list(vendor.flags)
         if vendor.vendor in self.close:
             codes.append("close-call-top-two")
-        return "; ".join(flag_label(code, self.lang) for code in codes)
+        return self.tr(" ; ", "; ").join(flag_label(code, self.lang) for code in codes)
+
+    def setting(self, name: str, value: object) -> object:
+        """A setting's value as a cell shows it: a code in words (``médiane``), else plain."""
+        names = SETTING_VALUE_NAMES.get(name, {})
+        if isinstance(value, str) and value in names:
+            return names[value].get(self.lang)
+        return self.plain(value)
 
     def plain(self, value: object) -> object:
         """A parameter value as a cell shows it.
@@ -970,7 +979,8 @@ class _Book:
                 texts[line.question_id], states[line.state.value],
                 _answer(question, line, lang), line.justification, line.evidence,
                 line.rule.get(lang), line.fraction, line.weight, line.points, line.max_points,
-                sources[line.source], "; ".join(flag_label(f, lang) for f in line.flags)],
+                sources[line.source],
+                self.tr(" ; ", "; ").join(flag_label(f, lang) for f in line.flags)],
                 styles)
         last = max(sheet.row - 1, header)
         sheet.freeze(2, 2)
@@ -1179,7 +1189,8 @@ class _Book:
             sheet.paragraph("• " + sentence)
         sheet.section(self.tr("Paramètres", "Parameters"))
         sheet.pairs([(ROBUSTNESS_PARAMETER_LABELS[k].get(lang)
-                      if k in ROBUSTNESS_PARAMETER_LABELS else str(k), self.plain(v), "aip-raw")
+                      if k in ROBUSTNESS_PARAMETER_LABELS else str(k), self.setting(k, v),
+                      "aip-raw")
                      for k, v in rob.parameters.items()])
         band = rob.acceptability_band
         if isinstance(band, rm.SMAAResult):
@@ -1367,7 +1378,8 @@ class _Book:
                     ([d.vendor, d.question_id,
                       self.questions[d.question_id].text.get(lang)
                       if d.question_id in self.questions else "",
-                      "; ".join(f"{e} {lv}" for e, lv in sorted(d.levels.items())), d.spread]
+                      self.tr(" ; ", "; ").join(f"{e} {lv}" for e, lv in sorted(d.levels.items())),
+                      d.spread]
                      for d in ev.divergences),
                     ["aip-bold", "aip-text", "aip-text", "aip-text", "aip-percent"],
                     empty=self.tr("Aucune divergence.", "No divergence."))
@@ -1445,7 +1457,7 @@ class _Book:
             (self.tr("Empreinte du questionnaire (SHA-256)",
                      "Questionnaire fingerprint (SHA-256)"), ev.questionnaire.fingerprint),
             (self.tr("Méthode de pondération", "Weighting method"),
-             str(weighting.get("method", ""))),
+             weighting_method(weighting.get("method", ""), lang)),
         ])
         parameters = weighting.get("parameters")
         if isinstance(parameters, Mapping) and parameters:
@@ -1464,7 +1476,7 @@ class _Book:
         sheet.section(self.tr("Paramètres de l'évaluation", "Evaluation settings"))
         sheet.table([self.t("setting"), self.t("name"), self.t("value")],
                     ([SETTING_LABELS[f.name].get(lang) if f.name in SETTING_LABELS else f.name,
-                      f.name, self.plain(getattr(ev.settings, f.name))]
+                      f.name, self.setting(f.name, getattr(ev.settings, f.name))]
                      for f in attrs.fields(Settings)),
                     ["aip-text", "aip-text", "aip-value"], span_last=True)
         if self.rob is not None:
@@ -1472,7 +1484,7 @@ class _Book:
                                   "Robustness analysis parameters"))
             sheet.table([self.t("setting"), self.t("name"), self.t("value")],
                         ([ROBUSTNESS_PARAMETER_LABELS[k].get(lang)
-                          if k in ROBUSTNESS_PARAMETER_LABELS else k, k, self.plain(v)]
+                          if k in ROBUSTNESS_PARAMETER_LABELS else k, k, self.setting(k, v)]
                          for k, v in self.rob.parameters.items()),
                         ["aip-text", "aip-text", "aip-value"], span_last=True)
         sheet.section(self.tr("Fichiers des candidats (les textes complets y figurent)",
@@ -1594,8 +1606,9 @@ def _style_specs(lang: Lang) -> dict[str, dict[str, Any]]:
         "aip-points": figure("0.00"),
         "aip-total": figure("0.00", bold),
         "aip-level": figure("0.0"),
-        "aip-percent": figure("0%"),
-        "aip-percent1": figure("0.0%"),
+        # French puts a (no-break) space before the percent sign: "30,0 %".
+        "aip-percent": figure("0\\ %" if lang == "fr" else "0%"),
+        "aip-percent1": figure("0.0\\ %" if lang == "fr" else "0.0%"),
         "aip-money": figure(_MONEY[lang]),
         "aip-money-total": figure(_MONEY[lang], bold),
         "aip-money-plain": {**body, "num_format": tag + _MONEY[lang], "valign": "top",

@@ -47,6 +47,9 @@ __all__ = [
 ]
 
 _LOCALES: dict[Lang, str] = {"fr": "fr_FR", "en": "en_GB"}
+_SEP: dict[Lang, str] = {"fr": " ; ", "en": "; "}
+"""Between items of a list in a cell: French puts a space before a semicolon."""
+_COLON: dict[Lang, str] = {"fr": " : ", "en": ": "}
 
 
 def number(value: float, lang: Lang, digits: int = 2) -> str:
@@ -73,9 +76,11 @@ def percent(share: float, lang: Lang, digits: int = 0) -> str:
 
 
 def date(value: dt.date, lang: Lang) -> str:
-    """A date in words ("26 novembre 2026" / "26 November 2026")."""
+    """A date in words ("26 novembre 2026", "1er mars 2027" / "26 November 2026")."""
     from babel.dates import format_date
 
+    if lang == "fr" and value.day == 1:  # French writes the first of the month "1er"
+        return "1er " + str(format_date(value, format="MMMM y", locale=_LOCALES[lang]))
     return str(format_date(value, format="long", locale=_LOCALES[lang]))
 
 
@@ -140,7 +145,7 @@ def display_value(question: Question, value: object, lang: Lang) -> str:
     if isinstance(spec, SingleChoice | MultipleChoice):
         labels = {o.id: o.label.get(lang) for o in spec.options}
         if isinstance(value, tuple):
-            return "; ".join(labels.get(str(v), str(v)) for v in value) if value else "—"
+            return _SEP[lang].join(labels.get(str(v), str(v)) for v in value) if value else "—"
         return labels.get(str(value), str(value))
     if isinstance(spec, Scale):
         level = next((lv for lv in spec.levels if lv.value == value), None)
@@ -150,8 +155,9 @@ def display_value(question: Question, value: object, lang: Lang) -> str:
         return f"{number(float(value), lang, digits)} {spec.unit.get(lang)}"
     if isinstance(spec, Price) and isinstance(value, Mapping):
         labels = {i.id: i.label.get(lang) for i in spec.items}
-        return "; ".join(f"{labels.get(k, k)}: {money(float(v), lang, spec.currency)}"
-                         for k, v in value.items())
+        return _SEP[lang].join(f"{labels.get(k, k)}{_COLON[lang]}"
+                               f"{money(float(v), lang, spec.currency)}"
+                               for k, v in value.items())
     if isinstance(value, dt.date):
         return date(value, lang)
     if isinstance(spec, FreeText):
@@ -229,6 +235,31 @@ LOW_OFFER_METHOD_NAMES: dict[str, Text] = {
     "m1m2": Text("moyennes M1 / M2", "means M1 / M2"),
     "mean-minus-sd": Text("moyenne moins écart-type", "mean minus standard deviation"),
 }
+
+WEIGHTING_METHOD_NAMES: dict[str, Text] = {
+    "bank-defaults": Text("poids par défaut de la banque de questions",
+                          "the question bank's default weights"),
+    "direct": Text("points attribués directement", "points given directly"),
+    "rank-order-centroid": Text("classement des critères (centroïde des rangs)",
+                                "ranking of the criteria (rank-order centroid)"),
+    "rank-sum": Text("classement des critères (somme des rangs)",
+                     "ranking of the criteria (rank sum)"),
+    "rank-reciprocal": Text("classement des critères (inverse des rangs)",
+                            "ranking of the criteria (rank reciprocal)"),
+    "ahp": Text("comparaisons par paires (AHP)", "pairwise comparisons (AHP)"),
+    "panel-aip": Text("panel : moyenne géométrique des poids individuels",
+                      "panel: geometric mean of the individual weights"),
+    "panel-points": Text("panel : moyenne des parts de points de chaque participant",
+                         "panel: mean of each participant's shares of points"),
+}
+"""Weighting methods (``Weighting.method``) in words; an unknown code is shown as is."""
+
+
+def weighting_method(code: object, lang: Lang) -> str:
+    """The recorded weighting method ``code`` in words (an unknown code as it is)."""
+    name = WEIGHTING_METHOD_NAMES.get(str(code))
+    return name.get(lang) if name is not None else str(code)
+
 
 RECURRENCES: dict[str, Text] = {
     "once": Text("une fois", "once"),

@@ -20,6 +20,7 @@ import datetime as dt
 import decimal
 import math
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ from ai_procurement.deliverables.labels import (
     STATES,
     STATUSES,
     flag_label,
+    weighting_method,
 )
 from ai_procurement.deliverables.procedure import Procedure
 from ai_procurement.deliverables.view import (
@@ -470,7 +472,7 @@ class _Memo:
                 rows, [1.5, 5.3, 1.8, 1.9, 2.3, 1.8, 2.4], align="llrrrrl",
                 bold_rows=[len(rows) - 1])
         self._sub_criteria_weights()
-        method = str(q.weighting.get("method", ""))
+        method = weighting_method(q.weighting.get("method", ""), self.lang)
         d.paragraph(f.t("Méthode de pondération enregistrée : ", "Weighting method recorded: "),
                     f.text(method, 200) + ".")
         d.paragraph(f.text(aggregation_sentence(q).get(self.lang), BODY_LIMIT))
@@ -667,7 +669,7 @@ class _Memo:
         d.table([f.t("Offre", "Offer"), f.t("Prix (coût complet)", "Price (total cost)"),
                  f.t("Points", "Points"), f.t("Calcul", "Computation")],
                 [[f.name(x), f.money(price.prices[x]), f.pts(price.points[x]),
-                  f.sentence(price.explain(x).get(self.lang))] for x in ordered],
+                  _formula(f.sentence(price.explain(x).get(self.lang)))] for x in ordered],
                 [4.2, 3.2, 1.8, 7.8], align="lrrl")
         # A pure DQE has no one-off or yearly part: its detail follows.
         costs = [r for r in v.ranking if r.cost is not None and r.cost.lines]
@@ -678,7 +680,7 @@ class _Memo:
                      f.t("Coûts annuels", "Yearly costs"), f.t("Ans", "Years"),
                      f.t("Coût complet", "Total cost")],
                     [[f.name(r.vendor), f.money(r.cost.one_off), f.money(r.cost.yearly),
-                      str(r.cost.years), f.sentence(r.cost.explain().get(self.lang))]
+                      str(r.cost.years), _formula(f.sentence(r.cost.explain().get(self.lang)))]
                      for r in costs if r.cost is not None],
                     [3.8, 2.8, 2.8, 1.6, 6.0], align="lrrrl")
         self._dqe_detail()
@@ -1036,7 +1038,8 @@ class _Memo:
             d.table([f.t("Offre", "Offer"), f.t("Question", "Question"),
                      f.t("Niveaux", "Levels"), f.t("Écart", "Spread")],
                     [[f.name(x.vendor), x.question_id,
-                      ", ".join(f"{f.text(k, 100)}: {lv}" for k, lv in sorted(x.levels.items())),
+                      ", ".join(f"{f.text(k, 100)}{f.colon}{lv}"
+                                for k, lv in sorted(x.levels.items())),
                       f.pct(x.spread)] for x in ev.divergences], [4.0, 2.0, 8.5, 2.5],
                     align="lllr")
         if ev.pending_reviews:
@@ -1049,6 +1052,15 @@ class _Memo:
         else:
             d.paragraph(f.t("Aucune entrée fournie.", "No entry given."))
 
+
+
+def _formula(text: str) -> str:
+    """A computation that wraps only before an operator, never after ("41 000 +" / "4 × ...").
+
+    The space after each operator and before the euro sign becomes a no-break space, so a
+    narrow column starts its next line with the operator, as a printed formula does.
+    """
+    return re.sub(r"([+×=≈/−]) ", "\\1\u00a0", text).replace(" €", "\u00a0€")
 
 
 def _rule(question: Question, lang: Lang) -> str:
@@ -1075,9 +1087,12 @@ def _setting_value(name: str, value: object, f: Formatter) -> str:
 
 
 def _setting(name: str, value: object, f: Formatter) -> str:
-    """A setting's value in words, with its code when it has one (``médiane (median)``)."""
+    """A setting's value in words, with its code when it has one (``median (median)``).
+
+    The codes are English words: a French report shows the words alone.
+    """
     shown = _setting_value(name, value, f)
-    if isinstance(value, str) and value in SETTING_VALUE_NAMES.get(name, {}):
+    if f.lang == "en" and isinstance(value, str) and value in SETTING_VALUE_NAMES.get(name, {}):
         return f"{shown} ({value})"
     return shown
 
@@ -1085,7 +1100,7 @@ def _setting(name: str, value: object, f: Formatter) -> str:
 def _weighting_rows(weighting: Mapping[str, object], f: Formatter) -> list[tuple[str, str]]:
     """The recorded weighting as label-value rows: its method, then each parameter."""
     rows = [(f.t("Méthode de pondération", "Weighting method"),
-             _plain(weighting.get("method", "—"), f))]
+             weighting_method(weighting.get("method", "—"), f.lang))]
     parameters = weighting.get("parameters")
     if isinstance(parameters, Mapping):
         rows += [(f.t(f"Pondération : {key}", f"Weighting: {key}"), _plain(value, f))
@@ -1103,7 +1118,9 @@ def _plain(value: object, f: Formatter, limit: int = 500) -> str:
     if value is None:
         return "—"
     if isinstance(value, int):
-        return str(value)
+        # Grouped from five digits ("20 000" draws), as typography wants; a seed of 2026
+        # or a year stays as it is.
+        return f.n(value, 0) if abs(value) >= 10_000 else str(value)
     if isinstance(value, float):
         # 1e-09 as 0,000000001 and 5e+06 as 5000000: "e+06" reads as a stray "+".
         shown = format(decimal.Decimal(repr(value)).normalize(), "f")

@@ -231,7 +231,7 @@ class EvaluationView:
 
     def flags(self, flags: Iterable[str]) -> str:
         """Flag codes in words."""
-        return "; ".join(self.f.sentence(flag_label(flag, self.lang)) for flag in flags)
+        return self.f.sep.join(self.f.sentence(flag_label(flag, self.lang)) for flag in flags)
 
     def criterion_lines(self, vendor: str, criterion_id: str) -> list[ScoreLine]:
         """The score lines of ``vendor`` on one criterion."""
