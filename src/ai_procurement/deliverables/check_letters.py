@@ -60,7 +60,6 @@ BIDDER_ROUTES: Mapping[str, Route] = {
     "cell-error": "regularise",
     "invalid-value": "regularise",
     "bad-value": "regularise",
-    "price-incomplete": "regularise",
     "identity-missing": "regularise",
     "identity-edited": "regularise",
     "row-deleted": "regularise",
@@ -79,7 +78,9 @@ BIDDER_ROUTES: Mapping[str, Route] = {
 }
 """What may be sent to a bidder after the deadline, by finding code. Any other problem
 (a missing answer, justification or piece of evidence, a file changed since opening...)
-stays with the buyer once the deadline has passed."""
+stays with the buyer once the deadline has passed. A missing price is not regularisable:
+completing it would change the offer's price, a substantial feature (R2152-2), as the
+regularisation round also holds."""
 
 _MAX_FINDINGS = 200
 """Findings listed in one letter; a file with more says how many were left out."""
