@@ -54,7 +54,7 @@ def test_after_the_deadline_the_bidder_gets_only_clarifications_and_regularisati
     buyer = _text(letters.buyer)
     # The letterhead: buyer, consultation, bidder, date; never the hash.
     for expected in ("Ville de Rivebelle", "2027-IA-009", "Assistant de tri du courrier",
-                     "Boréal Data", "1 mars 2027", "offre.xlsx"):
+                     "Boréal Data", "1er mars 2027", "offre.xlsx"):
         assert expected in buyer
     assert SHA not in buyer
     assert "SHA-256 :" not in buyer
