@@ -458,10 +458,16 @@ def _verify(args: argparse.Namespace, lang: Lang) -> int:
 
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
+    from ai_procurement.campaign.results import recover_results
+
+    # An evaluation stopped by a crash is completed or rolled back first (recorded).
+    for line in recover_results(campaign.root, campaign.audit):
+        _warn(lang, f"! Reprise après une évaluation interrompue : {line.fr}",
+              f"! Recovered after an interrupted evaluation: {line.en}")
     found = verify_campaign(campaign)
     for item in found:
         print(item.describe(lang))
-    broken = [d for d in found if d.kind != "unrecorded"]
+    broken = [d for d in found if d.kind in ("changed", "missing")]
     if not found:
         _say(lang, "Tous les fichiers enregistrés dans le journal d'audit sont intacts.",
              "Every file recorded in the audit trail is unchanged.")

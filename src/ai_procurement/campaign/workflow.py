@@ -632,37 +632,101 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     letter for each unsuccessful bidder and, when a single offer is ranked first, the
     annex of its commitments in French and English (``engagements-fr.docx``). Earlier
     results are replaced only with ``force``; the refusal comes before any computation.
-    With ``force``, debrief letters and commitments annexes of an earlier run that this
-    run does not write again (the ranking changed) are removed, so that no stale letter
-    or annex can be sent; the audit trail records it.
+
+    The outputs are written into a staging folder and replace ``out/`` whole once all
+    are written (:mod:`ai_procurement.campaign.results`), with a ``manifest.json`` listing
+    them: a run stopped at any point leaves the previous results or the new ones, never
+    a mix, and no letter or annex of an earlier ranking stays beside the new memo (the
+    audit trail records what left). A run interrupted earlier is recovered first.
 
     Raises:
         OutputExistsError: ``out/`` already holds results and ``force`` is false.
-        CampaignError: a questionnaire is not published, or an offer has several files.
+        OutputError: an output cannot be written (a full disk): the message names the
+            file; ``out/`` is left as it was.
+        CampaignError: a questionnaire is not published, an offer has several files, or
+            ``out/`` holds a file the tool did not write.
+    """
+    from ai_procurement.campaign.results import recover_results, stage_results
+    from ai_procurement.errors import OutputError, OutputExistsError
+
+    lots = campaign.lots()
+    recover_results(campaign.root, campaign.audit)
+    results = campaign.root / "out"
+    earlier = [path for lot in lots for path in _earlier_results(
+        results / f"lot-{lot.id}" if lot.id else results)]
+    if len(lots) > 1:  # the report that covers every lot, in out/
+        earlier += [p for p in (results / f"memo-{code}.docx" for code in ("fr", "en"))
+                    if p.exists()]
+    if earlier and not force:
+        raise OutputExistsError(
+            f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
+            f"{results}); refusing to overwrite earlier results (pass "
+            "force=True, or --force on the command line)")
+    _refuse_foreign_results(campaign)
+    checked = check(campaign, write_reports=False)
+    scored = [_score(campaign, lot, checked) for lot in lots]
+    awards = {award.lot: award for award in _awards(campaign, scored)}
+    # Every output goes to a staging folder, switched in whole at the end (results.py).
+    staged = stage_results(campaign.root)
+    try:
+        runs, records = _write_deliverables(campaign, staged.folder, scored, awards,
+                                            progress)
+    except BaseException as exc:
+        import shutil
+
+        shutil.rmtree(staged.folder, ignore_errors=True)
+        if isinstance(exc, OutputError):
+            raise OutputError(f"{exc}; the results in {results} are left as they were, "
+                              "whole") from None
+        raise
+    written = staged.switch(campaign.audit, [("evaluate", fields) for fields in records])
+    final = {path.relative_to(results): path for path in written}
+    runs = [attrs.evolve(run, outputs=tuple(final[p.relative_to(staged.folder)]
+                                            for p in run.outputs)) for run in runs]
+    return CampaignRun(tuple(runs), written, tuple(awards[lot.id] for lot in lots))
+
+
+def _refuse_foreign_results(campaign: Campaign) -> None:
+    """Refuse to replace ``out/`` when it holds a file the tool never wrote there.
+
+    The whole folder is replaced by the new result set: a file the buyer put there
+    (notes, a signed copy) would go with it.
+    """
+    from ai_procurement.campaign.results import MANIFEST, RESULTS
+
+    results = campaign.root / RESULTS
+    if not results.is_dir():
+        return
+    ours = {str(r.get("file", "")) for r in campaign.audit.records()
+            if r.get("event") == "write"}
+    foreign = sorted(p for p in results.rglob("*") if p.is_file() and p.name != MANIFEST
+                     and f"{RESULTS}/{p.relative_to(results).as_posix()}" not in ours)
+    if foreign:
+        raise CampaignError(
+            f"{foreign[0]}: {len(foreign)} file(s) in {results} were not written by "
+            "'evaluate'; each evaluation replaces that folder whole, so move them "
+            "elsewhere first")
+
+
+def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[EvaluationRun],
+                        awards: Mapping[str, LotAward], progress: Progress[str]
+                        ) -> tuple[list[EvaluationRun], list[dict[str, Any]]]:
+    """Write every lot's deliverables under ``out_root``.
+
+    Returns the runs with their outputs, and the ``evaluate`` audit records, appended
+    once the results are switched in.
     """
     from ai_procurement.deliverables.commitments import write_commitments_annex
     from ai_procurement.deliverables.comparison import write_comparison
     from ai_procurement.deliverables.debrief import write_debriefs
     from ai_procurement.deliverables.memo import write_memo
     from ai_procurement.deliverables.robustness_annex import write_robustness_annex
-    from ai_procurement.errors import OutputExistsError
 
     config = campaign.config
     lots = campaign.lots()
-    folders = {lot.id: (campaign.root / "out" / f"lot-{lot.id}" if lot.id
-                        else campaign.root / "out") for lot in lots}
-    earlier = [path for folder in folders.values() for path in _earlier_results(folder)]
-    if len(lots) > 1:  # the report that covers every lot, in out/
-        earlier += [p for p in (campaign.root / "out" / f"memo-{code}.docx"
-                                for code in ("fr", "en")) if p.exists()]
-    if earlier and not force:
-        raise OutputExistsError(
-            f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
-            f"{campaign.root / 'out'}); refusing to overwrite earlier results (pass "
-            "force=True, or --force on the command line)")
-    checked = check(campaign, write_reports=False)
-    scored = [_score(campaign, lot, checked) for lot in lots]
-    awards = {award.lot: award for award in _awards(campaign, scored)}
+    folders = {lot.id: (out_root / f"lot-{lot.id}" if lot.id else out_root) for lot in lots}
+    force = False  # the staging folder starts empty
+    records: list[dict[str, Any]] = []
     runs: list[EvaluationRun] = []
     outputs: list[Path] = []
     parts: list[tuple[Lot, EvaluationRun, dict[Lang, Any]]] = []
@@ -716,14 +780,14 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                     written.append(write_commitments_annex(
                         evaluation, out / f"engagements-{code}.docx", lang=code,
                         generated=generated, overwrite=force))
-        campaign.audit.append("evaluate", fingerprint=evaluation.questionnaire.fingerprint,
+        records.append(dict(fingerprint=evaluation.questionnaire.fingerprint,
                               lot=lot.id, settings=attrs.asdict(lot.scoring),
                               robustness=dict(tested.parameters), version=_version(),
                               ranking=[(v.vendor, v.rank, round(v.total, 6))
                                        for v in evaluation.ranking],
                               award=award.offer, passed_over=list(award.passed_over),
                               award_reason=award.reason.en if award.reason else None,
-                              max_lots_per_bidder=config.max_lots_per_bidder)
+                              max_lots_per_bidder=config.max_lots_per_bidder))
         runs.append(attrs.evolve(run, outputs=tuple(written)))
         outputs.extend(written)
         parts.append((lot, run, procedure))
@@ -736,18 +800,10 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
             outputs.append(write_report(
                 [(lot.describe(code), run.evaluation, run.robustness, procedure[code])
                  for lot, run, procedure in parts],
-                campaign.root / "out" / f"memo-{code}.docx",
+                out_root / f"memo-{code}.docx",
                 consultation=config.consultation, lang=code, generated=generated,
                 overwrite=force))
-    for stale in sorted(set(earlier) - set(outputs)):
-        if stale.name.startswith(("debrief-", "engagements-")):
-            stale.unlink(missing_ok=True)
-            what = ("debrief letter" if stale.name.startswith("debrief-")
-                    else "commitments annex")
-            campaign.audit.append("remove", file=str(stale.relative_to(campaign.root)),
-                                  reason=f"stale {what} of an earlier evaluation")
-    _audit_outputs(campaign, outputs)
-    return CampaignRun(tuple(runs), tuple(outputs), tuple(awards[lot.id] for lot in lots))
+    return runs, records
 
 
 def _awards(campaign: Campaign, runs: Sequence[EvaluationRun]) -> tuple[LotAward, ...]:
