@@ -97,12 +97,16 @@ def _parser() -> argparse.ArgumentParser:
     p = command("check", "check the returned workbooks; one report per file")
     folder(p)
     force(p)
-    p = command("review", "write one review workbook per evaluator")
+    p = command("review", "issue review workbooks for the offer versions each evaluator "
+                          "has not received yet (never rewrites one)")
     folder(p)
     force(p)
     p = command("evaluate", "score, test robustness and write the comparison, memo, debriefs")
     folder(p)
     force(p)
+    p.add_argument("--draft", action="store_true",
+                   help="evaluate even though evaluators' scores are missing: every page "
+                        "is marked as a draft, no award proposal, no debrief letter")
     p = command("verify", "re-hash every file the audit trail recorded; report what changed")
     folder(p)
     p = command("screen", "the internal go/no-go screening grid of an AI project")
@@ -404,8 +408,15 @@ def _review(args: argparse.Namespace, lang: Lang) -> int:
 
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
-    for path in prepare_reviews(campaign, force=args.force):
+    written = prepare_reviews(campaign, force=args.force)
+    for path in written:
         print(f"  {path}")
+    if not written:
+        _say(lang, "Chaque évaluateur a déjà une grille pour chaque version d'offre : rien "
+                   "de nouveau à émettre.",
+             "Every evaluator already has a workbook for every offer version: nothing new "
+             "to issue.")
+        return EXIT_OK
     _say(lang, "Envoyez à chaque évaluateur son classeur ; déposez-les remplis dans reviews/.",
          "Send each evaluator their workbook; put them back, filled, in reviews/.")
     return EXIT_OK
@@ -419,7 +430,31 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
     from ai_procurement.deliverables.labels import STATUSES
 
     lang = _lang(args, campaign.config.language)
-    run = evaluate_campaign(campaign, force=args.force, progress=_progress)
+    from ai_procurement.campaign.reviews import ReviewsIncompleteError
+
+    try:
+        run = evaluate_campaign(campaign, force=args.force, draft=args.draft,
+                                progress=_progress)
+    except ReviewsIncompleteError as exc:
+        _warn(lang, f"! Évaluation incomplète : {len(exc.problems)} note(s) d'évaluateur "
+                    "manquante(s) ou inutilisable(s) ; aucun résultat n'est écrit :",
+              f"! Evaluation incomplete: {len(exc.problems)} evaluator score(s) missing or "
+              "unusable; no result is written:")
+        for problem in exc.problems:
+            print(visible(f"  - {problem.message.get(lang)}"), file=sys.stderr)
+        _warn(lang, "Complétez-les, ou demandez un projet (--draft) : marqué comme tel sur "
+                    "chaque page, sans proposition d'attribution ni courrier aux candidats.",
+              "Complete them, or ask for a draft (--draft): marked as such on every page, "
+              "without award proposal or letters to bidders.")
+        return EXIT_INVALID
+    problems = [p for lot_run in run.lots for p in lot_run.review_problems]
+    if args.draft:
+        _warn(lang, f"! PROJET : {len(problems)} note(s) d'évaluateur manquante(s) ; ni "
+                    "proposition d'attribution ni courrier aux candidats.",
+              f"! DRAFT: {len(problems)} evaluator score(s) missing; no award proposal and "
+              "no letter to bidders.")
+        for problem in problems:
+            print(visible(f"  - {problem.message.get(lang)}"), file=sys.stderr)
     for report in run.review_reports:
         if not report.ok:
             _warn(lang, f"! {visible(report.file)} : classeur d'évaluation à corriger, ses "
@@ -438,7 +473,8 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
         for sentence in lot_run.robustness.sentences(lang):
             print(f"  • {sentence}")
         award = next((a for a in run.awards if a.lot == lot_run.lot), None)
-        if award is not None and (award.offer is not None or award.reason is not None):
+        if not args.draft and award is not None and (award.offer is not None
+                                                     or award.reason is not None):
             proposal = award.offer if award.offer is not None else (
                 "aucune" if lang == "fr" else "none")
             heading = ("Proposition d'attribution :" if lang == "fr"

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ai_procurement.answers import Finding, Response
     from ai_procurement.bank.model import Question
     from ai_procurement.bidders import Offer
+    from ai_procurement.campaign.reviews import ReviewProblem
     from ai_procurement.decision.lots import LotAward
     from ai_procurement.decision.robustness import Robustness
     from ai_procurement.decision.scoring import Evaluation
@@ -413,12 +414,37 @@ def usable_responses(checked: Sequence[CheckedFile], lot: str | None = None
 
 
 def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
-    """Write one review workbook per evaluator and lot, for the free-text answers."""
+    """Issue review workbooks for the offer versions each evaluator has not received yet.
+
+    An offer version is an offer and the SHA-256 of its file (see
+    :mod:`ai_procurement.campaign.reviews`). The first time, each evaluator gets one
+    workbook per lot with every readable offer (``reviews/<evaluator><lot>.xlsx``); when
+    an offer arrives or a new version of one replaces it, each evaluator gets a workbook
+    with only what is new (``<evaluator><lot>-suite-2.xlsx``...). A workbook already in
+    ``reviews/`` is never written again: an evaluator may have filled it. The audit trail
+    records the versions each workbook was written for (``review-issued``).
+
+    Args:
+        campaign: the campaign.
+        force: accepted for compatibility; it changes nothing (nothing an evaluator
+            may have filled is ever rewritten).
+
+    Returns:
+        The workbooks written (empty when every evaluator has every version).
+
+    Raises:
+        CampaignError: no readable response yet (a consultation without lots).
+    """
+    from ai_procurement.campaign.reviews import covered, issued_reviews, next_review_path
     from ai_procurement.workbooks.review import write_review
 
+    del force
     checked = check(campaign, write_reports=False)
     key = campaign.key()
     written = []
+    issued = issued_reviews(campaign.audit.records())
+    taken = list(issued)
+    folder = campaign.folder("reviews")
     for lot in campaign.lots():
         questionnaire = campaign.frozen(lot)
         responses = usable_responses(checked, lot.id)
@@ -428,28 +454,26 @@ def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
                 raise CampaignError("no readable response to review yet; run "
                                     "'ai-procurement check'")
             continue
+        versions = {v: r.report.sha256 for v, r in readable.items()}
         for evaluator in lot.evaluators:
-            target = campaign.folder("reviews") / f"{slug(evaluator)}{lot.suffix}.xlsx"
-            write_review(questionnaire, readable, target, evaluator=evaluator,
+            done = covered(issued, evaluator, lot.id, versions)
+            new = {v: r for v, r in readable.items() if v not in done}
+            if not new:
+                continue
+            target = next_review_path(folder, f"{slug(evaluator)}{lot.suffix}", taken)
+            write_review(questionnaire, new, target, evaluator=evaluator,
                          lang=campaign.config.language, blind=campaign.config.blind_review,
-                         key=key, overwrite=force)
+                         key=key, overwrite=False)
+            taken.append(f"reviews/{target.name}")
             written.append(target)
-            # The offers it was written for: reading it later needs that list (its codes
-            # and signature depend on it), whatever offers arrive or leave meanwhile.
+            # The offer versions it was written for: reading it later needs that list
+            # (its codes and signature depend on it), and its scores count only for
+            # those versions, whatever offers arrive or change meanwhile.
             campaign.audit.append("review-issued", file=f"reviews/{target.name}",
-                                  evaluator=evaluator, lot=lot.id, offers=sorted(readable))
+                                  evaluator=evaluator, lot=lot.id, offers=sorted(new),
+                                  versions={v: versions[v] for v in sorted(new)})
     _audit_outputs(campaign, written)
     return written
-
-
-def _issued_offers(campaign: Campaign) -> dict[str, list[str]]:
-    """The offers each review workbook was written for, by file (the last issue counts)."""
-    issued: dict[str, list[str]] = {}
-    for record in campaign.audit.records():
-        offers = record.get("offers")
-        if record.get("event") == "review-issued" and isinstance(offers, list):
-            issued[str(record.get("file", ""))] = [str(o) for o in offers]
-    return issued
 
 
 @attrs.frozen
@@ -464,6 +488,8 @@ class EvaluationRun:
     lot: str = ""
     declarations: tuple[Any, ...] = ()
     """The evaluators' conflict-of-interest declarations read, in the lot's order."""
+    review_problems: tuple[ReviewProblem, ...] = ()
+    """Scores still missing, stale or unusable, per evaluator and offer version."""
 
 
 @attrs.frozen
@@ -532,6 +558,8 @@ def score_campaign(campaign: Campaign, lot: str | None = None) -> EvaluationRun:
 
 
 def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> EvaluationRun:
+    from ai_procurement.answers import AnswerState
+    from ai_procurement.campaign.reviews import issued_reviews, review_problems
     from ai_procurement.decision.robustness import assess_robustness
     from ai_procurement.decision.scoring import EvaluatorScore, Override, evaluate
     from ai_procurement.workbooks.review import read_review
@@ -543,28 +571,44 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
     reviews: list[EvaluatorScore] = []
     review_reports = []
     files = {f"{slug(evaluator)}{lot.suffix}": evaluator for evaluator in lot.evaluators}
-    issued = {f"{slug(evaluator)}{other.suffix}" for other in campaign.lots()
-              for evaluator in other.evaluators}
+    named = {f"{slug(evaluator)}{other.suffix}" for other in campaign.lots()
+             for evaluator in other.evaluators}
     claimed: dict[str, str] = {}  # evaluator -> the file whose scores are used
     declared: dict[str, Any] = {}  # evaluator -> its conflict-of-interest declaration
-    written_for = _issued_offers(campaign)
-    # Files named after their evaluator first; any other workbook in reviews/ (a copy
+    issued = issued_reviews(campaign.audit.records())
+    versions = {v: r.report.sha256 for v, r in responses.items()}
+    scored: dict[tuple[str, str], set[str]] = {}
+    workbooks: dict[tuple[str, str], str] = {}
+    stale: dict[tuple[str, str], str] = {}
+    conflicts: dict[str, str] = {}
+    # Files the tool issued first (each read with the offer versions it was written for),
+    # then those named after their evaluator; any other workbook in reviews/ (a copy
     # under another name) is read too, and belongs to the lot whose questionnaire it
     # carries: it is never ignored in silence.
-    for path in sorted(campaign.review_files(), key=lambda p: (p.stem not in files, p.name)):
-        if path.stem in issued and path.stem not in files:
+    for path in sorted(campaign.review_files(), key=lambda p: (
+            f"reviews/{p.name}" not in issued, p.stem not in files, p.name)):
+        record = issued.get(f"reviews/{path.name}")
+        if record is not None and record.lot != lot.id:
+            continue  # another lot's workbook
+        if record is None and path.stem in named and path.stem not in files:
             continue  # another lot's evaluator workbook
-        # reviews/<slug><lot>.xlsx was written for that evaluator and must be theirs.
+        if record is not None:
+            for offer in record.offers:
+                if offer in versions and record.versions.get(offer, versions[offer]) == \
+                        versions[offer]:
+                    workbooks.setdefault((record.evaluator, offer), f"reviews/{path.name}")
         # Read with the offers it was written for: an offer registered, regularised or
         # set aside since then never invalidates an evaluator's filled workbook.
-        offers = written_for.get(f"reviews/{path.name}", sorted(responses))
+        offers = list(record.offers) if record is not None else sorted(responses)
         result = read_review(path, questionnaire, key=key, vendors=offers,
-                             evaluator=files.get(path.stem))
-        if path.stem not in files and any(f.code in ("wrong-version", "wrong-questionnaire")
-                                          for f in result.report.findings) and len(
-                campaign.lots()) > 1:
+                             evaluator=record.evaluator if record is not None
+                             else files.get(path.stem))
+        if record is None and path.stem not in files and any(
+                f.code in ("wrong-version", "wrong-questionnaire")
+                for f in result.report.findings) and len(campaign.lots()) > 1:
             continue  # a stray workbook of another lot: read with that lot
-        result = _one_file_per_evaluator(result, lot.evaluators, claimed)
+        result = _one_file_per_evaluator(result, lot.evaluators, claimed,
+                                         issued=record is not None)
         campaign.audit.append("read", file=f"reviews/{path.name}",
                               sha256=result.report.sha256, size=path.stat().st_size,
                               verdict="ok" if result.report.ok else "errors")
@@ -572,8 +616,23 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
         if (result.declaration is not None and result.evaluator in lot.evaluators
                 and result.evaluator not in declared):
             declared[result.evaluator] = result.declaration
-        if result.report.ok:
-            reviews.extend(s for s in result.scores if s.vendor in responses)
+        if (result.declaration is not None and result.declaration.declared_no_conflict
+                is False):
+            conflicts.setdefault(result.evaluator, f"reviews/{path.name}")
+        if not result.report.ok:
+            continue
+        for score in result.scores:
+            if score.vendor not in responses:
+                continue
+            shown = record.versions.get(score.vendor) if record is not None else None
+            if shown is not None and shown != versions[score.vendor]:
+                if score.level is not None:
+                    stale.setdefault((score.evaluator, score.vendor), f"reviews/{path.name}")
+                continue  # given on another version of the offer
+            reviews.append(score)
+            if score.level is not None:
+                scored.setdefault((score.evaluator, score.vendor), set()).add(
+                    score.question_id)
     overrides: list[Override] = campaign.agreed(lot)
     agreed = campaign.agreed_path(lot)
     if agreed.is_file():
@@ -582,6 +641,14 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
         campaign.audit.append("read", file=f"reviews/{agreed.name}",
                               sha256=sha256_file(agreed), size=agreed.stat().st_size,
                               verdict="ok", entries=len(overrides))
+    settled = {(o.vendor, o.question_id) for o in overrides}
+    required = {vendor: [q.id for _, q in questionnaire.bank.questions()
+                         if q.scored_by_evaluators and (vendor, q.id) not in settled
+                         and q.id in response.answers
+                         and response.answers[q.id].state is AnswerState.ANSWERED]
+                for vendor, response in responses.items() if response.report.ok}
+    problems = review_problems(lot.id, lot.evaluators, required, scored, workbooks, stale,
+                               conflicts)
     evaluation = evaluate(questionnaire, responses, settings=lot.scoring,
                           reviews=reviews, overrides=overrides)
     r = config.robustness
@@ -590,12 +657,16 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
     lot_checked = tuple(c for c in checked if c.lot == lot.id)
     declarations = tuple(declared[e] for e in lot.evaluators if e in declared)
     return EvaluationRun(evaluation, tested, (), tuple(review_reports), lot_checked, lot.id,
-                         declarations)
+                         declarations, tuple(problems))
 
 
 def _one_file_per_evaluator(result: Any, evaluators: Sequence[str],
-                            claimed: dict[str, str]) -> Any:
-    """Refuse a review file of an evaluator not in the campaign, or a second one."""
+                            claimed: dict[str, str], *, issued: bool = False) -> Any:
+    """Refuse a review file of an evaluator not in the campaign, or a second one.
+
+    Workbooks the tool issued (``issued``) cover distinct offer versions: an evaluator
+    may hold several; a copy under another name is still a second one.
+    """
     from ai_procurement.answers import Finding, Report
 
     if not result.report.ok:
@@ -607,21 +678,21 @@ def _one_file_per_evaluator(result: Any, evaluators: Sequence[str],
             "cette consultation : ses notes ne sont pas prises en compte.",
             f"This workbook was issued to '{name}', who is not an evaluator of this "
             "consultation: its scores are not used."), result.report.file)
-    elif name in claimed:
+    elif name in claimed and not issued:
         finding = Finding("error", "duplicate-evaluator", Text(
             f"Une autre grille de « {name} » est déjà lue ({claimed[name]}) : ne gardez "
             "dans reviews/ qu'une grille par évaluateur.",
             f"Another workbook of '{name}' is already read ({claimed[name]}): keep one "
             "workbook per evaluator in reviews/."), result.report.file)
     else:
-        claimed[name] = result.report.file
+        claimed.setdefault(name, result.report.file)
         return result
     report = Report(result.report.file, result.report.sha256,
                     (*result.report.findings, finding))
     return attrs.evolve(result, report=report, scores=())
 
 
-def evaluate_campaign(campaign: Campaign, *, force: bool = False,
+def evaluate_campaign(campaign: Campaign, *, force: bool = False, draft: bool = False,
                       progress: Progress[str] = _no_progress) -> CampaignRun:
     """Score every lot, test the rankings and write the deliverables in ``out/``.
 
@@ -639,7 +710,16 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     a mix, and no letter or annex of an earlier ranking stays beside the new memo (the
     audit trail records what left). A run interrupted earlier is recovered first.
 
+    Every evaluator must have scored every free-text answer of every offer version
+    evaluated (:mod:`ai_procurement.campaign.reviews`), unless ``draft``: a draft's
+    memos, annexes and comparison workbook carry "PROJET / DRAFT — not to be signed" on
+    every page, the memo proposes no award, and no debrief letter or commitments annex
+    is written (a letter could be sent, and start the standstill period, on scores
+    still to come).
+
     Raises:
+        ReviewsIncompleteError: scores are missing, stale or unusable and ``draft`` is
+            false; ``problems`` lists them (evaluator, offer, what to do).
         OutputExistsError: ``out/`` already holds results and ``force`` is false.
         OutputError: an output cannot be written (a full disk): the message names the
             file; ``out/`` is left as it was.
@@ -665,12 +745,17 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     _refuse_foreign_results(campaign)
     checked = check(campaign, write_reports=False)
     scored = [_score(campaign, lot, checked) for lot in lots]
+    problems = [p for run in scored for p in run.review_problems]
+    if problems and not draft:
+        from ai_procurement.campaign.reviews import ReviewsIncompleteError
+
+        raise ReviewsIncompleteError(problems)
     awards = {award.lot: award for award in _awards(campaign, scored)}
     # Every output goes to a staging folder, switched in whole at the end (results.py).
     staged = stage_results(campaign.root)
     try:
         runs, records = _write_deliverables(campaign, staged.folder, scored, awards,
-                                            progress)
+                                            progress, draft=draft)
     except BaseException as exc:
         import shutil
 
@@ -709,7 +794,8 @@ def _refuse_foreign_results(campaign: Campaign) -> None:
 
 
 def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[EvaluationRun],
-                        awards: Mapping[str, LotAward], progress: Progress[str]
+                        awards: Mapping[str, LotAward], progress: Progress[str], *,
+                        draft: bool = False
                         ) -> tuple[list[EvaluationRun], list[dict[str, Any]]]:
     """Write every lot's deliverables under ``out_root``.
 
@@ -737,12 +823,13 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
         award = awards[lot.id]
         out = folders[lot.id]
         out.mkdir(parents=True, exist_ok=True)
-        procedure = {code: _procedure(campaign, lot, run.checked, code, award,
-                                      run.declarations)
+        procedure = {code: attrs.evolve(_procedure(campaign, lot, run.checked, code, award,
+                                                   run.declarations), draft=draft)
                      for code in languages}
         written: list[Path] = []
-        steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en", "debriefs",
-                 "commitments"]
+        steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en"]
+        if not draft:  # no letter nor contract annex from scores still to come
+            steps += ["debriefs", "commitments"]
         label = f"lot {lot.id}" if lot.id else "deliverables"
         for step in progress(steps, label, len(steps)):
             if step == "comparison":
@@ -750,7 +837,7 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
                     evaluation, out / "comparison.xlsx", lang=config.language,
                     robustness=tested, generated=generated, overwrite=force,
                     register=procedure[config.language].register or None,
-                    procedure=_mode_text(config.mode).get(config.language)))
+                    procedure=_mode_text(config.mode).get(config.language), draft=draft))
             elif step.startswith("memo"):
                 lang: Lang = "fr" if step == "memo-fr" else "en"
                 written.append(write_memo(evaluation, out / f"memo-{lang}.docx", lang=lang,
@@ -787,7 +874,8 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
                                        for v in evaluation.ranking],
                               award=award.offer, passed_over=list(award.passed_over),
                               award_reason=award.reason.en if award.reason else None,
-                              max_lots_per_bidder=config.max_lots_per_bidder))
+                              max_lots_per_bidder=config.max_lots_per_bidder, draft=draft,
+                              review_problems=len(run.review_problems)))
         runs.append(attrs.evolve(run, outputs=tuple(written)))
         outputs.extend(written)
         parts.append((lot, run, procedure))

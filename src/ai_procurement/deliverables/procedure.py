@@ -138,4 +138,7 @@ class Procedure:
     negotiation_reason: str = ""
     single_lot: bool | None = None
     before_buying: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    draft: bool = False
+    """A draft evaluation (scores still missing): every page is marked, no award is
+    proposed."""
 
