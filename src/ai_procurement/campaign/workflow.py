@@ -442,8 +442,10 @@ def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
     checked = check(campaign, write_reports=False)
     key = campaign.key()
     written = []
-    issued = issued_reviews(campaign.audit.records())
-    taken = list(issued)
+    # A workbook deleted from reviews/ is issued again (nothing filled is left to keep).
+    issued = {name: record for name, record in issued_reviews(
+        campaign.audit.records()).items() if (campaign.root / name).is_file()}
+    taken: list[str] = []
     folder = campaign.folder("reviews")
     for lot in campaign.lots():
         questionnaire = campaign.frozen(lot)
