@@ -10,7 +10,8 @@ renames (no symbolic links, so that it works the same on Windows):
    results). Each file is written atomically and flushed to disk.
 2. **Seal.** ``manifest.json`` is written last into the staged set: the run's id and
    the SHA-256 and size of every other file. A set is *complete* when its manifest is
-   there and every file it lists has the listed hash; nothing else is ever used.
+   there and every file it lists has the listed hash; nothing else is ever used. The
+   run's id is the start of a hash of that list: the same inputs give the same bytes.
 3. **Switch.** ``out/`` is renamed ``.out.old/``, then ``.out.next/`` is renamed
    ``out/``, and the parent folder is flushed. ``.out.old/`` is then deleted.
 4. **Record.** Only then does the audit trail receive the ``write`` record of every
@@ -35,11 +36,10 @@ stops the run before the switch: ``out/`` is untouched and the error names the f
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
 import json
 import os
 import shutil
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -122,7 +122,8 @@ class ResultSet:
     """
 
     root: Path
-    run: str
+    run: str = ""
+    """The set's id, the start of a hash of its files' names and hashes (at the switch)."""
 
     @property
     def folder(self) -> Path:
@@ -159,6 +160,9 @@ class ResultSet:
         names = [n for n in _files(self.folder) if n != MANIFEST]
         files = {n: {"sha256": sha256_file(self.folder / n),
                      "size": (self.folder / n).stat().st_size} for n in names}
+        # Named after its content: the same inputs give the same results, byte for byte,
+        # manifest included.
+        self.run = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
         manifest = {"format": _FORMAT, "run": self.run, "files": files}
         write_atomic(self.folder / MANIFEST, (json.dumps(
             manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"), overwrite=False)
@@ -212,8 +216,7 @@ def stage_results(root: Path) -> ResultSet:
     Raises:
         OutputError: the staging folder cannot be made.
     """
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    result = ResultSet(root, f"{stamp}-{uuid.uuid4().hex[:8]}")
+    result = ResultSet(root)
     try:
         if result.folder.exists():
             shutil.rmtree(result.folder)
@@ -277,7 +280,7 @@ def recover_results(root: Path, audit: Any) -> list[Text]:
 
 
 def unrecorded_run(root: Path, audit: Any) -> str | None:
-    """The run id of the results in ``out/`` when no ``results-switched`` record names it.
+    """The id of the results in ``out/``, when the last switch recorded is not theirs.
 
     That is a run stopped between its switch and its record. None when ``out/`` holds
     no complete result set (results from before result sets existed) or it is recorded.
@@ -287,9 +290,8 @@ def unrecorded_run(root: Path, audit: Any) -> str | None:
     if manifest is None or not complete(final):
         return None
     run = str(manifest.get("run", ""))
-    recorded = any(r.get("event") == "results-switched" and r.get("run") == run
-                   for r in audit.records())
-    return None if recorded else run
+    switched = [r for r in audit.records() if r.get("event") == "results-switched"]
+    return None if switched and switched[-1].get("run") == run else run
 
 
 def _live_outputs(audit: Any) -> list[dict[str, Any]]:
