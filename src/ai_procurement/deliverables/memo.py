@@ -760,11 +760,11 @@ class _Memo:
         d.heading(self.section_title(9, self.lang), 1, anchor=self.anchor(9))
         if self.procedure.draft:
             d.paragraph(("b", f.t(
-                "Projet : des notes des évaluateurs manquent encore. Aucune attribution "
-                "n'est proposée et aucun courrier aux candidats n'est préparé tant que "
-                "l'évaluation n'est pas complète.",
-                "Draft: some evaluators' scores are still missing. No award is proposed and "
-                "no letter to bidders is prepared until the evaluation is complete.")))
+                "Projet d'évaluation, non définitif : aucune attribution n'est proposée et "
+                "aucun courrier aux candidats n'est préparé tant que toutes les notes des "
+                "évaluateurs ne sont pas réunies.",
+                "Draft evaluation, not final: no award is proposed and no letter to bidders "
+                "is prepared until every evaluator's scores are in.")))
             return
         if not v.ranking:
             d.paragraph(("b", f.t("Aucune offre n'est classée : il est proposé de déclarer la "
