@@ -103,6 +103,10 @@ if TYPE_CHECKING:
         init_campaign as init_campaign,
         load_campaign as load_campaign,
     )
+    from ai_procurement.campaign.reviews import (
+        ReviewProblem as ReviewProblem,
+        ReviewsIncompleteError as ReviewsIncompleteError,
+    )
     from ai_procurement.campaign.workflow import (
         check as check,
         evaluate_campaign as evaluate_campaign,
@@ -359,7 +363,9 @@ _EXPORTS: dict[str, str] = {
     "Report": "answers",
     "Response": "answers",
     "ResponseError": "errors",
+    "ReviewProblem": "campaign.reviews",
     "ReviewResult": "workbooks.review",
+    "ReviewsIncompleteError": "campaign.reviews",
     "Robustness": "decision.robustness",
     "RulesCheck": "decision.rules_check",
     "Scale": "bank.model",
