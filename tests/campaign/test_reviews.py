@@ -145,3 +145,13 @@ def test_issued_workbooks_carry_the_versions_they_were_written_for(
               for c in check(campaign, write_reports=False)
               if c.vendor is not None and c.lot == "1"}
     assert record.versions == {offer: opened[offer] for offer in record.offers}
+
+
+def test_an_evaluator_declaring_a_conflict_stands_aside_unless_no_one_is_left() -> None:
+    required = {"X": ["q1"]}
+    scored = {("Ben", "X"): {"q1"}}
+    aside = review_problems("", ["Ana", "Ben"], required, scored, {}, {}, {"Ana": "r/a.xlsx"})
+    assert aside == []  # Ben's scores make the evaluation; the memo names Ana's conflict
+    alone = review_problems("", ["Ana"], required, {}, {}, {}, {"Ana": "r/a.xlsx"})
+    assert [(p.kind, p.evaluator) for p in alone] == [("conflict", "Ana")]
+    assert "conflit d'intérêts" in alone[0].message.fr

@@ -102,7 +102,8 @@ class ReviewProblem:
         kind: ``"not-issued"`` (no workbook for this version yet: run ``review``),
             ``"missing"`` (the workbook is not returned or some answers have no level),
             ``"stale"`` (the scores were given on another version of the offer) or
-            ``"conflict"`` (the evaluator declared a conflict of interest).
+            ``"conflict"`` (every evaluator of the lot declared a conflict of interest;
+            one who declares it while others remain simply stands aside).
         file: the workbook to fill or that holds the stale scores ("" if none).
         questions: the questions still without a level from this evaluator.
     """
@@ -170,7 +171,10 @@ def review_problems(lot: str, evaluators: Sequence[str], required: Mapping[str, 
         conflicts: evaluator -> the workbook in which they declared a conflict.
     """
     found: list[ReviewProblem] = []
-    for evaluator in evaluators:
+    # An evaluator who declared a conflict of interest stands aside: the others' scores
+    # make the evaluation (the memo names them), unless no one is left to score.
+    free = [e for e in evaluators if e not in conflicts]
+    for evaluator in free or evaluators:
         for offer in sorted(required):
             needed = [q for q in required[offer] if q not in scored.get((evaluator, offer),
                                                                         set())]
