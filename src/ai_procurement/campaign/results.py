@@ -141,7 +141,7 @@ class ResultSet:
 
     def switch(self, audit: Any, records: Sequence[tuple[str, dict[str, Any]]] = ()
                ) -> tuple[Path, ...]:
-        """Seal the staged set, make it the results, then record the switch.
+        """Make the staged set the results (sealing it first if needed), then record it.
 
         Args:
             audit: the campaign's audit trail (an object with ``append``).
@@ -155,18 +155,9 @@ class ResultSet:
             OutputError: the manifest cannot be written or a folder cannot be renamed;
                 the results in place are then the previous ones, whole.
         """
-        from ai_procurement._office.files import sha256_file, write_atomic
-
+        if not (self.folder / MANIFEST).is_file():
+            self.seal()
         names = [n for n in _files(self.folder) if n != MANIFEST]
-        files = {n: {"sha256": sha256_file(self.folder / n),
-                     "size": (self.folder / n).stat().st_size} for n in names}
-        # Named after its content: the same inputs give the same results, byte for byte,
-        # manifest included.
-        self.run = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
-        manifest = {"format": _FORMAT, "run": self.run, "files": files}
-        write_atomic(self.folder / MANIFEST, (json.dumps(
-            manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"), overwrite=False)
-        _sync_folder(self.folder)
         old = self.root / PREVIOUS
         before = _files(self.final)
         try:
@@ -184,6 +175,25 @@ class ResultSet:
         _record(self.root, audit, self.run, after, before, recovered=False,
                 records=records)
         return tuple(self.final / n for n in after)
+
+    def seal(self) -> None:
+        """Write the manifest, last, into the staged set (see the module docstring).
+
+        Raises:
+            OutputError: it cannot be written (a full disk): the message names it.
+        """
+        from ai_procurement._office.files import sha256_file, write_atomic
+
+        names = [n for n in _files(self.folder) if n != MANIFEST]
+        files = {n: {"sha256": sha256_file(self.folder / n),
+                     "size": (self.folder / n).stat().st_size} for n in names}
+        # Named after its content: the same inputs give the same results, byte for byte,
+        # manifest included.
+        self.run = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
+        manifest = {"format": _FORMAT, "run": self.run, "files": files}
+        write_atomic(self.folder / MANIFEST, (json.dumps(
+            manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"), overwrite=False)
+        _sync_folder(self.folder)
 
 
 def _record(root: Path, audit: Any, run: str, after: Sequence[str],

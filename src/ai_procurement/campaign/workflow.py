@@ -758,6 +758,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False, draft: bool = 
     try:
         runs, records = _write_deliverables(campaign, staged.folder, scored, awards,
                                             progress, draft=draft)
+        staged.seal()
     except BaseException as exc:
         import shutil
 
@@ -1051,7 +1052,11 @@ def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:
               "sent": Text("Questionnaire émis", "Questionnaire issued"),
               "read": Text("Fichier reçu et lu", "File received and read")}
     colon = " :" if lang == "fr" else ":"
+    from ai_procurement.campaign.reviews import issued_reviews
+
     review_names = {f"reviews/{slug(e)}{lot.suffix}.xlsx" for e in lot.evaluators}
+    review_names.update(name for name, record in issued_reviews(
+        campaign.audit.records()).items() if record.lot == lot.id)
     review_names.add(f"reviews/{campaign.agreed_path(lot).name}")
     lines: list[str] = []
     seen: set[tuple[str, str, str]] = set()
