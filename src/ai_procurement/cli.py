@@ -2,10 +2,11 @@
 
 Heavy libraries are imported inside the commands, so ``--help`` answers at once.
 
-Exit codes: 0 success; 1 returned files have errors (``check``) or the screening grid
-says no-go; 2 wrong usage; 3 invalid campaign, bank or questionnaire; 4 an output
-already exists (use ``--force``); 5 any other error of the library, or a file that
-cannot be read or written; 130 interrupted; 141 the output pipe was closed (``| head``).
+Exit codes: 0 success; 1 returned files have errors (``check``), evaluators' scores are
+missing (``evaluate``) or the screening grid says no-go; 2 wrong usage; 3 invalid
+campaign, bank or questionnaire; 4 an output already exists (use ``--force``); 5 any
+other error of the library, or a file that cannot be read or written; 130 interrupted;
+141 the output pipe was closed (``| head``).
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="ai-procurement",
         description="Buy software that embeds AI and decide in a way you can defend: "
                     "questionnaires, checks, scoring, robustness, decision memo.",
-        epilog="Exit codes: 0 ok, 1 files with errors or no-go, 2 usage, 3 invalid campaign "
-               "or bank, 4 output exists (use --force), 5 other error.")
+        epilog="Exit codes: 0 ok, 1 files with errors, scores missing or no-go, 2 usage, "
+               "3 invalid campaign or bank, 4 output exists (use --force), 5 other error.")
     lang_help = "language of messages and reports (default: the campaign's, else fr)"
     parser.add_argument("--lang", choices=("fr", "en"), default=None, help=lang_help)
     # --lang is accepted after the command too ("ai-procurement check --lang en"); there
@@ -446,7 +447,7 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
                     "chaque page, sans proposition d'attribution ni courrier aux candidats.",
               "Complete them, or ask for a draft (--draft): marked as such on every page, "
               "without award proposal or letters to bidders.")
-        return EXIT_INVALID
+        return EXIT_FILE_ERRORS
     problems = [p for lot_run in run.lots for p in lot_run.review_problems]
     if args.draft:
         _warn(lang, f"! PROJET : {len(problems)} note(s) d'évaluateur manquante(s) ; ni "

@@ -86,14 +86,14 @@ def test_an_offer_arriving_after_review_gets_only_its_own_workbooks(
 
     # Not scored yet: evaluate refuses, naming each evaluator, the offer, what to do.
     out_before = {p.name: digest(p) for p in (folder / "out" / "lot-1").iterdir()}
-    assert main(["--lang", "en", "evaluate", str(folder), "--force"]) == 3
+    assert main(["--lang", "en", "evaluate", str(folder), "--force"]) == 1
     err = capsys.readouterr().err
     for name in ("Claire Martin", "Louis Bernard"):
         assert f"{name} has not scored offer Dolmen Logiciels (lot 1)" in err
     assert "claire-martin-lot-1-suite-2.xlsx" in err
     assert "--draft" in err
     assert {p.name: digest(p) for p in (folder / "out" / "lot-1").iterdir()} == out_before
-    assert main(["evaluate", str(folder), "--force"]) == 3
+    assert main(["evaluate", str(folder), "--force"]) == 1
     assert "Claire Martin n'a pas noté l'offre Dolmen Logiciels" in capsys.readouterr().err
 
     # A draft: marked on every page, no award proposal, no letter.
