@@ -184,3 +184,25 @@ def test_evaluate_never_replaces_a_file_the_buyer_put_in_out(campaign: Path) -> 
     note.write_text("à garder", "utf-8")
     assert main(["evaluate", str(campaign), "--force"]) != 0
     assert note.read_text("utf-8") == "à garder"
+
+
+def test_a_file_size_limit_stops_a_real_run_naming_the_file(campaign: Path) -> None:
+    """The kernel refuses the write (RLIMIT_FSIZE), as a full disk would, mid-run."""
+    import resource
+    import signal
+
+    before = result_set(campaign)
+    limit = (campaign / "audit.jsonl").stat().st_size + 40_000  # the audit trail still grows
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    ran = subprocess.run(command(campaign), env=environment(),
+                         preexec_fn=limited, capture_output=True, text=True, check=False)
+    assert ran.returncode == 5
+    assert "comparison.xlsx: File too large" in ran.stderr
+    assert "left as they were" in ran.stderr
+    assert result_set(campaign) == before
+    assert not (campaign / STAGING).exists()
+    assert verify_campaign(load_campaign(campaign)) == []
