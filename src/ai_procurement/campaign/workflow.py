@@ -725,9 +725,19 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False, draft: bool = 
         OutputExistsError: ``out/`` already holds results and ``force`` is false.
         OutputError: an output cannot be written (a full disk): the message names the
             file; ``out/`` is left as it was.
-        CampaignError: a questionnaire is not published, an offer has several files, or
-            ``out/`` holds a file the tool did not write.
+        CampaignError: a questionnaire is not published, an offer has several files,
+            ``out/`` holds a file the tool did not write, or another process is writing
+            the campaign (its lock, :mod:`ai_procurement.campaign.lock`).
     """
+    from ai_procurement.campaign.lock import campaign_lock
+
+    # One writer at a time, from a notebook too (the command line already holds it).
+    with campaign_lock(campaign.root, "evaluate_campaign", reentrant=True):
+        return _evaluate(campaign, force=force, draft=draft, progress=progress)
+
+
+def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
+              progress: Progress[str]) -> CampaignRun:
     from ai_procurement.campaign.results import recover_results, stage_results
     from ai_procurement.errors import OutputError, OutputExistsError
 
