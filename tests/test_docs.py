@@ -11,11 +11,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 
-PENDING = {
-    "docs/fr/resultats-et-evaluations.md", "docs/en/results-and-reviews.md",
-}
-"""Pages of the guide written on other branches at the same time; the index links them.
-Once they are merged, this set may be emptied."""
 
 SOURCES = sorted([ROOT / "README.md", *DOCS.rglob("*.md"), *DOCS.rglob("*.ipynb")])
 
@@ -36,7 +31,7 @@ def test_every_relative_link_resolves(source: Path) -> None:
         target = (source.parent / link.split("#")[0]).resolve()
         relative = target.relative_to(ROOT).as_posix() if target.is_relative_to(ROOT) \
             else str(target)
-        if not target.exists() and relative not in PENDING:
+        if not target.exists():
             broken.append(link)
     assert broken == []
 

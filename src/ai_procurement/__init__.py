@@ -104,6 +104,10 @@ if TYPE_CHECKING:
         init_campaign as init_campaign,
         load_campaign as load_campaign,
     )
+    from ai_procurement.campaign.reviews import (
+        ReviewProblem as ReviewProblem,
+        ReviewsIncompleteError as ReviewsIncompleteError,
+    )
     from ai_procurement.campaign.rounds import (
         Decisions as Decisions,
         PriceDecision as PriceDecision,
@@ -244,7 +248,9 @@ if TYPE_CHECKING:
         legal_facts as legal_facts,
         load_legal_facts as load_legal_facts,
     )
-    from ai_procurement.legal.precedence import precedence_rule as precedence_rule
+    from ai_procurement.legal.precedence import (
+        precedence_rule as precedence_rule,
+    )
     from ai_procurement.legal.procedure import (
         ProcedureKind as ProcedureKind,
         ProcedureRules as ProcedureRules,
@@ -390,7 +396,9 @@ _EXPORTS: dict[str, str] = {
     "Report": "answers",
     "Response": "answers",
     "ResponseError": "errors",
+    "ReviewProblem": "campaign.reviews",
     "ReviewResult": "workbooks.review",
+    "ReviewsIncompleteError": "campaign.reviews",
     "Robustness": "decision.robustness",
     "Round": "campaign.rounds",
     "RoundKind": "decision.rounds",

@@ -2,10 +2,11 @@
 
 Heavy libraries are imported inside the commands, so ``--help`` answers at once.
 
-Exit codes: 0 success; 1 returned files have errors (``check``) or the screening grid
-says no-go; 2 wrong usage; 3 invalid campaign, bank or questionnaire; 4 an output
-already exists (use ``--force``); 5 any other error of the library, or a file that
-cannot be read or written; 130 interrupted; 141 the output pipe was closed (``| head``).
+Exit codes: 0 success; 1 returned files have errors (``check``), evaluators' scores are
+missing (``evaluate``) or the screening grid says no-go; 2 wrong usage; 3 invalid
+campaign, bank or questionnaire; 4 an output already exists (use ``--force``); 5 any
+other error of the library, or a file that cannot be read or written; 130 interrupted;
+141 the output pipe was closed (``| head``).
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="ai-procurement",
         description="Buy software that embeds AI and decide in a way you can defend: "
                     "questionnaires, checks, scoring, robustness, decision memo.",
-        epilog="Exit codes: 0 ok, 1 files with errors or no-go, 2 usage, 3 invalid campaign "
-               "or bank, 4 output exists (use --force), 5 other error.")
+        epilog="Exit codes: 0 ok, 1 files with errors, scores missing or no-go, 2 usage, "
+               "3 invalid campaign or bank, 4 output exists (use --force), 5 other error.")
     lang_help = "language of messages and reports (default: the campaign's, else fr)"
     parser.add_argument("--lang", choices=("fr", "en"), default=None, help=lang_help)
     # --lang is accepted after the command too ("ai-procurement check --lang en"); there
@@ -100,12 +101,16 @@ def _parser() -> argparse.ArgumentParser:
     force(p)
     p.add_argument("--no-pdf", action="store_true",
                    help="write the Word letters only, not their PDF (made with LibreOffice)")
-    p = command("review", "write one review workbook per evaluator")
+    p = command("review", "issue review workbooks for the offer versions each evaluator "
+                          "has not received yet (never rewrites one)")
     folder(p)
     force(p)
     p = command("evaluate", "score, test robustness and write the comparison, memo, debriefs")
     folder(p)
     force(p)
+    p.add_argument("--draft", action="store_true",
+                   help="evaluate even though evaluators' scores are missing: every page "
+                        "is marked as a draft, no award proposal, no debrief letter")
     p = command("verify", "re-hash every file the audit trail recorded; report what changed")
     folder(p)
     p = command("round", "after opening: clarification, regularisation, negotiation, "
@@ -460,8 +465,15 @@ def _review(args: argparse.Namespace, lang: Lang) -> int:
 
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
-    for path in prepare_reviews(campaign, force=args.force):
+    written = prepare_reviews(campaign, force=args.force)
+    for path in written:
         print(f"  {path}")
+    if not written:
+        _say(lang, "Chaque évaluateur a déjà une grille pour chaque version d'offre : rien "
+                   "de nouveau à émettre.",
+             "Every evaluator already has a workbook for every offer version: nothing new "
+             "to issue.")
+        return EXIT_OK
     _say(lang, "Envoyez à chaque évaluateur son classeur ; déposez-les remplis dans reviews/.",
          "Send each evaluator their workbook; put them back, filled, in reviews/.")
     return EXIT_OK
@@ -476,10 +488,33 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
 
     lang = _lang(args, campaign.config.language)
     from ai_procurement.campaign import warnings
+    from ai_procurement.campaign.reviews import ReviewsIncompleteError
 
     early = warnings.before_deadline(campaign)
     edited = [warnings.weights_changed(campaign, lot) for lot in campaign.lots()]
-    run = evaluate_campaign(campaign, force=args.force, progress=_progress)
+    try:
+        run = evaluate_campaign(campaign, force=args.force, draft=args.draft,
+                                progress=_progress)
+    except ReviewsIncompleteError as exc:
+        _warn(lang, f"! Évaluation incomplète : {len(exc.problems)} note(s) d'évaluateur "
+                    "manquante(s) ou inutilisable(s) ; aucun résultat n'est écrit :",
+              f"! Evaluation incomplete: {len(exc.problems)} evaluator score(s) missing or "
+              "unusable; no result is written:")
+        for problem in exc.problems:
+            print(visible(f"  - {problem.message.get(lang)}"), file=sys.stderr)
+        _warn(lang, "Complétez-les, ou demandez un projet (--draft) : marqué comme tel sur "
+                    "chaque page, sans proposition d'attribution ni courrier aux candidats.",
+              "Complete them, or ask for a draft (--draft): marked as such on every page, "
+              "without award proposal or letters to bidders.")
+        return EXIT_FILE_ERRORS
+    problems = [p for lot_run in run.lots for p in lot_run.review_problems]
+    if args.draft:
+        _warn(lang, f"! PROJET : {len(problems)} note(s) d'évaluateur manquante(s) ; ni "
+                    "proposition d'attribution ni courrier aux candidats.",
+              f"! DRAFT: {len(problems)} evaluator score(s) missing; no award proposal and "
+              "no letter to bidders.")
+        for problem in problems:
+            print(visible(f"  - {problem.message.get(lang)}"), file=sys.stderr)
     silent = [warnings.silent_evaluators(campaign.lot(r.lot or None), r.evaluation)
               for r in run.lots]
     for text in (early, *edited, *silent):
@@ -509,7 +544,8 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
         if blocked:
             print(visible(f"  -> PROJET : {blocked}" if lang == "fr"
                           else f"  -> DRAFT: {blocked}"))
-        elif award is not None and (award.offer is not None or award.reason is not None):
+        elif not args.draft and award is not None and (award.offer is not None
+                                                       or award.reason is not None):
             proposal = award.offer if award.offer is not None else (
                 "aucune" if lang == "fr" else "none")
             heading = ("Proposition d'attribution :" if lang == "fr"
@@ -533,10 +569,16 @@ def _verify(args: argparse.Namespace, lang: Lang) -> int:
 
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
+    from ai_procurement.campaign.results import recover_results
+
+    # An evaluation stopped by a crash is completed or rolled back first (recorded).
+    for line in recover_results(campaign.root, campaign.audit):
+        _warn(lang, f"! Reprise après une évaluation interrompue : {line.fr}",
+              f"! Recovered after an interrupted evaluation: {line.en}")
     found = verify_campaign(campaign)
     for item in found:
         print(item.describe(lang))
-    broken = [d for d in found if d.kind != "unrecorded"]
+    broken = [d for d in found if d.kind in ("changed", "missing")]
     if not found:
         _say(lang, "Tous les fichiers enregistrés dans le journal d'audit sont intacts.",
              "Every file recorded in the audit trail is unchanged.")

@@ -49,3 +49,15 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
     with campaign_lock(tmp_path, "after the crash"):
         pass
     assert time.perf_counter() - start < 1
+
+
+def test_a_library_step_under_a_command_that_holds_the_lock_runs(tmp_path: Path) -> None:
+    with campaign_lock(tmp_path, "ai-procurement evaluate"):
+        with campaign_lock(tmp_path, "evaluate_campaign", reentrant=True):
+            pass  # the command's own hold covers the library step
+        with pytest.raises(CampaignError), campaign_lock(tmp_path, "ai-procurement check"):
+            pass  # a second writer is still refused
+    with campaign_lock(tmp_path, "evaluate_campaign", reentrant=True), pytest.raises(
+            CampaignError, match="'evaluate_campaign'"), campaign_lock(
+            tmp_path, "ai-procurement check"):
+        pass

@@ -128,6 +128,24 @@ class WordDocument:
             raise OutputError("the Word template's footer has no run for its text")
         runs[0].text = _safe(text)
 
+    def header(self, text: str) -> None:
+        """A header line, bold and red, on every page of every section (a draft's mark)."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import RGBColor
+
+        for section in self.document.sections:
+            headers = [section.header]
+            if section.different_first_page_header_footer:
+                headers.append(section.first_page_header)
+            for header in headers:
+                header.is_linked_to_previous = False
+                paragraph = (header.paragraphs[0] if header.paragraphs
+                             else header.add_paragraph())
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                run = paragraph.add_run(_safe(text))
+                run.bold = True
+                run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+
     @property
     def text_width_cm(self) -> float:
         """The width between the margins, in centimetres."""

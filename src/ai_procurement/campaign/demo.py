@@ -398,7 +398,12 @@ def _deposits() -> list[tuple[str, str, int, str, str]]:
 
 
 def _clear_demo(root: Path) -> None:
-    for name in ("outbox", "responses", "reports", "reviews", "out"):
+    import shutil
+
+    # The results are one set, lots' sub-folders included (campaign/results.py).
+    for name in ("out", ".out.next", ".out.old"):
+        shutil.rmtree(root / name, ignore_errors=True)
+    for name in ("outbox", "responses", "reports", "reviews"):
         folder = root / name
         if folder.is_dir():
             for item in folder.iterdir():

@@ -25,20 +25,31 @@ __all__ = ["LOCK_FILE", "campaign_lock"]
 LOCK_FILE = ".lock"
 
 
+_HELD: set[Path] = set()
+"""Campaign folders whose lock this process holds."""
+
+
 @contextmanager
-def campaign_lock(folder: str | os.PathLike[str], command: str) -> Iterator[None]:
+def campaign_lock(folder: str | os.PathLike[str], command: str, *,
+                  reentrant: bool = False) -> Iterator[None]:
     """Hold the campaign's lock while the block runs.
 
     Args:
         folder: the campaign folder.
         command: what is running, recorded for whoever finds the lock held.
+        reentrant: when this process already holds the lock (a library step called by
+            a command that holds it), run the block under that hold instead of refusing.
 
     Raises:
-        CampaignError: another process holds the lock; the message names it (process,
-            command, since when).
+        CampaignError: another process holds the lock (or, without ``reentrant``, this
+            one); the message names it (process, command, since when).
     """
     import fcntl
 
+    held = Path(folder).resolve()
+    if reentrant and held in _HELD:
+        yield
+        return
     path = Path(folder) / LOCK_FILE
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -52,9 +63,11 @@ def campaign_lock(folder: str | os.PathLike[str], command: str) -> Iterator[None
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps({"pid": os.getpid(), "command": command, "since": dt.datetime.now(
             dt.UTC).isoformat(timespec="seconds")}).encode())
+        _HELD.add(held)
         try:
             yield
         finally:
+            _HELD.discard(held)
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:

@@ -29,13 +29,16 @@ class Discrepancy:
     Attributes:
         file: the file, relative to the campaign folder.
         kind: ``"changed"`` (other bytes than recorded), ``"missing"`` (recorded, now
-            gone) or ``"unrecorded"`` (in a campaign folder, never recorded).
+            gone), ``"unrecorded"`` (in a campaign folder, never recorded) or
+            ``"interrupted"`` (an ``evaluate`` run stopped before its results were
+            switched in or recorded; the next ``evaluate`` or ``verify`` command recovers
+            it, see :mod:`ai_procurement.campaign.results`).
         recorded: the SHA-256 last recorded, if any.
         current: the SHA-256 now, if the file exists.
     """
 
     file: str
-    kind: Literal["changed", "missing", "unrecorded"]
+    kind: Literal["changed", "missing", "unrecorded", "interrupted"]
     recorded: str = ""
     current: str = ""
 
@@ -44,7 +47,8 @@ class Discrepancy:
         from ai_procurement.text import visible
 
         words = {"changed": ("MODIFIÉ", "CHANGED"), "missing": ("DISPARU", "MISSING"),
-                 "unrecorded": ("NON ENREGISTRÉ", "UNRECORDED")}[self.kind]
+                 "unrecorded": ("NON ENREGISTRÉ", "UNRECORDED"),
+                 "interrupted": ("INTERROMPU", "INTERRUPTED")}[self.kind]
         detail = ""
         if self.kind == "changed":
             detail = (f" (enregistré {self.recorded[:16]}…, maintenant {self.current[:16]}…)"
@@ -57,7 +61,9 @@ def verify_campaign(campaign: Campaign) -> list[Discrepancy]:
     """Compare every file the audit trail recorded with the file as it is now.
 
     Returns:
-        The discrepancies, by file name: changed and missing files (the last record of
+        The discrepancies: first what an interrupted ``evaluate`` run left (a staging
+        folder, a set switched in but not recorded), then, by file name, changed and
+        missing files (the last record of
         each file is what counts; a file the tool removed is not missing), then files
         of ``responses/``, ``reviews/``, ``outbox/``, ``out/`` and ``reports/`` that no
         record names.
@@ -72,7 +78,7 @@ def verify_campaign(campaign: Campaign) -> list[Discrepancy]:
         elif record.get("event") in _EVENTS and isinstance(name, str) \
                 and isinstance(digest, str):
             last[name] = digest
-    found: list[Discrepancy] = []
+    found = _interrupted(campaign)
     for name, digest in sorted(last.items()):
         path = campaign.root / name
         if not path.is_file():
@@ -90,4 +96,17 @@ def verify_campaign(campaign: Campaign) -> list[Discrepancy]:
             if path.is_file() and name not in last and not path.name.startswith(
                     (".", "~$")):
                 found.append(Discrepancy(name, "unrecorded", "", sha256_file(path)))
+    return found
+
+
+def _interrupted(campaign: Campaign) -> list[Discrepancy]:
+    """What an ``evaluate`` run stopped by a crash left (see campaign/results.py)."""
+    from ai_procurement.campaign.results import PREVIOUS, RESULTS, STAGING, unrecorded_run
+
+    found = [Discrepancy(name, "interrupted") for name in (STAGING, PREVIOUS)
+             if (campaign.root / name).exists()]
+    if not found:
+        run = unrecorded_run(campaign.root, campaign.audit)
+        if run is not None:
+            found.append(Discrepancy(f"{RESULTS}/ (run {run})", "interrupted"))
     return found

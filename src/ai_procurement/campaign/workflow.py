@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ai_procurement.answers import Finding, Response
     from ai_procurement.bank.model import Question
     from ai_procurement.bidders import Offer
+    from ai_procurement.campaign.reviews import ReviewProblem
     from ai_procurement.decision.lots import LotAward
     from ai_procurement.decision.robustness import Robustness
     from ai_procurement.decision.scoring import Evaluation
@@ -433,12 +434,39 @@ def usable_responses(checked: Sequence[CheckedFile], lot: str | None = None
 
 
 def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
-    """Write one review workbook per evaluator and lot, for the free-text answers."""
+    """Issue review workbooks for the offer versions each evaluator has not received yet.
+
+    An offer version is an offer and the SHA-256 of its file (see
+    :mod:`ai_procurement.campaign.reviews`). The first time, each evaluator gets one
+    workbook per lot with every readable offer (``reviews/<evaluator><lot>.xlsx``); when
+    an offer arrives or a new version of one replaces it, each evaluator gets a workbook
+    with only what is new (``<evaluator><lot>-suite-2.xlsx``...). A workbook already in
+    ``reviews/`` is never written again: an evaluator may have filled it. The audit trail
+    records the versions each workbook was written for (``review-issued``).
+
+    Args:
+        campaign: the campaign.
+        force: accepted for compatibility; it changes nothing (nothing an evaluator
+            may have filled is ever rewritten).
+
+    Returns:
+        The workbooks written (empty when every evaluator has every version).
+
+    Raises:
+        CampaignError: no readable response yet (a consultation without lots).
+    """
+    from ai_procurement.campaign.reviews import covered, issued_reviews, next_review_path
     from ai_procurement.workbooks.review import write_review
 
+    del force
     checked = check(campaign, write_reports=False)
     key = campaign.key()
     written = []
+    # A workbook deleted from reviews/ is issued again (nothing filled is left to keep).
+    issued = {name: record for name, record in issued_reviews(
+        campaign.audit.records()).items() if (campaign.root / name).is_file()}
+    taken: list[str] = []
+    folder = campaign.folder("reviews")
     for lot in campaign.lots():
         questionnaire = campaign.frozen(lot)
         responses = usable_responses(checked, lot.id)
@@ -448,28 +476,26 @@ def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
                 raise CampaignError("no readable response to review yet; run "
                                     "'ai-procurement check'")
             continue
+        versions = {v: r.report.sha256 for v, r in readable.items()}
         for evaluator in lot.evaluators:
-            target = campaign.folder("reviews") / f"{slug(evaluator)}{lot.suffix}.xlsx"
-            write_review(questionnaire, readable, target, evaluator=evaluator,
+            done = covered(issued, evaluator, lot.id, versions)
+            new = {v: r for v, r in readable.items() if v not in done}
+            if not new:
+                continue
+            target = next_review_path(folder, f"{slug(evaluator)}{lot.suffix}", taken)
+            write_review(questionnaire, new, target, evaluator=evaluator,
                          lang=campaign.config.language, blind=campaign.config.blind_review,
-                         key=key, overwrite=force)
+                         key=key, overwrite=False)
+            taken.append(f"reviews/{target.name}")
             written.append(target)
-            # The offers it was written for: reading it later needs that list (its codes
-            # and signature depend on it), whatever offers arrive or leave meanwhile.
+            # The offer versions it was written for: reading it later needs that list
+            # (its codes and signature depend on it), and its scores count only for
+            # those versions, whatever offers arrive or change meanwhile.
             campaign.audit.append("review-issued", file=f"reviews/{target.name}",
-                                  evaluator=evaluator, lot=lot.id, offers=sorted(readable))
+                                  evaluator=evaluator, lot=lot.id, offers=sorted(new),
+                                  versions={v: versions[v] for v in sorted(new)})
     _audit_outputs(campaign, written)
     return written
-
-
-def _issued_offers(campaign: Campaign) -> dict[str, list[str]]:
-    """The offers each review workbook was written for, by file (the last issue counts)."""
-    issued: dict[str, list[str]] = {}
-    for record in campaign.audit.records():
-        offers = record.get("offers")
-        if record.get("event") == "review-issued" and isinstance(offers, list):
-            issued[str(record.get("file", ""))] = [str(o) for o in offers]
-    return issued
 
 
 @attrs.frozen
@@ -484,6 +510,8 @@ class EvaluationRun:
     lot: str = ""
     declarations: tuple[Any, ...] = ()
     """The evaluators' conflict-of-interest declarations read, in the lot's order."""
+    review_problems: tuple[ReviewProblem, ...] = ()
+    """Scores still missing, stale or unusable, per evaluator and offer version."""
 
 
 @attrs.frozen
@@ -552,6 +580,8 @@ def score_campaign(campaign: Campaign, lot: str | None = None) -> EvaluationRun:
 
 
 def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> EvaluationRun:
+    from ai_procurement.answers import AnswerState
+    from ai_procurement.campaign.reviews import issued_reviews, review_problems
     from ai_procurement.decision.robustness import assess_robustness
     from ai_procurement.decision.scoring import EvaluatorScore, Override, evaluate
     from ai_procurement.workbooks.review import read_review
@@ -563,28 +593,44 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
     reviews: list[EvaluatorScore] = []
     review_reports = []
     files = {f"{slug(evaluator)}{lot.suffix}": evaluator for evaluator in lot.evaluators}
-    issued = {f"{slug(evaluator)}{other.suffix}" for other in campaign.lots()
-              for evaluator in other.evaluators}
+    named = {f"{slug(evaluator)}{other.suffix}" for other in campaign.lots()
+             for evaluator in other.evaluators}
     claimed: dict[str, str] = {}  # evaluator -> the file whose scores are used
     declared: dict[str, Any] = {}  # evaluator -> its conflict-of-interest declaration
-    written_for = _issued_offers(campaign)
-    # Files named after their evaluator first; any other workbook in reviews/ (a copy
+    issued = issued_reviews(campaign.audit.records())
+    versions = {v: r.report.sha256 for v, r in responses.items()}
+    scored: dict[tuple[str, str], set[str]] = {}
+    workbooks: dict[tuple[str, str], str] = {}
+    stale: dict[tuple[str, str], str] = {}
+    conflicts: dict[str, str] = {}
+    # Files the tool issued first (each read with the offer versions it was written for),
+    # then those named after their evaluator; any other workbook in reviews/ (a copy
     # under another name) is read too, and belongs to the lot whose questionnaire it
     # carries: it is never ignored in silence.
-    for path in sorted(campaign.review_files(), key=lambda p: (p.stem not in files, p.name)):
-        if path.stem in issued and path.stem not in files:
+    for path in sorted(campaign.review_files(), key=lambda p: (
+            f"reviews/{p.name}" not in issued, p.stem not in files, p.name)):
+        record = issued.get(f"reviews/{path.name}")
+        if record is not None and record.lot != lot.id:
+            continue  # another lot's workbook
+        if record is None and path.stem in named and path.stem not in files:
             continue  # another lot's evaluator workbook
-        # reviews/<slug><lot>.xlsx was written for that evaluator and must be theirs.
+        if record is not None:
+            for offer in record.offers:
+                if offer in versions and record.versions.get(offer, versions[offer]) == \
+                        versions[offer]:
+                    workbooks.setdefault((record.evaluator, offer), f"reviews/{path.name}")
         # Read with the offers it was written for: an offer registered, regularised or
         # set aside since then never invalidates an evaluator's filled workbook.
-        offers = written_for.get(f"reviews/{path.name}", sorted(responses))
+        offers = list(record.offers) if record is not None else sorted(responses)
         result = read_review(path, questionnaire, key=key, vendors=offers,
-                             evaluator=files.get(path.stem))
-        if path.stem not in files and any(f.code in ("wrong-version", "wrong-questionnaire")
-                                          for f in result.report.findings) and len(
-                campaign.lots()) > 1:
+                             evaluator=record.evaluator if record is not None
+                             else files.get(path.stem))
+        if record is None and path.stem not in files and any(
+                f.code in ("wrong-version", "wrong-questionnaire")
+                for f in result.report.findings) and len(campaign.lots()) > 1:
             continue  # a stray workbook of another lot: read with that lot
-        result = _one_file_per_evaluator(result, lot.evaluators, claimed)
+        result = _one_file_per_evaluator(result, lot.evaluators, claimed,
+                                         issued=record is not None)
         campaign.audit.append("read", file=f"reviews/{path.name}",
                               sha256=result.report.sha256, size=path.stat().st_size,
                               verdict="ok" if result.report.ok else "errors")
@@ -592,8 +638,23 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
         if (result.declaration is not None and result.evaluator in lot.evaluators
                 and result.evaluator not in declared):
             declared[result.evaluator] = result.declaration
-        if result.report.ok:
-            reviews.extend(s for s in result.scores if s.vendor in responses)
+        if (result.declaration is not None and result.declaration.declared_no_conflict
+                is False):
+            conflicts.setdefault(result.evaluator, f"reviews/{path.name}")
+        if not result.report.ok:
+            continue
+        for score in result.scores:
+            if score.vendor not in responses:
+                continue
+            shown = record.versions.get(score.vendor) if record is not None else None
+            if shown is not None and shown != versions[score.vendor]:
+                if score.level is not None:
+                    stale.setdefault((score.evaluator, score.vendor), f"reviews/{path.name}")
+                continue  # given on another version of the offer
+            reviews.append(score)
+            if score.level is not None:
+                scored.setdefault((score.evaluator, score.vendor), set()).add(
+                    score.question_id)
     overrides: list[Override] = campaign.agreed(lot)
     agreed = campaign.agreed_path(lot)
     if agreed.is_file():
@@ -604,6 +665,14 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
                               verdict="ok", entries=len(overrides))
     from ai_procurement.campaign.folder import budget_of, negotiates
 
+    settled = {(o.vendor, o.question_id) for o in overrides}
+    required = {vendor: [q.id for _, q in questionnaire.bank.questions()
+                         if q.scored_by_evaluators and (vendor, q.id) not in settled
+                         and q.id in response.answers
+                         and response.answers[q.id].state is AnswerState.ANSWERED]
+                for vendor, response in responses.items() if response.report.ok}
+    problems = review_problems(lot.id, lot.evaluators, required, scored, workbooks, stale,
+                               conflicts)
     evaluation = evaluate(questionnaire, responses, settings=lot.scoring,
                           reviews=reviews, overrides=overrides, budget=budget_of(lot),
                           negotiation=negotiates(config.procedure))
@@ -613,12 +682,16 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile]) -> Eval
     lot_checked = tuple(c for c in checked if c.lot == lot.id)
     declarations = tuple(declared[e] for e in lot.evaluators if e in declared)
     return EvaluationRun(evaluation, tested, (), tuple(review_reports), lot_checked, lot.id,
-                         declarations)
+                         declarations, tuple(problems))
 
 
 def _one_file_per_evaluator(result: Any, evaluators: Sequence[str],
-                            claimed: dict[str, str]) -> Any:
-    """Refuse a review file of an evaluator not in the campaign, or a second one."""
+                            claimed: dict[str, str], *, issued: bool = False) -> Any:
+    """Refuse a review file of an evaluator not in the campaign, or a second one.
+
+    Workbooks the tool issued (``issued``) cover distinct offer versions: an evaluator
+    may hold several; a copy under another name is still a second one.
+    """
     from ai_procurement.answers import Finding, Report
 
     if not result.report.ok:
@@ -630,21 +703,21 @@ def _one_file_per_evaluator(result: Any, evaluators: Sequence[str],
             "cette consultation : ses notes ne sont pas prises en compte.",
             f"This workbook was issued to '{name}', who is not an evaluator of this "
             "consultation: its scores are not used."), result.report.file)
-    elif name in claimed:
+    elif name in claimed and not issued:
         finding = Finding("error", "duplicate-evaluator", Text(
             f"Une autre grille de « {name} » est déjà lue ({claimed[name]}) : ne gardez "
             "dans reviews/ qu'une grille par évaluateur.",
             f"Another workbook of '{name}' is already read ({claimed[name]}): keep one "
             "workbook per evaluator in reviews/."), result.report.file)
     else:
-        claimed[name] = result.report.file
+        claimed.setdefault(name, result.report.file)
         return result
     report = Report(result.report.file, result.report.sha256,
                     (*result.report.findings, finding))
     return attrs.evolve(result, report=report, scores=())
 
 
-def evaluate_campaign(campaign: Campaign, *, force: bool = False,
+def evaluate_campaign(campaign: Campaign, *, force: bool = False, draft: bool = False,
                       progress: Progress[str] = _no_progress) -> CampaignRun:
     """Score every lot, test the rankings and write the deliverables in ``out/``.
 
@@ -655,37 +728,131 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
     letter for each unsuccessful bidder and, when a single offer is ranked first, the
     annex of its commitments in French and English (``engagements-fr.docx``). Earlier
     results are replaced only with ``force``; the refusal comes before any computation.
-    With ``force``, debrief letters and commitments annexes of an earlier run that this
-    run does not write again (the ranking changed) are removed, so that no stale letter
-    or annex can be sent; the audit trail records it.
+
+    The outputs are written into a staging folder and replace ``out/`` whole once all
+    are written (:mod:`ai_procurement.campaign.results`), with a ``manifest.json`` listing
+    them: a run stopped at any point leaves the previous results or the new ones, never
+    a mix, and no letter or annex of an earlier ranking stays beside the new memo (the
+    audit trail records what left). A run interrupted earlier is recovered first.
+
+    Every evaluator must have scored every free-text answer of every offer version
+    evaluated (:mod:`ai_procurement.campaign.reviews`), unless ``draft``: a draft's
+    memos, annexes and comparison workbook carry "PROJET / DRAFT — not to be signed" on
+    every page, the memo proposes no award, and no debrief letter or commitments annex
+    is written (a letter could be sent, and start the standstill period, on scores
+    still to come).
 
     Raises:
+        ReviewsIncompleteError: scores are missing, stale or unusable and ``draft`` is
+            false; ``problems`` lists them (evaluator, offer, what to do).
         OutputExistsError: ``out/`` already holds results and ``force`` is false.
-        CampaignError: a questionnaire is not published, or an offer has several files.
+        OutputError: an output cannot be written (a full disk): the message names the
+            file; ``out/`` is left as it was.
+        CampaignError: a questionnaire is not published, an offer has several files,
+            ``out/`` holds a file the tool did not write, or another process is writing
+            the campaign (its lock, :mod:`ai_procurement.campaign.lock`).
+    """
+    from ai_procurement.campaign.lock import campaign_lock
+
+    # One writer at a time, from a notebook too (the command line already holds it).
+    with campaign_lock(campaign.root, "evaluate_campaign", reentrant=True):
+        return _evaluate(campaign, force=force, draft=draft, progress=progress)
+
+
+def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
+              progress: Progress[str]) -> CampaignRun:
+    from ai_procurement.campaign.results import recover_results, stage_results
+    from ai_procurement.errors import OutputError, OutputExistsError
+
+    lots = campaign.lots()
+    recover_results(campaign.root, campaign.audit)
+    results = campaign.root / "out"
+    earlier = [path for lot in lots for path in _earlier_results(
+        results / f"lot-{lot.id}" if lot.id else results)]
+    if len(lots) > 1:  # the report that covers every lot, in out/
+        earlier += [p for p in (results / f"memo-{code}.docx" for code in ("fr", "en"))
+                    if p.exists()]
+    if earlier and not force:
+        raise OutputExistsError(
+            f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
+            f"{results}); refusing to overwrite earlier results (pass "
+            "force=True, or --force on the command line)")
+    _refuse_foreign_results(campaign)
+    checked = check(campaign, write_reports=False)
+    scored = [_score(campaign, lot, checked) for lot in lots]
+    problems = [p for run in scored for p in run.review_problems]
+    if problems and not draft:
+        from ai_procurement.campaign.reviews import ReviewsIncompleteError
+
+        raise ReviewsIncompleteError(problems)
+    awards = {award.lot: award for award in _awards(campaign, scored)}
+    # Every output goes to a staging folder, switched in whole at the end (results.py).
+    staged = stage_results(campaign.root)
+    try:
+        runs, records = _write_deliverables(campaign, staged.folder, scored, awards,
+                                            progress, draft=draft)
+        staged.seal()
+    except BaseException as exc:
+        import shutil
+
+        shutil.rmtree(staged.folder, ignore_errors=True)
+        if isinstance(exc, OutputError):
+            raise OutputError(f"{exc}; the results in {results} are left as they were, "
+                              "whole") from None
+        raise
+    written = staged.switch(campaign.audit, [("evaluate", fields) for fields in records])
+    from ai_procurement.campaign.rounds import write_rejection_letters
+
+    # The letters of abnormally-low offers the buyer rejected: beside their round, once.
+    _audit_outputs(campaign, write_rejection_letters(campaign))
+    final = {path.relative_to(results): path for path in written}
+    runs = [attrs.evolve(run, outputs=tuple(final[p.relative_to(staged.folder)]
+                                            for p in run.outputs)) for run in runs]
+    return CampaignRun(tuple(runs), written, tuple(awards[lot.id] for lot in lots))
+
+
+def _refuse_foreign_results(campaign: Campaign) -> None:
+    """Refuse to replace ``out/`` when it holds a file the tool never wrote there.
+
+    The whole folder is replaced by the new result set: a file the buyer put there
+    (notes, a signed copy) would go with it.
+    """
+    from ai_procurement.campaign.results import MANIFEST, RESULTS
+
+    results = campaign.root / RESULTS
+    if not results.is_dir():
+        return
+    ours = {str(r.get("file", "")) for r in campaign.audit.records()
+            if r.get("event") == "write"}
+    foreign = sorted(p for p in results.rglob("*") if p.is_file() and p.name != MANIFEST
+                     and f"{RESULTS}/{p.relative_to(results).as_posix()}" not in ours)
+    if foreign:
+        raise CampaignError(
+            f"{foreign[0]}: {len(foreign)} file(s) in {results} were not written by "
+            "'evaluate'; each evaluation replaces that folder whole, so move them "
+            "elsewhere first")
+
+
+def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[EvaluationRun],
+                        awards: Mapping[str, LotAward], progress: Progress[str], *,
+                        draft: bool = False
+                        ) -> tuple[list[EvaluationRun], list[dict[str, Any]]]:
+    """Write every lot's deliverables under ``out_root``.
+
+    Returns the runs with their outputs, and the ``evaluate`` audit records, appended
+    once the results are switched in.
     """
     from ai_procurement.deliverables.commitments import write_commitments_annex
     from ai_procurement.deliverables.comparison import write_comparison
     from ai_procurement.deliverables.debrief import write_debriefs
     from ai_procurement.deliverables.memo import write_memo
     from ai_procurement.deliverables.robustness_annex import write_robustness_annex
-    from ai_procurement.errors import OutputExistsError
 
     config = campaign.config
     lots = campaign.lots()
-    folders = {lot.id: (campaign.root / "out" / f"lot-{lot.id}" if lot.id
-                        else campaign.root / "out") for lot in lots}
-    earlier = [path for folder in folders.values() for path in _earlier_results(folder)]
-    if len(lots) > 1:  # the report that covers every lot, in out/
-        earlier += [p for p in (campaign.root / "out" / f"memo-{code}.docx"
-                                for code in ("fr", "en")) if p.exists()]
-    if earlier and not force:
-        raise OutputExistsError(
-            f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
-            f"{campaign.root / 'out'}); refusing to overwrite earlier results (pass "
-            "force=True, or --force on the command line)")
-    checked = check(campaign, write_reports=False)
-    scored = [_score(campaign, lot, checked) for lot in lots]
-    awards = {award.lot: award for award in _awards(campaign, scored)}
+    folders = {lot.id: (out_root / f"lot-{lot.id}" if lot.id else out_root) for lot in lots}
+    force = False  # the staging folder starts empty
+    records: list[dict[str, Any]] = []
     runs: list[EvaluationRun] = []
     outputs: list[Path] = []
     parts: list[tuple[Lot, EvaluationRun, dict[Lang, Any]]] = []
@@ -706,10 +873,11 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         blocked = {code: award_blocked(campaign, run, code) for code in languages}
         procedure = {code: attrs.evolve(
             _procedure(campaign, lot, run.checked, code, award, run.declarations),
-            draft_reason=blocked[code], missing=missing) for code in languages}
+            draft_reason=blocked[code], missing=missing, draft=draft) for code in languages}
         written: list[Path] = []
-        steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en", "debriefs",
-                 "commitments"]
+        steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en"]
+        if not draft:  # no letter nor contract annex from scores still to come
+            steps += ["debriefs", "commitments"]
         label = f"lot {lot.id}" if lot.id else "deliverables"
         for step in progress(steps, label, len(steps)):
             if step == "comparison":
@@ -717,7 +885,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                     evaluation, out / "comparison.xlsx", lang=config.language,
                     robustness=tested, generated=generated, overwrite=force,
                     register=procedure[config.language].register or None,
-                    procedure=_mode_text(config.mode).get(config.language)))
+                    procedure=_mode_text(config.mode).get(config.language), draft=draft))
             elif step.startswith("memo"):
                 lang: Lang = "fr" if step == "memo-fr" else "en"
                 written.append(write_memo(evaluation, out / f"memo-{lang}.docx", lang=lang,
@@ -749,7 +917,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                     written.append(write_commitments_annex(
                         evaluation, out / f"engagements-{code}.docx", lang=code,
                         generated=generated, overwrite=force))
-        campaign.audit.append("evaluate", fingerprint=evaluation.questionnaire.fingerprint,
+        records.append(dict(fingerprint=evaluation.questionnaire.fingerprint,
                               lot=lot.id, settings=attrs.asdict(lot.scoring),
                               robustness=dict(tested.parameters), version=_version(),
                               ranking=[(v.vendor, v.rank, round(v.total, 6))
@@ -759,7 +927,8 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
                               max_lots_per_bidder=config.max_lots_per_bidder,
                               versions={c.offer.id: c.version for c in run.checked
                                         if c.offer is not None and c.vendor is not None},
-                              draft=blocked["en"] or None)
+                              draft=draft, award_held=blocked["en"] or None,
+                              review_problems=len(run.review_problems)))
         runs.append(attrs.evolve(run, outputs=tuple(written)))
         outputs.extend(written)
         parts.append((lot, run, procedure))
@@ -772,21 +941,10 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
             outputs.append(write_report(
                 [(lot.describe(code), run.evaluation, run.robustness, procedure[code])
                  for lot, run, procedure in parts],
-                campaign.root / "out" / f"memo-{code}.docx",
+                out_root / f"memo-{code}.docx",
                 consultation=config.consultation, lang=code, generated=generated,
                 overwrite=force))
-    from ai_procurement.campaign.rounds import write_rejection_letters
-
-    outputs.extend(write_rejection_letters(campaign))
-    for stale in sorted(set(earlier) - set(outputs)):
-        if stale.name.startswith(("debrief-", "engagements-")):
-            stale.unlink(missing_ok=True)
-            what = ("debrief letter" if stale.name.startswith("debrief-")
-                    else "commitments annex")
-            campaign.audit.append("remove", file=str(stale.relative_to(campaign.root)),
-                                  reason=f"stale {what} of an earlier evaluation")
-    _audit_outputs(campaign, outputs)
-    return CampaignRun(tuple(runs), tuple(outputs), tuple(awards[lot.id] for lot in lots))
+    return runs, records
 
 
 def _awards(campaign: Campaign, runs: Sequence[EvaluationRun]) -> tuple[LotAward, ...]:
@@ -946,7 +1104,11 @@ def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:
               "sent": Text("Questionnaire émis", "Questionnaire issued"),
               "read": Text("Fichier reçu et lu", "File received and read")}
     colon = " :" if lang == "fr" else ":"
+    from ai_procurement.campaign.reviews import issued_reviews
+
     review_names = {f"reviews/{slug(e)}{lot.suffix}.xlsx" for e in lot.evaluators}
+    review_names.update(name for name, record in issued_reviews(
+        campaign.audit.records()).items() if record.lot == lot.id)
     review_names.add(f"reviews/{campaign.agreed_path(lot).name}")
     lines: list[str] = []
     seen: set[tuple[str, str, str]] = set()

@@ -35,6 +35,7 @@ import attrs
 from ai_procurement.bank.model import Criterion, FreeText, Price, Question
 from ai_procurement.decision.robustness import Robustness
 from ai_procurement.decision.scoring import Evaluation, ScoreLine, Settings, VendorResult
+from ai_procurement.deliverables.document import DRAFT_MARK
 from ai_procurement.deliverables.labels import (
     LOW_OFFER_METHOD_NAMES,
     LOW_OFFER_PARAMETER_LABELS,
@@ -129,7 +130,7 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
                      lang: Lang = "fr", robustness: Robustness | None = None,
                      generated: dt.date | None = None, overwrite: bool = False,
                      register: Sequence[Deposit] | None = None,
-                     procedure: str = "") -> Path:
+                     procedure: str = "", draft: bool = False) -> Path:
     """Write the comparison workbook of ``evaluation`` for a procurement committee.
 
     Sheets (named in ``lang``): Summary (ranking, flags, robustness findings, notes),
@@ -155,6 +156,8 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
             sheet; None leaves the sheet out.
         procedure: the procedure in words ("open call"...), shown atop the Register
             sheet.
+        draft: a draft evaluation (scores still missing): every sheet's printed header
+            and the Summary's title carry "PROJET / DRAFT — not to be signed".
 
     Returns:
         The path written.
@@ -169,7 +172,8 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
         raise OutputExistsError(f"{target} already exists; refusing to overwrite an earlier "
                                 "result (pass overwrite=True, or --force on the command line)")
     data = comparison_bytes(evaluation, lang=lang, robustness=robustness,
-                            generated=generated, register=register, procedure=procedure)
+                            generated=generated, register=register, procedure=procedure,
+                            draft=draft)
     from ai_procurement._office.files import write_atomic
 
     write_atomic(target, data, overwrite=overwrite)
@@ -180,7 +184,7 @@ def comparison_bytes(evaluation: Evaluation, *, lang: Lang = "fr",
                      robustness: Robustness | None = None,
                      generated: dt.date | None = None,
                      register: Sequence[Deposit] | None = None,
-                     procedure: str = "") -> bytes:
+                     procedure: str = "", draft: bool = False) -> bytes:
     """Return the comparison workbook as bytes (see :func:`write_comparison`)."""
     if lang not in LANGUAGES:
         raise ScoringError(f"lang must be one of {LANGUAGES}, got {lang!r}")
@@ -204,7 +208,7 @@ def comparison_bytes(evaluation: Evaluation, *, lang: Lang = "fr",
     })
     _Book(evaluation, lang, robustness, generated, wb,
           register=tuple(register) if register is not None else None,
-          procedure=procedure).build()
+          procedure=procedure, draft=draft).build()
     wb.close()
     return buffer.getvalue()
 
@@ -547,6 +551,8 @@ class _Sheet:
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
         ws.hide_gridlines(1)  # shown on screen, not printed
         ws.set_footer("&L&A&C&P / &N")  # sheet name; page / pages
+        if self.book.draft:
+            ws.set_header(f'&C&"-,Bold"&KC00000{DRAFT_MARK}')
 
 
 class _Book:
@@ -554,9 +560,11 @@ class _Book:
 
     def __init__(self, evaluation: Evaluation, lang: Lang, robustness: Robustness | None,
                  generated: dt.date | None, wb: Workbook, *,
-                 register: tuple[Deposit, ...] | None = None, procedure: str = "") -> None:
+                 register: tuple[Deposit, ...] | None = None, procedure: str = "",
+                 draft: bool = False) -> None:
         self.ev, self.lang, self.rob, self.generated = evaluation, lang, robustness, generated
         self.register, self.procedure = register, procedure
+        self.draft = draft
         self.wb = wb
         self.bank = evaluation.questionnaire.bank
         self.questions: dict[str, Question] = {q.id: q for _, q in self.bank.questions()}
@@ -702,7 +710,8 @@ class _Book:
         n = len(self.weighted)
         sheet = _Sheet(self, ws, [5, 16, 14, 8, *([7.5] * n), 30])
         consultation = ev.questionnaire.consultation
-        sheet.title(f"{self.t('title')} — {consultation.reference}")
+        sheet.title(f"{DRAFT_MARK} — " * self.draft
+                    + f"{self.t('title')} — {consultation.reference}")
         sheet.paragraph(consultation.title, style="aip-label")
         sheet.paragraph(self.colon(self.t("buyer"), consultation.buyer))
         if self.generated is not None:

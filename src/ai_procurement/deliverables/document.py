@@ -18,7 +18,11 @@ from ai_procurement._office.docx import WordDocument
 from ai_procurement.errors import OutputExistsError, ScoringError
 from ai_procurement.text import Lang
 
-__all__ = ["check_lang", "check_output", "new_document", "template"]
+__all__ = ["DRAFT_MARK", "check_lang", "check_output", "new_document", "template"]
+
+DRAFT_MARK = "PROJET / DRAFT — not to be signed (ne pas signer)"
+"""The mark on every page of a draft evaluation's documents and sheets (both languages:
+a draft travels between buyers who may read either)."""
 
 
 @functools.cache

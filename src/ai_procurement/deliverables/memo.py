@@ -32,7 +32,12 @@ from ai_procurement.answers import AnswerState
 from ai_procurement.bank.model import Criterion, Price, Question
 from ai_procurement.decision.scoring import Evaluation, VendorResult
 from ai_procurement.deliverables.charts import charts
-from ai_procurement.deliverables.document import check_lang, check_output, new_document
+from ai_procurement.deliverables.document import (
+    DRAFT_MARK,
+    check_lang,
+    check_output,
+    new_document,
+)
 from ai_procurement.deliverables.labels import (
     LOW_OFFER_PARAMETER_LABELS,
     ROBUSTNESS_PARAMETER_LABELS,
@@ -201,6 +206,8 @@ class _Memo:
         self.d = document if document is not None else new_document(
             lang, title=f"{title} – {consultation.reference}", subject=consultation.title,
             author=consultation.buyer, generated=generated)
+        if procedure.draft and document is None:
+            self.d.header(DRAFT_MARK)
 
     def section_title(self, index: int, lang: Lang) -> str:
         """A section's title, with the lot in a report that covers several."""
@@ -817,6 +824,14 @@ class _Memo:
     def award(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
         d.heading(self.section_title(9, self.lang), 1, anchor=self.anchor(9))
+        if self.procedure.draft:
+            d.paragraph(("b", f.t(
+                "Projet d'évaluation, non définitif : aucune attribution n'est proposée et "
+                "aucun courrier aux candidats n'est préparé tant que toutes les notes des "
+                "évaluateurs ne sont pas réunies.",
+                "Draft evaluation, not final: no award is proposed and no letter to bidders "
+                "is prepared until every evaluator's scores are in.")))
+            return
         if self.procedure.draft_reason:
             d.paragraph(("b", f.t("Projet : aucune attribution n'est proposée à ce stade. ",
                                   "Draft: no award is proposed at this stage. ")),

@@ -149,4 +149,7 @@ class Procedure:
     rounds: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     draft_reason: str = ""
     missing: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    draft: bool = False
+    """A draft evaluation (scores still missing): every page is marked, no award is
+    proposed."""
 

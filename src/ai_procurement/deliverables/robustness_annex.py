@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ai_procurement.decision.scoring import Evaluation
-from ai_procurement.deliverables.document import check_lang, check_output, new_document
+from ai_procurement.deliverables.document import (
+    DRAFT_MARK,
+    check_lang,
+    check_output,
+    new_document,
+)
 from ai_procurement.deliverables.labels import ROBUSTNESS_PARAMETER_LABELS
 from ai_procurement.deliverables.memo import _label, _setting
 from ai_procurement.deliverables.procedure import Procedure
@@ -81,6 +86,8 @@ def _annex(view: EvaluationView, robustness: Robustness, generated: dt.date,
                      generated=generated)
     d.footer(f"{f.t('Document interne', 'Internal document')} – "
              f"{f.text(consultation.reference, 60)}")
+    if procedure.draft:
+        d.header(DRAFT_MARK)
     d.heading(title, 0)
     d.paragraph(("b", f.text(consultation.title, 300)))
     lines = [f.t("Acheteur : ", "Buyer: ") + f.text(consultation.buyer, 300),

@@ -1,0 +1,218 @@
+"""Evaluators' work survives change: review workbooks per offer version.
+
+An offer version is an offer (its label in the evaluation) and the SHA-256 of the file
+read for it: a regularised or negotiated offer is a new file, so a new version. Every
+review workbook the tool issues is recorded in the audit trail (``review-issued``) with
+the versions it was written for; it is read with exactly those, whatever arrived or
+left since, and its scores count only for the versions still evaluated.
+
+``review`` issues workbooks only for versions an evaluator has not received yet, under
+a new name (``claire-martin-lot-1-suite-2.xlsx``...): a workbook an evaluator may have
+filled is never written again, ``--force`` or not. :func:`review_problems` lists what
+still blocks a final evaluation: a score missing, a workbook not returned, scores given
+on an earlier version of an offer, a declared conflict of interest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from ai_procurement.errors import CampaignError
+from ai_procurement.text import Lang, Text
+
+__all__ = ["IssuedReview", "ReviewProblem", "ReviewsIncompleteError",
+           "issued_reviews", "next_review_path", "review_problems"]
+
+@attrs.frozen
+class IssuedReview:
+    """A review workbook the tool issued, as the audit trail recorded it.
+
+    ``versions`` maps each offer of the workbook to the SHA-256 of the file it showed;
+    empty for a workbook issued before versions were recorded (its scores then count
+    for whatever version is evaluated, as they did).
+    """
+
+    file: str
+    evaluator: str
+    lot: str
+    offers: tuple[str, ...]
+    versions: Mapping[str, str] = attrs.field(factory=dict)
+
+
+def issued_reviews(records: Sequence[Mapping[str, Any]]) -> dict[str, IssuedReview]:
+    """The review workbooks issued, by file name (``reviews/x.xlsx``), from audit records.
+
+    The last issue of a file counts (a file of an earlier tool version may have been
+    issued again).
+    """
+    issued: dict[str, IssuedReview] = {}
+    for record in records:
+        offers = record.get("offers")
+        if record.get("event") != "review-issued" or not isinstance(offers, list):
+            continue
+        versions = record.get("versions")
+        name = str(record.get("file", ""))
+        issued[name] = IssuedReview(
+            name, str(record.get("evaluator", "")), str(record.get("lot", "")),
+            tuple(str(o) for o in offers),
+            {str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict)
+            else {})
+    return issued
+
+
+def covered(issued: Mapping[str, IssuedReview], evaluator: str, lot: str,
+            versions: Mapping[str, str]) -> set[str]:
+    """The offers whose current version ``evaluator`` already received a workbook for."""
+    done: set[str] = set()
+    for review in issued.values():
+        if review.evaluator != evaluator or review.lot != lot:
+            continue
+        for offer in review.offers:
+            if offer in versions and review.versions.get(offer, versions[offer]) == versions[
+                    offer]:
+                done.add(offer)
+    return done
+
+
+def next_review_path(folder: Path, stem: str, taken: Sequence[str]) -> Path:
+    """The first name for a new workbook of ``stem`` that no file or record holds.
+
+    ``<stem>.xlsx`` first, then ``<stem>-suite-2.xlsx``, ``-suite-3``...
+    """
+    number = 1
+    while True:
+        name = f"{stem}.xlsx" if number == 1 else f"{stem}-suite-{number}.xlsx"
+        if not (folder / name).exists() and f"reviews/{name}" not in taken:
+            return folder / name
+        number += 1
+
+
+@attrs.frozen
+class ReviewProblem:
+    """What keeps an evaluator's scores of one offer version from being complete.
+
+    Attributes:
+        evaluator: the evaluator.
+        offer: the offer, as the evaluation names it.
+        lot: the lot's id ("" without lots).
+        kind: ``"not-issued"`` (no workbook for this version yet: run ``review``),
+            ``"missing"`` (the workbook is not returned or some answers have no level),
+            ``"stale"`` (the scores were given on another version of the offer) or
+            ``"conflict"`` (every evaluator of the lot declared a conflict of interest;
+            one who declares it while others remain simply stands aside).
+        file: the workbook to fill or that holds the stale scores ("" if none).
+        questions: the questions still without a level from this evaluator.
+    """
+
+    evaluator: str
+    offer: str
+    lot: str
+    kind: Literal["not-issued", "missing", "stale", "conflict"]
+    file: str = ""
+    questions: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> Text:
+        """What is wrong and what to do, in French and English."""
+        who, offer = self.evaluator, self.offer
+        lot = Text(f" (lot {self.lot})", f" (lot {self.lot})") if self.lot else Text("", "")
+        shown = ", ".join(self.questions[:12]) + (" …" if len(self.questions) > 12 else "")
+        if self.kind == "not-issued":
+            return Text(
+                f"{who} n'a pas de grille d'évaluation pour l'offre {offer}{lot.fr} dans sa "
+                "version actuelle : lancez « ai-procurement review » pour l'émettre (seules "
+                "les grilles nouvelles sont écrites), puis faites-la remplir.",
+                f"{who} has no review workbook for offer {offer}{lot.en} as it now stands: "
+                "run 'ai-procurement review' to issue it (only new workbooks are written), "
+                "then have it filled.")
+        if self.kind == "stale":
+            return Text(
+                f"Les notes de {who} pour l'offre {offer}{lot.fr} ({self.file}) portent sur "
+                "une version antérieure de l'offre : elles ne comptent pas. Lancez "
+                "« ai-procurement review » pour émettre la grille de la version actuelle "
+                "et faites-la remplir.",
+                f"{who}'s scores for offer {offer}{lot.en} ({self.file}) were given on an "
+                "earlier version of the offer: they do not count. Run 'ai-procurement "
+                "review' to issue the workbook of the current version and have it filled.")
+        if self.kind == "conflict":
+            return Text(
+                f"{who} a déclaré un conflit d'intérêts ({self.file}) : ses notes de l'offre "
+                f"{offer}{lot.fr} ne sont pas utilisées. Décidez : remplacez l'évaluateur ou "
+                "retirez-le de campaign.yaml.",
+                f"{who} declared a conflict of interest ({self.file}): their scores of offer "
+                f"{offer}{lot.en} are not used. Decide: replace the evaluator or remove them "
+                "from campaign.yaml.")
+        return Text(
+            f"{who} n'a pas noté l'offre {offer}{lot.fr} : {len(self.questions)} réponse(s) "
+            f"sans niveau ({shown}). Faites remplir {self.file} et déposez-le dans reviews/.",
+            f"{who} has not scored offer {offer}{lot.en}: {len(self.questions)} answer(s) "
+            f"without a level ({shown}). Have {self.file} filled and put it in reviews/.")
+
+
+def review_problems(lot: str, evaluators: Sequence[str], required: Mapping[str, Sequence[str]],
+                    scored: Mapping[tuple[str, str], set[str]],
+                    workbooks: Mapping[tuple[str, str], str],
+                    stale: Mapping[tuple[str, str], str],
+                    conflicts: Mapping[str, str]) -> list[ReviewProblem]:
+    """Every (evaluator, offer) whose scores are not complete (pure; see the class).
+
+    Args:
+        lot: the lot's id.
+        evaluators: the lot's evaluators, in order.
+        required: offer -> the questions each evaluator must give a level for.
+        scored: (evaluator, offer) -> the questions they gave a level for, on the
+            current version, in a workbook without errors.
+        workbooks: (evaluator, offer) -> the workbook issued for the current version.
+        stale: (evaluator, offer) -> a workbook holding scores of another version.
+        conflicts: evaluator -> the workbook in which they declared a conflict.
+    """
+    found: list[ReviewProblem] = []
+    # An evaluator who declared a conflict of interest stands aside: the others' scores
+    # make the evaluation (the memo names them), unless no one is left to score.
+    free = [e for e in evaluators if e not in conflicts]
+    for evaluator in free or evaluators:
+        for offer in sorted(required):
+            needed = [q for q in required[offer] if q not in scored.get((evaluator, offer),
+                                                                        set())]
+            if not needed:
+                continue
+            key = (evaluator, offer)
+            if evaluator in conflicts:
+                found.append(ReviewProblem(evaluator, offer, lot, "conflict",
+                                           conflicts[evaluator], tuple(needed)))
+            elif key in stale and len(needed) == len(required[offer]):
+                found.append(ReviewProblem(evaluator, offer, lot, "stale", stale[key],
+                                           tuple(needed)))
+            elif key not in workbooks:
+                found.append(ReviewProblem(evaluator, offer, lot, "not-issued", "",
+                                           tuple(needed)))
+            else:
+                found.append(ReviewProblem(evaluator, offer, lot, "missing", workbooks[key],
+                                           tuple(needed)))
+    return found
+
+
+def describe(problems: Sequence[ReviewProblem], lang: Lang) -> list[str]:
+    """One line per problem, in ``lang``."""
+    return [p.message.get(lang) for p in problems]
+
+
+class ReviewsIncompleteError(CampaignError):
+    """``evaluate`` without every required score, and no draft asked for.
+
+    Attributes:
+        problems: every missing, stale or unusable review, per evaluator and offer.
+    """
+
+    def __init__(self, problems: Sequence[ReviewProblem]) -> None:
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {p.message.en}" for p in self.problems)
+        super().__init__(
+            f"{len(self.problems)} evaluator score(s) missing or unusable; the evaluation "
+            f"would rest on incomplete reviews:\n{lines}\nComplete them, or ask for a draft "
+            "(draft=True, --draft on the command line): marked as such on every page, "
+            "without debrief letters or award proposal.")
