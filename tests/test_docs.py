@@ -29,8 +29,6 @@ def test_every_relative_link_resolves(source: Path) -> None:
         if re.match(r"^[a-z]+:", link) or link.startswith("#"):
             continue  # a web address or an anchor in the page
         target = (source.parent / link.split("#")[0]).resolve()
-        relative = target.relative_to(ROOT).as_posix() if target.is_relative_to(ROOT) \
-            else str(target)
         if not target.exists():
             broken.append(link)
     assert broken == []
