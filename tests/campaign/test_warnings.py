@@ -82,7 +82,11 @@ def test_evaluate_warns_of_blanks_edited_weights_and_silent_evaluators(
                     "utf-8")
     weights = _edit_weights(folder)
     (folder / "reviews" / "louis-bernard-lot-1.xlsx").unlink()
+    # Scores missing: evaluate refuses, naming them, unless a draft is asked for.
     code, _, err = _run(capsys, "evaluate", "--force", folder)
+    assert code == 1
+    assert "Louis Bernard n'a pas de grille d'évaluation pour l'offre Alizé Systèmes" in err
+    code, _, err = _run(capsys, "evaluate", "--force", "--draft", folder)
     assert code == 0, err
     # The report is a draft, and says so where it would be signed.
     assert "PROJET, pas encore à signer" in err
