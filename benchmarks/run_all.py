@@ -8,10 +8,12 @@ Campaigns are generated once and cached (see ``benchmarks/campaigns.py``): an op
 of 30 offers x 150 questions, 300 offers on one lot, and a framework agreement of 20 lots
 x 30 offers x 150 questions. Each figure is stated with how it was taken:
 
-- ``evaluate`` goals: wall time of ``python -m ai_procurement evaluate <folder> --force``
-  in a fresh process, the best of ``RUNS`` runs (the machine may be shared), and its
-  peak memory: the maximum resident set size from ``os.wait4``'s resource usage of that
-  process (Linux counts its waited-for children, the reading workers, too);
+- ``evaluate`` goals: CPU time (user + system) of ``python -m ai_procurement evaluate
+  <folder> --force`` in a fresh process, its workers included, the best of ``RUNS``
+  runs (the machine may be shared; CPU time moves little with the load), with its wall
+  time beside it, and its peak memory: the maximum resident set size from
+  ``os.wait4``'s resource usage of that process (Linux counts its waited-for
+  children, the reading workers, too);
 - in-process figures (robustness, bank loading, reading, charts): the best of several
   runs of ``time.perf_counter``;
 - peers: the raw libraries doing comparable work in the same run, on the same files.
@@ -68,8 +70,12 @@ def source() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(Path(ai_procurement.__file__).parents[1])}
 
 
-def evaluate_cli(folder: Path) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of ``ai-procurement evaluate``."""
+def evaluate_cli(folder: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident memory (MB) of ``evaluate``.
+
+    CPU seconds (user + system, of the process and of its reading workers) move little
+    when other people load the machine; wall seconds are what the buyer waits.
+    """
     env = source()
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "ai_procurement", "evaluate",
@@ -80,17 +86,18 @@ def evaluate_cli(folder: Path) -> tuple[float, float]:
     if status != 0:
         raise SystemExit(f"evaluate failed on {folder}: {process.stderr.read().decode()}"
                          if process.stderr else f"evaluate failed on {folder}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def evaluate_goal(name: str, sizes: tuple[int, int, int], seconds: float,
                   megabytes: float | None, work: Path, runs: int) -> Path:
     folder = campaigns.working_copy(campaigns.campaign_folder(*sizes), work / name)
     results = [evaluate_cli(folder) for _ in range(runs)]
-    wall = min(w for w, _ in results)
-    peak = max(m for _, m in results)
-    goal(f"evaluate {name} (CLI, best of {runs})", f"{wall:.2f} s", f"<= {seconds:g} s",
-         wall <= seconds)
+    wall = min(w for w, _, _ in results)
+    cpu = min(c for _, c, _ in results)
+    peak = max(m for _, _, m in results)
+    goal(f"evaluate {name} (CLI, CPU, best of {runs})", f"{cpu:.2f} s", f"<= {seconds:g} s",
+         cpu <= seconds, f"wall time {wall:.2f} s (best of {runs})")
     goal("  peak memory (maxrss, wait4)", f"{peak:.0f} MB",
          f"<= {megabytes:g} MB" if megabytes else "-",
          peak <= megabytes if megabytes else None)
@@ -187,7 +194,12 @@ def bank_goal(work: Path) -> None:
     path = work / "bank-1500.yaml"
     ap.dump_bank(campaigns.grown_bank(1500), path)
     data = path.read_bytes()
-    seconds = best(lambda: ap.load_bank(path), 5)
+    try:
+        seconds = best(lambda: ap.load_bank(path), 5)
+    except ap.BankError as error:
+        goal("load a bank of 1,500 questions", "refused", "<= 0.5 s", False,
+             str(error).splitlines()[-1].strip()[:90])
+        return
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw = best(lambda: yaml.load(data, Loader=loader), 5)
     pure = best(lambda: yaml.load(data, Loader=yaml.SafeLoader), 1)
@@ -252,7 +264,7 @@ def charts_goal() -> None:
             memo.charts = real
     goal("memo's 2 charts, 30 offers (matplotlib)", f"{drawing:.2f} s", "-", None,
          f"memo with charts {with_charts:.2f} s, without {without:.2f} s "
-         f"({drawing / with_charts:.0%} of it)")
+         f"({(with_charts - without) / with_charts:.0%} of it)")
 
 
 def machine() -> str:

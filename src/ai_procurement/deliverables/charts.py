@@ -99,6 +99,7 @@ _LEGEND_ROWS = 32  # criteria named in full in the legend, two a row, up to this
 _CHART_DPI = 150  # the chart is shown 16 to 17 cm wide: about 1 000 pixels
 _CHART_EDGE = 0.08
 _TICK_SPACE = 7.0 / 72  # tick length and label padding, 3.5 pt each
+_ANNOTATED_CELLS = 200  # the profile shows each cell's figure up to this many cells
 
 
 def _figure(height: float) -> tuple[Any, Any]:
@@ -194,7 +195,10 @@ def _profile_chart(view: EvaluationView, ranked: Sequence[VendorResult],
     axes.set_xticks(range(len(criteria)), labels=[_chart_text(c.id, 16) for c in criteria],
                     rotation=45, ha="right")
     axes.set_yticks(range(count), labels=[_chart_text(v.vendor) for v in ranked])
-    if count * len(criteria) <= 420:
+    # Each figure is a text drawn on its own: the figures of more than about 200 cells
+    # made most of the memo's time, in print too small to read (the tables of section
+    # 3 give them all).
+    if count * len(criteria) <= _ANNOTATED_CELLS:
         size = 6.5 if count <= 15 else 5.5
         for i, row in enumerate(shares):
             for j, value in enumerate(row):
