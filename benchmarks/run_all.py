@@ -244,15 +244,11 @@ def charts_goal() -> None:
                                  {f"Offre {i:02d}": 0.3 + 0.02 * i for i in range(30)})
     view = EvaluationView(evaluation, "fr")
 
-    drawn: dict[Any, Any] = getattr(charts, "_DRAWN", {})  # charts drawn and kept
-
     def draw() -> None:
-        drawn.clear()
         charts.charts(view)
 
     with tempfile.TemporaryDirectory() as tmp:
         def write() -> None:
-            drawn.clear()
             memo.write_memo(evaluation, Path(tmp) / "m.docx", lang="fr", overwrite=True)
 
         drawing, with_charts = best(draw), best(write)

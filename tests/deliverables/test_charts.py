@@ -1,4 +1,4 @@
-"""The memo's charts: the best-ranked offers when there are many, drawn once per figures."""
+"""The memo's charts: the best-ranked offers when there are many, the same bytes each time."""
 
 from __future__ import annotations
 

@@ -41,34 +41,15 @@ def _png(figure: Any) -> bytes:
     return buffer.getvalue()
 
 
-_DRAWN: dict[tuple[object, ...], list[tuple[bytes, str]]] = {}
-_DRAWN_LIMIT = 48 * 2**20  # bytes of PNG kept: every lot's charts of a 20-lot report
-
-
 def charts(view: EvaluationView) -> list[tuple[bytes, str]]:
-    """Totals stacked by criterion, and the criterion profile of each ranked offer.
-
-    Charts already drawn for the same figures in the same language are given again
-    (a report covering several lots shows the charts of each lot's own report): they
-    take most of a report's time, and the same figures give the same bytes.
-    """
+    """Totals stacked by criterion, and the criterion profile of each ranked offer."""
     # Past _CHART_OFFERS, the best-ranked ones: more bars than that no longer fit the
     # page's height with a readable name each (the tables give every offer).
     ranked = view.ranking[:_CHART_OFFERS]
     criteria = [c for c in view.criteria if view.points.get(c.id, 0.0) > 0]
     if not ranked or not criteria:
         return []
-    key = (view.lang, view.total_points,
-           tuple((c.id, view.title(c), c.is_price, view.points[c.id]) for c in criteria),
-           tuple((v.vendor, v.total, tuple(v.criteria.get(c.id, 0.0) for c in criteria))
-                 for v in ranked))
-    if key not in _DRAWN:
-        drawn = _draw(view, ranked, criteria)
-        while _DRAWN and sum(len(png) for pair in (*_DRAWN.values(), drawn)
-                             for png, _ in pair) > _DRAWN_LIMIT:
-            del _DRAWN[next(iter(_DRAWN))]  # the oldest first
-        _DRAWN[key] = drawn
-    return list(_DRAWN[key])
+    return _draw(view, ranked, criteria)
 
 
 def _draw(view: EvaluationView, ranked: Sequence[VendorResult],
