@@ -1,25 +1,313 @@
-"""Run every benchmark of this folder in turn and print its figures.
+"""The goals of the speed issue, each with its measured figure and the peers' figures.
 
-Run: ``python benchmarks/run_all.py`` (after ``pip install '.[bench]'``). Each benchmark
-prints its own figures and ratios against the raw libraries measured in the same run.
+Run: ``python benchmarks/run_all.py`` (after ``pip install '.[bench]'``; LibreOffice's
+``soffice`` for the reading goal). ``--scripts`` also runs every ``bench_*.py`` of this
+folder afterwards, each printing its own detailed figures.
+
+Campaigns are generated once and cached (see ``benchmarks/campaigns.py``): an open call
+of 30 offers x 150 questions, 300 offers on one lot, and a framework agreement of 20 lots
+x 30 offers x 150 questions. Each figure is stated with how it was taken:
+
+- ``evaluate`` goals: CPU time (user + system) of ``python -m ai_procurement evaluate
+  <folder> --force`` in a fresh process, its workers included, the best of ``RUNS``
+  runs (the machine may be shared; CPU time moves little with the load), with its wall
+  time beside it, and its peak memory: the maximum resident set size from
+  ``os.wait4``'s resource usage of that process (Linux counts its waited-for
+  children, the reading workers, too);
+- in-process figures (robustness, bank loading, reading, charts): the best of several
+  runs of ``time.perf_counter``;
+- peers: the raw libraries doing comparable work in the same run, on the same files.
+
+The script exits with status 1 when a goal is missed.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import platform
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # for tests.fixtures, used by bench_read
+
+import campaigns  # noqa: E402  (a sibling script, found through sys.path)
+
+RUNS = 3
+ROWS: list[tuple[str, str, str, bool | None, str]] = []
+
+
+def goal(name: str, measured: str, target: str, ok: bool | None, peers: str = "") -> None:
+    """Record and print one goal's line."""
+    ROWS.append((name, measured, target, ok, peers))
+    verdict = {True: "ok", False: "MISSED", None: "-"}[ok]
+    print(f"  {name:44} {measured:>16}  goal {target:>12}  {verdict}", flush=True)
+    if peers:
+        print(f"  {'':44} peers: {peers}", flush=True)
+
+
+def best(run: Callable[[], Any], rounds: int = RUNS) -> float:
+    """The fastest of ``rounds`` wall-clock timings, in seconds."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def source() -> dict[str, str]:
+    """The environment that makes a child process import the same ai_procurement."""
+    import ai_procurement
+
+    return {**os.environ, "PYTHONPATH": str(Path(ai_procurement.__file__).parents[1])}
+
+
+def evaluate_cli(folder: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident memory (MB) of ``evaluate``.
+
+    CPU seconds (user + system, of the process and of its reading workers) move little
+    when other people load the machine; wall seconds are what the buyer waits.
+    """
+    env = source()
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "ai_procurement", "evaluate",
+                                str(folder), "--force"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"evaluate failed on {folder}: {process.stderr.read().decode()}"
+                         if process.stderr else f"evaluate failed on {folder}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def evaluate_goal(name: str, sizes: tuple[int, int, int], seconds: float,
+                  megabytes: float | None, work: Path, runs: int) -> Path:
+    folder = campaigns.working_copy(campaigns.campaign_folder(*sizes), work / name)
+    results = [evaluate_cli(folder) for _ in range(runs)]
+    wall = min(w for w, _, _ in results)
+    cpu = min(c for _, c, _ in results)
+    peak = max(m for _, _, m in results)
+    goal(f"evaluate {name} (CLI, CPU, best of {runs})", f"{cpu:.2f} s", f"<= {seconds:g} s",
+         cpu <= seconds, f"wall time {wall:.2f} s (best of {runs})")
+    goal("  peak memory (maxrss, wait4)", f"{peak:.0f} MB",
+         f"<= {megabytes:g} MB" if megabytes else "-",
+         peak <= megabytes if megabytes else None)
+    return folder
+
+
+def peers_for(folder: Path) -> str:
+    """Raw libraries on the same campaign: reading its files, writing its comparison."""
+    import openpyxl
+    import xlsxwriter
+    from python_calamine import CalamineWorkbook
+
+    files = sorted((folder / "responses").glob("*.xlsx"))
+    sheets = ("Questionnaire",)
+
+    def opx() -> None:
+        for path in files:
+            wb = openpyxl.load_workbook(path, read_only=True)
+            for name in sheets:
+                for _ in wb[name].iter_rows(values_only=True):
+                    pass
+            wb.close()
+
+    def calamine() -> None:
+        for path in files:
+            wb = CalamineWorkbook.from_path(str(path))
+            for name in sheets:
+                wb.get_sheet_by_name(name).to_python()
+
+    out = next(folder.joinpath("out").rglob("comparison.xlsx"))
+    book = CalamineWorkbook.from_path(str(out))
+    data = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+    cells = sum(len(row) for rows in data.values() for row in rows)
+
+    def write() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            wb = xlsxwriter.Workbook(str(Path(tmp) / "c.xlsx"))
+            for name, rows in data.items():
+                ws = wb.add_worksheet(name[:31])
+                for r, row in enumerate(rows):
+                    for c, value in enumerate(row):
+                        if value != "":
+                            ws.write(r, c, value)
+            wb.close()
+
+    return (f"openpyxl read-only {best(opx, 1):.2f} s, calamine {best(calamine, 1):.2f} s "
+            f"(the {len(files)} files' questionnaire sheet); XlsxWriter writing one "
+            f"comparison's {cells} cells {best(write, 1):.2f} s")
+
+
+def robustness_goal(folder: Path) -> None:
+    from ai_procurement.campaign.folder import load_campaign
+    from ai_procurement.campaign.workflow import score_campaign
+    from ai_procurement.decision.robustness import assess_robustness
+
+    campaign = load_campaign(folder)
+    run = score_campaign(campaign)
+    r = campaign.config.robustness
+    seconds = best(lambda: assess_robustness(
+        run.evaluation, samples=r.samples, seed=r.seed, band=r.band,
+        close_call_threshold=r.close_call_threshold))
+    goal(f"robustness, {len(run.evaluation.ranking)} ranked offers "
+         f"({r.samples} samples)", f"{seconds:.2f} s", "<= 2 s", seconds <= 2)
+
+
+def check_goal(folder: Path) -> None:
+    """``check`` on every core against one core (the same code, its affinity limited)."""
+    code = ("import os, sys, time\n"
+            "if sys.argv[2] == '1': os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+            "from ai_procurement.campaign.folder import load_campaign\n"
+            "from ai_procurement.campaign.workflow import check\n"
+            "c = load_campaign(sys.argv[1]); t = time.perf_counter()\n"
+            "check(c, write_reports=False); print(time.perf_counter() - t)\n")
+    env = source()
+
+    def timed(cores: str) -> float:
+        return min(float(subprocess.run([sys.executable, "-c", code, str(folder), cores],
+                                        env=env, check=True, capture_output=True, text=True)
+                         .stdout) for _ in range(2))
+
+    available = len(os.sched_getaffinity(0))
+    one, every = timed("1"), timed("all")
+    files = len(list((folder / "responses").glob("*.xlsx")))
+    goal(f"check {files} files on {available} cores", f"{every:.2f} s",
+         "every core", every < one * 0.8 if available > 1 else None,
+         f"the same on 1 core {one:.2f} s (speed-up {one / every:.2f}x)")
+
+
+def bank_goal(work: Path) -> None:
+    import yaml
+
+    import ai_procurement as ap
+
+    path = work / "bank-1500.yaml"
+    ap.dump_bank(campaigns.grown_bank(1500), path)
+    data = path.read_bytes()
+    try:
+        seconds = best(lambda: ap.load_bank(path), 5)
+    except ap.BankError as error:
+        goal("load a bank of 1,500 questions", "refused", "<= 0.5 s", False,
+             str(error).splitlines()[-1].strip()[:90])
+        return
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = best(lambda: yaml.load(data, Loader=loader), 5)
+    pure = best(lambda: yaml.load(data, Loader=yaml.SafeLoader), 1)
+    goal(f"load a bank of 1,500 questions ({len(data) // 1024} kB)", f"{seconds:.2f} s",
+         "<= 0.5 s", seconds <= 0.5,
+         f"PyYAML {loader.__name__} alone {raw:.2f} s, pure-Python SafeLoader {pure:.2f} s")
+
+
+def reading_goal() -> None:
+    import bench_read
+
+    paths = bench_read.files()
+    saved = bench_read.saved_by_libreoffice(paths)
+    if not saved:
+        goal("read files saved by LibreOffice", "soffice missing", "-", None)
+        return
+    q = bench_read.questionnaire(bench_read.QUESTIONS)
+    methods = {
+        "ours": lambda path, index: bench_read.read_ours(path, index, q),
+        "openpyxl": lambda path, _: bench_read.read_openpyxl_sheets(path),
+        "calamine": lambda path, _: bench_read.read_calamine_sheets(path),
+        "calamine-all": lambda path, _: bench_read.read_calamine(path)}
+    ms = bench_read.race(methods, saved, list(range(len(saved))))
+    peers = (f"openpyxl read-only {ms['openpyxl']:.1f} ms, calamine {ms['calamine']:.1f} ms "
+             f"(same 2 sheets), calamine every sheet {ms['calamine-all']:.1f} ms")
+    goal(f"read a LibreOffice-saved file ({bench_read.QUESTIONS} q.)", f"{ms['ours']:.1f} ms",
+         "-", None, peers)
+    slower = ms["ours"] / ms["calamine"]
+    faster = ms["openpyxl"] / ms["ours"]
+    goal("  ours / python-calamine (same sheets)", f"{slower:.2f}x", "<= 2.5x", slower <= 2.5)
+    goal("  openpyxl read-only / ours", f"{faster:.2f}x", ">= 4x", faster >= 4)
+
+
+def charts_goal() -> None:
+    """The memo with its matplotlib charts, and without them, for 30 offers."""
+    from tests.deliverable_fixtures import make_evaluation, territorial_questionnaire
+
+    from ai_procurement.deliverables import charts, memo
+    from ai_procurement.deliverables.view import EvaluationView
+
+    evaluation = make_evaluation(territorial_questionnaire(),
+                                 {f"Offre {i:02d}": 0.3 + 0.02 * i for i in range(30)})
+    view = EvaluationView(evaluation, "fr")
+
+    def draw() -> None:
+        charts.charts(view)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        def write() -> None:
+            memo.write_memo(evaluation, Path(tmp) / "m.docx", lang="fr", overwrite=True)
+
+        drawing, with_charts = best(draw), best(write)
+        real = memo.charts
+        memo.charts = lambda _view: []  # type: ignore[assignment]
+        try:
+            without = best(write)
+        finally:
+            memo.charts = real
+    goal("memo's 2 charts, 30 offers (matplotlib)", f"{drawing:.2f} s", "-", None,
+         f"memo with charts {with_charts:.2f} s, without {without:.2f} s "
+         f"({(with_charts - without) / with_charts:.0%} of it)")
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{model}, {os.cpu_count()} cores (load {load:.1f}), Python "
+            f"{platform.python_version()}, {platform.system()}")
 
 
 def main() -> int:
-    """Run each ``bench_*.py`` script in a fresh interpreter; return the worst exit code."""
-    worst = 0
-    for script in sorted(HERE.glob("bench_*.py")):
-        print(f"\n=== {script.name} ===", flush=True)
-        worst = max(worst, subprocess.run([sys.executable, str(script)], check=False)
-                    .returncode)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scripts", action="store_true", help="run every bench_*.py too")
+    parser.add_argument("--quick", action="store_true",
+                        help="the 30-offer goals only (no 300 offers, no 20 lots)")
+    args = parser.parse_args()
+    import ai_procurement
+
+    print(f"machine: {machine()}", flush=True)
+    print(f"ai_procurement from {Path(ai_procurement.__file__).parent.parent.name}/ "
+          f"({ai_procurement.__version__})", flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        small = evaluate_goal("30 offers x 150 questions", (1, 30, 150), 2.5, None, work, RUNS)
+        print(f"  {'':44} peers: {peers_for(small)}", flush=True)
+        charts_goal()
+        bank_goal(work)
+        reading_goal()
+        if not args.quick:
+            large = evaluate_goal("300 offers x 150 questions", (1, 300, 150), 10, None,
+                                  work, 1)
+            robustness_goal(large)
+            check_goal(large)
+            evaluate_goal("20 lots x 30 offers x 150 questions", (20, 30, 150), 20, 400,
+                          work, 1)
+    worst = 1 if any(ok is False for *_, ok, _ in ROWS) else 0
+    if args.scripts:
+        for script in sorted(HERE.glob("bench_*.py")):
+            print(f"\n=== {script.name} ===", flush=True)
+            worst = max(worst, subprocess.run([sys.executable, str(script)], check=False)
+                        .returncode)
     return worst
 
 

@@ -37,7 +37,7 @@ RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 CROSS_CUTTING_TESTS = {
     "test_architecture.py", "test_cli.py", "test_cli_strategy.py", "test_exports.py",
-    "test_libreoffice.py",
+    "test_libreoffice.py", "test_results_unchanged.py",
     "test_notebooks.py", "test_quality.py", "test_questionnaire.py", "test_answers.py",
     "test_findings.py", "test_bidders.py", "test_text.py", "test_docs.py",
     "test_testing.py",

@@ -173,8 +173,10 @@ class XlsxBook:
 
     def _parse(self, part: str, start: _StartHandler | None, end: _EndHandler | None = None,
                setup: Callable[[expat.XMLParserType], None] | None = None,
-               done: Callable[[], None] | None = None) -> None:
+               done: Callable[[], None] | None = None, *, sheet: bool = False) -> None:
         """Parse ``part`` with the given callbacks; a callback may raise :class:`_Stop`.
+
+        ``sheet``: ``part`` is a worksheet whose empty styled cells may be skipped.
 
         ``done`` runs once the parse has ended; what it raises is reported like a parse
         error of ``part``.
@@ -199,6 +201,8 @@ class XlsxBook:
             try:
                 data = self.parts.get(part)
                 if data is not None:
+                    if sheet:
+                        data = _without_empty_cells(data)
                     parser.Parse(data, True)
                 else:
                     with self.archive.open(part) as handle:
@@ -290,7 +294,7 @@ class XlsxBook:
         if part is None:
             return {}
         reader = _SheetReader(self.strings, self.formats, max_row, max_column, columns)
-        self._parse(part, reader.start, reader.end, reader.attach, reader.close)
+        self._parse(part, reader.start, reader.end, reader.attach, reader.close, sheet=True)
         self.outside[name] = (reader.outside, reader.outside_count[0])
         self.long[name] = reader.long
         return reader.result
@@ -458,6 +462,14 @@ class _SheetReader:
                 style = _attribute(attrs, "s") or "0"
                 kind = _attribute(attrs, "t") or "n"
             fmt = styles.get(style) or number_format(style)
+            if kind == "s" and value is not None and formula is None:  # shared, inlined
+                index = int("".join(value))
+                text = strings[index] if 0 <= index < len(strings) else ""
+                result[ref] = _new_tuple(Cell, (ref, number, letters, "string", text, None,
+                                                fmt))
+                if len(text) > MAX_CELL_CHARS:
+                    long.append(ref)
+                return
             if kind == "inlineStr" and formula is None:  # the commonest case, inlined
                 text = "".join(inline) if inline is not None else ""
                 result[ref] = _new_tuple(Cell, (ref, number, letters, "string",
@@ -590,6 +602,23 @@ def _attribute(attrs: list[str], name: str) -> str | None:
         if attrs[index] == name:
             return attrs[index + 1]
     return None
+
+
+_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}" s="[0-9]{1,5}"/>')
+
+
+def _without_empty_cells(data: bytes) -> bytes:
+    """A worksheet part without its empty cells that only carry a style.
+
+    LibreOffice writes such an element for every formatted cell left blank (four cells
+    in ten of a returned questionnaire); each would cost a Python callback and holds
+    nothing to read. Only done when every cell states its reference (a cell without
+    one takes the column after the previous cell's) and the part has no CDATA section
+    or comment, where the same characters would be text, not a cell.
+    """
+    if b"<![CDATA[" in data or b"<!--" in data or data.count(b"<c ") != data.count(b'<c r="'):
+        return data
+    return _EMPTY_CELL.sub(b"", data)
 
 
 def _make_cell(ref: str, row: int, column: str, kind_attr: str, number_format: str,

@@ -39,9 +39,10 @@ MAX_BYTES = 5 * 1024 * 1024
 """Largest data file read (5 MiB); the biggest bundled bank is about 200 KiB."""
 MAX_DEPTH = 40
 """Deepest nesting of collections read; a bank needs about ten levels."""
-MAX_VALUES = 100_000
+MAX_VALUES = 150_000
 """Most values (scalars and collections) read; the largest bundled bank has 3 500 in
-190 kB, so a file of :data:`MAX_BYTES` written alike has about 100 000."""
+190 kB, and a bank of 1 500 questions as :func:`~ai_procurement.dump_bank` writes it
+(3 MB) about 100 000: a framework agreement's bank must load."""
 
 
 class _Checks:

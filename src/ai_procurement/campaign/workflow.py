@@ -208,7 +208,7 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     """
     from ai_procurement.answers import AnswerState, Finding, Report
     from ai_procurement.campaign.opening import load_opening, scorable, set_aside
-    from ai_procurement.workbooks.response import read_response
+    from ai_procurement.campaign.reading import FileToRead, read_responses
 
     config = campaign.config
     lots = campaign.lots()
@@ -240,21 +240,18 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     if write_reports:
         move_stale(campaign, files)
     after_deadline = after_the_deadline(campaign, opened=opening is not None)
-    for path in progress(files, "check", len(files)):
+    # In an invited consultation, a file named after a vendor's questionnaire must be
+    # that vendor's ("acme-reponse.xlsx"). The files are read on every core.
+    to_read = [FileToRead(
+        path, registered[path.name].lot if path.name in registered else lots[0].id,
+        _issued_to(path, issued) if config.mode == "invited" else None,
+        () if path.name in registered or len(lots) < 2 else tuple(o.id for o in lots[1:]))
+        for path in files]
+    read = read_responses(to_read, questionnaires, key)
+    for index, path in enumerate(progress(files, "check", len(files))):
+        lot_id, response = next(read)
         offer = registered.get(path.name)
-        lot_id = offer.lot if offer is not None else lots[0].id
-        # In an invited consultation, a file named after a vendor's questionnaire must be
-        # that vendor's ("acme-reponse.xlsx").
-        expected = _issued_to(path, issued) if config.mode == "invited" else None
-        response = read_response(path, questionnaires[lot_id], key=key, vendor=expected)
-        if offer is None and len(lots) > 1 and any(
-                f.code == "wrong-version" for f in response.report.findings):
-            for other in lots[1:]:
-                candidate = read_response(path, questionnaires[other.id], key=key,
-                                          vendor=expected)
-                if not any(f.code == "wrong-version" for f in candidate.report.findings):
-                    lot_id, response = other.id, candidate
-                    break
+        expected = to_read[index].vendor
         added: list[Finding] = []
         vendor: str | None
         version, read_path = 1, path

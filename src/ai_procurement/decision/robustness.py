@@ -22,7 +22,7 @@ from ai_procurement.bank.model import FreeText
 from ai_procurement.decision import robustness_math as rm
 from ai_procurement.decision.price import PRICE_METHODS, PriceMethod, price_points
 from ai_procurement.decision.ranking import competition_ranking
-from ai_procurement.decision.scoring import Evaluation
+from ai_procurement.decision.scoring import Evaluation, ScoreLine
 from ai_procurement.errors import PriceError
 from ai_procurement.text import Lang, Text
 
@@ -352,14 +352,17 @@ def _without_each_evaluator(evaluation: Evaluation,
         if score.level is not None:
             by_answer.setdefault((score.vendor, score.question_id), []).append(
                 (score.evaluator, score.level))
-    reviewed = {vendor: [line for line in evaluation.lines_for(vendor)
-                         if line.source == "evaluators" and line.counted]
-                for vendor in ranked}
+    # One pass over the lines, in their order (lines_for per vendor rescans them all).
+    reviewed: dict[str, list[ScoreLine]] = {vendor: [] for vendor in ranked}
+    for line in evaluation.lines:
+        if line.vendor in reviewed and line.source == "evaluators" and line.counted:
+            reviewed[line.vendor].append(line)
+    published = {v.vendor: v.total for v in evaluation.vendors}
     result: dict[str, tuple[str, ...]] = {}
     for left_out in evaluators:
         totals: dict[str, float] = {}
         for vendor in ranked:
-            total = evaluation.vendor(vendor).total
+            total = published[vendor]
             for line in reviewed[vendor]:
                 kept = [level for evaluator, level in by_answer.get((vendor, line.question_id), ())
                         if evaluator != left_out]

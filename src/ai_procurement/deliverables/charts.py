@@ -43,26 +43,37 @@ def _png(figure: Any) -> bytes:
 
 def charts(view: EvaluationView) -> list[tuple[bytes, str]]:
     """Totals stacked by criterion, and the criterion profile of each ranked offer."""
-    ranked = view.ranking
+    # Past _CHART_OFFERS, the best-ranked ones: more bars than that no longer fit the
+    # page's height with a readable name each (the tables give every offer).
+    ranked = view.ranking[:_CHART_OFFERS]
     criteria = [c for c in view.criteria if view.points.get(c.id, 0.0) > 0]
     if not ranked or not criteria:
         return []
+    return _draw(view, ranked, criteria)
+
+
+def _draw(view: EvaluationView, ranked: Sequence[VendorResult],
+          criteria: Sequence[Criterion]) -> list[tuple[bytes, str]]:
     import matplotlib
 
     f = view.f
     charts: list[tuple[bytes, str]] = []
+    every = len(view.ranking)
+    part = "" if every == len(ranked) else f.t(
+        f" Les {len(ranked)} offres les mieux classées sur {every}.",
+        f" The {len(ranked)} best-ranked offers out of {every}.")
     with warnings.catch_warnings(), matplotlib.rc_context({"font.size": 7.5}):
         # Vendor names may hold characters the chart font lacks (emoji...): they show
         # as boxes in the chart and in full in the text, which is what matters.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from", category=UserWarning)
         charts.append((_totals_chart(view, ranked, criteria), f.t(
             "Total des points de chaque offre classée, décomposé par critère.",
-            "Total points of each ranked offer, broken down by criterion.")))
+            "Total points of each ranked offer, broken down by criterion.") + part))
         charts.append((_profile_chart(view, ranked, criteria), f.t(
             "Profil des offres classées : part des points de chaque critère obtenue, en %. "
             "Les identifiants des critères sont ceux du tableau de la section 3.",
             "Profile of the ranked offers: share of each criterion's points earned, in %. "
-            "Criterion ids are those of the table in section 3.")))
+            "Criterion ids are those of the table in section 3.") + part))
     return charts
 
 
@@ -75,6 +86,8 @@ _LEGEND_ROWS = 32  # criteria named in full in the legend, two a row, up to this
 _CHART_DPI = 150  # the chart is shown 16 to 17 cm wide: about 1 000 pixels
 _CHART_EDGE = 0.08
 _TICK_SPACE = 7.0 / 72  # tick length and label padding, 3.5 pt each
+_CHART_OFFERS = 40  # offers charted at most, the best-ranked
+_ANNOTATED_CELLS = 200  # the profile shows each cell's figure up to this many cells
 
 
 def _figure(height: float) -> tuple[Any, Any]:
@@ -170,7 +183,10 @@ def _profile_chart(view: EvaluationView, ranked: Sequence[VendorResult],
     axes.set_xticks(range(len(criteria)), labels=[_chart_text(c.id, 16) for c in criteria],
                     rotation=45, ha="right")
     axes.set_yticks(range(count), labels=[_chart_text(v.vendor) for v in ranked])
-    if count * len(criteria) <= 420:
+    # Each figure is a text drawn on its own: the figures of more than about 200 cells
+    # made most of the memo's time, in print too small to read (the tables of section
+    # 3 give them all).
+    if count * len(criteria) <= _ANNOTATED_CELLS:
         size = 6.5 if count <= 15 else 5.5
         for i, row in enumerate(shares):
             for j, value in enumerate(row):
