@@ -9,6 +9,7 @@ gives the SHA-256 of each part, so that a failing comparison names the part that
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 import hashlib
 import json
@@ -33,6 +34,8 @@ def canonical(value: Any) -> Any:
     if isinstance(value, (float, np.floating)):
         number = float(value)
         return f"f:{number!r}" if math.isfinite(number) else f"f:{number}"
+    if isinstance(value, decimal.Decimal):
+        return f"d:{value}"  # exact: the digits as computed
     if isinstance(value, np.ndarray):
         return [canonical(item) for item in value.tolist()]
     if isinstance(value, Text):
