@@ -659,7 +659,7 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False,
         raise OutputExistsError(
             f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
             f"{campaign.root / 'out'}); refusing to overwrite earlier results (pass "
-            "force=True, or --force on the command line)")
+            "force=True, or --force on the command line)", path=earlier[0])
     checked = check(campaign, write_reports=False)
     scored = [_score(campaign, lot, checked) for lot in lots]
     awards = {award.lot: award for award in _awards(campaign, scored)}

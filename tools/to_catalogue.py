@@ -1,0 +1,421 @@
+"""Move inline ``Text(fr=..., en=...)`` messages into the gettext catalogue.
+
+Every call ``Text(fr=A, en=B)`` (or ``Text(A, B)``) whose two texts are string literals
+or f-strings becomes ``msg("B as a template", field=expr, ...)``, and the French ``A``
+becomes the translation of that msgid in
+``src/ai_procurement/locale/fr/LC_MESSAGES/ai_procurement.po``:
+
+- each ``{expr}`` of the f-strings becomes a named field: a plain name keeps its name
+  (``{vendor}`` -> ``vendor=vendor``), an attribute its last two names
+  (``{offer.bidder.name}`` -> ``bidder_name=offer.bidder.name``), anything else a name
+  made of its words (``{len(ids)}`` -> ``len_ids=len(ids)``); conversions and format
+  specs are kept (``{total:.1f}``); literal braces are doubled;
+- an English text already in the catalogue with another French gets a context: the
+  call becomes ``pmsg("<module>", ...)``;
+- the module's ``from ai_procurement.text import ...`` gains ``msg``/``pmsg`` and loses
+  ``Text`` once nothing else uses it.
+
+A site is left as it is, and listed, when it cannot be converted exactly: the French
+and the English do not use the same values, a format spec holds a field, a comment sits
+inside the call, or the module has no import of ``ai_procurement.text`` to extend.
+Calls whose texts are not literals (``Text(fr=row["fr"], en=row["en"])``: data from a
+file) are not messages of the package and are never touched.
+
+Re-running it converts only what remains. At the end it refreshes the catalogue
+(``tools/catalogue.py``: extract, update, compile). From the repository root::
+
+    PYTHONPATH=src python tools/to_catalogue.py [FILE ...]      # default: all of src/
+    PYTHONPATH=src python tools/to_catalogue.py --check         # list, change nothing
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import re
+import sys
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import catalogue  # the sibling tool, found through the line above
+from babel.messages.catalog import Catalog
+
+WIDTH = 99
+"""The line length of the project (ruff's line-length)."""
+
+TEXT_MODULE = "ai_procurement.text"
+
+
+class Unconvertible(Exception):
+    """A site the script leaves as it is, with the reason."""
+
+
+@dataclass
+class Site:
+    """One ``Text(...)`` call to replace."""
+
+    start: tuple[int, int]  # (line index, character column)
+    end: tuple[int, int]
+    replacement: str = ""
+
+
+@dataclass
+class Report:
+    """What a run converted and what it left."""
+
+    converted: int = 0
+    contexts: int = 0
+    left: list[str] = field(default_factory=list)
+    data: int = 0
+
+
+def _quote(text: str) -> str:
+    """``text`` as a double-quoted Python literal."""
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"':
+            out.append('\\"')
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 or char in "\u2028\u2029":
+            out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _readable(expr: ast.expr) -> str:
+    """A field name for the value ``expr``."""
+    if isinstance(expr, ast.Name):
+        name = expr.id
+    elif isinstance(expr, ast.Attribute):
+        parts = [expr.attr]
+        inner = expr.value
+        if isinstance(inner, ast.Attribute):
+            parts.insert(0, inner.attr)
+        elif isinstance(inner, ast.Name) and inner.id not in {"self", "cls"}:
+            parts.insert(0, inner.id)
+        name = "_".join(parts[-2:])
+    else:
+        words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*|\d+", ast.unparse(expr))
+        words = [w for w in words if w not in {"self", "cls", "get", "lang"}] or ["value"]
+        name = "_".join(words)[:32].strip("_")
+    name = re.sub(r"\W", "_", name).lstrip("_") or "value"
+    if name[0].isdigit() or keyword.iskeyword(name):
+        name = f"value_{name}"
+    return name
+
+
+class _Fields:
+    """The named fields of one message, shared by its French and English."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, str] = {}
+        self.values: dict[str, str] = {}
+
+    def name(self, expr: ast.expr) -> str:
+        key = ast.dump(expr)
+        if key in self.by_key:
+            return self.by_key[key]
+        base = _readable(expr)
+        name, k = base, 2
+        while name in self.values:
+            name, k = f"{base}_{k}", k + 1
+        self.by_key[key] = name
+        self.values[name] = ast.unparse(expr)
+        return name
+
+
+def _template(node: ast.expr, fields: _Fields) -> tuple[str, set[str]]:
+    """The ``str.format`` template of a literal or f-string, and the fields it uses."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.replace("{", "{{").replace("}", "}}"), set()
+    if not isinstance(node, ast.JoinedStr):
+        raise Unconvertible("not a literal")
+    parts: list[str] = []
+    used: set[str] = set()
+    for value in node.values:
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            parts.append(value.value.replace("{", "{{").replace("}", "}}"))
+            continue
+        assert isinstance(value, ast.FormattedValue)
+        name = fields.name(value.value)
+        used.add(name)
+        conversion = "" if value.conversion == -1 else "!" + chr(value.conversion)
+        spec = ""
+        if value.format_spec is not None:
+            assert isinstance(value.format_spec, ast.JoinedStr)
+            if not all(isinstance(v, ast.Constant) for v in value.format_spec.values):
+                raise Unconvertible("a format spec holds a field")
+            spec = ":" + "".join(str(v.value) for v in value.format_spec.values
+                                 if isinstance(v, ast.Constant))
+        parts.append("{" + name + conversion + spec + "}")
+    return "".join(parts), used
+
+
+def _texts(call: ast.Call) -> tuple[ast.expr, ast.expr] | None:
+    """The French and English arguments of a ``Text(...)`` call, or None."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "Text"):
+        return None
+    given: dict[str, ast.expr] = {}
+    for name, arg in zip(("fr", "en"), call.args, strict=False):
+        given[name] = arg
+    for kw in call.keywords:
+        if kw.arg in {"fr", "en"} and kw.arg not in given:
+            given[kw.arg] = kw.value
+        else:
+            return None
+    if len(call.args) > 2 or set(given) != {"fr", "en"}:
+        return None
+    return given["fr"], given["en"]
+
+
+def _is_literal(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Constant) and isinstance(node.value, str)) or isinstance(
+        node, ast.JoinedStr)
+
+
+def _words(text: str) -> list[str]:
+    """``text`` cut after each space, so that the pieces join back to it."""
+    return re.findall(r"[^ ]* *|[^ ]+", text)[:-1] if text else [""]
+
+
+def _render(function: str, head: list[str], msgid: str, kwargs: list[str], column: int,
+            tail: int) -> str:
+    """The call, wrapped to the project's line length, aligned after its parenthesis."""
+    indent = column + len(function) + 1
+    rows: list[list[str]] = [[]]
+
+    def width(row: list[str], first: bool) -> int:
+        return (column + len(function) + 1 if first else indent) + len(" ".join(row))
+
+    def add(atom: str) -> None:
+        row = rows[-1]
+        if row and width([*row, atom], len(rows) == 1) > WIDTH:
+            rows.append([])
+        rows[-1].append(atom)
+
+    for atom in head:
+        add(atom)
+    words = _words(msgid)
+    while words:
+        row = rows[-1]
+        room = WIDTH - width(row, len(rows) == 1) - (1 if row else 0) - 1
+        taken = 1
+        while taken < len(words) and len(_quote("".join(words[:taken + 1]))) <= room:
+            taken += 1
+        if row and len(_quote("".join(words[:taken]))) > room:
+            rows.append([])
+            continue
+        piece = _quote("".join(words[:taken]))
+        words = words[taken:]
+        rows[-1].append(piece + ("," if not words and kwargs else ""))
+    for i, kwarg in enumerate(kwargs):
+        add(kwarg + ("," if i < len(kwargs) - 1 else ""))
+    if width(rows[-1], len(rows) == 1) + 1 + tail > WIDTH and len(rows[-1]) > 1:
+        # The end of the call does not fit with what follows it: its last atom goes on a
+        # line of its own.
+        rows.append([rows[-1].pop()])
+    return function + "(" + ("\n" + " " * indent).join(" ".join(row) for row in rows) + ")"
+
+
+def _char_column(line: str, byte_offset: int) -> int:
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8"))
+
+
+def _comment_lines(source: str) -> set[int]:
+    found = set()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            found.add(token.start[0])
+    return found
+
+
+def _context_for(catalog: Catalog, msgid: str, french: str, module: str) -> str | None:
+    """The msgctxt under which ``msgid`` means ``french`` (adding the entry if needed)."""
+    candidates = [None, module, *(f"{module} {k}" for k in range(2, 50))]
+    for context in candidates:
+        entry = catalog.get(msgid, context=context)
+        if entry is None:
+            catalog.add(msgid, french, context=context)
+            return context
+        if entry.string == french:
+            return context
+    raise Unconvertible("too many French renderings of one English text")
+
+
+def _sort_key(name: str) -> tuple[int, str]:
+    """Ruff's isort order within an import: CONSTANTS, Classes, functions."""
+    bare = name.split(" as ")[0]
+    if bare.isupper() and len(bare) > 1:
+        return 0, bare
+    return (1 if bare[0].isupper() else 2), bare
+
+
+def _import_line(names: list[str], column: int) -> str:
+    ordered = sorted(set(names), key=_sort_key)
+    one = f"from {TEXT_MODULE} import {', '.join(ordered)}"
+    if column + len(one) <= WIDTH:
+        return one
+    inner = "".join(f"\n{' ' * (column + 4)}{name}," for name in ordered)
+    return f"from {TEXT_MODULE} import ({inner}\n{' ' * column})"
+
+
+def _type_checking_lines(tree: ast.Module) -> set[int]:
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for inner in node.body:
+                lines.update(range(inner.lineno, (inner.end_lineno or inner.lineno) + 1))
+    return lines
+
+
+def convert_source(source: str, module: str, catalog: Catalog, report: Report,
+                   where: str) -> str:
+    """``source`` with its literal ``Text(...)`` calls turned into catalogue calls."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    comments = _comment_lines(source)
+    hidden = _type_checking_lines(tree)
+    importable = any(isinstance(node, ast.ImportFrom) and node.module == TEXT_MODULE
+                     and node.lineno not in hidden
+                     and any(alias.name == "Text" for alias in node.names)
+                     for node in ast.walk(tree))
+    sites: list[Site] = []
+    taken: list[tuple[int, int]] = []
+    needed: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        texts = _texts(node)
+        if texts is None:
+            continue
+        fr_node, en_node = texts
+        if not (_is_literal(fr_node) and _is_literal(en_node)):
+            report.data += 1
+            continue
+        first, last = node.lineno, node.end_lineno or node.lineno
+        if any(a <= first and last <= b for a, b in taken):
+            continue
+        location = f"{where}:{first}"
+        try:
+            if not importable:
+                raise Unconvertible("no import of Text from ai_procurement.text to extend")
+            if any(first <= line <= last for line in comments):
+                raise Unconvertible("a comment inside the call")
+            fields = _Fields()
+            english, en_used = _template(en_node, fields)
+            french, fr_used = _template(fr_node, fields)
+            if en_used != fr_used:
+                raise Unconvertible("French and English use different values: "
+                                    f"{sorted(fr_used ^ en_used)}")
+            if not english.strip():
+                raise Unconvertible("an empty English text")
+            context = _context_for(catalog, english, french, module)
+        except Unconvertible as exc:
+            report.left.append(f"{location}: {exc}")
+            continue
+        line = lines[first - 1]
+        column = _char_column(line, node.col_offset)
+        end_line = lines[last - 1]
+        end_column = _char_column(end_line, node.end_col_offset or 0)
+        tail = len(end_line.rstrip("\n")) - end_column
+        kwargs = [f"{name}={value}" for name, value in fields.values.items()]
+        function = "msg" if context is None else "pmsg"
+        head = [] if context is None else [_quote(context) + ","]
+        needed.add(function)
+        report.converted += 1
+        report.contexts += context is not None
+        sites.append(Site((first - 1, column), (last - 1, end_column),
+                          _render(function, head, english, kwargs, column, tail)))
+        taken.append((first, last))
+    if not sites:
+        return source
+    for site in sorted(sites, key=lambda s: s.start, reverse=True):
+        (l1, c1), (l2, c2) = site.start, site.end
+        lines[l1:l2 + 1] = [lines[l1][:c1] + site.replacement + lines[l2][c2:]]
+    return _fix_imports("".join(lines), needed)
+
+
+def _fix_imports(source: str, needed: set[str]) -> str:
+    """Add ``needed`` to the imports of ai_procurement.text; drop ``Text`` if unused."""
+    tree = ast.parse(source)
+    hidden = _type_checking_lines(tree)
+    imports = [node for node in ast.walk(tree)
+               if isinstance(node, ast.ImportFrom) and node.module == TEXT_MODULE
+               and node.level == 0 and node.lineno not in hidden
+               and any(alias.name == "Text" for alias in node.names)]
+    if not imports:
+        raise Unconvertible("no import of Text from ai_procurement.text to extend")
+    uses_text = any(isinstance(node, ast.Name) and node.id == "Text" for node in ast.walk(tree))
+    uses_text = uses_text or any(
+        isinstance(node, ast.Constant) and isinstance(node.value, str)
+        and re.search(r"\bText\b", node.value) and node.lineno in hidden
+        for node in ast.walk(tree))
+    lines = source.splitlines(keepends=True)
+    for node in sorted(imports, key=lambda n: n.lineno, reverse=True):
+        names = [alias.name if alias.asname is None else f"{alias.name} as {alias.asname}"
+                 for alias in node.names]
+        if not uses_text:
+            names = [name for name in names if name != "Text"]
+        names += sorted(needed)
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        column = _char_column(lines[first], node.col_offset)
+        lines[first:last + 1] = [" " * column + _import_line(names, column) + "\n"]
+    return "".join(lines)
+
+
+def module_name(path: Path) -> str:
+    """``deliverables.labels`` for ``src/ai_procurement/deliverables/labels.py``."""
+    relative = path.resolve().relative_to(catalogue.PACKAGE)
+    return ".".join(relative.with_suffix("").parts)
+
+
+def convert(paths: list[Path], *, write: bool = True) -> Report:
+    """Convert ``paths`` (writing them and the ``.po`` unless ``write`` is false)."""
+    catalog = catalogue.read_catalogue()
+    report = Report()
+    for path in paths:
+        source = path.read_text("utf-8")
+        where = str(path.resolve().relative_to(catalogue.ROOT))
+        try:
+            new = convert_source(source, module_name(path), catalog, report, where)
+        except Unconvertible as exc:
+            report.left.append(f"{where}: {exc}")
+            continue
+        if new != source and write:
+            path.write_text(new, "utf-8")
+    if write:
+        catalogue.write_catalogue(catalog)
+    return report
+
+
+def main(argv: list[str]) -> int:
+    """Convert the files named in ``argv`` (default: every module of the package)."""
+    check = "--check" in argv
+    names = [arg for arg in argv if arg != "--check"]
+    paths = ([Path(name) for name in names] if names
+             else sorted(catalogue.PACKAGE.rglob("*.py")))
+    report = convert(paths, write=not check)
+    for line in report.left:
+        print(f"left: {line}", file=sys.stderr)
+    print(f"converted {report.converted} messages ({report.contexts} with a context); "
+          f"left {len(report.left)} sites; {report.data} Text(...) from data untouched",
+          file=sys.stderr)
+    if not check:
+        missing = catalogue.refresh()
+        for msgid in missing:
+            print(f"no French yet: {msgid!r}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
