@@ -156,3 +156,9 @@ def test_contexts_read_their_own_entry() -> None:
                                                              en="Files written:")
     assert npmsg("no such context", "{n} error", "{n} errors", 2) == Text(fr="2 errors",
                                                                           en="2 errors")
+
+
+def test_a_text_field_gives_each_language_its_own_words() -> None:
+    unit = Text(fr="jours", en="days")
+    assert msg("No file in {folder}/responses/.", folder=unit) == Text(
+        fr="Aucun fichier dans jours/responses/.", en="No file in days/responses/.")

@@ -114,12 +114,58 @@ def _readable(expr: ast.expr) -> str:
     return name
 
 
+def _in_english(source: str) -> str:
+    """``source`` with its French markers turned English (``x.fr`` -> ``x.en``)."""
+    return re.sub(r"""(?<![\w.])(["']?)fr\1(?!\w)|(?<=\.)fr\b|\bfr_|_fr\b""",
+                  lambda m: m.group(0).replace("fr", "en"), source)
+
+
+def _formatted(node: ast.expr) -> list[ast.expr]:
+    if not isinstance(node, ast.JoinedStr):
+        return []
+    return [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+
+
 class _Fields:
-    """The named fields of one message, shared by its French and English."""
+    """The named fields of one message, shared by its French and English.
+
+    A value the French writes in French and the English in English (``unit.fr`` and
+    ``unit.en``, ``num(x, "fr")`` and ``num(x, "en")``) is one field whose value is a
+    ``Text`` (``unit``, or ``Text(fr=num(x, "fr"), en=num(x, "en"))``).
+    """
 
     def __init__(self) -> None:
         self.by_key: dict[str, str] = {}
         self.values: dict[str, str] = {}
+
+    def pair(self, fr_node: ast.expr, en_node: ast.expr) -> None:
+        """Name the language pairs of the two texts first."""
+        french = {ast.dump(e): e for e in _formatted(fr_node)}
+        english = {ast.dump(e): e for e in _formatted(en_node)}
+        only_en = {ast.unparse(e): k for k, e in english.items() if k not in french}
+        for key, expr in french.items():
+            if key in english:
+                continue
+            match = only_en.get(_in_english(ast.unparse(expr)))
+            if match is None:
+                continue
+            other = english[match]
+            if (isinstance(expr, ast.Attribute) and isinstance(other, ast.Attribute)
+                    and expr.attr == "fr" and other.attr == "en"):
+                value, readable = ast.unparse(expr.value), _readable(expr.value)
+            else:
+                value = f"Text(fr={ast.unparse(expr)}, en={ast.unparse(other)})"
+                stem = re.sub(r"(^|_)en(_|$)", r"\1\2", _readable(other)).strip("_")
+                readable = stem or "text"
+            name = self._fresh(readable)
+            self.by_key[key] = self.by_key[match] = name
+            self.values[name] = value
+
+    def _fresh(self, base: str) -> str:
+        name, k = base, 2
+        while name in self.values:
+            name, k = f"{base}_{k}", k + 1
+        return name
 
     def name(self, expr: ast.expr) -> str:
         key = ast.dump(expr)
@@ -312,6 +358,7 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
             if any(first <= line <= last for line in comments):
                 raise Unconvertible("a comment inside the call")
             fields = _Fields()
+            fields.pair(fr_node, en_node)
             english, en_used = _template(en_node, fields)
             french, fr_used = _template(fr_node, fields)
             if en_used != fr_used:

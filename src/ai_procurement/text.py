@@ -67,12 +67,20 @@ def msg(msgid: str, /, **fields: object) -> Text:
     Args:
         msgid: the English message, with named ``str.format`` placeholders; it is also
             the key of its French translation in the catalogue.
-        **fields: the values of the placeholders.
+        **fields: the values of the placeholders; a :class:`Text` value gives its
+            French to the French message and its English to the English one.
 
     Returns:
         The English message and its French translation, each formatted with ``fields``.
     """
-    return Text(fr=_french().gettext(msgid).format(**fields), en=msgid.format(**fields))
+    return Text(fr=_french().gettext(msgid).format(**_side(fields, "fr")),
+                en=msgid.format(**_side(fields, "en")))
+
+
+def _side(fields: dict[str, object], lang: Lang) -> dict[str, object]:
+    """``fields`` for one language: a :class:`Text` value gives its text in ``lang``."""
+    return {name: value.get(lang) if isinstance(value, Text) else value
+            for name, value in fields.items()}
 
 
 def pmsg(context: str, msgid: str, /, **fields: object) -> Text:
@@ -86,8 +94,8 @@ def pmsg(context: str, msgid: str, /, **fields: object) -> Text:
     Returns:
         The English message and its French translation in ``context``, formatted.
     """
-    return Text(fr=_french().pgettext(context, msgid).format(**fields),
-                en=msgid.format(**fields))
+    return Text(fr=_french().pgettext(context, msgid).format(**_side(fields, "fr")),
+                en=msgid.format(**_side(fields, "en")))
 
 
 def nmsg(singular: str, plural: str, n: int, /, **fields: object) -> Text:
@@ -105,8 +113,8 @@ def nmsg(singular: str, plural: str, n: int, /, **fields: object) -> Text:
         Both languages, the form chosen by ``n`` in each, formatted with ``n`` and ``fields``.
     """
     english = singular if n == 1 else plural
-    return Text(fr=_french().ngettext(singular, plural, n).format(n=n, **fields),
-                en=english.format(n=n, **fields))
+    return Text(fr=_french().ngettext(singular, plural, n).format(n=n, **_side(fields, "fr")),
+                en=english.format(n=n, **_side(fields, "en")))
 
 
 def npmsg(context: str, singular: str, plural: str, n: int, /, **fields: object) -> Text:
@@ -123,8 +131,9 @@ def npmsg(context: str, singular: str, plural: str, n: int, /, **fields: object)
         Both languages, the form chosen by ``n`` in each, formatted.
     """
     english = singular if n == 1 else plural
-    return Text(fr=_french().npgettext(context, singular, plural, n).format(n=n, **fields),
-                en=english.format(n=n, **fields))
+    french = _french().npgettext(context, singular, plural, n)
+    return Text(fr=french.format(n=n, **_side(fields, "fr")),
+                en=english.format(n=n, **_side(fields, "en")))
 
 
 # What can hide or move text on screen. Shown raw, a line feed starts a forged line and
