@@ -71,6 +71,7 @@ class Report:
     contexts: int = 0
     left: list[str] = field(default_factory=list)
     data: int = 0
+    deferred: int = 0
 
 
 def _quote(text: str) -> str:
@@ -155,7 +156,8 @@ class _Fields:
                 value, readable = ast.unparse(expr.value), _readable(expr.value)
             else:
                 value = f"Text(fr={ast.unparse(expr)}, en={ast.unparse(other)})"
-                stem = re.sub(r"(^|_)en(_|$)", r"\1\2", _readable(other)).strip("_")
+                stem = re.sub(r"(^|_)en(_|$)", r"\1\2", _readable(other))
+                stem = re.sub(r"__+", "_", stem).strip("_")
                 readable = stem or "text"
             name = self._fresh(readable)
             self.by_key[key] = self.by_key[match] = name
@@ -235,17 +237,41 @@ def _words(text: str) -> list[str]:
 
 
 def _render(function: str, head: list[str], msgid: str, kwargs: list[str], column: int,
-            tail: int) -> str:
-    """The call, wrapped to the project's line length, aligned after its parenthesis."""
-    indent = column + len(function) + 1
+            tail: int, base: int) -> str:
+    """The call, wrapped to the project's line length, aligned after its parenthesis.
+
+    A call that starts far right is written with a hanging indent instead (its text on
+    the next lines, ``base + 8`` columns in), so that its words are not one per line.
+    """
+    def fits(rendered: str, start: int) -> bool:
+        rows = rendered.split("\n")
+        widths = [start + len(rows[0])] + [len(row) for row in rows[1:]]
+        widths[-1] += tail
+        return max(widths) <= WIDTH
+
+    rendered = ""
+    for hanging in ((None, base + 8) if column <= 48 else (base + 8,)):
+        for narrower in (0, tail + 1, tail + 12):
+            rendered = _render_within(WIDTH - narrower, function, head, msgid, kwargs,
+                                      column, hanging)
+            if fits(rendered, column):
+                return rendered
+    return rendered
+
+
+def _render_within(limit: int, function: str, head: list[str], msgid: str,
+                   kwargs: list[str], column: int, hanging: int | None) -> str:
+    """:func:`_render` with its strings packed in ``limit`` columns."""
+    indent = column + len(function) + 1 if hanging is None else hanging
     rows: list[list[str]] = [[]]
 
     def width(row: list[str], first: bool) -> int:
-        return (column + len(function) + 1 if first else indent) + len(" ".join(row))
+        start = column + len(function) + 1 if first and hanging is None else indent
+        return start + len(" ".join(row))
 
     def add(atom: str) -> None:
         row = rows[-1]
-        if row and width([*row, atom], len(rows) == 1) > WIDTH:
+        if row and width([*row, atom], len(rows) == 1) > limit:
             rows.append([])
         rows[-1].append(atom)
 
@@ -254,7 +280,7 @@ def _render(function: str, head: list[str], msgid: str, kwargs: list[str], colum
     words = _words(msgid)
     while words:
         row = rows[-1]
-        room = WIDTH - width(row, len(rows) == 1) - (1 if row else 0) - 1
+        room = limit - width(row, len(rows) == 1) - (1 if row else 0) - 1
         taken = 1
         while taken < len(words) and len(_quote("".join(words[:taken + 1]))) <= room:
             taken += 1
@@ -265,12 +291,18 @@ def _render(function: str, head: list[str], msgid: str, kwargs: list[str], colum
         words = words[taken:]
         rows[-1].append(piece + ("," if not words and kwargs else ""))
     for i, kwarg in enumerate(kwargs):
-        add(kwarg + ("," if i < len(kwargs) - 1 else ""))
-    if width(rows[-1], len(rows) == 1) + 1 + tail > WIDTH and len(rows[-1]) > 1:
-        # The end of the call does not fit with what follows it: its last atom goes on a
-        # line of its own.
-        rows.append([rows[-1].pop()])
-    return function + "(" + ("\n" + " " * indent).join(" ".join(row) for row in rows) + ")"
+        comma = "," if i < len(kwargs) - 1 else ""
+        name, _, value = kwarg.partition("=")
+        pair = ast.parse(value, mode="eval").body
+        if value.startswith("Text(fr=") and isinstance(pair, ast.Call):
+            # A language pair may break between its French and its English.
+            fr_value, en_value = (ast.unparse(k.value) for k in pair.keywords)
+            add(f"{name}=Text(fr={fr_value},")
+            add(f"en={en_value}){comma}")
+        else:
+            add(kwarg + comma)
+    opening = function + "(" + ("" if hanging is None else "\n" + " " * indent)
+    return opening + ("\n" + " " * indent).join(" ".join(row) for row in rows) + ")"
 
 
 def _char_column(line: str, byte_offset: int) -> int:
@@ -349,7 +381,10 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
             report.data += 1
             continue
         first, last = node.lineno, node.end_lineno or node.lineno
-        if any(a <= first and last <= b for a, b in taken):
+        if any(a <= last and first <= b for a, b in taken):
+            # Nested in, or on a line of, a call converted in this pass: its place is known
+            # only once that one is written; the next pass converts it.
+            report.deferred += 1
             continue
         location = f"{where}:{first}"
         try:
@@ -375,6 +410,7 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
         end_line = lines[last - 1]
         end_column = _char_column(end_line, node.end_col_offset or 0)
         tail = len(end_line.rstrip("\n")) - end_column
+        base = len(line) - len(line.lstrip(" "))
         kwargs = [f"{name}={value}" for name, value in fields.values.items()]
         function = "msg" if context is None else "pmsg"
         head = [] if context is None else [_quote(context) + ","]
@@ -382,7 +418,7 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
         report.converted += 1
         report.contexts += context is not None
         sites.append(Site((first - 1, column), (last - 1, end_column),
-                          _render(function, head, english, kwargs, column, tail)))
+                          _render(function, head, english, kwargs, column, tail, base)))
         taken.append((first, last))
     if not sites:
         return source
@@ -433,11 +469,21 @@ def convert(paths: list[Path], *, write: bool = True) -> Report:
     for path in paths:
         source = path.read_text("utf-8")
         where = str(path.resolve().relative_to(catalogue.ROOT))
-        try:
-            new = convert_source(source, module_name(path), catalog, report, where)
-        except Unconvertible as exc:
-            report.left.append(f"{where}: {exc}")
-            continue
+        new = source
+        for attempt in range(20):
+            passing = Report()
+            try:
+                new = convert_source(new, module_name(path), catalog, passing, where)
+            except Unconvertible as exc:
+                report.left.append(f"{where}: {exc}")
+                break
+            report.converted += passing.converted
+            report.contexts += passing.contexts
+            if attempt == 0:
+                report.data += passing.data
+            if not passing.deferred:
+                report.left += passing.left
+                break
         if new != source and write:
             path.write_text(new, "utf-8")
     if write:
