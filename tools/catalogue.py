@@ -14,9 +14,9 @@ Run from the repository root after adding or changing a message::
 then write the French of each new entry (``msgstr ""``) in the ``.po`` and run
 ``compile`` again. The same steps with Babel's command line::
 
-    pybabel extract --no-location --sort-output -k msg -k pmsg:1c,2 -k nmsg:1,2 \\
-        -k npmsg:1c,2,3 --no-default-keywords -o src/ai_procurement/locale/ai_procurement.pot \\
-        src/ai_procurement
+    pybabel extract --ignore-dirs ".* __pycache__" --no-location --sort-output \\
+        -k msg -k pmsg:1c,2 -k nmsg:1,2 -k npmsg:1c,2,3 --no-default-keywords \\
+        -o src/ai_procurement/locale/ai_procurement.pot src/ai_procurement
     pybabel update --no-fuzzy-matching --ignore-obsolete --no-location -D ai_procurement \\
         -i src/ai_procurement/locale/ai_procurement.pot -d src/ai_procurement/locale
     pybabel compile -D ai_procurement -d src/ai_procurement/locale
@@ -57,13 +57,19 @@ FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 """Header dates: fixed, so that the files are the same bytes from one run to the next."""
 
 
+def _searched(directory: str) -> bool:
+    """Whether to extract from ``directory``: Babel's default skips ``_office/``."""
+    return not Path(directory).name.startswith(".") and Path(directory).name != "__pycache__"
+
+
 def extract(source: Path = PACKAGE) -> Catalog:
     """Every message of the code under ``source``, as a template catalogue."""
     template = Catalog(project="ai-procurement", domain=DOMAIN, charset="utf-8",
                        creation_date=FIXED_DATE, revision_date=FIXED_DATE, fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
             str(source), method_map=[("**.py", "python")], keywords=KEYWORDS,
-            comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
+            comment_tags=("TRANSLATORS:",), strip_comment_tags=True,
+            directory_filter=_searched):
         template.add(message, None, [(filename, lineno)], auto_comments=comments,
                      context=context)
     return template
