@@ -144,19 +144,27 @@ class _Fields:
         french = {ast.dump(e): e for e in _formatted(fr_node)}
         english = {ast.dump(e): e for e in _formatted(en_node)}
         only_en = {ast.unparse(e): k for k, e in english.items() if k not in french}
+        pairs = []
         for key, expr in french.items():
-            if key in english:
-                continue
             match = only_en.get(_in_english(ast.unparse(expr)))
-            if match is None:
-                continue
-            other = english[match]
+            if key not in english and match is not None:
+                pairs.append((key, match))
+        # What remains on each side, taken in order: the French writes there what the
+        # English writes in its own way (" et ".join(x) / " and ".join(x)). The output
+        # is the same whatever the pairing; the order keeps the names meaningful.
+        rest_fr = [k for k in french if k not in english and k not in dict(pairs)]
+        paired_en = {m for _, m in pairs}
+        rest_en = [k for k in english if k not in french and k not in paired_en]
+        if len(rest_fr) == len(rest_en):
+            pairs += zip(rest_fr, rest_en, strict=True)
+        for key, match in pairs:
+            expr, other = french[key], english[match]
             if (isinstance(expr, ast.Attribute) and isinstance(other, ast.Attribute)
                     and expr.attr == "fr" and other.attr == "en"):
                 value, readable = ast.unparse(expr.value), _readable(expr.value)
             else:
                 value = f"Text(fr={ast.unparse(expr)}, en={ast.unparse(other)})"
-                stem = re.sub(r"(^|_)en(_|$)", r"\1\2", _readable(other))
+                stem = re.sub(r"(^|_)(en|and|or)(_|$)", r"\1\3", _readable(other))
                 stem = re.sub(r"__+", "_", stem).strip("_")
                 readable = stem or "text"
             name = self._fresh(readable)
