@@ -121,10 +121,44 @@ def _in_english(source: str) -> str:
                   lambda m: m.group(0).replace("fr", "en"), source)
 
 
-def _formatted(node: ast.expr) -> list[ast.expr]:
+def _formatted(node: ast.expr) -> list[ast.FormattedValue]:
     if not isinstance(node, ast.JoinedStr):
         return []
-    return [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+    return [v for v in node.values if isinstance(v, ast.FormattedValue)]
+
+
+def _spec(value: ast.FormattedValue) -> str:
+    """The format spec of ``{x:spec}`` ("" if none)."""
+    if value.format_spec is None:
+        return ""
+    assert isinstance(value.format_spec, ast.JoinedStr)
+    if not all(isinstance(v, ast.Constant) for v in value.format_spec.values):
+        raise Unconvertible("a format spec holds a field")
+    return "".join(str(v.value) for v in value.format_spec.values
+                   if isinstance(v, ast.Constant))
+
+
+_STR_METHODS = {"join", "replace", "get", "isoformat", "strftime", "upper", "lower",
+                "strip", "removesuffix", "removeprefix", "format", "capitalize", "title"}
+
+
+def _as_str(value: ast.FormattedValue) -> str:
+    """An expression giving the text ``f"{value}"`` gives, for one side of a pair."""
+    expr = value.value
+    inner = ast.unparse(expr)
+    if value.conversion != -1:
+        inner = {"r": "repr", "s": "str", "a": "ascii"}[chr(value.conversion)] + f"({inner})"
+    spec = _spec(value)
+    if spec:
+        return f"format({inner}, {_quote(spec)})"
+    obvious = value.conversion != -1 or (
+        isinstance(expr, ast.Constant) and isinstance(expr.value, str)) or isinstance(
+        expr, ast.JoinedStr) or (
+        isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr in _STR_METHODS) or (
+        isinstance(expr, ast.Attribute) and expr.attr in {"fr", "en"}) or (
+        isinstance(expr, ast.Name) and re.fullmatch(r"(.*_)?(fr|en)", expr.id) is not None)
+    return inner if obvious else f"format({inner}, \"\")"
 
 
 class _Fields:
@@ -138,15 +172,21 @@ class _Fields:
     def __init__(self) -> None:
         self.by_key: dict[str, str] = {}
         self.values: dict[str, str] = {}
+        self.bare: set[str] = set()
 
     def pair(self, fr_node: ast.expr, en_node: ast.expr) -> None:
         """Name the language pairs of the two texts first."""
-        french = {ast.dump(e): e for e in _formatted(fr_node)}
-        english = {ast.dump(e): e for e in _formatted(en_node)}
-        only_en = {ast.unparse(e): k for k, e in english.items() if k not in french}
+        french: dict[str, ast.FormattedValue] = {}
+        english: dict[str, ast.FormattedValue] = {}
+        for side, node in ((french, fr_node), (english, en_node)):
+            for value in _formatted(node):
+                side.setdefault(ast.dump(value.value), value)
+        formats = {(ast.dump(v.value), v.conversion, _spec(v))
+                   for v in (*_formatted(fr_node), *_formatted(en_node))}
+        only_en = {ast.unparse(v.value): k for k, v in english.items() if k not in french}
         pairs = []
-        for key, expr in french.items():
-            match = only_en.get(_in_english(ast.unparse(expr)))
+        for key, fv in french.items():
+            match = only_en.get(_in_english(ast.unparse(fv.value)))
             if key not in english and match is not None:
                 pairs.append((key, match))
         # What remains on each side, taken in order: the French writes there what the
@@ -158,18 +198,25 @@ class _Fields:
         if len(rest_fr) == len(rest_en):
             pairs += zip(rest_fr, rest_en, strict=True)
         for key, match in pairs:
-            expr, other = french[key], english[match]
-            if (isinstance(expr, ast.Attribute) and isinstance(other, ast.Attribute)
-                    and expr.attr == "fr" and other.attr == "en"):
+            if len({f for f in formats if f[0] in (key, match)}) > 2:
+                raise Unconvertible("one value written with two formats")
+            fr_value, en_value = french[key], english[match]
+            expr, other = fr_value.value, en_value.value
+            plain = all(v.conversion == -1 and not _spec(v) for v in (fr_value, en_value))
+            if (plain and isinstance(expr, ast.Attribute) and isinstance(other, ast.Attribute)
+                    and expr.attr == "fr" and other.attr == "en"
+                    and ast.dump(expr.value) == ast.dump(other.value)):
                 value, readable = ast.unparse(expr.value), _readable(expr.value)
             else:
-                value = f"Text(fr={ast.unparse(expr)}, en={ast.unparse(other)})"
+                # Each side formatted as its f-string did; the placeholder is bare.
+                value = f"Text(fr={_as_str(fr_value)}, en={_as_str(en_value)})"
                 stem = re.sub(r"(^|_)(en|and|or)(_|$)", r"\1\3", _readable(other))
                 stem = re.sub(r"__+", "_", stem).strip("_")
                 readable = stem or "text"
             name = self._fresh(readable)
             self.by_key[key] = self.by_key[match] = name
             self.values[name] = value
+            self.bare.add(name)
 
     def _fresh(self, base: str) -> str:
         name, k = base, 2
@@ -205,14 +252,11 @@ def _template(node: ast.expr, fields: _Fields) -> tuple[str, set[str]]:
         assert isinstance(value, ast.FormattedValue)
         name = fields.name(value.value)
         used.add(name)
+        if name in fields.bare:  # a language pair, formatted in its Text
+            parts.append("{" + name + "}")
+            continue
         conversion = "" if value.conversion == -1 else "!" + chr(value.conversion)
-        spec = ""
-        if value.format_spec is not None:
-            assert isinstance(value.format_spec, ast.JoinedStr)
-            if not all(isinstance(v, ast.Constant) for v in value.format_spec.values):
-                raise Unconvertible("a format spec holds a field")
-            spec = ":" + "".join(str(v.value) for v in value.format_spec.values
-                                 if isinstance(v, ast.Constant))
+        spec = ":" + _spec(value) if value.format_spec is not None else ""
         parts.append("{" + name + conversion + spec + "}")
     return "".join(parts), used
 
