@@ -178,3 +178,75 @@ def test_a_text_field_gives_each_language_its_own_words() -> None:
     unit = Text(fr="jours", en="days")
     assert msg("No file in {folder}/responses/.", folder=unit) == Text(
         fr="Aucun fichier dans jours/responses/.", en="No file in days/responses/.")
+
+
+# -- tools/to_catalogue.py: inline Text(...) to the catalogue, exactly -------------------
+
+SAMPLE = '''
+from ai_procurement.text import Lang, Text
+
+
+def sample(x: float, ids: list[str], unit: Text, day: object, lang: Lang) -> list[Text]:
+    return [
+        Text("Bonjour", "Hello"),
+        Text(fr=f"{len(ids)} question(s) sans réponse : {x:.1f} {{accolade}}",
+             en=f"{len(ids)} question(s) unanswered: {x:.1f} {{brace}}"),
+        Text(f"Paliers ({unit.fr}) : {x!r}", f"Steps ({unit.en}): {x!r}"),
+        Text(f"{' et '.join(ids)} à égalité", f"{' and '.join(ids)} tied"),
+        Text(f"Au plus tard le {day:%d/%m/%Y}", f"On or before {day.isoformat()}"),
+        Text("Oui", "Hello"),
+        Text(x, x),
+        Text("Avec un commentaire",  # kept
+             "With a comment"),
+    ]
+'''
+
+
+def _to_catalogue() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("to_catalogue",
+                                                  ROOT / "tools" / "to_catalogue.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("to_catalogue", module)  # its dataclasses look themselves up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run(source: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> list[Text]:
+    import datetime as dt
+    import gettext
+    import io
+
+    import ai_procurement.text as text_module
+
+    translations = gettext.GNUTranslations(io.BytesIO(catalogue.mo_bytes(catalog)))
+    monkeypatch.setattr(text_module, "_french", lambda: translations)
+    namespace: dict[str, object] = {}
+    exec(compile(source, "sample.py", "exec"), namespace)  # our own sample, above
+    sample = namespace["sample"]
+    assert callable(sample)
+    result = sample(2.25, ["A", "B"], Text(fr="jours", en="days"), dt.date(2027, 3, 14), "fr")
+    assert isinstance(result, list)
+    return result
+
+
+def test_the_conversion_gives_the_same_texts_and_converts_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    tool = _to_catalogue()
+    catalog = catalogue.read_catalogue(ROOT / "no-such.po")
+    report = tool.Report()
+    converted = tool.convert_source(SAMPLE, "sample", catalog, report, "sample.py")
+    assert _run(converted, catalog, monkeypatch) == _run(SAMPLE, catalog, monkeypatch)
+    assert report.converted == 6
+    assert report.contexts == 1  # "Hello" is "Bonjour" once and "Oui" once
+    assert report.left == ["sample.py:15: a comment inside the call"]
+    assert 'msg("Hello")' in converted
+    assert 'pmsg("sample", "Hello")' in converted
+    assert "len_ids=len(ids)" in converted
+    assert "{x:.1f} {{brace}}" in converted
+    assert "unit=unit" in converted
+    assert "from ai_procurement.text import Lang, Text, msg, pmsg" in converted
+    again = tool.Report()
+    assert tool.convert_source(converted, "sample", catalog, again, "sample.py") == converted
+    assert again.converted == 0
