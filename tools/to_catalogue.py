@@ -1,6 +1,7 @@
 """Move inline ``Text(fr=..., en=...)`` messages into the gettext catalogue.
 
-Every call ``Text(fr=A, en=B)`` (or ``Text(A, B)``) whose two texts are string literals
+Every call ``Text(fr=A, en=B)`` (or ``Text(A, B)``, or through a module's alias of
+``Text``: ``T = Text``, ``def _(fr, en): return Text(fr, en)``) whose two texts are literals
 or f-strings becomes ``msg("B as a template", field=expr, ...)``, and the French ``A``
 becomes the translation of that msgid in
 ``src/ai_procurement/locale/fr/LC_MESSAGES/ai_procurement.po``:
@@ -261,9 +262,30 @@ def _template(node: ast.expr, fields: _Fields) -> tuple[str, set[str]]:
     return "".join(parts), used
 
 
-def _texts(call: ast.Call) -> tuple[ast.expr, ast.expr] | None:
-    """The French and English arguments of a ``Text(...)`` call, or None."""
-    if not (isinstance(call.func, ast.Name) and call.func.id == "Text"):
+def _aliases(tree: ast.Module) -> set[str]:
+    """The names a module gives ``Text``.
+
+    ``Text`` itself, an alias (``T = Text``) and a function that only returns
+    ``Text(fr, en)`` (``def _(fr, en)``).
+    """
+    names = {"Text"}
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)
+                and node.value.id == "Text" and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)):
+            names.add(node.targets[0].id)
+        if (isinstance(node, ast.FunctionDef) and [a.arg for a in node.args.args] == ["fr", "en"]
+                and not node.decorator_list and len(node.body) == 1
+                and isinstance(node.body[0], ast.Return)
+                and ast.unparse(node.body[0].value) in {"Text(fr, en)", "Text(fr=fr, en=en)"}):
+            names.add(node.name)
+    return names
+
+
+def _texts(call: ast.Call, aliases: set[str] = frozenset({"Text"})  # type: ignore[assignment]
+           ) -> tuple[ast.expr, ast.expr] | None:
+    """The French and English arguments of a ``Text(...)`` call (or an alias's), or None."""
+    if not (isinstance(call.func, ast.Name) and call.func.id in aliases):
         return None
     given: dict[str, ast.expr] = {}
     for name, arg in zip(("fr", "en"), call.args, strict=False):
@@ -415,6 +437,9 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
     lines = source.splitlines(keepends=True)
     comments = _comment_lines(source)
     hidden = _type_checking_lines(tree)
+    aliases = _aliases(tree)
+    inside_fstrings = [(n.lineno, n.col_offset, n.end_lineno or n.lineno, n.end_col_offset or 0)
+                       for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)]
     importable = any(isinstance(node, ast.ImportFrom) and node.module == TEXT_MODULE
                      and node.lineno not in hidden
                      and any(alias.name == "Text" for alias in node.names)
@@ -425,7 +450,7 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        texts = _texts(node)
+        texts = _texts(node, aliases)
         if texts is None:
             continue
         fr_node, en_node = texts
@@ -442,6 +467,9 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
         try:
             if not importable:
                 raise Unconvertible("no import of Text from ai_procurement.text to extend")
+            where_call = (node.lineno, node.col_offset)
+            if any((a, b) < where_call < (c, d) for a, b, c, d in inside_fstrings):
+                raise Unconvertible("inside an f-string's expression")
             if any(first <= line <= last for line in comments):
                 raise Unconvertible("a comment inside the call")
             fields = _Fields()
