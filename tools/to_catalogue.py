@@ -494,11 +494,18 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
         kwargs = [f"{name}={value}" for name, value in fields.values.items()]
         function = "msg" if context is None else "pmsg"
         head = [] if context is None else [_quote(context) + ","]
+        rendered = _render(function, head, english, kwargs, column, tail, base)
+        rows = rendered.split("\n")
+        widths = [column + len(rows[0]), *(len(row) for row in rows[1:])]
+        widths[-1] += tail
+        if max(widths) > WIDTH:
+            report.left.append(f"{location}: does not fit in {WIDTH} columns with what "
+                               "follows it")
+            continue
         needed.add(function)
         report.converted += 1
         report.contexts += context is not None
-        sites.append(Site((first - 1, column), (last - 1, end_column),
-                          _render(function, head, english, kwargs, column, tail, base)))
+        sites.append(Site((first - 1, column), (last - 1, end_column), rendered))
         taken.append((first, last))
     if not sites:
         return source
