@@ -323,7 +323,9 @@ def _render(function: str, head: list[str], msgid: str, kwargs: list[str], colum
         widths[-1] += tail
         return max(widths) <= WIDTH
 
-    rendered = ""
+    rendered = _render_within(WIDTH, function, head, msgid, kwargs, column, None)
+    if "\n" not in rendered and fits(rendered, column):
+        return rendered  # on one line, where it was
     for hanging in ((None, base + 8) if column <= 48 else (base + 8,)):
         for narrower in (0, tail + 1, tail + 12):
             rendered = _render_within(WIDTH - narrower, function, head, msgid, kwargs,
