@@ -75,13 +75,45 @@ def _python_m(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_help_as_a_subprocess_lists_every_command_and_the_exit_codes() -> None:
-    result = _python_m("--help")
+    result = _python_m("--lang", "en", "--help")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: ai-procurement")
     for command in COMMANDS:
         assert command in result.stdout
     assert "Exit codes" in result.stdout
     assert result.stderr == ""
+
+
+def test_help_is_french_by_default_with_no_english_section_title() -> None:
+    result = _python_m("--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("utilisation : ai-procurement")
+    assert "Codes de sortie" in result.stdout
+    assert "commandes:" in result.stdout
+    assert "afficher cette aide et quitter" in result.stdout
+    for english in ("usage:", "positional arguments", "show this help", "default:"):
+        assert english not in result.stdout
+
+
+def test_help_follows_the_language_of_the_campaign_folder(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "campaign.yaml").write_text("format: 1\nlanguage: en\n", "utf-8")
+    with pytest.raises(SystemExit):
+        main(["check", str(tmp_path), "--help"])
+    assert capsys.readouterr().out.startswith("usage: ai-procurement check")
+    with pytest.raises(SystemExit):
+        main(["check", str(tmp_path), "--lang", "fr", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("utilisation : ai-procurement check")
+    assert "dossier de la campagne (par défaut : le dossier courant)" in out
+
+
+def test_a_usage_error_is_reported_in_the_language_asked(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", "fr", "no-such-command"])
+    assert exit_.value.code == 2
+    assert "ai-procurement : erreur : " in capsys.readouterr().err
 
 
 def test_the_entry_point_runs_a_command_and_reports_usage_errors() -> None:
@@ -96,13 +128,13 @@ def test_the_entry_point_runs_a_command_and_reports_usage_errors() -> None:
         installed = subprocess.run([str(script), "--help"], capture_output=True, text=True,
                                    timeout=120, check=False)
         assert installed.returncode == 0
-        assert installed.stdout.startswith("usage: ai-procurement")
+        assert installed.stdout.startswith("utilisation : ai-procurement")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_a_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
     with pytest.raises(SystemExit) as exit_:
-        main([command, "--help"])
+        main([command, "--lang", "en", "--help"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith(f"usage: ai-procurement {command}")
@@ -487,8 +519,9 @@ def evaluated(demo_campaign: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def test_evaluate_refuses_to_overwrite_earlier_results(evaluated: Evaluated) -> None:
     assert evaluated.refused.code == 4
-    assert "comparison.xlsx already exists" in evaluated.refused.err
-    assert "--force" in evaluated.refused.err
+    assert "comparison.xlsx existe déjà" in evaluated.refused.err
+    assert "Relancez-la avec --force" in evaluated.refused.err
+    assert "force=True" not in evaluated.refused.err
     # Refused before any work: nothing written, nothing read.
     assert evaluated.out_after_refusal == evaluated.out_before
     assert evaluated.audit_after_refusal == evaluated.audit_before
@@ -725,7 +758,12 @@ def test_screen_new_writes_a_grid_and_never_overwrites_it(
     before = sha256(path)
     again = run(capsys, "screen", "--new", path)
     assert again.code == 4
-    assert "already exists" in again.err
+    assert "existe déjà" in again.err
+    assert "overwrite=True" not in again.err
+    english = run(capsys, "--lang", "en", "screen", "--new", path)
+    assert english.err == (f"ai-procurement: {path} already exists; the command refuses to "
+                           "replace an earlier result. Run it again with --force to replace "
+                           "it.\n")
     assert sha256(path) == before
 
 

@@ -25,7 +25,7 @@ NEW_COMMANDS = ("impact", "panel", "rules-check", "inventory")
 @pytest.mark.parametrize("command", NEW_COMMANDS)
 def test_every_new_command_has_a_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
     with pytest.raises(SystemExit) as exit_:
-        main([command, "--help"])
+        main([command, "--lang", "en", "--help"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith(f"usage: ai-procurement {command}")
@@ -248,7 +248,7 @@ def test_inventory_aggregates_declarations_and_exports_the_register(
     register = tmp_path / "registre.csv"
     ran = run(capsys, "inventory", folder, "--register", register)
     assert ran.code == 1  # one file could not be read
-    assert ran.out.startswith("2 déclaration(s) lue(s) sur 3 fichier(s) ; 1 usage(s) d'outils "
+    assert ran.out.startswith("2 déclarations lues sur 3 fichiers ; 1 usage d'outils "
                               "non fournis, dont 1 avec des données personnelles ; 1 pour des "
                               "décisions individuelles.")
     assert "3.xlsx" in ran.err

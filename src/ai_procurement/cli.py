@@ -7,6 +7,10 @@ missing (``evaluate``) or the screening grid says no-go; 2 wrong usage; 3 invali
 campaign, bank or questionnaire; 4 an output already exists (use ``--force``); 5 any
 other error of the library, or a file that cannot be read or written; 130 interrupted;
 141 the output pipe was closed (``| head``).
+
+Messages and ``--help`` are in French or English: ``--lang`` where given, else the
+language of the campaign folder named on the command line, else French (the audience
+is French buyers). Every sentence comes from the message catalogue (``msg``).
 """
 
 from __future__ import annotations
@@ -14,16 +18,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from ai_procurement.text import visible
+from ai_procurement.text import Text, msg, nmsg, visible
 
 if TYPE_CHECKING:
     from ai_procurement.campaign.workflow import CheckedFile
     from ai_procurement.decision.scoring import VendorResult
+    from ai_procurement.errors import OutputExistsError
     from ai_procurement.text import Lang
 
 __all__ = ["main"]
@@ -34,12 +40,12 @@ EXIT_OK, EXIT_FILE_ERRORS, EXIT_USAGE, EXIT_INVALID, EXIT_EXISTS, EXIT_ERROR = 0
 EXIT_INTERRUPTED, EXIT_PIPE = 130, 141
 
 
-def _say(lang: Lang, fr: str, en: str) -> None:
-    print(fr if lang == "fr" else en)
+def _say(lang: Lang, text: Text) -> None:
+    print(text.get(lang))
 
 
-def _warn(lang: Lang, fr: str, en: str) -> None:
-    print(fr if lang == "fr" else en, file=sys.stderr)
+def _warn(lang: Lang, text: Text) -> None:
+    print(text.get(lang), file=sys.stderr)
 
 
 def _progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
@@ -51,194 +57,315 @@ def _progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
     return tqdm(items, desc=label, total=total, unit="", leave=False)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ai-procurement",
-        description="Buy software that embeds AI and decide in a way you can defend: "
-                    "questionnaires, checks, scoring, robustness, decision memo.",
-        epilog="Exit codes: 0 ok, 1 files with errors, scores missing or no-go, 2 usage, "
-               "3 invalid campaign or bank, 4 output exists (use --force), 5 other error.")
-    lang_help = "language of messages and reports (default: the campaign's, else fr)"
-    parser.add_argument("--lang", choices=("fr", "en"), default=None, help=lang_help)
-    # --lang is accepted after the command too ("ai-procurement check --lang en"); there
-    # it has no default, so that it never hides one given before the command.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS,
-                        help=lang_help)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+class _FrenchHelp(argparse.HelpFormatter):
+    """argparse's help layout, with its one word of its own ("usage") in French."""
 
-    def command(name: str, summary: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=summary, description=summary, parents=[common])
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[Any],
+                  prefix: str | None = None) -> None:
+        """Add the usage line, headed in French."""
+        super().add_usage(usage, actions, groups, msg("usage: ").fr if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser that speaks the chosen language: sections, ``-h``, errors.
+
+    argparse's own words are English; this parser puts its arguments in groups titled
+    from the catalogue and adds ``-h`` itself, so that none of them shows in ``--help``.
+    """
+
+    def __init__(self, *args: Any, lang: Lang = "fr", **kwargs: Any) -> None:
+        kwargs["formatter_class"] = _FrenchHelp if lang == "fr" else argparse.HelpFormatter
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.lang: Lang = lang
+        self.arguments = self.add_argument_group(msg("arguments").get(lang))
+        self.options = self.add_argument_group(msg("options").get(lang))
+        self.options.add_argument("-h", "--help", action="help",
+                                  help=msg("show this help and exit").get(lang))
+
+    def add_argument(self, *names: Any, **kwargs: Any) -> argparse.Action:
+        """Add an argument to the section of its kind (arguments, then options)."""
+        positional = bool(names) and not str(names[0]).startswith("-")
+        group = self.arguments if positional else self.options
+        return group.add_argument(*names, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and ``message`` on stderr, then exit with the usage code."""
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, msg("{prog}: error: {message}\n", prog=self.prog,
+                                  message=message).get(self.lang))
+
+
+def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
+    def t(text: Text) -> str:
+        # argparse expands "%(default)s" in help strings: a literal % is doubled.
+        return text.get(lang).replace("%", "%%")
+
+    parser = _Parser(
+        prog="ai-procurement", lang=lang,
+        description=t(msg("Buy software that embeds AI and decide in a way you can defend: "
+                          "questionnaires, checks, scoring, robustness, decision memo.")),
+        epilog=t(msg("Exit codes: 0 ok, 1 files with errors or no-go, 2 usage, 3 invalid "
+                     "campaign or bank, 4 output exists (use --force), 5 other error.")))
+    lang_help = t(msg("language of messages, help and reports (default: the campaign's, "
+                      "else French)"))
+    parser.add_argument("--lang", choices=("fr", "en"), default=None, help=lang_help)
+    commands = parser.add_subparsers(title=t(msg("commands")), dest="command", required=True,
+                                     metavar=t(msg("COMMAND")))
+
+    def command(name: str, summary: Text) -> argparse.ArgumentParser:
+        p = commands.add_parser(name, help=t(summary), description=t(summary), lang=lang)
+        # --lang is accepted after the command too ("ai-procurement check --lang en");
+        # there it has no default, so that it never hides one given before the command.
+        p.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS,
+                       help=lang_help)
+        return p
 
     def folder(p: argparse.ArgumentParser) -> None:
-        p.add_argument("folder", nargs="?", default=".", type=Path,
-                       help="campaign folder (default: the current folder)")
+        p.add_argument("folder", nargs="?", default=".", type=Path, metavar=t(msg("FOLDER")),
+                       help=t(msg("campaign folder (default: the current folder)")))
 
     def force(p: argparse.ArgumentParser) -> None:
         p.add_argument("--force", action="store_true",
-                       help="replace earlier outputs instead of refusing")
+                       help=t(msg("replace earlier outputs instead of refusing")))
 
-    p = command("banks", "list the bundled question banks, or show one")
-    p.add_argument("bank", nargs="?", help="a bank id or the path of a bank file")
-    p = command("init", "create a campaign folder from a bank")
-    p.add_argument("folder", type=Path)
-    p.add_argument("--bank", default="ai-territorial", help="bank id (default: ai-territorial)")
+    p = command("banks", msg("list the bundled question banks, or show one"))
+    p.add_argument("bank", nargs="?", metavar=t(msg("BANK")),
+                   help=t(msg("a bank id or the path of a bank file")))
+    p = command("init", msg("create a campaign folder from a bank"))
+    p.add_argument("folder", type=Path, metavar=t(msg("FOLDER")),
+                   help=t(msg("the campaign folder to create")))
+    p.add_argument("--bank", default="ai-territorial", metavar=t(msg("BANK")),
+                   help=t(msg("bank id (default: ai-territorial)")))
     force(p)
-    p = command("questionnaire", "freeze the questionnaire and write one workbook per vendor")
+    p = command("questionnaire",
+                msg("freeze the questionnaire and write one workbook per vendor"))
     folder(p)
     force(p)
-    p = command("publish-rules", "write the RC annex: criteria, weights, price formula, rules")
+    p = command("publish-rules",
+                msg("write the RC annex: criteria, weights, price formula, rules"))
     folder(p)
     force(p)
-    p = command("open", "register the offers received: bidder, lot, variant, time, file hash")
+    p = command("open",
+                msg("register the offers received: bidder, lot, variant, time, file hash"))
     folder(p)
-    p.add_argument("--register", type=Path, default=None,
-                   help="the deposit register exported from the buyer profile (CSV or "
-                        "XLSX); default: opening.register in campaign.yaml, else the files "
-                        "of responses/")
-    p = command("check", "check the returned workbooks; one report letter per file")
+    p.add_argument("--register", type=Path, default=None, metavar=t(msg("FILE")),
+                   help=t(msg("the deposit register exported from the buyer profile (CSV or "
+                              "XLSX); default: opening.register in campaign.yaml, else the "
+                              "files of responses/")))
+    p = command("check", msg("check the returned workbooks; one report letter per file"))
     folder(p)
     force(p)
     p.add_argument("--no-pdf", action="store_true",
-                   help="write the Word letters only, not their PDF (made with LibreOffice)")
-    p = command("review", "issue review workbooks for the offer versions each evaluator "
-                          "has not received yet (never rewrites one)")
+                   help=t(msg("write the Word letters only, not their PDF (made with "
+                              "LibreOffice)")))
+    p = command("review", msg("issue review workbooks for the offer versions each evaluator has "
+                              "not received yet (never rewrites one)"))
     folder(p)
     force(p)
-    p = command("evaluate", "score, test robustness and write the comparison, memo, debriefs")
+    p = command("evaluate",
+                msg("score, test robustness and write the comparison, memo, debriefs"))
     folder(p)
     force(p)
     p.add_argument("--draft", action="store_true",
-                   help="evaluate even though evaluators' scores are missing: every page "
-                        "is marked as a draft, no award proposal, no debrief letter")
-    p = command("verify", "re-hash every file the audit trail recorded; report what changed")
+                   help=t(msg("evaluate even though evaluators' scores are missing: every page "
+                              "is marked as a draft, no award proposal, no debrief letter")))
+    p = command("verify",
+                msg("re-hash every file the audit trail recorded; report what changed"))
     folder(p)
-    p = command("round", "after opening: clarification, regularisation, negotiation, "
-                         "abnormally-low price; letters to bidders")
+    p = command("round", msg("after opening: clarification, regularisation, negotiation, "
+                             "abnormally-low price; letters to bidders"))
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     for name, summary in (
-            ("clarify", "ask bidders to clarify ambiguous points (the offer does not change)"),
-            ("regularise", "invite every irregular offer to regularise (R2152-2)"),
-            ("negotiate", "open a negotiation round, where the procedure allows it"),
-            ("low-price", "ask abnormally low offers to justify their price (R2152-3)"),
-            ("status", "list the rounds, the versions of each offer and pending decisions")):
-        sub = actions.add_parser(name, help=summary, description=summary, parents=[common])
+            ("clarify", msg("ask bidders to clarify ambiguous points (the offer does not "
+                            "change)")),
+            ("regularise", msg("invite every irregular offer to regularise (R2152-2)")),
+            ("negotiate", msg("open a negotiation round, where the procedure allows it")),
+            ("low-price", msg("ask abnormally low offers to justify their price (R2152-3)")),
+            ("status", msg("list the rounds, the versions of each offer and pending decisions"))):
+        sub = actions.add_parser(name, help=t(summary), description=t(summary))
+        sub.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS,
+                         help=lang_help)
         folder(sub)
         if name != "status":
             sub.add_argument("--deadline", required=True, type=_date,
-                             help="date by which bidders answer (YYYY-MM-DD)")
+                             help=t(msg("date by which bidders answer (YYYY-MM-DD)")))
             sub.add_argument("--offer", action="append", default=[],
-                             help="an offer number (P01...); repeat; default: every offer "
-                                  "concerned")
+                             help=t(msg("an offer number (P01...); repeat; default: every offer "
+                                        "concerned")))
         if name == "clarify":
             sub.add_argument("--question", action="append", default=[], required=True,
-                             help="the id of a question whose answer is ambiguous; repeat")
-    p = command("screen", "the internal go/no-go screening grid of an AI project")
-    p.add_argument("grid", type=Path, help="the grid workbook to read (or to write with --new)")
-    p.add_argument("--new", action="store_true", help="write a blank grid to fill")
-    p.add_argument("--impact", type=Path, default=None,
-                   help="a filled impact assessment workbook, read with the grid")
-    p.add_argument("--campaign", type=Path, default=None,
-                   help="record the verdict and the impact level in this campaign folder "
-                        "(strategy/impact.json; campaign.yaml is never rewritten)")
+                             help=t(msg("the id of a question whose answer is ambiguous; repeat")))
+    p = command("screen", msg("the internal go/no-go screening grid of an AI project"))
+    p.add_argument("grid", type=Path, metavar=t(msg("GRID")),
+                   help=t(msg("the grid workbook to read (or to write with --new)")))
+    p.add_argument("--new", action="store_true", help=t(msg("write a blank grid to fill")))
+    p.add_argument("--impact", type=Path, default=None, metavar=t(msg("WORKBOOK")),
+                   help=t(msg("a filled impact assessment workbook, read with the grid")))
+    p.add_argument("--campaign", type=Path, default=None, metavar=t(msg("FOLDER")),
+                   help=t(msg("record the verdict and the impact level in this campaign "
+                              "folder (strategy/impact.json; campaign.yaml is never "
+                              "rewritten)")))
     force(p)
-    p = command("impact", "the impact level (I to IV) of an AI project, before buying")
-    p.add_argument("workbook", type=Path,
-                   help="the impact workbook to read (or to write with --new)")
-    p.add_argument("--new", action="store_true", help="write a blank impact workbook to fill")
-    p.add_argument("--campaign", type=Path, default=None,
-                   help="record the level in this campaign folder (strategy/impact.json)")
+    p = command("impact", msg("the impact level (I to IV) of an AI project, before buying"))
+    p.add_argument("workbook", type=Path, metavar=t(msg("WORKBOOK")),
+                   help=t(msg("the impact workbook to read (or to write with --new)")))
+    p.add_argument("--new", action="store_true",
+                   help=t(msg("write a blank impact workbook to fill")))
+    p.add_argument("--campaign", type=Path, default=None, metavar=t(msg("FOLDER")),
+                   help=t(msg("record the level in this campaign folder "
+                              "(strategy/impact.json)")))
     force(p)
-    _strategy_commands(command, folder, force)
-    p = command("import-grid", "turn a vendor grid you already have (xlsx) into a draft bank")
-    p.add_argument("grid", type=Path, help="the grid workbook")
-    p.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
-                   help="declare a column: id, section, question, answer, answer_type, "
-                        "points, applies_if or reason (repeat); without it the mapping is "
-                        "detected from the headers and shown for confirmation")
-    p.add_argument("--guidance", action="append", default=[], metavar="ANSWER=COLUMN",
-                   help="a column of guidance shown for one answer (e.g. No=G)")
+    _strategy_commands(command, folder, force, t)
+    p = command("import-grid",
+                msg("turn a vendor grid you already have (xlsx) into a draft bank"))
+    p.add_argument("grid", type=Path, metavar=t(msg("GRID")), help=t(msg("the grid workbook")))
+    p.add_argument("--map", action="append", default=[], metavar=t(msg("FIELD=COLUMN")),
+                   help=t(msg("declare a column: id, section, question, answer, answer_type, "
+                              "points, applies_if or reason (repeat); without it the mapping "
+                              "is detected from the headers and shown for confirmation")))
+    p.add_argument("--guidance", action="append", default=[],
+                   metavar=t(msg("ANSWER=COLUMN")),
+                   help=t(msg("a column of guidance shown for one answer (e.g. No=G)")))
     p.add_argument("--option-points", action="append", default=[],
-                   metavar="ANSWER=FRACTION",
-                   help="the share of a question's points an answer earns (Yes=1, No=0 "
-                        "unless told)")
-    p.add_argument("--sheet", help="the sheet to read (default: the first)")
-    p.add_argument("--header-row", type=int, default=1, help="the row of the headers")
+                   metavar=t(msg("ANSWER=FRACTION")),
+                   help=t(msg("the share of a question's points an answer earns (Yes=1, "
+                              "No=0 unless told)")))
+    p.add_argument("--sheet", metavar=t(msg("SHEET")),
+                   help=t(msg("the sheet to read (default: the first)")))
+    p.add_argument("--header-row", type=int, default=1, metavar=t(msg("ROW")),
+                   help=t(msg("the row of the headers")))
     p.add_argument("--grid-language", choices=("fr", "en"), default="en",
-                   help="the language the grid is written in (default: en)")
+                   help=t(msg("the language the grid is written in (default: en)")))
     p.add_argument("--accept-detected", action="store_true",
-                   help="import with the detected mapping (after checking it)")
-    p.add_argument("--out", type=Path, help="the draft bank to write (default: GRID.bank.yaml "
-                                            "beside the grid)")
+                   help=t(msg("import with the detected mapping (after checking it)")))
+    p.add_argument("--out", type=Path, metavar=t(msg("FILE")),
+                   help=t(msg("the draft bank to write (default: GRID.bank.yaml beside the "
+                              "grid)")))
     force(p)
-    p = command("demo", "run the whole job on a bundled fictional campaign")
+    p = command("demo", msg("run the whole job on a bundled fictional campaign"))
     p.add_argument("folder", nargs="?", default=Path("demo-campaign"), type=Path,
-                   help="where to write the demo campaign (default: demo-campaign)")
+                   metavar=t(msg("FOLDER")),
+                   help=t(msg("where to write the demo campaign (default: demo-campaign)")))
     force(p)
     return parser
 
 
-def _strategy_commands(command: Callable[[str, str], argparse.ArgumentParser],
+def _strategy_commands(command: Callable[[str, Text], argparse.ArgumentParser],
                        folder: Callable[[argparse.ArgumentParser], None],
-                       force: Callable[[argparse.ArgumentParser], None]) -> None:
+                       force: Callable[[argparse.ArgumentParser], None],
+                       t: Callable[[Text], str]) -> None:
     """The commands of the "before buying" stage: panel, rules check, inventory."""
-    p = command("panel", "weights from several people: write, read and adopt")
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    w = actions.add_parser("write", help="one signed weighting workbook per participant",
-                           description="one signed weighting workbook per participant, in "
-                                       "strategy/panel-outbox/")
+    p = command("panel", msg("weights from several people: write, read and adopt"))
+    assert isinstance(p, _Parser)
+    lang = p.lang
+    actions = p.add_subparsers(title=t(msg("actions")), dest="action", required=True,
+                               metavar=t(msg("ACTION")))
+    w = actions.add_parser("write", lang=lang,
+                           help=t(msg("one signed weighting workbook per participant")),
+                           description=t(msg("one signed weighting workbook per participant, "
+                                             "in strategy/panel-outbox/")))
     folder(w)
-    w.add_argument("--participant", action="append", default=[], metavar="NAME=GROUP",
-                   required=True, help="a participant and their group (repeat the option)")
+    w.add_argument("--participant", action="append", default=[],
+                   metavar=t(msg("NAME=GROUP")), required=True,
+                   help=t(msg("a participant and their group (repeat the option)")))
     w.add_argument("--mode", choices=("pairwise", "points"), default="pairwise",
-                   help="pairwise comparisons on Saaty's scale (default) or a points "
-                        "allocation")
+                   help=t(msg("pairwise comparisons on Saaty's scale (default) or a points "
+                              "allocation")))
     force(w)
-    r = actions.add_parser("read", help="read strategy/panel-responses/ and aggregate",
-                           description="read the filled workbooks of "
-                                       "strategy/panel-responses/ and aggregate them")
+    r = actions.add_parser("read", lang=lang,
+                           help=t(msg("read strategy/panel-responses/ and aggregate")),
+                           description=t(msg("read the filled workbooks of "
+                                             "strategy/panel-responses/ and aggregate them")))
     folder(r)
     r.add_argument("--aggregation", choices=("aij", "aip", "points"), default=None,
-                   help="aij: geometric mean of judgments (default for pairwise); aip: of "
-                        "priorities; points: arithmetic mean of shares")
+                   help=t(msg("aij: geometric mean of judgments (default for pairwise); aip: "
+                              "of priorities; points: arithmetic mean of shares")))
     force(r)
-    a = actions.add_parser("adopt", help="record the weights finally adopted, and why",
-                           description="record the weights finally adopted, and why, in "
-                                       "strategy/adopted-weights.json")
+    a = actions.add_parser("adopt", lang=lang,
+                           help=t(msg("record the weights finally adopted, and why")),
+                           description=t(msg("record the weights finally adopted, and why, in "
+                                             "strategy/adopted-weights.json")))
     folder(a)
-    a.add_argument("--weight", action="append", default=[], metavar="CRITERION=WEIGHT",
-                   required=True, help="a criterion and its weight (repeat the option)")
-    a.add_argument("--why", required=True, help="why these weights (recorded)")
-    a.add_argument("--by", default="", help="who adopted them")
+    a.add_argument("--weight", action="append", default=[],
+                   metavar=t(msg("CRITERION=WEIGHT")), required=True,
+                   help=t(msg("a criterion and its weight (repeat the option)")))
+    a.add_argument("--why", required=True, metavar=t(msg("REASON")),
+                   help=t(msg("why these weights (recorded)")))
+    a.add_argument("--by", default="", metavar=t(msg("WHO")),
+                   help=t(msg("who adopted them")))
     force(a)
     for sub in (w, r, a):
         sub.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS,
-                         help="language of messages")
-    p = command("rules-check", "try every price method and small weight changes on "
-                               "estimated offers, before publishing")
-    p.add_argument("offers", type=Path, help="the YAML file of typical offers (format 1)")
-    p.add_argument("--campaign", type=Path, default=None,
-                   help="take the weights from this campaign and write the one-page "
-                        "report in its strategy/ folder")
-    p.add_argument("--out", type=Path, default=None, help="where to write the report (.docx)")
+                         help=t(msg("language of messages")))
+    p = command("rules-check", msg("try every price method and small weight changes on "
+                                   "estimated offers, before publishing"))
+    p.add_argument("offers", type=Path, metavar=t(msg("OFFERS")),
+                   help=t(msg("the YAML file of typical offers (format 1)")))
+    p.add_argument("--campaign", type=Path, default=None, metavar=t(msg("FOLDER")),
+                   help=t(msg("take the weights from this campaign and write the one-page "
+                              "report in its strategy/ folder")))
+    p.add_argument("--out", type=Path, default=None, metavar=t(msg("FILE")),
+                   help=t(msg("where to write the report (.docx)")))
     force(p)
-    p = command("inventory", "staff AI-use declarations (shadow AI): form, aggregation, "
-                             "register to publish")
-    p.add_argument("path", type=Path, help="the form to write (with --new), or the folder of "
-                                           "filled declaration forms")
-    p.add_argument("--new", action="store_true", help="write a blank declaration form")
-    p.add_argument("--out", type=Path, default=None,
-                   help="the aggregation workbook to write (default: inventaire.xlsx or "
-                        "inventory.xlsx beside the folder)")
-    p.add_argument("--register", type=Path, default=None,
-                   help="also export the processing used for individual decisions, to "
-                        "publish (CRPA L312-1-3), as .csv or .xlsx")
+    p = command("inventory", msg("staff AI-use declarations (shadow AI): form, aggregation, "
+                                 "register to publish"))
+    p.add_argument("path", type=Path, metavar=t(msg("PATH")),
+                   help=t(msg("the form to write (with --new), or the folder of filled "
+                              "declaration forms")))
+    p.add_argument("--new", action="store_true",
+                   help=t(msg("write a blank declaration form")))
+    p.add_argument("--out", type=Path, default=None, metavar=t(msg("FILE")),
+                   help=t(msg("the aggregation workbook to write (default: inventaire.xlsx "
+                              "or inventory.xlsx beside the folder)")))
+    p.add_argument("--register", type=Path, default=None, metavar=t(msg("FILE")),
+                   help=t(msg("also export the processing used for individual decisions, to "
+                              "publish (CRPA L312-1-3), as .csv or .xlsx")))
     force(p)
+
+
+_LANG_LINE = re.compile(r"^language:\s*[\"']?(fr|en)\b", re.MULTILINE)
+
+
+def _language(argv: Sequence[str]) -> Lang:
+    """The language asked for on the command line, read before argparse parses it.
+
+    ``--lang`` where given; else the ``language:`` of the first argument that is a
+    campaign folder; else French.
+    """
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else (
+            arg.removeprefix("--lang=") if arg.startswith("--lang=") else None)
+        if value in ("fr", "en"):
+            return "fr" if value == "fr" else "en"
+    for arg in argv:
+        if arg.startswith("-"):
+            continue
+        try:
+            text = (Path(arg) / "campaign.yaml").read_text("utf-8", errors="replace")
+        except (OSError, ValueError):
+            continue
+        found = _LANG_LINE.search(text)
+        if found is not None:
+            return "fr" if found.group(1) == "fr" else "en"
+    return "fr"
+
+
+def _exists(exc: OutputExistsError) -> Text:
+    """What to do when an output already exists: the command option, not a Python one."""
+    if exc.path is None:
+        return msg("an earlier result would be replaced; the command refuses to replace it. "
+                   "Run it again with --force to replace it.")
+    return msg("{path} already exists; the command refuses to replace an earlier result. "
+               "Run it again with --force to replace it.", path=exc.path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    asked = _language(words)
+    args = _parser(asked).parse_args(words)
     from ai_procurement.campaign.folder import CampaignError
     from ai_procurement.errors import (
         AIProcurementError,
@@ -247,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QuestionnaireError,
     )
 
-    lang: Lang = args.lang or "fr"
+    lang: Lang = args.lang or asked
     try:
         command: Callable[[argparse.Namespace, Lang], int] = _COMMANDS[args.command]
         folder = getattr(args, "folder", None)
@@ -259,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return command(args, lang)
         return command(args, lang)
     except OutputExistsError as exc:
-        print(f"ai-procurement: {visible(str(exc), newlines=True)}", file=sys.stderr)
+        print(f"ai-procurement: {visible(_exists(exc).get(lang))}", file=sys.stderr)
         return EXIT_EXISTS
     except (CampaignError, BankError, QuestionnaireError) as exc:
         print(f"ai-procurement: {visible(str(exc), newlines=True)}", file=sys.stderr)
@@ -318,11 +445,9 @@ def _init(args: argparse.Namespace, lang: Lang) -> int:
     from ai_procurement.campaign.folder import init_campaign
 
     init_campaign(args.folder, bank=args.bank, language=lang, force=args.force)
-    _say(lang, f"Campagne créée dans {args.folder}. Modifiez {args.folder}/campaign.yaml "
-               "(candidats, évaluateurs, pondérations), puis : ai-procurement questionnaire "
-               f"{args.folder}",
-         f"Campaign created in {args.folder}. Edit {args.folder}/campaign.yaml (vendors, "
-         f"evaluators, weights), then: ai-procurement questionnaire {args.folder}")
+    _say(lang, msg("Campaign created in {folder}. Edit {folder}/campaign.yaml (vendors, "
+                   "evaluators, weights), then: ai-procurement questionnaire {folder}",
+                   folder=args.folder))
     return EXIT_OK
 
 
@@ -343,13 +468,12 @@ def _questionnaire(args: argparse.Namespace, lang: Lang) -> int:
         for problem in bank_warnings(frozen.bank):
             print(f"! {frozen.bank.id}: {problem}", file=sys.stderr)
         which = f" ({lot.describe(lang)})" if lot.id else ""
-        _say(lang, f"Empreinte du questionnaire{which} (à publier) : {frozen.fingerprint}",
-             f"Questionnaire fingerprint{which} (to publish): {frozen.fingerprint}")
+        _say(lang, msg("Questionnaire fingerprint{which} (to publish): {fingerprint}",
+                       which=which, fingerprint=frozen.fingerprint))
     for path in written:
         print(f"  {path}")
     if not written:
-        _say(lang, "Rien de nouveau à écrire : les questionnaires de outbox/ sont à jour.",
-             "Nothing new to write: the questionnaires in outbox/ are up to date.")
+        _say(lang, msg("Nothing new to write: the questionnaires in outbox/ are up to date."))
     return EXIT_OK
 
 
@@ -362,10 +486,9 @@ def _publish_rules(args: argparse.Namespace, lang: Lang) -> int:
     written = publish_rules(campaign, force=args.force)
     for path in written:
         print(f"  {path}")
-    _say(lang, "Annexe au règlement de la consultation écrite : joignez-la au RC publié avec "
-               "le questionnaire." if written else "Rien de nouveau : l'annexe est à jour.",
-         "Annex to the consultation rules written: attach it to the RC published with the "
-         "questionnaire." if written else "Nothing new: the annex is up to date.")
+    _say(lang, msg("Annex to the consultation rules written: attach it to the RC published "
+                   "with the questionnaire.") if written
+         else msg("Nothing new: the annex is up to date."))
     return EXIT_OK
 
 
@@ -376,18 +499,17 @@ def _open(args: argparse.Namespace, lang: Lang) -> int:
     campaign = load_campaign(args.folder)
     lang = _lang(args, campaign.config.language)
     opening = open_offers(campaign, register=args.register)
-    status = {"on-time": ("à temps", "on time"), "late": ("HORS DÉLAI", "LATE"),
-              "time-unknown": ("heure inconnue", "time unknown")}
+    status = {"on-time": msg("on time"), "late": msg("LATE"), "time-unknown": msg("time unknown")}
     for offer in opening.offers:
         lot = f"lot {offer.lot}" if offer.lot else ""
         kind = "" if offer.variant == 0 else f"V{offer.variant}"
         when = offer.deposited.isoformat(sep=" ", timespec="minutes") if offer.deposited else ""
         print(f"{offer.id:4} {offer.bidder.name:28} {lot:8} {kind:4} {when:16} "
-              f"{status[offer.status][0 if lang == 'fr' else 1]:14} {offer.file}")
+              f"{status[offer.status].get(lang):14} {offer.file}")
     for problem in opening.problems:
         print(problem.describe(lang), file=sys.stderr)
-    _say(lang, f"{len(opening.offers)} offre(s) enregistrée(s) dans opening.json.",
-         f"{len(opening.offers)} offer(s) registered in opening.json.")
+    _say(lang, nmsg("{n} offer registered in opening.json.",
+                    "{n} offers registered in opening.json.", len(opening.offers)))
     return EXIT_OK if opening.ok else EXIT_FILE_ERRORS
 
 
@@ -410,15 +532,12 @@ def _check_pdfs(checked: Sequence[CheckedFile], lang: Lang, skip: bool) -> None:
         return
     made = to_pdf(letters)
     if made is None:
-        _warn(lang, "! LibreOffice (soffice) est introuvable : les lettres de contrôle sont "
-                    "en Word seulement (voir la mention dans chaque lettre).",
-              "! LibreOffice (soffice) not found: the check letters are in Word only (each "
-              "letter says so).")
+        _warn(lang, msg("! LibreOffice (soffice) not found: the check letters are in Word only "
+                        "(each letter says so)."))
     elif len(made) < len(letters):
-        _warn(lang, f"! {len(letters) - len(made)} lettre(s) n'ont pas pu être converties "
-                    "en PDF ; les fichiers Word sont à jour.",
-              f"! {len(letters) - len(made)} letter(s) could not be converted to PDF; the "
-              "Word files are up to date.")
+        _warn(lang, msg("! {len_letters_len_made} letter(s) could not be converted to PDF; the "
+                        "Word files are up to date.",
+                        len_letters_len_made=len(letters) - len(made)))
 
 
 def _check(args: argparse.Namespace, lang: Lang) -> int:
@@ -429,8 +548,7 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
     lang = _lang(args, campaign.config.language)
     checked = check(campaign, lang=lang, force=args.force, progress=_progress)
     if not checked:
-        _say(lang, f"Aucun fichier dans {args.folder}/responses/.",
-             f"No file in {args.folder}/responses/.")
+        _say(lang, msg("No file in {folder}/responses/.", folder=args.folder))
         return EXIT_OK
     failures = 0
     for item in checked:
@@ -438,11 +556,12 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
         errors = len(report.errors)
         warnings = len(report.findings) - errors
         failures += errors > 0
-        verdict = ("OK" if report.ok else ("À CORRIGER" if lang == "fr" else "TO FIX"))
-        counts = (f"{errors} erreur(s), {warnings} avertissement(s)" if lang == "fr" else
-                  f"{errors} error(s), {warnings} warning(s)")
-        print(visible(f"{verdict:10} {item.path.name:32} {item.vendor or '?':24} "
-                      f"{counts} -> {item.report_path}"))
+        verdict = msg("OK") if report.ok else msg("TO FIX")
+        counts = msg("{errors}, {warnings}",
+                     errors=nmsg("{n} error", "{n} errors", errors).get(lang),
+                     warnings=nmsg("{n} warning", "{n} warnings", warnings).get(lang))
+        print(visible(f"{verdict.get(lang):10} {item.path.name:32} {item.vendor or '?':24} "
+                      f"{counts.get(lang)} -> {item.report_path}"))
     files: dict[tuple[str, str], list[str]] = {}
     for item in checked:
         if item.vendor is not None:
@@ -452,10 +571,8 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
         if len(names) > 1:
             failures += 1
             names = [visible(name) for name in names]
-            _warn(lang, f"! {vendor} : plusieurs fichiers ({', '.join(names)}) ; ne gardez "
-                        "dans responses/ que celui à évaluer.",
-                  f"! {vendor}: several files ({', '.join(names)}); keep only the one to "
-                  "evaluate in responses/.")
+            _warn(lang, msg("! {vendor}: several files ({names}); keep only the one to "
+                            "evaluate in responses/.", vendor=vendor, names=", ".join(names)))
     return EXIT_FILE_ERRORS if failures else EXIT_OK
 
 
@@ -469,13 +586,10 @@ def _review(args: argparse.Namespace, lang: Lang) -> int:
     for path in written:
         print(f"  {path}")
     if not written:
-        _say(lang, "Chaque évaluateur a déjà une grille pour chaque version d'offre : rien "
-                   "de nouveau à émettre.",
-             "Every evaluator already has a workbook for every offer version: nothing new "
-             "to issue.")
+        _say(lang, msg("Every evaluator already has a workbook for every offer version: nothing "
+                       "new to issue."))
         return EXIT_OK
-    _say(lang, "Envoyez à chaque évaluateur son classeur ; déposez-les remplis dans reviews/.",
-         "Send each evaluator their workbook; put them back, filled, in reviews/.")
+    _say(lang, msg("Send each evaluator their workbook; put them back, filled, in reviews/."))
     return EXIT_OK
 
 
@@ -496,36 +610,28 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
         run = evaluate_campaign(campaign, force=args.force, draft=args.draft,
                                 progress=_progress)
     except ReviewsIncompleteError as exc:
-        _warn(lang, f"! Évaluation incomplète : {len(exc.problems)} note(s) d'évaluateur "
-                    "manquante(s) ou inutilisable(s) ; aucun résultat n'est écrit :",
-              f"! Evaluation incomplete: {len(exc.problems)} evaluator score(s) missing or "
-              "unusable; no result is written:")
+        _warn(lang, msg("! Evaluation incomplete: {len_exc_problems} evaluator score(s) missing "
+                        "or unusable; no result is written:", len_exc_problems=len(exc.problems)))
         for problem in exc.problems:
             print(visible(f"  - {problem.message.get(lang)}"), file=sys.stderr)
-        _warn(lang, "Complétez-les, ou demandez un projet (--draft) : marqué comme tel sur "
-                    "chaque page, sans proposition d'attribution ni courrier aux candidats.",
-              "Complete them, or ask for a draft (--draft): marked as such on every page, "
-              "without award proposal or letters to bidders.")
+        _warn(lang, msg("Complete them, or ask for a draft (--draft): marked as such on every "
+                        "page, without award proposal or letters to bidders."))
         return EXIT_FILE_ERRORS
     problems = [p for lot_run in run.lots for p in lot_run.review_problems]
     if args.draft:
-        _warn(lang, f"! PROJET : {len(problems)} note(s) d'évaluateur manquante(s) ; ni "
-                    "proposition d'attribution ni courrier aux candidats.",
-              f"! DRAFT: {len(problems)} evaluator score(s) missing; no award proposal and "
-              "no letter to bidders.")
+        _warn(lang, msg("! DRAFT: {len_problems} evaluator score(s) missing; no award proposal "
+                        "and no letter to bidders.", len_problems=len(problems)))
         for problem in problems:
             print(visible(f"  - {problem.message.get(lang)}"), file=sys.stderr)
     silent = [warnings.silent_evaluators(campaign.lot(r.lot or None), r.evaluation)
               for r in run.lots]
     for text in (early, *edited, *silent):
         if text is not None:
-            _warn(lang, text.fr, text.en)
+            _warn(lang, text)
     for report in run.review_reports:
         if not report.ok:
-            _warn(lang, f"! {visible(report.file)} : classeur d'évaluation à corriger, ses "
-                        "notes ne sont pas prises en compte :",
-                  f"! {visible(report.file)}: review workbook to correct; its scores are not "
-                  "used:")
+            _warn(lang, msg("! {file}: review workbook to correct; its scores are not used:",
+                            file=visible(report.file)))
             for finding in report.errors:
                 print(f"    {finding.describe(lang)}", file=sys.stderr)
     for lot_run in run.lots:
@@ -542,24 +648,20 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
 
         blocked = award_blocked(campaign, lot_run, lang)
         if blocked:
-            print(visible(f"  -> PROJET : {blocked}" if lang == "fr"
-                          else f"  -> DRAFT: {blocked}"))
+            print(visible("  -> " + msg("DRAFT: {blocked}", blocked=blocked).get(lang)))
         elif not args.draft and award is not None and (award.offer is not None
                                                        or award.reason is not None):
-            proposal = award.offer if award.offer is not None else (
-                "aucune" if lang == "fr" else "none")
-            heading = ("Proposition d'attribution :" if lang == "fr"
-                       else "Award proposal:")
-            print(visible(f"  -> {heading} {proposal}"))
+            proposal = award.offer if award.offer is not None else msg("none").get(lang)
+            print(visible("  -> " + msg("Award proposal: {offer}", offer=proposal).get(lang)))
             if award.reason is not None:
                 print(visible(f"     {award.reason.get(lang)}"))
-    _say(lang, "Fichiers écrits :", "Files written:")
+    _say(lang, msg("Files written:"))
     for path in run.outputs:
         print(f"  {path}")
     blanks = warnings.memo_blanks(campaign.config)
     if blanks:
         text = warnings.blanks_text(blanks)
-        _warn(lang, text.fr, text.en)
+        _warn(lang, text)
     return EXIT_OK
 
 
@@ -573,21 +675,19 @@ def _verify(args: argparse.Namespace, lang: Lang) -> int:
 
     # An evaluation stopped by a crash is completed or rolled back first (recorded).
     for line in recover_results(campaign.root, campaign.audit):
-        _warn(lang, f"! Reprise après une évaluation interrompue : {line.fr}",
-              f"! Recovered after an interrupted evaluation: {line.en}")
+        _warn(lang, msg("! Recovered after an interrupted evaluation: {line}", line=line))
     found = verify_campaign(campaign)
     for item in found:
         print(item.describe(lang))
     broken = [d for d in found if d.kind in ("changed", "missing")]
     if not found:
-        _say(lang, "Tous les fichiers enregistrés dans le journal d'audit sont intacts.",
-             "Every file recorded in the audit trail is unchanged.")
+        _say(lang, msg("Every file recorded in the audit trail is unchanged."))
     elif broken:
-        _warn(lang, f"{len(broken)} fichier(s) modifié(s) ou disparu(s) depuis leur "
-                    "enregistrement : les résultats qui en dépendent ne sont plus fondés sur "
-                    "eux. Restaurez-les depuis votre sauvegarde.",
-              f"{len(broken)} file(s) changed or gone since they were recorded: the results "
-              "that rest on them no longer do. Restore them from your backup.")
+        _warn(lang, nmsg("{n} file changed or gone since it was recorded: the results that "
+                         "rest on it no longer do. Restore it from your backup.",
+                         "{n} files changed or gone since they were recorded: the results "
+                         "that rest on them no longer do. Restore them from your backup.",
+                         len(broken)))
     return EXIT_FILE_ERRORS if broken else EXIT_OK
 
 
@@ -627,37 +727,32 @@ def _round(args: argparse.Namespace, lang: Lang) -> int:
                 print(f"    {finding.describe(lang)}", file=sys.stderr)
         for stray in stray_files(campaign):
             failures += 1
-            _warn(lang, f"! {visible(stray)} : le nom ne commence par le numéro d'aucune offre "
-                        "invitée à ce tour (P01...) : fichier non lu.",
-                  f"! {visible(stray)}: the name starts with the number of no offer invited "
-                  "to this round (P01...): file not read.")
+            _warn(lang, msg("! {visible_stray}: the name starts with the number of no offer "
+                            "invited to this round (P01...): file not read.",
+                            visible_stray=visible(stray)))
         for offer in pending_low_price(campaign):
-            _warn(lang, f"! {offer} : justification du prix en attente de décision "
-                        "(decisions.yaml)",
-                  f"! {offer}: price justification awaiting a decision (decisions.yaml)")
+            _warn(lang, msg("! {offer}: price justification awaiting a decision (decisions.yaml)",
+                            offer=offer))
         return EXIT_FILE_ERRORS if failures else EXIT_OK
     kind = {"clarify": RoundKind.CLARIFICATION, "regularise": RoundKind.REGULARISATION,
             "negotiate": RoundKind.NEGOTIATION, "low-price": RoundKind.LOW_PRICE}[args.action]
     started = start_round(campaign, kind, deadline=args.deadline, offers=args.offer,
                           questions=getattr(args, "question", []))
     for line in started.left_out:
-        _warn(lang, f"! écartée de ce tour : {line.fr}", f"! left out of this round: {line.en}")
+        _warn(lang, msg("! left out of this round: {line}", line=line))
     for path in started.letters:
         print(f"  {path}")
     opened = started.round
     if kind.changes_offers:
-        _say(lang, f"Tour {opened.id} ouvert : {', '.join(opened.offers)}. Déposez les offres "
-                   f"reçues dans rounds/{opened.id}/responses/ (un fichier par offre, nommé "
-                   "d'après son numéro : P01.xlsx).",
-             f"Round {opened.id} opened: {', '.join(opened.offers)}. Put the offers received "
-             f"in rounds/{opened.id}/responses/ (one file per offer, named after its number: "
-             "P01.xlsx).")
+        _say(lang, msg("Round {opened_id} opened: {join_opened_offers}. Put the offers received "
+                       "in rounds/{opened_id}/responses/ (one file per offer, named after its "
+                       "number: P01.xlsx).", opened_id=opened.id,
+                       join_opened_offers=', '.join(opened.offers)))
     else:
-        _say(lang, f"Tour {opened.id} ouvert : {', '.join(opened.offers)}. Consignez les "
-                   "réponses reçues et vos décisions dans decisions.yaml (l'offre ne change "
-                   "pas).",
-             f"Round {opened.id} opened: {', '.join(opened.offers)}. Record the answers "
-             "received and your decisions in decisions.yaml (the offer does not change).")
+        _say(lang, msg("Round {opened_id} opened: {join_opened_offers}. Record the answers "
+                       "received and your decisions in decisions.yaml (the offer does not "
+                       "change).", opened_id=opened.id,
+                       join_opened_offers=', '.join(opened.offers)))
     return EXIT_OK
 
 
@@ -671,9 +766,8 @@ def _screen(args: argparse.Namespace, lang: Lang) -> int:
 
     if args.new:
         path = write_screening(args.grid, lang=lang, overwrite=args.force)
-        _say(lang, f"Grille écrite : {path}. Remplissez-la en équipe, puis : ai-procurement "
-                   f"screen {path}",
-             f"Grid written: {path}. Fill it in as a team, then: ai-procurement screen {path}")
+        _say(lang, msg("Grid written: {path}. Fill it in as a team, then: ai-procurement screen "
+                       "{path}", path=path))
         return EXIT_OK
     result = read_screening(args.grid)
     for line in result.lines(lang):
@@ -681,8 +775,7 @@ def _screen(args: argparse.Namespace, lang: Lang) -> int:
     code = EXIT_OK if result.go else EXIT_FILE_ERRORS
     if args.impact is None:
         if args.campaign is not None:
-            _warn(lang, "! --campaign enregistre le niveau d'impact : donnez aussi --impact.",
-                  "! --campaign records the impact level: also give --impact.")
+            _warn(lang, msg("! --campaign records the impact level: also give --impact."))
             return EXIT_USAGE
         return code
     from ai_procurement.campaign.folder import sha256_of
@@ -708,10 +801,8 @@ def _read_impact(path: Path, campaign: Path | None, screening: dict[str, object]
 
         target = record_impact(campaign, reading.assessment, path, screening=screening,
                                force=force)
-        _say(lang, f"Niveau enregistré : {target}. Pour exiger des candidats ce que ce niveau "
-                   "impose, ajoutez à campaign.yaml la ligne :",
-             f"Level recorded: {target}. To demand from vendors what this level requires, "
-             "add this line to campaign.yaml:")
+        _say(lang, msg("Level recorded: {target}. To demand from vendors what this level "
+                       "requires, add this line to campaign.yaml:", target=target))
         print(f"  {impact_config_line(target)}")
     return EXIT_OK
 
@@ -721,10 +812,8 @@ def _impact(args: argparse.Namespace, lang: Lang) -> int:
 
     if args.new:
         path = write_impact(args.workbook, lang=lang, overwrite=args.force)
-        _say(lang, f"Évaluation d'impact écrite : {path}. Remplissez-la en équipe, puis : "
-                   f"ai-procurement impact {path}",
-             f"Impact assessment written: {path}. Fill it in as a team, then: "
-             f"ai-procurement impact {path}")
+        _say(lang, msg("Impact assessment written: {path}. Fill it in as a team, then: "
+                       "ai-procurement impact {path}", path=path))
         return EXIT_OK
     return _read_impact(args.workbook, args.campaign, None, lang, args.force)
 
@@ -734,13 +823,18 @@ def _pairs(values: Sequence[str], what: str) -> list[tuple[str, str]]:
     for value in values:
         name, sep, rest = value.rpartition("=")
         if not sep or not name.strip() or not rest.strip():
-            raise _UsageError(f"{what}: expected NAME=VALUE, got {value!r}")
+            raise _UsageError(msg("{option}: expected NAME=VALUE, got {value}",
+                                  option=what, value=repr(value)))
         pairs.append((name.strip(), rest.strip()))
     return pairs
 
 
 class _UsageError(Exception):
-    """A command-line value that argparse could not check."""
+    """A command-line value that argparse could not check (its message is a Text)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
 
 
 def _panel(args: argparse.Namespace, lang: Lang) -> int:
@@ -752,29 +846,30 @@ def _panel(args: argparse.Namespace, lang: Lang) -> int:
         elif args.action == "adopt":
             weights = {}
             for criterion, value in _pairs(args.weight, "--weight"):
-                weights[criterion] = float(value.replace(",", "."))
-    except (_UsageError, ValueError) as exc:
-        _warn(lang, f"ai-procurement: {exc}", f"ai-procurement: {exc}")
+                try:
+                    weights[criterion] = float(value.replace(",", "."))
+                except ValueError:
+                    raise _UsageError(msg("--weight: {criterion}: expected a number, got "
+                                          "{value}", criterion=criterion,
+                                          value=repr(value))) from None
+    except _UsageError as exc:
+        _warn(lang, msg("ai-procurement: {problem}", problem=exc.text.get(lang)))
         return EXIT_USAGE
     if args.action == "write":
         written = strategy.write_panel_workbooks(args.folder, participants, mode=args.mode,
                                                  force=args.force)
         for path in written:
             print(f"  {path}")
-        _say(lang, "Envoyez à chaque participant son classeur ; déposez-les remplis dans "
-                   "strategy/panel-responses/, puis : ai-procurement panel read",
-             "Send each participant their workbook; put them back, filled, in "
-             "strategy/panel-responses/, then: ai-procurement panel read")
+        _say(lang, msg("Send each participant their workbook; put them back, filled, in "
+                       "strategy/panel-responses/, then: ai-procurement panel read"))
         return EXIT_OK
     if args.action == "adopt":
         from ai_procurement.decision.panel import AdoptedWeights
 
         target = strategy.adopt_weights(args.folder, AdoptedWeights(weights, args.why,
                                                                     args.by), force=args.force)
-        _say(lang, f"Pondérations retenues enregistrées : {target}. Pour les publier, "
-                   "recopiez dans campaign.yaml :",
-             f"Adopted weights recorded: {target}. To publish them, copy into "
-             "campaign.yaml:")
+        _say(lang, msg("Adopted weights recorded: {target}. To publish them, copy into "
+                       "campaign.yaml:", target=target))
         for line in strategy.weights_config_lines(args.folder, weights):
             print(f"  {line}")
         return EXIT_OK
@@ -784,17 +879,16 @@ def _panel(args: argparse.Namespace, lang: Lang) -> int:
     for reading in run.readings:
         if not reading.report.ok:
             failures += 1
-            _warn(lang, f"! {reading.file} : classeur à corriger, non pris en compte :",
-                  f"! {reading.file}: workbook to correct, left out:")
+            _warn(lang, msg("! {reading_file}: workbook to correct, left out:",
+                            reading_file=reading.file))
             for finding in reading.report.errors:
                 print(f"    {finding.describe(lang)}", file=sys.stderr)
     if run.result is None:
-        _say(lang, "Aucun classeur utilisable dans strategy/panel-responses/.",
-             "No usable workbook in strategy/panel-responses/.")
+        _say(lang, msg("No usable workbook in strategy/panel-responses/."))
         return EXIT_FILE_ERRORS
     for line in run.result.lines(lang):
         print(line)
-    _say(lang, f"Agrégation enregistrée : {run.record}", f"Aggregation recorded: {run.record}")
+    _say(lang, msg("Aggregation recorded: {run_record}", run_record=run.record))
     return EXIT_FILE_ERRORS if failures else EXIT_OK
 
 
@@ -823,7 +917,7 @@ def _rules_check(args: argparse.Namespace, lang: Lang) -> int:
             campaign.audit.append("rules-check", offers=args.offers.name,
                                   offers_sha256=sha256_of(args.offers), output=path.name,
                                   output_sha256=sha256_of(path))
-        _say(lang, f"Essai des règles écrit : {path}", f"Rules check written: {path}")
+        _say(lang, msg("Rules check written: {path}", path=path))
     return EXIT_OK
 
 
@@ -832,15 +926,13 @@ def _inventory(args: argparse.Namespace, lang: Lang) -> int:
 
     if args.new:
         path = inventory.write_inventory(args.path, lang=lang, overwrite=args.force)
-        _say(lang, f"Formulaire de déclaration écrit : {path}. Chaque agent en remplit un par "
-                   "outil d'IA utilisé ; rassemblez-les dans un dossier, puis : "
-                   "ai-procurement inventory DOSSIER",
-             f"Declaration form written: {path}. Each member of staff fills one per AI tool "
-             "used; gather them in a folder, then: ai-procurement inventory FOLDER")
+        _say(lang, msg("Declaration form written: {path}. Each member of staff fills one per AI "
+                       "tool used; gather them in a folder, then: ai-procurement inventory FOLDER",
+                       path=path))
         return EXIT_OK
     if not args.path.is_dir():
-        _warn(lang, f"ai-procurement: {args.path} n'est pas un dossier de déclarations.",
-              f"ai-procurement: {args.path} is not a folder of declarations.")
+        _warn(lang, msg("ai-procurement: {args_path} is not a folder of declarations.",
+                        args_path=args.path))
         return EXIT_USAGE
     files = sorted(p for p in args.path.iterdir() if p.is_file() and p.suffix == ".xlsx"
                    and not p.name.startswith((".", "~$")))
@@ -853,15 +945,15 @@ def _inventory(args: argparse.Namespace, lang: Lang) -> int:
         written.append(inventory.export_register(declarations, args.register, lang=lang,
                                                  overwrite=args.force))
     ok = [d for d in declarations if d.report.ok]
-    _say(lang, f"{len(ok)} déclaration(s) lue(s) sur {len(declarations)} fichier(s) ; "
-               f"{sum(d.shadow for d in ok)} usage(s) d'outils non fournis, dont "
-               f"{sum(d.shadow and d.exposes_people for d in ok)} avec des données "
-               f"personnelles ; {sum(d.individual_decisions is True for d in ok)} pour des "
-               "décisions individuelles.",
-         f"{len(ok)} declaration(s) read from {len(declarations)} file(s); "
-         f"{sum(d.shadow for d in ok)} use(s) of tools not provided, "
-         f"{sum(d.shadow and d.exposes_people for d in ok)} of them with personal data; "
-         f"{sum(d.individual_decisions is True for d in ok)} for individual decisions.")
+    read = nmsg("{n} declaration read", "{n} declarations read", len(ok))
+    sources = nmsg("from {n} file", "from {n} files", len(declarations))
+    shadow = nmsg("{n} use of tools not provided", "{n} uses of tools not provided",
+                  sum(d.shadow for d in ok))
+    _say(lang, msg("{read} {files}; {shadow}, {personal} of them with personal data; "
+                   "{individual} for individual decisions.", read=read.get(lang),
+                   files=sources.get(lang), shadow=shadow.get(lang),
+                   personal=sum(d.shadow and d.exposes_people for d in ok),
+                   individual=sum(d.individual_decisions is True for d in ok)))
     for d in declarations:
         for finding in d.report.errors:
             print(f"  ! {finding.describe(lang)}", file=sys.stderr)
@@ -887,13 +979,11 @@ def _import_grid(args: argparse.Namespace, lang: Lang) -> int:
             print(f"! {issue.describe(lang)}", file=sys.stderr)
         if detected is None:
             return EXIT_USAGE
-        _say(lang, "Correspondance détectée :", "Detected mapping:")
+        _say(lang, msg("Detected mapping:"))
         print(detected.describe())
         if not args.accept_detected:
-            _say(lang, "Vérifiez-la, puis relancez avec --accept-detected, ou déclarez les "
-                       "colonnes avec --map CHAMP=COLONNE.",
-                 "Check it, then run again with --accept-detected, or declare the columns "
-                 "with --map FIELD=COLUMN.")
+            _say(lang, msg("Check it, then run again with --accept-detected, or declare the "
+                           "columns with --map FIELD=COLUMN."))
             return EXIT_USAGE
         mapping = detected
         if args.guidance or args.option_points:
@@ -910,12 +1000,9 @@ def _import_grid(args: argparse.Namespace, lang: Lang) -> int:
     report = out.with_name(out.name.removesuffix(".yaml") + ".import-report.txt")
     imported.write(out, report, lang=lang, overwrite=args.force)
     print(imported.report(lang), end="")
-    _say(lang, f"Brouillon de banque : {out}\nRapport d'import : {report}",
-         f"Draft bank: {out}\nImport report: {report}")
+    _say(lang, msg("Draft bank: {out}\nImport report: {report}", out=out, report=report))
     if imported.problems:
-        _warn(lang, "! Complétez le brouillon (voir « Problèmes ») avant de geler un "
-                    "questionnaire.",
-              "! Complete the draft (see 'Problems') before freezing a questionnaire.")
+        _warn(lang, msg("! Complete the draft (see 'Problems') before freezing a questionnaire."))
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ a report (see :mod:`ai_procurement.workbooks.response`) so the vendor can fix al
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import attrs
@@ -151,4 +152,13 @@ class OutputError(AIProcurementError, OSError):
 
 
 class OutputExistsError(OutputError, FileExistsError):
-    """An output file would silently overwrite an earlier result."""
+    """An output file would silently overwrite an earlier result.
+
+    Attributes:
+        path: the output that already exists, where known (the command line names it in
+            its own message, with the option to use).
+    """
+
+    def __init__(self, message: str, path: str | os.PathLike[str] | None = None) -> None:
+        super().__init__(message)
+        self.path = None if path is None else str(path)

@@ -162,7 +162,7 @@ def test_open_call_in_lots_from_opening_to_award(
     args = [str(folder), "--lang", "fr"]
     assert main(["open", *args, "--register", str(folder / "registre.csv")]) == 0
     opened = capsys.readouterr().out
-    assert "8 offre(s) enregistrée(s)" in opened
+    assert "8 offres enregistrées" in opened
     assert "HORS DÉLAI" in opened
     opening = load_opening(load_campaign(folder))
     assert opening is not None

@@ -30,7 +30,7 @@ def test_a_changed_a_missing_and_an_unrecorded_file_are_each_named(
     assert main(["--lang", "en", "verify", str(folder)]) == 1
     out = capsys.readouterr()
     assert "CHANGED         responses/gwenn-ia-lot-2.xlsx (recorded " in out.out
-    assert "2 file(s) changed or gone" in out.err
+    assert "2 files changed or gone" in out.err
 
 
 def test_a_torn_last_line_of_the_audit_trail_is_fenced_never_built_upon(

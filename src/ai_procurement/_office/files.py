@@ -109,7 +109,7 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool, mode: int = 0o644)
     """
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} already exists; refusing to overwrite an earlier result "
-                          "(pass overwrite=True, or --force on the command line)")
+                          "(pass overwrite=True, or --force on the command line)", path=path)
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)

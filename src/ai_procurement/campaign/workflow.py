@@ -773,7 +773,7 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
         raise OutputExistsError(
             f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
             f"{results}); refusing to overwrite earlier results (pass "
-            "force=True, or --force on the command line)")
+            "force=True, or --force on the command line)", path=earlier[0])
     _refuse_foreign_results(campaign)
     checked = check(campaign, write_reports=False)
     scored = [_score(campaign, lot, checked) for lot in lots]

@@ -170,7 +170,8 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
     target = Path(path)
     if target.exists() and not overwrite:
         raise OutputExistsError(f"{target} already exists; refusing to overwrite an earlier "
-                                "result (pass overwrite=True, or --force on the command line)")
+                                "result (pass overwrite=True, or --force on the command line)",
+                                path=target)
     data = comparison_bytes(evaluation, lang=lang, robustness=robustness,
                             generated=generated, register=register, procedure=procedure,
                             draft=draft)

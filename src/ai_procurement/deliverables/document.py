@@ -49,7 +49,8 @@ def check_output(path: str | os.PathLike[str], overwrite: bool) -> Path:
     target = Path(path)
     if target.exists() and not overwrite:
         raise OutputExistsError(f"{target} already exists; refusing to overwrite an earlier "
-                                "result (pass overwrite=True, or --force on the command line)")
+                                "result (pass overwrite=True, or --force on the command line)",
+                                path=target)
     return target
 
 

@@ -182,7 +182,8 @@ def write_rules_annex(lots: Sequence[LotRules], rules: AwardRules,
     target = Path(path)
     if target.exists() and not overwrite:
         raise OutputExistsError(f"{target} already exists; refusing to overwrite an earlier "
-                                "result (pass overwrite=True, or --force on the command line)")
+                                "result (pass overwrite=True, or --force on the command line)",
+                                path=target)
     data = rules_annex_bytes(lots, rules, lang=lang)
     from ai_procurement._office.files import write_atomic
 
