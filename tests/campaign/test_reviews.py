@@ -25,11 +25,8 @@ from tests.campaign.test_rounds import (
     plan,
     published as published,  # the fixture, shared
 )
-from tests.campaign_fixtures import copy_campaign, file_hashes
+from tests.campaign_fixtures import copy_campaign, file_hashes, fill_as_evaluator as fill
 
-from ai_procurement._office.files import write_atomic
-from ai_procurement.answers import AnswerState
-from ai_procurement.bank.model import FreeText
 from ai_procurement.campaign.folder import load_campaign
 from ai_procurement.campaign.reviews import (
     IssuedReview,
@@ -38,10 +35,10 @@ from ai_procurement.campaign.reviews import (
     review_letters,
     review_problems,
 )
-from ai_procurement.campaign.workflow import check, usable_responses
+from ai_procurement.campaign.workflow import check
 from ai_procurement.cli import main
 from ai_procurement.questionnaire import Questionnaire
-from ai_procurement.testing import fill_questionnaire, fill_review
+from ai_procurement.testing import fill_questionnaire
 
 LATE = "dolmen-logiciels-lot-1.xlsx"
 EVALUATORS = ("claire-martin", "louis-bernard")
@@ -49,20 +46,6 @@ EVALUATORS = ("claire-martin", "louis-bernard")
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def fill(folder: Path, workbook: Path) -> None:
-    """Fill a workbook as its evaluator would: level 3, justified, every answered row."""
-    campaign = load_campaign(folder)
-    record = issued_reviews(campaign.audit.records())[f"reviews/{workbook.name}"]
-    questionnaire = campaign.frozen(campaign.lot(record.lot))
-    responses = usable_responses(check(campaign, write_reports=False), record.lot)
-    levels = {(vendor, q.id): (3, "Page 4 de l'offre : démarche décrite et outillée.")
-              for vendor in record.offers for _, q in questionnaire.bank.questions()
-              if isinstance(q.answer, FreeText) and q.scored_by_evaluators
-              and responses[vendor].answers[q.id].state is AnswerState.ANSWERED}
-    write_atomic(workbook, fill_review(workbook, questionnaire, list(record.offers),
-                                       campaign.config.language, levels), overwrite=True)
 
 
 def docx_text(path: Path) -> str:
