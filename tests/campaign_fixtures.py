@@ -42,3 +42,25 @@ def docx_text(path: Path) -> str:
     parts += [cell.text for table in document.tables for row in table.rows
               for cell in row.cells]
     return "\n".join(parts)
+
+
+def fill_as_evaluator(folder: Path, workbook: Path) -> None:
+    """Fill a workbook as its evaluator would: level 3, justified, every answered row."""
+    from ai_procurement._office.files import write_atomic
+    from ai_procurement.answers import AnswerState
+    from ai_procurement.bank.model import FreeText
+    from ai_procurement.campaign.folder import load_campaign
+    from ai_procurement.campaign.reviews import issued_reviews
+    from ai_procurement.campaign.workflow import check, usable_responses
+    from ai_procurement.testing import fill_review
+
+    campaign = load_campaign(folder)
+    record = issued_reviews(campaign.audit.records())[f"reviews/{workbook.name}"]
+    questionnaire = campaign.frozen(campaign.lot(record.lot))
+    responses = usable_responses(check(campaign, write_reports=False), record.lot)
+    levels = {(vendor, q.id): (3, "Page 4 de l'offre : démarche décrite et outillée.")
+              for vendor in record.offers for _, q in questionnaire.bank.questions()
+              if isinstance(q.answer, FreeText) and q.scored_by_evaluators
+              and responses[vendor].answers[q.id].state is AnswerState.ANSWERED}
+    write_atomic(workbook, fill_review(workbook, questionnaire, list(record.offers),
+                                       campaign.config.language, levels), overwrite=True)

@@ -205,9 +205,16 @@ def fill_review(source: str | Path, questionnaire: Questionnaire, vendors: list[
 
     from ai_procurement.workbooks import review
 
-    codes = review.vendor_codes(vendors, lang)
-    by_letter = {code.split()[-1]: vendor for vendor, code in codes.items()}
     wb = load_workbook(source)
+    # The letters the workbook was issued with (stable codes), else A, B... by name.
+    identity = {row[0].value: row[1].value for row in wb[review.SHEET_IDENTITY].iter_rows(
+        max_col=2)}
+    assigned = str(identity.get("letters") or "").split()
+    if assigned:
+        by_letter = dict(zip(assigned, sorted(vendors), strict=True))
+    else:
+        codes = review.vendor_codes(vendors, lang)
+        by_letter = {code.split()[-1]: vendor for vendor, code in codes.items()}
     ws = wb[review.SHEET_REVIEW[lang]]
     for row in range(review.FIRST_ROW, ws.max_row + 1):
         key = ws[f"{review.COL_KEY}{row}"].value

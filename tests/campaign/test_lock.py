@@ -7,11 +7,20 @@ import signal
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from ai_procurement.campaign.lock import LOCK_FILE, campaign_lock
+from ai_procurement.campaign.lock import (
+    LOCK_FILE,
+    LOCKED_BYTE,
+    FcntlLocking,
+    MsvcrtLocking,
+    campaign_lock,
+    platform_locking,
+)
 from ai_procurement.errors import CampaignError
 
 
@@ -61,3 +70,60 @@ def test_a_library_step_under_a_command_that_holds_the_lock_runs(tmp_path: Path)
             CampaignError, match="'evaluate_campaign'"), campaign_lock(
             tmp_path, "ai-procurement check"):
         pass
+
+
+class FakeMsvcrt:
+    """What Windows' msvcrt.locking does: a byte range locked per file, refused elsewhere."""
+
+    LK_NBLCK, LK_UNLCK = 2, 0
+
+    def __init__(self) -> None:
+        self.held: dict[tuple[int, int, int], int] = {}  # (device, inode, offset) -> fd
+        self.calls: list[tuple[int, int]] = []  # (mode, offset)
+
+    def locking(self, fd: int, mode: int, nbytes: int) -> None:
+        assert nbytes == 1
+        offset = os.lseek(fd, 0, os.SEEK_CUR)
+        info = os.fstat(fd)
+        region = (info.st_dev, info.st_ino, offset)
+        self.calls.append((mode, offset))
+        if mode == self.LK_UNLCK:
+            del self.held[region]
+        elif region in self.held:
+            raise PermissionError(13, "Permission denied")
+        else:
+            self.held[region] = fd
+
+
+def test_on_windows_the_lock_is_msvcrt_and_names_its_holder(tmp_path: Path) -> None:
+    fake = FakeMsvcrt()
+    windows = MsvcrtLocking(fake)
+    with campaign_lock(tmp_path, "ai-procurement evaluate", locking=windows):
+        with pytest.raises(CampaignError) as info, campaign_lock(
+                tmp_path, "ai-procurement check", locking=windows):
+            pass
+        assert f"process {os.getpid()}" in str(info.value)  # the note stays readable
+        assert "'ai-procurement evaluate'" in str(info.value)
+    assert not fake.held  # released on leaving
+    with campaign_lock(tmp_path, "ai-procurement check", locking=windows):
+        pass
+    # The locked byte sits past the holder's note: Windows hides a locked region.
+    assert {offset for _, offset in fake.calls} == {LOCKED_BYTE}
+    assert (tmp_path / LOCK_FILE).stat().st_size < LOCKED_BYTE
+
+
+def test_the_platform_chooses_msvcrt_on_windows_and_fcntl_elsewhere() -> None:
+    loaded: list[str] = []
+    module: Any = types.SimpleNamespace(locking=None)
+
+    def load(name: str) -> Any:
+        loaded.append(name)
+        return module
+
+    windows = platform_locking("win32", load)
+    assert isinstance(windows, MsvcrtLocking)
+    assert windows.msvcrt is module
+    assert loaded == ["msvcrt"]
+    assert isinstance(platform_locking("linux", load), FcntlLocking)
+    assert isinstance(platform_locking("darwin", load), FcntlLocking)
+    assert loaded == ["msvcrt"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.campaign_fixtures import file_hashes
+from tests.campaign_fixtures import file_hashes, fill_as_evaluator
 
 from ai_procurement.bank.model import (
     FreeText,
@@ -120,6 +120,15 @@ def copy(published: tuple[Path, Questionnaire], target: Path, **settings: str) -
     return target
 
 
+def scored(folder: Path) -> Path:
+    """Issue the workbooks of every new offer version and fill them, as evaluators would."""
+    before = set((folder / "reviews").glob("*.xlsx"))
+    assert main(["review", str(folder)]) == 0
+    for workbook in sorted(set((folder / "reviews").glob("*.xlsx")) - before):
+        fill_as_evaluator(folder, workbook)
+    return folder
+
+
 def docx_text(path: Path) -> str:
     with zipfile.ZipFile(path) as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
@@ -172,7 +181,7 @@ def test_regularisation_refuses_a_workbook_that_changed_another_answer(
     assert "v1 responses/cumulus.xlsx" in captured.out
     assert re.search(r"P03.xlsx / Questionnaire!E\d+ / LEG-01: .*LEG-01", captured.err)
     assert "R2152-2" in captured.err
-    assert main(["evaluate", str(folder)]) == 0
+    assert main(["evaluate", str(scored(folder))]) == 0
     assert "Cumulus" in capsys.readouterr().out
     memo = docx_text(folder / "out" / "memo-fr.docx")
     assert "P03 v1" in memo  # the offer stays examined as opened: irregular
@@ -180,7 +189,7 @@ def test_regularisation_refuses_a_workbook_that_changed_another_answer(
     (responses / "P03-bis.xlsx").write_bytes(fill_questionnaire(
         folder / "outbox" / "questionnaire.xlsx", questionnaire,
         plan(questionnaire, 0.9, 1.02), "fr"))
-    assert main(["evaluate", str(folder), "--force"]) == 0
+    assert main(["evaluate", str(scored(folder)), "--force"]) == 0
     out = capsys.readouterr().out
     cumulus = next(line for line in out.splitlines() if "Cumulus" in line)
     assert "Irrégulière" not in cumulus
@@ -230,7 +239,7 @@ def test_a_negotiation_round_in_a_mapa_evaluates_the_final_offers(
     (round_folder / "responses" / "P02.xlsx").write_bytes(fill_questionnaire(
         round_folder / "questionnaire.xlsx", questionnaire, plan(questionnaire, 0.8, 0.85),
         "fr"))
-    assert main(["evaluate", str(folder)]) == 0
+    assert main(["evaluate", str(scored(folder))]) == 0
     capsys.readouterr()
     memo = docx_text(folder / "out" / "memo-fr.docx")
     assert "1-negotiation – Tour de négociation" in memo
@@ -267,7 +276,7 @@ def test_an_abnormally_low_offer_blocks_the_award_until_decided(
     assert "R2152-3" in request
     assert "anormalement bas" in request
     # Pending, and Dune is first: rejecting it would change the winner.
-    assert main(["evaluate", str(folder)]) == 0
+    assert main(["evaluate", str(scored(folder))]) == 0
     out = capsys.readouterr().out
     assert "PROJET" in out
     assert "Proposition d'attribution" not in out
@@ -280,7 +289,7 @@ def test_an_abnormally_low_offer_blocks_the_award_until_decided(
     decisions.write_text("format: 1\nabnormally_low:\n  - offer: P04\n    outcome: accepted\n"
                          "    reason: \"Coûts de licence mutualisés, devis joints.\"\n",
                          "utf-8")
-    assert main(["evaluate", str(folder), "--force"]) == 0
+    assert main(["evaluate", str(scored(folder)), "--force"]) == 0
     out = capsys.readouterr().out
     assert "Proposition d'attribution : Dune" in out
     assert (folder / "out" / "debrief-alize.docx").is_file()
@@ -289,7 +298,7 @@ def test_an_abnormally_low_offer_blocks_the_award_until_decided(
     decisions.write_text("format: 1\nabnormally_low:\n  - offer: P04\n    outcome: rejected\n"
                          "    reason: \"Le prix ne couvre pas le coût de l'hébergement.\"\n",
                          "utf-8")
-    assert main(["evaluate", str(folder), "--force"]) == 0
+    assert main(["evaluate", str(scored(folder)), "--force"]) == 0
     out = capsys.readouterr().out
     assert "Proposition d'attribution : Alizé" in out
     assert not (folder / "out" / "debrief-dune.docx").exists()
@@ -321,7 +330,7 @@ def test_a_clarification_names_only_the_points_asked(
         "format: 1\nclarifications:\n  - round: 1-clarification\n    offer: P02\n"
         "    answer: \"Le chiffrement couvre aussi les sauvegardes.\"\n", "utf-8")
     capsys.readouterr()
-    assert main(["evaluate", str(folder)]) == 0
+    assert main(["evaluate", str(scored(folder))]) == 0
     memo = docx_text(folder / "out" / "memo-fr.docx")
     assert "réponse de P02 : Le chiffrement couvre aussi les sauvegardes." in memo
     assert "P02 v1" in memo

@@ -873,3 +873,54 @@ def test_a_workbook_written_before_the_declaration_still_reads(
     assert codes(result) == ["declaration-missing"]
     assert set(result.scores) == expected_scores("Alice", ALICE)
     assert result.declaration == review.Declaration("Alice", None)
+
+
+def test_assigned_letters_keep_an_offers_code_in_a_follow_up_workbook(
+        questionnaire: Questionnaire, responses: dict[str, Response], tmp_path: Path) -> None:
+    # Gamma and Bêta were coded B and C in an earlier workbook (Acmé was A); a follow-up
+    # workbook with their new versions shows them under the same codes, not A and B.
+    later = {GAMMA: responses[GAMMA], BETA: responses[BETA]}
+    blank = write_review(questionnaire, later, tmp_path / "suite.xlsx", evaluator="Alice",
+                         key=KEY, letters={BETA: "C", GAMMA: "B"})
+    rows = rows_of(blank)
+    assert set(rows) == {"#OVS-01", "OVS-01@B", "OVS-01@C", "#OVS-02", "OVS-02@B", "OVS-02@C"}
+    cells = sheet_cells(blank, "Évaluation")
+    assert cells[f"A{rows['OVS-01@B']}"] == "Offre B"  # Gamma, first: rows follow the codes
+    assert rows["OVS-01@B"] < rows["OVS-01@C"]
+    filled = fill(blank, tmp_path / "suite-filled.xlsx", {
+        f"F{rows['OVS-02@B']}": label(3), f"H{rows['OVS-02@B']}": "Gamma, page 2.",
+        f"F{rows['OVS-02@C']}": label(1), f"H{rows['OVS-02@C']}": "Bêta, page 9."},
+        sheet="Évaluation")
+    result = read(filled, questionnaire, vendors=[BETA, GAMMA])
+    assert result.codes == {GAMMA: "Offre B", BETA: "Offre C"}
+    levels = {(s.vendor, s.question_id): (s.level, s.justification) for s in result.scores
+              if s.level is not None}
+    assert levels == {(GAMMA, "OVS-02"): (3, "Gamma, page 2."),
+                      (BETA, "OVS-02"): (1, "Bêta, page 9.")}
+    # Without assigned letters, the same offers are coded A and B in name order.
+    assert set(rows_of(write_review(questionnaire, later, tmp_path / "plain.xlsx",
+                                    evaluator="Alice", key=KEY))) >= {"OVS-01@A", "OVS-01@B"}
+
+
+def test_edited_letters_break_the_signature(questionnaire: Questionnaire,
+                                            responses: dict[str, Response],
+                                            tmp_path: Path) -> None:
+    later = {GAMMA: responses[GAMMA], BETA: responses[BETA]}
+    blank = write_review(questionnaire, later, tmp_path / "suite.xlsx", evaluator="Alice",
+                         key=KEY, letters={BETA: "C", GAMMA: "B"})
+
+    def swap(wb: object) -> None:  # an evaluator swapping which offer is which
+        ws = wb[form.SHEET_IDENTITY]  # type: ignore[index]
+        row = next(r for r in range(1, 30) if ws[f"A{r}"].value == "letters")
+        ws[f"B{row}"] = "B C"
+
+    edited = fill(blank, tmp_path / "swapped.xlsx", {}, sheet="Évaluation", edit=swap)
+    result = read(edited, questionnaire, vendors=[BETA, GAMMA])
+    assert codes(result) == ["signature"]
+    assert result.scores == ()
+    with pytest.raises(QuestionnaireError, match="distinct code letter"):
+        write_review(questionnaire, later, tmp_path / "bad.xlsx", evaluator="Alice", key=KEY,
+                     letters={BETA: "B", GAMMA: "B"})
+    with pytest.raises(QuestionnaireError, match="distinct code letter"):
+        write_review(questionnaire, later, tmp_path / "bad2.xlsx", evaluator="Alice",
+                     key=KEY, letters={BETA: "C"})

@@ -4,9 +4,10 @@ Two steps that write the same campaign at once (two ``evaluate`` runs started fr
 terminals, a notebook and the command line) could leave a comparison workbook from one
 run beside memos of the other. Every command that writes a campaign holds its lock:
 ``.lock`` in the campaign folder, locked with the operating system's advisory file
-lock, so that a process that dies (even by ``kill -9``) releases it at once and no stale
-lock can remain. The file also says who holds the lock and since when, so that a second
-run names them.
+lock (``fcntl.flock``; on Windows ``msvcrt.locking`` of one byte far past the holder's
+note, which Windows keeps unreadable to others while locked), so that a process that dies
+(even by ``kill -9``) releases it at once and no stale lock can remain. The file also
+says who holds the lock and since when, so that a second run names them.
 """
 
 from __future__ import annotations
@@ -14,15 +15,93 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
 
 from ai_procurement.errors import CampaignError
 
-__all__ = ["LOCK_FILE", "campaign_lock"]
+__all__ = ["LOCK_FILE", "FcntlLocking", "Locking", "MsvcrtLocking", "campaign_lock",
+           "platform_locking"]
 
 LOCK_FILE = ".lock"
+
+LOCKED_BYTE = 1 << 20
+"""Where the Windows lock sits: past the holder's note, so that the note stays readable."""
+
+
+class Locking(Protocol):
+    """The operating system's advisory lock on an open file (the seam tests replace)."""
+
+    def acquire(self, fd: int) -> bool:
+        """Take the lock without waiting; False when another holds it."""
+
+    def release(self, fd: int) -> None:
+        """Give the lock back."""
+
+
+@attrs.frozen
+class FcntlLocking:
+    """``fcntl.flock`` (Linux, macOS, other POSIX systems)."""
+
+    def acquire(self, fd: int) -> bool:
+        """Take the lock without waiting; False when another holds it."""
+        import fcntl
+
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def release(self, fd: int) -> None:
+        """Give the lock back."""
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+@attrs.frozen
+class MsvcrtLocking:
+    """``msvcrt.locking`` (Windows) of one byte at :data:`LOCKED_BYTE`.
+
+    ``msvcrt`` is the module (given, so that the branch can be tested anywhere): a
+    region Windows locks cannot be read by another process, so the lock sits past the
+    holder's note rather than on it. Windows releases it when its holder dies.
+    """
+
+    msvcrt: Any
+
+    def acquire(self, fd: int) -> bool:
+        """Take the lock without waiting; False when another holds it."""
+        os.lseek(fd, LOCKED_BYTE, os.SEEK_SET)
+        try:
+            self.msvcrt.locking(fd, self.msvcrt.LK_NBLCK, 1)
+        except OSError:  # PermissionError (EACCES) or EDEADLOCK: held elsewhere
+            return False
+        return True
+
+    def release(self, fd: int) -> None:
+        """Give the lock back."""
+        os.lseek(fd, LOCKED_BYTE, os.SEEK_SET)
+        self.msvcrt.locking(fd, self.msvcrt.LK_UNLCK, 1)
+
+
+def platform_locking(platform: str = sys.platform,
+                     load: Callable[[str], Any] | None = None) -> Locking:
+    """The advisory lock of ``platform`` (``sys.platform``): msvcrt on Windows, else fcntl.
+
+    ``load`` imports a module by name (``importlib.import_module`` by default).
+    """
+    if platform == "win32":
+        import importlib
+
+        return MsvcrtLocking((load or importlib.import_module)("msvcrt"))
+    return FcntlLocking()
 
 
 _HELD: set[Path] = set()
@@ -31,7 +110,7 @@ _HELD: set[Path] = set()
 
 @contextmanager
 def campaign_lock(folder: str | os.PathLike[str], command: str, *,
-                  reentrant: bool = False) -> Iterator[None]:
+                  reentrant: bool = False, locking: Locking | None = None) -> Iterator[None]:
     """Hold the campaign's lock while the block runs.
 
     Args:
@@ -39,28 +118,28 @@ def campaign_lock(folder: str | os.PathLike[str], command: str, *,
         command: what is running, recorded for whoever finds the lock held.
         reentrant: when this process already holds the lock (a library step called by
             a command that holds it), run the block under that hold instead of refusing.
+        locking: the operating system's lock to use; None takes the platform's
+            (:func:`platform_locking`).
 
     Raises:
         CampaignError: another process holds the lock (or, without ``reentrant``, this
             one); the message names it (process, command, since when).
     """
-    import fcntl
-
+    lock = locking if locking is not None else platform_locking()
     held = Path(folder).resolve()
     if reentrant and held in _HELD:
         yield
         return
     path = Path(folder) / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not lock.acquire(fd):
             holder = _holder(fd)
             raise CampaignError(
                 f"{Path(folder)}: the campaign is in use by another run ({holder}); wait for "
                 "it to finish, then run again (one writer at a time)") from None
         os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, json.dumps({"pid": os.getpid(), "command": command, "since": dt.datetime.now(
             dt.UTC).isoformat(timespec="seconds")}).encode())
         _HELD.add(held)
@@ -69,7 +148,7 @@ def campaign_lock(folder: str | os.PathLike[str], command: str, *,
         finally:
             _HELD.discard(held)
             os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            lock.release(fd)
     finally:
         os.close(fd)
 
@@ -77,7 +156,8 @@ def campaign_lock(folder: str | os.PathLike[str], command: str, *,
 def _holder(fd: int) -> str:
     """Who holds the lock, as its holder wrote it."""
     try:
-        data = json.loads(os.pread(fd, 4096, 0) or b"{}")
+        os.lseek(fd, 0, os.SEEK_SET)  # no os.pread on Windows
+        data = json.loads(os.read(fd, 4096) or b"{}")
         return (f"process {int(data['pid'])}, '{str(data['command'])[:80]}', since "
                 f"{str(data['since'])[:32]}")
     except (OSError, ValueError, KeyError, TypeError):

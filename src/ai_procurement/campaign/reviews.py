@@ -8,7 +8,10 @@ left since, and its scores count only for the versions still evaluated.
 
 ``review`` issues workbooks only for versions an evaluator has not received yet, under
 a new name (``claire-martin-lot-1-suite-2.xlsx``...): a workbook an evaluator may have
-filled is never written again, ``--force`` or not. :func:`review_problems` lists what
+filled is never written again, ``--force`` or not. Each offer keeps its blind code
+("Offre C") in every workbook of its lot, for every evaluator: the letter is assigned
+when the offer is first issued and recorded with the workbook (:func:`review_letters`).
+:func:`review_problems` lists what
 still blocks a final evaluation: a score missing, a workbook not returned, scores given
 on an earlier version of an offer, a declared conflict of interest.
 """
@@ -25,7 +28,7 @@ from ai_procurement.errors import CampaignError
 from ai_procurement.text import Lang, Text
 
 __all__ = ["IssuedReview", "ReviewProblem", "ReviewsIncompleteError",
-           "issued_reviews", "next_review_path", "review_problems"]
+           "issued_reviews", "next_review_path", "review_letters", "review_problems"]
 
 @attrs.frozen
 class IssuedReview:
@@ -33,7 +36,9 @@ class IssuedReview:
 
     ``versions`` maps each offer of the workbook to the SHA-256 of the file it showed;
     empty for a workbook issued before versions were recorded (its scores then count
-    for whatever version is evaluated, as they did).
+    for whatever version is evaluated, as they did). ``letters`` maps each offer to the
+    letter of its blind code; empty for a workbook coded A, B... in the sorted order
+    of its offers (issued before codes were kept across workbooks).
     """
 
     file: str
@@ -41,6 +46,7 @@ class IssuedReview:
     lot: str
     offers: tuple[str, ...]
     versions: Mapping[str, str] = attrs.field(factory=dict)
+    letters: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def issued_reviews(records: Sequence[Mapping[str, Any]]) -> dict[str, IssuedReview]:
@@ -55,13 +61,53 @@ def issued_reviews(records: Sequence[Mapping[str, Any]]) -> dict[str, IssuedRevi
         if record.get("event") != "review-issued" or not isinstance(offers, list):
             continue
         versions = record.get("versions")
+        letters = record.get("letters")
         name = str(record.get("file", ""))
         issued[name] = IssuedReview(
             name, str(record.get("evaluator", "")), str(record.get("lot", "")),
             tuple(str(o) for o in offers),
             {str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict)
+            else {},
+            {str(k): str(v) for k, v in letters.items()} if isinstance(letters, dict)
             else {})
     return issued
+
+
+def review_letters(issued: Mapping[str, IssuedReview], lot: str,
+                   offers: Sequence[str]) -> dict[str, str]:
+    """The letter of each offer's blind code in a lot, the same in every workbook.
+
+    An offer keeps the letter it was first issued under (whoever the evaluator, whatever
+    its version); an offer never issued takes the first letter no offer of the lot holds,
+    in the sorted order of the names. The first workbooks of a lot are thus coded A,
+    B... in sorted order, as workbooks issued before letters were recorded (whose
+    letters count where they clash with none).
+
+    Args:
+        issued: every workbook issued, in the order of the audit trail
+            (:func:`issued_reviews`; those deleted since count too).
+        lot: the lot's id.
+        offers: the offers to code.
+    """
+    from ai_procurement._office.xlsx import column_letter
+
+    taken: dict[str, str] = {}
+    for review in issued.values():
+        if review.lot != lot:
+            continue
+        letters = review.letters or {offer: column_letter(i) for i, offer in
+                                     enumerate(sorted(review.offers), start=1)}
+        for offer, letter in letters.items():
+            if offer not in taken and letter not in taken.values():
+                taken[offer] = letter
+    used = set(taken.values())
+    number = 1
+    for offer in sorted(o for o in offers if o not in taken):
+        while column_letter(number) in used:
+            number += 1
+        taken[offer] = column_letter(number)
+        used.add(taken[offer])
+    return {offer: taken[offer] for offer in offers}
 
 
 def covered(issued: Mapping[str, IssuedReview], evaluator: str, lot: str,
@@ -106,6 +152,8 @@ class ReviewProblem:
             one who declares it while others remain simply stands aside).
         file: the workbook to fill or that holds the stale scores ("" if none).
         questions: the questions still without a level from this evaluator.
+        current: for a stale review, the workbook already issued for the current
+            version, to fill ("" when ``review`` has not issued it yet).
     """
 
     evaluator: str
@@ -114,6 +162,7 @@ class ReviewProblem:
     kind: Literal["not-issued", "missing", "stale", "conflict"]
     file: str = ""
     questions: tuple[str, ...] = ()
+    current: str = ""
 
     @property
     def message(self) -> Text:
@@ -129,6 +178,15 @@ class ReviewProblem:
                 f"{who} has no review workbook for offer {offer}{lot.en} as it now stands: "
                 "run 'ai-procurement review' to issue it (only new workbooks are written), "
                 "then have it filled.")
+        if self.kind == "stale" and self.current:
+            return Text(
+                f"Les notes de {who} pour l'offre {offer}{lot.fr} ({self.file}) portent sur "
+                "une version antérieure de l'offre : elles ne comptent pas. Faites remplir "
+                f"{self.current}, émise pour la version actuelle, et déposez-la dans "
+                "reviews/.",
+                f"{who}'s scores for offer {offer}{lot.en} ({self.file}) were given on an "
+                f"earlier version of the offer: they do not count. Have {self.current}, "
+                "issued for the current version, filled and put it in reviews/.")
         if self.kind == "stale":
             return Text(
                 f"Les notes de {who} pour l'offre {offer}{lot.fr} ({self.file}) portent sur "
@@ -186,7 +244,7 @@ def review_problems(lot: str, evaluators: Sequence[str], required: Mapping[str, 
                                            conflicts[evaluator], tuple(needed)))
             elif key in stale and len(needed) == len(required[offer]):
                 found.append(ReviewProblem(evaluator, offer, lot, "stale", stale[key],
-                                           tuple(needed)))
+                                           tuple(needed), workbooks.get(key, "")))
             elif key not in workbooks:
                 found.append(ReviewProblem(evaluator, offer, lot, "not-issued", "",
                                            tuple(needed)))

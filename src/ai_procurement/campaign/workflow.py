@@ -452,16 +452,22 @@ def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
     Raises:
         CampaignError: no readable response yet (a consultation without lots).
     """
-    from ai_procurement.campaign.reviews import covered, issued_reviews, next_review_path
+    from ai_procurement.campaign.reviews import (
+        covered,
+        issued_reviews,
+        next_review_path,
+        review_letters,
+    )
     from ai_procurement.workbooks.review import write_review
 
     del force
     checked = check(campaign, write_reports=False)
     key = campaign.key()
     written = []
+    every = issued_reviews(campaign.audit.records())
     # A workbook deleted from reviews/ is issued again (nothing filled is left to keep).
-    issued = {name: record for name, record in issued_reviews(
-        campaign.audit.records()).items() if (campaign.root / name).is_file()}
+    issued = {name: record for name, record in every.items()
+              if (campaign.root / name).is_file()}
     taken: list[str] = []
     folder = campaign.folder("reviews")
     for lot in campaign.lots():
@@ -473,7 +479,10 @@ def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
                 raise CampaignError("no readable response to review yet; run "
                                     "'ai-procurement check'")
             continue
+        # The versions check() chose (a regularised or negotiated file when admissible).
         versions = {v: r.report.sha256 for v, r in readable.items()}
+        # Each offer keeps its blind code in every workbook of the lot, for everyone.
+        letters = review_letters(every, lot.id, sorted(readable))
         for evaluator in lot.evaluators:
             done = covered(issued, evaluator, lot.id, versions)
             new = {v: r for v, r in readable.items() if v not in done}
@@ -482,7 +491,7 @@ def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
             target = next_review_path(folder, f"{slug(evaluator)}{lot.suffix}", taken)
             write_review(questionnaire, new, target, evaluator=evaluator,
                          lang=campaign.config.language, blind=campaign.config.blind_review,
-                         key=key, overwrite=False)
+                         key=key, overwrite=False, letters={v: letters[v] for v in new})
             taken.append(f"reviews/{target.name}")
             written.append(target)
             # The offer versions it was written for: reading it later needs that list
@@ -490,7 +499,8 @@ def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
             # those versions, whatever offers arrive or change meanwhile.
             campaign.audit.append("review-issued", file=f"reviews/{target.name}",
                                   evaluator=evaluator, lot=lot.id, offers=sorted(new),
-                                  versions={v: versions[v] for v in sorted(new)})
+                                  versions={v: versions[v] for v in sorted(new)},
+                                  letters={v: letters[v] for v in sorted(new)})
     _audit_outputs(campaign, written)
     return written
 

@@ -22,9 +22,12 @@ evaluator's scores out of the evaluation until the buyer decides; a declaration 
 blank is a warning and the report says it is missing.
 
 Blind review: vendors appear under codes ("Offre A", "Offre B"... in sorted order of
-their names, see :func:`vendor_codes`); no vendor name is written anywhere in the file
-(cells, sheet names, defined names, document properties). The buyer derives the mapping
-from the vendor list. The file cannot hide a name a vendor wrote in its own answer.
+their names, see :func:`vendor_codes`, or the letters the caller assigned, so that an
+offer keeps its code in every workbook of a consultation: a follow-up workbook with one
+new offer version shows "Offre C", not a second "Offre A"); no vendor name is written
+anywhere in the file (cells, sheet names, defined names, document properties). The buyer
+derives the mapping from the vendor list (and the assigned letters, signed in the file).
+The file cannot hide a name a vendor wrote in its own answer.
 
 Evaluator files are checked like vendor files: an evaluator can edit any cell, so a
 hidden identity sheet carries the questionnaire's identity, the evaluator's name, the
@@ -205,6 +208,38 @@ def _letters(vendors: Iterable[str]) -> dict[str, str]:
     return {name: column_letter(index) for index, name in enumerate(sorted(vendors), start=1)}
 
 
+_LETTER = re.compile(r"[A-Z]{1,3}")
+
+
+def _assigned(vendors: Iterable[str], letters: Mapping[str, str] | None) -> dict[str, str]:
+    """Vendor -> its letter: those assigned, or the sorted order of the names.
+
+    Raises:
+        QuestionnaireError: assigned letters that do not cover exactly the vendors, or
+            that are not unique capital letters (A, B... AA).
+    """
+    names = list(vendors)
+    if letters is None:
+        return _letters(names)
+    given = dict(letters)
+    bad = sorted(v for v in given.values() if not isinstance(v, str)
+                 or not _LETTER.fullmatch(v))
+    if set(given) != set(names) or bad or len(set(given.values())) != len(given):
+        raise QuestionnaireError(
+            f"letters must give each vendor a distinct code letter (A, B... AA); got "
+            f"{given!r} for vendors {sorted(names)!r}")
+    return given
+
+
+def _order(letters: Mapping[str, str]) -> list[str]:
+    """The vendors in the order of their letters (A, B... Z, AA...): the sheet's rows."""
+    return sorted(letters, key=lambda vendor: (len(letters[vendor]), letters[vendor]))
+
+
+def _codes(letters: Mapping[str, str], lang: Lang) -> dict[str, str]:
+    return {vendor: f"{CODE_WORD[lang]} {letter}" for vendor, letter in letters.items()}
+
+
 # -- signatures (pure) ------------------------------------------------------------------
 
 def _mac(key: bytes, label: str, payload: object) -> str:
@@ -233,13 +268,15 @@ def _seal(key: bytes, row_key: str, state: str, shown: Sequence[str]) -> str:
     return _mac(key, "row", [row_key, state, [_canonical(s) for s in shown]])[:32]
 
 
-def _rows(question_ids: Sequence[str], offers: int, lang: Lang) -> list[tuple[str, str]]:
+def _rows(question_ids: Sequence[str], letters: Sequence[str],
+          lang: Lang) -> list[tuple[str, str]]:
     """The (question id, vendor code) of every vendor row, in sheet order.
 
-    Codes depend only on the number of offers, so the signature can be checked before
-    the vendor list is (a wrong key and a wrong vendor list get different messages).
+    Codes depend only on the letters (in sheet order; signed among the identity fields
+    when assigned), so the signature can be checked before the vendor list is (a wrong
+    key and a wrong vendor list get different messages).
     """
-    codes = [f"{CODE_WORD[lang]} {column_letter(i)}" for i in range(1, offers + 1)]
+    codes = [f"{CODE_WORD[lang]} {letter}" for letter in letters]
     return [(qid, code) for qid in question_ids for code in codes]
 
 
@@ -252,7 +289,8 @@ def _row_key(question_id: str, letter: str) -> str:
 def write_review(questionnaire: Questionnaire, responses: Mapping[str, Response],
                  path: str | os.PathLike[str], *, evaluator: str, lang: Lang = "fr",
                  blind: bool = True, key: bytes, overwrite: bool = False,
-                 questions: Sequence[str] | None = None) -> Path:
+                 questions: Sequence[str] | None = None,
+                 letters: Mapping[str, str] | None = None) -> Path:
     """Write the review workbook one evaluator fills.
 
     Args:
@@ -269,6 +307,11 @@ def write_review(questionnaire: Questionnaire, responses: Mapping[str, Response]
         overwrite: replace an existing file (otherwise :class:`OutputError`).
         questions: ids of the questions to review, all free-text; None reviews every
             question scored by evaluators.
+        letters: vendor -> its code letter ("C" for "Offre C"), to keep each offer's
+            code across the workbooks of a consultation (a follow-up workbook with one
+            offer shows it under the letter it had); None codes the vendors in sorted
+            order of their names (A, B...). Signed in the file: the reader needs only
+            the vendor list.
 
     Returns:
         The path written.
@@ -276,11 +319,12 @@ def write_review(questionnaire: Questionnaire, responses: Mapping[str, Response]
     Raises:
         QuestionnaireError: unknown language, a key shorter than 16 bytes, a blank
             evaluator name, no vendor, no question to review, a question that is not
-            free text, or a vendor text longer than an Excel cell holds.
+            free text, a vendor text longer than an Excel cell holds, or ``letters``
+            that do not give each vendor a distinct letter.
         OutputError: the file exists and ``overwrite`` is false.
     """
     data = review_bytes(questionnaire, responses, evaluator=evaluator, lang=lang, blind=blind,
-                        key=key, questions=questions)
+                        key=key, questions=questions, letters=letters)
     from ai_procurement._office.files import write_atomic
 
     target = Path(path)
@@ -305,7 +349,8 @@ class _Entry:
 
 def review_bytes(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
                  evaluator: str, lang: Lang, blind: bool, key: bytes,
-                 questions: Sequence[str] | None) -> bytes:
+                 questions: Sequence[str] | None,
+                 letters: Mapping[str, str] | None = None) -> bytes:
     """Return the review workbook as bytes (see :func:`write_review`)."""
     if lang not in LANGUAGES:
         raise QuestionnaireError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
@@ -318,16 +363,21 @@ def review_bytes(questionnaire: Questionnaire, responses: Mapping[str, Response]
     if not responses:
         raise QuestionnaireError("no response to review: pass at least one vendor's response")
     reviewed = _questions(questionnaire, questions)
-    codes = vendor_codes(responses, lang)
-    letters = _letters(responses)
-    entries = {q.id: [_entry(q, vendor, codes[vendor], letters[vendor], responses[vendor],
+    vendor_codes(responses, lang)  # checks the names
+    assigned = _assigned(responses, letters)
+    codes = _codes(assigned, lang)
+    order = _order(assigned)
+    entries = {q.id: [_entry(q, vendor, codes[vendor], assigned[vendor], responses[vendor],
                              lang)
-                      for vendor in sorted(responses)]
+                      for vendor in order]
                for q in reviewed}
     fields = _fields(questionnaire, lang, evaluator, blind, [q.id for q in reviewed],
                      len(responses), _vendors_digest(key, responses),
                      _declaration_seal(key, _declaration_texts(lang, evaluator)))
-    signature = _signature(key, fields, _rows([q.id for q in reviewed], len(codes), lang))
+    if letters is not None:  # the letters of the sorted vendor names, signed
+        fields["letters"] = " ".join(assigned[v] for v in sorted(assigned))
+    signature = _signature(key, fields, _rows([q.id for q in reviewed],
+                                              [assigned[v] for v in order], lang))
 
     buffer = io.BytesIO()
     book = form.new_workbook(buffer, questionnaire.consultation.title)
@@ -731,7 +781,8 @@ class ReviewResult:
             identity does not check out.
         report: every problem found (reused from :mod:`ai_procurement.workbooks.response`); when it
             has errors, have the evaluator fix the file before using it.
-        codes: vendor -> code, derived from the vendor list given to :func:`read_review`.
+        codes: vendor -> code, derived from the vendor list given to :func:`read_review`
+            and the letters the file was issued with.
         blind: whether the file was written for a blind review (None when unreadable).
         lang: the language of the file.
         declaration: the evaluator's conflict-of-interest declaration (None when the
@@ -757,7 +808,9 @@ def read_review(path: str | os.PathLike[str], questionnaire: Questionnaire, *, k
         questionnaire: the questionnaire the reviewed responses answer.
         key: the buyer's signing key, to check the file's signatures.
         vendors: the vendors the workbook was written for (the keys of the responses
-            given to :func:`write_review`); their sorted order gives the codes.
+            given to :func:`write_review`); their sorted order gives the codes, with
+            the letters the file was issued with (``letters`` of :func:`write_review`,
+            signed in the file).
         evaluator: the evaluator the file was issued to, when known: another
             evaluator's file is then an error.
 
@@ -790,6 +843,7 @@ class _Reader(SignedWorkbookReader):
         self.question_ids: list[str] = []
         self.default_sheet = SHEET_REVIEW["fr"]
         self.scores: list[EvaluatorScore] = []
+        self.letters: dict[str, str] = _letters(vendors)
         self.declaration_seal: str | None = None
         self.declaration: Declaration | None = None
 
@@ -797,7 +851,7 @@ class _Reader(SignedWorkbookReader):
         sha = self.run()
         report = Report(self.file, sha, tuple(self.findings))
         # Codes are written in the file's language; report them in that language.
-        codes = vendor_codes(self.vendors, self.lang)
+        codes = _codes(self.letters, self.lang)
         return ReviewResult(self.file, self.evaluator, tuple(self.scores), report, codes,
                             self.blind, self.lang, self.declaration)
 
@@ -873,11 +927,20 @@ class _Reader(SignedWorkbookReader):
         expected = {name: value for name, value in fields.items() if name != "hmac"}
         offers = fields.get("offers", "")
         count = int(offers) if offers.isdigit() and len(offers) < 6 else 0
-        signature = _signature(self.key, expected, _rows(question_ids, count, self.lang))
+        # Letters assigned when issued (stable codes across workbooks), in the sorted
+        # order of the vendor names; otherwise A, B... in that order.
+        assigned = fields.get("letters")
+        letters = (assigned.split() if assigned is not None
+                   else [column_letter(i) for i in range(1, count + 1)])
+        letters_ok = (len(letters) == count and len(set(letters)) == count
+                      and all(_LETTER.fullmatch(x) for x in letters))
+        in_order = sorted(letters, key=lambda x: (len(x), x))
+        signature = _signature(self.key, expected, _rows(question_ids, in_order, self.lang))
         known = {qq.id for _, qq in q.bank.questions() if qq.scored_by_evaluators}
         fields_expected = set(_FIELD_NAMES) | (
-            {"declaration"} if fields.get("format") != "1" else set())
-        if (not hmac.compare_digest(fields.get("hmac", ""), signature)
+            {"declaration"} if fields.get("format") != "1" else set()) | (
+            {"letters"} if assigned is not None else set())
+        if (not letters_ok or not hmac.compare_digest(fields.get("hmac", ""), signature)
                 or set(expected) != fields_expected or blind is None or count < 1
                 or not question_ids or not set(question_ids) <= known
                 or len(set(question_ids)) != len(question_ids)):
@@ -902,6 +965,7 @@ class _Reader(SignedWorkbookReader):
             return False
         if not self.properties_agree(book, fields, SHEET_IDENTITY):
             return False
+        self.letters = dict(zip(sorted(self.vendors), letters, strict=True))
         self.evaluator, self.blind = evaluator, blind
         if self.expected_evaluator is not None and (
                 evaluator.strip() != self.expected_evaluator.strip()):
@@ -1038,14 +1102,14 @@ class _Reader(SignedWorkbookReader):
     # -- rows ---------------------------------------------------------------------------
 
     def _scores(self, book: XlsxBook) -> list[EvaluatorScore]:
-        letters = _letters(self.vendors)
-        codes = vendor_codes(self.vendors, self.lang)
+        letters = self.letters
+        codes = _codes(letters, self.lang)
         by_letter = {letter: vendor for vendor, letter in letters.items()}
         questions = {qid: self.questionnaire.bank.question(qid) for qid in self.question_ids}
         layout: list[str] = []
         for qid in self.question_ids:
             layout.append(f"#{qid}")
-            layout += [_row_key(qid, letters[v]) for v in sorted(self.vendors)]
+            layout += [_row_key(qid, letters[v]) for v in _order(letters)]
         max_row = FIRST_ROW + len(layout) + ROW_SLACK
         cells = book.cells(self.default_sheet, max_row=max_row, max_column=column_index(LAST_COL))
         self.cells = cells
