@@ -657,7 +657,8 @@ def test_an_invalid_campaign_file_is_refused_with_its_yaml_path(
     path = folder / "campaign.yaml"
     path.write_text(edit(path.read_text("utf-8")), "utf-8")
     for command in ("questionnaire", "check", "evaluate"):
-        ran = run(capsys, command, folder)
+        # In English here; test_a_french_campaign_hears_its_problems_in_french has the French.
+        ran = run(capsys, command, folder, "--lang", "en")
         assert ran.code == 3, (command, ran.err)
         assert ran.out == ""
         assert str(path) in ran.err
@@ -685,12 +686,60 @@ def test_a_step_before_publication_says_which_command_to_run(
     assert "ai-procurement questionnaire" in ran.err
 
 
+def test_a_french_campaign_hears_its_problems_in_french(
+        capsys: pytest.CaptureFixture[str], initialised: Path, tmp_path: Path) -> None:
+    from tests.test_french_outputs import english_words
+
+    def english(err: str) -> list[str]:
+        # YAML paths ($.criteria[0].weight) name the file's keys: identifiers, not prose.
+        return english_words(re.sub(r"\$\S*", " ", err))
+
+    folder = copy_campaign(initialised, tmp_path / "c")
+    path = folder / "campaign.yaml"
+    original = path.read_text("utf-8")
+    path.write_text(original.replace("total_points: 100", "total_points: cent")
+                    .replace("blind_review: true", "blind_reveiw: true")
+                    .replace("deadline: null", "deadline: 31/12/2027", 1), "utf-8")
+    ran = run(capsys, "check", folder)
+    assert ran.code == 3
+    assert "campaign.yaml : 3 problèmes" in ran.err
+    assert "$.scoring.total_points (ligne " in ran.err
+    assert "nombre attendu, reçu 'cent'" in ran.err
+    assert "clé(s) inconnue(s) : blind_reveiw" in ran.err
+    assert english(ran.err) == []
+    # The same file read in English says it in English.
+    in_english = run(capsys, "check", folder, "--lang", "en")
+    assert "campaign.yaml: 3 problems" in in_english.err
+    assert "expected a number, got 'cent'" in in_english.err
+
+    # A bank of the buyer's own with a wrong weight, an unknown answer type, a stray key.
+    bank = (Path(__file__).parents[1] / "src/ai_procurement/bank/questionnaires"
+            / "ai-territorial.yaml").read_text("utf-8")
+    bank = (bank.replace("weight: ", "weight: beaucoup", 1)
+            .replace("answer: {type: yes_no}", "answer: {type: oui_non}", 1)
+            .replace("\ncriteria:", "\ncouleur: rouge\ncriteria:", 1))
+    (folder / "banque.yaml").write_text(bank, "utf-8")
+    path.write_text(original.replace("bank: ai-territorial", "bank: banque.yaml"), "utf-8")
+    ran = run(capsys, "check", folder)
+    assert ran.code == 3
+    assert "impossible de charger la banque 'banque.yaml'" in ran.err
+    assert "banque.yaml : 3 problèmes" in ran.err
+    assert "type 'oui_non' inconnu" in ran.err
+    assert "clé(s) inconnue(s) : couleur" in ran.err
+    assert english(ran.err) == []
+    # One problem: the French singular.
+    (folder / "banque.yaml").write_text(bank.replace("couleur: rouge\n", "")
+                                        .replace("{type: oui_non}", "{type: yes_no}"), "utf-8")
+    assert "banque.yaml : 1 problème\n" in run(capsys, "check", folder).err
+
+
 def test_a_folder_without_campaign_says_how_to_create_one(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     ran = run(capsys, "evaluate", tmp_path)
     assert ran.code == 3
-    assert "no campaign here" in ran.err
-    assert "ai-procurement init" in ran.err
+    assert "aucune consultation ici" in ran.err
+    assert "ai-procurement init DOSSIER" in ran.err
+    assert "no campaign here" in run(capsys, "evaluate", tmp_path, "--lang", "en").err
 
 
 # -- languages ---------------------------------------------------------------------------
@@ -839,7 +888,7 @@ def test_a_malformed_agreed_file_is_a_campaign_error_naming_the_entry(
         "  rationale: x\n", "utf-8")
     ran = run(capsys, "evaluate", "--force", folder)
     assert ran.code == 3
-    assert "$[0].level (line 3)" in ran.err
+    assert "$[0].level (ligne 3) : nombre entier attendu, reçu 'deux'" in ran.err
     assert "Traceback" not in ran.err
 
 

@@ -250,3 +250,67 @@ def test_the_conversion_gives_the_same_texts_and_converts_once(
     again = tool.Report()
     assert tool.convert_source(converted, "sample", catalog, again, "sample.py") == converted
     assert again.converted == 0
+
+
+HELPERS_SAMPLE = '''
+from ai_procurement.deliverables.view import Formatter
+
+
+class Sheet(Formatter):
+    tr = Formatter.t
+
+    def texts(self, ids: list[str]) -> list[str]:
+        f = self
+        return [
+            f.t("Oui", "Yes"),
+            self.tr(f"{len(ids)} offres", f"{len(ids)} offers"),
+            f.t(f"« {ids[0]} » retenu", f"“{ids[0]}” chosen"),
+            f.t(f"{' et '.join(ids)} à égalité", f"{' and '.join(ids)} tied"),
+            f.t("Non", "No") + f.t("Peut-être", "Maybe"),
+            f.tr("Déjà", "Already"),
+            f.t(ids[0], ids[1]),
+            f.t("Avec un commentaire",  # kept
+                "With a comment"),
+        ]
+'''
+
+
+def _run_helpers(source: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch,
+                 ) -> list[list[str]]:
+    import gettext
+    import io
+
+    import ai_procurement.text as text_module
+
+    translations = gettext.GNUTranslations(io.BytesIO(catalogue.mo_bytes(catalog)))
+    monkeypatch.setattr(text_module, "_french", lambda: translations)
+    namespace: dict[str, object] = {}
+    exec(compile(source, "sample.py", "exec"), namespace)  # our own sample, above
+    sheet = namespace["Sheet"]
+    assert callable(sheet)
+    return [sheet(lang).texts(["A", "B"]) for lang in ("fr", "en")]
+
+
+def test_the_two_text_helpers_are_converted_with_their_receiver_kept(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    tool = _to_catalogue()
+    catalog = catalogue.read_catalogue(ROOT / "no-such.po")
+    first = tool.Report()
+    converted = tool.convert_source(HELPERS_SAMPLE, "sample", catalog, first, "sample.py")
+    assert first.deferred == 1  # the second call of a line waits for the next pass
+    second = tool.Report()
+    converted = tool.convert_source(converted, "sample", catalog, second, "sample.py")
+    assert first.converted + second.converted == 6
+    assert second.left == ["sample.py:19: a comment inside the call"]
+    assert (_run_helpers(converted, catalog, monkeypatch)
+            == _run_helpers(HELPERS_SAMPLE, catalog, monkeypatch))
+    assert 'f.t(msg("Yes"))' in converted
+    assert 'self.tr(msg("{len_ids} offers", len_ids=len(ids)))' in converted
+    assert 'f.t(msg("No")) + f.t(msg("Maybe"))' in converted
+    assert 'f.tr("Déjà", "Already")' in converted  # tr only on self
+    assert "f.t(ids[0], ids[1])" in converted  # data, not a message
+    assert "from ai_procurement.text import Text, msg\n" in converted  # added, Text for a pair
+    assert catalog.get("“{ids_0}” chosen").string == "« {ids_0} » retenu"
+    again = tool.Report()
+    assert tool.convert_source(converted, "sample", catalog, again, "sample.py") == converted
+    assert again.converted == 0

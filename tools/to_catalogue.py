@@ -19,6 +19,11 @@ becomes the translation of that msgid in
 A site is left as it is, and listed, when it cannot be converted exactly: the French
 and the English do not use the same values, a format spec holds a field, a comment sits
 inside the call, or the module has no import of ``ai_procurement.text`` to extend.
+The two-text helpers of the deliverables are converted the same way, their receiver
+kept: ``f.t("Oui", "Yes")`` (any ``<x>.t`` with two texts) and ``self.tr("Oui", "Yes")``
+become ``f.t(msg("Yes"))`` and ``self.tr(msg("Yes"))``; a module that imports nothing from
+``ai_procurement.text`` gains ``from ai_procurement.text import msg``.
+
 Calls whose texts are not literals (``Text(fr=row["fr"], en=row["en"])``: data from a
 file) are not messages of the package and are never touched.
 
@@ -300,6 +305,26 @@ def _texts(call: ast.Call, aliases: set[str] = frozenset({"Text"})  # type: igno
     return given["fr"], given["en"]
 
 
+HELPERS = {"t": None, "tr": "self"}
+"""Methods that pick one of two texts by language (``f.t(fr, en)``, ``self.tr(fr, en)``),
+with the receiver they must be called on (None: any)."""
+
+
+def _helper_texts(call: ast.Call) -> tuple[ast.expr, ast.expr] | None:
+    """The French and English of a ``<x>.t(fr, en)`` or ``self.tr(fr, en)`` call, or None."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in HELPERS):
+        return None
+    receiver = HELPERS[func.attr]
+    if receiver is not None and not (isinstance(func.value, ast.Name)
+                                     and func.value.id == receiver):
+        return None
+    if call.keywords or len(call.args) != 2 or any(
+            isinstance(arg, ast.Starred) for arg in call.args):
+        return None
+    return call.args[0], call.args[1]
+
+
 def _is_literal(node: ast.expr) -> bool:
     return (isinstance(node, ast.Constant) and isinstance(node.value, str)) or isinstance(
         node, ast.JoinedStr)
@@ -446,6 +471,10 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
                      and node.lineno not in hidden
                      and any(alias.name == "Text" for alias in node.names)
                      for node in ast.walk(tree))
+    # A helper's call needs no Text: an import of the package to put one beside will do.
+    helper_importable = _import_anchor(tree) is not None or any(
+        isinstance(node, ast.ImportFrom) and node.module == TEXT_MODULE
+        and node.lineno not in hidden for node in tree.body)
     sites: list[Site] = []
     taken: list[tuple[int, int]] = []
     needed: set[str] = set()
@@ -453,6 +482,9 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
         if not isinstance(node, ast.Call):
             continue
         texts = _texts(node, aliases)
+        helper = texts is None
+        if helper:
+            texts = _helper_texts(node)
         if texts is None:
             continue
         fr_node, en_node = texts
@@ -467,7 +499,7 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
             continue
         location = f"{where}:{first}"
         try:
-            if not importable:
+            if not (helper_importable if helper else importable):
                 raise Unconvertible("no import of Text from ai_procurement.text to extend")
             where_call = (node.lineno, node.col_offset)
             if any((a, b) < where_call < (c, d) for a, b, c, d in inside_fstrings):
@@ -487,10 +519,14 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
         except Unconvertible as exc:
             report.left.append(f"{location}: {exc}")
             continue
+        # A helper's call keeps its receiver: only its two texts become one message.
+        start_node: ast.expr = fr_node if helper else node
+        end_node: ast.expr = en_node if helper else node
+        first, last = start_node.lineno, end_node.end_lineno or end_node.lineno
         line = lines[first - 1]
-        column = _char_column(line, node.col_offset)
+        column = _char_column(line, start_node.col_offset)
         end_line = lines[last - 1]
-        end_column = _char_column(end_line, node.end_col_offset or 0)
+        end_column = _char_column(end_line, end_node.end_col_offset or 0)
         tail = len(end_line.rstrip("\n")) - end_column
         base = len(line) - len(line.lstrip(" "))
         kwargs = [f"{name}={value}" for name, value in fields.values.items()]
@@ -505,10 +541,12 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
                                "follows it")
             continue
         needed.add(function)
+        if any(value.startswith("Text(") for value in fields.values.values()):
+            needed.add("Text")  # a language pair's value, in a module that may lack it
         report.converted += 1
         report.contexts += context is not None
         sites.append(Site((first - 1, column), (last - 1, end_column), rendered))
-        taken.append((first, last))
+        taken.append((node.lineno, node.end_lineno or node.lineno))
     if not sites:
         return source
     for site in sorted(sites, key=lambda s: s.start, reverse=True):
@@ -523,10 +561,9 @@ def _fix_imports(source: str, needed: set[str]) -> str:
     hidden = _type_checking_lines(tree)
     imports = [node for node in ast.walk(tree)
                if isinstance(node, ast.ImportFrom) and node.module == TEXT_MODULE
-               and node.level == 0 and node.lineno not in hidden
-               and any(alias.name == "Text" for alias in node.names)]
+               and node.level == 0 and node.lineno not in hidden]
     if not imports:
-        raise Unconvertible("no import of Text from ai_procurement.text to extend")
+        return _add_import(source, tree, needed)
     uses_text = any(isinstance(node, ast.Name) and node.id == "Text" for node in ast.walk(tree))
     uses_text = uses_text or any(
         isinstance(node, ast.Constant) and isinstance(node.value, str)
@@ -542,6 +579,37 @@ def _fix_imports(source: str, needed: set[str]) -> str:
         first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
         column = _char_column(lines[first], node.col_offset)
         lines[first:last + 1] = [" " * column + _import_line(names, column) + "\n"]
+    return "".join(lines)
+
+
+def _import_anchor(tree: ast.Module) -> tuple[int, bool] | None:
+    """Where a new ``from ai_procurement.text import ...`` goes, in isort's order.
+
+    Returns:
+        The 0-based line to write it at (or after) and whether it goes before it; None
+        if the module imports nothing of the package (no such import exists, or one from
+        ai_procurement.text already does).
+    """
+    ours = [node for node in tree.body if isinstance(node, ast.ImportFrom)
+            and node.level == 0 and (node.module or "").startswith("ai_procurement")]
+    if not ours or any(node.module == TEXT_MODULE for node in ours):
+        return None
+    for node in ours:
+        if (node.module or "") > TEXT_MODULE:
+            return node.lineno - 1, True
+    last = ours[-1]
+    return (last.end_lineno or last.lineno) - 1, False
+
+
+def _add_import(source: str, tree: ast.Module, needed: set[str]) -> str:
+    """``source`` with a new ``from ai_procurement.text import <needed>``."""
+    anchor = _import_anchor(tree)
+    if anchor is None:
+        raise Unconvertible("no import of Text from ai_procurement.text to extend")
+    index, before = anchor
+    lines = source.splitlines(keepends=True)
+    new = _import_line(sorted(needed), 0) + "\n"
+    lines.insert(index if before else index + 1, new)
     return "".join(lines)
 
 

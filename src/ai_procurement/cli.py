@@ -389,10 +389,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ai-procurement: {visible(_exists(exc).get(lang))}", file=sys.stderr)
         return EXIT_EXISTS
     except (CampaignError, BankError, QuestionnaireError) as exc:
-        print(f"ai-procurement: {visible(str(exc), newlines=True)}", file=sys.stderr)
+        said = msg("ai-procurement: {problem}", problem=exc.text).get(lang)
+        print(visible(said, newlines=True), file=sys.stderr)
         return EXIT_INVALID
     except AIProcurementError as exc:
-        print(f"ai-procurement: {visible(str(exc), newlines=True)}", file=sys.stderr)
+        said = msg("ai-procurement: {problem}", problem=exc.text).get(lang)
+        print(visible(said, newlines=True), file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         _silence_stdout()

@@ -28,6 +28,8 @@ from collections.abc import Sequence
 
 import attrs
 
+from ai_procurement.text import Lang, Text, nmsg
+
 __all__ = [
     "AIProcurementError",
     "BankError",
@@ -51,21 +53,69 @@ class Problem:
 
     Attributes:
         path: where the problem is, as a JSON-path-like string (``$.criteria[2].weight``).
-        message: what is wrong and what was expected.
+        message: what is wrong and what was expected, in both languages (a :class:`Text`),
+            or in English only (a message not yet translated).
         line: the 1-based line in the source file, where known.
+
+    Two problems are equal when their path, line and English message are.
     """
 
     path: str
-    message: str
+    message: str | Text = attrs.field(eq=lambda m: m.en if isinstance(m, Text) else m)
     line: int | None = None
 
+    @property
+    def what(self) -> Text:
+        """The message in both languages (the English twice if it has no French)."""
+        if isinstance(self.message, Text):
+            return self.message
+        return Text(fr=self.message, en=self.message)
+
+    @property
+    def text(self) -> Text:
+        """Where and what, in both languages (``$.lots[0].id (line 12): ...``)."""
+        message = self.what
+        if self.line is None:
+            return Text(fr=f"{self.path} : {message.fr}", en=f"{self.path}: {message.en}")
+        return Text(fr=f"{self.path} (ligne {self.line}) : {message.fr}",
+                    en=f"{self.path} (line {self.line}): {message.en}")
+
     def __str__(self) -> str:
-        where = f"{self.path} (line {self.line})" if self.line is not None else self.path
-        return f"{where}: {self.message}"
+        return self.text.en
+
+
+def _problems(source: str, problems: Sequence[Problem]) -> Text:
+    """A file's problems, counted on a first line and listed, in both languages."""
+    count = nmsg("{source}: {n} problem", "{source}: {n} problems", len(problems),
+                 source=source)
+    texts = [count, *(Text(fr=f"  {source} : {p.text.fr}", en=f"  {source}: {p.text.en}")
+                      for p in problems)]
+    return Text(fr="\n".join(t.fr for t in texts), en="\n".join(t.en for t in texts))
 
 
 class AIProcurementError(Exception):
-    """Root of every exception raised on purpose by ai_procurement."""
+    """Root of every exception raised on purpose by ai_procurement.
+
+    Its message may be a :class:`Text`: ``str(exc)`` gives the English, :attr:`text`
+    both languages, for the user's.
+    """
+
+    @property
+    def text(self) -> Text:
+        """The message in both languages (the English twice if it has no translation)."""
+        if len(self.args) == 1 and isinstance(self.args[0], Text):
+            return self.args[0]
+        english = str(self)
+        return Text(fr=english, en=english)
+
+    def in_language(self, lang: Lang) -> str:
+        """The message in ``lang``."""
+        return self.text.get(lang)
+
+    def __str__(self) -> str:
+        if len(self.args) == 1 and isinstance(self.args[0], Text):
+            return self.args[0].en
+        return super().__str__()
 
 
 class BankError(AIProcurementError, ValueError):
@@ -79,9 +129,7 @@ class BankError(AIProcurementError, ValueError):
     def __init__(self, source: str, problems: Sequence[Problem]) -> None:
         self.source = source
         self.problems = tuple(problems)
-        lines = [f"{source}: {len(self.problems)} problem(s)"]
-        lines += [f"  {source}: {p}" for p in self.problems]
-        super().__init__("\n".join(lines))
+        super().__init__(_problems(source, self.problems))
 
 
 class LegalDataError(AIProcurementError, ValueError):
@@ -95,9 +143,7 @@ class LegalDataError(AIProcurementError, ValueError):
     def __init__(self, source: str, problems: Sequence[Problem]) -> None:
         self.source = source
         self.problems = tuple(problems)
-        lines = [f"{source}: {len(self.problems)} problem(s)"]
-        lines += [f"  {source}: {p}" for p in self.problems]
-        super().__init__("\n".join(lines))
+        super().__init__(_problems(source, self.problems))
 
 
 class StrategyError(AIProcurementError, ValueError):

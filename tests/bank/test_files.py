@@ -147,7 +147,7 @@ def test_malformed_yaml(tmp_path: Path) -> None:
     found = problems(tmp_path, text)
     assert len(found) == 1
     assert found[0].path == "$"
-    assert found[0].message.startswith("invalid YAML: while parsing a flow mapping")
+    assert found[0].what.en.startswith("invalid YAML: while parsing a flow mapping")
     assert found[0].line == line(text, "Banque d'exemple")
 
 
@@ -623,7 +623,7 @@ def test_new_fields_at_their_default_are_not_written() -> None:
 def test_a_combination_with_another_key_is_refused(tmp_path: Path) -> None:
     text = edit(BANK_YAML, "applies_if: {question: GOV-01, any_of: [yes]}",
                 "applies_if: {all_of: [], note: x}")
-    assert [(p.path, p.message.split(",")[0]) for p in problems(tmp_path, text)] == [
+    assert [(p.path, p.what.en.split(",")[0]) for p in problems(tmp_path, text)] == [
         ("$.criteria[0].questions[1].applies_if",
          "expected a condition {question")]
 # --- verification -------------------------------------------------------------------------
@@ -647,7 +647,7 @@ def test_unknown_verification_lists_the_allowed_ones(tmp_path: Path) -> None:
     (problem,) = problems(tmp_path, text)
     assert problem.path == "$.criteria[0].questions[0].verification"
     assert "expected one of ['document', 'demonstration', 'test', 'audit', 'commitment']" \
-        in problem.message
+        in problem.what.en
     assert problem.line == line(text, "verification: trust-me")
 
 

@@ -32,6 +32,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ai_procurement.errors import Problem
+from ai_procurement.text import Text
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "YamlDocument", "load_yaml"]
 
@@ -86,6 +87,19 @@ _ALIAS = "aliases (*name) are not allowed in this file; repeat the value"
 _DEEP = "values nested too deeply (these files need about ten levels)"
 _MANY = (f"more than {MAX_VALUES:,} values (the largest bundled bank has about 3,500); "
          "split the file")
+_FRENCH = {
+    _DEEP: "valeurs imbriquées trop profondément (ces fichiers en demandent une dizaine "
+           "de niveaux)",
+    _MANY: f"plus de {MAX_VALUES:_} valeurs (la plus grande banque fournie en compte "
+           "environ 3 500) ; scindez le fichier".replace("_", "\u202f"),
+}
+"""The French of this module's own YAML errors (PyYAML's stay as PyYAML writes them)."""
+
+
+def _invalid(message: str) -> Text:
+    """"invalid YAML: ``message``", in both languages."""
+    return Text(fr=f"YAML invalide : {_FRENCH.get(message, message)}",
+                en=f"invalid YAML: {message}")
 
 
 def _compose(loader: Any) -> Node | None:
@@ -185,14 +199,19 @@ def load_yaml(text: bytes | str) -> tuple[YamlDocument | None, list[Problem]]:
     """
     size = len(text.encode() if isinstance(text, str) else text)
     if size > MAX_BYTES:
-        return None, [Problem("$", f"file too large: {size} bytes, at most {MAX_BYTES}")]
+        return None, [Problem("$", Text(
+            fr=f"fichier trop grand : {size} octets, au plus {MAX_BYTES}",
+            en=f"file too large: {size} bytes, at most {MAX_BYTES}"))]
     raw = text if isinstance(text, bytes) else b""
     if isinstance(text, bytes):
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            return None, [Problem("$", f"not UTF-8 text (byte {exc.start}); save the file "
-                                  "as UTF-8", raw.count(b"\n", 0, exc.start) + 1)]
+            return None, [Problem("$", Text(
+                fr=f"texte qui n'est pas en UTF-8 (octet {exc.start}) ; enregistrez le "
+                   "fichier en UTF-8",
+                en=f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"),
+                raw.count(b"\n", 0, exc.start) + 1)]
     loader_class = _PyLoader if _CLoader is None or not _FAST else _CLoader
     if loader_class is _PyLoader:
         # The pure-Python scanner spends time per token growing with the nesting, and
@@ -200,25 +219,28 @@ def load_yaml(text: bytes | str) -> tuple[YamlDocument | None, list[Problem]]:
         # libyaml's cost does not grow so; the composer's own limit is enough there.
         deep = _too_deep(text.encode("utf-8") if isinstance(text, str) else raw)
         if deep is not None:
-            return None, [Problem("$", f"invalid YAML: {_DEEP}", deep or None)]
+            return None, [Problem("$", _invalid(_DEEP), deep or None)]
     try:
         loader = loader_class(text)
         loader.check_event()  # libyaml reads the text here; the Python reader in __init__
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
-        return None, [Problem("$", f"invalid YAML: character U+{exc.character:04X} is not "
-                              "allowed in a YAML file (control characters must be escaped "
-                              "in double quotes)", line)]
+        return None, [Problem("$", Text(
+            fr=f"YAML invalide : le caractère U+{exc.character:04X} n'est pas permis dans un "
+               "fichier YAML (les caractères de contrôle s'échappent entre guillemets "
+               "doubles)",
+            en=f"invalid YAML: character U+{exc.character:04X} is not allowed in a YAML "
+               "file (control characters must be escaped in double quotes)"), line)]
     except yaml.MarkedYAMLError as exc:
         return None, [_marked(exc)]
     except yaml.YAMLError as exc:  # libyaml's reader errors carry no mark
-        return None, [Problem("$", f"invalid YAML: {_reader_message(exc, text)}")]
+        return None, [Problem("$", _invalid(_reader_message(exc, text)))]
     collecting = gc.isenabled()
     gc.disable()  # many new containers: the collector would run over and over
     try:
         node = _compose(loader)
         if node is None:
-            return None, [Problem("$", "the file is empty")]
+            return None, [Problem("$", Text(fr="le fichier est vide", en="the file is empty"))]
         problems: list[Problem] = []
         lines: dict[str, int] = {}
         _walk(node, "$", lines, problems)
@@ -228,9 +250,9 @@ def load_yaml(text: bytes | str) -> tuple[YamlDocument | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         return None, [_marked(exc)]
     except RecursionError:
-        return None, [Problem("$", f"invalid YAML: {_DEEP}")]
+        return None, [Problem("$", _invalid(_DEEP))]
     except (yaml.YAMLError, ValueError, TypeError) as exc:
-        return None, [Problem("$", f"invalid YAML: {_reader_message(exc, text)}")]
+        return None, [Problem("$", _invalid(_reader_message(exc, text)))]
     finally:
         loader.dispose()
         if collecting:
@@ -248,18 +270,21 @@ def _walk(node: Node, path: str, lines: dict[str, int], problems: list[Problem])
             seen: set[str] = set()
             for key, value in current.value:
                 if not isinstance(key, ScalarNode):
-                    problems.append(Problem(where, "keys must be plain strings",
-                                            key.start_mark.line + 1))
+                    problems.append(Problem(where, Text(
+                        fr="les clés doivent être de simples textes",
+                        en="keys must be plain strings"), key.start_mark.line + 1))
                     continue
                 if key.tag == "tag:yaml.org,2002:merge":
-                    problems.append(Problem(f"{where}.<<", "merge keys (<<) are not allowed "
-                                            "in this file; write the keys out",
-                                            key.start_mark.line + 1))
+                    problems.append(Problem(f"{where}.<<", Text(
+                        fr="les clés de fusion (<<) ne sont pas permises dans ce fichier ; "
+                           "écrivez les clés en entier",
+                        en="merge keys (<<) are not allowed in this file; write the keys "
+                           "out"), key.start_mark.line + 1))
                     continue
                 if key.value in seen:
-                    problems.append(Problem(f"{where}.{key.value}",
-                                            f"duplicate key {key.value!r}",
-                                            key.start_mark.line + 1))
+                    problems.append(Problem(f"{where}.{key.value}", Text(
+                        fr=f"clé {key.value!r} en double", en=f"duplicate key {key.value!r}"),
+                        key.start_mark.line + 1))
                 seen.add(key.value)
                 stack.append((value, f"{where}.{key.value}"))
         elif isinstance(current, SequenceNode):
@@ -276,7 +301,7 @@ def _marked(exc: yaml.MarkedYAMLError) -> Problem:
     message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
     if "maximum nesting depth" in message:  # libyaml's own limit (1 000 levels)
         message = _DEEP
-    return Problem("$", f"invalid YAML: {message}", mark.line + 1 if mark is not None else None)
+    return Problem("$", _invalid(message), mark.line + 1 if mark is not None else None)
 
 
 def _reader_message(exc: BaseException, text: str) -> str:

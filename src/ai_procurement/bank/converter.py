@@ -39,9 +39,21 @@ from ai_procurement.bank.model import (
 from ai_procurement.errors import Problem
 from ai_procurement.text import LANGUAGES, Text
 
-__all__ = ["converter", "structure", "unstructure"]
+__all__ = ["Invalid", "converter", "structure", "unstructure"]
 
 T = TypeVar("T")
+
+
+class Invalid(ValueError):
+    """A value that does not fit its field, said in both languages.
+
+    Attributes:
+        text: what was expected and what was found; ``str(exc)`` is its English.
+    """
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
 
 ANSWER_TYPES: dict[str, type] = {
     "yes_no": YesNo,
@@ -60,34 +72,40 @@ converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
 
 def _strict_float(value: Any, _: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {value!r}")
+        raise Invalid(Text(fr=f"nombre attendu, reçu {value!r}",
+                           en=f"expected a number, got {value!r}"))
     result = float(value)
     if not math.isfinite(result):
-        raise ValueError(f"expected a finite number, got {value!r}")
+        raise Invalid(Text(fr=f"nombre fini attendu, reçu {value!r}",
+                           en=f"expected a finite number, got {value!r}"))
     return result
 
 
 def _strict_int(value: Any, _: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected a whole number, got {value!r}")
+        raise Invalid(Text(fr=f"nombre entier attendu, reçu {value!r}",
+                           en=f"expected a whole number, got {value!r}"))
     return value
 
 
 def _strict_str(value: Any, _: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"expected a text, got {value!r}")
+        raise Invalid(Text(fr=f"texte attendu, reçu {value!r}",
+                           en=f"expected a text, got {value!r}"))
     return value
 
 
 def _strict_bool(value: Any, _: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {value!r}")
+        raise Invalid(Text(fr=f"true ou false attendu, reçu {value!r}",
+                           en=f"expected true or false, got {value!r}"))
     return value
 
 
 def _date(value: Any, _: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise ValueError(f"expected a date (YYYY-MM-DD) without a time, got {value!r}")
+        raise Invalid(Text(fr=f"date (AAAA-MM-JJ) sans heure attendue, reçu {value!r}",
+                           en=f"expected a date (YYYY-MM-DD) without a time, got {value!r}"))
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -95,7 +113,8 @@ def _date(value: Any, _: Any) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+    raise Invalid(Text(fr=f"date au format AAAA-MM-JJ attendue, reçu {value!r}",
+                       en=f"expected a date as YYYY-MM-DD, got {value!r}"))
 
 
 def _datetime(value: Any, _: Any) -> dt.datetime:
@@ -106,7 +125,8 @@ def _datetime(value: Any, _: Any) -> dt.datetime:
             return dt.datetime.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"expected a date and time as YYYY-MM-DD HH:MM, got {value!r}")
+    raise Invalid(Text(fr=f"date et heure au format AAAA-MM-JJ HH:MM attendues, reçu {value!r}",
+                       en=f"expected a date and time as YYYY-MM-DD HH:MM, got {value!r}"))
 
 
 converter.register_structure_hook(float, _strict_float)
@@ -128,7 +148,8 @@ def _tuple_hook_factory(cl: Any) -> Any:
 
     def hook(value: Any, _: Any) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple):
-            raise ValueError(f"expected a list, got {value!r}")
+            raise Invalid(Text(fr=f"liste attendue, reçu {value!r}",
+                               en=f"expected a list, got {value!r}"))
         errors: list[Exception] = []
         items: list[Any] = []
         for index, item in enumerate(value):
@@ -156,7 +177,8 @@ def _attrs_hook_factory(cl: Any) -> Any:
 
     def hook(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
-            raise ValueError(f"expected a mapping of keys to values, got {value!r}")
+            raise Invalid(Text(fr=f"table de clés et de valeurs attendue, reçu {value!r}",
+                               en=f"expected a mapping of keys to values, got {value!r}"))
         return inner(value, cl)
 
     return hook
@@ -168,7 +190,8 @@ def _literal_hook_factory(cl: Any) -> Any:
     def hook(value: Any, _: Any) -> Any:
         if isinstance(value, str) and value in allowed:
             return value
-        raise ValueError(f"expected one of {list(allowed)}, got {value!r}")
+        raise Invalid(Text(fr=f"l'une de ces valeurs attendue : {list(allowed)}, reçu {value!r}",
+                           en=f"expected one of {list(allowed)}, got {value!r}"))
 
     return hook
 
@@ -178,7 +201,9 @@ def _enum_hook_factory(cl: Any) -> Any:
         for member in cl:
             if isinstance(value, str) and member.value == value:
                 return member
-        raise ValueError(f"expected one of {[m.value for m in cl]}, got {value!r}")
+        values = [m.value for m in cl]
+        raise Invalid(Text(fr=f"l'une de ces valeurs attendue : {values}, reçu {value!r}",
+                           en=f"expected one of {values}, got {value!r}"))
 
     return hook
 
@@ -195,10 +220,12 @@ def _tagged(tags: dict[str, type]) -> Any:
 
     def structure_hook(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
-            raise ValueError(f"expected a mapping with a 'type' key, got {value!r}")
+            raise Invalid(Text(fr=f"table avec une clé 'type' attendue, reçu {value!r}",
+                               en=f"expected a mapping with a 'type' key, got {value!r}"))
         tag = value.get("type")
         if tag not in tags:
-            raise ValueError(f"unknown type {tag!r}; expected one of {sorted(tags)}")
+            raise Invalid(Text(fr=f"type {tag!r} inconnu ; types possibles : {sorted(tags)}",
+                               en=f"unknown type {tag!r}; expected one of {sorted(tags)}"))
         rest = {k: v for k, v in value.items() if k != "type"}
         return converter.structure(rest, tags[tag])
 
@@ -235,8 +262,11 @@ def _condition_structure(value: Any, _: Any) -> Any:
             return converter.structure(value, AllOf)
         if set(value) == {"any_of"}:
             return converter.structure(value, AnyOf)
-        raise ValueError("expected a condition {question, any_of} or a combination "
-                         f"{{all_of: [...]}} / {{any_of: [...]}} of conditions, got {value!r}")
+        raise Invalid(Text(
+            fr="condition {question, any_of} ou combinaison {all_of: [...]} / "
+               f"{{any_of: [...]}} de conditions attendue, reçu {value!r}",
+            en="expected a condition {question, any_of} or a combination "
+               f"{{all_of: [...]}} / {{any_of: [...]}} of conditions, got {value!r}"))
     return converter.structure(value, Condition)
 
 
@@ -257,10 +287,13 @@ def _text_structure(value: Any, _: Any) -> Text:
     # A bank declares its languages; a text absent in one is left empty here and
     # check_bank reports it when the bank declares that language.
     if not isinstance(value, dict):
-        raise ValueError(f"expected a mapping of keys to values, got {value!r}")
+        raise Invalid(Text(fr=f"table de clés et de valeurs attendue, reçu {value!r}",
+                           en=f"expected a mapping of keys to values, got {value!r}"))
     if not any(lang in value for lang in LANGUAGES):
-        raise ValueError(f"expected a text in at least one of {list(LANGUAGES)}, got "
-                         f"{value!r}")
+        raise Invalid(Text(
+            fr=f"texte attendu dans au moins une de ces langues : {list(LANGUAGES)}, reçu "
+               f"{value!r}",
+            en=f"expected a text in at least one of {list(LANGUAGES)}, got {value!r}"))
     empty: dict[str, Any] = {lang: "" for lang in LANGUAGES}
     return _text_inner(empty | value, Text)
 
@@ -275,7 +308,8 @@ def _question_structure(value: Any, _: Any) -> Question:
     if isinstance(value, dict) and "why" not in value:
         value = {**value, "why": None}
     if not isinstance(value, dict):
-        raise ValueError(f"expected a mapping of keys to values, got {value!r}")
+        raise Invalid(Text(fr=f"table de clés et de valeurs attendue, reçu {value!r}",
+                           en=f"expected a mapping of keys to values, got {value!r}"))
     return _question_inner(value, Question)
 
 
@@ -340,29 +374,42 @@ def structure(data: Any, cls: type[T]) -> tuple[T | None, list[Problem]]:
         return converter.structure(data, cls), []
     except Exception as exc:
         problems = []
-        for message in transform_error(exc, path="$", format_exception=_format):
-            text, _, path = message.rpartition(" @ ")
-            problems.append(Problem(path or "$", _plain(text or message)))
+        texts: list[Text] = []  # cattrs passes strings: each is an index in this list
+
+        def number(exc: BaseException, type_: type | None) -> str:
+            texts.append(_format(exc, type_))
+            return str(len(texts) - 1)
+
+        for message in transform_error(exc, path="$", format_exception=number):
+            index, at, path = message.rpartition(" @ ")
+            problems.append(Problem(path if at else "$", texts[int(index if at else message)]))
         return None, problems
 
 
-def _format(exc: BaseException, type_: type | None) -> str:
+def _format(exc: BaseException, type_: type | None) -> Text:
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        return f"unknown key(s): {', '.join(sorted(exc.extra_fields))}"
+        keys = ", ".join(sorted(exc.extra_fields))
+        return Text(fr=f"clé(s) inconnue(s) : {keys}", en=f"unknown key(s): {keys}")
     if isinstance(exc, KeyError):
-        return "required key missing"
+        return _REQUIRED
+    if isinstance(exc, Invalid):
+        return exc.text
     if isinstance(exc, ValueError) and exc.args:
-        return str(exc)
-    return format_exception(exc, type_)
+        return Text(fr=str(exc), en=str(exc))
+    return _plain(format_exception(exc, type_))
 
 
-def _plain(message: str) -> str:
+_REQUIRED = Text(fr="clé obligatoire manquante", en="required key missing")
+
+
+def _plain(message: str) -> Text:
     """Reword cattrs' messages for people who edit YAML."""
     replacements = {
-        "required field missing": "required key missing",
-        "extra fields found": "unknown key(s)",
+        "required field missing": _REQUIRED,
+        "extra fields found": Text(fr="clé(s) inconnue(s)", en="unknown key(s)"),
     }
     for old, new in replacements.items():
         if message.startswith(old):
-            return new + message[len(old):]
-    return message
+            rest = message[len(old):]
+            return Text(fr=new.fr + rest, en=new.en + rest)
+    return Text(fr=message, en=message)

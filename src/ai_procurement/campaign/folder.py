@@ -433,10 +433,14 @@ class Campaign:
         else:
             path = self.root / name
             if not path.is_file():
-                raise CampaignError(
-                    f"no bundled bank named {name!r} and no file {path}; name a bundled bank "
-                    f"({', '.join(bundled)}) or the path of a bank file, relative to the "
-                    "campaign folder")
+                names = ", ".join(bundled)
+                raise CampaignError(Text(
+                    fr=f"aucune banque fournie ne s'appelle {name!r} et le fichier {path} "
+                       f"n'existe pas ; nommez une banque fournie ({names}) ou le chemin "
+                       "d'un fichier de banque, relatif au dossier de la campagne",
+                    en=f"no bundled bank named {name!r} and no file {path}; name a bundled "
+                       f"bank ({names}) or the path of a bank file, relative to the "
+                       "campaign folder"))
             bank = load_bank(path)
         if self.config.impact is not None:
             from ai_procurement.bank.requirements import tailor_for_impact
@@ -528,13 +532,13 @@ class Campaign:
             return []
         document, problems = load_yaml(_read(path))
         if document is None:
-            raise CampaignError(str(BankError(str(path), problems)))
+            raise CampaignError(BankError(str(path), problems).text)
         if document.data is None:
             return []
         entries, problems = structure(document.data, tuple[AgreedScore, ...])
         if entries is None:
             located = [Problem(p.path, p.message, document.line(p.path)) for p in problems]
-            raise CampaignError(str(BankError(str(path), located)))
+            raise CampaignError(BankError(str(path), located).text)
         lead = self.config.lead_evaluator or ""
         return [Override(e.vendor, e.question, e.rationale, e.level, e.fraction, lead)
                 for e in entries]
@@ -559,68 +563,87 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
     root = Path(folder)
     path = root / CONFIG_FILE
     if not path.exists():
-        raise CampaignError(f"{path}: no campaign here; create one with "
-                            "'ai-procurement init FOLDER'")
+        raise CampaignError(Text(
+            fr=f"{path} : aucune consultation ici ; créez-en une avec "
+               "'ai-procurement init DOSSIER'",
+            en=f"{path}: no campaign here; create one with 'ai-procurement init FOLDER'"))
     document, problems = load_yaml(_read(path))
     if document is None:
-        raise CampaignError(str(BankError(str(path), problems)))
+        raise CampaignError(BankError(str(path), problems).text)
     data = document.data
     if not isinstance(data, dict):
-        raise CampaignError(f"{path}: expected a mapping at the top of the file")
+        raise CampaignError(Text(
+            fr=f"{path} : une table de clés et de valeurs attendue en tête du fichier",
+            en=f"{path}: expected a mapping at the top of the file"))
     if data.get("format") != FORMAT:
-        raise CampaignError(f"{path}: unknown format {data.get('format')!r}; this library "
-                            f"reads campaign format {FORMAT}")
+        raise CampaignError(Text(
+            fr=f"{path} : format {data.get('format')!r} inconnu ; cette bibliothèque lit le "
+               f"format de campagne {FORMAT}",
+            en=f"{path}: unknown format {data.get('format')!r}; this library reads "
+               f"campaign format {FORMAT}"))
     del converter
     config, problems = structure(data, CampaignConfig)
     if config is None:
         located = [Problem(p.path, p.message, p.line or document.line(p.path))
                    for p in problems]
-        raise CampaignError(str(BankError(str(path), located)))
+        raise CampaignError(BankError(str(path), located).text)
     problems = _check(config)
     if problems:
         located = [Problem(p.path, p.message, document.line(p.path)) for p in problems]
-        raise CampaignError(str(BankError(str(path), located)))
+        raise CampaignError(BankError(str(path), located).text)
     campaign = Campaign(root, config)
     for index, lot in enumerate(campaign.lots()):
         where = f"$.lots[{index}].bank" if config.lots and config.lots[index].bank else "$.bank"
         try:
             bank = campaign.bank(lot)
         except CampaignError as exc:
-            raise CampaignError(f"{path}: {where}{_at(document.line(where))}: {exc}") from None
+            raise CampaignError(_located(path, where, document.line(where),
+                                         exc.text)) from None
         except BankError as exc:
-            raise CampaignError(f"{path}: {where}{_at(document.line(where))}: cannot load "
-                                f"bank {lot.bank!r}:\n{exc}") from None
+            raise CampaignError(_located(path, where, document.line(where), Text(
+                fr=f"impossible de charger la banque {lot.bank!r} :\n{exc.text.fr}",
+                en=f"cannot load bank {lot.bank!r}:\n{exc.text.en}"))) from None
         if lot.price is not None and lot.price.model != "lump-sum":
             from ai_procurement.bank.model import check_bank
 
             at = (f"$.lots[{index}].price" if config.lots and config.lots[index].price
                   is not None else "$.price")
             try:
-                wrong_price = [p.message for p in check_bank(_priced_bank(bank, lot.price))
+                wrong_price = [Problem(p.path, p.message).text
+                               for p in check_bank(_priced_bank(bank, lot.price))
                                if ".dqe[" in p.path]
             except CampaignError as exc:
-                raise CampaignError(f"{path}: {at}{_at(document.line(at))}: {exc}") from None
+                raise CampaignError(_located(path, at, document.line(at), exc.text)) from None
             if wrong_price:
-                raise CampaignError(f"{path}: {at}{_at(document.line(at))}: "
-                                    + "; ".join(wrong_price))
+                raise CampaignError(_located(path, at, document.line(at), Text(
+                    fr=" ; ".join(t.fr for t in wrong_price),
+                    en="; ".join(t.en for t in wrong_price))))
         if lot.weights is not None:
             ids = {c.id for c in bank.criteria}
             wrong = sorted(set(lot.weights) ^ ids)
             at = (f"$.lots[{index}].weights" if config.lots and config.lots[index].weights
                   is not None else "$.weights")
             if wrong:
-                raise CampaignError(f"{path}: {at}{_at(document.line(at))}: must name every "
-                                    f"criterion of {bank.id!r} exactly once; check {wrong}")
+                raise CampaignError(_located(path, at, document.line(at), Text(
+                    fr=f"doit nommer chaque critère de {bank.id!r} une fois exactement ; "
+                       f"vérifiez {wrong}",
+                    en=f"must name every criterion of {bank.id!r} exactly once; check "
+                       f"{wrong}")))
             total = math.fsum(lot.weights.values())
             scale = lot.scoring.total_points
             if not config.normalise and not math.isclose(total, scale, rel_tol=1e-9):
                 listed = ", ".join(f"{k} {v:g}" for k, v in lot.weights.items())
-                raise CampaignError(
-                    f"{path}: {at}{_at(document.line(at))}: the weights add up to {total:g}, "
-                    f"not to the {scale:g} points published (total_points): {listed}. "
-                    "Correct them, so that the consultation rules and the scoring say the "
-                    "same; or, if the rules publish these figures as relative weights, add "
-                    "'normalise: true' to have them rescaled to shares of the total")
+                raise CampaignError(_located(path, at, document.line(at), Text(
+                    fr=f"les pondérations totalisent {total:g} et non les {scale:g} points "
+                       f"publiés (total_points) : {listed}. Corrigez-les, pour que le "
+                       "règlement de la consultation et la notation disent la même chose ; "
+                       "ou, si le règlement publie ces chiffres comme des poids relatifs, "
+                       "ajoutez 'normalise: true' pour les ramener à des parts du total",
+                    en=f"the weights add up to {total:g}, not to the {scale:g} points "
+                       f"published (total_points): {listed}. Correct them, so that the "
+                       "consultation rules and the scoring say the same; or, if the rules "
+                       "publish these figures as relative weights, add 'normalise: true' to "
+                       "have them rescaled to shares of the total")))
     return campaign
 
 
@@ -733,33 +756,52 @@ def _at(line: int | None) -> str:
     return "" if line is None else f" (line {line})"
 
 
+def _located(path: Path, where: str, line: int | None, text: Text) -> Text:
+    """``text`` after the file, the YAML path and its line, in both languages."""
+    ligne = "" if line is None else f" (ligne {line})"
+    return Text(fr=f"{path} : {where}{ligne} : {text.fr}",
+                en=f"{path}: {where}{_at(line)}: {text.en}")
+
+
 def _check(config: CampaignConfig) -> list[Problem]:
     problems: list[Problem] = []
     if config.mode == "invited" and not config.vendors:
-        problems.append(Problem("$.vendors", "list at least one vendor to invite (mode: "
-                                "invited), or set mode: open for an open call"))
+        problems.append(Problem("$.vendors", Text(
+            fr="listez au moins un fournisseur à consulter (mode: invited), ou indiquez "
+               "mode: open pour un appel ouvert",
+            en="list at least one vendor to invite (mode: invited), or set mode: open for "
+               "an open call")))
     if config.mode == "open" and config.vendors:
-        problems.append(Problem("$.vendors", "an open call has no vendors known in advance: "
-                                "bidders are registered when the offers are opened "
-                                "('ai-procurement open'). Remove the list, or set mode: "
-                                "invited (restricted procedure, MAPA without publicity)"))
+        problems.append(Problem("$.vendors", Text(
+            fr="un appel ouvert n'a pas de fournisseurs connus d'avance : les "
+               "soumissionnaires sont enregistrés à l'ouverture des plis ('ai-procurement "
+               "open'). Retirez la liste, ou indiquez mode: invited (procédure restreinte, "
+               "MAPA sans publicité)",
+            en="an open call has no vendors known in advance: bidders are registered when "
+               "the offers are opened ('ai-procurement open'). Remove the list, or set "
+               "mode: invited (restricted procedure, MAPA without publicity)")))
     seen_lots: set[str] = set()
     for index, lot in enumerate(config.lots):
         if not lot.id.isalnum():
-            problems.append(Problem(f"$.lots[{index}].id", "a lot id is letters and digits "
-                                    f"only, e.g. 1 or 2a; got {lot.id!r}"))
+            problems.append(Problem(f"$.lots[{index}].id", Text(
+                fr=f"un identifiant de lot ne compte que des lettres et des chiffres, par "
+                   f"exemple 1 ou 2a ; reçu {lot.id!r}",
+                en=f"a lot id is letters and digits only, e.g. 1 or 2a; got {lot.id!r}")))
         if lot.id in seen_lots:
-            problems.append(Problem(f"$.lots[{index}].id", f"duplicate lot {lot.id!r}"))
+            problems.append(Problem(f"$.lots[{index}].id", Text(
+                fr=f"lot {lot.id!r} en double", en=f"duplicate lot {lot.id!r}")))
         seen_lots.add(lot.id)
         if not lot.title.strip():
-            problems.append(Problem(f"$.lots[{index}].title", "give the lot a title"))
+            problems.append(Problem(f"$.lots[{index}].title", Text(
+                fr="donnez un titre au lot", en="give the lot a title")))
     from ai_procurement.legal.precedence import check_precedence
 
-    problems += [Problem("$.precedence", message)
+    problems += [Problem("$.precedence", _split(message))
                  for message in check_precedence(config.precedence)]
     if config.lots and config.budget is not None:
-        problems.append(Problem("$.budget", "le budget se donne par lot (lots[i].budget) / "
-                                "give the budget per lot (lots[i].budget)"))
+        problems.append(Problem("$.budget", Text(
+            fr="le budget se donne par lot (lots[i].budget)",
+            en="give the budget per lot (lots[i].budget)")))
     priced = [("$", config.price, config.budget)] + [
         (f"$.lots[{index}]", lot.price, lot.budget) for index, lot in enumerate(config.lots)]
     for where, price, budget in priced:
@@ -767,99 +809,133 @@ def _check(config: CampaignConfig) -> list[Problem]:
             problems += _check_price(where + ".price", price)
         if budget is not None:
             if not (math.isfinite(budget.amount) and 0 < budget.amount < 1e13):
-                problems.append(Problem(f"{where}.budget.amount", "montant en euros HT "
-                                        f"supérieur à 0 attendu / expected an amount in euros "
-                                        f"excluding VAT above 0; got {budget.amount}"))
+                problems.append(Problem(f"{where}.budget.amount", Text(
+                    fr=f"montant en euros HT supérieur à 0 attendu ; reçu {budget.amount}",
+                    en=f"expected an amount in euros excluding VAT above 0; got "
+                       f"{budget.amount}")))
             if not budget.covers.strip():
-                problems.append(Problem(f"{where}.budget.covers", "dites ce que couvre le "
-                                        "budget (durée, postes, HT) / say what the budget "
-                                        "covers (years, items, excl. VAT)"))
+                problems.append(Problem(f"{where}.budget.covers", Text(
+                    fr="dites ce que couvre le budget (durée, postes, HT)",
+                    en="say what the budget covers (years, items, excl. VAT)")))
     estimate = config.procedure.estimated_value
     if estimate is not None and not 0 <= estimate < 1e13:
-        problems.append(Problem("$.procedure.estimated_value", "expected an amount in euros "
-                                f"excluding VAT, 0 or more; got {estimate}"))
+        problems.append(Problem("$.procedure.estimated_value", Text(
+            fr=f"montant en euros HT attendu, 0 ou plus ; reçu {estimate}",
+            en=f"expected an amount in euros excluding VAT, 0 or more; got {estimate}")))
     cap = config.max_lots_per_bidder
     if cap is not None and not 1 <= cap < max(2, len(config.lots)):
-        problems.append(Problem("$.max_lots_per_bidder", "a cap on the lots one bidder may be "
-                                f"awarded is between 1 and the number of lots minus one "
-                                f"({len(config.lots)} lots); got {cap}"))
+        problems.append(Problem("$.max_lots_per_bidder", Text(
+            fr=f"le nombre maximal de lots attribués à un même soumissionnaire va de 1 au "
+               f"nombre de lots moins un ({len(config.lots)} lots) ; reçu {cap}",
+            en=f"a cap on the lots one bidder may be awarded is between 1 and the number "
+               f"of lots minus one ({len(config.lots)} lots); got {cap}")))
     if cap is not None and not config.lot_cap_rule.strip():
-        problems.append(Problem("$.lot_cap_rule", "a cap on the lots awarded to one bidder "
-                                "must be published with the rule that applies it (R2113-1): "
-                                "say which lots such a bidder is awarded, e.g. \"the lots are "
-                                "awarded one after the other in the order of their number\". "
-                                "The evaluation awards them in the order of lots: in this "
-                                "file, so list the lots in the order the rule gives"))
+        problems.append(Problem("$.lot_cap_rule", Text(
+            fr="un maximum de lots par soumissionnaire se publie avec la règle qui "
+               "l'applique (R2113-1) : dites quels lots reçoit un tel soumissionnaire, par "
+               "exemple « les lots sont attribués l'un après l'autre dans l'ordre de leur "
+               "numéro ». L'évaluation les attribue dans l'ordre des lots de ce fichier : "
+               "listez donc les lots dans l'ordre que donne la règle",
+            en="a cap on the lots awarded to one bidder must be published with the rule "
+               "that applies it (R2113-1): say which lots such a bidder is awarded, e.g. "
+               "\"the lots are awarded one after the other in the order of their number\". "
+               "The evaluation awards them in the order of lots: in this file, so list the "
+               "lots in the order the rule gives")))
     for name, values in (("vendors", config.vendors), ("evaluators", config.evaluators)):
         seen: set[str] = set()
         files: dict[str, str] = {}
         for index, value in enumerate(values):
             if not value.strip():
-                problems.append(Problem(f"$.{name}[{index}]", "empty name"))
+                problems.append(Problem(f"$.{name}[{index}]", Text(
+                    fr="nom vide", en="empty name")))
             if value in seen:
-                problems.append(Problem(f"$.{name}[{index}]", f"duplicate name {value!r}"))
+                problems.append(Problem(f"$.{name}[{index}]", Text(
+                    fr=f"nom {value!r} en double", en=f"duplicate name {value!r}")))
                 continue
             seen.add(value)
             # Each name gets its own file (outbox/<slug>.xlsx, reviews/<slug>.xlsx): two
             # names with one file name would share, or overwrite, one workbook.
             file = slug(value)
             if file in files:
-                problems.append(Problem(
-                    f"$.{name}[{index}]",
-                    f"{files[file]!r} and {value!r} give the same file name {file!r}.xlsx "
-                    "(names are compared without case, accents, punctuation or emoji); "
-                    "make them differ in letters or digits"))
+                problems.append(Problem(f"$.{name}[{index}]", Text(
+                    fr=f"{files[file]!r} et {value!r} donnent le même nom de fichier "
+                       f"{file!r}.xlsx (les noms sont comparés sans casse, accents, "
+                       "ponctuation ni emoji) ; faites-les différer par des lettres ou des "
+                       "chiffres",
+                    en=f"{files[file]!r} and {value!r} give the same file name {file!r}.xlsx "
+                       "(names are compared without case, accents, punctuation or emoji); "
+                       "make them differ in letters or digits")))
             files.setdefault(file, value)
     if config.language not in ("fr", "en"):
-        problems.append(Problem("$.language", f"expected 'fr' or 'en', got "
-                                f"{config.language!r}"))
+        problems.append(Problem("$.language", Text(
+            fr=f"'fr' ou 'en' attendu, reçu {config.language!r}",
+            en=f"expected 'fr' or 'en', got {config.language!r}")))
     if config.lead_evaluator is not None and config.lead_evaluator not in config.evaluators:
-        problems.append(Problem("$.lead_evaluator", f"{config.lead_evaluator!r} is not one of "
-                                "the evaluators"))
+        problems.append(Problem("$.lead_evaluator", Text(
+            fr=f"{config.lead_evaluator!r} n'est pas l'un des évaluateurs",
+            en=f"{config.lead_evaluator!r} is not one of the evaluators")))
     r = config.robustness
     if not 100 <= r.samples <= 2_000_000:
-        problems.append(Problem("$.robustness.samples", "expected 100 to 2,000,000"))
+        problems.append(Problem("$.robustness.samples", Text(
+            fr="de 100 à 2 000 000 attendu", en="expected 100 to 2,000,000")))
     if not 0 < r.band <= 1:
-        problems.append(Problem("$.robustness.band", "expected a share in (0, 1], e.g. 0.2"))
+        problems.append(Problem("$.robustness.band", Text(
+            fr="une part dans ]0, 1] attendue, par exemple 0.2",
+            en="expected a share in (0, 1], e.g. 0.2")))
     if config.impact is not None and config.impact.level not in (1, 2, 3, 4):
-        problems.append(Problem("$.impact.level", f"expected an impact level from 1 (I) to 4 "
-                                f"(IV), got {config.impact.level}"))
+        problems.append(Problem("$.impact.level", Text(
+            fr=f"niveau d'impact de 1 (I) à 4 (IV) attendu, reçu {config.impact.level}",
+            en=f"expected an impact level from 1 (I) to 4 (IV), got "
+               f"{config.impact.level}")))
     return problems
+
+
+def _split(message: str) -> Text:
+    """A message written "French / English" in one string, as a :class:`Text`."""
+    french, slash, english = message.partition(" / ")
+    if not slash:
+        return Text(fr=message, en=message)
+    entry = re.match(r"\[\d+\] ", french)  # "[2] ... / ...": the entry, in both
+    if entry is not None and not english.startswith(entry.group()):
+        english = entry.group() + english
+    return Text(fr=french, en=english)
 
 
 def _check_price(where: str, price: PriceConfig) -> list[Problem]:
     problems: list[Problem] = []
     if price.model not in ("lump-sum", "dqe", "mixed"):
-        problems.append(Problem(f"{where}.model", "attendu lump-sum, dqe ou mixed / expected "
-                                f"lump-sum, dqe or mixed; got {price.model!r}"))
+        problems.append(Problem(f"{where}.model", Text(
+            fr=f"lump-sum, dqe ou mixed attendu ; reçu {price.model!r}",
+            en=f"expected lump-sum, dqe or mixed; got {price.model!r}")))
     if price.model in ("dqe", "mixed") and not price.dqe:
-        problems.append(Problem(f"{where}.dqe", "un DQE liste au moins un poste (id, label, "
-                                "unit, quantity) / a DQE lists at least one item (id, label, "
-                                "unit, quantity)"))
+        problems.append(Problem(f"{where}.dqe", Text(
+            fr="un DQE liste au moins un poste (id, label, unit, quantity)",
+            en="a DQE lists at least one item (id, label, unit, quantity)")))
     if price.model == "lump-sum" and price.dqe:
-        problems.append(Problem(f"{where}.model", "des postes de DQE sont donnés : mettez "
-                                "model: dqe (ou mixed) / DQE items are given: set model: dqe "
-                                "(or mixed)"))
+        problems.append(Problem(f"{where}.model", Text(
+            fr="des postes de DQE sont donnés : mettez model: dqe (ou mixed)",
+            en="DQE items are given: set model: dqe (or mixed)")))
     seen: set[str] = set()
     for index, item in enumerate(price.dqe):
         at = f"{where}.dqe[{index}]"
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", item.id):
-            problems.append(Problem(f"{at}.id", "identifiant de lettres, chiffres, . _ - "
-                                    f"attendu / expected an id of letters, digits, . _ -; "
-                                    f"got {item.id!r}"))
+            problems.append(Problem(f"{at}.id", Text(
+                fr=f"identifiant de lettres, chiffres, . _ - attendu ; reçu {item.id!r}",
+                en=f"expected an id of letters, digits, . _ -; got {item.id!r}")))
         if item.id in seen:
-            problems.append(Problem(f"{at}.id", f"poste {item.id!r} en double / duplicate "
-                                    f"item {item.id!r}"))
+            problems.append(Problem(f"{at}.id", Text(
+                fr=f"poste {item.id!r} en double", en=f"duplicate item {item.id!r}")))
         seen.add(item.id)
         for name, text in (("label", item.label), ("unit", item.unit)):
             if not (text.fr.strip() and text.en.strip()):
-                problems.append(Problem(f"{at}.{name}", "texte français et anglais attendu "
-                                        "({fr: ..., en: ...}) / expected a French and an "
-                                        "English text ({fr: ..., en: ...})"))
+                problems.append(Problem(f"{at}.{name}", Text(
+                    fr="texte français et anglais attendu ({fr: ..., en: ...})",
+                    en="expected a French and an English text ({fr: ..., en: ...})")))
         if not (math.isfinite(item.quantity) and 0 < item.quantity < 1e9):
-            problems.append(Problem(f"{at}.quantity", "quantité fixée par l'acheteur, "
-                                    "supérieure à 0, attendue / expected a quantity set by "
-                                    f"the buyer, above 0; got {item.quantity}"))
+            problems.append(Problem(f"{at}.quantity", Text(
+                fr=f"quantité fixée par l'acheteur, supérieure à 0, attendue ; reçu "
+                   f"{item.quantity}",
+                en=f"expected a quantity set by the buyer, above 0; got {item.quantity}")))
     return problems
 
 

@@ -612,8 +612,12 @@ class _Book:
         """The label ``key`` in the workbook's language."""
         return _LABELS[key].get(self.lang)
 
-    def tr(self, fr: str, en: str) -> str:
-        """``fr`` or ``en``, by the workbook's language."""
+    def tr(self, fr: str | Text, en: str | None = None) -> str:
+        """A :class:`Text` (or the French and English of a pair) in the workbook's language."""
+        if isinstance(fr, Text):
+            return fr.get(self.lang)
+        if en is None:
+            raise TypeError("tr() takes a Text, or the French and the English")
         return fr if self.lang == "fr" else en
 
     def colon(self, label: str, value: str) -> str:

@@ -33,7 +33,7 @@ from ai_procurement.deliverables.labels import (
     money as _money,
     number as _number,
 )
-from ai_procurement.text import Lang
+from ai_procurement.text import Lang, Text
 
 __all__ = [
     "ANNEX_LIMIT",
@@ -120,12 +120,23 @@ class Formatter:
         self.sep = " ; " if lang == "fr" else "; "
         self.colon = " : " if lang == "fr" else ": "
 
-    def t(self, fr: str, en: str) -> str:
-        """The text in this language (French guillemets hold with no-break spaces)."""
+    def t(self, fr: str | Text, en: str | None = None) -> str:
+        """The text in this language (French guillemets hold with no-break spaces).
+
+        Args:
+            fr: a :class:`Text` (``msg(...)``), or the French of a pair given as two strings.
+            en: the English of that pair; omitted with a :class:`Text`.
+        """
+        if isinstance(fr, Text):
+            french, english = fr.get("fr"), fr.get("en")
+        elif en is None:
+            raise TypeError("t() takes a Text, or the French and the English")
+        else:
+            french, english = fr, en
         if self.lang == "fr":
             # French guillemets hold their quotation with non-breaking spaces.
-            return fr.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
-        return en
+            return french.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+        return english
 
     def n(self, value: float, digits: int = 2) -> str:
         """A number with ``digits`` decimals."""
