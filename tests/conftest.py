@@ -7,12 +7,29 @@ evaluates six offers), so it is built once; tests that change a campaign work on
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from tests.campaign_fixtures import DemoRun
 
 from ai_procurement.campaign.demo import run_demo
+
+
+@pytest.fixture(scope="session", autouse=True)
+def bank_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Parsed banks are kept in a folder of the test session, never in the user's."""
+    from ai_procurement.bank.files import CACHE_ENV
+
+    folder = tmp_path_factory.mktemp("bank-cache")
+    earlier = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(folder)
+    yield folder
+    if earlier is None:
+        del os.environ[CACHE_ENV]
+    else:
+        os.environ[CACHE_ENV] = earlier
 
 
 @pytest.fixture(scope="session")

@@ -131,3 +131,29 @@ def test_a_5_mib_hostile_file_ends_within_a_second_and_300_mb(parser_name: str,
         """)
     assert found.result.startswith("invalid YAML: ")
     assert found.elapsed < 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: [0x1F, 1_000, 1.5e3, .inf, -.nan, ~, null, true, 'x', \"y\"]\n",
+    "when: 2027-03-01\nat: 2027-03-01T10:00:00Z\nraw: !!binary aGVsbG8=\n",
+    "? [a, b]\n: 1\n",  # a collection as a key
+    "a: 1\nb: {c: 2, c: 3}\nd: *x\n",  # a duplicate key before an alias
+    "a: 1\n01: 2\n1: 3\n",  # keys equal once read, written differently
+    "a: !!str 1\nb: !!int '2'\nc: !!set {x, y}\nd: !!omap [{k: 1}]\n",
+    "a: 2027-13-45\nb: [\n",  # a bad date, then invalid YAML
+    "a: !!binary '%%%'\n<<: {b: 1}\n",
+    "- a\n- ! b\n- !!map {k: v}\n",
+    "plain scalar\n",
+    "# only a comment\n",
+    "a:\n  - {b: [1, {c: d}]}\n  - e\n",
+])
+def test_the_fast_path_reads_as_the_node_tree(parser: str, text: str) -> None:
+    fast, problems = load_yaml(text)
+    slow, expected = office_yaml._load_nodes(text)
+    assert problems == expected
+    if slow is None:
+        assert fast is None
+        return
+    assert fast is not None
+    assert repr(fast.data) == repr(slow.data)
+    assert fast.lines == slow.lines

@@ -715,3 +715,44 @@ def test_a_deeply_nested_bank_is_refused_fast(tmp_path: Path) -> None:
     assert problems(tmp_path, text) == [Problem(
         "$", "invalid YAML: values nested too deeply (these files need about ten levels)", 4)]
     assert time.perf_counter() - start < 1.0
+
+
+def test_a_bank_loads_the_same_from_its_cache(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from ai_procurement.bank import files
+
+    monkeypatch.setenv(files.CACHE_ENV, str(tmp_path / "cache"))
+    path = tmp_path / "bank.yaml"
+    dump_bank(example_bank(), path)
+    first = load_bank(path)
+    kept = list((tmp_path / "cache" / "banks").iterdir())
+    assert len(kept) == 1
+    assert load_bank(path) == first  # from the cache
+    document, _ = load_yaml(path.read_bytes())
+    assert document is not None
+    assert files._cached(kept[0]) == document.data
+
+    # A cache file cut short or altered is ignored, and written again whole.
+    for damaged in (kept[0].read_bytes()[:100], b"x" * 40 + kept[0].read_bytes()[40:]):
+        kept[0].write_bytes(damaged)
+        assert load_bank(path) == first
+        assert files._cached(kept[0]) == document.data
+
+    # Values kept for a file are never used for other bytes: an invalid edit is refused.
+    path.write_text(path.read_text(encoding="utf-8").replace("format: 1", "format: 99"),
+                    encoding="utf-8")
+    with pytest.raises(BankError, match="unknown format version 99"):
+        load_bank(path)
+    assert len(list((tmp_path / "cache" / "banks").iterdir())) == 1  # nothing kept for it
+
+
+def test_the_bank_cache_can_be_turned_off(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from ai_procurement.bank import files
+
+    monkeypatch.setenv(files.CACHE_ENV, "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    path = tmp_path / "bank.yaml"
+    dump_bank(example_bank(), path)
+    assert load_bank(path) == load_bank(path)
+    assert not (tmp_path / "home-cache").exists()

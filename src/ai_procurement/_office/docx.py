@@ -68,6 +68,11 @@ def _safe(text: str) -> str:
     return _XML_UNSAFE.sub("\ufffd", text) if _XML_UNSAFE.search(text) else text
 
 
+_TEMPLATES: dict[bytes, DocxDocument] = {}
+"""Templates already parsed, by their bytes (the French and English ones, a buyer's)."""
+_MAX_TEMPLATES = 8
+
+
 class WordDocument:
     """A document made from a template, filled with content in reading order.
 
@@ -80,9 +85,17 @@ class WordDocument:
     """
 
     def __init__(self, template: bytes) -> None:
-        import docx
+        parsed = _TEMPLATES.get(template)
+        if parsed is None:
+            import docx
 
-        self.document: DocxDocument = docx.Document(io.BytesIO(template))
+            parsed = docx.Document(io.BytesIO(template))
+            if len(_TEMPLATES) >= _MAX_TEMPLATES:
+                _TEMPLATES.clear()
+            _TEMPLATES[template] = parsed
+        # A deep copy of the parsed template is a quarter of the cost of parsing it
+        # again, which every letter of a campaign would pay; the parsed one never changes.
+        self.document: DocxDocument = copy.deepcopy(parsed)
         styles = self.document.styles
         try:
             self._ids = {name: str(styles[name].style_id) for name in STYLES}
@@ -317,7 +330,7 @@ class WordDocument:
         proto = self._protos.get(key)
         if proto is None:
             proto = self._protos[key] = _build(self._end, spec())
-        return copy.copy(proto)  # an lxml element's copy is a deep copy
+        return proto.__copy__()  # an lxml element's copy is a deep copy
 
     def _paragraph(self, style: str, align: str | None, keep: bool) -> Any:
         def spec() -> _Spec:

@@ -174,11 +174,26 @@ def _compose(loader: Any) -> Node | None:
 
 
 class YamlDocument:
-    """A parsed YAML document with the line of each value, keyed by its path."""
+    """A parsed YAML document with the line of each value, keyed by its path.
 
-    def __init__(self, data: Any, lines: dict[str, int]) -> None:
+    The lines are only needed to point at a problem: when the document was read by the
+    fast path (see :func:`_construct`), they are found on first use by reading the text
+    again the thorough way.
+    """
+
+    def __init__(self, data: Any, lines: dict[str, int] | None, text: str = "") -> None:
         self.data = data
-        self.lines = lines
+        self._lines = lines
+        self._text = text
+
+    @property
+    def lines(self) -> dict[str, int]:
+        """The line (1-based) of each value, keyed by its path (``$.a[0].b``)."""
+        if self._lines is None:
+            document, _ = _load_nodes(self._text)
+            self._lines = document.lines if document is not None else {}
+            self._text = ""
+        return self._lines
 
     def line(self, path: str) -> int | None:
         """Return the line of ``path`` or of its nearest parent, or None."""
@@ -220,6 +235,33 @@ def load_yaml(text: bytes | str) -> tuple[YamlDocument | None, list[Problem]]:
         deep = _too_deep(text.encode("utf-8") if isinstance(text, str) else raw)
         if deep is not None:
             return None, [Problem("$", _invalid(_DEEP), deep or None)]
+    collecting = gc.isenabled()
+    gc.disable()  # many new containers: the collector would run over and over
+    try:
+        loader = loader_class(text)
+        try:
+            data = _construct(loader)
+        finally:
+            loader.dispose()
+    except _Fallback:
+        pass
+    except yaml.MarkedYAMLError as exc:
+        return None, [_marked(exc)]
+    except Exception:  # the thorough way below says what is wrong
+        pass
+    else:
+        if data is _EMPTY:
+            return None, [Problem("$", Text(fr="le fichier est vide", en="the file is empty"))]
+        return YamlDocument(data, None, text), []
+    finally:
+        if collecting:
+            gc.enable()
+    return _load_nodes(text)
+
+
+def _load_nodes(text: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Read the text through a node tree: every value's line, every problem found."""
+    loader_class = _PyLoader if _CLoader is None or not _FAST else _CLoader
     try:
         loader = loader_class(text)
         loader.check_event()  # libyaml reads the text here; the Python reader in __init__
@@ -258,6 +300,105 @@ def load_yaml(text: bytes | str) -> tuple[YamlDocument | None, list[Problem]]:
         if collecting:
             gc.enable()
     return YamlDocument(data, lines), []
+
+
+class _Fallback(Exception):
+    """The fast path met something it leaves to the node tree (a problem, a rare tag)."""
+
+
+_EMPTY = object()
+_STR, _MAP, _SEQ = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:map",
+                    "tag:yaml.org,2002:seq")
+_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in (
+    "null", "bool", "int", "float", "binary", "timestamp"))
+
+
+def _construct(loader: Any) -> Any:
+    """Build the document's value straight from the parser's events (the fast path).
+
+    It gives the same value as composing the node tree, walking it and constructing it
+    (:func:`_load_nodes`), for files without problems, without building the tree or
+    recording lines. The errors the composer would raise first (invalid YAML, an
+    alias, nesting or size over the limits, a second document) are raised alike;
+    anything else out of the ordinary (a duplicate, merge or non-scalar key, an explicit
+    collection tag, a value that cannot be read) raises :class:`_Fallback`, and the
+    node tree then finds every problem with its line.
+    """
+    get_event, resolve = loader.get_event, loader.resolve
+    constructors = loader.yaml_constructors
+    get_event()  # stream start
+    if loader.check_event(yaml.StreamEndEvent):
+        return _EMPTY
+    get_event()  # document start
+    # Open collections: (items, raw keys or None for a sequence); a mapping's items
+    # alternate keys and values.
+    stack: list[tuple[list[Any], list[str] | None]] = []
+    items: list[Any] = []
+    keys: list[str] | None = None
+    count = 0
+    value: Any = None
+    while True:
+        event: Any = get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            count += 1
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            if keys is not None and not len(items) % 2:  # a mapping's key
+                if tag == "tag:yaml.org,2002:merge":
+                    raise _Fallback
+                keys.append(event.value)
+            if tag == _STR:
+                value = event.value
+            elif tag in _SCALARS:
+                try:
+                    value = constructors[tag](loader, ScalarNode(
+                        tag, event.value, event.start_mark, event.end_mark,
+                        style=event.style))
+                except Exception:  # the node tree gives its line
+                    raise _Fallback from None
+            else:
+                raise _Fallback
+        elif kind is SequenceStartEvent or kind is MappingStartEvent:
+            count += 1
+            if len(stack) >= MAX_DEPTH:
+                raise yaml.MarkedYAMLError(None, None, _DEEP, event.start_mark)
+            if count > MAX_VALUES:
+                raise yaml.MarkedYAMLError(None, None, _MANY, event.start_mark)
+            if keys is not None and not len(items) % 2:
+                raise _Fallback  # a collection as a key
+            tag = event.tag
+            mapping = kind is MappingStartEvent
+            if tag is not None and tag != "!" and tag != (_MAP if mapping else _SEQ):
+                raise _Fallback
+            stack.append((items, keys))
+            items, keys = [], [] if mapping else None
+            continue
+        elif kind is SequenceEndEvent or kind is MappingEndEvent:
+            if keys is None:
+                value = items
+            else:
+                if len(set(keys)) != len(keys):
+                    raise _Fallback
+                value = dict(zip(items[::2], items[1::2], strict=True))
+            items, keys = stack.pop()
+        elif kind is AliasEvent:
+            raise yaml.MarkedYAMLError(None, None, _ALIAS, event.start_mark)
+        else:  # pragma: no cover - the parser emits nothing else inside a document
+            raise _Fallback
+        if count > MAX_VALUES:
+            raise yaml.MarkedYAMLError(None, None, _MANY, event.start_mark)
+        if not stack:  # the document's root value is complete
+            break
+        items.append(value)
+    get_event()  # document end
+    if not loader.check_event(yaml.StreamEndEvent):
+        event = get_event()  # another document
+        raise yaml.composer.ComposerError(
+            "expected a single document in the stream", None,
+            "but found another document", event.start_mark)
+    return value
 
 
 def _walk(node: Node, path: str, lines: dict[str, int], problems: list[Problem]) -> None:

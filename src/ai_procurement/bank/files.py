@@ -7,6 +7,9 @@ are found through :mod:`importlib.resources`, so they load the same after a plai
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import marshal
 import os
 from importlib import resources
 from pathlib import Path
@@ -74,9 +77,82 @@ def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes, Path | None
         raise BankError(source, [Problem("$", reason)]) from None
 
 
+CACHE_ENV = "AI_PROCUREMENT_CACHE_DIR"
+"""The environment variable naming the folder of parsed banks; empty turns the cache off."""
+_CACHE_FORMAT = b"1"  # bump when the values load_yaml gives for the same bytes change
+
+
+def _cache_file(raw: bytes) -> Path | None:
+    """Where the parsed values of these exact bytes are kept, or None (no cache)."""
+    folder = os.environ.get(CACHE_ENV)
+    if folder is None:
+        try:
+            if os.name == "nt":
+                base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+            else:
+                base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder known
+            return None
+        folder = str(Path(base) / "ai-procurement")
+    if not folder:
+        return None
+    import ai_procurement
+
+    key = hashlib.sha256(b"\0".join([b"bank", _CACHE_FORMAT,
+                                      ai_procurement.__version__.encode(),
+                                      yaml.__version__.encode(), raw]))
+    return Path(folder) / "banks" / f"{key.hexdigest()}.marshal"
+
+
+def _cached(target: Path | None) -> Any:
+    """The values kept for a bank file, or None when there are none or they are unreadable.
+
+    The file holds the SHA-256 of its payload then the payload (:mod:`marshal` of plain
+    values: dicts, lists, strings, numbers); a file cut short or altered is ignored.
+    """
+    if target is None:
+        return None
+    try:
+        blob = target.read_bytes()
+    except OSError:
+        return None
+    payload = blob[32:]
+    if len(blob) < 32 or hashlib.sha256(payload).digest() != blob[:32]:
+        return None
+    try:
+        return marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def _remember(target: Path | None, data: Any) -> None:
+    """Keep the values of a bank that passed every check, for the next load of its bytes."""
+    if target is None:
+        return
+    try:
+        payload = marshal.dumps(data)
+    except ValueError:  # a value marshal does not keep (a date): no cache for this file
+        return
+    from ai_procurement._office.files import write_atomic
+    from ai_procurement.errors import OutputError
+
+    with contextlib.suppress(OutputError):  # a read-only home: loads, only slower
+        write_atomic(target, hashlib.sha256(payload).digest() + payload, overwrite=True)
+
+
 def _load(name_or_path: str | os.PathLike[str], chain: tuple[str, ...]) -> Bank:
     """Load a bank; ``chain`` lists the files already being loaded through ``extends``."""
     source, raw, path = _read(name_or_path)
+    cache = _cache_file(raw)
+    kept = _cached(cache)
+    # Values kept from these exact bytes passed the YAML checks and every check below
+    # when they were kept; the checks on values run again all the same, and anything
+    # unexpected reads the file the ordinary way.
+    if (isinstance(kept, dict) and kept.get("format") in SUPPORTED_FORMATS
+            and "extends" not in kept):
+        bank, problems = structure(kept, Bank)
+        if bank is not None and not check_bank(bank):
+            return bank
     document, problems = load_yaml(raw)
     if document is None:
         raise BankError(source, problems)
@@ -106,6 +182,7 @@ def _load(name_or_path: str | os.PathLike[str], chain: tuple[str, ...]) -> Bank:
     problems = check_bank(bank)
     if problems:
         raise BankError(source, _with_lines(problems, document))
+    _remember(cache, data)
     return bank
 
 
