@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from ai_procurement.text import Text, msg, nmsg, visible
 
 if TYPE_CHECKING:
+    from ai_procurement.campaign.folder import Campaign
     from ai_procurement.campaign.workflow import CheckedFile
     from ai_procurement.decision.scoring import VendorResult
     from ai_procurement.errors import OutputExistsError
@@ -513,8 +514,13 @@ def _open(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_OK if opening.ok else EXIT_FILE_ERRORS
 
 
-def _check_pdfs(checked: Sequence[CheckedFile], lang: Lang, skip: bool) -> None:
-    """PDF copies of the check letters just written, when LibreOffice is installed."""
+def _check_pdfs(campaign: Campaign, checked: Sequence[CheckedFile], lang: Lang,
+                skip: bool) -> None:
+    """PDF copies of the check letters just written, when LibreOffice is installed.
+
+    Each PDF made is recorded in the audit trail, so ``verify`` knows it.
+    """
+    from ai_procurement._office.files import sha256_file
     from ai_procurement.campaign.check_reports import bidder_letter_name
     from ai_procurement.deliverables.check_letters import to_pdf
 
@@ -538,6 +544,9 @@ def _check_pdfs(checked: Sequence[CheckedFile], lang: Lang, skip: bool) -> None:
         _warn(lang, msg("! {len_letters_len_made} letter(s) could not be converted to PDF; the "
                         "Word files are up to date.",
                         len_letters_len_made=len(letters) - len(made)))
+    for pdf in made or ():
+        campaign.audit.append("write", file=pdf.relative_to(campaign.root).as_posix(),
+                              sha256=sha256_file(pdf), size=pdf.stat().st_size)
 
 
 def _check(args: argparse.Namespace, lang: Lang) -> int:
@@ -566,7 +575,7 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
     for item in checked:
         if item.vendor is not None:
             files.setdefault((item.lot, item.vendor), []).append(item.path.name)
-    _check_pdfs(checked, lang, args.no_pdf)
+    _check_pdfs(campaign, checked, lang, args.no_pdf)
     for (_, vendor), names in sorted(files.items()):
         if len(names) > 1:
             failures += 1
