@@ -569,7 +569,9 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
         counts = msg("{errors}, {warnings}",
                      errors=nmsg("{n} error", "{n} errors", errors).get(lang),
                      warnings=nmsg("{n} warning", "{n} warnings", warnings).get(lang))
-        print(visible(f"{verdict.get(lang):10} {item.path.name:32} {item.vendor or '?':24} "
+        # A registered offer that is not scored (changed, late...) still names its bidder.
+        who = item.vendor or (item.offer.label if item.offer is not None else "?")
+        print(visible(f"{verdict.get(lang):10} {item.path.name:32} {who:24} "
                       f"{counts.get(lang)} -> {item.report_path}"))
     files: dict[tuple[str, str], list[str]] = {}
     for item in checked:
