@@ -190,3 +190,11 @@ def test_check_names_the_bidder_of_an_offer_changed_after_opening(
     assert line.startswith("À CORRIGER")
     assert "Boréal Data" in line
     assert " ? " not in line
+
+
+def test_the_report_states_the_procedure_with_french_punctuation(demo_campaign: Path) -> None:
+    from tests.campaign_fixtures import docx_text
+
+    text = docx_text(demo_campaign / "out" / "lot-1" / "memo-fr.docx")
+    assert ") ; procédure ouverte, dossier de consultation librement téléchargeable" in text
+    assert "); procédure" not in text
