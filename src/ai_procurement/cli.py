@@ -177,7 +177,9 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     folder(p)
     p = command("round", msg("after opening: clarification, regularisation, negotiation, "
                              "abnormally-low price; letters to bidders"))
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    assert isinstance(p, _Parser)
+    actions = p.add_subparsers(title=t(msg("actions")), dest="action", required=True,
+                               metavar=t(msg("ACTION")))
     for name, summary in (
             ("clarify", msg("ask bidders to clarify ambiguous points (the offer does not "
                             "change)")),
@@ -185,7 +187,7 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
             ("negotiate", msg("open a negotiation round, where the procedure allows it")),
             ("low-price", msg("ask abnormally low offers to justify their price (R2152-3)")),
             ("status", msg("list the rounds, the versions of each offer and pending decisions"))):
-        sub = actions.add_parser(name, help=t(summary), description=t(summary))
+        sub = actions.add_parser(name, help=t(summary), description=t(summary), lang=p.lang)
         sub.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS,
                          help=lang_help)
         folder(sub)
