@@ -508,7 +508,7 @@ def _open(args: argparse.Namespace, lang: Lang) -> int:
         kind = "" if offer.variant == 0 else f"V{offer.variant}"
         when = offer.deposited.isoformat(sep=" ", timespec="minutes") if offer.deposited else ""
         print(f"{offer.id:4} {offer.bidder.name:28} {lot:8} {kind:4} {when:16} "
-              f"{status[offer.status].get(lang):14} {offer.file}")
+              f"{status[offer.status].get(lang):15} {offer.file}")
     for problem in opening.problems:
         print(problem.describe(lang), file=sys.stderr)
     _say(lang, nmsg("{n} offer registered in opening.json.",
@@ -571,10 +571,12 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
         counts = msg("{errors}, {warnings}",
                      errors=nmsg("{n} error", "{n} errors", errors).get(lang),
                      warnings=nmsg("{n} warning", "{n} warnings", warnings).get(lang))
-        # A registered offer that is not scored (changed, late...) still names its bidder.
+        # A registered offer that is not scored (changed, late...) still names its bidder;
+        # a late offer or a forbidden variant says why at the end of its one line.
         who = item.vendor or (item.offer.label if item.offer is not None else "?")
+        aside = f" ({item.set_aside.get(lang)})" if item.set_aside is not None else ""
         print(visible(f"{verdict.get(lang):10} {item.path.name:32} {who:24} "
-                      f"{counts.get(lang)} -> {item.report_path}"))
+                      f"{counts.get(lang)} -> {item.report_path}{aside}"))
     files: dict[tuple[str, str], list[str]] = {}
     for item in checked:
         if item.vendor is not None:
