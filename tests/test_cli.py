@@ -141,6 +141,24 @@ def test_every_command_has_a_help(capsys: pytest.CaptureFixture[str], command: s
     assert "--lang" in out
 
 
+@pytest.mark.parametrize("args", [["round"], ["round", "status"], ["round", "clarify"],
+                                  ["panel"], ["panel", "write"]])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_help_of_an_action_speaks_the_chosen_language(
+        capsys: pytest.CaptureFixture[str], args: list[str], lang: str) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", lang, *args, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert "positional arguments" not in out
+    if lang == "fr":
+        assert out.startswith("utilisation : ")
+        assert "show this help" not in out
+    else:
+        assert out.startswith("usage: ")
+        assert "afficher cette aide" not in out
+
+
 # -- banks -----------------------------------------------------------------------------------
 
 def test_banks_lists_the_bundled_banks(capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from ai_procurement.text import Text, msg, nmsg, visible
 
 if TYPE_CHECKING:
+    from ai_procurement.campaign.folder import Campaign
     from ai_procurement.campaign.workflow import CheckedFile
     from ai_procurement.decision.scoring import VendorResult
     from ai_procurement.errors import OutputExistsError
@@ -176,7 +177,9 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
     folder(p)
     p = command("round", msg("after opening: clarification, regularisation, negotiation, "
                              "abnormally-low price; letters to bidders"))
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    assert isinstance(p, _Parser)
+    actions = p.add_subparsers(title=t(msg("actions")), dest="action", required=True,
+                               metavar=t(msg("ACTION")))
     for name, summary in (
             ("clarify", msg("ask bidders to clarify ambiguous points (the offer does not "
                             "change)")),
@@ -184,7 +187,7 @@ def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
             ("negotiate", msg("open a negotiation round, where the procedure allows it")),
             ("low-price", msg("ask abnormally low offers to justify their price (R2152-3)")),
             ("status", msg("list the rounds, the versions of each offer and pending decisions"))):
-        sub = actions.add_parser(name, help=t(summary), description=t(summary))
+        sub = actions.add_parser(name, help=t(summary), description=t(summary), lang=p.lang)
         sub.add_argument("--lang", choices=("fr", "en"), default=argparse.SUPPRESS,
                          help=lang_help)
         folder(sub)
@@ -507,7 +510,7 @@ def _open(args: argparse.Namespace, lang: Lang) -> int:
         kind = "" if offer.variant == 0 else f"V{offer.variant}"
         when = offer.deposited.isoformat(sep=" ", timespec="minutes") if offer.deposited else ""
         print(f"{offer.id:4} {offer.bidder.name:28} {lot:8} {kind:4} {when:16} "
-              f"{status[offer.status].get(lang):14} {offer.file}")
+              f"{status[offer.status].get(lang):15} {offer.file}")
     for problem in opening.problems:
         print(problem.describe(lang), file=sys.stderr)
     _say(lang, nmsg("{n} offer registered in opening.json.",
@@ -515,8 +518,13 @@ def _open(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_OK if opening.ok else EXIT_FILE_ERRORS
 
 
-def _check_pdfs(checked: Sequence[CheckedFile], lang: Lang, skip: bool) -> None:
-    """PDF copies of the check letters just written, when LibreOffice is installed."""
+def _check_pdfs(campaign: Campaign, checked: Sequence[CheckedFile], lang: Lang,
+                skip: bool) -> None:
+    """PDF copies of the check letters just written, when LibreOffice is installed.
+
+    Each PDF made is recorded in the audit trail, so ``verify`` knows it.
+    """
+    from ai_procurement._office.files import sha256_file
     from ai_procurement.campaign.check_reports import bidder_letter_name
     from ai_procurement.deliverables.check_letters import to_pdf
 
@@ -540,6 +548,9 @@ def _check_pdfs(checked: Sequence[CheckedFile], lang: Lang, skip: bool) -> None:
         _warn(lang, msg("! {len_letters_len_made} letter(s) could not be converted to PDF; the "
                         "Word files are up to date.",
                         len_letters_len_made=len(letters) - len(made)))
+    for pdf in made or ():
+        campaign.audit.append("write", file=pdf.relative_to(campaign.root).as_posix(),
+                              sha256=sha256_file(pdf), size=pdf.stat().st_size)
 
 
 def _check(args: argparse.Namespace, lang: Lang) -> int:
@@ -562,13 +573,17 @@ def _check(args: argparse.Namespace, lang: Lang) -> int:
         counts = msg("{errors}, {warnings}",
                      errors=nmsg("{n} error", "{n} errors", errors).get(lang),
                      warnings=nmsg("{n} warning", "{n} warnings", warnings).get(lang))
-        print(visible(f"{verdict.get(lang):10} {item.path.name:32} {item.vendor or '?':24} "
-                      f"{counts.get(lang)} -> {item.report_path}"))
+        # A registered offer that is not scored (changed, late...) still names its bidder;
+        # a late offer or a forbidden variant says why at the end of its one line.
+        who = item.vendor or (item.offer.label if item.offer is not None else "?")
+        aside = f" ({item.set_aside.get(lang)})" if item.set_aside is not None else ""
+        print(visible(f"{verdict.get(lang):10} {item.path.name:32} {who:24} "
+                      f"{counts.get(lang)} -> {item.report_path}{aside}"))
     files: dict[tuple[str, str], list[str]] = {}
     for item in checked:
         if item.vendor is not None:
             files.setdefault((item.lot, item.vendor), []).append(item.path.name)
-    _check_pdfs(checked, lang, args.no_pdf)
+    _check_pdfs(campaign, checked, lang, args.no_pdf)
     for (_, vendor), names in sorted(files.items()):
         if len(names) > 1:
             failures += 1

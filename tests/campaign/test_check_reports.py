@@ -11,6 +11,7 @@ from tests.campaign_fixtures import copy_campaign, docx_text
 
 from ai_procurement.campaign.check_reports import after_the_deadline
 from ai_procurement.campaign.folder import load_campaign
+from ai_procurement.campaign.verify import verify_campaign
 from ai_procurement.campaign.workflow import check
 from ai_procurement.cli import main
 
@@ -35,6 +36,9 @@ def test_a_report_whose_file_is_gone_is_moved_aside_never_deleted(
     trail = (folder / "audit.jsonl").read_text("utf-8")
     assert '"event": "moved-aside"' in trail
     assert "reports/archive/" in trail
+    # The archived letters (hashed when moved) and their old names are known to verify.
+    assert [d for d in verify_campaign(load_campaign(folder))
+            if d.file.startswith("reports/")] == []
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice makes the PDF")
@@ -47,6 +51,9 @@ def test_check_adds_a_pdf_of_each_letter(demo_campaign: Path, tmp_path: Path) ->
     pdf = folder / "reports" / "gwenn-ia-lot-2.xlsx.fr.pdf"
     assert pdf.is_file()
     assert pdf.read_bytes().startswith(b"%PDF")
+    # The PDFs check made, and the letters it moved aside, are in the audit trail.
+    assert [d for d in verify_campaign(load_campaign(folder))
+            if d.file.startswith("reports/")] == []
 
 
 def test_the_letter_names_the_bidder_and_the_lot_and_no_hash(demo_campaign: Path) -> None:

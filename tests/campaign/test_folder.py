@@ -256,3 +256,15 @@ def test_the_template_states_the_default_precedence_and_the_price_keys(
     assert "L2152-3" in text
     assert campaign.config.precedence == ()
     assert campaign.lot().budget is None
+
+
+def test_the_template_budget_example_does_not_repeat_excluding_vat(tmp_path: Path) -> None:
+    # The report prints « Budget : 90 000 € HT (<covers>) »: an example « 4 ans, HT »
+    # copied as is gave « 90 000 € HT (4 ans, HT) ».
+    for lang, example in (("fr", 'covers: "4 ans"'), ("en", 'covers: "4 years"')):
+        init_campaign(tmp_path / lang, language=lang)
+        text = (tmp_path / lang / "campaign.yaml").read_text("utf-8")
+        line = next(line for line in text.splitlines() if "covers:" in line)
+        assert example in line
+        assert "HT\"" not in line
+        assert "VAT\"" not in line

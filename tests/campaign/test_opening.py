@@ -164,12 +164,21 @@ def test_open_call_in_lots_from_opening_to_award(
     opened = capsys.readouterr().out
     assert "8 offres enregistrées" in opened
     assert "HORS DÉLAI" in opened
+    # The words of the report's register (« dans les délais »), not « à temps ».
+    assert "dans les délais" in opened
+    assert "à temps" not in opened
     opening = load_opening(load_campaign(folder))
     assert opening is not None
     # Numbers follow the time of deposit; the late offer is recorded, marked late.
     assert [(o.id, o.file, o.status) for o in opening.offers][-1] == (
         "P08", "hermine-2.xlsx", "late")
     assert main(["check", *args]) == 0
+    checked = capsys.readouterr().out
+    # The late offer's one line names its bidder and says it is not examined.
+    late = next(line for line in checked.splitlines() if "hermine-2.xlsx" in line)
+    assert "Hermine" in late
+    assert "(offre reçue hors délai" in late
+    assert "éliminée sans être examinée (R2151-5))" in late
     assert main(["evaluate", *args]) == 0
     out = capsys.readouterr().out
     lot2 = out[out.index("Lot 2"):]
@@ -215,6 +224,9 @@ def test_a_variant_the_rc_forbids_is_irregular(
     assert main(["open", str(folder), "--register", str(folder / "registre.csv")]) == 1
     assert "L2152-2" in capsys.readouterr().err
     main(["check", str(folder)])
+    checked = capsys.readouterr().out
+    assert "variante non autorisée par le règlement de la consultation : irrégulière " \
+        "(L2152-2)" in checked  # at the end of the variant's line
     assert main(["evaluate", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "Boréal – V1" not in out

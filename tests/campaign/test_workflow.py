@@ -9,11 +9,13 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
 from tests import hostile
 from tests.campaign_fixtures import copy_campaign
 
 from ai_procurement.campaign.folder import load_campaign
 from ai_procurement.campaign.workflow import check, prepare_reviews, score_campaign
+from ai_procurement.cli import main
 
 
 def codes(findings: object) -> list[str]:
@@ -174,3 +176,25 @@ def test_an_offer_registered_after_review_leaves_the_filled_workbooks_readable(
     assert [r.file for r in run.review_reports if not r.ok] == []
     assert run.evaluation.evaluator_scores == before  # every score kept
     assert "Île Verte" in {v.vendor for v in run.evaluation.vendors}
+
+
+def test_check_names_the_bidder_of_an_offer_changed_after_opening(
+        demo_campaign: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    responses = folder / "responses"
+    (responses / "boreal-data-lot-1.xlsx").unlink()
+    shutil.copy(responses / "alize-systemes-lot-1.xlsx", responses / "boreal-data-lot-1.xlsx")
+    assert main(["check", "--no-pdf", str(folder)]) == 1
+    line = next(line for line in capsys.readouterr().out.splitlines()
+                if "boreal-data-lot-1.xlsx" in line)
+    assert line.startswith("À CORRIGER")
+    assert "Boréal Data" in line
+    assert " ? " not in line
+
+
+def test_the_report_states_the_procedure_with_french_punctuation(demo_campaign: Path) -> None:
+    from tests.campaign_fixtures import docx_text
+
+    text = docx_text(demo_campaign / "out" / "lot-1" / "memo-fr.docx")
+    assert ") ; procédure ouverte, dossier de consultation librement téléchargeable" in text
+    assert "); procédure" not in text

@@ -415,6 +415,16 @@ def test_memo_in_english(tmp_path: Path) -> None:
     assert "The robustness analysis was not attached to this report." in read.text
 
 
+def test_debrief_elides_de_before_a_winner_whose_name_starts_with_a_vowel(
+        tmp_path: Path) -> None:
+    evaluation = small_evaluation(["Alpha", "Beta"])
+    path = write_debrief(evaluation, "Beta", tmp_path / "beta.docx", generated=DAY,
+                         procedure=PROCEDURE)
+    text = Read(path).text
+    assert "L'offre retenue est celle d'Alpha, classée première" in text
+    assert "celle de Alpha" not in text
+
+
 def test_price_computation_worked_example(tmp_path: Path) -> None:
     # Bank "full": weights GOV 3, ENV 1, PLAN 1, PRICE 2 -> price = 100 × 2/7 = 28,5714 pts.
     # Classique: Alpha (80 000 €, lowest) gets 28,57; Beta gets 28,5714 × 80 000 / 100 000
@@ -533,7 +543,8 @@ def test_debrief_compares_the_vendor_with_the_winner(tmp_path: Path,
     assert table[1:-1] == expected
     assert table[-1] == ["Total", "100,00", _fr(beta.total), _fr(winner.total)]
     assert f"Elle est classée {beta.rank}e sur 4 offres classées" in read.text
-    assert (f"L'offre retenue est celle de {winner.vendor}, classée première avec "
+    de = "d'" if winner.vendor[0] in "AEIOUÉ" else "de "
+    assert (f"L'offre retenue est celle {de}{winner.vendor}, classée première avec "
             f"{_fr(winner.total)} points sur 100") in read.text
     # A MAPA: R2181-1 and R2181-2, no standstill, the contract may be signed at once.
     assert ("La présente lettre vous informe du rejet de votre offre en application des "

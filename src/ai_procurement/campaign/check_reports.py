@@ -78,10 +78,25 @@ def move_stale(campaign: Campaign, files: Sequence[Path]) -> list[Path]:
         if source is None or source not in names:
             stale.append(path)
     moved = move_aside(stale, folder / ARCHIVE, dt.date.today())
-    if moved:
-        campaign.audit.append("moved-aside", reason="stale-report", files=[
-            str(p.relative_to(campaign.root)) for p in moved])
+    _record_moves(campaign, "stale-report", stale, moved)
     return moved
+
+
+def _record_moves(campaign: Campaign, reason: str, sources: Sequence[Path],
+                  moved: Sequence[Path]) -> None:
+    """Record letters moved aside: where they were, where they are, and their SHA-256.
+
+    ``verify`` then knows the archived copies and does not miss the old names.
+    """
+    from ai_procurement._office.files import sha256_file
+
+    if not moved:
+        return
+    files = [p.relative_to(campaign.root).as_posix() for p in moved]
+    campaign.audit.append(
+        "moved-aside", reason=reason, files=files,
+        sources=[p.relative_to(campaign.root).as_posix() for p in sources],
+        sha256={name: sha256_file(p) for name, p in zip(files, moved, strict=True)})
 
 
 def write_check_report(campaign: Campaign, file: str, response: Response, *, lot: Lot,
@@ -113,9 +128,7 @@ def write_check_report(campaign: Campaign, file: str, response: Response, *, lot
         if data is not None and path.is_file() and path.read_bytes() == data:
             continue
         moved = move_aside(earlier, folder / ARCHIVE, dt.date.today())
-        if moved:
-            campaign.audit.append("moved-aside", reason="replaced-report", files=[
-                str(p.relative_to(campaign.root)) for p in moved])
+        _record_moves(campaign, "replaced-report", earlier, moved)
         if data is not None:
             write_atomic(path, data, overwrite=False)
             campaign.audit.append("write", file=str(path.relative_to(campaign.root)),

@@ -973,7 +973,7 @@ mode: open
 #            unit: {{fr: page, en: page}}, quantity: 20000}}
 #     budget:                    # facultatif : crédits alloués avant le lancement (L2152-3) ;
 #       amount: 90000            # une offre au-dessus est inacceptable (égale : acceptable)
-#       covers: "4 ans, HT"      # ce que couvre le montant, hors taxes
+#       covers: "4 ans"          # ce que couvre le montant (toujours HT)
 # price: / budget:               # les mêmes clés, pour une consultation sans lots
 # precedence:                    # quel document prévaut en cas de contradiction, le premier
 #   - acte-engagement            # prévalant ; imprimé sur le questionnaire et dans l'annexe
@@ -1068,7 +1068,7 @@ mode: open
 #            unit: {{fr: page, en: page}}, quantity: 20000}}
 #     budget:                    # optional: credits allocated before launch (L2152-3);
 #       amount: 90000            # an offer above it is unacceptable (equal is fine)
-#       covers: "4 ans, HT"      # what the amount covers, excl. VAT
+#       covers: "4 years"        # what the amount covers (always excl. VAT)
 # price: / budget:               # the same keys, for a consultation without lots
 # precedence:                    # which document prevails in case of contradiction,
 #   - acte-engagement            # first prevailing; printed on the questionnaire and in

@@ -1068,7 +1068,7 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         if c.set_aside is not None:
             rejected.append(RejectedFile(c.path.name, c.set_aside.get(lang)))
         elif not c.response.report.ok:
-            rejected.append(RejectedFile(c.path.name, "; ".join(
+            rejected.append(RejectedFile(c.path.name, (" ; " if lang == "fr" else "; ").join(
                 f.message.get(lang) for f in c.response.report.errors)))
     kind = ""
     stated = config.procedure
@@ -1078,7 +1078,8 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
     own = next((x.subcontracting for x in config.lots if x.id == lot.id), None)
     mode = _mode_text(config.mode)
     return Procedure(
-        procedure_type="; ".join(x for x in (kind, mode.get(lang)) if x),
+        procedure_type=(" ; " if lang == "fr" else "; ").join(
+            x for x in (kind, mode.get(lang)) if x),
         published=config.procedure.published,
         deadline=config.consultation.deadline,
         received=tuple(received),

@@ -126,6 +126,11 @@ def write_debriefs(evaluation: Evaluation, paths: Mapping[str, str | os.PathLike
     return list(targets.values())
 
 
+def _de(name: str) -> str:
+    """French "de" before a name: "d'" before a vowel (« celle d'Alpha IA »)."""
+    return "d'" if name[:1].lower() in "aâàeéèêëiîïoôuùûüyœæ" and name[:1] else "de "
+
+
 def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
              procedure: Procedure) -> bytes:
     f, ev, lang = view.f, view.evaluation, view.lang
@@ -207,7 +212,8 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
             f"{_ordinal(result.rank or 0)} of {ranked} ranked offers, with "
             f"{f.pts(result.total)} points out of {max_points}."))
     if winner is not None:
-        d.paragraph(f.t("L'offre retenue est celle de ", "The offer selected is that of "),
+        d.paragraph(f.t("L'offre retenue est celle " + _de(winner.vendor),
+                        "The offer selected is that of "),
                     ("b", f.name(winner.vendor)),
                     f.t(f", classée première avec {f.pts(winner.total)} points sur "
                         f"{max_points} : c'est l'offre économiquement la plus avantageuse au "
