@@ -267,6 +267,14 @@ def test_an_abnormally_low_offer_blocks_the_award_until_decided(
         capsys: pytest.CaptureFixture[str]) -> None:
     folder = copy(published, tmp_path / "call")
     received = file_hashes(folder / "responses")
+    # Dune, first, looks abnormally low and was never asked to justify its price: no
+    # award, no letter, the report says what to do (R2152-3).
+    assert main(["evaluate", str(scored(folder))]) == 0
+    out = capsys.readouterr().out
+    assert "Proposition d'attribution" not in out
+    assert "sa justification n'a pas été demandée" in out
+    assert not list((folder / "out").glob("debrief-*.docx"))
+    assert "round low-price" in docx_text(folder / "out" / "memo-fr.docx")
     assert main(["round", "low-price", str(folder), "--deadline", "2027-03-27"]) == 0
     capsys.readouterr()
     letters = folder / "rounds" / "1-low-price" / "letters"
@@ -276,7 +284,7 @@ def test_an_abnormally_low_offer_blocks_the_award_until_decided(
     assert "R2152-3" in request
     assert "anormalement bas" in request
     # Pending, and Dune is first: rejecting it would change the winner.
-    assert main(["evaluate", str(scored(folder))]) == 0
+    assert main(["evaluate", str(scored(folder)), "--force"]) == 0
     out = capsys.readouterr().out
     assert "PROJET" in out
     assert "Proposition d'attribution" not in out

@@ -632,12 +632,27 @@ def award_blocked(campaign: Campaign, run: EvaluationRun, lang: Lang) -> str:
     from ai_procurement.decision.rounds import winner_depends_on
     from ai_procurement.decision.scoring import evaluate
 
+    ev = run.evaluation
+    first = [v.vendor for v in ev.ranking if v.rank == 1]
+    unasked = _flagged_never_asked(campaign, run, first)
+    if unasked:
+        names = ", ".join(unasked)
+        return Text(
+            f"le prix de {names}, classée première, paraît anormalement bas et sa "
+            "justification n'a pas été demandée : l'offre ne peut être ni retenue ni "
+            "rejetée avant cet examen (articles L2152-5, L2152-6 et R2152-3). Lancez "
+            "« ai-procurement round low-price », puis inscrivez la décision dans "
+            "decisions.yaml.",
+            f"the price of {names}, ranked first, looks abnormally low and no "
+            "justification was asked for: the offer can be neither selected nor rejected "
+            "before that examination (L2152-5, L2152-6 and R2152-3). Run "
+            "'ai-procurement round low-price', then record the decision in "
+            "decisions.yaml.").get(lang)
     pending = pending_low_price(campaign)
     opening = load_opening(campaign)
     if not pending or opening is None:
         return ""
     labels = {o.id: o.label for o in opening.offers if o.lot == run.lot}
-    ev = run.evaluation
     responses = usable_responses(run.checked, run.lot)
     candidates = [labels[o] for o in pending if o in labels and labels[o] in responses]
 
@@ -648,7 +663,6 @@ def award_blocked(campaign: Campaign, run: EvaluationRun, lang: Lang) -> str:
                          overrides=[o for o in ev.overrides if o.vendor != label])
         return [v.vendor for v in again.ranking if v.rank == 1]
 
-    first = [v.vendor for v in ev.ranking if v.rank == 1]
     blocking = winner_depends_on(first, first_without, candidates)
     if not blocking:
         return ""
@@ -662,6 +676,30 @@ def award_blocked(campaign: Campaign, run: EvaluationRun, lang: Lang) -> str:
         "rejection would change the offer ranked first: the award proposal and the letters "
         "to unsuccessful bidders wait for the buyer's decision (L2152-6 and R2152-3 to "
         "R2152-5; record it in decisions.yaml).").get(lang)
+
+
+def _flagged_never_asked(campaign: Campaign, run: EvaluationRun,
+                         first: Sequence[str]) -> list[str]:
+    """The first-ranked offers flagged abnormally low that no round asked to justify.
+
+    An offer that looks abnormally low must be asked to justify its price before it is
+    selected or rejected (L2152-5, L2152-6, R2152-3); once asked, the round's pending
+    decision takes over (:func:`pending_low_price`), and a recorded decision ends it.
+    """
+    from ai_procurement.campaign.opening import load_opening
+
+    check = run.evaluation.low_offers
+    if check is None or not check.flagged:
+        return []
+    opening = load_opening(campaign)
+    ids = ({o.label: o.id for o in opening.offers if o.lot == run.lot}
+           if opening is not None else {})
+    asked = {o for item in load_rounds(campaign) if item.kind is RoundKind.LOW_PRICE
+             for o in item.offers}
+    decisions = load_decisions(campaign)
+    return [vendor for vendor in first if vendor in check.flagged
+            and ids.get(vendor, vendor) not in asked
+            and decisions.price(ids.get(vendor, vendor)) is None]
 
 
 def round_lines(campaign: Campaign, lot: str, checked: Sequence[Any], lang: Lang) -> list[str]:

@@ -53,7 +53,6 @@ BIDDER_ROUTES: Mapping[str, Route] = {
     "invalid-date": "clarify",
     "na-and-answer": "clarify",
     "contradictory-options": "clarify",
-    "answered-not-applicable": "clarify",
     "declaration-undated": "clarify",
     # Irregularities every irregular bidder may be invited to regularise (R2152-2).
     "formula": "regularise",
