@@ -304,6 +304,42 @@ def test_one_report_covers_both_lots_with_a_part_per_lot(demo_campaign: Path) ->
     assert (demo_campaign / "out" / "memo-en.docx").is_file()
 
 
+def _ranking_rows(path: Path) -> list[str]:
+    rows = []
+    for table in docx.Document(str(path)).tables:
+        if table.rows[0].cells[0].text in ("Rang", "Rank"):
+            rows += [" | ".join(cell.text for cell in row.cells) for row in table.rows[1:]]
+    return rows
+
+
+def _award(text: str, start: str) -> str:
+    part = text[text.index(start) + len(start):]
+    return part[:part.index("\n10. Signatures")] if "\n10. Signatures" in part else part
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_report_on_every_lot_has_each_ranking_and_award_and_refers_to_the_lots_reports(
+        demo_campaign: Path, lang: str) -> None:
+    # The report on every lot keeps what the commission signs (ranking, points, award)
+    # and sends the reader to each lot's own report for the notes, charts and annexes.
+    out = demo_campaign / "out"
+    report = _docx_text(out / f"memo-{lang}.docx")
+    combined_rows = _ranking_rows(out / f"memo-{lang}.docx")
+    award = "9. Proposition d'attribution" if lang == "fr" else "9. Award proposal"
+    for lot in ("1", "2"):
+        own = out / f"lot-{lot}" / f"memo-{lang}.docx"
+        rows = _ranking_rows(own)
+        assert rows
+        assert all(row in combined_rows for row in rows)
+        own_award = _award(_docx_text(own), f"\n{award}\n").split("\n")
+        lot_award = _award(report, f"Lot {lot} – {award}\n")
+        assert all(line in lot_award for line in own_award if line)
+        assert f"lot-{lot}/memo-{lang}.docx" in report
+    assert "Annexe B –" not in report
+    assert "Annex B –" not in report
+    assert len(docx.Document(str(out / f"memo-{lang}.docx")).inline_shapes) == 0
+
+
 def test_lot_2_is_priced_on_a_dqe_with_a_budget_one_variant_exceeds(
         demo_run: DemoRun, demo_campaign: Path) -> None:
     from openpyxl import load_workbook

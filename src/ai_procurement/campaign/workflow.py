@@ -941,7 +941,8 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
         parts.append((lot, run, procedure))
     if len(lots) > 1:
         # One analysis report covers every lot, a section per lot, as the DAJ's form
-        # does; each lot's own report stays beside its letters.
+        # does; each lot's own report stays beside its letters and holds the notes,
+        # charts and annexes the combined report refers to (which keeps it small).
         from ai_procurement.deliverables.memo import write_report
 
         for code in languages:
@@ -950,7 +951,9 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
                  for lot, run, procedure in parts],
                 out_root / f"memo-{code}.docx",
                 consultation=config.consultation, lang=code, generated=generated,
-                overwrite=force))
+                overwrite=force,
+                details=[f"{folders[lot.id].relative_to(out_root).as_posix()}/memo-{code}.docx"
+                         for lot, _, _ in parts]))
     return runs, records
 
 

@@ -185,12 +185,15 @@ class _Memo:
 
     In a report covering several lots, each lot's sections are written one after the
     other into one document (``document``), their titles and bookmarks prefixed with
-    the lot (``lot_prefix``).
+    the lot (``lot_prefix``). With ``details`` (the lot's own report, written beside it),
+    the lot's part keeps what the analysis report form asks (procedure, offers and
+    exclusions, criteria and weights, points per criterion, ranking, award proposal) and
+    refers to that report for the justifying notes, the charts and the annexes.
     """
 
     def __init__(self, evaluation: Evaluation, lang: Lang, robustness: Robustness | None,
                  generated: dt.date, procedure: Procedure, *, document: Any = None,
-                 lot_prefix: str = "", lot_key: str = "") -> None:
+                 lot_prefix: str = "", lot_key: str = "", details: str = "") -> None:
         self.view = EvaluationView(evaluation, lang)
         self.f = self.view.f
         self.evaluation = evaluation
@@ -203,6 +206,7 @@ class _Memo:
         f = self.f
         title = f.t("Rapport d'analyse des offres", "Tender evaluation report")
         self.prefix, self.key = lot_prefix, lot_key
+        self.details = details
         self.d = document if document is not None else new_document(
             lang, title=f"{title} – {consultation.reference}", subject=consultation.title,
             author=consultation.buyer, generated=generated)
@@ -221,11 +225,32 @@ class _Memo:
         """A section's bookmark, unique in a report that covers several lots."""
         return _anchor(f"{self.key}{section}")
 
+    def elsewhere(self) -> str:
+        """Where the annexes are when the lot's own report has them: `` of ...``."""
+        if not self.details:
+            return ""
+        return self.f.t(f" du rapport propre au lot ({self.details})",
+                        f" of the lot's own report ({self.details})")
+
     def lot_body(self) -> None:
         """The sections of one lot, in a report that covers several.
 
-        No cover and no signatures: the report has one of each.
+        No cover and no signatures: the report has one of each. With ``details``, no
+        notes, charts nor annexes: the lot's own report has them.
         """
+        if self.details:
+            f = self.f
+            self.d.paragraph(f.t(
+                "Cette partie reprend les éléments du rapport d'analyse du lot. Les notes "
+                "justifiant les points de chaque offre, les graphiques et les annexes "
+                "(questions et règles de notation, réponses détaillées de chaque offre, "
+                "traçabilité) figurent dans le rapport d'analyse propre au lot, signé avec "
+                "le présent rapport : ",
+                "This part gives the elements of the lot's analysis report. The notes "
+                "justifying each offer's points, the charts and the annexes (questions and "
+                "scoring rules, detailed answers of each offer, audit trail) are in the "
+                "lot's own analysis report, signed with this report: "),
+                ("b", self.details), ".")
         self.subject()
         self.procedure_section()
         self.criteria()
@@ -236,6 +261,8 @@ class _Memo:
         self.robustness_section()
         self.award()
         self.d.page_break()
+        if self.details:
+            return
         self.annex_questions()
         self.annex_answers()
         self.annex_audit()
@@ -310,11 +337,12 @@ class _Memo:
             "Le présent rapport présente l'analyse des offres reçues au regard des critères "
             "d'attribution et des pondérations publiés dans les documents de la consultation, "
             "le classement qui en résulte et la proposition d'attribution. Chaque note est "
-            "justifiée par le contenu de l'offre ; le détail des réponses figure en annexe.",
+            "justifiée par le contenu de l'offre ; le détail des réponses figure en annexe"
+            + self.elsewhere() + ".",
             "This report analyses the offers received against the award criteria and weights "
             "published in the consultation documents, and gives the resulting ranking and "
             "the award proposal. Every score is justified by the content of the offer; the "
-            "answers are detailed in the annexes."))
+            "answers are detailed in the annexes" + self.elsewhere() + "."))
 
     # 2
 
@@ -555,10 +583,11 @@ class _Memo:
             d.paragraph(f.t(
                 "Les offres suivantes ne satisfont pas au moins une exigence éliminatoire "
                 "publiée dans les documents de la consultation. Elles sont irrégulières et "
-                "écartées du classement ; leurs réponses figurent en annexe B.",
+                "écartées du classement ; leurs réponses figurent en annexe B"
+                + self.elsewhere() + ".",
                 "The following offers fail at least one mandatory requirement published in "
                 "the consultation documents. They are non-compliant and left out of the "
-                "ranking; their answers are in annex B."))
+                "ranking; their answers are in annex B" + self.elsewhere() + "."))
             rows = [[f.name(r.vendor), k.question_id, knockout_answer(v, r.vendor, k),
                      knockout_rule(v, k), k.reason.get(self.lang)]
                     for r in failed for k in r.knockouts]
@@ -593,18 +622,28 @@ class _Memo:
     def analysis(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
         d.heading(self.section_title(5, self.lang), 1, anchor=self.anchor(5))
-        d.paragraph(f.t(
-            "Seules les offres régulières sont analysées. Pour chaque critère, le tableau "
-            "donne les points de chaque offre ; la note qui suit les justifie par le contenu "
-            "de l'offre : ses meilleures et ses plus faibles réponses (identifiant de la "
-            "question, réponse, points obtenus sur les points possibles, preuve citée), les "
-            "questions sans réponse ou déclarées sans objet et l'appréciation des évaluateurs "
-            "pour les réponses rédigées.",
-            "Only compliant offers are analysed. For each criterion, the table gives each "
-            "offer's points; the note below justifies them from the content of the offer: "
-            "its best and weakest answers (question id, answer, points earned out of the "
-            "points available, evidence cited), unanswered questions and those declared "
-            "not applicable, and the evaluators' assessment of written answers."))
+        if self.details:
+            d.paragraph(f.t(
+                "Seules les offres régulières sont analysées. Pour chaque critère, le tableau "
+                "donne les points de chaque offre ; les notes qui les justifient par le "
+                "contenu de l'offre figurent à la même section du rapport propre au lot ("
+                + self.details + ").",
+                "Only compliant offers are analysed. For each criterion, the table gives each "
+                "offer's points; the notes justifying them from the content of the offer are "
+                "in the same section of the lot's own report (" + self.details + ")."))
+        else:
+            d.paragraph(f.t(
+                "Seules les offres régulières sont analysées. Pour chaque critère, le tableau "
+                "donne les points de chaque offre ; la note qui suit les justifie par le contenu "
+                "de l'offre : ses meilleures et ses plus faibles réponses (identifiant de la "
+                "question, réponse, points obtenus sur les points possibles, preuve citée), les "
+                "questions sans réponse ou déclarées sans objet et l'appréciation des évaluateurs "
+                "pour les réponses rédigées.",
+                "Only compliant offers are analysed. For each criterion, the table gives each "
+                "offer's points; the note below justifies them from the content of the offer: "
+                "its best and weakest answers (question id, answer, points earned out of the "
+                "points available, evidence cited), unanswered questions and those declared "
+                "not applicable, and the evaluators' assessment of written answers."))
         if ev.pending_reviews:
             d.paragraph(("b", f.t(
                 f"Attention : {len(ev.pending_reviews)} réponse(s) rédigée(s) n'ont pas "
@@ -616,9 +655,9 @@ class _Memo:
         if ev.divergences:
             d.paragraph(f.t(
                 f"Les évaluateurs ont divergé sur {len(ev.divergences)} réponse(s) au-delà du "
-                "seuil fixé ; ces réponses sont listées en annexe C.",
+                "seuil fixé ; ces réponses sont listées en annexe C" + self.elsewhere() + ".",
                 f"The evaluators diverged beyond the set threshold on {len(ev.divergences)} "
-                "answer(s); they are listed in annex C."))
+                "answer(s); they are listed in annex C" + self.elsewhere() + "."))
         if not v.ranking:
             d.paragraph(f.t("Aucune offre n'est régulière : il n'y a pas d'offre à analyser.",
                             "No offer is compliant: there is no offer to analyse."))
@@ -640,6 +679,8 @@ class _Memo:
                       f.pct(r.criteria.get(criterion.id, 0.0) / available)]
                      for r in ordered], [10.0, 3.5, 3.5], align="lrr")
             self._sub_criteria_points(criterion, ordered)
+            if self.details:
+                continue
             for result in ordered:
                 head, *body = _note(v, result, criterion)
                 d.paragraph(*head, style="Note Head")
@@ -783,6 +824,8 @@ class _Memo:
             d.table([f.t("Offre", "Offer"), f.t("Motif", "Reason")],
                     [[f.name(r.vendor), self._unranked_reason(r)] for r in unranked],
                     [5.0, 12.0])
+        if self.details:
+            return  # the charts are in the lot's own report
         for number, (png, caption) in enumerate(charts(v), start=1):
             d.picture(png, f"Figure {number} – {caption}")
 
@@ -1197,13 +1240,20 @@ def write_memo(evaluation: Evaluation, path: str | os.PathLike[str], *, lang: La
 def write_report(lots: Sequence[tuple[str, Evaluation, Robustness | None, Procedure]],
                  path: str | os.PathLike[str], *, consultation: Consultation,
                  lang: Lang = "fr", generated: dt.date | None = None,
-                 overwrite: bool = False) -> Path:
+                 overwrite: bool = False, details: Sequence[str] | None = None) -> Path:
     """Write one analysis report covering every lot of a consultation, a section per lot.
 
     Each lot's part has the sections of :func:`write_memo` (procedure, criteria,
     compliance, analysis, price, ranking, award proposal, annexes), titled with the lot;
     the report opens with the consultation and its contents, and ends with one
     signature block.
+
+    With ``details`` (each lot's own report, written by :func:`write_memo` and signed
+    with this one), a lot's part keeps what the analysis report form asks: procedure,
+    offers received, admitted and excluded with the reasons, criteria and weights, points
+    per criterion, ranking and award proposal; it names the lot's own report for the
+    notes justifying the points, the charts and the annexes (every answer, audit trail).
+    The report then stays small whatever the number of lots and offers.
 
     Args:
         lots: per lot, in order: its label ("Lot 1 : Tri du courrier"), evaluation,
@@ -1213,18 +1263,24 @@ def write_report(lots: Sequence[tuple[str, Evaluation, Robustness | None, Proced
         lang: ``"fr"`` or ``"en"``.
         generated: the report date; None is today.
         overwrite: replace an existing file.
+        details: per lot, in the order of ``lots``, where its own report is, as the text
+            names it (``lot-1/memo-fr.docx``); None puts every lot's notes, charts and
+            annexes in this report.
 
     Returns:
         The path written.
 
     Raises:
         OutputError: ``path`` exists and ``overwrite`` is false, or it cannot be written.
-        ScoringError: ``lang`` is not ``"fr"`` or ``"en"``, or no lot is given.
+        ScoringError: ``lang`` is not ``"fr"`` or ``"en"``, no lot is given, or
+            ``details`` does not name one report per lot.
     """
     language = check_lang(lang)
     target = check_output(path, overwrite)
     if not lots:
         raise ScoringError("a report covers at least one lot")
+    if details is not None and len(details) != len(lots):
+        raise ScoringError("a report names one detailed report per lot")
     day = generated or dt.date.today()
     _, first, first_robustness, first_procedure = lots[0]
     opening = _Memo(first, language, first_robustness, day, first_procedure)
@@ -1246,14 +1302,16 @@ def write_report(lots: Sequence[tuple[str, Evaluation, Robustness | None, Proced
     for index, (label, evaluation, robustness, procedure) in enumerate(lots, start=1):
         parts.append((label, _Memo(evaluation, language, robustness, day, procedure,
                                    document=d, lot_prefix=f"{label.split(':')[0].strip()} – ",
-                                   lot_key=f"L{index}_")))
+                                   lot_key=f"L{index}_",
+                                   details=details[index - 1] if details else "")))
     entries = []
     for label, part in parts:
         entries.append((f.text(label, 200), part.anchor("lot")))
         entries += [(part.section_title(i, language), part.anchor(i))
                     for i in range(1, len(_SECTIONS)) if i != 10]
-        entries += [(part.annex_title(i, language), part.anchor("ABC"[i]))
-                    for i in range(len(_ANNEXES))]
+        entries += [] if part.details else [
+            (part.annex_title(i, language), part.anchor("ABC"[i]))
+            for i in range(len(_ANNEXES))]
     entries.append((_section_title(10, language), _anchor(10)))
     d.contents(entries)
     d.page_break()
