@@ -205,6 +205,7 @@ class OutputExistsError(OutputError, FileExistsError):
             its own message, with the option to use).
     """
 
-    def __init__(self, message: str, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, message: str | Text,
+                 path: str | os.PathLike[str] | None = None) -> None:
         super().__init__(message)
         self.path = None if path is None else str(path)
