@@ -213,7 +213,8 @@ def test_init_creates_the_folders_the_key_and_a_commented_campaign_file(
     assert "ne l'envoyez jamais" in text  # commented in French
     again = run(capsys, "init", tmp_path / "c")
     assert again.code == 3
-    assert "already exists" in again.err
+    assert "existe déjà ; il n'est pas remplacé" in again.err
+    assert "already exists" in run(capsys, "init", tmp_path / "c", "--lang", "en").err
 
 
 def _set_vendors(folder: Path, vendors: list[str]) -> None:
@@ -731,6 +732,21 @@ def test_a_french_campaign_hears_its_problems_in_french(
     (folder / "banque.yaml").write_text(bank.replace("couleur: rouge\n", "")
                                         .replace("{type: oui_non}", "{type: yes_no}"), "utf-8")
     assert "banque.yaml : 1 problème\n" in run(capsys, "check", folder).err
+
+
+def test_evaluating_before_publishing_is_refused_in_the_campaign_language(
+        capsys: pytest.CaptureFixture[str], initialised: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    shutil.copytree(initialised, folder)
+    ran = run(capsys, "evaluate", folder)
+    assert ran.code == 3
+    assert "le questionnaire n'est pas encore publié ; lancez d'abord " \
+           "« ai-procurement questionnaire »" in ran.err
+    assert "not published" not in ran.err
+    english = run(capsys, "evaluate", folder, "--lang", "en")
+    assert english.code == 3
+    assert "the questionnaire is not published yet; run 'ai-procurement questionnaire' " \
+           "first" in english.err
 
 
 def test_a_folder_without_campaign_says_how_to_create_one(
