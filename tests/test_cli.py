@@ -683,8 +683,8 @@ def test_a_step_before_publication_says_which_command_to_run(
         capsys: pytest.CaptureFixture[str], initialised: Path) -> None:
     ran = run(capsys, "check", initialised)
     assert ran.code == 3
-    assert "not published yet" in ran.err
-    assert "ai-procurement questionnaire" in ran.err
+    assert "pas encore publié" in ran.err
+    assert "« ai-procurement questionnaire »" in ran.err
 
 
 def test_a_french_campaign_hears_its_problems_in_french(
@@ -876,7 +876,7 @@ def test_demo_into_an_existing_campaign_is_refused_without_force(
     before = file_hashes(initialised)
     ran = run(capsys, "demo", initialised)
     assert ran.code == 3
-    assert "already holds a campaign" in ran.err
+    assert "contient déjà une campagne" in ran.err
     assert "--force" in ran.err
     assert file_hashes(initialised) == before
 
