@@ -303,7 +303,7 @@ class AuditTrail:
             text = read_bounded(self.path, _MAX_AUDIT_BYTES).decode("utf-8", "replace")
         except InputError as exc:
             raise CampaignError(Text(
-                fr=f"{self.path} : impossible de lire le journal d'audit : {exc.reason}",
+                fr=f"{self.path} : impossible de lire le journal d'audit : {exc.why.fr}",
                 en=f"{self.path}: cannot read the audit trail: "
                    f"{exc.reason}")) from None
         records: list[dict[str, Any]] = []
@@ -756,7 +756,7 @@ def _read(path: Path) -> bytes:
     try:
         return read_bounded(path, MAX_BYTES)
     except InputError as exc:
-        raise CampaignError(Text(fr=f"{path} : lecture impossible : {exc.reason}",
+        raise CampaignError(Text(fr=f"{path} : lecture impossible : {exc.why.fr}",
                                  en=f"{path}: cannot read: {exc.reason}")) from None
 
 
