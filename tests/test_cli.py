@@ -231,7 +231,8 @@ def test_init_creates_the_folders_the_key_and_a_commented_campaign_file(
     assert "ne l'envoyez jamais" in text  # commented in French
     again = run(capsys, "init", tmp_path / "c")
     assert again.code == 3
-    assert "already exists" in again.err
+    assert "existe déjà ; il n'est pas remplacé" in again.err
+    assert "already exists" in run(capsys, "init", tmp_path / "c", "--lang", "en").err
 
 
 def _set_vendors(folder: Path, vendors: list[str]) -> None:
@@ -700,8 +701,8 @@ def test_a_step_before_publication_says_which_command_to_run(
         capsys: pytest.CaptureFixture[str], initialised: Path) -> None:
     ran = run(capsys, "check", initialised)
     assert ran.code == 3
-    assert "not published yet" in ran.err
-    assert "ai-procurement questionnaire" in ran.err
+    assert "pas encore publié" in ran.err
+    assert "« ai-procurement questionnaire »" in ran.err
 
 
 def test_a_french_campaign_hears_its_problems_in_french(
@@ -749,6 +750,21 @@ def test_a_french_campaign_hears_its_problems_in_french(
     (folder / "banque.yaml").write_text(bank.replace("couleur: rouge\n", "")
                                         .replace("{type: oui_non}", "{type: yes_no}"), "utf-8")
     assert "banque.yaml : 1 problème\n" in run(capsys, "check", folder).err
+
+
+def test_evaluating_before_publishing_is_refused_in_the_campaign_language(
+        capsys: pytest.CaptureFixture[str], initialised: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    shutil.copytree(initialised, folder)
+    ran = run(capsys, "evaluate", folder)
+    assert ran.code == 3
+    assert "le questionnaire n'est pas encore publié ; lancez d'abord " \
+           "« ai-procurement questionnaire »" in ran.err
+    assert "not published" not in ran.err
+    english = run(capsys, "evaluate", folder, "--lang", "en")
+    assert english.code == 3
+    assert "the questionnaire is not published yet; run 'ai-procurement questionnaire' " \
+           "first" in english.err
 
 
 def test_a_folder_without_campaign_says_how_to_create_one(
@@ -878,7 +894,7 @@ def test_demo_into_an_existing_campaign_is_refused_without_force(
     before = file_hashes(initialised)
     ran = run(capsys, "demo", initialised)
     assert ran.code == 3
-    assert "already holds a campaign" in ran.err
+    assert "contient déjà une campagne" in ran.err
     assert "--force" in ran.err
     assert file_hashes(initialised) == before
 

@@ -204,7 +204,7 @@ def test_panel_pairwise_over_too_many_criteria_is_refused(
         capsys: pytest.CaptureFixture[str], campaign: Path) -> None:
     ran = run(capsys, "panel", "write", campaign, "--participant", "A=g")
     assert ran.code == 3
-    assert "use --mode points" in ran.err
+    assert "utilisez --mode points" in ran.err
 
 
 def test_rules_check_with_a_campaign_writes_the_report(capsys: pytest.CaptureFixture[str],

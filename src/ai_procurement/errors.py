@@ -178,19 +178,26 @@ class InputError(AIProcurementError, OSError):
 
     Attributes:
         path: the file, as given.
-        reason: why it cannot be read.
+        reason: why it cannot be read, in English.
+        why: why it cannot be read, in both languages.
     """
 
-    def __init__(self, path: str, reason: str) -> None:
+    def __init__(self, path: str, reason: str | Text) -> None:
         self.path = path
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
+        self.why = reason if isinstance(reason, Text) else Text(fr=reason, en=reason)
+        self.reason = self.why.en
+        super().__init__(f"{path}: {self.reason}")
+
+    @property
+    def text(self) -> Text:
+        """The path and the reason, in both languages."""
+        return Text(fr=f"{self.path} : {self.why.fr}", en=f"{self.path}: {self.why.en}")
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
-        return (type(self), (self.path, self.reason))
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, Text]]:
+        return (type(self), (self.path, self.why))
 
 
 class OutputError(AIProcurementError, OSError):
@@ -205,6 +212,7 @@ class OutputExistsError(OutputError, FileExistsError):
             its own message, with the option to use).
     """
 
-    def __init__(self, message: str, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, message: str | Text,
+                 path: str | os.PathLike[str] | None = None) -> None:
         super().__init__(message)
         self.path = None if path is None else str(path)

@@ -245,17 +245,26 @@ def freeze(bank: Bank, consultation: Consultation,
     """
     if aggregation is not None:
         if aggregation not in AGGREGATIONS:
-            raise QuestionnaireError(f"aggregation: unknown rule {aggregation!r}; expected "
-                                     f"one of {list(AGGREGATIONS)}")
+            raise QuestionnaireError(Text(
+                fr=f"aggregation : règle {aggregation!r} inconnue ; attendu l'une de "
+                   f"{list(AGGREGATIONS)}",
+                en=f"aggregation: unknown rule {aggregation!r}; expected "
+                   f"one of {list(AGGREGATIONS)}"))
         bank = attrs.evolve(bank, aggregation=aggregation)
     if (bank.aggregation != "fixed" and bank.audience == "vendor"
             and not aggregation_announced):
-        raise QuestionnaireError(
-            f"aggregation rule {bank.aggregation!r}: the weight a criterion or a question "
-            "carries then depends on which ones apply to each offer, which departs from "
-            "the published weighting unless the consultation documents announce the rule "
-            "(CCP R2152-11, R2152-12). Announce it in the consultation rules, then pass "
-            "aggregation_announced=True; or use aggregation='fixed'")
+        raise QuestionnaireError(Text(
+            fr=f"règle d'agrégation {bank.aggregation!r} : le poids d'un critère ou d'une "
+               "question dépend alors de ceux qui s'appliquent à chaque offre, ce qui s'écarte "
+               "de la pondération publiée sauf si les documents de la consultation annoncent "
+               "la règle (articles R2152-11 et R2152-12 du code de la commande publique). "
+               "Annoncez-la dans le règlement de la consultation, puis passez "
+               "aggregation_announced=True ; ou utilisez aggregation='fixed'",
+            en=f"aggregation rule {bank.aggregation!r}: the weight a criterion or a question "
+               "carries then depends on which ones apply to each offer, which departs from "
+               "the published weighting unless the consultation documents announce the rule "
+               "(CCP R2152-11, R2152-12). Announce it in the consultation rules, then pass "
+               "aggregation_announced=True; or use aggregation='fixed'"))
     problems = check_bank(bank)
     if problems:
         raise BankError(f"bank {bank.id!r}", problems)
@@ -272,15 +281,20 @@ def freeze(bank: Bank, consultation: Consultation,
     missing = [i for i in ids if i not in weights]
     unknown = [k for k in weights if k not in ids]
     if missing or unknown:
-        raise QuestionnaireError(
-            f"weights must name every criterion of {bank.id!r} exactly once; missing "
-            f"{missing}, unknown {unknown}")
+        raise QuestionnaireError(Text(
+            fr=f"les pondérations doivent nommer chaque critère de {bank.id!r} une fois "
+               f"exactement ; manquants : {missing}, inconnus : {unknown}",
+            en=f"weights must name every criterion of {bank.id!r} exactly once; missing "
+               f"{missing}, unknown {unknown}"))
     bad = {k: v for k, v in weights.items()
            if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0
            or v == float("inf")}
     if bad or not any(weights.values()):
-        raise QuestionnaireError(f"weights must be finite numbers >= 0, not all zero; got "
-                                 f"{bad or weights}")
+        raise QuestionnaireError(Text(
+            fr=f"les pondérations doivent être des nombres finis >= 0, pas toutes nulles ; "
+               f"reçu {bad or weights}",
+            en=f"weights must be finite numbers >= 0, not all zero; got "
+               f"{bad or weights}"))
     criteria = tuple(attrs.evolve(c, weight=float(weights[c.id])) for c in bank.criteria)
     frozen_bank = attrs.evolve(bank, criteria=criteria)
     return Questionnaire(frozen_bank, consultation, record,
@@ -319,9 +333,13 @@ def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
     try:
         data = json.loads(read_bounded(path, _MAX_QUESTIONNAIRE_BYTES))
     except (OSError, ValueError) as exc:
-        raise QuestionnaireError(f"{source}: cannot read the questionnaire: {exc}") from None
+        raise QuestionnaireError(Text(
+            fr=f"{source} : impossible de lire le questionnaire : {exc}",
+            en=f"{source}: cannot read the questionnaire: {exc}")) from None
     if not isinstance(data, dict) or data.get("format") != 1:
-        raise QuestionnaireError(f"{source}: not a questionnaire file of format 1")
+        raise QuestionnaireError(Text(
+            fr=f"{source} : ce n'est pas un fichier de questionnaire au format 1",
+            en=f"{source}: not a questionnaire file of format 1"))
     bank, problems = structure(data.get("bank"), Bank)
     consultation, more = structure(data.get("consultation"), Consultation)
     problems += more
@@ -332,11 +350,16 @@ def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
         raise BankError(source, [Problem("$.bank" + p.path[1:], p.message) for p in problems])
     weighting = data.get("weighting")
     if not isinstance(weighting, dict):
-        raise QuestionnaireError(f"{source}: 'weighting' must be a mapping")
+        raise QuestionnaireError(Text(
+            fr=f"{source} : « weighting » doit être une table de clés et de valeurs",
+            en=f"{source}: 'weighting' must be a mapping"))
     expected = fingerprint(bank, consultation, weighting)
     if data.get("fingerprint") != expected:
-        raise QuestionnaireError(
-            f"{source}: the content does not match its fingerprint "
-            f"{data.get('fingerprint')!r} (computed {expected!r}): the published "
-            "questionnaire was edited")
+        raise QuestionnaireError(Text(
+            fr=f"{source} : le contenu ne correspond pas à son empreinte "
+               f"{data.get('fingerprint')!r} (calculée : {expected!r}) : le questionnaire "
+               "publié a été modifié",
+            en=f"{source}: the content does not match its fingerprint "
+               f"{data.get('fingerprint')!r} (computed {expected!r}): the published "
+               "questionnaire was edited"))
     return Questionnaire(bank, consultation, weighting, expected)

@@ -116,7 +116,7 @@ def test_two_evaluations_at_once_one_is_refused_naming_the_other(campaign: Path)
     outcomes = sorted(zip([first.returncode, second.returncode], errors, strict=True))
     assert outcomes[0][0] == 0
     assert outcomes[1][0] != 0
-    assert "in use by another run (process" in outcomes[1][1]
+    assert "la campagne est utilisée par une autre exécution (process" in outcomes[1][1]
     assert "ai-procurement evaluate" in outcomes[1][1]
     result_set(campaign)
     assert verify_campaign(load_campaign(campaign)) == []
@@ -202,8 +202,8 @@ def test_a_file_size_limit_stops_a_real_run_naming_the_file(campaign: Path) -> N
     ran = subprocess.run(command(campaign), env=environment(),
                          preexec_fn=limited, capture_output=True, text=True, check=False)
     assert ran.returncode == 5
-    assert "comparison.xlsx: File too large" in ran.stderr
-    assert "left as they were" in ran.stderr
+    assert "comparison.xlsx : File too large" in ran.stderr
+    assert "restent tels qu'ils étaient, complets" in ran.stderr
     assert result_set(campaign) == before
     assert not (campaign / STAGING).exists()
     assert verify_campaign(load_campaign(campaign)) == []

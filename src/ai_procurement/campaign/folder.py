@@ -280,9 +280,13 @@ class AuditTrail:
             finally:
                 os.close(fd)
         except OSError as exc:
-            raise OutputError(f"{self.path}: cannot append to the audit trail "
-                              f"({exc.strerror}); this step is not recorded. Free some disk "
-                              "space, then run the step again") from None
+            raise OutputError(Text(
+                fr=f"{self.path} : impossible d'ajouter au journal d'audit "
+                   f"({exc.strerror}) ; cette étape n'est pas tracée. Libérez de l'espace "
+                   "disque, puis relancez l'étape",
+                en=f"{self.path}: cannot append to the audit trail "
+                   f"({exc.strerror}); this step is not recorded. Free some disk "
+                   "space, then run the step again")) from None
 
     def records(self) -> list[dict[str, Any]]:
         """Every record so far (an unreadable line is reported as such).
@@ -298,8 +302,10 @@ class AuditTrail:
         try:
             text = read_bounded(self.path, _MAX_AUDIT_BYTES).decode("utf-8", "replace")
         except InputError as exc:
-            raise CampaignError(f"{self.path}: cannot read the audit trail: "
-                                f"{exc.reason}") from None
+            raise CampaignError(Text(
+                fr=f"{self.path} : impossible de lire le journal d'audit : {exc.why.fr}",
+                en=f"{self.path}: cannot read the audit trail: "
+                   f"{exc.reason}")) from None
         records: list[dict[str, Any]] = []
         for number, line in enumerate(text.splitlines(), start=1):
             try:
@@ -401,15 +407,21 @@ class Campaign:
         lots = self.lots()
         if lot_id is None:
             if len(lots) > 1:
-                raise CampaignError(f"{self.root / CONFIG_FILE}: the consultation has "
-                                    f"{len(lots)} lots ({', '.join(x.id for x in lots)}); name "
-                                    "the lot")
+                raise CampaignError(Text(
+                    fr=f"{self.root / CONFIG_FILE} : la consultation compte {len(lots)} lots "
+                       f"({', '.join(x.id for x in lots)}) ; précisez le lot",
+                    en=f"{self.root / CONFIG_FILE}: the consultation has "
+                       f"{len(lots)} lots ({', '.join(x.id for x in lots)}); name "
+                       "the lot"))
             return lots[0]
         for lot in lots:
             if lot.id == lot_id:
                 return lot
-        raise CampaignError(f"{self.root / CONFIG_FILE}: no lot {lot_id!r}; the lots are "
-                            f"{', '.join(x.id for x in lots) or '(none)'}")
+        raise CampaignError(Text(
+            fr=f"{self.root / CONFIG_FILE} : aucun lot {lot_id!r} ; les lots sont "
+               f"{', '.join(x.id for x in lots) or '(aucun)'}",
+            en=f"{self.root / CONFIG_FILE}: no lot {lot_id!r}; the lots are "
+               f"{', '.join(x.id for x in lots) or '(none)'}"))
 
     def bank(self, lot: Lot | None = None) -> Any:
         """The (tailored) bank of ``lot``; with None, the campaign's own ``bank:``.
@@ -473,8 +485,11 @@ class Campaign:
 
         path = self.questionnaire_path(lot)
         if not path.exists():
-            raise CampaignError(f"{path}: the questionnaire is not published yet; run "
-                                "'ai-procurement questionnaire' first")
+            raise CampaignError(Text(
+                fr=f"{path} : le questionnaire n'est pas encore publié ; lancez d'abord "
+                   "« ai-procurement questionnaire »",
+                en=f"{path}: the questionnaire is not published yet; run "
+                   "'ai-procurement questionnaire' first"))
         return load_questionnaire(path)
 
     def freeze(self, lot: Lot | None = None) -> Questionnaire:
@@ -673,9 +688,12 @@ def _priced_bank(bank: Any, price: PriceConfig | None) -> Any:
             questions.append(q)
         criteria.append(attrs.evolve(criterion, questions=tuple(questions)))
     if not found:
-        raise CampaignError(f"price.model {price.model!r}: bank {bank.id!r} has no price "
-                            "question to carry the DQE / la banque n'a pas de question de "
-                            "prix pour porter le DQE")
+        raise CampaignError(Text(
+            fr=f"price.model {price.model!r} : la banque {bank.id!r} n'a pas de question de "
+               "prix pour porter le DQE",
+            en=f"price.model {price.model!r}: bank {bank.id!r} has no price "
+               "question to carry the DQE / la banque n'a pas de question de "
+               "prix pour porter le DQE"))
     return attrs.evolve(bank, criteria=tuple(criteria))
 
 
@@ -738,7 +756,8 @@ def _read(path: Path) -> bytes:
     try:
         return read_bounded(path, MAX_BYTES)
     except InputError as exc:
-        raise CampaignError(f"{path}: cannot read: {exc.reason}") from None
+        raise CampaignError(Text(fr=f"{path} : lecture impossible : {exc.why.fr}",
+                                 en=f"{path}: cannot read: {exc.reason}")) from None
 
 
 def slug(name: str) -> str:
@@ -1162,11 +1181,17 @@ def init_campaign(folder: str | os.PathLike[str], *, bank: str = "ai-territorial
                            language=language, deadline="null")
     if config_path.exists():
         if not force:
-            raise CampaignError(f"{config_path} already exists; refusing to overwrite it")
+            raise CampaignError(Text(
+                fr=f"{config_path} existe déjà ; il n'est pas remplacé",
+                en=f"{config_path} already exists; refusing to overwrite it"))
         if not config_path.is_file() or config_path.read_bytes() != text.encode("utf-8"):
-            raise CampaignError(f"{config_path} is the buyer's campaign file and was edited: "
-                                "it is never replaced, not even with --force; move it "
-                                "aside yourself to start again")
+            raise CampaignError(Text(
+                fr=f"{config_path} est le fichier de campagne de l'acheteur et il a été "
+                   "modifié : il n'est jamais remplacé, même avec --force ; déplacez-le "
+                   "vous-même pour recommencer",
+                en=f"{config_path} is the buyer's campaign file and was edited: "
+                   "it is never replaced, not even with --force; move it "
+                   "aside yourself to start again"))
     for name in ("private", "outbox", "responses", "reports", "reviews", "out"):
         (root / name).mkdir(parents=True, exist_ok=True)
     if not config_path.exists():

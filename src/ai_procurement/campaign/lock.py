@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import attrs
 
 from ai_procurement.errors import CampaignError
+from ai_procurement.text import Text
 
 __all__ = ["LOCK_FILE", "FcntlLocking", "Locking", "MsvcrtLocking", "campaign_lock",
            "platform_locking"]
@@ -135,9 +136,12 @@ def campaign_lock(folder: str | os.PathLike[str], command: str, *,
     try:
         if not lock.acquire(fd):
             holder = _holder(fd)
-            raise CampaignError(
-                f"{Path(folder)}: the campaign is in use by another run ({holder}); wait for "
-                "it to finish, then run again (one writer at a time)") from None
+            raise CampaignError(Text(
+                fr=f"{Path(folder)} : la campagne est utilisée par une autre exécution "
+                   f"({holder}) ; attendez qu'elle se termine, puis relancez (une seule "
+                   "écriture à la fois)",
+                en=f"{Path(folder)}: the campaign is in use by another run ({holder}); wait for "
+                   "it to finish, then run again (one writer at a time)")) from None
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, json.dumps({"pid": os.getpid(), "command": command, "since": dt.datetime.now(

@@ -151,14 +151,19 @@ def read_register(path: Path) -> tuple[list[RegisterLine], list[OpeningProblem]]
     """
     rows = _rows(path)
     if not rows:
-        raise CampaignError(f"{path}: the register is empty")
+        raise CampaignError(Text(fr=f"{path} : le registre des dépôts est vide",
+                                 en=f"{path}: the register is empty"))
     header = [_FOLDED.get(_fold(str(cell or ""))) for cell in rows[0]]
     missing = [key for key in _REQUIRED if key not in header]
     if missing:
-        raise CampaignError(
-            f"{path}: line 1: the register needs a column for the file and one for the "
-            f"bidder; none found for {', '.join(missing)} (recognised headers: "
-            f"{'; '.join(_COLUMNS[m][0] + ' / ' + _COLUMNS[m][-1] for m in missing)})")
+        raise CampaignError(Text(
+            fr=f"{path} : ligne 1 : le registre doit avoir une colonne pour le fichier et une "
+               f"pour le soumissionnaire ; aucune trouvée pour {', '.join(missing)} (en-têtes "
+               "reconnus : "
+               f"{' ; '.join(_COLUMNS[m][0] + ' / ' + _COLUMNS[m][-1] for m in missing)})",
+            en=f"{path}: line 1: the register needs a column for the file and one for the "
+               f"bidder; none found for {', '.join(missing)} (recognised headers: "
+               f"{'; '.join(_COLUMNS[m][0] + ' / ' + _COLUMNS[m][-1] for m in missing)})"))
     lines: list[RegisterLine] = []
     problems: list[OpeningProblem] = []
     for number, row in enumerate(rows[1:], start=2):
@@ -198,10 +203,15 @@ def _rows(path: Path) -> list[list[Any]]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise CampaignError(f"{path}: cannot read the register ({exc.strerror})") from None
+        raise CampaignError(Text(
+            fr=f"{path} : impossible de lire le registre ({exc.strerror})",
+            en=f"{path}: cannot read the register ({exc.strerror})")) from None
     if size > MAX_REGISTER_BYTES:
-        raise CampaignError(f"{path}: the register is larger than "
-                            f"{MAX_REGISTER_BYTES // (1024 * 1024)} MiB; is it the right file?")
+        raise CampaignError(Text(
+            fr=f"{path} : le registre dépasse {MAX_REGISTER_BYTES // (1024 * 1024)} Mio ; "
+               "est-ce le bon fichier ?",
+            en=f"{path}: the register is larger than "
+               f"{MAX_REGISTER_BYTES // (1024 * 1024)} MiB; is it the right file?"))
     if path.suffix.lower() == ".xlsx":
         return _xlsx_rows(path)
     raw = path.read_bytes()
@@ -216,7 +226,8 @@ def _rows(path: Path) -> list[list[Any]]:
     for row in reader:
         rows.append(list(row))
         if len(rows) > MAX_REGISTER_LINES:
-            raise CampaignError(f"{path}: more than {MAX_REGISTER_LINES} lines")
+            raise CampaignError(Text(fr=f"{path} : plus de {MAX_REGISTER_LINES} lignes",
+                                     en=f"{path}: more than {MAX_REGISTER_LINES} lines"))
     return rows
 
 
@@ -227,7 +238,9 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
 
     guarded = inspect_workbook(path)
     if not guarded.ok:
-        raise CampaignError(f"{path}: " + "; ".join(f.message.en for f in guarded.errors))
+        raise CampaignError(Text(
+            fr=f"{path} : " + " ; ".join(f.message.fr for f in guarded.errors),
+            en=f"{path}: " + "; ".join(f.message.en for f in guarded.errors)))
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
@@ -235,7 +248,8 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
         for row in sheet.iter_rows(values_only=True, max_col=40):
             rows.append(list(row))
             if len(rows) > MAX_REGISTER_LINES:
-                raise CampaignError(f"{path}: more than {MAX_REGISTER_LINES} lines")
+                raise CampaignError(Text(fr=f"{path} : plus de {MAX_REGISTER_LINES} lignes",
+                                     en=f"{path}: more than {MAX_REGISTER_LINES} lines"))
         return rows
     finally:
         workbook.close()
@@ -305,9 +319,12 @@ def load_opening(campaign: Campaign) -> Opening | None:
         deadline = (dt.datetime.fromisoformat(data["deadline"]) if data.get("deadline")
                     else None)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise CampaignError(f"{path}: not an opening record this library wrote ({exc}); "
-                            "restore it from your backup, or delete it and open again") \
-            from None
+        raise CampaignError(Text(
+            fr=f"{path} : ce n'est pas un procès-verbal d'ouverture écrit par cette "
+               f"bibliothèque ({exc}) ; restaurez-le depuis votre sauvegarde, ou supprimez-le "
+               "et ouvrez à nouveau",
+            en=f"{path}: not an opening record this library wrote ({exc}); "
+               "restore it from your backup, or delete it and open again")) from None
     return Opening(offers, (), deadline)
 
 

@@ -168,8 +168,11 @@ class ResultSet:
             os.replace(self.folder, self.final)
             _sync_folder(self.root)
         except OSError as exc:
-            raise OutputError(f"cannot switch the results to {self.final}: {exc.strerror}; "
-                              "the next run puts back a whole result set") from None
+            raise OutputError(Text(
+                fr=f"impossible de basculer les résultats vers {self.final} : {exc.strerror} ; "
+                   "la prochaine exécution rétablit un jeu de résultats complet",
+                en=f"cannot switch the results to {self.final}: {exc.strerror}; "
+                   "the next run puts back a whole result set")) from None
         shutil.rmtree(old, ignore_errors=True)
         after = [*names, MANIFEST]
         _record(self.root, audit, self.run, after, before, recovered=False,
@@ -232,7 +235,8 @@ def stage_results(root: Path) -> ResultSet:
             shutil.rmtree(result.folder)
         result.folder.mkdir()
     except OSError as exc:
-        raise OutputError(f"cannot make {result.folder}: {exc.strerror}") from None
+        raise OutputError(Text(fr=f"impossible de créer {result.folder} : {exc.strerror}",
+                               en=f"cannot make {result.folder}: {exc.strerror}")) from None
     return result
 
 
@@ -273,9 +277,11 @@ def recover_results(root: Path, audit: Any) -> list[Text]:
                              f"{STAGING}: the partial outputs of an interrupted run, "
                              "deleted (they never became the results)"))
     except OSError as exc:
-        raise CampaignError(f"{exc.filename or root}: cannot recover the result folder "
-                            f"({exc.strerror}); close any program using it and run again"
-                            ) from None
+        raise CampaignError(Text(
+            fr=f"{exc.filename or root} : impossible de rétablir le dossier des résultats "
+               f"({exc.strerror}) ; fermez tout programme qui l'utilise et relancez",
+            en=f"{exc.filename or root}: cannot recover the result folder "
+               f"({exc.strerror}); close any program using it and run again")) from None
     for line in done:
         audit.append("results-recovered", note=line.en)
     unrecorded = unrecorded_run(root, audit)

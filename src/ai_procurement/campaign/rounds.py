@@ -145,16 +145,16 @@ def load_decisions(campaign: Campaign) -> Decisions:
     try:
         raw = read_bounded(path, MAX_BYTES)
     except InputError as exc:
-        raise CampaignError(str(exc)) from None
+        raise CampaignError(exc.text) from None
     document, problems = load_yaml(raw)
     if document is None:
-        raise CampaignError(str(BankError(str(path), problems)))
+        raise CampaignError(BankError(str(path), problems).text)
     if document.data is None:
         return Decisions()
     data, problems = structure(document.data, _DecisionsFile)
     if data is None:
         located = [Problem(p.path, p.message, document.line(p.path)) for p in problems]
-        raise CampaignError(str(BankError(str(path), located)))
+        raise CampaignError(BankError(str(path), located).text)
     bad = [Problem(f"$.abnormally_low[{i}].outcome",
                    f"expected 'accepted' or 'rejected', got {d.outcome!r}",
                    document.line(f"$.abnormally_low[{i}].outcome"))
@@ -168,7 +168,7 @@ def load_decisions(campaign: Campaign) -> Decisions:
         bad.append(Problem("$.format", f"unknown format {data.format}; this version reads "
                                        f"format {FORMAT}", document.line("$.format")))
     if bad:
-        raise CampaignError(str(BankError(str(path), bad)))
+        raise CampaignError(BankError(str(path), bad).text)
     return Decisions(data.abnormally_low, data.clarifications)
 
 
@@ -205,8 +205,11 @@ def load_rounds(campaign: Campaign) -> list[Round]:
         try:
             rounds.append(_round_from_json(json.loads(path.read_text("utf-8"))))
         except (ValueError, KeyError, TypeError, IndexError) as exc:
-            raise CampaignError(f"{path}: not a round record this library wrote ({exc}); "
-                                "restore it from your backup") from None
+            raise CampaignError(Text(
+                fr=f"{path} : ce n'est pas un relevé de tour écrit par cette bibliothèque "
+                   f"({exc}) ; restaurez-le depuis votre sauvegarde",
+                en=f"{path}: not a round record this library wrote ({exc}); "
+                   "restore it from your backup")) from None
     return sorted(rounds, key=lambda r: r.number)
 
 
@@ -394,15 +397,22 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
     refusal = round_refusal(kind, config.procedure.procedure_type,
                             config.procedure.negotiation_reserved)
     if refusal is not None:
-        raise CampaignError(f"{kind.value}: {refusal.get(config.language)}")
+        raise CampaignError(Text(fr=f"{kind.value} : {refusal.fr}",
+                                 en=f"{kind.value}: {refusal.en}"))
     opening = load_opening(campaign)
     if opening is None:
-        raise CampaignError("the offers are not opened yet; run 'ai-procurement open' first")
+        raise CampaignError(Text(
+            fr="les offres ne sont pas encore ouvertes ; lancez d'abord "
+               "« ai-procurement open »",
+            en="the offers are not opened yet; run 'ai-procurement open' first"))
     by_id = {o.id: o for o in opening.offers}
     unknown = [o for o in offers if o not in by_id]
     if unknown:
-        raise CampaignError(f"unknown offer(s) {', '.join(unknown)}; offers: "
-                            f"{', '.join(sorted(by_id))}")
+        raise CampaignError(Text(
+            fr=f"offre(s) inconnue(s) {', '.join(unknown)} ; offres : "
+               f"{', '.join(sorted(by_id))}",
+            en=f"unknown offer(s) {', '.join(unknown)}; offers: "
+               f"{', '.join(sorted(by_id))}"))
     lang = config.language
     runs = {lot.id: score_campaign(campaign, lot.id or None) for lot in campaign.lots()}
     label_of = {(o.lot, o.label): o.id for o in opening.offers}
@@ -450,19 +460,27 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
                 bank = ev.questionnaire.bank
                 missing = [q for q in questions if q not in response.answers]
                 if missing:
-                    raise CampaignError(f"unknown question(s) {', '.join(missing)} for "
-                                        f"offer {offer_id}")
+                    raise CampaignError(Text(
+                        fr=f"question(s) inconnue(s) {', '.join(missing)} pour l'offre "
+                           f"{offer_id}",
+                        en=f"unknown question(s) {', '.join(missing)} for "
+                           f"offer {offer_id}"))
                 chosen[offer_id] = [(q, response.answers[q].cell, Text(
                     "la réponse donnée est ambiguë : précisez-en le sens, sans la modifier",
                     "the answer given is ambiguous: clarify its meaning, without changing "
                     "it").get(lang)) for q in questions if bank.question(q) is not None]
     if kind is RoundKind.CLARIFICATION and not questions:
-        raise CampaignError("a clarification names the ambiguous points: give --question "
-                            "(repeat) and --offer")
+        raise CampaignError(Text(
+            fr="une demande de précision nomme les points ambigus : donnez --question "
+               "(répétable) et --offer",
+            en="a clarification names the ambiguous points: give --question "
+               "(repeat) and --offer"))
     if not chosen:
-        raise CampaignError(f"no offer concerned by a {kind.value} round"
-                            + (f" ({'; '.join(t.get(lang) for t in left_out)})"
-                               if left_out else ""))
+        raise CampaignError(Text(
+            fr=f"aucune offre n'est concernée par un tour {kind.value}"
+               + (f" ({' ; '.join(t.fr for t in left_out)})" if left_out else ""),
+            en=f"no offer concerned by a {kind.value} round"
+               + (f" ({'; '.join(t.en for t in left_out)})" if left_out else "")))
     rounds = load_rounds(campaign)
     number = (rounds[-1].number if rounds else 0) + 1
     day = today or config.report_date or dt.date.today()
@@ -600,11 +618,15 @@ def rejected_offers(campaign: Campaign) -> dict[str, Text]:
              for o in item.offers}
     unasked = sorted(d.offer for d in decisions.abnormally_low if d.offer not in asked)
     if unasked:
-        raise CampaignError(
-            f"{campaign.root / DECISIONS_FILE}: {', '.join(unasked)}: a decision on an "
-            "abnormally low offer comes only after a written request to justify its price "
-            "(L2152-6, R2152-3); send it first with 'ai-procurement round low-price "
-            f"--offer {unasked[0]}'")
+        raise CampaignError(Text(
+            fr=f"{campaign.root / DECISIONS_FILE} : {', '.join(unasked)} : une décision sur "
+               "une offre anormalement basse n'intervient qu'après une demande écrite de "
+               "justification du prix (articles L2152-6 et R2152-3) ; envoyez-la d'abord avec "
+               f"« ai-procurement round low-price --offer {unasked[0]} »",
+            en=f"{campaign.root / DECISIONS_FILE}: {', '.join(unasked)}: a decision on an "
+               "abnormally low offer comes only after a written request to justify its price "
+               "(L2152-6, R2152-3); send it first with 'ai-procurement round low-price "
+               f"--offer {unasked[0]}'"))
     return {d.offer: Text(
         f"offre anormalement basse rejetée après examen des justifications demandées "
         f"(articles L2152-5, L2152-6 et R2152-4) : {d.reason}",

@@ -424,9 +424,13 @@ def usable_responses(checked: Sequence[CheckedFile], lot: str | None = None
                   if len(items) > 1}
     if duplicates:
         listed = "; ".join(f"{v}: {', '.join(names)}" for v, names in sorted(duplicates.items()))
-        raise CampaignError(f"several returned files for the same offer ({listed}); keep "
-                            "only the one to evaluate in responses/, or register the offers "
-                            "with 'ai-procurement open'")
+        raise CampaignError(Text(
+            fr=f"plusieurs fichiers rendus pour la même offre ({listed.replace('; ', ' ; ')})"
+               " ; ne gardez dans responses/ que celui à évaluer, ou enregistrez les offres "
+               "avec « ai-procurement open »",
+            en=f"several returned files for the same offer ({listed}); keep "
+               "only the one to evaluate in responses/, or register the offers "
+               "with 'ai-procurement open'"))
     return {v: items[0].response for v, items in sorted(by_vendor.items())}
 
 
@@ -476,8 +480,11 @@ def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
         readable = {v: r for v, r in responses.items() if r.report.ok}
         if not readable:
             if len(campaign.lots()) == 1:
-                raise CampaignError("no readable response to review yet; run "
-                                    "'ai-procurement check'")
+                raise CampaignError(Text(
+                    fr="aucune réponse lisible à relire pour l'instant ; lancez "
+                       "« ai-procurement check »",
+                    en="no readable response to review yet; run "
+                       "'ai-procurement check'"))
             continue
         # The versions check() chose (a regularised or negotiated file when admissible).
         versions = {v: r.report.sha256 for v, r in readable.items()}
@@ -543,13 +550,19 @@ class CampaignRun:
         for run in self.lots:
             if run.lot == lot_id:
                 return run
-        raise CampaignError(f"no lot {lot_id!r} in this run; lots: "
-                            f"{', '.join(r.lot for r in self.lots)}")
+        raise CampaignError(Text(
+            fr=f"aucun lot {lot_id!r} dans cette évaluation ; lots : "
+               f"{', '.join(r.lot for r in self.lots)}",
+            en=f"no lot {lot_id!r} in this run; lots: "
+               f"{', '.join(r.lot for r in self.lots)}"))
 
     def _only(self) -> EvaluationRun:
         if len(self.lots) != 1:
-            raise CampaignError(f"the consultation has {len(self.lots)} lots; take one with "
-                                "run.lot('<id>')")
+            raise CampaignError(Text(
+                fr=f"la consultation compte {len(self.lots)} lots ; prenez-en un avec "
+                   "run.lot('<id>')",
+                en=f"the consultation has {len(self.lots)} lots; take one with "
+                   "run.lot('<id>')"))
         return self.lots[0]
 
     @property
@@ -780,10 +793,13 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
         earlier += [p for p in (results / f"memo-{code}.docx" for code in ("fr", "en"))
                     if p.exists()]
     if earlier and not force:
-        raise OutputExistsError(
-            f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
-            f"{results}); refusing to overwrite earlier results (pass "
-            "force=True, or --force on the command line)", path=earlier[0])
+        raise OutputExistsError(Text(
+            fr=f"{earlier[0]} existe déjà ({len(earlier)} résultat(s) antérieur(s) dans "
+               f"{results}) ; les résultats antérieurs ne sont pas remplacés (passez "
+               "force=True, ou --force en ligne de commande)",
+            en=f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
+               f"{results}); refusing to overwrite earlier results (pass "
+               "force=True, or --force on the command line)"), path=earlier[0])
     _refuse_foreign_results(campaign)
     checked = check(campaign, write_reports=False)
     scored = [_score(campaign, lot, checked) for lot in lots]
@@ -804,8 +820,11 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
 
         shutil.rmtree(staged.folder, ignore_errors=True)
         if isinstance(exc, OutputError):
-            raise OutputError(f"{exc}; the results in {results} are left as they were, "
-                              "whole") from None
+            raise OutputError(Text(
+                fr=f"{exc.text.fr} ; les résultats dans {results} restent tels qu'ils étaient, "
+                   "complets",
+                en=f"{exc}; the results in {results} are left as they were, "
+                   "whole")) from None
         raise
     written = staged.switch(campaign.audit, [("evaluate", fields) for fields in records])
     from ai_procurement.campaign.rounds import write_rejection_letters
@@ -834,10 +853,13 @@ def _refuse_foreign_results(campaign: Campaign) -> None:
     foreign = sorted(p for p in results.rglob("*") if p.is_file() and p.name != MANIFEST
                      and f"{RESULTS}/{p.relative_to(results).as_posix()}" not in ours)
     if foreign:
-        raise CampaignError(
-            f"{foreign[0]}: {len(foreign)} file(s) in {results} were not written by "
-            "'evaluate'; each evaluation replaces that folder whole, so move them "
-            "elsewhere first")
+        raise CampaignError(Text(
+            fr=f"{foreign[0]} : {len(foreign)} fichier(s) dans {results} n'ont pas été écrits "
+               "par « evaluate » ; chaque évaluation remplace ce dossier en entier, "
+               "déplacez-les donc d'abord ailleurs",
+            en=f"{foreign[0]}: {len(foreign)} file(s) in {results} were not written by "
+               "'evaluate'; each evaluation replaces that folder whole, so move them "
+               "elsewhere first"))
 
 
 def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[EvaluationRun],

@@ -150,8 +150,11 @@ def write_panel(path: str | os.PathLike[str], *, criteria: Mapping[str, Text],
 def _check_name(value: object, what: str) -> str:
     if not isinstance(value, str) or not value.strip() or form.safe_text(value) != value \
             or len(value) > 200:
-        raise QuestionnaireError(f"{what} must be a non-blank name (at most 200 characters, "
-                                 f"no control character), got {value!r}")
+        raise QuestionnaireError(Text(
+            fr=f"{what} doit être un nom non vide (200 caractères au plus, sans caractère "
+               f"de contrôle) ; reçu {value!r}",
+            en=f"{what} must be a non-blank name (at most 200 characters, "
+               f"no control character), got {value!r}"))
     return value
 
 
@@ -160,15 +163,24 @@ def panel_bytes(*, criteria: Mapping[str, Text], participant: str, group: str,
                 total_points: int) -> bytes:
     """Return the weighting workbook as bytes (see :func:`write_panel`)."""
     if lang not in LANGUAGES:
-        raise QuestionnaireError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+        raise QuestionnaireError(Text(
+            fr=f"langue {lang!r} inconnue ; attendu l'une de {LANGUAGES}",
+            en=f"unknown language {lang!r}; expected one of {LANGUAGES}"))
     if mode not in PANEL_MODES:
-        raise QuestionnaireError(f"unknown mode {mode!r}; expected one of {PANEL_MODES}")
+        raise QuestionnaireError(Text(
+            fr=f"mode {mode!r} inconnu ; attendu l'un de {PANEL_MODES}",
+            en=f"unknown mode {mode!r}; expected one of {PANEL_MODES}"))
     if len(key) < 16:
-        raise QuestionnaireError("the signing key must be at least 16 bytes")
+        raise QuestionnaireError(Text(
+            fr="la clé de signature doit faire au moins 16 octets",
+            en="the signing key must be at least 16 bytes"))
     if len(criteria) < 2:
-        raise QuestionnaireError("a weighting needs at least 2 criteria")
+        raise QuestionnaireError(Text(fr="une pondération demande au moins 2 critères",
+                                      en="a weighting needs at least 2 criteria"))
     if not 1 <= total_points <= 1_000_000:
-        raise QuestionnaireError(f"total_points must be 1 to 1,000,000, got {total_points}")
+        raise QuestionnaireError(Text(
+            fr=f"total_points doit être compris entre 1 et 1 000 000 ; reçu {total_points}",
+            en=f"total_points must be 1 to 1,000,000, got {total_points}"))
     _check_name(participant, "participant")
     _check_name(group, "group")
     rows = _rows(criteria, mode, lang)

@@ -192,13 +192,18 @@ def vendor_codes(vendors: Iterable[str], lang: Lang = "fr") -> dict[str, str]:
         QuestionnaireError: a blank or duplicated vendor name, or an unknown language.
     """
     if lang not in LANGUAGES:
-        raise QuestionnaireError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+        raise QuestionnaireError(Text(
+            fr=f"langue {lang!r} inconnue ; attendu l'une de {LANGUAGES}",
+            en=f"unknown language {lang!r}; expected one of {LANGUAGES}"))
     names = list(vendors)
     blank = [n for n in names if not isinstance(n, str) or not n.strip()]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if blank or duplicated:
-        raise QuestionnaireError(f"vendor names must be non-blank and unique; got blank "
-                                 f"{blank!r}, duplicated {duplicated!r}")
+        raise QuestionnaireError(Text(
+            fr=f"les noms des candidats doivent être non vides et uniques ; vides : "
+               f"{blank!r}, en double : {duplicated!r}",
+            en=f"vendor names must be non-blank and unique; got blank "
+               f"{blank!r}, duplicated {duplicated!r}"))
     return {name: f"{CODE_WORD[lang]} {column_letter(index)}"
             for index, name in enumerate(sorted(names), start=1)}
 
@@ -225,9 +230,11 @@ def _assigned(vendors: Iterable[str], letters: Mapping[str, str] | None) -> dict
     bad = sorted(v for v in given.values() if not isinstance(v, str)
                  or not _LETTER.fullmatch(v))
     if set(given) != set(names) or bad or len(set(given.values())) != len(given):
-        raise QuestionnaireError(
-            f"letters must give each vendor a distinct code letter (A, B... AA); got "
-            f"{given!r} for vendors {sorted(names)!r}")
+        raise QuestionnaireError(Text(
+            fr=f"letters doit donner à chaque candidat une lettre de code distincte (A, B… "
+               f"AA) ; reçu {given!r} pour les candidats {sorted(names)!r}",
+            en=f"letters must give each vendor a distinct code letter (A, B... AA); got "
+               f"{given!r} for vendors {sorted(names)!r}"))
     return given
 
 
@@ -353,15 +360,24 @@ def review_bytes(questionnaire: Questionnaire, responses: Mapping[str, Response]
                  letters: Mapping[str, str] | None = None) -> bytes:
     """Return the review workbook as bytes (see :func:`write_review`)."""
     if lang not in LANGUAGES:
-        raise QuestionnaireError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+        raise QuestionnaireError(Text(
+            fr=f"langue {lang!r} inconnue ; attendu l'une de {LANGUAGES}",
+            en=f"unknown language {lang!r}; expected one of {LANGUAGES}"))
     if len(key) < 16:
-        raise QuestionnaireError("the signing key must be at least 16 bytes")
+        raise QuestionnaireError(Text(
+            fr="la clé de signature doit faire au moins 16 octets",
+            en="the signing key must be at least 16 bytes"))
     if not isinstance(evaluator, str) or not evaluator.strip() or (
             form.safe_text(evaluator) != evaluator):
-        raise QuestionnaireError(f"evaluator must be a non-blank name without control "
-                                 f"characters, got {evaluator!r}")
+        raise QuestionnaireError(Text(
+            fr=f"l'évaluateur doit être un nom non vide, sans caractère de contrôle ; reçu "
+               f"{evaluator!r}",
+            en=f"evaluator must be a non-blank name without control "
+               f"characters, got {evaluator!r}"))
     if not responses:
-        raise QuestionnaireError("no response to review: pass at least one vendor's response")
+        raise QuestionnaireError(Text(
+            fr="aucune réponse à relire : fournissez la réponse d'au moins un candidat",
+            en="no response to review: pass at least one vendor's response"))
     reviewed = _questions(questionnaire, questions)
     vendor_codes(responses, lang)  # checks the names
     assigned = _assigned(responses, letters)
@@ -402,22 +418,31 @@ def _questions(questionnaire: Questionnaire, ids: Sequence[str] | None) -> list[
         chosen = [q for q in every if q.scored_by_evaluators]
     else:
         if isinstance(ids, str):
-            raise QuestionnaireError("questions must be a sequence of question ids, not a "
-                                     "string")
+            raise QuestionnaireError(Text(
+                fr="questions doit être une suite d'identifiants de questions, pas une "
+                   "chaîne de caractères",
+                en="questions must be a sequence of question ids, not a "
+                   "string"))
         known = {q.id: q for q in every}
         unknown = [i for i in ids if i not in known]
         duplicated = sorted({i for i in ids if list(ids).count(i) > 1})
         not_text = [i for i in ids if i in known and not known[i].scored_by_evaluators]
         if unknown or duplicated or not_text:
-            raise QuestionnaireError(
-                f"questions to review must be free-text questions of {questionnaire.bank.id!r}"
-                f", each once; unknown {unknown}, duplicated {duplicated}, not free text "
-                f"{not_text}")
+            raise QuestionnaireError(Text(
+                fr=f"les questions à relire doivent être des questions à réponse libre de "
+                   f"{questionnaire.bank.id!r}, chacune une fois ; inconnues : {unknown}, en "
+                   f"double : {duplicated}, pas à réponse libre : {not_text}",
+                en=f"questions to review must be free-text questions of "
+                   f"{questionnaire.bank.id!r}, each once; unknown {unknown}, duplicated "
+                   f"{duplicated}, not free text {not_text}"))
         wanted = set(ids)
         chosen = [q for q in every if q.id in wanted]
     if not chosen:
-        raise QuestionnaireError(f"questionnaire {questionnaire.bank.id!r} has no free-text "
-                                 "question for evaluators to review")
+        raise QuestionnaireError(Text(
+            fr=f"le questionnaire {questionnaire.bank.id!r} n'a aucune question à réponse libre "
+               "à faire relire par les évaluateurs",
+            en=f"questionnaire {questionnaire.bank.id!r} has no free-text "
+               "question for evaluators to review"))
     return chosen
 
 
@@ -442,10 +467,14 @@ def _entry(q: Question, vendor: str, code: str, letter: str, response: Response,
     for what, value in ((f"{q.id} / {code}", shown), (f"{q.id} / {code} comment", comment),
                         (f"{q.id} / {code} evidence", evidence)):
         if len(value) > MAX_CELL_CHARS:
-            raise QuestionnaireError(
-                f"{what}: {len(value)} characters, more than the {MAX_CELL_CHARS} an Excel "
-                "cell holds; the review workbook never truncates a vendor's text. Ask the "
-                "vendor for a shorter answer or review it outside the workbook.")
+            raise QuestionnaireError(Text(
+                fr=f"{what} : {len(value)} caractères, plus que les {MAX_CELL_CHARS} que "
+                   "contient une cellule Excel ; le classeur de relecture ne tronque jamais le "
+                   "texte d'un candidat. Demandez au candidat une réponse plus courte ou "
+                   "relisez-la hors du classeur.",
+                en=f"{what}: {len(value)} characters, more than the {MAX_CELL_CHARS} an Excel "
+                   "cell holds; the review workbook never truncates a vendor's text. Ask the "
+                   "vendor for a shorter answer or review it outside the workbook."))
     notes = [_SHOWN_STATE[state].get(lang)]
     if state is AnswerState.NOT_APPLICABLE and not comment.strip():
         notes.append(T("Aucune justification du « sans objet ».",
