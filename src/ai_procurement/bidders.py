@@ -17,7 +17,7 @@ from typing import Literal
 
 import attrs
 
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = [
     "Bidder",
@@ -86,10 +86,8 @@ def check_registration(identifier: str, country: str) -> Text | None:
     """
     value = identifier.strip()
     if not value:
-        return Text("numéro d'immatriculation manquant (SIRET, SIREN ou, pour une entreprise "
-                    "étrangère, le numéro de son registre national)",
-                    "registration number missing (SIRET, SIREN or, for a foreign company, "
-                    "its national register number)")
+        return msg("registration number missing (SIRET, SIREN or, for a foreign company, its "
+                   "national register number)")
     if country.strip().upper() not in ("", "FR", "FRANCE"):
         return None
     digits = _digits(value)
@@ -97,11 +95,8 @@ def check_registration(identifier: str, country: str) -> Text | None:
         return None
     if len(digits) == 9 and valid_siren(digits):
         return None
-    return Text(f"« {value} » n'est pas un SIRET (14 chiffres) ni un SIREN (9 chiffres) "
-                "valide : la clé de contrôle ne correspond pas. Vérifiez le numéro sur "
-                "l'avis de situation INSEE.",
-                f"'{value}' is not a valid SIRET (14 digits) or SIREN (9 digits): its check "
-                "digit does not match. Check the number on the INSEE registration notice.")
+    return msg("'{value}' is not a valid SIRET (14 digits) or SIREN (9 digits): its check digit "
+               "does not match. Check the number on the INSEE registration notice.", value=value)
 
 
 @attrs.frozen

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from ai_procurement.text import Lang, Text, nmsg
+from ai_procurement.text import Lang, Text, msg, nmsg
 
 __all__ = [
     "AIProcurementError",
@@ -76,9 +76,9 @@ class Problem:
         """Where and what, in both languages (``$.lots[0].id (line 12): ...``)."""
         message = self.what
         if self.line is None:
-            return Text(fr=f"{self.path} : {message.fr}", en=f"{self.path}: {message.en}")
-        return Text(fr=f"{self.path} (ligne {self.line}) : {message.fr}",
-                    en=f"{self.path} (line {self.line}): {message.en}")
+            return msg("{path}: {message}", message=message, path=self.path)
+        return msg("{path} (line {line}): {message}", message=message, path=self.path,
+                   line=self.line)
 
     def __str__(self) -> str:
         return self.text.en
@@ -88,7 +88,7 @@ def _problems(source: str, problems: Sequence[Problem]) -> Text:
     """A file's problems, counted on a first line and listed, in both languages."""
     count = nmsg("{source}: {n} problem", "{source}: {n} problems", len(problems),
                  source=source)
-    texts = [count, *(Text(fr=f"  {source} : {p.text.fr}", en=f"  {source}: {p.text.en}")
+    texts = [count, *(msg("  {source}: {p_text}", p_text=p.text, source=source)
                       for p in problems)]
     return Text(fr="\n".join(t.fr for t in texts), en="\n".join(t.en for t in texts))
 
@@ -191,7 +191,7 @@ class InputError(AIProcurementError, OSError):
     @property
     def text(self) -> Text:
         """The path and the reason, in both languages."""
-        return Text(fr=f"{self.path} : {self.why.fr}", en=f"{self.path}: {self.why.en}")
+        return msg("{path}: {why}", why=self.why, path=self.path)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"

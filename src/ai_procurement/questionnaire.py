@@ -22,7 +22,7 @@ import attrs
 
 from ai_procurement.bank.model import AGGREGATIONS, Aggregation, Bank, check_bank
 from ai_procurement.errors import BankError, Problem, QuestionnaireError
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = [
     "Consultation",
@@ -123,13 +123,9 @@ class Questionnaire:
 
         found: list[Text] = []
         if "fr" not in self.bank.languages:
-            found.append(Text(
-                fr="Ce questionnaire n'existe qu'en anglais : une consultation française "
-                   "doit être rédigée en français (loi n° 94-665 du 4 août 1994, art. 5) ; "
-                   "ajoutez les textes français avant de publier.",
-                en="This questionnaire exists in English only: a French consultation must "
-                   "be written in French (law 94-665 of 4 August 1994, art. 5); add the "
-                   "French texts before publishing."))
+            found.append(msg("This questionnaire exists in English only: a French consultation "
+                             "must be written in French (law 94-665 of 4 August 1994, art. 5); "
+                             "add the French texts before publishing."))
         if not any(ENVIRONMENTAL_TAG in c.tags and c.weight > 0 for c in self.bank.criteria):
             fact = legal_facts().fact("ccp.environmental_award_criterion", on=day)
             start = fact.value
@@ -138,21 +134,19 @@ class Questionnaire:
             lead_fr = "Aucun critère pondéré n'est marqué « environmental » : "
             lead_en = "No weighted criterion is tagged 'environmental': "
             if day < start:
-                found.append(Text(
-                    fr=f"{lead_fr}pour une consultation engagée à compter du {fr_date}, au "
-                       "moins un critère d'attribution devra prendre en compte les "
-                       f"caractéristiques environnementales de l'offre ({fact.source}).",
-                    en=f"{lead_en}for a consultation launched from {en_date}, at least one "
-                       "award criterion will be required to take into account the "
-                       f"environmental characteristics of the offer ({fact.source})."))
+                found.append(msg("{lead}for a consultation launched from {date}, at least one "
+                                 "award criterion will be required to take into account the "
+                                 "environmental characteristics of the offer ({fact_source}).",
+                                 lead=Text(fr=lead_fr, en=lead_en),
+                                 date=Text(fr=format(fr_date, ''), en=format(en_date, '')),
+                                 fact_source=fact.source))
             else:
-                found.append(Text(
-                    fr=f"{lead_fr}depuis le {fr_date}, au moins un critère d'attribution "
-                       "d'un marché public doit prendre en compte les caractéristiques "
-                       f"environnementales de l'offre ({fact.source}).",
-                    en=f"{lead_en}since {en_date}, at least one award criterion of a French "
-                       "public contract is required to take into account the environmental "
-                       f"characteristics of the offer ({fact.source})."))
+                found.append(msg("{lead}since {date}, at least one award criterion of a French "
+                                 "public contract is required to take into account the "
+                                 "environmental characteristics of the offer ({fact_source}).",
+                                 lead=Text(fr=lead_fr, en=lead_en),
+                                 date=Text(fr=format(fr_date, ''), en=format(en_date, '')),
+                                 fact_source=fact.source))
         return tuple(found)
 
 
@@ -192,8 +186,8 @@ def aggregation_sentence(questionnaire: Questionnaire) -> Text:
     rule = questionnaire.aggregation
     text = AGGREGATIONS[rule]
     # The rule's code ("fixed") is an English word: the French sentence describes it only.
-    return Text(f"Règle d'agrégation des points : {text.fr[:1].lower()}{text.fr[1:]}",
-                f"Aggregation rule '{rule}': {text.en}")
+    return msg("Aggregation rule '{rule}': {text}", rule=Text(fr=text.fr[:1].lower(),
+               en=format(rule, '')), text=Text(fr=format(text.fr[1:], ''), en=text.en))
 
 
 def sub_criterion_points(questionnaire: Questionnaire,
@@ -245,26 +239,20 @@ def freeze(bank: Bank, consultation: Consultation,
     """
     if aggregation is not None:
         if aggregation not in AGGREGATIONS:
-            raise QuestionnaireError(Text(
-                fr=f"aggregation : règle {aggregation!r} inconnue ; attendu l'une de "
-                   f"{list(AGGREGATIONS)}",
-                en=f"aggregation: unknown rule {aggregation!r}; expected "
-                   f"one of {list(AGGREGATIONS)}"))
+            raise QuestionnaireError(msg("aggregation: unknown rule {aggregation!r}; expected "
+                                         "one of {list_AGGREGATIONS}", aggregation=aggregation,
+                                         list_AGGREGATIONS=list(AGGREGATIONS)))
         bank = attrs.evolve(bank, aggregation=aggregation)
     if (bank.aggregation != "fixed" and bank.audience == "vendor"
             and not aggregation_announced):
-        raise QuestionnaireError(Text(
-            fr=f"règle d'agrégation {bank.aggregation!r} : le poids d'un critère ou d'une "
-               "question dépend alors de ceux qui s'appliquent à chaque offre, ce qui s'écarte "
-               "de la pondération publiée sauf si les documents de la consultation annoncent "
-               "la règle (articles R2152-11 et R2152-12 du code de la commande publique). "
-               "Annoncez-la dans le règlement de la consultation, puis passez "
-               "aggregation_announced=True ; ou utilisez aggregation='fixed'",
-            en=f"aggregation rule {bank.aggregation!r}: the weight a criterion or a question "
-               "carries then depends on which ones apply to each offer, which departs from "
-               "the published weighting unless the consultation documents announce the rule "
-               "(CCP R2152-11, R2152-12). Announce it in the consultation rules, then pass "
-               "aggregation_announced=True; or use aggregation='fixed'"))
+        raise QuestionnaireError(msg("aggregation rule {bank_aggregation!r}: the weight a "
+                                     "criterion or a question carries then depends on which ones "
+                                     "apply to each offer, which departs from the published "
+                                     "weighting unless the consultation documents announce the "
+                                     "rule (CCP R2152-11, R2152-12). Announce it in the "
+                                     "consultation rules, then pass aggregation_announced=True; "
+                                     "or use aggregation='fixed'",
+                                     bank_aggregation=bank.aggregation))
     problems = check_bank(bank)
     if problems:
         raise BankError(f"bank {bank.id!r}", problems)
@@ -281,20 +269,15 @@ def freeze(bank: Bank, consultation: Consultation,
     missing = [i for i in ids if i not in weights]
     unknown = [k for k in weights if k not in ids]
     if missing or unknown:
-        raise QuestionnaireError(Text(
-            fr=f"les pondérations doivent nommer chaque critère de {bank.id!r} une fois "
-               f"exactement ; manquants : {missing}, inconnus : {unknown}",
-            en=f"weights must name every criterion of {bank.id!r} exactly once; missing "
-               f"{missing}, unknown {unknown}"))
+        raise QuestionnaireError(msg("weights must name every criterion of {bank_id!r} exactly "
+                                     "once; missing {missing}, unknown {unknown}", bank_id=bank.id,
+                                     missing=missing, unknown=unknown))
     bad = {k: v for k, v in weights.items()
            if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0
            or v == float("inf")}
     if bad or not any(weights.values()):
-        raise QuestionnaireError(Text(
-            fr=f"les pondérations doivent être des nombres finis >= 0, pas toutes nulles ; "
-               f"reçu {bad or weights}",
-            en=f"weights must be finite numbers >= 0, not all zero; got "
-               f"{bad or weights}"))
+        raise QuestionnaireError(msg("weights must be finite numbers >= 0, not all zero; got "
+                                     "{bad_or_weights}", bad_or_weights=bad or weights))
     criteria = tuple(attrs.evolve(c, weight=float(weights[c.id])) for c in bank.criteria)
     frozen_bank = attrs.evolve(bank, criteria=criteria)
     return Questionnaire(frozen_bank, consultation, record,
@@ -333,13 +316,11 @@ def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
     try:
         data = json.loads(read_bounded(path, _MAX_QUESTIONNAIRE_BYTES))
     except (OSError, ValueError) as exc:
-        raise QuestionnaireError(Text(
-            fr=f"{source} : impossible de lire le questionnaire : {exc}",
-            en=f"{source}: cannot read the questionnaire: {exc}")) from None
+        raise QuestionnaireError(msg("{source}: cannot read the questionnaire: {exc}",
+                                     source=source, exc=exc)) from None
     if not isinstance(data, dict) or data.get("format") != 1:
-        raise QuestionnaireError(Text(
-            fr=f"{source} : ce n'est pas un fichier de questionnaire au format 1",
-            en=f"{source}: not a questionnaire file of format 1"))
+        raise QuestionnaireError(msg("{source}: not a questionnaire file of format 1",
+                                     source=source))
     bank, problems = structure(data.get("bank"), Bank)
     consultation, more = structure(data.get("consultation"), Consultation)
     problems += more
@@ -350,16 +331,11 @@ def load_questionnaire(path: str | os.PathLike[str]) -> Questionnaire:
         raise BankError(source, [Problem("$.bank" + p.path[1:], p.message) for p in problems])
     weighting = data.get("weighting")
     if not isinstance(weighting, dict):
-        raise QuestionnaireError(Text(
-            fr=f"{source} : « weighting » doit être une table de clés et de valeurs",
-            en=f"{source}: 'weighting' must be a mapping"))
+        raise QuestionnaireError(msg("{source}: 'weighting' must be a mapping", source=source))
     expected = fingerprint(bank, consultation, weighting)
     if data.get("fingerprint") != expected:
-        raise QuestionnaireError(Text(
-            fr=f"{source} : le contenu ne correspond pas à son empreinte "
-               f"{data.get('fingerprint')!r} (calculée : {expected!r}) : le questionnaire "
-               "publié a été modifié",
-            en=f"{source}: the content does not match its fingerprint "
-               f"{data.get('fingerprint')!r} (computed {expected!r}): the published "
-               "questionnaire was edited"))
+        raise QuestionnaireError(msg("{source}: the content does not match its fingerprint "
+                                     "{data_fingerprint!r} (computed {expected!r}): the "
+                                     "published questionnaire was edited", source=source,
+                                     data_fingerprint=data.get('fingerprint'), expected=expected))
     return Questionnaire(bank, consultation, weighting, expected)

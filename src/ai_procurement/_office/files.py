@@ -27,14 +27,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ai_procurement.errors import InputError, OutputError, OutputExistsError
-from ai_procurement.text import Text
+from ai_procurement.text import msg
 
 __all__ = ["normalise_zip", "open_regular", "read_bounded", "sha256_file", "write_atomic"]
 
 _BLOCK = 1 << 20
-_NOT_REGULAR = Text(fr="ce n'est pas un fichier ordinaire (un dossier, un tube ou un "
-                       "périphérique)",
-                    en="not a regular file (a folder, a pipe or a device)")
+_NOT_REGULAR = msg("not a regular file (a folder, a pipe or a device)")
 
 
 def open_regular(path: str | os.PathLike[str]) -> tuple[int, int]:
@@ -55,7 +53,7 @@ def open_regular(path: str | os.PathLike[str]) -> tuple[int, int]:
                      | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)) if regular else -1
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
         reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror
-                  else Text(fr="ouverture impossible", en="cannot open"))
+                  else msg("cannot open"))
         raise InputError(shown, reason) from None
     if not regular:
         raise InputError(shown, _NOT_REGULAR)
@@ -83,9 +81,8 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
     fd, size = open_regular(path)
     with os.fdopen(fd, "rb", buffering=0) as handle:
         if size > limit:
-            raise InputError(shown, Text(
-                fr=f"fichier trop volumineux : {size} octets, {limit} au plus",
-                en=f"file too large: {size} bytes, at most {limit}"))
+            raise InputError(shown, msg("file too large: {size} bytes, at most {limit}", size=size,
+                                        limit=limit))
         chunks: list[bytes] = []
         total = 0
         try:
@@ -96,11 +93,9 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
                 chunks.append(chunk)
                 total += len(chunk)
         except OSError as exc:
-            raise InputError(shown, exc.strerror or Text(fr="erreur de lecture",
-                                                         en="read error")) from None
+            raise InputError(shown, exc.strerror or msg("read error")) from None
     if total > limit:
-        raise InputError(shown, Text(fr=f"fichier trop volumineux : plus de {limit} octets",
-                                     en=f"file too large: more than {limit} bytes"))
+        raise InputError(shown, msg("file too large: more than {limit} bytes", limit=limit))
     return b"".join(chunks)
 
 
@@ -116,18 +111,16 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool, mode: int = 0o644)
         OutputError: it cannot be written.
     """
     if path.exists() and not overwrite:
-        raise OutputExistsError(Text(
-            fr=f"{path} existe déjà ; un résultat antérieur n'est pas remplacé (passez "
-               "overwrite=True, ou --force en ligne de commande)",
-            en=f"{path} already exists; refusing to overwrite an earlier result "
-               "(pass overwrite=True, or --force on the command line)"), path=path)
+        raise OutputExistsError(msg("{path} already exists; refusing to overwrite an earlier "
+                                    "result (pass overwrite=True, or --force on the command line)",
+                                    path=path), path=path)
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(Text(fr=f"impossible d'écrire {path} : {exc.strerror}",
-                               en=f"cannot write {path}: {exc.strerror}")) from None
+        raise OutputError(msg("cannot write {path}: {exc_strerror}", path=path,
+                              exc_strerror=exc.strerror)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -137,8 +130,8 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool, mode: int = 0o644)
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise OutputError(Text(fr=f"impossible d'écrire {path} : {exc.strerror}",
-                               en=f"cannot write {path}: {exc.strerror}")) from None
+        raise OutputError(msg("cannot write {path}: {exc_strerror}", path=path,
+                              exc_strerror=exc.strerror)) from None
 
 
 def sha256_file(path: Path) -> str:

@@ -79,7 +79,7 @@ from defusedxml import DefusedXmlException
 from ai_procurement._office.files import read_bounded
 from ai_procurement.errors import InputError
 from ai_procurement.findings import Finding, Severity
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = [
     "CODES",
@@ -474,8 +474,9 @@ def _size(n: int) -> Text:
     for unit, fr, en in ((1 << 30, "Gio", "GiB"), (_MIB, "Mio", "MiB"), (_KIB, "Kio", "KiB")):
         if n >= unit:
             value = f"{n / unit:.1f}".removesuffix(".0")
-            return Text(fr=f"{value.replace('.', ',')} {fr}", en=f"{value} {en}")
-    return Text(fr=f"{n} octets", en=f"{n} bytes")
+            return msg("{value} {text}", text=Text(fr=fr, en=en),
+                       value=Text(fr=value.replace('.', ','), en=format(value, '')))
+    return msg("{n} bytes", n=n)
 
 
 def _finding(
@@ -537,13 +538,13 @@ KEPT_TOTAL_BYTES = 64 * 1024 * 1024
 
 def _unreadable(file: str, exc: OSError | None) -> Finding:
     if isinstance(exc, FileNotFoundError):
-        reason = Text(fr="fichier introuvable", en="file not found")
+        reason = msg("file not found")
     elif isinstance(exc, PermissionError):
-        reason = Text(fr="accès refusé", en="permission denied")
+        reason = msg("permission denied")
     elif exc is None or isinstance(exc, IsADirectoryError):
-        reason = Text(fr="ce n'est pas un fichier ordinaire", en="not a regular file")
+        reason = msg("not a regular file")
     else:
-        reason = Text(fr="erreur de lecture", en="read error")
+        reason = msg("read error")
     return _finding("unreadable", file, reason=reason)
 
 
@@ -567,8 +568,8 @@ def _inspect(path: Path, file: str, limits: Limits, kept: dict[str, bytes] | Non
         data = read_bounded(path, limits.max_file_bytes)
     except InputError as exc:
         if "too large" in exc.reason:  # it grew since stat
-            return [_finding("too-large", file, size=Text(fr=f"plus de {_size(size).fr}",
-                                                          en=f"more than {_size(size).en}"),
+            return [_finding("too-large", file, size=msg(
+                    "more than {size_size}", size_size=_size(size)),
                              limit=_size(limits.max_file_bytes))]
         return [_unreadable(file, None if "regular" in exc.reason else OSError(exc.reason))]
     read.append(data)
@@ -796,8 +797,7 @@ def _read_directory(
                 "<4sQHHIIQQQQ", record)
             cd_end = record_at
     if disk or cd_disk:
-        return _finding("corrupt", file, detail=Text(
-            fr="archive en plusieurs volumes", en="multi-volume archive"))
+        return _finding("corrupt", file, detail=msg("multi-volume archive"))
     if entries > limits.max_members:
         return _finding("too-many-members", file, count=entries, limit=limits.max_members)
     # The central directory must end where the end record starts: an archive
@@ -815,15 +815,15 @@ def _read_directory(
         count += 1
         if count > limits.max_members:
             return _finding("too-many-members", file,
-                            count=Text(fr=f"plus de {limits.max_members}",
-                                       en=f"more than {limits.max_members}"),
+                            count=msg("more than {limits_max_members}",
+                                      limits_max_members=limits.max_members),
                             limit=limits.max_members)
     if pos != cd_size or count != entries:
         return _finding("corrupt", file, detail=_CD_BROKEN)
     return _Directory(entries=count, offset=cd_offset, size=cd_size)
 
 
-_CD_BROKEN = Text(fr="répertoire central incohérent", en="inconsistent central directory")
+_CD_BROKEN = msg("inconsistent central directory")
 
 
 @attrs.frozen
@@ -841,13 +841,12 @@ def _read_local(handle: IO[bytes], info: zipfile.ZipInfo, file: str) -> _Local:
     if "\x00" in name or "\\" in name:
         # zipfile cuts a name at NUL and turns "\\" into "/" on Windows only: other
         # readers would see another name.
-        return _Local(None, _finding("corrupt", file, name, detail=Text(
-            fr="nom d'élément interne invalide", en="invalid internal part name")))
+        return _Local(None, _finding("corrupt", file, name, detail=msg(
+                "invalid internal part name")))
     handle.seek(info.header_offset)
     header = handle.read(_LOCAL_SIZE)
     if len(header) < _LOCAL_SIZE or not header.startswith(_LOCAL):
-        return _Local(None, _finding("corrupt", file, name, detail=Text(
-            fr="en-tête local absent", en="local header missing")))
+        return _Local(None, _finding("corrupt", file, name, detail=msg("local header missing")))
     flags, _, _, _, crc, csize, usize, name_len, extra_len = struct.unpack_from(
         "<HHHHIIIHH", header, 6)
     raw = handle.read(name_len)
@@ -858,8 +857,8 @@ def _read_local(handle: IO[bytes], info: zipfile.ZipInfo, file: str) -> _Local:
     central_raw = name.encode("utf-8" if info.flag_bits & _FLAG_UTF8 else "cp437")
     local_name = raw.decode("utf-8" if flags & _FLAG_UTF8 else "cp437", "replace")
     if raw != central_raw or local_name != name:
-        return _Local(data_offset, _finding("corrupt", file, name, detail=Text(
-            fr="nom différent dans l'en-tête local", en="different name in the local header")))
+        return _Local(data_offset, _finding("corrupt", file, name, detail=msg(
+                "different name in the local header")))
     if flags & _FLAG_DATA_DESCRIPTOR:
         return _Local(data_offset, None, descriptor=True)  # checked once overlaps are
     if 0xFFFFFFFF in (csize, usize):
@@ -867,19 +866,15 @@ def _read_local(handle: IO[bytes], info: zipfile.ZipInfo, file: str) -> _Local:
         # uncompressed size first; both are there whenever one overflows (4.5.3).
         zip64 = _zip64_sizes(extra)
         if zip64 is None:
-            return _Local(data_offset, _finding("corrupt", file, name, detail=Text(
-                fr="tailles ZIP64 absentes de l'en-tête local",
-                en="ZIP64 sizes missing from the local header")))
+            return _Local(data_offset, _finding("corrupt", file, name, detail=msg(
+                    "ZIP64 sizes missing from the local header")))
         usize, csize = zip64
     if (csize, usize) != (info.compress_size, info.file_size):
-        return _Local(data_offset, _finding("member-size-lies", file, name, detail=Text(
-            fr="l'en-tête local et le répertoire central annoncent des tailles différentes",
-            en="the local header and the central directory declare different sizes")))
+        return _Local(data_offset, _finding("member-size-lies", file, name, detail=msg(
+                "the local header and the central directory declare different sizes")))
     if crc != info.CRC:
-        return _Local(data_offset, _finding("corrupt", file, name, detail=Text(
-            fr="l'en-tête local et le répertoire central annoncent des sommes de contrôle "
-               "différentes",
-            en="the local header and the central directory declare different checksums")))
+        return _Local(data_offset, _finding("corrupt", file, name, detail=msg(
+                "the local header and the central directory declare different checksums")))
     return _Local(data_offset, None)
 
 
@@ -901,11 +896,8 @@ def _check_descriptor(handle: IO[bytes], info: zipfile.ZipInfo, data_offset: int
         info.CRC, info.compress_size & 0xFFFFFFFF, info.file_size & 0xFFFFFFFF)
     if wide or narrow:
         return None
-    return _finding("member-size-lies", file, info.filename, detail=Text(
-        fr="le descripteur de données et le répertoire central annoncent une somme de "
-           "contrôle ou des tailles différentes",
-        en="the data descriptor and the central directory declare a different checksum "
-           "or sizes"))
+    return _finding("member-size-lies", file, info.filename, detail=msg(
+            "the data descriptor and the central directory declare a different checksum or sizes"))
 
 
 def _zip64_sizes(extra: bytes) -> tuple[int, int] | None:
@@ -1003,24 +995,23 @@ def _stream(
                          if needle in lowered)
         overlap = window[-_KEEP:]
     if produced > declared:
-        return result(_finding("member-size-lies", file, name, detail=Text(
-            fr=f"il annonce {_size(declared).fr} une fois décompressé mais en contient plus",
-            en=f"it declares {_size(declared).en} once decompressed but holds more")))
+        return result(_finding("member-size-lies", file, name, detail=msg(
+                "it declares {size_declared} once decompressed but holds more",
+                size_declared=_size(declared))))
     if inflater is not None and not inflater.eof:
         return result(_finding("corrupt", file, name, detail=_SHORT))
     if produced != declared:
-        return result(_finding("member-size-lies", file, name, detail=Text(
-            fr=f"il annonce {_size(declared).fr} mais n'en contient que {_size(produced).fr}",
-            en=f"it declares {_size(declared).en} but holds only {_size(produced).en}")))
+        return result(_finding("member-size-lies", file, name, detail=msg(
+                "it declares {size_declared} but holds only {size_produced}",
+                size_declared=_size(declared), size_produced=_size(produced))))
     if crc != info.CRC:
-        return result(_finding("corrupt", file, name, detail=Text(
-            fr="somme de contrôle (CRC) incorrecte", en="checksum (CRC) mismatch")))
+        return result(_finding("corrupt", file, name, detail=msg("checksum (CRC) mismatch")))
     return result(None)
 
 
 _HEAD = 256
-_INVALID = Text(fr="données compressées invalides", en="invalid compressed data")
-_SHORT = Text(fr="données compressées incomplètes", en="compressed data cut short")
+_INVALID = msg("invalid compressed data")
+_SHORT = msg("compressed data cut short")
 
 
 def _inspect_zip(handle: IO[bytes], size: int, path: Path, limits: Limits,
@@ -1143,8 +1134,7 @@ def _inspect_zip(handle: IO[bytes], size: int, path: Path, limits: Limits,
             for code in sorted(streamed.codes):
                 where.setdefault(code, info.filename)
     except OSError:
-        return [*findings, _finding("unreadable", file, reason=Text(
-            fr="erreur de lecture", en="read error"))]
+        return [*findings, _finding("unreadable", file, reason=msg("read error"))]
     findings += [_finding("xml-doctype", file, name) for name in doctype]
 
     # The package: an xlsx workbook without active or linked content.
@@ -1202,9 +1192,9 @@ def parse_error_finding(exc: BaseException, *, path: Path, member: str | None = 
         if isinstance(cause, SyntaxError | ExpatError):
             where = getattr(cause, "position", None) or getattr(cause, "lineno", None)
             line = where[0] if isinstance(where, tuple) else where
-            detail = (Text(fr=f"ligne {line}", en=f"line {line}") if isinstance(line, int)
-                      else Text(fr="erreur de syntaxe", en="syntax error"))
+            detail = (msg("line {line}", line=line) if isinstance(line, int)
+                      else msg("syntax error"))
             return _finding("xml-malformed", path.name, member, detail=detail)
         cause = cause.__cause__ or cause.__context__
     return _finding("xml-malformed", path.name, member,
-                    detail=Text(fr="contenu illisible", en="unreadable content"))
+                    detail=msg("unreadable content"))

@@ -32,7 +32,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ai_procurement.errors import Problem
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "YamlDocument", "load_yaml"]
 
@@ -98,8 +98,8 @@ _FRENCH = {
 
 def _invalid(message: str) -> Text:
     """"invalid YAML: ``message``", in both languages."""
-    return Text(fr=f"YAML invalide : {_FRENCH.get(message, message)}",
-                en=f"invalid YAML: {message}")
+    return msg("invalid YAML: {message}", message=Text(fr=_FRENCH.get(message, message),
+               en=format(message, '')))
 
 
 def _compose(loader: Any) -> Node | None:
@@ -214,18 +214,15 @@ def load_yaml(text: bytes | str) -> tuple[YamlDocument | None, list[Problem]]:
     """
     size = len(text.encode() if isinstance(text, str) else text)
     if size > MAX_BYTES:
-        return None, [Problem("$", Text(
-            fr=f"fichier trop grand : {size} octets, au plus {MAX_BYTES}",
-            en=f"file too large: {size} bytes, at most {MAX_BYTES}"))]
+        return None, [Problem("$", msg("file too large: {size} bytes, at most {MAX_BYTES}",
+                                       size=size, MAX_BYTES=MAX_BYTES))]
     raw = text if isinstance(text, bytes) else b""
     if isinstance(text, bytes):
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            return None, [Problem("$", Text(
-                fr=f"texte qui n'est pas en UTF-8 (octet {exc.start}) ; enregistrez le "
-                   "fichier en UTF-8",
-                en=f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"),
+            return None, [Problem("$", msg("not UTF-8 text (byte {exc_start}); save the file as "
+                                           "UTF-8", exc_start=exc.start),
                 raw.count(b"\n", 0, exc.start) + 1)]
     loader_class = _PyLoader if _CLoader is None or not _FAST else _CLoader
     if loader_class is _PyLoader:
@@ -251,7 +248,7 @@ def load_yaml(text: bytes | str) -> tuple[YamlDocument | None, list[Problem]]:
         pass
     else:
         if data is _EMPTY:
-            return None, [Problem("$", Text(fr="le fichier est vide", en="the file is empty"))]
+            return None, [Problem("$", msg("the file is empty"))]
         return YamlDocument(data, None, text), []
     finally:
         if collecting:
@@ -267,12 +264,10 @@ def _load_nodes(text: str) -> tuple[YamlDocument | None, list[Problem]]:
         loader.check_event()  # libyaml reads the text here; the Python reader in __init__
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
-        return None, [Problem("$", Text(
-            fr=f"YAML invalide : le caractère U+{exc.character:04X} n'est pas permis dans un "
-               "fichier YAML (les caractères de contrôle s'échappent entre guillemets "
-               "doubles)",
-            en=f"invalid YAML: character U+{exc.character:04X} is not allowed in a YAML "
-               "file (control characters must be escaped in double quotes)"), line)]
+        return None, [Problem("$", msg("invalid YAML: character U+{exc_character:04X} "
+                                       "is not allowed in a YAML file (control "
+                                       "characters must be escaped in double quotes)",
+                                       exc_character=exc.character), line)]
     except yaml.MarkedYAMLError as exc:
         return None, [_marked(exc)]
     except yaml.YAMLError as exc:  # libyaml's reader errors carry no mark
@@ -282,7 +277,7 @@ def _load_nodes(text: str) -> tuple[YamlDocument | None, list[Problem]]:
     try:
         node = _compose(loader)
         if node is None:
-            return None, [Problem("$", Text(fr="le fichier est vide", en="the file is empty"))]
+            return None, [Problem("$", msg("the file is empty"))]
         problems: list[Problem] = []
         lines: dict[str, int] = {}
         _walk(node, "$", lines, problems)
@@ -411,20 +406,17 @@ def _walk(node: Node, path: str, lines: dict[str, int], problems: list[Problem])
             seen: set[str] = set()
             for key, value in current.value:
                 if not isinstance(key, ScalarNode):
-                    problems.append(Problem(where, Text(
-                        fr="les clés doivent être de simples textes",
-                        en="keys must be plain strings"), key.start_mark.line + 1))
+                    problems.append(Problem(where, msg(
+                            "keys must be plain strings"), key.start_mark.line + 1))
                     continue
                 if key.tag == "tag:yaml.org,2002:merge":
-                    problems.append(Problem(f"{where}.<<", Text(
-                        fr="les clés de fusion (<<) ne sont pas permises dans ce fichier ; "
-                           "écrivez les clés en entier",
-                        en="merge keys (<<) are not allowed in this file; write the keys "
-                           "out"), key.start_mark.line + 1))
+                    problems.append(Problem(f"{where}.<<", msg(
+                            "merge keys (<<) are not allowed in this "
+                            "file; write the keys out"), key.start_mark.line + 1))
                     continue
                 if key.value in seen:
-                    problems.append(Problem(f"{where}.{key.value}", Text(
-                        fr=f"clé {key.value!r} en double", en=f"duplicate key {key.value!r}"),
+                    problems.append(Problem(f"{where}.{key.value}", msg(
+                            "duplicate key {key_value!r}", key_value=key.value),
                         key.start_mark.line + 1))
                 seen.add(key.value)
                 stack.append((value, f"{where}.{key.value}"))

@@ -37,7 +37,7 @@ from ai_procurement.bank.model import (
     YesNo,
 )
 from ai_procurement.errors import Problem
-from ai_procurement.text import LANGUAGES, Text
+from ai_procurement.text import LANGUAGES, Text, msg
 
 __all__ = ["Invalid", "converter", "structure", "unstructure"]
 
@@ -72,40 +72,35 @@ converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
 
 def _strict_float(value: Any, _: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise Invalid(Text(fr=f"nombre attendu, reçu {value!r}",
-                           en=f"expected a number, got {value!r}"))
+        raise Invalid(msg("expected a number, got {value!r}", value=value))
     result = float(value)
     if not math.isfinite(result):
-        raise Invalid(Text(fr=f"nombre fini attendu, reçu {value!r}",
-                           en=f"expected a finite number, got {value!r}"))
+        raise Invalid(msg("expected a finite number, got {value!r}", value=value))
     return result
 
 
 def _strict_int(value: Any, _: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(Text(fr=f"nombre entier attendu, reçu {value!r}",
-                           en=f"expected a whole number, got {value!r}"))
+        raise Invalid(msg("expected a whole number, got {value!r}", value=value))
     return value
 
 
 def _strict_str(value: Any, _: Any) -> str:
     if not isinstance(value, str):
-        raise Invalid(Text(fr=f"texte attendu, reçu {value!r}",
-                           en=f"expected a text, got {value!r}"))
+        raise Invalid(msg("expected a text, got {value!r}", value=value))
     return value
 
 
 def _strict_bool(value: Any, _: Any) -> bool:
     if not isinstance(value, bool):
-        raise Invalid(Text(fr=f"true ou false attendu, reçu {value!r}",
-                           en=f"expected true or false, got {value!r}"))
+        raise Invalid(msg("expected true or false, got {value!r}", value=value))
     return value
 
 
 def _date(value: Any, _: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise Invalid(Text(fr=f"date (AAAA-MM-JJ) sans heure attendue, reçu {value!r}",
-                           en=f"expected a date (YYYY-MM-DD) without a time, got {value!r}"))
+        raise Invalid(msg("expected a date (YYYY-MM-DD) without a time, got {value!r}",
+                          value=value))
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -113,8 +108,7 @@ def _date(value: Any, _: Any) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise Invalid(Text(fr=f"date au format AAAA-MM-JJ attendue, reçu {value!r}",
-                       en=f"expected a date as YYYY-MM-DD, got {value!r}"))
+    raise Invalid(msg("expected a date as YYYY-MM-DD, got {value!r}", value=value))
 
 
 def _datetime(value: Any, _: Any) -> dt.datetime:
@@ -125,8 +119,7 @@ def _datetime(value: Any, _: Any) -> dt.datetime:
             return dt.datetime.fromisoformat(value)
         except ValueError:
             pass
-    raise Invalid(Text(fr=f"date et heure au format AAAA-MM-JJ HH:MM attendues, reçu {value!r}",
-                       en=f"expected a date and time as YYYY-MM-DD HH:MM, got {value!r}"))
+    raise Invalid(msg("expected a date and time as YYYY-MM-DD HH:MM, got {value!r}", value=value))
 
 
 converter.register_structure_hook(float, _strict_float)
@@ -148,8 +141,7 @@ def _tuple_hook_factory(cl: Any) -> Any:
 
     def hook(value: Any, _: Any) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple):
-            raise Invalid(Text(fr=f"liste attendue, reçu {value!r}",
-                               en=f"expected a list, got {value!r}"))
+            raise Invalid(msg("expected a list, got {value!r}", value=value))
         errors: list[Exception] = []
         items: list[Any] = []
         for index, item in enumerate(value):
@@ -177,8 +169,7 @@ def _attrs_hook_factory(cl: Any) -> Any:
 
     def hook(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
-            raise Invalid(Text(fr=f"table de clés et de valeurs attendue, reçu {value!r}",
-                               en=f"expected a mapping of keys to values, got {value!r}"))
+            raise Invalid(msg("expected a mapping of keys to values, got {value!r}", value=value))
         return inner(value, cl)
 
     return hook
@@ -190,8 +181,8 @@ def _literal_hook_factory(cl: Any) -> Any:
     def hook(value: Any, _: Any) -> Any:
         if isinstance(value, str) and value in allowed:
             return value
-        raise Invalid(Text(fr=f"l'une de ces valeurs attendue : {list(allowed)}, reçu {value!r}",
-                           en=f"expected one of {list(allowed)}, got {value!r}"))
+        raise Invalid(msg("expected one of {list_allowed}, got {value!r}",
+                          list_allowed=list(allowed), value=value))
 
     return hook
 
@@ -202,8 +193,7 @@ def _enum_hook_factory(cl: Any) -> Any:
             if isinstance(value, str) and member.value == value:
                 return member
         values = [m.value for m in cl]
-        raise Invalid(Text(fr=f"l'une de ces valeurs attendue : {values}, reçu {value!r}",
-                           en=f"expected one of {values}, got {value!r}"))
+        raise Invalid(msg("expected one of {values}, got {value!r}", values=values, value=value))
 
     return hook
 
@@ -220,12 +210,11 @@ def _tagged(tags: dict[str, type]) -> Any:
 
     def structure_hook(value: Any, _: Any) -> Any:
         if not isinstance(value, dict):
-            raise Invalid(Text(fr=f"table avec une clé 'type' attendue, reçu {value!r}",
-                               en=f"expected a mapping with a 'type' key, got {value!r}"))
+            raise Invalid(msg("expected a mapping with a 'type' key, got {value!r}", value=value))
         tag = value.get("type")
         if tag not in tags:
-            raise Invalid(Text(fr=f"type {tag!r} inconnu ; types possibles : {sorted(tags)}",
-                               en=f"unknown type {tag!r}; expected one of {sorted(tags)}"))
+            raise Invalid(msg("unknown type {tag!r}; expected one of {sorted_tags}", tag=tag,
+                              sorted_tags=sorted(tags)))
         rest = {k: v for k, v in value.items() if k != "type"}
         return converter.structure(rest, tags[tag])
 
@@ -262,11 +251,8 @@ def _condition_structure(value: Any, _: Any) -> Any:
             return converter.structure(value, AllOf)
         if set(value) == {"any_of"}:
             return converter.structure(value, AnyOf)
-        raise Invalid(Text(
-            fr="condition {question, any_of} ou combinaison {all_of: [...]} / "
-               f"{{any_of: [...]}} de conditions attendue, reçu {value!r}",
-            en="expected a condition {question, any_of} or a combination "
-               f"{{all_of: [...]}} / {{any_of: [...]}} of conditions, got {value!r}"))
+        raise Invalid(msg("expected a condition {{question, any_of}} or a combination {{all_of: "
+                          "[...]}} / {{any_of: [...]}} of conditions, got {value!r}", value=value))
     return converter.structure(value, Condition)
 
 
@@ -287,13 +273,10 @@ def _text_structure(value: Any, _: Any) -> Text:
     # A bank declares its languages; a text absent in one is left empty here and
     # check_bank reports it when the bank declares that language.
     if not isinstance(value, dict):
-        raise Invalid(Text(fr=f"table de clés et de valeurs attendue, reçu {value!r}",
-                           en=f"expected a mapping of keys to values, got {value!r}"))
+        raise Invalid(msg("expected a mapping of keys to values, got {value!r}", value=value))
     if not any(lang in value for lang in LANGUAGES):
-        raise Invalid(Text(
-            fr=f"texte attendu dans au moins une de ces langues : {list(LANGUAGES)}, reçu "
-               f"{value!r}",
-            en=f"expected a text in at least one of {list(LANGUAGES)}, got {value!r}"))
+        raise Invalid(msg("expected a text in at least one of {list_LANGUAGES}, got {value!r}",
+                          list_LANGUAGES=list(LANGUAGES), value=value))
     empty: dict[str, Any] = {lang: "" for lang in LANGUAGES}
     return _text_inner(empty | value, Text)
 
@@ -308,8 +291,7 @@ def _question_structure(value: Any, _: Any) -> Question:
     if isinstance(value, dict) and "why" not in value:
         value = {**value, "why": None}
     if not isinstance(value, dict):
-        raise Invalid(Text(fr=f"table de clés et de valeurs attendue, reçu {value!r}",
-                           en=f"expected a mapping of keys to values, got {value!r}"))
+        raise Invalid(msg("expected a mapping of keys to values, got {value!r}", value=value))
     return _question_inner(value, Question)
 
 
@@ -389,7 +371,7 @@ def structure(data: Any, cls: type[T]) -> tuple[T | None, list[Problem]]:
 def _format(exc: BaseException, type_: type | None) -> Text:
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
         keys = ", ".join(sorted(exc.extra_fields))
-        return Text(fr=f"clé(s) inconnue(s) : {keys}", en=f"unknown key(s): {keys}")
+        return msg("unknown key(s): {keys}", keys=keys)
     if isinstance(exc, KeyError):
         return _REQUIRED
     if isinstance(exc, Invalid):
@@ -399,14 +381,14 @@ def _format(exc: BaseException, type_: type | None) -> Text:
     return _plain(format_exception(exc, type_))
 
 
-_REQUIRED = Text(fr="clé obligatoire manquante", en="required key missing")
+_REQUIRED = msg("required key missing")
 
 
 def _plain(message: str) -> Text:
     """Reword cattrs' messages for people who edit YAML."""
     replacements = {
         "required field missing": _REQUIRED,
-        "extra fields found": Text(fr="clé(s) inconnue(s)", en="unknown key(s)"),
+        "extra fields found": msg("unknown key(s)"),
     }
     for old, new in replacements.items():
         if message.startswith(old):

@@ -22,7 +22,7 @@ from ai_procurement.bank.converter import structure, unstructure
 from ai_procurement.bank.model import SUPPORTED_FORMATS, Bank, check_bank
 from ai_procurement.bank.tailoring import Tailoring, apply_tailoring
 from ai_procurement.errors import BankError, Problem
-from ai_procurement.text import Text
+from ai_procurement.text import msg
 
 __all__ = ["dump_bank", "list_banks", "load_bank"]
 
@@ -61,11 +61,9 @@ def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes, Path | None
     source = str(path)
     if not path.suffix and not path.exists():
         names = ", ".join(sorted(bundled))
-        raise BankError(source, [Problem("$", Text(
-            fr=f"aucune banque fournie ne s'appelle {source!r} et aucun fichier de ce nom "
-               f"n'existe ; banques fournies : {names}",
-            en=f"no bundled bank named {source!r} and no such file; bundled banks: "
-               f"{names}"))])
+        raise BankError(source, [Problem("$", msg("no bundled bank named {source!r} and no such "
+                                                  "file; bundled banks: {names}", source=source,
+                                                  names=names))])
     from ai_procurement._office.files import read_bounded
     from ai_procurement.errors import InputError
 
@@ -158,22 +156,19 @@ def _load(name_or_path: str | os.PathLike[str], chain: tuple[str, ...]) -> Bank:
         raise BankError(source, problems)
     data = document.data
     if not isinstance(data, dict):
-        raise BankError(source, [Problem("$", Text(
-            fr="une table de clés et de valeurs attendue en tête du fichier",
-            en="expected a mapping at the top of the file"), document.line("$"))])
+        raise BankError(source, [Problem("$", msg("expected a mapping at "
+                                                  "the top of the file"), document.line("$"))])
     version = data.get("format")
     if "format" not in data:
-        raise BankError(source, [Problem("$.format", Text(
-            fr=f"clé obligatoire manquante : la version du format du fichier (cette "
-               f"bibliothèque lit les versions {list(SUPPORTED_FORMATS)})",
-            en=f"required key missing: the file format version (this library reads "
-               f"versions {list(SUPPORTED_FORMATS)})"), document.line("$"))])
+        raise BankError(source, [Problem("$.format", msg(
+                "required key missing: the file format version (this "
+                "library reads versions {list_SUPPORTED_FORMATS})",
+                list_SUPPORTED_FORMATS=list(SUPPORTED_FORMATS)), document.line("$"))])
     if version not in SUPPORTED_FORMATS:
-        raise BankError(source, [Problem("$.format", Text(
-            fr=f"version de format {version!r} inconnue ; cette bibliothèque lit les "
-               f"versions {list(SUPPORTED_FORMATS)}",
-            en=f"unknown format version {version!r}; this library reads versions "
-               f"{list(SUPPORTED_FORMATS)}"), document.line("$.format"))])
+        raise BankError(source, [Problem("$.format", msg(
+                "unknown format version {version!r}; this library reads versions "
+                "{list_SUPPORTED_FORMATS}", version=version,
+                list_SUPPORTED_FORMATS=list(SUPPORTED_FORMATS)), document.line("$.format"))])
     if "extends" in data:
         return _load_tailoring(source, document, path, (*chain, _key(source, path)))
     bank, problems = structure(data, Bank)

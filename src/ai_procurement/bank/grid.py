@@ -60,7 +60,7 @@ from ai_procurement.bank.model import (
     option_ids,
 )
 from ai_procurement.errors import BankError, Problem
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
@@ -339,20 +339,17 @@ def detect_mapping(path: str | os.PathLike[str], *, sheet: str | None = None,
             elif match is not None:
                 guidance.append((match.group("answer"), letter))
             else:
-                unknown.append(GridIssue(r, letter, Text(
-                    f"colonne « {header} » non reconnue : elle ne sera pas importée",
-                    f"column '{header}' not recognised: it will not be imported")))
+                unknown.append(GridIssue(r, letter, msg(
+                        "column '{header}' not recognised: it will not be imported",
+                        header=header)))
         if "question" in found:
             mapping = GridMapping(
                 found["question"], found.get("id"), found.get("section"), found.get("answer"),
                 found.get("answer_type"), found.get("points"), found.get("applies_if"),
                 tuple(guidance), found.get("reason"), sheet, r, language)
             return mapping, tuple(unknown)
-    return None, (GridIssue(None, None, Text(
-        "aucune ligne d'en-têtes ne nomme une colonne « question » dans les 20 premières "
-        "lignes : déclarez la correspondance des colonnes",
-        "no header row names a 'question' column in the first 20 rows: declare the "
-        "column mapping")),)
+    return None, (GridIssue(None, None, msg("no header row names a 'question' column in the "
+                                            "first 20 rows: declare the column mapping")),)
 
 
 def import_grid(path: str | os.PathLike[str], mapping: GridMapping | None = None, *,
@@ -387,16 +384,12 @@ def import_grid(path: str | os.PathLike[str], mapping: GridMapping | None = None
         f"Importée de {source.name} ({ws.title})", lang), tuple(criteria),
         languages=(lang,), aggregation="flat")
     if lang != "fr":
-        issues.append(GridIssue(None, None, Text(
-            "grille en anglais seulement : une consultation française doit être rédigée en "
-            "français (loi n° 94-665, art. 5) ; ajoutez les textes français avant de publier",
-            "English-only grid: a French consultation must be written in French (law "
-            "94-665, art. 5); add the French texts before publishing")))
-    issues.append(GridIssue(None, None, Text(
-        "règle d'agrégation « flat » (points obtenus / points applicables), celle de la "
-        "grille : annoncez-la dans le règlement de la consultation ou choisissez-en une autre",
-        "aggregation rule 'flat' (points earned / points applicable), the grid's own: "
-        "announce it in the consultation rules or choose another")))
+        issues.append(GridIssue(None, None, msg("English-only grid: a French consultation must "
+                                                "be written in French (law 94-665, art. 5); add "
+                                                "the French texts before publishing")))
+    issues.append(GridIssue(None, None, msg("aggregation rule 'flat' (points earned / points "
+                                            "applicable), the grid's own: announce it in the "
+                                            "consultation rules or choose another")))
     # Cells in sheet order, then what concerns the whole grid.
     located = sorted((i for i in issues if i.row is not None), key=lambda i: (
         i.row or 0, len(i.column or ""), i.column or ""))

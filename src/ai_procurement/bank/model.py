@@ -21,7 +21,7 @@ from typing import Literal, TypeAlias
 import attrs
 
 from ai_procurement.errors import Problem
-from ai_procurement.text import LANGUAGES, Lang, Text
+from ai_procurement.text import LANGUAGES, Lang, Text, msg
 
 __all__ = [
     "AGGREGATIONS",
@@ -461,21 +461,12 @@ Aggregation: TypeAlias = Literal["fixed", "redistribute", "flat"]
 """How points that do not apply to an offer are treated (see :data:`AGGREGATIONS`)."""
 
 AGGREGATIONS: dict[str, Text] = {
-    "fixed": Text(
-        fr="Chaque critère garde sa part publiée des points ; un critère qui ne s'applique "
-           "pas à une offre lui rapporte 0 point.",
-        en="Each criterion keeps its published share of the points; a criterion that does "
-           "not apply to an offer earns it 0 points."),
-    "redistribute": Text(
-        fr="La part d'un critère qui ne s'applique pas à une offre est répartie entre les "
-           "critères qui s'appliquent, au prorata de leurs pondérations publiées.",
-        en="The share of a criterion that does not apply to an offer is spread over the "
-           "criteria that do, in proportion to their published weights."),
-    "flat": Text(
-        fr="Note = points obtenus / points applicables à l'offre, ramenée au barème : les "
-           "questions qui ne s'appliquent pas sortent du potentiel.",
-        en="Score = points earned / points applicable to the offer, on the published "
-           "scale: questions that do not apply leave the potential."),
+    "fixed": msg("Each criterion keeps its published share of the points; a criterion that does "
+                 "not apply to an offer earns it 0 points."),
+    "redistribute": msg("The share of a criterion that does not apply to an offer is spread over "
+                        "the criteria that do, in proportion to their published weights."),
+    "flat": msg("Score = points earned / points applicable to the offer, on the published scale: "
+                "questions that do not apply leave the potential."),
 }
 """The published aggregation rules, each with the sentence printed for vendors."""
 

@@ -52,7 +52,7 @@ from ai_procurement.testing import (
     fill_questionnaire,
     fill_review,
 )
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, msg
 
 __all__ = ["DEMO_VENDORS", "run_demo"]
 
@@ -258,18 +258,12 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
     root = Path(folder)
     config = root / "campaign.yaml"
     if config.exists() and not force:
-        raise CampaignError(Text(
-            fr=f"{root} contient déjà une campagne ; utilisez --force pour relancer la "
-               "démonstration par-dessus, ou choisissez un autre dossier",
-            en=f"{root} already holds a campaign; use --force to run the demo "
-               "again over it, or choose another folder"))
+        raise CampaignError(msg("{root} already holds a campaign; use --force to run the demo "
+                                "again over it, or choose another folder", root=root))
     if config.exists() and not config.read_bytes().startswith(DEMO_CAMPAIGN.encode()[:40]):
-        raise CampaignError(Text(
-            fr=f"{config} n'est pas le fichier de campagne de la démonstration : --force ne "
-               "remplace qu'une campagne de démonstration, jamais une vraie ; choisissez un "
-               "autre dossier",
-            en=f"{config} is not the demo's campaign file: --force replaces "
-               "only a demo campaign, never a real one; choose another folder"))
+        raise CampaignError(msg("{config} is not the demo's campaign file: --force replaces only "
+                                "a demo campaign, never a real one; choose another folder",
+                                config=config))
     if force and root.exists():
         _clear_demo(root)
     for name in ("private", "outbox", "responses", "reports", "reviews", "out"):

@@ -38,7 +38,7 @@ from ai_procurement.decision.scoring import Settings
 from ai_procurement.errors import BankError, CampaignError, Problem
 from ai_procurement.legal.procedure import ProcedureKind
 from ai_procurement.questionnaire import Consultation, Questionnaire
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = [
     "AgreedScore",
@@ -280,13 +280,10 @@ class AuditTrail:
             finally:
                 os.close(fd)
         except OSError as exc:
-            raise OutputError(Text(
-                fr=f"{self.path} : impossible d'ajouter au journal d'audit "
-                   f"({exc.strerror}) ; cette étape n'est pas tracée. Libérez de l'espace "
-                   "disque, puis relancez l'étape",
-                en=f"{self.path}: cannot append to the audit trail "
-                   f"({exc.strerror}); this step is not recorded. Free some disk "
-                   "space, then run the step again")) from None
+            raise OutputError(msg("{path}: cannot append to the audit trail "
+                                  "({exc_strerror}); this step is not recorded. Free "
+                                  "some disk space, then run the step again",
+                                  path=self.path, exc_strerror=exc.strerror)) from None
 
     def records(self) -> list[dict[str, Any]]:
         """Every record so far (an unreadable line is reported as such).
@@ -302,10 +299,9 @@ class AuditTrail:
         try:
             text = read_bounded(self.path, _MAX_AUDIT_BYTES).decode("utf-8", "replace")
         except InputError as exc:
-            raise CampaignError(Text(
-                fr=f"{self.path} : impossible de lire le journal d'audit : {exc.why.fr}",
-                en=f"{self.path}: cannot read the audit trail: "
-                   f"{exc.reason}")) from None
+            raise CampaignError(msg("{path}: cannot read the audit trail: {exc_reason}",
+                                    exc_reason=Text(fr=exc.why.fr, en=format(exc.reason, '')),
+                                    path=self.path)) from None
         records: list[dict[str, Any]] = []
         for number, line in enumerate(text.splitlines(), start=1):
             try:
@@ -407,12 +403,11 @@ class Campaign:
         lots = self.lots()
         if lot_id is None:
             if len(lots) > 1:
-                raise CampaignError(Text(
-                    fr=f"{self.root / CONFIG_FILE} : la consultation compte {len(lots)} lots "
-                       f"({', '.join(x.id for x in lots)}) ; précisez le lot",
-                    en=f"{self.root / CONFIG_FILE}: the consultation has "
-                       f"{len(lots)} lots ({', '.join(x.id for x in lots)}); name "
-                       "the lot"))
+                raise CampaignError(msg("{root_CONFIG_FILE}: the consultation has {len_lots} "
+                                        "lots ({join_x_id_for_x_in_lots}); name the lot",
+                                        root_CONFIG_FILE=self.root / CONFIG_FILE,
+                                        len_lots=len(lots),
+                                        join_x_id_for_x_in_lots=', '.join(x.id for x in lots)))
             return lots[0]
         for lot in lots:
             if lot.id == lot_id:
@@ -446,13 +441,10 @@ class Campaign:
             path = self.root / name
             if not path.is_file():
                 names = ", ".join(bundled)
-                raise CampaignError(Text(
-                    fr=f"aucune banque fournie ne s'appelle {name!r} et le fichier {path} "
-                       f"n'existe pas ; nommez une banque fournie ({names}) ou le chemin "
-                       "d'un fichier de banque, relatif au dossier de la campagne",
-                    en=f"no bundled bank named {name!r} and no file {path}; name a bundled "
-                       f"bank ({names}) or the path of a bank file, relative to the "
-                       "campaign folder"))
+                raise CampaignError(msg("no bundled bank named {name!r} and no file {path}; name "
+                                        "a bundled bank ({names}) or the path of a bank file, "
+                                        "relative to the campaign folder", name=name, path=path,
+                                        names=names))
             bank = load_bank(path)
         if self.config.impact is not None:
             from ai_procurement.bank.requirements import tailor_for_impact
@@ -485,11 +477,8 @@ class Campaign:
 
         path = self.questionnaire_path(lot)
         if not path.exists():
-            raise CampaignError(Text(
-                fr=f"{path} : le questionnaire n'est pas encore publié ; lancez d'abord "
-                   "« ai-procurement questionnaire »",
-                en=f"{path}: the questionnaire is not published yet; run "
-                   "'ai-procurement questionnaire' first"))
+            raise CampaignError(msg("{path}: the questionnaire is not published yet; run "
+                                    "'ai-procurement questionnaire' first", path=path))
         return load_questionnaire(path)
 
     def freeze(self, lot: Lot | None = None) -> Questionnaire:
@@ -578,24 +567,18 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
     root = Path(folder)
     path = root / CONFIG_FILE
     if not path.exists():
-        raise CampaignError(Text(
-            fr=f"{path} : aucune consultation ici ; créez-en une avec "
-               "'ai-procurement init DOSSIER'",
-            en=f"{path}: no campaign here; create one with 'ai-procurement init FOLDER'"))
+        raise CampaignError(msg("{path}: no campaign here; create one with 'ai-procurement init "
+                                "FOLDER'", path=path))
     document, problems = load_yaml(_read(path))
     if document is None:
         raise CampaignError(BankError(str(path), problems).text)
     data = document.data
     if not isinstance(data, dict):
-        raise CampaignError(Text(
-            fr=f"{path} : une table de clés et de valeurs attendue en tête du fichier",
-            en=f"{path}: expected a mapping at the top of the file"))
+        raise CampaignError(msg("{path}: expected a mapping at the top of the file", path=path))
     if data.get("format") != FORMAT:
-        raise CampaignError(Text(
-            fr=f"{path} : format {data.get('format')!r} inconnu ; cette bibliothèque lit le "
-               f"format de campagne {FORMAT}",
-            en=f"{path}: unknown format {data.get('format')!r}; this library reads "
-               f"campaign format {FORMAT}"))
+        raise CampaignError(msg("{path}: unknown format {data_format!r}; this library reads "
+                                "campaign format {FORMAT}", path=path,
+                                data_format=data.get('format'), FORMAT=FORMAT))
     del converter
     config, problems = structure(data, CampaignConfig)
     if config is None:
@@ -615,9 +598,9 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
             raise CampaignError(_located(path, where, document.line(where),
                                          exc.text)) from None
         except BankError as exc:
-            raise CampaignError(_located(path, where, document.line(where), Text(
-                fr=f"impossible de charger la banque {lot.bank!r} :\n{exc.text.fr}",
-                en=f"cannot load bank {lot.bank!r}:\n{exc.text.en}"))) from None
+            raise CampaignError(_located(path, where, document.line(where), msg(
+                    "cannot load bank {lot_bank!r}:\n{exc_text}", exc_text=exc.text,
+                    lot_bank=lot.bank))) from None
         if lot.price is not None and lot.price.model != "lump-sum":
             from ai_procurement.bank.model import check_bank
 
@@ -639,26 +622,19 @@ def load_campaign(folder: str | os.PathLike[str]) -> Campaign:
             at = (f"$.lots[{index}].weights" if config.lots and config.lots[index].weights
                   is not None else "$.weights")
             if wrong:
-                raise CampaignError(_located(path, at, document.line(at), Text(
-                    fr=f"doit nommer chaque critère de {bank.id!r} une fois exactement ; "
-                       f"vérifiez {wrong}",
-                    en=f"must name every criterion of {bank.id!r} exactly once; check "
-                       f"{wrong}")))
+                raise CampaignError(_located(path, at, document.line(at), msg(
+                        "must name every criterion of {bank_id!r} exactly once; check {wrong}",
+                        bank_id=bank.id, wrong=wrong)))
             total = math.fsum(lot.weights.values())
             scale = lot.scoring.total_points
             if not config.normalise and not math.isclose(total, scale, rel_tol=1e-9):
                 listed = ", ".join(f"{k} {v:g}" for k, v in lot.weights.items())
-                raise CampaignError(_located(path, at, document.line(at), Text(
-                    fr=f"les pondérations totalisent {total:g} et non les {scale:g} points "
-                       f"publiés (total_points) : {listed}. Corrigez-les, pour que le "
-                       "règlement de la consultation et la notation disent la même chose ; "
-                       "ou, si le règlement publie ces chiffres comme des poids relatifs, "
-                       "ajoutez 'normalise: true' pour les ramener à des parts du total",
-                    en=f"the weights add up to {total:g}, not to the {scale:g} points "
-                       f"published (total_points): {listed}. Correct them, so that the "
-                       "consultation rules and the scoring say the same; or, if the rules "
-                       "publish these figures as relative weights, add 'normalise: true' to "
-                       "have them rescaled to shares of the total")))
+                raise CampaignError(_located(path, at, document.line(at), msg(
+                        "the weights add up to {total:g}, not to the {scale:g} points published "
+                        "(total_points): {listed}. Correct them, so that the consultation rules "
+                        "and the scoring say the same; or, if the rules publish these figures as "
+                        "relative weights, add 'normalise: true' to have them rescaled to shares "
+                        "of the total", total=total, scale=scale, listed=listed)))
     return campaign
 
 
@@ -688,28 +664,18 @@ def _priced_bank(bank: Any, price: PriceConfig | None) -> Any:
             questions.append(q)
         criteria.append(attrs.evolve(criterion, questions=tuple(questions)))
     if not found:
-        raise CampaignError(Text(
-            fr=f"price.model {price.model!r} : la banque {bank.id!r} n'a pas de question de "
-               "prix pour porter le DQE",
-            en=f"price.model {price.model!r}: bank {bank.id!r} has no price "
-               "question to carry the DQE / la banque n'a pas de question de "
-               "prix pour porter le DQE"))
+        raise CampaignError(msg("price.model {price_model!r}: bank {bank_id!r} has no price "
+                                "question to carry the DQE / la banque n'a pas de question de "
+                                "prix pour porter le DQE", price_model=price.model,
+                                bank_id=bank.id))
     return attrs.evolve(bank, criteria=tuple(criteria))
 
 
-_DQE_WHY = Text(
-    "Les offres sont comparées sur le prix du détail quantitatif estimatif (DQE) : la "
-    "somme, poste par poste, de la quantité fixée par l'acheteur multipliée par votre prix "
-    "unitaire.",
-    "Offers are compared on the price of the detailed quantity estimate (DQE): the sum, "
-    "item by item, of the quantity the buyer set times your unit price.")
-_DQE_GUIDANCE = Text(
-    "Chaque prix unitaire inclut tous les coûts du poste, y compris ceux liés à l'usage de "
-    "l'IA (appels d'API, jetons, capacité de calcul). Les prix unitaires doivent "
-    "correspondre à votre offre financière ; indiquez vos hypothèses en commentaire.",
-    "Each unit price includes every cost of the item, including those of using AI (API "
-    "calls, tokens, computing capacity). The unit prices must match your financial offer; "
-    "state your assumptions in the comment.")
+_DQE_WHY = msg("Offers are compared on the price of the detailed quantity estimate (DQE): the "
+               "sum, item by item, of the quantity the buyer set times your unit price.")
+_DQE_GUIDANCE = msg("Each unit price includes every cost of the item, including those of using "
+                    "AI (API calls, tokens, computing capacity). The unit prices must match your "
+                    "financial offer; state your assumptions in the comment.")
 
 
 def budget_of(lot: Lot) -> Any:
@@ -756,8 +722,8 @@ def _read(path: Path) -> bytes:
     try:
         return read_bounded(path, MAX_BYTES)
     except InputError as exc:
-        raise CampaignError(Text(fr=f"{path} : lecture impossible : {exc.why.fr}",
-                                 en=f"{path}: cannot read: {exc.reason}")) from None
+        raise CampaignError(msg("{path}: cannot read: {exc_reason}", exc_reason=Text(fr=exc.why.fr,
+                                en=format(exc.reason, '')), path=path)) from None
 
 
 def slug(name: str) -> str:
@@ -778,49 +744,39 @@ def _at(line: int | None) -> str:
 def _located(path: Path, where: str, line: int | None, text: Text) -> Text:
     """``text`` after the file, the YAML path and its line, in both languages."""
     ligne = "" if line is None else f" (ligne {line})"
-    return Text(fr=f"{path} : {where}{ligne} : {text.fr}",
-                en=f"{path}: {where}{_at(line)}: {text.en}")
+    return msg("{path}: {where}{at_line}: {text}", text=text, at_line=Text(fr=format(ligne, ''),
+               en=format(_at(line), '')), path=path, where=where)
 
 
 def _check(config: CampaignConfig) -> list[Problem]:
     problems: list[Problem] = []
     if config.mode == "invited" and not config.vendors:
-        problems.append(Problem("$.vendors", Text(
-            fr="listez au moins un fournisseur à consulter (mode: invited), ou indiquez "
-               "mode: open pour un appel ouvert",
-            en="list at least one vendor to invite (mode: invited), or set mode: open for "
-               "an open call")))
+        problems.append(Problem("$.vendors", msg("list at least one vendor to invite (mode: "
+                                                 "invited), or set mode: open for an open call")))
     if config.mode == "open" and config.vendors:
-        problems.append(Problem("$.vendors", Text(
-            fr="un appel ouvert n'a pas de fournisseurs connus d'avance : les "
-               "soumissionnaires sont enregistrés à l'ouverture des plis ('ai-procurement "
-               "open'). Retirez la liste, ou indiquez mode: invited (procédure restreinte, "
-               "MAPA sans publicité)",
-            en="an open call has no vendors known in advance: bidders are registered when "
-               "the offers are opened ('ai-procurement open'). Remove the list, or set "
-               "mode: invited (restricted procedure, MAPA without publicity)")))
+        problems.append(Problem("$.vendors", msg("an open call has no vendors known in advance: "
+                                                 "bidders are registered when the offers are "
+                                                 "opened ('ai-procurement open'). Remove the "
+                                                 "list, or set mode: invited (restricted "
+                                                 "procedure, MAPA without publicity)")))
     seen_lots: set[str] = set()
     for index, lot in enumerate(config.lots):
         if not lot.id.isalnum():
-            problems.append(Problem(f"$.lots[{index}].id", Text(
-                fr=f"un identifiant de lot ne compte que des lettres et des chiffres, par "
-                   f"exemple 1 ou 2a ; reçu {lot.id!r}",
-                en=f"a lot id is letters and digits only, e.g. 1 or 2a; got {lot.id!r}")))
+            problems.append(Problem(f"$.lots[{index}].id", msg(
+                    "a lot id is letters and digits only, e.g. 1 or 2a; got {lot_id!r}",
+                    lot_id=lot.id)))
         if lot.id in seen_lots:
-            problems.append(Problem(f"$.lots[{index}].id", Text(
-                fr=f"lot {lot.id!r} en double", en=f"duplicate lot {lot.id!r}")))
+            problems.append(Problem(f"$.lots[{index}].id", msg(
+                    "duplicate lot {lot_id!r}", lot_id=lot.id)))
         seen_lots.add(lot.id)
         if not lot.title.strip():
-            problems.append(Problem(f"$.lots[{index}].title", Text(
-                fr="donnez un titre au lot", en="give the lot a title")))
+            problems.append(Problem(f"$.lots[{index}].title", msg("give the lot a title")))
     from ai_procurement.legal.precedence import check_precedence
 
     problems += [Problem("$.precedence", _split(message))
                  for message in check_precedence(config.precedence)]
     if config.lots and config.budget is not None:
-        problems.append(Problem("$.budget", Text(
-            fr="le budget se donne par lot (lots[i].budget)",
-            en="give the budget per lot (lots[i].budget)")))
+        problems.append(Problem("$.budget", msg("give the budget per lot (lots[i].budget)")))
     priced = [("$", config.price, config.budget)] + [
         (f"$.lots[{index}]", lot.price, lot.budget) for index, lot in enumerate(config.lots)]
     for where, price, budget in priced:
@@ -828,84 +784,67 @@ def _check(config: CampaignConfig) -> list[Problem]:
             problems += _check_price(where + ".price", price)
         if budget is not None:
             if not (math.isfinite(budget.amount) and 0 < budget.amount < 1e13):
-                problems.append(Problem(f"{where}.budget.amount", Text(
-                    fr=f"montant en euros HT supérieur à 0 attendu ; reçu {budget.amount}",
-                    en=f"expected an amount in euros excluding VAT above 0; got "
-                       f"{budget.amount}")))
+                problems.append(Problem(f"{where}.budget.amount", msg(
+                        "expected an amount in euros excluding VAT above 0; got {budget_amount}",
+                        budget_amount=budget.amount)))
             if not budget.covers.strip():
-                problems.append(Problem(f"{where}.budget.covers", Text(
-                    fr="dites ce que couvre le budget (durée, postes, HT)",
-                    en="say what the budget covers (years, items, excl. VAT)")))
+                problems.append(Problem(f"{where}.budget.covers", msg(
+                        "say what the budget covers (years, items, excl. VAT)")))
     estimate = config.procedure.estimated_value
     if estimate is not None and not 0 <= estimate < 1e13:
-        problems.append(Problem("$.procedure.estimated_value", Text(
-            fr=f"montant en euros HT attendu, 0 ou plus ; reçu {estimate}",
-            en=f"expected an amount in euros excluding VAT, 0 or more; got {estimate}")))
+        problems.append(Problem("$.procedure.estimated_value", msg(
+                "expected an amount in euros excluding VAT, 0 or more; got {estimate}",
+                estimate=estimate)))
     cap = config.max_lots_per_bidder
     if cap is not None and not 1 <= cap < max(2, len(config.lots)):
-        problems.append(Problem("$.max_lots_per_bidder", Text(
-            fr=f"le nombre maximal de lots attribués à un même soumissionnaire va de 1 au "
-               f"nombre de lots moins un ({len(config.lots)} lots) ; reçu {cap}",
-            en=f"a cap on the lots one bidder may be awarded is between 1 and the number "
-               f"of lots minus one ({len(config.lots)} lots); got {cap}")))
+        problems.append(Problem("$.max_lots_per_bidder", msg(
+                "a cap on the lots one bidder may be awarded is between 1 and the number of lots "
+                "minus one ({len_config_lots} lots); got {cap}", len_config_lots=len(config.lots),
+                cap=cap)))
     if cap is not None and not config.lot_cap_rule.strip():
-        problems.append(Problem("$.lot_cap_rule", Text(
-            fr="un maximum de lots par soumissionnaire se publie avec la règle qui "
-               "l'applique (R2113-1) : dites quels lots reçoit un tel soumissionnaire, par "
-               "exemple « les lots sont attribués l'un après l'autre dans l'ordre de leur "
-               "numéro ». L'évaluation les attribue dans l'ordre des lots de ce fichier : "
-               "listez donc les lots dans l'ordre que donne la règle",
-            en="a cap on the lots awarded to one bidder must be published with the rule "
-               "that applies it (R2113-1): say which lots such a bidder is awarded, e.g. "
-               "\"the lots are awarded one after the other in the order of their number\". "
-               "The evaluation awards them in the order of lots: in this file, so list the "
-               "lots in the order the rule gives")))
+        problems.append(Problem("$.lot_cap_rule", msg(
+                "a cap on the lots awarded to one bidder must be published with the rule that "
+                "applies it (R2113-1): say which lots such a bidder is awarded, e.g. \"the lots "
+                "are awarded one after the other in the order of their number\". The evaluation "
+                "awards them in the order of lots: in this file, so list the lots in the order "
+                "the rule gives")))
     for name, values in (("vendors", config.vendors), ("evaluators", config.evaluators)):
         seen: set[str] = set()
         files: dict[str, str] = {}
         for index, value in enumerate(values):
             if not value.strip():
-                problems.append(Problem(f"$.{name}[{index}]", Text(
-                    fr="nom vide", en="empty name")))
+                problems.append(Problem(f"$.{name}[{index}]", msg("empty name")))
             if value in seen:
-                problems.append(Problem(f"$.{name}[{index}]", Text(
-                    fr=f"nom {value!r} en double", en=f"duplicate name {value!r}")))
+                problems.append(Problem(f"$.{name}[{index}]", msg(
+                        "duplicate name {value!r}", value=value)))
                 continue
             seen.add(value)
             # Each name gets its own file (outbox/<slug>.xlsx, reviews/<slug>.xlsx): two
             # names with one file name would share, or overwrite, one workbook.
             file = slug(value)
             if file in files:
-                problems.append(Problem(f"$.{name}[{index}]", Text(
-                    fr=f"{files[file]!r} et {value!r} donnent le même nom de fichier "
-                       f"{file!r}.xlsx (les noms sont comparés sans casse, accents, "
-                       "ponctuation ni emoji) ; faites-les différer par des lettres ou des "
-                       "chiffres",
-                    en=f"{files[file]!r} and {value!r} give the same file name {file!r}.xlsx "
-                       "(names are compared without case, accents, punctuation or emoji); "
-                       "make them differ in letters or digits")))
+                problems.append(Problem(f"$.{name}[{index}]", msg(
+                        "{files_file!r} and {value!r} give the same file name {file!r}.xlsx "
+                        "(names are compared without case, accents, punctuation or emoji); make "
+                        "them differ in letters or digits", files_file=files[file], value=value,
+                        file=file)))
             files.setdefault(file, value)
     if config.language not in ("fr", "en"):
-        problems.append(Problem("$.language", Text(
-            fr=f"'fr' ou 'en' attendu, reçu {config.language!r}",
-            en=f"expected 'fr' or 'en', got {config.language!r}")))
+        problems.append(Problem("$.language", msg("expected 'fr' or 'en', got {config_language!r}",
+                                                  config_language=config.language)))
     if config.lead_evaluator is not None and config.lead_evaluator not in config.evaluators:
-        problems.append(Problem("$.lead_evaluator", Text(
-            fr=f"{config.lead_evaluator!r} n'est pas l'un des évaluateurs",
-            en=f"{config.lead_evaluator!r} is not one of the evaluators")))
+        problems.append(Problem("$.lead_evaluator", msg(
+                "{config_lead_evaluator!r} is not one of the evaluators",
+                config_lead_evaluator=config.lead_evaluator)))
     r = config.robustness
     if not 100 <= r.samples <= 2_000_000:
-        problems.append(Problem("$.robustness.samples", Text(
-            fr="de 100 à 2 000 000 attendu", en="expected 100 to 2,000,000")))
+        problems.append(Problem("$.robustness.samples", msg("expected 100 to 2,000,000")))
     if not 0 < r.band <= 1:
-        problems.append(Problem("$.robustness.band", Text(
-            fr="une part dans ]0, 1] attendue, par exemple 0.2",
-            en="expected a share in (0, 1], e.g. 0.2")))
+        problems.append(Problem("$.robustness.band", msg("expected a share in (0, 1], e.g. 0.2")))
     if config.impact is not None and config.impact.level not in (1, 2, 3, 4):
-        problems.append(Problem("$.impact.level", Text(
-            fr=f"niveau d'impact de 1 (I) à 4 (IV) attendu, reçu {config.impact.level}",
-            en=f"expected an impact level from 1 (I) to 4 (IV), got "
-               f"{config.impact.level}")))
+        problems.append(Problem("$.impact.level", msg(
+                "expected an impact level from 1 (I) to 4 (IV), got {impact_level}",
+                impact_level=config.impact.level)))
     return problems
 
 
@@ -923,38 +862,32 @@ def _split(message: str) -> Text:
 def _check_price(where: str, price: PriceConfig) -> list[Problem]:
     problems: list[Problem] = []
     if price.model not in ("lump-sum", "dqe", "mixed"):
-        problems.append(Problem(f"{where}.model", Text(
-            fr=f"lump-sum, dqe ou mixed attendu ; reçu {price.model!r}",
-            en=f"expected lump-sum, dqe or mixed; got {price.model!r}")))
+        problems.append(Problem(f"{where}.model", msg(
+                "expected lump-sum, dqe or mixed; got {price_model!r}", price_model=price.model)))
     if price.model in ("dqe", "mixed") and not price.dqe:
-        problems.append(Problem(f"{where}.dqe", Text(
-            fr="un DQE liste au moins un poste (id, label, unit, quantity)",
-            en="a DQE lists at least one item (id, label, unit, quantity)")))
+        problems.append(Problem(f"{where}.dqe", msg("a DQE lists at least one item (id, label, "
+                                                    "unit, quantity)")))
     if price.model == "lump-sum" and price.dqe:
-        problems.append(Problem(f"{where}.model", Text(
-            fr="des postes de DQE sont donnés : mettez model: dqe (ou mixed)",
-            en="DQE items are given: set model: dqe (or mixed)")))
+        problems.append(Problem(f"{where}.model", msg(
+                "DQE items are given: set model: dqe (or mixed)")))
     seen: set[str] = set()
     for index, item in enumerate(price.dqe):
         at = f"{where}.dqe[{index}]"
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}", item.id):
-            problems.append(Problem(f"{at}.id", Text(
-                fr=f"identifiant de lettres, chiffres, . _ - attendu ; reçu {item.id!r}",
-                en=f"expected an id of letters, digits, . _ -; got {item.id!r}")))
+            problems.append(Problem(f"{at}.id", msg("expected an id of letters, digits, . _ -; "
+                                                    "got {item_id!r}", item_id=item.id)))
         if item.id in seen:
-            problems.append(Problem(f"{at}.id", Text(
-                fr=f"poste {item.id!r} en double", en=f"duplicate item {item.id!r}")))
+            problems.append(Problem(f"{at}.id", msg("duplicate item {item_id!r}",
+                                                    item_id=item.id)))
         seen.add(item.id)
         for name, text in (("label", item.label), ("unit", item.unit)):
             if not (text.fr.strip() and text.en.strip()):
-                problems.append(Problem(f"{at}.{name}", Text(
-                    fr="texte français et anglais attendu ({fr: ..., en: ...})",
-                    en="expected a French and an English text ({fr: ..., en: ...})")))
+                problems.append(Problem(f"{at}.{name}", msg(
+                        "expected a French and an English text ({{fr: ..., en: ...}})")))
         if not (math.isfinite(item.quantity) and 0 < item.quantity < 1e9):
-            problems.append(Problem(f"{at}.quantity", Text(
-                fr=f"quantité fixée par l'acheteur, supérieure à 0, attendue ; reçu "
-                   f"{item.quantity}",
-                en=f"expected a quantity set by the buyer, above 0; got {item.quantity}")))
+            problems.append(Problem(f"{at}.quantity", msg(
+                    "expected a quantity set by the buyer, above 0; got {item_quantity}",
+                    item_quantity=item.quantity)))
     return problems
 
 
@@ -1181,17 +1114,12 @@ def init_campaign(folder: str | os.PathLike[str], *, bank: str = "ai-territorial
                            language=language, deadline="null")
     if config_path.exists():
         if not force:
-            raise CampaignError(Text(
-                fr=f"{config_path} existe déjà ; il n'est pas remplacé",
-                en=f"{config_path} already exists; refusing to overwrite it"))
+            raise CampaignError(msg("{config_path} already exists; refusing to overwrite it",
+                                    config_path=config_path))
         if not config_path.is_file() or config_path.read_bytes() != text.encode("utf-8"):
-            raise CampaignError(Text(
-                fr=f"{config_path} est le fichier de campagne de l'acheteur et il a été "
-                   "modifié : il n'est jamais remplacé, même avec --force ; déplacez-le "
-                   "vous-même pour recommencer",
-                en=f"{config_path} is the buyer's campaign file and was edited: "
-                   "it is never replaced, not even with --force; move it "
-                   "aside yourself to start again"))
+            raise CampaignError(msg("{config_path} is the buyer's campaign file and was edited: "
+                                    "it is never replaced, not even with --force; move it aside "
+                                    "yourself to start again", config_path=config_path))
     for name in ("private", "outbox", "responses", "reports", "reviews", "out"):
         (root / name).mkdir(parents=True, exist_ok=True)
     if not config_path.exists():

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import attrs
 
 from ai_procurement.errors import CampaignError
-from ai_procurement.text import Text
+from ai_procurement.text import msg
 
 __all__ = ["LOCK_FILE", "FcntlLocking", "Locking", "MsvcrtLocking", "campaign_lock",
            "platform_locking"]
@@ -136,12 +136,10 @@ def campaign_lock(folder: str | os.PathLike[str], command: str, *,
     try:
         if not lock.acquire(fd):
             holder = _holder(fd)
-            raise CampaignError(Text(
-                fr=f"{Path(folder)} : la campagne est utilisée par une autre exécution "
-                   f"({holder}) ; attendez qu'elle se termine, puis relancez (une seule "
-                   "écriture à la fois)",
-                en=f"{Path(folder)}: the campaign is in use by another run ({holder}); wait for "
-                   "it to finish, then run again (one writer at a time)")) from None
+            raise CampaignError(msg("{Path_folder}: the campaign is in use by "
+                                    "another run ({holder}); wait for it to finish, "
+                                    "then run again (one writer at a time)",
+                                    Path_folder=Path(folder), holder=holder)) from None
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, json.dumps({"pid": os.getpid(), "command": command, "since": dt.datetime.now(

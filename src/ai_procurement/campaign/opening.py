@@ -39,7 +39,7 @@ from ai_procurement.bidders import (
 )
 from ai_procurement.campaign.folder import Campaign
 from ai_procurement.errors import CampaignError
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = [
     "Opening",
@@ -151,8 +151,7 @@ def read_register(path: Path) -> tuple[list[RegisterLine], list[OpeningProblem]]
     """
     rows = _rows(path)
     if not rows:
-        raise CampaignError(Text(fr=f"{path} : le registre des dépôts est vide",
-                                 en=f"{path}: the register is empty"))
+        raise CampaignError(msg("{path}: the register is empty", path=path))
     header = [_FOLDED.get(_fold(str(cell or ""))) for cell in rows[0]]
     missing = [key for key in _REQUIRED if key not in header]
     if missing:
@@ -176,20 +175,17 @@ def read_register(path: Path) -> tuple[list[RegisterLine], list[OpeningProblem]]
         where = f"{path.name}, ligne/line {number}"
         deposited = _when(values.get("deposited", ""))
         if values.get("deposited") and deposited is None:
-            problems.append(OpeningProblem("error", where, Text(
-                f"date de dépôt illisible « {values['deposited']} » : attendu JJ/MM/AAAA HH:MM "
-                "ou AAAA-MM-JJ HH:MM.",
-                f"unreadable deposit time '{values['deposited']}': expected DD/MM/YYYY HH:MM "
-                "or YYYY-MM-DD HH:MM.")))
+            problems.append(OpeningProblem("error", where, msg(
+                    "unreadable deposit time '{values_deposited}': expected DD/MM/YYYY HH:MM or "
+                    "YYYY-MM-DD HH:MM.", values_deposited=values['deposited'])))
         variant_text = values.get("variant", "").strip()
         variant = 0
         if variant_text and variant_text.lower() not in ("0", "non", "no", "base", "-"):
             digits = re.sub(r"\D", "", variant_text)
             variant = int(digits) if digits else 1
         if not values.get("file") or not values.get("bidder"):
-            problems.append(OpeningProblem("error", where, Text(
-                "ligne sans fichier ou sans candidat : complétez-la ou supprimez-la.",
-                "line without a file or a bidder: complete it or delete it.")))
+            problems.append(OpeningProblem("error", where, msg(
+                    "line without a file or a bidder: complete it or delete it.")))
             continue
         lines.append(RegisterLine(
             number, values["file"].strip(), values["bidder"].strip(),
@@ -203,15 +199,13 @@ def _rows(path: Path) -> list[list[Any]]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise CampaignError(Text(
-            fr=f"{path} : impossible de lire le registre ({exc.strerror})",
-            en=f"{path}: cannot read the register ({exc.strerror})")) from None
+        raise CampaignError(msg("{path}: cannot read the register ({exc_strerror})", path=path,
+                                exc_strerror=exc.strerror)) from None
     if size > MAX_REGISTER_BYTES:
-        raise CampaignError(Text(
-            fr=f"{path} : le registre dépasse {MAX_REGISTER_BYTES // (1024 * 1024)} Mio ; "
-               "est-ce le bon fichier ?",
-            en=f"{path}: the register is larger than "
-               f"{MAX_REGISTER_BYTES // (1024 * 1024)} MiB; is it the right file?"))
+        raise CampaignError(msg("{path}: the register is larger than "
+                                "{MAX_REGISTER_BYTES_1024_1024} MiB; is it the right file?",
+                                path=path,
+                                MAX_REGISTER_BYTES_1024_1024=MAX_REGISTER_BYTES // (1024 * 1024)))
     if path.suffix.lower() == ".xlsx":
         return _xlsx_rows(path)
     raw = path.read_bytes()
@@ -226,8 +220,8 @@ def _rows(path: Path) -> list[list[Any]]:
     for row in reader:
         rows.append(list(row))
         if len(rows) > MAX_REGISTER_LINES:
-            raise CampaignError(Text(fr=f"{path} : plus de {MAX_REGISTER_LINES} lignes",
-                                     en=f"{path}: more than {MAX_REGISTER_LINES} lines"))
+            raise CampaignError(msg("{path}: more than {MAX_REGISTER_LINES} lines", path=path,
+                                    MAX_REGISTER_LINES=MAX_REGISTER_LINES))
     return rows
 
 
@@ -248,8 +242,8 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
         for row in sheet.iter_rows(values_only=True, max_col=40):
             rows.append(list(row))
             if len(rows) > MAX_REGISTER_LINES:
-                raise CampaignError(Text(fr=f"{path} : plus de {MAX_REGISTER_LINES} lignes",
-                                     en=f"{path}: more than {MAX_REGISTER_LINES} lines"))
+                raise CampaignError(msg("{path}: more than {MAX_REGISTER_LINES} lines", path=path,
+                                        MAX_REGISTER_LINES=MAX_REGISTER_LINES))
         return rows
     finally:
         workbook.close()
@@ -319,12 +313,9 @@ def load_opening(campaign: Campaign) -> Opening | None:
         deadline = (dt.datetime.fromisoformat(data["deadline"]) if data.get("deadline")
                     else None)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise CampaignError(Text(
-            fr=f"{path} : ce n'est pas un procès-verbal d'ouverture écrit par cette "
-               f"bibliothèque ({exc}) ; restaurez-le depuis votre sauvegarde, ou supprimez-le "
-               "et ouvrez à nouveau",
-            en=f"{path}: not an opening record this library wrote ({exc}); "
-               "restore it from your backup, or delete it and open again")) from None
+        raise CampaignError(msg("{path}: not an opening record this library wrote ({exc}); "
+                                "restore it from your backup, or delete it and open again",
+                                path=path, exc=exc)) from None
     return Opening(offers, (), deadline)
 
 
@@ -356,13 +347,10 @@ def open_offers(campaign: Campaign, *, register: Path | None = None) -> Opening:
         problems.extend(found)
     else:
         lines = [RegisterLine(0, name, Path(name).stem) for name in sorted(files)]
-        problems.append(OpeningProblem("warning", "responses/", Text(
-            "aucun registre des dépôts : les offres sont enregistrées d'après les fichiers "
-            "reçus, sans heure de dépôt. Exportez le registre du profil d'acheteur et "
-            "indiquez-le dans opening.register pour dater les dépôts.",
-            "no deposit register: offers are registered from the files received, without "
-            "a time of deposit. Export the register from the buyer profile and name it in "
-            "opening.register to date the deposits.")))
+        problems.append(OpeningProblem("warning", "responses/", msg(
+                "no deposit register: offers are registered from the files received, without a "
+                "time of deposit. Export the register from the buyer profile and name it in "
+                "opening.register to date the deposits.")))
     lots = {lot.id for lot in campaign.lots()}
     new: list[tuple[RegisterLine, Path]] = []
     registered = set()
@@ -371,37 +359,31 @@ def open_offers(campaign: Campaign, *, register: Path | None = None) -> Opening:
                  else f"responses/{line.file}")
         path = files.get(line.file)
         if path is None:
-            problems.append(OpeningProblem("error", where, Text(
-                f"le fichier « {line.file} » du registre n'est pas dans responses/ : "
-                "téléchargez-le depuis le profil d'acheteur et placez-le dans responses/.",
-                f"the register's file '{line.file}' is not in responses/: download it from "
-                "the buyer profile into responses/.")))
+            problems.append(OpeningProblem("error", where, msg(
+                    "the register's file '{line_file}' is not in responses/: download it from "
+                    "the buyer profile into responses/.", line_file=line.file)))
             continue
         registered.add(line.file)
         lot = "" if lots == {""} else line.lot
         if lot not in lots:
-            problems.append(OpeningProblem("error", where, Text(
-                f"le lot « {line.lot} » n'existe pas dans cette consultation (lots : "
-                f"{', '.join(sorted(lots))}) : corrigez la ligne du registre.",
-                f"lot '{line.lot}' does not exist in this consultation (lots: "
-                f"{', '.join(sorted(lots))}): correct the register's line.")))
+            problems.append(OpeningProblem("error", where, msg(
+                    "lot '{line_lot}' does not exist in this consultation (lots: "
+                    "{join_sorted_lots}): correct the register's line.", line_lot=line.lot,
+                    join_sorted_lots=', '.join(sorted(lots)))))
             continue
         reason = check_registration(line.registration, line.country) \
             if register is not None else None
         if reason is not None:
-            problems.append(OpeningProblem("warning", where, Text(
-                f"{line.bidder} : {reason.fr}", f"{line.bidder}: {reason.en}")))
+            problems.append(OpeningProblem("warning", where, msg(
+                    "{line_bidder}: {reason}", reason=reason, line_bidder=line.bidder)))
         if line.file in kept:
             continue
         new.append((attrs.evolve(line, lot=lot), path))
     for name in sorted(set(files) - registered - set(kept)):
-        problems.append(OpeningProblem("warning", f"responses/{name}", Text(
-            "ce fichier ne figure pas au registre des dépôts : il n'est pas enregistré et "
-            "ne sera pas noté. Vérifiez son origine ; s'il a bien été déposé, complétez le "
-            "registre exporté.",
-            "this file is in no line of the deposit register: it is not registered and will "
-            "not be scored. Check where it comes from; if it was deposited, complete the "
-            "exported register.")))
+        problems.append(OpeningProblem("warning", f"responses/{name}", msg(
+                "this file is in no line of the deposit register: it is not registered and will "
+                "not be scored. Check where it comes from; if it was deposited, complete the "
+                "exported register.")))
     # Numbers follow the order of deposit (then the file name), whatever the order of
     # the register's lines; offers registered earlier keep theirs.
     new.sort(key=lambda item: (item[0].deposited or dt.datetime.max, item[0].file))
@@ -415,12 +397,10 @@ def open_offers(campaign: Campaign, *, register: Path | None = None) -> Opening:
     for offer in kept.values():
         path = files.get(offer.file)
         if path is not None and sha256_file(path) != offer.sha256:
-            problems.append(OpeningProblem("error", f"responses/{offer.file}", Text(
-                f"le fichier de l'offre {offer.id} a changé depuis l'ouverture (empreinte "
-                "différente) : une offre ne peut être modifiée après la date limite. "
-                "Restaurez le fichier reçu.",
-                f"the file of offer {offer.id} changed since opening (different hash): an "
-                "offer cannot change after the deadline. Restore the file received.")))
+            problems.append(OpeningProblem("error", f"responses/{offer.file}", msg(
+                    "the file of offer {offer_id} changed since opening (different hash): an "
+                    "offer cannot change after the deadline. Restore the file received.",
+                    offer_id=offer.id)))
     problems.extend(_conflicts(offers, config.variants_allowed))
     opening = Opening(tuple(offers), tuple(problems), deadline)
     record = {"format": FORMAT, "deadline": deadline.isoformat() if deadline else None,
@@ -461,13 +441,10 @@ def _conflicts(offers: Sequence[Offer], variants_allowed: bool) -> list[OpeningP
     problems: list[OpeningProblem] = []
     for offer in offers:
         if offer.variant and not variants_allowed:
-            problems.append(OpeningProblem("error", f"{offer.id} ({offer.file})", Text(
-                f"variante {offer.variant} de {offer.bidder.name} alors que le règlement de "
-                "la consultation n'autorise pas les variantes : l'offre variante est "
-                "irrégulière (L2152-2) et ne sera pas notée ; l'offre de base l'est.",
-                f"variant {offer.variant} from {offer.bidder.name} although the RC allows no "
-                "variants: the variant is irregular (L2152-2) and will not be scored; the "
-                "base offer is.")))
+            problems.append(OpeningProblem("error", f"{offer.id} ({offer.file})", msg(
+                    "variant {offer_variant} from {bidder_name} although the RC allows no "
+                    "variants: the variant is irregular (L2152-2) and will not be scored; the "
+                    "base offer is.", offer_variant=offer.variant, bidder_name=offer.bidder.name)))
     for group in _duplicates(offers):
         lot, variant = group[0].lot, group[0].variant
         ids = ", ".join(f"{o.id} ({o.file})" for o in group)
@@ -475,13 +452,11 @@ def _conflicts(offers: Sequence[Offer], variants_allowed: bool) -> list[OpeningP
         kind_en = "base offers" if variant == 0 else f"variants no. {variant}"
         lot_fr = f" pour le lot {lot}" if lot else ""
         lot_en = f" for lot {lot}" if lot else ""
-        problems.append(OpeningProblem("error", ids, Text(
-            f"deux {kind_fr} de {group[0].bidder.name}{lot_fr} : {ids}. Le règlement de "
-            "la consultation dit laquelle est examinée (en général la dernière reçue) ; "
-            "retirez l'autre du registre exporté. Aucune des deux n'est notée d'ici là.",
-            f"two {kind_en} from {group[0].bidder.name}{lot_en}: {ids}. The RC says which "
-            "one is examined (usually the last received); remove the other from the "
-            "exported register. Neither is scored until then.")))
+        problems.append(OpeningProblem("error", ids, msg(
+                "two {kind} from {bidder_name}{lot}: {ids}. The RC says which one is examined "
+                "(usually the last received); remove the other from the exported register. "
+                "Neither is scored until then.", kind=Text(fr=kind_fr, en=kind_en),
+                lot=Text(fr=lot_fr, en=lot_en), bidder_name=group[0].bidder.name, ids=ids)))
     return problems
 
 
@@ -503,17 +478,11 @@ def set_aside(opening: Opening, variants_allowed: bool) -> Mapping[str, Text]:
         if offer.status == "late":
             when = offer.deposited.isoformat(sep=" ", timespec="minutes") \
                 if offer.deposited else ""
-            reasons[offer.file] = Text(
-                f"offre reçue hors délai ({when}) : éliminée sans être examinée (R2151-5)",
-                f"offer received after the deadline ({when}): eliminated without examination "
-                "(R2151-5)")
+            reasons[offer.file] = msg("offer received after the deadline ({when}): eliminated "
+                                      "without examination (R2151-5)", when=when)
         elif offer.variant and not variants_allowed:
-            reasons[offer.file] = Text(
-                "variante non autorisée par le règlement de la consultation : irrégulière "
-                "(L2152-2)", "variant not allowed by the RC: irregular (L2152-2)")
+            reasons[offer.file] = msg("variant not allowed by the RC: irregular (L2152-2)")
         else:
-            reasons[offer.file] = Text(
-                "plusieurs offres du même candidat pour le même lot : en attente du choix de "
-                "l'acheteur", "several offers from the same bidder for the same lot: "
-                "awaiting the buyer's choice")
+            reasons[offer.file] = msg("several offers from the same bidder for the same lot: "
+                                      "awaiting the buyer's choice")
     return reasons

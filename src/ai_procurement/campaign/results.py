@@ -47,7 +47,7 @@ from typing import Any
 import attrs
 
 from ai_procurement.errors import CampaignError, OutputError
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = ["MANIFEST", "RESULTS", "ResultSet", "recover_results", "stage_results"]
 
@@ -168,11 +168,9 @@ class ResultSet:
             os.replace(self.folder, self.final)
             _sync_folder(self.root)
         except OSError as exc:
-            raise OutputError(Text(
-                fr=f"impossible de basculer les résultats vers {self.final} : {exc.strerror} ; "
-                   "la prochaine exécution rétablit un jeu de résultats complet",
-                en=f"cannot switch the results to {self.final}: {exc.strerror}; "
-                   "the next run puts back a whole result set")) from None
+            raise OutputError(msg("cannot switch the results to {final}: {exc_strerror}; the "
+                                  "next run puts back a whole result set", final=self.final,
+                                  exc_strerror=exc.strerror)) from None
         shutil.rmtree(old, ignore_errors=True)
         after = [*names, MANIFEST]
         _record(self.root, audit, self.run, after, before, recovered=False,
@@ -235,8 +233,8 @@ def stage_results(root: Path) -> ResultSet:
             shutil.rmtree(result.folder)
         result.folder.mkdir()
     except OSError as exc:
-        raise OutputError(Text(fr=f"impossible de créer {result.folder} : {exc.strerror}",
-                               en=f"cannot make {result.folder}: {exc.strerror}")) from None
+        raise OutputError(msg("cannot make {result_folder}: {exc_strerror}",
+                              result_folder=result.folder, exc_strerror=exc.strerror)) from None
     return result
 
 
@@ -255,43 +253,35 @@ def recover_results(root: Path, audit: Any) -> list[Text]:
         if old.exists() and not final.exists():
             if complete(staged):
                 os.replace(staged, final)
-                done.append(Text(f"{STAGING} : jeu de résultats complet, interrompu pendant "
-                                 "la bascule ; bascule achevée",
-                                 f"{STAGING}: a whole result set, interrupted while switched "
-                                 "in; switch completed"))
+                done.append(msg("{STAGING}: a whole result set, interrupted while switched in; "
+                                "switch completed", STAGING=STAGING))
             else:
                 os.replace(old, final)
-                done.append(Text(f"{PREVIOUS} : résultats précédents remis en place (le "
-                                 "calcul qui les remplaçait a été interrompu)",
-                                 f"{PREVIOUS}: the previous results, put back (the run "
-                                 "that was replacing them was interrupted)"))
+                done.append(msg("{PREVIOUS}: the previous results, put back (the run that was "
+                                "replacing them was interrupted)", PREVIOUS=PREVIOUS))
             _sync_folder(root)
         if old.exists():
             shutil.rmtree(old)
-            done.append(Text(f"{PREVIOUS} : résultats remplacés, supprimés (bascule achevée)",
-                             f"{PREVIOUS}: the replaced results, deleted (switch completed)"))
+            done.append(msg("{PREVIOUS}: the replaced results, deleted (switch completed)",
+                            PREVIOUS=PREVIOUS))
         if staged.exists():
             shutil.rmtree(staged)
-            done.append(Text(f"{STAGING} : sorties partielles d'un calcul interrompu, "
-                             "supprimées (elles n'ont jamais été les résultats)",
-                             f"{STAGING}: the partial outputs of an interrupted run, "
-                             "deleted (they never became the results)"))
+            done.append(msg("{STAGING}: the partial outputs of an interrupted run, deleted (they "
+                            "never became the results)", STAGING=STAGING))
     except OSError as exc:
-        raise CampaignError(Text(
-            fr=f"{exc.filename or root} : impossible de rétablir le dossier des résultats "
-               f"({exc.strerror}) ; fermez tout programme qui l'utilise et relancez",
-            en=f"{exc.filename or root}: cannot recover the result folder "
-               f"({exc.strerror}); close any program using it and run again")) from None
+        raise CampaignError(msg("{exc_filename_or_root}: cannot recover the result folder "
+                                "({exc_strerror}); close any program using it and run again",
+                                exc_filename_or_root=exc.filename or root,
+                                exc_strerror=exc.strerror)) from None
     for line in done:
         audit.append("results-recovered", note=line.en)
     unrecorded = unrecorded_run(root, audit)
     if unrecorded is not None:
         before = [str(r.get("file", ""))[len(RESULTS) + 1:] for r in _live_outputs(audit)]
         _record(root, audit, unrecorded, _files(final), before, recovered=True)
-        done.append(Text(f"{RESULTS} : le jeu de résultats du calcul {unrecorded} était en "
-                         "place mais non enregistré (interruption) ; enregistré maintenant",
-                         f"{RESULTS}: result set of run {unrecorded} was switched in but "
-                         "not recorded (interrupted); recorded now"))
+        done.append(msg("{RESULTS}: result set of run {unrecorded} was switched in but not "
+                        "recorded (interrupted); recorded now", RESULTS=RESULTS,
+                        unrecorded=unrecorded))
     return done
 
 

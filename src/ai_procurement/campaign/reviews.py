@@ -25,7 +25,7 @@ from typing import Any, Literal
 import attrs
 
 from ai_procurement.errors import CampaignError
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = ["IssuedReview", "ReviewProblem", "ReviewsIncompleteError",
            "issued_reviews", "next_review_path", "review_letters", "review_problems"]
@@ -168,47 +168,29 @@ class ReviewProblem:
     def message(self) -> Text:
         """What is wrong and what to do, in French and English."""
         who, offer = self.evaluator, self.offer
-        lot = Text(f" (lot {self.lot})", f" (lot {self.lot})") if self.lot else Text("", "")
+        lot = msg(" (lot {lot})", lot=self.lot) if self.lot else Text("", "")
         shown = ", ".join(self.questions[:12]) + (" …" if len(self.questions) > 12 else "")
         if self.kind == "not-issued":
-            return Text(
-                f"{who} n'a pas de grille d'évaluation pour l'offre {offer}{lot.fr} dans sa "
-                "version actuelle : lancez « ai-procurement review » pour l'émettre (seules "
-                "les grilles nouvelles sont écrites), puis faites-la remplir.",
-                f"{who} has no review workbook for offer {offer}{lot.en} as it now stands: "
-                "run 'ai-procurement review' to issue it (only new workbooks are written), "
-                "then have it filled.")
+            return msg("{who} has no review workbook for offer {offer}{lot} as it now stands: "
+                       "run 'ai-procurement review' to issue it (only new workbooks are "
+                       "written), then have it filled.", lot=lot, who=who, offer=offer)
         if self.kind == "stale" and self.current:
-            return Text(
-                f"Les notes de {who} pour l'offre {offer}{lot.fr} ({self.file}) portent sur "
-                "une version antérieure de l'offre : elles ne comptent pas. Faites remplir "
-                f"{self.current}, émise pour la version actuelle, et déposez-la dans "
-                "reviews/.",
-                f"{who}'s scores for offer {offer}{lot.en} ({self.file}) were given on an "
-                f"earlier version of the offer: they do not count. Have {self.current}, "
-                "issued for the current version, filled and put it in reviews/.")
+            return msg("{who}'s scores for offer {offer}{lot} ({file}) were given on an earlier "
+                       "version of the offer: they do not count. Have {current}, issued for the "
+                       "current version, filled and put it in reviews/.", lot=lot, who=who,
+                       offer=offer, file=self.file, current=self.current)
         if self.kind == "stale":
-            return Text(
-                f"Les notes de {who} pour l'offre {offer}{lot.fr} ({self.file}) portent sur "
-                "une version antérieure de l'offre : elles ne comptent pas. Lancez "
-                "« ai-procurement review » pour émettre la grille de la version actuelle "
-                "et faites-la remplir.",
-                f"{who}'s scores for offer {offer}{lot.en} ({self.file}) were given on an "
-                "earlier version of the offer: they do not count. Run 'ai-procurement "
-                "review' to issue the workbook of the current version and have it filled.")
+            return msg("{who}'s scores for offer {offer}{lot} ({file}) were given on an earlier "
+                       "version of the offer: they do not count. Run 'ai-procurement review' to "
+                       "issue the workbook of the current version and have it filled.", lot=lot,
+                       who=who, offer=offer, file=self.file)
         if self.kind == "conflict":
-            return Text(
-                f"{who} a déclaré un conflit d'intérêts ({self.file}) : ses notes de l'offre "
-                f"{offer}{lot.fr} ne sont pas utilisées. Décidez : remplacez l'évaluateur ou "
-                "retirez-le de campaign.yaml.",
-                f"{who} declared a conflict of interest ({self.file}): their scores of offer "
-                f"{offer}{lot.en} are not used. Decide: replace the evaluator or remove them "
-                "from campaign.yaml.")
-        return Text(
-            f"{who} n'a pas noté l'offre {offer}{lot.fr} : {len(self.questions)} réponse(s) "
-            f"sans niveau ({shown}). Faites remplir {self.file} et déposez-le dans reviews/.",
-            f"{who} has not scored offer {offer}{lot.en}: {len(self.questions)} answer(s) "
-            f"without a level ({shown}). Have {self.file} filled and put it in reviews/.")
+            return msg("{who} declared a conflict of interest ({file}): their scores of offer "
+                       "{offer}{lot} are not used. Decide: replace the evaluator or remove them "
+                       "from campaign.yaml.", lot=lot, who=who, file=self.file, offer=offer)
+        return msg("{who} has not scored offer {offer}{lot}: {len_questions} answer(s) without a "
+                   "level ({shown}). Have {file} filled and put it in reviews/.", lot=lot, who=who,
+                   offer=offer, len_questions=len(self.questions), shown=shown, file=self.file)
 
 
 def review_problems(lot: str, evaluators: Sequence[str], required: Mapping[str, Sequence[str]],

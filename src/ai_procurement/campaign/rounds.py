@@ -36,7 +36,7 @@ import attrs
 
 from ai_procurement.campaign.folder import Campaign, CampaignError, slug
 from ai_procurement.decision.rounds import OfferVersion, RoundKind, round_refusal
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 if TYPE_CHECKING:
     from ai_procurement.answers import Finding, Response
@@ -205,11 +205,8 @@ def load_rounds(campaign: Campaign) -> list[Round]:
         try:
             rounds.append(_round_from_json(json.loads(path.read_text("utf-8"))))
         except (ValueError, KeyError, TypeError, IndexError) as exc:
-            raise CampaignError(Text(
-                fr=f"{path} : ce n'est pas un relevé de tour écrit par cette bibliothèque "
-                   f"({exc}) ; restaurez-le depuis votre sauvegarde",
-                en=f"{path}: not a round record this library wrote ({exc}); "
-                   "restore it from your backup")) from None
+            raise CampaignError(msg("{path}: not a round record this library wrote ({exc}); "
+                                    "restore it from your backup", path=path, exc=exc)) from None
     return sorted(rounds, key=lambda r: r.number)
 
 
@@ -283,11 +280,10 @@ def choose_version(campaign: Campaign, offer: Offer, opened: Path, response: Res
         sha = read.report.sha256
         found = list(read.report.errors)
         if relative in recorded and recorded[relative] != sha:
-            found.append(Finding("error", "changed-after-receipt", Text(
-                f"Ce fichier a changé depuis sa première lecture (version {number} de "
-                f"l'offre {offer.id}) : restaurez le fichier reçu.",
-                f"This file changed since it was first read (version {number} of offer "
-                f"{offer.id}): restore the file received."), path.name))
+            found.append(Finding("error", "changed-after-receipt", msg(
+                    "This file changed since it was first read (version {number} "
+                    "of offer {offer_id}): restore the file received.",
+                    number=number, offer_id=offer.id), path.name))
         if not found and item.kind is RoundKind.REGULARISATION:
             found = regularisation_changes(current.response.answers, read.answers,
                                            item.points.get(offer.id, ()), path.name,
@@ -346,9 +342,8 @@ def _irregular_points(run: EvaluationRun, vendor: str, lang: Lang,
         question = bank.question(failure.question_id)
         missing = answer is None or answer.state is AnswerState.UNANSWERED
         if missing and question is not None and not isinstance(question.answer, Price):
-            points.append((failure.question_id, answer.cell if answer else "", Text(
-                "réponse manquante à une exigence éliminatoire",
-                "missing answer to a mandatory requirement").get(lang)))
+            points.append((failure.question_id, answer.cell if answer else "", msg(
+                    "missing answer to a mandatory requirement").get(lang)))
         else:
             other.append(failure.question_id)
     return points, other
@@ -397,22 +392,16 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
     refusal = round_refusal(kind, config.procedure.procedure_type,
                             config.procedure.negotiation_reserved)
     if refusal is not None:
-        raise CampaignError(Text(fr=f"{kind.value} : {refusal.fr}",
-                                 en=f"{kind.value}: {refusal.en}"))
+        raise CampaignError(msg("{kind_value}: {refusal}", refusal=refusal, kind_value=kind.value))
     opening = load_opening(campaign)
     if opening is None:
-        raise CampaignError(Text(
-            fr="les offres ne sont pas encore ouvertes ; lancez d'abord "
-               "« ai-procurement open »",
-            en="the offers are not opened yet; run 'ai-procurement open' first"))
+        raise CampaignError(msg("the offers are not opened yet; run 'ai-procurement open' first"))
     by_id = {o.id: o for o in opening.offers}
     unknown = [o for o in offers if o not in by_id]
     if unknown:
-        raise CampaignError(Text(
-            fr=f"offre(s) inconnue(s) {', '.join(unknown)} ; offres : "
-               f"{', '.join(sorted(by_id))}",
-            en=f"unknown offer(s) {', '.join(unknown)}; offers: "
-               f"{', '.join(sorted(by_id))}"))
+        raise CampaignError(msg("unknown offer(s) {join_unknown}; offers: {join_sorted_by_id}",
+                                join_unknown=', '.join(unknown),
+                                join_sorted_by_id=', '.join(sorted(by_id))))
     lang = config.language
     runs = {lot.id: score_campaign(campaign, lot.id or None) for lot in campaign.lots()}
     label_of = {(o.lot, o.label): o.id for o in opening.offers}
@@ -438,16 +427,13 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
                 points, other = _irregular_points(run, v.vendor, lang)
                 who = f"{offer_id} ({v.vendor})"
                 if v.vendor in low or (decisions.price(offer_id) is not None):
-                    left_out.append(Text(
-                        f"{who} : offre anormalement basse, non régularisable (R2152-2)",
-                        f"{who}: abnormally low, not regularisable (R2152-2)"))
+                    left_out.append(msg("{who}: abnormally low, not regularisable (R2152-2)",
+                                        who=who))
                 elif other or not points:
                     failed = ", ".join(other)
-                    left_out.append(Text(
-                        f"{who} : sa réponse à {failed} ne satisfait pas l'exigence ; la "
-                        "changer modifierait l'offre (R2152-2)",
-                        f"{who}: its answer to {failed} fails the requirement; changing it "
-                        "would alter the offer (R2152-2)"))
+                    left_out.append(msg("{who}: its answer to {failed} fails the requirement; "
+                                        "changing it would alter the offer (R2152-2)", who=who,
+                                        failed=failed))
                 else:
                     chosen[offer_id] = points
             elif (kind is RoundKind.NEGOTIATION and v.status == "ranked"
@@ -460,21 +446,24 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
                 bank = ev.questionnaire.bank
                 missing = [q for q in questions if q not in response.answers]
                 if missing:
-                    raise CampaignError(Text(
-                        fr=f"question(s) inconnue(s) {', '.join(missing)} pour l'offre "
-                           f"{offer_id}",
-                        en=f"unknown question(s) {', '.join(missing)} for "
-                           f"offer {offer_id}"))
-                chosen[offer_id] = [(q, response.answers[q].cell, Text(
-                    "la réponse donnée est ambiguë : précisez-en le sens, sans la modifier",
-                    "the answer given is ambiguous: clarify its meaning, without changing "
-                    "it").get(lang)) for q in questions if bank.question(q) is not None]
+                    raise CampaignError(msg("unknown question(s) {join_missing} for offer "
+                                            "{offer_id}", join_missing=', '.join(missing),
+                                            offer_id=offer_id))
+                chosen[offer_id] = [(q, response.answers[q].cell, msg(
+                        "the "
+                        "answer "
+                        "given "
+                        "is "
+                        "ambiguous: "
+                        "clarify "
+                        "its "
+                        "meaning, "
+                        "without "
+                        "changing "
+                        "it").get(lang)) for q in questions if bank.question(q) is not None]
     if kind is RoundKind.CLARIFICATION and not questions:
-        raise CampaignError(Text(
-            fr="une demande de précision nomme les points ambigus : donnez --question "
-               "(répétable) et --offer",
-            en="a clarification names the ambiguous points: give --question "
-               "(repeat) and --offer"))
+        raise CampaignError(msg("a clarification names the ambiguous points: give --question "
+                                "(repeat) and --offer"))
     if not chosen:
         raise CampaignError(Text(
             fr=f"aucune offre n'est concernée par un tour {kind.value}"
@@ -618,20 +607,14 @@ def rejected_offers(campaign: Campaign) -> dict[str, Text]:
              for o in item.offers}
     unasked = sorted(d.offer for d in decisions.abnormally_low if d.offer not in asked)
     if unasked:
-        raise CampaignError(Text(
-            fr=f"{campaign.root / DECISIONS_FILE} : {', '.join(unasked)} : une décision sur "
-               "une offre anormalement basse n'intervient qu'après une demande écrite de "
-               "justification du prix (articles L2152-6 et R2152-3) ; envoyez-la d'abord avec "
-               f"« ai-procurement round low-price --offer {unasked[0]} »",
-            en=f"{campaign.root / DECISIONS_FILE}: {', '.join(unasked)}: a decision on an "
-               "abnormally low offer comes only after a written request to justify its price "
-               "(L2152-6, R2152-3); send it first with 'ai-procurement round low-price "
-               f"--offer {unasked[0]}'"))
-    return {d.offer: Text(
-        f"offre anormalement basse rejetée après examen des justifications demandées "
-        f"(articles L2152-5, L2152-6 et R2152-4) : {d.reason}",
-        f"abnormally low offer rejected after examining the justification requested "
-        f"(L2152-5, L2152-6 and R2152-4): {d.reason}")
+        raise CampaignError(msg("{campaign_root_DECISIONS_FILE}: {join_unasked}: a decision on "
+                                "an abnormally low offer comes only after a written request to "
+                                "justify its price (L2152-6, R2152-3); send it first with "
+                                "'ai-procurement round low-price --offer {unasked_0}'",
+                                campaign_root_DECISIONS_FILE=campaign.root / DECISIONS_FILE,
+                                join_unasked=', '.join(unasked), unasked_0=unasked[0]))
+    return {d.offer: msg("abnormally low offer rejected after examining the justification "
+                         "requested (L2152-5, L2152-6 and R2152-4): {d_reason}", d_reason=d.reason)
         for d in decisions.abnormally_low if d.outcome == "rejected"}
 
 
@@ -659,17 +642,11 @@ def award_blocked(campaign: Campaign, run: EvaluationRun, lang: Lang) -> str:
     unasked = _flagged_never_asked(campaign, run, first)
     if unasked:
         names = ", ".join(unasked)
-        return Text(
-            f"le prix de {names}, classée première, paraît anormalement bas et sa "
-            "justification n'a pas été demandée : l'offre ne peut être ni retenue ni "
-            "rejetée avant cet examen (articles L2152-5, L2152-6 et R2152-3). Lancez "
-            "« ai-procurement round low-price », puis inscrivez la décision dans "
-            "decisions.yaml.",
-            f"the price of {names}, ranked first, looks abnormally low and no "
-            "justification was asked for: the offer can be neither selected nor rejected "
-            "before that examination (L2152-5, L2152-6 and R2152-3). Run "
-            "'ai-procurement round low-price', then record the decision in "
-            "decisions.yaml.").get(lang)
+        return msg("the price of {names}, ranked first, looks abnormally low and no "
+                   "justification was asked for: the offer can be neither selected "
+                   "nor rejected before that examination (L2152-5, L2152-6 and "
+                   "R2152-3). Run 'ai-procurement round low-price', then record the "
+                   "decision in decisions.yaml.", names=names).get(lang)
     pending = pending_low_price(campaign)
     opening = load_opening(campaign)
     if not pending or opening is None:
@@ -689,15 +666,10 @@ def award_blocked(campaign: Campaign, run: EvaluationRun, lang: Lang) -> str:
     if not blocking:
         return ""
     names = ", ".join(blocking)
-    return Text(
-        f"l'examen du prix anormalement bas de {names} est en attente et son rejet "
-        "changerait l'offre classée première : la proposition d'attribution et les "
-        "lettres aux candidats évincés attendent la décision de l'acheteur (articles "
-        "L2152-6 et R2152-3 à R2152-5 ; décision à inscrire dans decisions.yaml).",
-        f"the examination of the abnormally low price of {names} is pending and its "
-        "rejection would change the offer ranked first: the award proposal and the letters "
-        "to unsuccessful bidders wait for the buyer's decision (L2152-6 and R2152-3 to "
-        "R2152-5; record it in decisions.yaml).").get(lang)
+    return msg("the examination of the abnormally low price of {names} is pending and its "
+               "rejection would change the offer ranked first: the award proposal and the "
+               "letters to unsuccessful bidders wait for the buyer's decision (L2152-6 and "
+               "R2152-3 to R2152-5; record it in decisions.yaml).", names=names).get(lang)
 
 
 def _flagged_never_asked(campaign: Campaign, run: EvaluationRun,
@@ -749,42 +721,40 @@ def round_lines(campaign: Campaign, lot: str, checked: Sequence[Any], lang: Lang
             continue
         articles = ", ".join(a.removeprefix("CCP ") for a in item.kind.articles)
         who = ", ".join(f"{o} ({labels.get(o, '')})" for o in offers)
-        line = Text(f"{item.id} – {item.kind.label.fr} ({articles}), envoyée le "
-                    f"{f_date(item.opened)}, réponse attendue le "
-                    f"{f_date(item.deadline) if item.deadline else '—'} : {who}",
-                    f"{item.id} – {item.kind.label.en} ({articles}), sent on "
-                    f"{f_date(item.opened)}, answer due on "
-                    f"{f_date(item.deadline) if item.deadline else '—'}: {who}").get(lang)
+        line = msg(
+                "{item_id} – {kind_label} ({articles}), sent on {f_date_item_opened}, answer due "
+                "on {f_date_item_deadline_if_item_dea}: {who}", kind_label=item.kind.label,
+                item_id=item.id, articles=articles, f_date_item_opened=f_date(item.opened),
+                f_date_item_deadline_if_item_dea=f_date(item.deadline) if item.deadline else '—',
+                who=who).get(lang)
         if item.points:
-            line += Text(" ; points : ", "; points: ").get(lang) + "; ".join(
+            line += msg("; points: ").get(lang) + "; ".join(
                 f"{o}: {', '.join(q)}" for o, q in item.points.items() if o in ours)
         lines.append(line)
         if item.kind is RoundKind.NEGOTIATION and item.ranking:
             names = {labels[o] for o in ours}
             ranked = [r for r in item.ranking if r[0] in names]
-            lines.append(Text("  classement à l'ouverture du tour : ",
-                              "  ranking when the round opened: ").get(lang) + "; ".join(
+            lines.append(msg("  ranking when the round opened: ").get(lang) + "; ".join(
                 f"{r[1]}. {r[0]} ({r[2]:.2f})" for r in ranked))
         for answer in decisions.clarifications:
             if answer.round == item.id and answer.offer in ours:
-                lines.append(Text(f"  réponse de {answer.offer} : {answer.answer}",
-                                  f"  answer from {answer.offer}: {answer.answer}").get(lang))
+                lines.append(msg("  answer from {answer_offer}: {answer_answer}",
+                                 answer_offer=answer.offer, answer_answer=answer.answer).get(lang))
         if item.kind is RoundKind.LOW_PRICE:
             for o in offers:
                 d = decisions.price(o)
-                outcome = (Text("examen en attente", "examination pending") if d is None
-                           else Text(f"justification acceptée : {d.reason}",
-                                     f"justification accepted: {d.reason}")
+                outcome = (msg("examination pending") if d is None
+                           else msg("justification accepted: {d_reason}", d_reason=d.reason)
                            if d.outcome == "accepted"
-                           else Text(f"offre rejetée (L2152-6, R2152-4) : {d.reason}",
-                                     f"offer rejected (L2152-6, R2152-4): {d.reason}"))
+                           else msg("offer rejected (L2152-6, R2152-4): {d_reason}",
+                                    d_reason=d.reason))
                 lines.append(f"  {o} ({labels.get(o, '')}) : {outcome.get(lang)}"
                              if lang == "fr" else f"  {o} ({labels.get(o, '')}): "
                              f"{outcome.get(lang)}")
     used = [c for c in checked if getattr(c, "offer", None) is not None
             and c.offer.id in ours and c.vendor is not None]
     if lines or any(getattr(c, "version", 1) > 1 for c in used):
-        lines.append(Text("Versions évaluées : ", "Versions evaluated: ").get(lang) + "; ".join(
+        lines.append(msg("Versions evaluated: ").get(lang) + "; ".join(
             f"{c.offer.id} v{getattr(c, 'version', 1)} "
             f"({c.path.relative_to(campaign.root).as_posix()})" for c in used))
     return lines

@@ -37,7 +37,7 @@ from ai_procurement.decision.panel import (
 from ai_procurement.decision.rules_check import RulesCheck
 from ai_procurement.decision.strategy import SAATY_RANDOM_INDEX
 from ai_procurement.errors import BankError, CampaignError
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 from ai_procurement.workbooks.panel import PanelMode, PanelReading
 
 __all__ = [
@@ -196,27 +196,21 @@ def write_panel_workbooks(folder: str | os.PathLike[str],
 
     campaign = load_campaign(folder)
     if not participants:
-        raise CampaignError(Text(fr="nommez au moins un participant (nom et groupe)",
-                                 en="name at least one participant (name and group)"))
+        raise CampaignError(msg("name at least one participant (name and group)"))
     names = [slug(name) for name, _ in participants]
     clashes = sorted({n for n in names if names.count(n) > 1})
     if clashes:
-        raise CampaignError(Text(
-            fr=f"participants dont les noms donnent le même nom de fichier : {clashes} ; "
-               "distinguez les noms",
-            en=f"participants whose names give the same file name: {clashes}; "
-               "make the names distinct"))
+        raise CampaignError(msg("participants whose names give the same file name: {clashes}; "
+                                "make the names distinct", clashes=clashes))
     criteria = panel_criteria(campaign)
     if mode == "pairwise" and len(criteria) > max(SAATY_RANDOM_INDEX):
-        raise CampaignError(Text(
-            fr=f"{len(criteria)} critères font {len(criteria) * (len(criteria) - 1) // 2} "
-               f"comparaisons par participant, au-delà des {max(SAATY_RANDOM_INDEX)} critères "
-               "que couvre la table de cohérence de Saaty : utilisez --mode points, ou pondérez "
-               "moins de critères (une adaptation de la banque)",
-            en=f"{len(criteria)} criteria make {len(criteria) * (len(criteria) - 1) // 2} "
-               f"comparisons per participant, beyond the {max(SAATY_RANDOM_INDEX)} criteria "
-               "Saaty's consistency table covers: use --mode points, or weigh fewer criteria "
-               "(a tailoring of the bank)"))
+        raise CampaignError(msg(
+                "{len_criteria} criteria make {len_criteria_len_criteria_1_2} comparisons per "
+                "participant, beyond the {max_SAATY_RANDOM_INDEX} criteria Saaty's consistency "
+                "table covers: use --mode points, or weigh fewer criteria (a tailoring of the "
+                "bank)", len_criteria=len(criteria),
+                len_criteria_len_criteria_1_2=len(criteria) * (len(criteria) - 1) // 2,
+                max_SAATY_RANDOM_INDEX=max(SAATY_RANDOM_INDEX)))
     outbox = campaign.folder(STRATEGY_FOLDER) / PANEL_OUTBOX
     written = []
     key = campaign.key()
@@ -268,11 +262,9 @@ def read_panel_workbooks(folder: str | os.PathLike[str], *,
     names = [j.name for j in usable]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise CampaignError(Text(
-            fr=f"plusieurs fichiers du même participant : {duplicates} ; gardez-en un par "
-               f"participant dans {responses}",
-            en=f"several files from the same participant(s): {duplicates}; keep "
-               f"one per participant in {responses}"))
+        raise CampaignError(msg("several files from the same participant(s): {duplicates}; keep "
+                                "one per participant in {responses}", duplicates=duplicates,
+                                responses=responses))
     if not usable:
         campaign.audit.append("panel-read", files=[r.file for r in readings], usable=0)
         return PanelRun(readings, None, None)
@@ -320,24 +312,17 @@ def adopt_weights(folder: str | os.PathLike[str], adopted: AdoptedWeights, *,
     criteria = panel_criteria(campaign)
     wrong = sorted(set(adopted.weights) ^ set(criteria))
     if wrong:
-        raise CampaignError(Text(
-            fr=f"les pondérations retenues doivent nommer une fois chaque critère pondéré "
-               f"({', '.join(criteria)}) ; vérifiez {wrong}",
-            en=f"the adopted weights must name each weighed criterion once "
-               f"({', '.join(criteria)}); check {wrong}"))
+        raise CampaignError(msg("the adopted weights must name each weighed criterion once "
+                                "({join_criteria}); check {wrong}",
+                                join_criteria=', '.join(criteria), wrong=wrong))
     values = list(adopted.weights.values())
     if any(not (isinstance(v, int | float) and v >= 0 and v < float("inf")) for v in values) \
             or not any(values):
-        raise CampaignError(Text(
-            fr=f"les pondérations retenues doivent être des nombres finis >= 0, pas toutes "
-               f"nulles ; reçu {dict(adopted.weights)}",
-            en=f"adopted weights must be finite numbers >= 0, not all 0; got "
-               f"{dict(adopted.weights)}"))
+        raise CampaignError(msg("adopted weights must be finite numbers >= 0, not all 0; got "
+                                "{dict_adopted_weights}",
+                                dict_adopted_weights=dict(adopted.weights)))
     if not adopted.rationale.strip():
-        raise CampaignError(Text(
-            fr="dites pourquoi ces pondérations sont retenues (la justification est "
-               "consignée)",
-            en="say why these weights are adopted (the rationale is recorded)"))
+        raise CampaignError(msg("say why these weights are adopted (the rationale is recorded)"))
     panel_path = campaign.root / STRATEGY_FOLDER / PANEL_FILE
     panel = json.loads(panel_path.read_text("utf-8")) if panel_path.is_file() else None
     record: dict[str, Any] = {"weights": dict(adopted.weights), "rationale": adopted.rationale,
@@ -414,17 +399,15 @@ def load_rules_file(path: str | os.PathLike[str]) -> RulesFile:
     try:
         raw = source.read_bytes()
     except OSError as exc:
-        raise CampaignError(Text(fr=f"{source} : lecture impossible ({exc.strerror})",
-                                 en=f"{source}: cannot read ({exc.strerror})")) from None
+        raise CampaignError(msg("{source}: cannot read ({exc_strerror})", source=source,
+                                exc_strerror=exc.strerror)) from None
     document, problems = load_yaml(raw)
     if document is None:
         raise CampaignError(BankError(str(source), problems).text)
     if not isinstance(document.data, dict) or document.data.get("format") != RULES_FILE_FORMAT:
-        raise CampaignError(Text(
-            fr=f"{source} : une table avec « format: {RULES_FILE_FORMAT} » est attendue "
-               "(cette bibliothèque lit les fichiers de vérification des règles au format 1)",
-            en=f"{source}: expected a mapping with 'format: {RULES_FILE_FORMAT}' "
-               "(this library reads rules-check files of format 1)"))
+        raise CampaignError(msg("{source}: expected a mapping with 'format: {RULES_FILE_FORMAT}' "
+                                "(this library reads rules-check files of format 1)",
+                                source=source, RULES_FILE_FORMAT=RULES_FILE_FORMAT))
     result, problems = structure(document.data, RulesFile)
     if result is None:
         raise CampaignError(BankError(str(source), [
@@ -451,11 +434,8 @@ def rules_check_for(rules: RulesFile, folder: str | os.PathLike[str] | None = No
     price = rules.price_criterion
     if weights is None or price is None:
         if folder is None:
-            raise CampaignError(Text(
-                fr="donnez les pondérations et le critère prix dans le fichier, ou un dossier "
-                   "de campagne où les prendre",
-                en="give the weights and the price criterion in the file, or a "
-                   "campaign folder to take them from"))
+            raise CampaignError(msg("give the weights and the price criterion in the file, or a "
+                                    "campaign folder to take them from"))
         campaign = load_campaign(folder)
         bank = campaign.bank()
         assert isinstance(bank, Bank)
@@ -466,11 +446,8 @@ def rules_check_for(rules: RulesFile, folder: str | os.PathLike[str] | None = No
         if price is None:
             price = next((c.id for c in bank.criteria if c.is_price), None)
             if price is None:
-                raise CampaignError(Text(
-                    fr=f"la banque {bank.id!r} n'a pas de critère prix ; nommez-en un avec "
-                       "« price_criterion: » dans le fichier",
-                    en=f"bank {bank.id!r} has no price criterion; name one with "
-                       "'price_criterion:' in the file"))
+                raise CampaignError(msg("bank {bank_id!r} has no price criterion; name one with "
+                                        "'price_criterion:' in the file", bank_id=bank.id))
     others = [c for c in weights if c != price]
     offers = [OfferProfile(o.name, o.price, {c: o.scores.get(c, o.quality) for c in others})
               for o in rules.offers]

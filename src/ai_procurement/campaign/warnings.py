@@ -28,7 +28,7 @@ from ai_procurement.campaign.folder import Campaign, CampaignConfig, Lot
 from ai_procurement.decision.scoring import Evaluation
 from ai_procurement.findings import Finding
 from ai_procurement.legal.procedure import ProcedureKind
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = ["Blank", "before_deadline", "blanks_text", "memo_blanks", "renamed_vendor",
            "renamed_vendor_finding", "silent_evaluators", "weights_changed"]
@@ -123,16 +123,10 @@ def before_deadline(campaign: Campaign, now: dt.datetime | None = None) -> Text 
         when_fr, when_en = day.strftime("%d/%m/%Y"), day.isoformat()
     else:
         return None
-    return Text(
-        f"! La date limite de remise des offres ({when_fr}) n'est pas passée : d'autres "
-        "offres peuvent encore arriver et une offre déposée peut encore être remplacée. "
-        "Ce classement ne peut servir à attribuer le marché ; relancez « ai-procurement "
-        "evaluate --force » après la date limite et l'ouverture des plis (« ai-procurement "
-        "open »).",
-        f"! The deadline for offers ({when_en}) has not passed: more offers may arrive and "
-        "an offer deposited may still be replaced. This ranking cannot be used to award "
-        "the contract; run 'ai-procurement evaluate --force' again after the deadline and "
-        "the opening of the offers ('ai-procurement open').")
+    return msg("! The deadline for offers ({when}) has not passed: more offers may arrive and an "
+               "offer deposited may still be replaced. This ranking cannot be used to award the "
+               "contract; run 'ai-procurement evaluate --force' again after the deadline and the "
+               "opening of the offers ('ai-procurement open').", when=Text(fr=when_fr, en=when_en))
 
 
 def silent_evaluators(lot: Lot, evaluation: Evaluation) -> Text | None:
@@ -149,15 +143,11 @@ def silent_evaluators(lot: Lot, evaluation: Evaluation) -> Text | None:
         return None
     names = ", ".join(silent)
     where = f" (lot {lot.id})" if lot.id else ""
-    return Text(
-        f"! Évaluateur(s) sans aucune note{where} : {names}. Leur classeur de reviews/ "
-        "n'a pas été rendu ou est vide : les notes retenues reposent sur les autres "
-        "seulement. Récupérez leur classeur rempli et relancez « ai-procurement evaluate "
-        "--force », ou retirez-les de evaluators dans campaign.yaml s'ils n'évaluent pas.",
-        f"! Evaluator(s) with no score at all{where}: {names}. Their workbook in reviews/ "
-        "was not returned or is empty: the scores used rest on the others only. Collect "
-        "their filled workbook and run 'ai-procurement evaluate --force' again, or remove "
-        "them from evaluators in campaign.yaml if they do not evaluate.")
+    return msg("! Evaluator(s) with no score at all{where}: {names}. Their workbook in reviews/ "
+               "was not returned or is empty: the scores used rest on the others only. Collect "
+               "their filled workbook and run 'ai-procurement evaluate --force' again, or remove "
+               "them from evaluators in campaign.yaml if they do not evaluate.", where=where,
+               names=names)
 
 
 def weights_changed(campaign: Campaign, lot: Lot) -> Text | None:
@@ -225,21 +215,15 @@ def renamed_vendor_finding(campaign: Campaign, token: str, file: str) -> Finding
     """
     name = renamed_vendor(campaign, token)
     if name is not None:
-        return Finding("error", "renamed-vendor", Text(
-            f"Ce fichier a été émis par cette consultation pour « {name} », nom qui ne "
-            "figure plus dans vendors de campaign.yaml : le candidat a été renommé ou retiré "
-            f"après l'envoi. Remettez « {name} » dans vendors (le nom d'envoi fait foi), "
-            "puis relancez « ai-procurement check ».",
-            f"This file was issued by this consultation to \"{name}\", a name no longer in "
-            "vendors in campaign.yaml: the vendor was renamed or removed after sending. Put "
-            f"\"{name}\" back in vendors (the name it was sent under prevails), then run "
-            "'ai-procurement check' again."), file)
-    return Finding("error", "renamed-vendor", Text(
-        "Ce fichier porte la signature de cette consultation, mais le candidat pour qui il a "
-        "été émis ne figure plus dans vendors de campaign.yaml : il a été renommé ou retiré "
-        "après l'envoi. Remettez dans vendors le nom sous lequel le questionnaire a été "
-        "envoyé (voir outbox/ et audit.jsonl), puis relancez « ai-procurement check ».",
-        "This file carries this consultation's signature, but the vendor it was issued to "
-        "is no longer in vendors in campaign.yaml: it was renamed or removed after "
-        "sending. Put back in vendors the name the questionnaire was sent under (see "
-        "outbox/ and audit.jsonl), then run 'ai-procurement check' again."), file)
+        return Finding("error", "renamed-vendor", msg(
+                "This file was issued by this consultation to \"{name}\", a name no longer in "
+                "vendors in campaign.yaml: the vendor was renamed or removed after sending. Put "
+                "\"{name}\" back in vendors (the name it was sent under prevails), then run "
+                "'ai-procurement check' again.", name=name), file)
+    return Finding("error", "renamed-vendor", msg("This file carries this consultation's "
+                                                  "signature, but the vendor it was issued to is "
+                                                  "no longer in vendors in campaign.yaml: it was "
+                                                  "renamed or removed after sending. Put back in "
+                                                  "vendors the name the questionnaire was sent "
+                                                  "under (see outbox/ and audit.jsonl), then run "
+                                                  "'ai-procurement check' again."), file)

@@ -22,7 +22,7 @@ from ai_procurement.campaign.folder import (
     questionnaire_problem,
     slug,
 )
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 if TYPE_CHECKING:
     from ai_procurement.answers import Finding, Response
@@ -260,12 +260,10 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
             vendor = (offer.label if path.name in allowed and offer.id not in rejected
                       else None)
             if response.report.sha256 != offer.sha256:  # the bytes the reader read
-                added.append(Finding("error", "changed-after-opening", Text(
-                    f"Ce fichier a changé depuis l'ouverture des plis (offre {offer.id}) : une "
-                    "offre ne peut être modifiée après la date limite. Restaurez le fichier "
-                    "reçu.",
-                    f"This file changed since the offers were opened (offer {offer.id}): an "
-                    "offer cannot change after the deadline. Restore the file received."),
+                added.append(Finding("error", "changed-after-opening", msg(
+                        "This file changed since the offers were opened (offer {offer_id}): an "
+                        "offer cannot change after the deadline. Restore the file received.",
+                        offer_id=offer.id),
                     path.name))
                 vendor = None
             added.extend(_identity_disagreements(offer, response, path.name))
@@ -278,11 +276,10 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
             claimed = tokens.get(response.vendor_token)
             if config.mode == "invited" and claimed is not None \
                     and claimed != offer.bidder.name:
-                added.append(Finding("error", "other-vendor", Text(
-                    f"Ce fichier porte l'identité de {claimed} alors que le registre des "
-                    f"dépôts l'attribue à {offer.bidder.name}.",
-                    f"This file carries {claimed}'s identity while the deposit register "
-                    f"gives it to {offer.bidder.name}."), path.name))
+                added.append(Finding("error", "other-vendor", msg(
+                        "This file carries {claimed}'s identity while the deposit "
+                        "register gives it to {bidder_name}.", claimed=claimed,
+                        bidder_name=offer.bidder.name), path.name))
         elif config.mode == "invited":
             vendor = expected if expected is not None else tokens.get(response.vendor_token)
             identity_read = not any(f.code in ("sheet-missing", "identity-missing",
@@ -297,13 +294,10 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
         else:
             vendor = None
             if opening is not None:
-                added.append(Finding("warning", "not-registered", Text(
-                    "Ce fichier ne figure dans aucune ligne du registre d'ouverture des plis : "
-                    "il n'est pas noté. S'il a été déposé dans les délais, complétez le "
-                    "registre exporté et relancez « ai-procurement open ».",
-                    "This file is in no line of the opening register: it is not scored. If it "
-                    "was deposited in time, complete the exported register and run "
-                    "'ai-procurement open' again."), path.name))
+                added.append(Finding("warning", "not-registered", msg(
+                        "This file is in no line of the opening register: it is not scored. If "
+                        "it was deposited in time, complete the exported register and run "
+                        "'ai-procurement open' again."), path.name))
         questionnaire = questionnaires[lot_id]
         blank = [q for _, q in questionnaire.bank.questions() if q.id in response.answers
                  and response.answers[q.id].state is AnswerState.UNANSWERED]
@@ -347,24 +341,19 @@ def _identity_disagreements(offer: Offer, response: Response, file: str) -> list
     found: list[Finding] = []
     registered = offer.bidder.registration
     if registration_differs(registered, declared.registration):
-        found.append(Finding("warning", "identity-mismatch", Text(
-            f"Numéro d'immatriculation : le registre des dépôts indique {registered}, le "
-            f"classeur indique {declared.registration}. Le registre fait foi ; vérifiez "
-            "auprès du candidat.",
-            f"Registration number: the deposit register says {registered}, the workbook "
-            f"says {declared.registration}. The register prevails; check with the bidder."),
+        found.append(Finding("warning", "identity-mismatch", msg(
+                "Registration number: the deposit register says {registered}, the workbook says "
+                "{declared_registration}. The register prevails; check with the bidder.",
+                registered=registered, declared_registration=declared.registration),
             file))
     if declared.variant is not None and declared.variant != offer.variant:
         def words(variant: int) -> Text:
-            return Text("offre de base", "base offer") if variant == 0 else Text(
-                f"variante {variant}", f"variant {variant}")
+            return msg("base offer") if variant == 0 else msg("variant {variant}", variant=variant)
 
         said, typed = words(offer.variant), words(declared.variant)
-        found.append(Finding("warning", "identity-mismatch", Text(
-            f"Type d'offre : le registre des dépôts indique {said.fr}, le classeur indique "
-            f"{typed.fr}. Le registre fait foi ; vérifiez auprès du candidat.",
-            f"Offer type: the deposit register says {said.en}, the workbook says "
-            f"{typed.en}. The register prevails; check with the bidder."), file))
+        found.append(Finding("warning", "identity-mismatch", msg(
+                "Offer type: the deposit register says {said}, the workbook says {typed}. The "
+                "register prevails; check with the bidder.", said=said, typed=typed), file))
     return found
 
 
@@ -424,13 +413,11 @@ def usable_responses(checked: Sequence[CheckedFile], lot: str | None = None
                   if len(items) > 1}
     if duplicates:
         listed = "; ".join(f"{v}: {', '.join(names)}" for v, names in sorted(duplicates.items()))
-        raise CampaignError(Text(
-            fr=f"plusieurs fichiers rendus pour la même offre ({listed.replace('; ', ' ; ')})"
-               " ; ne gardez dans responses/ que celui à évaluer, ou enregistrez les offres "
-               "avec « ai-procurement open »",
-            en=f"several returned files for the same offer ({listed}); keep "
-               "only the one to evaluate in responses/, or register the offers "
-               "with 'ai-procurement open'"))
+        raise CampaignError(msg("several returned files for the same offer ({listed}); keep "
+                                "only the one to evaluate in responses/, or register the "
+                                "offers with 'ai-procurement open'",
+                                listed=Text(fr=listed.replace('; ', ' ; '),
+                                en=format(listed, ''))))
     return {v: items[0].response for v, items in sorted(by_vendor.items())}
 
 
@@ -480,11 +467,8 @@ def prepare_reviews(campaign: Campaign, *, force: bool = False) -> list[Path]:
         readable = {v: r for v, r in responses.items() if r.report.ok}
         if not readable:
             if len(campaign.lots()) == 1:
-                raise CampaignError(Text(
-                    fr="aucune réponse lisible à relire pour l'instant ; lancez "
-                       "« ai-procurement check »",
-                    en="no readable response to review yet; run "
-                       "'ai-procurement check'"))
+                raise CampaignError(msg("no readable response to review yet; run 'ai-procurement "
+                                        "check'"))
             continue
         # The versions check() chose (a regularised or negotiated file when admissible).
         versions = {v: r.report.sha256 for v, r in readable.items()}
@@ -550,19 +534,14 @@ class CampaignRun:
         for run in self.lots:
             if run.lot == lot_id:
                 return run
-        raise CampaignError(Text(
-            fr=f"aucun lot {lot_id!r} dans cette évaluation ; lots : "
-               f"{', '.join(r.lot for r in self.lots)}",
-            en=f"no lot {lot_id!r} in this run; lots: "
-               f"{', '.join(r.lot for r in self.lots)}"))
+        raise CampaignError(msg("no lot {lot_id!r} in this run; lots: {join_r_lot_for_r_in_lots}",
+                                lot_id=lot_id,
+                                join_r_lot_for_r_in_lots=', '.join(r.lot for r in self.lots)))
 
     def _only(self) -> EvaluationRun:
         if len(self.lots) != 1:
-            raise CampaignError(Text(
-                fr=f"la consultation compte {len(self.lots)} lots ; prenez-en un avec "
-                   "run.lot('<id>')",
-                en=f"the consultation has {len(self.lots)} lots; take one with "
-                   "run.lot('<id>')"))
+            raise CampaignError(msg("the consultation has {len_lots} lots; take one with "
+                                    "run.lot('<id>')", len_lots=len(self.lots)))
         return self.lots[0]
 
     @property
@@ -718,17 +697,14 @@ def _one_file_per_evaluator(result: Any, evaluators: Sequence[str],
         return result
     name = result.evaluator
     if name not in evaluators:
-        finding = Finding("error", "unknown-evaluator", Text(
-            f"Cette grille a été émise pour « {name} », qui n'est pas un évaluateur de "
-            "cette consultation : ses notes ne sont pas prises en compte.",
-            f"This workbook was issued to '{name}', who is not an evaluator of this "
-            "consultation: its scores are not used."), result.report.file)
+        finding = Finding("error", "unknown-evaluator", msg(
+                "This workbook was issued to '{name}', who is not an evaluator of this "
+                "consultation: its scores are not used.", name=name), result.report.file)
     elif name in claimed and not issued:
-        finding = Finding("error", "duplicate-evaluator", Text(
-            f"Une autre grille de « {name} » est déjà lue ({claimed[name]}) : ne gardez "
-            "dans reviews/ qu'une grille par évaluateur.",
-            f"Another workbook of '{name}' is already read ({claimed[name]}): keep one "
-            "workbook per evaluator in reviews/."), result.report.file)
+        finding = Finding("error", "duplicate-evaluator", msg(
+                "Another workbook of '{name}' is already read "
+                "({claimed_name}): keep one workbook per evaluator in "
+                "reviews/.", name=name, claimed_name=claimed[name]), result.report.file)
     else:
         claimed.setdefault(name, result.report.file)
         return result
@@ -793,13 +769,13 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
         earlier += [p for p in (results / f"memo-{code}.docx" for code in ("fr", "en"))
                     if p.exists()]
     if earlier and not force:
-        raise OutputExistsError(Text(
-            fr=f"{earlier[0]} existe déjà ({len(earlier)} résultat(s) antérieur(s) dans "
-               f"{results}) ; les résultats antérieurs ne sont pas remplacés (passez "
-               "force=True, ou --force en ligne de commande)",
-            en=f"{earlier[0]} already exists ({len(earlier)} earlier result(s) in "
-               f"{results}); refusing to overwrite earlier results (pass "
-               "force=True, or --force on the command line)"), path=earlier[0])
+        raise OutputExistsError(msg("{earlier_0} already exists "
+                                    "({len_earlier} earlier result(s) in "
+                                    "{results}); refusing to overwrite "
+                                    "earlier results (pass force=True, or "
+                                    "--force on the command line)",
+                                    earlier_0=earlier[0],
+                                    len_earlier=len(earlier), results=results), path=earlier[0])
     _refuse_foreign_results(campaign)
     checked = check(campaign, write_reports=False)
     scored = [_score(campaign, lot, checked) for lot in lots]
@@ -820,11 +796,9 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
 
         shutil.rmtree(staged.folder, ignore_errors=True)
         if isinstance(exc, OutputError):
-            raise OutputError(Text(
-                fr=f"{exc.text.fr} ; les résultats dans {results} restent tels qu'ils étaient, "
-                   "complets",
-                en=f"{exc}; the results in {results} are left as they were, "
-                   "whole")) from None
+            raise OutputError(msg("{exc}; the results in {results} are left as they "
+                                  "were, whole", exc=Text(fr=exc.text.fr,
+                                  en=format(exc, '')), results=results)) from None
         raise
     written = staged.switch(campaign.audit, [("evaluate", fields) for fields in records])
     from ai_procurement.campaign.rounds import write_rejection_letters
@@ -853,13 +827,10 @@ def _refuse_foreign_results(campaign: Campaign) -> None:
     foreign = sorted(p for p in results.rglob("*") if p.is_file() and p.name != MANIFEST
                      and f"{RESULTS}/{p.relative_to(results).as_posix()}" not in ours)
     if foreign:
-        raise CampaignError(Text(
-            fr=f"{foreign[0]} : {len(foreign)} fichier(s) dans {results} n'ont pas été écrits "
-               "par « evaluate » ; chaque évaluation remplace ce dossier en entier, "
-               "déplacez-les donc d'abord ailleurs",
-            en=f"{foreign[0]}: {len(foreign)} file(s) in {results} were not written by "
-               "'evaluate'; each evaluation replaces that folder whole, so move them "
-               "elsewhere first"))
+        raise CampaignError(msg("{foreign_0}: {len_foreign} file(s) in {results} were not "
+                                "written by 'evaluate'; each evaluation replaces that folder "
+                                "whole, so move them elsewhere first", foreign_0=foreign[0],
+                                len_foreign=len(foreign), results=results))
 
 
 def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[EvaluationRun],
@@ -1026,8 +997,7 @@ def _before_buying(campaign: Campaign, lot: Lot, lang: Lang) -> tuple[str, ...]:
     lines: list[str] = []
     impact = load("impact.json")
     if impact is not None and isinstance(impact.get("summary"), dict):
-        lines.append(Text("Niveau d'impact du projet, évalué avant l'achat : ",
-                          "Impact level of the project, assessed before buying: ").get(lang)
+        lines.append(msg("Impact level of the project, assessed before buying: ").get(lang)
                      + str(impact["summary"].get(lang, "")))
     adopted, panel = load("adopted-weights.json"), load("panel.json")
     if adopted is not None and isinstance(adopted.get("weights"), dict):
@@ -1036,29 +1006,22 @@ def _before_buying(campaign: Campaign, lot: Lot, lang: Lang) -> tuple[str, ...]:
         total = sum(chosen.values()) or 1.0
         same = all(abs(chosen.get(c, 0.0) / total - w) < 1e-6 for c, w in published.items())
         if not same:
-            lines.append(Text(
-                "Les pondérations adoptées avant l'achat (strategy/adopted-weights.json) "
-                "diffèrent de celles publiées : ce sont les pondérations publiées qui "
-                "s'appliquent.",
-                "The weights adopted before buying (strategy/adopted-weights.json) differ "
-                "from those published: the published weights apply.").get(lang))
+            lines.append(msg("The weights adopted before buying "
+                             "(strategy/adopted-weights.json) differ from those "
+                             "published: the published weights apply.").get(lang))
         else:
             if panel is not None and isinstance(panel.get("origin"), dict):
                 lines.append(str(panel["origin"].get(lang, "")))
-            lines.append(Text(f"Pondérations retenues par {adopted.get('decided_by', '')} : "
-                              f"{adopted.get('rationale', '')}.",
-                              f"Weights adopted by {adopted.get('decided_by', '')}: "
-                              f"{adopted.get('rationale', '')}.").get(lang))
+            lines.append(msg("Weights adopted by {adopted_decided_by}: {adopted_rationale}.",
+                             adopted_decided_by=adopted.get('decided_by', ''),
+                             adopted_rationale=adopted.get('rationale', '')).get(lang))
     return tuple(lines)
 
 
 def _mode_text(mode: str) -> Text:
-    return (Text("procédure ouverte, dossier de consultation librement téléchargeable sur "
-                 "le profil d'acheteur (R2132-2)",
-                 "open call, consultation documents freely downloadable from the buyer "
-                 "profile (R2132-2)") if mode == "open" else
-            Text("candidats invités, un questionnaire signé par candidat",
-                 "invited vendors, one signed questionnaire per vendor"))
+    return (msg("open call, consultation documents freely downloadable from the buyer profile "
+                "(R2132-2)") if mode == "open" else
+            msg("invited vendors, one signed questionnaire per vendor"))
 
 
 def _earlier_results(out: Path) -> list[Path]:
@@ -1132,10 +1095,9 @@ def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:
     memo's own outputs (``out/``), the check reports and the blank review workbooks are
     left out: they are results, not what the decision rests on.
     """
-    labels = {"publish": Text("Questionnaire publié, empreinte", "Questionnaire published, "
-                              "fingerprint"),
-              "sent": Text("Questionnaire émis", "Questionnaire issued"),
-              "read": Text("Fichier reçu et lu", "File received and read")}
+    labels = {"publish": msg("Questionnaire published, fingerprint"),
+              "sent": msg("Questionnaire issued"),
+              "read": msg("File received and read")}
     colon = " :" if lang == "fr" else ":"
     from ai_procurement.campaign.reviews import issued_reviews
 

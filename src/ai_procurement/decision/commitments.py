@@ -27,7 +27,7 @@ from ai_procurement.bank.model import (
 )
 from ai_procurement.decision.scoring import Evaluation
 from ai_procurement.errors import ScoringError
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = ["Commitment", "binding_commitments"]
 
@@ -101,7 +101,7 @@ def answer_text(question: Question, value: object) -> Text:
     """Return an answer to ``question`` as a reader sees it, in French and English."""
     spec = question.answer
     if isinstance(spec, YesNo):
-        return Text("Oui", "Yes") if value == "yes" else Text("Non", "No")
+        return msg("Yes") if value == "yes" else msg("No")
     if isinstance(spec, SingleChoice | MultipleChoice):
         labels = {o.id: o.label for o in spec.options}
         chosen = (value,) if isinstance(value, str) else tuple(value)  # type: ignore[arg-type]
@@ -113,7 +113,8 @@ def answer_text(question: Question, value: object) -> Text:
                 return level.descriptor
     if isinstance(spec, Number) and isinstance(value, int | float):
         number = f"{value:g}"
-        return Text(f"{number.replace('.', ',')} {spec.unit.fr}", f"{number} {spec.unit.en}")
+        return msg("{number} {spec_unit}", spec_unit=spec.unit,
+                   number=Text(fr=number.replace('.', ','), en=format(number, '')))
     if isinstance(spec, DateAnswer) and isinstance(value, dt.date):
         return Text(value.strftime("%d/%m/%Y"), value.isoformat())
     if isinstance(spec, FreeText) and isinstance(value, str):

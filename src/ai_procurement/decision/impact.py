@@ -40,7 +40,7 @@ from ai_procurement.answers import Answer, AnswerState
 from ai_procurement.bank.model import Bank, MultipleChoice, Question, SingleChoice, YesNo
 from ai_procurement.bank.requirements import roman
 from ai_procurement.errors import ScoringError
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = [
     "AIA_SOURCE",
@@ -65,8 +65,8 @@ MITIGATION_DEDUCTION = 0.15
 AIA_SOURCE = ("Government of Canada, Algorithmic Impact Assessment tool, section "
               "'Scoring' (canada.ca, responsible use of AI)")
 
-_LEVEL_WORDS = {1: Text("faible", "little to no impact"), 2: Text("modéré", "moderate"),
-                3: Text("élevé", "high"), 4: Text("très élevé", "very high")}
+_LEVEL_WORDS = {1: msg("little to no impact"), 2: msg("moderate"),
+                3: msg("high"), 4: msg("very high")}
 
 AnswerInput = Answer | str | Sequence[str]
 """An answer as read from a workbook, or the option id(s) chosen."""
@@ -147,15 +147,14 @@ class ImpactAssessment:
     def lines(self, lang: Lang) -> list[str]:
         """The level, then the answers that drove it, as lines of text."""
         out = [self.summary().get(lang)]
-        out.append(Text("Réponses qui ont pesé :", "Answers that drove it:").get(lang))
+        out.append(msg("Answers that drove it:").get(lang))
         for d in self.drivers:
             chosen = " ; ".join(c.get(lang) for c in d.chosen) or "—"
-            mark = Text(" (sans réponse : compté au maximum)",
-                        " (unanswered: counted at its maximum)").get(lang) if d.assumed else ""
+            mark = msg(" (unanswered: counted at its maximum)").get(lang) if d.assumed else ""
             out.append(f"  {d.question_id:8} +{_n(d.points, lang)}/{_n(d.maximum, lang)}  "
                        f"{chosen}{mark}")
         if self.open_questions:
-            out.append(Text("Questions restées sans réponse : ", "Questions left open: ")
+            out.append(msg("Questions left open: ")
                        .get(lang) + ", ".join(self.open_questions))
         return out
 
@@ -194,8 +193,8 @@ def _chosen(value: AnswerInput | None) -> tuple[str, ...] | None:
 def _points(q: Question, spec: YesNo | SingleChoice | MultipleChoice,
             ids: tuple[str, ...]) -> tuple[float, tuple[Text, ...]]:
     if isinstance(spec, YesNo):
-        labels = {"yes": (spec.yes_points, Text("oui", "yes")),
-                  "no": (spec.no_points, Text("non", "no"))}
+        labels = {"yes": (spec.yes_points, msg("yes")),
+                  "no": (spec.no_points, msg("no"))}
     else:
         labels = {o.id: (o.points, o.label) for o in spec.options}
     unknown = [i for i in ids if i not in labels]

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from ai_procurement.errors import ScoringError
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = ["LotAward", "RankedOffer", "propose_awards"]
 
@@ -108,42 +108,30 @@ def propose_awards(rankings: Mapping[str, Sequence[RankedOffer | tuple[str, str,
 def _award(lot: str, offers: Sequence[RankedOffer], cap: int | None,
            won: Mapping[str, int]) -> LotAward:
     if not offers:
-        return LotAward(lot, None, None, reason=Text(
-            "Aucune offre classée : pas d'attribution proposée.",
-            "No ranked offer: no award proposed."))
+        return LotAward(lot, None, None, reason=msg("No ranked offer: no award proposed."))
     best = offers[0].rank
     first = tuple(o.offer for o in offers if o.rank == best)
     eligible = [o for o in offers if cap is None or won.get(o.bidder, 0) < cap]
     capped = [o for o in offers if o not in eligible]
     passed = tuple(o.offer for o in capped if not eligible or o.rank <= eligible[0].rank)
     if not eligible:
-        return LotAward(lot, None, None, first, passed, Text(
-            f"Tous les candidats classés ont déjà atteint le plafond de {cap} lot(s) par "
-            "candidat fixé par le règlement de la consultation (R2113-1) : aucune "
-            "attribution n'est proposée automatiquement pour ce lot.",
-            f"Every ranked bidder already reached the cap of {cap} lot(s) per bidder set "
-            "by the consultation rules (R2113-1): no award is proposed automatically for "
-            "this lot."))
+        return LotAward(lot, None, None, first, passed, msg(
+                "Every ranked bidder already reached the cap of {cap} lot(s) per bidder set by "
+                "the consultation rules (R2113-1): no award is proposed automatically for this "
+                "lot.", cap=cap))
     top = [o for o in eligible if o.rank == eligible[0].rank]
     if len({o.offer for o in top}) > 1:
         names = ", ".join(o.offer for o in top)
-        return LotAward(lot, None, None, first, passed, Text(
-            f"Égalité en tête entre {names} : aucune attribution n'est proposée "
-            "automatiquement ; l'acheteur départage ces offres selon les modalités du "
-            "règlement de la consultation.",
-            f"Tie for first place between {names}: no award is proposed automatically; the "
-            "buyer separates these offers as the consultation rules provide."))
+        return LotAward(lot, None, None, first, passed, msg(
+                "Tie for first place between {names}: no award is proposed automatically; the "
+                "buyer separates these offers as the consultation rules provide.", names=names))
     chosen = top[0]
     if not passed:
         return LotAward(lot, chosen.offer, chosen.bidder, first)
     names = ", ".join(passed)
-    return LotAward(lot, chosen.offer, chosen.bidder, first, passed, Text(
-        f"La proposition diffère du classement : le candidat de l'offre {names} a déjà "
-        f"obtenu {cap} lot(s), le plafond de lots par candidat fixé par le règlement de la "
-        "consultation (R2113-1), les lots étant attribués dans l'ordre où ce règlement les "
-        "énumère ; le lot est proposé à l'offre suivante d'un autre candidat, "
-        f"{chosen.offer}.",
-        f"The proposal differs from the ranking: the bidder of offer {names} already won "
-        f"{cap} lot(s), the cap on lots per bidder set by the consultation rules (R2113-1), "
-        "the lots being awarded in the order those rules list them; the lot is proposed to "
-        f"the next offer of another bidder, {chosen.offer}."))
+    return LotAward(lot, chosen.offer, chosen.bidder, first, passed, msg(
+            "The proposal differs from the ranking: the bidder of offer {names} already won "
+            "{cap} lot(s), the cap on lots per bidder set by the consultation rules (R2113-1), "
+            "the lots being awarded in the order those rules list them; the lot is proposed to "
+            "the next offer of another bidder, {chosen_offer}.", names=names, cap=cap,
+            chosen_offer=chosen.offer))

@@ -36,7 +36,7 @@ import attrs
 
 from ai_procurement.decision.strategy import Weighting, ahp_weights, direct_weights
 from ai_procurement.errors import StrategyError
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = [
     "AGGREGATIONS",
@@ -55,12 +55,9 @@ AGGREGATIONS: tuple[Aggregation, ...] = ("aij", "aip", "points")
 """The ways :func:`aggregate_panel` combines judgments."""
 
 _METHOD_NAMES = {
-    "aij": Text("moyenne géométrique des jugements (AIJ)",
-                "geometric mean of the judgments (AIJ)"),
-    "aip": Text("moyenne géométrique des priorités (AIP)",
-                "geometric mean of the priorities (AIP)"),
-    "points": Text("moyenne arithmétique des parts de points",
-                   "arithmetic mean of the shares of points"),
+    "aij": msg("geometric mean of the judgments (AIJ)"),
+    "aip": msg("geometric mean of the priorities (AIP)"),
+    "points": msg("arithmetic mean of the shares of points"),
 }
 
 

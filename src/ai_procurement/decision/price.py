@@ -74,7 +74,7 @@ import attrs
 
 from ai_procurement.bank.model import DqeItem, Price, Recurrence
 from ai_procurement.errors import PriceError
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = [
     "LOW_OFFER_METHODS",
@@ -156,10 +156,9 @@ class PriceScores:
             raise PriceError(f"no price for vendor {vendor!r}; the offers scored are "
                              f"{sorted(self.points)}")
         if self.special_case is not None:
-            return Text(
-                fr=f"{self.special_case.fr} ({_num(self.max_points, 'fr')})",
-                en=f"{self.special_case.en} ({_num(self.max_points, 'en')})",
-            )
+            return msg("{special_case} ({num_max_points})", special_case=self.special_case,
+                       num_max_points=Text(fr=format(_num(self.max_points, 'fr'), ''),
+                       en=format(_num(self.max_points, 'en'), '')))
         price = self.prices[vendor]
         points = self.points[vendor]
         return Text(fr=self._computation(price, points, "fr"),
@@ -229,13 +228,10 @@ def price_points(
     pmin, pmax = min(checked.values()), max(checked.values())
     special: Text | None = None
     if len(checked) == 1:
-        special = Text(fr="Une seule offre : elle reçoit la note maximale",
-                       en="Only one offer: it gets the maximum points")
+        special = msg("Only one offer: it gets the maximum points")
         points = dict.fromkeys(checked, float(max_points))
     elif pmin == pmax:
-        special = Text(fr="Toutes les offres ont le même prix : chacune reçoit la note "
-                       "maximale",
-                       en="All offers have the same price: each gets the maximum points")
+        special = msg("All offers have the same price: each gets the maximum points")
         points = dict.fromkeys(checked, float(max_points))
     else:
         points = {v: _points(p, method, max_points, coefficient, pmin, pmax)
@@ -270,29 +266,17 @@ def _points(price: float, method: PriceMethod, nmax: float, coefficient: float,
 def _formula(method: PriceMethod, nmax: float, coefficient: float) -> Text:
     n_fr, n_en = _num(nmax, "fr"), _num(nmax, "en")
     if method == "classique":
-        return Text(
-            fr=f"Méthode classique : note = {n_fr} × prix le plus bas / prix de l'offre. "
-               "La note dépend du prix le plus bas reçu.",
-            en=f"Classic method: points = {n_en} × lowest price / price of the offer. "
-               "The points depend on the lowest price received.")
+        return msg("Classic method: points = {n} × lowest price / price of the offer. The points "
+                   "depend on the lowest price received.", n=Text(fr=n_fr, en=n_en))
     if method == "lineaire":
-        return Text(
-            fr=f"Méthode linéaire : note = {n_fr} × (prix le plus élevé − prix de l'offre) "
-               "/ (prix le plus élevé − prix le plus bas) ; l'offre la plus chère reçoit 0 "
-               "et, si tous les prix sont égaux, chaque offre reçoit la note maximale. "
-               "L'écart de points entre deux offres dépend de tous les prix reçus.",
-            en=f"Linear method: points = {n_en} × (highest price − price of the offer) / "
-               "(highest price − lowest price); the dearest offer gets 0 and, if all "
-               "prices are equal, every offer gets the maximum points. The gap in points "
-               "between two offers depends on all the prices received.")
+        return msg("Linear method: points = {n} × (highest price − price of the offer) / "
+                   "(highest price − lowest price); the dearest offer gets 0 and, if all prices "
+                   "are equal, every offer gets the maximum points. The gap in points between "
+                   "two offers depends on all the prices received.", n=Text(fr=n_fr, en=n_en))
     c_fr, c_en = _num(coefficient, "fr"), _num(coefficient, "en")
-    return Text(
-        fr=f"Méthode de l'écart relatif : note = {n_fr} × (1 − {c_fr} × (prix de l'offre − "
-           "prix le plus bas) / prix le plus bas), jamais en dessous de 0 "
-           f"(coefficient {c_fr}). La note dépend du prix le plus bas reçu.",
-        en=f"Relative gap method: points = {n_en} × (1 − {c_en} × (price of the offer − "
-           f"lowest price) / lowest price), never below 0 (coefficient {c_en}). The "
-           "points depend on the lowest price received.")
+    return msg("Relative gap method: points = {n} × (1 − {c} × (price of the offer − lowest "
+               "price) / lowest price), never below 0 (coefficient {c}). The points depend on "
+               "the lowest price received.", n=Text(fr=n_fr, en=n_en), c=Text(fr=c_fr, en=c_en))
 
 
 @attrs.frozen
@@ -394,14 +378,9 @@ def abnormally_low(
             method=method, parameters=parameters, prices=checked, meaningful=False,
             m1=None, m2=None, dropped_for_m2=(), sd=None, threshold=None, flagged=(),
             explanations={},
-            summary=Text(
-                fr=f"{len(checked)} offre(s) seulement : la détection des offres "
-                   "anormalement basses par formule n'a pas de sens en dessous de 3 offres ; "
-                   "aucune offre n'est signalée. Apprécier les prix au regard de "
-                   "l'estimation de l'acheteur.",
-                en=f"Only {len(checked)} offer(s): a formula cannot detect abnormally low "
-                   "offers with fewer than 3 offers; no offer is flagged. Judge the prices "
-                   "against the buyer's own estimate."))
+            summary=msg("Only {len_checked} offer(s): a formula cannot detect abnormally low "
+                        "offers with fewer than 3 offers; no offer is flagged. Judge the prices "
+                        "against the buyer's own estimate.", len_checked=len(checked)))
     m1 = _mean(checked.values())
     m2: float | None = None
     sd: float | None = None
@@ -444,15 +423,12 @@ def _low_explanation(vendor: str, price: float, method: LowOfferMethod, threshol
                      sd: float | None) -> Text:
     fr = _threshold_words(method, parameters, m1, m2, sd, threshold, "fr")
     en = _threshold_words(method, parameters, m1, m2, sd, threshold, "en")
-    return Text(
-        fr=f"Offre {vendor} : {_num(price, 'fr')} € < {fr} €. L'offre semble anormalement "
-           "basse : demander par écrit au candidat des précisions et justifications sur "
-           "son prix (art. L2152-6 du code de la commande publique). Elle n'est pas "
-           "écartée : elle ne peut être rejetée qu'après examen de ses justifications.",
-        en=f"Offer {vendor}: {_num(price, 'en')} € < {en} €. The offer looks abnormally "
-           "low: ask the vendor in writing to explain and justify its price (French public "
-           "procurement code, L2152-6). It is not excluded: it may only be rejected after "
-           "its justifications have been examined.")
+    return msg("Offer {vendor}: {num_price} € < {text} €. The offer looks abnormally low: ask "
+               "the vendor in writing to explain and justify its price (French public "
+               "procurement code, L2152-6). It is not excluded: it may only be rejected after "
+               "its justifications have been examined.",
+               num_price=Text(fr=format(_num(price, 'fr'), ''), en=format(_num(price, 'en'), '')),
+               text=Text(fr=fr, en=en), vendor=vendor)
 
 
 def _low_summary(method: LowOfferMethod, parameters: Mapping[str, float], m1: float,

@@ -24,7 +24,7 @@ from ai_procurement.decision.price import PRICE_METHODS, PriceMethod, price_poin
 from ai_procurement.decision.ranking import competition_ranking
 from ai_procurement.decision.scoring import Evaluation, ScoreLine
 from ai_procurement.errors import PriceError
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = ["MethodOutcome", "Robustness", "assess_robustness"]
 
@@ -96,8 +96,7 @@ def assess_robustness(evaluation: Evaluation, *, samples: int = 20_000, seed: in
     findings: list[Text] = []
     names = _names(evaluation)
     if not ranked:
-        findings.append(Text("Aucune offre n'est classée : l'analyse de robustesse est sans "
-                             "objet.", "No offer is ranked: there is no ranking to test."))
+        findings.append(msg("No offer is ranked: there is no ranking to test."))
         return Robustness((), tuple(criteria), parameters, None, None, None, None, (), None,
                           {}, tuple(findings))
     import numpy as np
@@ -157,17 +156,17 @@ def _close_call_sentence(evaluation: Evaluation, ranked: list[str], threshold: f
     total_points = evaluation.settings.total_points
     first = evaluation.vendor(ranked[0])
     if len(ranked) == 1:
-        return Text(f"Une seule offre est classée ({first.vendor}) : il n'y a pas de "
-                    "comparaison possible.",
-                    f"Only one offer is ranked ({first.vendor}): there is nothing to compare.")
+        return msg("Only one offer is ranked ({first_vendor}): there is nothing to compare.",
+                   first_vendor=first.vendor)
     second = evaluation.vendor(ranked[1])
     gap = first.total - second.total
     share = gap / total_points
     if first.rank == second.rank:
-        return Text(f"{first.vendor} et {second.vendor} sont à égalité en tête "
-                    f"({_num(first.total, 'fr', 2)} points) : il n'y a pas de gagnant.",
-                    f"{first.vendor} and {second.vendor} are tied first "
-                    f"({_num(first.total, 'en', 2)} points): there is no winner.")
+        return msg("{first_vendor} and {second_vendor} are tied first ({num_first_total_2} "
+                   "points): there is no winner.",
+                   num_first_total_2=Text(fr=format(_num(first.total, 'fr', 2), ''),
+                   en=format(_num(first.total, 'en', 2), '')), first_vendor=first.vendor,
+                   second_vendor=second.vendor)
     if share < threshold:
         return _both(lambda lang: (
             f"{first.vendor} devance {second.vendor} de {_num(gap, lang, 2)} point(s) "
@@ -190,30 +189,26 @@ def _tipping_sentence(tipping: rm.TippingPoints, ranked: list[str], criteria: li
                       names: Mapping[str, Text]) -> Text:
     if len(tipping.tied) > 1:
         tied = [ranked[i] for i in tipping.tied]
-        return Text(f"{' et '.join(tied)} sont à égalité à la première place : le moindre "
-                    "changement de pondération les départagerait.",
-                    f"{' and '.join(tied)} are tied for first place: the smallest change of "
-                    "weights would separate them.")
+        return msg("{join_tied} are tied for first place: the smallest change of weights would "
+                   "separate them.", join_tied=Text(fr=' et '.join(tied), en=' and '.join(tied)))
     smallest = tipping.smallest()
     winner = ranked[tipping.winner]
     if smallest is None:
-        return Text(f"Aucun changement du poids d'un seul critère ne retire la première place "
-                    f"à {winner}.",
-                    f"No change of a single criterion's weight takes first place from "
-                    f"{winner}.")
+        return msg("No change of a single criterion's weight takes first place from {winner}.",
+                   winner=winner)
     position, shift = smallest
     item = tipping.criteria[position]
     rival = ranked[shift.overtaken_by]
     name = names[criteria[item.criterion]]
     verb_fr = "porter" if shift.delta > 0 else "ramener"
     verb_en = "raising" if shift.delta > 0 else "lowering"
-    return Text(
-        f"Le plus petit changement d'un seul poids qui place {rival} devant {winner} : "
-        f"{verb_fr} « {name.fr} » de {_pct(item.weight, 'fr', 1)} à "
-        f"{_pct(shift.new_weight, 'fr', 1)} (les autres poids ajustés en proportion).",
-        f"The smallest change of a single weight that puts {rival} ahead of {winner} is "
-        f"{verb_en} '{name.en}' from {_pct(item.weight, 'en', 1)} to "
-        f"{_pct(shift.new_weight, 'en', 1)} (the other weights rescaled in proportion).")
+    return msg("The smallest change of a single weight that puts {rival} ahead of {winner} is "
+               "{verb} '{name}' from {pct_item_weight_1} to {pct_shift_new_weight_1} (the other "
+               "weights rescaled in proportion).", verb=Text(fr=verb_fr, en=verb_en), name=name,
+               pct_item_weight_1=Text(fr=format(_pct(item.weight, 'fr', 1), ''),
+               en=format(_pct(item.weight, 'en', 1), '')),
+               pct_shift_new_weight_1=Text(fr=format(_pct(shift.new_weight, 'fr', 1), ''),
+               en=format(_pct(shift.new_weight, 'en', 1), '')), rival=rival, winner=winner)
 
 
 def _acceptability_sentence(result: rm.SMAAResult, ranked: list[str], band: float) -> Text:
@@ -264,9 +259,9 @@ def _price_methods(evaluation: Evaluation, ranked: list[str]) -> list[MethodOutc
     return outcomes
 
 
-_METHOD_NAMES = {"classique": Text("classique", "classic"),
-                 "lineaire": Text("linéaire", "linear"),
-                 "ecart-relatif": Text("écart relatif", "relative gap")}
+_METHOD_NAMES = {"classique": msg("classic"),
+                 "lineaire": msg("linear"),
+                 "ecart-relatif": msg("relative gap")}
 
 
 def _methods_sentence(outcomes: list[MethodOutcome]) -> Text:
@@ -274,10 +269,9 @@ def _methods_sentence(outcomes: list[MethodOutcome]) -> Text:
     if len(set(winners.values())) == 1:
         who = " et ".join(next(iter(winners.values())))
         who_en = " and ".join(next(iter(winners.values())))
-        return Text(f"{who} arrive première avec chacune des {len(outcomes)} méthodes de "
-                    "notation du prix simulées.",
-                    f"{who_en} comes first with each of the {len(outcomes)} price scoring "
-                    "methods simulated.")
+        return msg("{who} comes first with each of the {len_outcomes} price scoring methods "
+                   "simulated.", who=Text(fr=format(who, ''), en=who_en),
+                   len_outcomes=len(outcomes))
     # Methods that give the same winner are named together, in simulation order.
     groups: dict[tuple[str, ...], list[PriceMethod]] = {}
     for method, first in winners.items():
@@ -293,8 +287,7 @@ def _methods_sentence(outcomes: list[MethodOutcome]) -> Text:
 
     fr = " ; ".join(f"{' et '.join(w)} avec {methods(m, 'fr')}" for w, m in groups.items())
     en = "; ".join(f"{' and '.join(w)} with {methods(m, 'en')}" for w, m in groups.items())
-    return Text(f"Le gagnant dépend de la méthode de notation du prix : {fr}.",
-                f"The winner depends on the price scoring method: {en}.")
+    return msg("The winner depends on the price scoring method: {text}.", text=Text(fr=fr, en=en))
 
 
 def _leave_one_out(evaluation: Evaluation, ranked: list[str]) -> rm.LeaveOneOut | None:
@@ -324,19 +317,16 @@ def _leave_one_out_sentence(loo: rm.LeaveOneOut, ranked: list[str],
     swaps = [c for c in loo.changes if c.swapped]
     name = _METHOD_NAMES[method]
     if not swaps:
-        return Text(f"Retirer une offre, quelle qu'elle soit, n'inverse l'ordre d'aucune autre "
-                    f"paire (méthode {name.fr}).",
-                    f"Removing any one offer reverses the order of no other pair ({name.en} "
-                    "method).")
+        return msg("Removing any one offer reverses the order of no other pair ({name} method).",
+                   name=name)
     change = swaps[0]
     removed, a, b = ranked[change.removed], ranked[change.a], ranked[change.b]
     more = len(swaps) - 1
     extra_fr = f" ({more} autre(s) inversion(s) de ce type)" if more else ""
     extra_en = f" ({more} other reversal(s) of this kind)" if more else ""
-    return Text(f"Sans l'offre {removed}, {b} passerait devant {a} : la méthode {name.fr} fait "
-                f"dépendre l'écart de points de l'ensemble des offres{extra_fr}.",
-                f"Without offer {removed}, {b} would overtake {a}: the {name.en} method makes "
-                f"the gap in points depend on all the offers{extra_en}.")
+    return msg("Without offer {removed}, {b} would overtake {a}: the {name} method makes the gap "
+               "in points depend on all the offers{extra}.", name=name, extra=Text(fr=extra_fr,
+               en=extra_en), removed=removed, b=b, a=a)
 
 
 def _without_each_evaluator(evaluation: Evaluation,
@@ -386,11 +376,8 @@ def _evaluator_sentence(without: Mapping[str, tuple[str, ...]], evaluation: Eval
     winners = tuple(v.vendor for v in evaluation.ranking if v.rank == 1)
     changed = {e: w for e, w in without.items() if w != winners}
     if not changed:
-        return Text("Écarter les notes d'un évaluateur, quel qu'il soit, ne change pas le "
-                    "gagnant.",
-                    "Leaving out any one evaluator's scores does not change the winner.")
+        return msg("Leaving out any one evaluator's scores does not change the winner.")
     fr = " ; ".join(f"sans {e}, {' et '.join(w)} serait première" for e, w in changed.items())
     en = "; ".join(f"without {e}, {' and '.join(w)} would come first"
                    for e, w in changed.items())
-    return Text(f"Le gagnant dépend d'un évaluateur : {fr}.",
-                f"The winner depends on one evaluator: {en}.")
+    return msg("The winner depends on one evaluator: {text}.", text=Text(fr=fr, en=en))

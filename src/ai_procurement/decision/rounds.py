@@ -34,7 +34,7 @@ import attrs
 from ai_procurement.answers import Answer
 from ai_procurement.findings import Finding
 from ai_procurement.legal.procedure import Negotiation, ProcedureKind, procedure_rules
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = [
     "LowPriceOutcome",
@@ -72,11 +72,10 @@ class RoundKind(enum.Enum):
 
 
 _LABELS = {
-    RoundKind.CLARIFICATION: Text("Demande de précisions", "Request for clarification"),
-    RoundKind.REGULARISATION: Text("Demande de régularisation", "Request for regularisation"),
-    RoundKind.NEGOTIATION: Text("Tour de négociation", "Negotiation round"),
-    RoundKind.LOW_PRICE: Text("Demande de justification d’une offre anormalement basse",
-                              "Request to justify an abnormally low offer"),
+    RoundKind.CLARIFICATION: msg("Request for clarification"),
+    RoundKind.REGULARISATION: msg("Request for regularisation"),
+    RoundKind.NEGOTIATION: msg("Negotiation round"),
+    RoundKind.LOW_PRICE: msg("Request to justify an abnormally low offer"),
 }
 _ARTICLES = {
     RoundKind.CLARIFICATION: ("CCP R2152-1", "CCP R2161-5"),
@@ -107,33 +106,22 @@ def round_refusal(kind: RoundKind, procedure: ProcedureKind | None,
     if kind is not RoundKind.NEGOTIATION:
         return None
     if procedure is None:
-        return Text(
-            "le type de procédure n'est pas indiqué (procedure.procedure_type dans "
-            "campaign.yaml) : une négociation n'est possible que si la procédure le permet "
-            "(articles R2123-5, R2161-5, R2161-11 du code de la commande publique).",
-            "the procedure is not stated (procedure.procedure_type in campaign.yaml): a "
-            "negotiation is possible only where the procedure allows it (French public "
-            "procurement code, R2123-5, R2161-5, R2161-11).")
+        return msg("the procedure is not stated (procedure.procedure_type in campaign.yaml): a "
+                   "negotiation is possible only where the procedure allows it (French public "
+                   "procurement code, R2123-5, R2161-5, R2161-11).")
     rules = procedure_rules(procedure)
     articles = ", ".join(a.removeprefix("CCP ") for a in rules.negotiation_articles)
     if rules.negotiation is Negotiation.FORBIDDEN:
-        return Text(
-            f"la négociation est interdite en {rules.label.fr.lower()} (article {articles} "
-            "du code de la commande publique) : seules des précisions sur la teneur des "
-            "offres peuvent être demandées.",
-            f"negotiation is forbidden in a {rules.label.en.lower()} (French public "
-            f"procurement code, {articles}): only clarifications of the offers' content may "
-            "be requested.")
+        return msg("negotiation is forbidden in a {rules_label_lower} (French public procurement "
+                   "code, {articles}): only clarifications of the offers' content may be "
+                   "requested.", rules_label_lower=Text(fr=rules.label.fr.lower(),
+                   en=rules.label.en.lower()), articles=articles)
     if rules.negotiation is Negotiation.IF_ANNOUNCED and not negotiation_reserved:
-        return Text(
-            f"en {rules.label.fr.lower()}, l'acheteur ne peut négocier que s'il l'a prévu "
-            f"dans les documents de la consultation (article {articles} du code de la "
-            "commande publique). Si le règlement de la consultation l'a prévu, indiquez "
-            "procedure.negotiation_reserved: true dans campaign.yaml.",
-            f"in an {rules.label.en.lower()}, the buyer may negotiate only if the "
-            f"consultation documents said so (French public procurement code, {articles}). "
-            "If the RC reserved it, set procedure.negotiation_reserved: true in "
-            "campaign.yaml.")
+        return msg("in an {rules_label_lower}, the buyer may negotiate only if the consultation "
+                   "documents said so (French public procurement code, {articles}). If the RC "
+                   "reserved it, set procedure.negotiation_reserved: true in campaign.yaml.",
+                   rules_label_lower=Text(fr=rules.label.fr.lower(), en=rules.label.en.lower()),
+                   articles=articles)
     return None
 
 
@@ -209,16 +197,12 @@ def regularisation_changes(before: Mapping[str, Answer], after: Mapping[str, Ans
         where = shown.cell if shown is not None else ""
         # The reader gives "Sheet!E18"; the finding keeps the sheet and the cell apart.
         on_sheet, _, cell = where.rpartition("!")
-        found.append(Finding("error", "changed-in-regularisation", Text(
-            f"La réponse à la question {question_id} (cellule {cell or '?'}) a changé alors "
-            "que la demande de régularisation ne portait pas sur elle : une régularisation "
-            "ne peut modifier que les points irréguliers signalés (article R2152-2 du code "
-            "de la commande publique). Cette version n'est pas retenue ; l'offre reste "
-            "examinée dans sa version précédente.",
-            f"The answer to question {question_id} (cell {cell or '?'}) changed although "
-            "the regularisation request did not name it: a regularisation may only complete "
-            "the irregular points named (French public procurement code, R2152-2). This "
-            "version is not used; the offer is examined in its earlier version."),
+        found.append(Finding("error", "changed-in-regularisation", msg(
+                "The answer to question {question_id} (cell {cell_or}) changed although the "
+                "regularisation request did not name it: a regularisation may only complete the "
+                "irregular points named (French public procurement code, R2152-2). This version "
+                "is not used; the offer is examined in its earlier version.",
+                question_id=question_id, cell_or=cell or '?'),
             file, on_sheet or sheet, cell, question_id))
     return found
 

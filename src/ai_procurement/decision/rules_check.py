@@ -31,14 +31,14 @@ import attrs
 
 from ai_procurement.decision.price import PRICE_METHODS, PriceMethod, price_points
 from ai_procurement.errors import ScoringError
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = ["MethodRun", "OfferProfile", "RulesCheck", "WeightChange", "check_rules"]
 
 _TIE = 1e-9
-_METHOD_NAMES = {"classique": Text("classique (Pmin / P)", "classic (Pmin / P)"),
-                 "lineaire": Text("linéaire", "linear"),
-                 "ecart-relatif": Text("écart relatif", "relative gap")}
+_METHOD_NAMES = {"classique": msg("classic (Pmin / P)"),
+                 "lineaire": msg("linear"),
+                 "ecart-relatif": msg("relative gap")}
 
 
 @attrs.frozen
@@ -148,41 +148,35 @@ class RulesCheck:
                     s += " Beware: tied with the next offer."
             out.append(s)
             for removed, winner in r.without.items():
-                out.append(Text(
-                    f"Méthode {name} : sans l'offre {removed}, {winner} l'emporterait à la "
-                    f"place de {r.winner} : la note d'une offre dépend des autres offres.",
-                    f"{_cap(name)} method: without offer {removed}, {winner} would win "
-                    f"instead of {r.winner}: an offer's points depend on the other offers."
-                ).get(lang))
+                out.append(msg("{cap_name} method: without offer {removed}, {winner} would win "
+                               "instead of {r_winner}: an offer's points depend on the other "
+                               "offers.", cap_name=Text(fr=format(name, ''),
+                               en=format(_cap(name), '')), removed=removed, winner=winner,
+                               r_winner=r.winner).get(lang))
         winners = set(self.winners.values())
         if len(winners) > 1:
             listed = ", ".join(f"{_METHOD_NAMES[m].get(lang)} → {w}"
                                for m, w in self.winners.items())
-            out.append(Text(f"Le choix de la méthode de notation du prix décide du gagnant "
-                            f"({listed}) : choisissez-la pour une raison énoncée, avant de "
-                            "publier.",
-                            f"The choice of price method decides the winner ({listed}): "
-                            "choose it for a stated reason, before publishing.").get(lang))
+            out.append(msg("The choice of price method decides the winner ({listed}): choose it "
+                           "for a stated reason, before publishing.", listed=listed).get(lang))
         else:
-            out.append(Text(f"Toutes les méthodes de notation du prix donnent le même gagnant "
-                            f"({winners.pop()}).",
-                            f"Every price method gives the same winner "
-                            f"({next(iter(self.winners.values()))}).").get(lang))
+            out.append(msg("Every price method gives the same winner "
+                           "({next_iter_winners_values}).",
+                           next_iter_winners_values=Text(fr=format(winners.pop(), ''),
+                           en=format(next(iter(self.winners.values())), ''))).get(lang))
         pct = f"{self.step * 100:.0f}"
         if self.weight_changes:
             for change in self.weight_changes:
                 sign = "+" if change.delta > 0 else "−"
-                out.append(Text(
-                    f"Méthode {_METHOD_NAMES[change.method].fr} : {sign}{pct} points de poids "
-                    f"sur {change.criterion} font gagner {change.winner}.",
-                    f"{_cap(_METHOD_NAMES[change.method].en)} method: {sign}{pct} "
-                    f"points of weight on {change.criterion} make {change.winner} win."
-                ).get(lang))
+                out.append(msg(
+                        "{cap_METHOD_NAMES_change_method} method: {sign}{pct} points of weight "
+                        "on {change_criterion} make {change_winner} win.",
+                        cap_METHOD_NAMES_change_method=Text(fr=_METHOD_NAMES[change.method].fr,
+                        en=format(_cap(_METHOD_NAMES[change.method].en), '')), sign=sign, pct=pct,
+                        change_criterion=change.criterion, change_winner=change.winner).get(lang))
         else:
-            out.append(Text(f"Aucun changement de {pct} points de poids sur un critère ne "
-                            "change le gagnant, quelle que soit la méthode.",
-                            f"No change of {pct} points of weight on one criterion changes "
-                            "the winner, whatever the method.").get(lang))
+            out.append(msg("No change of {pct} points of weight on one criterion changes the "
+                           "winner, whatever the method.", pct=pct).get(lang))
         return out
 
 

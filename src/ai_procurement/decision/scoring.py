@@ -82,7 +82,7 @@ from ai_procurement.decision.price import (
 from ai_procurement.decision.ranking import competition_ranking
 from ai_procurement.errors import ScoringError
 from ai_procurement.questionnaire import Questionnaire
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = [
     "Divergence",
@@ -369,47 +369,46 @@ def describe_rule(question: Question) -> Text:
     """The scoring rule of ``question`` in words (French and English)."""
     spec = question.answer
     if isinstance(spec, YesNo):
-        return Text(f"Oui = {spec.yes_points:g} pt, Non = {spec.no_points:g} pt",
-                    f"Yes = {spec.yes_points:g} pt, No = {spec.no_points:g} pt")
+        return msg("Yes = {spec_yes_points:g} pt, No = {spec_no_points:g} pt",
+                   spec_yes_points=spec.yes_points, spec_no_points=spec.no_points)
     if isinstance(spec, SingleChoice | MultipleChoice):
         fr = ", ".join(f"{o.label.fr} = {o.points:g}" for o in spec.options)
         en = ", ".join(f"{o.label.en} = {o.points:g}" for o in spec.options)
         if isinstance(spec, MultipleChoice):
             if spec.aggregation == "sum":
-                return Text(f"Somme des options cochées, plafonnée à {spec.cap:g} : {fr}",
-                            f"Sum of ticked options, capped at {spec.cap:g}: {en}")
-            return Text(f"Meilleure option cochée : {fr}", f"Best ticked option: {en}")
-        return Text(f"Points de l'option choisie : {fr}", f"Points of the chosen option: {en}")
+                return msg("Sum of ticked options, capped at {spec_cap:g}: {text}",
+                           text=Text(fr=fr, en=en), spec_cap=spec.cap)
+            return msg("Best ticked option: {text}", text=Text(fr=fr, en=en))
+        return msg("Points of the chosen option: {text}", text=Text(fr=fr, en=en))
     if isinstance(spec, Scale):
         low, high = spec.levels[0].value, spec.levels[-1].value
-        return Text(f"Niveau de {low} à {high}, proportionnel",
-                    f"Level from {low} to {high}, proportional")
+        return msg("Level from {low} to {high}, proportional", low=low, high=high)
     if isinstance(spec, Number):
         curve, unit = spec.curve, spec.unit
         if isinstance(curve, Linear):
             if curve.better is Better.HIGHER:
-                return Text(f"Linéaire : 0 à {curve.lower:g} {unit.fr}, max à {curve.upper:g}",
-                            f"Linear: 0 at {curve.lower:g} {unit.en}, full at {curve.upper:g}")
-            return Text(f"Linéaire : max à {curve.lower:g} {unit.fr}, 0 à {curve.upper:g}",
-                        f"Linear: full at {curve.lower:g} {unit.en}, 0 at {curve.upper:g}")
+                return msg("Linear: 0 at {curve_lower:g} {unit}, full at {curve_upper:g}",
+                           unit=unit, curve_lower=curve.lower, curve_upper=curve.upper)
+            return msg("Linear: full at {curve_lower:g} {unit}, 0 at {curve_upper:g}", unit=unit,
+                       curve_lower=curve.lower, curve_upper=curve.upper)
         if isinstance(curve, Thresholds):
             sign = "≥" if curve.better is Better.HIGHER else "≤"
             steps = ", ".join(f"{sign} {s.at:g} → {s.fraction:.0%}" for s in curve.steps)
-            return Text(f"Paliers ({unit.fr}) : {steps}", f"Steps ({unit.en}): {steps}")
-        return Text("Non noté", "Not scored")
+            return msg("Steps ({unit}): {steps}", unit=unit, steps=steps)
+        return msg("Not scored")
     if isinstance(spec, DateAnswer):
         if spec.deadline is None:
-            return Text("Non noté", "Not scored")
-        return Text(f"Au plus tard le {spec.deadline:%d/%m/%Y} = max, sinon 0",
-                    f"On or before {spec.deadline.isoformat()} = full, otherwise 0")
+            return msg("Not scored")
+        return msg("On or before {spec_deadline_isoformat} = full, otherwise 0",
+                   spec_deadline_isoformat=Text(fr=format(spec.deadline, '%d/%m/%Y'),
+                   en=spec.deadline.isoformat()))
     if isinstance(spec, FreeText):
         if not spec.scale:
-            return Text("Pour information, non noté", "Information only, not scored")
+            return msg("Information only, not scored")
         low, high = spec.scale[0].value, spec.scale[-1].value
-        return Text(f"Évaluateurs, niveau de {low} à {high}",
-                    f"Evaluators, level from {low} to {high}")
+        return msg("Evaluators, level from {low} to {high}", low=low, high=high)
     assert isinstance(spec, Price)
-    return Text("Méthode de notation du prix", "Price scoring method")
+    return msg("Price scoring method")
 
 
 def knockout_failure(question: Question, answer: Answer, *,
@@ -428,9 +427,8 @@ def knockout_failure(question: Question, answer: Answer, *,
         return None
     if answer.state is not AnswerState.ANSWERED:
         shown = {AnswerState.UNANSWERED: "—", AnswerState.NOT_APPLICABLE: "N/A"}[answer.state]
-        return KnockOutFailure(question.id, shown, rule, Text(
-            f"Exigence non vérifiable (pas de réponse). {ko.reason.fr}",
-            f"Requirement cannot be verified (no answer). {ko.reason.en}"))
+        return KnockOutFailure(question.id, shown, rule, msg(
+                "Requirement cannot be verified (no answer). {ko_reason}", ko_reason=ko.reason))
     value = answer.value
     failed = False
     if isinstance(value, tuple):
@@ -445,7 +443,7 @@ def knockout_failure(question: Question, answer: Answer, *,
     return KnockOutFailure(question.id, _show(value), rule, ko.reason)
 
 
-_YES_NO = (("yes", Text("Oui", "Yes")), ("no", Text("Non", "No")))
+_YES_NO = (("yes", msg("Yes")), ("no", msg("No")))
 
 
 def _knockout_rule(question: Question) -> Text:
@@ -458,7 +456,7 @@ def _knockout_rule(question: Question) -> Text:
             if isinstance(question.answer, SingleChoice | MultipleChoice) else {})
         fr = " ou ".join(f"«\u00a0{words[v].fr}\u00a0»" if v in words else v for v in ko.when)
         en = " or ".join(f"'{words[v].en}'" if v in words else v for v in ko.when)
-        return Text(f"Éliminatoire si la réponse est {fr}", f"Disqualifying if the answer is {en}")
+        return msg("Disqualifying if the answer is {text}", text=Text(fr=fr, en=en))
     parts_fr, parts_en = [], []
     if ko.below is not None:
         parts_fr.append(f"< {ko.below:g}")
@@ -466,8 +464,8 @@ def _knockout_rule(question: Question) -> Text:
     if ko.above is not None:
         parts_fr.append(f"> {ko.above:g}")
         parts_en.append(f"> {ko.above:g}")
-    return Text(f"Éliminatoire si {' ou '.join(parts_fr)}",
-                f"Disqualifying if {' or '.join(parts_en)}")
+    return msg("Disqualifying if {join_parts}", join_parts=Text(fr=' ou '.join(parts_fr),
+               en=' or '.join(parts_en)))
 
 
 def _show(value: object) -> str:
@@ -662,10 +660,8 @@ def evaluate(questionnaire: Questionnaire, responses: Mapping[str, Response], *,
         price_question = price_criterion.questions[0].id
         for vendor, (status, failures_, errors_) in list(statuses.items()):
             if status != "file-rejected" and vendor not in vendor_prices:
-                missing = KnockOutFailure(price_question, "—", Text(
-                    "Prix obligatoire", "Price required"), Text(
-                    "Prix absent ou incomplet : l'offre est incomplète, donc irrégulière.",
-                    "Price missing or incomplete: the offer is incomplete, hence irregular."))
+                missing = KnockOutFailure(price_question, "—", msg("Price required"), msg(
+                        "Price missing or incomplete: the offer is incomplete, hence irregular."))
                 statuses[vendor] = ("non-compliant", (*failures_, missing), errors_)
     budget_check: BudgetCheck | None = None
     if budget is not None and price_criterion is not None:

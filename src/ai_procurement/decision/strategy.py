@@ -29,7 +29,7 @@ import attrs
 import numpy as np
 
 from ai_procurement.errors import StrategyError
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = [
     "DEFAULT_CONSISTENCY_THRESHOLD",
@@ -266,18 +266,9 @@ def direct_weights(points: Mapping[str, float]) -> Weighting:
 
 
 def _zero_weight_warning(criterion: str) -> Text:
-    return Text(
-        fr=(
-            f"Le critère « {criterion} » a 0 point, donc un poids nul : il ne peut pas "
-            "influencer le classement. S'il s'agit d'une exigence, faites-en une condition "
-            "éliminatoire (conformité) plutôt qu'un poids nul ; sinon retirez-le."
-        ),
-        en=(
-            f"Criterion '{criterion}' has 0 points and so weight 0: it cannot influence the "
-            "ranking. If it is a requirement, make it a knock-out (conformity) rather than a "
-            "zero weight; otherwise remove it."
-        ),
-    )
+    return msg("Criterion '{criterion}' has 0 points and so weight 0: it cannot influence the "
+               "ranking. If it is a requirement, make it a knock-out (conformity) rather than a "
+               "zero weight; otherwise remove it.", criterion=criterion)
 
 
 # --- rankings ------------------------------------------------------------------------
@@ -572,36 +563,20 @@ def _inconsistency_warning(ratio: float, threshold: float, worst: Sequence[Incon
         for p in worst
     )
     fr_ratio, fr_threshold = (f"{x:.3f}".replace(".", ",") for x in (ratio, threshold))
-    return Text(
-        fr=(
-            f"Les comparaisons par paires sont incohérentes : ratio de cohérence {fr_ratio} "
-            f"> seuil {fr_threshold}. Jugements les plus éloignés des poids : {fr_items}. "
-            "Revoyez ces jugements avec les personnes qui les ont formulés, puis recalculez "
-            "les poids."
-        ),
-        en=(
-            f"The pairwise comparisons are inconsistent: consistency ratio {ratio:.3f} > "
-            f"threshold {threshold:.3f}. Judgments furthest from the weights: {en_items}. "
-            "Review these judgments with the people who made them, then recompute the weights."
-        ),
-    )
+    return msg("The pairwise comparisons are inconsistent: consistency ratio {ratio} > threshold "
+               "{threshold}. Judgments furthest from the weights: {items}. Review these "
+               "judgments with the people who made them, then recompute the weights.",
+               items=Text(fr=format(fr_items, ''), en=format(en_items, '')),
+               ratio=Text(fr=format(fr_ratio, ''), en=format(ratio, '.3f')),
+               threshold=Text(fr=format(fr_threshold, ''), en=format(threshold, '.3f')))
 
 
 def _scale_warning(outside: Sequence[tuple[str, str, float]]) -> Text:
     fr = " ; ".join(f"« {a} »/« {b} » = {_fmt_judgment(v, 'fr')}" for a, b, v in outside)
     en = "; ".join(f"'{a}'/'{b}' = {_fmt_judgment(v, 'en')}" for a, b, v in outside)
-    return Text(
-        fr=(
-            f"Jugements hors de l'échelle 1-9 de Saaty (de 1/9 à 9) : {fr}. La table des "
-            "indices aléatoires a été établie sur cette échelle : le ratio de cohérence "
-            "peut être trompeur. Ramenez ces jugements dans l'échelle."
-        ),
-        en=(
-            f"Judgments outside Saaty's 1-9 scale (1/9 to 9): {en}. The random-index table "
-            "was calibrated on that scale, so the consistency ratio may mislead. Bring these "
-            "judgments back into the scale."
-        ),
-    )
+    return msg("Judgments outside Saaty's 1-9 scale (1/9 to 9): {text}. The random-index table "
+               "was calibrated on that scale, so the consistency ratio may mislead. Bring these "
+               "judgments back into the scale.", text=Text(fr=fr, en=en))
 
 
 def ahp_weights(

@@ -16,6 +16,7 @@ from typing import Any
 from ai_procurement.bank.model import Criterion
 from ai_procurement.decision.scoring import VendorResult
 from ai_procurement.deliverables.view import EvaluationView, clean
+from ai_procurement.text import msg
 
 __all__ = ["charts"]
 
@@ -60,20 +61,17 @@ def _draw(view: EvaluationView, ranked: Sequence[VendorResult],
     charts: list[tuple[bytes, str]] = []
     every = len(view.ranking)
     part = "" if every == len(ranked) else f.t(
-        f" Les {len(ranked)} offres les mieux classées sur {every}.",
-        f" The {len(ranked)} best-ranked offers out of {every}.")
+        msg(" The {len_ranked} best-ranked offers out of {every}.", len_ranked=len(ranked),
+            every=every))
     with warnings.catch_warnings(), matplotlib.rc_context({"font.size": 7.5}):
         # Vendor names may hold characters the chart font lacks (emoji...): they show
         # as boxes in the chart and in full in the text, which is what matters.
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from", category=UserWarning)
         charts.append((_totals_chart(view, ranked, criteria), f.t(
-            "Total des points de chaque offre classée, décomposé par critère.",
-            "Total points of each ranked offer, broken down by criterion.") + part))
+            msg("Total points of each ranked offer, broken down by criterion.")) + part))
         charts.append((_profile_chart(view, ranked, criteria), f.t(
-            "Profil des offres classées : part des points de chaque critère obtenue, en %. "
-            "Les identifiants des critères sont ceux du tableau de la section 3.",
-            "Profile of the ranked offers: share of each criterion's points earned, in %. "
-            "Criterion ids are those of the table in section 3.") + part))
+            msg("Profile of the ranked offers: share of each criterion's points earned, in %. "
+                "Criterion ids are those of the table in section 3.")) + part))
     return charts
 
 
@@ -153,8 +151,8 @@ def _totals_chart(view: EvaluationView, ranked: Sequence[VendorResult],
     axes.set_ylim(count - 0.4, -0.6)  # the best offer on top
     axes.set_xlim(0, view.total_points * 1.1)
     axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f.n(x, 0)))
-    axes.set_xlabel(f.t(f"Points (sur {f.n(view.total_points, 0)})",
-                        f"Points (out of {f.n(view.total_points, 0)})"))
+    axes.set_xlabel(f.t(msg("Points (out of {f_n_view_total_points_0})",
+                            f_n_view_total_points_0=f.n(view.total_points, 0))))
     axes.spines[["top", "right"]].set_visible(False)
     legend = figure.legend(loc="lower center", ncol=columns, fontsize=6.5, frameon=False)
     names, _ = _widest(axes.get_yticklabels(), renderer)
@@ -194,7 +192,7 @@ def _profile_chart(view: EvaluationView, ranked: Sequence[VendorResult],
     # The colour bar beside the matrix, 80 % of its height, as figure.colorbar puts it.
     bar_axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     bar = figure.colorbar(image, cax=bar_axes, format=FuncFormatter(lambda x, _pos: f.n(x, 0)))
-    bar.set_label(f.t("% des points du critère", "% of the criterion's points"))
+    bar.set_label(f.t(msg("% of the criterion's points")))
     names, _ = _widest(axes.get_yticklabels(), renderer)
     _, ids = _widest(axes.get_xticklabels(), renderer)
     scale, line = _widest([bar.ax.text(0, 0, f.n(100, 0))], renderer)

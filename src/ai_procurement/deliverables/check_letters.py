@@ -39,7 +39,7 @@ from ai_procurement.deliverables.document import new_document
 from ai_procurement.deliverables.view import Formatter
 from ai_procurement.findings import Finding
 from ai_procurement.questionnaire import Consultation
-from ai_procurement.text import Lang, visible
+from ai_procurement.text import Lang, msg, visible
 
 __all__ = ["BIDDER_ROUTES", "CheckLetters", "check_letters", "move_aside", "sendable",
            "shown_findings", "to_pdf"]
@@ -170,9 +170,8 @@ def check_letters(report: Report, answers: Mapping[str, Answer], *,
 def _letter(f: Formatter, consultation: Consultation, day: dt.date, report: Report,
             bidder: str | None, lot: str, *, for_bidder: bool) -> WordDocument:
     """The letterhead and the table naming the consultation and the file."""
-    title = (f.t("Contrôle de votre offre", "Check of your offer") if for_bidder
-             else f.t("Rapport de contrôle d'une offre (pour l'acheteur)",
-                      "Check report of an offer (for the buyer)"))
+    title = (f.t(msg("Check of your offer")) if for_bidder
+             else f.t(msg("Check report of an offer (for the buyer)")))
     d = new_document(f.lang, title=title, subject=consultation.title,
                      author=consultation.buyer, generated=day)
     d.vertical_margins(1.5)
@@ -185,15 +184,15 @@ def _letter(f: Formatter, consultation: Consultation, day: dt.date, report: Repo
     d.paragraph(f.t("Le ", "") + f.date(day), align="r")
     d.gap()
     d.heading(title, 1)
-    rows = [(f.t("Consultation", "Consultation"),
+    rows = [(f.t(msg("Consultation")),
              f"{f.text(consultation.reference, 200)} – {f.text(consultation.title, 300)}")]
     if lot:
-        rows.append((f.t("Lot", "Lot"), f.text(lot, 300)))
-    rows.append((f.t("Candidat", "Bidder"),
-                 f.text(bidder, 200) if bidder else f.t("non identifié", "not identified")))
-    rows.append((f.t("Fichier", "File"), f.text(visible(report.file), 300)))
+        rows.append((f.t(msg("Lot")), f.text(lot, 300)))
+    rows.append((f.t(msg("Bidder")),
+                 f.text(bidder, 200) if bidder else f.t(msg("not identified"))))
+    rows.append((f.t(msg("File")), f.text(visible(report.file), 300)))
     if consultation.deadline is not None:
-        rows.append((f.t("Date limite de remise des offres", "Deadline for offers"),
+        rows.append((f.t(msg("Deadline for offers")),
                      f.date(consultation.deadline)))
     d.key_values(rows)
     return d
@@ -212,12 +211,12 @@ def _where(f: Formatter, finding: Finding) -> str:
 
 def _table(d: WordDocument, f: Formatter, findings: Sequence[Finding]) -> None:
     shown = findings[:_MAX_FINDINGS]
-    d.table([f.t("Où", "Where"), f.t("Constat et suite à donner", "Finding and what to do")],
+    d.table([f.t(msg("Where")), f.t(msg("Finding and what to do"))],
             [[_where(f, x), f.text(visible(x.message.get(f.lang)), 2000)] for x in shown],
             [4.0, 13.0])
     if len(findings) > len(shown):
-        d.paragraph(f.t(f"… et {len(findings) - len(shown)} autre(s), non reproduits ici.",
-                        f"… and {len(findings) - len(shown)} more, not shown here."))
+        d.paragraph(f.t(msg("… and {len_findings_len_shown} more, not shown here.",
+                            len_findings_len_shown=len(findings) - len(shown))))
 
 
 def _buyer_body(d: WordDocument, f: Formatter, report: Report, findings: Sequence[Finding],
@@ -225,117 +224,83 @@ def _buyer_body(d: WordDocument, f: Formatter, report: Report, findings: Sequenc
                 pdf_note: bool, orphan: bool) -> None:
     errors = [x for x in findings if x.severity == "error"]
     warnings = [x for x in findings if x.severity == "warning"]
-    verdict = (f.t("le fichier peut être évalué", "the file can be evaluated") if report.ok
-               else f.t("le fichier ne peut pas être évalué en l'état",
-                        "the file cannot be evaluated as it is"))
-    d.paragraph(("b", f.t("Verdict : ", "Verdict: ")), verdict + f.t(
-        f" ({len(errors)} erreur(s), {len(warnings)} avertissement(s)).",
-        f" ({len(errors)} error(s), {len(warnings)} warning(s))."))
-    d.heading(f.t(f"Erreurs ({len(errors)})", f"Errors ({len(errors)})"), 1)
+    verdict = (f.t(msg("the file can be evaluated")) if report.ok
+               else f.t(msg("the file cannot be evaluated as it is")))
+    d.paragraph(("b", f.t(msg("Verdict: "))), verdict + f.t(
+        msg(" ({len_errors} error(s), {len_warnings} warning(s)).", len_errors=len(errors),
+            len_warnings=len(warnings))))
+    d.heading(f.t(msg("Errors ({len_errors})", len_errors=len(errors))), 1)
     if errors:
-        d.paragraph(f.t("Une erreur empêche d'utiliser le fichier ou la réponse concernée.",
-                        "An error prevents using the file or the answer concerned."))
+        d.paragraph(f.t(msg("An error prevents using the file or the answer concerned.")))
         _table(d, f, errors)
     else:
-        d.paragraph(f.t("Aucune erreur.", "No error."))
-    d.heading(f.t(f"Avertissements ({len(warnings)})", f"Warnings ({len(warnings)})"), 1)
+        d.paragraph(f.t(msg("No error.")))
+    d.heading(f.t(msg("Warnings ({len_warnings})", len_warnings=len(warnings))), 1)
     if warnings:
         _table(d, f, warnings)
     else:
-        d.paragraph(f.t("Aucun avertissement.", "No warning."))
-    d.heading(f.t("Ce qui peut être transmis au candidat",
-                  "What may be sent to the bidder"), 1)
+        d.paragraph(f.t(msg("No warning.")))
+    d.heading(f.t(msg("What may be sent to the bidder")), 1)
     if not after_deadline:
         d.paragraph(f.t(
-            "La date limite de remise des offres n'est pas passée : le candidat peut encore "
-            "corriger son fichier. Le document « pour le candidat » reprend tous les points "
-            "ci-dessus.",
-            "The deadline for offers has not passed: the vendor may still correct its file. "
-            "The document \"for the bidder\" repeats every point above."))
+            msg("The deadline for offers has not passed: the vendor may still correct its file. "
+                "The document \"for the bidder\" repeats every point above.")))
     else:
         held = len(findings) - len(routes)
         d.paragraph(f.t(
-            "La date limite de remise des offres est passée : l'offre ne peut plus être "
-            "complétée ni améliorée. Seules peuvent être adressées au candidat une demande "
-            "de précisions sur un point ambigu, qui ne change rien à l'offre, et une "
-            "invitation à régulariser une offre irrégulière (article R2152-2 du code de la "
-            "commande publique), faite à tous les soumissionnaires dont l'offre est "
-            "irrégulière, jamais à une offre anormalement basse, sans modifier ses "
-            "caractéristiques substantielles.",
-            "The deadline for offers has passed: the offer can no longer be completed or "
-            "improved. Only a request to clarify an ambiguous point, which changes nothing "
-            "in the offer, and an invitation to regularise an irregular offer (French public "
-            "procurement code, R2152-2), made to every bidder whose offer is irregular, never "
-            "to an abnormally-low offer, without changing its substantial characteristics, "
-            "may be sent to the bidder."))
+            msg("The deadline for offers has passed: the offer can no longer be completed or "
+                "improved. Only a request to clarify an ambiguous point, which changes nothing "
+                "in the offer, and an invitation to regularise an irregular offer (French public "
+                "procurement code, R2152-2), made to every bidder whose offer is irregular, "
+                "never to an abnormally-low offer, without changing its substantial "
+                "characteristics, may be sent to the bidder.")))
         d.paragraph(f.t(
-            f"{len(routes)} point(s) figurent dans le document « pour le candidat » ; "
-            f"{held} point(s) restent réservés à l'acheteur (réponses, justifications ou "
-            "pièces manquantes : les demander permettrait au candidat d'améliorer son "
-            "offre).",
-            f"{len(routes)} point(s) are in the document \"for the bidder\"; {held} point(s) "
-            "stay with the buyer (missing answers, justifications or evidence: asking for "
-            "them would let the bidder improve its offer)."))
+            msg("{len_routes} point(s) are in the document \"for the bidder\"; {held} "
+                "point(s) stay with the buyer (missing answers, justifications or evidence: "
+                "asking for them would let the bidder improve its offer).",
+                len_routes=len(routes), held=held)))
     if orphan:
-        d.paragraph(f.t("Ce fichier n'est rattaché à aucune offre enregistrée à l'ouverture "
-                        "des plis : il n'a pas de destinataire.",
-                        "This file belongs to no offer registered at opening: it has no "
-                        "one to be sent to."))
+        d.paragraph(f.t(msg("This file belongs to no offer registered at opening: it has no one "
+                            "to be sent to.")))
     if not routes:
-        d.paragraph(f.t("Rien n'est à transmettre au candidat à ce stade : aucun document "
-                        "« pour le candidat » n'est produit.",
-                        "Nothing is to be sent to the bidder at this stage: no document "
-                        "\"for the bidder\" is produced."))
+        d.paragraph(f.t(msg("Nothing is to be sent to the bidder at this stage: no document "
+                            "\"for the bidder\" is produced.")))
     d.paragraph(("i", f.t(
-        "L'empreinte SHA-256 du fichier contrôlé est consignée dans le journal d'audit "
-        "(audit.jsonl) du dossier de la consultation.",
-        "The SHA-256 fingerprint of the file checked is recorded in the audit trail "
-        "(audit.jsonl) of the consultation folder.")))
+        msg("The SHA-256 fingerprint of the file checked is recorded in the audit trail "
+            "(audit.jsonl) of the consultation folder."))))
     if pdf_note:
         d.paragraph(("i", f.t(
-            "Version PDF non produite : LibreOffice (soffice) n'est pas installé sur ce poste.",
-            "No PDF version was produced: LibreOffice (soffice) is not installed on this "
-            "computer.")))
+            msg("No PDF version was produced: LibreOffice (soffice) is not installed on this "
+                "computer."))))
 
 
 def _bidder_body(d: WordDocument, f: Formatter,
                  routes: Sequence[tuple[Finding, Route | None]], after_deadline: bool,
                  consultation: Consultation) -> None:
-    d.paragraph(f.t("Madame, Monsieur,", "Dear Sir or Madam,"))
+    d.paragraph(f.t(msg("Dear Sir or Madam,")))
     if not after_deadline:
         d.paragraph(f.t(
-            "Le contrôle du questionnaire que vous nous avez adressé relève les points "
-            "ci-dessous. Vous pouvez déposer un fichier corrigé jusqu'à la date limite de "
-            "remise des offres.",
-            "The check of the questionnaire you sent us found the points below. You may "
-            "deposit a corrected file until the deadline for offers."))
+            msg("The check of the questionnaire you sent us found the points below. You may "
+                "deposit a corrected file until the deadline for offers.")))
         _table(d, f, [x for x, _ in routes])
     clarify = [x for x, route in routes if route == "clarify"]
     regularise = [x for x, route in routes if route == "regularise"]
     if clarify:
-        d.heading(f.t("Demande de précisions", "Request for clarification"), 1)
+        d.heading(f.t(msg("Request for clarification")), 1)
         d.paragraph(f.t(
-            "Nous vous remercions de bien vouloir préciser les points suivants de votre "
-            "offre. Ces précisions ne peuvent en modifier ni le contenu ni le prix.",
-            "Please clarify the following points of your offer. Your clarifications may "
-            "change neither its content nor its price."))
+            msg("Please clarify the following points of your offer. Your clarifications may "
+                "change neither its content nor its price.")))
         _table(d, f, clarify)
     if regularise:
-        d.heading(f.t("Invitation à régulariser", "Invitation to regularise"), 1)
+        d.heading(f.t(msg("Invitation to regularise")), 1)
         d.paragraph(f.t(
-            "En application de l'article R2152-2 du code de la commande publique, nous vous "
-            "invitons à régulariser les points suivants de votre offre, dans le délai "
-            "indiqué ci-dessous. La régularisation ne peut avoir pour effet de modifier des "
-            "caractéristiques substantielles de l'offre.",
-            "Under article R2152-2 of the French public procurement code, we invite you to "
-            "regularise the following points of your offer within the time given below. "
-            "Regularisation may not change the substantial characteristics of the offer."))
+            msg("Under article R2152-2 of the French public procurement code, we invite you to "
+                "regularise the following points of your offer within the time given below. "
+                "Regularisation may not change the substantial characteristics of the offer.")))
         _table(d, f, regularise)
-        d.paragraph(f.t("Délai de réponse : ………………………… (à compléter par l'acheteur)",
-                        "Reply by: ………………………… (to be completed by the buyer)"))
+        d.paragraph(f.t(msg("Reply by: ………………………… (to be completed by the buyer)")))
     d.gap()
-    d.paragraph(f.t("Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos "
-                    "salutations distinguées.", "Yours faithfully,"))
+    d.paragraph(f.t(msg("Yours faithfully,")))
     d.paragraph(("b", f.text(consultation.buyer, 300)), align="r")
 
 

@@ -19,7 +19,7 @@ from ai_procurement.decision.commitments import Commitment, binding_commitments
 from ai_procurement.decision.scoring import Evaluation
 from ai_procurement.deliverables.document import check_lang, check_output, new_document
 from ai_procurement.deliverables.view import ANNEX_LIMIT, Formatter
-from ai_procurement.text import Lang
+from ai_procurement.text import Lang, msg
 
 __all__ = ["write_commitments_annex"]
 
@@ -68,45 +68,37 @@ def _annex(evaluation: Evaluation, vendor: str, commitments: tuple[Commitment, .
            lang: Lang, generated: dt.date) -> bytes:
     f = Formatter(lang, [v.vendor for v in evaluation.vendors])
     consultation = evaluation.questionnaire.consultation
-    title = f.t("Annexe : engagements de l'offre retenue",
-                "Annex: commitments of the selected offer")
+    title = f.t(msg("Annex: commitments of the selected offer"))
     d = new_document(lang, title=title, subject=consultation.title, author=consultation.buyer,
                      generated=generated)
     d.footer(f"{f.text(consultation.buyer, 80)} – {f.text(consultation.reference, 60)}")
     d.heading(title, 0)
     d.key_values([
-        (f.t("Consultation", "Consultation"),
+        (f.t(msg("Consultation")),
          f"{f.text(consultation.reference, 200)} – {f.text(consultation.title, 300)}"),
-        (f.t("Acheteur", "Buyer"), f.text(consultation.buyer, 300)),
-        (f.t("Titulaire", "Contractor"), f.name(vendor)),
-        (f.t("Date", "Date"), f.date(generated)),
+        (f.t(msg("Buyer")), f.text(consultation.buyer, 300)),
+        (f.t(msg("Contractor")), f.name(vendor)),
+        (f.t(msg("Date")), f.date(generated)),
     ])
     d.paragraph(f.t(
-        "Les réponses ci-dessous sont celles que le titulaire a données, dans son offre, aux "
-        "questions que les documents de la consultation désignaient comme des engagements. "
-        "Elles engagent le titulaire : jointe au marché, la présente annexe en fait des "
-        "engagements contractuels, dont le respect est vérifié pendant l'exécution.",
-        "The answers below are those the contractor gave, in its offer, to the questions "
-        "the consultation documents designated as commitments. They bind the contractor: "
-        "attached to the contract, this annex makes them contractual commitments, whose "
-        "fulfilment is checked during performance."), align="j")
+        msg("The answers below are those the contractor gave, in its offer, to the questions the "
+            "consultation documents designated as commitments. They bind the contractor: "
+            "attached to the contract, this annex makes them contractual commitments, whose "
+            "fulfilment is checked during performance.")), align="j")
     if not commitments:
-        d.paragraph(f.t("L'offre retenue ne comporte aucune réponse à une question "
-                        "d'engagement.",
-                        "The selected offer holds no answer to a commitment question."))
+        d.paragraph(f.t(msg("The selected offer holds no answer to a commitment question.")))
         return d.save(generated)
     rows = []
     for c in commitments:
         answer = f.text(c.answer.get(lang), ANNEX_LIMIT)
         if c.comment.strip():
-            answer += "\n" + f.t("Commentaire : ", "Comment: ") + f.text(c.comment, ANNEX_LIMIT)
+            answer += "\n" + f.t(msg("Comment: ")) + f.text(c.comment, ANNEX_LIMIT)
         rows.append([c.question_id, f.text(c.question.get(lang), ANNEX_LIMIT), answer,
                      f.text(c.evidence, ANNEX_LIMIT) if c.evidence.strip() else "—"])
-    d.label(f.t(f"Engagements ({len(commitments)})", f"Commitments ({len(commitments)})"))
-    d.table([f.t("Question", "Question"), f.t("Intitulé", "Question asked"),
-             f.t("Réponse engageante", "Answer committed to"),
-             f.t("Preuves citées", "Evidence referenced")],
+    d.label(f.t(msg("Commitments ({len_commitments})", len_commitments=len(commitments))))
+    d.table([f.t(msg("Question")), f.t(msg("Question asked")),
+             f.t(msg("Answer committed to")),
+             f.t(msg("Evidence referenced"))],
             rows, [2.0, 5.5, 6.0, 3.5])
-    d.paragraph(f.t("Annexe à joindre au marché, signée par les deux parties.",
-                    "Annex to be attached to the contract, signed by both parties."))
+    d.paragraph(f.t(msg("Annex to be attached to the contract, signed by both parties.")))
     return d.save(generated)

@@ -60,7 +60,7 @@ from ai_procurement.deliverables.labels import (
 from ai_procurement.deliverables.procedure import Deposit
 from ai_procurement.errors import OutputExistsError, ScoringError
 from ai_procurement.questionnaire import sub_criterion_points
-from ai_procurement.text import LANGUAGES, Lang, Text
+from ai_procurement.text import LANGUAGES, Lang, Text, msg, pmsg
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -77,25 +77,25 @@ CUT_MARKER = " […]"
 T = Text
 
 SHEETS: dict[str, Text] = {
-    "summary": T("Synthèse", "Summary"),
-    "matrix": T("Matrice", "Matrix"),
-    "sub_criteria": T("Sous-critères", "Sub-criteria"),
-    "detail": T("Détail", "Detail"),
-    "compliance": T("Conformité", "Compliance"),
-    "price": T("Prix", "Price"),
-    "robustness": T("Robustesse", "Robustness"),
-    "evaluators": T("Évaluateurs", "Evaluators"),
-    "register": T("Registre", "Register"),
-    "audit": T("Audit", "Audit"),
+    "summary": msg("Summary"),
+    "matrix": msg("Matrix"),
+    "sub_criteria": msg("Sub-criteria"),
+    "detail": msg("Detail"),
+    "compliance": msg("Compliance"),
+    "price": msg("Price"),
+    "robustness": msg("Robustness"),
+    "evaluators": msg("Evaluators"),
+    "register": msg("Register"),
+    "audit": msg("Audit"),
 }
 """Sheet names in each language, in workbook order (Robustness and Register only when
 given, Sub-criteria only when a criterion has sub-criteria)."""
 
 
 _REGISTER_STATUS: dict[str, Text] = {
-    "on-time": T("dans les délais", "on time"),
-    "late": T("HORS DÉLAI : éliminée (R2151-5)", "LATE: eliminated (R2151-5)"),
-    "time-unknown": T("heure de dépôt inconnue", "time of deposit unknown"),
+    "on-time": msg("on time"),
+    "late": msg("LATE: eliminated (R2151-5)"),
+    "time-unknown": msg("time of deposit unknown"),
 }
 
 _FONT = "Calibri"
@@ -236,57 +236,55 @@ def cell_text(text: str) -> tuple[str, bool]:
 # -- labels ---------------------------------------------------------------------------------
 
 _LABELS: dict[str, Text] = {
-    "title": T("Comparaison des offres", "Comparison of the offers"),
-    "buyer": T("Acheteur", "Buyer"),
-    "generated": T("Édité le", "Issued on"),
-    "ranking": T("Classement", "Ranking"),
-    "rank": T("Rang", "Rank"),
-    "vendor": T("Candidat", "Vendor"),
-    "status": T("Statut", "Status"),
-    "total": T("Total", "Total"),
-    "flags": T("Signalements", "Flags"),
-    "findings": T("Robustesse du classement", "How robust the ranking is"),
-    "notes": T("À savoir", "Notes"),
-    "criterion": T("Critère", "Criterion"),
-    "question": T("Question", "Question"),
-    "question_text": T("Intitulé", "Question text"),
-    "state": T("État", "State"),
-    "answer": T("Réponse", "Answer"),
-    "justification": T("Justification", "Justification"),
-    "evidence": T("Preuve", "Evidence"),
-    "rule": T("Règle de notation", "Scoring rule"),
-    "fraction": T("Part obtenue", "Share earned"),
-    "weight": T("Poids", "Weight"),
-    "points": T("Points", "Points"),
-    "max_points": T("Points max", "Max points"),
-    "source": T("Source", "Source"),
-    "reason": T("Motif", "Reason"),
-    "file": T("Fichier", "File"),
-    "method": T("Méthode", "Method"),
-    "computation": T("Calcul", "Computation"),
-    "setting": T("Paramètre", "Setting"),
-    "name": T("Nom", "Name"),
-    "value": T("Valeur", "Value"),
-    "none": T("aucun", "none"),
+    "title": msg("Comparison of the offers"),
+    "buyer": msg("Buyer"),
+    "generated": msg("Issued on"),
+    "ranking": msg("Ranking"),
+    "rank": msg("Rank"),
+    "vendor": msg("Vendor"),
+    "status": msg("Status"),
+    "total": msg("Total"),
+    "flags": msg("Flags"),
+    "findings": msg("How robust the ranking is"),
+    "notes": msg("Notes"),
+    "criterion": msg("Criterion"),
+    "question": msg("Question"),
+    "question_text": msg("Question text"),
+    "state": msg("State"),
+    "answer": msg("Answer"),
+    "justification": msg("Justification"),
+    "evidence": msg("Evidence"),
+    "rule": msg("Scoring rule"),
+    "fraction": msg("Share earned"),
+    "weight": msg("Weight"),
+    "points": msg("Points"),
+    "max_points": msg("Max points"),
+    "source": msg("Source"),
+    "reason": msg("Reason"),
+    "file": msg("File"),
+    "method": msg("Method"),
+    "computation": msg("Computation"),
+    "setting": msg("Setting"),
+    "name": msg("Name"),
+    "value": msg("Value"),
+    "none": pmsg("deliverables.comparison", "none"),
 }
 _WEIGHTING_PARAMETER_LABELS: dict[str, Text] = {
-    "points": T("Points donnés à chaque critère", "Points given to each criterion"),
-    "total": T("Total des points", "Total points"),
-    "formula": T("Formule", "Formula"),
-    "ranking": T("Ordre des critères (du plus au moins important)",
-                 "Order of the criteria (most important first)"),
-    "n": T("Nombre de critères", "Number of criteria"),
-    "ties": T("Règle des ex aequo", "Rule for ties"),
-    "criteria": T("Critères comparés", "Criteria compared"),
-    "matrix": T("Matrice des comparaisons par paires", "Pairwise comparison matrix"),
-    "input": T("Forme de la saisie", "Input form"),
-    "priority": T("Calcul des poids", "How the weights are computed"),
-    "random_index": T("Indice aléatoire (par nombre de critères)",
-                      "Random index (by number of criteria)"),
-    "random_index_source": T("Source de l'indice aléatoire", "Source of the random index"),
-    "consistency_threshold": T("Seuil du ratio de cohérence", "Consistency ratio threshold"),
-    "reciprocity_tolerance": T("Tolérance de réciprocité", "Reciprocity tolerance"),
-    "inconsistency_measure": T("Mesure de l'incohérence", "Inconsistency measure"),
+    "points": msg("Points given to each criterion"),
+    "total": msg("Total points"),
+    "formula": msg("Formula"),
+    "ranking": msg("Order of the criteria (most important first)"),
+    "n": msg("Number of criteria"),
+    "ties": msg("Rule for ties"),
+    "criteria": msg("Criteria compared"),
+    "matrix": msg("Pairwise comparison matrix"),
+    "input": msg("Input form"),
+    "priority": msg("How the weights are computed"),
+    "random_index": msg("Random index (by number of criteria)"),
+    "random_index_source": msg("Source of the random index"),
+    "consistency_threshold": msg("Consistency ratio threshold"),
+    "reciprocity_tolerance": msg("Reciprocity tolerance"),
+    "inconsistency_measure": msg("Inconsistency measure"),
 }
 """The parameters a weighting method records (``Weighting.parameters``), named."""
 
@@ -634,7 +632,7 @@ class _Book:
         codes = list(vendor.flags)
         if vendor.vendor in self.close:
             codes.append("close-call-top-two")
-        return self.tr(" ; ", "; ").join(flag_label(code, self.lang) for code in codes)
+        return self.tr(msg("; ")).join(flag_label(code, self.lang) for code in codes)
 
     def setting(self, name: str, value: object) -> object:
         """A setting's value as a cell shows it: a code in words (``médiane``), else plain."""
@@ -760,13 +758,12 @@ class _Book:
         method = PRICE_METHOD_NAMES[ev.settings.price_method].get(self.lang)
         fingerprint = ev.questionnaire.fingerprint[:16]
         text = self.tr(
-            f"Notes sur {total} points ; prix noté par la méthode {method}. Questionnaire "
-            f"{self.bank.id} {self.bank.version}, empreinte {fingerprint}… (onglet Audit).",
-            f"Scores out of {total} points; price scored by the {method} method. "
-            f"Questionnaire {self.bank.id} {self.bank.version}, fingerprint {fingerprint}… "
-            "(Audit sheet).")
+            msg("Scores out of {total} points; price scored by the {method} method. "
+                "Questionnaire {bank_id} {bank_version}, fingerprint {fingerprint}… (Audit "
+                "sheet).", total=total, method=method, bank_id=self.bank.id,
+                bank_version=self.bank.version, fingerprint=fingerprint))
         if ev.price is None:
-            text += self.tr(" Aucun prix n'a été noté.", " No price was scored.")
+            text += self.tr(msg(" No price was scored."))
         return text
 
     def _notes(self) -> list[str]:
@@ -839,16 +836,12 @@ class _Book:
         ev, lang = self.ev, self.lang
         n = len(self.weighted)
         sheet = _Sheet(self, ws, [18, 14, *([7.5] * n), 8])
-        sheet.title(self.tr("Matrice des notes : offres × critères",
-                            "Score matrix: offers × criteria"))
+        sheet.title(self.tr(msg("Score matrix: offers × criteria")))
         sheet.paragraph(self.tr(
-            "Points obtenus sur chaque critère, puis part des points du critère (de 0 %, en "
-            "rouge, à 100 %, en vert). Les offres irrégulières suivent les offres classées, "
-            "pour information ; les graphiques ne montrent que les offres classées.",
-            "Points earned on each criterion, then the share of the criterion's points "
-            "(from 0%, red, to 100%, green). Non-compliant offers follow the ranked ones, "
-            "for information; the charts show the ranked offers only."))
-        sheet.section(self.tr("Points obtenus", "Points earned"))
+            msg("Points earned on each criterion, then the share of the criterion's points (from "
+                "0%, red, to 100%, green). Non-compliant offers follow the ranked ones, for "
+                "information; the charts show the ranked offers only.")))
+        sheet.section(self.tr(msg("Points earned")))
         labels = [self.t("vendor"), self.t("status"),
                   *(self._criterion_header(c) for c in self.weighted),
                   f"{self.t('total')} (/\u00a0{_points_label(ev.settings.total_points, lang)})"]
@@ -857,8 +850,7 @@ class _Book:
              *(v.criteria.get(c.id, 0.0) for c in self.weighted), v.total]
             for v in self.scored), ["aip-bold", "aip-text", *(["aip-points"] * n), "aip-total"],
             vertical=range(2, 2 + n))
-        sheet.section(self.tr("Part des points de chaque critère",
-                              "Share of each criterion's points"))
+        sheet.section(self.tr(msg("Share of each criterion's points")))
         share_labels = [self.t("vendor"), self.t("status"),
                         *(c.title.get(lang) for c in self.weighted), self.t("total")]
         shares = sheet.table(share_labels, (
@@ -885,18 +877,14 @@ class _Book:
         lang = self.lang
         vendors = self.scored
         sheet = _Sheet(self, ws, [22, 24, 10, 10, *([10.0] * len(vendors))])
-        sheet.title(self.tr("Sous-critères : points de chaque offre",
-                            "Sub-criteria: points of each offer"))
+        sheet.title(self.tr(msg("Sub-criteria: points of each offer")))
         sheet.paragraph(self.tr(
-            "Poids publiés des sous-critères (part du critère et points, comme le "
-            "questionnaire les a annoncés ; CE, 18 juin 2010, Commune de Saint-Pal-de-Mons, "
-            "n° 337377) et points obtenus par chaque offre sur chacun d'eux.",
-            "Published weights of the sub-criteria (share of the criterion and points, as "
-            "the questionnaire announced them; Conseil d'État, 18 June 2010, Commune de "
-            "Saint-Pal-de-Mons, no. 337377) and the points each offer earned on each."))
-        labels = [self.t("criterion"), self.tr("Sous-critère", "Sub-criterion"),
-                  self.tr("Part du critère", "Share of the criterion"),
-                  self.tr("Maximum publié (points)", "Published maximum (points)"),
+            msg("Published weights of the sub-criteria (share of the criterion and points, as "
+                "the questionnaire announced them; Conseil d'État, 18 June 2010, Commune de "
+                "Saint-Pal-de-Mons, no. 337377) and the points each offer earned on each.")))
+        labels = [self.t("criterion"), self.tr(msg("Sub-criterion")),
+                  self.tr(msg("Share of the criterion")),
+                  self.tr(msg("Published maximum (points)")),
                   *(v.vendor for v in vendors)]
         rows = []
         for criterion in self.bank.criteria:
@@ -933,8 +921,7 @@ class _Book:
                 "categories": [name, points.first - 1, 0, last - 1, 0],
                 "values": [name, points.first - 1, col, last - 1, col],
                 "gap": 60, "overlap": 100})
-        bars.set_title({"name": self.tr("Points par critère (offres classées)",
-                                        "Points by criterion (ranked offers)")})
+        bars.set_title({"name": self.tr(msg("Points by criterion (ranked offers)"))})
         # In a bar chart, XlsxWriter's x axis is the horizontal (value) axis.
         bars.set_x_axis({"min": 0, "max": self.ev.settings.total_points, "num_format": "0",
                          "name": self.t("points"), "major_gridlines": {"visible": True}})
@@ -953,10 +940,10 @@ class _Book:
                 "categories": [name, shares.header - 1, 2, shares.header - 1, n + 1],
                 "values": [name, row - 1, 2, row - 1, n + 1]})
         radar.set_title({"name": self.tr(
-            "Profil des offres : part des points de chaque critère",
-            "Offer profiles: share of each criterion's points") if shown == ranked else self.tr(
-            f"Profil des {shown} premières offres : part des points de chaque critère",
-            f"Profile of the {shown} best offers: share of each criterion's points")})
+            msg("Offer profiles: share of each criterion's "
+                "points")) if shown == ranked else self.tr(
+            msg("Profile of the {shown} best offers: share of each criterion's points",
+                shown=shown))})
         radar.set_y_axis({"min": 0, "max": 1, "major_unit": 0.25, "num_format": "0%"})
         radar.set_legend({"position": "right"})
         radar.set_size({"width": round(25 * _PIXELS_PER_CM),
@@ -994,7 +981,7 @@ class _Book:
                 _answer(question, line, lang), line.justification, line.evidence,
                 line.rule.get(lang), line.fraction, line.weight, line.points, line.max_points,
                 sources[line.source],
-                self.tr(" ; ", "; ").join(flag_label(f, lang) for f in line.flags)],
+                self.tr(msg("; ")).join(flag_label(f, lang) for f in line.flags)],
                 styles)
         last = max(sheet.row - 1, header)
         sheet.freeze(2, 2)
@@ -1011,16 +998,12 @@ class _Book:
     def _compliance(self, ws: Worksheet) -> _Sheet:
         lang = self.lang
         sheet = _Sheet(self, ws, [18, 16, 44, 24, 28, 44])
-        sheet.title(self.tr("Conformité des offres", "Compliance of the offers"))
+        sheet.title(self.tr(msg("Compliance of the offers")))
         sheet.paragraph(self.tr(
-            "Une offre qui ne satisfait pas une exigence éliminatoire publiée est irrégulière "
-            "et écartée avant le classement, avec ses motifs ; ce n'est pas une note de zéro. "
-            "Un fichier illisible ou altéré est écarté sans être noté.",
-            "An offer failing a published mandatory requirement is non-compliant and set "
-            "aside before the ranking, with its reasons; it is not a score of zero. An "
-            "unreadable or altered file is set aside without being scored."))
-        sheet.section(self.tr("Exigences éliminatoires non satisfaites",
-                              "Mandatory requirements failed"))
+            msg("An offer failing a published mandatory requirement is non-compliant and set "
+                "aside before the ranking, with its reasons; it is not a score of zero. An "
+                "unreadable or altered file is set aside without being scored.")))
+        sheet.section(self.tr(msg("Mandatory requirements failed")))
         lines = {(line.vendor, line.question_id): line for line in self.ev.lines}
         rows = []
         for vendor in self.order:
@@ -1037,15 +1020,14 @@ class _Book:
             [self.t(k) for k in ("vendor", "question", "question_text", "answer", "rule",
                                  "reason")],
             rows, ["aip-bold", "aip-text", "aip-text", "aip-text", "aip-text", "aip-text"],
-            empty=self.tr("Aucune offre n'échoue à une exigence éliminatoire.",
-                          "No offer fails a mandatory requirement."))
-        sheet.section(self.tr("Fichiers irrecevables", "Files rejected"))
+            empty=self.tr(msg("No offer fails a mandatory requirement.")))
+        sheet.section(self.tr(msg("Files rejected")))
         files = {i.vendor: i.file for i in self.ev.inputs}
         sheet.table([self.t("vendor"), self.t("file"), self.t("reason")],
                     ([v.vendor, files.get(v.vendor, ""), error.get(lang)]
                      for v in self.order for error in v.file_errors),
                     ["aip-bold", "aip-text", "aip-text"], span_last=True,
-                    empty=self.tr("Aucun fichier écarté.", "No file rejected."))
+                    empty=self.tr(msg("No file rejected.")))
         return sheet
 
     # Price ----------------------------------------------------------------------------
@@ -1053,55 +1035,49 @@ class _Book:
     def _price(self, ws: Worksheet) -> _Sheet:
         ev, lang = self.ev, self.lang
         sheet = _Sheet(self, ws, [18, 22, 16, 11, 48, 30])
-        sheet.title(self.tr("Prix", "Price"))
+        sheet.title(self.tr(msg("Price")))
         price = ev.price
         priced = [v for v in self.order if v.price is not None]
         if price is None and not priced:
             sheet.paragraph(self.tr(
-                "Aucun prix n'a été noté (pas de critère prix, ou aucune offre classée n'a de "
-                "prix).", "No price was scored (no price criterion, or no ranked offer has a "
-                "price)."))
+                msg("No price was scored (no price criterion, or no ranked offer has a price).")))
             return sheet
         if price is not None:
             sheet.pairs([
                 (self.t("method"), PRICE_METHOD_NAMES[price.method].get(lang)),
-                (self.tr("Formule", "Formula"), price.formula.get(lang)),
-                *([(self.tr("Cas particulier", "Special case"), price.special_case.get(lang))]
+                (self.tr(msg("Formula")), price.formula.get(lang)),
+                *([(self.tr(msg("Special case")), price.special_case.get(lang))]
                   if price.special_case is not None else []),
-                (self.tr("Points du prix", "Price points"), price.max_points, "aip-raw"),
-                (self.tr("Prix le plus bas", "Lowest price"), price.pmin, "aip-money-plain"),
-                (self.tr("Prix le plus élevé", "Highest price"), price.pmax,
+                (self.tr(pmsg("deliverables.comparison", "Price "
+                              "points")), price.max_points, "aip-raw"),
+                (self.tr(msg("Lowest price")), price.pmin, "aip-money-plain"),
+                (self.tr(msg("Highest price")), price.pmax,
                  "aip-money-plain"),
-                (self.tr("Prix moyen", "Mean price"), price.mean, "aip-money-plain"),
+                (self.tr(msg("Mean price")), price.mean, "aip-money-plain"),
             ])
             sheet.paragraph(self.tr(
-                "Seules les offres régulières sont notées sur le prix : les prix le plus bas "
-                "et le plus élevé sont ceux de ces offres.",
-                "Only compliant offers are scored on price: the lowest and highest prices "
-                "are theirs."), style="aip-note")
-        sheet.section(self.tr("Notes de prix", "Price points"))
+                msg("Only compliant offers are scored on price: the lowest and highest prices "
+                    "are theirs.")), style="aip-note")
+        sheet.section(self.tr(msg("Price points")))
         low = ev.low_offers
         rows = []
         for vendor in priced:
             scored = price is not None and vendor.vendor in price.points
             explained = (price.explain(vendor.vendor).get(lang) if price is not None and scored
-                         else self.tr("non noté : offre inacceptable (L2152-3)",
-                                      "not scored: unacceptable offer (L2152-3)")
+                         else self.tr(msg("not scored: unacceptable offer (L2152-3)"))
                          if vendor.status == "unacceptable"
-                         else self.tr("non noté : offre non classée",
-                                      "not scored: offer not ranked"))
+                         else self.tr(msg("not scored: offer not ranked")))
             flagged = low is not None and vendor.vendor in low.flagged
             rows.append([vendor.vendor, STATUSES[vendor.status].get(lang), vendor.price,
                          price.points[vendor.vendor] if price is not None and scored else None,
                          explained, flag_label("abnormally-low", lang) if flagged else ""])
         sheet.table(
             [self.t("vendor"), self.t("status"),
-             self.tr("Coût complet (€)", "Total cost (€)"), self.t("points"),
-             self.t("computation"), self.tr("Prix anormalement bas", "Abnormally low price")],
+             self.tr(msg("Total cost (€)")), self.t("points"),
+             self.t("computation"), self.tr(msg("Abnormally low price"))],
             rows, ["aip-bold", "aip-text", "aip-money", "aip-points", "aip-text", "aip-text"])
         if low is not None:
-            sheet.section(self.tr("Offres anormalement basses : signalement, jamais exclusion",
-                                  "Abnormally low offers: a flag, never an exclusion"))
+            sheet.section(self.tr(msg("Abnormally low offers: a flag, never an exclusion")))
             pairs: list[tuple[str, object] | tuple[str, object, str]] = [
                 (self.t("method"), LOW_OFFER_METHOD_NAMES[low.method].get(lang))]
             pairs += [(LOW_OFFER_PARAMETER_LABELS[name].get(lang)
@@ -1109,19 +1085,18 @@ class _Book:
                       for name, value in sorted(low.parameters.items())]
             pairs.append((self.t("computation"), low.summary.get(lang)))
             if low.threshold is not None:
-                pairs.append((self.tr("Seuil", "Threshold"), low.threshold, "aip-money-plain"))
+                pairs.append((self.tr(msg("Threshold")), low.threshold, "aip-money-plain"))
             pairs += [(vendor, low.explanations[vendor].get(lang)) for vendor in low.flagged]
             sheet.pairs(pairs)
         budget = ev.budget
         if budget is not None:
-            sheet.section(self.tr("Budget et offres inacceptables (L2152-3)",
-                                  "Budget and unacceptable offers (L2152-3)"))
+            sheet.section(self.tr(msg("Budget and unacceptable offers (L2152-3)")))
             b = budget.budget
             sheet.pairs([
-                (self.tr("Budget (€ HT)", "Budget (€ excl. VAT)"), float(b.amount),
+                (self.tr(msg("Budget (€ excl. VAT)")), float(b.amount),
                  "aip-money-plain"),
-                (self.tr("Ce qu'il couvre", "What it covers"), b.covers),
-                *([(self.tr("Décidé par", "Set by"), b.source)] if b.source.strip() else []),
+                (self.tr(msg("What it covers")), b.covers),
+                *([(self.tr(msg("Set by")), b.source)] if b.source.strip() else []),
                 (self.t("computation"), budget.summary.get(lang)),
                 *[(vendor, budget.explanations[vendor].get(lang)) for vendor in budget.over],
             ])
@@ -1133,7 +1108,7 @@ class _Book:
         costed = [v for v in self.order if v.cost is not None]
         if not costed:
             return
-        sheet.section(self.tr("Coût complet de possession", "Total cost of ownership"))
+        sheet.section(self.tr(msg("Total cost of ownership")))
         question = next((q for c in self.bank.criteria if c.is_price for q in c.questions
                          if isinstance(q.answer, Price)), None)
         spec = (question.answer if question is not None
@@ -1150,19 +1125,19 @@ class _Book:
                 "sum, over the items, of the quantity the buyer set (published with the "
                 "questionnaire) times the offer's unit price"
                 + (", plus the lump sum." if items else ".")), style="aip-note")
-            sheet.header([self.tr("Poste", "Item"), self.tr("Désignation", "Description"),
-                          self.tr("Unité", "Unit"), self.tr("Quantité", "Quantity")])
+            sheet.header([self.tr(msg("Item")), self.tr(msg("Description")),
+                          self.tr(msg("Unit")), self.tr(msg("Quantity"))])
             for d in dqe.values():
                 sheet.line([d.id, d.label.get(lang), d.unit.get(lang),
                             _quantity(Decimal(repr(d.quantity)), lang)],
                            ["aip-bold", "aip-text", "aip-text", "aip-text"])
             sheet.row += 1
-        sheet.header([self.t("vendor"), self.tr("Poste", "Item"),
-                      self.tr("Montant ou prix unitaire (€)", "Amount or unit price (€)")
-                      if dqe else self.tr("Montant (€)", "Amount (€)"),
-                      self.tr("Récurrence ou quantité", "Recurrence or quantity")
-                      if dqe else self.tr("Récurrence", "Recurrence"),
-                      self.tr("Total sur la durée (€)", "Total over the contract (€)"),
+        sheet.header([self.t("vendor"), self.tr(msg("Item")),
+                      self.tr(msg("Amount or unit price (€)"))
+                      if dqe else self.tr(msg("Amount (€)")),
+                      self.tr(msg("Recurrence or quantity"))
+                      if dqe else self.tr(msg("Recurrence")),
+                      self.tr(msg("Total over the contract (€)")),
                       self.t("computation")])
         for vendor in costed:
             cost = vendor.cost
@@ -1182,8 +1157,8 @@ class _Book:
                             float(priced.total), ""],
                            ["aip-bold", "aip-text", "aip-money", "aip-text", "aip-money",
                             "aip-text"])
-            total = (self.tr("Prix comparé", "Compared price") if cost.dqe else
-                     self.tr(f"Total ({cost.years} ans)", f"Total ({cost.years} years)"))
+            total = (self.tr(msg("Compared price")) if cost.dqe else
+                     self.tr(msg("Total ({cost_years} years)", cost_years=cost.years)))
             sheet.line([vendor.vendor, total, None, "", cost.total, cost.explain().get(lang)],
                        ["aip-bold", "aip-bold", "aip-money", "aip-text", "aip-money-total",
                         "aip-text"])
@@ -1198,10 +1173,10 @@ class _Book:
         criteria = list(rob.criteria)
         columns = max(len(vendors), len(criteria), 6)
         sheet = _Sheet(self, ws, [24, *([9] * (columns + 1))])
-        sheet.title(self.tr("Robustesse du classement", "How robust the ranking is"))
+        sheet.title(self.tr(msg("How robust the ranking is")))
         for sentence in rob.sentences(lang):
             sheet.paragraph("• " + sentence)
-        sheet.section(self.tr("Paramètres", "Parameters"))
+        sheet.section(self.tr(msg("Parameters")))
         sheet.pairs([(ROBUSTNESS_PARAMETER_LABELS[k].get(lang)
                       if k in ROBUSTNESS_PARAMETER_LABELS else str(k), self.setting(k, v),
                       "aip-raw")
@@ -1210,36 +1185,29 @@ class _Book:
         if isinstance(band, rm.SMAAResult):
             share = percent(band.band or 0.0, lang)
             self._acceptability(sheet, band, vendors, self.tr(
-                f"Probabilité de chaque rang quand les poids varient de ±{share}",
-                f"Chance of each rank when the weights vary within ±{share}"))
+                msg("Chance of each rank when the weights vary within ±{share}", share=share)))
             sheet.section(self.tr(
-                "Poids centraux : poids moyens des tirages où l'offre est première",
-                "Central weights: mean weights of the draws where the offer comes first"))
+                msg("Central weights: mean weights of the draws where the offer comes first")))
             rows: list[list[object]] = []
             for i, vendor in enumerate(vendors):
                 central = band.central_weights[i]
                 rows.append([vendor, float(band.acceptability[i, 0]),
                              *(central if central is not None else [None] * len(criteria))])
-            sheet.table([self.t("vendor"), self.tr("Première (part des tirages)",
-                                                   "First (share of draws)"),
+            sheet.table([self.t("vendor"), self.tr(msg("First (share of draws)")),
                          *(self.criterion_name(c) for c in criteria)], rows,
                         ["aip-bold", "aip-percent", *(["aip-percent1"] * len(criteria))],
                         vertical=range(2, 2 + len(criteria)))
             sheet.put(sheet.row, 1, self.tr(
-                "Sans poids : l'offre n'est jamais première dans les tirages.",
-                "No weights: the offer never comes first in the draws."), "aip-note")
+                msg("No weights: the offer never comes first in the draws.")), "aip-note")
             sheet.row += 1
         simplex = rob.acceptability_simplex
         if isinstance(simplex, rm.SMAAResult):
             self._acceptability(sheet, simplex, vendors, self.tr(
-                "Probabilité de chaque rang pour des poids quelconques (tous les jeux de "
-                "poids également probables)",
-                "Chance of each rank for any weights (every set of weights equally likely)"))
+                msg("Chance of each rank for any weights (every set of weights equally likely)")))
         if isinstance(rob.tipping, rm.TippingPoints):
             self._tipping(sheet, rob.tipping, vendors, criteria)
         if rob.price_methods:
-            sheet.section(self.tr("Classement selon la méthode de notation du prix",
-                                  "Ranking by price scoring method"))
+            sheet.section(self.tr(msg("Ranking by price scoring method")))
             labels = [self.t("vendor")]
             for outcome in rob.price_methods:
                 name = PRICE_METHOD_NAMES[outcome.method].get(lang)
@@ -1251,10 +1219,9 @@ class _Book:
         if isinstance(rob.leave_one_out, rm.LeaveOneOut):
             self._leave_one_out(sheet, rob.leave_one_out, vendors)
         if rob.without_evaluator:
-            sheet.section(self.tr("Gagnant sans les notes de chaque évaluateur",
-                                  "Winner without each evaluator's scores"))
-            sheet.table([self.tr("Évaluateur écarté", "Evaluator left out"),
-                         self.tr("Première(s)", "First")],
+            sheet.section(self.tr(msg("Winner without each evaluator's scores")))
+            sheet.table([self.tr(msg("Evaluator left out")),
+                         self.tr(msg("First"))],
                         ([e, ", ".join(w)] for e, w in rob.without_evaluator.items()),
                         ["aip-bold", "aip-text"])
         return sheet
@@ -1273,8 +1240,8 @@ class _Book:
              for i, vendor in enumerate(vendors)),
             ["aip-bold", *(["aip-percent"] * n)])
         sheet.put(sheet.row, 1, self.tr(
-            f"{result.samples} tirages, graine {result.seed} ; chaque ligne totalise 100 %.",
-            f"{result.samples} draws, seed {result.seed}; each row adds up to 100%."),
+            msg("{result_samples} draws, seed {result_seed}; each row adds up to 100%.",
+                result_samples=result.samples, result_seed=result.seed)),
             "aip-note")
         sheet.row += 1
         sheet.colour_scale(table.first, 2, table.last, n + 1, ("#FFFFFF", "#5B9BD5"))
@@ -1286,10 +1253,8 @@ class _Book:
         assert isinstance(tipping, rm.TippingPoints)
         winner = vendors[tipping.winner]
         sheet.section(self.tr(
-            f"Points de bascule : poids d'un critère à partir duquel une autre offre passe "
-            f"devant {winner} (les autres poids ajustés en proportion)",
-            f"Tipping points: the weight of one criterion from which another offer overtakes "
-            f"{winner} (the other weights rescaled in proportion)"))
+            msg("Tipping points: the weight of one criterion from which another offer overtakes "
+                "{winner} (the other weights rescaled in proportion)", winner=winner)))
         none = self.t("none")
         rows: list[list[object]] = []
         for point in tipping.criteria:
@@ -1298,11 +1263,11 @@ class _Book:
                 row += ([none, none] if shift is None
                         else [shift.new_weight, vendors[shift.overtaken_by]])
             rows.append(row)
-        sheet.table([self.t("criterion"), self.tr("Poids publié", "Published weight"),
-                     self.tr("Hausse : nouveau poids", "Up: new weight"),
-                     self.tr("Hausse : passe devant", "Up: overtaken by"),
-                     self.tr("Baisse : nouveau poids", "Down: new weight"),
-                     self.tr("Baisse : passe devant", "Down: overtaken by")],
+        sheet.table([self.t("criterion"), self.tr(msg("Published weight")),
+                     self.tr(msg("Up: new weight")),
+                     self.tr(msg("Up: overtaken by")),
+                     self.tr(msg("Down: new weight")),
+                     self.tr(msg("Down: overtaken by"))],
                     rows, ["aip-text", "aip-percent1", "aip-percent1", "aip-text",
                            "aip-percent1", "aip-text"])
 
@@ -1310,18 +1275,16 @@ class _Book:
         from ai_procurement.decision import robustness_math as rm
 
         assert isinstance(loo, rm.LeaveOneOut)
-        sheet.section(self.tr("Retrait d'une offre : paires dont l'ordre change",
-                              "One offer removed: pairs whose order changes"))
-        relations = {"above": self.tr("devant", "ahead"), "below": self.tr("derrière", "behind"),
-                     "tied": self.tr("à égalité", "tied")}
-        sheet.table([self.tr("Offre retirée", "Offer removed"), self.tr("Offre A", "Offer A"),
-                     self.tr("Offre B", "Offer B"), self.tr("A avant le retrait", "A before"),
-                     self.tr("A après le retrait", "A after")],
+        sheet.section(self.tr(msg("One offer removed: pairs whose order changes")))
+        relations = {"above": self.tr(msg("ahead")), "below": self.tr(msg("behind")),
+                     "tied": self.tr(msg("tied"))}
+        sheet.table([self.tr(msg("Offer removed")), self.tr(msg("Offer A")),
+                     self.tr(msg("Offer B")), self.tr(msg("A before")),
+                     self.tr(msg("A after"))],
                     ([vendors[c.removed], vendors[c.a], vendors[c.b], relations[c.before],
                       relations[c.after]] for c in loo.changes),
                     ["aip-bold", "aip-text", "aip-text", "aip-text", "aip-text"],
-                    empty=self.tr("Retirer une offre ne change l'ordre d'aucune autre paire.",
-                                  "Removing one offer changes the order of no other pair."))
+                    empty=self.tr(msg("Removing one offer changes the order of no other pair.")))
 
     # Evaluators -----------------------------------------------------------------------
 
@@ -1330,7 +1293,7 @@ class _Book:
         evaluators = sorted({s.evaluator for s in ev.evaluator_scores})
         k = len(evaluators)
         sheet = _Sheet(self, ws, [16, 9, 38, *([8] * k), 8, 11, 8, 48])
-        sheet.title(self.tr("Notes des évaluateurs", "Evaluators' scores"))
+        sheet.title(self.tr(msg("Evaluators' scores")))
         threshold = percent(ev.settings.divergence_threshold, lang)
         sheet.paragraph(self.tr(
             "Chaque évaluateur note les réponses rédigées ; la note retenue est la "
@@ -1374,41 +1337,38 @@ class _Book:
                          line.points if line is not None else None,
                          (divergence if key in diverging else "") + " | ".join(
                              texts.get(key, []))])
-        sheet.section(self.tr("Notes individuelles et note retenue",
-                              "Individual scores and score kept"))
+        sheet.section(self.tr(msg("Individual scores and score kept")))
         table = sheet.table(
             [self.t("vendor"), self.t("question"), self.t("question_text"), *evaluators,
-             self.tr("Niveau retenu", "Level kept"), self.t("source"), self.t("points"),
-             self.tr("Justifications", "Justifications")], rows,
+             self.tr(msg("Level kept")), self.t("source"), self.t("points"),
+             self.tr(msg("Justifications"))], rows,
             ["aip-bold", "aip-text", "aip-text", *(["aip-integer"] * k), "aip-level",
              "aip-text", "aip-points", "aip-text"],
-            empty=self.tr("Aucune note d'évaluateur.", "No evaluator score."))
+            empty=self.tr(msg("No evaluator score.")))
         if table.last >= table.first:
             sheet.freeze(table.first, 3)
-        sheet.section(self.tr("Divergences entre évaluateurs", "Evaluator divergences"))
+        sheet.section(self.tr(msg("Evaluator divergences")))
         sheet.table([self.t("vendor"), self.t("question"), self.t("question_text"),
-                     self.tr("Niveaux", "Levels"), self.tr("Écart (part de l'échelle)",
-                                                           "Spread (share of the scale)")],
+                     self.tr(msg("Levels")), self.tr(msg("Spread (share of the scale)"))],
                     ([d.vendor, d.question_id,
                       self.questions[d.question_id].text.get(lang)
                       if d.question_id in self.questions else "",
-                      self.tr(" ; ", "; ").join(f"{e} {lv}" for e, lv in sorted(d.levels.items())),
+                      self.tr(msg("; ")).join(f"{e} {lv}" for e, lv in sorted(d.levels.items())),
                       d.spread]
                      for d in ev.divergences),
                     ["aip-bold", "aip-text", "aip-text", "aip-text", "aip-percent"],
-                    empty=self.tr("Aucune divergence.", "No divergence."))
-        sheet.section(self.tr("Corrections motivées", "Reasoned overrides"))
+                    empty=self.tr(msg("No divergence.")))
+        sheet.section(self.tr(msg("Reasoned overrides")))
         sheet.table([self.t("vendor"), self.t("question"),
-                     self.tr("Niveau ou part retenu", "Level or share set"),
-                     self.tr("Par", "By"), self.t("reason")],
+                     self.tr(msg("Level or share set")),
+                     self.tr(msg("By")), self.t("reason")],
                     ([o.vendor, o.question_id,
                       str(o.level) if o.level is not None else percent(o.fraction or 0.0, lang),
                       o.by, o.rationale] for o in ev.overrides),
                     ["aip-bold", "aip-text", "aip-text", "aip-text", "aip-text"],
-                    empty=self.tr("Aucune correction.", "No override."))
+                    empty=self.tr(msg("No override.")))
         if ev.pending_reviews:
-            sheet.section(self.tr("Réponses en attente d'évaluation",
-                                  "Answers awaiting review"))
+            sheet.section(self.tr(msg("Answers awaiting review")))
             sheet.table([self.t("vendor"), self.t("question")],
                         ([vendor, question] for vendor, question in ev.pending_reviews),
                         ["aip-bold", "aip-text"])
@@ -1419,30 +1379,27 @@ class _Book:
     def _register(self, ws: Worksheet, rows: Sequence[Deposit]) -> _Sheet:
         lang = self.lang
         sheet = _Sheet(self, ws, [8, 26, 16, 6, 12, 24, 22, 34])
-        sheet.title(self.tr("Registre des dépôts : offres reçues à l'ouverture",
-                            "Deposit register: offers received at opening"))
+        sheet.title(self.tr(msg("Deposit register: offers received at opening")))
         if self.procedure:
-            sheet.paragraph(self.colon(self.tr("Procédure", "Procedure"), self.procedure))
+            sheet.paragraph(self.colon(self.tr(msg("Procedure")), self.procedure))
         sheet.paragraph(self.tr(
-            "Chaque offre reçue y figure, notée ou non : une offre hors délai est enregistrée "
-            "et éliminée sans être examinée (R2151-5).",
-            "Every offer received is listed, scored or not: a late offer is recorded and "
-            "eliminated without examination (R2151-5)."))
+            msg("Every offer received is listed, scored or not: a late offer is recorded and "
+                "eliminated without examination (R2151-5).")))
         sheet.row += 1
-        labels = [self.tr("Offre", "Offer"), self.tr("Candidat", "Bidder"),
-                  self.tr("Immatriculation", "Registration"), "Lot",
-                  self.tr("Base / variante", "Base / variant"),
-                  self.tr("Date et heure de dépôt", "Time of deposit"),
-                  self.tr("Délai", "Deadline"), self.t("file")]
+        labels = [self.tr(msg("Offer")), self.tr(msg("Bidder")),
+                  self.tr(msg("Registration")), "Lot",
+                  self.tr(msg("Base / variant")),
+                  self.tr(msg("Time of deposit")),
+                  self.tr(msg("Deadline")), self.t("file")]
         lines = ([row.offer, row.bidder, row.registration, row.lot or "—",
-                  (self.tr("base", "base") if row.variant == 0
-                   else self.tr(f"variante {row.variant}", f"variant {row.variant}")),
+                  (self.tr(msg("base")) if row.variant == 0
+                   else self.tr(msg("variant {row_variant}", row_variant=row.variant))),
                   date_time(row.deposited, lang) if row.deposited is not None else "—",
                   _REGISTER_STATUS[row.status].get(lang) if row.status in _REGISTER_STATUS
                   else row.status, row.file] for row in rows)
         table = sheet.table(labels, lines, ["aip-text", "aip-bold", "aip-text", "aip-text",
                                             "aip-text", "aip-text", "aip-text", "aip-text"],
-                            empty=self.tr("Aucune offre enregistrée.", "No offer registered."))
+                            empty=self.tr(msg("No offer registered.")))
         sheet.freeze(table.first, 3)
         if table.last >= table.first:
             sheet.filter(table.header, table.last, len(labels))
@@ -1451,69 +1408,65 @@ class _Book:
     def _audit(self, ws: Worksheet) -> _Sheet:
         ev, lang = self.ev, self.lang
         sheet = _Sheet(self, ws, [34, 30, 12, 12, 54])
-        sheet.title(self.tr("Audit : de quoi refaire chaque calcul",
-                            "Audit: what is needed to redo every computation"))
+        sheet.title(self.tr(msg("Audit: what is needed to redo every computation")))
         consultation = ev.questionnaire.consultation
-        sheet.section(self.tr("Consultation", "Consultation"))
+        sheet.section(self.tr(msg("Consultation")))
         sheet.pairs([
-            (self.tr("Référence", "Reference"), consultation.reference),
-            (self.tr("Objet", "Subject"), consultation.title),
+            (self.tr(msg("Reference")), consultation.reference),
+            (self.tr(msg("Subject")), consultation.title),
             (self.t("buyer"), consultation.buyer),
-            (self.tr("Contact", "Contact"), consultation.contact),
-            (self.tr("Date limite de réponse", "Answer deadline"),
+            (self.tr(msg("Contact")), consultation.contact),
+            (self.tr(msg("Answer deadline")),
              date(consultation.deadline, lang) if consultation.deadline else "—"),
         ])
-        sheet.section(self.tr("Questionnaire publié", "Published questionnaire"))
+        sheet.section(self.tr(msg("Published questionnaire")))
         weighting = dict(ev.questionnaire.weighting)
         sheet.pairs([
-            (self.tr("Banque de questions", "Question bank"), self.bank.id),
-            (self.tr("Version de la banque", "Bank version"), self.bank.version),
-            (self.tr("Empreinte du questionnaire (SHA-256)",
-                     "Questionnaire fingerprint (SHA-256)"), ev.questionnaire.fingerprint),
-            (self.tr("Méthode de pondération", "Weighting method"),
+            (self.tr(msg("Question bank")), self.bank.id),
+            (self.tr(msg("Bank version")), self.bank.version),
+            (self.tr(msg("Questionnaire fingerprint (SHA-256)")), ev.questionnaire.fingerprint),
+            (self.tr(msg("Weighting method")),
              weighting_method(weighting.get("method", ""), lang)),
         ])
         parameters = weighting.get("parameters")
         if isinstance(parameters, Mapping) and parameters:
-            sheet.section(self.tr("Paramètres de pondération", "Weighting parameters"))
+            sheet.section(self.tr(msg("Weighting parameters")))
             sheet.table([self.t("setting"), self.t("name"), self.t("value")],
                         ([_WEIGHTING_PARAMETER_LABELS[k].get(lang)
                           if k in _WEIGHTING_PARAMETER_LABELS else str(k), str(k),
                           self.plain(v)] for k, v in sorted(parameters.items())),
                         ["aip-text", "aip-text", "aip-value"], span_last=True)
-        sheet.section(self.tr("Poids publiés", "Published weights"))
-        sheet.table([self.t("criterion"), self.tr("Intitulé", "Title"),
-                     self.tr("Part", "Share"), self.t("points")],
+        sheet.section(self.tr(msg("Published weights")))
+        sheet.table([self.t("criterion"), self.tr(msg("Title")),
+                     self.tr(msg("Share")), self.t("points")],
                     ([c.id, c.title.get(lang), ev.questionnaire.weights[c.id],
                       ev.criterion_points.get(c.id, 0.0)] for c in self.bank.criteria),
                     ["aip-text", "aip-text", "aip-percent1", "aip-points"])
-        sheet.section(self.tr("Paramètres de l'évaluation", "Evaluation settings"))
+        sheet.section(self.tr(msg("Evaluation settings")))
         sheet.table([self.t("setting"), self.t("name"), self.t("value")],
                     ([SETTING_LABELS[f.name].get(lang) if f.name in SETTING_LABELS else f.name,
                       f.name, self.setting(f.name, getattr(ev.settings, f.name))]
                      for f in attrs.fields(Settings)),
                     ["aip-text", "aip-text", "aip-value"], span_last=True)
         if self.rob is not None:
-            sheet.section(self.tr("Paramètres de l'analyse de robustesse",
-                                  "Robustness analysis parameters"))
+            sheet.section(self.tr(msg("Robustness analysis parameters")))
             sheet.table([self.t("setting"), self.t("name"), self.t("value")],
                         ([ROBUSTNESS_PARAMETER_LABELS[k].get(lang)
                           if k in ROBUSTNESS_PARAMETER_LABELS else k, k, self.setting(k, v)]
                          for k, v in self.rob.parameters.items()),
                         ["aip-text", "aip-text", "aip-value"], span_last=True)
-        sheet.section(self.tr("Fichiers des candidats (les textes complets y figurent)",
-                              "Vendors' files (they hold the full texts)"))
+        sheet.section(self.tr(msg("Vendors' files (they hold the full texts)")))
         sheet.table([self.t("vendor"), self.t("file"), "SHA-256"],
                     ([i.vendor, i.file, i.sha256] for i in ev.inputs),
                     ["aip-bold", "aip-text", "aip-text"], span_last=True,
-                    empty=self.tr("Aucun fichier enregistré.", "No file recorded."))
+                    empty=self.tr(msg("No file recorded.")))
         from ai_procurement import __version__
 
-        sheet.section(self.tr("Édition", "Edition"))
+        sheet.section(self.tr(msg("Edition")))
         edition: list[tuple[str, object]] = [
-            (self.tr("Version d'ai_procurement", "ai_procurement version"), __version__)]
+            (self.tr(msg("ai_procurement version")), __version__)]
         if self.generated is not None:
-            edition.append((self.tr("Date d'édition", "Issued on"),
+            edition.append((self.tr(pmsg("deliverables.comparison", "Issued on")),
                             date(self.generated, lang)))
         sheet.pairs(edition)
         return sheet

@@ -37,7 +37,7 @@ from ai_procurement.deliverables.view import (
 from ai_procurement.errors import ScoringError
 from ai_procurement.legal.facts import legal_facts
 from ai_procurement.legal.procedure import procedure_rules
-from ai_procurement.text import Lang
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = ["write_debrief", "write_debriefs"]
 
@@ -135,8 +135,7 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
              procedure: Procedure) -> bytes:
     f, ev, lang = view.f, view.evaluation, view.lang
     consultation = ev.questionnaire.consultation
-    d = new_document(lang, title=f.t("Information d'un soumissionnaire évincé",
-                                     "Notice to an unsuccessful bidder"),
+    d = new_document(lang, title=f.t(msg("Notice to an unsuccessful bidder")),
                      subject=consultation.title, author=consultation.buyer,
                      generated=generated)
     d.vertical_margins(_LETTER_MARGIN_CM)
@@ -148,37 +147,30 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
     d.paragraph(("b", f.name(result.vendor)), align="r")
     place = f.text(procedure.place, 200) if procedure.place else ""
     day = f.date(generated)
-    d.paragraph((f.t(f"{place}, le ", f"{place}, ") if place else f.t("Le ", "")) + day,
+    d.paragraph((f.t(msg("{place}, ", place=place)) if place else f.t("Le ", "")) + day,
                 align="r")
-    subject = f.t(f"Objet : consultation {f.text(consultation.reference, 200)} – "
-                  f"{f.text(consultation.title, 300)}",
-                  f"Subject: consultation {f.text(consultation.reference, 200)} – "
-                  f"{f.text(consultation.title, 300)}")
+    subject = f.t(msg("Subject: consultation {f_text_consultation_reference_20} – "
+                      "{f_text_consultation_title_300}",
+                      f_text_consultation_reference_20=f.text(consultation.reference, 200),
+                      f_text_consultation_title_300=f.text(consultation.title, 300)))
     if procedure.lot:
         subject += f", lot {f.text(procedure.lot, 200)}"
     d.gap()
-    d.paragraph(("b", subject + f.t(" – information sur le rejet de votre offre",
-                                    " – outcome of your offer")))
+    d.paragraph(("b", subject + f.t(msg(" – outcome of your offer"))))
     d.gap()
-    d.paragraph(f.t("Madame, Monsieur,", "Dear Sir or Madam,"))
+    d.paragraph(f.t(msg("Dear Sir or Madam,")))
     winner = view.winner
     max_points = f.n(view.total_points, 0)
     if result.status == "file-rejected":
-        d.paragraph(f.t("Nous avons le regret de vous informer que votre pli n'a pas pu être "
-                        "analysé, pour le(s) motif(s) suivant(s) :",
-                        "We regret to inform you that your file could not be evaluated, for the "
-                        "following reason(s):"))
+        d.paragraph(f.t(msg("We regret to inform you that your file could not be evaluated, for "
+                            "the following reason(s):")))
         d.bullets(f.sentence(e.get(lang)) for e in result.file_errors)
     elif result.status == "non-compliant":
-        d.paragraph(f.t("Nous avons le regret de vous informer que votre offre est "
-                        "irrégulière : elle ne satisfait pas à une ou plusieurs exigences "
-                        "éliminatoires publiées dans les documents de la consultation. Elle a "
-                        "donc été écartée du classement. Motif(s) :",
-                        "We regret to inform you that your offer is non-compliant: it fails one "
-                        "or more mandatory requirements published in the consultation documents. "
-                        "It was therefore left out of the ranking. Reason(s):"))
-        d.table([f.t("Question", "Question"), f.t("Votre réponse", "Your answer"),
-                 f.t("Règle", "Rule"), f.t("Motif", "Reason")],
+        d.paragraph(f.t(msg("We regret to inform you that your offer is non-compliant: it fails "
+                            "one or more mandatory requirements published in the consultation "
+                            "documents. It was therefore left out of the ranking. Reason(s):")))
+        d.table([f.t(msg("Question")), f.t(msg("Your answer")),
+                 f.t(msg("Rule")), f.t(msg("Reason"))],
                 [[question_label(view, k.question_id), knockout_answer(view, result.vendor, k),
                   knockout_rule(view, k), k.reason.get(lang)]
                  for k in result.knockouts], [5.0, 3.0, 3.5, 5.5])
@@ -186,88 +178,75 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
         check = ev.budget
         if check is not None and result.vendor in check.explanations:
             # The explanation gives the amounts, the rule and its articles: said once.
-            d.paragraph(f.t("Nous avons le regret de vous informer que votre offre ne peut "
-                            "être retenue, pour le motif suivant :",
-                            "We regret to inform you that your offer cannot be selected, for "
-                            "the following reason:"))
+            d.paragraph(f.t(msg("We regret to inform you that your offer cannot be selected, for "
+                                "the following reason:")))
             d.bullets([f.sentence(check.explanations[result.vendor].get(lang))])
         else:
-            d.paragraph(f.t("Nous avons le regret de vous informer que votre offre est "
-                            "inacceptable : son prix excède les crédits budgétaires alloués au "
-                            "marché, déterminés et établis avant le lancement de la procédure "
-                            "(article L2152-3 du code de la commande publique). Elle a donc été "
-                            "éliminée sans être classée (articles L2152-1 et R2152-1).",
-                            "We regret to inform you that your offer is unacceptable: its price "
-                            "exceeds the budget allocated to the contract, set before the "
-                            "procedure was launched (French public procurement code, L2152-3). "
-                            "It was therefore eliminated without being ranked (L2152-1 and "
-                            "R2152-1)."))
+            d.paragraph(f.t(msg("We regret to inform you that your offer is unacceptable: its "
+                                "price exceeds the budget allocated to the contract, set before "
+                                "the procedure was launched (French public procurement code, "
+                                "L2152-3). It was therefore eliminated without being ranked "
+                                "(L2152-1 and R2152-1).")))
     else:
         ranked = len(view.ranking)
         d.paragraph(f.t(
-            f"Nous avons le regret de vous informer que votre offre n'a pas été retenue. "
-            f"Elle est classée {result.rank}e sur {ranked} offres classées, avec "
-            f"{f.pts(result.total)} points sur {max_points}.",
-            f"We regret to inform you that your offer was not selected. It is ranked "
-            f"{_ordinal(result.rank or 0)} of {ranked} ranked offers, with "
-            f"{f.pts(result.total)} points out of {max_points}."))
+            msg("We regret to inform you that your offer was not selected. It is ranked "
+                "{ordinal_result_rank_0} of {ranked} ranked offers, with {f_pts_result_total} "
+                "points out of {max_points}.",
+                ordinal_result_rank_0=Text(fr=format(result.rank, ''),
+                en=format(_ordinal(result.rank or 0), '')), ranked=ranked,
+                f_pts_result_total=f.pts(result.total), max_points=max_points)))
     if winner is not None:
         d.paragraph(f.t("L'offre retenue est celle " + _de(winner.vendor),
                         "The offer selected is that of "),
                     ("b", f.name(winner.vendor)),
-                    f.t(f", classée première avec {f.pts(winner.total)} points sur "
-                        f"{max_points} : c'est l'offre économiquement la plus avantageuse au "
-                        "regard des critères publiés.",
-                        f", ranked first with {f.pts(winner.total)} points out of "
-                        f"{max_points}: it is the most economically advantageous offer under "
-                        "the published criteria."))
+                    f.t(msg(", ranked first with {f_pts_winner_total} points out of "
+                            "{max_points}: it is the most economically advantageous offer under "
+                            "the published criteria.", f_pts_winner_total=f.pts(winner.total),
+                            max_points=max_points)))
     elif not view.ranking:
-        d.paragraph(f.t("Aucune offre n'étant régulière, la procédure est déclarée infructueuse.",
-                        "As no offer is compliant, the procedure is declared unsuccessful."))
+        d.paragraph(f.t(msg("As no offer is compliant, the procedure is declared unsuccessful.")))
     if result.status == "ranked" and winner is not None:
-        d.label(f.t("Comparaison par critère", "Comparison by criterion"))
+        d.label(f.t(msg("Comparison by criterion")))
         rows = []
         scored = [c for c in view.criteria if view.points.get(c.id, 0.0) > 0]
         for criterion in scored:
             rows.append([f.text(view.title(criterion), 200), f.pts(view.points[criterion.id]),
                          f.pts(result.criteria.get(criterion.id, 0.0)),
                          f.pts(winner.criteria.get(criterion.id, 0.0))])
-        rows.append([f.t("Total", "Total"), f.pts(view.total_points), f.pts(result.total),
+        rows.append([f.t(msg("Total")), f.pts(view.total_points), f.pts(result.total),
                      f.pts(winner.total)])
-        d.table([f.t("Critère", "Criterion"), f.t("Points possibles", "Points available"),
-                 f.t("Votre offre", "Your offer"),
-                 f.t("Offre retenue", "Selected offer") + f" ({f.name(winner.vendor, 60)})"],
+        d.table([f.t(msg("Criterion")), f.t(msg("Points available")),
+                 f.t(msg("Your offer")),
+                 f.t(msg("Selected offer")) + f" ({f.name(winner.vendor, 60)})"],
                 rows, [7.4, 3.0, 3.0, 3.6], align="lrrr", bold_rows=[len(rows) - 1])
         behind = sorted(((winner.criteria.get(c.id, 0.0) - result.criteria.get(c.id, 0.0), c)
                          for c in scored), key=lambda item: (-item[0], item[1].id))
         behind = [(gap, c) for gap, c in behind if gap > 0][:3]
         if behind:
-            d.label(f.t("Motifs : points faibles de votre offre",
-                        "Reasons: weak points of your offer"))
+            d.label(f.t(msg("Reasons: weak points of your offer")))
             for gap, criterion in behind:
                 weak = sorted((ln for ln in view.criterion_lines(result.vendor, criterion.id)
                                if ln.counted and ln.max_points > 0 and ln.fraction < WEAKNESS),
                               key=lambda ln: (-(ln.max_points * (1 - ln.fraction)),
                                               ln.question_id))[:MAX_CITED]
-                text = f.t(f"{f.text(view.title(criterion), 200)} : {f.pts(gap)} point(s) de "
-                           "moins que l'offre retenue",
-                           f"{f.text(view.title(criterion), 200)}: {f.pts(gap)} point(s) "
-                           "fewer than the selected offer")
+                text = f.t(msg("{f_text_view_title_criterion_200}: {f_pts_gap} point(s) fewer "
+                               "than the selected offer",
+                               f_text_view_title_criterion_200=f.text(view.title(criterion), 200),
+                               f_pts_gap=f.pts(gap)))
                 if weak:
-                    text += f.t(" ; réponses les plus faibles : ", "; weakest answers: ") + (
+                    text += f.t(msg("; weakest answers: ")) + (
                         " ; " if lang == "fr" else "; ").join(cite(view, ln) for ln in weak)
                 d.bullets([text + "."])
         if view.price_criterion is not None and ev.price is not None and (
                 result.vendor in ev.price.points):
-            d.paragraph(f.t("Prix : ", "Price: ") + f.money(ev.price.prices[result.vendor])
-                        + f.t(" pour votre offre, ", " for your offer, ")
+            d.paragraph(f.t(msg("Price: ")) + f.money(ev.price.prices[result.vendor])
+                        + f.t(msg(" for your offer, "))
                         + f.money(ev.price.prices.get(winner.vendor, 0.0))
-                        + f.t(" pour l'offre retenue.", " for the selected offer."))
+                        + f.t(msg(" for the selected offer.")))
     _signature_and_remedies(d, f, procedure, generated)
     d.paragraph(f.t(
-        "Nous vous remercions de l'intérêt que vous avez porté à cette consultation et vous "
-        "prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
-        "Thank you for your interest in this consultation. Yours faithfully,"),
+        msg("Thank you for your interest in this consultation. Yours faithfully,")),
    keep_with_next=True)
     signer = procedure.signatories[0] if procedure.signatories else None
     if signer is not None:
@@ -282,7 +261,7 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
 def _articles(articles: tuple[str, ...], f: Formatter) -> str:
     """"des articles R2181-1 et R2181-3 du code de la commande publique" (or English)."""
     bare = [a.removeprefix("CCP ") for a in articles]
-    joined = (", ".join(bare[:-1]) + f.t(" et ", " and ") + bare[-1]) if len(bare) > 1 \
+    joined = (", ".join(bare[:-1]) + f.t(msg(" and ")) + bare[-1]) if len(bare) > 1 \
         else bare[0]
     lead = "des articles" if len(bare) > 1 else "de l'article"
     return f.t(f"{lead} {joined} du code de "
@@ -299,105 +278,66 @@ def _signature_and_remedies(d: WordDocument, f: Formatter, procedure: Procedure,
     procedure claims none.
     """
     kind = procedure.kind
-    d.label(f.t("Signature du marché et voies de recours",
-                "Signature of the contract and remedies"))
+    d.label(f.t(msg("Signature of the contract and remedies")))
     if kind is None:
         d.paragraph(f.t(
-            "Tant que le marché n'est pas signé, vous pouvez former un référé précontractuel "
-            "devant le tribunal administratif (article L551-1 du code de justice "
-            "administrative).",
-            "Until the contract is signed, you may bring a pre-contractual summary action "
-            "before the administrative court (code of administrative justice, L551-1)."))
+            msg("Until the contract is signed, you may bring a pre-contractual summary action "
+                "before the administrative court (code of administrative justice, L551-1).")))
         d.paragraph(f.t(
-            "Vous pouvez nous demander des précisions complémentaires sur les motifs du rejet "
-            "de votre offre ; si votre offre n'a été écartée ni comme irrégulière, ni comme "
-            "inacceptable, ni comme inappropriée, vous pouvez aussi obtenir les "
-            "caractéristiques et les avantages de l'offre retenue (articles R2181-3 et "
-            "R2181-4 du code de la commande publique).",
-            "You may ask us for further details of the reasons why your offer was rejected; "
-            "if your offer was not rejected as non-compliant, unacceptable or unsuitable, you "
-            "may also obtain the characteristics and relative advantages of the offer "
-            "selected (French public procurement code, R2181-3 and R2181-4)."))
+            msg("You may ask us for further details of the reasons why your offer was rejected; "
+                "if your offer was not rejected as non-compliant, unacceptable or unsuitable, "
+                "you may also obtain the characteristics and relative advantages of the offer "
+                "selected (French public procurement code, R2181-3 and R2181-4).")))
         return
     rules = procedure_rules(kind)
-    d.paragraph(f.t(f"Procédure : {rules.label.fr}. La présente lettre vous informe du rejet "
-                    f"de votre offre en application {_articles(rules.rejection_articles, f)}.",
-                    f"Procedure: {rules.label.en}. This letter informs you that your offer "
-                    f"was rejected under the {_articles(rules.rejection_articles, f)}."))
+    d.paragraph(f.t(msg("Procedure: {rules_label}. This letter informs you that your offer was "
+                        "rejected under the {articles_rules_rejection_articl}.",
+                        rules_label=rules.label,
+                        articles_rules_rejection_articl=_articles(rules.rejection_articles, f))))
     if rules.formalised:
         facts = legal_facts()
         days = facts.number("ccp.standstill_days", on=generated)
         days_paper = facts.number("ccp.standstill_days_not_electronic", on=generated)
         sign = generated + dt.timedelta(days=days)
         sign_paper = generated + dt.timedelta(days=days_paper)
-        d.paragraph(f.t("Le marché pourra être signé à compter du ",
-                        "The contract may be signed from "),
+        d.paragraph(f.t(msg("The contract may be signed from ")),
                     ("b", f.date(sign)),
-                    f.t(f" (article R2181-3, 2°, du code de la commande publique) : un délai "
-                        f"minimal de {days} jours sépare l'envoi de la présente notification "
-                        f"par voie électronique, le {f.date(generated)}, de la signature du "
-                        f"marché (article R2182-1). Si elle ne vous est pas transmise par voie "
-                        f"électronique, ce délai est de {days_paper} jours et le marché "
-                        f"pourra être signé à compter du {f.date(sign_paper)}.",
-                        f" (French public procurement code, R2181-3, 2°): at least {days} "
-                        f"days separate the electronic sending of this notice, on "
-                        f"{f.date(generated)}, from the signature of the contract (R2182-1). "
-                        f"If it is not sent to you electronically, the time is {days_paper} "
-                        f"days and the contract may be signed from {f.date(sign_paper)}."))
+                    f.t(msg(" (French public procurement code, R2181-3, 2°): at least {days} "
+                            "days separate the electronic sending of this notice, on "
+                            "{f_date_generated}, from the signature of the contract (R2182-1). "
+                            "If it is not sent to you electronically, the time is {days_paper} "
+                            "days and the contract may be signed from {f_date_sign_paper}.",
+                            days=days, f_date_generated=f.date(generated), days_paper=days_paper,
+                            f_date_sign_paper=f.date(sign_paper))))
         d.paragraph(f.t(
-            "Les motifs du rejet de votre offre, le nom de l'attributaire et les motifs du "
-            "choix de son offre figurent ci-dessus (article R2181-3). Si votre offre n'a été "
-            "écartée ni comme irrégulière, ni comme inacceptable, ni comme inappropriée, vous "
-            "pouvez nous demander les caractéristiques et les avantages relatifs de l'offre "
-            "retenue, que nous vous communiquerons dans les meilleurs délais (article "
-            "R2181-4 du code de la commande publique).",
-            "The reasons why your offer was rejected, the name of the successful bidder and "
-            "the reasons for choosing its offer are given above (R2181-3). If your offer was "
-            "not rejected as non-compliant, unacceptable or unsuitable, you may ask us for "
-            "the characteristics and relative advantages of the offer selected, which we "
-            "will send you as soon as possible (French public procurement code, R2181-4)."))
+            msg("The reasons why your offer was rejected, the name of the successful bidder and "
+                "the reasons for choosing its offer are given above (R2181-3). If your offer was "
+                "not rejected as non-compliant, unacceptable or unsuitable, you may ask us for "
+                "the characteristics and relative advantages of the offer selected, which we "
+                "will send you as soon as possible (French public procurement code, R2181-4).")))
     elif rules.formalised is None:
         d.paragraph(f.t(
-            "Ce marché subséquent est attribué selon les modalités de remise en concurrence "
-            "fixées par l'accord-cadre (articles R2162-7 à R2162-12 du code de la commande "
-            "publique). Le délai de suspension de l'article R2182-1 n'est pas exigé pour "
-            "l'attribution des marchés subséquents fondés sur un accord-cadre (article "
-            "R2182-2, 2°) : le marché peut être signé dès l'envoi de la présente lettre.",
-            "This subsequent contract is awarded under the terms for reopening competition "
-            "set by the framework agreement (French public procurement code, R2162-7 to "
-            "R2162-12). The standstill of R2182-1 is not required for awarding contracts "
-            "based on a framework agreement (R2182-2, 2°): the contract may be signed as "
-            "soon as this letter is sent."))
+            msg("This subsequent contract is awarded under the terms for reopening competition "
+                "set by the framework agreement (French public procurement code, R2162-7 to "
+                "R2162-12). The standstill of R2182-1 is not required for awarding contracts "
+                "based on a framework agreement (R2182-2, 2°): the contract may be signed as "
+                "soon as this letter is sent.")))
     else:
         d.paragraph(f.t(
-            "En procédure adaptée, aucun délai de suspension n'est imposé avant la signature "
-            "du marché : l'article R2182-1 du code de la commande publique ne vise que les "
-            "procédures formalisées. Le marché peut donc être signé dès l'envoi de la "
-            "présente lettre.",
-            "In an adapted procedure no standstill is required before the contract is "
-            "signed: R2182-1 of the French public procurement code covers formalised "
-            "procedures only. The contract may therefore be signed as soon as this letter "
-            "is sent."))
-    d.paragraph(f.t("Voies de recours, devant le tribunal administratif compétent :",
-                    "Remedies, before the competent administrative court:"),
+            msg("In an adapted procedure no standstill is required before the contract is "
+                "signed: R2182-1 of the French public procurement code covers formalised "
+                "procedures only. The contract may therefore be signed as soon as this letter is "
+                "sent.")))
+    d.paragraph(f.t(msg("Remedies, before the competent administrative court:")),
                 keep_with_next=True)
-    remedies = [f.t("jusqu'à la signature du marché, le référé précontractuel (article L551-1 "
-                    "du code de justice administrative) ;",
-                    "until the contract is signed, the pre-contractual summary action (code "
-                    "of administrative justice, L551-1);"),
-                f.t("après la signature, le référé contractuel, dans les conditions et délais "
-                    "des articles L551-13 et suivants et R551-7 du code de justice "
-                    "administrative ;",
-                    "after signature, the contractual summary action, under the conditions "
-                    "and time limits of the code of administrative justice, L551-13 ff. and "
-                    "R551-7;"),
-                f.t("le recours en contestation de la validité du contrat, dans un délai de "
-                    "deux mois à compter des mesures de publicité appropriées de sa "
-                    "conclusion (Conseil d'État, assemblée, 4 avril 2014, Département de "
-                    "Tarn-et-Garonne, n° 358994).",
-                    "the action contesting the validity of the contract, within two months "
-                    "of the appropriate publication of its conclusion (Conseil d'État, "
-                    "assembly, 4 April 2014, Département de Tarn-et-Garonne, no. 358994).")]
+    remedies = [f.t(msg("until the contract is signed, the pre-contractual summary action (code "
+                        "of administrative justice, L551-1);")),
+                f.t(msg("after signature, the contractual summary action, under the conditions "
+                        "and time limits of the code of administrative justice, L551-13 ff. and "
+                        "R551-7;")),
+                f.t(msg("the action contesting the validity of the contract, within two months "
+                        "of the appropriate publication of its conclusion (Conseil d'État, "
+                        "assembly, 4 April 2014, Département de Tarn-et-Garonne, no. 358994)."))]
     d.bullets(remedies)
 
 

@@ -22,7 +22,7 @@ from ai_procurement.bank.model import (
     SingleChoice,
     YesNo,
 )
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = [
     "FLAGS",
@@ -141,7 +141,7 @@ def display_value(question: Question, value: object, lang: Lang) -> str:
     if value is None:
         return ""
     if isinstance(spec, YesNo):
-        return {"yes": Text("Oui", "Yes"), "no": Text("Non", "No")}[str(value)].get(lang)
+        return {"yes": msg("Yes"), "no": msg("No")}[str(value)].get(lang)
     if isinstance(spec, SingleChoice | MultipleChoice):
         labels = {o.id: o.label.get(lang) for o in spec.options}
         if isinstance(value, tuple):
@@ -166,52 +166,43 @@ def display_value(question: Question, value: object, lang: Lang) -> str:
 
 
 STATES: dict[str, Text] = {
-    "answered": Text("répondu", "answered"),
-    "unanswered": Text("sans réponse", "unanswered"),
-    "not-applicable": Text("sans objet (déclaré)", "not applicable (declared)"),
-    "not-applicable-by-condition": Text("sans objet (condition)", "not applicable (condition)"),
+    "answered": msg("answered"),
+    "unanswered": msg("unanswered"),
+    "not-applicable": msg("not applicable (declared)"),
+    "not-applicable-by-condition": msg("not applicable (condition)"),
 }
 
 STATUSES: dict[str, Text] = {
-    "ranked": Text("classée", "ranked"),
-    "non-compliant": Text("irrégulière (exigence éliminatoire)",
-                          "non-compliant (mandatory requirement)"),
-    "unacceptable": Text("inacceptable (prix supérieur au budget, L2152-3)",
-                         "unacceptable (price above the budget, L2152-3)"),
-    "file-rejected": Text("fichier irrecevable", "file rejected"),
+    "ranked": msg("ranked"),
+    "non-compliant": msg("non-compliant (mandatory requirement)"),
+    "unacceptable": msg("unacceptable (price above the budget, L2152-3)"),
+    "file-rejected": msg("file rejected"),
 }
 
 SOURCES: dict[str, Text] = {
-    "rule": Text("règle", "rule"),
-    "evaluators": Text("évaluateurs", "evaluators"),
-    "consensus": Text("consensus", "consensus"),
-    "override": Text("correction motivée", "reasoned override"),
-    "price": Text("formule prix", "price formula"),
-    "none": Text("non compté", "not counted"),
+    "rule": msg("rule"),
+    "evaluators": msg("evaluators"),
+    "consensus": msg("consensus"),
+    "override": msg("reasoned override"),
+    "price": msg("price formula"),
+    "none": msg("not counted"),
 }
 
 FLAGS: dict[str, Text] = {
-    "knock-out": Text("exigence éliminatoire non satisfaite",
-                      "mandatory requirement failed"),
-    "abnormally-low": Text("prix anormalement bas présumé : justification à demander",
-                           "presumed abnormally low price: ask for a justification"),
-    "evaluator-divergence": Text("divergence entre évaluateurs", "evaluator divergence"),
-    "close-call": Text("écart serré avec l'offre suivante", "close call with the next offer"),
-    "close-call-top-two": Text("écart serré entre les deux premières offres : pas de gagnant "
-                               "net", "close call between the two leading offers: no clear "
-                               "winner"),
-    "no-price": Text("prix absent", "price missing"),
-    "over-budget": Text("prix supérieur au budget : offre inacceptable en l'état (L2152-3)",
-                        "price above the budget: offer unacceptable as it stands (L2152-3)"),
-    "unanswered": Text("sans réponse", "unanswered"),
-    "evidence-missing": Text("preuve obligatoire absente", "required evidence missing"),
-    "na-not-allowed": Text("« sans objet » non admis", "'not applicable' not allowed"),
-    "na-unjustified": Text("« sans objet » non justifié", "'not applicable' not justified"),
-    "na-rejected": Text("« sans objet » rejeté par les évaluateurs",
-                        "'not applicable' rejected by evaluators"),
-    "na-zero-policy": Text("« sans objet » noté 0 (règle choisie)",
-                           "'not applicable' scored 0 (chosen rule)"),
-    "pending-review": Text("en attente d'évaluation", "awaiting review"),
+    "knock-out": msg("mandatory requirement failed"),
+    "abnormally-low": msg("presumed abnormally low price: ask for a justification"),
+    "evaluator-divergence": msg("evaluator divergence"),
+    "close-call": msg("close call with the next offer"),
+    "close-call-top-two": msg("close call between the two leading offers: no clear winner"),
+    "no-price": msg("price missing"),
+    "over-budget": msg("price above the budget: offer unacceptable as it stands (L2152-3)"),
+    "unanswered": msg("unanswered"),
+    "evidence-missing": msg("required evidence missing"),
+    "na-not-allowed": msg("'not applicable' not allowed"),
+    "na-unjustified": msg("'not applicable' not justified"),
+    "na-rejected": msg("'not applicable' rejected by evaluators"),
+    "na-zero-policy": msg("'not applicable' scored 0 (chosen rule)"),
+    "pending-review": msg("awaiting review"),
 }
 
 
@@ -219,38 +210,31 @@ def flag_label(flag: str, lang: Lang) -> str:
     """A flag code in words (``unjustified-score:Q`` names the question)."""
     if flag.startswith("unjustified-score:"):
         question = flag.split(":", 1)[1]
-        return Text(f"note sans justification ({question})",
-                    f"score without justification ({question})").get(lang)
+        return msg("score without justification ({question})", question=question).get(lang)
     label = FLAGS.get(flag)
     return label.get(lang) if label is not None else flag
 
 
 PRICE_METHOD_NAMES: dict[str, Text] = {
-    "classique": Text("classique", "classic"),
-    "lineaire": Text("linéaire", "linear"),
-    "ecart-relatif": Text("écart relatif", "relative gap"),
+    "classique": msg("classic"),
+    "lineaire": msg("linear"),
+    "ecart-relatif": msg("relative gap"),
 }
 
 LOW_OFFER_METHOD_NAMES: dict[str, Text] = {
-    "m1m2": Text("moyennes M1 / M2", "means M1 / M2"),
-    "mean-minus-sd": Text("moyenne moins écart-type", "mean minus standard deviation"),
+    "m1m2": msg("means M1 / M2"),
+    "mean-minus-sd": msg("mean minus standard deviation"),
 }
 
 WEIGHTING_METHOD_NAMES: dict[str, Text] = {
-    "bank-defaults": Text("poids par défaut de la banque de questions",
-                          "the question bank's default weights"),
-    "direct": Text("points attribués directement", "points given directly"),
-    "rank-order-centroid": Text("classement des critères (centroïde des rangs)",
-                                "ranking of the criteria (rank-order centroid)"),
-    "rank-sum": Text("classement des critères (somme des rangs)",
-                     "ranking of the criteria (rank sum)"),
-    "rank-reciprocal": Text("classement des critères (inverse des rangs)",
-                            "ranking of the criteria (rank reciprocal)"),
-    "ahp": Text("comparaisons par paires (AHP)", "pairwise comparisons (AHP)"),
-    "panel-aip": Text("panel : moyenne géométrique des poids individuels",
-                      "panel: geometric mean of the individual weights"),
-    "panel-points": Text("panel : moyenne des parts de points de chaque participant",
-                         "panel: mean of each participant's shares of points"),
+    "bank-defaults": msg("the question bank's default weights"),
+    "direct": msg("points given directly"),
+    "rank-order-centroid": msg("ranking of the criteria (rank-order centroid)"),
+    "rank-sum": msg("ranking of the criteria (rank sum)"),
+    "rank-reciprocal": msg("ranking of the criteria (rank reciprocal)"),
+    "ahp": msg("pairwise comparisons (AHP)"),
+    "panel-aip": msg("panel: geometric mean of the individual weights"),
+    "panel-points": msg("panel: mean of each participant's shares of points"),
 }
 """Weighting methods (``Weighting.method``) in words; an unknown code is shown as is."""
 
@@ -262,66 +246,52 @@ def weighting_method(code: object, lang: Lang) -> str:
 
 
 RECURRENCES: dict[str, Text] = {
-    "once": Text("une fois", "once"),
-    "yearly": Text("par an", "per year"),
+    "once": msg("once"),
+    "yearly": msg("per year"),
 }
 
 SETTING_LABELS: dict[str, Text] = {
-    "total_points": Text("Total des points", "Total points"),
-    "price_method": Text("Méthode de notation du prix", "Price scoring method"),
-    "price_coefficient": Text("Coefficient de la méthode « écart relatif »",
-                              "Coefficient of the relative gap method"),
-    "na_policy": Text("Traitement des « sans objet »", "Handling of 'not applicable'"),
-    "evidence_policy": Text("Règle des preuves obligatoires", "Required evidence rule"),
-    "consensus": Text("Consensus des évaluateurs", "Evaluators' consensus"),
-    "divergence_threshold": Text("Seuil de divergence (part de l'échelle)",
-                                 "Divergence threshold (share of the scale)"),
-    "low_offer_method": Text("Détection des offres anormalement basses",
-                             "Abnormally low offer check"),
-    "tie_tolerance": Text("Tolérance d'égalité (part du total)",
-                          "Tie tolerance (share of the total)"),
+    "total_points": msg("Total points"),
+    "price_method": msg("Price scoring method"),
+    "price_coefficient": msg("Coefficient of the relative gap method"),
+    "na_policy": msg("Handling of 'not applicable'"),
+    "evidence_policy": msg("Required evidence rule"),
+    "consensus": msg("Evaluators' consensus"),
+    "divergence_threshold": msg("Divergence threshold (share of the scale)"),
+    "low_offer_method": msg("Abnormally low offer check"),
+    "tie_tolerance": msg("Tie tolerance (share of the total)"),
 }
 """Labels of the :class:`~ai_procurement.decision.scoring.Settings` fields, for audit trails."""
 
 ROBUSTNESS_PARAMETER_LABELS: dict[str, Text] = {
-    "samples": Text("Tirages de poids (analyse d'acceptabilité)",
-                    "Weight draws (acceptability analysis)"),
-    "seed": Text("Graine du générateur aléatoire", "Random generator seed"),
-    "band": Text("Variation des poids autour des poids publiés (±)",
-                 "Weight variation around the published weights (±)"),
-    "close_call_threshold": Text("Seuil d'écart serré (part du total)",
-                                 "Close-call threshold (share of the total)"),
-    "tie_tolerance": Text("Tolérance d'égalité (part du total)",
-                          "Tie tolerance (share of the total)"),
-    "rescaling": Text("Ajustement des autres poids", "Rescaling of the other weights"),
+    "samples": msg("Weight draws (acceptability analysis)"),
+    "seed": msg("Random generator seed"),
+    "band": msg("Weight variation around the published weights (±)"),
+    "close_call_threshold": msg("Close-call threshold (share of the total)"),
+    "tie_tolerance": msg("Tie tolerance (share of the total)"),
+    "rescaling": msg("Rescaling of the other weights"),
 }
 """Labels of :attr:`~ai_procurement.decision.robustness.Robustness.parameters`."""
 
 LOW_OFFER_PARAMETER_LABELS: dict[str, Text] = {
-    "upper_factor": Text("Facteur haut (offres au-dessus de ce multiple de M1 écartées de M2)",
-                         "Upper factor (offers above this multiple of M1 left out of M2)"),
-    "lower_factor": Text("Facteur bas (seuil = ce multiple de M2)",
-                         "Lower factor (threshold = this multiple of M2)"),
-    "sd_factor": Text("Nombre d'écarts-types sous la moyenne",
-                      "Standard deviations below the mean"),
+    "upper_factor": msg("Upper factor (offers above this multiple of M1 left out of M2)"),
+    "lower_factor": msg("Lower factor (threshold = this multiple of M2)"),
+    "sd_factor": msg("Standard deviations below the mean"),
 }
 """Labels of :attr:`~ai_procurement.decision.price.LowOfferCheck.parameters`."""
 
 SETTING_VALUE_NAMES: dict[str, dict[str, Text]] = {
     "price_method": PRICE_METHOD_NAMES,
     "low_offer_method": LOW_OFFER_METHOD_NAMES,
-    "consensus": {"mean": Text("moyenne", "mean"), "median": Text("médiane", "median")},
+    "consensus": {"mean": msg("mean"), "median": msg("median")},
     "na_policy": {
-        "exclude-if-allowed-and-justified": Text(
-            "exclu du calcul s'il est admis et justifié",
-            "left out of the score if allowed and justified"),
-        "zero": Text("noté 0", "scored 0"),
+        "exclude-if-allowed-and-justified": msg("left out of the score if allowed and justified"),
+        "zero": msg("scored 0"),
     },
     "evidence_policy": {
-        "zero-without-required-evidence": Text("0 point sans la preuve exigée",
-                                               "0 points without the required evidence"),
-        "flag-only": Text("signalée seulement", "flagged only"),
+        "zero-without-required-evidence": msg("0 points without the required evidence"),
+        "flag-only": msg("flagged only"),
     },
-    "rescaling": {"proportional": Text("en proportion", "in proportion")},
+    "rescaling": {"proportional": msg("in proportion")},
 }
 """Setting and parameter values in words, by setting name then code value."""

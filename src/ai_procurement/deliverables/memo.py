@@ -69,7 +69,7 @@ from ai_procurement.questionnaire import (
     aggregation_sentence,
     sub_criterion_points,
 )
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg, pmsg
 
 if TYPE_CHECKING:
     from ai_procurement.decision.robustness import Robustness
@@ -98,44 +98,41 @@ def _note(view: EvaluationView, vendor: VendorResult, criterion: Criterion) -> l
                        key=lambda ln: (-ln.fraction, -ln.max_points, ln.question_id))
     weaknesses = sorted((ln for ln in counted if ln.fraction < WEAKNESS),
                         key=lambda ln: (-(ln.max_points * (1 - ln.fraction)), ln.question_id))
-    note.append([("b", f.t("Points forts : ", "Strengths: ")),
+    note.append([("b", f.t(msg("Strengths: "))),
                  f.sep.join(cite(view, ln) for ln in strengths[:MAX_CITED]) + "."
-                 if strengths else f.t("aucune réponse n'obtient les trois quarts des points.",
-                                       "no answer earns three quarters of its points.")])
-    note.append([("b", f.t("Points faibles : ", "Weaknesses: ")),
+                 if strengths else f.t(msg("no answer earns three quarters of its points."))])
+    note.append([("b", f.t(msg("Weaknesses: "))),
                  f.sep.join(cite(view, ln) for ln in weaknesses[:MAX_CITED]) + "."
-                 if weaknesses else f.t("aucune réponse n'obtient moins de la moitié des "
-                                        "points.", "no answer earns less than half its "
-                                        "points.")])
+                 if weaknesses else f.t(msg("no answer earns less than half its points."))])
     other: list[str] = []
     unanswered = [ln.question_id for ln in lines if ln.state is AnswerState.UNANSWERED]
     if unanswered:
-        other.append(f.t("sans réponse (0 point) : ", "unanswered (0 points): ")
+        other.append(f.t(msg("unanswered (0 points): "))
                      + ", ".join(unanswered))
     declared = [ln for ln in lines if ln.state is AnswerState.NOT_APPLICABLE]
     if declared:
         shown = []
         for ln in declared:
             why = f.text(ln.justification, 200) if ln.justification.strip() else "—"
-            status = (f.t("non compté", "not counted") if not ln.counted
+            status = (f.t(msg("not counted")) if not ln.counted
                       else view.flags(ln.flags))
             shown.append(f"{ln.question_id} ({status}{f.sep}{why})")
-        other.append(f.t("déclarées sans objet : ", "declared not applicable: ")
+        other.append(f.t(msg("declared not applicable: "))
                      + ", ".join(shown))
     answered = [ln for ln in lines if ln.state is AnswerState.ANSWERED]
     if answered:
         with_evidence = sum(1 for ln in answered if ln.evidence.strip())
-        other.append(f.t(f"preuve citée pour {with_evidence} réponse(s) sur {len(answered)}",
-                         f"evidence cited for {with_evidence} of {len(answered)} answer(s)"))
+        other.append(f.t(msg("evidence cited for {with_evidence} of {len_answered} answer(s)",
+                             with_evidence=with_evidence, len_answered=len(answered))))
     pending = [ln.question_id for ln in lines if "pending-review" in ln.flags]
     if pending:
-        other.append(f.t("en attente d'évaluation : ", "awaiting review: ") + ", ".join(pending))
+        other.append(f.t(msg("awaiting review: ")) + ", ".join(pending))
     if other:
-        note.append([("b", f.t("Autres constats : ", "Other findings: ")),
+        note.append([("b", f.t(msg("Other findings: "))),
                      f.sep.join(other) + "."])
     for ln in lines:
         if ln.source in ("evaluators", "consensus") and ln.justification.strip():
-            label = (f.t("Appréciation des évaluateurs", "Evaluators' assessment")
+            label = (f.t(msg("Evaluators' assessment"))
                      + (" (consensus)" if ln.source == "consensus" else ""))
             note.append([("b", f"{label}, {ln.question_id}{f.colon}"),
                          f.text(ln.justification, BODY_LIMIT)])
@@ -204,7 +201,7 @@ class _Memo:
         consultation = evaluation.questionnaire.consultation
         self.consultation = consultation
         f = self.f
-        title = f.t("Rapport d'analyse des offres", "Tender evaluation report")
+        title = f.t(msg("Tender evaluation report"))
         self.prefix, self.key = lot_prefix, lot_key
         self.details = details
         self.d = document if document is not None else new_document(
@@ -229,8 +226,7 @@ class _Memo:
         """Where the annexes are when the lot's own report has them: `` of ...``."""
         if not self.details:
             return ""
-        return self.f.t(f" du rapport propre au lot ({self.details})",
-                        f" of the lot's own report ({self.details})")
+        return self.f.t(msg(" of the lot's own report ({details})", details=self.details))
 
     def lot_body(self) -> None:
         """The sections of one lot, in a report that covers several.
@@ -241,15 +237,10 @@ class _Memo:
         if self.details:
             f = self.f
             self.d.paragraph(f.t(
-                "Cette partie reprend les éléments du rapport d'analyse du lot. Les notes "
-                "justifiant les points de chaque offre, les graphiques et les annexes "
-                "(questions et règles de notation, réponses détaillées de chaque offre, "
-                "traçabilité) figurent dans le rapport d'analyse propre au lot, signé avec "
-                "le présent rapport : ",
-                "This part gives the elements of the lot's analysis report. The notes "
-                "justifying each offer's points, the charts and the annexes (questions and "
-                "scoring rules, detailed answers of each offer, audit trail) are in the "
-                "lot's own analysis report, signed with this report: "),
+                msg("This part gives the elements of the lot's analysis report. The notes "
+                    "justifying each offer's points, the charts and the annexes (questions and "
+                    "scoring rules, detailed answers of each offer, audit trail) are in the "
+                    "lot's own analysis report, signed with this report: ")),
                 ("b", self.details), ".")
         self.subject()
         self.procedure_section()
@@ -290,9 +281,9 @@ class _Memo:
 
     def cover(self) -> None:
         d, f, c = self.d, self.f, self.consultation
-        d.heading(f.t("Rapport d'analyse des offres", "Tender evaluation report"), 0)
+        d.heading(f.t(msg("Tender evaluation report")), 0)
         if self.procedure.draft_reason:
-            d.paragraph(("b", f.t("PROJET – ", "DRAFT – ")),
+            d.paragraph(("b", f.t(msg("DRAFT – "))),
                         f.sentence(f.text(self.procedure.draft_reason, BODY_LIMIT)))
         d.paragraph(("b", f.text(c.title, 300)))
         lines = [f"{f.t('Acheteur', 'Buyer')} : {f.text(c.buyer, 300)}" if self.lang == "fr"
@@ -300,15 +291,15 @@ class _Memo:
                  f"{f.t('Référence', 'Reference')} : {f.text(c.reference, 200)}"
                  if self.lang == "fr" else f"Reference: {f.text(c.reference, 200)}"]
         if self.procedure.lot:
-            lines.append(f.t("Lot : ", "Lot: ") + f.text(self.procedure.lot, 300))
-        lines.append(f.t("Rapport établi le ", "Report dated ") + f.date(self.generated))
+            lines.append(f.t(msg("Lot: ")) + f.text(self.procedure.lot, 300))
+        lines.append(f.t(msg("Report dated ")) + f.date(self.generated))
         for line in lines:
             d.paragraph(line)
-        draft = f.t("PROJET – ", "DRAFT – ") if self.procedure.missing else ""
+        draft = f.t(msg("DRAFT – ")) if self.procedure.missing else ""
         d.footer(f"{draft}{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
                  f"{f.text(c.reference, 60)}")
         d.gap()
-        d.label(f.t("Sommaire", "Contents"))
+        d.label(f.t(msg("Contents")))
         entries = [(self.section_title(i, self.lang), self.anchor(i))
                    for i in range(1, len(_SECTIONS) + 1)]
         entries += [(self.annex_title(i, self.lang), self.anchor("ABC"[i]))
@@ -321,14 +312,14 @@ class _Memo:
     def subject(self) -> None:
         d, f, c, p = self.d, self.f, self.consultation, self.procedure
         d.heading(self.section_title(1, self.lang), 1, anchor=self.anchor(1))
-        rows = [(f.t("Acheteur", "Buyer"), f.text(c.buyer, 500)),
-                (f.t("Objet de la consultation", "Subject"), f.text(c.title, 1000)),
-                (f.t("Référence", "Reference"), f.text(c.reference, 200))]
+        rows = [(f.t(msg("Buyer")), f.text(c.buyer, 500)),
+                (f.t(pmsg("deliverables.memo", "Subject")), f.text(c.title, 1000)),
+                (f.t(msg("Reference")), f.text(c.reference, 200))]
         if p.lot:
-            rows.append((f.t("Lot", "Lot"), f.text(p.lot, 500)))
+            rows.append((f.t(msg("Lot")), f.text(p.lot, 500)))
         if c.contact:
-            rows.append((f.t("Contact", "Contact"), f.text(c.contact, 300)))
-        rows.append((f.t("Questionnaire", "Questionnaire"),
+            rows.append((f.t(msg("Contact")), f.text(c.contact, 300)))
+        rows.append((f.t(msg("Questionnaire")),
                      f"{f.text(self.evaluation.questionnaire.bank.title.get(self.lang), 300)} "
                      f"({self.evaluation.questionnaire.bank.id} "
                      f"{self.evaluation.questionnaire.bank.version})"))
@@ -353,19 +344,18 @@ class _Memo:
         received = (tuple(r.file for r in p.register) or p.received
                     or tuple(i.file for i in ev.inputs))
         d.key_values([
-            (f.t("Type de procédure", "Procedure"),
-             f.text(p.procedure_type, 500) if p.procedure_type else f.t("non précisé",
-                                                                         "not stated")),
-            (f.t("Date de publication", "Publication date"), f.date(p.published)),
-            (f.t("Date limite de remise des offres", "Deadline for offers"), f.date(deadline)),
-            (f.t("Plis reçus", "Files received"), str(len(received) + len(
+            (f.t(pmsg("deliverables.memo", "Procedure")),
+             f.text(p.procedure_type, 500) if p.procedure_type else f.t(msg("not stated"))),
+            (f.t(msg("Publication date")), f.date(p.published)),
+            (f.t(msg("Deadline for offers")), f.date(deadline)),
+            (f.t(msg("Files received")), str(len(received) + len(
                 [r for r in p.rejected if r.name not in received]))),
-            (f.t("Offres analysées", "Offers evaluated"),
+            (f.t(msg("Offers evaluated")),
              str(sum(1 for v in ev.vendors if v.status != "file-rejected"))),
         ])
-        d.label(f.t("Offres reçues", "Offers received"))
+        d.label(f.t(msg("Offers received")))
         files = {i.vendor: i.file for i in ev.inputs}
-        d.table([f.t("Offre", "Offer"), f.t("Fichier", "File"), f.t("Suite donnée", "Outcome")],
+        d.table([f.t(msg("Offer")), f.t(msg("File")), f.t(msg("Outcome"))],
                 [[f.name(v.vendor), f.text(files.get(v.vendor, ""), 200),
                   STATUSES[v.status].get(self.lang)] for v in ev.vendors],
                 [5.5, 5.5, 6.0])
@@ -373,114 +363,100 @@ class _Memo:
             self._register(p)
         extra = [name for name in p.received if name not in files.values()]
         if extra and not p.register:
-            d.paragraph(f.t("Autres plis reçus : ", "Other files received: ")
+            d.paragraph(f.t(msg("Other files received: "))
                         + ", ".join(f.text(n, 200) for n in extra) + ".")
         rejected = [(f.text(r.name, 200), f.text(r.reason, BODY_LIMIT)) for r in p.rejected]
         rejected += [(f.name(v.vendor), " ".join(f.sentence(e.get(self.lang))
                                                   for e in v.file_errors))
                      for v in ev.vendors if v.status == "file-rejected"]
-        d.label(f.t("Plis écartés avant l'analyse", "Files set aside before the analysis"))
+        d.label(f.t(msg("Files set aside before the analysis")))
         if rejected:
-            d.table([f.t("Pli", "File"), f.t("Motif", "Reason")],
+            d.table([f.t(pmsg("deliverables.memo", "File")), f.t(msg("Reason"))],
                     [list(r) for r in rejected], [5.0, 12.0])
         else:
-            d.paragraph(f.t("Aucun pli n'a été écarté.", "No file was set aside."))
+            d.paragraph(f.t(msg("No file was set aside.")))
         if p.rounds:
-            d.label(f.t("Échanges avec les candidats après l'ouverture des plis",
-                        "Exchanges with bidders after opening"))
+            d.label(f.t(msg("Exchanges with bidders after opening")))
             d.bullets(f.text(line, BODY_LIMIT) for line in p.rounds)
         self._report_items()
 
     def _report_items(self) -> None:
         """What R2184-2 and R2184-3 ask the report to state, and what is missing."""
         d, f, p, ev = self.d, self.f, self.procedure, self.evaluation
-        d.label(f.t("Mentions du rapport (articles R2184-2 et R2184-3 du code de la "
-                    "commande publique)",
-                    "Items of the report (French public procurement code, R2184-2 and "
-                    "R2184-3)"))
-        value = (f.money(p.estimated_value) + f.t(" HT", " excluding VAT")
-                 if p.estimated_value is not None else f.t("non renseignée", "not given"))
+        d.label(f.t(msg("Items of the report (French public procurement code, R2184-2 and "
+                        "R2184-3)")))
+        value = (f.money(p.estimated_value) + f.t(msg(" excluding VAT"))
+                 if p.estimated_value is not None else f.t(msg("not given")))
         if p.estimated_value is not None and not (
                 p.single_lot if p.single_lot is not None else not p.lot):
-            value += f.t(" (ensemble de la consultation)", " (whole consultation)")
+            value += f.t(msg(" (whole consultation)"))
         admitted = [f.name(v.vendor) for v in ev.vendors if v.status != "file-rejected"]
         excluded = len(p.rejected) + sum(1 for v in ev.vendors if v.status == "file-rejected")
-        candidates = (f.t("admis à l'analyse des offres : ", "admitted to the evaluation: ")
-                      + (", ".join(admitted) if admitted else f.t("aucun", "none")))
-        candidates += "\n" + (f.t(f"écartés : {excluded}, motifs ci-dessus (plis écartés "
-                                  "avant l'analyse)",
-                                  f"set aside: {excluded}, reasons above (files set aside "
-                                  "before the analysis)")
-                              if excluded else f.t("écartés : aucun", "set aside: none"))
-        rows = [(f.t("Valeur estimée du besoin", "Estimated value"), value),
-                (f.t("Candidats admis ou écartés", "Candidates admitted or set aside"),
+        candidates = (f.t(msg("admitted to the evaluation: "))
+                      + (", ".join(admitted) if admitted else f.t(pmsg(
+                              "deliverables.memo", "none"))))
+        candidates += "\n" + (f.t(msg("set aside: {excluded}, reasons above (files set aside "
+                                      "before the analysis)", excluded=excluded))
+                              if excluded else f.t(msg("set aside: none")))
+        rows = [(f.t(msg("Estimated value")), value),
+                (f.t(msg("Candidates admitted or set aside")),
                  candidates),
-                (f.t("Sous-traitance déclarée", "Subcontracting declared"),
+                (f.t(msg("Subcontracting declared")),
                  f.text(p.subcontracting, BODY_LIMIT) if p.subcontracting.strip()
-                 else f.t("aucune sous-traitance déclarée", "none declared")),
-                (f.t("Conflits d'intérêts (déclarations des évaluateurs, article L2141-10)",
-                     "Conflicts of interest (evaluators' declarations, article L2141-10)"),
+                 else f.t(msg("none declared"))),
+                (f.t(msg("Conflicts of interest (evaluators' declarations, article L2141-10)")),
                  "\n".join(f.text(x, BODY_LIMIT) for x in p.declarations)
-                 if p.declarations else f.t("aucune déclaration enregistrée",
-                                            "no declaration recorded"))]
+                 if p.declarations else f.t(msg("no declaration recorded")))]
         warnings: list[str] = []
         single = p.single_lot if p.single_lot is not None else not p.lot
         if single:
             if p.no_lots_reason.strip():
-                rows.append((f.t("Motif du non-allotissement (L2113-11)",
-                                 "Why the contract is not divided into lots (L2113-11)"),
+                rows.append((f.t(msg("Why the contract is not divided into lots (L2113-11)")),
                              f.text(p.no_lots_reason, BODY_LIMIT)))
             else:
                 warnings.append(f.t(
-                    "Le motif du non-allotissement n'est pas renseigné : l'allotissement est la "
-                    "règle, et l'acheteur qui passe un marché unique en donne les motifs "
-                    "(article L2113-11 du code de la commande publique). Renseignez "
-                    "procedure.no_lots_reason dans campaign.yaml.",
-                    "The reason for not dividing the contract into lots is missing: lots are "
-                    "the rule, and a buyer awarding a single contract states why (French "
-                    "public procurement code, L2113-11). Fill in procedure.no_lots_reason in "
-                    "campaign.yaml."))
+                    msg("The reason for not dividing the contract into lots is missing: lots are "
+                        "the rule, and a buyer awarding a single contract states why (French "
+                        "public procurement code, L2113-11). Fill in procedure.no_lots_reason in "
+                        "campaign.yaml.")))
         if p.kind is not None and procedure_rules(p.kind).negotiation is not Negotiation.FORBIDDEN:
             rules = procedure_rules(p.kind)
             articles = ", ".join(a.removeprefix("CCP ") for a in rules.negotiation_articles)
             if p.negotiation_reason.strip():
-                rows.append((f.t(f"Motif de la négociation ({articles})",
-                                 f"Why a negotiation took place ({articles})"),
+                rows.append((f.t(msg("Why a negotiation took place ({articles})",
+                                     articles=articles)),
                              f.text(p.negotiation_reason, BODY_LIMIT)))
             elif rules.negotiation is Negotiation.ALLOWED:
                 warnings.append(f.t(
-                    "Le motif du recours à la négociation n'est pas renseigné : le rapport "
-                    "doit l'indiquer (article R2184-3 du code de la commande publique). "
-                    "Renseignez procedure.negotiation_reason dans campaign.yaml.",
-                    "The reason for negotiating is missing: the report must state it (French "
-                    "public procurement code, R2184-3). Fill in procedure.negotiation_reason "
-                    "in campaign.yaml."))
+                    msg("The reason for negotiating is missing: the report must state it (French "
+                        "public procurement code, R2184-3). Fill in procedure.negotiation_reason "
+                        "in campaign.yaml.")))
             else:
-                rows.append((f.t(f"Négociation ({articles})", f"Negotiation ({articles})"),
-                             f.t("aucune négociation déclarée", "no negotiation declared")))
+                rows.append((f.t(msg("Negotiation ({articles})", articles=articles)),
+                             f.t(msg("no negotiation declared"))))
         d.key_values(rows)
         for warning in warnings:
-            d.paragraph(("b", f.t("À compléter : ", "To complete: ")), warning)
+            d.paragraph(("b", f.t(msg("To complete: "))), warning)
 
     def _register(self, p: Procedure) -> None:
         """The deposit register: every offer received for this report, as opened."""
         d, f = self.d, self.f
-        d.label(f.t("Registre des dépôts", "Deposit register"))
-        status = {"on-time": f.t("dans les délais", "on time"),
-                  "late": f.t("hors délai (R2151-5)", "late (R2151-5)"),
-                  "time-unknown": f.t("heure non connue", "time unknown")}
+        d.label(f.t(msg("Deposit register")))
+        status = {"on-time": f.t(msg("on time")),
+                  "late": f.t(msg("late (R2151-5)")),
+                  "time-unknown": f.t(pmsg("deliverables.memo", "time unknown"))}
         rows = []
         for r in p.register:
-            kind = (f.t("base", "base") if r.variant == 0
-                    else f.t(f"variante {r.variant}", f"variant {r.variant}"))
+            kind = (f.t(msg("base")) if r.variant == 0
+                    else f.t(msg("variant {r_variant}", r_variant=r.variant)))
             when = (f.date(r.deposited.date()) + r.deposited.strftime(" %H:%M")
                     if r.deposited else "")
             bidder = f.name(r.bidder) + (f"\n{f.text(r.registration, 40)}"
                                          if r.registration else "")
             rows.append([r.offer, bidder, when, kind, status.get(r.status, r.status),
                          f.text(r.file, 200)])
-        d.table([f.t("N°", "No."), f.t("Candidat", "Bidder"), f.t("Dépôt", "Deposited"),
-                 f.t("Offre", "Offer"), f.t("Délai", "Deadline"), f.t("Fichier", "File")],
+        d.table([f.t(msg("No.")), f.t(msg("Bidder")), f.t(msg("Deposited")),
+                 f.t(msg("Offer")), f.t(msg("Deadline")), f.t(msg("File"))],
                 rows, [1.2, 4.2, 3.0, 2.0, 2.6, 4.0])
 
     # 3
@@ -492,36 +468,32 @@ class _Memo:
         rows = []
         for criterion in v.criteria:
             knockouts = sum(1 for question in criterion.questions if question.knockout)
-            role = (f.t("prix (formule)", "price (formula)") if criterion.is_price
-                    else f.t("éliminatoire seulement", "knock-out only")
+            role = (f.t(msg("price (formula)")) if criterion.is_price
+                    else f.t(msg("knock-out only"))
                     if v.points.get(criterion.id, 0.0) == 0 else "")
             rows.append([criterion.id, f.text(v.title(criterion), 300),
                          f.pct(weights[criterion.id], 1), f.pts(v.points[criterion.id]),
                          str(len(criterion.questions)), str(knockouts) if knockouts else "—",
                          role])
-        rows.append(["", f.t("Total", "Total"), f.pct(1.0, 1), f.pts(v.total_points),
+        rows.append(["", f.t(msg("Total")), f.pct(1.0, 1), f.pts(v.total_points),
                      str(sum(len(c.questions) for c in v.criteria)), "", ""])
-        d.table([f.t("Id", "Id"), f.t("Critère", "Criterion"), f.t("Poids", "Weight"),
-                 f.t("Points", "Points"), f.t("Questions", "Questions"),
-                 f.t("Élimin.", "Knock-out"), f.t("Remarque", "Note")],
+        d.table([f.t(msg("Id")), f.t(msg("Criterion")), f.t(msg("Weight")),
+                 f.t(msg("Points")), f.t(msg("Questions")),
+                 f.t(msg("Knock-out")), f.t(msg("Note"))],
                 rows, [1.5, 5.3, 1.8, 1.9, 2.3, 1.8, 2.4], align="llrrrrl",
                 bold_rows=[len(rows) - 1])
         self._sub_criteria_weights()
         method = weighting_method(q.weighting.get("method", ""), self.lang)
-        d.paragraph(f.t("Méthode de pondération enregistrée : ", "Weighting method recorded: "),
+        d.paragraph(f.t(msg("Weighting method recorded: ")),
                     f.text(method, 200) + ".")
         d.paragraph(f.text(aggregation_sentence(q).get(self.lang), BODY_LIMIT))
         for sentence in self.procedure.before_buying:
             d.paragraph(f.text(sentence, BODY_LIMIT))
-        d.paragraph(f.t("Empreinte du questionnaire publié (SHA-256) : ",
-                        "Fingerprint of the published questionnaire (SHA-256): "),
+        d.paragraph(f.t(msg("Fingerprint of the published questionnaire (SHA-256): ")),
                     ("b", q.fingerprint))
         d.paragraph(f.t(
-            "Cette empreinte est calculée sur les questions, les options, les règles de "
-            "notation et les pondérations publiées : elle prouve qu'ils n'ont pas changé "
-            "après la publication.",
-            "The fingerprint covers the questions, options, scoring rules and weights as "
-            "published: it shows that none of them changed after publication."))
+            msg("The fingerprint covers the questions, options, scoring rules and weights as "
+                "published: it shows that none of them changed after publication.")))
         for warning in q.warnings:
             d.paragraph(("i", warning.get(self.lang)))
 
@@ -532,14 +504,10 @@ class _Memo:
         if not published:
             return
         d.paragraph(f.t(
-            "Sous-critères publiés, avec leur part du critère et leurs points : leur "
-            "pondération, susceptible d'influencer la présentation des offres, a été portée "
-            "à la connaissance des candidats (CE, 18 juin 2010, Commune de Saint-Pal-de-Mons, "
-            "n° 337377).",
-            "Published sub-criteria, with their share of the criterion and their points: "
-            "their weights, which may influence how offers are made, were published to the "
-            "bidders (Conseil d'État, 18 June 2010, Commune de Saint-Pal-de-Mons, "
-            "no. 337377)."))
+            msg("Published sub-criteria, with their share of the criterion and their points: "
+                "their weights, which may influence how offers are made, were published to the "
+                "bidders (Conseil d'État, 18 June 2010, Commune de Saint-Pal-de-Mons, no. "
+                "337377).")))
         rows = []
         for criterion in v.criteria:
             points = published.get(criterion.id)
@@ -549,10 +517,9 @@ class _Memo:
             rows += [[criterion.id, sub.id, f.text(sub.title.get(self.lang), 300),
                       f.pct(points[sub.id] / whole if whole > 0 else 0.0, 1),
                       f.pts(points[sub.id])] for sub in criterion.sub_criteria]
-        d.table([f.t("Critère", "Criterion"), f.t("Id", "Id"),
-                 f.t("Sous-critère", "Sub-criterion"), f.t("Part du critère",
-                                                           "Share of the criterion"),
-                 f.t("Points", "Points")], rows, [2.0, 2.0, 7.6, 3.0, 2.4], align="lllrr")
+        d.table([f.t(msg("Criterion")), f.t(msg("Id")),
+                 f.t(msg("Sub-criterion")), f.t(msg("Share of the criterion")),
+                 f.t(msg("Points"))], rows, [2.0, 2.0, 7.6, 3.0, 2.4], align="lllrr")
 
     def _sub_criteria_points(self, criterion: Criterion, ordered: list[VendorResult]) -> None:
         """Each offer's points on each sub-criterion of ``criterion``, if it has some."""
@@ -562,7 +529,7 @@ class _Memo:
             return
         subs = criterion.sub_criteria
         width = 11.0 / len(subs)
-        d.table([f.t("Offre", "Offer"), *(
+        d.table([f.t(msg("Offer")), *(
             f"{sub.id} – {f.text(sub.title.get(self.lang), 80)} "
             f"{f.t('sur', 'out of')} {f.pts(published[sub.id])}" for sub in subs)],
                 [[f.name(r.vendor), *(f.pts(r.sub_criteria.get(sub.id, 0.0)) for sub in subs)]
@@ -574,11 +541,10 @@ class _Memo:
     def compliance(self) -> None:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
         d.heading(self.section_title(4, self.lang), 1, anchor=self.anchor(4))
-        d.heading(f.t("4.1 Offres irrégulières", "4.1 Non-compliant offers"), 2)
+        d.heading(f.t(msg("4.1 Non-compliant offers")), 2)
         failed = [r for r in ev.vendors if r.status == "non-compliant"]
         if not failed:
-            d.paragraph(f.t("Aucune offre ne méconnaît une exigence éliminatoire publiée.",
-                            "No offer fails a published mandatory requirement."))
+            d.paragraph(f.t(msg("No offer fails a published mandatory requirement.")))
         else:
             d.paragraph(f.t(
                 "Les offres suivantes ne satisfont pas au moins une exigence éliminatoire "
@@ -591,30 +557,24 @@ class _Memo:
             rows = [[f.name(r.vendor), k.question_id, knockout_answer(v, r.vendor, k),
                      knockout_rule(v, k), k.reason.get(self.lang)]
                     for r in failed for k in r.knockouts]
-            d.table([f.t("Offre", "Offer"), f.t("Question", "Question"),
-                     f.t("Réponse", "Answer"), f.t("Règle", "Rule"), f.t("Motif", "Reason")],
+            d.table([f.t(msg("Offer")), f.t(msg("Question")),
+                     f.t(msg("Answer")), f.t(msg("Rule")), f.t(msg("Reason"))],
                     rows, [3.0, 2.1, 3.0, 3.5, 5.4])
-        d.heading(f.t("4.2 Offres anormalement basses", "4.2 Abnormally low offers"), 2)
+        d.heading(f.t(msg("4.2 Abnormally low offers")), 2)
         low = ev.low_offers
         if low is None:
-            d.paragraph(f.t("Aucun prix n'a été noté : la détection ne s'applique pas.",
-                            "No price was scored: the check does not apply."))
+            d.paragraph(f.t(msg("No price was scored: the check does not apply.")))
             return
         d.paragraph(f.sentence(low.summary.get(self.lang)))
         for vendor in low.flagged:
             d.bullets([f.sentence(low.explanations[vendor].get(self.lang))])
         d.paragraph(("i", f.t(
-            "Une offre présumée anormalement basse n'est jamais écartée par une formule : "
-            "l'acheteur demande par écrit au soumissionnaire des précisions et justifications "
-            "sur le montant de son offre, et ne peut la rejeter qu'après avoir examiné ses "
-            "réponses (articles L2152-5 et L2152-6 du code de la commande publique).",
-            "A presumed abnormally low offer is never excluded by a formula: the buyer asks "
-            "the bidder in writing to explain and justify its price, and may only reject the "
-            "offer after examining the answer (French public procurement code, L2152-5 and "
-            "L2152-6).")))
+            msg("A presumed abnormally low offer is never excluded by a formula: the buyer asks "
+                "the bidder in writing to explain and justify its price, and may only reject the "
+                "offer after examining the answer (French public procurement code, L2152-5 and "
+                "L2152-6)."))))
         if low.flagged:
-            d.paragraph(f.t("Demande écrite de justification à adresser à : ",
-                            "A written request for justification is to be sent to: "),
+            d.paragraph(f.t(msg("A written request for justification is to be sent to: ")),
                         ("b", ", ".join(f.name(x) for x in low.flagged)), ".")
 
     # 5
@@ -633,25 +593,17 @@ class _Memo:
                 "in the same section of the lot's own report (" + self.details + ")."))
         else:
             d.paragraph(f.t(
-                "Seules les offres régulières sont analysées. Pour chaque critère, le tableau "
-                "donne les points de chaque offre ; la note qui suit les justifie par le contenu "
-                "de l'offre : ses meilleures et ses plus faibles réponses (identifiant de la "
-                "question, réponse, points obtenus sur les points possibles, preuve citée), les "
-                "questions sans réponse ou déclarées sans objet et l'appréciation des évaluateurs "
-                "pour les réponses rédigées.",
-                "Only compliant offers are analysed. For each criterion, the table gives each "
-                "offer's points; the note below justifies them from the content of the offer: "
-                "its best and weakest answers (question id, answer, points earned out of the "
-                "points available, evidence cited), unanswered questions and those declared "
-                "not applicable, and the evaluators' assessment of written answers."))
+                msg("Only compliant offers are analysed. For each criterion, the table gives "
+                    "each offer's points; the note below justifies them from the content of "
+                    "the offer: its best and weakest answers (question id, answer, points "
+                    "earned out of the points available, evidence cited), unanswered "
+                    "questions and those declared not applicable, and the evaluators' "
+                    "assessment of written answers.")))
         if ev.pending_reviews:
             d.paragraph(("b", f.t(
-                f"Attention : {len(ev.pending_reviews)} réponse(s) rédigée(s) n'ont pas "
-                "encore été notées par les évaluateurs ; elles comptent 0 point et les "
-                "notes sont provisoires.",
-                f"Warning: {len(ev.pending_reviews)} written answer(s) have not been scored "
-                "by the evaluators yet; they count 0 points and the scores are "
-                "provisional.")))
+                msg("Warning: {len_ev_pending_reviews} written answer(s) have not been scored by "
+                    "the evaluators yet; they count 0 points and the scores are provisional.",
+                    len_ev_pending_reviews=len(ev.pending_reviews)))))
         if ev.divergences:
             d.paragraph(f.t(
                 f"Les évaluateurs ont divergé sur {len(ev.divergences)} réponse(s) au-delà du "
@@ -659,8 +611,7 @@ class _Memo:
                 f"The evaluators diverged beyond the set threshold on {len(ev.divergences)} "
                 "answer(s); they are listed in annex C" + self.elsewhere() + "."))
         if not v.ranking:
-            d.paragraph(f.t("Aucune offre n'est régulière : il n'y a pas d'offre à analyser.",
-                            "No offer is compliant: there is no offer to analyse."))
+            d.paragraph(f.t(msg("No offer is compliant: there is no offer to analyse.")))
             return
         for index, criterion in enumerate(v.weighted, start=1):
             available = v.points[criterion.id]
@@ -672,9 +623,9 @@ class _Memo:
                 f"{f.pts(available)} points; {len(criterion.questions)} question(s).")))
             ordered = sorted(v.ranking, key=lambda r: (-r.criteria.get(criterion.id, 0.0),
                                                        r.vendor))
-            d.table([f.t("Offre", "Offer"),
-                     f.t(f"Points sur {f.pts(available)}", f"Points out of {f.pts(available)}"),
-                     f.t("Part des points", "Share of the points")],
+            d.table([f.t(msg("Offer")),
+                     f.t(msg("Points out of {f_pts_available}", f_pts_available=f.pts(available))),
+                     f.t(msg("Share of the points"))],
                     [[f.name(r.vendor), f.pts(r.criteria.get(criterion.id, 0.0)),
                       f.pct(r.criteria.get(criterion.id, 0.0) / available)]
                      for r in ordered], [10.0, 3.5, 3.5], align="lrr")
@@ -693,40 +644,36 @@ class _Memo:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
         d.heading(self.section_title(6, self.lang), 1, anchor=self.anchor(6))
         if v.price_criterion is None:
-            d.paragraph(f.t("La consultation ne comporte pas de critère prix.",
-                            "The consultation has no price criterion."))
+            d.paragraph(f.t(msg("The consultation has no price criterion.")))
             return
         price = ev.price
-        d.paragraph(f.t("Critère ", "Criterion "), ("b", f.text(v.title(v.price_criterion), 200)),
+        d.paragraph(f.t(msg("Criterion ")), ("b", f.text(v.title(v.price_criterion), 200)),
                     f.t(f" : {f.pts(v.points[v.price_criterion.id])} points.",
                         f": {f.pts(v.points[v.price_criterion.id])} points."))
         if price is None:
-            d.paragraph(f.t("Aucune offre régulière n'a de prix : le critère prix n'a pas été "
-                            "noté.",
-                            "No compliant offer has a price: the price criterion was not scored."))
+            d.paragraph(f.t(msg("No compliant offer has a price: the price criterion was not "
+                                "scored.")))
             return
-        d.paragraph(("b", f.t("Méthode : ", "Method: ")), f.sentence(price.formula.get(self.lang)))
+        d.paragraph(("b", f.t(msg("Method: "))), f.sentence(price.formula.get(self.lang)))
         if price.special_case is not None:
             d.paragraph(("i", price.special_case.get(self.lang) + "."))
         d.paragraph(f.t(
-            f"Prix le plus bas : {f.money(price.pmin)} ; prix le plus élevé : "
-            f"{f.money(price.pmax)} ; moyenne : {f.money(price.mean)}.",
-            f"Lowest price: {f.money(price.pmin)}; highest price: {f.money(price.pmax)}; "
-            f"mean: {f.money(price.mean)}."))
+            msg("Lowest price: {f_money_price_pmin}; highest price: {f_money_price_pmax}; mean: "
+                "{f_money_price_mean}.", f_money_price_pmin=f.money(price.pmin),
+                f_money_price_pmax=f.money(price.pmax), f_money_price_mean=f.money(price.mean))))
         ordered = sorted(price.points, key=lambda x: (price.prices[x], x))
-        d.table([f.t("Offre", "Offer"), f.t("Prix (coût complet)", "Price (total cost)"),
-                 f.t("Points", "Points"), f.t("Calcul", "Computation")],
+        d.table([f.t(msg("Offer")), f.t(msg("Price (total cost)")),
+                 f.t(msg("Points")), f.t(msg("Computation"))],
                 [[f.name(x), f.money(price.prices[x]), f.pts(price.points[x]),
                   _formula(f.sentence(price.explain(x).get(self.lang)))] for x in ordered],
                 [4.2, 3.2, 1.8, 7.8], align="lrrl")
         # A pure DQE has no one-off or yearly part: its detail follows.
         costs = [r for r in v.ranking if r.cost is not None and r.cost.lines]
         if costs:
-            d.label(f.t("Coût complet sur la durée du marché",
-                        "Total cost of ownership over the contract"))
-            d.table([f.t("Offre", "Offer"), f.t("Coûts ponctuels", "One-off costs"),
-                     f.t("Coûts annuels", "Yearly costs"), f.t("Ans", "Years"),
-                     f.t("Coût complet", "Total cost")],
+            d.label(f.t(msg("Total cost of ownership over the contract")))
+            d.table([f.t(msg("Offer")), f.t(msg("One-off costs")),
+                     f.t(msg("Yearly costs")), f.t(msg("Years")),
+                     f.t(msg("Total cost"))],
                     [[f.name(r.vendor), f.money(r.cost.one_off), f.money(r.cost.yearly),
                       str(r.cost.years), _formula(f.sentence(r.cost.explain().get(self.lang)))]
                      for r in costs if r.cost is not None],
@@ -734,8 +681,7 @@ class _Memo:
         self._dqe_detail()
         unpriced = [r for r in ev.vendors if r.status == "non-compliant"]
         if unpriced:
-            d.paragraph(f.t("Les prix des offres irrégulières ne sont pas notés.",
-                            "The prices of non-compliant offers are not scored."))
+            d.paragraph(f.t(msg("The prices of non-compliant offers are not scored.")))
         self._budget()
 
     def _dqe_detail(self) -> None:
@@ -746,7 +692,7 @@ class _Memo:
                      if isinstance(q.answer, Price)), None)
         if spec is None or not spec.dqe:
             return
-        d.label(f.t("Détail quantitatif estimatif (DQE)", "Detailed quantity estimate (DQE)"))
+        d.label(f.t(msg("Detailed quantity estimate (DQE)")))
         d.paragraph(f.t(
             "Le prix comparé est la somme, poste par poste, de la quantité fixée par "
             "l'acheteur et publiée avec le questionnaire, multipliée par le prix unitaire "
@@ -754,8 +700,8 @@ class _Memo:
             "The compared price is the sum, item by item, of the quantity the buyer set and "
             "published with the questionnaire, times the offer's unit price"
             + (", plus the lump sum." if spec.items else ".")))
-        d.table([f.t("Poste", "Item"), f.t("Désignation", "Description"),
-                 f.t("Unité", "Unit"), f.t("Quantité", "Quantity")],
+        d.table([f.t(msg("Item")), f.t(msg("Description")),
+                 f.t(msg("Unit")), f.t(msg("Quantity"))],
                 [[x.id, f.text(x.label.get(lang), 200), f.text(x.unit.get(lang), 60),
                   _quantity(f, x.quantity)] for x in spec.dqe], [1.6, 9.0, 3.4, 3.0],
                 align="lllr")
@@ -769,12 +715,12 @@ class _Memo:
                              f"{_quantity(f, float(line.quantity))} × "
                              f"{f.money(float(line.unit_price))}",
                              f.money(float(line.total))])
-            rows.append([f.name(r.vendor), f.t("Total", "Total"),
+            rows.append([f.name(r.vendor), f.t(msg("Total")),
                          f.sentence(r.cost.explain().get(lang)), f.money(r.cost.total)])
         if rows:
-            d.table([f.t("Offre", "Offer"), f.t("Poste", "Item"),
-                     f.t("Quantité × prix unitaire", "Quantity × unit price"),
-                     f.t("Total de la ligne", "Line total")], rows, [4.0, 1.6, 8.0, 3.4],
+            d.table([f.t(msg("Offer")), f.t(msg("Item")),
+                     f.t(msg("Quantity × unit price")),
+                     f.t(msg("Line total"))], rows, [4.0, 1.6, 8.0, 3.4],
                     align="lllr")
 
     def _budget(self) -> None:
@@ -783,9 +729,9 @@ class _Memo:
         check = ev.budget
         if check is None:
             return
-        d.label(f.t("Budget et offres inacceptables", "Budget and unacceptable offers"))
+        d.label(f.t(msg("Budget and unacceptable offers")))
         if check.budget.source.strip():
-            d.paragraph(f.t("Budget décidé par : ", "Budget set by: "),
+            d.paragraph(f.t(msg("Budget set by: ")),
                         f.text(check.budget.source, 300))
         d.paragraph(f.sentence(check.summary.get(lang)))
         for vendor in check.over:
@@ -797,7 +743,7 @@ class _Memo:
         d, f, v, ev = self.d, self.f, self.view, self.evaluation
         d.heading(self.section_title(7, self.lang), 1, anchor=self.anchor(7))
         if not v.ranking:
-            d.paragraph(f.t("Aucune offre n'est classée.", "No offer is ranked."))
+            d.paragraph(f.t(msg("No offer is ranked.")))
         else:
             top = v.ranking[0].total
             price_max = v.points.get(v.price_criterion.id, 0.0) if v.price_criterion else 0.0
@@ -810,18 +756,18 @@ class _Memo:
                              f.pts(r.total),
                              "—" if r.rank == 1 else "−" + f.pts(top - r.total),
                              v.flags(x for x in r.flags if x != "evaluator-divergence")])
-            parts = [f.t(f"Valeur technique /{f.n(v.total_points - price_max, 0)}",
-                         f"Technical /{f.n(v.total_points - price_max, 0)}"),
-                     f.t(f"Prix /{f.n(price_max, 0)}", f"Price /{f.n(price_max, 0)}")]
-            d.table([f.t("Rang", "Rank"), f.t("Offre", "Offer"), *(parts if split else []),
-                     f"Total /{f.n(v.total_points, 0)}", f.t("Écart", "Gap"),
-                     f.t("Observations", "Remarks")],
+            parts = [f.t(msg("Technical /{f_n_v_total_points_price_max_0}",
+                             f_n_v_total_points_price_max_0=f.n(v.total_points - price_max, 0))),
+                     f.t(msg("Price /{f_n_price_max_0}", f_n_price_max_0=f.n(price_max, 0)))]
+            d.table([f.t(msg("Rank")), f.t(msg("Offer")), *(parts if split else []),
+                     f"Total /{f.n(v.total_points, 0)}", f.t(msg("Gap")),
+                     f.t(msg("Remarks"))],
                     rows, [1.3, 3.8, 2.2, 1.6, 1.8, 1.7, 4.6] if split
                     else [1.3, 5.5, 2.0, 2.0, 6.2], align="clrrrrl" if split else "clrrl")
         unranked = [r for r in ev.vendors if r.rank is None]
         if unranked:
-            d.label(f.t("Offres non classées", "Offers not ranked"))
-            d.table([f.t("Offre", "Offer"), f.t("Motif", "Reason")],
+            d.label(f.t(msg("Offers not ranked")))
+            d.table([f.t(msg("Offer")), f.t(msg("Reason"))],
                     [[f.name(r.vendor), self._unranked_reason(r)] for r in unranked],
                     [5.0, 12.0])
         if self.details:
@@ -834,10 +780,10 @@ class _Memo:
         status = STATUSES[result.status].get(self.lang)
         if result.knockouts:
             return status + f.colon + ", ".join(k.question_id for k in result.knockouts) + (
-                f.t(" (section 4.1)", " (section 4.1)"))
+                f.t(msg(" (section 4.1)")))
         if result.file_errors:
             return status + f.colon + f.sentence(result.file_errors[0].get(self.lang)) + (
-                f.t(" (section 2)", " (section 2)"))
+                f.t(msg(" (section 2)")))
         return status
 
     # 8
@@ -847,20 +793,15 @@ class _Memo:
         d.heading(self.section_title(8, self.lang), 1, anchor=self.anchor(8))
         rb = self.robustness
         if rb is None:
-            d.paragraph(f.t("L'analyse de robustesse n'a pas été jointe à ce rapport.",
-                            "The robustness analysis was not attached to this report."))
+            d.paragraph(f.t(msg("The robustness analysis was not attached to this report.")))
             return
         # A rejected bidder may obtain this report: the findings stay in the internal
         # annex (deliverables/robustness_annex.py); the report says the checks were run.
         d.paragraph(f.t(
-            "La solidité du classement a été vérifiée : écart entre les premières offres, "
-            "variation des pondérations, autres méthodes de notation du prix, retrait d'une "
-            "offre, retrait de chaque évaluateur. Ces vérifications internes figurent dans "
-            "une annexe distincte, qui ne fait pas partie du présent rapport.",
-            "The soundness of the ranking was checked: gap between the leading offers, "
-            "weights varied, other price scoring methods, one offer removed, each evaluator "
-            "left out. These internal checks are in a separate annex, which is not part of "
-            "this report."))
+            msg("The soundness of the ranking was checked: gap between the leading offers, "
+                "weights varied, other price scoring methods, one offer removed, each evaluator "
+                "left out. These internal checks are in a separate annex, which is not part of "
+                "this report.")))
 
     # 9
 
@@ -869,76 +810,62 @@ class _Memo:
         d.heading(self.section_title(9, self.lang), 1, anchor=self.anchor(9))
         if self.procedure.draft:
             d.paragraph(("b", f.t(
-                "Projet d'évaluation, non définitif : aucune attribution n'est proposée et "
-                "aucun courrier aux candidats n'est préparé tant que toutes les notes des "
-                "évaluateurs ne sont pas réunies.",
-                "Draft evaluation, not final: no award is proposed and no letter to bidders "
-                "is prepared until every evaluator's scores are in.")))
+                msg("Draft evaluation, not final: no award is proposed and no letter to bidders "
+                    "is prepared until every evaluator's scores are in."))))
             return
         if self.procedure.draft_reason:
-            d.paragraph(("b", f.t("Projet : aucune attribution n'est proposée à ce stade. ",
-                                  "Draft: no award is proposed at this stage. ")),
+            d.paragraph(("b", f.t(msg("Draft: no award is proposed at this stage. "))),
                         f.sentence(f.text(self.procedure.draft_reason, BODY_LIMIT)))
             return
         if not v.ranking:
-            d.paragraph(("b", f.t("Aucune offre n'est classée : il est proposé de déclarer la "
-                                  "procédure infructueuse.",
-                                  "No offer is ranked: it is proposed to declare the procedure "
-                                  "unsuccessful.")))
-            d.paragraph(f.t("Motif : ", "Reason: ") + self._unsuccessful_reason())
+            d.paragraph(("b", f.t(msg("No offer is ranked: it is proposed to declare the "
+                                      "procedure unsuccessful."))))
+            d.paragraph(f.t(msg("Reason: ")) + self._unsuccessful_reason())
             return
         if v.tied_first or v.winner is None:
             tied = [f.name(r.vendor) for r in v.ranking if r.rank == 1]
             d.paragraph(("b", f.t("Les offres " + ", ".join(tied) + " sont à égalité en tête.",
                                   "Offers " + ", ".join(tied) + " are tied first.")))
             d.paragraph(f.t(
-                "Aucune attribution n'est proposée automatiquement : il appartient à l'acheteur "
-                "de départager ces offres selon les modalités prévues par les documents de la "
-                "consultation.",
-                "No award is proposed automatically: the buyer must separate these offers as "
-                "provided by the consultation documents."))
+                msg("No award is proposed automatically: the buyer must separate these offers as "
+                    "provided by the consultation documents.")))
             return
         winner = v.winner
         note = self.procedure.award_note
         if note:
             # A cap on the lots one bidder may win (R2113-1) moved the lot: the ranking
             # stands, the proposal is the one the note gives.
-            d.paragraph(f.t("L'offre classée première, ", "The offer ranked first, "),
+            d.paragraph(f.t(msg("The offer ranked first, ")),
                         ("b", f.name(winner.vendor)),
-                        f.t(f", obtient {f.pts(winner.total)} points sur "
-                            f"{f.n(v.total_points, 0)}.",
-                            f", has {f.pts(winner.total)} points out of "
-                            f"{f.n(v.total_points, 0)}."))
+                        f.t(msg(", has {f_pts_winner_total} points out of {f_n_v_total_points_0}.",
+                                f_pts_winner_total=f.pts(winner.total),
+                                f_n_v_total_points_0=f.n(v.total_points, 0))))
             d.paragraph(("b", f.sentence(note)))
         else:
-            d.paragraph(f.t("Il est proposé d'attribuer le marché à ",
-                            "It is proposed to award the contract to "),
+            d.paragraph(f.t(msg("It is proposed to award the contract to ")),
                         ("b", f.name(winner.vendor)),
-                        f.t(f", dont l'offre, régulière, est classée première avec "
-                            f"{f.pts(winner.total)} points sur {f.n(v.total_points, 0)}.",
-                            f", whose compliant offer is ranked first with "
-                            f"{f.pts(winner.total)} points out of {f.n(v.total_points, 0)}."))
+                        f.t(msg(", whose compliant offer is ranked first with "
+                                "{f_pts_winner_total} points out of {f_n_v_total_points_0}.",
+                                f_pts_winner_total=f.pts(winner.total),
+                                f_n_v_total_points_0=f.n(v.total_points, 0))))
         if len(v.ranking) > 1:
             second = v.ranking[1]
-            d.paragraph(f.t(f"L'offre suivante, {f.name(second.vendor)}, obtient "
-                            f"{f.pts(second.total)} points (écart : "
-                            f"{f.pts(winner.total - second.total)} points).",
-                            f"The next offer, {f.name(second.vendor)}, has {f.pts(second.total)} "
-                            f"points (gap: {f.pts(winner.total - second.total)} points)."))
+            d.paragraph(f.t(msg(
+                    "The next offer, {f_name_second_vendor}, has {f_pts_second_total} points "
+                    "(gap: {f_pts_winner_total_second_total} points).",
+                    f_name_second_vendor=f.name(second.vendor),
+                    f_pts_second_total=f.pts(second.total),
+                    f_pts_winner_total_second_total=f.pts(winner.total - second.total))))
         reservations = []
         if "abnormally-low" in winner.flags:
             reservations.append(f.t(
-                "le prix de l'offre paraît anormalement bas : la proposition est subordonnée à "
-                "l'examen des justifications demandées par écrit (section 4.2)",
-                "the price looks abnormally low: the proposal depends on the written "
-                "justification requested (section 4.2)"))
+                msg("the price looks abnormally low: the proposal depends on the written "
+                    "justification requested (section 4.2)")))
         if ev.pending_reviews:
-            reservations.append(f.t("des réponses attendent encore la notation des "
-                                    "évaluateurs (section 5)",
-                                    "some answers still await the evaluators' scores "
-                                    "(section 5)"))
+            reservations.append(f.t(msg("some answers still await the evaluators' scores "
+                                        "(section 5)")))
         if reservations:
-            d.label(f.t("Réserves : ", "Reservations: "))
+            d.label(f.t(msg("Reservations: ")))
             d.bullets(reservations)
 
     def _unsuccessful_reason(self) -> str:
@@ -946,16 +873,15 @@ class _Memo:
         non_compliant = sum(1 for r in ev.vendors if r.status == "non-compliant")
         rejected = sum(1 for r in ev.vendors if r.status == "file-rejected") + len(p.rejected)
         if not ev.vendors:
-            return f.t("aucune offre n'a été reçue ou analysée.",
-                       "no offer was received or evaluated.")
+            return f.t(msg("no offer was received or evaluated."))
         parts = []
         if non_compliant:
-            parts.append(f.t(f"{non_compliant} offre(s) irrégulière(s) (section 4)",
-                             f"{non_compliant} non-compliant offer(s) (section 4)"))
+            parts.append(f.t(msg("{non_compliant} non-compliant offer(s) (section 4)",
+                                 non_compliant=non_compliant)))
         if rejected:
-            parts.append(f.t(f"{rejected} pli(s) écarté(s) avant l'analyse (section 2)",
-                             f"{rejected} file(s) set aside before the analysis (section 2)"))
-        return f.t("aucune offre régulière : ", "no compliant offer: ") + ", ".join(parts) + "."
+            parts.append(f.t(msg("{rejected} file(s) set aside before the analysis (section 2)",
+                                 rejected=rejected)))
+        return f.t(msg("no compliant offer: ")) + ", ".join(parts) + "."
 
     # 10
 
@@ -965,18 +891,16 @@ class _Memo:
         if p.missing:
             keys = ", ".join(f.text(key, 80) for key in p.missing)
             d.paragraph(("b", f.t(
-                f"PROJET – NE PAS SIGNER : à compléter dans campaign.yaml ({keys}), puis "
-                "produire de nouveau ce rapport.",
-                f"DRAFT – DO NOT SIGN: to be completed in campaign.yaml ({keys}), then "
-                "produce this report again.")), keep_with_next=True)
+                msg("DRAFT – DO NOT SIGN: to be completed in campaign.yaml ({keys}), then "
+                    "produce this report again.", keys=keys))), keep_with_next=True)
         place = f.text(p.place, 200) if p.place else "………………"
         # The heading, this line and the table stay on one page: a signature table never
         # sits alone at the top of a page.
-        d.paragraph(f.t(f"Fait à {place}, le {f.date(self.generated)}.",
-                        f"Done at {place}, on {f.date(self.generated)}."), keep_with_next=True)
+        d.paragraph(f.t(msg("Done at {place}, on {f_date_generated}.", place=place,
+                            f_date_generated=f.date(self.generated))), keep_with_next=True)
         people = [(f.text(s.name, 200), f.text(s.role, 200)) for s in p.signatories] or [
             ("", ""), ("", "")]
-        d.table([f.t("Nom", "Name"), f.t("Qualité", "Role"), "Signature"],
+        d.table([f.t(msg("Name")), f.t(msg("Role")), "Signature"],
                 [[name, role, ""] for name, role in people], [5.0, 5.5, 6.5], row_height=2.2,
                 keep_together=True)
 
@@ -991,17 +915,17 @@ class _Memo:
             for question in criterion.questions:
                 note = []
                 if question.knockout is not None:
-                    note.append(f.t("éliminatoire", "knock-out"))
+                    note.append(f.t(msg("knock-out")))
                 if question.na_allowed:
-                    note.append(f.t("« sans objet » admis", "N/A allowed"))
+                    note.append(f.t(msg("N/A allowed")))
                 if question.evidence.value == "required":
-                    note.append(f.t("preuve exigée", "evidence required"))
+                    note.append(f.t(msg("evidence required")))
                 rows.append([question.id, f.text(question.text.get(self.lang), 400),
                              _rule(question, self.lang), f.n(question.weight, 1),
                              ", ".join(note)])
-            d.table([f.t("Id", "Id"), f.t("Question", "Question"),
-                     f.t("Règle de notation", "Scoring rule"), f.t("Poids", "Weight"),
-                     f.t("Remarques", "Notes")],
+            d.table([f.t(msg("Id")), f.t(msg("Question")),
+                     f.t(msg("Scoring rule")), f.t(msg("Weight")),
+                     f.t(pmsg("deliverables.memo", "Notes"))],
                     rows, [1.8, 6.1, 4.9, 1.5, 2.7], align="lllrl")
 
     def annex_answers(self) -> None:
@@ -1009,16 +933,13 @@ class _Memo:
         d.heading(self.annex_title(1, self.lang), 1, anchor=self.anchor("ABC"[1]))
         shown = [r for r in [*v.ranking, *(x for x in ev.vendors if x.status == "non-compliant")]]
         if not shown:
-            d.paragraph(f.t("Aucune réponse n'a été notée.", "No answer was scored."))
+            d.paragraph(f.t(msg("No answer was scored.")))
             return
         d.paragraph(f.t(
-            f"Pour chaque offre, chaque question notée : la réponse (coupée au-delà de "
-            f"{f.n(ANNEX_LIMIT, 0)} caractères), les points obtenus sur les points possibles, "
-            "la justification et la preuve citées, et l'origine de la note.",
-            f"For each offer, each scored question: the answer (cut beyond "
-            f"{f.n(ANNEX_LIMIT, 0)} characters), the points earned out of the points "
-            "available, the justification and evidence cited, and where the score came "
-            "from."))
+            msg("For each offer, each scored question: the answer (cut beyond "
+                "{f_n_ANNEX_LIMIT_0} characters), the points earned out of the points available, "
+                "the justification and evidence cited, and where the score came from.",
+                f_n_ANNEX_LIMIT_0=f.n(ANNEX_LIMIT, 0))))
         for index, result in enumerate(shown, start=1):
             status = STATUSES[result.status].get(self.lang)
             d.heading(f"B.{index} {f.name(result.vendor, _HEADING_NAME_LIMIT)}", 2)
@@ -1029,19 +950,18 @@ class _Memo:
                 justification = f.text(line.justification, ANNEX_LIMIT)
                 if line.evidence.strip():
                     justification += ("\n" if justification else "") + f.t(
-                        "Preuve : ", "Evidence: ") + f.text(line.evidence, 500)
+                        msg("Evidence: ")) + f.text(line.evidence, 500)
                 remarks = [SOURCES[line.source].get(self.lang)]
                 if line.state is not AnswerState.ANSWERED:
                     remarks.append(STATES[line.state.value].get(self.lang))
                 remarks += [f.sentence(flag_label(x, self.lang)) for x in line.flags]
                 points = (f"{f.pts(line.points)}\u00a0/\u00a0{f.pts(line.max_points)}"
-                          if line.counted else f.t("non compté", "not counted"))
+                          if line.counted else f.t(msg("not counted")))
                 rows.append([line.question_id, v.answer(line, ANNEX_LIMIT), points,
                              justification, f.sep.join(dict.fromkeys(remarks))])
-            d.table([f.t("Question", "Question"), f.t("Réponse", "Answer"),
-                     f.t("Points", "Points"), f.t("Justification et preuve",
-                                                  "Justification and evidence"),
-                     f.t("Origine, remarques", "Source, remarks")],
+            d.table([f.t(msg("Question")), f.t(msg("Answer")),
+                     f.t(msg("Points")), f.t(msg("Justification and evidence")),
+                     f.t(msg("Source, remarks"))],
                     rows, [2.1, 5.7, 2.3, 4.5, 2.4], align="llrll")
 
     def annex_audit(self) -> None:
@@ -1051,9 +971,9 @@ class _Memo:
         q = ev.questionnaire
         d.heading(self.annex_title(2, self.lang), 1, anchor=self.anchor("ABC"[2]))
         rows = [("ai_procurement", __version__),
-                (f.t("Date du rapport", "Report date"), f.date(self.generated)),
-                (f.t("Empreinte du questionnaire", "Questionnaire fingerprint"), q.fingerprint),
-                (f.t("Banque de questions", "Question bank"), f"{q.bank.id} {q.bank.version}")]
+                (f.t(msg("Report date")), f.date(self.generated)),
+                (f.t(msg("Questionnaire fingerprint")), q.fingerprint),
+                (f.t(msg("Question bank")), f"{q.bank.id} {q.bank.version}")]
         rows += _weighting_rows(q.weighting, f)
         rows += [(_label(SETTING_LABELS, name, self.lang), _setting(name, value, f))
                  for name, value in attrs.asdict(ev.settings).items()]
@@ -1063,38 +983,38 @@ class _Memo:
         if self.robustness is not None:
             rows += [(_label(ROBUSTNESS_PARAMETER_LABELS, k, self.lang), _setting(k, value, f))
                      for k, value in sorted(self.robustness.parameters.items())]
-        d.label(f.t("Paramètres de l'évaluation", "Parameters of the evaluation"))
-        d.table([f.t("Paramètre", "Parameter"), f.t("Valeur", "Value")], rows, [7.0, 10.0],
+        d.label(f.t(msg("Parameters of the evaluation")))
+        d.table([f.t(msg("Parameter")), f.t(msg("Value"))], rows, [7.0, 10.0],
                 bold_first_column=True)
-        d.label(f.t("Fichiers lus", "Files read"))
+        d.label(f.t(msg("Files read")))
         if ev.inputs:
-            d.table([f.t("Offre", "Offer"), f.t("Fichier", "File"), "SHA-256"],
+            d.table([f.t(msg("Offer")), f.t(msg("File")), "SHA-256"],
                     [[f.name(i.vendor), f.text(i.file, 300), i.sha256 or "—"]
                      for i in ev.inputs], [3.5, 4.5, 9.0])
         else:
-            d.paragraph(f.t("Aucun fichier enregistré.", "No file recorded."))
+            d.paragraph(f.t(msg("No file recorded.")))
         evaluators = sorted({s.evaluator for s in ev.evaluator_scores})
         if evaluators:
-            d.paragraph(f.t("Évaluateurs : ", "Evaluators: ")
+            d.paragraph(f.t(msg("Evaluators: "))
                         + ", ".join(f.text(e, 200) for e in evaluators) + f.t(
                             f" ; {len(ev.evaluator_scores)} note(s) ; consensus par "
                             f"{_setting_value('consensus', ev.settings.consensus, f)}.",
                             f"; {len(ev.evaluator_scores)} score(s); consensus by "
                             f"{_setting_value('consensus', ev.settings.consensus, f)}."))
         if ev.overrides:
-            d.label(f.t("Corrections motivées", "Reasoned overrides"))
-            d.table([f.t("Offre", "Offer"), f.t("Question", "Question"),
-                     f.t("Décision", "Decision"), f.t("Motif", "Rationale"),
-                     f.t("Par", "By")],
+            d.label(f.t(msg("Reasoned overrides")))
+            d.table([f.t(msg("Offer")), f.t(msg("Question")),
+                     f.t(msg("Decision")), f.t(msg("Rationale")),
+                     f.t(msg("By"))],
                     [[f.name(o.vendor), o.question_id,
-                      (f.t("niveau ", "level ") + str(o.level)) if o.level is not None
-                      else f.t("fraction ", "fraction ") + f.n(o.fraction or 0.0, 2),
+                      (f.t(msg("level ")) + str(o.level)) if o.level is not None
+                      else f.t(msg("fraction ")) + f.n(o.fraction or 0.0, 2),
                       f.text(o.rationale, ANNEX_LIMIT), f.text(o.by, 200)]
                      for o in ev.overrides], [3.0, 1.8, 2.2, 7.5, 2.5])
         if ev.divergences:
-            d.label(f.t("Divergences entre évaluateurs", "Evaluator divergences"))
-            d.table([f.t("Offre", "Offer"), f.t("Question", "Question"),
-                     f.t("Niveaux", "Levels"), f.t("Écart", "Spread")],
+            d.label(f.t(msg("Evaluator divergences")))
+            d.table([f.t(msg("Offer")), f.t(msg("Question")),
+                     f.t(msg("Levels")), f.t(msg("Spread"))],
                     [[f.name(x.vendor), x.question_id,
                       ", ".join(f"{f.text(k, 100)}{f.colon}{lv}"
                                 for k, lv in sorted(x.levels.items())),
@@ -1102,13 +1022,13 @@ class _Memo:
                     align="lllr")
         if ev.pending_reviews:
             pending = ", ".join(f"{f.name(vendor)} {qid}" for vendor, qid in ev.pending_reviews)
-            d.paragraph(f.t("Réponses en attente d'évaluation : ", "Answers awaiting review: ")
+            d.paragraph(f.t(msg("Answers awaiting review: "))
                         + pending + ".")
-        d.label(f.t("Journal de la procédure", "Procedure log"))
+        d.label(f.t(msg("Procedure log")))
         if p.audit_trail:
             d.bullets(f.text(line, ANNEX_LIMIT) for line in p.audit_trail)
         else:
-            d.paragraph(f.t("Aucune entrée fournie.", "No entry given."))
+            d.paragraph(f.t(msg("No entry given.")))
 
 
 
@@ -1157,13 +1077,13 @@ def _setting(name: str, value: object, f: Formatter) -> str:
 
 def _weighting_rows(weighting: Mapping[str, object], f: Formatter) -> list[tuple[str, str]]:
     """The recorded weighting as label-value rows: its method, then each parameter."""
-    rows = [(f.t("Méthode de pondération", "Weighting method"),
+    rows = [(f.t(msg("Weighting method")),
              weighting_method(weighting.get("method", "—"), f.lang))]
     parameters = weighting.get("parameters")
     if isinstance(parameters, Mapping):
-        rows += [(f.t(f"Pondération : {key}", f"Weighting: {key}"), _plain(value, f))
+        rows += [(f.t(msg("Weighting: {key}", key=key)), _plain(value, f))
                  for key, value in sorted(parameters.items(), key=lambda kv: str(kv[0]))]
-    rows += [(f.t(f"Pondération : {key}", f"Weighting: {key}"), _plain(value, f))
+    rows += [(f.t(msg("Weighting: {key}", key=key)), _plain(value, f))
              for key, value in sorted(weighting.items(), key=lambda kv: str(kv[0]))
              if key not in ("method", "parameters")]
     return rows
@@ -1172,7 +1092,7 @@ def _weighting_rows(weighting: Mapping[str, object], f: Formatter) -> list[tuple
 def _plain(value: object, f: Formatter, limit: int = 500) -> str:
     """A setting or parameter as a reader writes it: decimal comma in French, no exponent."""
     if isinstance(value, bool):
-        return f.t("oui", "yes") if value else f.t("non", "no")
+        return f.t(msg("yes")) if value else f.t(msg("no"))
     if value is None:
         return "—"
     if isinstance(value, int):
@@ -1285,19 +1205,19 @@ def write_report(lots: Sequence[tuple[str, Evaluation, Robustness | None, Proced
     _, first, first_robustness, first_procedure = lots[0]
     opening = _Memo(first, language, first_robustness, day, first_procedure)
     d, f = opening.d, opening.f
-    d.heading(f.t("Rapport d'analyse des offres", "Tender evaluation report"), 0)
+    d.heading(f.t(msg("Tender evaluation report")), 0)
     d.paragraph(("b", f.text(consultation.title, 300)))
     colon = " : " if language == "fr" else ": "
-    d.paragraph(f.t("Acheteur", "Buyer") + colon + f.text(consultation.buyer, 300))
-    d.paragraph(f.t("Référence", "Reference") + colon + f.text(consultation.reference, 200))
-    d.paragraph(f.t("Lots", "Lots") + colon
+    d.paragraph(f.t(msg("Buyer")) + colon + f.text(consultation.buyer, 300))
+    d.paragraph(f.t(msg("Reference")) + colon + f.text(consultation.reference, 200))
+    d.paragraph(f.t(msg("Lots")) + colon
                 + " ; ".join(f.text(label, 200) for label, _, _, _ in lots))
-    d.paragraph(f.t("Rapport établi le ", "Report dated ") + f.date(day))
-    draft = f.t("PROJET – ", "DRAFT – ") if first_procedure.missing else ""
+    d.paragraph(f.t(msg("Report dated ")) + f.date(day))
+    draft = f.t(msg("DRAFT – ")) if first_procedure.missing else ""
     d.footer(f"{draft}{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
              f"{f.text(consultation.reference, 60)}")
     d.gap()
-    d.label(f.t("Sommaire", "Contents"))
+    d.label(f.t(msg("Contents")))
     parts = []
     for index, (label, evaluation, robustness, procedure) in enumerate(lots, start=1):
         parts.append((label, _Memo(evaluation, language, robustness, day, procedure,

@@ -28,7 +28,7 @@ from ai_procurement.deliverables.labels import ROBUSTNESS_PARAMETER_LABELS
 from ai_procurement.deliverables.memo import _label, _setting
 from ai_procurement.deliverables.procedure import Procedure
 from ai_procurement.deliverables.view import EvaluationView
-from ai_procurement.text import Lang
+from ai_procurement.text import Lang, msg
 
 if TYPE_CHECKING:
     from ai_procurement.decision.robustness import Robustness
@@ -79,8 +79,7 @@ def _annex(view: EvaluationView, robustness: Robustness, generated: dt.date,
            procedure: Procedure) -> bytes:
     f, ev, lang = view.f, view.evaluation, view.lang
     consultation = ev.questionnaire.consultation
-    title = f.t("Annexe interne – Robustesse du classement",
-                "Internal annex – Robustness of the ranking")
+    title = f.t(msg("Internal annex – Robustness of the ranking"))
     d = new_document(lang, title=f"{title} – {consultation.reference}",
                      subject=consultation.title, author=consultation.buyer,
                      generated=generated)
@@ -90,49 +89,42 @@ def _annex(view: EvaluationView, robustness: Robustness, generated: dt.date,
         d.header(DRAFT_MARK)
     d.heading(title, 0)
     d.paragraph(("b", f.text(consultation.title, 300)))
-    lines = [f.t("Acheteur : ", "Buyer: ") + f.text(consultation.buyer, 300),
-             f.t("Référence : ", "Reference: ") + f.text(consultation.reference, 200)]
+    lines = [f.t(msg("Buyer: ")) + f.text(consultation.buyer, 300),
+             f.t(msg("Reference: ")) + f.text(consultation.reference, 200)]
     if procedure.lot:
-        lines.append(f.t("Lot : ", "Lot: ") + f.text(procedure.lot, 300))
-    lines.append(f.t("Établie le ", "Dated ") + f.date(generated))
+        lines.append(f.t(msg("Lot: ")) + f.text(procedure.lot, 300))
+    lines.append(f.t(msg("Dated ")) + f.date(generated))
     for line in lines:
         d.paragraph(line)
     d.paragraph(("i", f.t(
-        "Document interne de travail de l'acheteur. Il ne fait pas partie du rapport "
-        "d'analyse des offres, qui mentionne seulement que ces vérifications ont été "
-        "faites ; il n'est pas joint aux lettres adressées aux soumissionnaires.",
-        "The buyer's internal working document. It is not part of the tender evaluation "
-        "report, which only says that these checks were run; it is not sent with the "
-        "letters to bidders.")))
-    d.heading(f.t("Classement vérifié", "Ranking tested"), 1)
+        msg("The buyer's internal working document. It is not part of the tender evaluation "
+            "report, which only says that these checks were run; it is not sent with the letters "
+            "to bidders."))))
+    d.heading(f.t(msg("Ranking tested")), 1)
     if view.ranking:
-        d.table([f.t("Rang", "Rank"), f.t("Offre", "Offer"),
+        d.table([f.t(msg("Rank")), f.t(msg("Offer")),
                  f"Total /{f.n(view.total_points, 0)}"],
                 [[str(r.rank), f.name(r.vendor), f.pts(r.total)] for r in view.ranking],
                 [2.0, 11.0, 4.0], align="clr")
     else:
-        d.paragraph(f.t("Aucune offre n'est classée.", "No offer is ranked."))
-    d.heading(f.t("Constats", "Findings"), 1)
+        d.paragraph(f.t(msg("No offer is ranked.")))
+    d.heading(f.t(msg("Findings")), 1)
     close = robustness.close_call
     if close is not None and close.flagged:
-        d.paragraph(("b", f.t("Pas de gagnant net : ", "No clear winner: ")), f.t(
-            "l'écart entre les deux premières offres est inférieur au seuil retenu ; le "
-            "classement doit être examiné avec prudence avant la proposition d'attribution.",
-            "the gap between the first two offers is below the chosen threshold; the ranking "
-            "must be read with caution before the award is proposed."))
+        d.paragraph(("b", f.t(msg("No clear winner: "))), f.t(
+            msg("the gap between the first two offers is below the chosen threshold; the ranking "
+                "must be read with caution before the award is proposed.")))
     d.paragraph(f.t(
-        "Le classement a été soumis à des variations : pondérations, méthode de notation du "
-        "prix, retrait d'une offre, retrait de chaque évaluateur. Constats :",
-        "The ranking was tested against variations: weights, price scoring method, one "
-        "offer removed, each evaluator left out. Findings:"))
+        msg("The ranking was tested against variations: weights, price scoring method, one offer "
+            "removed, each evaluator left out. Findings:")))
     sentences = robustness.sentences(lang)
     if sentences:
         d.bullets(f.sentence(s) for s in sentences)
     else:
-        d.paragraph(f.t("Aucun constat.", "No finding."))
-    d.heading(f.t("Paramètres des vérifications", "Parameters of the checks"), 1)
+        d.paragraph(f.t(msg("No finding.")))
+    d.heading(f.t(msg("Parameters of the checks")), 1)
     rows = [(_label(ROBUSTNESS_PARAMETER_LABELS, key, lang), _setting(key, value, f))
             for key, value in sorted(robustness.parameters.items())]
-    d.table([f.t("Paramètre", "Parameter"), f.t("Valeur", "Value")], rows, [11.0, 6.0],
+    d.table([f.t(msg("Parameter")), f.t(msg("Value"))], rows, [11.0, 6.0],
             bold_first_column=True)
     return d.save(generated)

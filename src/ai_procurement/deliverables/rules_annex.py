@@ -60,7 +60,7 @@ from ai_procurement.questionnaire import (
     aggregation_sentence,
     sub_criterion_points,
 )
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg, pmsg
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -241,10 +241,9 @@ def _(fr: str, en: str) -> Text:
     return Text(fr, en)
 
 
-_TITLE = _("Annexe au règlement de la consultation : critères et méthode de notation",
-           "Annex to the consultation rules (RC): award criteria and scoring method")
-_YES_NO = {"yes": _("Oui", "Yes"), "no": _("Non", "No")}
-_CODE = _("code de la commande publique", "French public procurement code")
+_TITLE = msg("Annex to the consultation rules (RC): award criteria and scoring method")
+_YES_NO = {"yes": msg("Yes"), "no": msg("No")}
+_CODE = msg("French public procurement code")
 
 
 class _Annex:
@@ -322,24 +321,16 @@ class _Annex:
         first = lots[0].questionnaire.consultation
         self.doc.add_heading(clean_text(self.t(_TITLE)), 0)
         self.para(f"{first.reference} – {first.title}",
-                  bold_lead=self.t(_("Consultation : ", "Consultation: ")))
-        self.para(first.buyer, bold_lead=self.t(_("Acheteur : ", "Buyer: ")))
-        self.para(self.t(_(
-            "Cette annexe fait partie du règlement de la consultation. Elle énonce les "
-            "critères d'attribution, leurs pondérations et leurs modalités de mise en œuvre "
-            "(art. R2152-11 et R2152-12 du code de la commande publique), telles qu'elles "
-            "seront appliquées à la notation des offres. Elle est produite à partir des "
-            "questionnaires figés de la consultation : l'empreinte SHA-256 de chaque "
-            "questionnaire, ci-dessous, identifie exactement les questions, pondérations et "
-            "règles qui serviront à la notation ; elles ne changeront pas après la "
-            "publication.",
-            "This annex is part of the consultation rules. It states the award criteria, "
-            "their weights and how they are applied (French public procurement code, "
-            "R2152-11 and R2152-12), exactly as they will be applied to score the offers. "
-            "It is produced from the consultation's frozen questionnaires: each "
-            "questionnaire's SHA-256 fingerprint, below, identifies exactly the questions, "
-            "weights and rules the scoring will use; they will not change after "
-            "publication.")))
+                  bold_lead=self.t(msg("Consultation: ")))
+        self.para(first.buyer, bold_lead=self.t(msg("Buyer: ")))
+        self.para(self.t(msg("This annex is part of the consultation rules. It states the "
+                             "award criteria, their weights and how they are applied (French "
+                             "public procurement code, R2152-11 and R2152-12), exactly as "
+                             "they will be applied to score the offers. It is produced from "
+                             "the consultation's frozen questionnaires: each questionnaire's "
+                             "SHA-256 fingerprint, below, identifies exactly the questions, "
+                             "weights and rules the scoring will use; they will not change "
+                             "after publication.")))
         self._fingerprints(lots)
         self._consultation(lots, rules)
         for lot in lots:
@@ -350,9 +341,8 @@ class _Annex:
         from docx.shared import Pt
 
         table = self.table(
-            [self.t(_("Lot", "Lot")), self.t(_("Intitulé", "Title")),
-             self.t(_("Empreinte SHA-256 du questionnaire", "Questionnaire SHA-256 "
-                      "fingerprint"))],
+            [self.t(msg("Lot")), self.t(msg("Title")),
+             self.t(msg("Questionnaire SHA-256 fingerprint"))],
             [[lot.lot_id, lot.title, ""] for lot in lots], (1.2, 4.3, 11.5))
         for row, lot in zip(table.rows[1:], lots, strict=True):
             run = row.cells[2].paragraphs[0].add_run(lot.questionnaire.fingerprint)
@@ -360,93 +350,61 @@ class _Annex:
             run.font.size = Pt(8)
 
     def _consultation(self, lots: Sequence[LotRules], rules: AwardRules) -> None:
-        self.numbered(_("Procédure, lots et variantes", "Procedure, lots and variants"))
+        self.numbered(msg("Procedure, lots and variants"))
         if rules.mode == "open":
-            self.para(self.t(_(
-                "Consultation ouverte : les documents de la consultation, dont le "
-                "questionnaire, sont mis à disposition gratuitement, en accès libre, direct "
-                "et complet sur le profil d'acheteur (art. R2132-2 du code de la commande "
-                "publique). Le questionnaire à remplir est le même pour tous les "
-                "soumissionnaires ; toute offre remise dans le délai est examinée, que le "
-                "soumissionnaire se soit ou non fait connaître auparavant.",
-                "Open call: the consultation documents, including the questionnaire, are "
-                "available free of charge, with unrestricted, full and direct access, on "
-                "the buyer profile (French public procurement code, R2132-2). The "
-                "questionnaire to fill is the same for every bidder; every offer received "
-                "in time is examined, whether or not the bidder made itself known "
-                "beforehand.")))
+            self.para(self.t(msg("Open call: the consultation documents, including the "
+                                 "questionnaire, are available free of charge, with "
+                                 "unrestricted, full and direct access, on the buyer profile "
+                                 "(French public procurement code, R2132-2). The questionnaire "
+                                 "to fill is the same for every bidder; every offer received in "
+                                 "time is examined, whether or not the bidder made itself known "
+                                 "beforehand.")))
         else:
-            self.para(self.t(_(
-                "Consultation sur invitation : seuls les opérateurs économiques invités "
-                "reçoivent les documents de la consultation. Chacun reçoit un exemplaire du "
-                "questionnaire à son nom ; les questions, pondérations et règles sont "
-                "identiques pour tous (même empreinte).",
-                "Consultation by invitation: only the invited economic operators receive "
-                "the consultation documents. Each receives a copy of the questionnaire in "
-                "its name; the questions, weights and rules are the same for all (same "
-                "fingerprint).")))
+            self.para(self.t(msg("Consultation by invitation: only the invited economic "
+                                 "operators receive the consultation documents. Each receives a "
+                                 "copy of the questionnaire in its name; the questions, weights "
+                                 "and rules are the same for all (same fingerprint).")))
         if len(lots) == 1:
-            self.para(self.t(_("La consultation comporte un lot unique.",
-                               "The consultation has a single lot.")))
+            self.para(self.t(msg("The consultation has a single lot.")))
         else:
-            self.para(self.t(_(
-                f"La consultation est allotie (art. L2113-10 du code de la commande "
-                f"publique) en {len(lots)} lots. Chaque lot a son propre questionnaire, "
-                "ses critères et ses pondérations ; les offres sont notées, classées et "
-                "attribuées lot par lot. Un soumissionnaire peut remettre une offre pour "
-                "un, plusieurs ou tous les lots, en remplissant le questionnaire de chaque "
-                "lot.",
-                f"The consultation is divided into {len(lots)} lots (French public "
-                "procurement code, L2113-10). Each lot has its own questionnaire, criteria "
-                "and weights; offers are scored, ranked and awarded lot by lot. A bidder "
-                "may bid for one, several or all lots, filling in each lot's "
-                "questionnaire.")))
+            self.para(self.t(msg("The consultation is divided into {len_lots} lots (French "
+                                 "public procurement code, L2113-10). Each lot has its own "
+                                 "questionnaire, criteria and weights; offers are scored, ranked "
+                                 "and awarded lot by lot. A bidder may bid for one, several or "
+                                 "all lots, filling in each lot's questionnaire.",
+                                 len_lots=len(lots))))
             for lot in lots:
-                self.bullet(lot.title, bold_lead=self.t(_(f"Lot {lot.lot_id} : ",
-                                                          f"Lot {lot.lot_id}: ")))
+                self.bullet(lot.title, bold_lead=self.t(msg(
+                        "Lot {lot_lot_id}: ", lot_lot_id=lot.lot_id)))
         cap = rules.max_lots_per_bidder
         if cap is not None:
-            self.para(self.t(_(
-                f"Un même soumissionnaire ne peut se voir attribuer plus de {cap} lot(s) "
-                "(art. R2113-1 du code de la commande publique). Lorsque l'application des "
-                "critères conduirait à lui en attribuer davantage, les lots qui lui sont "
-                "attribués sont déterminés par la règle suivante : ",
-                f"One bidder may be awarded at most {cap} lot(s) (French public "
-                "procurement code, R2113-1). Where applying the award criteria would award "
-                "it more, the lots it is awarded are determined by the following rule: "))
+            self.para(self.t(msg("One bidder may be awarded at most {cap} lot(s) (French public "
+                                 "procurement code, R2113-1). Where applying the award criteria "
+                                 "would award it more, the lots it is awarded are determined by "
+                                 "the following rule: ", cap=cap))
                 + rules.lot_cap_rule.strip())
         if rules.variants_allowed:
-            self.para(self.t(_(
-                "Les variantes sont autorisées (art. R2151-8 du code de la commande "
-                "publique). Chaque variante est présentée avec son propre questionnaire "
-                "rempli et notée comme une offre distincte, avec les mêmes critères, "
-                "pondérations et méthodes que les autres offres du lot. Les exigences "
-                "éliminatoires de chaque lot sont les exigences minimales que les variantes "
-                "doivent respecter (art. R2151-9).",
-                "Variants are allowed (French public procurement code, R2151-8). Each "
-                "variant comes with its own filled questionnaire and is scored as an offer "
-                "of its own, with the same criteria, weights and methods as the lot's "
-                "other offers. Each lot's knock-out requirements are the minimum "
-                "requirements variants must meet (R2151-9).")))
+            self.para(self.t(msg("Variants are allowed (French public procurement code, "
+                                 "R2151-8). Each variant comes with its own filled questionnaire "
+                                 "and is scored as an offer of its own, with the same criteria, "
+                                 "weights and methods as the lot's other offers. Each lot's "
+                                 "knock-out requirements are the minimum requirements variants "
+                                 "must meet (R2151-9).")))
         else:
-            self.para(self.t(_(
-                "Les variantes ne sont pas autorisées (art. R2151-8 du code de la commande "
-                "publique) : une variante ne respecte pas les documents de la consultation, "
-                "elle est irrégulière (art. L2152-2) et n'est ni notée ni classée.",
-                "Variants are not allowed (French public procurement code, R2151-8): a "
-                "variant does not comply with the consultation documents, so it is "
-                "irregular (L2152-2) and is neither scored nor ranked.")))
+            self.para(self.t(msg("Variants are not allowed (French public procurement code, "
+                                 "R2151-8): a variant does not comply with the consultation "
+                                 "documents, so it is irregular (L2152-2) and is neither scored "
+                                 "nor ranked.")))
 
     def _lot(self, lot: LotRules, *, single: bool) -> None:
-        lot_name = (self.t(_("Lot unique", "Single lot")) if single
+        lot_name = (self.t(msg("Single lot")) if single
                     else f"{self.t(_('Lot', 'Lot'))} {lot.lot_id}")
-        self.numbered(Text(f"{lot_name} : {lot.title}", f"{lot_name}: {lot.title}"))
+        self.numbered(msg("{lot_name}: {lot_title}", lot_name=lot_name, lot_title=lot.title))
         q = lot.questionnaire
         self.para(f"{q.bank.title.get(self.lang)} ({q.bank.id} {q.bank.version}) – "
                   f"{q.consultation.reference}",
-                  bold_lead=self.t(_("Questionnaire : ", "Questionnaire: ")))
-        self.para(q.fingerprint, bold_lead=self.t(_("Empreinte SHA-256 : ",
-                                                     "SHA-256 fingerprint: ")))
+                  bold_lead=self.t(msg("Questionnaire: ")))
+        self.para(q.fingerprint, bold_lead=self.t(msg("SHA-256 fingerprint: ")))
         prefix = f"{self.section_number}."
         self._criteria(lot, prefix + "1")
         self._questions(lot, prefix + "2")
@@ -466,40 +424,28 @@ class _Annex:
             title = criterion.title.get(self.lang)
             if criterion.is_price:
                 method = PRICE_METHOD_NAMES[lot.settings.price_method].get(self.lang)
-                title += self.t(_(f" (méthode {method}, § {number_[:-1]}3)",
-                                  f" ({method} method, § {number_[:-1]}3)"))
+                title += self.t(msg(" ({method} method, § {number__1}3)", method=method,
+                                    number__1=number_[:-1]))
             rows.append([criterion.id, title, self.pct(weights[criterion.id]),
                          self.num(points[criterion.id])])
             rows += self._sub_criteria_rows(criterion, sub_points.get(criterion.id))
-        rows.append(["", self.t(_("Total", "Total")), self.pct(1.0), self.num(total)])
+        rows.append(["", self.t(msg("Total")), self.pct(1.0), self.num(total)])
         scale = number(total, self.lang, 0 if float(total).is_integer() else 2)
-        self.table([self.t(_("Réf.", "Ref.")), self.t(_("Critère", "Criterion")),
-                    self.t(_("Pondération", "Weight")),
-                    self.t(_(f"Points (sur {scale})",
-                             f"Points (out of {scale})"))],
+        self.table([self.t(msg("Ref.")), self.t(msg("Criterion")),
+                    self.t(pmsg("deliverables.rules_annex", "Weight")),
+                    self.t(msg("Points (out of {scale})", scale=scale))],
                    rows, (1.8, 9.2, 2.8, 3.2))
-        self.para(self.t(_(
-            f"Chaque offre est notée sur {scale} points ; chaque critère "
-            "rapporte sa pondération de ce total. Les nombres sont arrondis à deux "
-            "décimales pour l'affichage ; le calcul utilise les valeurs exactes. L'offre "
-            "économiquement la plus avantageuse est celle qui obtient le total le plus élevé "
-            "(art. L2152-7 du code de la commande publique).",
-            f"Each offer is scored out of {scale} points; each criterion brings "
-            "its weight of that total. Figures are rounded to two decimals for display; "
-            "the computation uses the exact values. The most economically advantageous "
-            "offer is the one with the highest total (French public procurement code, "
-            "L2152-7).")))
+        self.para(self.t(msg("Each offer is scored out of {scale} points; each criterion brings "
+                             "its weight of that total. Figures are rounded to two decimals for "
+                             "display; the computation uses the exact values. The most "
+                             "economically advantageous offer is the one with the highest total "
+                             "(French public procurement code, L2152-7).", scale=scale)))
         self.para(self.t(aggregation_sentence(lot.questionnaire)))
         if sub_points:
-            self.para(self.t(_(
-                "Les sous-critères (lignes en retrait) partagent les points de leur critère "
-                "selon la part indiquée ; leur pondération est publiée parce qu'elle peut "
-                "influencer la présentation des offres (CE, 18 juin 2010, Commune de "
-                "Saint-Pal-de-Mons, n° 337377).",
-                "Sub-criteria (indented rows) share their criterion's points by the share "
-                "shown; their weights are published because they may influence how offers "
-                "are made (Conseil d'État, 18 June 2010, Commune de Saint-Pal-de-Mons, "
-                "no. 337377).")))
+            self.para(self.t(msg("Sub-criteria (indented rows) share their criterion's points by "
+                                 "the share shown; their weights are published because they may "
+                                 "influence how offers are made (Conseil d'État, 18 June 2010, "
+                                 "Commune de Saint-Pal-de-Mons, no. 337377).")))
 
     def _sub_criteria_rows(self, criterion: Criterion,
                            points: Mapping[str, float] | None) -> list[list[str]]:
@@ -507,37 +453,28 @@ class _Annex:
         if not points:
             return []
         whole = math.fsum(points.values())
-        label = self.t(_("sous-critère", "sub-criterion"))
-        of_criterion = self.t(_(" du critère", " of the criterion"))
+        label = self.t(msg("sub-criterion"))
+        of_criterion = self.t(msg(" of the criterion"))
         return [[f"   {sub.id}", f"   ↳ {sub.title.get(self.lang)} ({label})",
                  self.pct(points[sub.id] / whole if whole > 0 else 0.0) + of_criterion,
                  self.num(points[sub.id])] for sub in criterion.sub_criteria]
 
     def _questions(self, lot: LotRules, number_: str) -> None:
-        self.heading(f"{number_} " + self.t(_("Sous-critères : les questions notées",
-                                                "Sub-criteria: the scored questions")), 2)
+        self.heading(f"{number_} " + self.t(msg("Sub-criteria: the scored questions")), 2)
         settings = lot.settings
-        consensus = (_("la médiane", "the median") if settings.consensus == "median"
-                     else _("la moyenne", "the mean"))
-        self.para(self.t(_(
-            "Dans chaque critère, chaque question notée rapporte une part des points du "
-            "critère proportionnelle à son poids. La réponse obtient une fraction de ces "
-            "points selon la règle indiquée. Une question qui ne compte pas (« sans objet » "
-            "admis, ou question conditionnelle qui ne s'applique pas, voir § "
-            f"{number_[:-1]}4) cède sa part aux autres questions du critère qui comptent, au "
-            "prorata de leurs poids ; si aucune ne compte, le critère rapporte 0 point. Les "
-            "réponses rédigées sont notées par les évaluateurs sur l'échelle indiquée ; le "
-            f"niveau retenu est {consensus.fr} de leurs niveaux, sauf niveau arrêté en "
-            "commun et motivé.",
-            "Within each criterion, each scored question brings a share of the "
-            "criterion's points proportional to its weight. The answer earns a fraction of "
-            "those points by the rule shown. A question that does not count ('not "
-            "applicable' accepted, or a conditional question that does not apply, see § "
-            f"{number_[:-1]}4) passes its share to the criterion's other questions that "
-            "count, in proportion to their weights; if none counts, the criterion brings 0 "
-            "points. Written answers are scored by the evaluators on the scale shown; the "
-            f"level kept is {consensus.en} of their levels, unless a level is agreed "
-            "together, with reasons.")))
+        consensus = (msg("the median") if settings.consensus == "median"
+                     else msg("the mean"))
+        self.para(self.t(msg("Within each criterion, each scored question brings a share of "
+                             "the criterion's points proportional to its weight. The answer "
+                             "earns a fraction of those points by the rule shown. A question "
+                             "that does not count ('not applicable' accepted, or a "
+                             "conditional question that does not apply, see § {number__1}4) "
+                             "passes its share to the criterion's other questions that count, "
+                             "in proportion to their weights; if none counts, the criterion "
+                             "brings 0 points. Written answers are scored by the evaluators "
+                             "on the scale shown; the level kept is {consensus} of their "
+                             "levels, unless a level is agreed together, with reasons.",
+                             consensus=consensus, number__1=number_[:-1])))
         points = _criterion_points(lot)
         for criterion in lot.questionnaire.bank.criteria:
             if criterion.is_price:
@@ -545,44 +482,38 @@ class _Annex:
             shares = _question_shares(criterion)
             scored = [q for q in criterion.questions if q.weight > 0]
             self.para(f" – {self.num(points[criterion.id])} "
-                      + self.t(_("points", "points")),
+                      + self.t(msg("points")),
                       bold_lead=f"{criterion.id} {criterion.title.get(self.lang)}")
             if not scored:
-                self.para(self.t(_("Aucune question notée dans ce critère : il rapporte 0 "
-                                   "point.", "No scored question in this criterion: it "
-                                   "brings 0 points.")))
+                self.para(self.t(msg("No scored question in this criterion: it brings 0 points.")))
                 continue
             rows = [[f"{q.id}{f' ({q.sub_criterion})' if q.sub_criterion else ''} "
                      f"{q.text.get(self.lang)}", self.pct(shares[q.id]),
                      self.num(points[criterion.id] * shares[q.id]),
                      describe_rule(q).get(self.lang), self._marks(lot, q)] for q in scored]
-            self.table([self.t(_("Question", "Question")),
-                        self.t(_("Part du critère", "Share of criterion")),
-                        self.t(_("Points max.", "Max. points")),
-                        self.t(_("Règle de notation", "Scoring rule")),
-                        self.t(_("Conditions", "Conditions"))],
+            self.table([self.t(msg("Question")),
+                        self.t(msg("Share of criterion")),
+                        self.t(msg("Max. points")),
+                        self.t(msg("Scoring rule")),
+                        self.t(msg("Conditions"))],
                        rows, (5.6, 2.0, 1.8, 4.6, 3.0))
             unscored = len(criterion.questions) - len(scored)
             if unscored:
-                self.para(self.t(_(
-                    f"{unscored} autre(s) question(s) de ce critère ne rapporte(nt) pas de "
-                    "point (poids nul) : elles éclairent l'analyse ou portent une exigence "
-                    "éliminatoire.",
-                    f"{unscored} other question(s) of this criterion bring no points "
-                    "(weight 0): they inform the analysis or carry a knock-out "
-                    "requirement.")))
+                self.para(self.t(msg("{unscored} other question(s) of this criterion bring no "
+                                     "points (weight 0): they inform the analysis or carry a "
+                                     "knock-out requirement.", unscored=unscored)))
 
     def _marks(self, lot: LotRules, q: Question) -> str:
         marks: list[str] = []
         if q.evidence is Evidence.REQUIRED:
-            marks.append(self.t(_("preuve exigée", "evidence required")))
+            marks.append(self.t(msg("evidence required")))
         if q.na_allowed:
-            marks.append(self.t(_("« sans objet » admis", "'not applicable' allowed")))
+            marks.append(self.t(msg("'not applicable' allowed")))
         condition = self._applies_if(lot, q)
         if condition is not None:
-            marks.append(self.t(_("si ", "if ")) + self._condition_words(lot, condition))
+            marks.append(self.t(msg("if ")) + self._condition_words(lot, condition))
         if q.knockout is not None:
-            marks.append(self.t(_("exigence éliminatoire", "knock-out requirement")))
+            marks.append(self.t(msg("knock-out requirement")))
         return " ; ".join(marks) if self.lang == "fr" else "; ".join(marks)
 
     @staticmethod
@@ -595,8 +526,8 @@ class _Annex:
         """A condition in words: ``Q1 = Yes and (Q2 = Cloud or Q3 = Yes)``."""
         if isinstance(condition, AllOf | AnyOf):
             parts = condition.all_of if isinstance(condition, AllOf) else condition.any_of
-            joiner = self.t(_(" et ", " and ") if isinstance(condition, AllOf)
-                            else _(" ou ", " or "))
+            joiner = self.t(msg(" and ") if isinstance(condition, AllOf)
+                            else msg(" or "))
             return joiner.join(self._condition_words(lot, p) if isinstance(p, Condition)
                                else f"({self._condition_words(lot, p)})" for p in parts)
         target = lot.questionnaire.bank.question(condition.question)
@@ -619,12 +550,10 @@ class _Annex:
         return word.join(items)
 
     def _price(self, lot: LotRules, number_: str) -> None:
-        self.heading(f"{number_} " + self.t(_("Prix : méthode et formule",
-                                                "Price: method and formula")), 2)
+        self.heading(f"{number_} " + self.t(msg("Price: method and formula")), 2)
         criterion = next((c for c in lot.questionnaire.bank.criteria if c.is_price), None)
         if criterion is None:
-            self.para(self.t(_("Ce questionnaire ne comporte pas de critère de prix.",
-                               "This questionnaire has no price criterion.")))
+            self.para(self.t(msg("This questionnaire has no price criterion.")))
             return
         settings = lot.settings
         nmax = _criterion_points(lot)[criterion.id]
@@ -634,66 +563,46 @@ class _Annex:
         self._total_cost(spec, question)
         self._precedence(lot)
         if nmax <= 0:
-            self.para(self.t(_("Le critère de prix a une pondération nulle : il ne rapporte "
-                               "aucun point.", "The price criterion weighs nothing: it "
-                               "brings no points.")))
+            self.para(self.t(msg("The price criterion weighs nothing: it brings no points.")))
             self._low_offers(lot)
             return
         method = settings.price_method
         name = PRICE_METHOD_NAMES[method].get(self.lang)
         n = self.num(nmax)
-        self.para(self.t(_(f"Méthode {name}. ", f"{name.capitalize()} method. ")),
-                  bold_lead=self.t(SETTING_LABELS["price_method"]) + self.t(_(" : ", ": ")))
+        self.para(self.t(msg("{name_capitalize} method. ",
+                             name_capitalize=Text(fr=format(name, ''), en=name.capitalize()))),
+                  bold_lead=self.t(SETTING_LABELS["price_method"]) + self.t(msg(": ")))
         if method == "classique":
             formula = f"N = {n} × Pmin / P"
         elif method == "lineaire":
             formula = f"N = {n} × (Pmax − P) / (Pmax − Pmin)"
         else:
             c = self.num(settings.price_coefficient)
-            formula = self.t(_(f"N = max(0 ; {n} × (1 − {c} × (P − Pmin) / Pmin))",
-                               f"N = max(0, {n} × (1 − {c} × (P − Pmin) / Pmin))"))
+            formula = self.t(msg("N = max(0, {n} × (1 − {c} × (P − Pmin) / Pmin))", n=n, c=c))
         self.para(formula, style="Intense Quote")
-        self.para(self.t(_(
-            "où N est la note de prix de l'offre, P son coût total, Pmin et Pmax le plus "
-            "bas et le plus élevé des coûts totaux des offres régulières (les offres "
-            "éliminées ne sont pas prises en compte).",
-            "where N is the offer's price points, P its total cost, Pmin and Pmax the "
-            "lowest and the highest total cost among the regular offers (eliminated offers "
-            "are not taken into account).")))
-        cases = [self.t(_(f"l'offre au coût le plus bas reçoit {n} points et une offre "
-                          "moins chère ne reçoit jamais moins de points qu'une plus chère ;",
-                          f"the offer with the lowest cost gets {n} points and a cheaper "
-                          "offer never gets fewer points than a dearer one;"))]
+        self.para(self.t(msg("where N is the offer's price points, P its total cost, Pmin and "
+                             "Pmax the lowest and the highest total cost among the regular "
+                             "offers (eliminated offers are not taken into account).")))
+        cases = [self.t(msg("the offer with the lowest cost gets {n} points and a cheaper offer "
+                            "never gets fewer points than a dearer one;", n=n))]
         if method == "lineaire":
-            cases.append(self.t(_(
-                "l'offre la plus chère reçoit 0 point ; l'écart de points entre deux offres "
-                "dépend de l'ensemble des prix reçus ;",
-                "the dearest offer gets 0 points; the gap in points between two offers "
-                "depends on all the prices received;")))
+            cases.append(self.t(msg("the dearest offer gets 0 points; the gap in points between "
+                                    "two offers depends on all the prices received;")))
         if method == "ecart-relatif":
             limit = 1 + 1 / settings.price_coefficient
-            cases.append(self.t(_(
-                f"la note ne descend pas sous 0 : une offre dont le coût atteint "
-                f"{self.num(limit)} × Pmin reçoit 0 point (coefficient "
-                f"{self.num(settings.price_coefficient)}) ;",
-                f"the points never go below 0: an offer whose cost reaches "
-                f"{self.num(limit)} × Pmin gets 0 points (coefficient "
-                f"{self.num(settings.price_coefficient)});")))
-        cases.append(self.t(_(
-            f"une seule offre régulière, ou des coûts tous égaux : chaque offre reçoit {n} "
-            "points ;",
-            f"a single regular offer, or all costs equal: every offer gets {n} points;")))
+            cases.append(self.t(msg(
+                    "the points never go below 0: an offer whose cost reaches {num_limit} × Pmin "
+                    "gets 0 points (coefficient {num_settings_price_coefficient});",
+                    num_limit=self.num(limit),
+                    num_settings_price_coefficient=self.num(settings.price_coefficient))))
+        cases.append(self.t(msg("a single regular offer, or all costs equal: every offer gets "
+                                "{n} points;", n=n)))
         if method != "lineaire":
-            cases.append(self.t(_(
-                "la formule divise par Pmin : un coût total nul ne peut pas être noté ; une "
-                "telle offre est présumée anormalement basse (§ ci-dessous) ;",
-                "the formula divides by Pmin: a total cost of zero cannot be scored; such "
-                "an offer is presumed abnormally low (below);")))
-        cases.append(self.t(_(
-            "une offre sans prix ou au bordereau de prix incomplet est incomplète, donc "
-            "irrégulière (art. L2152-2 du code de la commande publique).",
-            "an offer without a price or with an incomplete price breakdown is incomplete, "
-            "hence irregular (French public procurement code, L2152-2).")))
+            cases.append(self.t(msg("the formula divides by Pmin: a total cost of zero cannot be "
+                                    "scored; such an offer is presumed abnormally low (below);")))
+        cases.append(self.t(msg("an offer without a price or with an incomplete price breakdown "
+                                "is incomplete, hence irregular (French public procurement code, "
+                                "L2152-2).")))
         for case in cases:
             self.bullet(case)
         self._low_offers(lot)
@@ -702,7 +611,7 @@ class _Annex:
         from ai_procurement.legal.precedence import precedence_rule
 
         self.para(self.t(precedence_rule(lot.questionnaire.consultation.precedence)),
-                  bold_lead=self.t(_("Document qui prévaut : ", "Which document prevails: ")))
+                  bold_lead=self.t(msg("Which document prevails: ")))
 
     def _total_cost(self, spec: Price, question: Question) -> None:
         years = spec.years
@@ -710,34 +619,27 @@ class _Annex:
             self._dqe(spec, question)
             if not spec.items:
                 return
-        self.para(self.t(_(
-            f"Le prix comparé est le coût total sur {years} an(s), en {spec.currency} hors "
-            f"taxes, calculé à partir du bordereau de la question {question.id} : coût "
-            f"total = somme des montants payés une fois + {years} × somme des montants "
-            "annuels.",
-            f"The price compared is the total cost over {years} year(s), in {spec.currency} "
-            f"excluding tax, computed from the breakdown of question {question.id}: total "
-            f"cost = sum of the one-off amounts + {years} × sum of the yearly amounts.")))
-        self.table([self.t(_("Poste de coût", "Cost item")),
-                    self.t(_("Périodicité", "Recurrence"))],
+        self.para(self.t(msg("The price compared is the total cost over {years} year(s), in "
+                             "{spec_currency} excluding tax, computed from the breakdown of "
+                             "question {question_id}: total cost = sum of the one-off amounts + "
+                             "{years} × sum of the yearly amounts.", years=years,
+                             spec_currency=spec.currency, question_id=question.id)))
+        self.table([self.t(msg("Cost item")),
+                    self.t(pmsg("deliverables.rules_annex", "Recurrence"))],
                    [[item.label.get(self.lang), RECURRENCES[item.recurrence.value].get(
                        self.lang)] for item in spec.items], (11.0, 6.0))
 
     def _dqe(self, spec: Price, question: Question) -> None:
-        lump = self.t(_(" Le forfait ci-dessous s'y ajoute.", " The lump sum below is added."))
-        self.para(self.t(_(
-            "Le prix comparé est celui du détail quantitatif estimatif (DQE) de la question "
-            f"{question.id}, en {spec.currency} hors taxes : somme, poste par poste, de la "
-            "quantité fixée par l'acheteur multipliée par le prix unitaire de l'offre. Les "
-            "quantités, estimatives, sont celles du tableau ci-dessous ; elles servent à "
-            "comparer les offres.",
-            "The price compared is that of the detailed quantity estimate (DQE) of question "
-            f"{question.id}, in {spec.currency} excluding tax: the sum, item by item, of the "
-            "quantity the buyer set times the offer's unit price. The quantities, which are "
-            "estimates, are those of the table below; they serve to compare the offers."))
+        lump = self.t(msg(" The lump sum below is added."))
+        self.para(self.t(msg("The price compared is that of the detailed quantity estimate (DQE) "
+                             "of question {question_id}, in {spec_currency} excluding tax: the "
+                             "sum, item by item, of the quantity the buyer set times the offer's "
+                             "unit price. The quantities, which are estimates, are those of the "
+                             "table below; they serve to compare the offers.",
+                             question_id=question.id, spec_currency=spec.currency))
             + (lump if spec.items else ""))
-        self.table([self.t(_("Poste", "Item")), self.t(_("Désignation", "Description")),
-                    self.t(_("Unité", "Unit")), self.t(_("Quantité", "Quantity"))],
+        self.table([self.t(msg("Item")), self.t(msg("Description")),
+                    self.t(msg("Unit")), self.t(msg("Quantity"))],
                    [[item.id, item.label.get(self.lang), item.unit.get(self.lang),
                      number(item.quantity, self.lang,
                             0 if float(item.quantity).is_integer() else 2)]
@@ -748,141 +650,91 @@ class _Annex:
         factors = _low_offer_defaults()
         name = LOW_OFFER_METHOD_NAMES[method].get(self.lang)
         self.para(name, bold_lead=self.t(SETTING_LABELS["low_offer_method"])
-                  + self.t(_(" : ", ": ")))
+                  + self.t(msg(": ")))
         if method == "m1m2":
             up, low = self.num(factors["upper_factor"]), self.num(factors["lower_factor"])
-            self.para(self.t(_(
-                "M1 = moyenne des coûts totaux des offres régulières ; les offres dont le "
-                f"coût dépasse strictement {up} × M1 sont écartées du calcul de M2 ; M2 = "
-                "moyenne des coûts restants ; une offre dont le coût est strictement "
-                f"inférieur à {low} × M2 est présumée anormalement basse.",
-                "M1 = mean total cost of the regular offers; offers whose cost is strictly "
-                f"above {up} × M1 are left out of M2; M2 = mean of the remaining costs; an "
-                f"offer whose cost is strictly below {low} × M2 is presumed abnormally "
-                "low.")))
+            self.para(self.t(msg("M1 = mean total cost of the regular offers; offers whose cost "
+                                 "is strictly above {up} × M1 are left out of M2; M2 = mean of "
+                                 "the remaining costs; an offer whose cost is strictly below "
+                                 "{low} × M2 is presumed abnormally low.", up=up, low=low)))
         else:
             k = self.num(factors["sd_factor"])
-            self.para(self.t(_(
-                "Une offre dont le coût total est strictement inférieur à la moyenne des "
-                f"coûts des offres régulières moins {k} écart(s)-type(s) (écart-type de la "
-                "population des offres) est présumée anormalement basse.",
-                "An offer whose total cost is strictly below the mean cost of the regular "
-                f"offers minus {k} standard deviation(s) (population standard deviation of "
-                "the offers) is presumed abnormally low.")))
-        self.para(self.t(_(
-            f"Avec moins de {_MIN_OFFERS_FOR_LOW_CHECK} offres, aucune offre n'est signalée "
-            "par cette formule ; les prix sont appréciés au regard de l'estimation de "
-            "l'acheteur. Ce calcul ne fait que signaler : il n'élimine aucune offre. Une "
-            "offre présumée anormalement basse (art. L2152-5 du code de la commande "
-            "publique) fait l'objet d'une demande écrite de précisions et de justifications "
-            "de son prix (art. L2152-6 et R2152-3) ; elle n'est rejetée que si, après examen, "
-            "ces justifications n'expliquent pas le bas niveau du prix (art. R2152-4), "
-            "jamais automatiquement.",
-            f"With fewer than {_MIN_OFFERS_FOR_LOW_CHECK} offers this formula flags no offer; "
-            "prices are judged against the buyer's estimate. The computation only flags: "
-            "it eliminates no offer. An offer presumed abnormally low (French public "
-            "procurement code, L2152-5) receives a written request to explain and justify "
-            "its price (L2152-6 and R2152-3); it is rejected only if, after examination, "
-            "the justifications do not account for the low price (R2152-4), never "
-            "automatically.")))
+            self.para(self.t(msg("An offer whose total cost is strictly below the mean cost of "
+                                 "the regular offers minus {k} standard deviation(s) (population "
+                                 "standard deviation of the offers) is presumed abnormally low.",
+                                 k=k)))
+        self.para(self.t(msg("With fewer than {MIN_OFFERS_FOR_LOW_CHECK} offers this formula "
+                             "flags no offer; prices are judged against the buyer's estimate. "
+                             "The computation only flags: it eliminates no offer. An offer "
+                             "presumed abnormally low (French public procurement code, L2152-5) "
+                             "receives a written request to explain and justify its price "
+                             "(L2152-6 and R2152-3); it is rejected only if, after examination, "
+                             "the justifications do not account for the low price (R2152-4), "
+                             "never automatically.",
+                             MIN_OFFERS_FOR_LOW_CHECK=_MIN_OFFERS_FOR_LOW_CHECK)))
 
     def _answers(self, lot: LotRules, number_: str) -> None:
-        self.heading(f"{number_} " + self.t(_("Réponses manquantes, « sans objet », preuves "
-                                                "et questions conditionnelles",
-                                                "Missing answers, 'not applicable', evidence "
-                                                "and conditional questions")), 2)
+        self.heading(f"{number_} " + self.t(msg("Missing answers, 'not applicable', evidence and "
+                                                "conditional questions")), 2)
         settings = lot.settings
-        self.bullet(self.t(_("une question sans réponse compte et obtient 0 point.",
-                             "an unanswered question counts and gets 0 points.")),
-                    bold_lead=self.t(_("Sans réponse : ", "Unanswered: ")))
+        self.bullet(self.t(msg("an unanswered question counts and gets 0 points.")),
+                    bold_lead=self.t(msg("Unanswered: ")))
         if settings.na_policy == "exclude-if-allowed-and-justified":
-            na = _(
-                "lorsque la question l'admet (colonne « Conditions »), une réponse « sans "
-                "objet » justifiée, dont la justification n'est pas rejetée par les "
-                "évaluateurs, ne compte pas : sa part revient aux autres questions du "
-                "critère. Une réponse « sans objet » non admise, non justifiée ou dont la "
-                "justification est rejetée compte et obtient 0 point.",
-                "where the question allows it ('Conditions' column), a justified 'not "
-                "applicable' answer whose justification the evaluators do not reject does "
-                "not count: its share goes to the criterion's other questions. A 'not "
-                "applicable' answer not allowed, not justified or whose justification is "
-                "rejected counts and gets 0 points.")
+            na = msg("where the question allows it ('Conditions' column), a justified 'not "
+                     "applicable' answer whose justification the evaluators do not reject does "
+                     "not count: its share goes to the criterion's other questions. A 'not "
+                     "applicable' answer not allowed, not justified or whose justification is "
+                     "rejected counts and gets 0 points.")
         else:
-            na = _("toute réponse « sans objet » compte et obtient 0 point.",
-                   "every 'not applicable' answer counts and gets 0 points.")
-        self.bullet(self.t(na), bold_lead=self.t(_("« Sans objet » : ",
-                                                   "'Not applicable': ")))
+            na = msg("every 'not applicable' answer counts and gets 0 points.")
+        self.bullet(self.t(na), bold_lead=self.t(msg("'Not applicable': ")))
         required = [q.id for _c, q in lot.questionnaire.bank.questions()
                     if q.evidence is Evidence.REQUIRED and q.weight > 0
                     and not q.scored_by_evaluators]
         if settings.evidence_policy == "zero-without-required-evidence":
-            evidence = _(
-                "pas de point sans la preuve exigée : pour les questions notées par une "
-                "règle et marquées « preuve exigée », une réponse sans preuve (document, "
-                "page ou lien) obtient 0 point.",
-                "no point without the evidence required: for questions scored by a rule and "
-                "marked 'evidence required', an answer without evidence (document, page or "
-                "link) gets 0 points.")
+            evidence = msg("no point without the evidence required: for questions scored by a "
+                           "rule and marked 'evidence required', an answer without evidence "
+                           "(document, page or link) gets 0 points.")
         else:
-            evidence = _(
-                "pour les questions marquées « preuve exigée », l'absence de preuve "
-                "(document, page ou lien) est relevée dans l'analyse ; elle ne change pas "
-                "les points.",
-                "for questions marked 'evidence required', a missing piece of evidence "
-                "(document, page or link) is noted in the analysis; it does not change the "
-                "points.")
-        listed = ", ".join(required) if required else self.t(_("aucune", "none"))
-        self.bullet(self.t(evidence) + self.t(_(f" Questions concernées : {listed}.",
-                                                f" Questions concerned: {listed}.")),
-                    bold_lead=self.t(_("Preuves : ", "Evidence: ")))
+            evidence = msg("for questions marked 'evidence required', a missing piece of "
+                           "evidence (document, page or link) is noted in the analysis; it does "
+                           "not change the points.")
+        listed = ", ".join(required) if required else self.t(msg("none"))
+        self.bullet(self.t(evidence) + self.t(msg(" Questions concerned: {listed}.",
+                                                  listed=listed)),
+                    bold_lead=self.t(pmsg("deliverables.rules_annex", "Evidence: ")))
         conditional = [(q, condition) for _c, q in lot.questionnaire.bank.questions()
                        if (condition := self._applies_if(lot, q)) is not None]
         if conditional:
-            self.bullet(self.t(_(
-                "une question conditionnelle ne s'applique que si la question dont elle "
-                "dépend a reçu l'une des réponses indiquées ; sinon elle ne compte pas (sa "
-                "part revient aux autres questions du critère) et son éventuelle exigence "
-                "éliminatoire ne s'applique pas.",
-                "a conditional question applies only if the question it depends on received "
-                "one of the answers shown; otherwise it does not count (its share goes to "
-                "the criterion's other questions) and any knock-out requirement it carries "
-                "does not apply.")), bold_lead=self.t(_("Questions conditionnelles : ",
-                                                        "Conditional questions: ")))
+            self.bullet(self.t(msg("a conditional question applies only if the question it "
+                                   "depends on received one of the answers shown; otherwise it "
+                                   "does not count (its share goes to the criterion's other "
+                                   "questions) and any knock-out requirement it carries does not "
+                                   "apply.")), bold_lead=self.t(msg("Conditional questions: ")))
             for q, condition in conditional:
-                words = self.t(_("si ", "if ")) + self._condition_words(lot, condition)
+                words = self.t(msg("if ")) + self._condition_words(lot, condition)
                 self.para(f"{q.id} {q.text.get(self.lang)} – {words}", style="List Bullet 2")
 
     def _knockouts(self, lot: LotRules, number_: str) -> None:
-        self.heading(f"{number_} " + self.t(_("Exigences éliminatoires",
-                                                "Knock-out requirements")), 2)
+        self.heading(f"{number_} " + self.t(msg("Knock-out requirements")), 2)
         knockouts = [q for _c, q in lot.questionnaire.bank.questions() if q.knockout]
         if not knockouts:
-            self.para(self.t(_("Ce questionnaire ne comporte pas d'exigence éliminatoire.",
-                               "This questionnaire has no knock-out requirement.")))
+            self.para(self.t(msg("This questionnaire has no knock-out requirement.")))
             return
-        self.para(self.t(_(
-            "Les exigences suivantes sont des exigences minimales de conformité, non des "
-            "pondérations : elles ne rapportent ni ne retirent de points. Une offre qui ne "
-            "satisfait pas l'une d'elles ne respecte pas les exigences des documents de la "
-            "consultation : elle est irrégulière (art. L2152-2 du code de la commande "
-            "publique) et éliminée sans être classée (art. R2152-1). Une question "
-            "éliminatoire sans réponse ou répondue « sans objet » ne permet pas de vérifier "
-            "l'exigence : l'offre est également irrégulière, sauf si la question admet "
-            "« sans objet » et que la réponse est justifiée et acceptée par les "
-            "évaluateurs.",
-            "The following requirements are minimum conformity requirements, not weights: "
-            "they neither bring nor remove points. An offer failing one of them does not "
-            "meet the requirements of the consultation documents: it is irregular (French "
-            "public procurement code, L2152-2) and eliminated without being ranked "
-            "(R2152-1). A knock-out question left unanswered or answered 'not applicable' "
-            "leaves the requirement unverified: the offer is irregular too, unless the "
-            "question allows 'not applicable' and the answer is justified and accepted by "
-            "the evaluators.")))
+        self.para(self.t(msg("The following requirements are minimum conformity requirements, "
+                             "not weights: they neither bring nor remove points. An offer "
+                             "failing one of them does not meet the requirements of the "
+                             "consultation documents: it is irregular (French public procurement "
+                             "code, L2152-2) and eliminated without being ranked (R2152-1). A "
+                             "knock-out question left unanswered or answered 'not applicable' "
+                             "leaves the requirement unverified: the offer is irregular too, "
+                             "unless the question allows 'not applicable' and the answer is "
+                             "justified and accepted by the evaluators.")))
         rows = [[f"{q.id} {q.text.get(self.lang)}", self._failing(q),
                  q.knockout.reason.get(self.lang) if q.knockout else ""] for q in knockouts]
-        self.table([self.t(_("Question", "Question")),
-                    self.t(_("Réponses éliminatoires", "Failing answers")),
-                    self.t(_("Motif", "Reason"))], rows, (7.0, 5.0, 5.0))
+        self.table([self.t(msg("Question")),
+                    self.t(msg("Failing answers")),
+                    self.t(msg("Reason"))], rows, (7.0, 5.0, 5.0))
 
     def _failing(self, q: Question) -> str:
         ko = q.knockout
@@ -890,8 +742,7 @@ class _Annex:
         if ko.when:
             failing = self._or([self._option(q, v) for v in ko.when])
             if isinstance(q.answer, MultipleChoice):
-                return self.t(_(f"l'une de ces options cochée : {failing}",
-                                f"any of these options ticked: {failing}"))
+                return self.t(msg("any of these options ticked: {failing}", failing=failing))
             return failing
         unit = q.answer.unit.get(self.lang) if isinstance(q.answer, Number) else ""
         parts: list[str] = []

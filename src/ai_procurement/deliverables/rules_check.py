@@ -15,13 +15,13 @@ import os
 from pathlib import Path
 
 from ai_procurement.decision.rules_check import RulesCheck
-from ai_procurement.text import LANGUAGES, Lang, Text
+from ai_procurement.text import LANGUAGES, Lang, Text, msg
 
 __all__ = ["write_rules_check"]
 
 _FIXED = dt.datetime(2026, 1, 1, 0, 0, 0)
-_METHODS = {"classique": Text("classique", "classic"), "lineaire": Text("linéaire", "linear"),
-            "ecart-relatif": Text("écart relatif", "relative gap")}
+_METHODS = {"classique": msg("classic"), "lineaire": msg("linear"),
+            "ecart-relatif": msg("relative gap")}
 T = Text
 
 
@@ -43,26 +43,22 @@ def rules_check_bytes(check: RulesCheck, *, lang: Lang = "fr", title: str = "") 
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
     doc = docx.Document()
     doc.styles["Normal"].font.size = Pt(9.5)
-    heading = T("Essai des règles de notation avant publication",
-                "Rules check before publishing").get(lang)
+    heading = msg("Rules check before publishing").get(lang)
     doc.add_heading(heading, level=1)
     if title:
         doc.add_paragraph(title)
-    doc.add_paragraph(T(
-        "Simulation sur des offres estimées, à conserver au dossier (document interne). La "
-        "direction des affaires juridiques (DAJ) recommande de simuler les méthodes de "
-        "notation du prix avant d'en choisir une : la méthode peut décider du gagnant.",
-        "Simulation on estimated offers, to keep in the procurement file (internal "
-        "document). The French ministry's legal department (DAJ) advises simulating the "
-        "price methods before choosing one: the method can decide the winner.").get(lang))
+    doc.add_paragraph(msg("Simulation on estimated offers, to keep in the procurement file "
+                          "(internal document). The French ministry's legal department (DAJ) "
+                          "advises simulating the price methods before choosing one: the method "
+                          "can decide the winner.").get(lang))
 
     criteria = list(check.weights)
     others = [c for c in criteria if c != check.price_criterion]
-    doc.add_heading(T("Pondérations et offres estimées", "Weights and estimated offers")
+    doc.add_heading(msg("Weights and estimated offers")
                     .get(lang), level=2)
     table = doc.add_table(rows=1, cols=2 + len(others), style="Table Grid")
-    head = [T("Offre", "Offer").get(lang),
-            T("Prix estimé (€ HT)", "Estimated price (EUR excl. tax)").get(lang)]
+    head = [msg("Offer").get(lang),
+            msg("Estimated price (EUR excl. tax)").get(lang)]
     head += [f"{c} ({_num(check.weights[c] * check.total_points, lang, 0)} pts)"
              for c in others]
     for cell, text in zip(table.rows[0].cells, head, strict=True):
@@ -74,21 +70,18 @@ def rules_check_bytes(check: RulesCheck, *, lang: Lang = "fr", title: str = "") 
         for index, c in enumerate(others, start=2):
             row[index].text = f"{offer.scores.get(c, 0.0) * 100:.0f} %"
     price_pts = _num(check.weights[check.price_criterion] * check.total_points, lang, 0)
-    doc.add_paragraph(T(f"Prix : critère {check.price_criterion}, {price_pts} points. Les "
-                        "autres colonnes donnent la part des points de chaque critère "
-                        "que l'offre obtiendrait.",
-                        f"Price: criterion {check.price_criterion}, {price_pts} points. The "
-                        "other columns give the share of each criterion's points the offer "
-                        "would get.").get(lang))
+    doc.add_paragraph(msg("Price: criterion {check_price_criterion}, {price_pts} points. The "
+                          "other columns give the share of each criterion's points the offer "
+                          "would get.", check_price_criterion=check.price_criterion,
+                          price_pts=price_pts).get(lang))
 
-    doc.add_heading(T("Résultat par méthode de notation du prix",
-                      "Result by price method").get(lang), level=2)
+    doc.add_heading(msg("Result by price method").get(lang), level=2)
     table = doc.add_table(rows=1, cols=5, style="Table Grid")
     for cell, label in zip(table.rows[0].cells, (
-            T("Méthode", "Method"), T("Gagnant (points)", "Winner (points)"),
-            T("Points prix (min – max)", "Price points (min – max)"),
-            T("Critère qui décide", "Deciding criterion"),
-            T("Sans une autre offre", "Without another offer")), strict=True):
+            msg("Method"), msg("Winner (points)"),
+            msg("Price points (min – max)"),
+            msg("Deciding criterion"),
+            msg("Without another offer")), strict=True):
         cell.text = label.get(lang)
     for run in check.runs:
         row = table.add_row().cells
@@ -98,10 +91,10 @@ def rules_check_bytes(check: RulesCheck, *, lang: Lang = "fr", title: str = "") 
                        f"{_num(max(run.price_points.values()), lang)}")
         row[3].text = run.decisive or "—"
         row[4].text = "; ".join(
-            T(f"sans {k} : {v}", f"without {k}: {v}").get(lang) for k, v in run.without.items()
-        ) or T("gagnant inchangé", "winner unchanged").get(lang)
+            msg("without {k}: {v}", k=k, v=v).get(lang) for k, v in run.without.items()
+        ) or msg("winner unchanged").get(lang)
 
-    doc.add_heading(T("Constats", "Findings").get(lang), level=2)
+    doc.add_heading(msg("Findings").get(lang), level=2)
     for sentence in check.sentences(lang):
         doc.add_paragraph(sentence, style="List Bullet")
 

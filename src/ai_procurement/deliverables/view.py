@@ -33,7 +33,7 @@ from ai_procurement.deliverables.labels import (
     money as _money,
     number as _number,
 )
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = [
     "ANNEX_LIMIT",
@@ -257,11 +257,11 @@ def cite(view: EvaluationView, line: ScoreLine) -> str:
               else f"'{view.answer(line, BODY_LIMIT)}'")
     detail = [f"{f.pts(line.points)}\u00a0/\u00a0{f.pts(line.max_points)}\u00a0pt"]
     if line.evidence.strip():
-        detail.append(f.t("preuve : ", "evidence: ") + f.text(line.evidence, 200))
+        detail.append(f.t(msg("evidence: ")) + f.text(line.evidence, 200))
     if "evidence-missing" in line.flags:
         detail.append(flag_label("evidence-missing", view.lang))
     if line.source == "override" and line.justification.strip():
-        detail.append(f.t("correction motivée : ", "reasoned override: ")
+        detail.append(f.t(msg("reasoned override: "))
                       + f.text(line.justification, 300))
     return f"{line.question_id} {quoted} ({f.sep.join(detail)})"
 
@@ -291,7 +291,7 @@ def knockout_rule(view: EvaluationView, failure: KnockOutFailure) -> str:
         return failure.rule.get(view.lang)
     labels = [display_value(question, value, view.lang) if value in (
         option_ids(question.answer) or ()) else value for value in ko.when]
-    return view.f.t("Éliminatoire si la réponse est : ", "Disqualifying if the answer is: ") + (
-        view.f.t(" ou ", " or ").join(f"«\u00a0{x}\u00a0»" if view.lang == "fr" else f"'{x}'"
+    return view.f.t(msg("Disqualifying if the answer is: ")) + (
+        view.f.t(msg(" or ")).join(f"«\u00a0{x}\u00a0»" if view.lang == "fr" else f"'{x}'"
                                       for x in labels))
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = [
     "DEFAULT_PRECEDENCE",
@@ -27,33 +27,24 @@ __all__ = [
 ]
 
 PRECEDENCE_DOCUMENTS: dict[str, Text] = {
-    "acte-engagement": Text("l’acte d’engagement", "the acte d'engagement (form of tender)"),
-    "ccap": Text("le cahier des clauses administratives particulières (CCAP)",
-                 "the special administrative terms (CCAP)"),
-    "cctp": Text("le cahier des clauses techniques particulières (CCTP)",
-                 "the special technical terms (CCTP)"),
-    "bpu": Text("le bordereau des prix unitaires (BPU)", "the schedule of unit prices (BPU)"),
-    "dqe": Text("le détail quantitatif estimatif (DQE)",
-                "the detailed quantity estimate (DQE)"),
-    "questionnaire": Text("le questionnaire de la consultation",
-                          "the consultation's questionnaire"),
-    "memoire-technique": Text("le mémoire technique", "the technical proposal"),
+    "acte-engagement": msg("the acte d'engagement (form of tender)"),
+    "ccap": msg("the special administrative terms (CCAP)"),
+    "cctp": msg("the special technical terms (CCTP)"),
+    "bpu": msg("the schedule of unit prices (BPU)"),
+    "dqe": msg("the detailed quantity estimate (DQE)"),
+    "questionnaire": msg("the consultation's questionnaire"),
+    "memoire-technique": msg("the technical proposal"),
 }
 """The documents an order of precedence may name, by key, with their names."""
 
 DEFAULT_PRECEDENCE: tuple[str, ...] = ("acte-engagement", "bpu", "dqe", "questionnaire")
 """The order used when ``campaign.yaml`` sets none (see :func:`precedence_rule`)."""
 
-_DEFAULT_WHY = Text(
-    "ordre appliqué par défaut, campaign.yaml n’en fixant pas : les pièces que le "
-    "soumissionnaire signe et qui deviennent contractuelles (acte d’engagement, puis "
-    "BPU et DQE lorsque la consultation en comporte) l’engagent sur ses prix, le "
-    "questionnaire sert à analyser l’offre ; entre BPU et DQE, le prix unitaire prévaut "
-    "et le DQE est rectifié",
-    "order applied by default, as campaign.yaml sets none: the documents the bidder signs "
-    "and that become contractual (acte d'engagement, then BPU and DQE when the "
-    "consultation has them) bind it to its prices, the questionnaire serves to analyse "
-    "the offer; between BPU and DQE, the unit price prevails and the DQE is corrected")
+_DEFAULT_WHY = msg("order applied by default, as campaign.yaml sets none: the documents the "
+                   "bidder signs and that become contractual (acte d'engagement, then BPU and "
+                   "DQE when the consultation has them) bind it to its prices, the questionnaire "
+                   "serves to analyse the offer; between BPU and DQE, the unit price prevails "
+                   "and the DQE is corrected")
 
 
 def check_precedence(order: Sequence[str]) -> list[str]:
@@ -90,17 +81,11 @@ def precedence_rule(order: Sequence[str]) -> Text:
     documents = tuple(order) or DEFAULT_PRECEDENCE
     fr = " ; puis ".join(PRECEDENCE_DOCUMENTS[d].fr for d in documents)
     en = "; then ".join(PRECEDENCE_DOCUMENTS[d].en for d in documents)
-    text = Text(
-        "Ordre de priorité en cas de contradiction entre les documents de l’offre, le "
-        f"premier prévalant : {fr}.",
-        "Order of precedence if the documents of the offer contradict each other, the "
-        f"first prevailing: {en}.")
+    text = msg("Order of precedence if the documents of the offer contradict each other, the "
+               "first prevailing: {text}.", text=Text(fr=fr, en=en))
     if not order:
-        text = Text(f"{text.fr[:-1]} ({_DEFAULT_WHY.fr}).", f"{text.en[:-1]} ({_DEFAULT_WHY.en}).")
-    return Text(
-        f"{text.fr} Les totaux calculés par le questionnaire (totaux de ligne, total du "
-        "prix) ne sont jamais lus comme une réponse : l’acheteur recalcule chaque total "
-        "à partir des prix unitaires et montants saisis.",
-        f"{text.en} The totals the questionnaire computes (line totals, price total) are "
-        "never read as an answer: the buyer recomputes every total from the unit prices "
-        "and amounts typed.")
+        text = msg("{text_1} ({DEFAULT_WHY}).", text_1=Text(fr=format(text.fr[:-1], ''),
+                   en=format(text.en[:-1], '')), DEFAULT_WHY=_DEFAULT_WHY)
+    return msg("{text} The totals the questionnaire computes (line totals, price total) are "
+               "never read as an answer: the buyer recomputes every total from the unit prices "
+               "and amounts typed.", text=text)

@@ -16,7 +16,7 @@ import enum
 
 import attrs
 
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = ["Negotiation", "ProcedureKind", "ProcedureRules", "procedure_rules"]
 
@@ -77,82 +77,59 @@ _ADAPTED_REJECTION = ("CCP R2181-1", "CCP R2181-2")
 _RULES = {
     ProcedureKind.OPEN_CALL: ProcedureRules(
         ProcedureKind.OPEN_CALL,
-        Text("Appel d’offres ouvert", "Open call for tenders"),
+        msg("Open call for tenders"),
         True, ("CCP L2124-2", "CCP R2124-2", "CCP R2161-2 à R2161-5"),
         _FORMALISED_REJECTION, Negotiation.FORBIDDEN, ("CCP R2161-5",), True,
-        Text("Les documents de la consultation sont librement téléchargeables sur le profil "
-             "d’acheteur (R2132-2) : les soumissionnaires ne sont connus qu’à l’ouverture "
-             "des plis. Seules des précisions sur la teneur d’une offre peuvent être "
-             "demandées, jamais une négociation.",
-             "The consultation documents are freely downloadable from the buyer profile "
-             "(R2132-2): bidders are only known when offers are opened. Only clarifications "
-             "of an offer's content may be requested, never a negotiation.")),
+        msg("The consultation documents are freely downloadable from the buyer profile "
+            "(R2132-2): bidders are only known when offers are opened. Only clarifications of an "
+            "offer's content may be requested, never a negotiation.")),
     ProcedureKind.RESTRICTED_CALL: ProcedureRules(
         ProcedureKind.RESTRICTED_CALL,
-        Text("Appel d’offres restreint", "Restricted call for tenders"),
+        msg("Restricted call for tenders"),
         True, ("CCP L2124-2", "CCP R2124-2", "CCP R2161-6 à R2161-11"),
         _FORMALISED_REJECTION, Negotiation.FORBIDDEN, ("CCP R2161-11",), True,
-        Text("Seuls les candidats sélectionnés sont invités à remettre une offre ; les "
-             "candidats écartés sont informés sans délai du rejet de leur candidature.",
-             "Only the selected candidates are invited to submit an offer; rejected "
-             "candidates are told at once that their application was rejected.")),
+        msg("Only the selected candidates are invited to submit an offer; rejected candidates "
+            "are told at once that their application was rejected.")),
     ProcedureKind.ADAPTED_WITH_PUBLICITY: ProcedureRules(
         ProcedureKind.ADAPTED_WITH_PUBLICITY,
-        Text("Procédure adaptée avec publicité", "Adapted procedure with publication"),
+        msg("Adapted procedure with publication"),
         False, ("CCP L2123-1", "CCP R2123-1 à R2123-7", "CCP R2131-12"),
         _ADAPTED_REJECTION, Negotiation.IF_ANNOUNCED, ("CCP R2123-5",), False,
-        Text("La négociation n’est possible que si les documents de la consultation l’ont "
-             "prévue. Aucun délai de suspension n’est imposé avant la signature (R2182-1 ne "
-             "vise que les procédures formalisées) ; un délai raisonnable entre l’information "
-             "des évincés et la signature leur laisse le référé précontractuel (CJA L551-1).",
-             "Negotiation is possible only if the consultation documents provided for it. "
-             "No standstill is required before signature (R2182-1 covers formalised "
-             "procedures only); a reasonable delay between informing rejected bidders and "
-             "signing leaves them the pre-contractual challenge (CJA L551-1).")),
+        msg("Negotiation is possible only if the consultation documents provided for it. No "
+            "standstill is required before signature (R2182-1 covers formalised procedures "
+            "only); a reasonable delay between informing rejected bidders and signing leaves "
+            "them the pre-contractual challenge (CJA L551-1).")),
     ProcedureKind.ADAPTED_WITHOUT_PUBLICITY: ProcedureRules(
         ProcedureKind.ADAPTED_WITHOUT_PUBLICITY,
-        Text("Procédure adaptée sans publicité", "Adapted procedure without publication"),
+        msg("Adapted procedure without publication"),
         False, ("CCP L2123-1", "CCP R2123-1 à R2123-7", "CCP R2122-8"),
         _ADAPTED_REJECTION, Negotiation.IF_ANNOUNCED, ("CCP R2123-5",), False,
-        Text("Les opérateurs consultés sont connus : un questionnaire personnalisé par "
-             "candidat convient. Sous le seuil de l’article R2122-8, l’acheteur veille à "
-             "ne pas contracter systématiquement avec le même opérateur.",
-             "The operators consulted are known: one personalised questionnaire per "
-             "vendor fits. Below the threshold of article R2122-8, the buyer must not "
-             "systematically contract with the same operator.")),
+        msg("The operators consulted are known: one personalised questionnaire per vendor fits. "
+            "Below the threshold of article R2122-8, the buyer must not systematically contract "
+            "with the same operator.")),
     ProcedureKind.NEGOTIATED: ProcedureRules(
         ProcedureKind.NEGOTIATED,
-        Text("Procédure avec négociation", "Competitive procedure with negotiation"),
+        msg("Competitive procedure with negotiation"),
         True, ("CCP L2124-3", "CCP R2124-3", "CCP R2161-12 à R2161-20"),
         _FORMALISED_REJECTION, Negotiation.ALLOWED, ("CCP R2161-12 à R2161-20",), True,
-        Text("Réservée aux cas de l’article R2124-3 pour un pouvoir adjudicateur ; les "
-             "exigences minimales et les critères d’attribution ne se négocient pas, et le "
-             "rapport dit pourquoi la négociation a été retenue (R2184-3).",
-             "Limited to the cases of article R2124-3 for a contracting authority; minimum "
-             "requirements and award criteria are not negotiable, and the report says why "
-             "negotiation was used (R2184-3).")),
+        msg("Limited to the cases of article R2124-3 for a contracting authority; minimum "
+            "requirements and award criteria are not negotiable, and the report says why "
+            "negotiation was used (R2184-3).")),
     ProcedureKind.COMPETITIVE_DIALOGUE: ProcedureRules(
         ProcedureKind.COMPETITIVE_DIALOGUE,
-        Text("Dialogue compétitif", "Competitive dialogue"),
+        msg("Competitive dialogue"),
         True, ("CCP L2124-4", "CCP R2124-5", "CCP R2161-24 à R2161-31"),
         _FORMALISED_REJECTION, Negotiation.ALLOWED, ("CCP R2161-24 à R2161-31",), True,
-        Text("Le dialogue porte sur les solutions avant la remise des offres finales ; "
-             "après, seules des clarifications et précisions sans modification des éléments "
-             "fondamentaux sont possibles.",
-             "The dialogue is about solutions before final offers are submitted; afterwards "
-             "only clarifications that change no essential element are possible.")),
+        msg("The dialogue is about solutions before final offers are submitted; afterwards only "
+            "clarifications that change no essential element are possible.")),
     ProcedureKind.SUBSEQUENT_CONTRACT: ProcedureRules(
         ProcedureKind.SUBSEQUENT_CONTRACT,
-        Text("Marché subséquent d’un accord-cadre", "Contract based on a framework agreement"),
+        msg("Contract based on a framework agreement"),
         None, ("CCP L2125-1", "CCP R2162-7 à R2162-12"),
         ("CCP R2181-1",), Negotiation.FORBIDDEN, ("CCP R2162-7", "CCP R2162-10"), False,
-        Text("Le marché subséquent ne peut modifier substantiellement les termes de "
-             "l’accord-cadre ; les titulaires sont remis en concurrence selon les modalités "
-             "qu’il fixe. Le délai de suspension n’est pas obligatoire, mais le respecter "
-             "ferme le référé contractuel (CJA L551-15).",
-             "The subsequent contract cannot substantially change the framework agreement; "
-             "its holders compete again on the terms it sets. The standstill is not "
-             "required, but observing it closes the contractual challenge (CJA L551-15).")),
+        msg("The subsequent contract cannot substantially change the framework agreement; its "
+            "holders compete again on the terms it sets. The standstill is not required, but "
+            "observing it closes the contractual challenge (CJA L551-15).")),
 }
 
 

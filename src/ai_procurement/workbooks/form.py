@@ -72,7 +72,7 @@ from ai_procurement.questionnaire import (
     aggregation_sentence,
     sub_criterion_points,
 )
-from ai_procurement.text import LANGUAGES, Lang, Text
+from ai_procurement.text import LANGUAGES, Lang, Text, msg
 from ai_procurement.workbooks.signing import Identity, vendor_token
 
 if TYPE_CHECKING:
@@ -128,40 +128,37 @@ T = Text  # short alias for the many bilingual labels below
 YES: dict[Lang, str] = {"fr": "Oui", "en": "Yes"}
 NO: dict[Lang, str] = {"fr": "Non", "en": "No"}
 NOT_APPLICABLE: dict[Lang, str] = {"fr": "Sans objet", "en": "Not applicable"}
-_EXCLUDING_VAT = T("HT", "excl. VAT")
+_EXCLUDING_VAT = msg("excl. VAT")
 
 # Printed columns A-J add up to 160 characters: fitted to the width of an A4 landscape
 # page, 10-point text prints at about 8.5 points (at 284 characters it was 5), as
 # measured on pages rendered by LibreOffice.
 HEADERS = (
-    (COL_REF, T("Réf.", "Ref."), 8),
-    (COL_QUESTION, T("Question", "Question"), 41),
-    (COL_GUIDANCE, T("Pourquoi et comment répondre", "Why we ask and how to answer"), 29),
-    (COL_EXPECTED, T("Réponse attendue", "Expected answer"), 13),
-    (COL_ANSWER, T("Votre réponse", "Your answer"), 19),
-    (COL_NA, T("Sans objet ?", "Not applicable?"), 8),
-    (COL_COMMENT, T("Commentaire / justification", "Comment / justification"), 17),
-    (COL_DOC, T("Preuve : document", "Evidence: document"), 11),
-    (COL_PAGE, T("Page / section", "Page / section"), 6),
-    (COL_LINK, T("Lien", "Link"), 8),
-    (COL_DONE, T("Fait", "Done"), 6),
-    (COL_CRITERION, T("Critère", "Criterion"), 8),
-    (COL_KEY, T("Clé", "Key"), 16),
+    (COL_REF, msg("Ref."), 8),
+    (COL_QUESTION, msg("Question"), 41),
+    (COL_GUIDANCE, msg("Why we ask and how to answer"), 29),
+    (COL_EXPECTED, msg("Expected answer"), 13),
+    (COL_ANSWER, msg("Your answer"), 19),
+    (COL_NA, msg("Not applicable?"), 8),
+    (COL_COMMENT, msg("Comment / justification"), 17),
+    (COL_DOC, msg("Evidence: document"), 11),
+    (COL_PAGE, msg("Page / section"), 6),
+    (COL_LINK, msg("Link"), 8),
+    (COL_DONE, msg("Done"), 6),
+    (COL_CRITERION, msg("Criterion"), 8),
+    (COL_KEY, msg("Key"), 16),
 )
 WIDTHS = {column: width for column, _, width in HEADERS}
 
 IDENTIFICATION_FIELDS: tuple[tuple[str, Text], ...] = (
-    ("name", T("Raison sociale", "Company name")),
-    ("registration", T("SIRET (14 chiffres) ou SIREN (9 chiffres)",
-                       "SIRET (14 digits) or SIREN (9 digits)")),
-    ("country", T("Pays d'immatriculation (code ISO, FR par défaut)",
-                  "Country of registration (ISO code, FR by default)")),
-    ("foreign_registration", T("Entreprise étrangère : numéro dans son registre national",
-                               "Foreign company: number in its national register")),
-    ("contact", T("Contact : nom et prénom", "Contact: full name")),
-    ("email", T("Contact : courriel", "Contact: e-mail")),
-    ("offer_type", T("Type d'offre", "Offer type")),
-    ("variant", T("Numéro de la variante (si variante)", "Variant number (if a variant)")),
+    ("name", msg("Company name")),
+    ("registration", msg("SIRET (14 digits) or SIREN (9 digits)")),
+    ("country", msg("Country of registration (ISO code, FR by default)")),
+    ("foreign_registration", msg("Foreign company: number in its national register")),
+    ("contact", msg("Contact: full name")),
+    ("email", msg("Contact: e-mail")),
+    ("offer_type", msg("Offer type")),
+    ("variant", msg("Variant number (if a variant)")),
 )
 """The identification block a bidder fills on the cover of a generic questionnaire."""
 
@@ -478,11 +475,9 @@ class _Writer:
         consultation = self.questionnaire.consultation
         set_text(ws, "A1", f"{consultation.title} — {consultation.reference}",
                  styles(font_size=14, bold=True))
-        set_text(ws, "A2", T(
-            "Répondez dans les cellules jaunes (colonnes E à J). Ne modifiez pas les "
-            "questions : le fichier est signé et toute modification est détectée.",
-            "Answer in the yellow cells (columns E to J). Do not edit the questions: the "
-            "file is signed and any change is detected.").get(lang), styles())
+        set_text(ws, "A2", msg("Answer in the yellow cells (columns E to "
+                               "J). Do not edit the questions: the file is "
+                               "signed and any change is detected.").get(lang), styles())
         header = styles.cell(bold=True, bg_color="#D9E1F2")
         for column, label, width in HEADERS:
             set_text(ws, f"{column}{HEADER_ROW}", label.get(lang), header)
@@ -540,8 +535,7 @@ class _Writer:
                                       self.total_points, lang)
         guidance = weight if sub.description is None else (
             f"{weight}\n{sub.description.get(lang)}")
-        title = T(f"Sous-critère : {sub.title.fr}",
-                  f"Sub-criterion: {sub.title.en}").get(lang)
+        title = msg("Sub-criterion: {sub_title}", sub_title=sub.title).get(lang)
         texts = {COL_REF: sub.id, COL_QUESTION: title, COL_GUIDANCE: guidance}
         for column, _, _ in HEADERS[:10]:
             if column in texts:
@@ -564,9 +558,9 @@ class _Writer:
         expected = self._expected(q)
         set_text(ws, f"{COL_EXPECTED}{r}", expected, cell)
         if row.kind == "group":
-            pointer = (T("→ feuille DQE", "→ DQE sheet") if isinstance(q.answer, Price)
+            pointer = (msg("→ DQE sheet") if isinstance(q.answer, Price)
                        and q.answer.dqe and not q.answer.items
-                       else T("↓ lignes ci-dessous", "↓ rows below"))
+                       else msg("↓ rows below"))
             set_text(ws, f"{COL_ANSWER}{r}", pointer.get(lang), styles.locked_input())
         else:
             self._answer(q, f"{COL_ANSWER}{r}")
@@ -574,9 +568,8 @@ class _Writer:
         if q.na_allowed:
             set_blank(ws, na, styles.input())
             self._validate("na", na, validate="list", source=f"={self.na_list}",
-                           error_title=T("Sans objet", "Not applicable").get(lang),
-                           error_message=T("Choisissez « Sans objet » ou laissez vide.",
-                                           "Choose 'Not applicable' or leave blank.").get(lang))
+                           error_title=msg("Not applicable").get(lang),
+                           error_message=msg("Choose 'Not applicable' or leave blank.").get(lang))
         else:
             set_blank(ws, na, styles.locked_input())
         set_blank(ws, f"{COL_COMMENT}{r}", styles.input())
@@ -600,21 +593,20 @@ class _Writer:
             label = option.label.get(lang)
             expected = f"{YES[lang]} / {NO[lang]}"
             if option.exclusive:
-                expected += T(" (seule, ou pas du tout)", " (alone, or not at all)").get(lang)
+                expected += msg(" (alone, or not at all)").get(lang)
             self._yes_no(answer)
             set_blank(ws, answer, styles.input())
         else:
             assert isinstance(spec, Price)
             item = next(i for i in spec.items if i.id == row.item)
             label = item.label.get(lang)
-            per = (T("par an", "per year") if item.recurrence is Recurrence.YEARLY
-                   else T("une fois", "one-off")).get(lang)
+            per = (msg("per year") if item.recurrence is Recurrence.YEARLY
+                   else msg("one-off")).get(lang)
             expected = f"{spec.currency} {_EXCLUDING_VAT.get(lang)}, {per}"
             self._validate("price", answer, validate="decimal", criteria=">=", value="0",
-                           error_title=T("Montant", "Amount").get(lang),
-                           error_message=T("Saisissez un montant positif ou nul, en euros HT.",
-                                           "Enter an amount of zero or more, in euros excl. "
-                                           "VAT.").get(lang))
+                           error_title=msg("Amount").get(lang),
+                           error_message=msg("Enter an amount of zero or more, in euros excl. "
+                                             "VAT.").get(lang))
             set_blank(ws, answer, styles.input(num_format="#,##0.00"))
         cell = styles.cell()
         set_blank(ws, f"{COL_REF}{r}", cell)
@@ -645,21 +637,19 @@ class _Writer:
         if spec.dqe:
             total_row = dqe_rows(spec)[DQE_TOTAL_KEY]
             terms.append(f"'{SHEET_DQE}'!{DQE_COL_LINE}{total_row}")
-        label = T(f"Total sur {spec.years} ans (calculé)",
-                  f"Total over {spec.years} years (computed)").get(lang)
+        label = msg("Total over {spec_years} years (computed)", spec_years=spec.years).get(lang)
         if spec.dqe:
-            label = T("Prix comparé (calculé)", "Compared price (computed)").get(lang)
+            label = msg("Compared price (computed)").get(lang)
         if spec.dqe and (yearly or once):
-            how = T("forfait + total du DQE", "lump sum + DQE total")
+            how = msg("lump sum + DQE total")
         elif spec.dqe:
-            how = T("total du DQE (quantités × prix unitaires)",
-                    "DQE total (quantities × unit prices)")
+            how = msg("DQE total (quantities × unit prices)")
         elif yearly and once:
-            how = T(f"ponctuel + {spec.years} × annuel", f"one-off + {spec.years} × yearly")
+            how = msg("one-off + {spec_years} × yearly", spec_years=spec.years)
         elif yearly:
-            how = T(f"{spec.years} × annuel", f"{spec.years} × yearly")
+            how = msg("{spec_years} × yearly", spec_years=spec.years)
         else:
-            how = T("somme des montants", "sum of the amounts")
+            how = msg("sum of the amounts")
         expected = f"{spec.currency} {_EXCLUDING_VAT.get(lang)}, {how.get(lang)}"
         bold = styles.cell(bold=True)
         set_blank(ws, f"{COL_REF}{r}", bold)
@@ -677,9 +667,8 @@ class _Writer:
     def _yes_no(self, ref: str) -> None:
         lang = self.lang
         self._validate("yes_no", ref, validate="list", source=f"={self.yes_no}",
-                       error_title=T("Réponse", "Answer").get(lang),
-                       error_message=T("Choisissez Oui ou Non dans la liste.",
-                                       "Choose Yes or No from the list.").get(lang))
+                       error_title=msg("Answer").get(lang),
+                       error_message=msg("Choose Yes or No from the list.").get(lang))
 
     def _guidance(self, q: Question, by_key: dict[str, Row]) -> str:
         lang = self.lang
@@ -694,26 +683,20 @@ class _Writer:
         condition = effective_condition(by_key[q.id].criterion, q)
         if condition is not None:
             words = _condition_words(condition, by_key, lang)
-            parts.append(T(f"À remplir uniquement si {words}.",
-                           f"Answer only if {words}.").get(lang))
+            parts.append(msg("Answer only if {words}.", words=words).get(lang))
         if q.na_allowed:
-            parts.append(T("« Sans objet » possible, avec une justification en colonne G.",
-                           "'Not applicable' allowed, with a justification in column G."
-                           ).get(lang))
+            parts.append(msg("'Not applicable' allowed, with a justification in "
+                             "column G.").get(lang))
         if q.evidence is Evidence.REQUIRED:
-            parts.append(T("Preuve obligatoire (document et page, ou lien).",
-                           "Evidence required (document and page, or link).").get(lang))
+            parts.append(msg("Evidence required (document and page, or link).").get(lang))
         if q.knockout is not None:
-            parts.append(T("Exigence éliminatoire.", "Mandatory requirement.").get(lang))
+            parts.append(msg("Mandatory requirement.").get(lang))
         if q.verification is not None and needs_verification(q):
             parts.append(VERIFICATION_GUIDANCE[q.verification].get(lang))
         if isinstance(q.answer, Price) and q.answer.dqe:
-            parts.append(T("Donnez un prix unitaire HT pour chaque poste de la feuille DQE ; "
-                           "les quantités sont fixées par l'acheteur. Le prix comparé est la "
-                           "somme des quantités × prix unitaires.",
-                           "Give a unit price excl. VAT for each item of the DQE sheet; the "
-                           "buyer sets the quantities. The compared price is the sum of "
-                           "quantities × unit prices.").get(lang))
+            parts.append(msg("Give a unit price excl. VAT for each item of the DQE sheet; the "
+                             "buyer sets the quantities. The compared price is the sum of "
+                             "quantities × unit prices.").get(lang))
         return "\n".join(parts)
 
     def _expected(self, q: Question) -> str:
@@ -721,47 +704,44 @@ class _Writer:
         if isinstance(spec, YesNo):
             return f"{YES[lang]} / {NO[lang]}"
         if isinstance(spec, SingleChoice | Scale):
-            return T("Un choix dans la liste", "One choice from the list").get(lang)
+            return msg("One choice from the list").get(lang)
         if isinstance(spec, MultipleChoice):
-            return T("Oui/Non pour chaque option ci-dessous",
-                     "Yes/No for each option below").get(lang)
+            return msg("Yes/No for each option below").get(lang)
         if isinstance(spec, Number):
             bounds = []
             if spec.minimum is not None:
                 bounds.append(f"≥ {_number(spec.minimum)}")
             if spec.maximum is not None:
                 bounds.append(f"≤ {_number(spec.maximum)}")
-            kind = T("Nombre entier", "Whole number") if spec.integer else T("Nombre", "Number")
+            kind = msg("Whole number") if spec.integer else msg("Number")
             return f"{kind.get(lang)} ({spec.unit.get(lang)}) {' '.join(bounds)}".strip()
         if isinstance(spec, DateAnswer):
-            return T("Date (jj/mm/aaaa)", "Date (yyyy-mm-dd)").get(lang)
+            return msg("Date (yyyy-mm-dd)").get(lang)
         if isinstance(spec, FreeText):
-            return T(f"Texte libre (≤ {spec.max_chars} caractères)",
-                     f"Free text (≤ {spec.max_chars} characters)").get(lang)
+            return msg("Free text (≤ {spec_max_chars} characters)",
+                       spec_max_chars=spec.max_chars).get(lang)
         assert isinstance(spec, Price)
         if spec.dqe and not spec.items:
-            return T(f"Prix unitaires en {spec.currency} HT, feuille DQE",
-                     f"Unit prices in {spec.currency} excl. VAT, DQE sheet").get(lang)
+            return msg("Unit prices in {spec_currency} excl. VAT, DQE sheet",
+                       spec_currency=spec.currency).get(lang)
         if spec.dqe:
-            return T(f"Montants en {spec.currency} HT sur {spec.years} ans, et prix unitaires "
-                     "de la feuille DQE",
-                     f"Amounts in {spec.currency} excl. VAT over {spec.years} years, and unit "
-                     "prices on the DQE sheet").get(lang)
-        return T(f"Montants en {spec.currency} HT, sur {spec.years} ans",
-                 f"Amounts in {spec.currency} excl. VAT, over {spec.years} years").get(lang)
+            return msg("Amounts in {spec_currency} excl. VAT over {spec_years} years, and unit "
+                       "prices on the DQE sheet", spec_currency=spec.currency,
+                       spec_years=spec.years).get(lang)
+        return msg("Amounts in {spec_currency} excl. VAT, over {spec_years} years",
+                   spec_currency=spec.currency, spec_years=spec.years).get(lang)
 
     def _answer(self, q: Question, ref: str) -> None:
         """The answer cell of a question answered on its own row, and its validation."""
         lang, spec, styles = self.lang, q.answer, self.styles
-        title = T("Réponse", "Answer").get(lang)
+        title = msg("Answer").get(lang)
         style = styles.input()
         if isinstance(spec, YesNo):
             self._yes_no(ref)
         elif isinstance(spec, SingleChoice | Scale):
             name = self._list([label for _, label in choice_labels(q, lang)])
             self._validate(name, ref, validate="list", source=f"={name}", error_title=title,
-                           error_message=T("Choisissez une valeur de la liste.",
-                                           "Choose a value from the list.").get(lang))
+                           error_message=msg("Choose a value from the list.").get(lang))
         elif isinstance(spec, Number):
             low = spec.minimum if spec.minimum is not None else -1e15
             high = spec.maximum if spec.maximum is not None else 1e15
@@ -769,22 +749,20 @@ class _Writer:
             self._validate(f"number:{kind}:{low}:{high}", ref, validate=kind,
                            criteria="between", minimum=_number(low, plain=True),
                            maximum=_number(high, plain=True), error_title=title,
-                           error_message=T(f"Saisissez un nombre entre {_number(low)} et "
-                                           f"{_number(high)}.",
-                                           f"Enter a number between {_number(low)} and "
-                                           f"{_number(high)}.").get(lang))
+                           error_message=msg("Enter a number between {number_low} and "
+                                             "{number_high}.", number_low=_number(low),
+                                             number_high=_number(high)).get(lang))
         elif isinstance(spec, DateAnswer):
             self._validate("date", ref, validate="date", criteria=">", value="1",
                            error_title=title,
-                           error_message=T("Saisissez une date (jj/mm/aaaa).",
-                                           "Enter a date (yyyy-mm-dd).").get(lang))
+                           error_message=msg("Enter a date (yyyy-mm-dd).").get(lang))
             style = styles.input(num_format="dd/mm/yyyy" if lang == "fr" else "yyyy-mm-dd")
         elif isinstance(spec, FreeText):
             style = styles.input(num_format="@")
             self._validate(f"text:{spec.max_chars}", ref, validate="length", criteria="<=",
                            value=str(spec.max_chars), error_title=title,
-                           error_message=T(f"{spec.max_chars} caractères au plus.",
-                                           f"At most {spec.max_chars} characters.").get(lang))
+                           error_message=msg("At most {spec_max_chars} characters.",
+                                             spec_max_chars=spec.max_chars).get(lang))
         set_blank(self.ws, ref, style)
 
     def _not_applicable_formula(self, q: Question, by_key: dict[str, Row]) -> str | None:
@@ -884,7 +862,7 @@ def _condition_words(condition: Applicability, by_key: dict[str, Row], lang: Lan
     """A condition in words, e.g. ``Q1 = Yes and (Q2 = Cloud / Hybrid or Q3 = Yes)``."""
     if isinstance(condition, AllOf | AnyOf):
         parts = condition.all_of if isinstance(condition, AllOf) else condition.any_of
-        joiner = T(" et ", " and ") if isinstance(condition, AllOf) else T(" ou ", " or ")
+        joiner = msg(" and ") if isinstance(condition, AllOf) else msg(" or ")
         words = [_condition_words(p, by_key, lang) for p in parts]
         return joiner.get(lang).join(w if isinstance(p, Condition) else f"({w})"
                                      for w, p in zip(words, parts, strict=True))
@@ -963,25 +941,16 @@ def _wrapped(paragraph: str, chars: int) -> int:
 
 
 VERIFICATION_GUIDANCE: dict[Verification, Text] = {
-    Verification.DOCUMENT: T(
-        "Vérification : sur document (certificat, rapport, clause, documentation) à joindre.",
-        "Verification: by a document (certificate, report, clause, documentation) to attach."),
-    Verification.DEMONSTRATION: T(
-        "Vérification : par démonstration devant l'acheteur (démonstration, compte d'essai).",
-        "Verification: by a demonstration to the buyer (demonstration, trial account)."),
-    Verification.TEST: T(
-        "Vérification : par un test mesuré (recette, jeu de test de l'acheteur, banc d'essai).",
-        "Verification: by a measured test (acceptance test, the buyer's test set, "
-        "benchmark)."),
-    Verification.AUDIT: T(
-        "Vérification : par un audit en cours de marché (acheteur ou tiers qu'il désigne).",
-        "Verification: by an audit during the contract (the buyer or a third party it "
-        "appoints)."),
-    Verification.COMMITMENT: T(
-        "Vérification : votre réponse devient un engagement contractuel, contrôlé pendant "
-        "l'exécution du marché.",
-        "Verification: your answer becomes a contractual commitment, checked while the "
-        "contract runs."),
+    Verification.DOCUMENT: msg("Verification: by a document (certificate, report, clause, "
+                               "documentation) to attach."),
+    Verification.DEMONSTRATION: msg("Verification: by a demonstration to the buyer "
+                                    "(demonstration, trial account)."),
+    Verification.TEST: msg("Verification: by a measured test (acceptance test, the buyer's test "
+                           "set, benchmark)."),
+    Verification.AUDIT: msg("Verification: by an audit during the contract (the buyer or a third "
+                            "party it appoints)."),
+    Verification.COMMITMENT: msg("Verification: your answer becomes a contractual commitment, "
+                                 "checked while the contract runs."),
 }
 """What a vendor is told about how its answer will be checked (``verification``)."""
 
@@ -999,21 +968,17 @@ def _write_dqe(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, q: Q
     assert isinstance(spec, Price)
     rows = dqe_rows(spec)
     consultation = questionnaire.consultation
-    title = T(f"Détail quantitatif estimatif (DQE) — {consultation.title}",
-              f"Detailed quantity estimate (DQE) — {consultation.title}").get(lang)
+    title = msg("Detailed quantity estimate (DQE) — {consultation_title}",
+                consultation_title=consultation.title).get(lang)
     title_style = styles(font_size=14, bold=True, text_wrap=True, valign="top")
     ws.merge_range("A1:F1", "", title_style)
     set_text(ws, "A1", title, title_style)
     ws.set_row(0, _height([(title, 100)], minimum=1, points=14, bold=True))
     notes = [
-        T(f"Question {q.id}. Saisissez le prix unitaire HT de chaque poste dans les cellules "
-          "jaunes (colonne E), en valeur, jamais en formule. Les quantités sont fixées par "
-          "l'acheteur et ne se modifient pas. Le prix comparé est la somme des totaux de "
-          "ligne (quantité × prix unitaire).",
-          f"Question {q.id}. Type the unit price excl. VAT of each item in the yellow cells "
-          "(column E), as a value, never a formula. The buyer sets the quantities; they "
-          "cannot be changed. The compared price is the sum of the line totals (quantity "
-          "× unit price)."),
+        msg("Question {q_id}. Type the unit price excl. VAT of each item in the yellow cells "
+            "(column E), as a value, never a formula. The buyer sets the quantities; they cannot "
+            "be changed. The compared price is the sum of the line totals (quantity × unit "
+            "price).", q_id=q.id),
         precedence_rule(consultation.precedence),
     ]
     wrap = styles(text_wrap=True, valign="top")
@@ -1022,16 +987,16 @@ def _write_dqe(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, q: Q
         set_text(ws, f"A{r}", note.get(lang), wrap)
         ws.set_row(r - 1, _height([(note.get(lang), 120)], minimum=2))
     headers = (
-        (DQE_COL_ID, T("Poste", "Item"), 8),
-        (DQE_COL_LABEL, T("Désignation", "Description"), 48),
-        (DQE_COL_UNIT, T("Unité", "Unit"), 14),
-        (DQE_COL_QUANTITY, T("Quantité (fixée par l'acheteur)", "Quantity (set by the buyer)"),
+        (DQE_COL_ID, msg("Item"), 8),
+        (DQE_COL_LABEL, msg("Description"), 48),
+        (DQE_COL_UNIT, msg("Unit"), 14),
+        (DQE_COL_QUANTITY, msg("Quantity (set by the buyer)"),
          14),
-        (DQE_COL_PRICE, T(f"Prix unitaire ({spec.currency} HT)",
-                          f"Unit price ({spec.currency} excl. VAT)"), 16),
-        (DQE_COL_LINE, T(f"Total de la ligne ({spec.currency} HT, calculé)",
-                         f"Line total ({spec.currency} excl. VAT, computed)"), 20),
-        (DQE_COL_KEY, T("Clé", "Key"), 10),
+        (DQE_COL_PRICE, msg("Unit price ({spec_currency} excl. VAT)",
+                            spec_currency=spec.currency), 16),
+        (DQE_COL_LINE, msg("Line total ({spec_currency} excl. VAT, computed)",
+                           spec_currency=spec.currency), 20),
+        (DQE_COL_KEY, msg("Key"), 10),
     )
     header = styles.cell(bold=True, bg_color="#D9E1F2")
     for column, label, width in headers:
@@ -1060,16 +1025,14 @@ def _write_dqe(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, q: Q
                        f"{DQE_FIRST_ROW + len(spec.dqe) - 1}", {
                            "validate": "decimal", "criteria": ">=", "value": 0,
                            "ignore_blank": True, "show_error": True,
-                           "error_title": T("Prix unitaire", "Unit price").get(lang),
-                           "error_message": T("Saisissez un prix unitaire positif ou nul, en "
-                                              "euros HT.", "Enter a unit price of zero or "
-                                              "more, in euros excl. VAT.").get(lang)})
+                           "error_title": msg("Unit price").get(lang),
+                           "error_message": msg("Enter a unit price of zero or more, in euros "
+                                                "excl. VAT.").get(lang)})
     total = rows[DQE_TOTAL_KEY]
     bold = styles.cell(bold=True)
-    set_text(ws, f"{DQE_COL_ID}{total}", T("Total", "Total").get(lang), bold)
-    set_text(ws, f"{DQE_COL_LABEL}{total}", T(
-        "Total du DQE = somme des totaux de ligne (calculé)",
-        "DQE total = sum of the line totals (computed)").get(lang), bold)
+    set_text(ws, f"{DQE_COL_ID}{total}", msg("Total").get(lang), bold)
+    set_text(ws, f"{DQE_COL_LABEL}{total}", msg("DQE total = sum of the line "
+                                                "totals (computed)").get(lang), bold)
     for column in (DQE_COL_UNIT, DQE_COL_QUANTITY, DQE_COL_PRICE):
         set_blank(ws, f"{column}{total}", bold)
     ws.write_formula(f"{DQE_COL_LINE}{total}",
@@ -1096,15 +1059,15 @@ def _write_cover(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, la
     deadline_text = "" if deadline is None else (
         deadline.strftime("%d/%m/%Y") if lang == "fr" else deadline.isoformat())
     facts = [
-        (T("Consultation", "Consultation"), consultation.reference),
-        (T("Acheteur", "Buyer"), consultation.buyer),
-        (T("Date limite de réponse", "Answer deadline"), deadline_text),
-        (T("Contact", "Contact"), consultation.contact),
-        (T("Candidat", "Vendor"), vendor or ""),
-        (T("Questionnaire", "Questionnaire"),
+        (msg("Consultation"), consultation.reference),
+        (msg("Buyer"), consultation.buyer),
+        (msg("Answer deadline"), deadline_text),
+        (msg("Contact"), consultation.contact),
+        (msg("Vendor"), vendor or ""),
+        (msg("Questionnaire"),
          f"{questionnaire.bank.title.get(lang)} ({questionnaire.bank.id} "
          f"{questionnaire.bank.version})"),
-        (T("Empreinte", "Fingerprint"), questionnaire.fingerprint),
+        (msg("Fingerprint"), questionnaire.fingerprint),
     ]
     if vendor is None:
         # A generic copy names no vendor: the bidder identifies itself in the block below.
@@ -1117,36 +1080,21 @@ def _write_cover(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, la
     r += 1
     if vendor is None:
         r = _write_identification(ws, styles, questionnaire, lang, r)
-    set_text(ws, f"A{r}", T("Comment répondre", "How to answer").get(lang), heading)
+    set_text(ws, f"A{r}", msg("How to answer").get(lang), heading)
     r += 1
     rules = [
-        T("Répondez dans la feuille « Questionnaire », uniquement dans les cellules jaunes. "
-          "Les listes déroulantes donnent les réponses possibles.",
-          "Answer in the 'Questionnaire' sheet, only in the yellow cells. Drop-down lists "
-          "give the possible answers."),
-        T("Ne modifiez, ne déplacez et ne supprimez aucune ligne ni aucune question : le "
-          "fichier est signé, toute modification est détectée et la réponse devra être "
-          "renvoyée.",
-          "Do not edit, move or delete any row or question: the file is signed, any change "
-          "is detected and the answer will have to be sent again."),
-        T("« Sans objet » n'est possible que là où la colonne F le propose, avec une "
-          "justification en colonne G. Une question laissée vide compte comme non répondue "
-          "(0 point).",
-          "'Not applicable' is only possible where column F offers it, with a justification "
-          "in column G. A blank question counts as unanswered (0 points)."),
-        T("Les questions marquées « À remplir uniquement si … » ne s'appliquent que selon "
-          "une réponse précédente ; elles sont grisées quand elles ne s'appliquent pas.",
-          "Questions marked 'Answer only if …' depend on an earlier answer; they turn grey "
-          "when they do not apply."),
-        T("Preuves : pour chaque affirmation vérifiable, indiquez le document joint et la "
-          "page (colonnes H et I) ou un lien (colonne J). Sans preuve, pas de point.",
-          "Evidence: for each checkable claim, give the attached document and page (columns "
-          "H and I) or a link (column J). No evidence, no points."),
-        T("Saisissez des valeurs, jamais des formules : une formule n'est pas lue comme une "
-          "réponse.",
-          "Type values, never formulas: a formula is not read as an answer."),
-        T("Enregistrez au format .xlsx, sans mot de passe ni macro.",
-          "Save as .xlsx, without a password or macros."),
+        msg("Answer in the 'Questionnaire' sheet, only in the yellow cells. Drop-down lists give "
+            "the possible answers."),
+        msg("Do not edit, move or delete any row or question: the file is signed, any change is "
+            "detected and the answer will have to be sent again."),
+        msg("'Not applicable' is only possible where column F offers it, with a justification in "
+            "column G. A blank question counts as unanswered (0 points)."),
+        msg("Questions marked 'Answer only if …' depend on an earlier answer; they turn grey "
+            "when they do not apply."),
+        msg("Evidence: for each checkable claim, give the attached document and page (columns H "
+            "and I) or a link (column J). No evidence, no points."),
+        msg("Type values, never formulas: a formula is not read as an answer."),
+        msg("Save as .xlsx, without a password or macros."),
         aggregation_sentence(questionnaire),
     ]
     priced = price_question(questionnaire)
@@ -1154,18 +1102,13 @@ def _write_cover(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, la
         from ai_procurement.legal.precedence import precedence_rule
 
         if isinstance(priced.answer, Price) and priced.answer.dqe:
-            rules.append(T("Prix : remplissez la feuille « DQE » (un prix unitaire HT par "
-                           "poste ; les quantités sont fixées par l'acheteur).",
-                           "Price: fill in the 'DQE' sheet (one unit price excl. VAT per "
-                           "item; the buyer sets the quantities)."))
+            rules.append(msg("Price: fill in the 'DQE' sheet (one unit price excl. VAT per item; "
+                             "the buyer sets the quantities)."))
         rules.append(precedence_rule(questionnaire.consultation.precedence))
     if any(q.verification is not None for _, q in questionnaire.bank.questions()):
-        rules.append(T("Chaque question notée dit, dans la colonne « Pourquoi et comment "
-                       "répondre », comment l'acheteur vérifiera la réponse (document, "
-                       "démonstration, test, audit ou engagement contractuel).",
-                       "Each scored question says, in the 'Why we ask and how to answer' "
-                       "column, how the buyer will check the answer (document, "
-                       "demonstration, test, audit or contractual commitment)."))
+        rules.append(msg("Each scored question says, in the 'Why we ask and how to answer' "
+                         "column, how the buyer will check the answer (document, demonstration, "
+                         "test, audit or contractual commitment)."))
     bullet = styles(align="right", valign="top")
     for rule in rules:
         set_text(ws, f"A{r}", "•", bullet)
@@ -1173,12 +1116,12 @@ def _write_cover(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, la
         ws.set_row(r - 1, _height([(rule.get(lang), 70)], minimum=1))
         r += 1
     r += 1
-    set_text(ws, f"A{r}", T("Avancement", "Completion").get(lang), heading)
+    set_text(ws, f"A{r}", msg("Completion").get(lang), heading)
     r += 1
     header = styles(bold=True, bg_color="#D9E1F2")
-    for column, label in zip("ABCDE", (T("Critère", "Criterion"), T("Intitulé", "Title"),
-                                       T("Questions", "Questions"),
-                                       T("Répondues", "Answered"), T("%", "%")), strict=True):
+    for column, label in zip("ABCDE", (msg("Criterion"), msg("Title"),
+                                       msg("Questions"),
+                                       msg("Answered"), msg("%")), strict=True):
         set_text(ws, f"{column}{r}", label.get(lang), header)
     r += 1
     first = r
@@ -1198,7 +1141,7 @@ def _write_cover(ws: Worksheet, styles: Styles, questionnaire: Questionnaire, la
         ws.write_formula(f"E{r}", f"=IF(C{r}=0,0,D{r}/C{r})", percent, 0)
         r += 1
     # Cached values are those of a blank copy; spreadsheets recompute them on opening.
-    set_text(ws, f"A{r}", T("Total", "Total").get(lang), bold)
+    set_text(ws, f"A{r}", msg("Total").get(lang), bold)
     set_blank(ws, f"B{r}", bold)
     ws.write_formula(f"C{r}", f"=SUM(C{first}:C{r - 1})", bold, total)
     ws.write_formula(f"D{r}", f"=SUM(D{first}:D{r - 1})", bold, 0)
@@ -1218,18 +1161,15 @@ def _write_identification(ws: Worksheet, styles: Styles, questionnaire: Question
     consultation = questionnaire.consultation
     bold = styles(bold=True, text_wrap=True, valign="top")
     wrap = styles(text_wrap=True, valign="top")
-    set_text(ws, f"A{r}", T("Identification du candidat", "Bidder identification").get(lang),
+    set_text(ws, f"A{r}", msg("Bidder identification").get(lang),
              styles(font_size=12, bold=True))
-    hint = T("Identifiez votre entreprise dans les cellules jaunes ci-dessous. L'acheteur "
-             "les rapproche du registre des dépôts de son profil d'acheteur, qui fait foi. "
-             "Une variante porte son numéro (1, 2…) ; déposez un fichier par offre.",
-             "Identify your company in the yellow cells below. The buyer checks them "
-             "against the deposit register of its buyer profile, which prevails. A variant "
-             "carries its number (1, 2…); deposit one file per offer.").get(lang)
+    hint = msg("Identify your company in the yellow cells below. The buyer checks them against "
+               "the deposit register of its buyer profile, which prevails. A variant carries its "
+               "number (1, 2…); deposit one file per offer.").get(lang)
     set_text(ws, f"B{r + 1}", hint, wrap)
     ws.set_row(r, _height([(hint, 70)], minimum=1))
     offer_for = f"{consultation.reference} – {consultation.title}"
-    set_text(ws, f"A{r + 2}", T("Offre pour", "Offer for").get(lang), bold)
+    set_text(ws, f"A{r + 2}", msg("Offer for").get(lang), bold)
     set_text(ws, f"B{r + 2}", offer_for, wrap)
     ws.set_row(r + 1, _height([(offer_for, 70)], minimum=1))
     cells = identification_cells()
@@ -1245,16 +1185,15 @@ def _write_identification(ws: Worksheet, styles: Styles, questionnaire: Question
             set_blank(ws, ref, styles.input(align="left"))
         else:
             set_blank(ws, ref, text_input)
-    error_title = T("Valeur non valide", "Invalid value").get(lang)
+    error_title = msg("Invalid value").get(lang)
     ws.data_validation(cells["offer_type"], {
         "validate": "list", "source": list(OFFER_TYPES[lang]), "ignore_blank": True,
         "error_title": error_title,
-        "error_message": T("Choisissez dans la liste.", "Choose from the list.").get(lang)})
+        "error_message": msg("Choose from the list.").get(lang)})
     ws.data_validation(cells["variant"], {
         "validate": "integer", "criteria": ">=", "value": 1, "ignore_blank": True,
         "error_title": error_title,
-        "error_message": T("Saisissez un nombre entier à partir de 1.",
-                           "Enter a whole number from 1.").get(lang)})
+        "error_message": msg("Enter a whole number from 1.").get(lang)})
     return IDENT_FIRST_ROW + len(IDENTIFICATION_FIELDS) + 1
 
 

@@ -18,7 +18,7 @@ import attrs
 from ai_procurement.answers import Report
 from ai_procurement.decision.impact import ImpactAssessment, assess_impact
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, msg
 
 __all__ = ["IMPACT_BANK", "IMPACT_KEY", "ImpactReading", "read_impact", "write_impact"]
 
@@ -43,8 +43,7 @@ class ImpactReading:
     def lines(self, lang: Lang) -> list[str]:
         """The level and its drivers, or the problems of the file, as lines of text."""
         if self.assessment is None:
-            out = [Text("Évaluation d'impact illisible ou modifiée :",
-                        "Impact assessment unreadable or edited:").get(lang)]
+            out = [msg("Impact assessment unreadable or edited:").get(lang)]
             return out + [f"  {f.describe(lang)}" for f in self.report.errors]
         return self.assessment.lines(lang)
 

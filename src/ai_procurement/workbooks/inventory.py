@@ -31,7 +31,7 @@ from ai_procurement._office.xlsx import column_letter
 from ai_procurement.answers import AnswerState, Report, Response
 from ai_procurement.bank.model import Bank
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
-from ai_procurement.text import LANGUAGES, Lang, Text
+from ai_procurement.text import LANGUAGES, Lang, Text, msg
 
 __all__ = [
     "INVENTORY_BANK",
@@ -147,7 +147,7 @@ def _labels(bank: Bank, question_id: str, lang: Lang) -> dict[str, str]:
 def _yes_no(value: bool | None, lang: Lang) -> str:
     if value is None:
         return ""
-    return (T("Oui", "Yes") if value else T("Non", "No")).get(lang)
+    return (msg("Yes") if value else msg("No")).get(lang)
 
 
 def _rows(declarations: Sequence[Declaration], lang: Lang) -> list[list[str]]:
@@ -164,17 +164,16 @@ def _rows(declarations: Sequence[Declaration], lang: Lang) -> list[list[str]]:
                      _yes_no(d.individual_decisions, lang),
                      ", ".join(data[i] for i in d.data), frequency.get(d.frequency, ""),
                      benefit.get(d.benefit, ""),
-                     T("Oui", "Yes").get(lang) if d.shadow and d.exposes_people else ""])
+                     msg("Yes").get(lang) if d.shadow and d.exposes_people else ""])
     return rows
 
 
-_HEADERS = (T("Fichier", "File"), T("Service", "Department"), T("Outil", "Tool"),
-            T("Fourni par l'organisme", "Provided by the organisation"),
-            T("Finalité", "Purpose"), T("Décisions individuelles", "Individual decisions"),
-            T("Données saisies", "Data entered"), T("Fréquence", "Frequency"),
-            T("Bénéfice", "Benefit"),
-            T("À sécuriser (IA fantôme et données personnelles)",
-              "To secure (shadow AI and personal data)"))
+_HEADERS = (msg("File"), msg("Department"), msg("Tool"),
+            msg("Provided by the organisation"),
+            msg("Purpose"), msg("Individual decisions"),
+            msg("Data entered"), msg("Frequency"),
+            msg("Benefit"),
+            msg("To secure (shadow AI and personal data)"))
 
 
 def write_inventory_summary(declarations: Sequence[Declaration],
@@ -195,9 +194,8 @@ def write_inventory_summary(declarations: Sequence[Declaration],
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
     buffer = io.BytesIO()
-    book = form.new_workbook(buffer, T("Inventaire des usages de l'IA",
-                                       "AI-use inventory").get(lang))
-    ws = book.add_worksheet(T("Déclarations", "Declarations").get(lang))
+    book = form.new_workbook(buffer, msg("AI-use inventory").get(lang))
+    ws = book.add_worksheet(msg("Declarations").get(lang))
     bold = form.Styles(book)(bold=True)
     for column, header in enumerate(_HEADERS, start=1):
         letter = column_letter(column)
@@ -209,25 +207,24 @@ def write_inventory_summary(declarations: Sequence[Declaration],
             if value:
                 form.set_text(ws, f"{column_letter(c)}{r}", value)
     ws.freeze_panes(1, 0)
-    summary = book.add_worksheet(T("Synthèse", "Summary").get(lang))
+    summary = book.add_worksheet(msg("Summary").get(lang))
     ok = [d for d in declarations if d.report.ok]
     tools: dict[str, int] = {}
     for d in ok:
-        key = " ".join(d.tool.split()) or T("(non précisé)", "(not given)").get(lang)
+        key = " ".join(d.tool.split()) or msg("(not given)").get(lang)
         tools[key] = tools.get(key, 0) + 1
     lines: list[tuple[str, str]] = [
-        (T("Déclarations lues", "Declarations read").get(lang), str(len(ok))),
-        (T("Fichiers illisibles ou modifiés", "Files unreadable or edited").get(lang),
+        (msg("Declarations read").get(lang), str(len(ok))),
+        (msg("Files unreadable or edited").get(lang),
          str(len(declarations) - len(ok))),
-        (T("Usages d'outils non fournis (IA fantôme)", "Uses of tools not provided "
-           "(shadow AI)").get(lang), str(sum(d.shadow for d in ok))),
-        (T("… dont avec des données personnelles ou sensibles", "… of which with personal "
-           "or sensitive data").get(lang), str(sum(d.shadow and d.exposes_people for d in ok))),
-        (T("Usages pour des décisions individuelles (à publier, CRPA L312-1-3)",
-           "Uses for individual decisions (to publish, CRPA L312-1-3)").get(lang),
+        (msg("Uses of tools not provided (shadow AI)").get(lang), str(sum(d.shadow for d in ok))),
+        (msg("… of which with "
+             "personal or "
+             "sensitive data").get(lang), str(sum(d.shadow and d.exposes_people for d in ok))),
+        (msg("Uses for individual decisions (to publish, CRPA L312-1-3)").get(lang),
          str(sum(d.individual_decisions is True for d in ok))),
         ("", ""),
-        (T("Outil", "Tool").get(lang), T("Déclarations", "Declarations").get(lang)),
+        (msg("Tool").get(lang), msg("Declarations").get(lang)),
     ]
     lines += [(tool, str(count)) for tool, count in
               sorted(tools.items(), key=lambda item: (-item[1], item[0]))]
@@ -237,7 +234,7 @@ def write_inventory_summary(declarations: Sequence[Declaration],
         if value:
             form.set_text(summary, f"B{r}", value)
     summary.set_column("A:A", 60)
-    problems = book.add_worksheet(T("Fichiers à revoir", "Files to check").get(lang))
+    problems = book.add_worksheet(msg("Files to check").get(lang))
     r = 1
     for d in declarations:
         for finding in d.report.errors:
@@ -249,11 +246,10 @@ def write_inventory_summary(declarations: Sequence[Declaration],
     return target
 
 
-_REGISTER = (T("Traitement (outil)", "Processing (tool)"), T("Finalité", "Purpose"),
-             T("Service", "Department"), T("Données traitées", "Data processed"),
-             T("Fourni par l'organisme", "Provided by the organisation"),
-             T("Règles principales (à compléter avant publication)",
-               "Main rules (to complete before publishing)"))
+_REGISTER = (msg("Processing (tool)"), msg("Purpose"),
+             msg("Department"), msg("Data processed"),
+             msg("Provided by the organisation"),
+             msg("Main rules (to complete before publishing)"))
 
 
 def _safe_csv(value: str) -> str:
@@ -299,9 +295,8 @@ def export_register(declarations: Sequence[Declaration], path: str | os.PathLike
     from ai_procurement.workbooks import form
 
     out = io.BytesIO()
-    book = form.new_workbook(out, T("Registre des traitements algorithmiques",
-                                       "Register of algorithmic processing").get(lang))
-    ws = book.add_worksheet(T("Registre", "Register").get(lang))
+    book = form.new_workbook(out, msg("Register of algorithmic processing").get(lang))
+    ws = book.add_worksheet(msg("Register").get(lang))
     ws.set_column(f"A:{column_letter(len(header))}", 32)
     for r, row in enumerate([header, *rows], start=1):
         for c, value in enumerate(row, start=1):

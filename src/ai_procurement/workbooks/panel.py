@@ -40,7 +40,7 @@ from ai_procurement._office.xlsx import Cell, XlsxBook
 from ai_procurement.answers import Report
 from ai_procurement.decision.panel import Participant
 from ai_procurement.errors import QuestionnaireError
-from ai_procurement.text import LANGUAGES, Lang, Text
+from ai_procurement.text import LANGUAGES, Lang, Text, msg
 from ai_procurement.workbooks import form
 from ai_procurement.workbooks.response import SignedWorkbookReader
 
@@ -64,12 +64,12 @@ ROW_SLACK = 200
 T = Text
 
 _ADVERBS = {
-    2: T("légèrement", "slightly"), 3: T("modérément", "moderately"),
-    4: T("modérément à fortement", "moderately to strongly"), 5: T("fortement", "strongly"),
-    6: T("fortement à très fortement", "strongly to very strongly"),
-    7: T("très fortement", "very strongly"),
-    8: T("très fortement à extrêmement", "very strongly to extremely"),
-    9: T("extrêmement", "extremely"),
+    2: msg("slightly"), 3: msg("moderately"),
+    4: msg("moderately to strongly"), 5: msg("strongly"),
+    6: msg("strongly to very strongly"),
+    7: msg("very strongly"),
+    8: msg("very strongly to extremely"),
+    9: msg("extremely"),
 }
 _FIELDS = ("kind", "format", "lang", "participant", "group", "mode", "criteria", "total")
 
@@ -81,12 +81,12 @@ def saaty_labels(lang: Lang) -> list[tuple[str, float]]:
     (Saaty's scale: 1 equal, 3 moderate, 5 strong, 7 very strong, 9 extreme, even
     numbers in between; the right-hand side gives the reciprocal).
     """
-    left = T("Gauche", "Left").get(lang)
-    right = T("Droite", "Right").get(lang)
-    more = T("plus important", "more important").get(lang)
+    left = msg("Left").get(lang)
+    right = msg("Right").get(lang)
+    more = msg("more important").get(lang)
     labels = [(f"{left} {v} : {_ADVERBS[v].get(lang)} {more}" if lang == "fr" else
                f"{left} {v}: {_ADVERBS[v].get(lang)} {more}", float(v)) for v in range(9, 1, -1)]
-    labels.append((T("1 : aussi important", "1: equally important").get(lang), 1.0))
+    labels.append((msg("1: equally important").get(lang), 1.0))
     labels += [(f"{right} {v} : {_ADVERBS[v].get(lang)} {more}" if lang == "fr" else
                 f"{right} {v}: {_ADVERBS[v].get(lang)} {more}", 1.0 / v) for v in range(2, 10)]
     return labels
@@ -150,11 +150,9 @@ def write_panel(path: str | os.PathLike[str], *, criteria: Mapping[str, Text],
 def _check_name(value: object, what: str) -> str:
     if not isinstance(value, str) or not value.strip() or form.safe_text(value) != value \
             or len(value) > 200:
-        raise QuestionnaireError(Text(
-            fr=f"{what} doit être un nom non vide (200 caractères au plus, sans caractère "
-               f"de contrôle) ; reçu {value!r}",
-            en=f"{what} must be a non-blank name (at most 200 characters, "
-               f"no control character), got {value!r}"))
+        raise QuestionnaireError(msg("{what} must be a non-blank name (at most 200 characters, "
+                                     "no control character), got {value!r}", what=what,
+                                     value=value))
     return value
 
 
@@ -163,24 +161,18 @@ def panel_bytes(*, criteria: Mapping[str, Text], participant: str, group: str,
                 total_points: int) -> bytes:
     """Return the weighting workbook as bytes (see :func:`write_panel`)."""
     if lang not in LANGUAGES:
-        raise QuestionnaireError(Text(
-            fr=f"langue {lang!r} inconnue ; attendu l'une de {LANGUAGES}",
-            en=f"unknown language {lang!r}; expected one of {LANGUAGES}"))
+        raise QuestionnaireError(msg("unknown language {lang!r}; expected one of {LANGUAGES}",
+                                     lang=lang, LANGUAGES=LANGUAGES))
     if mode not in PANEL_MODES:
-        raise QuestionnaireError(Text(
-            fr=f"mode {mode!r} inconnu ; attendu l'un de {PANEL_MODES}",
-            en=f"unknown mode {mode!r}; expected one of {PANEL_MODES}"))
+        raise QuestionnaireError(msg("unknown mode {mode!r}; expected one of {PANEL_MODES}",
+                                     mode=mode, PANEL_MODES=PANEL_MODES))
     if len(key) < 16:
-        raise QuestionnaireError(Text(
-            fr="la clé de signature doit faire au moins 16 octets",
-            en="the signing key must be at least 16 bytes"))
+        raise QuestionnaireError(msg("the signing key must be at least 16 bytes"))
     if len(criteria) < 2:
-        raise QuestionnaireError(Text(fr="une pondération demande au moins 2 critères",
-                                      en="a weighting needs at least 2 criteria"))
+        raise QuestionnaireError(msg("a weighting needs at least 2 criteria"))
     if not 1 <= total_points <= 1_000_000:
-        raise QuestionnaireError(Text(
-            fr=f"total_points doit être compris entre 1 et 1 000 000 ; reçu {total_points}",
-            en=f"total_points must be 1 to 1,000,000, got {total_points}"))
+        raise QuestionnaireError(msg("total_points must be 1 to 1,000,000, got {total_points}",
+                                     total_points=total_points))
     _check_name(participant, "participant")
     _check_name(group, "group")
     rows = _rows(criteria, mode, lang)
@@ -208,31 +200,24 @@ def _write_sheet(book: Workbook, styles: form.Styles, ws: Worksheet, lists: Work
                  title: str) -> None:
     pairwise = fields["mode"] == "pairwise"
     wrap = styles(text_wrap=True, valign="top")
-    heading = T("Pondération des critères", "Weighting the criteria").get(lang)
+    heading = msg("Weighting the criteria").get(lang)
     form.set_text(ws, "A1", f"{heading} — {title}" if title else heading,
                   styles(font_size=14, bold=True))
-    form.set_text(ws, "A2", T(f"Participant : {fields['participant']} ({fields['group']}).",
-                              f"Participant: {fields['participant']} ({fields['group']}).")
+    form.set_text(ws, "A2", msg("Participant: {fields_participant} ({fields_group}).",
+                                fields_participant=fields['participant'],
+                                fields_group=fields['group'])
                   .get(lang), styles(bold=True))
     if pairwise:
-        how = T("Pour chaque paire, choisissez dans la liste (colonne B) lequel des deux "
-                "critères compte le plus pour vous, et de combien (échelle de Saaty : 1 aussi "
-                "important, 3 modérément, 5 fortement, 7 très fortement, 9 extrêmement). "
-                "Ne modifiez, ne déplacez ni ne supprimez aucune ligne : le fichier est signé.",
-                "For each pair, choose from the list (column B) which of the two criteria "
-                "matters more to you, and by how much (Saaty's scale: 1 equally, 3 "
-                "moderately, 5 strongly, 7 very strongly, 9 extremely). Do not edit, move or "
-                "delete any row: the file is signed.")
-        headers = (T("Critère de gauche", "Left criterion"), T("Votre jugement (liste)",
-                   "Your judgment (list)"), T("Critère de droite", "Right criterion"))
+        how = msg("For each pair, choose from the list (column B) which of the two criteria "
+                  "matters more to you, and by how much (Saaty's scale: 1 equally, 3 moderately, "
+                  "5 strongly, 7 very strongly, 9 extremely). Do not edit, move or delete any "
+                  "row: the file is signed.")
+        headers = (msg("Left criterion"), msg("Your judgment (list)"), msg("Right criterion"))
     else:
-        how = T(f"Répartissez {fields['total']} points entre les critères (colonne B) selon "
-                "l'importance que vous leur donnez ; 0 est permis. Ne modifiez, ne déplacez "
-                "ni ne supprimez aucune ligne : le fichier est signé.",
-                f"Share {fields['total']} points between the criteria (column B) by how much "
-                "each matters to you; 0 is allowed. Do not edit, move or delete any row: the "
-                "file is signed.")
-        headers = (T("Critère", "Criterion"), T("Vos points", "Your points"), T("", ""))
+        how = msg("Share {fields_total} points between the criteria (column B) by how much each "
+                  "matters to you; 0 is allowed. Do not edit, move or delete any row: the file "
+                  "is signed.", fields_total=fields['total'])
+        headers = (msg("Criterion"), msg("Your points"), T("", ""))
     ws.merge_range("A3:D3", "", wrap)
     form.set_text(ws, "A3", how.get(lang), wrap)
     ws.set_row(2, 54)
@@ -240,7 +225,7 @@ def _write_sheet(book: Workbook, styles: form.Styles, ws: Worksheet, lists: Work
                   valign="top")
     for column, label, width in zip(
             (COL_LEFT, COL_INPUT, COL_RIGHT, COL_COMMENT, COL_KEY),
-            (*headers, T("Commentaire (facultatif)", "Comment (optional)"), T("Clé", "Key")),
+            (*headers, msg("Comment (optional)"), msg("Key")),
             (40, 44 if pairwise else 14, 40, 40, 10), strict=True):
         if label.get(lang):
             form.set_text(ws, f"{column}{HEADER_ROW}", label.get(lang), head)
@@ -255,12 +240,10 @@ def _write_sheet(book: Workbook, styles: form.Styles, ws: Worksheet, lists: Work
             form.set_text(lists, f"A{index}", text)
         book.define_name("panel_scale", f"='{form.SHEET_LISTS}'!$A$1:$A${len(labels)}")
         validation |= {"validate": "list", "source": "=panel_scale",
-                       "error_message": T("Choisissez une valeur de la liste.",
-                                          "Choose a value from the list.").get(lang)}
+                       "error_message": msg("Choose a value from the list.").get(lang)}
     else:
         validation |= {"validate": "decimal", "criteria": ">=", "value": 0,
-                       "error_message": T("Saisissez un nombre de points positif ou nul.",
-                                          "Enter a number of points, 0 or more.").get(lang)}
+                       "error_message": msg("Enter a number of points, 0 or more.").get(lang)}
     fill = styles(text_wrap=True, valign="top", bg_color="#FFF9E5", locked=False)
     for offset, (key, left, right) in enumerate(rows):
         r = FIRST_ROW + offset

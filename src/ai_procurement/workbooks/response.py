@@ -66,7 +66,7 @@ from ai_procurement.bank.model import (
 from ai_procurement.bidders import BidderIdentity, check_registration
 from ai_procurement.errors import ResponseError
 from ai_procurement.questionnaire import Questionnaire
-from ai_procurement.text import LANGUAGES, Lang, Text
+from ai_procurement.text import LANGUAGES, Lang, Text, msg
 from ai_procurement.workbooks import form
 from ai_procurement.workbooks.signing import Identity, vendor_token
 
@@ -321,8 +321,7 @@ class _Reader(SignedWorkbookReader):
         name = values["name"]
         if not name:
             self._identification_problem(
-                "bidder-name-missing", Text("raison sociale manquante.",
-                                            "company name missing."), sheet, refs["name"])
+                "bidder-name-missing", msg("company name missing."), sheet, refs["name"])
         country = values["country"] or "FR"
         french = country.upper() in ("FR", "FRA", "FRANCE")
         field = "registration" if french or not values["foreign_registration"] \
@@ -349,19 +348,17 @@ class _Reader(SignedWorkbookReader):
             labels = " / ".join(form.OFFER_TYPES[self.lang])
             self._identification_problem(
                 "offer-type-missing",
-                Text(f"type d'offre manquant ou non reconnu (« {offer_type} ») : choisissez "
-                     f"dans la liste ({labels}).",
-                     f"offer type missing or not recognised ('{offer_type}'): choose from the "
-                     f"list ({labels})."), sheet, refs["offer_type"])
+                msg("offer type missing or not recognised "
+                    "('{offer_type}'): choose from the list "
+                    "({labels}).", offer_type=offer_type,
+                    labels=labels), sheet, refs["offer_type"])
             return None
         match = re.fullmatch(r"[vV]?\s*(\d{1,4})", number.strip())
         if match is None or int(match.group(1)) < 1:
             self._identification_problem(
                 "variant-number",
-                Text(f"numéro de variante manquant ou non valide (« {number} ») : une "
-                     "variante porte un numéro entier à partir de 1.",
-                     f"variant number missing or not valid ('{number}'): a variant carries "
-                     "a whole number from 1."), sheet, refs["variant"])
+                msg("variant number missing or not valid ('{number}'): a variant carries a whole "
+                    "number from 1.", number=number), sheet, refs["variant"])
             return None
         return int(match.group(1))
 
@@ -371,10 +368,8 @@ class _Reader(SignedWorkbookReader):
             return ""
         if cell.formula is not None:
             self._identification_problem(
-                "formula", Text("une formule a été saisie ; elle n'est pas lue. Saisissez la "
-                                "valeur elle-même.",
-                                "a formula was typed; it is not read. Type the value "
-                                "itself."), sheet, cell.ref)
+                "formula", msg("a formula was typed; it is not read. Type the "
+                               "value itself."), sheet, cell.ref)
             return ""
         if cell.kind == "number" and float(cell.value).is_integer():
             digits = str(int(float(cell.value)))
@@ -387,8 +382,7 @@ class _Reader(SignedWorkbookReader):
     def _identification_problem(self, code: str, message: Text, sheet: str,
                                 cell: str) -> None:
         self.findings.append(Finding(
-            "warning", code, Text(f"Identification du candidat : {message.fr}",
-                                  f"Bidder identification: {message.en}"),
+            "warning", code, msg("Bidder identification: {message}", message=message),
             self.file, sheet, cell))
 
     # -- identity -----------------------------------------------------------------------

@@ -60,7 +60,7 @@ from ai_procurement.bank.model import Evidence, FreeText, Level, Question
 from ai_procurement.decision.scoring import EvaluatorScore
 from ai_procurement.errors import QuestionnaireError
 from ai_procurement.questionnaire import Questionnaire
-from ai_procurement.text import LANGUAGES, Lang, Text
+from ai_procurement.text import LANGUAGES, Lang, Text, msg, pmsg
 from ai_procurement.workbooks import form
 from ai_procurement.workbooks.response import SignedWorkbookReader, _date, _yes_no
 
@@ -101,72 +101,58 @@ CODE_WORD: dict[Lang, str] = {"fr": "Offre", "en": "Offer"}
 T = Text
 
 HEADERS = (
-    (COL_CODE, T("Offre", "Offer"), 12),
-    (COL_NOTE, T("État / remarques", "Status / notes"), 18),
-    (COL_ANSWER, T("Réponse du candidat", "Vendor's answer"), 80),
-    (COL_COMMENT, T("Commentaire du candidat", "Vendor's comment"), 32),
-    (COL_EVIDENCE, T("Preuves citées", "Evidence cited"), 20),
-    (COL_LEVEL, T("Votre niveau (liste)", "Your level (list)"), 22),
-    (COL_ACCEPT_NA, T("« Sans objet » accepté ?", "Accept 'not applicable'?"), 12),
-    (COL_JUSTIFICATION, T("Votre justification (obligatoire)",
-                          "Your justification (required)"), 40),
-    (COL_KEY, T("Clé", "Key"), 12),
-    (COL_STATE, T("État", "State"), 12),
-    (COL_SEAL, T("Sceau", "Seal"), 12),
+    (COL_CODE, msg("Offer"), 12),
+    (COL_NOTE, msg("Status / notes"), 18),
+    (COL_ANSWER, msg("Vendor's answer"), 80),
+    (COL_COMMENT, msg("Vendor's comment"), 32),
+    (COL_EVIDENCE, msg("Evidence cited"), 20),
+    (COL_LEVEL, msg("Your level (list)"), 22),
+    (COL_ACCEPT_NA, msg("Accept 'not applicable'?"), 12),
+    (COL_JUSTIFICATION, msg("Your justification (required)"), 40),
+    (COL_KEY, msg("Key"), 12),
+    (COL_STATE, msg("State"), 12),
+    (COL_SEAL, msg("Seal"), 12),
 )
 _WIDTHS = {column: width for column, _, width in HEADERS}
 
 _SHOWN_STATE: dict[AnswerState, Text] = {
-    AnswerState.ANSWERED: T("Répondu", "Answered"),
-    AnswerState.NOT_APPLICABLE: T("« Sans objet » demandé par le candidat : l'acceptez-vous "
-                                  "(colonne G) ?",
-                                  "The vendor answered 'not applicable': do you accept it "
-                                  "(column G)?"),
-    AnswerState.UNANSWERED: T("Pas de réponse : 0 point, rien à noter.",
-                              "No answer: 0 points, nothing to score."),
-    AnswerState.NOT_APPLICABLE_BY_CONDITION: T(
-        "La question ne s'applique pas à cette offre (réponse précédente) : rien à noter.",
-        "The question does not apply to this offer (earlier answer): nothing to score."),
+    AnswerState.ANSWERED: pmsg("workbooks.review", "Answered"),
+    AnswerState.NOT_APPLICABLE: msg("The vendor answered 'not applicable': do you accept it "
+                                    "(column G)?"),
+    AnswerState.UNANSWERED: msg("No answer: 0 points, nothing to score."),
+    AnswerState.NOT_APPLICABLE_BY_CONDITION: msg("The question does not apply to this offer "
+                                                 "(earlier answer): nothing to score."),
 }
 _PLACEHOLDER: dict[AnswerState, Text] = {
-    AnswerState.NOT_APPLICABLE: T("[Sans objet]", "[Not applicable]"),
-    AnswerState.UNANSWERED: T("[Pas de réponse]", "[No answer]"),
-    AnswerState.NOT_APPLICABLE_BY_CONDITION: T("[Ne s'applique pas]", "[Does not apply]"),
+    AnswerState.NOT_APPLICABLE: msg("[Not applicable]"),
+    AnswerState.UNANSWERED: msg("[No answer]"),
+    AnswerState.NOT_APPLICABLE_BY_CONDITION: msg("[Does not apply]"),
 }
 
 
 # The declaration sheet: fixed texts in column A (and the sentence in A3), inputs in B.
 DECLARATION_CHOICE, DECLARATION_DESCRIPTION, DECLARATION_DATE = "B5", "B6", "B7"
-DECLARATION_TITLE = T("Déclaration d'absence de conflit d'intérêts",
-                      "Declaration of no conflict of interest")
-DECLARATION_SENTENCE = T(
-    "Je déclare n'avoir, directement ou indirectement, aucun lien d'intérêt avec les "
-    "candidats de cette consultation, ni aucun intérêt financier, économique ou personnel "
-    "qui pourrait compromettre mon impartialité ou mon indépendance dans l'évaluation des "
-    "offres (article L2141-10 du code de la commande publique ; article 24 de la directive "
-    "2014/24/UE ; loi n° 2013-907 du 11 octobre 2013, article 2). Si un tel lien existe ou "
-    "apparaît en cours d'évaluation, je le déclare ci-dessous et je m'abstiens de noter.",
-    "I declare that I have, directly or indirectly, no link of interest with the vendors of "
-    "this consultation, and no financial, economic or other personal interest that might "
-    "compromise my impartiality or independence in evaluating the offers (French public "
-    "procurement code, article L2141-10; directive 2014/24/EU, article 24; French law "
-    "no. 2013-907 of 11 October 2013, article 2). If such a link exists or arises during "
-    "the evaluation, I declare it below and abstain from scoring.")
+DECLARATION_TITLE = msg("Declaration of no conflict of interest")
+DECLARATION_SENTENCE = msg("I declare that I have, directly or indirectly, no link of interest "
+                           "with the vendors of this consultation, and no financial, economic or "
+                           "other personal interest that might compromise my impartiality or "
+                           "independence in evaluating the offers (French public procurement "
+                           "code, article L2141-10; directive 2014/24/EU, article 24; French law "
+                           "no. 2013-907 of 11 October 2013, article 2). If such a link exists "
+                           "or arises during the evaluation, I declare it below and abstain from "
+                           "scoring.")
 DECLARATION_LABELS = (
-    T("Votre déclaration (liste)", "Your declaration (list)"),
-    T("Description du conflit (si vous en déclarez un)",
-      "Description of the conflict (if you declare one)"),
-    T("Date de la déclaration", "Date of the declaration"))
-NO_CONFLICT = T("Je déclare n'avoir aucun conflit d'intérêts",
-                "I declare no conflict of interest")
-CONFLICT = T("Je déclare un conflit d'intérêts (décrivez-le ci-dessous)",
-             "I declare a conflict of interest (describe it below)")
+    msg("Your declaration (list)"),
+    msg("Description of the conflict (if you declare one)"),
+    msg("Date of the declaration"))
+NO_CONFLICT = msg("I declare no conflict of interest")
+CONFLICT = msg("I declare a conflict of interest (describe it below)")
 
 
 def _declaration_texts(lang: Lang, evaluator: str) -> list[str]:
     """The fixed texts of the declaration sheet, in sheet order, then the two choices."""
     return [DECLARATION_TITLE.get(lang),
-            T(f"Évaluateur : {evaluator}", f"Evaluator: {evaluator}").get(lang),
+            msg("Evaluator: {evaluator}", evaluator=evaluator).get(lang),
             DECLARATION_SENTENCE.get(lang), *(label.get(lang) for label in DECLARATION_LABELS),
             NO_CONFLICT.get(lang), CONFLICT.get(lang)]
 
@@ -192,18 +178,15 @@ def vendor_codes(vendors: Iterable[str], lang: Lang = "fr") -> dict[str, str]:
         QuestionnaireError: a blank or duplicated vendor name, or an unknown language.
     """
     if lang not in LANGUAGES:
-        raise QuestionnaireError(Text(
-            fr=f"langue {lang!r} inconnue ; attendu l'une de {LANGUAGES}",
-            en=f"unknown language {lang!r}; expected one of {LANGUAGES}"))
+        raise QuestionnaireError(msg("unknown language {lang!r}; expected one of {LANGUAGES}",
+                                     lang=lang, LANGUAGES=LANGUAGES))
     names = list(vendors)
     blank = [n for n in names if not isinstance(n, str) or not n.strip()]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if blank or duplicated:
-        raise QuestionnaireError(Text(
-            fr=f"les noms des candidats doivent être non vides et uniques ; vides : "
-               f"{blank!r}, en double : {duplicated!r}",
-            en=f"vendor names must be non-blank and unique; got blank "
-               f"{blank!r}, duplicated {duplicated!r}"))
+        raise QuestionnaireError(msg("vendor names must be non-blank and unique; got blank "
+                                     "{blank!r}, duplicated {duplicated!r}", blank=blank,
+                                     duplicated=duplicated))
     return {name: f"{CODE_WORD[lang]} {column_letter(index)}"
             for index, name in enumerate(sorted(names), start=1)}
 
@@ -230,11 +213,9 @@ def _assigned(vendors: Iterable[str], letters: Mapping[str, str] | None) -> dict
     bad = sorted(v for v in given.values() if not isinstance(v, str)
                  or not _LETTER.fullmatch(v))
     if set(given) != set(names) or bad or len(set(given.values())) != len(given):
-        raise QuestionnaireError(Text(
-            fr=f"letters doit donner à chaque candidat une lettre de code distincte (A, B… "
-               f"AA) ; reçu {given!r} pour les candidats {sorted(names)!r}",
-            en=f"letters must give each vendor a distinct code letter (A, B... AA); got "
-               f"{given!r} for vendors {sorted(names)!r}"))
+        raise QuestionnaireError(msg("letters must give each vendor a distinct code letter (A, "
+                                     "B... AA); got {given!r} for vendors {sorted_names!r}",
+                                     given=given, sorted_names=sorted(names)))
     return given
 
 
@@ -360,24 +341,16 @@ def review_bytes(questionnaire: Questionnaire, responses: Mapping[str, Response]
                  letters: Mapping[str, str] | None = None) -> bytes:
     """Return the review workbook as bytes (see :func:`write_review`)."""
     if lang not in LANGUAGES:
-        raise QuestionnaireError(Text(
-            fr=f"langue {lang!r} inconnue ; attendu l'une de {LANGUAGES}",
-            en=f"unknown language {lang!r}; expected one of {LANGUAGES}"))
+        raise QuestionnaireError(msg("unknown language {lang!r}; expected one of {LANGUAGES}",
+                                     lang=lang, LANGUAGES=LANGUAGES))
     if len(key) < 16:
-        raise QuestionnaireError(Text(
-            fr="la clé de signature doit faire au moins 16 octets",
-            en="the signing key must be at least 16 bytes"))
+        raise QuestionnaireError(msg("the signing key must be at least 16 bytes"))
     if not isinstance(evaluator, str) or not evaluator.strip() or (
             form.safe_text(evaluator) != evaluator):
-        raise QuestionnaireError(Text(
-            fr=f"l'évaluateur doit être un nom non vide, sans caractère de contrôle ; reçu "
-               f"{evaluator!r}",
-            en=f"evaluator must be a non-blank name without control "
-               f"characters, got {evaluator!r}"))
+        raise QuestionnaireError(msg("evaluator must be a non-blank name without control "
+                                     "characters, got {evaluator!r}", evaluator=evaluator))
     if not responses:
-        raise QuestionnaireError(Text(
-            fr="aucune réponse à relire : fournissez la réponse d'au moins un candidat",
-            en="no response to review: pass at least one vendor's response"))
+        raise QuestionnaireError(msg("no response to review: pass at least one vendor's response"))
     reviewed = _questions(questionnaire, questions)
     vendor_codes(responses, lang)  # checks the names
     assigned = _assigned(responses, letters)
@@ -418,31 +391,23 @@ def _questions(questionnaire: Questionnaire, ids: Sequence[str] | None) -> list[
         chosen = [q for q in every if q.scored_by_evaluators]
     else:
         if isinstance(ids, str):
-            raise QuestionnaireError(Text(
-                fr="questions doit être une suite d'identifiants de questions, pas une "
-                   "chaîne de caractères",
-                en="questions must be a sequence of question ids, not a "
-                   "string"))
+            raise QuestionnaireError(msg("questions must be a sequence of question ids, not a "
+                                         "string"))
         known = {q.id: q for q in every}
         unknown = [i for i in ids if i not in known]
         duplicated = sorted({i for i in ids if list(ids).count(i) > 1})
         not_text = [i for i in ids if i in known and not known[i].scored_by_evaluators]
         if unknown or duplicated or not_text:
-            raise QuestionnaireError(Text(
-                fr=f"les questions à relire doivent être des questions à réponse libre de "
-                   f"{questionnaire.bank.id!r}, chacune une fois ; inconnues : {unknown}, en "
-                   f"double : {duplicated}, pas à réponse libre : {not_text}",
-                en=f"questions to review must be free-text questions of "
-                   f"{questionnaire.bank.id!r}, each once; unknown {unknown}, duplicated "
-                   f"{duplicated}, not free text {not_text}"))
+            raise QuestionnaireError(msg("questions to review must be free-text questions of "
+                                         "{bank_id!r}, each once; unknown {unknown}, duplicated "
+                                         "{duplicated}, not free text {not_text}",
+                                         bank_id=questionnaire.bank.id, unknown=unknown,
+                                         duplicated=duplicated, not_text=not_text))
         wanted = set(ids)
         chosen = [q for q in every if q.id in wanted]
     if not chosen:
-        raise QuestionnaireError(Text(
-            fr=f"le questionnaire {questionnaire.bank.id!r} n'a aucune question à réponse libre "
-               "à faire relire par les évaluateurs",
-            en=f"questionnaire {questionnaire.bank.id!r} has no free-text "
-               "question for evaluators to review"))
+        raise QuestionnaireError(msg("questionnaire {bank_id!r} has no free-text question for "
+                                     "evaluators to review", bank_id=questionnaire.bank.id))
     return chosen
 
 
@@ -456,7 +421,7 @@ def _entry(q: Question, vendor: str, code: str, letter: str, response: Response,
         if state is AnswerState.ANSWERED:
             text = str(answer.value)
         comment = answer.justification
-        labels = (T("Document", "Document"), T("Page", "Page"), T("Lien", "Link"))
+        labels = (msg("Document"), msg("Page"), msg("Link"))
         for label, value in zip(labels, (answer.evidence.document, answer.evidence.page,
                                          answer.evidence.link), strict=True):
             if value.strip():
@@ -467,25 +432,20 @@ def _entry(q: Question, vendor: str, code: str, letter: str, response: Response,
     for what, value in ((f"{q.id} / {code}", shown), (f"{q.id} / {code} comment", comment),
                         (f"{q.id} / {code} evidence", evidence)):
         if len(value) > MAX_CELL_CHARS:
-            raise QuestionnaireError(Text(
-                fr=f"{what} : {len(value)} caractères, plus que les {MAX_CELL_CHARS} que "
-                   "contient une cellule Excel ; le classeur de relecture ne tronque jamais le "
-                   "texte d'un candidat. Demandez au candidat une réponse plus courte ou "
-                   "relisez-la hors du classeur.",
-                en=f"{what}: {len(value)} characters, more than the {MAX_CELL_CHARS} an Excel "
-                   "cell holds; the review workbook never truncates a vendor's text. Ask the "
-                   "vendor for a shorter answer or review it outside the workbook."))
+            raise QuestionnaireError(msg("{what}: {len_value} characters, more than the "
+                                         "{MAX_CELL_CHARS} an Excel cell holds; the review "
+                                         "workbook never truncates a vendor's text. Ask the "
+                                         "vendor for a shorter answer or review it outside the "
+                                         "workbook.", what=what, len_value=len(value),
+                                         MAX_CELL_CHARS=MAX_CELL_CHARS))
     notes = [_SHOWN_STATE[state].get(lang)]
     if state is AnswerState.NOT_APPLICABLE and not comment.strip():
-        notes.append(T("Aucune justification du « sans objet ».",
-                       "No justification for 'not applicable'.").get(lang))
+        notes.append(msg("No justification for 'not applicable'.").get(lang))
     if state is AnswerState.ANSWERED and q.evidence is Evidence.REQUIRED and not (
             answer is not None and answer.evidence.given):
-        notes.append(T("Preuve obligatoire absente : pas de point sans preuve.",
-                       "Required evidence missing: no point without evidence.").get(lang))
+        notes.append(msg("Required evidence missing: no point without evidence.").get(lang))
     if not response.report.ok:
-        notes.append(T("Le fichier du candidat a des erreurs à corriger : note provisoire.",
-                       "The vendor's file has errors to fix: provisional score.").get(lang))
+        notes.append(msg("The vendor's file has errors to fix: provisional score.").get(lang))
     return _Entry(q, vendor, code, _row_key(q.id, letter), state, shown, comment,
                   evidence, "\n".join(notes))
 
@@ -550,36 +510,34 @@ class _ReviewWriter:
             self.ws.data_validation(refs[0], {
                 "validate": "list", "source": f"={name}", "ignore_blank": True,
                 "show_error": True, "show_input": False,
-                "error_title": T("Valeur", "Value").get(self.lang),
+                "error_title": msg("Value").get(self.lang),
                 "error_message": error.get(self.lang), "multi_range": " ".join(refs)})
 
     def write(self, questions: Sequence[Question], entries: Mapping[str, list[_Entry]]) -> None:
         ws, lang, styles = self.ws, self.lang, self.styles
         consultation = self.questionnaire.consultation
-        form.set_text(ws, "A1", T("Grille d'évaluation", "Review sheet").get(lang)
+        form.set_text(ws, "A1", msg("Review sheet").get(lang)
                       + f" — {consultation.title} — {consultation.reference}",
                       styles(font_size=14, bold=True))
-        who = T(f"Évaluateur : {self.evaluator}.", f"Evaluator: {self.evaluator}.").get(lang)
-        mode = (T("Offres anonymisées : chaque candidat est désigné par un code.",
-                  "Blind review: each vendor is shown under a code.") if self.blind else
-                T("Offres nominatives.", "Vendors shown by name.")).get(lang)
+        who = msg("Evaluator: {evaluator}.", evaluator=self.evaluator).get(lang)
+        mode = (msg("Blind review: each vendor is shown under a code.") if self.blind else
+                msg("Vendors shown by name.")).get(lang)
         form.set_text(ws, "A2", f"{who} {mode}", styles(bold=True))
         wrap = styles(text_wrap=True, valign="top")
         ws.merge_range(f"A3:{LAST_PRINTED}3", "", wrap)
-        form.set_text(ws, "A3", T(
-            "Pour chaque offre, choisissez un niveau de l'échelle (colonne F) et justifiez-le "
-            "par le contenu de l'offre (colonne H) : pas de point sans preuve. Si le candidat "
-            "a répondu « Sans objet », dites en colonne G si vous l'acceptez. Ne modifiez, "
-            "ne déplacez ni ne supprimez aucune ligne : le fichier est signé.",
-            "For each offer, choose a level of the scale (column F) and justify it from the "
-            "offer's content (column H): no point without evidence. Where the vendor "
-            "answered 'not applicable', say in column G whether you accept it. Do not edit, "
-            "move or delete any row: the file is signed.").get(lang) + " " + T(
-            "Remplissez aussi la déclaration d'absence de conflit d'intérêts (feuille "
-            f"« {SHEET_DECLARATION['fr']} ») : sans elle, le rapport signale qu'elle manque.",
-            "Also fill in the declaration of no conflict of interest (sheet "
-            f"'{SHEET_DECLARATION['en']}'): without it, the report says it is missing."
-            ).get(lang), wrap)
+        form.set_text(ws, "A3", msg("For each offer, choose a level of "
+                                    "the scale (column F) and justify it "
+                                    "from the offer's content (column "
+                                    "H): no point without evidence. "
+                                    "Where the vendor answered 'not "
+                                    "applicable', say in column G "
+                                    "whether you accept it. Do not edit, "
+                                    "move or delete any row: the file is "
+                                    "signed.").get(lang) + " " + msg(
+                    "Also fill in the declaration of no conflict of interest (sheet "
+                    "'{SHEET_DECLARATION}'): without it, the report says it is missing.",
+                    SHEET_DECLARATION=Text(fr=format(SHEET_DECLARATION['fr'], ''),
+                    en=format(SHEET_DECLARATION['en'], ''))).get(lang), wrap)
         ws.set_row(2, 42)
         header = styles.cell(bold=True, font_color="#FFFFFF", bg_color="#1F4E79")
         for column, label, width in HEADERS:
@@ -626,15 +584,13 @@ class _ReviewWriter:
         choices = self._list(texts[6:8])
         ws.data_validation(DECLARATION_CHOICE, {
             "validate": "list", "source": f"={choices}", "ignore_blank": True,
-            "show_error": True, "error_title": T("Valeur", "Value").get(lang),
-            "error_message": T("Choisissez une déclaration dans la liste.",
-                               "Choose a declaration from the list.").get(lang)})
+            "show_error": True, "error_title": msg("Value").get(lang),
+            "error_message": msg("Choose a declaration from the list.").get(lang)})
         ws.data_validation(DECLARATION_DATE, {
             "validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1),
             "ignore_blank": True, "show_error": True,
-            "error_title": T("Date", "Date").get(lang),
-            "error_message": T("Saisissez une date (jj/mm/aaaa).",
-                               "Enter a date (yyyy-mm-dd).").get(lang)})
+            "error_title": msg("Date").get(lang),
+            "error_message": msg("Enter a date (yyyy-mm-dd).").get(lang)})
         form.set_blank(ws, DECLARATION_CHOICE, styles.input())
         form.set_blank(ws, DECLARATION_DESCRIPTION, styles.input(num_format="@"))
         form.set_blank(ws, DECLARATION_DATE, styles.input(
@@ -652,11 +608,11 @@ class _ReviewWriter:
         ws, lang, styles = self.ws, self.lang, self.styles
         spec = q.answer
         assert isinstance(spec, FreeText)
-        question = f"{q.text.get(lang)}\n" + T("Pourquoi : ", "Why: ").get(lang) + (
+        question = f"{q.text.get(lang)}\n" + msg("Why: ").get(lang) + (
             q.why.get(lang) if q.why is not None else "—")
-        guidance = T("Repères pour l'évaluateur : ", "Guidance for evaluators: ").get(lang) + (
+        guidance = msg("Guidance for evaluators: ").get(lang) + (
             q.evaluator_guidance.get(lang) if q.evaluator_guidance is not None else "—")
-        scale = T("Échelle :", "Scale:").get(lang) + "\n" + _scale_text(spec.scale, lang)
+        scale = msg("Scale:").get(lang) + "\n" + _scale_text(spec.scale, lang)
         band = {"bg_color": "#D9E1F2", "text_wrap": True, "valign": "top", "top": 2,
                 "top_color": "#1F4E79"}
         bold, normal = styles(bold=True, **band), styles(**band)
@@ -684,11 +640,9 @@ class _ReviewWriter:
         note = entry.note
         if capped:
             longest = max(len(entry.answer), len(entry.comment))
-            note += "\n" + T(
-                f"Texte long ({longest} caractères) : la cellule contient tout le texte ; "
-                "agrandissez la ligne ou lisez-le dans la barre de formule.",
-                f"Long text ({longest} characters): the cell holds the whole text; enlarge "
-                "the row or read it in the formula bar.").get(lang)
+            note += "\n" + msg("Long text ({longest} characters): the cell holds the "
+                               "whole text; enlarge the row or read it in the formula "
+                               "bar.", longest=longest).get(lang)
         height, _ = _height([(entry.answer, _WIDTHS[COL_ANSWER]),
                              (entry.comment, _WIDTHS[COL_COMMENT]),
                              (entry.evidence, _WIDTHS[COL_EVIDENCE]),
@@ -711,13 +665,11 @@ class _ReviewWriter:
                 name = self._list([label for _, label in _level_labels(spec.scale, lang)])
                 self.level_lists[q.id] = name
             self._validate(name, f"{COL_LEVEL}{r}",
-                           T("Choisissez un niveau de l'échelle dans la liste.",
-                             "Choose a level of the scale from the list."))
+                           msg("Choose a level of the scale from the list."))
         elif entry.state is AnswerState.NOT_APPLICABLE:
             inputs = [COL_ACCEPT_NA, COL_JUSTIFICATION]
             self._validate(self.yes_no, f"{COL_ACCEPT_NA}{r}",
-                           T("Choisissez Oui ou Non dans la liste.",
-                             "Choose Yes or No from the list."))
+                           msg("Choose Yes or No from the list."))
         for column in INPUT_COLUMNS:
             style = (styles.input(num_format="@") if column in inputs
                      else styles.locked_input(num_format="@"))
@@ -776,11 +728,11 @@ class Declaration:
                     if lang == "fr" else
                     f" ({self.date.day} {_MONTHS_EN[self.date.month - 1]} {self.date.year})")
         if self.declared_no_conflict is None:
-            return T(f"{self.evaluator} : déclaration non remplie",
-                     f"{self.evaluator}: declaration not filled in").get(lang)
+            return msg("{evaluator}: declaration not filled in",
+                       evaluator=self.evaluator).get(lang)
         if self.declared_no_conflict:
-            return T(f"{self.evaluator} : déclare n'avoir aucun conflit d'intérêts{when}",
-                     f"{self.evaluator}: declares no conflict of interest{when}").get(lang)
+            return msg("{evaluator}: declares no conflict of interest{when}",
+                       evaluator=self.evaluator, when=when).get(lang)
         described = form.safe_text(self.description).replace("\n", " ").strip()
         described = described[:300] + ("…" if len(described) > 300 else "")
         return T(f"{self.evaluator} : déclare un conflit d'intérêts{when}"
@@ -914,9 +866,8 @@ class _Reader(SignedWorkbookReader):
         q = self.questionnaire
         kind = fields.get("kind", "")
         if kind != KIND:
-            shown = {"questionnaire": T("un questionnaire de candidat",
-                                        "a vendor questionnaire")}.get(
-                kind, T("un autre document", "another document"))
+            shown = {"questionnaire": msg("a vendor questionnaire")}.get(
+                kind, msg("another document"))
             self.problem("error", "wrong-kind",
                          f"Ce fichier est {shown.fr}, pas une grille d'évaluation : "
                          "renvoyez la grille que l'acheteur vous a remise.",
@@ -1247,8 +1198,7 @@ class _Reader(SignedWorkbookReader):
         justification = justification.replace("\r\n", "\n").replace("\r", "\n").strip()
         if state is AnswerState.ANSWERED:
             if accept_cell is not None and accept_cell is not _FORMULA:
-                self._ignored(accept_cell, q, T("aucun « sans objet » à accepter ici",
-                                                "no 'not applicable' to accept here"))
+                self._ignored(accept_cell, q, msg("no 'not applicable' to accept here"))
             if level_cell is _FORMULA:
                 return None
             level = None if level_cell is None else self._level(level_cell, q, spec)
@@ -1268,10 +1218,8 @@ class _Reader(SignedWorkbookReader):
             return EvaluatorScore(self.evaluator, vendor, q.id, level, justification)
         if state is AnswerState.NOT_APPLICABLE:
             if level_cell is not None and level_cell is not _FORMULA:
-                self._ignored(level_cell, q, T("le candidat a répondu « sans objet » : "
-                                               "acceptez-le ou non en colonne G",
-                                               "the vendor answered 'not applicable': accept "
-                                               "it or not in column G"))
+                self._ignored(level_cell, q, msg("the vendor answered 'not applicable': accept "
+                                                 "it or not in column G"))
             if accept_cell is _FORMULA:
                 return None
             if accept_cell is None:
@@ -1298,8 +1246,7 @@ class _Reader(SignedWorkbookReader):
                                   decision == "yes")
         for cell in (level_cell, accept_cell, justification_cell):
             if cell is not None and cell is not _FORMULA:
-                self._ignored(cell, q, T("rien à noter pour cette offre",
-                                         "nothing to score for this offer"))
+                self._ignored(cell, q, msg("nothing to score for this offer"))
         return None
 
     def _justified(self, justification: str, cell: Cell | None, row: int, q: Question,

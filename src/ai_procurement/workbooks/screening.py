@@ -19,7 +19,7 @@ import attrs
 
 from ai_procurement.answers import AnswerState, Report
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
-from ai_procurement.text import Lang, Text
+from ai_procurement.text import Lang, Text, msg
 
 __all__ = ["SCREENING_BANK", "SCREENING_KEY", "ScreeningResult", "read_screening",
            "write_screening"]
@@ -56,20 +56,17 @@ class ScreeningResult:
         """The verdict as lines of text for the team."""
         out = []
         if not self.report.ok:
-            out.append(Text("Grille illisible ou modifiée :", "Grid unreadable or edited:")
+            out.append(msg("Grid unreadable or edited:")
                        .get(lang))
             out += [f"  {f.describe(lang)}" for f in self.report.errors]
             return out
         if self.go:
-            verdict = Text("FEU VERT : aucune ligne rouge franchie.", "GO: no red line crossed.")
+            verdict = msg("GO: no red line crossed.")
         elif self.crossed:
-            verdict = Text("ARRÊT : une ligne rouge au moins est franchie.",
-                           "NO-GO: at least one red line is crossed.")
+            verdict = msg("NO-GO: at least one red line is crossed.")
         else:
-            verdict = Text("ARRÊT : des questions éliminatoires sont restées sans réponse ; "
-                           "répondez-y, puis relisez la grille.",
-                           "NO-GO: questions on red lines are left unanswered; answer them, "
-                           "then read the grid again.")
+            verdict = msg("NO-GO: questions on red lines are left unanswered; answer them, then "
+                          "read the grid again.")
         out.append(verdict.get(lang))
         for question, reason in self.red_lines:
             mark = "?" if question in self.unverified else "✗"
@@ -77,7 +74,7 @@ class ScreeningResult:
         for criterion, title, share in self.criteria:
             out.append(f"  {criterion:10} {share:6.0%}  {title.get(lang)}")
         if self.open_questions:
-            out.append(Text("Questions restées sans réponse : ", "Questions left open: ")
+            out.append(msg("Questions left open: ")
                        .get(lang) + ", ".join(self.open_questions))
         return out
 
