@@ -7,6 +7,7 @@ French buyer in English, and a stale ``.mo`` would show yesterday's French.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import sys
@@ -67,8 +68,6 @@ def test_every_message_of_the_code_has_its_french(extracted: Catalog,
 def test_extraction_sees_every_message_call_of_the_package(extracted: Catalog) -> None:
     # Babel skips folders such as _office/ unless told, and may lose its way in a file:
     # every msg("...") the parser sees must be in the extraction.
-    import ast
-
     found = set()
     for path in catalogue.PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
@@ -178,6 +177,42 @@ def test_a_text_field_gives_each_language_its_own_words() -> None:
     unit = Text(fr="jours", en="days")
     assert msg("No file in {folder}/responses/.", folder=unit) == Text(
         fr="Aucun fichier dans jours/responses/.", en="No file in days/responses/.")
+
+
+LITERAL_TEXT_ALLOWED: dict[str, str] = {}
+"""Modules allowed to write ``Text(fr="...", en="...")`` from literals, and why.
+
+None today: labels, units and messages all go through the catalogue. A module that builds
+a ``Text`` from data it reads (a bank's questions, a campaign's names) uses variables, which
+this test does not count.
+"""
+
+
+def _literal(node: ast.expr) -> bool:
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, str))
+
+
+def test_no_message_is_written_inline_in_two_languages() -> None:
+    tool = _to_catalogue()
+    inline = []
+    for path in sorted(catalogue.PACKAGE.rglob("*.py")):
+        module = ".".join(path.relative_to(catalogue.PACKAGE).with_suffix("").parts)
+        if module in LITERAL_TEXT_ALLOWED:
+            continue
+        tree = ast.parse(path.read_text("utf-8"))
+        aliases = tool.aliases_of(tree)  # Text, T = Text, def _(fr, en): return Text(fr, en)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in aliases):
+                continue
+            texts = [*node.args, *(k.value for k in node.keywords if k.arg in {"fr", "en"})]
+            # An empty pair (a blank header cell) says nothing in either language.
+            if (len(texts) == 2 and all(_literal(t) for t in texts)
+                    and not all(isinstance(t, ast.Constant) and not t.value for t in texts)):
+                inline.append(f"{module}:{node.lineno}")
+    assert not inline, ("use msg() and the catalogue (tools/to_catalogue.py converts them): "
+                        f"{inline}")
 
 
 # -- tools/to_catalogue.py: inline Text(...) to the catalogue, exactly -------------------

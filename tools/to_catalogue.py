@@ -267,7 +267,7 @@ def _template(node: ast.expr, fields: _Fields) -> tuple[str, set[str]]:
     return "".join(parts), used
 
 
-def _aliases(tree: ast.Module) -> set[str]:
+def aliases_of(tree: ast.Module) -> set[str]:
     """The names a module gives ``Text``.
 
     ``Text`` itself, an alias (``T = Text``) and a function that only returns
@@ -464,7 +464,7 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
     lines = source.splitlines(keepends=True)
     comments = _comment_lines(source)
     hidden = _type_checking_lines(tree)
-    aliases = _aliases(tree)
+    aliases = aliases_of(tree)
     inside_fstrings = [(n.lineno, n.col_offset, n.end_lineno or n.lineno, n.end_col_offset or 0)
                        for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)]
     importable = any(isinstance(node, ast.ImportFrom) and node.module == TEXT_MODULE

@@ -74,7 +74,6 @@ CELL_LIMIT = 32_767
 CUT_MARKER = " […]"
 """Ends a text cut to fit a cell, so the cut is visible."""
 
-T = Text
 
 SHEETS: dict[str, Text] = {
     "summary": msg("Summary"),

@@ -237,10 +237,6 @@ def _low_offer_defaults() -> dict[str, float]:
 
 # -- the document ---------------------------------------------------------------------------
 
-def _(fr: str, en: str) -> Text:
-    return Text(fr, en)
-
-
 _TITLE = msg("Annex to the consultation rules (RC): award criteria and scoring method")
 _YES_NO = {"yes": msg("Yes"), "no": msg("No")}
 _CODE = msg("French public procurement code")
@@ -398,7 +394,7 @@ class _Annex:
 
     def _lot(self, lot: LotRules, *, single: bool) -> None:
         lot_name = (self.t(msg("Single lot")) if single
-                    else f"{self.t(_('Lot', 'Lot'))} {lot.lot_id}")
+                    else self.t(msg("Lot {lot_id}", lot_id=lot.lot_id)))
         self.numbered(msg("{lot_name}: {lot_title}", lot_name=lot_name, lot_title=lot.title))
         q = lot.questionnaire
         self.para(f"{q.bank.title.get(self.lang)} ({q.bank.id} {q.bank.version}) – "
@@ -413,8 +409,8 @@ class _Annex:
         self._knockouts(lot, prefix + "5")
 
     def _criteria(self, lot: LotRules, number_: str) -> None:
-        self.heading(f"{number_} {self.t(_('Critères et pondérations', 'Criteria and weights'))}",
-                     2)
+        title = self.t(msg("Criteria and weights"))
+        self.heading(f"{number_} {title}", 2)
         total = lot.settings.total_points
         points = _criterion_points(lot)
         weights = lot.questionnaire.weights

@@ -15,14 +15,13 @@ import os
 from pathlib import Path
 
 from ai_procurement.decision.rules_check import RulesCheck
-from ai_procurement.text import LANGUAGES, Lang, Text, msg
+from ai_procurement.text import LANGUAGES, Lang, msg
 
 __all__ = ["write_rules_check"]
 
 _FIXED = dt.datetime(2026, 1, 1, 0, 0, 0)
 _METHODS = {"classique": msg("classic"), "lineaire": msg("linear"),
             "ecart-relatif": msg("relative gap")}
-T = Text
 
 
 def _num(value: float, lang: Lang, digits: int = 1) -> str:

@@ -123,7 +123,6 @@ LOCKED_FILL = "#F2F2F2"
 PROTECTION_PASSWORD = "ai-procurement"
 """Sheet protection password: cosmetic, published here on purpose."""
 
-T = Text  # short alias for the many bilingual labels below
 
 YES: dict[Lang, str] = {"fr": "Oui", "en": "Yes"}
 NO: dict[Lang, str] = {"fr": "Non", "en": "No"}
@@ -677,9 +676,9 @@ class _Writer:
             parts.append(q.vendor_guidance.get(lang))
         if q.guidance_by_answer:
             labels = dict(choice_labels(q, lang))
-            parts += [T(f"Si vous répondez « {labels.get(g.answer, g.answer)} » : {g.text.fr}",
-                        f"If you answer '{labels.get(g.answer, g.answer)}': {g.text.en}"
-                        ).get(lang) for g in q.guidance_by_answer]
+            parts += [msg("If you answer '{answer}': {guidance}",
+                          answer=labels.get(g.answer, g.answer), guidance=g.text).get(lang)
+                      for g in q.guidance_by_answer]
         condition = effective_condition(by_key[q.id].criterion, q)
         if condition is not None:
             words = _condition_words(condition, by_key, lang)

@@ -31,7 +31,7 @@ from ai_procurement._office.xlsx import column_letter
 from ai_procurement.answers import AnswerState, Report, Response
 from ai_procurement.bank.model import Bank
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
-from ai_procurement.text import LANGUAGES, Lang, Text, msg
+from ai_procurement.text import LANGUAGES, Lang, msg
 
 __all__ = [
     "INVENTORY_BANK",
@@ -45,7 +45,6 @@ __all__ = [
 
 INVENTORY_BANK = "ai-inventory"
 INVENTORY_KEY = b"ai-procurement staff AI-use declaration (not a secret)"
-T = Text
 
 
 def _questionnaire() -> Questionnaire:

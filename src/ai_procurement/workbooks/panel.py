@@ -61,7 +61,6 @@ HEADER_ROW, FIRST_ROW = 4, 5
 COL_LEFT, COL_INPUT, COL_RIGHT, COL_COMMENT, COL_KEY = "A", "B", "C", "D", "E"
 ROW_SLACK = 200
 
-T = Text
 
 _ADVERBS = {
     2: msg("slightly"), 3: msg("moderately"),
@@ -217,7 +216,7 @@ def _write_sheet(book: Workbook, styles: form.Styles, ws: Worksheet, lists: Work
         how = msg("Share {fields_total} points between the criteria (column B) by how much each "
                   "matters to you; 0 is allowed. Do not edit, move or delete any row: the file "
                   "is signed.", fields_total=fields['total'])
-        headers = (msg("Criterion"), msg("Your points"), T("", ""))
+        headers = (msg("Criterion"), msg("Your points"), Text("", ""))
     ws.merge_range("A3:D3", "", wrap)
     form.set_text(ws, "A3", how.get(lang), wrap)
     ws.set_row(2, 54)

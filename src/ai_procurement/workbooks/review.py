@@ -98,7 +98,6 @@ MAX_ROW_HEIGHT = 409.0
 
 CODE_WORD: dict[Lang, str] = {"fr": "Offre", "en": "Offer"}
 
-T = Text
 
 HEADERS = (
     (COL_CODE, msg("Offer"), 12),
@@ -735,12 +734,12 @@ class Declaration:
                        evaluator=self.evaluator, when=when).get(lang)
         described = form.safe_text(self.description).replace("\n", " ").strip()
         described = described[:300] + ("…" if len(described) > 300 else "")
-        return T(f"{self.evaluator} : déclare un conflit d'intérêts{when}"
-                 + (f" – « {described} »" if described else "")
-                 + " ; ses notes ne sont pas utilisées",
-                 f"{self.evaluator}: declares a conflict of interest{when}"
-                 + (f" – '{described}'" if described else "")
-                 + "; their scores are not used").get(lang)
+        if described:
+            return msg("{evaluator}: declares a conflict of interest{when} – '{described}'; "
+                       "their scores are not used", evaluator=self.evaluator, when=when,
+                       described=described).get(lang)
+        return msg("{evaluator}: declares a conflict of interest{when}; their scores are not "
+                   "used", evaluator=self.evaluator, when=when).get(lang)
 
 
 _MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
