@@ -330,7 +330,7 @@ def test_lots_cap_variants_and_open_call() -> None:
     assert "L2113-10" in text
     assert "Lot 1 : Assistant courrier" in blocks(data)
     assert "Lot 2 : Assistant rédaction" in blocks(data)
-    assert re.search(r"plus de 1 lot\(s\) \(art\. R2113-1 .*Le lot de plus grande valeur "
+    assert re.search(r"plus de 1 lot \(art\. R2113-1 .*Le lot de plus grande valeur "
                      r"estimée est attribué d'abord\.", text)
     assert "Les variantes sont autorisées (art. R2151-8" in text
     assert "notée comme une offre distincte, avec les mêmes critères" in text

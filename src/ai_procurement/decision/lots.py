@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from ai_procurement.errors import ScoringError
-from ai_procurement.text import Text, msg
+from ai_procurement.text import Text, msg, nmsg
 
 __all__ = ["LotAward", "RankedOffer", "propose_awards"]
 
@@ -115,10 +115,12 @@ def _award(lot: str, offers: Sequence[RankedOffer], cap: int | None,
     capped = [o for o in offers if o not in eligible]
     passed = tuple(o.offer for o in capped if not eligible or o.rank <= eligible[0].rank)
     if not eligible:
-        return LotAward(lot, None, None, first, passed, msg(
-                "Every ranked bidder already reached the cap of {cap} lot(s) per bidder set by "
-                "the consultation rules (R2113-1): no award is proposed automatically for this "
-                "lot.", cap=cap))
+        return LotAward(lot, None, None, first, passed, nmsg(
+                "Every ranked bidder already reached the cap of {n} lot per bidder set by the "
+                "consultation rules (R2113-1): no award is proposed automatically for this lot.",
+                "Every ranked bidder already reached the cap of {n} lots per bidder set by the "
+                "consultation rules (R2113-1): no award is proposed automatically for this lot.",
+                cap or 0))
     top = [o for o in eligible if o.rank == eligible[0].rank]
     if len({o.offer for o in top}) > 1:
         names = ", ".join(o.offer for o in top)
@@ -129,9 +131,13 @@ def _award(lot: str, offers: Sequence[RankedOffer], cap: int | None,
     if not passed:
         return LotAward(lot, chosen.offer, chosen.bidder, first)
     names = ", ".join(passed)
-    return LotAward(lot, chosen.offer, chosen.bidder, first, passed, msg(
+    return LotAward(lot, chosen.offer, chosen.bidder, first, passed, nmsg(
             "The proposal differs from the ranking: the bidder of offer {names} already won "
-            "{cap} lot(s), the cap on lots per bidder set by the consultation rules (R2113-1), "
+            "{n} lot, the cap on lots per bidder set by the consultation rules (R2113-1), "
             "the lots being awarded in the order those rules list them; the lot is proposed to "
-            "the next offer of another bidder, {chosen_offer}.", names=names, cap=cap,
+            "the next offer of another bidder, {chosen_offer}.",
+            "The proposal differs from the ranking: the bidder of offer {names} already won "
+            "{n} lots, the cap on lots per bidder set by the consultation rules (R2113-1), "
+            "the lots being awarded in the order those rules list them; the lot is proposed to "
+            "the next offer of another bidder, {chosen_offer}.", cap or 0, names=names,
             chosen_offer=chosen.offer))

@@ -74,7 +74,7 @@ import attrs
 
 from ai_procurement.bank.model import DqeItem, Price, Recurrence
 from ai_procurement.errors import PriceError
-from ai_procurement.text import Lang, Text, msg
+from ai_procurement.text import Lang, Text, msg, nmsg
 
 __all__ = [
     "LOW_OFFER_METHODS",
@@ -378,9 +378,12 @@ def abnormally_low(
             method=method, parameters=parameters, prices=checked, meaningful=False,
             m1=None, m2=None, dropped_for_m2=(), sd=None, threshold=None, flagged=(),
             explanations={},
-            summary=msg("Only {len_checked} offer(s): a formula cannot detect abnormally low "
-                        "offers with fewer than 3 offers; no offer is flagged. Judge the prices "
-                        "against the buyer's own estimate.", len_checked=len(checked)))
+            summary=nmsg("Only {n} offer: a formula cannot detect abnormally low offers with "
+                         "fewer than 3 offers; no offer is flagged. Judge the prices against "
+                         "the buyer's own estimate.",
+                         "Only {n} offers: a formula cannot detect abnormally low offers with "
+                         "fewer than 3 offers; no offer is flagged. Judge the prices against "
+                         "the buyer's own estimate.", len(checked)))
     m1 = _mean(checked.values())
     m2: float | None = None
     sd: float | None = None

@@ -60,7 +60,7 @@ from ai_procurement.questionnaire import (
     aggregation_sentence,
     sub_criterion_points,
 )
-from ai_procurement.text import Lang, Text, msg, pmsg
+from ai_procurement.text import Lang, Text, msg, nmsg, pmsg
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -374,10 +374,13 @@ class _Annex:
                         "Lot {lot_lot_id}: ", lot_lot_id=lot.lot_id)))
         cap = rules.max_lots_per_bidder
         if cap is not None:
-            self.para(self.t(msg("One bidder may be awarded at most {cap} lot(s) (French public "
-                                 "procurement code, R2113-1). Where applying the award criteria "
-                                 "would award it more, the lots it is awarded are determined by "
-                                 "the following rule: ", cap=cap))
+            self.para(self.t(nmsg(
+                "One bidder may be awarded at most {n} lot (French public procurement code, "
+                "R2113-1). Where applying the award criteria would award it more, the lots it "
+                "is awarded are determined by the following rule: ",
+                "One bidder may be awarded at most {n} lots (French public procurement code, "
+                "R2113-1). Where applying the award criteria would award it more, the lots it "
+                "is awarded are determined by the following rule: ", cap))
                 + rules.lot_cap_rule.strip())
         if rules.variants_allowed:
             self.para(self.t(msg("Variants are allowed (French public procurement code, "
