@@ -412,11 +412,10 @@ class Campaign:
         for lot in lots:
             if lot.id == lot_id:
                 return lot
-        raise CampaignError(Text(
-            fr=f"{self.root / CONFIG_FILE} : aucun lot {lot_id!r} ; les lots sont "
-               f"{', '.join(x.id for x in lots) or '(aucun)'}",
-            en=f"{self.root / CONFIG_FILE}: no lot {lot_id!r}; the lots are "
-               f"{', '.join(x.id for x in lots) or '(none)'}"))
+        known = ", ".join(x.id for x in lots)
+        raise CampaignError(msg("{file}: no lot {lot_id!r}; the lots are {lots}",
+                                file=self.root / CONFIG_FILE, lot_id=lot_id,
+                                lots=Text(fr=known, en=known) if known else msg("(none)")))
 
     def bank(self, lot: Lot | None = None) -> Any:
         """The (tailored) bank of ``lot``; with None, the campaign's own ``bank:``.

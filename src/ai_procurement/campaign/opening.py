@@ -155,14 +155,12 @@ def read_register(path: Path) -> tuple[list[RegisterLine], list[OpeningProblem]]
     header = [_FOLDED.get(_fold(str(cell or ""))) for cell in rows[0]]
     missing = [key for key in _REQUIRED if key not in header]
     if missing:
-        raise CampaignError(Text(
-            fr=f"{path} : ligne 1 : le registre doit avoir une colonne pour le fichier et une "
-               f"pour le soumissionnaire ; aucune trouvée pour {', '.join(missing)} (en-têtes "
-               "reconnus : "
-               f"{' ; '.join(_COLUMNS[m][0] + ' / ' + _COLUMNS[m][-1] for m in missing)})",
-            en=f"{path}: line 1: the register needs a column for the file and one for the "
-               f"bidder; none found for {', '.join(missing)} (recognised headers: "
-               f"{'; '.join(_COLUMNS[m][0] + ' / ' + _COLUMNS[m][-1] for m in missing)})"))
+        headers = [_COLUMNS[m][0] + " / " + _COLUMNS[m][-1] for m in missing]
+        raise CampaignError(msg(
+            "{path}: line 1: the register needs a column for the file and one for the "
+            "bidder; none found for {missing} (recognised headers: {headers})",
+            path=path, missing=", ".join(missing),
+            headers=Text(fr=" ; ".join(headers), en="; ".join(headers))))
     lines: list[RegisterLine] = []
     problems: list[OpeningProblem] = []
     for number, row in enumerate(rows[1:], start=2):
