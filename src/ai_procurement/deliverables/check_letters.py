@@ -39,7 +39,7 @@ from ai_procurement.deliverables.document import new_document
 from ai_procurement.deliverables.view import Formatter
 from ai_procurement.findings import Finding
 from ai_procurement.questionnaire import Consultation
-from ai_procurement.text import Lang, msg, visible
+from ai_procurement.text import Lang, msg, nmsg, visible
 
 __all__ = ["BIDDER_ROUTES", "CheckLetters", "check_letters", "move_aside", "sendable",
            "shown_findings", "to_pdf"]
@@ -227,8 +227,8 @@ def _buyer_body(d: WordDocument, f: Formatter, report: Report, findings: Sequenc
     verdict = (f.t(msg("the file can be evaluated")) if report.ok
                else f.t(msg("the file cannot be evaluated as it is")))
     d.paragraph(("b", f.t(msg("Verdict: "))), verdict + f.t(
-        msg(" ({len_errors} error(s), {len_warnings} warning(s)).", len_errors=len(errors),
-            len_warnings=len(warnings))))
+        msg(" ({errors}, {warnings}).", errors=nmsg("{n} error", "{n} errors", len(errors)),
+            warnings=nmsg("{n} warning", "{n} warnings", len(warnings)))))
     d.heading(f.t(msg("Errors ({len_errors})", len_errors=len(errors))), 1)
     if errors:
         d.paragraph(f.t(msg("An error prevents using the file or the answer concerned.")))
@@ -255,10 +255,11 @@ def _buyer_body(d: WordDocument, f: Formatter, report: Report, findings: Sequenc
                 "never to an abnormally-low offer, without changing its substantial "
                 "characteristics, may be sent to the bidder.")))
         d.paragraph(f.t(
-            msg("{len_routes} point(s) are in the document \"for the bidder\"; {held} "
-                "point(s) stay with the buyer (missing answers, justifications or evidence: "
-                "asking for them would let the bidder improve its offer).",
-                len_routes=len(routes), held=held)))
+            msg("{sent} in the document \"for the bidder\"; {held} with the buyer (missing "
+                "answers, justifications or evidence: asking for them would let the bidder "
+                "improve its offer).",
+                sent=nmsg("{n} point is", "{n} points are", len(routes)),
+                held=nmsg("{n} point stays", "{n} points stay", held))))
     if orphan:
         d.paragraph(f.t(msg("This file belongs to no offer registered at opening: it has no one "
                             "to be sent to.")))
