@@ -64,7 +64,8 @@ def test_after_the_deadline_the_bidder_gets_only_clarifications_and_regularisati
     assert "Avertissements (3)" in buyer
     # Counts with their plural forms, never "(s)".
     assert "(1 erreur, 3 avertissements)" in buyer
-    assert "erreur(s)" not in buyer and "point(s)" not in buyer
+    assert "erreur(s)" not in buyer
+    assert "point(s)" not in buyer
     assert "Justificatif manquant" not in buyer
     assert letters.bidder is not None
     bidder = _text(letters.bidder)
