@@ -440,7 +440,7 @@ def test_a_foreign_or_broken_file_fails_check_and_the_others_go_through(
     assert verdicts == dict.fromkeys(DEMO_RESPONSES, "OK")
     report = docx_text(folder / "reports" / f"{name}.en.docx")
     assert f"File\n{name}" in report
-    assert "the file cannot be evaluated as it is (1 error(s)" in report
+    assert "the file cannot be evaluated as it is (1 error, " in report
     assert expected in report
     assert "Errors (1)" in report
 

@@ -330,9 +330,13 @@ def test_round_trip_through_the_vendor_workbook(bank: Bank, tmp_path: Path) -> N
     template = write_questionnaire(questionnaire, tmp_path / "beta.xlsx", "en", "beta",
                                    key=KEY)
     rows = rows_by_key(questionnaire)
-    sheet = load_workbook(template, read_only=True)[form.SHEET_QUESTIONS]
-    guidance = next(sheet.iter_rows(min_row=rows["GEN-007"], max_row=rows["GEN-007"],
-                                    min_col=3, max_col=3, values_only=True))[0]
+    workbook = load_workbook(template, read_only=True)  # keeps its file open until closed
+    try:
+        guidance = next(workbook[form.SHEET_QUESTIONS].iter_rows(
+            min_row=rows["GEN-007"], max_row=rows["GEN-007"], min_col=3, max_col=3,
+            values_only=True))[0]
+    finally:
+        workbook.close()
     assert "If you answer 'No': Attach your plan." in str(guidance)
     cells: dict[str, str] = {}
     for _, q in questionnaire.bank.questions():
