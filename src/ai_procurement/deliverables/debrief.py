@@ -39,7 +39,7 @@ from ai_procurement.legal.facts import legal_facts
 from ai_procurement.legal.procedure import procedure_rules
 from ai_procurement.text import Lang, Text, msg
 
-__all__ = ["write_debrief", "write_debriefs"]
+__all__ = ["sign_letter", "write_debrief", "write_debriefs"]
 
 _LETTER_MARGIN_CM = 1.5
 
@@ -247,15 +247,20 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
     _signature_and_remedies(d, f, procedure, generated)
     d.paragraph(f.t(
         msg("Thank you for your interest in this consultation. Yours faithfully,")),
-   keep_with_next=True)
+        keep_with_next=True)
+    sign_letter(d, f, procedure, consultation.buyer)
+    return d.save(generated)
+
+
+def sign_letter(d: WordDocument, f: Formatter, procedure: Procedure, buyer: str) -> None:
+    """The signature of a letter to a bidder: the first signatory and role, else the buyer."""
     signer = procedure.signatories[0] if procedure.signatories else None
     if signer is not None:
         d.paragraph(("b", f.text(signer.name, 200)), align="r", keep_with_next=True)
         if signer.role:
             d.paragraph(f.text(signer.role, 200), align="r")
     else:
-        d.paragraph(("b", f.text(consultation.buyer, 300)), align="r")
-    return d.save(generated)
+        d.paragraph(("b", f.text(buyer, 300)), align="r")
 
 
 def _articles(articles: tuple[str, ...], f: Formatter) -> str:

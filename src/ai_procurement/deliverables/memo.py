@@ -242,25 +242,15 @@ class _Memo:
                     "scoring rules, detailed answers of each offer, audit trail) are in the "
                     "lot's own analysis report, signed with this report: ")),
                 ("b", self.details), ".")
-        self.subject()
-        self.procedure_section()
-        self.criteria()
-        self.compliance()
-        self.analysis()
-        self.price()
-        self.ranking()
-        self.robustness_section()
-        self.award()
+        self.sections()
         self.d.page_break()
         if self.details:
             return
-        self.annex_questions()
-        self.annex_answers()
-        self.annex_audit()
+        self.annexes()
         self.d.page_break()
 
-    def build(self) -> bytes:
-        self.cover()
+    def sections(self) -> None:
+        """Sections 1 to 9, from the subject to the award proposal."""
         self.subject()
         self.procedure_section()
         self.criteria()
@@ -270,11 +260,19 @@ class _Memo:
         self.ranking()
         self.robustness_section()
         self.award()
-        self.signatures()
-        self.d.page_break()
+
+    def annexes(self) -> None:
+        """Annexes A to C: questions and rules, every answer, audit trail."""
         self.annex_questions()
         self.annex_answers()
         self.annex_audit()
+
+    def build(self) -> bytes:
+        self.cover()
+        self.sections()
+        self.signatures()
+        self.d.page_break()
+        self.annexes()
         return self.d.save(self.generated)
 
     # cover and contents

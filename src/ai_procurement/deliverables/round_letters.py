@@ -21,6 +21,7 @@ import attrs
 
 from ai_procurement._office.docx import WordDocument
 from ai_procurement.decision.rounds import RoundKind
+from ai_procurement.deliverables.debrief import sign_letter
 from ai_procurement.deliverables.document import check_lang, check_output, new_document
 from ai_procurement.deliverables.procedure import Procedure
 from ai_procurement.deliverables.view import Formatter
@@ -164,13 +165,7 @@ def round_letter_bytes(letter: RoundLetter, *, lang: Lang = "fr",
     else:
         _justification(d, f, letter, deadline)
     d.paragraph(f.t(msg("Yours faithfully,")), keep_with_next=True)
-    signer = p.signatories[0] if p.signatories else None
-    if signer is not None:
-        d.paragraph(("b", f.text(signer.name, 200)), align="r", keep_with_next=True)
-        if signer.role:
-            d.paragraph(f.text(signer.role, 200), align="r")
-    else:
-        d.paragraph(("b", f.text(c.buyer, 300)), align="r")
+    sign_letter(d, f, p, c.buyer)
     return d.save(day)
 
 
@@ -182,10 +177,9 @@ def _points(d: WordDocument, f: Formatter, letter: RoundLetter) -> None:
 
 
 def _reply(d: WordDocument, f: Formatter, letter: RoundLetter, deadline: str,
-           what: tuple[str, str]) -> None:
+           how: Text) -> None:
     d.paragraph(f.t(msg("Your answer is expected no later than ")), ("b", deadline),
-                f.t(msg(", by the same means as your offer was submitted, {what_1}.",
-                        what_1=Text(fr=format(what[0], ''), en=format(what[1], '')))))
+                f.t(msg(", by the same means as your offer was submitted, {how}.", how=how)))
 
 
 def _clarification(d: WordDocument, f: Formatter, letter: RoundLetter, deadline: str) -> None:
@@ -198,7 +192,7 @@ def _clarification(d: WordDocument, f: Formatter, letter: RoundLetter, deadline:
             "answer may neither complete nor change your offer, its price or its commitments "
             "(French public procurement code, R2152-1 and, in a call for tenders, R2161-5 and "
             "R2161-11). A clarification that changed the offer would not be taken into account.")))
-    _reply(d, f, letter, deadline, ("par écrit", "in writing"))
+    _reply(d, f, letter, deadline, msg("in writing"))
 
 
 def _regularisation(d: WordDocument, f: Formatter, letter: RoundLetter, deadline: str) -> None:
@@ -213,8 +207,7 @@ def _regularisation(d: WordDocument, f: Formatter, letter: RoundLetter, deadline
             "regularisation may change no substantial feature of the offer (R2152-2): any other "
             "answer changed makes the regularised workbook rejected, and your offer is examined "
             "as submitted, hence irregular.")))
-    _reply(d, f, letter, deadline, ("en renvoyant le classeur régularisé",
-                                    "by sending back the regularised workbook"))
+    _reply(d, f, letter, deadline, msg("by sending back the regularised workbook"))
     d.paragraph(f.t(msg("Without an answer within this time, your offer will be eliminated as "
                         "irregular (R2152-1).")))
 
@@ -236,8 +229,7 @@ def _negotiation(d: WordDocument, f: Formatter, letter: RoundLetter, deadline: s
             "(R2161-17); every bidder admitted to the negotiation receives the same invitation "
             "and the same time. Without a new offer in time, your previous offer remains the one "
             "examined.")))
-    _reply(d, f, letter, deadline, ("en déposant votre nouvelle offre",
-                                    "by submitting your new offer"))
+    _reply(d, f, letter, deadline, msg("by submitting your new offer"))
 
 
 def _justification(d: WordDocument, f: Formatter, letter: RoundLetter, deadline: str) -> None:
@@ -261,8 +253,7 @@ def _justification(d: WordDocument, f: Formatter, letter: RoundLetter, deadline:
             "the low level of the price or costs, or if the offer breaches environmental, social "
             "or labour law obligations (L2152-6 and R2152-4; where State aid was obtained, "
             "R2152-5). The decision and its reasons will be sent to you.")))
-    _reply(d, f, letter, deadline, ("avec les pièces justificatives",
-                                    "with supporting documents"))
+    _reply(d, f, letter, deadline, msg("with supporting documents"))
 
 
 def _rejection(d: WordDocument, f: Formatter, letter: RoundLetter) -> None:
