@@ -459,8 +459,10 @@ class Campaign:
             consultation = attrs.evolve(consultation, precedence=self.config.precedence)
         if not lot.id:
             return consultation
+        # The lot's number is in the reference, its name in the title: a letter's subject
+        # line, which prints both, names the lot once.
         return attrs.evolve(consultation, reference=f"{consultation.reference} / lot {lot.id}",
-                            title=f"{consultation.title} – lot {lot.id} : {lot.title}")
+                            title=f"{consultation.title} – {lot.title}")
 
     def questionnaire_path(self, lot: Lot | None = None) -> Path:
         """Where the frozen questionnaire of ``lot`` is kept."""
