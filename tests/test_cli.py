@@ -116,13 +116,29 @@ def test_a_usage_error_is_reported_in_the_language_asked(
     assert "ai-procurement : erreur : " in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("args", "french", "english"), [
+    (["no-such-command"], "argument COMMANDE : choix invalide : 'no-such-command' (choix "
+     "possibles : 'banks'", "argument COMMAND: invalid choice: 'no-such-command' (choose "
+     "from 'banks'"),
+    (["banks", "--nope"], "erreur : arguments non reconnus : --nope",
+     "error: unrecognised arguments: --nope"),
+    (["round"], "erreur : arguments manquants : ACTION", "error: missing arguments: ACTION"),
+])
+def test_argparse_errors_are_in_the_language_asked(
+        capsys: pytest.CaptureFixture[str], args: list[str], french: str, english: str) -> None:
+    for lang, expected in (("fr", french), ("en", english)):
+        with pytest.raises(SystemExit):
+            main(["--lang", lang, *args])
+        assert expected in capsys.readouterr().err
+
+
 def test_the_entry_point_runs_a_command_and_reports_usage_errors() -> None:
     result = _python_m("--lang", "en", "banks")
     assert result.returncode == 0, result.stderr
     assert "ai-territorial" in result.stdout
     wrong = _python_m("no-such-command")
     assert wrong.returncode == 2
-    assert "invalid choice" in wrong.stderr
+    assert "choix invalide" in wrong.stderr
     script = Path(sys.executable).with_name("ai-procurement")
     if script.exists():  # the console script installed with the package
         installed = subprocess.run([str(script), "--help"], capture_output=True, text=True,

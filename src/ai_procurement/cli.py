@@ -95,7 +95,45 @@ class _Parser(argparse.ArgumentParser):
         """Print the usage and ``message`` on stderr, then exit with the usage code."""
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, msg("{prog}: error: {message}\n", prog=self.prog,
-                                  message=message).get(self.lang))
+                                  message=_usage_error(message).get(self.lang)).get(self.lang))
+
+
+# argparse's error messages, which it writes in English, read back into the catalogue's
+# messages: argparse has no public way to change its words.
+_USAGE_ERRORS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Text]], ...] = (
+    (re.compile(r"argument (?P<name>.+?): (?P<rest>.+)", re.S),
+     lambda m: msg("argument {name}: {message}", name=m["name"],
+                   message=_usage_error(m["rest"]))),
+    (re.compile(r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)", re.S),
+     lambda m: msg("invalid choice: {value} (choose from {choices})", value=m["value"],
+                   choices=m["choices"])),
+    (re.compile(r"the following arguments are required: (?P<names>.+)", re.S),
+     lambda m: msg("missing arguments: {names}", names=m["names"])),
+    (re.compile(r"unrecognized arguments: (?P<names>.+)", re.S),
+     lambda m: msg("unrecognised arguments: {names}", names=m["names"])),
+    (re.compile(r"expected one argument"), lambda m: msg("expects one value")),
+    (re.compile(r"expected at least one argument"), lambda m: msg("expects at least one value")),
+    (re.compile(r"expected at most one argument"), lambda m: msg("expects at most one value")),
+    (re.compile(r"invalid (?P<type>\w+) value: (?P<value>.+)", re.S),
+     lambda m: msg("invalid value: {value}", value=m["value"])),
+    (re.compile(r"not allowed with argument (?P<other>.+)", re.S),
+     lambda m: msg("cannot be used with {other}", other=m["other"])),
+    (re.compile(r"one of the arguments (?P<names>.+) is required", re.S),
+     lambda m: msg("one of {names} is required", names=m["names"])),
+    (re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)", re.S),
+     lambda m: msg("ambiguous option {option}: it could be {matches}", option=m["option"],
+                   matches=m["matches"])),
+    (re.compile(r"ignored explicit argument (?P<value>.+)", re.S),
+     lambda m: msg("this option takes no value: {value} ignored", value=m["value"])),
+)
+
+
+def _usage_error(message: str) -> Text:
+    """The catalogue message of argparse's English ``message`` (as it is if unknown)."""
+    for pattern, text in _USAGE_ERRORS:
+        if match := pattern.fullmatch(message):
+            return text(match)
+    return Text(message, message)
 
 
 def _parser(lang: Lang = "fr") -> argparse.ArgumentParser:
