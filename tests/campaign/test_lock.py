@@ -36,6 +36,33 @@ def test_a_second_writer_is_refused_naming_the_first(tmp_path: Path) -> None:
         pass
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a POSIX fork")
+def test_a_forked_worker_does_not_keep_a_killed_holders_lock(tmp_path: Path) -> None:
+    # The reading workers are forked while the lock is held; when the holder is killed,
+    # a worker still running must not keep the campaign locked.
+    code = ("import os, sys, time; from ai_procurement.campaign.lock import campaign_lock\n"
+            "with campaign_lock(sys.argv[1], 'held'):\n"
+            "    if os.fork() == 0:\n"
+            "        time.sleep(30); os._exit(0)\n"
+            "    print('locked', flush=True); time.sleep(60)\n")
+    child = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)],
+                             stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "locked"
+        with pytest.raises(CampaignError, match="in use by another run"), campaign_lock(
+                tmp_path, "second"):
+            pass
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        with campaign_lock(tmp_path, "while the forked worker still runs"):
+            pass
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)  # the forked worker too
+        assert child.stdout is not None
+        child.stdout.close()
+
+
 def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
     code = ("import sys, time; from ai_procurement.campaign.lock import campaign_lock\n"
             "with campaign_lock(sys.argv[1], 'held'):\n"

@@ -108,6 +108,29 @@ def platform_locking(platform: str = sys.platform,
 _HELD: set[Path] = set()
 """Campaign folders whose lock this process holds."""
 
+_LOCK_FDS: set[int] = set()
+"""The open lock files of the locks this process holds."""
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked child (a reading worker): close the lock files inherited from the parent.
+
+    ``flock`` belongs to the open file, which a fork shares: a worker still reading
+    when its parent is killed would otherwise keep the campaign locked until it ends.
+    Closing the child's copy leaves the parent's lock as it is (no unlock here).
+    """
+    for fd in _LOCK_FDS:
+        try:
+            os.close(fd)
+        except OSError:  # pragma: no cover - already closed by the child's own code
+            pass
+    _LOCK_FDS.clear()
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
+
 
 @contextmanager
 def campaign_lock(folder: str | os.PathLike[str], command: str, *,
@@ -145,10 +168,12 @@ def campaign_lock(folder: str | os.PathLike[str], command: str, *,
         os.write(fd, json.dumps({"pid": os.getpid(), "command": command, "since": dt.datetime.now(
             dt.UTC).isoformat(timespec="seconds")}).encode())
         _HELD.add(held)
+        _LOCK_FDS.add(fd)
         try:
             yield
         finally:
             _HELD.discard(held)
+            _LOCK_FDS.discard(fd)
             os.ftruncate(fd, 0)
             lock.release(fd)
     finally:
