@@ -8,7 +8,7 @@ left blank. Responses are built directly (no files are read) and evaluated once,
 the timings.
 
 ``bench_memo``: the time of ``write_memo()`` (median of 3 runs, after one warm-up run
-that also imports python-docx and matplotlib), beside python-docx writing a document with
+that also imports python-docx), beside python-docx writing a document with
 the same number of paragraphs and the same tables (rows, columns and cell texts, taken
 from the memo) through its ordinary API, with no content logic and no charts.
 

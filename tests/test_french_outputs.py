@@ -30,10 +30,12 @@ rendered pages for the layout.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from lxml import etree
@@ -79,6 +81,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
 def english_words(text: str) -> list[str]:
@@ -94,19 +98,28 @@ def _xml(package: zipfile.ZipFile, name: str) -> etree._Element:
 
 
 def docx_texts(path: Path) -> Iterator[str]:
-    """The paragraphs of a Word document: body, headers, footers, then its properties."""
+    """The paragraphs of a Word document: body, headers, footers, then its properties.
+
+    A chart's texts (titles, labels, legend) count too, and so do the cells of the
+    workbook embedded with it, which Word shows when the chart is edited.
+    """
     with zipfile.ZipFile(path) as package:
         for name in sorted(package.namelist()):
             if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", name):
                 for paragraph in _xml(package, name).iter(f"{_W}p"):
                     yield "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
+            elif re.fullmatch(r"word/charts/chart\d+\.xml", name):
+                for text in _xml(package, name).iter(f"{_C}v", f"{_A}t"):
+                    yield text.text or ""
+            elif re.fullmatch(r"word/embeddings/[^/]+\.xlsx", name):
+                yield from xlsx_texts(io.BytesIO(package.read(name)))
         if "docProps/core.xml" in package.namelist():
             for element in _xml(package, "docProps/core.xml"):
                 if element.text:
                     yield element.text
 
 
-def xlsx_texts(path: Path) -> Iterator[str]:
+def xlsx_texts(path: Path | IO[bytes]) -> Iterator[str]:
     """What a workbook shows: visible cells of visible sheets, headers, validation messages."""
     with zipfile.ZipFile(path) as package:
         names = package.namelist()
@@ -186,6 +199,9 @@ def test_the_scan_catches_an_english_sentence(demo_campaign: Path) -> None:
     # that passes is not passing because nothing is read.
     memo = demo_campaign / "out" / "lot-1" / "memo-en.docx"
     assert len([w for t in docx_texts(memo) for w in english_words(t)]) > 100
+    # The chart's texts and its embedded workbook's cells are read too.
+    french = set(docx_texts(demo_campaign / "out" / "lot-1" / "memo-fr.docx"))
+    assert {"Points (sur 100)", "Offre", "COST – Coût complet"} <= french
     assert english_words("Rapport établi le 1er mars 2027, noté sur 100 points.") == []
     assert english_words("Voir price_method, SEC-04 et memo.docx (SHA-256 d957c4f5e8c6)") \
         == []

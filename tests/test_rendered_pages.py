@@ -165,6 +165,27 @@ def test_memo_signatures_stay_with_their_heading(memo: list[str]) -> None:
     assert "Proposition d'attribution" in page  # the table is not alone on its page
 
 
+def test_memo_chart_is_drawn_with_every_offer_and_its_legend(memo: list[str],
+                                                             rendered: Path) -> None:
+    # The totals chart is a native chart: LibreOffice draws it, so its texts print on
+    # the page of its caption (a chart LibreOffice cannot read prints as an empty box).
+    page = next(p for p in memo if "Figure 1 – " in p)
+    assert "Points (sur 100)" in page
+    for offer in ("Alizé Systèmes – 76,9", "Boréal Data – 76,4", "Estuaire Numérique"):
+        assert offer in page
+    assert "COST – Coût complet" in page  # the legend
+    # The profile follows as a table: each offer's shares of the 13 criteria, a row each.
+    laid_out = subprocess.run([_tool("pdftotext"), "-layout", str(rendered / "memo.pdf"), "-"],
+                              capture_output=True, text=True, check=True, timeout=60).stdout
+    profile = laid_out[laid_out.index("Figure 2 – "):]
+    rows = re.findall(r"^\s*(Alizé Systèmes|Estuaire Numérique)((?:\s+\d+){13})\s*$", profile,
+                      re.MULTILINE)
+    assert [(name, figures.split()[-1]) for name, figures in rows] == [
+        ("Alizé Systèmes", "55"), ("Estuaire Numérique", "51")]
+    # The chart fits on its page with its caption: both above the footer.
+    assert page.index("Points (sur 100)") < page.index("Figure 1 – ")
+
+
 def test_memo_traceability_annex_is_a_table_of_parameters(memo: list[str]) -> None:
     start = next(i for i, p in enumerate(memo) if "Paramètres de l'évaluation" in p)
     annex = "\n".join(memo[start:])

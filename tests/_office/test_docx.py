@@ -91,3 +91,34 @@ def test_a_header_word_never_breaks_in_two() -> None:
     assert sum(widths) == pytest.approx(17.0)
     # Columns wide enough stay as asked, scaled to the text width.
     assert _fit_headers(["A", "B"], [10.0, 24.0], 17.0) == pytest.approx([5.0, 12.0])
+
+
+def test_shaded_cells_keep_their_fill_and_a_turned_heading_repeats_on_each_page() -> None:
+    document = _document()
+    document.table(["", "", ""], [["Offre", "LEG", "STAFF"], ["Alpha", "100", "0"],
+                                  ["Beta", "50", "7"]],
+                   [4.0, 1.0, 1.0], header=False, bold_rows=[0])
+    document.shade([[None, "63BE7B", "f8696b"], [None, "FFEB84", None]], heading=True)
+    read = docx.Document(io.BytesIO(document.save(DAY)))
+    table = read.tables[0]
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    rows = list(read.element.body.iter(f"{w}tr"))
+
+    def fill(row: int, column: int) -> str | None:
+        shd = list(rows[row].iter(f"{w}tc"))[column].find(f"{w}tcPr/{w}shd")
+        return None if shd is None else shd.get(f"{w}fill")
+
+    assert [[fill(r, c) for c in range(3)] for r in range(3)] == [
+        ["DCE6F1"] * 3, [None, "63BE7B", "F8696B"], [None, "FFEB84", None]]
+    # The heading keeps its columns' widths (a header would widen them to its words),
+    # is repeated on each page, and its ids read upwards.
+    assert [round(c.width.cm, 1) for c in table.columns] == [4.0, 1.0, 1.0]
+    heading = rows[0]
+    assert heading.find(f"{w}trPr/{w}tblHeader") is not None
+    directions = [tc.find(f"{w}tcPr/{w}textDirection") for tc in heading.iter(f"{w}tc")]
+    assert [d is not None and d.get(f"{w}val") for d in directions] == [False, "btLr", "btLr"]
+    with pytest.raises(ValueError, match="one row of fills"):
+        document.shade([[None, None, None]])
+    with pytest.raises(ValueError, match="RRGGBB"):
+        document.shade([[None, "green", None]] * 2)

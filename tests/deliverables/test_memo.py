@@ -51,7 +51,7 @@ from ai_procurement.legal.procedure import ProcedureKind
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
-A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 DAY = dt.date(2026, 11, 26)
 PROCEDURE = Procedure(
@@ -226,7 +226,11 @@ def test_memo_lists_the_evaluators_conflict_of_interest_declarations(
 
 
 def test_memo_has_charts_contents_field_and_page_numbers(memo: Read) -> None:
-    assert len(memo.media()) == 2  # totals by criterion and criterion profiles
+    # The totals by criterion are a native chart (no picture); the profiles a table.
+    assert [n for n in memo.names if n.startswith("word/charts/chart")] == [
+        "word/charts/chart1.xml"]
+    assert memo.media() == []
+    assert any(p.startswith("Figure 2 – Profil des offres classées") for p in memo.paragraphs)
     assert {"PAGE", "NUMPAGES"} <= set(memo.footer_fields)
     # The contents list every section, each with its page number: a PAGEREF field to
     # the section's heading, which Word and LibreOffice compute.
@@ -505,16 +509,17 @@ def test_properties_footers_and_pictures_belong_to_each_document(tmp_path: Path)
     assert props.created.date() == DAY
     assert memo.document.sections[0].footer.paragraphs[0].text == (
         "Rapport d’analyse des offres R&D <7> – page 1 / 1")
-    # Two charts, each its own drawing (Word repairs a file with duplicate ids) and
-    # picture, 17 cm wide.
+    # The totals chart: a drawing of its own (Word repairs a file with duplicate ids)
+    # showing the memo's own chart part, 17 cm wide.
     shapes = list(memo.document.inline_shapes)
-    assert [round(s.width.cm, 1) for s in shapes] == [17.0, 17.0]
+    assert [round(s.width.cm, 1) for s in shapes] == [17.0]
     body = memo.document.element.body
-    ids = {e.get("id") for e in body.iter(f"{WP}docPr")}
-    pictures = {e.get(f"{R}embed") for e in body.iter(f"{A}blip")}
-    assert len(ids) == len(pictures) == 2
+    ids = [e.get("id") for e in body.iter(f"{WP}docPr")]
+    charts = [e.get(f"{R}id") for e in body.iter(f"{C}chart")]
+    assert len(set(ids)) == len(charts) == 1
     part = memo.document.part
-    assert all(part.related_parts[rid].content_type == "image/png" for rid in pictures)
+    assert part.related_parts[charts[0]].content_type == (
+        "application/vnd.openxmlformats-officedocument.drawingml.chart+xml")
     letter = Read(write_debrief(evaluation, "Gamma", tmp_path / "g.docx", generated=DAY))
     assert letter.document.sections[0].footer.paragraphs[0].text == (
         "Ville & <Cie>\tachats\nService – R&D <7> – page 1 / 1")
@@ -769,7 +774,11 @@ def test_memo_and_debrief_convert_to_pdf_with_libreoffice(tmp_path: Path,
     assert _fr(evaluation.ranking[0].total) in ranking
     assert "Figure 1 – " in text
     assert "Figure 2 – " in text
-    assert len(Read(memo_path).media()) == 2
+    # LibreOffice draws the native chart: its axis title and labels print with it.
+    chart_page = next(_norm(p) for p in pages if "Figure 1 – " in p)
+    assert "Points (sur 100)" in chart_page
+    winner = evaluation.ranking[0]
+    assert f"{winner.vendor} – {winner.total:.1f}".replace(".", ",") in chart_page
     letter = _norm(subprocess.run(["pdftotext", str(tmp_path / "beta.pdf"), "-"], check=True,
                                   capture_output=True, text=True).stdout)
     assert f"{_fr(evaluation.ranking[0].total)} points sur 100" in letter

@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ai_procurement._office.chart import BarChart, chart_space, chart_workbook, link_workbook
 from ai_procurement._office.files import normalise_zip
 from ai_procurement.errors import OutputError
 
@@ -107,6 +108,7 @@ class WordDocument:
         self._end = body[0]  # content goes before the section properties
         self._protos: dict[object, Any] = {}
         self._bookmarks = 0
+        self._charts = 0
         # Read once: finding the sections searches the whole body.
         section = self.document.sections[0]
         self._text_width_cm = float((section.page_width or 0) - (section.left_margin or 0)
@@ -258,6 +260,37 @@ class WordDocument:
                                         width=Cm(width_cm or self.text_width_cm))
         self.paragraph(caption, style="Caption", align="c")
 
+    def chart(self, chart: BarChart, caption: str, height_cm: float,
+              width_cm: float | None = None) -> None:
+        """A native chart, centred, kept on the page of its caption below.
+
+        Word and LibreOffice draw it from the values cached in its part; its data is a
+        workbook embedded beside it, which Word opens to edit the chart (see
+        :mod:`ai_procurement._office.chart`). ``width_cm`` None is the text width.
+        """
+        from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+        from docx.opc.packuri import PackURI
+        from docx.opc.part import Part as PackagePart, XmlPart
+
+        self._charts += 1
+        number = self._charts
+        document = self.document.part
+        book = PackagePart(PackURI(f"/word/embeddings/Microsoft_Excel_Worksheet{number}.xlsx"),
+                           CONTENT_TYPE.SML_SHEET, chart_workbook(chart), document.package)
+        space = chart_space(chart)
+        part = XmlPart(PackURI(f"/word/charts/chart{number}.xml"), CONTENT_TYPE.DML_CHART,
+                       space, document.package)
+        link_workbook(space, part.relate_to(book, RELATIONSHIP_TYPE.PACKAGE))
+        reference = document.relate_to(part, RELATIONSHIP_TYPE.CHART)
+        width = round((width_cm or self.text_width_cm) * _EMU_PER_CM)
+        p = self._paragraph("Normal", "c", True)
+        run = _build(p, ("r", {}, [("drawing", {}, [])]))
+        run[0].append(_inline(run, width, round(height_cm * _EMU_PER_CM), document.next_id,
+                              _safe(caption), reference))
+        p.append(run)
+        self._end.addprevious(p)
+        self.paragraph(caption, style="Caption", align="c")
+
     # -- tables -----------------------------------------------------------------------------
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[str]],
@@ -316,6 +349,53 @@ class WordDocument:
             tbl.append(tr)
         self._end.addprevious(tbl)
         self.gap()
+
+    def shade(self, fills: Sequence[Sequence[str | None]], *, heading: bool = False) -> None:
+        """Fill the cells of the table just added: a colour (``RRGGBB``) or None each.
+
+        Args:
+            fills: one sequence per row (its header row left out), one entry per cell.
+            heading: the table was made without header and its first row is its heading
+                (so that its columns keep their given widths): that row gets the header
+                fill, is repeated on each page, and its texts but the first are written
+                from bottom to top (narrow columns under longer headings, a heat map's).
+        """
+        table = next(e for e in self._end.itersiblings(preceding=True) if e.tag == f"{_W}tbl")
+        rows = [tr for tr in table.iterchildren(f"{_W}tr")
+                if tr.find(f"{_W}trPr/{_W}tblHeader") is None]
+        if heading:
+            first, rows = rows[0], rows[1:]
+            props = first.find(f"{_W}trPr")
+            if props is None:
+                props = _build(first, ("trPr", {}, []))
+                first.insert(0, props)
+            # Turned texts do not grow the row: it is as high as the longest (bold 8.5 pt,
+            # about 0.22 cm a character), plus the cell's margins.
+            longest = max((sum(len(t.text or "") for t in tc.iter(f"{_W}t"))
+                           for tc in first.iterchildren(f"{_W}tc")), default=0)
+            height = str(round((longest * 0.22 + 0.3) * _TWIPS_PER_CM))
+            props.append(_build(first, ("trHeight", {"val": height, "hRule": "atLeast"}, [])))
+            props.append(_build(first, ("tblHeader", {}, [])))
+            for column, tc in enumerate(first.iterchildren(f"{_W}tc")):
+                # A cell's properties hold its width only: what follows keeps their order.
+                tc[0].append(_build(tc, ("shd", {"val": "clear", "color": "auto",
+                                                 "fill": _HEADER_FILL}, [])))
+                if column:
+                    tc[0].append(_build(tc, ("textDirection", {"val": "btLr"}, [])))
+                tc[0].append(_build(tc, ("vAlign", {"val": "bottom"}, [])))
+        if len(rows) != len(fills):
+            raise ValueError("shade needs one row of fills per body row of the table")
+        for tr, colours in zip(rows, fills, strict=True):
+            cells = list(tr.iterchildren(f"{_W}tc"))
+            if len(cells) != len(colours):
+                raise ValueError("shade needs one fill per cell of a row")
+            for tc, colour in zip(cells, colours, strict=True):
+                if colour is None:
+                    continue
+                if not re.fullmatch("[0-9A-Fa-f]{6}", colour):
+                    raise ValueError(f"a cell fill is a colour RRGGBB, got {colour!r}")
+                tc[0].append(_build(tc, ("shd", {"val": "clear", "color": "auto",
+                                                 "fill": colour.upper()}, [])))
 
     def key_values(self, rows: Iterable[tuple[str, str]],
                    widths: tuple[float, float] = (5.0, 12.0)) -> None:
@@ -457,3 +537,34 @@ def _field_char(kind: str, *, dirty: bool = False) -> _Spec:
     """
     attributes = {"fldCharType": kind} | ({"dirty": "true"} if dirty else {})
     return ("r", {}, [("fldChar", attributes, [])])
+
+
+_NS_DRAWING = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+               "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+               "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+               "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+
+def _inline(near: Any, width: int, height: int, shape_id: int, description: str,
+            chart_rid: str) -> Any:
+    """A ``wp:inline`` showing the chart part related as ``chart_rid`` (sizes in EMU).
+
+    ``description`` is the chart's alternative text, read by screen readers.
+    """
+    def make(tag: str, attributes: dict[str, str] | None = None, *children: Any) -> Any:
+        prefix, name = tag.split(":")
+        element = near.makeelement(f"{{{_NS_DRAWING[prefix]}}}{name}", {
+            (f"{{{_NS_DRAWING['r']}}}{k[2:]}" if k.startswith("r:") else k): v
+            for k, v in (attributes or {}).items()})
+        element.extend(children)
+        return element
+
+    return make(
+        "wp:inline", {"distT": "0", "distB": "0", "distL": "0", "distR": "0"},
+        make("wp:extent", {"cx": str(width), "cy": str(height)}),
+        make("wp:effectExtent", {"l": "0", "t": "0", "r": "0", "b": "0"}),
+        make("wp:docPr", {"id": str(shape_id), "name": f"Chart {shape_id}",
+                          "descr": description}),
+        make("wp:cNvGraphicFramePr"),
+        make("a:graphic", {}, make("a:graphicData", {"uri": _NS_DRAWING["c"]},
+                                   make("c:chart", {"r:id": chart_rid}))))

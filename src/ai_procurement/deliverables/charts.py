@@ -1,209 +1,179 @@
-"""The memo's charts, drawn with matplotlib: totals by criterion, and criterion profiles.
+"""The memo's figures: total points by criterion, and the criterion profile of each offer.
 
-No pyplot: figures are drawn on an Agg canvas, so the caller's backend and global figure
-state are left alone, and nothing needs a display. The PNG files carry no date or
-software version, so the same evaluation gives the same bytes.
+The totals are a native Word chart (:mod:`ai_procurement._office.chart`): Word and
+LibreOffice draw it, the buyer can edit it, and it costs milliseconds where the
+matplotlib picture it replaces cost over a second of the memo with matplotlib's import.
+The profile was a heat map, which neither Word nor LibreOffice draws natively: it is a
+table whose cells are shaded from red to green by their figure, as readable in print
+and as easy to edit.
 """
 
 from __future__ import annotations
 
-import io
+import itertools
 import math
-import warnings
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+import attrs
+
+from ai_procurement._office.chart import BarChart, Series
+from ai_procurement._office.docx import WordDocument
 from ai_procurement.bank.model import Criterion
 from ai_procurement.decision.scoring import VendorResult
-from ai_procurement.deliverables.view import EvaluationView, clean
+from ai_procurement.deliverables.view import EvaluationView
 from ai_procurement.text import msg
 
-__all__ = ["charts"]
+__all__ = ["ProfileTable", "TotalsChart", "charts"]
 
-_CHART_NAME_LIMIT = 28
-
-
-def _chart_text(text: str, limit: int = _CHART_NAME_LIMIT) -> str:
-    """Text safe for a matplotlib label: one line, no controls, ``$`` not read as maths."""
-    cleaned = clean(text, limit + 1).replace("\n", " ").replace("\t", " ")
-    cleaned = "".join(ch for ch in cleaned if not _is_bidi_control(ch))
-    if len(cleaned) > limit:
-        cleaned = cleaned[: limit - 1] + "…"
-    return cleaned.replace("$", r"\$") or "—"
-
-
-def _is_bidi_control(ch: str) -> bool:
-    return "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" or ch in "\u200e\u200f\u061c"
-
-
-def _png(figure: Any) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=_CHART_DPI, metadata={"Software": None})
-    return buffer.getvalue()
+_CHART_OFFERS = 40  # offers charted at most, the best-ranked
+_NAME_LIMIT = 28  # characters of a vendor name on the chart's axis
+_LEGEND_LIMIT = 46  # characters of a criterion's name in the legend
+_LEGEND_NAMES = 24  # past this many criteria, the legend gives their ids only
+_PRICE_COLOUR = "4D4D4D"
+_PALETTE = ("1F77B4", "AEC7E8", "FF7F0E", "FFBB78", "2CA02C", "98DF8A", "D62728", "FF9896",
+            "9467BD", "C5B0D5", "8C564B", "C49C94", "E377C2", "F7B6D2", "BCBD22", "DBDB8D",
+            "17BECF", "9EDAE5")
+"""The other criteria's colours, in turn: a qualitative palette (matplotlib's tab20 without
+its greys, which are the price's)."""
+_SCALE = ((0.0, (0xF8, 0x69, 0x6B)), (50.0, (0xFF, 0xEB, 0x84)), (100.0, (0x63, 0xBE, 0x7B)))
+"""The profile's red-amber-green scale (a share in % and its colour): the colours of
+spreadsheets' three-colour scales, light enough for black figures on every one."""
+# The totals chart's height: axis and its title, each bar, each legend row (cm).
+_CHART_FRAME = 2.6
+_BAR = 0.6
+_LEGEND_ROW = 0.42
+_CHART_MAX_HEIGHT = 21.0  # the chart and its caption fit on an A4 page
 
 
-def charts(view: EvaluationView) -> list[tuple[bytes, str]]:
-    """Totals stacked by criterion, and the criterion profile of each ranked offer."""
+@attrs.frozen
+class TotalsChart:
+    """The total points of each ranked offer, a bar stacked by criterion.
+
+    Attributes:
+        chart: the chart's data (categories are the offers, best first, each with its
+            total; a series per criterion).
+        height_cm: the chart's height on the page.
+        caption: what the chart shows, without its number.
+    """
+
+    chart: BarChart
+    height_cm: float
+    caption: str
+
+    def put(self, document: WordDocument, caption: str) -> None:
+        """Add the chart to ``document``, above ``caption``."""
+        document.chart(self.chart, caption, self.height_cm)
+
+
+@attrs.frozen
+class ProfileTable:
+    """Each ranked offer's share of each criterion's points, as a shaded table.
+
+    Attributes:
+        headers: "Offer", then the criteria's ids.
+        rows: an offer's name, then its share of each criterion's points (in %).
+        fills: each body cell's colour (``RRGGBB``), None for the names.
+        widths: the columns' widths, in centimetres.
+        caption: what the table shows, without its number.
+    """
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    fills: tuple[tuple[str | None, ...], ...]
+    widths: tuple[float, ...]
+    caption: str
+
+    def put(self, document: WordDocument, caption: str) -> None:
+        """Add ``caption``, then the table, to ``document``."""
+        document.gap()
+        document.paragraph(caption, style="Caption", align="c", keep_with_next=True)
+        # The ids are written upwards in their narrow columns: the heading is given as
+        # the first row (a header would widen each column to its id's width).
+        document.table([""] * len(self.headers), [self.headers, *self.rows], self.widths,
+                       align="l" + "c" * (len(self.headers) - 1), header=False,
+                       bold_rows=[0])
+        document.shade(self.fills, heading=True)
+
+
+Figure = TotalsChart | ProfileTable
+
+
+def charts(view: EvaluationView) -> list[Figure]:
+    """Totals stacked by criterion, and the criterion profile of each ranked offer.
+
+    Nothing when no offer is ranked or no criterion has points.
+    """
     # Past _CHART_OFFERS, the best-ranked ones: more bars than that no longer fit the
     # page's height with a readable name each (the tables give every offer).
     ranked = view.ranking[:_CHART_OFFERS]
     criteria = [c for c in view.criteria if view.points.get(c.id, 0.0) > 0]
     if not ranked or not criteria:
         return []
-    return _draw(view, ranked, criteria)
-
-
-def _draw(view: EvaluationView, ranked: Sequence[VendorResult],
-          criteria: Sequence[Criterion]) -> list[tuple[bytes, str]]:
-    import matplotlib
-
     f = view.f
-    charts: list[tuple[bytes, str]] = []
     every = len(view.ranking)
     part = "" if every == len(ranked) else f.t(
         msg(" The {len_ranked} best-ranked offers out of {every}.", len_ranked=len(ranked),
             every=every))
-    with warnings.catch_warnings(), matplotlib.rc_context({"font.size": 7.5}):
-        # Vendor names may hold characters the chart font lacks (emoji...): they show
-        # as boxes in the chart and in full in the text, which is what matters.
-        warnings.filterwarnings("ignore", message=r"Glyph .* missing from", category=UserWarning)
-        charts.append((_totals_chart(view, ranked, criteria), f.t(
-            msg("Total points of each ranked offer, broken down by criterion.")) + part))
-        charts.append((_profile_chart(view, ranked, criteria), f.t(
+    return [
+        _totals(view, ranked, criteria, f.t(
+            msg("Total points of each ranked offer, broken down by criterion.")) + part),
+        _profile(view, ranked, criteria, f.t(
             msg("Profile of the ranked offers: share of each criterion's points earned, in %. "
-                "Criterion ids are those of the table in section 3.")) + part))
-    return charts
+                "Criterion ids are those of the table in section 3.")) + part)]
 
 
-# Chart layout, in inches. The axes are placed from the measured size of their labels
-# and legend: matplotlib's layout engines measure every artist several times, which
-# costs more than drawing them.
-_CHART_WIDTH = 6.7
-_CHART_HEIGHT = 9.5  # at most: the figure and its caption fit on an A4 page
-_LEGEND_ROWS = 32  # criteria named in full in the legend, two a row, up to this many rows
-_CHART_DPI = 150  # the chart is shown 16 to 17 cm wide: about 1 000 pixels
-_CHART_EDGE = 0.08
-_TICK_SPACE = 7.0 / 72  # tick length and label padding, 3.5 pt each
-_CHART_OFFERS = 40  # offers charted at most, the best-ranked
-_ANNOTATED_CELLS = 200  # the profile shows each cell's figure up to this many cells
-
-
-def _figure(height: float) -> tuple[Any, Any]:
-    """A figure on an Agg canvas, and the renderer to measure text with.
-
-    No pyplot: the caller's backend and global figure state are left alone.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(_CHART_WIDTH, height), dpi=_CHART_DPI)
-    return figure, FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]
-
-
-def _widest(texts: Iterable[Any], renderer: Any) -> tuple[float, float]:
-    """The largest width and height, in inches, of text artists as drawn."""
-    width = height = 0.0
-    for text in texts:
-        box = text.get_window_extent(renderer)
-        width, height = max(width, box.width), max(height, box.height)
-    return width / renderer.dpi, height / renderer.dpi
-
-
-def _place(axes: Any, *, left: float, bottom: float, right: float, top: float) -> None:
-    """Put ``axes`` with the given margins (inches) around it."""
-    width, height = axes.figure.get_size_inches()
-    axes.set_position((left / width, bottom / height, 1 - (left + right) / width,
-                       1 - (bottom + top) / height))
-
-
-def _totals_chart(view: EvaluationView, ranked: Sequence[VendorResult],
-                  criteria: Sequence[Criterion]) -> bytes:
-    import matplotlib
-    from matplotlib.collections import PolyCollection
-    from matplotlib.ticker import FuncFormatter
-
+def _totals(view: EvaluationView, ranked: Sequence[VendorResult],
+            criteria: Sequence[Criterion], caption: str) -> TotalsChart:
     f = view.f
-    count = len(ranked)
-    palette = matplotlib.colormaps["tab20"]
-    labels = [_chart_text(f"{c.id} – {view.title(c)}", 46) for c in criteria]
-    columns = 2
-    if math.ceil(len(criteria) / columns) > _LEGEND_ROWS:
-        # Too many criteria to name in full: their ids, as in the profile chart.
-        labels = [_chart_text(c.id, 16) for c in criteria]
-        columns = min(5, math.ceil(len(criteria) / _LEGEND_ROWS))
-    legend_rows = math.ceil(len(criteria) / columns)
-    figure, renderer = _figure(min(_CHART_HEIGHT, 1.2 + 0.28 * count + 0.17 * legend_rows))
-    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
-    left = [0.0] * count
-    for k, criterion in enumerate(criteria):
-        values = [v.criteria.get(criterion.id, 0.0) for v in ranked]
-        # One collection of bars per criterion: a patch per bar costs far more to add.
-        bars = [((x, i - 0.4), (x, i + 0.4), (x + w, i + 0.4), (x + w, i - 0.4))
-                for i, (x, w) in enumerate(zip(left, values, strict=True))]
-        axes.add_collection(PolyCollection(
-            bars, facecolors="#4d4d4d" if criterion.is_price else palette(k % 20),
-            edgecolors="white", linewidths=0.4, label=labels[k]), autolim=False)
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    for i, vendor in enumerate(ranked):
-        axes.text(vendor.total + view.total_points * 0.01, i, f.n(vendor.total, 1),
-                  va="center", fontsize=7)
-    axes.set_yticks(range(count), labels=[_chart_text(v.vendor) for v in ranked])
-    axes.set_ylim(count - 0.4, -0.6)  # the best offer on top
-    axes.set_xlim(0, view.total_points * 1.1)
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f.n(x, 0)))
-    axes.set_xlabel(f.t(msg("Points (out of {f_n_view_total_points_0})",
-                            f_n_view_total_points_0=f.n(view.total_points, 0))))
-    axes.spines[["top", "right"]].set_visible(False)
-    legend = figure.legend(loc="lower center", ncol=columns, fontsize=6.5, frameon=False)
-    names, _ = _widest(axes.get_yticklabels(), renderer)
-    _, line = _widest([axes.xaxis.label], renderer)
-    below = legend.get_window_extent(renderer).height / renderer.dpi
-    # The bars keep at least a third of the height, whatever the legend needs.
-    bottom = min(below + 2 * line + _TICK_SPACE + 4 / 72 + _CHART_EDGE,
-                 figure.get_size_inches()[1] * 2 / 3)
-    _place(axes, left=_CHART_EDGE + names + _TICK_SPACE, bottom=bottom, right=0.2,
-           top=_CHART_EDGE)
-    return _png(figure)
+    named = len(criteria) <= _LEGEND_NAMES
+    series = []
+    others = 0
+    for criterion in criteria:
+        if criterion.is_price:
+            colour = _PRICE_COLOUR
+        else:
+            colour, others = _PALETTE[others % len(_PALETTE)], others + 1
+        name = (f.text(f"{criterion.id} – {view.title(criterion)}", _LEGEND_LIMIT) if named
+                else f.text(criterion.id, _LEGEND_LIMIT))
+        series.append(Series(name, colour,
+                             tuple(v.criteria.get(criterion.id, 0.0) for v in ranked)))
+    chart = BarChart(
+        categories=tuple(f"{f.name(v.vendor, _NAME_LIMIT)} – {f.n(v.total, 1)}"
+                         for v in ranked),
+        series=tuple(series),
+        axis_title=f.t(msg("Points (out of {f_n_view_total_points_0})",
+                           f_n_view_total_points_0=f.n(view.total_points, 0))),
+        axis_max=view.total_points,
+        category_title=f.t(msg("Offer")),
+        lang="fr-FR" if view.lang == "fr" else "en-GB")
+    legend_rows = math.ceil(len(criteria) / (2 if named else 6))
+    height = min(_CHART_MAX_HEIGHT,
+                 _CHART_FRAME + _BAR * len(ranked) + _LEGEND_ROW * legend_rows)
+    return TotalsChart(chart, round(height, 2), caption)
 
 
-def _profile_chart(view: EvaluationView, ranked: Sequence[VendorResult],
-                   criteria: Sequence[Criterion]) -> bytes:
-    from matplotlib.ticker import FuncFormatter
-
+def _profile(view: EvaluationView, ranked: Sequence[VendorResult],
+             criteria: Sequence[Criterion], caption: str) -> ProfileTable:
     f = view.f
-    count = len(ranked)
-    # At least 2 inches: the colour bar's label stays within the figure.
-    figure, renderer = _figure(min(_CHART_HEIGHT, max(2.0, 1.4 + 0.26 * count)))
-    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
-    shares = [[100.0 * v.criteria.get(c.id, 0.0) / view.points[c.id] for c in criteria]
-              for v in ranked]
-    image = axes.imshow(shares, cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
-    axes.set_xticks(range(len(criteria)), labels=[_chart_text(c.id, 16) for c in criteria],
-                    rotation=45, ha="right")
-    axes.set_yticks(range(count), labels=[_chart_text(v.vendor) for v in ranked])
-    # Each figure is a text drawn on its own: the figures of more than about 200 cells
-    # made most of the memo's time, in print too small to read (the tables of section
-    # 3 give them all).
-    if count * len(criteria) <= _ANNOTATED_CELLS:
-        size = 6.5 if count <= 15 else 5.5
-        for i, row in enumerate(shares):
-            for j, value in enumerate(row):
-                axes.text(j, i, f.n(value, 0), ha="center", va="center", fontsize=size)
-    # The colour bar beside the matrix, 80 % of its height, as figure.colorbar puts it.
-    bar_axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
-    bar = figure.colorbar(image, cax=bar_axes, format=FuncFormatter(lambda x, _pos: f.n(x, 0)))
-    bar.set_label(f.t(msg("% of the criterion's points")))
-    names, _ = _widest(axes.get_yticklabels(), renderer)
-    _, ids = _widest(axes.get_xticklabels(), renderer)
-    scale, line = _widest([bar.ax.text(0, 0, f.n(100, 0))], renderer)
-    bar.ax.texts[-1].remove()
-    pad, thickness = 0.15, 0.15
-    right = pad + thickness + _TICK_SPACE + scale + 4 / 72 + line + _CHART_EDGE
-    _place(axes, left=_CHART_EDGE + names + _TICK_SPACE,
-           bottom=_CHART_EDGE + ids + _TICK_SPACE, right=right, top=_CHART_EDGE)
-    x, y, width, height = axes.get_position().bounds
-    figure_width = _CHART_WIDTH
-    bar_axes.set_position((x + width + pad / figure_width, y + 0.1 * height,
-                           thickness / figure_width, 0.8 * height))
-    return _png(figure)
+    rows, fills = [], []
+    for v in ranked:
+        shares = [100.0 * v.criteria.get(c.id, 0.0) / view.points[c.id] for c in criteria]
+        rows.append((f.name(v.vendor), *(f.n(share, 0) for share in shares)))
+        fills.append((None, *(_shade(share) for share in shares)))
+    # The figures ("100") need 0.9 cm a column; the names take what is left, 3.5 cm at
+    # least (the table is scaled down to the page's width past 15 criteria).
+    column = max(0.9, min(1.6, (17.0 - 3.5) / len(criteria)))
+    widths = (max(3.5, 17.0 - column * len(criteria)), *[column] * len(criteria))
+    return ProfileTable((f.t(msg("Offer")), *(f.text(c.id, 16) for c in criteria)),
+                        tuple(rows), tuple(fills), widths, caption)
 
+
+def _shade(share: float) -> str:
+    """The colour of a share of points (in %) on the red-amber-green scale."""
+    share = min(100.0, max(0.0, share))
+    for (low, start), (high, end) in itertools.pairwise(_SCALE):
+        if share <= high:
+            t = (share - low) / (high - low)
+            return "".join(f"{round(a + (b - a) * t):02X}" for a, b in zip(start, end,
+                                                                            strict=True))
+    raise AssertionError("unreachable: the scale ends at 100")

@@ -770,8 +770,8 @@ class _Memo:
                     [5.0, 12.0])
         if self.details:
             return  # the charts are in the lot's own report
-        for number, (png, caption) in enumerate(charts(v), start=1):
-            d.picture(png, f"Figure {number} – {caption}")
+        for number, figure in enumerate(charts(v), start=1):
+            figure.put(d, f"Figure {number} – {figure.caption}")
 
     def _unranked_reason(self, result: VendorResult) -> str:
         f = self.f
