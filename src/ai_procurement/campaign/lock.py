@@ -12,6 +12,7 @@ says who holds the lock and since when, so that a second run names them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -120,10 +121,8 @@ def _drop_inherited_locks() -> None:
     Closing the child's copy leaves the parent's lock as it is (no unlock here).
     """
     for fd in _LOCK_FDS:
-        try:
+        with contextlib.suppress(OSError):  # already closed by the child's own code
             os.close(fd)
-        except OSError:  # pragma: no cover - already closed by the child's own code
-            pass
     _LOCK_FDS.clear()
     _HELD.clear()
 
