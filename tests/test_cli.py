@@ -728,7 +728,7 @@ def test_a_french_campaign_hears_its_problems_in_french(
     assert "campaign.yaml : 3 problèmes" in ran.err
     assert "$.scoring.total_points (ligne " in ran.err
     assert "nombre attendu, reçu 'cent'" in ran.err
-    assert "clé(s) inconnue(s) : blind_reveiw" in ran.err
+    assert "clé inconnue\u00a0: blind_reveiw" in ran.err
     assert english(ran.err) == []
     # The same file read in English says it in English.
     in_english = run(capsys, "check", folder, "--lang", "en")
@@ -748,7 +748,7 @@ def test_a_french_campaign_hears_its_problems_in_french(
     assert "impossible de charger la banque 'banque.yaml'" in ran.err
     assert "banque.yaml : 3 problèmes" in ran.err
     assert "type 'oui_non' inconnu" in ran.err
-    assert "clé(s) inconnue(s) : couleur" in ran.err
+    assert "clé inconnue\u00a0: couleur" in ran.err
     assert english(ran.err) == []
     # One problem: the French singular.
     (folder / "banque.yaml").write_text(bank.replace("couleur: rouge\n", "")
