@@ -324,6 +324,10 @@ def test_questionnaire_warns_about_unverifiable_and_geographic_questions(
         in ran.err
     assert "question 'SOV-90': option 'fr' (France) scores 2.0 while option 'eu'" in ran.err
     assert "SOV-02" not in ran.err  # the bundled questions are verified and neutral
+    french = run(capsys, "questionnaire", folder)  # the campaign's language
+    assert ("! mine\u00a0: $.criteria[4].questions[5].verification : la question "
+            "«\u00a0SOV-90\u00a0» est notée ou éliminatoire et demande un moyen de "
+            "vérification") in french.err
 
 
 def _publish_weights(folder: Path, cost: int) -> None:
@@ -662,9 +666,9 @@ BAD_CAMPAIGNS = {
     "list expected": (_replace("\nevaluators:", "\nevaluators: Someone\nold_evaluators:"),
                       "$.evaluators (line", "expected a list"),
     "unknown key": (_replace("blind_review: true", "blind_reveiw: true"),
-                    "$ (line", "unknown key(s): blind_reveiw"),
+                    "$ (line", "unknown key: blind_reveiw"),
     "unknown nested key": (_replace("  seed: 2026", "  seed: 2026\n  colour: red"),
-                           "$.robustness (line", "unknown key(s): colour"),
+                           "$.robustness (line", "unknown key: colour"),
     "bad date": (_replace("deadline: null", "deadline: 31/12/2027"),
                  "$.consultation.deadline (line", "expected a date as YYYY-MM-DD"),
     "unknown choice": (_replace("price_method: classique", "price_method: magique"),
@@ -740,7 +744,7 @@ def test_a_french_campaign_hears_its_problems_in_french(
     assert "campaign.yaml : 3 problèmes" in ran.err
     assert "$.scoring.total_points (ligne " in ran.err
     assert "nombre attendu, reçu 'cent'" in ran.err
-    assert "clé(s) inconnue(s) : blind_reveiw" in ran.err
+    assert "clé inconnue\u00a0: blind_reveiw" in ran.err
     assert english(ran.err) == []
     # The same file read in English says it in English.
     in_english = run(capsys, "check", folder, "--lang", "en")
@@ -760,7 +764,7 @@ def test_a_french_campaign_hears_its_problems_in_french(
     assert "impossible de charger la banque 'banque.yaml'" in ran.err
     assert "banque.yaml : 3 problèmes" in ran.err
     assert "type 'oui_non' inconnu" in ran.err
-    assert "clé(s) inconnue(s) : couleur" in ran.err
+    assert "clé inconnue\u00a0: couleur" in ran.err
     assert english(ran.err) == []
     # One problem: the French singular.
     (folder / "banque.yaml").write_text(bank.replace("couleur: rouge\n", "")

@@ -509,7 +509,7 @@ def _questionnaire(args: argparse.Namespace, lang: Lang) -> int:
         for warning in frozen.warnings_on(launched):
             print(f"! {warning.get(lang)}", file=sys.stderr)
         for problem in bank_warnings(frozen.bank):
-            print(f"! {frozen.bank.id}: {problem}", file=sys.stderr)
+            _warn(lang, msg("! {bank}: {problem}", bank=frozen.bank.id, problem=problem.text))
         which = f" ({lot.describe(lang)})" if lot.id else ""
         _say(lang, msg("Questionnaire fingerprint{which} (to publish): {fingerprint}",
                        which=which, fingerprint=frozen.fingerprint))
@@ -1035,7 +1035,7 @@ def _import_grid(args: argparse.Namespace, lang: Lang) -> int:
         if detected is None:
             return EXIT_USAGE
         _say(lang, msg("Detected mapping:"))
-        print(detected.describe())
+        print(detected.describe(lang))
         if not args.accept_detected:
             _say(lang, msg("Check it, then run again with --accept-detected, or declare the "
                            "columns with --map FIELD=COLUMN."))

@@ -84,7 +84,7 @@ class Problem:
         return self.text.en
 
 
-def _problems(source: str, problems: Sequence[Problem]) -> Text:
+def _problems(source: str | Text, problems: Sequence[Problem]) -> Text:
     """A file's problems, counted on a first line and listed, in both languages."""
     count = nmsg("{source}: {n} problem", "{source}: {n} problems", len(problems),
                  source=source)
@@ -122,12 +122,13 @@ class BankError(AIProcurementError, ValueError):
     """A question bank or tailoring file is malformed or inconsistent.
 
     Attributes:
-        source: the file (or a description of the data) that was being read.
+        source: the file (or a description of the data) that was being read, in English
+            when it was given in both languages.
         problems: every problem found, each with its path and line where known.
     """
 
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        self.source = source
+    def __init__(self, source: str | Text, problems: Sequence[Problem]) -> None:
+        self.source = source.en if isinstance(source, Text) else source
         self.problems = tuple(problems)
         super().__init__(_problems(source, self.problems))
 
@@ -136,12 +137,13 @@ class LegalDataError(AIProcurementError, ValueError):
     """The file of legal facts (dates, delays, thresholds) is malformed or inconsistent.
 
     Attributes:
-        source: the file that was being read.
+        source: the file that was being read, in English when it was given in both
+            languages.
         problems: every problem found, each with its path and line where known.
     """
 
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        self.source = source
+    def __init__(self, source: str | Text, problems: Sequence[Problem]) -> None:
+        self.source = source.en if isinstance(source, Text) else source
         self.problems = tuple(problems)
         super().__init__(_problems(source, self.problems))
 

@@ -255,7 +255,7 @@ def freeze(bank: Bank, consultation: Consultation,
                                      bank_aggregation=bank.aggregation))
     problems = check_bank(bank)
     if problems:
-        raise BankError(f"bank {bank.id!r}", problems)
+        raise BankError(msg("bank {bank!r}", bank=bank.id), problems)
     if weighting is None:
         record: dict[str, Any] = {"method": "bank-defaults", "parameters": {}}
         weights = {c.id: c.weight for c in bank.criteria}

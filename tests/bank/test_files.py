@@ -258,7 +258,7 @@ def test_unknown_key(tmp_path: Path) -> None:
     text = edit(BANK_YAML, "        answer: {type: yes_no}\n",
                 "        answer: {type: yes_no}\n        evidance: required\n")
     assert problems(tmp_path, text) == [
-        Problem("$.criteria[0].questions[0]", "unknown key(s): evidance",
+        Problem("$.criteria[0].questions[0]", "unknown key: evidance",
                 line(text, "id: GOV-01"))]
 
 
@@ -328,7 +328,7 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
     assert found == [
         Problem("$.criteria[0].weight", "expected a number, got 'high'",
                 line(text, "weight: high")),
-        Problem("$.criteria[0].questions[0]", "unknown key(s): evidance",
+        Problem("$.criteria[0].questions[0]", "unknown key: evidance",
                 line(text, "id: GOV-01")),
         Problem("$.criteria[1].tags", "expected a list, got 'environmental'",
                 line(text, "tags: environmental")),
@@ -460,7 +460,7 @@ def test_tailoring_text_of_a_dropped_question(buyer_dir: Path) -> None:
 def test_tailored_bank_is_validated_as_a_whole(buyer_dir: Path) -> None:
     # Dropping GOV-01 leaves GOV-02's condition dangling.
     text = "format: 1\nextends: ../base.yaml\nid: t\nversion: '1'\ndrop: [GOV-01]\n"
-    assert [(p.path, p.message) for p in tailoring_problems(buyer_dir, text)] == [
+    assert [(p.path, p.what.en) for p in tailoring_problems(buyer_dir, text)] == [
         ("$.criteria[0].questions[0].applies_if.question",
          "condition refers to unknown question 'GOV-01'")]
 
@@ -468,7 +468,7 @@ def test_tailored_bank_is_validated_as_a_whole(buyer_dir: Path) -> None:
 def test_tailoring_with_a_typo(buyer_dir: Path) -> None:
     text = edit(TAILORING, "weights:", "weigths:")
     assert tailoring_problems(buyer_dir, text) == [
-        Problem("$", "unknown key(s): weigths", 1)]
+        Problem("$", "unknown key: weigths", 1)]
 
 
 @pytest.mark.parametrize("cycle", ["self", "pair"])
@@ -483,7 +483,7 @@ def test_extends_cycle_is_refused(buyer_dir: Path, cycle: str) -> None:
     assert len(found) == 1
     assert found[0].path == "$.extends"
     assert found[0].line == 2
-    assert found[0].message.endswith(f"'extends' cycle: {expected}")
+    assert found[0].what.en.endswith(f"'extends' cycle: {expected}")
 
 
 def test_extends_a_missing_file(buyer_dir: Path) -> None:
@@ -594,7 +594,7 @@ def test_combined_conditions_sub_criteria_and_optional_fields_round_trip(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(BankError) as info:
         load_bank(path)
-    problems_ = [(p.path, p.message) for p in info.value.problems]
+    problems_ = [(p.path, p.what.en) for p in info.value.problems]
     # The bank declares French: the English-only text is reported, nothing else.
     assert problems_ == [("$.criteria[1].questions[1].text.fr",
                           "missing translation: the fr text is empty")]
@@ -662,7 +662,7 @@ def test_a_bank_can_require_verification(tmp_path: Path) -> None:
     strict = edit(BANK_YAML, 'version: "1"\n', 'version: "1"\nrequire_verification: true\n')
     found = problems(tmp_path, strict)
     assert {p.path for p in found} == warned
-    assert all("means of verification" in p.message for p in found)
+    assert all("means of verification" in p.what.en for p in found)
     assert bank_warnings(attrs.evolve(lenient, require_verification=True)) == []
 
 
@@ -686,7 +686,7 @@ def test_a_fifo_as_extends_target_is_refused_without_blocking(tmp_path: Path) ->
     tailoring.write_text("format: 1\nextends: base.yaml\nid: t\nversion: '1'\n", "utf-8")
     with pytest.raises(BankError) as info:
         load_bank(tailoring)
-    assert [p.message for p in info.value.problems] == [
+    assert [p.what.en for p in info.value.problems] == [
         "cannot load 'base.yaml': $: cannot read the file: not a regular file (a folder, a "
         "pipe or a device)"]
 
@@ -756,3 +756,99 @@ def test_the_bank_cache_can_be_turned_off(tmp_path: Path,
     dump_bank(example_bank(), path)
     assert load_bank(path) == load_bank(path)
     assert not (tmp_path / "home-cache").exists()
+
+
+# -- problems through the command line, in the buyer's language ------------------------
+
+NBSP = "\u00a0"
+BROKEN_YAML = edit(edit(BANK_YAML, "    weight: 1\n", "    weight: -1\n"),
+                   "when: [other]", "when: [elsewhere]")
+"""The example bank with two mistakes: an unknown knock-out option, a negative weight."""
+
+
+def cli_error(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str]:
+    """Run the command line; return its exit code and what it printed on stderr."""
+    from ai_procurement.cli import main
+
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    return code, capsys.readouterr().err
+
+
+def test_a_broken_bank_is_refused_in_french_with_lang_fr(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "banque.yaml"
+    path.write_text(BROKEN_YAML, "utf-8")
+    code, err = cli_error(capsys, "--lang", "fr", "banks", path)
+    assert code == 3
+    assert f"ai-procurement : {path} : 2 problèmes\n" in err
+    assert (f"$.criteria[0].questions[1].knockout.when[0] (ligne "
+            f"{line(BROKEN_YAML, 'when: [elsewhere]')}) : option «{NBSP}elsewhere{NBSP}» "
+            f"inconnue{NBSP}; attendu l'une de ['eu', 'other']") in err
+    assert (f"$.criteria[1].weight (ligne {line(BROKEN_YAML, 'weight: -1')}) : nombre fini "
+            "supérieur ou égal à 0 attendu, reçu -1.0") in err
+    assert "expected" not in err
+
+
+def test_a_broken_bank_is_refused_in_english_with_lang_en(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "bank.yaml"
+    path.write_text(BROKEN_YAML, "utf-8")
+    code, err = cli_error(capsys, "banks", path, "--lang", "en")
+    assert code == 3
+    assert f"ai-procurement: {path}: 2 problems\n" in err
+    assert ("knockout.when[0] (line 24): unknown option 'elsewhere'; expected one of "
+            "['eu', 'other']") in err
+    assert "weight (line 29): expected a finite number >= 0, got -1.0" in err
+
+
+def test_a_bad_tailoring_is_refused_in_the_language_asked(
+        capsys: pytest.CaptureFixture[str], buyer_dir: Path) -> None:
+    path = buyer_dir / "t.yaml"
+    path.write_text(edit(TAILORING, "drop: [GOV-02]", "drop: [GOV-02, GOV-99]"), "utf-8")
+    code, french = cli_error(capsys, "--lang", "fr", "banks", path)
+    assert code == 3
+    assert f"{path} (après adaptation) : 1 problème\n" in french
+    assert (f"$.drop[1] (ligne 6) : «{NBSP}GOV-99{NBSP}» n'est ni un critère ni une question "
+            f"de «{NBSP}tiny{NBSP}»") in french
+    code, english = cli_error(capsys, "--lang", "en", "banks", path)
+    assert f"{path} (tailored): 1 problem\n" in english
+    assert "$.drop[1] (line 6): 'GOV-99' is neither a criterion nor a question of 'tiny'" in (
+        english)
+
+
+def test_a_tailoring_of_a_broken_bank_says_why_in_french(
+        capsys: pytest.CaptureFixture[str], buyer_dir: Path) -> None:
+    (buyer_dir.parent / "base.yaml").write_text(BROKEN_YAML, "utf-8")
+    path = buyer_dir / "t.yaml"
+    path.write_text("format: 1\nextends: ../base.yaml\nid: t\nversion: '1'\n", "utf-8")
+    code, err = cli_error(capsys, "--lang", "fr", "banks", path)
+    assert code == 3
+    assert (f"$.extends (ligne 2) : impossible de charger «{NBSP}../base.yaml{NBSP}»{NBSP}: "
+            "$.criteria[1].weight (ligne 29) : nombre fini supérieur ou égal à 0 attendu") in err
+
+
+def test_a_french_campaign_reports_the_problems_of_its_bank_in_french(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = tmp_path / "consultation"
+    assert cli_error(capsys, "init", folder)[0] == 0
+    (folder / "banque.yaml").write_text(BROKEN_YAML, "utf-8")
+    config = folder / "campaign.yaml"
+    text = config.read_text("utf-8")
+    assert "\nlanguage: fr " in text
+    config.write_text(text.replace("\nbank: ai-territorial ", "\nbank: banque.yaml "), "utf-8")
+    # No --lang: the campaign's language.
+    code, err = cli_error(capsys, "questionnaire", folder)
+    assert code == 3
+    assert "banque.yaml : 2 problèmes" in err
+    assert f"option «{NBSP}elsewhere{NBSP}» inconnue" in err
+    code, err = cli_error(capsys, "questionnaire", folder, "--lang", "en")
+    assert "banque.yaml: 2 problems" in err
+    assert "unknown option 'elsewhere'" in err
+
+
+def test_an_unknown_bundled_bank_is_named_in_french() -> None:
+    with pytest.raises(BankError) as info:
+        load_bank("ai-nope")
+    assert "aucune banque fournie" in info.value.in_language("fr")
+    assert str(info.value).startswith("ai-nope: 1 problem\n")

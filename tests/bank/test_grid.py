@@ -171,9 +171,9 @@ def test_import_report_is_exact(grid: tuple[Path, dict[str, int]]) -> None:
                            "question: not imported"),
         (WRONG_ROUTING_ROW, "F", "condition 'Only if QUAL-09 = Yes': QUAL-09 is not an earlier "
                                  "question; condition ignored, the question always applies"),
-        (None, "B", f"{inherited} question(s) without a section take the section of the row "
+        (None, "B", f"{inherited} questions without a section take the section of the row "
                     "above"),
-        (None, "E", "13 question(s) without points imported with weight 0 (information or "
+        (None, "E", "13 questions without points imported with weight 0 (information or "
                     "qualifier)"),
         (None, None, "English-only grid: a French consultation must be written in French "
                      "(law 94-665, art. 5); add the French texts before publishing"),
@@ -446,3 +446,67 @@ def test_lists_from_a_defined_name_and_a_french_grid(tmp_path: Path) -> None:
     assert imported.bank.languages == ("fr",)
     # A scored question needs its reason before the draft is a valid bank.
     assert [p.path for p in imported.problems] == ["$.criteria[0].questions[0].why"]
+
+
+# -- through the command line, in the buyer's language -----------------------------------
+
+NBSP = "\u00a0"
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    from ai_procurement.cli import main
+
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_import_report_is_in_french_with_lang_fr(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = small_grid(tmp_path / "grille.xlsx", [
+        ["G1", "Cloud?", None, None, None],
+        ["Q1", "A?", None, None, 5, "G1 = Maybe"],
+        ["Q1", "B?", None, None, "high"]], lists={f"C{r}": '"Yes,No"' for r in range(2, 5)})
+    mapping = ["--map", "question=B", "--map", "id=A", "--map", "answer=C", "--map", "points=E",
+               "--map", "applies_if=F", "--guidance", "No=D"]
+    code, out, _ = _cli(capsys, "--lang", "fr", "import-grid", path, *mapping)
+    assert code == 0
+    assert f"Correspondance des colonnes{NBSP}:\n" in out
+    assert "  D: conseil si No\n" in out
+    assert (f"  F3: condition 'G1 = Maybe'{NBSP}: «{NBSP}Maybe{NBSP}» n'est pas une réponse de "
+            f"G1{NBSP}; condition ignorée\n") in out
+    assert f"  A4: identifiant 'Q1' en double{NBSP}: la question devient R4\n" in out
+    assert f"  E4: points illisibles 'high'{NBSP}: pondération 0\n" in out
+    # A count with its plural form, never "question(s)".
+    assert ("  E: 1 question sans points importée avec la pondération 0 (information ou "
+            "qualification)\n") in out
+    assert (tmp_path / "grille.bank.import-report.txt").read_text("utf-8") in out
+    code, out, _ = _cli(capsys, "--lang", "en", "import-grid", path, *mapping, "--force")
+    assert ("  F3: condition 'G1 = Maybe': 'Maybe' is not an answer of G1; condition "
+            "ignored\n") in out
+    assert ("  E: 1 question without points imported with weight 0 (information or "
+            "qualifier)\n") in out
+
+
+def test_a_grid_that_cannot_be_read_as_asked_is_refused_in_french_and_in_english(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = small_grid(tmp_path / "grille.xlsx", [["Q1", "A?", None, None, 5]])
+    code, _, err = _cli(capsys, "--lang", "fr", "import-grid", path, "--sheet", "Critères",
+                        "--accept-detected")
+    assert code == 3
+    assert (f"ai-procurement : {path} : 1 problème\n  {path} : $.sheet : pas de feuille "
+            f"«{NBSP}Critères{NBSP}»{NBSP}; les feuilles sont ['Sheet']") in err
+    code, _, err = _cli(capsys, "--lang", "en", "import-grid", path, "--sheet", "Critères",
+                        "--accept-detected")
+    assert f"{path}: $.sheet: no sheet 'Critères'; the sheets are ['Sheet']" in err
+    code, _, err = _cli(capsys, "--lang", "fr", "import-grid", path, "--map", "quest=B",
+                        "--map", "id=7")
+    assert code == 3
+    assert "correspondance des colonnes : 3 problèmes\n" in err
+    assert f"$.quest : champ inconnu{NBSP}; attendu l'un de ['id', " in err
+    assert "$.id : lettre de colonne attendue, reçu '7'" in err
+    assert "$.question : indiquez la colonne des questions (question=COLONNE)" in err
+    code, _, err = _cli(capsys, "--lang", "en", "import-grid", path, "--map", "quest=B")
+    assert "column mapping: 2 problems\n" in err
+    assert "$.question: map the question column (question=COLUMN)" in err

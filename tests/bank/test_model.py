@@ -733,3 +733,28 @@ def test_guidance_per_answer() -> None:
     assert check_bank(wrong) == [
         Problem(f"{GOV_01}.guidance_by_answer[0].answer",
                 "unknown option 'maybe'; expected one of ['yes', 'no']")]
+
+
+# --- every problem in French too ------------------------------------------------------
+
+
+
+def test_every_problem_is_told_in_french_with_french_typography() -> None:
+    bank = attrs.evolve(example_bank(), id="1-bad", format=9, languages=("fr", "fr"),
+                        aggregation="weighted")  # type: ignore[arg-type]
+    bank = with_criterion(bank, "ENV", weight=-1.0, title=Text("", "Environment"))
+    bank = with_question(bank, "GOV-02", knockout=KnockOut(T, when=("elsewhere",)),
+                         applies_if=Condition("ENV-01", ("yes",)))
+    bank = with_question(bank, "ENV-01", answer=Number(
+        Text("Wh", "Wh"), Linear(5, 0.5, Better.LOWER), minimum=3, maximum=1),
+        knockout=KnockOut(T, when=("no",)), guidance_by_answer=(AnswerGuidance("yes", T),))
+    found = check_bank(bank)
+    assert len(found) >= 10
+    for problem in found:
+        french, english = problem.what.fr, problem.what.en
+        assert french != english, english
+        assert "(s)" not in french
+        # A non-breaking space before : ; ? ! and inside « », never an ordinary one.
+        assert not any(f" {mark}" in french for mark in ":;?!"), french
+        assert "« " not in french, french
+        assert " »" not in french, french

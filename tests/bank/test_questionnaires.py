@@ -60,7 +60,7 @@ def test_no_question_scores_one_eu_country_of_hosting_above_another(bank: Bank) 
         for f in france:
             for e in union:
                 assert f.points <= e.points, (q.id, f.id, e.id)
-    assert not [w for w in bank_warnings(bank) if "Member State" in w.message]
+    assert not [w for w in bank_warnings(bank) if "Member State" in w.what.en]
 
 
 def test_hosting_in_france_and_in_another_eu_country_score_the_same() -> None:
@@ -82,9 +82,9 @@ def test_the_old_france_first_option_is_caught() -> None:
         attrs.evolve(c, questions=tuple(old if q.id == "SOV-02" else q
                                         for q in c.questions))
         for c in territorial.criteria))
-    (warning,) = [w for w in bank_warnings(bank) if "Member State" in w.message]
+    (warning,) = [w for w in bank_warnings(bank) if "Member State" in w.what.en]
     assert warning.path.endswith("answer.options[0].points")
-    assert "'france'" in warning.message
+    assert "'france'" in warning.what.en
 
 
 # --- award criteria score the offer, not the vendor (CJEU C-532/06, Lianakis) ---------------

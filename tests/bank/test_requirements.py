@@ -60,3 +60,21 @@ def test_a_wrong_level_or_rule_file_is_refused(tmp_path: Path) -> None:
         load_level_requirements(path)
     assert "expected a level from 1 to 4, got 7" in str(info.value)
     assert "needs a knockout, an evidence rule or both" in str(info.value)
+
+
+def test_a_wrong_level_or_rule_file_is_refused_in_french_too(tmp_path: Path) -> None:
+    with pytest.raises(BankError) as level:
+        apply_impact_level(load_bank("ai-territorial"), 5)
+    assert level.value.in_language("fr") == (
+        "banque de questions «\u00a0ai-territorial\u00a0» : 1 problème\n"
+        "  banque de questions «\u00a0ai-territorial\u00a0» : $ : le niveau d'impact doit être "
+        "de 1 à 4 (I à IV), reçu 5")
+    path = tmp_path / "regles.yaml"
+    path.write_text("format: 1\nid: x\nversion: '1'\nsource: s\nrules:\n"
+                    "  - {question: HUM-01, from_level: 7, why: {fr: a, en: b}}\n", "utf-8")
+    with pytest.raises(BankError) as rules:
+        load_level_requirements(path)
+    french = rules.value.in_language("fr")
+    assert "$.rules[0].from_level (ligne 6) : niveau de 1 à 4 attendu, reçu 7" in french
+    assert ("$.rules[0] (ligne 6) : une règle demande une condition éliminatoire, une règle de "
+            "preuve ou les deux") in french

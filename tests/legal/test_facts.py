@@ -110,3 +110,33 @@ def test_problems_are_located(tmp_path: Path, old: str, new: str, message: str) 
     with pytest.raises(LegalDataError, match=message) as caught:
         load_legal_facts(path)
     assert all(p.line is not None for p in caught.value.problems)
+
+
+@pytest.mark.parametrize(("old", "new", "french"), [
+    ("valid_from: 2026-04-01", "valid_from: 2026-03-01",
+     "les périodes de «\u00a0x.delay\u00a0» se chevauchent\u00a0: donnez à l'entrée "
+     "précédente un valid_until antérieur à ce valid_from"),
+    ("value: 12", "value: 2026-01-01",
+     "les entrées de «\u00a0x.delay\u00a0» mélangent des types de valeurs\u00a0: une date, "
+     "un nombre entier"),
+    ("value: 12", "value: true",
+     "date (AAAA-MM-JJ), nombre entier ou texte attendu, reçu True"),
+    ('source: "Code, art. 1, modifié"', 'source: " "',
+     "indiquez l'article et le texte d'où vient ce fait"),
+])
+def test_problems_are_told_in_french_too(tmp_path: Path, old: str, new: str,
+                                         french: str) -> None:
+    path = tmp_path / "faits.yaml"
+    path.write_text(GOOD.replace(old, new, 1), "utf-8")
+    with pytest.raises(LegalDataError) as caught:
+        load_legal_facts(path)
+    assert french in caught.value.in_language("fr")
+    assert french not in str(caught.value)
+    assert caught.value.in_language("fr").startswith(f"{path} : 1 problème\n")
+
+
+def test_an_unreadable_facts_file_is_refused_in_both_languages(tmp_path: Path) -> None:
+    with pytest.raises(LegalDataError) as caught:
+        load_legal_facts(tmp_path / "absent.yaml")
+    assert "lecture du fichier impossible\u00a0: " in caught.value.in_language("fr")
+    assert "cannot read the file: " in str(caught.value)

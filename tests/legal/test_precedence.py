@@ -30,9 +30,19 @@ def test_an_order_set_by_the_buyer_is_printed_without_the_default_note() -> None
 def test_check_names_each_wrong_entry() -> None:
     assert check_precedence(DEFAULT_PRECEDENCE) == []
     assert check_precedence(()) == []
-    problems = check_precedence(("bpu", "devis", "bpu"))
+    problems = [p.en for p in check_precedence(("bpu", "devis", "bpu"))]
     assert any("[1]" in p and "'devis'" in p for p in problems)
     assert any("[2]" in p and "listed twice" in p for p in problems)
     assert any("'questionnaire'" in p for p in problems)
-    assert check_precedence(("questionnaire",)) == [
-        "citez au moins deux documents / list at least two documents"]
+    assert [p.en for p in check_precedence(("questionnaire",))] == [
+        "list at least two documents"]
+
+
+def test_a_wrong_entry_is_named_in_french_too() -> None:
+    problems = [p.fr for p in check_precedence(("bpu", "devis", "bpu"))]
+    assert problems == [
+        "[1] document inconnu «\u00a0devis\u00a0»\u00a0; attendu l'un de\u00a0: "
+        "acte-engagement, ccap, cctp, bpu, dqe, questionnaire, memoire-technique",
+        "[2] «\u00a0bpu\u00a0» est cité deux fois",
+        "citez «\u00a0questionnaire\u00a0» à son rang\u00a0: la règle doit dire où il se "
+        "place"]

@@ -37,7 +37,7 @@ from ai_procurement.bank.model import (
     YesNo,
 )
 from ai_procurement.errors import Problem
-from ai_procurement.text import LANGUAGES, Text, msg
+from ai_procurement.text import LANGUAGES, Text, msg, nmsg
 
 __all__ = ["Invalid", "converter", "structure", "unstructure"]
 
@@ -370,8 +370,9 @@ def structure(data: Any, cls: type[T]) -> tuple[T | None, list[Problem]]:
 
 def _format(exc: BaseException, type_: type | None) -> Text:
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        keys = ", ".join(sorted(exc.extra_fields))
-        return msg("unknown key(s): {keys}", keys=keys)
+        keys = sorted(exc.extra_fields)
+        return nmsg("unknown key: {keys}", "unknown keys: {keys}", len(keys),
+                    keys=", ".join(keys))
     if isinstance(exc, KeyError):
         return _REQUIRED
     if isinstance(exc, Invalid):
@@ -386,12 +387,14 @@ _REQUIRED = msg("required key missing")
 
 def _plain(message: str) -> Text:
     """Reword cattrs' messages for people who edit YAML."""
-    replacements = {
-        "required field missing": _REQUIRED,
-        "extra fields found": msg("unknown key(s)"),
-    }
-    for old, new in replacements.items():
-        if message.startswith(old):
-            rest = message[len(old):]
-            return Text(fr=new.fr + rest, en=new.en + rest)
-    return Text(fr=message, en=message)
+    if message.startswith("required field missing"):
+        return _REQUIRED
+    if message.startswith("extra fields found"):
+        keys = [k.strip() for k in message.partition(":")[2].split(",") if k.strip()]
+        return nmsg("unknown key: {keys}", "unknown keys: {keys}", len(keys),
+                    keys=", ".join(keys))
+    if message.startswith("expected mapping"):
+        return msg("expected a mapping of keys to values")
+    if message.startswith("expected iterable"):
+        return msg("expected a list")
+    return msg("invalid value ({detail})", detail=message)

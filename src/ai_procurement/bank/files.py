@@ -22,7 +22,7 @@ from ai_procurement.bank.converter import structure, unstructure
 from ai_procurement.bank.model import SUPPORTED_FORMATS, Bank, check_bank
 from ai_procurement.bank.tailoring import Tailoring, apply_tailoring
 from ai_procurement.errors import BankError, Problem
-from ai_procurement.text import msg
+from ai_procurement.text import Text, msg
 
 __all__ = ["dump_bank", "list_banks", "load_bank"]
 
@@ -52,11 +52,11 @@ def load_bank(name_or_path: str | os.PathLike[str]) -> Bank:
     return _load(name_or_path, chain=())
 
 
-def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes, Path | None]:
+def _read(name_or_path: str | os.PathLike[str]) -> tuple[str | Text, bytes, Path | None]:
     bundled = _bundled()
     if isinstance(name_or_path, str) and name_or_path in bundled:
         data: bytes = bundled[name_or_path].read_bytes()
-        return f"{name_or_path} (bundled)", data, None
+        return msg("{name} (bundled)", name=name_or_path), data, None
     path = Path(name_or_path)
     source = str(path)
     if not path.suffix and not path.exists():
@@ -70,8 +70,8 @@ def _read(name_or_path: str | os.PathLike[str]) -> tuple[str, bytes, Path | None
     try:
         return source, read_bounded(path, MAX_BYTES), path
     except InputError as exc:
-        reason = exc.reason if exc.reason.startswith("file too large") else (
-            f"cannot read the file: {exc.reason}")
+        reason = exc.why if exc.reason.startswith("file too large") else msg(
+            "cannot read the file: {reason}", reason=exc.why)
         raise BankError(source, [Problem("$", reason)]) from None
 
 
@@ -170,7 +170,8 @@ def _load(name_or_path: str | os.PathLike[str], chain: tuple[str, ...]) -> Bank:
                 "{list_SUPPORTED_FORMATS}", version=version,
                 list_SUPPORTED_FORMATS=list(SUPPORTED_FORMATS)), document.line("$.format"))])
     if "extends" in data:
-        return _load_tailoring(source, document, path, (*chain, _key(source, path)))
+        return _load_tailoring(source, document, path,
+                               (*chain, _key(str(name_or_path), path)))
     bank, problems = structure(data, Bank)
     if bank is None:
         raise BankError(source, _with_lines(problems, document))
@@ -181,41 +182,42 @@ def _load(name_or_path: str | os.PathLike[str], chain: tuple[str, ...]) -> Bank:
     return bank
 
 
-def _load_tailoring(source: str, document: YamlDocument, path: Path | None,
+def _load_tailoring(source: str | Text, document: YamlDocument, path: Path | None,
                     chain: tuple[str, ...]) -> Bank:
     tailoring, problems = structure(document.data, Tailoring)
     if tailoring is None:
         raise BankError(source, _with_lines(problems, document))
     if len(chain) > _MAX_EXTENDS_DEPTH:
-        raise BankError(source, [Problem("$.extends", f"more than {_MAX_EXTENDS_DEPTH} "
-                                         "levels of 'extends' (a cycle?)",
-                                         document.line("$.extends"))])
+        raise BankError(source, [Problem("$.extends", msg(
+            "more than {depth} levels of 'extends' (a cycle?)", depth=_MAX_EXTENDS_DEPTH),
+            document.line("$.extends"))])
     target: str | Path = tailoring.extends
     if tailoring.extends not in _bundled() and path is not None:
         target = path.parent / tailoring.extends
     target_key = _key(str(target), None if tailoring.extends in _bundled() else Path(target))
     if target_key in chain:
         cycle = [*chain[chain.index(target_key):], target_key]
-        raise BankError(source, [Problem("$.extends", "'extends' cycle: "
-                                         + " -> ".join(Path(k).name for k in cycle),
-                                         document.line("$.extends"))])
+        raise BankError(source, [Problem("$.extends", msg(
+            "'extends' cycle: {cycle}", cycle=" -> ".join(Path(k).name for k in cycle)),
+            document.line("$.extends"))])
     try:
         base = _load(target, chain)
     except BankError as exc:
-        raise BankError(source, [Problem("$.extends", f"cannot load {tailoring.extends!r}: "
-                                         f"{p}", document.line("$.extends"))
-                                 for p in exc.problems]) from None
+        raise BankError(source, [Problem("$.extends", msg(
+            "cannot load {extends!r}: {problem}", extends=tailoring.extends, problem=p.text),
+            document.line("$.extends")) for p in exc.problems]) from None
     bank, problems = apply_tailoring(base, tailoring)
     problems += check_bank(bank)
     if problems:
-        raise BankError(source + " (tailored)", _with_lines(problems, document))
+        raise BankError(msg("{source} (tailored)", source=source),
+                        _with_lines(problems, document))
     return bank
 
 
-def _key(source: str, path: Path | None) -> str:
+def _key(name: str, path: Path | None) -> str:
     """Identify a bank file in an ``extends`` chain: its resolved path, or bundled name."""
     if path is None:
-        return source.removesuffix(" (bundled)")
+        return name
     return str(path.resolve())
 
 
@@ -231,13 +233,14 @@ def dump_bank(bank: Bank, path: str | os.PathLike[str]) -> None:
     """
     problems = check_bank(bank)
     if problems:
-        raise BankError(f"bank {bank.id!r}", problems)
+        raise BankError(msg("bank {bank!r}", bank=bank.id), problems)
     text = bank_to_yaml(bank)
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise BankError(f"bank {bank.id!r}", [Problem("$", "a text holds a character that "
-                        f"cannot be written as UTF-8: {exc.object[exc.start]!r}")]) from None
+        raise BankError(msg("bank {bank!r}", bank=bank.id), [Problem("$", msg(
+            "a text holds a character that cannot be written as UTF-8: {char!r}",
+            char=exc.object[exc.start]))]) from None
     target = Path(path)
     from ai_procurement._office.files import (
         write_atomic,  # deferred: keeps bank loading import-light

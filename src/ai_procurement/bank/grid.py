@@ -60,7 +60,7 @@ from ai_procurement.bank.model import (
     option_ids,
 )
 from ai_procurement.errors import BankError, Problem
-from ai_procurement.text import Lang, Text, msg
+from ai_procurement.text import Lang, Text, msg, nmsg
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
@@ -142,11 +142,16 @@ class GridMapping:
         found.update({column: f"guidance if {label}" for label, column in self.guidance})
         return found
 
-    def describe(self) -> str:
-        """The mapping in one line per column, to show a buyer for confirmation."""
+    def describe(self, lang: Lang = "en") -> str:
+        """The mapping in one line per column, to show a buyer for confirmation.
+
+        Fields are named as ``--map`` takes them; guidance columns in ``lang``.
+        """
+        names = {column: name for column, name in self.columns().items()}
+        names.update({column: msg("guidance if {label}", label=label).get(lang)
+                      for label, column in self.guidance})
         return "\n".join(f"{column}: {name}" for column, name in
-                         sorted(self.columns().items(), key=lambda item: (len(item[0]),
-                                                                          item[0])))
+                         sorted(names.items(), key=lambda item: (len(item[0]), item[0])))
 
 
 @attrs.frozen
@@ -197,13 +202,13 @@ class GridImport:
 
     def report(self, lang: Lang = "en") -> str:
         """The import report as text: the mapping, every issue, the draft's problems."""
-        head = ("Correspondance des colonnes :", "Points non repris ou à vérifier :",
-                "Problèmes du brouillon de banque :") if lang == "fr" else (
-            "Column mapping:", "Not mapped or to check:", "Problems of the draft bank:")
-        lines = [head[0], *("  " + line for line in self.mapping.describe().splitlines()),
-                 "", head[1], *("  " + issue.describe(lang) for issue in self.issues)]
+        lines = [msg("Column mapping:").get(lang),
+                 *("  " + line for line in self.mapping.describe(lang).splitlines()),
+                 "", msg("Not mapped or to check:").get(lang),
+                 *("  " + issue.describe(lang) for issue in self.issues)]
         if self.problems:
-            lines += ["", head[2], *(f"  {problem}" for problem in self.problems)]
+            lines += ["", msg("Problems of the draft bank:").get(lang),
+                      *("  " + problem.text.get(lang) for problem in self.problems)]
         return "\n".join(lines) + "\n"
 
 
@@ -214,11 +219,12 @@ def _open(path: Path) -> Workbook:
 
     result = inspect_workbook(path)
     if not result.ok:
-        raise BankError(str(path), [Problem("$", f.message.en) for f in result.errors])
+        raise BankError(str(path), [Problem("$", f.message) for f in result.errors])
     try:
         return load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise BankError(str(path), [Problem("$", f"cannot read the workbook: {exc}")]) from None
+        raise BankError(str(path), [Problem("$", msg("cannot read the workbook: {reason}",
+                                                     reason=str(exc)))]) from None
 
 
 def _sheet(wb: Workbook, name: str | None, source: str) -> Worksheet:
@@ -227,12 +233,14 @@ def _sheet(wb: Workbook, name: str | None, source: str) -> Worksheet:
     elif name in wb.sheetnames:
         ws = wb[name]
     else:
-        raise BankError(source, [Problem("$.sheet", f"no sheet {name!r}; the sheets are "
-                                                    f"{wb.sheetnames}")])
+        raise BankError(source, [Problem("$.sheet", msg("no sheet {name!r}; the sheets are "
+                                                        "{sheets}", name=name,
+                                                        sheets=wb.sheetnames))])
     from openpyxl.worksheet.worksheet import Worksheet
 
     if not isinstance(ws, Worksheet):
-        raise BankError(source, [Problem("$.sheet", f"{ws.title!r} is not a worksheet")])
+        raise BankError(source, [Problem("$.sheet", msg("{sheet!r} is not a worksheet",
+                                                        sheet=ws.title))])
     return ws
 
 
@@ -268,17 +276,19 @@ def parse_mapping(pairs: Iterable[str], *, guidance: Iterable[str] = (),
         name, _, column = pair.partition("=")
         name, column = name.strip().replace("-", "_"), column.strip().upper()
         if name not in MAPPED_FIELDS:
-            problems.append(Problem(f"$.{name}", f"unknown field; expected one of "
-                                                 f"{list(MAPPED_FIELDS)}"))
+            problems.append(Problem(f"$.{name}", msg("unknown field; expected one of "
+                                                     "{fields}", fields=list(MAPPED_FIELDS))))
         elif not re.fullmatch(r"[A-Z]{1,3}", column):
-            problems.append(Problem(f"$.{name}", f"expected a column letter, got {column!r}"))
+            problems.append(Problem(f"$.{name}", msg("expected a column letter, got {column!r}",
+                                                     column=column)))
         else:
             found[name] = column
     notes: list[tuple[str, str]] = []
     for pair in guidance:
         label, _, column = pair.rpartition("=")
         if not label.strip() or not re.fullmatch(r"[A-Z]{1,3}", column.strip().upper()):
-            problems.append(Problem("$.guidance", f"expected ANSWER=COLUMN, got {pair!r}"))
+            problems.append(Problem("$.guidance", msg("expected ANSWER=COLUMN, got {pair!r}",
+                                                      pair=pair)))
         else:
             notes.append((label.strip(), column.strip().upper()))
     points: list[tuple[str, float]] = []
@@ -289,14 +299,15 @@ def parse_mapping(pairs: Iterable[str], *, guidance: Iterable[str] = (),
         except ValueError:
             value = math.nan
         if not label.strip() or not 0 <= value <= 1:
-            problems.append(Problem("$.option_points", f"expected ANSWER=FRACTION with a "
-                                                       f"fraction in [0, 1], got {pair!r}"))
+            problems.append(Problem("$.option_points", msg(
+                "expected ANSWER=FRACTION with a fraction in [0, 1], got {pair!r}", pair=pair)))
         else:
             points.append((label.strip(), value))
     if "question" not in found:
-        problems.append(Problem("$.question", "map the question column (question=COLUMN)"))
+        problems.append(Problem("$.question", msg("map the question column "
+                                                  "(question=COLUMN)")))
     if problems:
-        raise BankError("column mapping", problems)
+        raise BankError(msg("column mapping"), problems)
     return GridMapping(
         found["question"], found.get("id"), found.get("section"), found.get("answer"),
         found.get("answer_type"), found.get("points"), found.get("applies_if"),
@@ -371,7 +382,7 @@ def import_grid(path: str | os.PathLike[str], mapping: GridMapping | None = None
     if mapping is None:
         mapping, unknown = detect_mapping(path)
         if mapping is None:
-            raise BankError(str(path), [Problem("$", unknown[0].message.en)])
+            raise BankError(str(path), [Problem("$", unknown[0].message)])
         issues += unknown
     wb = _open(source)
     ws = _sheet(wb, mapping.sheet, str(path))
@@ -379,10 +390,9 @@ def import_grid(path: str | os.PathLike[str], mapping: GridMapping | None = None
     criteria = reader.read()
     lang = mapping.language
     ident = bank_id or _slug(source.stem, "grid").lower()
-    bank = Bank(ident, "draft", _text(source.stem, lang), _text(
-        f"Imported from {source.name} ({ws.title})" if lang == "en" else
-        f"Importée de {source.name} ({ws.title})", lang), tuple(criteria),
-        languages=(lang,), aggregation="flat")
+    imported = msg("Imported from {file} ({sheet})", file=source.name, sheet=ws.title)
+    bank = Bank(ident, "draft", _text(source.stem, lang), _text(imported.get(lang), lang),
+                tuple(criteria), languages=(lang,), aggregation="flat")
     if lang != "fr":
         issues.append(GridIssue(None, None, msg("English-only grid: a French consultation must "
                                                 "be written in French (law 94-665, art. 5); add "
@@ -426,8 +436,8 @@ class _GridReader:
         self.lists = _validation_lists(wb, ws, mapping.answer)
         self.points_of = {label.casefold(): value for label, value in mapping.option_points}
 
-    def issue(self, row: int | None, column: str | None, fr: str, en: str) -> None:
-        self.issues.append(GridIssue(row, column, Text(fr, en)))
+    def issue(self, row: int | None, column: str | None, message: Text) -> None:
+        self.issues.append(GridIssue(row, column, message))
 
     def value(self, row: int, column: str | None) -> str:
         return "" if column is None else _cell_text(self.ws[f"{column}{row}"].value)
@@ -450,8 +460,7 @@ class _GridReader:
                     section_notes[section] = (r, note)
                 elif any(self.value(r, column) for column in m.columns()
                          if column != m.section):
-                    self.issue(r, m.question, "ligne sans question : non importée",
-                               "row without a question: not imported")
+                    self.issue(r, m.question, msg("row without a question: not imported"))
                 continue
             if not named and m.section is not None:
                 inherited += 1
@@ -463,12 +472,11 @@ class _GridReader:
                 if m.id is None:
                     generated += 1
                 elif qid in ids:
-                    self.issue(r, m.id, f"identifiant en double {qid!r} : la question devient "
-                               f"{fresh}", f"duplicate id {qid!r}: the question becomes {fresh}")
+                    self.issue(r, m.id, msg("duplicate id {qid!r}: the question becomes "
+                                            "{fresh}", qid=qid, fresh=fresh))
                 else:
-                    self.issue(r, m.id, f"identifiant absent ou invalide {qid!r} : la question "
-                               f"devient {fresh}", f"missing or invalid id {qid!r}: the question "
-                               f"becomes {fresh}")
+                    self.issue(r, m.id, msg("missing or invalid id {qid!r}: the question "
+                                            "becomes {fresh}", qid=qid, fresh=fresh))
                 qid = fresh
             ids.add(qid)
             points = self.points(r)
@@ -484,19 +492,18 @@ class _GridReader:
                 r, m.applies_if)))
         criteria = self.criteria(rows, section_notes)
         if generated:
-            self.issue(None, None, f"pas de colonne d'identifiants : {generated} question(s) "
-                       "nommée(s) R<ligne>", f"no id column: {generated} question(s) named "
-                       "R<row>")
+            self.issue(None, None, nmsg("no id column: {n} question named R<row>",
+                                        "no id column: {n} questions named R<row>", generated))
         if inherited:
-            self.issue(None, m.section, f"{inherited} question(s) sans section reprennent la "
-                       "section de la ligne au-dessus",
-                       f"{inherited} question(s) without a section take the section of the "
-                       "row above")
+            self.issue(None, m.section, nmsg(
+                "{n} question without a section takes the section of the row above",
+                "{n} questions without a section take the section of the row above",
+                inherited))
         if no_points:
-            self.issue(None, m.points, f"{no_points} question(s) sans points importée(s) avec "
-                       "le poids 0 (information ou qualification)",
-                       f"{no_points} question(s) without points imported with weight 0 "
-                       "(information or qualifier)")
+            self.issue(None, m.points, nmsg(
+                "{n} question without points imported with weight 0 (information or "
+                "qualifier)", "{n} questions without points imported with weight 0 "
+                "(information or qualifier)", no_points))
         return criteria
 
     def points(self, r: int) -> float:
@@ -509,8 +516,7 @@ class _GridReader:
         except ValueError:
             value = math.nan
         if isinstance(raw, bool) or not math.isfinite(value) or value < 0:
-            self.issue(r, column, f"points illisibles {raw!r} : poids 0",
-                       f"unreadable points {raw!r}: weight 0")
+            self.issue(r, column, msg("unreadable points {raw!r}: weight 0", raw=raw))
             return 0.0
         return value
 
@@ -527,19 +533,15 @@ class _GridReader:
                 labels = [part.strip() for part in re.split(r"[/,;]", kind) if part.strip()]
         if labels is None:
             if points > 0:
-                self.issue(r, m.answer or m.answer_type, "aucune liste de réponses (validation "
-                           "de données) ni type : importée pour information, poids 0 au lieu "
-                           f"de {points:g}",
-                           "no answer list (data validation) nor type: imported as information "
-                           f"only, weight 0 instead of {points:g}")
+                self.issue(r, m.answer or m.answer_type, msg(
+                    "no answer list (data validation) nor type: imported as information only, "
+                    "weight 0 instead of {points:g}", points=points))
             return FreeText(), {}, False, 0.0
         if not labels:
             if points > 0:
-                self.issue(r, m.answer_type, f"réponse en texte libre notée {points:g} points : "
-                           "importée pour information (poids 0) ; ajoutez une échelle pour "
-                           "les évaluateurs",
-                           f"free-text answer worth {points:g} points: imported as information "
-                           "only (weight 0); add a scale for evaluators")
+                self.issue(r, m.answer_type, msg(
+                    "free-text answer worth {points:g} points: imported as information only "
+                    "(weight 0); add a scale for evaluators", points=points))
             return FreeText(), {}, False, 0.0
         na = any(label.casefold() in _NA_LABELS for label in labels)
         options = [label for label in labels if label.casefold() not in _NA_LABELS]
@@ -565,14 +567,12 @@ class _GridReader:
         weight = points
         if missing and points > 0:
             weight = 0.0
-            self.issue(r, m.answer, f"options sans points déclarés {missing} : poids 0 au lieu "
-                       f"de {points:g} ; déclarez les points de chaque option",
-                       f"options without declared points {missing}: weight 0 instead of "
-                       f"{points:g}; declare the points of each option")
+            self.issue(r, m.answer, msg("options without declared points {missing}: weight 0 "
+                                        "instead of {points:g}; declare the points of each "
+                                        "option", missing=missing, points=points))
         if len(built) < 2:
-            self.issue(r, m.answer, f"liste {labels} de moins de deux options : importée pour "
-                       "information", f"list {labels} has fewer than two options: imported "
-                       "as information only")
+            self.issue(r, m.answer, msg("list {labels} has fewer than two options: imported "
+                                        "as information only", labels=labels))
             return FreeText(), {}, na, 0.0
         return SingleChoice(tuple(built)), labels_map, na, weight
 
@@ -584,10 +584,9 @@ class _GridReader:
                 continue
             option = labels.get(label.casefold())
             if option is None:
-                self.issue(r, column, f"conseil pour la réponse « {label} », qui n'est pas une "
-                           "option de cette question : non importé",
-                           f"guidance for answer '{label}', which is not an option of this "
-                           "question: not imported")
+                self.issue(r, column, msg("guidance for answer '{label}', which is not an "
+                                          "option of this question: not imported",
+                                          label=label))
                 continue
             found.append(AnswerGuidance(option, _text(text, self.mapping.language)))
         return tuple(found)
@@ -629,10 +628,8 @@ class _GridReader:
         ands = re.split(r"\s+(?:and|et)\s+", body, flags=re.I)
         ors = re.split(r"\s+(?:or|ou)\s+", body, flags=re.I)
         if len(ands) > 1 and len(ors) > 1:
-            self.issue(r, column, f"condition {note!r} mêlant ET et OU sans parenthèses : "
-                       "ignorée, la question s'applique toujours",
-                       f"condition {note!r} mixes AND and OR without brackets: ignored, the "
-                       "question always applies")
+            self.issue(r, column, msg("condition {note!r} mixes AND and OR without brackets: "
+                                      "ignored, the question always applies", note=note))
             return None
         clauses = ands if len(ands) > 1 else ors
         parts: list[Condition] = []
@@ -640,31 +637,27 @@ class _GridReader:
             match = re.fullmatch(r"\s*([A-Za-z][A-Za-z0-9_.-]*)\s*(?:=|==|is|est)\s*(.+?)\s*",
                                  clause, flags=re.I)
             if match is None:
-                self.issue(r, column, f"condition illisible {note!r} (attendu « ID = Valeur ») : "
-                           "ignorée, la question s'applique toujours",
-                           f"unreadable condition {note!r} (expected 'ID = Value'): ignored, "
-                           "the question always applies")
+                self.issue(r, column, msg("unreadable condition {note!r} (expected 'ID = "
+                                          "Value'): ignored, the question always applies",
+                                          note=note))
                 return None
             gate_id, values = match.group(1), match.group(2)
             gate = known.get(gate_id)
             if gate is None or option_ids(gate.question.answer) is None:
-                why = ("n'est pas une question à choix" if gate is not None else
-                       "n'est pas une question précédente")
-                why_en = ("is not a choice question" if gate is not None else
-                          "is not an earlier question")
-                self.issue(r, column, f"condition {note!r} : {gate_id} {why} ; condition "
-                           "ignorée, la question s'applique toujours",
-                           f"condition {note!r}: {gate_id} {why_en}; condition ignored, the "
-                           "question always applies")
+                self.issue(r, column, msg(
+                    "condition {note!r}: {gate} is not a choice question; condition ignored, "
+                    "the question always applies", note=note, gate=gate_id)
+                    if gate is not None else msg(
+                    "condition {note!r}: {gate} is not an earlier question; condition "
+                    "ignored, the question always applies", note=note, gate=gate_id))
                 return None
             chosen = []
             for value in re.split(r"\s*[/,|]\s*", values):
                 option = gate.labels.get(value.casefold())
                 if option is None:
-                    self.issue(r, column, f"condition {note!r} : « {value} » n'est pas une "
-                               f"réponse de {gate_id} ; condition ignorée",
-                               f"condition {note!r}: '{value}' is not an answer of {gate_id}; "
-                               "condition ignored")
+                    self.issue(r, column, msg("condition {note!r}: '{value}' is not an answer "
+                                              "of {gate}; condition ignored", note=note,
+                                              value=value, gate=gate_id))
                     return None
                 chosen.append(option)
             parts.append(Condition(gate_id, tuple(dict.fromkeys(chosen))))

@@ -551,20 +551,22 @@ def check_bank(bank: Bank) -> list[Problem]:
     problems: list[Problem] = []
     add = problems.append
     if bank.format not in SUPPORTED_FORMATS:
-        add(Problem("$.format", f"unknown format version {bank.format!r}; "
-                    f"this library reads versions {list(SUPPORTED_FORMATS)}"))
+        add(Problem("$.format", msg("unknown format version {version!r}; this library reads "
+                                    "versions {list_SUPPORTED_FORMATS}", version=bank.format,
+                                    list_SUPPORTED_FORMATS=list(SUPPORTED_FORMATS))))
     if not bank.languages or len(set(bank.languages)) != len(bank.languages) or any(
             lang not in LANGUAGES for lang in bank.languages):
-        add(Problem("$.languages", f"expected distinct languages among {list(LANGUAGES)}, "
-                    f"got {list(bank.languages)}"))
+        add(Problem("$.languages", msg("expected distinct languages among {allowed}, got "
+                                       "{languages}", allowed=list(LANGUAGES),
+                                       languages=list(bank.languages))))
     if bank.aggregation not in AGGREGATIONS:
-        add(Problem("$.aggregation", f"expected one of {list(AGGREGATIONS)}, got "
-                    f"{bank.aggregation!r}"))
+        add(Problem("$.aggregation", msg("expected one of {values}, got {value!r}",
+                                         values=list(AGGREGATIONS), value=bank.aggregation)))
     _check_id(bank.id, "$.id", add)
     _check_text(bank.title, "$.title", add)
     _check_text(bank.description, "$.description", add)
     if not bank.criteria:
-        add(Problem("$.criteria", "a bank needs at least one criterion"))
+        add(Problem("$.criteria", msg("a bank needs at least one criterion")))
     seen: dict[str, str] = {}
     locations: dict[str, str] = {}
     price_questions: list[str] = []
@@ -575,10 +577,10 @@ def check_bank(bank: Bank) -> list[Problem]:
         _check_text(criterion.description, cp + ".description", add)
         _check_weight(criterion.weight, cp + ".weight", add)
         if not criterion.questions:
-            add(Problem(cp + ".questions", "a criterion needs at least one question"))
+            add(Problem(cp + ".questions", msg("a criterion needs at least one question")))
         kinds = {isinstance(q.answer, Price) for q in criterion.questions}
         if len(kinds) > 1:
-            add(Problem(cp, "the price question must be alone in its criterion"))
+            add(Problem(cp, msg("the price question must be alone in its criterion")))
         for si, sub in enumerate(criterion.sub_criteria):
             sp = f"{cp}.sub_criteria[{si}]"
             _check_unique(sub.id, sp + ".id", seen, add)
@@ -595,21 +597,21 @@ def check_bank(bank: Bank) -> list[Problem]:
                 price_questions.append(qp)
         _check_sub_criteria(criterion, cp, add)
     if len(price_questions) > 1:
-        add(Problem(price_questions[1], "a bank holds at most one price question "
-                    f"(the first is at {price_questions[0]})"))
+        add(Problem(price_questions[1], msg("a bank holds at most one price question (the "
+                                            "first is at {first})", first=price_questions[0])))
     if bank.criteria and all(c.weight == 0 for c in bank.criteria if _finite(c.weight)):
-        add(Problem("$.criteria", "at least one criterion needs a weight above 0"))
+        add(Problem("$.criteria", msg("at least one criterion needs a weight above 0")))
     _check_conditions(bank, locations, add)
     if bank.require_verification:
         problems += _missing_verification(bank, locations)
     # Texts need only exist in the languages the bank declares.
     absent = {lang for lang in LANGUAGES if lang not in bank.languages}
     return [p for p in problems if not any(
-        p.path.endswith("." + lang) and p.message == _missing(lang) for lang in absent)]
+        p.path.endswith("." + lang) and p.what == _missing(lang) for lang in absent)]
 
 
-def _missing(lang: str) -> str:
-    return f"missing translation: the {lang} text is empty"
+def _missing(lang: str) -> Text:
+    return msg("missing translation: the {lang} text is empty", lang=lang)
 
 
 def _check_sub_criteria(criterion: Criterion, cp: str, add: _Add) -> None:
@@ -619,20 +621,23 @@ def _check_sub_criteria(criterion: Criterion, cp: str, add: _Add) -> None:
         qp = f"{cp}.questions[{qi}].sub_criterion"
         if not subs:
             if q.sub_criterion is not None:
-                add(Problem(qp, f"criterion {criterion.id!r} declares no sub-criteria"))
+                add(Problem(qp, msg("criterion {criterion!r} declares no sub-criteria",
+                                    criterion=criterion.id)))
         elif q.sub_criterion is None:
-            add(Problem(qp, f"name the sub-criterion of this question, one of {sorted(subs)}"))
+            add(Problem(qp, msg("name the sub-criterion of this question, one of {subs}",
+                                subs=sorted(subs))))
         elif q.sub_criterion not in subs:
-            add(Problem(qp, f"unknown sub-criterion {q.sub_criterion!r}; expected one of "
-                        f"{sorted(subs)}"))
+            add(Problem(qp, msg("unknown sub-criterion {sub!r}; expected one of {subs}",
+                                sub=q.sub_criterion, subs=sorted(subs))))
         else:
             used.add(q.sub_criterion)
     for si, sub in enumerate(criterion.sub_criteria):
         if sub.id not in used:
-            add(Problem(f"{cp}.sub_criteria[{si}]", f"sub-criterion {sub.id!r} holds no "
-                        "question"))
+            add(Problem(f"{cp}.sub_criteria[{si}]", msg("sub-criterion {sub!r} holds no "
+                                                        "question", sub=sub.id)))
     if subs and all(s.weight == 0 for s in criterion.sub_criteria if _finite(s.weight)):
-        add(Problem(cp + ".sub_criteria", "at least one sub-criterion needs a weight above 0"))
+        add(Problem(cp + ".sub_criteria", msg("at least one sub-criterion needs a weight "
+                                              "above 0")))
 
 
 def needs_verification(question: Question) -> bool:
@@ -669,9 +674,10 @@ def bank_warnings(bank: Bank) -> list[Problem]:
 
 
 def _missing_verification(bank: Bank, locations: dict[str, str]) -> list[Problem]:
-    return [Problem(locations[q.id] + ".verification", f"question {q.id!r} is scored or a "
-                    "knock-out and needs a means of verification: one of "
-                    f"{[v.value for v in Verification]}")
+    return [Problem(locations[q.id] + ".verification", msg(
+                "question {question!r} is scored or a knock-out and needs a means of "
+                "verification: one of {means}", question=q.id,
+                means=[v.value for v in Verification]))
             for _, q in bank.questions() if needs_verification(q) and q.verification is None]
 
 
@@ -691,12 +697,13 @@ def _geographic_preference(q: Question, path: str) -> list[Problem]:
 
     union = [o for o in spec.options if names(o, _EU) and not names(o, _OUTSIDE)]
     return [Problem(f"{path}.answer.options[{spec.options.index(o)}].points",
-                    f"question {q.id!r}: option {o.id!r} (France) scores {o.points} while "
-                    f"option {e.id!r} "
-                    f"(European Union) scores {e.points}: hosting in one Member State may "
-                    "not score above another (CCP L3, TFEU art. 56, Regulation (EU) "
-                    "2018/1807); ask about exposure to non-EU law, certifications 'or "
-                    "equivalent', control of keys and sub-processors instead")
+                    msg("question {question!r}: option {option!r} (France) scores {points} "
+                        "while option {union!r} (European Union) scores {union_points}: "
+                        "hosting in one Member State may not score above another (CCP L3, "
+                        "TFEU art. 56, Regulation (EU) 2018/1807); ask about exposure to "
+                        "non-EU law, certifications 'or equivalent', control of keys and "
+                        "sub-processors instead", question=q.id, option=o.id, points=o.points,
+                        union=e.id, union_points=e.points))
             for o in spec.options if names(o, _FRANCE) and not names(o, _EU)
             for e in union if o.points > e.points]
 
@@ -707,14 +714,16 @@ def _finite(x: float) -> bool:
 
 def _check_id(value: str, path: str, add: _Add) -> None:
     if not _ID.match(value):
-        add(Problem(path, f"expected an id of letters, digits, '-', '_' or '.', starting "
-                    f"with a letter (at most 64 characters), got {value!r}"))
+        add(Problem(path, msg("expected an id of letters, digits, '-', '_' or '.', starting "
+                              "with a letter (at most 64 characters), got {value!r}",
+                              value=value)))
 
 
 def _check_unique(value: str, path: str, seen: dict[str, str], add: _Add) -> None:
     _check_id(value, path, add)
     if value in seen:
-        add(Problem(path, f"duplicate id {value!r} (first used at {seen[value]})"))
+        add(Problem(path, msg("duplicate id {value!r} (first used at {first})", value=value,
+                              first=seen[value])))
     else:
         seen[value] = path
 
@@ -725,13 +734,14 @@ def _check_text(text: Text, path: str, add: _Add) -> None:
         if not value.strip():
             add(Problem(f"{path}.{lang}", _missing(lang)))
         elif bad := _UNWRITABLE.search(value):
-            add(Problem(f"{path}.{lang}", f"character U+{ord(bad.group()):04X} cannot be "
-                        "stored in Excel or Word files; remove it"))
+            add(Problem(f"{path}.{lang}", msg("character U+{code:04X} cannot be stored in "
+                                              "Excel or Word files; remove it",
+                                              code=ord(bad.group()))))
 
 
 def _check_weight(weight: float, path: str, add: _Add) -> None:
     if not _finite(weight) or weight < 0:
-        add(Problem(path, f"expected a finite number >= 0, got {weight!r}"))
+        add(Problem(path, msg("expected a finite number >= 0, got {weight!r}", weight=weight)))
 
 
 def _check_question(q: Question, qp: str, add: _Add) -> None:
@@ -739,8 +749,9 @@ def _check_question(q: Question, qp: str, add: _Add) -> None:
     if q.why is not None:
         _check_text(q.why, qp + ".why", add)
     elif not (_finite(q.weight) and q.weight == 0):
-        add(Problem(qp + ".why", "a question that earns points needs a 'why' (the reason "
-                    "published to vendors); only a question of weight 0 may omit it"))
+        add(Problem(qp + ".why", msg("a question that earns points needs a 'why' (the reason "
+                                     "published to vendors); only a question of weight 0 may "
+                                     "omit it")))
     for name in ("vendor_guidance", "evaluator_guidance"):
         value = getattr(q, name)
         if value is not None:
@@ -753,16 +764,17 @@ def _check_question(q: Question, qp: str, add: _Add) -> None:
         if isinstance(spec, SingleChoice):
             for oi, option in enumerate(spec.options):
                 if option.exclusive:
-                    add(Problem(f"{ap}.options[{oi}].exclusive", "'exclusive' applies to "
-                                "multiple-choice options only (a single choice is exclusive "
-                                "already)"))
+                    add(Problem(f"{ap}.options[{oi}].exclusive", msg(
+                        "'exclusive' applies to multiple-choice options only (a single choice "
+                        "is exclusive already)")))
         if isinstance(spec, MultipleChoice):
             if spec.aggregation == "sum":
                 if spec.cap is None or not _finite(spec.cap) or spec.cap <= 0:
-                    add(Problem(ap + ".cap", "a 'sum' aggregation needs a cap > 0 (the "
-                                f"points that earn the full score), got {spec.cap!r}"))
+                    add(Problem(ap + ".cap", msg("a 'sum' aggregation needs a cap > 0 (the "
+                                                 "points that earn the full score), got "
+                                                 "{cap!r}", cap=spec.cap)))
             elif spec.cap is not None:
-                add(Problem(ap + ".cap", "a cap only applies to the 'sum' aggregation"))
+                add(Problem(ap + ".cap", msg("a cap only applies to the 'sum' aggregation")))
     elif isinstance(spec, YesNo):
         for name in ("yes_points", "no_points"):
             _check_weight(getattr(spec, name), f"{ap}.{name}", add)
@@ -772,17 +784,18 @@ def _check_question(q: Question, qp: str, add: _Add) -> None:
         if spec.scale:
             _check_levels(spec.scale, ap + ".scale", add)
         elif q.weight != 0:
-            add(Problem(qp + ".weight", "a free-text question without a scale is information "
-                        "only: set weight 0, or give a scale for evaluators"))
+            add(Problem(qp + ".weight", msg("a free-text question without a scale is "
+                                            "information only: set weight 0, or give a scale "
+                                            "for evaluators")))
         if not 1 <= spec.max_chars <= 32767:
-            add(Problem(ap + ".max_chars", "expected 1 to 32767 (an Excel cell's limit), "
-                        f"got {spec.max_chars}"))
+            add(Problem(ap + ".max_chars", msg("expected 1 to 32767 (an Excel cell's limit), "
+                                               "got {max_chars}", max_chars=spec.max_chars)))
     elif isinstance(spec, Number):
         _check_text(spec.unit, ap + ".unit", add)
         _check_number(spec, ap, add)
     elif isinstance(spec, Price):
         if not spec.items and not spec.dqe:
-            add(Problem(ap + ".items", "a price needs at least one cost item"))
+            add(Problem(ap + ".items", msg("a price needs at least one cost item")))
         ids: dict[str, str] = {}
         for ii, item in enumerate(spec.items):
             _check_unique(item.id, f"{ap}.items[{ii}].id", ids, add)
@@ -793,16 +806,18 @@ def _check_question(q: Question, qp: str, add: _Add) -> None:
             _check_text(line.unit, f"{ap}.dqe[{di}].unit", add)
             if not (isinstance(line.quantity, int | float) and math.isfinite(line.quantity)
                     and line.quantity > 0):
-                add(Problem(f"{ap}.dqe[{di}].quantity", "expected a quantity > 0 set by "
-                            f"the buyer, got {line.quantity!r}"))
+                add(Problem(f"{ap}.dqe[{di}].quantity", msg(
+                    "expected a quantity > 0 set by the buyer, got {quantity!r}",
+                    quantity=line.quantity)))
         if not 1 <= spec.years <= 50:
-            add(Problem(ap + ".years", f"expected 1 to 50 contract years, got {spec.years}"))
+            add(Problem(ap + ".years", msg("expected 1 to 50 contract years, got {years}",
+                                           years=spec.years)))
         if q.knockout is not None:
-            add(Problem(qp + ".knockout", "a price cannot be a knock-out; use the "
-                        "abnormally-low-offer check of the evaluation"))
+            add(Problem(qp + ".knockout", msg("a price cannot be a knock-out; use the "
+                                              "abnormally-low-offer check of the evaluation")))
     if q.weight > 0 and _unscored(spec):
-        add(Problem(qp + ".weight", "this answer type is not scored here (no curve or "
-                    "deadline): set weight 0 or add a scoring rule"))
+        add(Problem(qp + ".weight", msg("this answer type is not scored here (no curve or "
+                                        "deadline): set weight 0 or add a scoring rule")))
     if q.knockout is not None:
         _check_knockout(q, qp + ".knockout", add)
     _check_guidance(q, qp + ".guidance_by_answer", add)
@@ -813,16 +828,19 @@ def _check_guidance(q: Question, gp: str, add: _Add) -> None:
         return
     values = option_ids(q.answer)
     if values is None:
-        add(Problem(gp, "guidance per answer applies to yes/no and choice questions only"))
+        add(Problem(gp, msg("guidance per answer applies to yes/no and choice questions "
+                            "only")))
         return
     seen: dict[str, int] = {}
     for gi, guidance in enumerate(q.guidance_by_answer):
         if guidance.answer not in values:
-            add(Problem(f"{gp}[{gi}].answer", f"unknown option {guidance.answer!r}; expected "
-                        f"one of {list(values)}"))
+            add(Problem(f"{gp}[{gi}].answer", msg("unknown option {option!r}; expected one "
+                                                  "of {values}", option=guidance.answer,
+                                                  values=list(values))))
         elif guidance.answer in seen:
-            add(Problem(f"{gp}[{gi}].answer", f"option {guidance.answer!r} already has "
-                        f"guidance (entry {seen[guidance.answer]})"))
+            add(Problem(f"{gp}[{gi}].answer", msg("option {option!r} already has guidance "
+                                                  "(entry {entry})", option=guidance.answer,
+                                                  entry=seen[guidance.answer])))
         seen.setdefault(guidance.answer, gi)
         _check_text(guidance.text, f"{gp}[{gi}].text", add)
 
@@ -834,7 +852,7 @@ def _unscored(spec: AnswerSpec) -> bool:
 
 def _check_options(options: tuple[Option, ...], path: str, add: _Add) -> None:
     if len(options) < 2:
-        add(Problem(path, f"expected at least 2 options, got {len(options)}"))
+        add(Problem(path, msg("expected at least 2 options, got {count}", count=len(options))))
     ids: dict[str, str] = {}
     for oi, option in enumerate(options):
         _check_unique(option.id, f"{path}[{oi}].id", ids, add)
@@ -846,21 +864,21 @@ def _check_options(options: tuple[Option, ...], path: str, add: _Add) -> None:
         for oi, option in enumerate(options):
             label = " ".join(option.label.get(lang).split()).casefold()
             if label and label in seen:
-                add(Problem(f"{path}[{oi}].label.{lang}", f"same label as option "
-                            f"{seen[label]} ({option.label.get(lang)!r}): a vendor could not "
-                            "tell them apart"))
+                add(Problem(f"{path}[{oi}].label.{lang}", msg(
+                    "same label as option {other} ({label!r}): a vendor could not tell them "
+                    "apart", other=seen[label], label=option.label.get(lang))))
             seen.setdefault(label, oi)
     if options and all(_finite(o.points) and o.points <= 0 for o in options):
-        add(Problem(path, "at least one option needs points above 0"))
+        add(Problem(path, msg("at least one option needs points above 0")))
 
 
 def _check_levels(levels: tuple[Level, ...], path: str, add: _Add) -> None:
     values = [lv.value for lv in levels]
     if len(levels) < 2:
-        add(Problem(path, f"expected at least 2 levels, got {len(levels)}"))
+        add(Problem(path, msg("expected at least 2 levels, got {count}", count=len(levels))))
     elif values != list(range(values[0], values[0] + len(values))):
-        add(Problem(path, "levels must be consecutive integers in increasing order, each "
-                    f"with one descriptor; got values {values}"))
+        add(Problem(path, msg("levels must be consecutive integers in increasing order, each "
+                              "with one descriptor; got values {values}", values=values)))
     for li, level in enumerate(levels):
         _check_text(level.descriptor, f"{path}[{li}].descriptor", add)
 
@@ -868,26 +886,31 @@ def _check_levels(levels: tuple[Level, ...], path: str, add: _Add) -> None:
 def _check_number(spec: Number, ap: str, add: _Add) -> None:
     if (spec.minimum is not None and spec.maximum is not None
             and not spec.minimum <= spec.maximum):
-        add(Problem(ap, f"minimum {spec.minimum} is above maximum {spec.maximum}"))
+        add(Problem(ap, msg("minimum {minimum} is above maximum {maximum}",
+                            minimum=spec.minimum, maximum=spec.maximum)))
     curve = spec.curve
     if isinstance(curve, Linear):
         if not (_finite(curve.lower) and _finite(curve.upper) and curve.lower < curve.upper):
-            add(Problem(ap + ".curve", "a linear curve needs finite bounds with lower < "
-                        f"upper, got {curve.lower!r} and {curve.upper!r}"))
+            add(Problem(ap + ".curve", msg("a linear curve needs finite bounds with lower < "
+                                           "upper, got {lower!r} and {upper!r}",
+                                           lower=curve.lower, upper=curve.upper)))
     elif isinstance(curve, Thresholds):
         if not curve.steps:
-            add(Problem(ap + ".curve.steps", "expected at least one step"))
+            add(Problem(ap + ".curve.steps", msg("expected at least one step")))
         ats = [s.at for s in curve.steps]
         fractions = [s.fraction for s in curve.steps]
         if ats != sorted(set(ats)):
-            add(Problem(ap + ".curve.steps", f"step thresholds must increase strictly, "
-                        f"got {ats}"))
+            add(Problem(ap + ".curve.steps", msg("step thresholds must increase strictly, "
+                                                 "got {ats}", ats=ats)))
         if any(not (_finite(f) and 0 <= f <= 1) for f in fractions):
-            add(Problem(ap + ".curve.steps", f"fractions must lie in [0, 1], got {fractions}"))
+            add(Problem(ap + ".curve.steps", msg("fractions must lie in [0, 1], got "
+                                                 "{fractions}", fractions=fractions)))
         ordered = fractions if curve.better is Better.HIGHER else fractions[::-1]
         if ordered != sorted(ordered):
-            add(Problem(ap + ".curve.steps", f"with better={curve.better.value!r}, a better "
-                        f"value must never earn a smaller fraction; got {fractions}"))
+            add(Problem(ap + ".curve.steps", msg("with better={better!r}, a better value must "
+                                                 "never earn a smaller fraction; got "
+                                                 "{fractions}", better=curve.better.value,
+                                                 fractions=fractions)))
 
 
 def _check_knockout(q: Question, kp: str, add: _Add) -> None:
@@ -897,22 +920,23 @@ def _check_knockout(q: Question, kp: str, add: _Add) -> None:
     values = option_ids(q.answer)
     if values is not None:
         if not ko.when:
-            add(Problem(kp + ".when", "list the answers that disqualify an offer"))
+            add(Problem(kp + ".when", msg("list the answers that disqualify an offer")))
         for wi, value in enumerate(ko.when):
             if value not in values:
-                add(Problem(f"{kp}.when[{wi}]", f"unknown option {value!r}; "
-                            f"expected one of {list(values)}"))
+                add(Problem(f"{kp}.when[{wi}]", msg("unknown option {option!r}; expected one "
+                                                    "of {values}", option=value,
+                                                    values=list(values))))
         if set(ko.when) >= set(values):
-            add(Problem(kp + ".when", "every answer would disqualify the offer"))
+            add(Problem(kp + ".when", msg("every answer would disqualify the offer")))
         if ko.below is not None or ko.above is not None:
-            add(Problem(kp, "'below' and 'above' apply to number questions only"))
+            add(Problem(kp, msg("'below' and 'above' apply to number questions only")))
     elif isinstance(q.answer, Number):
         if ko.when:
-            add(Problem(kp + ".when", "a number knock-out uses 'below' or 'above'"))
+            add(Problem(kp + ".when", msg("a number knock-out uses 'below' or 'above'")))
         if ko.below is None and ko.above is None:
-            add(Problem(kp, "a number knock-out needs 'below' or 'above'"))
+            add(Problem(kp, msg("a number knock-out needs 'below' or 'above'")))
     else:
-        add(Problem(kp, "knock-outs apply to yes/no, choice and number questions only"))
+        add(Problem(kp, msg("knock-outs apply to yes/no, choice and number questions only")))
 
 
 def _check_conditions(bank: Bank, locations: dict[str, str], add: _Add) -> None:
@@ -942,31 +966,37 @@ def _check_condition(bank: Bank, cond: Applicability, cp: str, owner: str | None
         key = "all_of" if isinstance(cond, AllOf) else "any_of"
         parts = cond.all_of if isinstance(cond, AllOf) else cond.any_of
         if len(parts) < 2:
-            add(Problem(f"{cp}.{key}", f"expected at least 2 conditions to combine, got "
-                        f"{len(parts)}"))
+            add(Problem(f"{cp}.{key}", msg("expected at least 2 conditions to combine, got "
+                                           "{count}", count=len(parts))))
         for pi, part in enumerate(parts):
             _check_condition(bank, part, f"{cp}.{key}[{pi}]", owner, before, order, add)
         return
     if cond.question not in order:
-        add(Problem(cp + ".question", f"condition refers to unknown question "
-                    f"{cond.question!r}"))
+        add(Problem(cp + ".question", msg("condition refers to unknown question {question!r}",
+                                          question=cond.question)))
         return
     if cond.question == owner:
-        add(Problem(cp + ".question", "a question cannot depend on itself"))
+        add(Problem(cp + ".question", msg("a question cannot depend on itself")))
         return
     values = option_ids(bank.question(cond.question).answer)
     if values is None:
-        add(Problem(cp + ".question", f"condition refers to {cond.question!r}, which "
-                    "is not a yes/no or choice question"))
+        add(Problem(cp + ".question", msg("condition refers to {question!r}, which is not a "
+                                          "yes/no or choice question", question=cond.question)))
         return
     if order[cond.question] >= before:
-        what = "question" if owner is not None else "criterion's first question"
-        add(Problem(cp + ".question", f"condition refers to {cond.question!r}, which comes "
-                    f"after this {what}: a condition may only refer to an earlier question"))
+        later = msg("condition refers to {question!r}, which comes after this question: a "
+                    "condition may only refer to an earlier question", question=cond.question
+                    ) if owner is not None else msg(
+            "condition refers to {question!r}, which comes after this criterion's first "
+            "question: a condition may only refer to an earlier question",
+            question=cond.question)
+        add(Problem(cp + ".question", later))
         return
     if not cond.any_of:
-        add(Problem(cp + ".any_of", "list the answers for which the question applies"))
+        add(Problem(cp + ".any_of", msg("list the answers for which the question applies")))
     for vi, value in enumerate(cond.any_of):
         if value not in values:
-            add(Problem(f"{cp}.any_of[{vi}]", f"unknown option {value!r} of "
-                        f"{cond.question!r}; expected one of {list(values)}"))
+            add(Problem(f"{cp}.any_of[{vi}]", msg("unknown option {option!r} of {question!r}; "
+                                                  "expected one of {values}", option=value,
+                                                  question=cond.question,
+                                                  values=list(values))))

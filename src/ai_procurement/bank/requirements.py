@@ -20,7 +20,7 @@ import attrs
 
 from ai_procurement.bank.model import Bank, Evidence, KnockOut, Question, check_bank
 from ai_procurement.errors import BankError, Problem
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = [
     "IMPACT_LEVELS",
@@ -97,8 +97,9 @@ def load_level_requirements(path: str | os.PathLike[str] | None = None) -> Level
     from ai_procurement._office.yaml import load_yaml
     from ai_procurement.bank.converter import structure
 
+    source: str | Text
     if path is None:
-        source = f"{BUNDLED_REQUIREMENTS} (bundled requirements)"
+        source = msg("{name} (bundled requirements)", name=BUNDLED_REQUIREMENTS)
         raw = (resources.files("ai_procurement.bank") / "requirements"
                / f"{BUNDLED_REQUIREMENTS}.yaml").read_bytes()
     else:
@@ -106,8 +107,8 @@ def load_level_requirements(path: str | os.PathLike[str] | None = None) -> Level
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
-            raise BankError(source, [Problem("$", f"cannot read the file: {exc.strerror}")]
-                            ) from None
+            raise BankError(source, [Problem("$", msg("cannot read the file: {reason}",
+                                                      reason=exc.strerror))]) from None
     document, problems = load_yaml(raw)
     if document is None:
         raise BankError(source, problems)
@@ -115,16 +116,18 @@ def load_level_requirements(path: str | os.PathLike[str] | None = None) -> Level
     if result is None:
         raise BankError(source, [Problem(p.path, p.message, p.line or document.line(p.path))
                                  for p in problems])
-    problems = [Problem(f"$.rules[{i}].from_level", f"expected a level from 1 to 4, got "
-                        f"{rule.from_level}", document.line(f"$.rules[{i}].from_level"))
+    problems = [Problem(f"$.rules[{i}].from_level", msg(
+                    "expected a level from 1 to 4, got {level}", level=rule.from_level),
+                        document.line(f"$.rules[{i}].from_level"))
                 for i, rule in enumerate(result.rules) if rule.from_level not in IMPACT_LEVELS]
-    problems += [Problem(f"$.rules[{i}]", "a rule needs a knockout, an evidence rule or both",
-                         document.line(f"$.rules[{i}]"))
+    problems += [Problem(f"$.rules[{i}]", msg("a rule needs a knockout, an evidence rule or "
+                                              "both"), document.line(f"$.rules[{i}]"))
                  for i, rule in enumerate(result.rules)
                  if rule.knockout is None and rule.evidence is None]
     if result.format != 1:
-        problems.append(Problem("$.format", f"unknown format {result.format}; this library "
-                                "reads format 1"))
+        problems.append(Problem("$.format", msg("unknown format {format!r}; this library reads "
+                                                "format {supported}", format=result.format,
+                                                supported=1)))
     if problems:
         raise BankError(source, problems)
     return result
@@ -155,8 +158,8 @@ def apply_impact_level(bank: Bank, level: int,
             naming an option the question does not have).
     """
     if level not in IMPACT_LEVELS:
-        raise BankError(f"bank {bank.id!r}", [Problem("$", f"impact level must be 1 to 4 "
-                                                      f"(I to IV), got {level!r}")])
+        raise BankError(msg("bank {bank!r}", bank=bank.id), [Problem("$", msg(
+            "impact level must be 1 to 4 (I to IV), got {level!r}", level=level))])
     rules = (requirements or load_level_requirements()).rules
     ids = {q.id for _, q in bank.questions()}
     changes: dict[str, Question] = {}
@@ -184,7 +187,8 @@ def apply_impact_level(bank: Bank, level: int,
     tailored = attrs.evolve(bank, criteria=criteria)
     problems = check_bank(tailored)
     if problems:
-        raise BankError(f"bank {bank.id!r} at impact level {roman(level)}", problems)
+        raise BankError(msg("bank {bank!r} at impact level {level}", bank=bank.id,
+                            level=roman(level)), problems)
     return tailored, tuple(record)
 
 

@@ -14,7 +14,7 @@ import attrs
 
 from ai_procurement.bank.model import Bank, Criterion, Question
 from ai_procurement.errors import Problem
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg
 
 __all__ = ["Tailoring", "apply_tailoring"]
 
@@ -49,19 +49,18 @@ def apply_tailoring(base: Bank, tailoring: Tailoring) -> tuple[Bank, list[Proble
     known = criterion_ids | question_ids
     for index, item in enumerate(tailoring.drop):
         if item not in known:
-            problems.append(Problem(f"$.drop[{index}]", f"{item!r} is neither a criterion "
-                                    f"nor a question of {base.id!r}"))
+            problems.append(Problem(f"$.drop[{index}]", _unknown(item, base)))
     for name, mapping in (("weights", tailoring.weights), ("texts", tailoring.texts)):
         for key in mapping:
             if key not in known:
-                problems.append(Problem(f"$.{name}.{key}", f"{key!r} is neither a criterion "
-                                        f"nor a question of {base.id!r}"))
+                problems.append(Problem(f"$.{name}.{key}", _unknown(key, base)))
             elif key in tailoring.drop:
-                problems.append(Problem(f"$.{name}.{key}", f"{key!r} is also dropped"))
+                problems.append(Problem(f"$.{name}.{key}", msg("{key!r} is also dropped",
+                                                               key=key)))
     for key in tailoring.add_questions:
         if key not in criterion_ids and key not in {c.id for c in tailoring.add_criteria}:
-            problems.append(Problem(f"$.add_questions.{key}",
-                                    f"unknown criterion {key!r} of {base.id!r}"))
+            problems.append(Problem(f"$.add_questions.{key}", msg(
+                "unknown criterion {key!r} of {bank!r}", key=key, bank=base.id)))
 
     dropped = set(tailoring.drop)
     criteria: list[Criterion] = []
@@ -84,6 +83,11 @@ def apply_tailoring(base: Bank, tailoring: Tailoring) -> tuple[Bank, list[Proble
         description=tailoring.description or base.description,
         criteria=tuple(criteria))
     return bank, problems
+
+
+def _unknown(key: str, base: Bank) -> Text:
+    return msg("{key!r} is neither a criterion nor a question of {bank!r}", key=key,
+               bank=base.id)
 
 
 def _tailor_question(question: Question, tailoring: Tailoring) -> Question:

@@ -774,7 +774,7 @@ def _check(config: CampaignConfig) -> list[Problem]:
             problems.append(Problem(f"$.lots[{index}].title", msg("give the lot a title")))
     from ai_procurement.legal.precedence import check_precedence
 
-    problems += [Problem("$.precedence", _split(message))
+    problems += [Problem("$.precedence", message)
                  for message in check_precedence(config.precedence)]
     if config.lots and config.budget is not None:
         problems.append(Problem("$.budget", msg("give the budget per lot (lots[i].budget)")))
@@ -847,17 +847,6 @@ def _check(config: CampaignConfig) -> list[Problem]:
                 "expected an impact level from 1 (I) to 4 (IV), got {impact_level}",
                 impact_level=config.impact.level)))
     return problems
-
-
-def _split(message: str) -> Text:
-    """A message written "French / English" in one string, as a :class:`Text`."""
-    french, slash, english = message.partition(" / ")
-    if not slash:
-        return Text(fr=message, en=message)
-    entry = re.match(r"\[\d+\] ", french)  # "[2] ... / ...": the entry, in both
-    if entry is not None and not english.startswith(entry.group()):
-        english = entry.group() + english
-    return Text(fr=french, en=english)
 
 
 def _check_price(where: str, price: PriceConfig) -> list[Problem]:

@@ -28,9 +28,9 @@ from typing import Any, TypeAlias
 import attrs
 
 from ai_procurement._office.yaml import MAX_BYTES, load_yaml
-from ai_procurement.bank.converter import converter, structure
+from ai_procurement.bank.converter import Invalid, converter, structure
 from ai_procurement.errors import LegalDataError, Problem
-from ai_procurement.text import Text
+from ai_procurement.text import Text, msg, pmsg
 
 __all__ = [
     "FactValue",
@@ -51,11 +51,12 @@ FactValue: TypeAlias = dt.date | int | str
 def _fact_value(value: Any, _: Any) -> FactValue:
     # Order matters: a YAML date is a date, a bool is not a number.
     if isinstance(value, dt.datetime):
-        raise ValueError(f"expected a date without a time, got {value!r}")
+        raise Invalid(msg("expected a date without a time, got {value!r}", value=value))
     if isinstance(value, dt.date | str) or (isinstance(value, int)
                                            and not isinstance(value, bool)):
         return value
-    raise ValueError(f"expected a date (YYYY-MM-DD), a whole number or a text, got {value!r}")
+    raise Invalid(msg("expected a date (YYYY-MM-DD), a whole number or a text, got {value!r}",
+                      value=value))
 
 
 converter.register_structure_hook(FactValue, _fact_value)
@@ -140,41 +141,50 @@ class LegalFacts:
         return value
 
 
+_KINDS: dict[type, Text] = {dt.date: msg("a date"), int: msg("a whole number"),
+                            str: msg("a text")}
+"""The kinds of value a fact may hold, as a problem names them."""
+
+
 def check_facts(facts: LegalFacts) -> list[Problem]:
     """Return every problem of ``facts``: bad periods, overlapping or empty entries."""
     problems: list[Problem] = []
     if facts.format != FORMAT:
-        problems.append(Problem("$.format", f"unknown format {facts.format!r}; this library "
-                                f"reads format {FORMAT}"))
+        problems.append(Problem("$.format", msg("unknown format {format!r}; this library reads "
+                                                "format {supported}", format=facts.format,
+                                                supported=FORMAT)))
     by_id: dict[str, list[tuple[int, LegalFact]]] = {}
     for index, fact in enumerate(facts.facts):
         path = f"$.facts[{index}]"
         by_id.setdefault(fact.id, []).append((index, fact))
         if not fact.id.strip():
-            problems.append(Problem(path + ".id", "empty id"))
+            problems.append(Problem(path + ".id", msg("empty id")))
         if not fact.source.strip():
-            problems.append(Problem(path + ".source", "name the article and text this "
-                                    "fact comes from"))
+            problems.append(Problem(path + ".source", msg("name the article and text this "
+                                                          "fact comes from")))
         for lang in ("fr", "en"):
             if not fact.text.get(lang).strip():
-                problems.append(Problem(f"{path}.text.{lang}", "missing translation"))
+                problems.append(Problem(f"{path}.text.{lang}", msg("missing translation")))
         if (fact.valid_from is not None and fact.valid_until is not None
                 and fact.valid_from > fact.valid_until):
-            problems.append(Problem(path, f"valid_from {fact.valid_from} is after "
-                                    f"valid_until {fact.valid_until}"))
+            problems.append(Problem(path, msg("valid_from {valid_from} is after valid_until "
+                                              "{valid_until}", valid_from=fact.valid_from,
+                                              valid_until=fact.valid_until)))
     for fact_id, entries in by_id.items():
-        kinds = {type(f.value).__name__ for _, f in entries}
+        kinds = [kind for kind in _KINDS if any(isinstance(f.value, kind) for _, f in entries)]
         if len(kinds) > 1:
-            problems.append(Problem(f"$.facts[{entries[-1][0]}].value", f"the entries of "
-                                    f"{fact_id!r} mix value types: {sorted(kinds)}"))
+            named = [_KINDS[kind] for kind in kinds]
+            problems.append(Problem(f"$.facts[{entries[-1][0]}].value", msg(
+                "the entries of {fact!r} mix value types: {kinds}", fact=fact_id,
+                kinds=Text(fr=", ".join(k.fr for k in named), en=", ".join(k.en for k in named)))))
         ordered = sorted(entries, key=lambda e: e[1].valid_from or dt.date.min)
         for (_, before), (index, after) in itertools.pairwise(ordered):
             end = before.valid_until or dt.date.max
             start = after.valid_from or dt.date.min
             if start <= end:
-                problems.append(Problem(f"$.facts[{index}].valid_from", f"the periods of "
-                                        f"{fact_id!r} overlap: give the earlier entry a "
-                                        "valid_until before this valid_from"))
+                problems.append(Problem(f"$.facts[{index}].valid_from", msg(
+                    "the periods of {fact!r} overlap: give the earlier entry a valid_until "
+                    "before this valid_from", fact=fact_id)))
     return problems
 
 
@@ -189,7 +199,8 @@ def legal_facts() -> LegalFacts:
         LegalDataError: the bundled file is invalid (a packaging error).
     """
     entry = resources.files("ai_procurement.legal") / "facts.yaml"
-    return _parse("facts.yaml (bundled)", entry.read_bytes())
+    return _parse(pmsg("legal facts", "{name} (bundled)", name="facts.yaml"),
+                  entry.read_bytes())
 
 
 def load_legal_facts(path: str | os.PathLike[str]) -> LegalFacts:
@@ -204,21 +215,22 @@ def load_legal_facts(path: str | os.PathLike[str]) -> LegalFacts:
         with Path(path).open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise LegalDataError(source, [Problem("$", f"cannot read the file: "
-                                      f"{exc.strerror}")]) from None
+        raise LegalDataError(source, [Problem("$", msg("cannot read the file: {reason}",
+                                                       reason=exc.strerror))]) from None
     if len(raw) > MAX_BYTES:
-        raise LegalDataError(source, [Problem("$", f"file too large (over {MAX_BYTES} "
-                                      "bytes)")])
+        raise LegalDataError(source, [Problem("$", msg("file too large: more than {limit} "
+                                                       "bytes", limit=MAX_BYTES))])
     return _parse(source, raw)
 
 
-def _parse(source: str, raw: bytes) -> LegalFacts:
+def _parse(source: str | Text, raw: bytes) -> LegalFacts:
     document, problems = load_yaml(raw)
     if document is None:
         raise LegalDataError(source, problems)
     if not isinstance(document.data, dict) or document.data.get("format") != FORMAT:
-        raise LegalDataError(source, [Problem("$.format", f"expected a mapping with "
-                                      f"'format: {FORMAT}'", document.line("$"))])
+        raise LegalDataError(source, [Problem("$.format", msg(
+            "expected a mapping with 'format: {supported}'", supported=FORMAT),
+            document.line("$"))])
     facts, problems = structure(document.data, LegalFacts)
     if facts is None:
         raise LegalDataError(source, [Problem(p.path, p.message, document.line(p.path))

@@ -47,28 +47,26 @@ _DEFAULT_WHY = msg("order applied by default, as campaign.yaml sets none: the do
                    "and the DQE is corrected")
 
 
-def check_precedence(order: Sequence[str]) -> list[str]:
+def check_precedence(order: Sequence[str]) -> list[Text]:
     """Return what is wrong with an order of precedence (empty when valid).
 
-    Each message is in French then English and names the entry at fault.
+    Each message is in French and English and names the entry at fault.
     """
-    problems: list[str] = []
+    problems: list[Text] = []
     allowed = ", ".join(PRECEDENCE_DOCUMENTS)
     seen: set[str] = set()
     for index, key in enumerate(order):
         if key not in PRECEDENCE_DOCUMENTS:
-            problems.append(f"[{index}] document inconnu {key!r} ; attendu l’un de : "
-                            f"{allowed} / unknown document {key!r}; expected one of: "
-                            f"{allowed}")
+            problems.append(msg("[{index}] unknown document {key!r}; expected one of: "
+                                "{allowed}", index=index, key=key, allowed=allowed))
         elif key in seen:
-            problems.append(f"[{index}] {key!r} est déjà cité / {key!r} is listed twice")
+            problems.append(msg("[{index}] {key!r} is listed twice", index=index, key=key))
         seen.add(key)
     if order and "questionnaire" not in seen:
-        problems.append("citez « questionnaire » à son rang : la règle doit dire où il se "
-                        "place / list 'questionnaire' at its rank: the rule must say where "
-                        "it stands")
+        problems.append(msg("list 'questionnaire' at its rank: the rule must say where it "
+                            "stands"))
     if len(order) == 1:
-        problems.append("citez au moins deux documents / list at least two documents")
+        problems.append(msg("list at least two documents"))
     return problems
 
 
