@@ -19,7 +19,13 @@ import textwrap
 
 import attrs
 
-__all__ = ["MEMORY_CAP", "Bounded", "run_bounded"]
+__all__ = ["HANG", "MEMORY_CAP", "Bounded", "run_bounded"]
+
+HANG = 10.0
+"""Seconds past which a hostile read counts as hung. Not a speed figure (speed is
+measured in ``benchmarks/``): a hostile file is refused in milliseconds, while a read
+that blocks (a FIFO), expands (billions of aliases) or loops never ends; the bound
+only tells those apart, with room for a loaded machine."""
 
 MEMORY_CAP = 300 * 1024 * 1024
 """Address space of the child (imports included)."""

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.bounded import run_bounded
+from tests.bounded import HANG, run_bounded
 
 from ai_procurement._office.files import read_bounded, sha256_file
 from ai_procurement.errors import AIProcurementError, InputError
@@ -80,4 +80,4 @@ def test_a_huge_sparse_file_costs_neither_time_nor_memory(tmp_path: Path) -> Non
             return "read"
         """)
     assert found.result == f"{path}: file too large: {64 * GIB} bytes, at most 5242880"
-    assert found.elapsed < 1.0
+    assert found.elapsed < HANG

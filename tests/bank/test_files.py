@@ -10,7 +10,7 @@ from pathlib import Path
 import attrs
 import pytest
 from hypothesis import given, settings
-from tests.bounded import run_bounded
+from tests.bounded import HANG, run_bounded
 from tests.strategies import banks, example_bank
 
 from ai_procurement._office.files import write_atomic
@@ -158,7 +158,7 @@ def test_billion_laughs_is_refused_fast(tmp_path: Path) -> None:
         rows.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     start = time.perf_counter()
     found = problems(tmp_path, "\n".join(rows) + "\n")
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < HANG
     assert found == [Problem(
         "$", "invalid YAML: aliases (*name) are not allowed in this file; repeat the value",
         2)]
@@ -675,7 +675,7 @@ def test_a_fifo_as_bank_file_is_refused_without_blocking(tmp_path: Path) -> None
     start = time.perf_counter()
     with pytest.raises(BankError) as info:
         load_bank(fifo)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < HANG
     assert info.value.problems == (Problem(
         "$", "cannot read the file: not a regular file (a folder, a pipe or a device)"),)
 
@@ -706,7 +706,7 @@ def test_a_huge_sparse_bank_is_refused_before_reading(tmp_path: Path) -> None:
             return "loaded"
         """)
     assert found.result == f"$: file too large: {1 << 36} bytes, at most 5242880"
-    assert found.elapsed < 1.0
+    assert found.elapsed < HANG
 
 
 def test_a_deeply_nested_bank_is_refused_fast(tmp_path: Path) -> None:
@@ -714,7 +714,7 @@ def test_a_deeply_nested_bank_is_refused_fast(tmp_path: Path) -> None:
     start = time.perf_counter()
     assert problems(tmp_path, text) == [Problem(
         "$", "invalid YAML: values nested too deeply (these files need about ten levels)", 4)]
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < HANG
 
 
 def test_a_bank_loads_the_same_from_its_cache(tmp_path: Path,

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.bounded import run_bounded
+from tests.bounded import HANG, run_bounded
 
 from ai_procurement.campaign.folder import init_campaign, load_campaign
 from ai_procurement.errors import CampaignError, QuestionnaireError
@@ -117,7 +117,7 @@ def test_a_fifo_as_campaign_file_is_refused_without_blocking(tmp_path: Path) -> 
     start = time.perf_counter()
     with pytest.raises(CampaignError, match=re.escape(NOT_REGULAR)):
         load_campaign(tmp_path / "c")
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < HANG
 
 
 def test_a_fifo_as_agreed_scores_is_refused_without_blocking(folder: Path) -> None:
@@ -158,7 +158,7 @@ def test_a_huge_sparse_input_ends_in_the_library_error_fast_and_small(
         """)
     assert "file too large" in found.result, found.result
     assert found.result.startswith(("CampaignError", "QuestionnaireError"))
-    assert found.elapsed < 1.0
+    assert found.elapsed < HANG
 
 
 def test_init_force_never_replaces_an_edited_campaign_file(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import types
 from pathlib import Path
 from typing import Any
@@ -81,10 +80,8 @@ def test_a_killed_holder_leaves_no_stale_lock(tmp_path: Path) -> None:
         assert child.stdout is not None
         child.stdout.close()
     assert (tmp_path / LOCK_FILE).exists()  # the file stays; the lock died with its holder
-    start = time.perf_counter()
-    with campaign_lock(tmp_path, "after the crash"):
+    with campaign_lock(tmp_path, "after the crash"):  # taken without waiting, or refused
         pass
-    assert time.perf_counter() - start < 1
 
 
 def test_a_library_step_under_a_command_that_holds_the_lock_runs(tmp_path: Path) -> None:

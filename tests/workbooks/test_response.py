@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from tests import hostile
-from tests.bounded import run_bounded
+from tests.bounded import HANG, run_bounded
 from tests.fixtures import (
     CONSULTATION,
     KEY,
@@ -1053,7 +1053,7 @@ def test_a_fifo_is_reported_unreadable_without_blocking(tmp_path: Path) -> None:
             return " ".join(f.code for f in report.findings) + "|" + report.sha256
         """)
     assert found.result == "unreadable|"
-    assert found.elapsed < 1.0
+    assert found.elapsed < HANG
 
 
 @pytest.mark.parametrize("ref", ["E900", "A5000", "E1048576", "XFD7", "N6"])
@@ -1081,7 +1081,7 @@ def test_many_stray_rows_are_counted_in_bounded_time(blank: Path, tmp_path: Path
         """)
     assert "Content was typed outside the form's area (100000 cell(s): E2000, E2001" in (
         found.result)
-    assert found.elapsed < 1.0
+    assert found.elapsed < HANG
 
 
 def _rewrite_sheet(source: Path, target: Path, change: Callable[[bytes], bytes],
@@ -1215,7 +1215,7 @@ def test_any_damage_to_the_zip_gives_a_report_never_a_crash(
         response = read_response(path, Q, key=KEY, vendor="ACME")
     except AIProcurementError:
         return
-    assert time.perf_counter() - start < 2.0
+    assert time.perf_counter() - start < HANG
     assert isinstance(response, Response)
     assert response.report.to_text("en").startswith("File: damaged.xlsx")
 
