@@ -273,7 +273,7 @@ def test_audit_annex_shows_the_settings_as_a_two_column_table_in_words(
     assert rows["Tolérance d'égalité (part du total) (tie_tolerance)"] == "0,000000001"
     assert rows["Ajustement des autres poids (rescaling)"] == "en proportion"
     scores = len(evaluation.evaluator_scores)
-    assert f"Évaluateurs : Claire, Louis ; {scores} note(s) ; consensus par médiane." in memo.text
+    assert f"Évaluateurs : Claire, Louis ; {scores} notes ; consensus par médiane." in memo.text
     # No raw Python value: no dict, no exponent ("1e-09", "5e+06").
     annex = memo.text[memo.text.rindex("Annexe C – Traçabilité"):]
     assert "{" not in annex

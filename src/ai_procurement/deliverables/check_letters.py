@@ -39,7 +39,7 @@ from ai_procurement.deliverables.document import new_document
 from ai_procurement.deliverables.view import Formatter
 from ai_procurement.findings import Finding
 from ai_procurement.questionnaire import Consultation
-from ai_procurement.text import Lang, msg, nmsg, visible
+from ai_procurement.text import Lang, msg, nmsg, pmsg, visible
 
 __all__ = ["BIDDER_ROUTES", "CheckLetters", "check_letters", "move_aside", "sendable",
            "shown_findings", "to_pdf"]
@@ -181,7 +181,7 @@ def _letter(f: Formatter, consultation: Consultation, day: dt.date, report: Repo
         d.paragraph(f.text(consultation.contact, 300))
     if for_bidder and bidder:
         d.paragraph(("b", f.text(bidder, 200)), align="r")
-    d.paragraph(f.t("Le ", "") + f.date(day), align="r")
+    d.paragraph(f.t(pmsg("letter date", "{date}", date=f.date(day))), align="r")
     d.gap()
     d.heading(title, 1)
     rows = [(f.t(msg("Consultation")),

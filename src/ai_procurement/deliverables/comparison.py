@@ -1294,14 +1294,12 @@ class _Book:
         sheet = _Sheet(self, ws, [16, 9, 38, *([8] * k), 8, 11, 8, 48])
         sheet.title(self.tr(msg("Evaluators' scores")))
         threshold = percent(ev.settings.divergence_threshold, lang)
-        sheet.paragraph(self.tr(
-            "Chaque évaluateur note les réponses rédigées ; la note retenue est la "
-            f"{'médiane' if ev.settings.consensus == 'median' else 'moyenne'} de leurs "
-            "niveaux, ou le niveau convenu en réunion de consensus. Une divergence est "
-            f"signalée au-delà de {threshold} de l'échelle.",
-            "Each evaluator scores the written answers; the score kept is the "
-            f"{ev.settings.consensus} of their levels, or the level agreed in a consensus "
-            f"meeting. A divergence is flagged beyond {threshold} of the scale."))
+        consensus = msg("median") if ev.settings.consensus == "median" else msg("mean")
+        sheet.paragraph(self.tr(msg(
+            "Each evaluator scores the written answers; the score kept is the {consensus} of "
+            "their levels, or the level agreed in a consensus meeting. A divergence is "
+            "flagged beyond {threshold} of the scale.", consensus=consensus,
+            threshold=threshold)))
         lines = {(line.vendor, line.question_id): line for line in ev.lines}
         position = {v.vendor: i for i, v in enumerate(self.order)}
         question_order = {q: i for i, q in enumerate(self.questions)}

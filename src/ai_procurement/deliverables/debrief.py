@@ -37,7 +37,7 @@ from ai_procurement.deliverables.view import (
 from ai_procurement.errors import ScoringError
 from ai_procurement.legal.facts import legal_facts
 from ai_procurement.legal.procedure import procedure_rules
-from ai_procurement.text import Lang, Text, msg
+from ai_procurement.text import Lang, Text, msg, nmsg, pmsg
 
 __all__ = ["sign_letter", "write_debrief", "write_debriefs"]
 
@@ -147,8 +147,8 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
     d.paragraph(("b", f.name(result.vendor)), align="r")
     place = f.text(procedure.place, 200) if procedure.place else ""
     day = f.date(generated)
-    d.paragraph((f.t(msg("{place}, ", place=place)) if place else f.t("Le ", "")) + day,
-                align="r")
+    d.paragraph((f.t(msg("{place}, ", place=place)) + day) if place
+                else f.t(pmsg("letter date", "{date}", date=day)), align="r")
     subject = f.t(msg("Subject: consultation {f_text_consultation_reference_20} – "
                       "{f_text_consultation_title_300}",
                       f_text_consultation_reference_20=f.text(consultation.reference, 200),
@@ -268,9 +268,10 @@ def _articles(articles: tuple[str, ...], f: Formatter) -> str:
     bare = [a.removeprefix("CCP ") for a in articles]
     joined = (", ".join(bare[:-1]) + f.t(msg(" and ")) + bare[-1]) if len(bare) > 1 \
         else bare[0]
-    lead = "des articles" if len(bare) > 1 else "de l'article"
-    return f.t(f"{lead} {joined} du code de "
-               "la commande publique", f"French public procurement code (CCP), {joined}")
+    # French names one article or several ("de l'article", "des articles"); English does not.
+    return f.t(nmsg("French public procurement code (CCP), {articles}",
+                    "French public procurement code (CCP), {articles}", len(bare),
+                    articles=joined))
 
 
 def _signature_and_remedies(d: WordDocument, f: Formatter, procedure: Procedure,
