@@ -450,7 +450,7 @@ def test_no_award_when_no_offer_is_ranked(tmp_path: Path) -> None:
     assert "Il est proposé d'attribuer" not in read.text
     assert ("Aucune offre n'est classée : il est proposé de déclarer la procédure "
             "infructueuse.") in read.text
-    assert "Motif : aucune offre régulière : 2 offre(s) irrégulière(s) (section 4)." in read.text
+    assert "Motif : aucune offre régulière : 2 offres irrégulières (section 4)." in read.text
     assert read.media() == []  # nothing to chart
     letter = Read(write_debrief(evaluation, "A", tmp_path / "a.docx", generated=DAY))
     assert "la procédure est déclarée infructueuse" in letter.text

@@ -28,7 +28,7 @@ from ai_procurement.campaign.folder import Campaign, CampaignConfig, Lot
 from ai_procurement.decision.scoring import Evaluation
 from ai_procurement.findings import Finding
 from ai_procurement.legal.procedure import ProcedureKind
-from ai_procurement.text import Text, msg
+from ai_procurement.text import Text, msg, nmsg
 
 __all__ = ["Blank", "before_deadline", "blanks_text", "memo_blanks", "renamed_vendor",
            "renamed_vendor_finding", "silent_evaluators", "weights_changed"]
@@ -96,15 +96,13 @@ def memo_blanks(config: CampaignConfig) -> list[Blank]:
 
 def blanks_text(blanks: Sequence[Blank]) -> Text:
     """The list of blanks as the CLI prints it: what to fill, key by key."""
-    fr = [f"  - {b.key} : {b.what.fr}" for b in blanks]
-    en = [f"  - {b.key}: {b.what.en}" for b in blanks]
-    return Text(
-        f"! Le rapport d'analyse est un PROJET, pas encore à signer : {len(blanks)} "
-        "élément(s) de campaign.yaml sont vides. Complétez-les puis relancez "
-        "« ai-procurement evaluate --force » :\n" + "\n".join(fr),
-        f"! The analysis report is a DRAFT, not ready to sign: {len(blanks)} item(s) of "
-        "campaign.yaml are blank. Fill them in, then run 'ai-procurement evaluate "
-        "--force' again:\n" + "\n".join(en))
+    texts = [nmsg("! The analysis report is a DRAFT, not ready to sign: {n} item of "
+                  "campaign.yaml is blank. Fill it in, then run 'ai-procurement evaluate "
+                  "--force' again:", "! The analysis report is a DRAFT, not ready to sign: {n} "
+                  "items of campaign.yaml are blank. Fill them in, then run 'ai-procurement "
+                  "evaluate --force' again:", len(blanks)),
+             *(msg("  - {key}: {what}", key=b.key, what=b.what) for b in blanks)]
+    return Text(fr="\n".join(t.fr for t in texts), en="\n".join(t.en for t in texts))
 
 
 def before_deadline(campaign: Campaign, now: dt.datetime | None = None) -> Text | None:
@@ -143,11 +141,15 @@ def silent_evaluators(lot: Lot, evaluation: Evaluation) -> Text | None:
         return None
     names = ", ".join(silent)
     where = f" (lot {lot.id})" if lot.id else ""
-    return msg("! Evaluator(s) with no score at all{where}: {names}. Their workbook in reviews/ "
-               "was not returned or is empty: the scores used rest on the others only. Collect "
-               "their filled workbook and run 'ai-procurement evaluate --force' again, or remove "
-               "them from evaluators in campaign.yaml if they do not evaluate.", where=where,
-               names=names)
+    return nmsg("! Evaluator with no score at all{where}: {names}. Their workbook in reviews/ "
+                "was not returned or is empty: the scores used rest on the others only. Collect "
+                "their filled workbook and run 'ai-procurement evaluate --force' again, or "
+                "remove them from evaluators in campaign.yaml if they do not evaluate.",
+                "! Evaluators with no score at all{where}: {names}. Their workbooks in reviews/ "
+                "were not returned or are empty: the scores used rest on the others only. "
+                "Collect their filled workbooks and run 'ai-procurement evaluate --force' "
+                "again, or remove them from evaluators in campaign.yaml if they do not "
+                "evaluate.", len(silent), where=where, names=names)
 
 
 def weights_changed(campaign: Campaign, lot: Lot) -> Text | None:

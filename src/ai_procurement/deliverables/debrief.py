@@ -162,13 +162,19 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
     winner = view.winner
     max_points = f.n(view.total_points, 0)
     if result.status == "file-rejected":
-        d.paragraph(f.t(msg("We regret to inform you that your file could not be evaluated, for "
-                            "the following reason(s):")))
+        d.paragraph(f.t(nmsg("We regret to inform you that your file could not be evaluated, "
+                             "for the following reason:", "We regret to inform you that your "
+                             "file could not be evaluated, for the following reasons:",
+                             len(result.file_errors))))
         d.bullets(f.sentence(e.get(lang)) for e in result.file_errors)
     elif result.status == "non-compliant":
-        d.paragraph(f.t(msg("We regret to inform you that your offer is non-compliant: it fails "
-                            "one or more mandatory requirements published in the consultation "
-                            "documents. It was therefore left out of the ranking. Reason(s):")))
+        d.paragraph(f.t(nmsg("We regret to inform you that your offer is non-compliant: it "
+                             "fails a mandatory requirement published in the consultation "
+                             "documents. It was therefore left out of the ranking. Reason:",
+                             "We regret to inform you that your offer is non-compliant: it "
+                             "fails mandatory requirements published in the consultation "
+                             "documents. It was therefore left out of the ranking. Reasons:",
+                             len(result.knockouts))))
         d.table([f.t(msg("Question")), f.t(msg("Your answer")),
                  f.t(msg("Rule")), f.t(msg("Reason"))],
                 [[question_label(view, k.question_id), knockout_answer(view, result.vendor, k),
@@ -230,10 +236,11 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
                                if ln.counted and ln.max_points > 0 and ln.fraction < WEAKNESS),
                               key=lambda ln: (-(ln.max_points * (1 - ln.fraction)),
                                               ln.question_id))[:MAX_CITED]
-                text = f.t(msg("{f_text_view_title_criterion_200}: {f_pts_gap} point(s) fewer "
-                               "than the selected offer",
-                               f_text_view_title_criterion_200=f.text(view.title(criterion), 200),
-                               f_pts_gap=f.pts(gap)))
+                # Gaps are shown with decimals: "1,00 point", "0,50 points", "2,50 points".
+                text = f.t(nmsg("{criterion}: {gap} point fewer than the selected offer",
+                                "{criterion}: {gap} points fewer than the selected offer",
+                                1 if f.pts(gap) == f.pts(1.0) else 2,
+                                criterion=f.text(view.title(criterion), 200), gap=f.pts(gap)))
                 if weak:
                     text += f.t(msg("; weakest answers: ")) + (
                         " ; " if lang == "fr" else "; ").join(cite(view, ln) for ln in weak)

@@ -122,8 +122,9 @@ def _note(view: EvaluationView, vendor: VendorResult, criterion: Criterion) -> l
     answered = [ln for ln in lines if ln.state is AnswerState.ANSWERED]
     if answered:
         with_evidence = sum(1 for ln in answered if ln.evidence.strip())
-        other.append(f.t(msg("evidence cited for {with_evidence} of {len_answered} answer(s)",
-                             with_evidence=with_evidence, len_answered=len(answered))))
+        other.append(f.t(nmsg("evidence cited for {with_evidence} of {n} answer",
+                              "evidence cited for {with_evidence} of {n} answers",
+                              len(answered), with_evidence=with_evidence)))
     pending = [ln.question_id for ln in lines if "pending-review" in ln.flags]
     if pending:
         other.append(f.t(msg("awaiting review: ")) + ", ".join(pending))
@@ -597,15 +598,17 @@ class _Memo:
                     "assessment of written answers.")))
         if ev.pending_reviews:
             d.paragraph(("b", f.t(
-                msg("Warning: {len_ev_pending_reviews} written answer(s) have not been scored by "
-                    "the evaluators yet; they count 0 points and the scores are provisional.",
-                    len_ev_pending_reviews=len(ev.pending_reviews)))))
+                nmsg("Warning: {n} written answer has not been scored by the evaluators yet; "
+                     "it counts 0 points and the scores are provisional.",
+                     "Warning: {n} written answers have not been scored by the evaluators yet; "
+                     "they count 0 points and the scores are provisional.",
+                     len(ev.pending_reviews)))))
         if ev.divergences:
-            d.paragraph(f.t(
-                f"Les évaluateurs ont divergé sur {len(ev.divergences)} réponse(s) au-delà du "
-                "seuil fixé ; ces réponses sont listées en annexe C" + self.elsewhere() + ".",
-                f"The evaluators diverged beyond the set threshold on {len(ev.divergences)} "
-                "answer(s); they are listed in annex C" + self.elsewhere() + "."))
+            d.paragraph(f.t(nmsg(
+                "The evaluators diverged beyond the set threshold on {n} answer; it is listed "
+                "in annex C{elsewhere}.", "The evaluators diverged beyond the set threshold on "
+                "{n} answers; they are listed in annex C{elsewhere}.", len(ev.divergences),
+                elsewhere=self.elsewhere())))
         if not v.ranking:
             d.paragraph(f.t(msg("No offer is compliant: there is no offer to analyse.")))
             return
@@ -872,11 +875,12 @@ class _Memo:
             return f.t(msg("no offer was received or evaluated."))
         parts = []
         if non_compliant:
-            parts.append(f.t(msg("{non_compliant} non-compliant offer(s) (section 4)",
-                                 non_compliant=non_compliant)))
+            parts.append(f.t(nmsg("{n} non-compliant offer (section 4)",
+                                  "{n} non-compliant offers (section 4)", non_compliant)))
         if rejected:
-            parts.append(f.t(msg("{rejected} file(s) set aside before the analysis (section 2)",
-                                 rejected=rejected)))
+            parts.append(f.t(nmsg("{n} file set aside before the analysis (section 2)",
+                                  "{n} files set aside before the analysis (section 2)",
+                                  rejected)))
         return f.t(msg("no compliant offer: ")) + ", ".join(parts) + "."
 
     # 10
