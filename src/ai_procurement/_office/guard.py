@@ -1059,10 +1059,10 @@ def _inspect_zip(handle: IO[bytes], size: int, path: Path, limits: Limits,
                  if info.flag_bits & (_FLAG_ENCRYPTED | _FLAG_STRONG_ENCRYPTION)]
     if encrypted:
         # One finding for all: the fix (save without a password) is the same.
-        count = nmsg("{n} encrypted internal part", "{n} encrypted internal parts",
+        parts = nmsg("{n} encrypted internal part", "{n} encrypted internal parts",
                      len(encrypted))
         findings.append(_finding("encrypted-zip-member", file, infos[encrypted[0]].filename,
-                                 count=count))
+                                 count=parts))
     for index, info in enumerate(infos):
         if index in encrypted:
             streamable.pop(index, None)
