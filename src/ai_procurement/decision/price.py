@@ -654,15 +654,18 @@ def offer_cost(spec: Price, amounts: Mapping[str, float]) -> CostBreakdown:
     lump = {k: v for k, v in amounts.items() if k not in dqe_ids}
     missing = [line.id for line in spec.dqe if line.id not in unit_prices]
     if missing:
-        raise PriceError(f"no unit price for DQE item(s) {missing}; expected a unit price "
-                         "in euros excluding VAT for every item")
+        raise PriceError(nmsg("no unit price for DQE item {missing}; expected a unit price in "
+                              "euros excluding VAT for every item", "no unit price for DQE "
+                              "items {missing}; expected a unit price in euros excluding VAT "
+                              "for every item", len(missing), missing=", ".join(missing)))
     dqe = _dqe_lines(spec.dqe, unit_prices) if spec.dqe else ()
     if spec.items:
         base = total_cost(lump, {i.id: i.recurrence for i in spec.items}, spec.years)
     else:
         if lump:
-            raise PriceError(f"amounts for unknown items {sorted(lump)}; the price has only "
-                             "DQE items")
+            raise PriceError(nmsg("amount for unknown item {items}; the price has only DQE "
+                                  "items", "amounts for unknown items {items}; the price has "
+                                  "only DQE items", len(lump), items=", ".join(sorted(lump))))
         base = CostBreakdown(years=spec.years, lines=(), one_off=0.0, yearly=0.0, total=0.0,
                              exact=Decimal(0))
     exact = (base.exact or Decimal(0)) + sum((line.total for line in dqe), Decimal(0))
@@ -811,8 +814,10 @@ def _checked_prices(values: Mapping[str, float], *, what: str,
     words = {"what": _PRICE_WORDS[what], "subject": _PRICE_WORDS[subject]}
     if not values:
         if subject == "vendor":
-            raise PriceError(msg("no {what} given: expected one for each offer", **words))
-        raise PriceError(msg("no {what} given: expected one for each cost item", **words))
+            raise PriceError(msg("no {what} given: expected at least one of the offers",
+                                 **words))
+        raise PriceError(msg("no {what} given: expected at least one of the cost items",
+                             **words))
     problems: list[Text] = []
     checked: dict[str, float] = {}
     for key, value in values.items():
