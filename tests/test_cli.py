@@ -333,7 +333,7 @@ def test_changing_the_weights_after_publication_is_refused(
     ran = run(capsys, "questionnaire", folder)
     assert ran.code == 3
     assert "questionnaire.json" in ran.err
-    assert "must not change after publication" in ran.err
+    assert "ne doivent plus changer après la publication" in ran.err
     assert "--force" in ran.err  # what to do when no vendor has answered yet
     assert {k: v for k, v in file_hashes(folder).items() if k != "campaign.yaml"} == {
         k: v for k, v in published.items() if k != "campaign.yaml"}

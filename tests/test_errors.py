@@ -11,7 +11,7 @@ from ai_procurement.errors import InputError, os_problem, os_reason
 from ai_procurement.text import Text, msg
 
 COMMON = (errno.ENOENT, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EISDIR, errno.ENOTDIR,
-          errno.EROFS, errno.EEXIST, errno.ENAMETOOLONG)
+          errno.EROFS, errno.EEXIST, errno.ENAMETOOLONG, errno.EFBIG, errno.EDQUOT)
 
 
 @pytest.mark.parametrize("code", COMMON, ids=errno.errorcode.get)

@@ -238,6 +238,8 @@ _OS_REASONS: dict[int, Text] = {
     errno.EROFS: msg("the disk is read-only: choose a folder you can write to"),
     errno.EEXIST: msg("it already exists"),
     errno.ENAMETOOLONG: msg("the name is too long for the system: choose a shorter path"),
+    errno.EFBIG: msg("the file is larger than the system allows (a limit on file size)"),
+    errno.EDQUOT: msg("the disk quota is used up: free some space, then run again"),
 }
 
 
