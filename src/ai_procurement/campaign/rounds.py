@@ -156,17 +156,18 @@ def load_decisions(campaign: Campaign) -> Decisions:
         located = [Problem(p.path, p.message, document.line(p.path)) for p in problems]
         raise CampaignError(BankError(str(path), located).text)
     bad = [Problem(f"$.abnormally_low[{i}].outcome",
-                   f"expected 'accepted' or 'rejected', got {d.outcome!r}",
-                   document.line(f"$.abnormally_low[{i}].outcome"))
+                   msg("expected 'accepted' or 'rejected', got {outcome!r}",
+                       outcome=d.outcome), document.line(f"$.abnormally_low[{i}].outcome"))
            for i, d in enumerate(data.abnormally_low) if d.outcome not in ("accepted",
                                                                             "rejected")]
     bad += [Problem(f"$.abnormally_low[{i}].reason",
-                    "a decision on an abnormally low offer states its reasons (R2152-4)",
+                    msg("a decision on an abnormally low offer states its reasons (R2152-4)"),
                     document.line(f"$.abnormally_low[{i}]"))
             for i, d in enumerate(data.abnormally_low) if not d.reason.strip()]
     if data.format != FORMAT:
-        bad.append(Problem("$.format", f"unknown format {data.format}; this version reads "
-                                       f"format {FORMAT}", document.line("$.format")))
+        bad.append(Problem("$.format", msg("unknown format {found}; this version reads format "
+                                           "{expected}", found=data.format, expected=FORMAT),
+                           document.line("$.format")))
     if bad:
         raise CampaignError(BankError(str(path), bad).text)
     return Decisions(data.abnormally_low, data.clarifications)

@@ -215,8 +215,8 @@ def _table(d: WordDocument, f: Formatter, findings: Sequence[Finding]) -> None:
             [[_where(f, x), f.text(visible(x.message.get(f.lang)), 2000)] for x in shown],
             [4.0, 13.0])
     if len(findings) > len(shown):
-        d.paragraph(f.t(msg("… and {len_findings_len_shown} more, not shown here.",
-                            len_findings_len_shown=len(findings) - len(shown))))
+        d.paragraph(f.t(nmsg("… and {n} more, not shown here.", "… and {n} more, not shown here.",
+                             len(findings) - len(shown))))
 
 
 def _buyer_body(d: WordDocument, f: Formatter, report: Report, findings: Sequence[Finding],
