@@ -98,5 +98,5 @@ def test_a_report_has_one_verdict_line_and_one_line_per_finding() -> None:
     lines = text.splitlines()
     assert len(lines) == 5
     assert [line for line in lines if line.startswith("Verdict")] == [
-        "Verdict : recevable (0 erreur(s), 1 avertissement(s))"]
+        "Verdict : recevable (0 erreur, 1 avertissement)"]
     assert lines[0] == "Fichier : x⟨U+000A⟩Verdict : recevable.xlsx"

@@ -353,7 +353,7 @@ def test_changing_the_weights_after_publication_is_refused(
     ran = run(capsys, "questionnaire", folder)
     assert ran.code == 3
     assert "questionnaire.json" in ran.err
-    assert "must not change after publication" in ran.err
+    assert "ne doivent plus changer après la publication" in ran.err
     assert "--force" in ran.err  # what to do when no vendor has answered yet
     assert {k: v for k, v in file_hashes(folder).items() if k != "campaign.yaml"} == {
         k: v for k, v in published.items() if k != "campaign.yaml"}
@@ -473,7 +473,7 @@ def test_a_blank_copy_outside_the_register_is_reported_and_never_scored(
                 folder / "responses" / "vide.xlsx")
     ran = run(capsys, "check", "--lang", "en", folder)
     report = docx_text(folder / "reports" / "vide.xlsx.en.docx")
-    assert "100 question(s) left unanswered, which score 0: RED-01, RED-02" in report
+    assert "100 questions left unanswered, which score 0: RED-01, RED-02" in report
     assert "Mandatory requirements left unanswered (RED-01" in report
     assert "in no line of the opening register" in report
     # Registered offers only are scored: the stray file changes no ranking (the memo's
@@ -484,6 +484,53 @@ def test_a_blank_copy_outside_the_register_is_reported_and_never_scored(
     for name in ("lot-1/comparison.xlsx", "lot-2/comparison.xlsx", "lot-2/memo-fr.docx"):
         assert after[name] == before[name], name
     assert ran.code == 0
+
+
+def test_a_blank_copy_is_reported_in_french_with_its_counts_in_the_plural(
+        capsys: pytest.CaptureFixture[str], demo_campaign: Path, tmp_path: Path) -> None:
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    shutil.copy(folder / "outbox" / "questionnaire-lot-1.xlsx",
+                folder / "responses" / "vide.xlsx")
+    ran = run(capsys, "--lang", "fr", "check", folder)
+    report = docx_text(folder / "reports" / "vide.xlsx.fr.docx")
+    assert "100 questions sans réponse, qui valent 0 point : RED-01, RED-02" in report
+    assert "Exigences éliminatoires sans réponse (RED-01" in report
+    assert "(s)" not in report
+    assert ran.code == 0
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("fr", "ai-procurement : {file} : une partie du chemin est un fichier, là où un dossier "
+           "est attendu"),
+    ("en", "ai-procurement: {file}: a part of the path is a file, where a folder was expected"),
+])
+def test_a_file_where_a_folder_should_be_is_named_in_the_users_language(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, lang: str, said: str) -> None:
+    (tmp_path / "taken").write_text("not a folder", "utf-8")
+    ran = run(capsys, "--lang", lang, "init", tmp_path / "taken" / "campaign")
+    assert ran.code == 5
+    assert said.format(file=tmp_path / "taken" / "campaign" / "private") in ran.err
+    assert "Not a directory" not in ran.err
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("fr", "le disque est plein : libérez de la place, puis relancez"),
+    ("en", "the disk is full: free some space, then run again"),
+])
+def test_a_full_disk_is_said_in_the_users_language(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        lang: str, said: str) -> None:
+    import errno
+    import os
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("ai_procurement._office.files.os.fsync", full)
+    ran = run(capsys, "--lang", lang, "init", tmp_path / "campaign")
+    assert ran.code != 0
+    assert said in ran.err
+    assert "No space left" not in ran.err
 
 
 def test_a_file_from_another_campaign_is_rejected_by_its_signature(

@@ -491,6 +491,8 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
         if not (_is_literal(fr_node) and _is_literal(en_node)):
             report.data += 1
             continue
+        if all(isinstance(n, ast.Constant) and not n.value for n in (fr_node, en_node)):
+            continue  # an empty pair (a blank header cell) says nothing in either language
         first, last = node.lineno, node.end_lineno or node.lineno
         if any(a <= last and first <= b for a, b in taken):
             # Nested in, or on a line of, a call converted in this pass: its place is known

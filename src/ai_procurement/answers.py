@@ -18,7 +18,7 @@ from ai_procurement.bank.model import AllOf, AnyOf, Applicability, effective_con
 from ai_procurement.bidders import BidderIdentity
 from ai_procurement.findings import Finding, Severity
 from ai_procurement.questionnaire import Questionnaire
-from ai_procurement.text import Lang, visible
+from ai_procurement.text import Lang, msg, nmsg, pmsg, visible
 
 __all__ = [
     "Answer",
@@ -107,16 +107,15 @@ class Report:
         """
         errors = len(self.errors)
         warnings = len(self.findings) - errors
-        file = visible(self.file)
-        if lang == "fr":
-            head = [f"Fichier : {file}", f"SHA-256 : {self.sha256}",
-                    f"Verdict : {'recevable' if self.ok else 'à corriger'} "
-                    f"({errors} erreur(s), {warnings} avertissement(s))"]
-        else:
-            head = [f"File: {file}", f"SHA-256: {self.sha256}",
-                    f"Verdict: {'accepted' if self.ok else 'to be corrected'} "
-                    f"({errors} error(s), {warnings} warning(s))"]
-        return "\n".join([*head, "", *(f.describe(lang) for f in self.findings)]) + "\n"
+        verdict = pmsg("verdict", "accepted") if self.ok else pmsg("verdict", "to be corrected")
+        counts = (nmsg("{n} error", "{n} errors", errors),
+                  nmsg("{n} warning", "{n} warnings", warnings))
+        head = [msg("File: {file}", file=visible(self.file)),
+                msg("SHA-256: {sha256}", sha256=self.sha256),
+                msg("Verdict: {verdict} ({errors}, {warnings})", verdict=verdict,
+                    errors=counts[0], warnings=counts[1])]
+        return "\n".join([*(h.get(lang) for h in head), "",
+                          *(f.describe(lang) for f in self.findings)]) + "\n"
 
 
 @attrs.frozen

@@ -413,6 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         BankError,
         OutputExistsError,
         QuestionnaireError,
+        os_problem,
     )
 
     lang: Lang = args.lang or asked
@@ -442,9 +443,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PIPE
     except OSError as exc:
         # A disk full, a read-only folder, a file locked by another program: say which
-        # file and why, not a traceback.
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(visible(f"ai-procurement: {where}{exc.strerror or exc}"), file=sys.stderr)
+        # file and why, in the user's language, not a traceback.
+        said = msg("ai-procurement: {problem}", problem=os_problem(exc)).get(lang)
+        print(visible(said), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
@@ -583,9 +584,9 @@ def _check_pdfs(campaign: Campaign, checked: Sequence[CheckedFile], lang: Lang,
         _warn(lang, msg("! LibreOffice (soffice) not found: the check letters are in Word only "
                         "(each letter says so)."))
     elif len(made) < len(letters):
-        _warn(lang, msg("! {len_letters_len_made} letter(s) could not be converted to PDF; the "
-                        "Word files are up to date.",
-                        len_letters_len_made=len(letters) - len(made)))
+        _warn(lang, nmsg("! {n} letter could not be converted to PDF; the Word files are up "
+                         "to date.", "! {n} letters could not be converted to PDF; the Word "
+                         "files are up to date.", len(letters) - len(made)))
     for pdf in made or ():
         campaign.audit.append("write", file=pdf.relative_to(campaign.root).as_posix(),
                               sha256=sha256_file(pdf), size=pdf.stat().st_size)
@@ -665,8 +666,9 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
         run = evaluate_campaign(campaign, force=args.force, draft=args.draft,
                                 progress=_progress)
     except ReviewsIncompleteError as exc:
-        _warn(lang, msg("! Evaluation incomplete: {len_exc_problems} evaluator score(s) missing "
-                        "or unusable; no result is written:", len_exc_problems=len(exc.problems)))
+        _warn(lang, nmsg("! Evaluation incomplete: {n} evaluator score missing or unusable; no "
+                         "result is written:", "! Evaluation incomplete: {n} evaluator scores "
+                         "missing or unusable; no result is written:", len(exc.problems)))
         for problem in exc.problems:
             print(visible(f"  - {problem.message.get(lang)}"), file=sys.stderr)
         _warn(lang, msg("Complete them, or ask for a draft (--draft): marked as such on every "
@@ -674,8 +676,9 @@ def _evaluate(args: argparse.Namespace, lang: Lang) -> int:
         return EXIT_FILE_ERRORS
     problems = [p for lot_run in run.lots for p in lot_run.review_problems]
     if args.draft:
-        _warn(lang, msg("! DRAFT: {len_problems} evaluator score(s) missing; no award proposal "
-                        "and no letter to bidders.", len_problems=len(problems)))
+        _warn(lang, nmsg("! DRAFT: {n} evaluator score missing; no award proposal and no letter "
+                         "to bidders.", "! DRAFT: {n} evaluator scores missing; no award "
+                         "proposal and no letter to bidders.", len(problems)))
         for problem in problems:
             print(visible(f"  - {problem.message.get(lang)}"), file=sys.stderr)
     silent = [warnings.silent_evaluators(campaign.lot(r.lot or None), r.evaluation)

@@ -17,12 +17,16 @@ and each leaf also derives from the builtin it refines, so callers can catch eit
     └── OutputError (OSError)           an output cannot be written
         └── OutputExistsError (FileExistsError)  it would overwrite an earlier result
 
+When the operating system refuses a file (missing, permission denied, disk full...),
+:func:`os_reason` and :func:`os_problem` say so in French and English, naming the file.
+
 Problems inside a vendor's workbook are not raised one at a time: they are collected in
 a report (see :mod:`ai_procurement.workbooks.response`) so the vendor can fix all of them at once.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Sequence
 
@@ -44,6 +48,8 @@ __all__ = [
     "ResponseError",
     "ScoringError",
     "StrategyError",
+    "os_problem",
+    "os_reason",
 ]
 
 
@@ -218,3 +224,68 @@ class OutputExistsError(OutputError, FileExistsError):
                  path: str | os.PathLike[str] | None = None) -> None:
         super().__init__(message)
         self.path = None if path is None else str(path)
+
+
+# What the system says when a file cannot be read or written, in the user's language: the
+# operating system's own text (strerror) is English, or in the language of the machine.
+_OS_REASONS: dict[int, Text] = {
+    errno.ENOENT: msg("no such file or folder"),
+    errno.EACCES: msg("permission denied: this account may not read or write it (check its "
+                      "rights, or whether another program holds it)"),
+    errno.EPERM: msg("permission denied: this account may not read or write it (check its "
+                     "rights, or whether another program holds it)"),
+    errno.ENOSPC: msg("the disk is full: free some space, then run again"),
+    errno.EISDIR: msg("it is a folder, where a file was expected"),
+    errno.ENOTDIR: msg("a part of the path is a file, where a folder was expected"),
+    errno.EROFS: msg("the disk is read-only: choose a folder you can write to"),
+    errno.EEXIST: msg("it already exists"),
+    errno.ENAMETOOLONG: msg("the name is too long for the system: choose a shorter path"),
+    errno.EFBIG: msg("the file is larger than the system allows (a limit on file size)"),
+    errno.EDQUOT: msg("the disk quota is used up: free some space, then run again"),
+}
+
+
+def os_reason(exc: OSError) -> Text:
+    """Why a file operation failed, in French and English.
+
+    Common causes (missing file, permission denied, disk full, a folder where a file was
+    expected, read-only disk, name too long...) have our own words; any other error keeps
+    the system's text after a translated lead.
+
+    Args:
+        exc: the error raised by the operating system.
+
+    Returns:
+        The reason, without the file's name (see :func:`os_problem`).
+    """
+    if isinstance(exc, AIProcurementError):  # InputError, OutputError: already in words
+        return exc.why if isinstance(exc, InputError) else exc.text
+    reason = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    if reason is not None:
+        return reason
+    return msg("system error: {said}", said=exc.strerror or str(exc) or type(exc).__name__)
+
+
+def os_problem(exc: OSError, path: str | os.PathLike[str] | None = None) -> Text:
+    """The file an operation failed on and why, in French and English.
+
+    Args:
+        exc: the error raised by the operating system.
+        path: the file, when the error does not name it (``exc.filename`` wins).
+
+    Returns:
+        ``file: reason`` (``source -> target: reason`` for a rename), or the reason alone
+        when no file is known.
+    """
+    name = exc.filename if exc.filename is not None else path
+    if name is None:
+        return os_reason(exc)
+    file = _shown(name)
+    if exc.filename2 is not None:  # a rename or a link: both files
+        file = f"{file} -> {_shown(exc.filename2)}"
+    return msg("{file}: {reason}", file=file, reason=os_reason(exc))
+
+
+def _shown(name: object) -> str:
+    """A file name as the system gave it (text, bytes, a path or a descriptor number)."""
+    return os.fsdecode(name) if isinstance(name, (str, bytes, os.PathLike)) else str(name)

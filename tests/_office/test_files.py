@@ -64,7 +64,7 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         read_bounded(tmp_path / "missing.key", 10)
     assert info.value.path == str(tmp_path / "missing.key")
-    assert info.value.reason == "No such file or directory"
+    assert info.value.reason == "no such file or folder"
 
 
 def test_a_huge_sparse_file_costs_neither_time_nor_memory(tmp_path: Path) -> None:

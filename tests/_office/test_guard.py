@@ -333,11 +333,17 @@ def test_end_record_understating_the_member_count_does_not_help(tmp_path: Path) 
     assert inspect(path).codes == ("corrupt",)  # within the limit, still inconsistent
 
 
+def test_an_encrypted_part_is_counted_with_its_plural_form(tmp_path: Path) -> None:
+    finding = inspect_workbook(hostile.encrypted_member(tmp_path)).findings[0]
+    assert "contient 1 élément interne chiffré (par exemple « xl/" in finding.message.fr
+    assert "holds 1 encrypted internal part (for example 'xl/" in finding.message.en
+
+
 def test_unreadable_paths_are_findings_not_exceptions(tmp_path: Path) -> None:
     missing = inspect(tmp_path / "absent.xlsx")
     assert missing.codes == ("unreadable",)
-    assert "file not found" in missing.findings[0].message.en
-    assert "fichier introuvable" in missing.findings[0].message.fr
+    assert "no such file or folder" in missing.findings[0].message.en
+    assert "fichier ou dossier introuvable" in missing.findings[0].message.fr
     assert inspect(tmp_path).codes == ("unreadable",)  # a folder
     if hasattr(os, "mkfifo"):  # a pipe would block a naive open(): not even opened
         fifo = tmp_path / "pipe.xlsx"

@@ -135,7 +135,7 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(BankError) as info:
         load_bank(tmp_path / "missing.yaml")
     assert info.value.problems == (
-        Problem("$", "cannot read the file: No such file or directory"),)
+        Problem("$", "cannot read the file: no such file or folder"),)
 
 
 # --- YAML hazards: every one is a BankError with a clear message, never a traceback ---
@@ -489,8 +489,8 @@ def test_extends_cycle_is_refused(buyer_dir: Path, cycle: str) -> None:
 def test_extends_a_missing_file(buyer_dir: Path) -> None:
     text = "format: 1\nextends: nope.yaml\nid: a\nversion: '1'\n"
     assert tailoring_problems(buyer_dir, text) == [Problem(
-        "$.extends", "cannot load 'nope.yaml': $: cannot read the file: No such file or "
-        "directory", 2)]
+        "$.extends", "cannot load 'nope.yaml': $: cannot read the file: no such file or "
+        "folder", 2)]
 
 
 @pytest.mark.parametrize("name", list_banks())

@@ -223,7 +223,7 @@ def test_a_regularised_offer_gets_workbooks_for_its_new_version_only(
         assert (f"Évaluateur {n}'s scores for offer Cumulus (reviews/evaluateur-{n}.xlsx) "
                 "were given on an earlier version") in err
         assert f"Have reviews/evaluateur-{n}-suite-2.xlsx, issued for the current" in err
-    assert "2 evaluator score(s)" in err
+    assert "2 evaluator scores" in err
     for other in ("Alizé", "Boréal", "Dune", "Éole", "Flocon"):
         assert f"offer {other}" not in err
 
@@ -273,7 +273,7 @@ def test_a_negotiation_round_issues_workbooks_for_the_new_versions_only(
 
     assert main(["--lang", "en", "evaluate", str(folder)]) == 1
     err = capsys.readouterr().err
-    assert "8 evaluator score(s)" in err
+    assert "8 evaluator scores" in err
     assert "offer Cumulus" not in err
     assert "Évaluateur 2's scores for offer Dune (reviews/evaluateur-2.xlsx)" in err
     for evaluator in ("evaluateur-1", "evaluateur-2"):

@@ -86,10 +86,13 @@ def test_evaluate_warns_of_blanks_edited_weights_and_silent_evaluators(
     code, _, err = _run(capsys, "evaluate", "--force", folder)
     assert code == 1
     assert "Louis Bernard n'a pas de grille d'évaluation pour l'offre Alizé Systèmes" in err
+    # Counts agree with their number, in French: plural here, singular below.
+    assert "! Évaluation incomplète : 5 notes d'évaluateur manquantes ou inutilisables" in err
     code, _, err = _run(capsys, "evaluate", "--force", "--draft", folder)
     assert code == 0, err
+    assert "! PROJET : 5 notes d'évaluateur manquantes ;" in err
     # The report is a draft, and says so where it would be signed.
-    assert "PROJET, pas encore à signer" in err
+    assert "PROJET, pas encore à signer : 1 élément de campaign.yaml est vide. Complétez-le" in err
     assert "procedure.place : lieu de signature" in err
     memo = docx_text(folder / "out" / "memo-fr.docx")
     assert "PROJET – NE PAS SIGNER" in memo
@@ -103,8 +106,8 @@ def test_evaluate_warns_of_blanks_edited_weights_and_silent_evaluators(
     assert re.search(rf"LEG : publié {published_leg:.4g}, campaign.yaml {weights['LEG']:.4g}",
                      err), err
     # The evaluator who returned nothing is named, with what to do.
-    assert re.search(r"Évaluateur\(s\) sans aucune note \(lot 1\) : Louis Bernard", err), err
-    assert "Récupérez leur classeur" in err
+    assert re.search(r"Évaluateur sans aucune note \(lot 1\) : Louis Bernard", err), err
+    assert "Récupérez son classeur" in err
     assert "(lot 2) : Louis Bernard" not in err
 
 

@@ -156,7 +156,7 @@ def test_equal_prices_all_get_full_points(method: PriceMethod) -> None:
 
 @pytest.mark.parametrize("method", ["classique", "ecart-relatif"])
 def test_zero_price_refused_where_the_formula_divides_by_it(method: PriceMethod) -> None:
-    with pytest.raises(PriceError, match=r"zero price for vendor\(s\) \['B'\].*check"):
+    with pytest.raises(PriceError, match=r"zero price for vendor B:.*check"):
         price_points({"A": 100_000, "B": 0}, method, 40)
 
 
@@ -542,7 +542,7 @@ def test_mixed_price_adds_the_lump_sum_and_the_dqe() -> None:
 
 def test_dqe_refuses_missing_and_negative_unit_prices_naming_each_item() -> None:
     spec = _dqe(("D1", 1), ("D2", 2), ("D3", 3))
-    with pytest.raises(PriceError, match=r"\['D3'\]"):
+    with pytest.raises(PriceError, match=r"DQE item D3;"):
         offer_cost(spec, {"D1": 1.0, "D2": 2.0})
     with pytest.raises(PriceError, match=r"item 'D2'.*negative"):
         offer_cost(spec, {"D1": 1.0, "D2": -2.0, "D3": 1.0})

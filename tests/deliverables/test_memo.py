@@ -277,7 +277,7 @@ def test_audit_annex_shows_the_settings_as_a_two_column_table_in_words(
     assert rows["Tolérance d'égalité (part du total) (tie_tolerance)"] == "0,000000001"
     assert rows["Ajustement des autres poids (rescaling)"] == "en proportion"
     scores = len(evaluation.evaluator_scores)
-    assert f"Évaluateurs : Claire, Louis ; {scores} note(s) ; consensus par médiane." in memo.text
+    assert f"Évaluateurs : Claire, Louis ; {scores} notes ; consensus par médiane." in memo.text
     # No raw Python value: no dict, no exponent ("1e-09", "5e+06").
     annex = memo.text[memo.text.rindex("Annexe C – Traçabilité"):]
     assert "{" not in annex
@@ -454,7 +454,7 @@ def test_no_award_when_no_offer_is_ranked(tmp_path: Path) -> None:
     assert "Il est proposé d'attribuer" not in read.text
     assert ("Aucune offre n'est classée : il est proposé de déclarer la procédure "
             "infructueuse.") in read.text
-    assert "Motif : aucune offre régulière : 2 offre(s) irrégulière(s) (section 4)." in read.text
+    assert "Motif : aucune offre régulière : 2 offres irrégulières (section 4)." in read.text
     assert read.media() == []  # nothing to chart
     letter = Read(write_debrief(evaluation, "A", tmp_path / "a.docx", generated=DAY))
     assert "la procédure est déclarée infructueuse" in letter.text

@@ -249,7 +249,7 @@ def test_the_low_offer_rule_only_flags_with_its_articles() -> None:
     sd = lot(Settings(total_points=100, price_method="classique",
                       low_offer_method="mean-minus-sd"))
     sd_text = text_of(rules_annex_bytes([sd], OPEN))
-    assert "moins 1,00 écart(s)-type(s)" in sd_text
+    assert "moins 1,00 × l'écart-type" in sd_text
     assert "M1" not in sd_text
 
 
@@ -356,9 +356,9 @@ def test_forbidden_variants_and_invited_mode() -> None:
 
 @pytest.mark.parametrize(("make", "message"), [
     (lambda: rules_annex_bytes([], OPEN), "at least one lot"),
-    (lambda: rules_annex_bytes([lot(), lot()], OPEN), "repeated: ['1']"),
+    (lambda: rules_annex_bytes([lot(), lot()], OPEN), "repeated: 1"),
     (lambda: rules_annex_bytes(two_lots(), AwardRules("open", False, 2, "au hasard")),
-     "max_lots_per_bidder=2 with 2 lot(s)"),
+     "max_lots_per_bidder=2 with 2 lots"),
     (lambda: AwardRules("open", False, 1), "must be published with the cap (R2113-1)"),
     (lambda: AwardRules("open", False, 0, "x"), "expected a whole number >= 1"),
     (lambda: AwardRules("public", False), "expected 'open' or 'invited'"),  # type: ignore[arg-type]

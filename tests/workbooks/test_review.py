@@ -277,7 +277,7 @@ def test_an_unfilled_review_reports_what_is_left_to_score(questionnaire: Questio
     assert codes(result) == ["not-scored", "declaration-blank"]
     assert result.declaration == review.Declaration("Alice", None)
     # 2 questions x 3 offers
-    assert "6 réponse(s) pas encore notée(s)" in result.report.findings[0].message.fr
+    assert "6 réponses pas encore notées" in result.report.findings[0].message.fr
 
 
 def test_review_shows_answers_comments_evidence_and_the_scale(

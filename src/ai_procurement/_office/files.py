@@ -26,7 +26,7 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from ai_procurement.errors import InputError, OutputError, OutputExistsError
+from ai_procurement.errors import InputError, OutputError, OutputExistsError, os_reason
 from ai_procurement.text import msg
 
 __all__ = ["normalise_zip", "open_regular", "read_bounded", "sha256_file", "write_atomic"]
@@ -52,8 +52,7 @@ def open_regular(path: str | os.PathLike[str]) -> tuple[int, int]:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
                      | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)) if regular else -1
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
-        reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror
-                  else msg("cannot open"))
+        reason = os_reason(exc) if isinstance(exc, OSError) else msg("cannot open")
         raise InputError(shown, reason) from None
     if not regular:
         raise InputError(shown, _NOT_REGULAR)
@@ -93,7 +92,7 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
                 chunks.append(chunk)
                 total += len(chunk)
         except OSError as exc:
-            raise InputError(shown, exc.strerror or msg("read error")) from None
+            raise InputError(shown, os_reason(exc)) from None
     if total > limit:
         raise InputError(shown, msg("file too large: more than {limit} bytes", limit=limit))
     return b"".join(chunks)
@@ -120,7 +119,7 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool, mode: int = 0o644)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputError(msg("cannot write {path}: {exc_strerror}", path=path,
-                              exc_strerror=exc.strerror)) from None
+                              exc_strerror=os_reason(exc))) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -131,7 +130,7 @@ def write_atomic(path: Path, data: bytes, *, overwrite: bool, mode: int = 0o644)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise OutputError(msg("cannot write {path}: {exc_strerror}", path=path,
-                              exc_strerror=exc.strerror)) from None
+                              exc_strerror=os_reason(exc))) from None
 
 
 def sha256_file(path: Path) -> str:

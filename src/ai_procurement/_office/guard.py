@@ -77,9 +77,9 @@ import attrs
 from defusedxml import DefusedXmlException
 
 from ai_procurement._office.files import read_bounded
-from ai_procurement.errors import InputError
+from ai_procurement.errors import InputError, os_reason
 from ai_procurement.findings import Finding, Severity
-from ai_procurement.text import Text, msg
+from ai_procurement.text import Text, msg, nmsg
 
 __all__ = [
     "CODES",
@@ -333,12 +333,12 @@ _MESSAGES: dict[FindingCode, tuple[Severity, str, str]] = {
     ),
     "encrypted-zip-member": (
         "error",
-        "Le fichier « {file} » contient {count} élément(s) interne(s) chiffré(s) (par "
-        "exemple « {member} ») et ne peut pas être lu. Enregistrez le classeur au format "
-        "« Classeur Excel (.xlsx) » sans mot de passe, hors de toute archive chiffrée.",
-        "The file '{file}' holds {count} encrypted internal part(s) (for example "
-        "'{member}') and cannot be read. Save the workbook as 'Excel Workbook (.xlsx)' "
-        "without a password, outside any encrypted archive.",
+        "Le fichier « {file} » contient {count} (par exemple « {member} ») et ne peut pas "
+        "être lu. Enregistrez le classeur au format « Classeur Excel (.xlsx) » sans mot de "
+        "passe, hors de toute archive chiffrée.",
+        "The file '{file}' holds {count} (for example '{member}') and cannot be read. Save "
+        "the workbook as 'Excel Workbook (.xlsx)' without a password, outside any encrypted "
+        "archive.",
     ),
     "unsupported-compression": (
         "error",
@@ -537,14 +537,7 @@ KEPT_TOTAL_BYTES = 64 * 1024 * 1024
 
 
 def _unreadable(file: str, exc: OSError | None) -> Finding:
-    if isinstance(exc, FileNotFoundError):
-        reason = msg("file not found")
-    elif isinstance(exc, PermissionError):
-        reason = msg("permission denied")
-    elif exc is None or isinstance(exc, IsADirectoryError):
-        reason = msg("not a regular file")
-    else:
-        reason = msg("read error")
+    reason = msg("not a regular file") if exc is None else os_reason(exc)
     return _finding("unreadable", file, reason=reason)
 
 
@@ -1066,8 +1059,10 @@ def _inspect_zip(handle: IO[bytes], size: int, path: Path, limits: Limits,
                  if info.flag_bits & (_FLAG_ENCRYPTED | _FLAG_STRONG_ENCRYPTION)]
     if encrypted:
         # One finding for all: the fix (save without a password) is the same.
+        parts = nmsg("{n} encrypted internal part", "{n} encrypted internal parts",
+                     len(encrypted))
         findings.append(_finding("encrypted-zip-member", file, infos[encrypted[0]].filename,
-                                 count=len(encrypted)))
+                                 count=parts))
     for index, info in enumerate(infos):
         if index in encrypted:
             streamable.pop(index, None)

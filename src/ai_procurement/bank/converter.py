@@ -36,7 +36,7 @@ from ai_procurement.bank.model import (
     Thresholds,
     YesNo,
 )
-from ai_procurement.errors import Problem
+from ai_procurement.errors import AIProcurementError, Problem
 from ai_procurement.text import LANGUAGES, Text, msg, nmsg
 
 __all__ = ["Invalid", "converter", "structure", "unstructure"]
@@ -376,6 +376,8 @@ def _format(exc: BaseException, type_: type | None) -> Text:
     if isinstance(exc, KeyError):
         return _REQUIRED
     if isinstance(exc, Invalid):
+        return exc.text
+    if isinstance(exc, AIProcurementError):  # a check of the model, in both languages
         return exc.text
     if isinstance(exc, ValueError) and exc.args:
         return Text(fr=str(exc), en=str(exc))

@@ -35,7 +35,7 @@ import attrs
 
 from ai_procurement.bank.model import Aggregation, DqeItem
 from ai_procurement.decision.scoring import Settings
-from ai_procurement.errors import BankError, CampaignError, Problem
+from ai_procurement.errors import BankError, CampaignError, Problem, os_reason
 from ai_procurement.legal.procedure import ProcedureKind
 from ai_procurement.questionnaire import Consultation, Questionnaire
 from ai_procurement.text import Lang, Text, msg
@@ -283,7 +283,7 @@ class AuditTrail:
             raise OutputError(msg("{path}: cannot append to the audit trail "
                                   "({exc_strerror}); this step is not recorded. Free "
                                   "some disk space, then run the step again",
-                                  path=self.path, exc_strerror=exc.strerror)) from None
+                                  path=self.path, exc_strerror=os_reason(exc))) from None
 
     def records(self) -> list[dict[str, Any]]:
         """Every record so far (an unreadable line is reported as such).
@@ -1138,13 +1138,14 @@ def iter_outputs(paths: Sequence[Path]) -> Iterator[tuple[str, str]]:
         yield path.name, sha256_of(path)
 
 
-def questionnaire_problem(existing: Questionnaire, new: Questionnaire) -> str | None:
+def questionnaire_problem(existing: Questionnaire, new: Questionnaire) -> Text | None:
     """Why a new questionnaire may not replace the published one (or None)."""
     if existing.fingerprint == new.fingerprint:
         return None
-    return (f"the published questionnaire (fingerprint {existing.fingerprint[:12]}…) differs "
-            f"from what campaign.yaml now gives ({new.fingerprint[:12]}…): weights and "
-            "questions must not change after publication. Restore the published weights and "
-            "bank in campaign.yaml; or, if no vendor has answered yet, publish again with "
-            "--force and send every vendor the new questionnaire")
+    return msg("the published questionnaire (fingerprint {published}…) differs from what "
+               "campaign.yaml now gives ({new}…): weights and questions must not change after "
+               "publication. Restore the published weights and bank in campaign.yaml; or, if "
+               "no vendor has answered yet, publish again with --force and send every vendor "
+               "the new questionnaire", published=existing.fingerprint[:12],
+               new=new.fingerprint[:12])
 

@@ -38,7 +38,7 @@ from ai_procurement.bidders import (
     identity_key,
 )
 from ai_procurement.campaign.folder import Campaign
-from ai_procurement.errors import CampaignError
+from ai_procurement.errors import CampaignError, os_reason
 from ai_procurement.text import Lang, Text, msg
 
 __all__ = [
@@ -198,7 +198,7 @@ def _rows(path: Path) -> list[list[Any]]:
         size = path.stat().st_size
     except OSError as exc:
         raise CampaignError(msg("{path}: cannot read the register ({exc_strerror})", path=path,
-                                exc_strerror=exc.strerror)) from None
+                                exc_strerror=os_reason(exc))) from None
     if size > MAX_REGISTER_BYTES:
         raise CampaignError(msg("{path}: the register is larger than "
                                 "{MAX_REGISTER_BYTES_1024_1024} MiB; is it the right file?",

@@ -46,7 +46,7 @@ from typing import Any
 
 import attrs
 
-from ai_procurement.errors import CampaignError, OutputError
+from ai_procurement.errors import CampaignError, OutputError, os_reason
 from ai_procurement.text import Text, msg
 
 __all__ = ["MANIFEST", "RESULTS", "ResultSet", "recover_results", "stage_results"]
@@ -170,7 +170,7 @@ class ResultSet:
         except OSError as exc:
             raise OutputError(msg("cannot switch the results to {final}: {exc_strerror}; the "
                                   "next run puts back a whole result set", final=self.final,
-                                  exc_strerror=exc.strerror)) from None
+                                  exc_strerror=os_reason(exc))) from None
         shutil.rmtree(old, ignore_errors=True)
         after = [*names, MANIFEST]
         _record(self.root, audit, self.run, after, before, recovered=False,
@@ -234,7 +234,7 @@ def stage_results(root: Path) -> ResultSet:
         result.folder.mkdir()
     except OSError as exc:
         raise OutputError(msg("cannot make {result_folder}: {exc_strerror}",
-                              result_folder=result.folder, exc_strerror=exc.strerror)) from None
+                              result_folder=result.folder, exc_strerror=os_reason(exc))) from None
     return result
 
 
@@ -272,7 +272,7 @@ def recover_results(root: Path, audit: Any) -> list[Text]:
         raise CampaignError(msg("{exc_filename_or_root}: cannot recover the result folder "
                                 "({exc_strerror}); close any program using it and run again",
                                 exc_filename_or_root=exc.filename or root,
-                                exc_strerror=exc.strerror)) from None
+                                exc_strerror=os_reason(exc))) from None
     for line in done:
         audit.append("results-recovered", note=line.en)
     unrecorded = unrecorded_run(root, audit)

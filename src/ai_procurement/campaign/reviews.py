@@ -25,7 +25,7 @@ from typing import Any, Literal
 import attrs
 
 from ai_procurement.errors import CampaignError
-from ai_procurement.text import Lang, Text, msg
+from ai_procurement.text import Lang, Text, msg, nmsg
 
 __all__ = ["IssuedReview", "ReviewProblem", "ReviewsIncompleteError",
            "issued_reviews", "next_review_path", "review_letters", "review_problems"]
@@ -188,9 +188,12 @@ class ReviewProblem:
             return msg("{who} declared a conflict of interest ({file}): their scores of offer "
                        "{offer}{lot} are not used. Decide: replace the evaluator or remove them "
                        "from campaign.yaml.", lot=lot, who=who, file=self.file, offer=offer)
-        return msg("{who} has not scored offer {offer}{lot}: {len_questions} answer(s) without a "
-                   "level ({shown}). Have {file} filled and put it in reviews/.", lot=lot, who=who,
-                   offer=offer, len_questions=len(self.questions), shown=shown, file=self.file)
+        return nmsg("{who} has not scored offer {offer}{lot}: {n} answer without a level "
+                    "({shown}). Have {file} filled and put it in reviews/.",
+                    "{who} has not scored offer {offer}{lot}: {n} answers without a level "
+                    "({shown}). Have {file} filled and put it in reviews/.",
+                    len(self.questions), lot=lot, who=who, offer=offer, shown=shown,
+                    file=self.file)
 
 
 def review_problems(lot: str, evaluators: Sequence[str], required: Mapping[str, Sequence[str]],
@@ -250,9 +253,12 @@ class ReviewsIncompleteError(CampaignError):
 
     def __init__(self, problems: Sequence[ReviewProblem]) -> None:
         self.problems = tuple(problems)
-        lines = "\n".join(f"  - {p.message.en}" for p in self.problems)
-        super().__init__(
-            f"{len(self.problems)} evaluator score(s) missing or unusable; the evaluation "
-            f"would rest on incomplete reviews:\n{lines}\nComplete them, or ask for a draft "
-            "(draft=True, --draft on the command line): marked as such on every page, "
-            "without debrief letters or award proposal.")
+        head = nmsg("{n} evaluator score missing or unusable; the evaluation would rest on "
+                    "incomplete reviews:", "{n} evaluator scores missing or unusable; the "
+                    "evaluation would rest on incomplete reviews:", len(self.problems))
+        tail = msg("Complete them, or ask for a draft (draft=True, --draft on the command "
+                   "line): marked as such on every page, without debrief letters or award "
+                   "proposal.")
+        texts = [head, *(msg("  - {problem}", problem=p.message) for p in self.problems), tail]
+        super().__init__(Text(fr="\n".join(t.fr for t in texts),
+                              en="\n".join(t.en for t in texts)))

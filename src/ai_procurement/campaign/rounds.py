@@ -36,7 +36,7 @@ import attrs
 
 from ai_procurement.campaign.folder import Campaign, CampaignError, slug
 from ai_procurement.decision.rounds import OfferVersion, RoundKind, round_refusal
-from ai_procurement.text import Lang, Text, msg
+from ai_procurement.text import Lang, Text, msg, nmsg
 
 if TYPE_CHECKING:
     from ai_procurement.answers import Finding, Response
@@ -156,17 +156,18 @@ def load_decisions(campaign: Campaign) -> Decisions:
         located = [Problem(p.path, p.message, document.line(p.path)) for p in problems]
         raise CampaignError(BankError(str(path), located).text)
     bad = [Problem(f"$.abnormally_low[{i}].outcome",
-                   f"expected 'accepted' or 'rejected', got {d.outcome!r}",
-                   document.line(f"$.abnormally_low[{i}].outcome"))
+                   msg("expected 'accepted' or 'rejected', got {outcome!r}",
+                       outcome=d.outcome), document.line(f"$.abnormally_low[{i}].outcome"))
            for i, d in enumerate(data.abnormally_low) if d.outcome not in ("accepted",
                                                                             "rejected")]
     bad += [Problem(f"$.abnormally_low[{i}].reason",
-                    "a decision on an abnormally low offer states its reasons (R2152-4)",
+                    msg("a decision on an abnormally low offer states its reasons (R2152-4)"),
                     document.line(f"$.abnormally_low[{i}]"))
             for i, d in enumerate(data.abnormally_low) if not d.reason.strip()]
     if data.format != FORMAT:
-        bad.append(Problem("$.format", f"unknown format {data.format}; this version reads "
-                                       f"format {FORMAT}", document.line("$.format")))
+        bad.append(Problem("$.format", msg("unknown format {found}; this version reads format "
+                                           "{expected}", found=data.format, expected=FORMAT),
+                           document.line("$.format")))
     if bad:
         raise CampaignError(BankError(str(path), bad).text)
     return Decisions(data.abnormally_low, data.clarifications)
@@ -399,9 +400,9 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
     by_id = {o.id: o for o in opening.offers}
     unknown = [o for o in offers if o not in by_id]
     if unknown:
-        raise CampaignError(msg("unknown offer(s) {join_unknown}; offers: {join_sorted_by_id}",
-                                join_unknown=', '.join(unknown),
-                                join_sorted_by_id=', '.join(sorted(by_id))))
+        raise CampaignError(nmsg("unknown offer {unknown}; offers: {offers}",
+                                 "unknown offers {unknown}; offers: {offers}", len(unknown),
+                                 unknown=", ".join(unknown), offers=", ".join(sorted(by_id))))
     lang = config.language
     runs = {lot.id: score_campaign(campaign, lot.id or None) for lot in campaign.lots()}
     label_of = {(o.lot, o.label): o.id for o in opening.offers}
@@ -446,9 +447,10 @@ def start_round(campaign: Campaign, kind: RoundKind, *, deadline: dt.date,
                 bank = ev.questionnaire.bank
                 missing = [q for q in questions if q not in response.answers]
                 if missing:
-                    raise CampaignError(msg("unknown question(s) {join_missing} for offer "
-                                            "{offer_id}", join_missing=', '.join(missing),
-                                            offer_id=offer_id))
+                    raise CampaignError(nmsg("unknown question {missing} for offer {offer_id}",
+                                             "unknown questions {missing} for offer "
+                                             "{offer_id}", len(missing),
+                                             missing=", ".join(missing), offer_id=offer_id))
                 chosen[offer_id] = [(q, response.answers[q].cell, msg(
                         "the "
                         "answer "

@@ -36,8 +36,8 @@ from ai_procurement.decision.panel import (
 )
 from ai_procurement.decision.rules_check import RulesCheck
 from ai_procurement.decision.strategy import SAATY_RANDOM_INDEX
-from ai_procurement.errors import BankError, CampaignError
-from ai_procurement.text import Text, msg
+from ai_procurement.errors import BankError, CampaignError, os_reason
+from ai_procurement.text import Text, msg, nmsg
 from ai_procurement.workbooks.panel import PanelMode, PanelReading
 
 __all__ = [
@@ -262,9 +262,11 @@ def read_panel_workbooks(folder: str | os.PathLike[str], *,
     names = [j.name for j in usable]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise CampaignError(msg("several files from the same participant(s): {duplicates}; keep "
-                                "one per participant in {responses}", duplicates=duplicates,
-                                responses=responses))
+        raise CampaignError(nmsg("several files from the same participant: {duplicates}; keep "
+                                 "one per participant in {responses}", "several files from each "
+                                 "of these participants: {duplicates}; keep one per "
+                                 "participant in {responses}", len(duplicates),
+                                 duplicates=", ".join(duplicates), responses=responses))
     if not usable:
         campaign.audit.append("panel-read", files=[r.file for r in readings], usable=0)
         return PanelRun(readings, None, None)
@@ -400,7 +402,7 @@ def load_rules_file(path: str | os.PathLike[str]) -> RulesFile:
         raw = source.read_bytes()
     except OSError as exc:
         raise CampaignError(msg("{source}: cannot read ({exc_strerror})", source=source,
-                                exc_strerror=exc.strerror)) from None
+                                exc_strerror=os_reason(exc))) from None
     document, problems = load_yaml(raw)
     if document is None:
         raise CampaignError(BankError(str(source), problems).text)

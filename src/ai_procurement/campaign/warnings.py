@@ -28,7 +28,7 @@ from ai_procurement.campaign.folder import Campaign, CampaignConfig, Lot
 from ai_procurement.decision.scoring import Evaluation
 from ai_procurement.findings import Finding
 from ai_procurement.legal.procedure import ProcedureKind
-from ai_procurement.text import Text, msg
+from ai_procurement.text import Text, msg, nmsg
 
 __all__ = ["Blank", "before_deadline", "blanks_text", "memo_blanks", "renamed_vendor",
            "renamed_vendor_finding", "silent_evaluators", "weights_changed"]
@@ -54,57 +54,47 @@ def memo_blanks(config: CampaignConfig) -> list[Blank]:
     """The keys the analysis report to sign still lacks, in the order of the file."""
     found: list[Blank] = []
 
-    def need(blank: bool, key: str, fr: str, en: str) -> None:
+    def need(blank: bool, key: str, what: Text) -> None:
         if blank:
-            found.append(Blank(key, Text(fr, en)))
+            found.append(Blank(key, what))
 
     c, p = config.consultation, config.procedure
-    need(not c.reference.strip(), "consultation.reference", "référence de la consultation",
-         "the consultation's reference")
-    need(not c.title.strip(), "consultation.title", "objet de la consultation",
-         "the consultation's title")
-    need(not c.buyer.strip(), "consultation.buyer", "nom de l'acheteur", "the buyer's name")
+    need(not c.reference.strip(), "consultation.reference", msg("the consultation's reference"))
+    need(not c.title.strip(), "consultation.title", msg("the consultation's title"))
+    need(not c.buyer.strip(), "consultation.buyer", msg("the buyer's name"))
     need(c.deadline is None and config.opening.deadline is None, "opening.deadline",
-         "date limite de remise des offres", "deadline for offers")
+         msg("deadline for offers"))
     for index, name in enumerate(config.evaluators):
         need(bool(_PLACEHOLDER.match(name)), f"evaluators[{index}]",
-             f"nom de l'évaluateur (« {name} » est celui du modèle)",
-             f"the evaluator's name (\"{name}\" is the template's)")
-    need(p.procedure_type is None, "procedure.procedure_type", "type de procédure",
-         "type of procedure")
-    need(p.published is None, "procedure.published", "date de publication de la "
-         "consultation", "date the consultation was published")
-    need(not p.place.strip(), "procedure.place", "lieu de signature (« Fait à … »)",
-         "place of signature (\"Done at ...\")")
+             msg("the evaluator's name (\"{name}\" is the template's)", name=name))
+    need(p.procedure_type is None, "procedure.procedure_type", msg("type of procedure"))
+    need(p.published is None, "procedure.published",
+         msg("date the consultation was published"))
+    need(not p.place.strip(), "procedure.place", msg("place of signature (\"Done at ...\")"))
     signed = [s for s in p.signatories if s.name.strip()]
-    need(not signed, "procedure.signatories", "signataires du rapport (nom et qualité)",
-         "signatories of the report (name and role)")
+    need(not signed, "procedure.signatories", msg("signatories of the report (name and role)"))
     for index, signatory in enumerate(p.signatories):
         need(bool(signatory.name.strip()) and not signatory.role.strip(),
-             f"procedure.signatories[{index}].role", f"qualité de {signatory.name}",
-             f"{signatory.name}'s role")
+             f"procedure.signatories[{index}].role",
+             msg("{name}'s role", name=signatory.name))
     need(p.estimated_value is None, "procedure.estimated_value",
-         "valeur estimée du besoin (R2184-2)", "estimated value of the need (R2184-2)")
+         msg("estimated value of the need (R2184-2)"))
     need(not config.lots and not p.no_lots_reason.strip(), "procedure.no_lots_reason",
-         "motif du non-allotissement (L2113-11)", "why the contract is not divided into "
-         "lots (L2113-11)")
+         msg("why the contract is not divided into lots (L2113-11)"))
     need(p.procedure_type is ProcedureKind.NEGOTIATED and not p.negotiation_reason.strip(),
-         "procedure.negotiation_reason", "motif du recours à la négociation (R2184-3)",
-         "why a negotiation (R2184-3)")
+         "procedure.negotiation_reason", msg("why a negotiation (R2184-3)"))
     return found
 
 
 def blanks_text(blanks: Sequence[Blank]) -> Text:
     """The list of blanks as the CLI prints it: what to fill, key by key."""
-    fr = [f"  - {b.key} : {b.what.fr}" for b in blanks]
-    en = [f"  - {b.key}: {b.what.en}" for b in blanks]
-    return Text(
-        f"! Le rapport d'analyse est un PROJET, pas encore à signer : {len(blanks)} "
-        "élément(s) de campaign.yaml sont vides. Complétez-les puis relancez "
-        "« ai-procurement evaluate --force » :\n" + "\n".join(fr),
-        f"! The analysis report is a DRAFT, not ready to sign: {len(blanks)} item(s) of "
-        "campaign.yaml are blank. Fill them in, then run 'ai-procurement evaluate "
-        "--force' again:\n" + "\n".join(en))
+    texts = [nmsg("! The analysis report is a DRAFT, not ready to sign: {n} item of "
+                  "campaign.yaml is blank. Fill it in, then run 'ai-procurement evaluate "
+                  "--force' again:", "! The analysis report is a DRAFT, not ready to sign: {n} "
+                  "items of campaign.yaml are blank. Fill them in, then run 'ai-procurement "
+                  "evaluate --force' again:", len(blanks)),
+             *(msg("  - {key}: {what}", key=b.key, what=b.what) for b in blanks)]
+    return Text(fr="\n".join(t.fr for t in texts), en="\n".join(t.en for t in texts))
 
 
 def before_deadline(campaign: Campaign, now: dt.datetime | None = None) -> Text | None:
@@ -143,11 +133,15 @@ def silent_evaluators(lot: Lot, evaluation: Evaluation) -> Text | None:
         return None
     names = ", ".join(silent)
     where = f" (lot {lot.id})" if lot.id else ""
-    return msg("! Evaluator(s) with no score at all{where}: {names}. Their workbook in reviews/ "
-               "was not returned or is empty: the scores used rest on the others only. Collect "
-               "their filled workbook and run 'ai-procurement evaluate --force' again, or remove "
-               "them from evaluators in campaign.yaml if they do not evaluate.", where=where,
-               names=names)
+    return nmsg("! Evaluator with no score at all{where}: {names}. Their workbook in reviews/ "
+                "was not returned or is empty: the scores used rest on the others only. Collect "
+                "their filled workbook and run 'ai-procurement evaluate --force' again, or "
+                "remove them from evaluators in campaign.yaml if they do not evaluate.",
+                "! Evaluators with no score at all{where}: {names}. Their workbooks in reviews/ "
+                "were not returned or are empty: the scores used rest on the others only. "
+                "Collect their filled workbooks and run 'ai-procurement evaluate --force' "
+                "again, or remove them from evaluators in campaign.yaml if they do not "
+                "evaluate.", len(silent), where=where, names=names)
 
 
 def weights_changed(campaign: Campaign, lot: Lot) -> Text | None:

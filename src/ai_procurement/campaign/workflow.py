@@ -22,7 +22,7 @@ from ai_procurement.campaign.folder import (
     questionnaire_problem,
     slug,
 )
-from ai_procurement.text import Lang, Text, msg
+from ai_procurement.text import Lang, Text, msg, nmsg
 
 if TYPE_CHECKING:
     from ai_procurement.answers import Finding, Response
@@ -94,9 +94,11 @@ def publish(campaign: Campaign, *, force: bool = False,
             problem = questionnaire_problem(campaign.frozen(lot), questionnaire)
             if problem is not None and (answered or not force):
                 if answered:
-                    problem += (f" ({len(answered)} file(s) already in responses/: the "
-                                "questionnaire can no longer change)")
-                raise CampaignError(f"{path}: {problem}")
+                    problem = nmsg("{problem} ({n} file already in responses/: the "
+                                   "questionnaire can no longer change)", "{problem} ({n} files "
+                                   "already in responses/: the questionnaire can no longer "
+                                   "change)", len(answered), problem=problem)
+                raise CampaignError(msg("{path}: {problem}", path=path, problem=problem))
             if problem is not None:
                 dump_questionnaire(questionnaire, path, overwrite=True)
                 written.append(path)
@@ -375,16 +377,15 @@ def _unanswered(questions: Sequence[Question], file: str) -> Finding:
     ids = [q.id for q in questions]
     shown = ", ".join(ids[:30]) + (" …" if len(ids) > 30 else "")
     red = [q.id for q in questions if q.knockout is not None]
-    fr = (f"{len(ids)} question(s) sans réponse, qui valent 0 point : {shown}. Répondez-y ou "
-          "déclarez-les « sans objet » avec une justification.")
-    en = (f"{len(ids)} question(s) left unanswered, which score 0: {shown}. Answer them or "
-          "declare them \"not applicable\" with a justification.")
+    text = nmsg("{n} question left unanswered, which scores 0: {shown}. Answer it or declare "
+                "it \"not applicable\" with a justification.", "{n} questions left unanswered, "
+                "which score 0: {shown}. Answer them or declare them \"not applicable\" with a "
+                "justification.", len(ids), shown=shown)
     if red:
-        fr += (f" Exigences éliminatoires sans réponse ({', '.join(red)}) : l'offre sera "
-               "non conforme.")
-        en += (f" Mandatory requirements left unanswered ({', '.join(red)}): the offer will "
-               "be non-compliant.")
-    return Finding("warning", "unanswered", Text(fr, en), file)
+        text = nmsg("{text} Mandatory requirement left unanswered ({red}): the offer will be "
+                    "non-compliant.", "{text} Mandatory requirements left unanswered ({red}): "
+                    "the offer will be non-compliant.", len(red), text=text, red=", ".join(red))
+    return Finding("warning", "unanswered", text, file)
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -769,13 +770,14 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
         earlier += [p for p in (results / f"memo-{code}.docx" for code in ("fr", "en"))
                     if p.exists()]
     if earlier and not force:
-        raise OutputExistsError(msg("{earlier_0} already exists "
-                                    "({len_earlier} earlier result(s) in "
-                                    "{results}); refusing to overwrite "
-                                    "earlier results (pass force=True, or "
-                                    "--force on the command line)",
-                                    earlier_0=earlier[0],
-                                    len_earlier=len(earlier), results=results), path=earlier[0])
+        raise OutputExistsError(nmsg("{earlier_0} already exists ({n} earlier result in "
+                                     "{results}); refusing to overwrite earlier results (pass "
+                                     "force=True, or --force on the command line)",
+                                     "{earlier_0} already exists ({n} earlier results in "
+                                     "{results}); refusing to overwrite earlier results (pass "
+                                     "force=True, or --force on the command line)",
+                                     len(earlier), earlier_0=earlier[0], results=results),
+                                path=earlier[0])
     _refuse_foreign_results(campaign)
     checked = check(campaign, write_reports=False)
     scored = [_score(campaign, lot, checked) for lot in lots]
@@ -827,10 +829,12 @@ def _refuse_foreign_results(campaign: Campaign) -> None:
     foreign = sorted(p for p in results.rglob("*") if p.is_file() and p.name != MANIFEST
                      and f"{RESULTS}/{p.relative_to(results).as_posix()}" not in ours)
     if foreign:
-        raise CampaignError(msg("{foreign_0}: {len_foreign} file(s) in {results} were not "
-                                "written by 'evaluate'; each evaluation replaces that folder "
-                                "whole, so move them elsewhere first", foreign_0=foreign[0],
-                                len_foreign=len(foreign), results=results))
+        raise CampaignError(nmsg("{foreign_0}: {n} file in {results} was not written by "
+                                 "'evaluate'; each evaluation replaces that folder whole, so "
+                                 "move it elsewhere first", "{foreign_0}: {n} files in "
+                                 "{results} were not written by 'evaluate'; each evaluation "
+                                 "replaces that folder whole, so move them elsewhere first",
+                                 len(foreign), foreign_0=foreign[0], results=results))
 
 
 def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[EvaluationRun],

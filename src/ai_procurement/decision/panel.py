@@ -207,8 +207,8 @@ def _combine(criteria: Sequence[str], aggregation: Aggregation,
         return ahp_weights(criteria, _geometric_matrix(criteria, weightings))
     if aggregation == "aip":
         if any(w.weights[c] <= 0 for w in weightings for c in criteria):
-            raise StrategyError("aggregation 'aip' takes a geometric mean of weights, which "
-                                "needs every weight above 0; use 'aij' or 'points'")
+            raise StrategyError(msg("aggregation 'aip' takes a geometric mean of weights, "
+                                    "which needs every weight above 0; use 'aij' or 'points'"))
         means = {c: math.exp(math.fsum(math.log(w.weights[c]) for w in weightings)
                              / len(weightings)) for c in criteria}
         total = math.fsum(means.values())
@@ -260,22 +260,23 @@ def aggregate_panel(criteria: Sequence[str], participants: Sequence[Participant]
     if kinds == {(True, False)}:
         chosen: Aggregation = aggregation or "aij"
         if chosen == "points":
-            raise StrategyError("aggregation 'points' is for points allocations; pairwise "
-                                "comparisons use 'aij' or 'aip'")
+            raise StrategyError(msg("aggregation 'points' is for points allocations; "
+                                    "pairwise comparisons use 'aij' or 'aip'"))
     elif kinds == {(False, True)}:
         chosen = aggregation or "points"
         if chosen != "points":
-            raise StrategyError(f"aggregation {chosen!r} needs pairwise comparisons; points "
-                                "allocations use 'points'")
+            raise StrategyError(msg("aggregation {chosen!r} needs pairwise comparisons; "
+                                    "points allocations use 'points'", chosen=chosen))
     else:
-        raise StrategyError("aggregate_panel: each participant gives either pairwise "
-                            "comparisons or points, and all participants the same kind")
+        raise StrategyError(msg("each participant gives either pairwise comparisons or "
+                                "points, and all participants the same kind"))
     individual: dict[str, Weighting] = {}
     for p in participants:
         try:
             individual[p.name] = p.weighting(criteria)
         except StrategyError as exc:
-            raise StrategyError(f"participant {p.name!r}: {exc}") from None
+            raise StrategyError(msg("participant {name!r}: {problem}", name=p.name,
+                                    problem=exc.text)) from None
     overall = _combine(criteria, chosen, list(individual.values()))
     groups: dict[str, list[Weighting]] = {}
     for p in participants:

@@ -74,7 +74,7 @@ import attrs
 
 from ai_procurement.bank.model import DqeItem, Price, Recurrence
 from ai_procurement.errors import PriceError
-from ai_procurement.text import Lang, Text, msg, nmsg
+from ai_procurement.text import Lang, Text, msg, nmsg, pmsg
 
 __all__ = [
     "LOW_OFFER_METHODS",
@@ -220,11 +220,15 @@ def price_points(
     if method != "lineaire":
         zeros = sorted(v for v, p in checked.items() if p == 0)
         if zeros:
-            raise PriceError(
-                f"zero price for vendor(s) {zeros}: the {method!r} method divides by the "
-                "lowest price. A zero total cost is almost always a reading or typing "
-                "error: check the offer with the vendor, or use the 'lineaire' method "
-                "if the price really is zero")
+            raise PriceError(nmsg(
+                "zero price for vendor {zeros}: the {method!r} method divides by the lowest "
+                "price. A zero total cost is almost always a reading or typing error: check "
+                "the offer with the vendor, or use the 'lineaire' method if the price really "
+                "is zero", "zero price for vendors {zeros}: the {method!r} method divides by "
+                "the lowest price. A zero total cost is almost always a reading or typing "
+                "error: check the offers with the vendors, or use the 'lineaire' method if "
+                "the prices really are zero", len(zeros), zeros=", ".join(zeros),
+                method=method))
     pmin, pmax = min(checked.values()), max(checked.values())
     special: Text | None = None
     if len(checked) == 1:
@@ -650,15 +654,18 @@ def offer_cost(spec: Price, amounts: Mapping[str, float]) -> CostBreakdown:
     lump = {k: v for k, v in amounts.items() if k not in dqe_ids}
     missing = [line.id for line in spec.dqe if line.id not in unit_prices]
     if missing:
-        raise PriceError(f"no unit price for DQE item(s) {missing}; expected a unit price "
-                         "in euros excluding VAT for every item")
+        raise PriceError(nmsg("no unit price for DQE item {missing}; expected a unit price in "
+                              "euros excluding VAT for every item", "no unit price for DQE "
+                              "items {missing}; expected a unit price in euros excluding VAT "
+                              "for every item", len(missing), missing=", ".join(missing)))
     dqe = _dqe_lines(spec.dqe, unit_prices) if spec.dqe else ()
     if spec.items:
         base = total_cost(lump, {i.id: i.recurrence for i in spec.items}, spec.years)
     else:
         if lump:
-            raise PriceError(f"amounts for unknown items {sorted(lump)}; the price has only "
-                             "DQE items")
+            raise PriceError(nmsg("amount for unknown item {items}; the price has only DQE "
+                                  "items", "amounts for unknown items {items}; the price has "
+                                  "only DQE items", len(lump), items=", ".join(sorted(lump))))
         base = CostBreakdown(years=spec.years, lines=(), one_off=0.0, yearly=0.0, total=0.0,
                              exact=Decimal(0))
     exact = (base.exact or Decimal(0)) + sum((line.total for line in dqe), Decimal(0))
@@ -804,26 +811,44 @@ def _is_number(value: object) -> bool:
 def _checked_prices(values: Mapping[str, float], *, what: str,
                     subject: str = "vendor") -> dict[str, float]:
     """Return ``values`` as floats, or raise one PriceError naming every bad entry."""
+    words = {"what": _PRICE_WORDS[what], "subject": _PRICE_WORDS[subject]}
     if not values:
-        plural = "offers" if subject == "vendor" else "cost items"
-        raise PriceError(f"no {what}s given: expected at least one of the {plural}")
-    problems: list[str] = []
+        if subject == "vendor":
+            raise PriceError(msg("no {what} given: expected at least one of the offers",
+                                 **words))
+        raise PriceError(msg("no {what} given: expected at least one of the cost items",
+                             **words))
+    problems: list[Text] = []
     checked: dict[str, float] = {}
     for key, value in values.items():
         if not isinstance(key, str):
-            problems.append(f"{subject} id {key!r}: expected a text id")
+            problems.append(msg("{subject} id {key!r}: expected a text id", key=key, **words))
         elif not _is_number(value):
-            problems.append(f"{subject} {key!r}: {what} {value!r} is not a number")
+            problems.append(msg("{subject} {key!r}: {what} {value!r} is not a number",
+                                key=key, value=value, **words))
         elif not math.isfinite(value):
-            problems.append(f"{subject} {key!r}: {what} {value!r} is not a finite number")
+            problems.append(msg("{subject} {key!r}: {what} {value!r} is not a finite number",
+                                key=key, value=value, **words))
         elif value < 0:
-            problems.append(f"{subject} {key!r}: {what} {value!r} is negative")
+            problems.append(msg("{subject} {key!r}: {what} {value!r} is negative", key=key,
+                                value=value, **words))
         else:
             checked[key] = float(value)
     if problems:
-        raise PriceError(f"invalid {what}(s): " + "; ".join(problems)
-                         + f"; expected a finite number of euros >= 0 for each {subject}")
+        listed = Text(fr=" ; ".join(p.fr for p in problems),
+                      en="; ".join(p.en for p in problems))
+        raise PriceError(nmsg("{n} invalid value: {problems}; expected a finite number of "
+                              "euros >= 0 for each {subject}", "{n} invalid values: "
+                              "{problems}; expected a finite number of euros >= 0 for each "
+                              "{subject}", len(problems), problems=listed, **words))
     return checked
+
+
+_PRICE_WORDS: dict[str, Text] = {
+    "price": pmsg("checked value", "price"), "amount": pmsg("checked value", "amount"),
+    "unit price": pmsg("checked value", "unit price"),
+    "vendor": pmsg("checked value", "vendor"), "item": pmsg("checked value", "item")}
+"""The words of :func:`_checked_prices`' messages: what is checked, and whose it is."""
 
 
 def _mean(values: Iterable[float]) -> float:

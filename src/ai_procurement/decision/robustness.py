@@ -24,7 +24,7 @@ from ai_procurement.decision.price import PRICE_METHODS, PriceMethod, price_poin
 from ai_procurement.decision.ranking import competition_ranking
 from ai_procurement.decision.scoring import Evaluation, ScoreLine
 from ai_procurement.errors import PriceError
-from ai_procurement.text import Lang, Text, msg
+from ai_procurement.text import Lang, Text, msg, nmsg
 
 __all__ = ["MethodOutcome", "Robustness", "assess_robustness"]
 
@@ -167,22 +167,20 @@ def _close_call_sentence(evaluation: Evaluation, ranked: list[str], threshold: f
                    num_first_total_2=Text(fr=format(_num(first.total, 'fr', 2), ''),
                    en=format(_num(first.total, 'en', 2), '')), first_vendor=first.vendor,
                    second_vendor=second.vendor)
+    fields = {"first": first.vendor, "second": second.vendor,
+              "gap": _both(lambda lang: _num(gap, lang, 2)),
+              "share": _both(lambda lang: _pct(share, lang, 1)),
+              "threshold": _both(lambda lang: _pct(threshold, lang, 1))}
+    # The gap is shown with two decimals: "1.00 point", "0.50 points".
+    one = 1 if _num(gap, "en", 2) == "1.00" else 2
     if share < threshold:
-        return _both(lambda lang: (
-            f"{first.vendor} devance {second.vendor} de {_num(gap, lang, 2)} point(s) "
-            f"({_pct(share, lang, 1)} du total), moins que le seuil de "
-            f"{_pct(threshold, lang, 1)} : il n'y a pas de gagnant net."
-            if lang == "fr" else
-            f"{first.vendor} leads {second.vendor} by {_num(gap, lang, 2)} point(s) "
-            f"({_pct(share, lang, 1)} of the total), less than the {_pct(threshold, lang, 1)} "
-            "threshold: there is no clear winner."))
-    return _both(lambda lang: (
-        f"{first.vendor} devance {second.vendor} de {_num(gap, lang, 2)} point(s) "
-        f"({_pct(share, lang, 1)} du total), au-delà du seuil de {_pct(threshold, lang, 1)}."
-        if lang == "fr" else
-        f"{first.vendor} leads {second.vendor} by {_num(gap, lang, 2)} point(s) "
-        f"({_pct(share, lang, 1)} of the total), above the {_pct(threshold, lang, 1)} "
-        "threshold."))
+        return nmsg("{first} leads {second} by {gap} point ({share} of the total), less than the "
+                    "{threshold} threshold: there is no clear winner.",
+                    "{first} leads {second} by {gap} points ({share} of the total), less than "
+                    "the {threshold} threshold: there is no clear winner.", one, **fields)
+    return nmsg("{first} leads {second} by {gap} point ({share} of the total), above the "
+                "{threshold} threshold.", "{first} leads {second} by {gap} points ({share} of "
+                "the total), above the {threshold} threshold.", one, **fields)
 
 
 def _tipping_sentence(tipping: rm.TippingPoints, ranked: list[str], criteria: list[str],
@@ -322,11 +320,11 @@ def _leave_one_out_sentence(loo: rm.LeaveOneOut, ranked: list[str],
     change = swaps[0]
     removed, a, b = ranked[change.removed], ranked[change.a], ranked[change.b]
     more = len(swaps) - 1
-    extra_fr = f" ({more} autre(s) inversion(s) de ce type)" if more else ""
-    extra_en = f" ({more} other reversal(s) of this kind)" if more else ""
+    extra = nmsg(" ({n} other reversal of this kind)", " ({n} other reversals of this kind)",
+                 more) if more else ""
     return msg("Without offer {removed}, {b} would overtake {a}: the {name} method makes the gap "
-               "in points depend on all the offers{extra}.", name=name, extra=Text(fr=extra_fr,
-               en=extra_en), removed=removed, b=b, a=a)
+               "in points depend on all the offers{extra}.", name=name, extra=extra,
+               removed=removed, b=b, a=a)
 
 
 def _without_each_evaluator(evaluation: Evaluation,

@@ -257,27 +257,31 @@ def check_rules(weights: Mapping[str, float], offers: Sequence[OfferProfile], *,
         PriceError: a price the method cannot score (negative, zero with classique...).
     """
     if len(offers) < 2:
-        raise ScoringError("a rules check needs at least two offers to compare")
+        raise ScoringError(msg("a rules check needs at least two offers to compare"))
     names = [o.name for o in offers]
     if len(set(names)) != len(names) or any(not n.strip() for n in names):
-        raise ScoringError(f"offers need distinct, non-blank names; got {names}")
+        raise ScoringError(msg("offers need distinct, non-blank names; got {names}",
+                               names=names))
     if price_criterion not in weights:
-        raise ScoringError(f"price criterion {price_criterion!r} is not in the weights "
-                           f"{list(weights)}")
+        raise ScoringError(msg("price criterion {price!r} is not in the weights {weights}",
+                               price=price_criterion, weights=list(weights)))
     if any(not (math.isfinite(w) and w >= 0) for w in weights.values()) or not any(
             weights.values()):
-        raise ScoringError(f"weights must be finite numbers >= 0, not all 0; got "
-                           f"{dict(weights)}")
+        raise ScoringError(msg("weights must be finite numbers >= 0, not all 0; got "
+                               "{weights}", weights=dict(weights)))
     if not (math.isfinite(step) and 0 < step < 1):
-        raise ScoringError(f"step must be a share between 0 and 1, got {step!r}")
+        raise ScoringError(msg("step must be a share between 0 and 1, got {step!r}",
+                               step=step))
     for offer in offers:
         for criterion, score in offer.scores.items():
             if criterion not in weights or criterion == price_criterion:
-                raise ScoringError(f"offer {offer.name!r}: {criterion!r} is not a non-price "
-                                   f"criterion of the weights {list(weights)}")
+                raise ScoringError(msg("offer {offer!r}: {criterion!r} is not a non-price "
+                                       "criterion of the weights {weights}", offer=offer.name,
+                                       criterion=criterion, weights=list(weights)))
             if not (math.isfinite(score) and 0 <= score <= 1):
-                raise ScoringError(f"offer {offer.name!r}: score on {criterion!r} must be a "
-                                   f"share from 0 to 1, got {score!r}")
+                raise ScoringError(msg("offer {offer!r}: score on {criterion!r} must be a "
+                                       "share from 0 to 1, got {score!r}", offer=offer.name,
+                                       criterion=criterion, score=score))
     shares = _shares(weights)
     runs = tuple(_run(m, shares, price_criterion, total_points, offers, coefficient, True)
                  for m in PRICE_METHODS)

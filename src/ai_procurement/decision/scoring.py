@@ -148,12 +148,14 @@ class Settings:
 
     def __attrs_post_init__(self) -> None:
         if not (math.isfinite(self.total_points) and self.total_points > 0):
-            raise ScoringError(f"total_points must be a number > 0, got {self.total_points!r}")
+            raise ScoringError(msg("total_points must be a number > 0, got {value!r}",
+                                   value=self.total_points))
         if not 0 <= self.divergence_threshold <= 1:
-            raise ScoringError("divergence_threshold is a share of the scale, in [0, 1]; got "
-                               f"{self.divergence_threshold!r}")
+            raise ScoringError(msg("divergence_threshold is a share of the scale, in [0, 1]; "
+                                   "got {value!r}", value=self.divergence_threshold))
         if not 0 <= self.tie_tolerance < 1e-3:
-            raise ScoringError(f"tie_tolerance must be in [0, 0.001), got {self.tie_tolerance}")
+            raise ScoringError(msg("tie_tolerance must be in [0, 0.001), got {value}",
+                                   value=self.tie_tolerance))
         # A misspelt method must not silently fall back to another one.
         choices: dict[str, tuple[str, ...]] = {
             "price_method": PRICE_METHODS, "na_policy": _NA_POLICIES,
@@ -162,16 +164,17 @@ class Settings:
         for name, allowed in choices.items():
             value = getattr(self, name)
             if value not in allowed:
-                raise ScoringError(f"{name}: unknown value {value!r}; expected one of "
-                                   f"{list(allowed)}")
+                raise ScoringError(msg("{name}: unknown value {value!r}; expected one of "
+                                       "{allowed}", name=name, value=value,
+                                       allowed=list(allowed)))
         coefficient = self.price_coefficient
         if not (math.isfinite(coefficient) and coefficient > 0):
-            raise ScoringError(f"price_coefficient must be a finite number > 0, got "
-                               f"{coefficient!r}")
+            raise ScoringError(msg("price_coefficient must be a finite number > 0, got "
+                                   "{value!r}", value=coefficient))
         if self.price_method != "ecart-relatif" and coefficient != 1:
-            raise ScoringError(f"price_coefficient={coefficient!r} applies to the "
-                               f"'ecart-relatif' method only; leave it at 1 with "
-                               f"{self.price_method!r}")
+            raise ScoringError(msg("price_coefficient={value!r} applies to the 'ecart-relatif' "
+                                   "method only; leave it at 1 with {method!r}",
+                                   value=coefficient, method=self.price_method))
 
 
 @attrs.frozen

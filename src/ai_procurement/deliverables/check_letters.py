@@ -39,7 +39,7 @@ from ai_procurement.deliverables.document import new_document
 from ai_procurement.deliverables.view import Formatter
 from ai_procurement.findings import Finding
 from ai_procurement.questionnaire import Consultation
-from ai_procurement.text import Lang, msg, nmsg, visible
+from ai_procurement.text import Lang, msg, nmsg, pmsg, visible
 
 __all__ = ["BIDDER_ROUTES", "CheckLetters", "check_letters", "move_aside", "sendable",
            "shown_findings", "to_pdf"]
@@ -181,7 +181,7 @@ def _letter(f: Formatter, consultation: Consultation, day: dt.date, report: Repo
         d.paragraph(f.text(consultation.contact, 300))
     if for_bidder and bidder:
         d.paragraph(("b", f.text(bidder, 200)), align="r")
-    d.paragraph(f.t("Le ", "") + f.date(day), align="r")
+    d.paragraph(f.t(pmsg("letter date", "{date}", date=f.date(day))), align="r")
     d.gap()
     d.heading(title, 1)
     rows = [(f.t(msg("Consultation")),
@@ -215,8 +215,8 @@ def _table(d: WordDocument, f: Formatter, findings: Sequence[Finding]) -> None:
             [[_where(f, x), f.text(visible(x.message.get(f.lang)), 2000)] for x in shown],
             [4.0, 13.0])
     if len(findings) > len(shown):
-        d.paragraph(f.t(msg("… and {len_findings_len_shown} more, not shown here.",
-                            len_findings_len_shown=len(findings) - len(shown))))
+        d.paragraph(f.t(nmsg("… and {n} more, not shown here.", "… and {n} more, not shown here.",
+                             len(findings) - len(shown))))
 
 
 def _buyer_body(d: WordDocument, f: Formatter, report: Report, findings: Sequence[Finding],

@@ -60,7 +60,7 @@ from ai_procurement.deliverables.labels import (
 from ai_procurement.deliverables.procedure import Deposit
 from ai_procurement.errors import OutputExistsError, ScoringError
 from ai_procurement.questionnaire import sub_criterion_points
-from ai_procurement.text import LANGUAGES, Lang, Text, msg, pmsg
+from ai_procurement.text import LANGUAGES, Lang, Text, msg, nmsg, pmsg
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -168,9 +168,9 @@ def write_comparison(evaluation: Evaluation, path: str | os.PathLike[str], *,
     """
     target = Path(path)
     if target.exists() and not overwrite:
-        raise OutputExistsError(f"{target} already exists; refusing to overwrite an earlier "
-                                "result (pass overwrite=True, or --force on the command line)",
-                                path=target)
+        raise OutputExistsError(msg("{path} already exists; refusing to overwrite an earlier "
+                                    "result (pass overwrite=True, or --force on the command "
+                                    "line)", path=target), path=target)
     data = comparison_bytes(evaluation, lang=lang, robustness=robustness,
                             generated=generated, register=register, procedure=procedure,
                             draft=draft)
@@ -771,62 +771,52 @@ class _Book:
         notes: list[str] = []
         counts = {status: sum(v.status == status for v in ev.vendors)
                   for status in ("ranked", "non-compliant", "file-rejected")}
-        notes.append(tr(
-            f"{len(ev.vendors)} offre(s) reçue(s) : {counts['ranked']} classée(s), "
-            f"{counts['non-compliant']} irrégulière(s), {counts['file-rejected']} fichier(s) "
-            "irrecevable(s). Une offre irrégulière (exigence éliminatoire non satisfaite) est "
-            "écartée avant le classement ; ses points sont donnés pour information (onglet "
-            "Conformité).",
-            f"{len(ev.vendors)} offer(s) received: {counts['ranked']} ranked, "
-            f"{counts['non-compliant']} non-compliant, {counts['file-rejected']} file(s) "
-            "rejected. A non-compliant offer (a mandatory requirement failed) is set aside "
-            "before the ranking; its points are shown for information (Compliance sheet)."))
+        notes.append(tr(msg(
+            "{received}: {ranked}, {non_compliant}, {rejected}. A non-compliant offer (a "
+            "mandatory requirement failed) is set aside before the ranking; its points are "
+            "shown for information (Compliance sheet).",
+            received=nmsg("{n} offer received", "{n} offers received", len(ev.vendors)),
+            ranked=nmsg("{n} ranked", "{n} ranked", counts["ranked"]),
+            non_compliant=nmsg("{n} non-compliant", "{n} non-compliant",
+                               counts["non-compliant"]),
+            rejected=nmsg("{n} file rejected", "{n} files rejected", counts["file-rejected"]))))
         if counts_unacceptable := sum(v.status == "unacceptable" for v in ev.vendors):
-            notes.append(tr(
-                f"{counts_unacceptable} offre(s) inacceptable(s) : prix supérieur au budget "
-                "(L2152-3), éliminée(s) sans être classée(s) (R2152-1) ; voir l'onglet Prix.",
-                f"{counts_unacceptable} unacceptable offer(s): price above the budget "
-                "(L2152-3), eliminated without being ranked (R2152-1); see the Price sheet."))
+            notes.append(tr(nmsg(
+                "{n} unacceptable offer: price above the budget (L2152-3), eliminated without "
+                "being ranked (R2152-1); see the Price sheet.",
+                "{n} unacceptable offers: price above the budget (L2152-3), eliminated without "
+                "being ranked (R2152-1); see the Price sheet.", counts_unacceptable)))
         ranks = [v.rank for v in ev.ranking]
         ties = sorted({r for r in ranks if ranks.count(r) > 1 and r is not None})
         if ties:
             listed = ", ".join(map(str, ties))
-            notes.append(tr(f"Égalité au(x) rang(s) {listed} : écart inférieur à la tolérance "
-                            "d'égalité (onglet Audit).",
-                            f"Tie at rank(s) {listed}: gap below the tie tolerance (Audit "
-                            "sheet)."))
+            notes.append(tr(nmsg("Tie at rank {listed}: gap below the tie tolerance (Audit "
+                                 "sheet).", "Tie at ranks {listed}: gap below the tie "
+                                 "tolerance (Audit sheet).", len(ties), listed=listed)))
         if ev.low_offers is not None and ev.low_offers.flagged:
             names = ", ".join(isolate_bidi(v) for v in ev.low_offers.flagged)
-            notes.append(tr(
-                f"Prix anormalement bas présumé : {names}. C'est un signalement, pas une "
-                "exclusion : demander par écrit au candidat de justifier son prix (onglet "
-                "Prix).",
-                f"Presumed abnormally low price: {names}. This is a flag, not an exclusion: "
-                "ask the vendor in writing to justify its price (Price sheet)."))
+            notes.append(tr(msg(
+                "Presumed abnormally low price: {names}. This is a flag, not an exclusion: "
+                "ask the vendor in writing to justify its price (Price sheet).", names=names)))
         if ev.divergences:
-            notes.append(tr(
-                f"{len(ev.divergences)} réponse(s) notée(s) de façon divergente par les "
-                "évaluateurs (onglet Évaluateurs).",
-                f"{len(ev.divergences)} answer(s) scored divergently by the evaluators "
-                "(Evaluators sheet)."))
+            notes.append(tr(nmsg(
+                "{n} answer scored divergently by the evaluators (Evaluators sheet).",
+                "{n} answers scored divergently by the evaluators (Evaluators sheet).",
+                len(ev.divergences))))
         if ev.pending_reviews:
-            notes.append(tr(
-                f"{len(ev.pending_reviews)} réponse(s) attendent la note des évaluateurs : "
-                "elles comptent 0 point et le classement est provisoire.",
-                f"{len(ev.pending_reviews)} answer(s) await the evaluators' score: they count "
-                "0 points and the ranking is provisional."))
+            notes.append(tr(nmsg(
+                "{n} answer awaits the evaluators' score: it counts 0 points and the ranking "
+                "is provisional.", "{n} answers await the evaluators' score: they count 0 "
+                "points and the ranking is provisional.", len(ev.pending_reviews))))
         if self.cuts:
-            notes.append(tr(
-                f"{self.cuts} texte(s) trop long(s) pour une cellule Excel (32 767 caractères) "
-                "ont été coupés, signalés par « […] » : les textes complets sont dans les "
-                "fichiers des candidats (onglet Audit).",
-                f"{self.cuts} text(s) too long for an Excel cell (32,767 characters) were "
-                "cut, marked with \"[…]\": the full texts are in the vendors' files (Audit "
-                "sheet)."))
-        notes.append(tr(
-            "Les textes des candidats sont reproduits comme du texte : aucune formule qu'ils "
-            "contiendraient n'est exécutée.",
-            "The vendors' texts are reproduced as text: no formula in them runs."))
+            notes.append(tr(nmsg(
+                "{n} text too long for an Excel cell (32,767 characters) was cut, marked with "
+                "\"[…]\": the full text is in the vendor's file (Audit sheet).",
+                "{n} texts too long for an Excel cell (32,767 characters) were cut, marked "
+                "with \"[…]\": the full texts are in the vendors' files (Audit sheet).",
+                self.cuts)))
+        notes.append(tr(msg("The vendors' texts are reproduced as text: no formula in them "
+                            "runs.")))
         return notes
 
     # Matrix ---------------------------------------------------------------------------
@@ -1294,14 +1284,12 @@ class _Book:
         sheet = _Sheet(self, ws, [16, 9, 38, *([8] * k), 8, 11, 8, 48])
         sheet.title(self.tr(msg("Evaluators' scores")))
         threshold = percent(ev.settings.divergence_threshold, lang)
-        sheet.paragraph(self.tr(
-            "Chaque évaluateur note les réponses rédigées ; la note retenue est la "
-            f"{'médiane' if ev.settings.consensus == 'median' else 'moyenne'} de leurs "
-            "niveaux, ou le niveau convenu en réunion de consensus. Une divergence est "
-            f"signalée au-delà de {threshold} de l'échelle.",
-            "Each evaluator scores the written answers; the score kept is the "
-            f"{ev.settings.consensus} of their levels, or the level agreed in a consensus "
-            f"meeting. A divergence is flagged beyond {threshold} of the scale."))
+        consensus = msg("median") if ev.settings.consensus == "median" else msg("mean")
+        sheet.paragraph(self.tr(msg(
+            "Each evaluator scores the written answers; the score kept is the {consensus} of "
+            "their levels, or the level agreed in a consensus meeting. A divergence is "
+            "flagged beyond {threshold} of the scale.", consensus=consensus,
+            threshold=threshold)))
         lines = {(line.vendor, line.question_id): line for line in ev.lines}
         position = {v.vendor: i for i, v in enumerate(self.order)}
         question_order = {q: i for i, q in enumerate(self.questions)}

@@ -37,7 +37,7 @@ from ai_procurement.deliverables.view import (
 from ai_procurement.errors import ScoringError
 from ai_procurement.legal.facts import legal_facts
 from ai_procurement.legal.procedure import procedure_rules
-from ai_procurement.text import Lang, Text, msg
+from ai_procurement.text import Lang, Text, msg, nmsg, pmsg
 
 __all__ = ["sign_letter", "write_debrief", "write_debriefs"]
 
@@ -147,8 +147,8 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
     d.paragraph(("b", f.name(result.vendor)), align="r")
     place = f.text(procedure.place, 200) if procedure.place else ""
     day = f.date(generated)
-    d.paragraph((f.t(msg("{place}, ", place=place)) if place else f.t("Le ", "")) + day,
-                align="r")
+    d.paragraph((f.t(msg("{place}, ", place=place)) + day) if place
+                else f.t(pmsg("letter date", "{date}", date=day)), align="r")
     subject = f.t(msg("Subject: consultation {f_text_consultation_reference_20} – "
                       "{f_text_consultation_title_300}",
                       f_text_consultation_reference_20=f.text(consultation.reference, 200),
@@ -162,13 +162,19 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
     winner = view.winner
     max_points = f.n(view.total_points, 0)
     if result.status == "file-rejected":
-        d.paragraph(f.t(msg("We regret to inform you that your file could not be evaluated, for "
-                            "the following reason(s):")))
+        d.paragraph(f.t(nmsg("We regret to inform you that your file could not be evaluated, "
+                             "for the following reason:", "We regret to inform you that your "
+                             "file could not be evaluated, for the following reasons:",
+                             len(result.file_errors))))
         d.bullets(f.sentence(e.get(lang)) for e in result.file_errors)
     elif result.status == "non-compliant":
-        d.paragraph(f.t(msg("We regret to inform you that your offer is non-compliant: it fails "
-                            "one or more mandatory requirements published in the consultation "
-                            "documents. It was therefore left out of the ranking. Reason(s):")))
+        d.paragraph(f.t(nmsg("We regret to inform you that your offer is non-compliant: it "
+                             "fails a mandatory requirement published in the consultation "
+                             "documents. It was therefore left out of the ranking. Reason:",
+                             "We regret to inform you that your offer is non-compliant: it "
+                             "fails mandatory requirements published in the consultation "
+                             "documents. It was therefore left out of the ranking. Reasons:",
+                             len(result.knockouts))))
         d.table([f.t(msg("Question")), f.t(msg("Your answer")),
                  f.t(msg("Rule")), f.t(msg("Reason"))],
                 [[question_label(view, k.question_id), knockout_answer(view, result.vendor, k),
@@ -230,10 +236,11 @@ def _debrief(view: EvaluationView, result: VendorResult, generated: dt.date,
                                if ln.counted and ln.max_points > 0 and ln.fraction < WEAKNESS),
                               key=lambda ln: (-(ln.max_points * (1 - ln.fraction)),
                                               ln.question_id))[:MAX_CITED]
-                text = f.t(msg("{f_text_view_title_criterion_200}: {f_pts_gap} point(s) fewer "
-                               "than the selected offer",
-                               f_text_view_title_criterion_200=f.text(view.title(criterion), 200),
-                               f_pts_gap=f.pts(gap)))
+                # Gaps are shown with decimals: "1,00 point", "0,50 points", "2,50 points".
+                text = f.t(nmsg("{criterion}: {gap} point fewer than the selected offer",
+                                "{criterion}: {gap} points fewer than the selected offer",
+                                1 if f.pts(gap) == f.pts(1.0) else 2,
+                                criterion=f.text(view.title(criterion), 200), gap=f.pts(gap)))
                 if weak:
                     text += f.t(msg("; weakest answers: ")) + (
                         " ; " if lang == "fr" else "; ").join(cite(view, ln) for ln in weak)
@@ -268,9 +275,10 @@ def _articles(articles: tuple[str, ...], f: Formatter) -> str:
     bare = [a.removeprefix("CCP ") for a in articles]
     joined = (", ".join(bare[:-1]) + f.t(msg(" and ")) + bare[-1]) if len(bare) > 1 \
         else bare[0]
-    lead = "des articles" if len(bare) > 1 else "de l'article"
-    return f.t(f"{lead} {joined} du code de "
-               "la commande publique", f"French public procurement code (CCP), {joined}")
+    # French names one article or several ("de l'article", "des articles"); English does not.
+    return f.t(nmsg("French public procurement code (CCP), {articles}",
+                    "French public procurement code (CCP), {articles}", len(bare),
+                    articles=joined))
 
 
 def _signature_and_remedies(d: WordDocument, f: Formatter, procedure: Procedure,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ai_procurement._office.docx import WordDocument
 from ai_procurement.errors import OutputExistsError, ScoringError
-from ai_procurement.text import Lang
+from ai_procurement.text import Lang, msg
 
 __all__ = ["DRAFT_MARK", "check_lang", "check_output", "new_document", "template"]
 
@@ -48,9 +48,9 @@ def check_output(path: str | os.PathLike[str], overwrite: bool) -> Path:
     """``path``, after checking it may be written."""
     target = Path(path)
     if target.exists() and not overwrite:
-        raise OutputExistsError(f"{target} already exists; refusing to overwrite an earlier "
-                                "result (pass overwrite=True, or --force on the command line)",
-                                path=target)
+        raise OutputExistsError(msg("{path} already exists; refusing to overwrite an earlier "
+                                    "result (pass overwrite=True, or --force on the command "
+                                    "line)", path=target), path=target)
     return target
 
 

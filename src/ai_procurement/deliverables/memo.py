@@ -69,7 +69,7 @@ from ai_procurement.questionnaire import (
     aggregation_sentence,
     sub_criterion_points,
 )
-from ai_procurement.text import Lang, Text, msg, pmsg
+from ai_procurement.text import Lang, Text, msg, nmsg, pmsg
 
 if TYPE_CHECKING:
     from ai_procurement.decision.robustness import Robustness
@@ -122,8 +122,9 @@ def _note(view: EvaluationView, vendor: VendorResult, criterion: Criterion) -> l
     answered = [ln for ln in lines if ln.state is AnswerState.ANSWERED]
     if answered:
         with_evidence = sum(1 for ln in answered if ln.evidence.strip())
-        other.append(f.t(msg("evidence cited for {with_evidence} of {len_answered} answer(s)",
-                             with_evidence=with_evidence, len_answered=len(answered))))
+        other.append(f.t(nmsg("evidence cited for {with_evidence} of {n} answer",
+                              "evidence cited for {with_evidence} of {n} answers",
+                              len(answered), with_evidence=with_evidence)))
     pending = [ln.question_id for ln in lines if "pending-review" in ln.flags]
     if pending:
         other.append(f.t(msg("awaiting review: ")) + ", ".join(pending))
@@ -284,18 +285,16 @@ class _Memo:
             d.paragraph(("b", f.t(msg("DRAFT – "))),
                         f.sentence(f.text(self.procedure.draft_reason, BODY_LIMIT)))
         d.paragraph(("b", f.text(c.title, 300)))
-        lines = [f"{f.t('Acheteur', 'Buyer')} : {f.text(c.buyer, 300)}" if self.lang == "fr"
-                 else f"Buyer: {f.text(c.buyer, 300)}",
-                 f"{f.t('Référence', 'Reference')} : {f.text(c.reference, 200)}"
-                 if self.lang == "fr" else f"Reference: {f.text(c.reference, 200)}"]
+        lines = [f.t(msg("Buyer: ")) + f.text(c.buyer, 300),
+                 f.t(msg("Reference: ")) + f.text(c.reference, 200)]
         if self.procedure.lot:
             lines.append(f.t(msg("Lot: ")) + f.text(self.procedure.lot, 300))
         lines.append(f.t(msg("Report dated ")) + f.date(self.generated))
         for line in lines:
             d.paragraph(line)
         draft = f.t(msg("DRAFT – ")) if self.procedure.missing else ""
-        d.footer(f"{draft}{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
-                 f"{f.text(c.reference, 60)}")
+        report = f.t(pmsg("memo footer", "Tender evaluation report"))
+        d.footer(f"{draft}{report} {f.text(c.reference, 60)}")
         d.gap()
         d.label(f.t(msg("Contents")))
         entries = [(self.section_title(i, self.lang), self.anchor(i))
@@ -529,7 +528,7 @@ class _Memo:
         width = 11.0 / len(subs)
         d.table([f.t(msg("Offer")), *(
             f"{sub.id} – {f.text(sub.title.get(self.lang), 80)} "
-            f"{f.t('sur', 'out of')} {f.pts(published[sub.id])}" for sub in subs)],
+            + f.t(msg("out of {points}", points=f.pts(published[sub.id]))) for sub in subs)],
                 [[f.name(r.vendor), *(f.pts(r.sub_criteria.get(sub.id, 0.0)) for sub in subs)]
                  for r in ordered], [6.0, *([width] * len(subs))],
                 align="l" + "r" * len(subs))
@@ -599,26 +598,29 @@ class _Memo:
                     "assessment of written answers.")))
         if ev.pending_reviews:
             d.paragraph(("b", f.t(
-                msg("Warning: {len_ev_pending_reviews} written answer(s) have not been scored by "
-                    "the evaluators yet; they count 0 points and the scores are provisional.",
-                    len_ev_pending_reviews=len(ev.pending_reviews)))))
+                nmsg("Warning: {n} written answer has not been scored by the evaluators yet; "
+                     "it counts 0 points and the scores are provisional.",
+                     "Warning: {n} written answers have not been scored by the evaluators yet; "
+                     "they count 0 points and the scores are provisional.",
+                     len(ev.pending_reviews)))))
         if ev.divergences:
-            d.paragraph(f.t(
-                f"Les évaluateurs ont divergé sur {len(ev.divergences)} réponse(s) au-delà du "
-                "seuil fixé ; ces réponses sont listées en annexe C" + self.elsewhere() + ".",
-                f"The evaluators diverged beyond the set threshold on {len(ev.divergences)} "
-                "answer(s); they are listed in annex C" + self.elsewhere() + "."))
+            d.paragraph(f.t(nmsg(
+                "The evaluators diverged beyond the set threshold on {n} answer; it is listed "
+                "in annex C{elsewhere}.", "The evaluators diverged beyond the set threshold on "
+                "{n} answers; they are listed in annex C{elsewhere}.", len(ev.divergences),
+                elsewhere=self.elsewhere())))
         if not v.ranking:
             d.paragraph(f.t(msg("No offer is compliant: there is no offer to analyse.")))
             return
         for index, criterion in enumerate(v.weighted, start=1):
             available = v.points[criterion.id]
             d.heading(f"5.{index} {criterion.id} – {f.text(v.title(criterion), 200)}", 2)
-            d.paragraph(("i", f.t(
-                f"Poids {f.pct(ev.questionnaire.weights[criterion.id], 1)}, soit "
-                f"{f.pts(available)} points ; {len(criterion.questions)} question(s).",
-                f"Weight {f.pct(ev.questionnaire.weights[criterion.id], 1)}, i.e. "
-                f"{f.pts(available)} points; {len(criterion.questions)} question(s).")))
+            d.paragraph(("i", f.t(nmsg(
+                "Weight {weight}, i.e. {points} points; {n} question.",
+                "Weight {weight}, i.e. {points} points; {n} questions.",
+                len(criterion.questions),
+                weight=f.pct(ev.questionnaire.weights[criterion.id], 1),
+                points=f.pts(available)))))
             ordered = sorted(v.ranking, key=lambda r: (-r.criteria.get(criterion.id, 0.0),
                                                        r.vendor))
             d.table([f.t(msg("Offer")),
@@ -646,8 +648,7 @@ class _Memo:
             return
         price = ev.price
         d.paragraph(f.t(msg("Criterion ")), ("b", f.text(v.title(v.price_criterion), 200)),
-                    f.t(f" : {f.pts(v.points[v.price_criterion.id])} points.",
-                        f": {f.pts(v.points[v.price_criterion.id])} points."))
+                    f.t(msg(": {points} points.", points=f.pts(v.points[v.price_criterion.id]))))
         if price is None:
             d.paragraph(f.t(msg("No compliant offer has a price: the price criterion was not "
                                 "scored.")))
@@ -874,11 +875,12 @@ class _Memo:
             return f.t(msg("no offer was received or evaluated."))
         parts = []
         if non_compliant:
-            parts.append(f.t(msg("{non_compliant} non-compliant offer(s) (section 4)",
-                                 non_compliant=non_compliant)))
+            parts.append(f.t(nmsg("{n} non-compliant offer (section 4)",
+                                  "{n} non-compliant offers (section 4)", non_compliant)))
         if rejected:
-            parts.append(f.t(msg("{rejected} file(s) set aside before the analysis (section 2)",
-                                 rejected=rejected)))
+            parts.append(f.t(nmsg("{n} file set aside before the analysis (section 2)",
+                                  "{n} files set aside before the analysis (section 2)",
+                                  rejected)))
         return f.t(msg("no compliant offer: ")) + ", ".join(parts) + "."
 
     # 10
@@ -941,8 +943,9 @@ class _Memo:
         for index, result in enumerate(shown, start=1):
             status = STATUSES[result.status].get(self.lang)
             d.heading(f"B.{index} {f.name(result.vendor, _HEADING_NAME_LIMIT)}", 2)
-            d.paragraph(("i", f"{status} – {f.t('total', 'total')} {f.pts(result.total)} / "
-                              f"{f.n(v.total_points, 0)}"))
+            d.paragraph(("i", f.t(msg("{status} – total {total} / {available}", status=status,
+                                      total=f.pts(result.total),
+                                      available=f.n(v.total_points, 0)))))
             rows = []
             for line in v.lines.get(result.vendor, ()):
                 justification = f.text(line.justification, ANNEX_LIMIT)
@@ -994,11 +997,11 @@ class _Memo:
         evaluators = sorted({s.evaluator for s in ev.evaluator_scores})
         if evaluators:
             d.paragraph(f.t(msg("Evaluators: "))
-                        + ", ".join(f.text(e, 200) for e in evaluators) + f.t(
-                            f" ; {len(ev.evaluator_scores)} note(s) ; consensus par "
-                            f"{_setting_value('consensus', ev.settings.consensus, f)}.",
-                            f"; {len(ev.evaluator_scores)} score(s); consensus by "
-                            f"{_setting_value('consensus', ev.settings.consensus, f)}."))
+                        + ", ".join(f.text(e, 200) for e in evaluators) + f.t(nmsg(
+                            "; {n} score; consensus by {consensus}.",
+                            "; {n} scores; consensus by {consensus}.",
+                            len(ev.evaluator_scores),
+                            consensus=_setting_value("consensus", ev.settings.consensus, f))))
         if ev.overrides:
             d.label(f.t(msg("Reasoned overrides")))
             d.table([f.t(msg("Offer")), f.t(msg("Question")),
@@ -1212,8 +1215,8 @@ def write_report(lots: Sequence[tuple[str, Evaluation, Robustness | None, Proced
                 + " ; ".join(f.text(label, 200) for label, _, _, _ in lots))
     d.paragraph(f.t(msg("Report dated ")) + f.date(day))
     draft = f.t(msg("DRAFT – ")) if first_procedure.missing else ""
-    d.footer(f"{draft}{f.t('Rapport d’analyse des offres', 'Tender evaluation report')} "
-             f"{f.text(consultation.reference, 60)}")
+    report = f.t(pmsg("memo footer", "Tender evaluation report"))
+    d.footer(f"{draft}{report} {f.text(consultation.reference, 60)}")
     d.gap()
     d.label(f.t(msg("Contents")))
     parts = []

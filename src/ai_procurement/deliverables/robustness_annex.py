@@ -83,8 +83,8 @@ def _annex(view: EvaluationView, robustness: Robustness, generated: dt.date,
     d = new_document(lang, title=f"{title} – {consultation.reference}",
                      subject=consultation.title, author=consultation.buyer,
                      generated=generated)
-    d.footer(f"{f.t('Document interne', 'Internal document')} – "
-             f"{f.text(consultation.reference, 60)}")
+    internal = f.t(msg("Internal document"))
+    d.footer(f"{internal} – {f.text(consultation.reference, 60)}")
     if procedure.draft:
         d.header(DRAFT_MARK)
     d.heading(title, 0)

@@ -26,7 +26,7 @@ from ai_procurement.deliverables.document import check_lang, check_output, new_d
 from ai_procurement.deliverables.procedure import Procedure
 from ai_procurement.deliverables.view import Formatter
 from ai_procurement.questionnaire import Consultation
-from ai_procurement.text import Lang, Text, msg
+from ai_procurement.text import Lang, Text, msg, pmsg
 
 __all__ = ["LetterPoint", "RoundLetter", "round_letter_bytes", "write_round_letter"]
 
@@ -142,8 +142,8 @@ def round_letter_bytes(letter: RoundLetter, *, lang: Lang = "fr",
     d.paragraph(("b", f.name(letter.bidder)), align="r")
     d.paragraph(f.t(msg("Offer no. ")) + f.text(letter.offer, 20), align="r")
     place = f.text(p.place, 200) if p.place else ""
-    d.paragraph((f.t(msg("{place}, ", place=place)) if place else f.t("Le ", ""))
-                + f.date(day), align="r")
+    d.paragraph((f.t(msg("{place}, ", place=place)) + f.date(day)) if place
+                else f.t(pmsg("letter date", "{date}", date=f.date(day))), align="r")
     subject = f.t(msg("Subject: consultation {f_text_c_reference_200} – {f_text_c_title_300}",
                       f_text_c_reference_200=f.text(c.reference, 200),
                       f_text_c_title_300=f.text(c.title, 300)))

@@ -181,9 +181,9 @@ def write_rules_annex(lots: Sequence[LotRules], rules: AwardRules,
     """
     target = Path(path)
     if target.exists() and not overwrite:
-        raise OutputExistsError(f"{target} already exists; refusing to overwrite an earlier "
-                                "result (pass overwrite=True, or --force on the command line)",
-                                path=target)
+        raise OutputExistsError(msg("{path} already exists; refusing to overwrite an earlier "
+                                    "result (pass overwrite=True, or --force on the command "
+                                    "line)", path=target), path=target)
     data = rules_annex_bytes(lots, rules, lang=lang)
     from ai_procurement._office.files import write_atomic
 
@@ -197,12 +197,15 @@ def _check_lots(lots: Sequence[LotRules], rules: AwardRules) -> None:
     ids = [lot.lot_id for lot in lots]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
-        raise QuestionnaireError(f"lot ids must be unique; repeated: {repeated}")
+        raise QuestionnaireError(msg("lot ids must be unique; repeated: {repeated}",
+                                     repeated=", ".join(repeated)))
     cap = rules.max_lots_per_bidder
     if cap is not None and cap >= len(lots):
-        raise QuestionnaireError(
-            f"max_lots_per_bidder={cap} with {len(lots)} lot(s): a cap limits a bidder to "
-            "fewer lots than the consultation has; remove it or lower it")
+        raise QuestionnaireError(nmsg(
+            "max_lots_per_bidder={cap} with {n} lot: a cap limits a bidder to fewer lots than "
+            "the consultation has; remove it or lower it", "max_lots_per_bidder={cap} with {n} "
+            "lots: a cap limits a bidder to fewer lots than the consultation has; remove it or "
+            "lower it", len(lots), cap=cap))
 
 
 # -- figures, computed as the scoring computes them --------------------------------------
@@ -498,9 +501,11 @@ class _Annex:
                        rows, (5.6, 2.0, 1.8, 4.6, 3.0))
             unscored = len(criterion.questions) - len(scored)
             if unscored:
-                self.para(self.t(msg("{unscored} other question(s) of this criterion bring no "
-                                     "points (weight 0): they inform the analysis or carry a "
-                                     "knock-out requirement.", unscored=unscored)))
+                self.para(self.t(nmsg("{n} other question of this criterion brings no points "
+                                      "(weight 0): it informs the analysis or carries a "
+                                      "knock-out requirement.", "{n} other questions of this "
+                                      "criterion bring no points (weight 0): they inform the "
+                                      "analysis or carry a knock-out requirement.", unscored)))
 
     def _marks(self, lot: LotRules, q: Question) -> str:
         marks: list[str] = []
@@ -618,11 +623,15 @@ class _Annex:
             self._dqe(spec, question)
             if not spec.items:
                 return
-        self.para(self.t(msg("The price compared is the total cost over {years} year(s), in "
-                             "{spec_currency} excluding tax, computed from the breakdown of "
-                             "question {question_id}: total cost = sum of the one-off amounts + "
-                             "{years} × sum of the yearly amounts.", years=years,
-                             spec_currency=spec.currency, question_id=question.id)))
+        self.para(self.t(nmsg("The price compared is the total cost over {n} year, in "
+                              "{spec_currency} excluding tax, computed from the breakdown of "
+                              "question {question_id}: total cost = sum of the one-off amounts "
+                              "+ {n} × sum of the yearly amounts.", "The price compared is the "
+                              "total cost over {n} years, in {spec_currency} excluding tax, "
+                              "computed from the breakdown of question {question_id}: total "
+                              "cost = sum of the one-off amounts + {n} × sum of the yearly "
+                              "amounts.", years, spec_currency=spec.currency,
+                              question_id=question.id)))
         self.table([self.t(msg("Cost item")),
                     self.t(pmsg("deliverables.rules_annex", "Recurrence"))],
                    [[item.label.get(self.lang), RECURRENCES[item.recurrence.value].get(
@@ -659,9 +668,9 @@ class _Annex:
         else:
             k = self.num(factors["sd_factor"])
             self.para(self.t(msg("An offer whose total cost is strictly below the mean cost of "
-                                 "the regular offers minus {k} standard deviation(s) (population "
-                                 "standard deviation of the offers) is presumed abnormally low.",
-                                 k=k)))
+                                 "the regular offers minus {k} × the standard deviation "
+                                 "(population standard deviation of the offers) is presumed "
+                                 "abnormally low.", k=k)))
         self.para(self.t(msg("With fewer than {MIN_OFFERS_FOR_LOW_CHECK} offers this formula "
                              "flags no offer; prices are judged against the buyer's estimate. "
                              "The computation only flags: it eliminates no offer. An offer "

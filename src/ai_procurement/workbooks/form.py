@@ -328,10 +328,11 @@ def questionnaire_bytes(questionnaire: Questionnaire, lang: Lang, vendor: str | 
     """Return the questionnaire workbook as bytes (see :func:`write_questionnaire`)."""
     if lang not in questionnaire.bank.languages:
         # Its texts are empty in that language: vendors would get blank questions.
-        raise QuestionnaireError(
-            f"bank {questionnaire.bank.id!r} has no {lang!r} texts (its languages: "
-            f"{list(questionnaire.bank.languages)}); add them, or write the questionnaire in "
-            f"{questionnaire.bank.languages[0]!r}")
+        raise QuestionnaireError(msg(
+            "bank {bank!r} has no {lang!r} texts (its languages: {languages}); add them, or "
+            "write the questionnaire in {first!r}", bank=questionnaire.bank.id, lang=lang,
+            languages=list(questionnaire.bank.languages),
+            first=questionnaire.bank.languages[0]))
     token = vendor_token(key, vendor)
     identity = Identity(questionnaire.bank.id, questionnaire.bank.version,
                         questionnaire.fingerprint, lang, token)

@@ -30,6 +30,7 @@ import attrs
 from ai_procurement._office.xlsx import column_letter
 from ai_procurement.answers import AnswerState, Report, Response
 from ai_procurement.bank.model import Bank
+from ai_procurement.errors import QuestionnaireError
 from ai_procurement.questionnaire import Consultation, Questionnaire, freeze
 from ai_procurement.text import LANGUAGES, Lang, msg
 
@@ -266,7 +267,7 @@ def export_register(declarations: Sequence[Declaration], path: str | os.PathLike
     in French for spreadsheets in that locale) or ``.xlsx``, by the path's suffix.
 
     Raises:
-        ValueError: a suffix other than ``.csv`` or ``.xlsx``.
+        QuestionnaireError: a suffix other than ``.csv`` or ``.xlsx`` (a ValueError).
         OutputExistsError: the file exists and ``overwrite`` is false.
     """
     from ai_procurement._office.files import write_atomic
@@ -274,7 +275,8 @@ def export_register(declarations: Sequence[Declaration], path: str | os.PathLike
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise ValueError(f"{target}: the register is exported as .csv or .xlsx")
+        raise QuestionnaireError(msg("{target}: the register is exported as .csv or .xlsx",
+                                     target=target))
     bank = _questionnaire().bank
     data = _labels(bank, "INV-06", lang)
     provided = _labels(bank, "INV-03", lang)

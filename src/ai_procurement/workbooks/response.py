@@ -66,7 +66,7 @@ from ai_procurement.bank.model import (
 from ai_procurement.bidders import BidderIdentity, check_registration
 from ai_procurement.errors import ResponseError
 from ai_procurement.questionnaire import Questionnaire
-from ai_procurement.text import LANGUAGES, Lang, Text, msg
+from ai_procurement.text import LANGUAGES, Lang, Text, msg, nmsg
 from ai_procurement.workbooks import form
 from ai_procurement.workbooks.signing import Identity, vendor_token
 
@@ -130,10 +130,11 @@ class SignedWorkbookReader:
         self.findings: list[Finding] = []
         self.lang: Lang = "fr"
 
-    def problem(self, severity: Severity, code: str, fr: str, en: str, *,
+    def problem(self, severity: Severity, code: str, fr: str | Text, en: str | None = None, *,
                 sheet: str | None = None, cell: str = "", question_id: str = "") -> None:
-        """Record one problem, in French and English."""
-        self.findings.append(Finding(severity, code, Text(fr, en), self.file,
+        """Record one problem, in French and English: a :class:`Text`, or its two texts."""
+        text = fr if isinstance(fr, Text) else Text(fr, fr if en is None else en)
+        self.findings.append(Finding(severity, code, text, self.file,
                                      self.default_sheet if sheet is None else sheet, cell,
                                      question_id))
 
@@ -176,10 +177,10 @@ class SignedWorkbookReader:
             return
         shown = ", ".join(refs[:10]) + (" …" if count > 10 else "")
         self.problem("warning", "stray-content",
-                     f"Du contenu a été saisi hors de la zone du formulaire ({count} "
-                     f"cellule(s) : {shown}) : il n'est pas lu.",
-                     f"Content was typed outside the form's area ({count} cell(s): "
-                     f"{shown}): it is not read.", sheet=sheet, cell=refs[0])
+                     nmsg("Content was typed outside the form's area ({n} cell: {shown}): it "
+                          "is not read.", "Content was typed outside the form's area ({n} "
+                          "cells: {shown}): it is not read.", count, shown=shown),
+                     sheet=sheet, cell=refs[0])
 
     def too_long(self, book: XlsxBook, cells: Mapping[str, Cell], sheet: str) -> None:
         """Report every text longer than a spreadsheet cell holds.
@@ -199,8 +200,8 @@ class SignedWorkbookReader:
                          "(send a separate document).", sheet=sheet, cell=cell.ref)
         if len(long) > 20:
             self.problem("error", "cell-too-long",
-                         f"… et {len(long) - 20} autre(s) cellule(s) trop longue(s).",
-                         f"… and {len(long) - 20} more cell(s) too long.", sheet=sheet)
+                         nmsg("… and {n} more cell too long.", "… and {n} more cells too long.",
+                              len(long) - 20), sheet=sheet)
 
     def run(self) -> str:
         """Guard, open and read the file; return its SHA-256 ("" if unreadable).
@@ -504,13 +505,13 @@ class _Reader(SignedWorkbookReader):
         if moved:
             first = moved[0]
             self.problem("warning", "rows-moved",
-                         f"{len(moved)} ligne(s) ont été déplacées ou des lignes insérées "
-                         f"(première : « {first.key} », attendue ligne {first.number}, "
-                         f"trouvée ligne {by_key[first.key]}). Les réponses sont rattachées "
-                         "par référence de question.",
-                         f"{len(moved)} row(s) were moved or rows inserted (first: "
-                         f"'{first.key}', expected on row {first.number}, found on row "
-                         f"{by_key[first.key]}). Answers are matched by question reference.",
+                         nmsg("{n} row was moved or rows inserted (first: '{key}', expected on "
+                              "row {planned}, found on row {found}). Answers are matched by "
+                              "question reference.", "{n} rows were moved or rows inserted "
+                              "(first: '{key}', expected on row {planned}, found on row "
+                              "{found}). Answers are matched by question reference.",
+                              len(moved), key=first.key, planned=first.number,
+                              found=by_key[first.key]),
                          sheet=form.SHEET_QUESTIONS, cell=f"A{by_key[first.key]}",
                          question_id="" if first.question is None else first.question.id)
         known_rows = set(by_key.values())

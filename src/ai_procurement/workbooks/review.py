@@ -60,7 +60,7 @@ from ai_procurement.bank.model import Evidence, FreeText, Level, Question
 from ai_procurement.decision.scoring import EvaluatorScore
 from ai_procurement.errors import QuestionnaireError
 from ai_procurement.questionnaire import Questionnaire
-from ai_procurement.text import LANGUAGES, Lang, Text, msg, pmsg
+from ai_procurement.text import LANGUAGES, Lang, Text, msg, nmsg, pmsg
 from ai_procurement.workbooks import form
 from ai_procurement.workbooks.response import SignedWorkbookReader, _date, _yes_no
 
@@ -1121,12 +1121,12 @@ class _Reader(SignedWorkbookReader):
         if moved:
             first, planned = moved[0]
             self.problem("warning", "rows-moved",
-                         f"{len(moved)} ligne(s) ont été déplacées (première : « {first} », "
-                         f"attendue ligne {planned}, trouvée ligne {by_key[first]}). Les notes "
-                         "sont rattachées par clé, pas par position.",
-                         f"{len(moved)} row(s) were moved (first: '{first}', expected on row "
-                         f"{planned}, found on row {by_key[first]}). Scores are matched by key, "
-                         "not by position.", cell=f"{COL_CODE}{by_key[first]}")
+                         nmsg("{n} row was moved (first: '{key}', expected on row {planned}, "
+                              "found on row {found}). Scores are matched by key, not by "
+                              "position.", "{n} rows were moved (first: '{key}', expected on "
+                              "row {planned}, found on row {found}). Scores are matched by key, "
+                              "not by position.", len(moved), key=first, planned=planned,
+                              found=by_key[first]), cell=f"{COL_CODE}{by_key[first]}")
         self.outside_read(book, self.default_sheet)
         self.too_long(book, cells, self.default_sheet)
         known_rows = {row for row in by_key.values() if row > 0}
@@ -1163,11 +1163,10 @@ class _Reader(SignedWorkbookReader):
             elif score is not None:
                 scores.append(score)
         if pending:
+            shown = ", ".join(pending[:10]) + (" …" if len(pending) > 10 else "")
             self.problem("warning", "not-scored",
-                         f"{len(pending)} réponse(s) pas encore notée(s) : "
-                         f"{', '.join(pending[:10])}{' …' if len(pending) > 10 else ''}.",
-                         f"{len(pending)} answer(s) not scored yet: "
-                         f"{', '.join(pending[:10])}{' …' if len(pending) > 10 else ''}.")
+                         nmsg("{n} answer not scored yet: {shown}.",
+                              "{n} answers not scored yet: {shown}.", len(pending), shown=shown))
         return scores
 
     def _row(self, row: int, q: Question, vendor: str, code: str

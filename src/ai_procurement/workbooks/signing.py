@@ -21,7 +21,7 @@ from pathlib import Path
 import attrs
 
 from ai_procurement.errors import QuestionnaireError
-from ai_procurement.text import Lang
+from ai_procurement.text import Lang, msg
 
 __all__ = ["Identity", "load_key", "new_key", "vendor_token", "write_key"]
 
@@ -54,15 +54,17 @@ def load_key(path: str | os.PathLike[str]) -> bytes:
     try:
         raw = read_bounded(path, _KEY_FILE_BYTES)
     except InputError as exc:
-        raise QuestionnaireError(f"{path}: cannot read the signing key: {exc.reason}") from None
+        raise QuestionnaireError(msg("{path}: cannot read the signing key: {reason}",
+                                     path=path, reason=exc.why)) from None
     try:
         key = bytes.fromhex(raw.decode("ascii").strip())
     except (ValueError, UnicodeDecodeError):
-        raise QuestionnaireError(f"{path}: cannot read the signing key (expected "
-                                 f"{KEY_BYTES * 2} hex characters)") from None
+        raise QuestionnaireError(msg("{path}: cannot read the signing key (expected {digits} "
+                                     "hex characters)", path=path,
+                                     digits=KEY_BYTES * 2)) from None
     if len(key) != KEY_BYTES:
-        raise QuestionnaireError(f"{path}: the signing key must be {KEY_BYTES} bytes, "
-                                 f"got {len(key)}")
+        raise QuestionnaireError(msg("{path}: the signing key must be {size} bytes, got "
+                                     "{found}", path=path, size=KEY_BYTES, found=len(key)))
     return key
 
 
