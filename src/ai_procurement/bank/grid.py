@@ -59,7 +59,7 @@ from ai_procurement.bank.model import (
     condition_questions,
     option_ids,
 )
-from ai_procurement.errors import BankError, Problem
+from ai_procurement.errors import BankError, Problem, os_reason
 from ai_procurement.text import Lang, Text, msg, nmsg
 
 if TYPE_CHECKING:
@@ -223,8 +223,8 @@ def _open(path: Path) -> Workbook:
     try:
         return load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise BankError(str(path), [Problem("$", msg("cannot read the workbook: {reason}",
-                                                     reason=str(exc)))]) from None
+        raise BankError(str(path), [Problem("$", msg("cannot read the workbook: {reason}", reason=(
+            os_reason(exc) if isinstance(exc, OSError) else str(exc))))]) from None
 
 
 def _sheet(wb: Workbook, name: str | None, source: str) -> Worksheet:

@@ -19,7 +19,7 @@ from pathlib import Path
 import attrs
 
 from ai_procurement.bank.model import Bank, Evidence, KnockOut, Question, check_bank
-from ai_procurement.errors import BankError, Problem
+from ai_procurement.errors import BankError, Problem, os_reason
 from ai_procurement.text import Text, msg
 
 __all__ = [
@@ -108,7 +108,7 @@ def load_level_requirements(path: str | os.PathLike[str] | None = None) -> Level
             raw = Path(path).read_bytes()
         except OSError as exc:
             raise BankError(source, [Problem("$", msg("cannot read the file: {reason}",
-                                                      reason=exc.strerror))]) from None
+                                                      reason=os_reason(exc)))]) from None
     document, problems = load_yaml(raw)
     if document is None:
         raise BankError(source, problems)

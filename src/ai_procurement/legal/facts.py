@@ -29,7 +29,7 @@ import attrs
 
 from ai_procurement._office.yaml import MAX_BYTES, load_yaml
 from ai_procurement.bank.converter import Invalid, converter, structure
-from ai_procurement.errors import LegalDataError, Problem
+from ai_procurement.errors import LegalDataError, Problem, os_reason
 from ai_procurement.text import Text, msg, pmsg
 
 __all__ = [
@@ -216,7 +216,7 @@ def load_legal_facts(path: str | os.PathLike[str]) -> LegalFacts:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise LegalDataError(source, [Problem("$", msg("cannot read the file: {reason}",
-                                                       reason=exc.strerror))]) from None
+                                                       reason=os_reason(exc)))]) from None
     if len(raw) > MAX_BYTES:
         raise LegalDataError(source, [Problem("$", msg("file too large: more than {limit} "
                                                        "bytes", limit=MAX_BYTES))])
