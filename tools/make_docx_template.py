@@ -30,7 +30,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ai_procurement._office.docx import normalise_zip
+from ai_procurement._office.files import normalise_zip
 
 FONT = "Arial"
 FOLDER = Path(__file__).resolve().parents[1] / "src/ai_procurement/deliverables/templates"

@@ -122,3 +122,60 @@ def test_shaded_cells_keep_their_fill_and_a_turned_heading_repeats_on_each_page(
         document.shade([[None, None, None]])
     with pytest.raises(ValueError, match="RRGGBB"):
         document.shade([[None, "green", None]] * 2)
+def _png() -> bytes:
+    """A 1 x 1 white PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
+
+
+def test_a_saved_document_holds_the_parts_python_docx_would_save() -> None:
+    # save() zips the package itself (python-docx's own save stamps the current time):
+    # the same members in the same order, with the same content, a picture included.
+    document = _document()
+    document.paragraph("Texte")
+    document.picture(_png(), "Figure 1", width_cm=2.0)
+    document.table(["A", "B"], [["1", "2"]], [2, 2])
+    ours = zipfile.ZipFile(io.BytesIO(document.save(DAY)))
+    buffer = io.BytesIO()
+    document.document.save(buffer)
+    theirs = zipfile.ZipFile(buffer)
+    assert ours.namelist() == theirs.namelist()
+    assert "word/media/image1.png" in ours.namelist()
+    for name in theirs.namelist():
+        assert ours.read(name) == theirs.read(name), name
+
+
+def test_table_cells_keep_their_text_bold_breaks_and_blanks() -> None:
+    document = _document()
+    document.table(["Id", "Texte", "Note"],
+                   [["Q-01", "  espace au début", ""],
+                    ["Q-02", "ligne 1\nligne 2\tfin", "a\x0bb"],
+                    ["Total", "tout", "3"]],
+                   [2, 6, 2], bold_rows=[2])
+    document.key_values([("Clé", "valeur")])
+    read = docx.Document(io.BytesIO(document.save(DAY)))
+    table, pairs = read.tables
+    texts = [[cell.text for cell in row.cells] for row in table.rows]
+    assert texts == [["Id", "Texte", "Note"], ["Q-01", "  espace au début", ""],
+                     ["Q-02", "ligne 1\nligne 2\tfin", "a\ufffdb"], ["Total", "tout", "3"]]
+    assert not table.rows[1].cells[2].paragraphs[0].runs  # an empty cell has no run
+    bold = [[any(run.bold for run in cell.paragraphs[0].runs) for cell in row.cells]
+            for row in table.rows]
+    assert bold == [[True] * 3, [False] * 3, [False] * 3, [True] * 3]  # header, bold row
+    assert [[bool(cell.paragraphs[0].runs[0].bold) for cell in row.cells]
+            for row in pairs.rows] == [[True, False]]
+
+
+def test_a_table_with_a_short_row_is_refused_and_leaves_the_document_as_it_was() -> None:
+    document = _document()
+    with pytest.raises(ValueError, match="one text per column"):
+        document.table(["A", "B"], [["1", "2"], ["3"]], [2, 2])
+    assert not docx.Document(io.BytesIO(document.save(DAY))).tables

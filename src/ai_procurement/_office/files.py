@@ -23,13 +23,14 @@ import os
 import stat
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ai_procurement.errors import InputError, OutputError, OutputExistsError, os_reason
 from ai_procurement.text import msg
 
-__all__ = ["normalise_zip", "open_regular", "read_bounded", "sha256_file", "write_atomic"]
+__all__ = ["normalise_zip", "open_regular", "read_bounded", "sha256_file", "write_atomic",
+           "zip_members"]
 
 _BLOCK = 1 << 20
 _NOT_REGULAR = msg("not a regular file (a folder, a pipe or a device)")
@@ -155,13 +156,23 @@ def normalise_zip(data: bytes, date: dt.date,
     only timestamps, permissions and compression are fixed, so the same content always
     gives the same bytes, whatever the clock said when a library saved it.
     """
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return zip_members(((name, (replace or {}).get(name) or source.read(name))
+                            for name in source.namelist()), date)
+
+
+def zip_members(members: Iterable[tuple[str, bytes]], date: dt.date) -> bytes:
+    """A zip of ``members`` (name, content) in their order, each dated ``date`` at midnight.
+
+    Timestamps, permissions and compression are fixed, as :func:`normalise_zip` fixes
+    them: the same members always give the same bytes.
+    """
     stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
-            out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in members:
             member = zipfile.ZipInfo(name, date_time=stamp)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
-            target.writestr(member, (replace or {}).get(name) or source.read(name))
+            target.writestr(member, content)
     return out.getvalue()

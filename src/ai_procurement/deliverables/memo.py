@@ -940,6 +940,12 @@ class _Memo:
                 "{f_n_ANNEX_LIMIT_0} characters), the points earned out of the points available, "
                 "the justification and evidence cited, and where the score came from.",
                 f_n_ANNEX_LIMIT_0=f.n(ANNEX_LIMIT, 0))))
+        # What the rows repeat, looked up once: the annex has a row per answer (90 000 in
+        # the two memos of 300 offers).
+        evidence, not_counted = f.t(msg("Evidence: ")), f.t(msg("not counted"))
+        sources = {key: x.get(self.lang) for key, x in SOURCES.items()}
+        states = {key: x.get(self.lang) for key, x in STATES.items()}
+        flags: dict[str, str] = {}
         for index, result in enumerate(shown, start=1):
             status = STATUSES[result.status].get(self.lang)
             d.heading(f"B.{index} {f.name(result.vendor, _HEADING_NAME_LIMIT)}", 2)
@@ -950,14 +956,17 @@ class _Memo:
             for line in v.lines.get(result.vendor, ()):
                 justification = f.text(line.justification, ANNEX_LIMIT)
                 if line.evidence.strip():
-                    justification += ("\n" if justification else "") + f.t(
-                        msg("Evidence: ")) + f.text(line.evidence, 500)
-                remarks = [SOURCES[line.source].get(self.lang)]
+                    justification += (("\n" if justification else "") + evidence
+                                      + f.text(line.evidence, 500))
+                remarks = [sources[line.source]]
                 if line.state is not AnswerState.ANSWERED:
-                    remarks.append(STATES[line.state.value].get(self.lang))
-                remarks += [f.sentence(flag_label(x, self.lang)) for x in line.flags]
+                    remarks.append(states[line.state.value])
+                for flag in line.flags:
+                    if flag not in flags:
+                        flags[flag] = f.sentence(flag_label(flag, self.lang))
+                    remarks.append(flags[flag])
                 points = (f"{f.pts(line.points)}\u00a0/\u00a0{f.pts(line.max_points)}"
-                          if line.counted else f.t(msg("not counted")))
+                          if line.counted else not_counted)
                 rows.append([line.question_id, v.answer(line, ANNEX_LIMIT), points,
                              justification, f.sep.join(dict.fromkeys(remarks))])
             d.table([f.t(msg("Question")), f.t(msg("Answer")),

@@ -95,6 +95,10 @@ def _isolate(text: str) -> str:
     return isolate_bidi(text) if _MAY_NEED_ISOLATING.search(text) else text
 
 
+# The answer values EvaluationView.answer keeps what it wrote for (the others are rare).
+_KEYED = frozenset({str, int, float, bool})
+
+
 @functools.lru_cache(maxsize=4096)
 def _fmt_number(value: float, lang: Lang, digits: int) -> str:
     return _number(value, lang, digits)
@@ -111,6 +115,9 @@ class Formatter:
     def __init__(self, lang: Lang, vendors: Iterable[str] = ()) -> None:
         self.lang: Lang = lang
         self._texts: dict[tuple[str, int | None], str] = {}
+        # A memo of 300 offers writes 250 000 numbers, far more distinct ones than
+        # _fmt_number's cache keeps: each formatter keeps its own (Babel costs 30 µs).
+        self._numbers: dict[tuple[float, int], str] = {}
         self._names = {v: self._clean_name(v) for v in vendors}
         # Longest first, so a name holding another is replaced whole.
         self._replaced = [(raw, shown) for raw, shown in sorted(
@@ -140,7 +147,11 @@ class Formatter:
 
     def n(self, value: float, digits: int = 2) -> str:
         """A number with ``digits`` decimals."""
-        return _fmt_number(value + 0.0, self.lang, digits)
+        key = (value + 0.0, digits)
+        shown = self._numbers.get(key)
+        if shown is None:
+            shown = self._numbers[key] = _fmt_number(key[0], self.lang, digits)
+        return shown
 
     def pts(self, value: float) -> str:
         """Points, two decimals."""
@@ -206,8 +217,11 @@ class EvaluationView:
                          and not c.is_price]
         self.ranking = evaluation.ranking
         self.lines: dict[str, list[ScoreLine]] = {}
+        self._by_criterion: dict[tuple[str, str], list[ScoreLine]] = {}
         for line in evaluation.lines:
             self.lines.setdefault(line.vendor, []).append(line)
+            self._by_criterion.setdefault((line.vendor, line.criterion_id), []).append(line)
+        self._answers: dict[tuple[str, type, object, int | None], str] = {}
         leaders = [v for v in self.ranking if v.rank == 1]
         self.tied_first = len(leaders) > 1
         self.winner: VendorResult | None = leaders[0] if len(leaders) == 1 else None
@@ -228,9 +242,22 @@ class EvaluationView:
 
     def answer(self, line: ScoreLine, limit: int | None) -> str:
         """An answer as the vendor saw it (option labels), cut at ``limit``."""
-        f = self.f
         if line.state is not AnswerState.ANSWERED:
             return STATES[line.state.value].get(self.lang)
+        # Offers often give the same answer to a question (an option, a number): each is
+        # written once (the two memos of 300 offers show 110 000 answers).
+        value, kind = line.value, type(line.value)
+        if kind not in _KEYED:
+            return self._answer(line, limit)
+        # repr tells -0.0 from 0.0, which compare equal but may not read the same.
+        key = (line.question_id, kind, repr(value) if kind is float else value, limit)
+        shown = self._answers.get(key)
+        if shown is None:
+            shown = self._answers[key] = self._answer(line, limit)
+        return shown
+
+    def _answer(self, line: ScoreLine, limit: int | None) -> str:
+        f = self.f
         question = self.questions.get(line.question_id)
         if question is None:
             return f.text(str(line.value), limit)
@@ -246,8 +273,7 @@ class EvaluationView:
 
     def criterion_lines(self, vendor: str, criterion_id: str) -> list[ScoreLine]:
         """The score lines of ``vendor`` on one criterion."""
-        return [line for line in self.lines.get(vendor, ())
-                if line.criterion_id == criterion_id]
+        return list(self._by_criterion.get((vendor, criterion_id), ()))
 
 
 def cite(view: EvaluationView, line: ScoreLine) -> str:
