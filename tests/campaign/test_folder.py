@@ -288,3 +288,23 @@ def test_audit_records_read_again_after_appends_and_a_torn_line(tmp_path: Path) 
                                                "torn-line-fenced", "publish"]
     path.write_text('{"event": "other"}\n', encoding="utf-8")  # replaced, not appended
     assert trail.records() == [{"event": "other"}]
+
+
+def test_a_file_read_once_is_read_again_when_replaced(tmp_path: Path) -> None:
+    """A loaded file is given again while unchanged, and read anew once replaced."""
+    from ai_procurement._office.files import write_atomic
+
+    campaign = init_campaign(tmp_path / "c")
+    path = campaign.root / "notes.txt"
+    write_atomic(path, b"first", overwrite=True)
+    reads: list[str] = []
+
+    def load(p: Path) -> str:
+        reads.append(p.read_text())
+        return reads[-1]
+
+    assert campaign.read_once(path, load) == "first"
+    assert campaign.read_once(path, load) == "first"
+    write_atomic(path, b"second!", overwrite=True)
+    assert campaign.read_once(path, load) == "second!"
+    assert reads == ["first", "second!"]
