@@ -268,3 +268,43 @@ def test_the_template_budget_example_does_not_repeat_excluding_vat(tmp_path: Pat
         assert example in line
         assert "HT\"" not in line
         assert "VAT\"" not in line
+
+
+def test_audit_records_read_again_after_appends_and_a_torn_line(tmp_path: Path) -> None:
+    """Records read after new lines (and a line cut short) are those of a fresh read."""
+    from ai_procurement.campaign.folder import AuditTrail
+
+    path = tmp_path / "audit.jsonl"
+    trail = AuditTrail(path)
+    trail.append("read", file="responses/a.xlsx")
+    assert [r["event"] for r in trail.records()] == ["read"]
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write('{"event": "write", "file": "out/memo-fr.docx"}\n{"event": "wr')
+    assert [r.get("event") for r in trail.records()] == ["read", "write", "unreadable-line"]
+    trail.append("publish", lot="")
+    fresh = AuditTrail(path).records()
+    assert trail.records() == fresh
+    assert [r.get("event") for r in fresh] == ["read", "write", "unreadable-line",
+                                               "torn-line-fenced", "publish"]
+    path.write_text('{"event": "other"}\n', encoding="utf-8")  # replaced, not appended
+    assert trail.records() == [{"event": "other"}]
+
+
+def test_a_file_read_once_is_read_again_when_replaced(tmp_path: Path) -> None:
+    """A loaded file is given again while unchanged, and read anew once replaced."""
+    from ai_procurement._office.files import write_atomic
+
+    campaign = init_campaign(tmp_path / "c")
+    path = campaign.root / "notes.txt"
+    write_atomic(path, b"first", overwrite=True)
+    reads: list[str] = []
+
+    def load(p: Path) -> str:
+        reads.append(p.read_text())
+        return reads[-1]
+
+    assert campaign.read_once(path, load) == "first"
+    assert campaign.read_once(path, load) == "first"
+    write_atomic(path, b"second!", overwrite=True)
+    assert campaign.read_once(path, load) == "second!"
+    assert reads == ["first", "second!"]

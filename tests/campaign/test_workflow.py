@@ -198,3 +198,27 @@ def test_the_report_states_the_procedure_with_french_punctuation(demo_campaign: 
     text = docx_text(demo_campaign / "out" / "lot-1" / "memo-fr.docx")
     assert ") ; procédure ouverte, dossier de consultation librement téléchargeable" in text
     assert "); procédure" not in text
+
+
+def test_evaluate_leaves_no_object_frozen_out_of_garbage_collection(
+        demo_campaign: Path, tmp_path: Path) -> None:
+    """Objects kept out of collection while documents are written are given back after.
+
+    Left frozen, every object of a notebook that ran an evaluation would stay in memory.
+    """
+    import gc
+
+    from ai_procurement.campaign.workflow import _earlier_objects_frozen, evaluate_campaign
+
+    folder = copy_campaign(demo_campaign, tmp_path / "demo")
+    assert gc.get_freeze_count() == 0
+    evaluate_campaign(load_campaign(folder), force=True)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller that froze its own objects keeps them frozen
+    try:
+        frozen = gc.get_freeze_count()
+        with _earlier_objects_frozen():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

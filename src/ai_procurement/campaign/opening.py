@@ -298,11 +298,16 @@ def load_opening(campaign: Campaign) -> Opening | None:
     Raises:
         CampaignError: the file is not one this library wrote.
     """
-    from ai_procurement.bank.converter import converter
-
     path = campaign.root / OPENING_FILE
     if not path.is_file():
         return None
+    # Read once per evaluation rather than once per lot and document.
+    return campaign.read_once(path, _read_opening)
+
+
+def _read_opening(path: Path) -> Opening:
+    from ai_procurement.bank.converter import converter
+
     try:
         data = json.loads(path.read_text("utf-8"))
         if data.get("format") != FORMAT:

@@ -9,7 +9,9 @@ file, writes its outputs atomically (refusing to replace an earlier result unles
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -790,8 +792,9 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
     # Every output goes to a staging folder, switched in whole at the end (results.py).
     staged = stage_results(campaign.root)
     try:
-        runs, records = _write_deliverables(campaign, staged.folder, scored, awards,
-                                            progress, draft=draft)
+        with _earlier_objects_frozen():
+            runs, records = _write_deliverables(campaign, staged.folder, scored, awards,
+                                                progress, draft=draft)
         staged.seal()
     except BaseException as exc:
         import shutil
@@ -811,6 +814,25 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
     runs = [attrs.evolve(run, outputs=tuple(final[p.relative_to(staged.folder)]
                                             for p in run.outputs)) for run in runs]
     return CampaignRun(tuple(runs), written, tuple(awards[lot.id] for lot in lots))
+
+
+@contextlib.contextmanager
+def _earlier_objects_frozen() -> Iterator[None]:
+    """Keep the objects that exist now out of the garbage collector's full collections.
+
+    The deliverables are written with a full collection after each large document
+    (:func:`_write_deliverables`); with every lot's scores frozen out, each collection
+    walks only what was built since, and costs a few milliseconds instead of a tenth
+    of a second.
+    """
+    if gc.get_freeze_count():  # objects frozen already, by the caller: leave them so
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _refuse_foreign_results(campaign: Campaign) -> None:
@@ -884,6 +906,12 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
             steps += ["debriefs", "commitments"]
         label = f"lot {lot.id}" if lot.id else "deliverables"
         for step in progress(steps, label, len(steps)):
+            if step in ("memo-fr", "memo-en", "annex-fr"):
+                # The comparison workbook and each memo leave reference cycles (the
+                # workbook writer's, the document builder's holding its XML tree) that
+                # Python frees only at its rare full collections: freed before the next
+                # document is built, their memory is reused instead of added to.
+                gc.collect()
             if step == "comparison":
                 written.append(write_comparison(
                     evaluation, out / "comparison.xlsx", lang=config.language,
