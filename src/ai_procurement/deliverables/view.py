@@ -225,9 +225,6 @@ class EvaluationView:
         leaders = [v for v in self.ranking if v.rank == 1]
         self.tied_first = len(leaders) > 1
         self.winner: VendorResult | None = leaders[0] if len(leaders) == 1 else None
-        # Answers as shown, by question and value: offers often give the same answer (an
-        # option, yes or no), shown once per offer in the annex (a third of its time).
-        self._shown: dict[tuple[str, type, object], str] = {}
 
     def title(self, criterion: Criterion) -> str:
         """The criterion's title in the view's language."""
@@ -264,19 +261,10 @@ class EvaluationView:
         question = self.questions.get(line.question_id)
         if question is None:
             return f.text(str(line.value), limit)
-        key = (line.question_id, type(line.value), line.value)  # 3 and 3.0 show apart
         try:
-            shown = self._shown.get(key)
-            hashable = True
-        except TypeError:  # a value that is not hashable (a price's items)
-            shown, hashable = None, False
-        if shown is None:
-            try:
-                shown = display_value(question, line.value, self.lang)
-            except (KeyError, TypeError, ValueError):
-                shown = str(line.value)
-            if hashable:
-                self._shown[key] = shown
+            shown = display_value(question, line.value, self.lang)
+        except (KeyError, TypeError, ValueError):
+            shown = str(line.value)
         return f.text(shown, limit)
 
     def flags(self, flags: Iterable[str]) -> str:
