@@ -137,6 +137,9 @@ OTHER = {
     "rich text inline": _sheet('<row r="1"><c r="A1" t="inlineStr"><is><r><t>a</t></r>'
                                "<r><t>b</t></r></is></c></row>"),
     "two values": _sheet('<row r="1"><c r="A1"><v>1</v><v>2</v></c></row>'),
+    "a value and an unknown element": _sheet('<row r="1"><c r="B1"><v>2</v></c><c r="A1">'
+                                             "<v>1</v><extLst/></c></row>"),
+    "a cell in a cell": _sheet('<row r="1"><c r="B1"><c r="A1"><v>1</v></c></c></row>'),
     "an attribute given twice": _sheet('<row r="1" ht="1" ht="2"><c r="A1"><v>1</v></c>'
                                        "</row>"),
     "an unknown attribute": _sheet('<row r="1"><c r="A1" cm="1"><v>1</v></c></row>'),
@@ -175,14 +178,17 @@ def test_the_quick_path_reads_what_the_callbacks_read(tmp_path: Path, name: str,
     assert (taken and taken[0] is not None) or slow[0] == "error"
 
 
+@pytest.mark.parametrize("columns", [None, {"A", "F"}])
 @pytest.mark.parametrize("name", sorted(OTHER))
-def test_other_forms_go_through_the_callbacks(tmp_path: Path, name: str) -> None:
+def test_other_forms_go_through_the_callbacks(tmp_path: Path, name: str,
+                                              columns: set[str] | None) -> None:
     path = _book(tmp_path, OTHER[name], _SST)
     with zipfile.ZipFile(path) as archive:
         data = archive.read("xl/worksheets/s.xml")
         book = XlsxBook(archive, {"xl/worksheets/s.xml": data})
-        assert book._quick_cells("xl/worksheets/s.xml", data, 100, 6, None) is None
-    assert _read(path, quick=True) == _read(path, quick=False)
+        assert book._quick_cells("xl/worksheets/s.xml", data, 100, 6, columns) is None
+    assert (_read(path, quick=True, columns=columns)
+            == _read(path, quick=False, columns=columns))
 
 
 @pytest.mark.parametrize("options", [{"columns": {"B", "D"}}, {"max_column": 2},
