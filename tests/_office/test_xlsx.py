@@ -116,6 +116,13 @@ OTHER = {
     "a comment": _sheet('<row r="1"><!-- <c r="B1"><v>9</v></c> --><c r="A1"><v>1</v></c>'
                         "</row>"),
     "a CDATA section": _sheet('<row r="1"><c r="A1" t="str"><v><![CDATA[<b>]]></v></c></row>'),
+    "a comment after the sheet data": _sheet(
+        '<row r="1"><c r="A1"><v>1</v></c></row>',
+        tail='<!-- </sheetData><sheetData><row r="2"><c r="A2"><v>2</v></c></row> -->'),
+    "a comment before it": _sheet('<row r="1"><c r="A1"><v>1</v></c></row>',
+                                  head=f"{_HEAD}<!-- <sheetData> -->"),
+    "a processing instruction before it": _sheet('<row r="1"><c r="A1"><v>1</v></c></row>',
+                                                 head=f"{_HEAD}<?x <sheetData>?>"),
     "a processing instruction": _sheet('<row r="1"><?x <c r="B1"><v>9</v></c>?>'
                                        '<c r="A1"><v>1</v></c></row>'),
     "a DTD": "<!DOCTYPE worksheet>" + _sheet('<row r="1"><c r="A1"><v>1</v></c></row>',
