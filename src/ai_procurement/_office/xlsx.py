@@ -914,8 +914,10 @@ def _quick_result(found: list[tuple[str, ...]], strings: list[str], formats: lis
             index = int(style or "0")
             fmt = styles[style] = formats[index] if index < len(formats) else "General"
         if kind == "s" and value and not formula:  # the commonest case, inlined
-            raw = value[3:-4]
-            index = int(_xml_text(raw) if "&" in raw or "\r" in raw else raw)
+            try:  # int() reads "\r" as the "\n" expat reports, and fails on "&"
+                index = int(value[3:-4])
+            except ValueError:
+                index = int(_xml_text(value[3:-4]))
             text = strings[index] if 0 <= index < known else ""
             result[ref] = new(cell_type, (ref, number, letters, "string", text, None, fmt))
             if len(text) > most:
