@@ -18,6 +18,12 @@ refuses any DTD, entity declaration or external reference, raising defusedxml's 
 exceptions. Callbacks rather than an element tree halve the time to read the sheet of
 a 500-question questionnaire: only the cells of the columns asked for are built, and
 text outside them is never handed to Python.
+
+Faster still, a sheet or a shared strings table held in memory and in the plain form
+spreadsheets write is read by regular expressions (:meth:`XlsxBook._quick_cells`): a
+grammar checks the cell data, expat and a character check the rest, and Python sees
+only the cells asked for. Anything else goes through the callbacks, which read every
+form and raise the errors reported; both read the same (``tests/_office/test_xlsx.py``).
 """
 
 from __future__ import annotations
