@@ -375,13 +375,16 @@ class XlsxBook:
         if (end < start or not _only_tags(text, after, opening.start())
                 or not _only_tags(text, end, len(text))
                 or _STRING_MARKUP.search(text, 0, opening.start())
-                or _STRING_MARKUP.search(text, end)
-                or not _SST_BODY.fullmatch(text, start, end)
-                or not self._well_formed_around(part, data, text, start, end)):
+                or _STRING_MARKUP.search(text, end)):
+            return None
+        # One pass: what lies between the items must be nothing at all, which checks
+        # the content as a grammar would (half the time of a check, then a search).
+        pieces = _SST_ITEM.split(text[start:end])
+        if any(pieces[::2]) or not self._well_formed_around(part, data, text, start, end):
             return None
         # Most texts need no decoding: testing for it inline saves two calls per string.
-        return [unescape(_xml_text(raw)) if "&" in raw or "\r" in raw or "_x" in raw
-                else raw for raw in _SST_ITEM.findall(text, start, end)]
+        return [(unescape(_xml_text(raw)) if "&" in raw or "\r" in raw or "_x" in raw
+                 else raw) if raw else "" for raw in pieces[1::2]]
 
     def _quick_cells(self, part: str, data: bytes, max_row: int, max_column: int,
                      columns: Collection[str] | None
@@ -848,7 +851,6 @@ _RX_T_OPEN = r'<t(?: xml:space="preserve")?'
 _SST_OPEN = re.compile(r"<sst(?:\s[^<>]*)?>")
 _STRING_MARKUP = re.compile(r"<(?:si|t|r|rPh|sst)[\s/>]")
 _RX_SST_ITEM = rf"<si>(?:{_RX_T_OPEN}>([^<]*+)</t>|{_RX_T_OPEN}/>)?</si>|<si/>"
-_SST_BODY = re.compile(rf"(?:{_RX_SST_ITEM})*+")
 _SST_ITEM = re.compile(_RX_SST_ITEM)
 
 # Worksheets: <sheetData> holding rows and cells as spreadsheets write them. The
