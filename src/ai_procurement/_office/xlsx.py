@@ -879,6 +879,11 @@ def _sheet_body(max_row: int) -> re.Pattern[str]:
         for k in range(len(digits)) if digits[k] != "9"]
     cell = re.sub(r"\((?!\?)", "(?:", _RX_CELL_START + (
         f"(?:/>|>(?:{_RX_FORMULA})?(?:{_RX_VALUE})?(?:{_RX_INLINE})?</c>)"))
+    # LibreOffice's two commonest cells (an empty one with a style, a shared string)
+    # tried first, in a shorter expression that the general one also matches: a third
+    # of the time of this check.
+    cell = (r'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}" s="[0-9]{1,5}"(?:/>| t="s"><v>[0-9]{1,9}'
+            rf"</v></c>)|{cell}")
     return re.compile(f'(?:<row r="(?!0*(?:{"|".join(greater)})")[0-9]{{1,7}}"'
                       f"{_RX_ROW_ATTRIBUTES}(?:/>|>(?:{cell})*+</row>))*+")
 
@@ -891,6 +896,9 @@ def _kept_cells(skipped: frozenset[str]) -> re.Pattern[str]:
     ``<is>`` element, text of the inline string.
     """
     ahead = "(?!(?:" + "|".join(sorted(skipped)) + ")[0-9])" if skipped else ""
+    # Empty cells (their tag ends with "/>", and no attribute value of the plain form
+    # holds a ">") are left at once: a fifth of the time of this search.
+    ahead += "(?![^>]*/>)"
     return re.compile(_RX_CELL_START.replace('<c r="', '<c r="' + ahead, 1)
                       + f">(?=<[fvi])({_RX_FORMULA})?({_RX_VALUE})?({_RX_INLINE})?</c>")
 
