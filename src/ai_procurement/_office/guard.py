@@ -980,6 +980,12 @@ def _stream(
             head += out[: _HEAD - len(head)]
             encoding = _encoding_of(head)
         searched = _CODECS if encoding is None else (encoding,)
+        if not tokens and b"!" not in out and b"!" not in overlap:
+            # "!" is in "<!DOCTYPE" in every encoding searched: one byte is found at
+            # memory speed, where the nine are looked for at a tenth of it (0.3 ms of the
+            # guard's 1.5 ms on a 500-question questionnaire, whose sheet has no "!").
+            overlap = (overlap + out)[-_KEEP:] if len(out) < _KEEP else out[-_KEEP:]
+            continue
         window = overlap + out
         doctype = doctype or any(_DOCTYPE[c] in window for c in searched)
         if tokens:

@@ -585,10 +585,11 @@ class _Reader(SignedWorkbookReader):
         self._check_question_text(q, row, get(form.COL_QUESTION + number))
         notes: list[str] = []
         text = self._text
-        comment = text(get(form.COL_COMMENT + number), q)
-        document, page, link = (text(get(form.COL_DOC + number), q),
-                                text(get(form.COL_PAGE + number), q),
-                                text(get(form.COL_LINK + number), q))
+        # Most of these cells are blank: testing for it here saves a call for each.
+        comment = "" if (cell := get(form.COL_COMMENT + number)) is None else text(cell, q)
+        document = "" if (cell := get(form.COL_DOC + number)) is None else text(cell, q)
+        page = "" if (cell := get(form.COL_PAGE + number)) is None else text(cell, q)
+        link = "" if (cell := get(form.COL_LINK + number)) is None else text(cell, q)
         evidence = (EvidenceRef(document, page, link) if document or page or link
                     else EvidenceRef())
         if len(document) + len(page) + len(link) > _MAX_EVIDENCE_CHARS:
