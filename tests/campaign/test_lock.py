@@ -42,13 +42,14 @@ def test_a_forked_worker_does_not_keep_a_killed_holders_lock(tmp_path: Path) -> 
     code = ("import os, sys, time; from ai_procurement.campaign.lock import campaign_lock\n"
             "with campaign_lock(sys.argv[1], 'held'):\n"
             "    if os.fork() == 0:\n"
-            "        time.sleep(30); os._exit(0)\n"
+            "        print('worker', flush=True); time.sleep(30); os._exit(0)\n"
             "    print('locked', flush=True); time.sleep(60)\n")
     child = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)],
                              stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:
         assert child.stdout is not None
-        assert child.stdout.readline().strip() == "locked"
+        # Both started (the worker's fork handlers have run once it prints).
+        assert {child.stdout.readline().strip() for _ in range(2)} == {"locked", "worker"}
         with pytest.raises(CampaignError, match="in use by another run"), campaign_lock(
                 tmp_path, "second"):
             pass
