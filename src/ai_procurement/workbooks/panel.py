@@ -368,8 +368,8 @@ class _Reader(SignedWorkbookReader):
         if lang not in LANGUAGES or mode not in PANEL_MODES or fields.get("format") != FORMAT \
                 or not total.isdigit() or len(total) > 7:
             self.problem("error", "identity-edited",
-                         msg("The workbook's identity sheet is "
-                             "edited."), sheet=form.SHEET_IDENTITY)
+                         msg("The workbook's identity sheet is edited."),
+                         sheet=form.SHEET_IDENTITY)
             return False
         self.lang = "fr" if lang == "fr" else "en"
         self.default_sheet = SHEET[self.lang]
@@ -448,8 +448,8 @@ class _Reader(SignedWorkbookReader):
                 value = scale.get(_fold(_text(cell)))
                 if value is None:
                     self.problem("error", "bad-value",
-                                 msg("Cell {ref}: '{text_cell}' is not a value from the list.",
-                                     ref=ref, text_cell=_text(cell)[:60]), cell=ref)
+                                 msg("Cell {ref}: '{value}' is not a value from the list.",
+                                     ref=ref, value=_text(cell)[:60]), cell=ref)
                     continue
                 a, b = key.split(">", 1)
                 self.pairwise[(a, b)] = value
@@ -468,9 +468,9 @@ class _Reader(SignedWorkbookReader):
                 self.problem("error", "no-points", msg("No point was allocated."))
             elif not math.isclose(total, self.total):
                 self.problem("warning", "total",
-                             msg("The points add up to {total:g} instead of {total_2}: they are "
+                             msg("The points add up to {total:g} instead of {target}: they are "
                                  "turned into shares, the judgment counts the same.", total=total,
-                                 total_2=self.total))
+                                 target=self.total))
 
 
 def _text(cell: Cell | None) -> str:

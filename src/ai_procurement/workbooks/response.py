@@ -188,10 +188,10 @@ class SignedWorkbookReader:
                 if cell is not None and len(str(cell.value)) > MAX_CELL_CHARS]
         for cell in long[:20]:
             self.problem("error", "cell-too-long",
-                         msg("The cell holds {len_str_cell_value} characters, more than the "
-                             "{max_cell_chars} a spreadsheet cell holds: shorten the text (send "
-                             "a separate document).", len_str_cell_value=len(str(cell.value)),
-                             max_cell_chars=MAX_CELL_CHARS), sheet=sheet, cell=cell.ref)
+                         msg("The cell holds {length} characters, more than the {limit} a "
+                             "spreadsheet cell holds: shorten the text (send a separate "
+                             "document).", length=len(str(cell.value)), limit=MAX_CELL_CHARS),
+                         sheet=sheet, cell=cell.ref)
         if len(long) > 20:
             self.problem("error", "cell-too-long",
                          nmsg("… and {n} more cell too long.", "… and {n} more cells too long.",
@@ -451,9 +451,9 @@ class _Reader(SignedWorkbookReader):
                 key = str(cell.value)
                 if key in by_key:
                     self.problem("error", "duplicate-row",
-                                 msg("The row of '{key}' appears twice (rows {by_key_key} and "
+                                 msg("The row of '{key}' appears twice (rows {first} and "
                                      "{cell_row}): a row was copied.", key=key,
-                                     by_key_key=by_key[key], cell_row=cell.row),
+                                     first=by_key[key], cell_row=cell.row),
                                  sheet=form.SHEET_QUESTIONS,
                                  cell=cell.ref, question_id=key.split(":")[0])
                     continue
@@ -497,9 +497,8 @@ class _Reader(SignedWorkbookReader):
                         and c.row >= first_row})
         if stray:
             self.problem("warning", "stray-content",
-                         msg("Content was typed outside question "
-                             "rows (rows {ranges_stray}): it is "
-                             "not read.", ranges_stray=_ranges(stray)), sheet=form.SHEET_QUESTIONS,
+                         msg("Content was typed outside question rows (rows {rows}): it is "
+                             "not read.", rows=_ranges(stray)), sheet=form.SHEET_QUESTIONS,
                          cell=f"{form.COL_ANSWER}{stray[0]}")
 
     def _input(self, column: str, row: int, q: Question) -> Cell | None:
@@ -568,11 +567,11 @@ class _Reader(SignedWorkbookReader):
             # The review workbook shows the three in one cell.
             self.problem("error", "evidence-too-long",
                          msg("The evidence references (columns {col_doc} to {col_link}) total "
-                             "{len_document} characters, more than the {max_evidence_chars} "
-                             "allowed: cite the document, page and link, not their content.",
+                             "{length} characters, more than the {limit} allowed: cite the "
+                             "document, page and link, not their content.",
                              col_doc=form.COL_DOC, col_link=form.COL_LINK,
-                             len_document=len(document) + len(page) + len(link),
-                             max_evidence_chars=_MAX_EVIDENCE_CHARS), sheet=form.SHEET_QUESTIONS,
+                             length=len(document) + len(page) + len(link),
+                             limit=_MAX_EVIDENCE_CHARS), sheet=form.SHEET_QUESTIONS,
                          cell=f"{form.COL_DOC}{row}", question_id=q.id)
         na_cell = get(form.COL_NA + number)
         na = na_cell is not None and self._not_applicable(q, row)
@@ -639,11 +638,10 @@ class _Reader(SignedWorkbookReader):
                          sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
         return True
 
-    def _bad_value(self, q: Question, cell: Cell, fr: str, en: str) -> None:
-        self.problem("error", "invalid-value", msg("Value '{show_cell}': {text}", text=Text(fr=fr,
-                                                   en=en), show_cell=_show(cell)),
-                                               sheet=form.SHEET_QUESTIONS, cell=cell.ref,
-                     question_id=q.id)
+    def _bad_value(self, q: Question, cell: Cell, why: Text) -> None:
+        self.problem("error", "invalid-value",
+                     msg("Value '{value}': {why}", value=_show(cell), why=why),
+                     sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
 
     def _value(self, q: Question, cell: Cell, notes: list[str]) -> AnswerValue | None:
         spec = q.answer
@@ -651,29 +649,28 @@ class _Reader(SignedWorkbookReader):
         if isinstance(spec, YesNo):
             value = _yes_no(cell, lang, notes)
             if value is None:
-                self._bad_value(q, cell, "attendu Oui ou Non.", "expected Yes or No.")
+                self._bad_value(q, cell, msg("expected Yes or No."))
             return value
         if isinstance(spec, SingleChoice):
             options = [(o.id, o.label) for o in spec.options]
             value = _choice(cell, options, lang, notes)
             if value is None:
                 allowed = " | ".join(o.label.get(lang) for o in spec.options)
-                self._bad_value(q, cell, f"choisissez une valeur de la liste ({allowed}).",
-                                f"choose a value from the list ({allowed}).")
+                self._bad_value(q, cell, msg("choose a value from the list ({allowed}).",
+                                             allowed=allowed))
             return value
         if isinstance(spec, Scale):
             level = _level(cell, q, lang, notes)
             if level is None:
-                self._bad_value(q, cell, "choisissez un niveau de la liste.",
-                                "choose a level from the list.")
+                self._bad_value(q, cell, msg("choose a level from the list."))
             return level
         if isinstance(spec, Number):
             return self._number(q, spec, cell, notes)
         if isinstance(spec, DateAnswer):
             parsed = _date(cell, lang, notes, self._date1904)
             if isinstance(parsed, str):
-                self._bad_value(q, cell, f"date illisible ({parsed}) ; saisissez jj/mm/aaaa.",
-                                f"unreadable date ({parsed}); enter yyyy-mm-dd.")
+                self._bad_value(q, cell, msg("unreadable date ({parsed}); enter yyyy-mm-dd.",
+                                             parsed=parsed))
                 return None
             return parsed
         assert isinstance(spec, FreeText)
@@ -682,8 +679,8 @@ class _Reader(SignedWorkbookReader):
             notes.append(f"number {cell.value!r} read as text {text!r}")
         if len(text) > spec.max_chars:
             self.problem("warning", "too-long",
-                         msg("Answer of {len_text} characters, beyond the {spec_max_chars} asked.",
-                             len_text=len(text), spec_max_chars=spec.max_chars),
+                         msg("Answer of {length} characters, beyond the {limit} asked.",
+                             length=len(text), limit=spec.max_chars),
                          sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
         return text
 
@@ -693,16 +690,15 @@ class _Reader(SignedWorkbookReader):
         percent = "%" in spec.unit.en
         result = _number(cell, percent, notes)
         if isinstance(result, str):
-            self._bad_value(q, cell, *_NUMBER_PROBLEMS[result])
+            self._bad_value(q, cell, _NUMBER_PROBLEMS[result])
             return None
         if spec.integer and not float(result).is_integer():
-            self._bad_value(q, cell, "un nombre entier est attendu.", "a whole number is "
-                            "expected.")
+            self._bad_value(q, cell, msg("a whole number is expected."))
             return None
         if (spec.minimum is not None and result < spec.minimum) or (
                 spec.maximum is not None and result > spec.maximum):
-            self._bad_value(q, cell, f"hors des bornes [{spec.minimum}, {spec.maximum}].",
-                            f"outside the bounds [{spec.minimum}, {spec.maximum}].")
+            self._bad_value(q, cell, msg("outside the bounds [{spec_minimum}, {spec_maximum}].",
+                                         spec_minimum=spec.minimum, spec_maximum=spec.maximum))
             return None
         return result
 
@@ -733,16 +729,15 @@ class _Reader(SignedWorkbookReader):
             if isinstance(spec, MultipleChoice):
                 value = _yes_no(cell, self.lang, notes)
                 if value is None:
-                    self._bad_value(q, cell, "attendu Oui ou Non.", "expected Yes or No.")
+                    self._bad_value(q, cell, msg("expected Yes or No."))
                 elif value == "yes":
                     ticked.append(item)
             else:
                 amount = _number(cell, False, notes, currency=True)
                 if isinstance(amount, str):
-                    self._bad_value(q, cell, *_NUMBER_PROBLEMS[amount])
+                    self._bad_value(q, cell, _NUMBER_PROBLEMS[amount])
                 elif amount < 0:
-                    self._bad_value(q, cell, "un montant positif ou nul est attendu.",
-                                    "an amount of zero or more is expected.")
+                    self._bad_value(q, cell, msg("an amount of zero or more is expected."))
                 else:
                     amounts[item] = amount
         if isinstance(spec, Price) and spec.dqe:
@@ -803,9 +798,9 @@ class _Reader(SignedWorkbookReader):
         if moved:
             item = moved[0]
             self.problem("error", "rows-moved",
-                         msg("The DQE sheet was changed: row {rows_item} should hold item "
+                         msg("The DQE sheet was changed: row {row} should hold item "
                              "'{item}'. DQE rows may not be moved; send back the original file, "
-                             "filled in.", rows_item=rows[item], item=item),
+                             "filled in.", row=rows[item], item=item),
                          sheet=form.SHEET_DQE, cell=f"A{rows[item]}",
                          question_id=q.id)
             return {}
@@ -841,10 +836,9 @@ class _Reader(SignedWorkbookReader):
             seen = True
             value = _number(cell, False, notes, currency=True)
             if isinstance(value, str):
-                fr, en = _NUMBER_PROBLEMS[value]
                 self.problem("error", "invalid-value",
-                             msg("Item {line_id}: unit price '{show_cell}': {text}",
-                                 text=Text(fr=fr, en=en), line_id=line.id, show_cell=_show(cell)),
+                             msg("Item {line_id}: unit price '{value}': {why}",
+                                 why=_NUMBER_PROBLEMS[value], line_id=line.id, value=_show(cell)),
                              sheet=form.SHEET_DQE, cell=ref, question_id=q.id)
             elif value < 0:
                 self.problem("error", "invalid-value",
@@ -877,19 +871,15 @@ class _Reader(SignedWorkbookReader):
 _YES = {"oui", "yes", "vrai", "true", "o", "y", "x", "1"}
 _NO = {"non", "no", "faux", "false", "n", "0"}
 
-_NUMBER_PROBLEMS: dict[str, tuple[str, str]] = {
-    "not-a-number": ("un nombre est attendu.", "a number is expected."),
-    "ambiguous": ("séparateur ambigu (milliers ou décimales ?) ; saisissez par exemple "
-                  "1234,5.", "ambiguous separator (thousands or decimals?); type e.g. 1234.5."),
-    "percent": ("un pourcentage a été saisi alors que l'unité n'est pas « % » ; saisissez "
-                "la valeur dans l'unité demandée.", "a percentage was typed but the unit is "
-                "not '%'; type the value in the unit asked."),
-    "not-finite": ("valeur numérique invalide.", "invalid numeric value."),
-    "date": ("le tableur a lu la saisie comme une date (par exemple 1.5 saisi dans un "
-             "Excel français devient le 1er mai) ; saisissez le nombre avec une virgule "
-             "décimale.", "the spreadsheet read the entry as a date (for example 1.5 typed "
-             "in a French Excel becomes 1 May); type the number with the decimal separator "
-             "of your spreadsheet."),
+_NUMBER_PROBLEMS: dict[str, Text] = {
+    "not-a-number": msg("a number is expected."),
+    "ambiguous": msg("ambiguous separator (thousands or decimals?); type e.g. 1234.5."),
+    "percent": msg("a percentage was typed but the unit is not '%'; type the value in the unit "
+                   "asked."),
+    "not-finite": msg("invalid numeric value."),
+    "date": msg("the spreadsheet read the entry as a date (for example 1.5 typed in a French "
+                "Excel becomes 1 May); type the number with the decimal separator of your "
+                "spreadsheet."),
 }
 
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')

@@ -1073,10 +1073,9 @@ class _Reader(SignedWorkbookReader):
                 continue
             if row_key in by_key:
                 self.problem("error", "duplicate-row",
-                             msg("Row '{row_key}' appears twice (rows "
-                                 "{by_key_row_key} and {cell_row}): a row was "
-                                 "copied; neither is read.", row_key=row_key,
-                                 by_key_row_key=by_key[row_key], cell_row=cell.row), cell=cell.ref,
+                             msg("Row '{row_key}' appears twice (rows {first} and {cell_row}): "
+                                 "a row was copied; neither is read.", row_key=row_key,
+                                 first=by_key[row_key], cell_row=cell.row), cell=cell.ref,
                              question_id=row_key.lstrip("#").split("@")[0])
                 by_key[row_key] = -1
                 continue
@@ -1191,12 +1190,10 @@ class _Reader(SignedWorkbookReader):
             decision = _yes_no(accept_cell, self.lang, notes)
             if decision is None:
                 self.problem("error", "invalid-value",
-                             msg("Value '{short_accept_cell}': expected {form_YES} or {form_NO}.",
-                                 form_YES=Text(fr=format(form.YES['fr'], ''),
-                                 en=format(form.YES['en'], '')),
-                                 form_NO=Text(fr=format(form.NO['fr'], ''),
-                                 en=format(form.NO['en'], '')),
-                                 short_accept_cell=_short(accept_cell)),
+                             msg("Value '{value}': expected {yes} or {no}.",
+                                 value=_short(accept_cell),
+                                 yes=Text(form.YES["fr"], form.YES["en"]),
+                                 no=Text(form.NO["fr"], form.NO["en"])),
                              cell=accept_cell.ref, question_id=q.id)
                 return None
             self._justified(justification, justification_cell, row, q, code)
