@@ -579,14 +579,18 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
         if helper and rest.startswith(", ") and tail > 2:
             # A finding's other arguments (sheet=..., cell=...) that leave the message too
             # little room go on the next line, aligned with it.
+            # (aligned with the call's first argument).
+            first_arg = node.args[0]
+            align = (_char_column(line, first_arg.col_offset)
+                     if first_arg.lineno == start_node.lineno else column)
             alone = _render(function, head, english, kwargs, column, 1, base)
-            if (len(alone.split("\n")) + 1 < len(rows) or max(widths) > WIDTH) and (
-                    column + len(rest) - 2 <= WIDTH):
-                rendered = alone + ",\n" + " " * column
+            if (len(alone.split("\n")) < len(rows) or max(widths) > WIDTH) and (
+                    align + len(rest) - 2 <= WIDTH):
+                rendered = alone + ",\n" + " " * align
                 end_column += 2
                 rows = rendered.split("\n")
                 widths = [column + len(rows[0]), *(len(row) for row in rows[1:-1]),
-                          column + len(rest) - 2]
+                          align + len(rest) - 2]
         if max(widths) > WIDTH:
             report.left.append(f"{location}: does not fit in {WIDTH} columns with what "
                                "follows it")
