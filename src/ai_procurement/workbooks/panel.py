@@ -423,10 +423,11 @@ class _Reader(SignedWorkbookReader):
             if _text(cells.get(f"{COL_LEFT}{row}")) != left or _text(
                     cells.get(f"{COL_RIGHT}{row}")) != right:
                 self.problem("error", "row-edited",
-                             f"Ligne {row} : le nom d'un critère a été modifié ; il doit "
-                             f"rester « {left} »" + (f" / « {right} »" if right else "") + ".",
-                             f"Row {row}: a criterion's name was edited; it must stay "
-                             f"'{left}'" + (f" / '{right}'" if right else "") + ".",
+                             msg("Row {row}: a criterion's name was edited; it must stay "
+                                 "'{left}' / '{right}'.", row=row, left=left, right=right)
+                             if right else
+                             msg("Row {row}: a criterion's name was edited; it must stay "
+                                 "'{left}'.", row=row, left=left),
                              cell=f"A{row}")
                 continue
             comment = cells.get(f"{COL_COMMENT}{row}")

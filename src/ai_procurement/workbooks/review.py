@@ -998,20 +998,15 @@ class _Reader(SignedWorkbookReader):
         elif choice is False:
             said = description[:200] + ("…" if len(description) > 200 else "")
             self.problem("error", "conflict-declared",
-                         f"L'évaluateur {self.evaluator} déclare un conflit d'intérêts"
-                         + (f" (« {said} »)" if said else " (sans le décrire)")
-                         + " : ses notes ne sont pas utilisées. L'acheteur doit décider des "
-                         "suites : confier l'évaluation à un autre évaluateur ou, s'il "
-                         "établit par écrit que ce lien ne compromet pas l'impartialité, "
-                         "faire remettre une grille sans conflit déclaré (article L2141-10 du "
-                         "code de la commande publique).",
-                         f"Evaluator {self.evaluator} declares a conflict of interest"
-                         + (f" ('{said}')" if said else " (without describing it)")
-                         + ": their scores are not used. The buyer must decide what follows: "
-                         "have another evaluator score the offers or, after recording in "
-                         "writing why this link does not compromise impartiality, have a "
-                         "workbook without a declared conflict returned (French public "
-                         "procurement code, article L2141-10).", sheet=sheet,
+                         msg("Evaluator {evaluator} declares a conflict of interest "
+                             "({description}): their scores are not used. The buyer must decide "
+                             "what follows: have another evaluator score the offers or, after "
+                             "recording in writing why this link does not compromise "
+                             "impartiality, have a workbook without a declared conflict "
+                             "returned (French public procurement code, article L2141-10).",
+                             evaluator=self.evaluator,
+                             description=msg("'{said}'", said=said) if said
+                             else msg("without describing it")), sheet=sheet,
                          cell=DECLARATION_CHOICE)
         elif day is None:
             self.problem("warning", "declaration-undated",
