@@ -8,8 +8,11 @@ becomes the translation of that msgid in
 
 - each ``{expr}`` of the f-strings becomes a named field: a plain name keeps its name
   (``{vendor}`` -> ``vendor=vendor``), an attribute its last two names
-  (``{offer.bidder.name}`` -> ``bidder_name=offer.bidder.name``), anything else a name
-  made of its words (``{len(ids)}`` -> ``len_ids=len(ids)``); conversions and format
+  (``{offer.bidder.name}`` -> ``bidder_name=offer.bidder.name``), a constant its own
+  name in lower case (``{form.COL_DOC}`` -> ``col_doc``), a joined list or a slice the
+  name of what it takes from (``{', '.join(names)}``, ``{key[:40]}`` -> ``names``,
+  ``key``), anything else a name made of its words (``{len(ids)}`` ->
+  ``len_ids=len(ids)``); conversions and format
   specs are kept (``{total:.1f}``); literal braces are doubled;
 - an English text already in the catalogue with another French gets a context: the
   call becomes ``pmsg("<module>", ...)``;
@@ -578,8 +581,7 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
         rest = end_line.rstrip("\n")[end_column:]
         if helper and rest.startswith(", ") and tail > 2:
             # A finding's other arguments (sheet=..., cell=...) that leave the message too
-            # little room go on the next line, aligned with it.
-            # (aligned with the call's first argument).
+            # little room go on the next line, aligned with the call's first argument.
             first_arg = node.args[0]
             align = (_char_column(line, first_arg.col_offset)
                      if first_arg.lineno == start_node.lineno else column)
