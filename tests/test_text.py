@@ -205,7 +205,8 @@ def test_no_message_is_written_inline_in_two_languages() -> None:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            pair = tool._helper_texts(node)  # f.t("Oui", "Yes"), self.tr("Oui", "Yes")
+            # f.t("Oui", "Yes"), self.tr("Oui", "Yes"), self.problem(sev, code, "Oui", "Yes")
+            pair = tool._helper_texts(node)
             if pair is not None:
                 texts = list(pair)
             elif isinstance(node.func, ast.Name) and node.func.id in aliases:
@@ -361,3 +362,68 @@ def test_the_two_text_helpers_are_converted_with_their_receiver_kept(
     again = tool.Report()
     assert tool.convert_source(converted, "sample", catalog, again, "sample.py") == converted
     assert again.converted == 0
+
+
+FINDINGS_SAMPLE = '''
+from ai_procurement.text import Text
+
+
+class Reader:
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str, Text, str]] = []
+
+    def problem(self, severity: str, code: str, fr: str | Text, en: str = "", *,
+                sheet: str = "") -> None:
+        self.found.append((severity, code, fr if isinstance(fr, Text) else Text(fr, en), sheet))
+
+    def read(self, ref: str, names: list[str]) -> None:
+        self.problem("error", "formula", f"Cellule {ref} : une formule n'est pas une valeur.",
+                     f"Cell {ref}: a formula is not a value.", sheet="Réponses")
+        self.problem("warning", "sheets", f"Feuilles présentes : {', '.join(names)}.",
+                     f"Sheets found: {', '.join(names)}.",
+                     sheet="Réponses questionnaire fournisseur")
+        self.problem("error", "data", Text(names[0], names[1]))
+'''
+
+
+def test_findings_written_in_two_languages_are_converted_and_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``problem(severity, code, fr, en, ...)`` becomes ``problem(severity, code, msg(en))``,
+    and the check of the package refuses the old form."""
+    import gettext
+    import io
+
+    import ai_procurement.text as text_module
+
+    tool = _to_catalogue()
+    tree = ast.parse(FINDINGS_SAMPLE)
+    pairs = [tool._helper_texts(node) for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    assert sum(pair is not None and all(_literal(t) for t in pair) for pair in pairs) == 2
+    catalog = catalogue.read_catalogue(ROOT / "no-such.po")
+    report = tool.Report()
+    converted = tool.convert_source(FINDINGS_SAMPLE, "sample", catalog, report, "sample.py")
+    assert report.converted == 2
+    assert not report.left
+    # The other arguments, when they leave the message too little room, go on the next
+    # line, aligned with the call's first argument.
+    assert ('msg("Cell {ref}: a formula is not a value.", ref=ref),\n'
+            '                     sheet="Réponses")' in converted)
+    assert ("names=', '.join(names)),\n"
+            '                     sheet="Réponses questionnaire fournisseur")' in converted)
+    assert all(len(line) <= tool.WIDTH for line in converted.splitlines())
+    assert catalog.get("Sheets found: {names}.").string == "Feuilles présentes : {names}."
+
+    def run(source: str) -> list[tuple[str, str, Text, str]]:
+        translations = gettext.GNUTranslations(io.BytesIO(catalogue.mo_bytes(catalog)))
+        monkeypatch.setattr(text_module, "_french", lambda: translations)
+        namespace: dict[str, object] = {}
+        exec(compile(source, "sample.py", "exec"), namespace)  # our own sample, above
+        reader = namespace["Reader"]
+        assert callable(reader)
+        made = reader()
+        made.read("B7", ["Identité", "Réponses"])
+        return list(made.found)
+
+    assert run(converted) == run(FINDINGS_SAMPLE)
+    again = tool.Report()
+    assert tool.convert_source(converted, "sample", catalog, again, "sample.py") == converted

@@ -8,8 +8,11 @@ becomes the translation of that msgid in
 
 - each ``{expr}`` of the f-strings becomes a named field: a plain name keeps its name
   (``{vendor}`` -> ``vendor=vendor``), an attribute its last two names
-  (``{offer.bidder.name}`` -> ``bidder_name=offer.bidder.name``), anything else a name
-  made of its words (``{len(ids)}`` -> ``len_ids=len(ids)``); conversions and format
+  (``{offer.bidder.name}`` -> ``bidder_name=offer.bidder.name``), a constant its own
+  name in lower case (``{form.COL_DOC}`` -> ``col_doc``), a joined list or a slice the
+  name of what it takes from (``{', '.join(names)}``, ``{key[:40]}`` -> ``names``,
+  ``key``), anything else a name made of its words (``{len(ids)}`` ->
+  ``len_ids=len(ids)``); conversions and format
   specs are kept (``{total:.1f}``); literal braces are doubled;
 - an English text already in the catalogue with another French gets a context: the
   call becomes ``pmsg("<module>", ...)``;
@@ -22,7 +25,9 @@ inside the call, or the module has no import of ``ai_procurement.text`` to exten
 The two-text helpers of the deliverables are converted the same way, their receiver
 kept: ``f.t("Oui", "Yes")`` (any ``<x>.t`` with two texts) and ``self.tr("Oui", "Yes")``
 become ``f.t(msg("Yes"))`` and ``self.tr(msg("Yes"))``; a module that imports nothing from
-``ai_procurement.text`` gains ``from ai_procurement.text import msg``.
+``ai_procurement.text`` gains ``from ai_procurement.text import msg``. So are the readers'
+findings, ``self.problem(severity, code, fr, en, sheet=..., cell=...)``: its two texts become
+one message, ``self.problem(severity, code, msg("en"), sheet=..., cell=...)``.
 
 Calls whose texts are not literals (``Text(fr=row["fr"], en=row["en"])``: data from a
 file) are not messages of the package and are never touched.
@@ -101,8 +106,24 @@ def _quote(text: str) -> str:
 
 def _readable(expr: ast.expr) -> str:
     """A field name for the value ``expr``."""
+    if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Slice):
+        return _readable(expr.value)  # row_key[:40] -> row_key
+    if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
+        func = expr.func
+        if isinstance(func, ast.Attribute) and func.attr == "join":
+            inner = expr.args[0]  # ", ".join(names) -> names
+            if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name)
+                    and inner.func.id in {"map", "sorted"} and inner.args):
+                inner = inner.args[-1]  # ", ".join(map(str, stray)) -> stray
+            return _readable(inner)
+    if isinstance(expr, ast.BinOp):
+        return _readable(expr.left)
+    if isinstance(expr, ast.Attribute) and expr.attr == "__name__":
+        return "error_type"
+    if isinstance(expr, ast.Attribute) and expr.attr.isupper():
+        return _readable(ast.Name(expr.attr))  # form.COL_DOC -> col_doc
     if isinstance(expr, ast.Name):
-        name = expr.id
+        name = expr.id.lower() if expr.id.isupper() else expr.id
     elif isinstance(expr, ast.Attribute):
         parts = [expr.attr]
         inner = expr.value
@@ -310,8 +331,27 @@ HELPERS = {"t": None, "tr": "self"}
 with the receiver they must be called on (None: any)."""
 
 
+REPORTERS = {"problem"}
+"""Methods that record a finding from ``(severity, code, fr, en, ...)``: their two texts
+become one message, the other arguments stay (``self.problem("error", "x", "Oui",
+"Yes", sheet=s)`` -> ``self.problem("error", "x", msg("Yes"), sheet=s)``)."""
+
+
+def _reporter_texts(call: ast.Call) -> tuple[ast.expr, ast.expr] | None:
+    """The French and English of a ``<x>.problem(severity, code, fr, en, ...)`` call, or None."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in REPORTERS):
+        return None
+    if len(call.args) != 4 or any(isinstance(arg, ast.Starred) for arg in call.args):
+        return None
+    return call.args[2], call.args[3]
+
+
 def _helper_texts(call: ast.Call) -> tuple[ast.expr, ast.expr] | None:
     """The French and English of a ``<x>.t(fr, en)`` or ``self.tr(fr, en)`` call, or None."""
+    reported = _reporter_texts(call)
+    if reported is not None:
+        return reported
     func = call.func
     if not (isinstance(func, ast.Attribute) and func.attr in HELPERS):
         return None
@@ -538,6 +578,21 @@ def convert_source(source: str, module: str, catalog: Catalog, report: Report,
         rows = rendered.split("\n")
         widths = [column + len(rows[0]), *(len(row) for row in rows[1:])]
         widths[-1] += tail
+        rest = end_line.rstrip("\n")[end_column:]
+        if helper and rest.startswith(", ") and tail > 2:
+            # A finding's other arguments (sheet=..., cell=...) that leave the message too
+            # little room go on the next line, aligned with the call's first argument.
+            first_arg = node.args[0]
+            align = (_char_column(line, first_arg.col_offset)
+                     if first_arg.lineno == start_node.lineno else column)
+            alone = _render(function, head, english, kwargs, column, 1, base)
+            if (len(alone.split("\n")) < len(rows) or max(widths) > WIDTH) and (
+                    align + len(rest) - 2 <= WIDTH):
+                rendered = alone + ",\n" + " " * align
+                end_column += 2
+                rows = rendered.split("\n")
+                widths = [column + len(rows[0]), *(len(row) for row in rows[1:-1]),
+                          align + len(rest) - 2]
         if max(widths) > WIDTH:
             report.left.append(f"{location}: does not fit in {WIDTH} columns with what "
                                "follows it")

@@ -68,7 +68,7 @@ import struct
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Literal, TypeAlias, get_args
 from xml.parsers.expat import ExpatError
@@ -223,239 +223,113 @@ class GuardResult:
 # ---------------------------------------------------------------------------------------
 # Messages. {file} and {member} are filled by _finding; other fields per code.
 
-_SAVE_FR = (
-    "Ouvrez-le dans Excel ou LibreOffice et enregistrez-le au format "
-    "« Classeur Excel (.xlsx) »"
-)
-_SAVE_EN = "Open it in Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)'"
-_RESAVE_FR = (
-    "Ouvrez-le dans Excel ou LibreOffice, enregistrez-le à nouveau au format "
-    "« Classeur Excel (.xlsx) » et renvoyez ce nouveau fichier."
-)
-_RESAVE_EN = (
-    "Open it in Excel or LibreOffice, save it again as 'Excel Workbook (.xlsx)' and send "
-    "that new file."
-)
+# Each code's message, with its French in the catalogue.
 
-_MESSAGES: dict[FindingCode, tuple[Severity, str, str]] = {
-    "unreadable": (
-        "error",
-        "Le fichier « {file} » n'a pas pu être lu ({reason}). Vérifiez qu'il existe et que "
-        "vous avez le droit de le lire.",
-        "The file '{file}' could not be read ({reason}). Check that it exists and that you "
-        "may read it.",
-    ),
-    "empty": (
-        "error",
-        "Le fichier « {file} » est vide (0 octet). Renvoyez le questionnaire rempli, "
-        "enregistré au format « Classeur Excel (.xlsx) ».",
-        "The file '{file}' is empty (0 bytes). Please send the completed questionnaire "
-        "again, saved as 'Excel Workbook (.xlsx)'.",
-    ),
-    "too-large": (
-        "error",
-        "Le fichier « {file} » pèse {size}, au-delà de la limite de {limit}. Retirez du "
-        "classeur les images et documents insérés (joignez vos justificatifs à part) et "
-        "renvoyez un fichier .xlsx plus léger.",
-        "The file '{file}' weighs {size}, over the limit of {limit}. Remove the pictures "
-        "and documents inserted in the workbook (send supporting documents separately) "
-        "and send a lighter .xlsx file.",
-    ),
-    "ole2-encrypted": (
-        "error",
-        "Le fichier « {file} » est protégé par un mot de passe à l'ouverture et ne peut pas "
-        "être lu. Ouvrez-le dans Excel, retirez le mot de passe (Fichier > Informations > "
-        "Protéger le classeur > Chiffrer avec mot de passe, puis videz le champ) et "
-        "enregistrez-le au format .xlsx sans mot de passe.",
-        "The file '{file}' is protected by a password to open and cannot be read. Open it "
-        "in Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
-        "Password, then clear the field) and save it as .xlsx without a password.",
-    ),
-    "ole2-xls": (
-        "error",
-        "Le fichier « {file} » est au format Excel 97-2003 (.xls), qui n'est pas accepté. "
-        + _SAVE_FR + ".",
-        "The file '{file}' is in the Excel 97-2003 format (.xls), which is not accepted. "
-        + _SAVE_EN + ".",
-    ),
-    "csv": (
-        "error",
-        "Le fichier « {file} » est un fichier texte (CSV ou texte tabulé), pas un classeur "
-        "Excel : les réponses n'y sont pas rattachées aux questions de façon fiable. "
-        "Remplissez le questionnaire .xlsx fourni et renvoyez-le au format .xlsx.",
-        "The file '{file}' is a text file (CSV or tab-separated), not an Excel workbook: "
-        "answers cannot be matched to questions reliably. Fill in the .xlsx questionnaire "
-        "you were sent and return it as .xlsx.",
-    ),
-    "not-zip": (
-        "error",
-        "Le fichier « {file} » n'est pas un classeur Excel .xlsx (son contenu n'a pas la "
-        "forme d'un fichier .xlsx ; il a peut-être été renommé). " + _SAVE_FR + ".",
-        "The file '{file}' is not an Excel .xlsx workbook (its content does not have the "
-        "form of an .xlsx file; it may have been renamed). " + _SAVE_EN + ".",
-    ),
-    "truncated": (
-        "error",
-        "Le fichier « {file} » est incomplet : sa fin manque, sans doute coupée pendant "
-        "l'envoi ou le téléchargement. Renvoyez le fichier .xlsx complet.",
-        "The file '{file}' is incomplete: its end is missing, probably cut during sending "
-        "or downloading. Please send the complete .xlsx file again.",
-    ),
-    "corrupt": (
-        "error",
-        "Le fichier « {file} » est endommagé ({detail}) et ne peut pas être lu sans risque. "
-        + _RESAVE_FR,
-        "The file '{file}' is damaged ({detail}) and cannot be read safely. " + _RESAVE_EN,
-    ),
-    "too-many-members": (
-        "error",
-        "Le fichier « {file} » contient {count} éléments internes, au-delà de la limite de "
-        "{limit} ; un questionnaire en contient d'ordinaire une dizaine. " + _RESAVE_FR,
+_MESSAGES: dict[FindingCode, tuple[Severity, Callable[..., Text]]] = {
+    "unreadable": ("error", lambda **f: msg(
+        "The file '{file}' could not be read ({reason}). Check that it exists and that you may "
+        "read it.", **f)),
+    "empty": ("error", lambda **f: msg(
+        "The file '{file}' is empty (0 bytes). Please send the completed questionnaire again, "
+        "saved as 'Excel Workbook (.xlsx)'.", **f)),
+    "too-large": ("error", lambda **f: msg(
+        "The file '{file}' weighs {size}, over the limit of {limit}. Remove the pictures and "
+        "documents inserted in the workbook (send supporting documents separately) and send a "
+        "lighter .xlsx file.", **f)),
+    "ole2-encrypted": ("error", lambda **f: msg(
+        "The file '{file}' is protected by a password to open and cannot be read. Open it in "
+        "Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, then "
+        "clear the field) and save it as .xlsx without a password.", **f)),
+    "ole2-xls": ("error", lambda **f: msg(
+        "The file '{file}' is in the Excel 97-2003 format (.xls), which is not accepted. Open it "
+        "in Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)'.", **f)),
+    "csv": ("error", lambda **f: msg(
+        "The file '{file}' is a text file (CSV or tab-separated), not an Excel workbook: answers "
+        "cannot be matched to questions reliably. Fill in the .xlsx questionnaire you were sent "
+        "and return it as .xlsx.", **f)),
+    "not-zip": ("error", lambda **f: msg(
+        "The file '{file}' is not an Excel .xlsx workbook (its content does not have the form of "
+        "an .xlsx file; it may have been renamed). Open it in Excel or LibreOffice and save it as "
+        "'Excel Workbook (.xlsx)'.", **f)),
+    "truncated": ("error", lambda **f: msg(
+        "The file '{file}' is incomplete: its end is missing, probably cut during sending or "
+        "downloading. Please send the complete .xlsx file again.", **f)),
+    "corrupt": ("error", lambda **f: msg(
+        "The file '{file}' is damaged ({detail}) and cannot be read safely. Open it in Excel or "
+        "LibreOffice, save it again as 'Excel Workbook (.xlsx)' and send that new file.", **f)),
+    "too-many-members": ("error", lambda **f: msg(
         "The file '{file}' holds {count} internal parts, over the limit of {limit}; a "
-        "questionnaire usually holds about ten. " + _RESAVE_EN,
-    ),
-    "duplicate-member": (
-        "error",
-        "Le fichier « {file} » contient plusieurs fois l'élément interne « {member} » : "
-        "selon le logiciel qui l'ouvre, on ne lirait pas le même contenu. Excel et "
-        "LibreOffice ne produisent pas de tels fichiers. " + _RESAVE_FR,
-        "The file '{file}' holds the internal part '{member}' more than once: depending on "
-        "the software that opens it, different contents would be read. Excel and "
-        "LibreOffice do not produce such files. " + _RESAVE_EN,
-    ),
-    "overlapping-members": (
-        "error",
-        "Dans le fichier « {file} », l'élément interne « {member} » empiète sur un autre : "
-        "ce montage sert à tromper les logiciels de lecture (bombe de décompression). "
-        + _RESAVE_FR,
-        "In the file '{file}', the internal part '{member}' overlaps another one: this "
-        "layout is used to deceive readers (decompression bomb). " + _RESAVE_EN,
-    ),
-    "encrypted-zip-member": (
-        "error",
-        "Le fichier « {file} » contient {count} (par exemple « {member} ») et ne peut pas "
-        "être lu. Enregistrez le classeur au format « Classeur Excel (.xlsx) » sans mot de "
-        "passe, hors de toute archive chiffrée.",
-        "The file '{file}' holds {count} (for example '{member}') and cannot be read. Save "
-        "the workbook as 'Excel Workbook (.xlsx)' without a password, outside any encrypted "
-        "archive.",
-    ),
-    "unsupported-compression": (
-        "error",
-        "Dans le fichier « {file} », l'élément interne « {member} » utilise une méthode de "
-        "compression qu'Excel et LibreOffice n'emploient pas. " + _RESAVE_FR,
-        "In the file '{file}', the internal part '{member}' uses a compression method that "
-        "Excel and LibreOffice do not use. " + _RESAVE_EN,
-    ),
-    "ods": (
-        "error",
-        "Le fichier « {file} » est au format OpenDocument (.ods). Dans LibreOffice, "
-        "choisissez Fichier > Enregistrer sous, type « Excel 2007-365 (.xlsx) », et "
-        "renvoyez ce fichier.",
-        "The file '{file}' is in the OpenDocument format (.ods). In LibreOffice, choose "
-        "File > Save As, type 'Excel 2007-365 (.xlsx)', and send that file.",
-    ),
-    "member-too-large": (
-        "error",
-        "Dans le fichier « {file} », l'élément interne « {member} » ferait {size} une fois "
-        "décompressé, au-delà de la limite de {limit}. Retirez les images et documents "
-        "insérés et les cellules remplies inutilement, puis enregistrez au format .xlsx.",
-        "In the file '{file}', the internal part '{member}' would take {size} once "
-        "decompressed, over the limit of {limit}. Remove inserted pictures and documents "
-        "and needlessly filled cells, then save as .xlsx.",
-    ),
-    "zip-bomb-total": (
-        "error",
-        "Le contenu du fichier « {file} » ferait {size} une fois décompressé, au-delà de la "
-        "limite de {limit}. Retirez les images et documents insérés et les cellules "
-        "remplies inutilement, puis enregistrez au format .xlsx.",
-        "The content of the file '{file}' would take {size} once decompressed, over the "
-        "limit of {limit}. Remove inserted pictures and documents and needlessly filled "
-        "cells, then save as .xlsx.",
-    ),
-    "zip-bomb-ratio": (
-        "error",
-        "Dans le fichier « {file} », l'élément interne « {member} » se décompresse en un "
-        "volume {ratio} fois plus grand que sa taille compressée (limite : {limit}) ; c'est "
-        "la signature d'une bombe de décompression. " + _RESAVE_FR,
-        "In the file '{file}', the internal part '{member}' decompresses to {ratio} times "
-        "its compressed size (limit: {limit}); this is the signature of a decompression "
-        "bomb. " + _RESAVE_EN,
-    ),
-    "member-size-lies": (
-        "error",
-        "Dans le fichier « {file} », l'élément interne « {member} » n'a pas la taille qu'il "
-        "annonce ({detail}). " + _RESAVE_FR,
-        "In the file '{file}', the internal part '{member}' does not have the size it "
-        "declares ({detail}). " + _RESAVE_EN,
-    ),
-    "xml-doctype": (
-        "error",
-        "Dans le fichier « {file} », l'élément interne « {member} » contient une "
-        "déclaration DOCTYPE, qu'Excel et LibreOffice n'écrivent jamais et qui sert aux "
-        "attaques par expansion d'entités XML. " + _RESAVE_FR,
-        "In the file '{file}', the internal part '{member}' holds a DOCTYPE declaration, "
-        "which Excel and LibreOffice never write and which XML entity-expansion attacks "
-        "rely on. " + _RESAVE_EN,
-    ),
-    "not-xlsx": (
-        "error",
-        "Le fichier « {file} » est une archive mais pas un classeur Excel .xlsx (il y "
-        "manque « {member} ») ; c'est peut-être un .xlsb, un .docx ou un .zip renommé. "
-        + _SAVE_FR + ".",
-        "The file '{file}' is an archive but not an Excel .xlsx workbook ('{member}' is "
-        "missing); it may be a renamed .xlsb, .docx or .zip. " + _SAVE_EN + ".",
-    ),
-    "macros": (
-        "error",
-        "Le fichier « {file} » contient des macros (« {member} ») ; pour des raisons de "
-        "sécurité, les fichiers avec macros sont refusés. Enregistrez-le au format "
-        "« Classeur Excel (.xlsx) », qui retire les macros, et renvoyez ce fichier.",
-        "The file '{file}' contains macros ('{member}'); for security reasons, files with "
-        "macros are refused. Save it as 'Excel Workbook (.xlsx)', which removes the "
-        "macros, and send that file.",
-    ),
-    "external-link": (
-        "error",
-        "Le fichier « {file} » contient des liaisons vers d'autres classeurs "
-        "(« {member} ») ; les valeurs qu'elles apportent ne peuvent pas être vérifiées. "
-        "Dans Excel, menu Données, « Modifier les liens » (ou « Liens du classeur »), "
-        "rompez toutes les liaisons, puis enregistrez au format .xlsx.",
-        "The file '{file}' contains links to other workbooks ('{member}'); the values they "
-        "bring cannot be checked. In Excel, Data menu, 'Edit Links' (or 'Workbook "
-        "Links'), break every link, then save as .xlsx.",
-    ),
-    "embedded-object": (
-        "error",
-        "Le fichier « {file} » contient un objet incorporé ou un contrôle ActiveX "
-        "(« {member} ») ; pour des raisons de sécurité, ces objets sont refusés. "
-        "Supprimez-le du classeur (joignez le document à part si besoin), puis enregistrez "
-        "au format .xlsx.",
-        "The file '{file}' contains an embedded object or an ActiveX control ('{member}'); "
-        "for security reasons, such objects are refused. Delete it from the workbook "
-        "(send the document separately if needed), then save as .xlsx.",
-    ),
-    "wrong-extension": (
-        "warning",
-        "Le fichier « {file} » est un classeur .xlsx mais porte l'extension « {suffix} ». "
-        "Il a été lu normalement ; à l'avenir, gardez l'extension .xlsx.",
-        "The file '{file}' is an .xlsx workbook but is named with the extension "
-        "'{suffix}'. It was read normally; in future, keep the .xlsx extension.",
-    ),
-    "xml-entities": (
-        "error",
-        "Dans le fichier « {file} », l'élément interne « {member} » contient des "
-        "déclarations ou entités XML, refusées pour des raisons de sécurité. " + _RESAVE_FR,
+        "questionnaire usually holds about ten. Open it in Excel or LibreOffice, save it again as "
+        "'Excel Workbook (.xlsx)' and send that new file.", **f)),
+    "duplicate-member": ("error", lambda **f: msg(
+        "The file '{file}' holds the internal part '{member}' more than once: depending on the "
+        "software that opens it, different contents would be read. Excel and LibreOffice do not "
+        "produce such files. Open it in Excel or LibreOffice, save it again as 'Excel Workbook "
+        "(.xlsx)' and send that new file.", **f)),
+    "overlapping-members": ("error", lambda **f: msg(
+        "In the file '{file}', the internal part '{member}' overlaps another one: this layout is "
+        "used to deceive readers (decompression bomb). Open it in Excel or LibreOffice, save it "
+        "again as 'Excel Workbook (.xlsx)' and send that new file.", **f)),
+    "encrypted-zip-member": ("error", lambda **f: msg(
+        "The file '{file}' holds {count} (for example '{member}') and cannot be read. Save the "
+        "workbook as 'Excel Workbook (.xlsx)' without a password, outside any encrypted "
+        "archive.", **f)),
+    "unsupported-compression": ("error", lambda **f: msg(
+        "In the file '{file}', the internal part '{member}' uses a compression method that Excel "
+        "and LibreOffice do not use. Open it in Excel or LibreOffice, save it again as 'Excel "
+        "Workbook (.xlsx)' and send that new file.", **f)),
+    "ods": ("error", lambda **f: msg(
+        "The file '{file}' is in the OpenDocument format (.ods). In LibreOffice, choose File > "
+        "Save As, type 'Excel 2007-365 (.xlsx)', and send that file.", **f)),
+    "member-too-large": ("error", lambda **f: msg(
+        "In the file '{file}', the internal part '{member}' would take {size} once decompressed, "
+        "over the limit of {limit}. Remove inserted pictures and documents and needlessly filled "
+        "cells, then save as .xlsx.", **f)),
+    "zip-bomb-total": ("error", lambda **f: msg(
+        "The content of the file '{file}' would take {size} once decompressed, over the limit of "
+        "{limit}. Remove inserted pictures and documents and needlessly filled cells, then save "
+        "as .xlsx.", **f)),
+    "zip-bomb-ratio": ("error", lambda **f: msg(
+        "In the file '{file}', the internal part '{member}' decompresses to {ratio} times its "
+        "compressed size (limit: {limit}); this is the signature of a decompression bomb. Open it "
+        "in Excel or LibreOffice, save it again as 'Excel Workbook (.xlsx)' and send that new "
+        "file.", **f)),
+    "member-size-lies": ("error", lambda **f: msg(
+        "In the file '{file}', the internal part '{member}' does not have the size it declares "
+        "({detail}). Open it in Excel or LibreOffice, save it again as 'Excel Workbook (.xlsx)' "
+        "and send that new file.", **f)),
+    "xml-doctype": ("error", lambda **f: msg(
+        "In the file '{file}', the internal part '{member}' holds a DOCTYPE declaration, which "
+        "Excel and LibreOffice never write and which XML entity-expansion attacks rely on. Open "
+        "it in Excel or LibreOffice, save it again as 'Excel Workbook (.xlsx)' and send that new "
+        "file.", **f)),
+    "not-xlsx": ("error", lambda **f: msg(
+        "The file '{file}' is an archive but not an Excel .xlsx workbook ('{member}' is missing); "
+        "it may be a renamed .xlsb, .docx or .zip. Open it in Excel or LibreOffice and save it as "
+        "'Excel Workbook (.xlsx)'.", **f)),
+    "macros": ("error", lambda **f: msg(
+        "The file '{file}' contains macros ('{member}'); for security reasons, files with macros "
+        "are refused. Save it as 'Excel Workbook (.xlsx)', which removes the macros, and send "
+        "that file.", **f)),
+    "external-link": ("error", lambda **f: msg(
+        "The file '{file}' contains links to other workbooks ('{member}'); the values they bring "
+        "cannot be checked. In Excel, Data menu, 'Edit Links' (or 'Workbook Links'), break every "
+        "link, then save as .xlsx.", **f)),
+    "embedded-object": ("error", lambda **f: msg(
+        "The file '{file}' contains an embedded object or an ActiveX control ('{member}'); for "
+        "security reasons, such objects are refused. Delete it from the workbook (send the "
+        "document separately if needed), then save as .xlsx.", **f)),
+    "wrong-extension": ("warning", lambda **f: msg(
+        "The file '{file}' is an .xlsx workbook but is named with the extension '{suffix}'. It "
+        "was read normally; in future, keep the .xlsx extension.", **f)),
+    "xml-entities": ("error", lambda **f: msg(
         "In the file '{file}', the internal part '{member}' contains XML declarations or "
-        "entities, refused for security reasons. " + _RESAVE_EN,
-    ),
-    "xml-malformed": (
-        "error",
-        "Dans le fichier « {file} », l'élément interne « {member} » n'est pas un XML "
-        "valide ({detail}). " + _RESAVE_FR,
-        "In the file '{file}', the internal part '{member}' is not valid XML ({detail}). "
-        + _RESAVE_EN,
-    ),
+        "entities, refused for security reasons. Open it in Excel or LibreOffice, save it again "
+        "as 'Excel Workbook (.xlsx)' and send that new file.", **f)),
+    "xml-malformed": ("error", lambda **f: msg(
+        "In the file '{file}', the internal part '{member}' is not valid XML ({detail}). Open it "
+        "in Excel or LibreOffice, save it again as 'Excel Workbook (.xlsx)' and send that new "
+        "file.", **f)),
 }
 
 _SHOWN_MAX = 80
@@ -482,15 +356,9 @@ def _size(n: int) -> Text:
 def _finding(
     code: FindingCode, file: str, member: str | None = None, **fields: str | int | Text
 ) -> Finding:
-    severity, fr, en = _MESSAGES[code]
-    common = {"file": _shown(file), "member": _shown(member or "")}
-
-    def fill(template: str, lang: Literal["fr", "en"]) -> str:
-        values = {k: (v.get(lang) if isinstance(v, Text) else str(v)) for k, v in fields.items()}
-        return template.format(**common, **values)
-
-    return Finding(severity, code, Text(fr=fill(fr, "fr"), en=fill(en, "en")),
-                   file=Path(file).name, part=member or "")
+    severity, message = _MESSAGES[code]
+    text = message(file=_shown(file), member=_shown(member or ""), **fields)
+    return Finding(severity, code, text, file=Path(file).name, part=member or "")
 
 
 # ---------------------------------------------------------------------------------------

@@ -175,7 +175,7 @@ class PriceScores:
         text = f"{n} × (1 − {c} × ({p} − {lo}) / {lo})"
         raw = self.max_points * (1.0 - self.coefficient * (price - self.pmin) / self.pmin)
         if raw < 0:
-            floor = "ramené à 0 (plancher)" if lang == "fr" else "floored at 0"
+            floor = msg("floored at 0").get(lang)
             return f"{text} {_equals(raw, lang)}, {floor}"
         return f"{text} {_equals(points, lang)}"
 
@@ -420,7 +420,8 @@ def _threshold_words(method: LowOfferMethod, parameters: Mapping[str, float], m1
         return f"{f} × M2 = {f} × {_num(m2, lang)} {_equals(threshold, lang)}"
     assert sd is not None
     k = _num(parameters["sd_factor"], lang)
-    mean, sd_name = ("moyenne", "écart-type") if lang == "fr" else ("mean", "SD")
+    mean = pmsg("low offer threshold", "mean").get(lang)
+    sd_name = pmsg("low offer threshold", "SD").get(lang)
     return (f"{mean} − {k} × {sd_name} = {_num(m1, lang)} − {k} × {_num(sd, lang)} "
             f"{_equals(threshold, lang)}")
 
@@ -443,32 +444,27 @@ def _low_summary(method: LowOfferMethod, parameters: Mapping[str, float], m1: fl
                  dropped: tuple[str, ...], flagged: tuple[str, ...]) -> Text:
     words = {lang: _threshold_words(method, parameters, m1, m2, sd, threshold, lang)
              for lang in ("fr", "en")}
-    if method == "m1m2":
-        u_fr, u_en = _num(parameters["upper_factor"], "fr"), _num(parameters["upper_factor"], "en")
-        fr = f"M1 = moyenne des prix = {_num(m1, 'fr')} € ; "
-        en = f"M1 = mean price = {_num(m1, 'en')} €; "
-        if dropped:
-            fr += f"offres au-dessus de {u_fr} × M1, écartées du calcul de M2 : "
-            fr += ", ".join(dropped) + " ; "
-            en += f"offers above {u_en} × M1, left out of M2: {', '.join(dropped)}; "
-        fr += "M2 = moyenne des autres prix ; seuil : "
-        en += "M2 = mean of the other prices; threshold: "
+    mean = Text(fr=_num(m1, "fr"), en=_num(m1, "en"))
+    limit = Text(fr=words["fr"], en=words["en"])
+    if method == "m1m2" and dropped:
+        factor = parameters["upper_factor"]
+        threshold_text = msg("M1 = mean price = {mean} €; offers above {factor} × M1, left out "
+                             "of M2: {dropped}; M2 = mean of the other prices; threshold: "
+                             "{threshold} €.", mean=mean, dropped=", ".join(dropped),
+                             factor=Text(fr=_num(factor, "fr"), en=_num(factor, "en")),
+                             threshold=limit)
+    elif method == "m1m2":
+        threshold_text = msg("M1 = mean price = {mean} €; M2 = mean of the other prices; "
+                             "threshold: {threshold} €.", mean=mean, threshold=limit)
     else:
-        fr = (f"Moyenne = {_num(m1, 'fr')} € ; écart-type de population (division par le "
-              "nombre d'offres) ; seuil : ")
-        en = (f"Mean = {_num(m1, 'en')} €; population standard deviation (divided by the "
-              "number of offers); threshold: ")
-    fr += words["fr"] + " €. "
-    en += words["en"] + " €. "
+        threshold_text = msg("Mean = {mean} €; population standard deviation (divided by the "
+                             "number of offers); threshold: {threshold} €.", mean=mean,
+                             threshold=limit)
     if flagged:
-        fr += ("Offres signalées pour une demande écrite de justification (aucune n'est "
-               f"écartée) : {', '.join(flagged)}.")
-        en += ("Offers flagged for a written request for justification (none is "
-               f"excluded): {', '.join(flagged)}.")
-    else:
-        fr += "Aucune offre signalée."
-        en += "No offer flagged."
-    return Text(fr=fr, en=en)
+        return _sentences([threshold_text, msg(
+            "Offers flagged for a written request for justification (none is excluded): "
+            "{vendors}.", vendors=", ".join(flagged))])
+    return _sentences([threshold_text, msg("No offer flagged.")])
 
 
 def _check_factor(name: str, value: float, *, low: float, high: float,
@@ -749,59 +745,49 @@ def check_budget(prices: Mapping[str, Decimal | float], budget: Budget, *,
     over = tuple(sorted(v for v, p in exact.items() if p > amount))
     covers = f" ({budget.covers})" if budget.covers.strip() else ""
     explanations = {v: _over_budget(v, exact[v], amount, covers, negotiation) for v in over}
-    b_fr, b_en = _dec(amount, "fr"), _dec(amount, "en")
-    fr = (f"Budget : {b_fr} € HT{covers}, crédits alloués au marché avant le lancement de "
-          "la procédure. Une offre dont le prix dépasse ce montant est inacceptable (art. "
-          "L2152-3 du code de la commande publique) ; un prix égal au budget est acceptable. ")
-    en = (f"Budget: {b_en} € excl. VAT{covers}, the credits allocated to the contract before "
-          "the procedure was launched. An offer whose price exceeds it is unacceptable "
-          "(French public procurement code, L2152-3); a price equal to the budget is "
-          "acceptable. ")
-    if over:
-        fr += f"Offres au-dessus du budget : {', '.join(over)}. "
-        en += f"Offers above the budget: {', '.join(over)}. "
-        fr += (_NEGOTIATION_FR if negotiation else _ELIMINATED_FR)
-        en += (_NEGOTIATION_EN if negotiation else _ELIMINATED_EN)
+    summary = [msg("Budget: {amount} € excl. VAT{covers}, the credits allocated to the contract "
+                   "before the procedure was launched. An offer whose price exceeds it is "
+                   "unacceptable (French public procurement code, L2152-3); a price equal to the "
+                   "budget is acceptable.", amount=_exact_amount(amount), covers=covers)]
+    if not over:
+        summary.append(msg("No offer exceeds the budget."))
+    elif negotiation:
+        summary += [msg("Offers above the budget: {vendors}.", vendors=", ".join(over)),
+                    msg("In this procedure an unacceptable offer may become acceptable during "
+                        "the negotiation or dialogue, if it is not abnormally low (R2152-1): "
+                        "they stay ranked and flagged, and may only be chosen once acceptable.")]
     else:
-        fr += "Aucune offre ne dépasse le budget."
-        en += "No offer exceeds the budget."
-    return BudgetCheck(budget, negotiation, exact, over, explanations, Text(fr=fr, en=en))
+        summary += [msg("Offers above the budget: {vendors}.", vendors=", ".join(over)),
+                    msg("In this procedure (call for tenders, or adapted procedure without "
+                        "negotiation) they are eliminated without being ranked (L2152-1 and "
+                        "R2152-1); the regularisation of R2152-2 concerns irregular offers "
+                        "only.")]
+    return BudgetCheck(budget, negotiation, exact, over, explanations, _sentences(summary))
 
 
-_ELIMINATED_FR = ("Dans cette procédure (appel d’offres, ou procédure adaptée sans "
-                  "négociation), elles sont éliminées sans être classées (art. L2152-1 et "
-                  "R2152-1) ; la régularisation de l’art. R2152-2 ne vise que les offres "
-                  "irrégulières.")
-_ELIMINATED_EN = ("In this procedure (call for tenders, or adapted procedure without "
-                  "negotiation) they are eliminated without being ranked (L2152-1 and "
-                  "R2152-1); the regularisation of R2152-2 concerns irregular offers only.")
-_NEGOTIATION_FR = ("Dans cette procédure, une offre inacceptable peut devenir acceptable au "
-                   "cours de la négociation ou du dialogue, à condition de ne pas être "
-                   "anormalement basse (art. R2152-1) : elles restent classées et signalées, "
-                   "et ne peuvent être retenues que devenues acceptables.")
-_NEGOTIATION_EN = ("In this procedure an unacceptable offer may become acceptable during "
-                   "the negotiation or dialogue, if it is not abnormally low (R2152-1): they "
-                   "stay ranked and flagged, and may only be chosen once acceptable.")
+def _exact_amount(x: Decimal) -> Text:
+    """An exact amount written in each language's way (:func:`_dec`)."""
+    return Text(fr=_dec(x, "fr"), en=_dec(x, "en"))
+
+
+def _sentences(parts: list[Text]) -> Text:
+    """Sentences one after the other, in each language."""
+    return Text(fr=" ".join(p.fr for p in parts), en=" ".join(p.en for p in parts))
 
 
 def _over_budget(vendor: str, price: Decimal, amount: Decimal, covers: str,
                  negotiation: bool) -> Text:
-    gap_fr, gap_en = _dec(price - amount, "fr"), _dec(price - amount, "en")
-    fr = (f"Offre {vendor} : prix de {_dec(price, 'fr')} € HT, supérieur de {gap_fr} € au "
-          f"budget de {_dec(amount, 'fr')} € HT{covers} : l’offre est inacceptable (art. "
-          "L2152-3 du code de la commande publique). ")
-    en = (f"Offer {vendor}: price {_dec(price, 'en')} € excl. VAT, {gap_en} € above the "
-          f"budget of {_dec(amount, 'en')} € excl. VAT{covers}: the offer is unacceptable "
-          "(French public procurement code, L2152-3). ")
+    unacceptable = msg("Offer {vendor}: price {price} € excl. VAT, {gap} € above the budget of "
+                       "{amount} € excl. VAT{covers}: the offer is unacceptable (French public "
+                       "procurement code, L2152-3).", vendor=vendor, price=_exact_amount(price),
+                       gap=_exact_amount(price - amount), amount=_exact_amount(amount),
+                       covers=covers)
     if negotiation:
-        fr += ("Elle peut devenir acceptable au cours de la négociation, à condition de ne "
-               "pas être anormalement basse (art. R2152-1) ; elle reste classée, signalée.")
-        en += ("It may become acceptable during the negotiation, if it is not abnormally "
-               "low (R2152-1); it stays ranked, flagged.")
-    else:
-        fr += ("Elle est éliminée sans être classée (art. L2152-1 et R2152-1).")
-        en += "It is eliminated without being ranked (L2152-1 and R2152-1)."
-    return Text(fr=fr, en=en)
+        return _sentences([unacceptable, msg(
+            "It may become acceptable during the negotiation, if it is not abnormally low "
+            "(R2152-1); it stays ranked, flagged.")])
+    return _sentences([unacceptable, msg(
+        "It is eliminated without being ranked (L2152-1 and R2152-1).")])
 
 
 def _is_number(value: object) -> bool:

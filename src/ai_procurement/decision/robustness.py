@@ -216,23 +216,17 @@ def _acceptability_sentence(result: rm.SMAAResult, ranked: list[str], band: floa
     leader = order[0]
     others = [i for i in order[1:] if first_share[i] > 0]
 
-    def build(lang: Lang) -> str:
-        band_text = _pct(band, lang)
-        if lang == "fr":
-            text = (f"{ranked[leader]} reste première dans {_pct(first_share[leader], lang)} "
-                    f"des variations des pondérations de ±{band_text}")
-            if others:
-                text += " ; " + ", ".join(f"{ranked[i]} l'est dans "
-                                          f"{_pct(first_share[i], lang)}" for i in others[:3])
-            return text + "."
-        text = (f"{ranked[leader]} stays first in {_pct(first_share[leader], lang)} of weight "
-                f"variations within ±{band_text}")
-        if others:
-            text += "; " + ", ".join(f"{ranked[i]} in {_pct(first_share[i], lang)}"
-                                     for i in others[:3])
-        return text + "."
+    def share(i: int) -> Text:
+        return _both(lambda lang: _pct(first_share[i], lang))
 
-    return _both(build)
+    band_text = _both(lambda lang: _pct(band, lang))
+    if not others:
+        return msg("{leader} stays first in {share} of weight variations within ±{band}.",
+                   leader=ranked[leader], share=share(leader), band=band_text)
+    each = [msg("{vendor} in {share}", vendor=ranked[i], share=share(i)) for i in others[:3]]
+    return msg("{leader} stays first in {share} of weight variations within ±{band}; {others}.",
+               leader=ranked[leader], share=share(leader), band=band_text,
+               others=Text(", ".join(t.fr for t in each), ", ".join(t.en for t in each)))
 
 
 def _results(evaluation: Evaluation) -> dict[str, VendorResult]:

@@ -345,11 +345,9 @@ class _Reader(SignedWorkbookReader):
         names = [name for name, _, _ in book.sheets]
         if book.sheet_part(form.SHEET_IDENTITY) is None:
             self.problem("error", "identity-missing",
-                         f"La feuille d'identification est absente (feuilles présentes : "
-                         f"{', '.join(names)}) : ce fichier n'est pas un classeur de "
-                         "pondération émis par l'acheteur.",
-                         f"The identity sheet is missing (sheets found: {', '.join(names)}): "
-                         "this file is not a weighting workbook issued by the buyer.",
+                         msg("The identity sheet is missing (sheets found: {names}): this file "
+                             "is not a weighting workbook issued by the buyer.",
+                             names=', '.join(names)),
                          sheet=form.SHEET_IDENTITY)
             return False
         cells = book.cells(form.SHEET_IDENTITY, max_row=20, max_column=2)
@@ -361,10 +359,8 @@ class _Reader(SignedWorkbookReader):
                 fields[str(name.value)] = str(value.value)
         if fields.get("kind") != KIND:
             self.problem("error", "wrong-kind",
-                         "Ce fichier n'est pas un classeur de pondération : renvoyez celui "
-                         "que l'acheteur vous a remis.",
-                         "This file is not a weighting workbook: send back the one the "
-                         "buyer gave you.", sheet=form.SHEET_IDENTITY)
+                         msg("This file is not a weighting workbook: send back the one the buyer "
+                             "gave you."), sheet=form.SHEET_IDENTITY)
             return False
         lang = fields.get("lang", "")
         mode = fields.get("mode", "")
@@ -372,8 +368,8 @@ class _Reader(SignedWorkbookReader):
         if lang not in LANGUAGES or mode not in PANEL_MODES or fields.get("format") != FORMAT \
                 or not total.isdigit() or len(total) > 7:
             self.problem("error", "identity-edited",
-                         "La feuille d'identification du classeur est modifiée.",
-                         "The workbook's identity sheet is edited.", sheet=form.SHEET_IDENTITY)
+                         msg("The workbook's identity sheet is edited."),
+                         sheet=form.SHEET_IDENTITY)
             return False
         self.lang = "fr" if lang == "fr" else "en"
         self.default_sheet = SHEET[self.lang]
@@ -384,25 +380,22 @@ class _Reader(SignedWorkbookReader):
                 fields.get("hmac", ""), _signature(self.key, expected, rows)):
             self.mode = None
             self.problem("error", "signature",
-                         "La signature du classeur ne correspond pas : il a été modifié, il "
-                         "a été émis avec une autre clé ou pour d'autres critères.",
-                         "The workbook's signature does not match: it was edited, or issued "
-                         "with another key or for other criteria.", sheet=form.SHEET_IDENTITY)
+                         msg("The workbook's signature does not match: it was edited, or issued "
+                             "with another key or for other criteria."), sheet=form.SHEET_IDENTITY)
             return False
         participant = fields["participant"]
         if self.expected is not None and participant.strip() != self.expected.strip():
             self.mode = None
             self.problem("error", "other-participant",
-                         f"Ce classeur a été émis pour « {participant} », pas pour "
-                         f"« {self.expected} ».",
-                         f"This workbook was issued to '{participant}', not to "
-                         f"'{self.expected}'.", sheet=form.SHEET_IDENTITY)
+                         msg("This workbook was issued to '{participant}', not to '{expected}'.",
+                             participant=participant, expected=self.expected),
+                         sheet=form.SHEET_IDENTITY)
             return False
         if book.sheet_part(self.default_sheet) is None:
             self.mode = None
             self.problem("error", "sheet-missing",
-                         f"La feuille « {self.default_sheet} » a été renommée ou supprimée.",
-                         f"Sheet '{self.default_sheet}' was renamed or removed.")
+                         msg("Sheet '{default_sheet}' was renamed or removed.",
+                             default_sheet=self.default_sheet))
             return False
         self.participant, self.group, self.total = participant, fields["group"], int(total)
         return True
@@ -422,19 +415,19 @@ class _Reader(SignedWorkbookReader):
             row = by_key.get(key)
             if row is None:
                 self.problem("error", "row-deleted",
-                             f"La ligne « {left} » a été supprimée (attendue ligne "
-                             f"{FIRST_ROW + offset}). Repartez du classeur remis.",
-                             f"Row '{left}' was deleted (expected on row {FIRST_ROW + offset})."
-                             " Start again from the workbook you were given.",
+                             msg("Row '{left}' was deleted (expected on row {first_row}). Start "
+                                 "again from the workbook you were given.", left=left,
+                                 first_row=FIRST_ROW + offset),
                              cell=f"A{FIRST_ROW + offset}")
                 continue
             if _text(cells.get(f"{COL_LEFT}{row}")) != left or _text(
                     cells.get(f"{COL_RIGHT}{row}")) != right:
                 self.problem("error", "row-edited",
-                             f"Ligne {row} : le nom d'un critère a été modifié ; il doit "
-                             f"rester « {left} »" + (f" / « {right} »" if right else "") + ".",
-                             f"Row {row}: a criterion's name was edited; it must stay "
-                             f"'{left}'" + (f" / '{right}'" if right else "") + ".",
+                             msg("Row {row}: a criterion's name was edited; it must stay "
+                                 "'{left}' / '{right}'.", row=row, left=left, right=right)
+                             if right else
+                             msg("Row {row}: a criterion's name was edited; it must stay "
+                                 "'{left}'.", row=row, left=left),
                              cell=f"A{row}")
                 continue
             comment = cells.get(f"{COL_COMMENT}{row}")
@@ -444,22 +437,20 @@ class _Reader(SignedWorkbookReader):
             ref = f"{COL_INPUT}{row}"
             if cell is not None and cell.formula is not None:
                 self.problem("error", "formula",
-                             f"Cellule {ref} : une formule n'est pas un jugement ; saisissez "
-                             "une valeur.", f"Cell {ref}: a formula is not a judgment; enter "
-                             "a value.", cell=ref)
+                             msg("Cell {ref}: a formula is not a judgment; enter a "
+                                 "value.", ref=ref), cell=ref)
                 continue
             if cell is None or not _text(cell).strip():
                 self.problem("error", "unanswered",
-                             f"Cellule {ref} : pas de réponse ; chaque ligne doit être remplie.",
-                             f"Cell {ref}: no answer; every row must be filled.", cell=ref)
+                             msg("Cell {ref}: no answer; every row must be filled.",
+                                 ref=ref), cell=ref)
                 continue
             if self.mode == "pairwise":
                 value = scale.get(_fold(_text(cell)))
                 if value is None:
                     self.problem("error", "bad-value",
-                                 f"Cellule {ref} : « {_text(cell)[:60]} » n'est pas une valeur "
-                                 "de la liste.", f"Cell {ref}: '{_text(cell)[:60]}' is not a "
-                                 "value from the list.", cell=ref)
+                                 msg("Cell {ref}: '{value}' is not a value from the list.",
+                                     ref=ref, value=_text(cell)[:60]), cell=ref)
                     continue
                 a, b = key.split(">", 1)
                 self.pairwise[(a, b)] = value
@@ -467,22 +458,20 @@ class _Reader(SignedWorkbookReader):
                 points = _points(cell)
                 if points is None:
                     self.problem("error", "bad-value",
-                                 f"Cellule {ref} : attendu un nombre de points positif ou nul.",
-                                 f"Cell {ref}: expected a number of points, 0 or more.",
+                                 msg("Cell {ref}: expected a number of points, 0 or more.",
+                                     ref=ref),
                                  cell=ref)
                     continue
                 self.points[key] = points
         if self.mode == "points" and len(self.points) == len(rows):
             total = math.fsum(self.points.values())
             if total <= 0:
-                self.problem("error", "no-points", "Aucun point n'a été attribué.",
-                             "No point was allocated.")
+                self.problem("error", "no-points", msg("No point was allocated."))
             elif not math.isclose(total, self.total):
                 self.problem("warning", "total",
-                             f"Les points totalisent {total:g} au lieu de {self.total} : ils "
-                             "sont ramenés à des parts, l'avis compte autant.",
-                             f"The points add up to {total:g} instead of {self.total}: they "
-                             "are turned into shares, the judgment counts the same.")
+                             msg("The points add up to {total:g} instead of {target}: they are "
+                                 "turned into shares, the judgment counts the same.", total=total,
+                                 target=self.total))
 
 
 def _text(cell: Cell | None) -> str:

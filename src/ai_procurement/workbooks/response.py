@@ -161,13 +161,9 @@ class SignedWorkbookReader:
             return True
         shown = ", ".join(differ[:5])
         self.problem("error", "identity-properties",
-                     f"Les propriétés du document ne correspondent pas à la feuille "
-                     f"d'identification ({shown}) : cette feuille provient d'un autre "
-                     "fichier. Renvoyez le fichier qui vous a été remis, sans en copier de "
-                     "feuille.",
-                     f"The document properties do not match the identity sheet ({shown}): "
-                     "that sheet comes from another file. Send back the file you were "
-                     "given, without copying sheets into it.", sheet=sheet)
+                     msg("The document properties do not match the identity sheet ({shown}): "
+                         "that sheet comes from another file. Send back the file you were given, "
+                         "without copying sheets into it.", shown=shown), sheet=sheet)
         return False
 
     def outside_read(self, book: XlsxBook, sheet: str) -> None:
@@ -192,12 +188,10 @@ class SignedWorkbookReader:
                 if cell is not None and len(str(cell.value)) > MAX_CELL_CHARS]
         for cell in long[:20]:
             self.problem("error", "cell-too-long",
-                         f"La cellule contient {len(str(cell.value))} caractères, plus que "
-                         f"les {MAX_CELL_CHARS} qu'une cellule de tableur peut contenir : "
-                         "raccourcissez le texte (joignez un document à part).",
-                         f"The cell holds {len(str(cell.value))} characters, more than the "
-                         f"{MAX_CELL_CHARS} a spreadsheet cell holds: shorten the text "
-                         "(send a separate document).", sheet=sheet, cell=cell.ref)
+                         msg("The cell holds {length} characters, more than the {limit} a "
+                             "spreadsheet cell holds: shorten the text (send a separate "
+                             "document).", length=len(str(cell.value)), limit=MAX_CELL_CHARS),
+                         sheet=sheet, cell=cell.ref)
         if len(long) > 20:
             self.problem("error", "cell-too-long",
                          nmsg("… and {n} more cell too long.", "… and {n} more cells too long.",
@@ -229,10 +223,8 @@ class SignedWorkbookReader:
                 NotImplementedError, IndexError, TypeError, AttributeError, OverflowError,
                 RecursionError, UnicodeError, zlib.error) as exc:
             self.problem("error", "unreadable",
-                         f"Le fichier ne peut pas être lu ({type(exc).__name__}). "
-                         "Enregistrez-le à nouveau au format .xlsx.",
-                         f"The file cannot be read ({type(exc).__name__}). Save it "
-                         "again as .xlsx.", sheet="")
+                         msg("The file cannot be read ({error_type}). Save it again as .xlsx.",
+                             error_type=type(exc).__name__), sheet="")
         return sha
 
     def _other_parts(self, book: XlsxBook, parts: Mapping[str, bytes]) -> None:
@@ -263,13 +255,10 @@ class SignedWorkbookReader:
         # Well-formed XML holding values no spreadsheet writes there (a text where a
         # number must be, an unreadable compressed stream...).
         self.problem("error", "xml-malformed",
-                     f"Le fichier « {self.file} » est endommagé (partie « {exc.part} » : "
-                     f"{type(exc.cause).__name__}). Ouvrez-le dans Excel ou LibreOffice, "
-                     "enregistrez-le à nouveau au format « Classeur Excel (.xlsx) » et "
-                     "renvoyez ce nouveau fichier.",
-                     f"The file '{self.file}' is damaged (part '{exc.part}': "
-                     f"{type(exc.cause).__name__}). Open it in Excel or LibreOffice, save it "
-                     "again as 'Excel Workbook (.xlsx)' and send that new file.",
+                     msg("The file '{file}' is damaged (part '{exc_part}': {error_type}). Open "
+                         "it in Excel or LibreOffice, save it again as 'Excel Workbook (.xlsx)' "
+                         "and send that new file.", file=self.file, exc_part=exc.part,
+                         error_type=type(exc.cause).__name__),
                      sheet="", cell=exc.part)
 
 
@@ -306,11 +295,9 @@ class _Reader(SignedWorkbookReader):
         refs = form.identification_cells()
         if book.sheet_part(sheet) is None:
             self.problem("warning", "identification-missing",
-                         f"La feuille « {sheet} », qui porte l'identification du candidat, a "
-                         "été renommée ou supprimée : le candidat n'est pas identifié dans le "
-                         "fichier.",
-                         f"Sheet '{sheet}', which holds the bidder's identification, was "
-                         "renamed or removed: the file does not identify the bidder.",
+                         msg("Sheet '{sheet}', which holds the bidder's identification, was "
+                             "renamed or removed: the file does not identify the bidder.",
+                             sheet=sheet),
                          sheet=sheet)
             return None
         last = max(int(ref[len(form.COL_IDENT_VALUE):]) for ref in refs.values())
@@ -395,10 +382,9 @@ class _Reader(SignedWorkbookReader):
             if book.sheet_part(sheet) is None:
                 ok = False
                 self.problem("error", "sheet-missing",
-                             f"La feuille « {sheet} » a été renommée ou supprimée (feuilles "
-                             f"présentes : {', '.join(names)}). Repartez du fichier envoyé.",
-                             f"Sheet '{sheet}' was renamed or removed (sheets found: "
-                             f"{', '.join(names)}). Start again from the file we sent.",
+                             msg("Sheet '{sheet}' was renamed or removed (sheets found: "
+                                 "{names}). Start again from the file we sent.", sheet=sheet,
+                                 names=', '.join(names)),
                              sheet=sheet)
         if not ok:
             return False
@@ -412,51 +398,41 @@ class _Reader(SignedWorkbookReader):
         lang = fields.get("lang", "")
         if lang not in LANGUAGES:
             self.problem("error", "identity-missing",
-                         "La feuille d'identification du questionnaire est absente ou "
-                         "modifiée : ce fichier n'est pas un questionnaire émis par "
-                         "l'acheteur.",
-                         "The questionnaire's identity sheet is missing or edited: this file "
-                         "is not a questionnaire issued by the buyer.",
+                         msg("The questionnaire's identity sheet is missing or edited: this file "
+                             "is not a questionnaire issued by the buyer."),
                          sheet=form.SHEET_IDENTITY)
             return False
         self.lang = "fr" if lang == "fr" else "en"
         self.token = fields.get("vendor_token", "")
         if fields.get("bank_id") != q.bank.id or fields.get("bank_version") != q.bank.version:
             self.problem("error", "wrong-questionnaire",
-                         f"Ce fichier répond au questionnaire « {fields.get('bank_id')} "
-                         f"{fields.get('bank_version')} », pas à « {q.bank.id} "
-                         f"{q.bank.version} ». Utilisez le fichier de cette consultation.",
-                         f"This file answers questionnaire '{fields.get('bank_id')} "
-                         f"{fields.get('bank_version')}', not '{q.bank.id} {q.bank.version}'. "
-                         "Use the file of this consultation.", sheet=form.SHEET_IDENTITY)
+                         msg("This file answers questionnaire '{fields_bank_id} "
+                             "{fields_bank_version}', not '{bank_id} {bank_version}'. Use the "
+                             "file of this consultation.", fields_bank_id=fields.get('bank_id'),
+                             fields_bank_version=fields.get('bank_version'), bank_id=q.bank.id,
+                             bank_version=q.bank.version), sheet=form.SHEET_IDENTITY)
             return False
         if fields.get("fingerprint") != q.fingerprint:
             self.problem("error", "wrong-version",
-                         "Ce fichier provient d'une autre version du questionnaire (empreinte "
-                         "différente : questions ou pondérations). Utilisez le fichier de "
-                         "cette consultation.",
-                         "This file comes from another version of the questionnaire "
-                         "(different fingerprint: questions or weights). Use the file of "
-                         "this consultation.", sheet=form.SHEET_IDENTITY)
+                         msg("This file comes from another version of the questionnaire "
+                             "(different fingerprint: questions or weights). Use the file of "
+                             "this consultation."), sheet=form.SHEET_IDENTITY)
             return False
         identity = Identity(q.bank.id, q.bank.version, q.fingerprint, self.lang, self.token)
         expected = identity.signature(self.key, form.signed_questions(q, self.lang))
         if fields.get("hmac") != expected or fields.get("kind") != identity.kind:
             self.problem("error", "signature",
-                         "La signature du fichier ne correspond pas : la feuille "
-                         "d'identification a été modifiée ou le fichier n'a pas été émis "
-                         "par l'acheteur.",
-                         "The file's signature does not match: the identity sheet was edited "
-                         "or the file was not issued by the buyer.", sheet=form.SHEET_IDENTITY)
+                         msg("The file's signature does not match: "
+                             "the identity sheet was edited or the "
+                             "file was not issued by the buyer."), sheet=form.SHEET_IDENTITY)
             return False
         if not self.properties_agree(book, fields, form.SHEET_IDENTITY):
             return False
         if self.vendor is not None and self.token != vendor_token(self.key, self.vendor):
             self.problem("error", "other-vendor",
-                         f"Ce fichier a été émis pour un autre candidat que « {self.vendor} ». "
-                         "Chaque candidat répond dans son propre fichier.",
-                         f"This file was issued to another vendor than '{self.vendor}'. Each "
-                         "vendor answers in its own file.", sheet=form.SHEET_IDENTITY)
+                         msg("This file was issued to another vendor than '{vendor}'. Each "
+                             "vendor answers in its own file.", vendor=self.vendor),
+                         sheet=form.SHEET_IDENTITY)
             return False
         return True
 
@@ -475,10 +451,10 @@ class _Reader(SignedWorkbookReader):
                 key = str(cell.value)
                 if key in by_key:
                     self.problem("error", "duplicate-row",
-                                 f"La ligne de « {key} » apparaît deux fois (lignes "
-                                 f"{by_key[key]} et {cell.row}) : une ligne a été copiée.",
-                                 f"The row of '{key}' appears twice (rows {by_key[key]} and "
-                                 f"{cell.row}): a row was copied.", sheet=form.SHEET_QUESTIONS,
+                                 msg("The row of '{key}' appears twice (rows {first} and "
+                                     "{cell_row}): a row was copied.", key=key,
+                                     first=by_key[key], cell_row=cell.row),
+                                 sheet=form.SHEET_QUESTIONS,
                                  cell=cell.ref, question_id=key.split(":")[0])
                     continue
                 by_key[key] = cell.row
@@ -521,10 +497,8 @@ class _Reader(SignedWorkbookReader):
                         and c.row >= first_row})
         if stray:
             self.problem("warning", "stray-content",
-                         f"Du contenu a été saisi hors des lignes de questions (lignes "
-                         f"{_ranges(stray)}) : il n'est pas lu.",
-                         f"Content was typed outside question rows (rows {_ranges(stray)}): "
-                         "it is not read.", sheet=form.SHEET_QUESTIONS,
+                         msg("Content was typed outside question rows (rows {rows}): it is "
+                             "not read.", rows=_ranges(stray)), sheet=form.SHEET_QUESTIONS,
                          cell=f"{form.COL_ANSWER}{stray[0]}")
 
     def _input(self, column: str, row: int, q: Question) -> Cell | None:
@@ -542,17 +516,16 @@ class _Reader(SignedWorkbookReader):
                                  formula=None)
         if cell.formula is not None:
             self.problem("error", "formula",
-                         "Une formule a été saisie dans une cellule de réponse ; elle n'est "
-                         "pas lue. Saisissez la valeur elle-même.",
-                         "A formula was typed in an answer cell; it is not read. Type the "
-                         "value itself.", sheet=form.SHEET_QUESTIONS, cell=cell.ref,
+                         msg("A formula was typed in an answer cell; it is not read. Type the "
+                             "value itself."), sheet=form.SHEET_QUESTIONS, cell=cell.ref,
                          question_id=q.id)
             return None
         if cell.kind == "string" and not str(cell.value).strip():
             return None
         if cell.kind == "error":
-            self.problem("error", "cell-error", f"La cellule contient l'erreur {cell.value}.",
-                         f"The cell holds the error {cell.value}.", sheet=form.SHEET_QUESTIONS,
+            self.problem("error", "cell-error", msg(
+                    "The cell holds the error {cell_value}.",
+                    cell_value=cell.value), sheet=form.SHEET_QUESTIONS,
                          cell=cell.ref, question_id=q.id)
             return None
         return cell
@@ -575,10 +548,9 @@ class _Reader(SignedWorkbookReader):
         if row is None:
             expected = layout_by_key[q.id].number
             self.problem("error", "row-deleted",
-                         f"La ligne de la question {q.id} a été supprimée (attendue ligne "
-                         f"{expected}).",
-                         f"The row of question {q.id} was deleted (expected on row "
-                         f"{expected}).", sheet=form.SHEET_QUESTIONS, cell=f"A{expected}",
+                         msg("The row of question {q_id} was deleted (expected on row "
+                             "{expected}).", q_id=q.id, expected=expected),
+                         sheet=form.SHEET_QUESTIONS, cell=f"A{expected}",
                          question_id=q.id)
             return Answer(q.id, AnswerState.UNANSWERED)
         get, number = self.cells.get, str(row)
@@ -595,14 +567,12 @@ class _Reader(SignedWorkbookReader):
         if len(document) + len(page) + len(link) > _MAX_EVIDENCE_CHARS:
             # The review workbook shows the three in one cell.
             self.problem("error", "evidence-too-long",
-                         f"Les références de preuve (colonnes {form.COL_DOC} à {form.COL_LINK})"
-                         f" totalisent {len(document) + len(page) + len(link)} caractères, "
-                         f"plus que les {_MAX_EVIDENCE_CHARS} admis : citez le document, la "
-                         "page et le lien, sans leur contenu.",
-                         f"The evidence references (columns {form.COL_DOC} to {form.COL_LINK})"
-                         f" total {len(document) + len(page) + len(link)} characters, more "
-                         f"than the {_MAX_EVIDENCE_CHARS} allowed: cite the document, page "
-                         "and link, not their content.", sheet=form.SHEET_QUESTIONS,
+                         msg("The evidence references (columns {col_doc} to {col_link}) total "
+                             "{length} characters, more than the {limit} allowed: cite the "
+                             "document, page and link, not their content.",
+                             col_doc=form.COL_DOC, col_link=form.COL_LINK,
+                             length=len(document) + len(page) + len(link),
+                             limit=_MAX_EVIDENCE_CHARS), sheet=form.SHEET_QUESTIONS,
                          cell=f"{form.COL_DOC}{row}", question_id=q.id)
         na_cell = get(form.COL_NA + number)
         na = na_cell is not None and self._not_applicable(q, row)
@@ -615,18 +585,15 @@ class _Reader(SignedWorkbookReader):
         if na:
             if value is not None:
                 self.problem("warning", "na-and-answer",
-                             "« Sans objet » et une réponse sont donnés : la réponse est lue, "
-                             "« Sans objet » est ignoré.",
-                             "'Not applicable' and an answer are both given: the answer is "
-                             "read and 'Not applicable' ignored.", sheet=form.SHEET_QUESTIONS,
+                             msg("'Not applicable' and an answer are both given: the answer is "
+                                 "read and 'Not applicable' ignored."), sheet=form.SHEET_QUESTIONS,
                              cell=ref.split("!")[1], question_id=q.id)
             else:
                 if not comment.strip() and q.na_allowed:
                     self.problem("warning", "na-without-justification",
-                                 "« Sans objet » sans justification en colonne G : la réponse "
-                                 "vaut 0 point tant qu'elle n'est pas justifiée.",
-                                 "'Not applicable' without a justification in column G: it "
-                                 "scores 0 until it is justified.", sheet=form.SHEET_QUESTIONS,
+                                 msg("'Not applicable' without a justification in column G: it "
+                                     "scores 0 until it is justified."),
+                                 sheet=form.SHEET_QUESTIONS,
                                  cell=f"{form.COL_COMMENT}{row}", question_id=q.id)
                 return Answer(q.id, AnswerState.NOT_APPLICABLE, None, comment, evidence, ref,
                               tuple(notes))
@@ -635,10 +602,8 @@ class _Reader(SignedWorkbookReader):
                           tuple(notes))
         if q.evidence is Evidence.REQUIRED and not evidence.given:
             self.problem("warning", "evidence-missing",
-                         "Preuve obligatoire absente (document en colonne H ou lien en "
-                         "colonne J) : sans preuve, pas de point.",
-                         "Required evidence is missing (document in column H or link in "
-                         "column J): no evidence, no points.", sheet=form.SHEET_QUESTIONS,
+                         msg("Required evidence is missing (document in column H or link in "
+                             "column J): no evidence, no points."), sheet=form.SHEET_QUESTIONS,
                          cell=f"{form.COL_DOC}{row}", question_id=q.id)
         return Answer(q.id, AnswerState.ANSWERED, value, comment, evidence, ref, tuple(notes))
 
@@ -649,10 +614,9 @@ class _Reader(SignedWorkbookReader):
             return
         if _newlines(found) != _newlines(form.safe_text(text)):
             self.problem("error", "question-edited",
-                         f"Le texte de la question {q.id} a été modifié. Répondez à la "
-                         "question telle qu'elle a été posée, dans le fichier d'origine.",
-                         f"The text of question {q.id} was edited. Answer the question as "
-                         "asked, in the original file.", sheet=form.SHEET_QUESTIONS,
+                         msg("The text of question {q_id} was edited. Answer the question as "
+                             "asked, in the original file.", q_id=q.id),
+                         sheet=form.SHEET_QUESTIONS,
                          cell=f"{form.COL_QUESTION}{row}", question_id=q.id)
 
     def _not_applicable(self, q: Question, row: int) -> bool:
@@ -662,26 +626,23 @@ class _Reader(SignedWorkbookReader):
         text = _fold(str(cell.value))
         if text not in {_fold(v) for v in form.NOT_APPLICABLE.values()} | {"n/a", "na", "so"}:
             self.problem("error", "na-invalid",
-                         f"Valeur « {cell.value} » en colonne « Sans objet » : choisissez "
-                         "« Sans objet » dans la liste ou laissez vide.",
-                         f"Value '{cell.value}' in the 'Not applicable' column: choose 'Not "
-                         "applicable' from the list or leave it blank.",
+                         msg("Value '{cell_value}' in the 'Not applicable' column: choose 'Not "
+                             "applicable' from the list or leave it blank.",
+                             cell_value=cell.value),
                          sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
             return False
         if not q.na_allowed:
             # Read as declared, scored 0 by the evaluation: never better than an answer.
             self.problem("warning", "na-not-allowed",
-                         f"« Sans objet » n'est pas admis pour la question {q.id} : la "
-                         "question vaut 0 point. Répondez-y.",
-                         f"'Not applicable' is not allowed for question {q.id}: it scores 0. "
-                         "Answer it.",
+                         msg("'Not applicable' is not allowed for question {q_id}: it scores 0. "
+                             "Answer it.", q_id=q.id),
                          sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
         return True
 
-    def _bad_value(self, q: Question, cell: Cell, fr: str, en: str) -> None:
-        self.problem("error", "invalid-value", f"Valeur « {_show(cell)} » : {fr}",
-                     f"Value '{_show(cell)}': {en}", sheet=form.SHEET_QUESTIONS, cell=cell.ref,
-                     question_id=q.id)
+    def _bad_value(self, q: Question, cell: Cell, why: Text) -> None:
+        self.problem("error", "invalid-value",
+                     msg("Value '{value}': {why}", value=_show(cell), why=why),
+                     sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
 
     def _value(self, q: Question, cell: Cell, notes: list[str]) -> AnswerValue | None:
         spec = q.answer
@@ -689,29 +650,28 @@ class _Reader(SignedWorkbookReader):
         if isinstance(spec, YesNo):
             value = _yes_no(cell, lang, notes)
             if value is None:
-                self._bad_value(q, cell, "attendu Oui ou Non.", "expected Yes or No.")
+                self._bad_value(q, cell, msg("expected Yes or No."))
             return value
         if isinstance(spec, SingleChoice):
             options = [(o.id, o.label) for o in spec.options]
             value = _choice(cell, options, lang, notes)
             if value is None:
                 allowed = " | ".join(o.label.get(lang) for o in spec.options)
-                self._bad_value(q, cell, f"choisissez une valeur de la liste ({allowed}).",
-                                f"choose a value from the list ({allowed}).")
+                self._bad_value(q, cell, msg("choose a value from the list ({allowed}).",
+                                             allowed=allowed))
             return value
         if isinstance(spec, Scale):
             level = _level(cell, q, lang, notes)
             if level is None:
-                self._bad_value(q, cell, "choisissez un niveau de la liste.",
-                                "choose a level from the list.")
+                self._bad_value(q, cell, msg("choose a level from the list."))
             return level
         if isinstance(spec, Number):
             return self._number(q, spec, cell, notes)
         if isinstance(spec, DateAnswer):
             parsed = _date(cell, lang, notes, self._date1904)
             if isinstance(parsed, str):
-                self._bad_value(q, cell, f"date illisible ({parsed}) ; saisissez jj/mm/aaaa.",
-                                f"unreadable date ({parsed}); enter yyyy-mm-dd.")
+                self._bad_value(q, cell, msg("unreadable date ({parsed}); enter yyyy-mm-dd.",
+                                             parsed=parsed))
                 return None
             return parsed
         assert isinstance(spec, FreeText)
@@ -720,10 +680,9 @@ class _Reader(SignedWorkbookReader):
             notes.append(f"number {cell.value!r} read as text {text!r}")
         if len(text) > spec.max_chars:
             self.problem("warning", "too-long",
-                         f"Réponse de {len(text)} caractères, au-delà des {spec.max_chars} "
-                         "demandés.",
-                         f"Answer of {len(text)} characters, beyond the {spec.max_chars} "
-                         "asked.", sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
+                         msg("Answer of {length} characters, beyond the {limit} asked.",
+                             length=len(text), limit=spec.max_chars),
+                         sheet=form.SHEET_QUESTIONS, cell=cell.ref, question_id=q.id)
         return text
 
     _date1904 = False
@@ -732,16 +691,15 @@ class _Reader(SignedWorkbookReader):
         percent = "%" in spec.unit.en
         result = _number(cell, percent, notes)
         if isinstance(result, str):
-            self._bad_value(q, cell, *_NUMBER_PROBLEMS[result])
+            self._bad_value(q, cell, _NUMBER_PROBLEMS[result])
             return None
         if spec.integer and not float(result).is_integer():
-            self._bad_value(q, cell, "un nombre entier est attendu.", "a whole number is "
-                            "expected.")
+            self._bad_value(q, cell, msg("a whole number is expected."))
             return None
         if (spec.minimum is not None and result < spec.minimum) or (
                 spec.maximum is not None and result > spec.maximum):
-            self._bad_value(q, cell, f"hors des bornes [{spec.minimum}, {spec.maximum}].",
-                            f"outside the bounds [{spec.minimum}, {spec.maximum}].")
+            self._bad_value(q, cell, msg("outside the bounds [{spec_minimum}, {spec_maximum}].",
+                                         spec_minimum=spec.minimum, spec_maximum=spec.maximum))
             return None
         return result
 
@@ -758,10 +716,9 @@ class _Reader(SignedWorkbookReader):
             if row is None:
                 expected = self.layout_rows[f"{q.id}:{item}"]
                 self.problem("error", "row-deleted",
-                             f"La ligne « {item} » de la question {q.id} a été supprimée "
-                             f"(attendue ligne {expected}).",
-                             f"Row '{item}' of question {q.id} was deleted (expected on row "
-                             f"{expected}).", sheet=form.SHEET_QUESTIONS, cell=f"A{expected}",
+                             msg("Row '{item}' of question {q_id} was deleted (expected on row "
+                                 "{expected}).", item=item, q_id=q.id, expected=expected),
+                             sheet=form.SHEET_QUESTIONS, cell=f"A{expected}",
                              question_id=q.id)
                 missing.append(item)
                 continue
@@ -773,16 +730,15 @@ class _Reader(SignedWorkbookReader):
             if isinstance(spec, MultipleChoice):
                 value = _yes_no(cell, self.lang, notes)
                 if value is None:
-                    self._bad_value(q, cell, "attendu Oui ou Non.", "expected Yes or No.")
+                    self._bad_value(q, cell, msg("expected Yes or No."))
                 elif value == "yes":
                     ticked.append(item)
             else:
                 amount = _number(cell, False, notes, currency=True)
                 if isinstance(amount, str):
-                    self._bad_value(q, cell, *_NUMBER_PROBLEMS[amount])
+                    self._bad_value(q, cell, _NUMBER_PROBLEMS[amount])
                 elif amount < 0:
-                    self._bad_value(q, cell, "un montant positif ou nul est attendu.",
-                                    "an amount of zero or more is expected.")
+                    self._bad_value(q, cell, msg("an amount of zero or more is expected."))
                 else:
                     amounts[item] = amount
         if isinstance(spec, Price) and spec.dqe:
@@ -791,10 +747,9 @@ class _Reader(SignedWorkbookReader):
             if seen_any and dqe_missing:
                 rows = form.dqe_rows(spec)
                 self.problem("error", "price-incomplete",
-                             f"Prix unitaires non renseignés dans la feuille DQE, postes : "
-                             f"{', '.join(dqe_missing)}. Saisissez 0 pour un poste sans coût.",
-                             f"Unit prices left blank on the DQE sheet, items: "
-                             f"{', '.join(dqe_missing)}. Enter 0 for an item without cost.",
+                             msg("Unit prices left blank on the DQE sheet, items: {dqe_missing}. "
+                                 "Enter 0 for an item without cost.",
+                                 dqe_missing=', '.join(dqe_missing)),
                              sheet=form.SHEET_DQE,
                              cell=f"{form.DQE_COL_PRICE}{rows[dqe_missing[0]]}",
                              question_id=q.id)
@@ -809,22 +764,17 @@ class _Reader(SignedWorkbookReader):
                 option = exclusive[0]
                 row = self.by_key[f"{q.id}:{option.id}"]
                 self.problem("error", "contradictory-options",
-                             f"« {option.label.fr} » est coché avec d'autres options : la "
-                             "réponse se contredit. Cochez soit cette option seule, soit les "
-                             "autres.",
-                             f"'{option.label.en}' is ticked with other options: the answer "
-                             "contradicts itself. Tick either that option alone, or the "
-                             "others.", sheet=form.SHEET_QUESTIONS,
+                             msg("'{option_label}' is ticked with other options: the answer "
+                                 "contradicts itself. Tick either that option alone, or the "
+                                 "others.", option_label=option.label), sheet=form.SHEET_QUESTIONS,
                              cell=f"{form.COL_ANSWER}{row}", question_id=q.id)
                 return None
             return tuple(ticked)
         if missing:
             first = self.by_key.get(f"{q.id}:{missing[0]}")
             self.problem("error", "price-incomplete",
-                         f"Postes de coût non renseignés : {', '.join(missing)}. Saisissez 0 "
-                         "pour un poste sans coût.",
-                         f"Cost items left blank: {', '.join(missing)}. Enter 0 for an item "
-                         "without cost.", sheet=form.SHEET_QUESTIONS,
+                         msg("Cost items left blank: {missing}. Enter 0 for an item without cost.",
+                             missing=', '.join(missing)), sheet=form.SHEET_QUESTIONS,
                          cell="" if first is None else f"{form.COL_ANSWER}{first}",
                          question_id=q.id)
             return None
@@ -839,10 +789,9 @@ class _Reader(SignedWorkbookReader):
                            max_column=column_index(form.DQE_COL_KEY))
         if book.sheet_part(form.SHEET_DQE) is None:
             self.problem("error", "sheet-missing",
-                         f"La feuille « {form.SHEET_DQE} » a été supprimée ou renommée : les "
-                         "prix unitaires ne peuvent pas être lus.",
-                         f"The '{form.SHEET_DQE}' sheet was deleted or renamed: the unit "
-                         "prices cannot be read.", sheet=form.SHEET_DQE, question_id=q.id)
+                         msg("The '{sheet_dqe}' sheet was deleted or renamed: the unit prices "
+                             "cannot be read.", sheet_dqe=form.SHEET_DQE),
+                         sheet=form.SHEET_DQE, question_id=q.id)
             return {}
         moved = [item for item, row in rows.items()
                  if (cell := cells.get(f"{form.DQE_COL_KEY}{row}")) is None
@@ -850,12 +799,10 @@ class _Reader(SignedWorkbookReader):
         if moved:
             item = moved[0]
             self.problem("error", "rows-moved",
-                         f"La feuille DQE a été modifiée : la ligne {rows[item]} devait porter "
-                         f"le poste « {item} ». Les lignes du DQE ne se déplacent pas ; "
-                         "renvoyez le fichier d'origine complété.",
-                         f"The DQE sheet was changed: row {rows[item]} should hold item "
-                         f"'{item}'. DQE rows may not be moved; send back the original file, "
-                         "filled in.", sheet=form.SHEET_DQE, cell=f"A{rows[item]}",
+                         msg("The DQE sheet was changed: row {row} should hold item "
+                             "'{item}'. DQE rows may not be moved; send back the original file, "
+                             "filled in.", row=rows[item], item=item),
+                         sheet=form.SHEET_DQE, cell=f"A{rows[item]}",
                          question_id=q.id)
             return {}
         self.outside_read(book, form.SHEET_DQE)
@@ -878,10 +825,9 @@ class _Reader(SignedWorkbookReader):
             cell = self.dqe_cells.get(ref)
             if cell is not None and cell.formula is not None:
                 self.problem("error", "formula",
-                             f"Poste {line.id} : une formule a été saisie comme prix unitaire "
-                             "; elle n'est pas lue. Saisissez la valeur elle-même.",
-                             f"Item {line.id}: a formula was typed as the unit price; it is "
-                             "not read. Type the value itself.", sheet=form.SHEET_DQE,
+                             msg("Item {line_id}: a formula was typed as "
+                                 "the unit price; it is not read. Type "
+                                 "the value itself.", line_id=line.id), sheet=form.SHEET_DQE,
                              cell=ref, question_id=q.id)
                 seen = True
                 continue
@@ -891,17 +837,15 @@ class _Reader(SignedWorkbookReader):
             seen = True
             value = _number(cell, False, notes, currency=True)
             if isinstance(value, str):
-                fr, en = _NUMBER_PROBLEMS[value]
                 self.problem("error", "invalid-value",
-                             f"Poste {line.id} : prix unitaire « {_show(cell)} » : {fr}",
-                             f"Item {line.id}: unit price '{_show(cell)}': {en}",
+                             msg("Item {line_id}: unit price '{value}': {why}",
+                                 why=_NUMBER_PROBLEMS[value], line_id=line.id, value=_show(cell)),
                              sheet=form.SHEET_DQE, cell=ref, question_id=q.id)
             elif value < 0:
                 self.problem("error", "invalid-value",
-                             f"Poste {line.id} : prix unitaire « {_show(cell)} » négatif ; un "
-                             "prix positif ou nul est attendu.",
-                             f"Item {line.id}: unit price '{_show(cell)}' is negative; a price "
-                             "of zero or more is expected.", sheet=form.SHEET_DQE, cell=ref,
+                             msg("Item {line_id}: unit price '{show_cell}' is negative; a price "
+                                 "of zero or more is expected.", line_id=line.id,
+                                 show_cell=_show(cell)), sheet=form.SHEET_DQE, cell=ref,
                              question_id=q.id)
             else:
                 prices[line.id] = value
@@ -916,10 +860,8 @@ class _Reader(SignedWorkbookReader):
                     and result[q.id].state is AnswerState.NOT_APPLICABLE_BY_CONDITION):
                 gates = ", ".join(condition_questions(effective_condition(criterion, q)))
                 self.problem("warning", "answered-not-applicable",
-                             f"La question {q.id} ne s'applique pas vu la réponse à "
-                             f"{gates} ; sa réponse est ignorée.",
-                             f"Question {q.id} does not apply given the answer to "
-                             f"{gates}; its answer is ignored.",
+                             msg("Question {q_id} does not apply given the answer to {gates}; "
+                                 "its answer is ignored.", q_id=q.id, gates=gates),
                              sheet=form.SHEET_QUESTIONS, cell=answer.cell.split("!")[-1],
                              question_id=q.id)
         return result
@@ -930,19 +872,15 @@ class _Reader(SignedWorkbookReader):
 _YES = {"oui", "yes", "vrai", "true", "o", "y", "x", "1"}
 _NO = {"non", "no", "faux", "false", "n", "0"}
 
-_NUMBER_PROBLEMS: dict[str, tuple[str, str]] = {
-    "not-a-number": ("un nombre est attendu.", "a number is expected."),
-    "ambiguous": ("séparateur ambigu (milliers ou décimales ?) ; saisissez par exemple "
-                  "1234,5.", "ambiguous separator (thousands or decimals?); type e.g. 1234.5."),
-    "percent": ("un pourcentage a été saisi alors que l'unité n'est pas « % » ; saisissez "
-                "la valeur dans l'unité demandée.", "a percentage was typed but the unit is "
-                "not '%'; type the value in the unit asked."),
-    "not-finite": ("valeur numérique invalide.", "invalid numeric value."),
-    "date": ("le tableur a lu la saisie comme une date (par exemple 1.5 saisi dans un "
-             "Excel français devient le 1er mai) ; saisissez le nombre avec une virgule "
-             "décimale.", "the spreadsheet read the entry as a date (for example 1.5 typed "
-             "in a French Excel becomes 1 May); type the number with the decimal separator "
-             "of your spreadsheet."),
+_NUMBER_PROBLEMS: dict[str, Text] = {
+    "not-a-number": msg("a number is expected."),
+    "ambiguous": msg("ambiguous separator (thousands or decimals?); type e.g. 1234.5."),
+    "percent": msg("a percentage was typed but the unit is not '%'; type the value in the unit "
+                   "asked."),
+    "not-finite": msg("invalid numeric value."),
+    "date": msg("the spreadsheet read the entry as a date (for example 1.5 typed in a French "
+                "Excel becomes 1 May); type the number with the decimal separator of your "
+                "spreadsheet."),
 }
 
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')

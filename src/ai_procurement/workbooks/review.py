@@ -848,12 +848,10 @@ class _Reader(SignedWorkbookReader):
         names = [name for name, _, _ in book.sheets]
         if book.sheet_part(SHEET_IDENTITY) is None:
             self.problem("error", "identity-missing",
-                         f"La feuille d'identification « {SHEET_IDENTITY} » est absente "
-                         f"(feuilles présentes : {', '.join(names)}) : ce fichier n'est pas "
-                         "une grille d'évaluation émise par l'acheteur.",
-                         f"The identity sheet '{SHEET_IDENTITY}' is missing (sheets found: "
-                         f"{', '.join(names)}): this file is not a review workbook issued by "
-                         "the buyer.", sheet=SHEET_IDENTITY)
+                         msg("The identity sheet '{sheet_identity}' is missing (sheets found: "
+                             "{names}): this file is not a review workbook issued by the buyer.",
+                             sheet_identity=SHEET_IDENTITY, names=', '.join(names)),
+                         sheet=SHEET_IDENTITY)
             return False
         cells = book.cells(SHEET_IDENTITY, max_row=30, max_column=2)
         fields: dict[str, str] = {}
@@ -868,18 +866,15 @@ class _Reader(SignedWorkbookReader):
             shown = {"questionnaire": msg("a vendor questionnaire")}.get(
                 kind, msg("another document"))
             self.problem("error", "wrong-kind",
-                         f"Ce fichier est {shown.fr}, pas une grille d'évaluation : "
-                         "renvoyez la grille que l'acheteur vous a remise.",
-                         f"This file is {shown.en}, not a review workbook: send back the "
-                         "review workbook the buyer gave you.", sheet=SHEET_IDENTITY)
+                         msg("This file is {shown}, not a review workbook: send back the review "
+                             "workbook the buyer gave you.", shown=shown), sheet=SHEET_IDENTITY)
             return False
         lang = fields.get("lang", "")
         if lang not in LANGUAGES or fields.get("format") not in FORMATS_READ:
             self.problem("error", "identity-edited",
-                         "La feuille d'identification de la grille est modifiée (langue ou "
-                         f"format illisible ; formats lus : {', '.join(FORMATS_READ)}).",
-                         "The review workbook's identity sheet is edited (unreadable language "
-                         f"or format; formats read: {', '.join(FORMATS_READ)}).",
+                         msg("The review workbook's identity sheet is edited (unreadable "
+                             "language or format; formats read: {formats_read}).",
+                             formats_read=', '.join(FORMATS_READ)),
                          sheet=SHEET_IDENTITY)
             return False
         self.lang = "fr" if lang == "fr" else "en"
@@ -888,19 +883,17 @@ class _Reader(SignedWorkbookReader):
         blind = {"yes": True, "no": False}.get(fields.get("blind", ""))
         if fields.get("bank_id") != q.bank.id or fields.get("bank_version") != q.bank.version:
             self.problem("error", "wrong-questionnaire",
-                         f"Cette grille évalue le questionnaire « {fields.get('bank_id')} "
-                         f"{fields.get('bank_version')} », pas « {q.bank.id} "
-                         f"{q.bank.version} ».",
-                         f"This workbook reviews questionnaire '{fields.get('bank_id')} "
-                         f"{fields.get('bank_version')}', not '{q.bank.id} {q.bank.version}'.",
+                         msg("This workbook reviews questionnaire '{fields_bank_id} "
+                             "{fields_bank_version}', not '{bank_id} {bank_version}'.",
+                             fields_bank_id=fields.get('bank_id'),
+                             fields_bank_version=fields.get('bank_version'), bank_id=q.bank.id,
+                             bank_version=q.bank.version),
                          sheet=SHEET_IDENTITY)
             return False
         if fields.get("fingerprint") != q.fingerprint:
             self.problem("error", "wrong-version",
-                         "Cette grille a été émise pour une autre version du questionnaire "
-                         "(empreinte différente).",
-                         "This workbook was issued for another version of the questionnaire "
-                         "(different fingerprint).", sheet=SHEET_IDENTITY)
+                         msg("This workbook was issued for another version of the questionnaire "
+                             "(different fingerprint)."), sheet=SHEET_IDENTITY)
             return False
         question_ids = fields.get("questions", "").split()
         expected = {name: value for name, value in fields.items() if name != "hmac"}
@@ -924,22 +917,15 @@ class _Reader(SignedWorkbookReader):
                 or not question_ids or not set(question_ids) <= known
                 or len(set(question_ids)) != len(question_ids)):
             self.problem("error", "signature",
-                         "La signature de la grille ne correspond pas : la feuille "
-                         "d'identification a été modifiée ou le fichier n'a pas été émis "
-                         "par l'acheteur avec cette clé.",
-                         "The workbook's signature does not match: the identity sheet was "
-                         "edited or the file was not issued by the buyer with this key.",
+                         msg("The workbook's signature does not match: the identity sheet was "
+                             "edited or the file was not issued by the buyer with this key."),
                          sheet=SHEET_IDENTITY)
             return False
         if fields.get("vendors") != _vendors_digest(self.key, self.vendors):
             self.problem("error", "vendor-list",
-                         "La liste des candidats donnée à la lecture n'est pas celle pour "
-                         "laquelle la grille a été émise (ou la grille a été modifiée) : les "
-                         "codes des offres ne peuvent pas être rattachés. Donnez la même "
-                         "liste qu'à l'écriture.",
-                         "The vendor list given for reading is not the one the workbook was "
-                         "issued for (or the workbook was edited): offer codes cannot be "
-                         "matched to vendors. Give the same list as when writing.",
+                         msg("The vendor list given for reading is not the one the workbook was "
+                             "issued for (or the workbook was edited): offer codes cannot be "
+                             "matched to vendors. Give the same list as when writing."),
                          sheet=SHEET_IDENTITY)
             return False
         if not self.properties_agree(book, fields, SHEET_IDENTITY):
@@ -949,18 +935,15 @@ class _Reader(SignedWorkbookReader):
         if self.expected_evaluator is not None and (
                 evaluator.strip() != self.expected_evaluator.strip()):
             self.problem("error", "other-evaluator",
-                         f"Cette grille a été émise pour l'évaluateur « {evaluator} », "
-                         f"pas pour « {self.expected_evaluator} ».",
-                         f"This workbook was issued to evaluator '{evaluator}', not to "
-                         f"'{self.expected_evaluator}'.", sheet=SHEET_IDENTITY)
+                         msg("This workbook was issued to evaluator '{evaluator}', not to "
+                             "'{expected_evaluator}'.", evaluator=evaluator,
+                             expected_evaluator=self.expected_evaluator), sheet=SHEET_IDENTITY)
             return False
         if book.sheet_part(self.default_sheet) is None:
             self.problem("error", "sheet-missing",
-                         f"La feuille « {self.default_sheet} » a été renommée ou supprimée "
-                         f"(feuilles présentes : {', '.join(names)}). Repartez de la grille "
-                         "remise.",
-                         f"Sheet '{self.default_sheet}' was renamed or removed (sheets found: "
-                         f"{', '.join(names)}). Start again from the workbook you were given.")
+                         msg("Sheet '{default_sheet}' was renamed or removed (sheets found: "
+                             "{names}). Start again from the workbook you were given.",
+                             default_sheet=self.default_sheet, names=', '.join(names)))
             return False
         self.question_ids = question_ids
         self.declaration_seal = fields.get("declaration")
@@ -974,22 +957,16 @@ class _Reader(SignedWorkbookReader):
         missing = Declaration(self.evaluator, None)
         if self.declaration_seal is None:
             self.problem("warning", "declaration-missing",
-                         "Cette grille a été émise avant la déclaration d'absence de conflit "
-                         "d'intérêts : les notes sont prises en compte, mais le rapport "
-                         "indique que la déclaration de l'évaluateur manque (article L2141-10 "
-                         "du code de la commande publique). Recueillez-la à part.",
-                         "This workbook was issued before the declaration of no conflict of "
-                         "interest existed: the scores count, but the report says the "
-                         "evaluator's declaration is missing (French public procurement code, "
-                         "article L2141-10). Collect it separately.", sheet="")
+                         msg("This workbook was issued before the declaration of no conflict of "
+                             "interest existed: the scores count, but the report says the "
+                             "evaluator's declaration is missing (French public procurement "
+                             "code, article L2141-10). Collect it separately."), sheet="")
             return missing
         if book.sheet_part(sheet) is None:
             self.problem("error", "declaration-sheet-missing",
-                         f"La feuille « {sheet} » (déclaration d'absence de conflit "
-                         "d'intérêts) a été renommée ou supprimée. Repartez de la grille "
-                         "remise.",
-                         f"Sheet '{sheet}' (declaration of no conflict of interest) was "
-                         "renamed or removed. Start again from the workbook you were given.",
+                         msg("Sheet '{sheet}' (declaration of no conflict of interest) was "
+                             "renamed or removed. Start again from the workbook you were given.",
+                             sheet=sheet),
                          sheet=sheet)
             return None
         cells = book.cells(sheet, max_row=7, max_column=2)
@@ -1000,14 +977,10 @@ class _Reader(SignedWorkbookReader):
         if not hmac.compare_digest(self.declaration_seal,
                                    _declaration_seal(self.key, [*shown, *expected[6:]])):
             self.problem("error", "declaration-edited",
-                         "Le texte de la déclaration d'absence de conflit d'intérêts a été "
-                         "modifié depuis l'émission de la grille : la déclaration n'est pas "
-                         "lue et les notes de cette grille ne sont pas utilisées. Faites "
-                         "signer la déclaration d'origine.",
-                         "The text of the declaration of no conflict of interest was edited "
-                         "since the workbook was issued: the declaration is not read and this "
-                         "workbook's scores are not used. Have the original declaration "
-                         "signed.", sheet=sheet, cell="A3")
+                         msg("The text of the declaration of no conflict of interest was edited "
+                             "since the workbook was issued: the declaration is not read and "
+                             "this workbook's scores are not used. Have the original declaration "
+                             "signed."), sheet=sheet, cell="A3")
             return None
         choice = self._declared(cells.get(DECLARATION_CHOICE), expected[6], expected[7], sheet)
         description_cell = cells.get(DECLARATION_DESCRIPTION)
@@ -1017,36 +990,27 @@ class _Reader(SignedWorkbookReader):
         result = Declaration(self.evaluator, choice, description, day)
         if choice is None:
             self.problem("warning", "declaration-blank",
-                         "L'évaluateur n'a pas rempli sa déclaration d'absence de conflit "
-                         "d'intérêts : ses notes sont prises en compte, mais le rapport "
-                         "indique que la déclaration manque (article L2141-10 du code de la "
-                         "commande publique). Faites-la remplir avant la décision.",
-                         "The evaluator did not fill in the declaration of no conflict of "
-                         "interest: the scores count, but the report says the declaration is "
-                         "missing (French public procurement code, article L2141-10). Have it "
-                         "filled in before the decision.", sheet=sheet, cell=DECLARATION_CHOICE)
+                         msg("The evaluator did not fill in the declaration of no conflict of "
+                             "interest: the scores count, but the report says the declaration is "
+                             "missing (French public procurement code, article L2141-10). Have "
+                             "it filled in before the decision."),
+                         sheet=sheet, cell=DECLARATION_CHOICE)
         elif choice is False:
             said = description[:200] + ("…" if len(description) > 200 else "")
             self.problem("error", "conflict-declared",
-                         f"L'évaluateur {self.evaluator} déclare un conflit d'intérêts"
-                         + (f" (« {said} »)" if said else " (sans le décrire)")
-                         + " : ses notes ne sont pas utilisées. L'acheteur doit décider des "
-                         "suites : confier l'évaluation à un autre évaluateur ou, s'il "
-                         "établit par écrit que ce lien ne compromet pas l'impartialité, "
-                         "faire remettre une grille sans conflit déclaré (article L2141-10 du "
-                         "code de la commande publique).",
-                         f"Evaluator {self.evaluator} declares a conflict of interest"
-                         + (f" ('{said}')" if said else " (without describing it)")
-                         + ": their scores are not used. The buyer must decide what follows: "
-                         "have another evaluator score the offers or, after recording in "
-                         "writing why this link does not compromise impartiality, have a "
-                         "workbook without a declared conflict returned (French public "
-                         "procurement code, article L2141-10).", sheet=sheet,
+                         msg("Evaluator {evaluator} declares a conflict of interest "
+                             "({description}): their scores are not used. The buyer must decide "
+                             "what follows: have another evaluator score the offers or, after "
+                             "recording in writing why this link does not compromise "
+                             "impartiality, have a workbook without a declared conflict "
+                             "returned (French public procurement code, article L2141-10).",
+                             evaluator=self.evaluator,
+                             description=msg("'{said}'", said=said) if said
+                             else msg("without describing it")), sheet=sheet,
                          cell=DECLARATION_CHOICE)
         elif day is None:
             self.problem("warning", "declaration-undated",
-                         "La déclaration d'absence de conflit d'intérêts n'est pas datée.",
-                         "The declaration of no conflict of interest is not dated.",
+                         msg("The declaration of no conflict of interest is not dated."),
                          sheet=sheet, cell=DECLARATION_DATE)
         return result
 
@@ -1060,10 +1024,8 @@ class _Reader(SignedWorkbookReader):
         if text == conflict:
             return False
         self.problem("error", "invalid-value",
-                     f"Valeur « {_short(cell)} » : choisissez l'une des deux déclarations de "
-                     "la liste.",
-                     f"Value '{_short(cell)}': choose one of the two declarations from the "
-                     "list.", sheet=sheet, cell=cell.ref)
+                     msg("Value '{short_cell}': choose one of the two declarations from the list.",
+                         short_cell=_short(cell)), sheet=sheet, cell=cell.ref)
         return None
 
     def _declared_on(self, cell: Cell | None, sheet: str, date1904: bool) -> dt.date | None:
@@ -1073,8 +1035,8 @@ class _Reader(SignedWorkbookReader):
         if isinstance(value, dt.date):
             return value
         self.problem("warning", "invalid-date",
-                     f"Date « {_short(cell)} » illisible : saisissez une date (jj/mm/aaaa).",
-                     f"Date '{_short(cell)}' cannot be read: enter a date (yyyy-mm-dd).",
+                     msg("Date '{short_cell}' cannot be read: enter a date (yyyy-mm-dd).",
+                         short_cell=_short(cell)),
                      sheet=sheet, cell=cell.ref)
         return None
 
@@ -1100,18 +1062,15 @@ class _Reader(SignedWorkbookReader):
             row_key = _cell_text(cell)
             if row_key not in expected:
                 self.problem("error", "row-unknown",
-                             f"Ligne {cell.row} : clé « {row_key[:40]} » inconnue ; une ligne "
-                             "a été ajoutée ou modifiée. Elle n'est pas lue.",
-                             f"Row {cell.row}: unknown key '{row_key[:40]}'; a row was added "
-                             "or edited. It is not read.", cell=cell.ref)
+                             msg("Row {cell_row}: unknown key '{row_key}'; a "
+                                 "row was added or edited. It is not read.",
+                                 cell_row=cell.row, row_key=row_key[:40]), cell=cell.ref)
                 continue
             if row_key in by_key:
                 self.problem("error", "duplicate-row",
-                             f"La ligne « {row_key} » apparaît deux fois (lignes "
-                             f"{by_key[row_key]} et {cell.row}) : une ligne a été copiée ; "
-                             "aucune des deux n'est lue.",
-                             f"Row '{row_key}' appears twice (rows {by_key[row_key]} and "
-                             f"{cell.row}): a row was copied; neither is read.", cell=cell.ref,
+                             msg("Row '{row_key}' appears twice (rows {first} and {cell_row}): "
+                                 "a row was copied; neither is read.", row_key=row_key,
+                                 first=by_key[row_key], cell_row=cell.row), cell=cell.ref,
                              question_id=row_key.lstrip("#").split("@")[0])
                 by_key[row_key] = -1
                 continue
@@ -1134,10 +1093,8 @@ class _Reader(SignedWorkbookReader):
                         and c.row >= FIRST_ROW and c.row not in known_rows})
         if stray:
             self.problem("warning", "stray-content",
-                         f"Du contenu a été saisi hors des lignes des offres (lignes "
-                         f"{', '.join(map(str, stray[:10]))}) : il n'est pas lu.",
-                         f"Content was typed outside offer rows (rows "
-                         f"{', '.join(map(str, stray[:10]))}): it is not read.",
+                         msg("Content was typed outside offer rows (rows {stray}): it is not "
+                             "read.", stray=', '.join(map(str, stray[:10]))),
                          cell=f"{COL_LEVEL}{stray[0]}")
         scores: list[EvaluatorScore] = []
         pending: list[str] = []
@@ -1150,10 +1107,8 @@ class _Reader(SignedWorkbookReader):
             row = by_key.get(row_key)
             if row is None:
                 self.problem("error", "row-deleted",
-                             f"La ligne de l'offre {code} pour la question {qid} a été "
-                             "supprimée : sa note manque.",
-                             f"The row of {code} for question {qid} was deleted: its score "
-                             "is missing.", question_id=qid)
+                             msg("The row of {code} for question {qid} was deleted: its score is "
+                                 "missing.", code=code, qid=qid), question_id=qid)
                 continue
             if row < 0:
                 continue
@@ -1181,11 +1136,9 @@ class _Reader(SignedWorkbookReader):
         if state_text not in states or not hmac.compare_digest(
                 seal, _seal(self.key, row_key, state_text, shown)):
             self.problem("error", "row-edited",
-                         f"Ligne {row} ({q.id} / {code}) : la réponse affichée du candidat a "
-                         "été modifiée depuis l'émission de la grille ; la note de cette "
-                         "ligne n'est pas lue.",
-                         f"Row {row} ({q.id} / {code}): the vendor's answer shown was edited "
-                         "since the workbook was issued; this row's score is not read.",
+                         msg("Row {row} ({q_id} / {code}): the vendor's answer shown was edited "
+                             "since the workbook was issued; this row's score is not read.",
+                             row=row, q_id=q.id, code=code),
                          cell=f"{COL_ANSWER}{row}", question_id=q.id)
             return None
         state = states[state_text]
@@ -1205,10 +1158,9 @@ class _Reader(SignedWorkbookReader):
             if level is None:
                 if justification:
                     self.problem("warning", "incomplete",
-                                 f"{q.id} / {code} : justification sans niveau ; la réponse "
-                                 "n'est pas notée. Choisissez un niveau en colonne F.",
-                                 f"{q.id} / {code}: justification without a level; the "
-                                 "answer is not scored. Choose a level in column F.",
+                                 msg("{q_id} / {code}: justification without a level; the answer "
+                                     "is not scored. Choose a level in column F.", q_id=q.id,
+                                     code=code),
                                  cell=f"{COL_LEVEL}{row}", question_id=q.id)
                     return None
                 return "pending"
@@ -1223,10 +1175,9 @@ class _Reader(SignedWorkbookReader):
             if accept_cell is None:
                 if justification:
                     self.problem("warning", "incomplete",
-                                 f"{q.id} / {code} : justification sans décision sur le "
-                                 "« sans objet » (colonne G).",
-                                 f"{q.id} / {code}: justification without a decision on "
-                                 "'not applicable' (column G).", cell=f"{COL_ACCEPT_NA}{row}",
+                                 msg("{q_id} / {code}: justification without a decision on 'not "
+                                     "applicable' (column G).", q_id=q.id, code=code),
+                                 cell=f"{COL_ACCEPT_NA}{row}",
                                  question_id=q.id)
                     return None
                 return "pending"
@@ -1234,10 +1185,11 @@ class _Reader(SignedWorkbookReader):
             decision = _yes_no(accept_cell, self.lang, notes)
             if decision is None:
                 self.problem("error", "invalid-value",
-                             f"Valeur « {_short(accept_cell)} » : attendu "
-                             f"{form.YES['fr']} ou {form.NO['fr']}.",
-                             f"Value '{_short(accept_cell)}': expected {form.YES['en']} or "
-                             f"{form.NO['en']}.", cell=accept_cell.ref, question_id=q.id)
+                             msg("Value '{value}': expected {yes} or {no}.",
+                                 value=_short(accept_cell),
+                                 yes=Text(form.YES["fr"], form.YES["en"]),
+                                 no=Text(form.NO["fr"], form.NO["en"])),
+                             cell=accept_cell.ref, question_id=q.id)
                 return None
             self._justified(justification, justification_cell, row, q, code)
             return EvaluatorScore(self.evaluator, vendor, q.id, None, justification,
@@ -1252,16 +1204,15 @@ class _Reader(SignedWorkbookReader):
         if justification or cell is _FORMULA:
             return
         self.problem("warning", "no-justification",
-                     f"{q.id} / {code} : note sans justification. Pas de point sans preuve : "
-                     "justifiez la note par le contenu de l'offre (colonne H).",
-                     f"{q.id} / {code}: score without justification. No point without "
-                     "evidence: justify the score from the offer's content (column H).",
+                     msg("{q_id} / {code}: score without justification. No point without "
+                         "evidence: justify the score from the offer's content (column H).",
+                         q_id=q.id, code=code),
                      cell=f"{COL_JUSTIFICATION}{row}", question_id=q.id)
 
     def _ignored(self, cell: Cell, q: Question, why: Text) -> None:
         self.problem("warning", "ignored-input",
-                     f"Valeur « {_short(cell)} » ignorée : {why.fr}.",
-                     f"Value '{_short(cell)}' ignored: {why.en}.", cell=cell.ref,
+                     msg("Value '{short_cell}' ignored: {why}.", why=why,
+                         short_cell=_short(cell)), cell=cell.ref,
                      question_id=q.id)
 
     def _shown(self, column: str, row: int) -> str:
@@ -1281,16 +1232,14 @@ class _Reader(SignedWorkbookReader):
                         cell.number_format)
         if cell.formula is not None:
             self.problem("error", "formula",
-                         "Une formule a été saisie dans une cellule de note ; elle n'est pas "
-                         "lue. Saisissez la valeur elle-même.",
-                         "A formula was typed in a score cell; it is not read. Type the "
-                         "value itself.", cell=cell.ref, question_id=q.id)
+                         msg("A formula was typed in a score cell; it is not read. Type the "
+                             "value itself."), cell=cell.ref, question_id=q.id)
             return _FORMULA
         if cell.kind == "string" and not str(cell.value).strip():
             return None
         if cell.kind == "error":
-            self.problem("error", "cell-error", f"La cellule contient l'erreur {cell.value}.",
-                         f"The cell holds the error {cell.value}.", cell=cell.ref,
+            self.problem("error", "cell-error", msg("The cell holds the error {cell_value}.",
+                                                    cell_value=cell.value), cell=cell.ref,
                          question_id=q.id)
             return _FORMULA
         return cell
@@ -1309,17 +1258,16 @@ class _Reader(SignedWorkbookReader):
                 level = int(match.group(1))
         if level is None:
             self.problem("error", "invalid-level",
-                         f"Valeur « {_short(cell)} » : choisissez un niveau de l'échelle "
-                         f"dans la liste ({values[0]} à {values[-1]}).",
-                         f"Value '{_short(cell)}': choose a level of the scale from the list "
-                         f"({values[0]} to {values[-1]}).", cell=cell.ref, question_id=q.id)
+                         msg("Value '{short_cell}': choose a level of the scale from the list "
+                             "({values_0} to {values_1}).", short_cell=_short(cell),
+                             values_0=values[0], values_1=values[-1]),
+                         cell=cell.ref, question_id=q.id)
             return None
         if level not in values:
             self.problem("error", "level-outside-scale",
-                         f"Niveau {level} hors de l'échelle de la question {q.id} "
-                         f"({', '.join(map(str, values))}) : il n'est pas lu.",
-                         f"Level {level} is outside the scale of question {q.id} "
-                         f"({', '.join(map(str, values))}): it is not read.", cell=cell.ref,
+                         msg("Level {level} is outside the scale of question {q_id} ({values}): "
+                             "it is not read.", level=level, q_id=q.id,
+                             values=', '.join(map(str, values))), cell=cell.ref,
                          question_id=q.id)
             return None
         return level
