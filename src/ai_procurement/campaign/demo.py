@@ -313,8 +313,7 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
                                        declaration=declaration), overwrite=True)
     write_atomic(campaign.agreed_path(lot1), AGREED.encode("utf-8"), overwrite=True)
     run = evaluate_campaign(campaign, force=True, progress=progress)
-    lines = [("Campagne de démonstration écrite dans " if lang == "fr" else
-              "Demo campaign written in ") + str(root)]
+    lines = [msg("Demo campaign written in {root}", root=root).get(lang)]
     for lot_run in run.lots:
         lines += ["", campaign.lot(lot_run.lot).describe(lang)]
         for result in sorted(lot_run.evaluation.vendors,
@@ -329,7 +328,7 @@ def run_demo(folder: str | Path, *, lang: Lang = "fr", force: bool = False,
         assert item.set_aside is not None
         lines.append(f"  ✗ {item.path.name}: {item.set_aside.get(lang)}")
     lines.append("")
-    lines.append("À ouvrir :" if lang == "fr" else "Open:")
+    lines.append(msg("Open:").get(lang))
     for path in run.outputs:
         lines.append(f"  {path}")
     lines.append(f"  {root / 'reports'}")

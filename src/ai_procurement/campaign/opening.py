@@ -104,9 +104,9 @@ class OpeningProblem:
 
     def describe(self, lang: Lang) -> str:
         """One line, for the command line and the opening report."""
-        label = {"error": ("ERREUR", "ERROR"), "warning": ("AVERTISSEMENT", "WARNING")}[
-            self.severity][0 if lang == "fr" else 1]
-        return f"[{label}] {self.where}: {self.message.get(lang)}"
+        label = {"error": msg("ERROR"), "warning": msg("WARNING")}[self.severity]
+        return msg("[{label}] {where}: {message}", label=label, where=self.where,
+                   message=self.message).get(lang)
 
 
 @attrs.frozen

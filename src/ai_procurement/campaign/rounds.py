@@ -750,9 +750,8 @@ def round_lines(campaign: Campaign, lot: str, checked: Sequence[Any], lang: Lang
                            if d.outcome == "accepted"
                            else msg("offer rejected (L2152-6, R2152-4): {d_reason}",
                                     d_reason=d.reason))
-                lines.append(f"  {o} ({labels.get(o, '')}) : {outcome.get(lang)}"
-                             if lang == "fr" else f"  {o} ({labels.get(o, '')}): "
-                             f"{outcome.get(lang)}")
+                lines.append("  " + msg("{offer} ({vendor}): {outcome}", offer=o,
+                                        vendor=labels.get(o, ""), outcome=outcome).get(lang))
     used = [c for c in checked if getattr(c, "offer", None) is not None
             and c.offer.id in ours and c.vendor is not None]
     if lines or any(getattr(c, "version", 1) > 1 for c in used):

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import attrs
 
 from ai_procurement.campaign.folder import Campaign
-from ai_procurement.text import Lang
+from ai_procurement.text import Lang, msg, pmsg, visible
 
 __all__ = ["Discrepancy", "verify_campaign"]
 
@@ -44,17 +44,14 @@ class Discrepancy:
 
     def describe(self, lang: Lang) -> str:
         """One line for the command line, in ``lang``."""
-        from ai_procurement.text import visible
-
-        words = {"changed": ("MODIFIÉ", "CHANGED"), "missing": ("DISPARU", "MISSING"),
-                 "unrecorded": ("NON ENREGISTRÉ", "UNRECORDED"),
-                 "interrupted": ("INTERROMPU", "INTERRUPTED")}[self.kind]
+        word = {"changed": pmsg("verify", "CHANGED"), "missing": pmsg("verify", "MISSING"),
+                "unrecorded": pmsg("verify", "UNRECORDED"),
+                "interrupted": pmsg("verify", "INTERRUPTED")}[self.kind].get(lang)
         detail = ""
         if self.kind == "changed":
-            detail = (f" (enregistré {self.recorded[:16]}…, maintenant {self.current[:16]}…)"
-                      if lang == "fr" else
-                      f" (recorded {self.recorded[:16]}…, now {self.current[:16]}…)")
-        return visible(f"{words[0 if lang == 'fr' else 1]:15} {self.file}{detail}")
+            detail = msg(" (recorded {recorded}…, now {current}…)",
+                         recorded=self.recorded[:16], current=self.current[:16]).get(lang)
+        return visible(f"{word:15} {self.file}{detail}")
 
 
 def verify_campaign(campaign: Campaign) -> list[Discrepancy]:
