@@ -8,6 +8,7 @@ never modified.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
@@ -114,6 +115,16 @@ def test_a_usage_error_is_reported_in_the_language_asked(
         main(["--lang", "fr", "no-such-command"])
     assert exit_.value.code == 2
     assert "ai-procurement : erreur : " in capsys.readouterr().err
+
+
+def test_a_command_gives_back_the_callers_collection_settings(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    before = gc.get_threshold()
+    assert main(["--lang", "en", "banks"]) == 0
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "no-such-command"])
+    capsys.readouterr()
+    assert gc.get_threshold() == before
 
 
 @pytest.mark.parametrize(("args", "french", "english"), [
