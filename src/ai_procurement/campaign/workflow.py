@@ -971,6 +971,7 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
         from ai_procurement.deliverables.memo import write_report
 
         for code in languages:
+            gc.collect()  # the other language's document tree, freed before this one grows
             outputs.append(write_report(
                 [(lot.describe(code), run.evaluation, run.robustness, procedure[code])
                  for lot, run, procedure in parts],
