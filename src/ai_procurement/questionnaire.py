@@ -130,23 +130,17 @@ class Questionnaire:
             fact = legal_facts().fact("ccp.environmental_award_criterion", on=day)
             start = fact.value
             assert isinstance(start, dt.date)
-            fr_date, en_date = _long_date(start, "fr"), _long_date(start, "en")
-            lead_fr = "Aucun critère pondéré n'est marqué « environmental » : "
-            lead_en = "No weighted criterion is tagged 'environmental': "
-            if day < start:
-                found.append(msg("{lead}for a consultation launched from {date}, at least one "
-                                 "award criterion will be required to take into account the "
-                                 "environmental characteristics of the offer ({fact_source}).",
-                                 lead=Text(fr=lead_fr, en=lead_en),
-                                 date=Text(fr=format(fr_date, ''), en=format(en_date, '')),
-                                 fact_source=fact.source))
-            else:
-                found.append(msg("{lead}since {date}, at least one award criterion of a French "
-                                 "public contract is required to take into account the "
-                                 "environmental characteristics of the offer ({fact_source}).",
-                                 lead=Text(fr=lead_fr, en=lead_en),
-                                 date=Text(fr=format(fr_date, ''), en=format(en_date, '')),
-                                 fact_source=fact.source))
+            fields = {"lead": msg("No weighted criterion is tagged 'environmental': "),
+                      "date": Text(fr=_long_date(start, "fr"), en=_long_date(start, "en")),
+                      "fact_source": fact.source}
+            found.append(msg("{lead}for a consultation launched from {date}, at least one "
+                             "award criterion will be required to take into account the "
+                             "environmental characteristics of the offer ({fact_source}).",
+                             **fields) if day < start else
+                         msg("{lead}since {date}, at least one award criterion of a French "
+                             "public contract is required to take into account the "
+                             "environmental characteristics of the offer ({fact_source}).",
+                             **fields))
         return tuple(found)
 
 
