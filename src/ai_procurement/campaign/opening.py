@@ -451,15 +451,14 @@ def _conflicts(offers: Sequence[Offer], variants_allowed: bool) -> list[OpeningP
     for group in _duplicates(offers):
         lot, variant = group[0].lot, group[0].variant
         ids = ", ".join(f"{o.id} ({o.file})" for o in group)
-        kind_fr = "offres de base" if variant == 0 else f"variantes n° {variant}"
-        kind_en = "base offers" if variant == 0 else f"variants no. {variant}"
-        lot_fr = f" pour le lot {lot}" if lot else ""
-        lot_en = f" for lot {lot}" if lot else ""
+        kind = msg("base offers") if variant == 0 else msg("variants no. {variant}",
+                                                            variant=variant)
         problems.append(OpeningProblem("error", ids, msg(
                 "two {kind} from {bidder_name}{lot}: {ids}. The RC says which one is examined "
                 "(usually the last received); remove the other from the exported register. "
-                "Neither is scored until then.", kind=Text(fr=kind_fr, en=kind_en),
-                lot=Text(fr=lot_fr, en=lot_en), bidder_name=group[0].bidder.name, ids=ids)))
+                "Neither is scored until then.", kind=kind,
+                lot=msg(" for lot {lot}", lot=lot) if lot else Text("", ""),
+                bidder_name=group[0].bidder.name, ids=ids)))
     return problems
 
 
