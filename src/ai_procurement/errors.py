@@ -96,7 +96,7 @@ def _problems(source: str | Text, problems: Sequence[Problem]) -> Text:
                  source=source)
     texts = [count, *(msg("  {source}: {p_text}", p_text=p.text, source=source)
                       for p in problems)]
-    return Text(fr="\n".join(t.fr for t in texts), en="\n".join(t.en for t in texts))
+    return Text.joined(texts)
 
 
 class AIProcurementError(Exception):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import gettext
 import re
+from collections.abc import Iterable
 from importlib import resources
 from typing import Literal, TypeAlias
 
@@ -43,6 +44,12 @@ class Text:
     def get(self, lang: Lang) -> str:
         """Return the text in ``lang`` (``"fr"`` or ``"en"``)."""
         return self.fr if lang == "fr" else self.en
+
+    @staticmethod
+    def joined(texts: Iterable[Text], separator: str = "\n") -> Text:
+        """``texts`` joined by ``separator`` (a new line by default), language by language."""
+        both = list(texts)
+        return Text(fr=separator.join(t.fr for t in both), en=separator.join(t.en for t in both))
 
 
 DOMAIN = "ai_procurement"

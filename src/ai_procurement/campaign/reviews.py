@@ -260,5 +260,4 @@ class ReviewsIncompleteError(CampaignError):
                    "line): marked as such on every page, without debrief letters or award "
                    "proposal.")
         texts = [head, *(msg("  - {problem}", problem=p.message) for p in self.problems), tail]
-        super().__init__(Text(fr="\n".join(t.fr for t in texts),
-                              en="\n".join(t.en for t in texts)))
+        super().__init__(Text.joined(texts))

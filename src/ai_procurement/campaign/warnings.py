@@ -94,7 +94,7 @@ def blanks_text(blanks: Sequence[Blank]) -> Text:
                   "items of campaign.yaml are blank. Fill them in, then run 'ai-procurement "
                   "evaluate --force' again:", len(blanks)),
              *(msg("  - {key}: {what}", key=b.key, what=b.what) for b in blanks)]
-    return Text(fr="\n".join(t.fr for t in texts), en="\n".join(t.en for t in texts))
+    return Text.joined(texts)
 
 
 def before_deadline(campaign: Campaign, now: dt.datetime | None = None) -> Text | None:

@@ -176,7 +176,7 @@ def check_facts(facts: LegalFacts) -> list[Problem]:
             named = [_KINDS[kind] for kind in kinds]
             problems.append(Problem(f"$.facts[{entries[-1][0]}].value", msg(
                 "the entries of {fact!r} mix value types: {kinds}", fact=fact_id,
-                kinds=Text(fr=", ".join(k.fr for k in named), en=", ".join(k.en for k in named)))))
+                kinds=Text.joined(named, ", "))))
         ordered = sorted(entries, key=lambda e: e[1].valid_from or dt.date.min)
         for (_, before), (index, after) in itertools.pairwise(ordered):
             end = before.valid_until or dt.date.max
