@@ -14,36 +14,16 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from tests import sheet_xml
 
 from ai_procurement._office import xlsx
 from ai_procurement._office.xlsx import XlsxBook, XlsxError
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MAIN = sheet_xml.MAIN
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _LO_ROW = ('customFormat="false" ht="15" hidden="false" customHeight="false" '
            'outlineLevel="0" collapsed="false"')
-
-
-def _book(tmp_path: Path, sheet: str, strings: str = "") -> Path:
-    path = tmp_path / "book.xlsx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}">'
-                         '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets>'
-                         "</workbook>")
-        archive.writestr("xl/_rels/workbook.xml.rels", (
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'relationships"><Relationship Id="rId1" Target="/xl/worksheets/s.xml"/>'
-            "</Relationships>"))
-        archive.writestr("xl/styles.xml", (
-            f'<styleSheet xmlns="{_MAIN}"><numFmts><numFmt numFmtId="164" '
-            'formatCode="0.0%"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/>'
-            '<xf numFmtId="14"/></cellXfs></styleSheet>'))
-        archive.writestr("xl/worksheets/s.xml", sheet.encode("utf-8")
-                         if isinstance(sheet, str) else sheet)
-        if strings:
-            archive.writestr("xl/sharedStrings.xml", strings)
-    return path
+_book = sheet_xml.one_sheet_book
 
 
 def _read(path: Path, *, quick: bool, **options: Any) -> tuple[Any, ...]:

@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
-from tests import hostile
+from tests import hostile, sheet_xml
 from tests.bounded import HANG, run_bounded
 from tests.fixtures import (
     CONSULTATION,
@@ -908,28 +908,11 @@ def test_answer_is_frozen() -> None:
 # ---------------------------------------------------------------------------------------
 # The cell reader on XML as other writers produce it.
 
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MAIN = sheet_xml.MAIN
 
 
 def _book(tmp_path: Path, sheet: str, strings: str = "") -> Path:
-    path = tmp_path / "book.xlsx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}">'
-                         '<workbookPr date1904="1"/><sheets><sheet name="S" sheetId="1" '
-                         'r:id="rId1"/></sheets></workbook>')
-        archive.writestr("xl/_rels/workbook.xml.rels", (
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'relationships"><Relationship Id="rId1" Target="/xl/worksheets/s.xml"/>'
-            "</Relationships>"))
-        archive.writestr("xl/styles.xml", (
-            f'<styleSheet xmlns="{_MAIN}"><numFmts><numFmt numFmtId="164" '
-            'formatCode="0.0%"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/>'
-            '<xf numFmtId="14"/></cellXfs></styleSheet>'))
-        archive.writestr("xl/worksheets/s.xml", sheet)
-        if strings:
-            archive.writestr("xl/sharedStrings.xml", strings)
-    return path
+    return sheet_xml.one_sheet_book(tmp_path, sheet, strings, date1904=True)
 
 
 def _cells(path: Path, **options: Any) -> dict[str, Any]:
