@@ -261,8 +261,9 @@ def _to_catalogue() -> ModuleType:
     return module
 
 
-def _run(source: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> list[Text]:
-    import datetime as dt
+def _sample(source: str, name: str, catalog: Catalog,
+            monkeypatch: pytest.MonkeyPatch) -> object:
+    """``name`` from ``source`` (one of our samples) run with ``catalog``'s French."""
     import gettext
     import io
 
@@ -272,7 +273,13 @@ def _run(source: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> list
     monkeypatch.setattr(text_module, "_french", lambda: translations)
     namespace: dict[str, object] = {}
     exec(compile(source, "sample.py", "exec"), namespace)  # our own sample, above
-    sample = namespace["sample"]
+    return namespace[name]
+
+
+def _run(source: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> list[Text]:
+    import datetime as dt
+
+    sample = _sample(source, "sample", catalog, monkeypatch)
     assert callable(sample)
     result = sample(2.25, ["A", "B"], Text(fr="jours", en="days"), dt.date(2027, 3, 14), "fr")
     assert isinstance(result, list)
@@ -325,16 +332,7 @@ class Sheet(Formatter):
 
 def _run_helpers(source: str, catalog: Catalog, monkeypatch: pytest.MonkeyPatch,
                  ) -> list[list[str]]:
-    import gettext
-    import io
-
-    import ai_procurement.text as text_module
-
-    translations = gettext.GNUTranslations(io.BytesIO(catalogue.mo_bytes(catalog)))
-    monkeypatch.setattr(text_module, "_french", lambda: translations)
-    namespace: dict[str, object] = {}
-    exec(compile(source, "sample.py", "exec"), namespace)  # our own sample, above
-    sheet = namespace["Sheet"]
+    sheet = _sample(source, "Sheet", catalog, monkeypatch)
     assert callable(sheet)
     return [sheet(lang).texts(["A", "B"]) for lang in ("fr", "en")]
 
@@ -390,11 +388,6 @@ def test_findings_written_in_two_languages_are_converted_and_refused(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """``problem(severity, code, fr, en, ...)`` becomes ``problem(severity, code, msg(en))``,
     and the check of the package refuses the old form."""
-    import gettext
-    import io
-
-    import ai_procurement.text as text_module
-
     tool = _to_catalogue()
     tree = ast.parse(FINDINGS_SAMPLE)
     pairs = [tool._helper_texts(node) for node in ast.walk(tree) if isinstance(node, ast.Call)]
@@ -414,11 +407,7 @@ def test_findings_written_in_two_languages_are_converted_and_refused(
     assert catalog.get("Sheets found: {names}.").string == "Feuilles présentes : {names}."
 
     def run(source: str) -> list[tuple[str, str, Text, str]]:
-        translations = gettext.GNUTranslations(io.BytesIO(catalogue.mo_bytes(catalog)))
-        monkeypatch.setattr(text_module, "_french", lambda: translations)
-        namespace: dict[str, object] = {}
-        exec(compile(source, "sample.py", "exec"), namespace)  # our own sample, above
-        reader = namespace["Reader"]
+        reader = _sample(source, "Reader", catalog, monkeypatch)
         assert callable(reader)
         made = reader()
         made.read("B7", ["Identité", "Réponses"])
