@@ -906,11 +906,11 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
             steps += ["debriefs", "commitments"]
         label = f"lot {lot.id}" if lot.id else "deliverables"
         for step in progress(steps, label, len(steps)):
-            if step in ("memo-fr", "memo-en", "annex-fr"):
-                # The comparison workbook and each memo leave reference cycles (the
-                # workbook writer's, the document builder's holding its XML tree) that
-                # Python frees only at its rare full collections: freed before the next
-                # document is built, their memory is reused instead of added to.
+            if step in ("memo-en", "annex-fr"):
+                # Each memo leaves reference cycles (the document builder's, holding its
+                # XML tree) that Python frees only at its rare full collections: freed
+                # before the next document is built, their memory is reused instead of
+                # added to. (The comparison workbook collects its own.)
                 gc.collect()
             if step == "comparison":
                 written.append(write_comparison(
