@@ -11,12 +11,13 @@ of the files given, identical to reading them one after the other.
 from __future__ import annotations
 
 import concurrent.futures
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
+
+from ai_procurement.campaign.parallel import cores
 
 if TYPE_CHECKING:
     from ai_procurement.answers import Response
@@ -71,13 +72,6 @@ def _read_in_worker(item: FileToRead) -> tuple[str, Response]:
     assert isinstance(questionnaires, Mapping)
     assert isinstance(key, bytes)
     return _read_one(item, questionnaires, key)
-
-
-def cores() -> int:
-    """The number of cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def read_responses(files: Sequence[FileToRead], questionnaires: Mapping[str, Questionnaire],

@@ -10,6 +10,7 @@ file, writes its outputs atomically (refusing to replace an earlier result unles
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -192,7 +193,7 @@ class CheckedFile:
 
 def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
           progress: Progress[Path] = _no_progress,
-          write_reports: bool = True) -> list[CheckedFile]:
+          write_reports: bool = True, workers: int | None = None) -> list[CheckedFile]:
     """Check every returned file and write a report per file.
 
     After opening (``opening.json``), a file's bidder, lot and variant come from the
@@ -204,7 +205,7 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
     listing them. Reports are letters written in ``reports/`` (not when ``write_reports``
     is false; see :mod:`ai_procurement.campaign.check_reports`); a report already there
     with the same content is left as it is, reports of files no longer in ``responses/``
-    are moved aside.
+    are moved aside. The files are read by ``workers`` processes (None: one per core).
 
     Raises:
         OutputExistsError: a report differs from the one already written and ``force``
@@ -251,7 +252,7 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
         _issued_to(path, issued) if config.mode == "invited" else None,
         () if path.name in registered or len(lots) < 2 else tuple(o.id for o in lots[1:]))
         for path in files]
-    read = read_responses(to_read, questionnaires, key)
+    read = read_responses(to_read, questionnaires, key, workers=workers)
     for index, path in enumerate(progress(files, "check", len(files))):
         lot_id, response = next(read)
         offer = registered.get(path.name)
@@ -717,7 +718,8 @@ def _one_file_per_evaluator(result: Any, evaluators: Sequence[str],
 
 
 def evaluate_campaign(campaign: Campaign, *, force: bool = False, draft: bool = False,
-                      progress: Progress[str] = _no_progress) -> CampaignRun:
+                      progress: Progress[Any] = _no_progress,
+                      workers: int | None = None) -> CampaignRun:
     """Score every lot, test the rankings and write the deliverables in ``out/``.
 
     For each lot (``out/`` itself without lots, ``out/lot-<id>/`` otherwise): the
@@ -733,6 +735,8 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False, draft: bool = 
     them: a run stopped at any point leaves the previous results or the new ones, never
     a mix, and no letter or annex of an earlier ranking stays beside the new memo (the
     audit trail records what left). A run interrupted earlier is recovered first.
+    Files are read, and documents written, by ``workers`` processes (None: one per
+    core; the outputs are the same bytes whatever their number).
 
     Every evaluator must have scored every free-text answer of every offer version
     evaluated (:mod:`ai_procurement.campaign.reviews`), unless ``draft``: a draft's
@@ -755,11 +759,12 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False, draft: bool = 
 
     # One writer at a time, from a notebook too (the command line already holds it).
     with campaign_lock(campaign.root, "evaluate_campaign", reentrant=True):
-        return _evaluate(campaign, force=force, draft=draft, progress=progress)
+        return _evaluate(campaign, force=force, draft=draft, progress=progress,
+                         workers=workers)
 
 
 def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
-              progress: Progress[str]) -> CampaignRun:
+              progress: Progress[Any], workers: int | None) -> CampaignRun:
     from ai_procurement.campaign.results import recover_results, stage_results
     from ai_procurement.errors import OutputError, OutputExistsError
 
@@ -781,7 +786,7 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
                                      len(earlier), earlier_0=earlier[0], results=results),
                                 path=earlier[0])
     _refuse_foreign_results(campaign)
-    checked = check(campaign, write_reports=False)
+    checked = check(campaign, write_reports=False, workers=workers)
     scored = [_score(campaign, lot, checked) for lot in lots]
     problems = [p for run in scored for p in run.review_problems]
     if problems and not draft:
@@ -794,7 +799,7 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
     try:
         with _earlier_objects_frozen():
             runs, records = _write_deliverables(campaign, staged.folder, scored, awards,
-                                                progress, draft=draft)
+                                                progress, draft=draft, workers=workers)
         staged.seal()
     except BaseException as exc:
         import shutil
@@ -820,8 +825,9 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
 def _earlier_objects_frozen() -> Iterator[None]:
     """Keep the objects that exist now out of the garbage collector's full collections.
 
-    The deliverables are written with a full collection after each large document
-    (:func:`_write_deliverables`); with every lot's scores frozen out, each collection
+    The deliverables are written with a full collection after each document
+    (:mod:`ai_procurement.campaign.parallel`); with every lot's scores frozen out (in the
+    forked workers too, where they then stay shared with this process), each collection
     walks only what was built since, and costs a few milliseconds instead of a tenth
     of a second.
     """
@@ -860,18 +866,25 @@ def _refuse_foreign_results(campaign: Campaign) -> None:
 
 
 def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[EvaluationRun],
-                        awards: Mapping[str, LotAward], progress: Progress[str], *,
-                        draft: bool = False
+                        awards: Mapping[str, LotAward], progress: Progress[Any], *,
+                        draft: bool = False, workers: int | None = None
                         ) -> tuple[list[EvaluationRun], list[dict[str, Any]]]:
-    """Write every lot's deliverables under ``out_root``.
+    """Write every lot's deliverables under ``out_root``, on every core.
+
+    Each document is a job of its own (:mod:`ai_procurement.campaign.parallel`): they
+    read the same evaluations and write different files of the staging folder.
 
     Returns the runs with their outputs, and the ``evaluate`` audit records, appended
     once the results are switched in.
     """
+    from ai_procurement.campaign.parallel import run_jobs
+    from ai_procurement.campaign.rounds import award_blocked
+    from ai_procurement.campaign.warnings import memo_blanks
     from ai_procurement.deliverables.commitments import write_commitments_annex
     from ai_procurement.deliverables.comparison import write_comparison
     from ai_procurement.deliverables.debrief import write_debriefs
-    from ai_procurement.deliverables.memo import write_memo
+    from ai_procurement.deliverables.document import prepare
+    from ai_procurement.deliverables.memo import write_memo, write_report
     from ai_procurement.deliverables.robustness_annex import write_robustness_annex
 
     config = campaign.config
@@ -879,76 +892,66 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
     folders = {lot.id: (out_root / f"lot-{lot.id}" if lot.id else out_root) for lot in lots}
     force = False  # the staging folder starts empty
     records: list[dict[str, Any]] = []
-    runs: list[EvaluationRun] = []
-    outputs: list[Path] = []
     parts: list[tuple[Lot, EvaluationRun, dict[Lang, Any]]] = []
+    jobs: list[Callable[[], list[Path]]] = []
+    lot_jobs: list[range] = []
+    # The longest documents start first, so that no core is left alone with one at the
+    # end: each lot's comparison workbook, and the reports covering every lot.
+    longest: list[int] = []
     generated = config.report_date
     languages: tuple[Lang, ...] = ("fr", "en")
-    from ai_procurement.campaign.warnings import memo_blanks
-
     missing = tuple(blank.key for blank in memo_blanks(config))
     for lot, run in zip(lots, scored, strict=True):
         evaluation, tested = run.evaluation, run.robustness
         award = awards[lot.id]
         out = folders[lot.id]
         out.mkdir(parents=True, exist_ok=True)
-        from ai_procurement.campaign.rounds import award_blocked
-
         # An abnormally-low examination pending that could change the winner: the memo
         # is a draft and no letter names an awardee (R2152-3).
         blocked = {code: award_blocked(campaign, run, code) for code in languages}
         procedure = {code: attrs.evolve(
             _procedure(campaign, lot, run.checked, code, award, run.declarations),
             draft_reason=blocked[code], missing=missing, draft=draft) for code in languages}
-        written: list[Path] = []
-        steps = ["comparison", "memo-fr", "memo-en", "annex-fr", "annex-en"]
-        if not draft:  # no letter nor contract annex from scores still to come
-            steps += ["debriefs", "commitments"]
-        label = f"lot {lot.id}" if lot.id else "deliverables"
-        for step in progress(steps, label, len(steps)):
-            if step in ("memo-en", "annex-fr"):
-                # Each memo leaves reference cycles (the document builder's, holding its
-                # XML tree) that Python frees only at its rare full collections: freed
-                # before the next document is built, their memory is reused instead of
-                # added to. (The comparison workbook collects its own.)
-                gc.collect()
-            if step == "comparison":
-                written.append(write_comparison(
-                    evaluation, out / "comparison.xlsx", lang=config.language,
-                    robustness=tested, generated=generated, overwrite=force,
-                    register=procedure[config.language].register or None,
-                    procedure=_mode_text(config.mode).get(config.language), draft=draft))
-            elif step.startswith("memo"):
-                lang: Lang = "fr" if step == "memo-fr" else "en"
-                written.append(write_memo(evaluation, out / f"memo-{lang}.docx", lang=lang,
-                                          robustness=tested, generated=generated,
-                                          procedure=procedure[lang], overwrite=force))
-            elif step.startswith("annex"):
-                code: Lang = "fr" if step == "annex-fr" else "en"
-                written.append(write_robustness_annex(
-                    evaluation, tested, out / f"annexe-interne-robustesse-{code}.docx",
-                    lang=code, generated=generated, procedure=procedure[code],
+        first = len(jobs)
+        longest.append(first)
+        jobs.append(functools.partial(
+            _one, write_comparison, evaluation, out / "comparison.xlsx",
+            lang=config.language, robustness=tested, generated=generated, overwrite=force,
+            register=procedure[config.language].register or None,
+            procedure=_mode_text(config.mode).get(config.language), draft=draft))
+        for code in languages:
+            jobs.append(functools.partial(
+                _one, write_memo, evaluation, out / f"memo-{code}.docx", lang=code,
+                robustness=tested, generated=generated, procedure=procedure[code],
+                overwrite=force))
+        for code in languages:
+            jobs.append(functools.partial(
+                _one, write_robustness_annex, evaluation, tested,
+                out / f"annexe-interne-robustesse-{code}.docx", lang=code,
+                generated=generated, procedure=procedure[code], overwrite=force))
+        winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
+        # No letter nor contract annex from scores still to come (a draft), nor while the
+        # award waits for an abnormally-low examination.
+        if not draft and not blocked["en"]:
+            # When the cap moved the lot away from its first-ranked offer, the letters
+            # wait for the buyer's decision: they would name the wrong awardee.
+            letters = {v.vendor: out / f"debrief-{slug(v.vendor)}.docx"
+                       for v in evaluation.vendors
+                       if len(winners) == 1 and v.vendor not in winners
+                       and not award.passed_over}
+            if letters:
+                jobs.append(functools.partial(
+                    write_debriefs, evaluation, letters, lang=config.language,
+                    generated=generated, procedure=procedure[config.language],
                     overwrite=force))
-            elif blocked["en"]:
-                continue  # no debrief letter nor commitments annex while the award waits
-            elif step == "debriefs":
-                winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
-                # When the cap moved the lot away from its first-ranked offer, the letters
-                # wait for the buyer's decision: they would name the wrong awardee.
-                letters = {v.vendor: out / f"debrief-{slug(v.vendor)}.docx"
-                           for v in evaluation.vendors
-                           if len(winners) == 1 and v.vendor not in winners
-                           and not award.passed_over}
-                written += write_debriefs(evaluation, letters, lang=config.language,
-                                          generated=generated,
-                                          procedure=procedure[config.language],
-                                          overwrite=force)
-            elif len([v for v in evaluation.ranking if v.rank == 1]) == 1:  # commitments
+            if len(winners) == 1:
                 # The winner's commitments, to attach to the contract (one per language).
                 for code in languages:
-                    written.append(write_commitments_annex(
-                        evaluation, out / f"engagements-{code}.docx", lang=code,
-                        generated=generated, overwrite=force))
+                    jobs.append(functools.partial(
+                        _one, write_commitments_annex, evaluation,
+                        out / f"engagements-{code}.docx", lang=code, generated=generated,
+                        overwrite=force))
+        lot_jobs.append(range(first, len(jobs)))
         records.append(dict(fingerprint=evaluation.questionnaire.fingerprint,
                               lot=lot.id, settings=attrs.asdict(lot.scoring),
                               robustness=dict(tested.parameters), version=_version(),
@@ -961,18 +964,15 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
                                         if c.offer is not None and c.vendor is not None},
                               draft=draft, award_held=blocked["en"] or None,
                               review_problems=len(run.review_problems)))
-        runs.append(attrs.evolve(run, outputs=tuple(written)))
-        outputs.extend(written)
         parts.append((lot, run, procedure))
     if len(lots) > 1:
         # One analysis report covers every lot, a section per lot, as the DAJ's form
         # does; each lot's own report stays beside its letters and holds the notes,
         # charts and annexes the combined report refers to (which keeps it small).
-        from ai_procurement.deliverables.memo import write_report
-
         for code in languages:
-            gc.collect()  # the other language's document tree, freed before this one grows
-            outputs.append(write_report(
+            longest.insert(0, len(jobs))
+            jobs.append(functools.partial(
+                _one, write_report,
                 [(lot.describe(code), run.evaluation, run.robustness, procedure[code])
                  for lot, run, procedure in parts],
                 out_root / f"memo-{code}.docx",
@@ -980,7 +980,19 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
                 overwrite=force,
                 details=[f"{folders[lot.id].relative_to(out_root).as_posix()}/memo-{code}.docx"
                          for lot, _, _ in parts]))
+    prepare()  # once here, for every worker
+    written: dict[int, list[Path]] = {}
+    for index, paths in progress(run_jobs(jobs, workers=workers, first=longest),
+                                 "deliverables", len(jobs)):
+        written[index] = paths
+    runs = [attrs.evolve(run, outputs=tuple(p for i in indices for p in written[i]))
+            for run, indices in zip(scored, lot_jobs, strict=True)]
     return runs, records
+
+
+def _one(write: Callable[..., Path], *args: Any, **kwargs: Any) -> list[Path]:
+    """The file ``write(*args, **kwargs)`` wrote, as a list (a job's result)."""
+    return [write(*args, **kwargs)]
 
 
 def _awards(campaign: Campaign, runs: Sequence[EvaluationRun]) -> tuple[LotAward, ...]:
