@@ -11,10 +11,11 @@ x 30 offers x 150 questions. Each figure is stated with how it was taken:
 - ``evaluate`` goals: CPU time (user + system) of ``python -m ai_procurement evaluate
   <folder> --force`` in a fresh process, its workers included, the best of ``RUNS``
   runs (the machine may be shared; CPU time moves little with the load), with its wall
-  time beside it, and its peak memory: the maximum resident set size from
-  ``os.wait4``'s resource usage of that process (Linux counts its waited-for
-  children, the reading workers, too), started by a bare interpreter so that the
-  figure is not this script's own peak;
+  time beside it, and its peak memory: the sum of the proportional set sizes of the
+  process and its workers (shared pages counted once), sampled every 20 ms, and the
+  largest resident set size of any one of them from ``os.wait4``'s resource usage;
+  the command is started by a bare interpreter so that the figures are not this
+  script's own;
 - in-process figures (robustness, bank loading, reading, charts): the best of several
   runs of ``time.perf_counter``;
 - peers: the raw libraries doing comparable work in the same run, on the same files.
@@ -71,11 +72,15 @@ def source() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(Path(ai_procurement.__file__).parents[1])}
 
 
-def evaluate_cli(folder: Path) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak resident memory (MB) of ``evaluate``.
+def evaluate_cli(folder: Path) -> tuple[float, float, float, float]:
+    """Wall seconds, CPU seconds and peak memory (MB, two ways) of ``evaluate``.
 
-    CPU seconds (user + system, of the process and of its reading workers) move little
-    when other people load the machine; wall seconds are what the buyer waits.
+    CPU seconds (user + system, of the process and of its workers) move little when
+    other people load the machine; wall seconds are what the buyer waits. Memory: the
+    largest peak resident size of one of its processes (``wait4``), and the peak of the
+    memory of all its processes at once, shared pages counted once (the sum of their
+    proportional set sizes, sampled every 20 ms): with workers, the second is what the
+    machine must have.
     """
     env = source()
     # Linux carries a process's peak resident size across fork and exec: started from
@@ -86,19 +91,52 @@ def evaluate_cli(folder: Path) -> tuple[float, float, float]:
                           env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"evaluate failed on {folder}: {done.stderr[-2000:]}")
-    wall, cpu, peak = (float(x) for x in done.stdout.split())
-    return wall, cpu, peak
+    wall, cpu, peak, together = (float(x) for x in done.stdout.split())
+    return wall, cpu, peak, together
 
 
 _LAUNCHER = """\
-import os, subprocess, sys, time
+import os, subprocess, sys, threading, time
+from pathlib import Path
+
+def tree(pid):
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        try:
+            todo += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
+        except OSError:
+            pass
+    return pids
+
+def pss(pid):
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+together = 0
+def sample(pid, stop):
+    global together
+    while not stop.wait(0.02):
+        together = max(together, sum(pss(p) for p in tree(pid)))
+
 start = time.perf_counter()
 process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+stop = threading.Event()
+sampler = threading.Thread(target=sample, args=(process.pid, stop))
+sampler.start()
 _, status, usage = os.wait4(process.pid, 0)
 wall = time.perf_counter() - start
+stop.set()
+sampler.join()
 if status:
     sys.exit(1)
-print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, together / 1024)
 """
 
 
@@ -106,14 +144,20 @@ def evaluate_goal(name: str, sizes: tuple[int, int, int], seconds: float,
                   megabytes: float | None, work: Path, runs: int) -> Path:
     folder = campaigns.working_copy(campaigns.campaign_folder(*sizes), work / name)
     results = [evaluate_cli(folder) for _ in range(runs)]
-    wall = min(w for w, _, _ in results)
-    cpu = min(c for _, c, _ in results)
-    peak = max(m for _, _, m in results)
-    goal(f"evaluate {name} (CLI, CPU, best of {runs})", f"{cpu:.2f} s", f"<= {seconds:g} s",
-         cpu <= seconds, f"wall time {wall:.2f} s (best of {runs})")
-    goal("  peak memory (maxrss, wait4)", f"{peak:.0f} MB",
+    wall = min(r[0] for r in results)
+    cpu = min(r[1] for r in results)
+    peak = max(r[2] for r in results)
+    together = max(r[3] for r in results)
+    # End to end is what the buyer waits (the wall time, on every core); the CPU time
+    # is the work done, which a busy machine does not inflate.
+    goal(f"evaluate {name} (CLI, wall, best of {runs})", f"{wall:.2f} s",
+         f"<= {seconds:g} s", wall <= seconds)
+    goal(f"  CPU time, workers included (best of {runs})", f"{cpu:.2f} s", f"<= {seconds:g} s",
+         cpu <= seconds)
+    goal("  peak memory, all processes (sum of PSS)", f"{together:.0f} MB",
          f"<= {megabytes:g} MB" if megabytes else "-",
-         peak <= megabytes if megabytes else None)
+         together <= megabytes if megabytes else None,
+         f"largest single process {peak:.0f} MB (maxrss, wait4)")
     return folder
 
 

@@ -1,38 +1,58 @@
-"""Independent jobs run on every core, their results given back in the jobs' order.
+"""Independent jobs run on every core, each in a process of its own.
 
 ``evaluate`` writes each lot's documents (comparison workbook, memos, annexes, letters)
 and, with several lots, a report covering them all: a dozen to a few hundred documents
 that read the same evaluation and share nothing while they are written. On a framework
-agreement that is most of the command's time. :func:`run_jobs` runs such jobs in forked
-worker processes, which inherit the jobs (closures over the evaluation, never copied
-or pickled) and send back only their small results: the paths they wrote.
+agreement that is most of the command's time. :func:`run_jobs` runs each such job in a
+process forked for it, which inherits the job (a closure over the evaluation, never
+copied or pickled) and sends back only its small result: the paths it wrote.
+
+A process per job rather than a pool of long-lived workers: a worker that wrote the
+documents of every lot would end up with its own copy of every lot's evaluation (Python
+writes to each object it reads, its reference count), two such workers nearly doubling
+the memory of a 20-lot evaluation (626 MB against 472 MB measured, all processes); a
+process forked for a job copies only what that job reads, and gives it all back when
+done. Forking costs a few milliseconds; a fresh process pays the system time of the
+memory it allocates, so jobs should not be too small (``evaluate`` gives a lot two:
+its comparison workbook, and its Word documents one after the other).
 
 A job must be independent of the others and its result picklable. Exceptions come back
-as they were raised (the library's errors pickle); after the first, no new job starts,
-and the first error in the jobs' order is raised once the running ones have stopped, so
-no worker is left writing. A worker dies with its
-parent: killed, an ``evaluate`` leaves no process writing into its staging folder while
-the next command recovers it. That needs Linux (``PR_SET_PDEATHSIG``); elsewhere the
-jobs run one after the other.
+as they were raised (the library's errors pickle), with the worker's traceback as their
+cause; after the first, no new job starts, and the first error in the jobs' order is
+raised once the running ones have stopped, so no worker is left writing. A worker dies
+with its parent: killed, an ``evaluate`` leaves no process writing into its staging
+folder while the next command recovers it. That needs Linux (``PR_SET_PDEATHSIG``);
+elsewhere the jobs run one after the other.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
+import collections
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
+import pickle
 import signal
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-__all__ = ["cores", "run_jobs"]
+from ai_procurement.errors import OutputError
+from ai_procurement.text import msg
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+__all__ = ["WorkerTraceback", "cores", "run_jobs"]
 
 T = TypeVar("T")
 
-_JOBS: list[Callable[[], Any]] = []
-"""The jobs of the pool being run, as the forked workers inherit them."""
+
+class WorkerTraceback(Exception):
+    """Where a job failed in its worker: the traceback printed there (an error's cause)."""
 
 
 def cores() -> int:
@@ -40,6 +60,108 @@ def cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def run_jobs(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
+             first: Sequence[int] = ()) -> Iterator[tuple[int, T]]:
+    """Run every job; yield ``(index, result)`` as each finishes.
+
+    Args:
+        jobs: independent callables without arguments.
+        workers: processes running at once; None for one per core. With one worker,
+            fewer than two jobs, or on a system other than Linux, the jobs run here, one
+            after the other.
+        first: indices of the jobs to start first (the longest ones, so that no core is
+            left with a long job at the end); the others start in their order.
+
+    Raises:
+        BaseException: the first exception a job raised, in the jobs' order, once the
+            jobs running have finished (the others are not started).
+        OutputError: a worker stopped without a word (killed, out of memory).
+    """
+    count = min(workers or cores(), len(jobs))
+    if count < 2 or not sys.platform.startswith("linux"):
+        for index, job in enumerate(jobs):
+            try:
+                result = job()
+            finally:
+                # A document leaves reference cycles (its builder's, holding the XML
+                # tree) that Python frees only at its rare full collections: freed now,
+                # their memory is reused by the next job instead of added to.
+                gc.collect()
+            yield index, result
+        return
+    starts = set(first)
+    pending = collections.deque([*dict.fromkeys(first),
+                                 *(i for i in range(len(jobs)) if i not in starts)])
+    context = multiprocessing.get_context("fork")
+    running: dict[Connection, tuple[int, BaseProcess]] = {}
+    failed: dict[int, BaseException] = {}
+    try:
+        while pending or running:
+            while pending and not failed and len(running) < count:
+                index = pending.popleft()
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_work, args=(jobs[index], sender, os.getpid()),
+                                          daemon=True)
+                process.start()
+                sender.close()  # the worker's end: this one reads
+                running[receiver] = (index, process)
+            if not running:
+                break
+            for ready in multiprocessing.connection.wait(list(running)):
+                assert isinstance(ready, multiprocessing.connection.Connection)
+                index, worker = running.pop(ready)
+                outcome = _receive(ready, worker)
+                if isinstance(outcome, BaseException):
+                    failed[index] = outcome
+                elif not failed:
+                    yield index, outcome[0]
+        if failed:
+            raise failed[min(failed)]
+    finally:
+        # Also when the caller stops early (an error, Ctrl-C): the workers still running
+        # are stopped, and none outlives the call.
+        for receiver, (_, worker) in running.items():
+            worker.terminate()
+            worker.join()
+            receiver.close()
+
+
+def _receive(receiver: Connection, process: BaseProcess) -> tuple[Any] | BaseException:
+    """A finished worker's result (in a 1-tuple) or the exception its job raised."""
+    try:
+        outcome, value, where = receiver.recv()
+    except EOFError:
+        outcome, value, where = "error", None, ""
+    finally:
+        receiver.close()
+        process.join()
+    if outcome == "ok":
+        return (value,)
+    if value is None:
+        value = OutputError(msg("a process writing the results stopped unexpectedly (exit "
+                                "code {code}); nothing was kept", code=process.exitcode))
+    assert isinstance(value, BaseException)
+    if where:
+        value.__cause__ = WorkerTraceback(where)
+    return value
+
+
+def _work(job: Callable[[], object], sender: Connection, parent: int) -> None:
+    """In the worker: run ``job`` and send ``("ok", result, "")`` or its error."""
+    _die_with(parent)
+    try:
+        sent: tuple[str, object, str] = ("ok", job(), "")
+    except BaseException as exc:  # sent to the parent, which raises it
+        where = "".join(traceback.format_exception(exc))
+        try:
+            pickle.loads(pickle.dumps(exc))
+            sent = ("error", exc, where)
+        except Exception:  # an exception that cannot travel: its text does
+            sent = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"), where)
+    sender.send(sent)
+    sender.close()
 
 
 def _die_with(parent: int) -> None:
@@ -50,65 +172,3 @@ def _die_with(parent: int) -> None:
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the request was made
         os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _run(index: int) -> Any:
-    try:
-        return _JOBS[index]()
-    finally:
-        # A document leaves reference cycles (its builder's, holding the XML tree) that
-        # Python frees only at its rare full collections: freed now, their memory is
-        # reused by the next job instead of added to.
-        gc.collect()
-
-
-def run_jobs(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
-             first: Sequence[int] = ()) -> Iterator[tuple[int, T]]:
-    """Run every job; yield ``(index, result)`` as each finishes.
-
-    Args:
-        jobs: independent callables without arguments.
-        workers: processes to use; None for one per core. With one worker, fewer than two
-            jobs, or on a system other than Linux, the jobs run here, one after the other.
-        first: indices of the jobs to start first (the longest ones, so that no core is
-            left with a long job at the end); the others start in their order.
-
-    Raises:
-        BaseException: the first exception a job raised, in the jobs' order, once the
-            jobs running have finished (the others are not started).
-    """
-    count = min(workers or cores(), len(jobs))
-    if count < 2 or not sys.platform.startswith("linux"):
-        for index, job in enumerate(jobs):
-            try:
-                result = job()
-            finally:
-                gc.collect()  # as in a worker, between two documents
-            yield index, result
-        return
-    starts = set(first)
-    order = [*dict.fromkeys(first), *(i for i in range(len(jobs)) if i not in starts)]
-    _JOBS[:] = jobs  # inherited by the workers, forked at the first submit
-    pool = concurrent.futures.ProcessPoolExecutor(
-        count, mp_context=multiprocessing.get_context("fork"), initializer=_die_with,
-        initargs=(os.getpid(),))
-    try:
-        futures = {pool.submit(_run, index): index for index in order}
-        failed: dict[int, BaseException] = {}
-        for future in concurrent.futures.as_completed(futures):
-            if future.cancelled():
-                continue
-            index, error = futures[future], future.exception()
-            if error is not None:
-                failed[index] = error
-                for other in futures:  # the jobs not started yet are not run
-                    other.cancel()
-            elif not failed:
-                yield index, future.result()
-        if failed:
-            raise failed[min(failed)]
-    finally:
-        # Also when the caller stops early (an error, Ctrl-C): jobs not started are
-        # dropped, the running ones finish, and no worker outlives the call.
-        pool.shutdown(wait=True, cancel_futures=True)
-        _JOBS.clear()
