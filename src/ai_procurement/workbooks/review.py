@@ -228,9 +228,12 @@ def _codes(letters: Mapping[str, str], lang: Lang) -> dict[str, str]:
 
 # -- signatures (pure) ------------------------------------------------------------------
 
+_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+"""What ``json.dumps`` with these options builds on every call (one seal a review row)."""
+
+
 def _mac(key: bytes, label: str, payload: object) -> str:
-    text = json.dumps([label, payload], ensure_ascii=False, separators=(",", ":"),
-                      sort_keys=True)
+    text = _CANONICAL_JSON.encode([label, payload])
     return hmac.digest(key, text.encode("utf-8"), "sha256").hex()
 
 
