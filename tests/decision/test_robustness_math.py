@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from ai_procurement.decision.ranking import competition_ranks
+from ai_procurement.decision.ranking import competition_ranks, ranks_by_row
 from ai_procurement.decision.robustness_math import (
     RELATIVE_TIE_TOLERANCE,
     SAMPLER_BAND,
@@ -76,6 +76,19 @@ def test_totals_within_tolerance_are_tied_and_ties_chain() -> None:
     assert competition_ranks([1.0, 1.0 - 0.6e-9, 1.0 - 1.2e-9], TOL).tolist() == [1, 1, 1]
     # With a zero tolerance only exact equality ties.
     assert competition_ranks([1.0, 1.0 - 0.6e-9], 0.0).tolist() == [1, 2]
+
+
+def test_many_draws_ranked_at_once_rank_as_each_draw_alone() -> None:
+    # 3,000 draws of 40 offers are ranked in blocks of rows; rounded totals make ties,
+    # some chained, in many draws. Each row must read as that draw ranked alone.
+    table = np.round(np.random.default_rng(5).random((3000, 40)), 2)
+    table[:, 7] = table[:, 3]  # two offers tied in every draw
+    for tolerance in (0.0, TOL, 0.011):
+        ranks = ranks_by_row(table, tolerance)
+        assert ranks.shape == table.shape
+        assert all(ranks[i].tolist() == competition_ranks(table[i], tolerance).tolist()
+                   for i in range(0, 3000, 7))
+        assert (ranks[:, 7] == ranks[:, 3]).all()
 
 
 @given(

@@ -41,7 +41,6 @@ evaluator's file or a file from another campaign is reported, never silently use
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import io
 import json
@@ -229,10 +228,13 @@ def _codes(letters: Mapping[str, str], lang: Lang) -> dict[str, str]:
 
 # -- signatures (pure) ------------------------------------------------------------------
 
+_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+"""What ``json.dumps`` with these options builds on every call (one seal a review row)."""
+
+
 def _mac(key: bytes, label: str, payload: object) -> str:
-    text = json.dumps([label, payload], ensure_ascii=False, separators=(",", ":"),
-                      sort_keys=True)
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+    text = _CANONICAL_JSON.encode([label, payload])
+    return hmac.digest(key, text.encode("utf-8"), "sha256").hex()
 
 
 def _vendors_digest(key: bytes, vendors: Iterable[str]) -> str:
@@ -826,6 +828,8 @@ class _Reader(SignedWorkbookReader):
         self.letters: dict[str, str] = _letters(vendors)
         self.declaration_seal: str | None = None
         self.declaration: Declaration | None = None
+        # A question's levels and drop-down labels, worked out once for all its rows.
+        self._scales: dict[str, tuple[list[int], dict[str, int]]] = {}
 
     def read(self) -> ReviewResult:
         sha = self.run()
@@ -1132,7 +1136,7 @@ class _Reader(SignedWorkbookReader):
         row_key = self._shown(COL_KEY, row)
         shown = [self._shown(column, row) for column in (COL_ANSWER, COL_COMMENT, COL_EVIDENCE)]
         seal = self._shown(COL_SEAL, row)
-        states = {s.value: s for s in AnswerState}
+        states = _STATES
         if state_text not in states or not hmac.compare_digest(
                 seal, _seal(self.key, row_key, state_text, shown)):
             self.problem("error", "row-edited",
@@ -1245,8 +1249,12 @@ class _Reader(SignedWorkbookReader):
         return cell
 
     def _level(self, cell: Cell, q: Question, spec: FreeText) -> int | None:
-        values = [lv.value for lv in spec.scale]
-        labels = {label: value for value, label in _level_labels(spec.scale, self.lang)}
+        scale = self._scales.get(q.id)
+        if scale is None:
+            scale = self._scales[q.id] = (
+                [lv.value for lv in spec.scale],
+                {label: value for value, label in _level_labels(spec.scale, self.lang)})
+        values, labels = scale
         level: int | None = None
         if cell.kind == "string" and str(cell.value) in labels:
             level = labels[str(cell.value)]
@@ -1275,6 +1283,9 @@ class _Reader(SignedWorkbookReader):
 
 _FIELD_NAMES = ("kind", "format", "bank_id", "bank_version", "fingerprint", "lang",
                 "evaluator", "blind", "questions", "offers", "vendors")
+
+_STATES = {state.value: state for state in AnswerState}
+"""Answer states by the code a review row shows."""
 
 _CONSTANT_BOOLEAN = re.compile(r"(?i)(TRUE|FALSE)(\(\))?")
 
