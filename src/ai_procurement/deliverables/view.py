@@ -16,7 +16,6 @@ them, and long texts are cut visibly (``BODY_LIMIT`` characters in the body,
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Iterable
 
@@ -99,11 +98,6 @@ def _isolate(text: str) -> str:
 _KEYED = frozenset({str, int, float, bool})
 
 
-@functools.lru_cache(maxsize=4096)
-def _fmt_number(value: float, lang: Lang, digits: int) -> str:
-    return _number(value, lang, digits)
-
-
 class Formatter:
     """Numbers, dates, vendor names and bilingual labels in one language.
 
@@ -115,8 +109,8 @@ class Formatter:
     def __init__(self, lang: Lang, vendors: Iterable[str] = ()) -> None:
         self.lang: Lang = lang
         self._texts: dict[tuple[str, int | None], str] = {}
-        # A memo of 300 offers writes 250 000 numbers, far more distinct ones than
-        # _fmt_number's cache keeps: each formatter keeps its own (Babel costs 30 µs).
+        # A memo of 300 offers writes 250 000 numbers: each formatter keeps its own, a
+        # look-up cheaper than labels.number's shared one.
         self._numbers: dict[tuple[float, int], str] = {}
         self._names = {v: self._clean_name(v) for v in vendors}
         # Longest first, so a name holding another is replaced whole.
@@ -150,7 +144,7 @@ class Formatter:
         key = (value + 0.0, digits)
         shown = self._numbers.get(key)
         if shown is None:
-            shown = self._numbers[key] = _fmt_number(key[0], self.lang, digits)
+            shown = self._numbers[key] = _number(key[0], self.lang, digits)
         return shown
 
     def pts(self, value: float) -> str:
