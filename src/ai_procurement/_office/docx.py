@@ -194,12 +194,37 @@ class WordDocument:
         ``align`` is ``l``, ``r``, ``c`` or ``j`` (justified); ``keep_with_next`` keeps
         the paragraph on the page of the next paragraph or table.
         """
-        p = self._paragraph(style, align, keep_with_next)
+        runs: list[tuple[bool, bool, bool]] = []  # bold, italic, plain (no tab nor break)
+        texts: list[str] = []
         for part in parts:
             kind, text = part if isinstance(part, tuple) else ("", part)
             if text:
-                self._run(p, text, bold="b" in kind, italic="i" in kind)
+                text = _safe(text)
+                runs.append(("b" in kind, "i" in kind, _BREAK_CHARS.search(text) is None))
+                texts.append(text)
+        # One prebuilt paragraph per style and kinds of runs, its plain runs holding an
+        # empty text: a paragraph is one copy moved once into the document, not a copy
+        # and a move per run (0.1 s of the two memos of 300 offers, 72 000 paragraphs).
+        key = ("p+r", style, align, keep_with_next, *runs)
+        proto = self._protos.get(key)
+        if proto is None:
+            proto = self._paragraph(style, align, keep_with_next)
+            for bold, italic, plain in runs:
+                proto.append(self._run_proto(bold, italic, plain))
+            self._protos[key] = proto
+        p = proto.__copy__()  # an lxml element's copy is a deep copy
         self._end.addprevious(p)
+        # The plain runs' texts, in order; the others (rare) get their pieces after.
+        plain_texts = [text for (_, _, plain), text in zip(runs, texts, strict=True) if plain]
+        for t, text in zip(p.iter(_T), plain_texts, strict=True):
+            t.text = text
+            if text[0].isspace() or text[-1].isspace():
+                t.set(_SPACE, "preserve")
+        if len(plain_texts) < len(texts):
+            for r, (_, _, plain), text in zip(p.iterchildren(f"{_W}r"), runs, texts,
+                                               strict=True):
+                if not plain:
+                    self._pieces(r, text)
 
     def label(self, text: str) -> None:
         """A bold line kept on the page of what follows (a table's or a list's title)."""
