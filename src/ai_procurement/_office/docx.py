@@ -351,7 +351,11 @@ class WordDocument:
         bold = set(bold_rows)
         look = {"val": "04A0", "firstRow": "1", "lastRow": "0", "firstColumn": "1",
                 "lastColumn": "0", "noHBand": "0", "noVBand": "1"}
-        tbl = _build(self._end, ("tbl", {}, [
+        # The table's properties and grid, and each kind of row, built once per set of
+        # column widths: the answers annex has a table per offer, all alike (0.1 s of the
+        # memos of 20 lots of 30 offers).
+        columns_key = (tuple(twips), tuple(jc))
+        tbl = self._clone(("tbl", *twips), lambda: ("tbl", {}, [
             ("tblPr", {}, [("tblStyle", {"val": self._ids["Table Grid"]}, []),
                            ("tblW", {"w": str(sum(map(int, twips))), "type": "dxa"}, []),
                            ("tblLayout", {"type": "fixed"}, []), ("tblLook", look, [])]),
@@ -383,9 +387,15 @@ class WordDocument:
             kind = (is_header, strong, whole, keep)
             proto = protos.get(kind)
             if proto is None:
-                proto = protos[kind] = self._table_row(
-                    twips, jc, whole, is_header, "" if is_header else height, keep,
-                    (True,) * columns if strong else plain_bold)
+                bold_cells = (True,) * columns if strong else plain_bold
+                row_key = ("row", columns_key, whole, is_header,
+                           "" if is_header else height, keep, bold_cells)
+                proto = self._protos.get(row_key)
+                if proto is None:
+                    proto = self._protos[row_key] = self._table_row(
+                        twips, jc, whole, is_header, "" if is_header else height, keep,
+                        bold_cells)
+                protos[kind] = proto
             tbl.append(proto.__copy__())  # an lxml element's copy is a deep copy
         self._fill_rows(tbl, all_rows)
         self.gap()
