@@ -71,47 +71,19 @@ def _decimals(digits: int) -> Any:
     return parse_pattern("#,##0" + ("." + "0" * digits if digits > 0 else ""))
 
 
-# Numbers and amounts already written, shared by every document of a run: the memos and
-# the combined report of 20 lots of 30 offers ask Babel for 55 000 numbers, half of them
-# already written in another document or language (Babel takes 12 µs a number, 30 µs an
-# amount, 100 µs a date). Only non-zero floats and plain dates are kept: -0.0 equals 0.0
-# as a key but reads "-0", and an aware datetime equals one of another day elsewhere.
-_WRITTEN: dict[tuple[object, ...], str] = {}
-_MAX_WRITTEN = 50_000
-
-
-def _remember(key: tuple[object, ...], shown: str) -> str:
-    if len(_WRITTEN) >= _MAX_WRITTEN:
-        _WRITTEN.clear()
-    _WRITTEN[key] = shown
-    return shown
-
-
 def number(value: float, lang: Lang, digits: int = 2) -> str:
     """``value`` with ``digits`` decimals in the language's convention ("1 234,50")."""
-    kept = type(value) is float and value != 0
-    key = (value, lang, digits)
-    shown = _WRITTEN.get(key) if kept else None
-    if shown is not None:
-        return shown
     from babel.numbers import format_decimal
 
     # The locale and pattern parsed once: 40 % of the time of formatting a number.
-    shown = str(format_decimal(value, format=_decimals(digits), locale=_locale(lang)))
-    return _remember(key, shown) if kept else shown
+    return str(format_decimal(value, format=_decimals(digits), locale=_locale(lang)))
 
 
 def money(value: float, lang: Lang, currency: str = "EUR") -> str:
     """An amount with its currency ("1 234,56 €" / "€1,234.56")."""
-    kept = type(value) is float and value != 0
-    key = (value, lang, currency, "money")
-    shown = _WRITTEN.get(key) if kept else None
-    if shown is not None:
-        return shown
     from babel.numbers import format_currency
 
-    shown = str(format_currency(value, currency, locale=_locale(lang)))
-    return _remember(key, shown) if kept else shown
+    return str(format_currency(value, currency, locale=_locale(lang)))
 
 
 def percent(share: float, lang: Lang, digits: int = 0) -> str:
@@ -124,18 +96,11 @@ def percent(share: float, lang: Lang, digits: int = 0) -> str:
 
 def date(value: dt.date, lang: Lang) -> str:
     """A date in words ("26 novembre 2026", "1er mars 2027" / "26 November 2026")."""
-    kept = type(value) is dt.date
-    key = (value, lang, "date")
-    shown = _WRITTEN.get(key) if kept else None
-    if shown is not None:
-        return shown
     from babel.dates import format_date
 
     if lang == "fr" and value.day == 1:  # French writes the first of the month "1er"
-        shown = "1er " + str(format_date(value, format="MMMM y", locale=_LOCALES[lang]))
-    else:
-        shown = str(format_date(value, format="long", locale=_LOCALES[lang]))
-    return _remember(key, shown) if kept else shown
+        return "1er " + str(format_date(value, format="MMMM y", locale=_LOCALES[lang]))
+    return str(format_date(value, format="long", locale=_LOCALES[lang]))
 
 
 def date_time(value: dt.datetime, lang: Lang) -> str:
