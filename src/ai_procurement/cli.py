@@ -425,6 +425,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # caller of main() (a notebook, a test) keeps its own settings.
     collecting = gc.get_threshold()
     gc.set_threshold(_GC_THRESHOLD, *collecting[1:])
+    # glibc keeps small freed blocks aside ("fast bins") and sorts them all out at the
+    # next larger request: after each Word document's XML tree (millions of blocks) is
+    # freed, that costs more than freeing them straight away (20 lots x 30 offers: 41 s
+    # -> 39 s of CPU for `evaluate`; 300 offers: 18.6 s -> 17.1 s; same peak memory).
+    # Put back on the way out too.
+    _fast_bins(on=False)
     try:
         command: Callable[[argparse.Namespace, Lang], int] = _COMMANDS[args.command]
         folder = getattr(args, "folder", None)
@@ -459,10 +465,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     finally:
         gc.set_threshold(*collecting)
+        _fast_bins(on=True)
 
 
 _GC_THRESHOLD = 50_000
 """New objects between two collections of the youngest generation, while a command runs."""
+
+
+def _fast_bins(*, on: bool) -> None:
+    """Turn glibc's fast bins off, or back on at their default size; elsewhere, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError):  # no mallopt in this C library
+        return
+    # M_MXFAST (1 in malloc.h): the largest request served from fast bins, 0 for none;
+    # glibc's default is 64 * sizeof(size_t) / 4.
+    mallopt(1, 64 * ctypes.sizeof(ctypes.c_size_t) // 4 if on else 0)
 
 
 def _silence_stdout() -> None:
