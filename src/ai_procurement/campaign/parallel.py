@@ -10,11 +10,11 @@ copied or pickled) and sends back only its small result: the paths it wrote.
 A process per job rather than a pool of long-lived workers: a worker that wrote the
 documents of every lot would end up with its own copy of every lot's evaluation (Python
 writes to each object it reads, its reference count), two such workers nearly doubling
-the memory of a 20-lot evaluation (626 MB against 472 MB measured, all processes); a
-process forked for a job copies only what that job reads, and gives it all back when
-done. Forking costs a few milliseconds; a fresh process pays the system time of the
-memory it allocates, so jobs should not be too small (``evaluate`` gives a lot two:
-its comparison workbook, and its Word documents one after the other).
+the memory of a 20-lot evaluation (626 MB against 482 MB measured, all processes); a
+process forked for a job copies only the pages it writes to, and gives them all back
+when done. Forking costs a few milliseconds, but each job's process pays the system
+time of the pages it copies, so jobs should not be too small (``evaluate`` gives each
+lot one, or two with fewer than two lots a core).
 
 A job must be independent of the others and its result picklable. Exceptions come back
 as they were raised (the library's errors pickle), with the worker's traceback as their
