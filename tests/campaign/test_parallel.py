@@ -124,3 +124,17 @@ def test_the_deliverables_are_the_same_bytes_whatever_the_number_of_workers(
         # Each lot's outputs, in the order they are listed whatever finished first.
         assert [p.name for p in run.lots[0].outputs[:3]] == [
             "comparison.xlsx", "memo-fr.docx", "memo-en.docx"]
+
+
+@needs_linux
+def test_a_worker_killed_midway_is_an_error_naming_its_exit() -> None:
+    def killed() -> int:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the system does when memory runs out
+        return 0
+
+    with pytest.raises(OutputError) as raised:
+        list(run_jobs([lambda: 1, killed], workers=2))
+    assert raised.value.text.en == ("a process writing the results stopped unexpectedly "
+                                    "(exit code -9); nothing was kept")
+    assert "processus" in raised.value.text.fr
+    assert not multiprocessing.active_children()
