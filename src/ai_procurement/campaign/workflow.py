@@ -896,10 +896,11 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
     # A job a lot, its documents one after the other: each job's process copies the
     # shared pages it writes to, so fewer jobs cost less (a job per document: 4 s more
     # system time on 20 lots, a job per lot 1.5 s). With fewer than two lots a core,
-    # the comparison workbook is a job of its own (about half a lot's time), so that
-    # every core has work.
+    # each document is a job, so that every core has work; the comparison workbooks,
+    # the longest, start first.
     jobs: list[Callable[[], list[Path]]] = []
     lot_jobs: list[range] = []
+    longest: list[int] = []
     split = len(lots) < 2 * (workers or cores())
     generated = config.report_date
     languages: tuple[Lang, ...] = ("fr", "en")
@@ -921,8 +922,6 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
             lang=config.language, robustness=tested, generated=generated, overwrite=force,
             register=procedure[config.language].register or None,
             procedure=_mode_text(config.mode).get(config.language), draft=draft)]
-        if split:
-            jobs.append(documents.pop())
         for code in languages:
             documents.append(functools.partial(
                 _one, write_memo, evaluation, out / f"memo-{code}.docx", lang=code,
@@ -955,7 +954,11 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
                         _one, write_commitments_annex, evaluation,
                         out / f"engagements-{code}.docx", lang=code, generated=generated,
                         overwrite=force))
-        jobs.append(functools.partial(_in_turn, documents))
+        if split:
+            longest.append(first)
+            jobs += documents
+        else:
+            jobs.append(functools.partial(_in_turn, documents))
         lot_jobs.append(range(first, len(jobs)))
         records.append(dict(fingerprint=evaluation.questionnaire.fingerprint,
                               lot=lot.id, settings=attrs.asdict(lot.scoring),
@@ -986,10 +989,10 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
                 overwrite=force,
                 details=[f"{folders[lot.id].relative_to(out_root).as_posix()}/memo-{code}.docx"
                          for lot, _, _ in parts]))
+        longest.insert(0, len(jobs))
         jobs.append(functools.partial(_in_turn, reports))
     prepare()  # once here, for every worker
     written: dict[int, list[Path]] = {}
-    longest = [len(jobs) - 1] if len(lots) > 1 else []
     for index, paths in progress(run_jobs(jobs, workers=workers, first=longest),
                                  "deliverables", len(jobs)):
         written[index] = paths
