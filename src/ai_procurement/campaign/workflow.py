@@ -871,8 +871,9 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
                         ) -> tuple[list[EvaluationRun], list[dict[str, Any]]]:
     """Write every lot's deliverables under ``out_root``, on every core.
 
-    Each document is a job of its own (:mod:`ai_procurement.campaign.parallel`): they
-    read the same evaluations and write different files of the staging folder.
+    The documents are jobs (:mod:`ai_procurement.campaign.parallel`): a lot's documents
+    one after the other, or each document alone when there are few lots; they read the
+    same evaluations and write different files of the staging folder.
 
     Returns the runs with their outputs, and the ``evaluate`` audit records, appended
     once the results are switched in.
@@ -935,25 +936,23 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
         winners = {v.vendor for v in evaluation.ranking if v.rank == 1}
         # No letter nor contract annex from scores still to come (a draft), nor while the
         # award waits for an abnormally-low examination.
-        if not draft and not blocked["en"]:
+        if not draft and not blocked["en"] and len(winners) == 1:
             # When the cap moved the lot away from its first-ranked offer, the letters
             # wait for the buyer's decision: they would name the wrong awardee.
             letters = {v.vendor: out / f"debrief-{slug(v.vendor)}.docx"
                        for v in evaluation.vendors
-                       if len(winners) == 1 and v.vendor not in winners
-                       and not award.passed_over}
+                       if v.vendor not in winners and not award.passed_over}
             if letters:
                 documents.append(functools.partial(
                     write_debriefs, evaluation, letters, lang=config.language,
                     generated=generated, procedure=procedure[config.language],
                     overwrite=force))
-            if len(winners) == 1:
-                # The winner's commitments, to attach to the contract (one per language).
-                for code in languages:
-                    documents.append(functools.partial(
-                        _one, write_commitments_annex, evaluation,
-                        out / f"engagements-{code}.docx", lang=code, generated=generated,
-                        overwrite=force))
+            # The winner's commitments, to attach to the contract (one per language).
+            for code in languages:
+                documents.append(functools.partial(
+                    _one, write_commitments_annex, evaluation,
+                    out / f"engagements-{code}.docx", lang=code, generated=generated,
+                    overwrite=force))
         if split:
             longest.append(first)
             jobs += documents
@@ -1011,10 +1010,7 @@ def _in_turn(documents: Sequence[Callable[[], list[Path]]]) -> list[Path]:
     written: list[Path] = []
     for index, write in enumerate(documents):
         if index:
-            # Each document leaves reference cycles (its builder's, holding its XML
-            # tree) that Python frees only at its rare full collections: freed before
-            # the next one is built, their memory is reused instead of added to.
-            gc.collect()
+            gc.collect()  # the previous document's tree (see run_jobs)
         written += write()
     return written
 
