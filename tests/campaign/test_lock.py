@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import types
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,40 @@ def test_a_second_writer_is_refused_naming_the_first(tmp_path: Path) -> None:
         assert "'ai-procurement evaluate'" in message
     with campaign_lock(tmp_path, "ai-procurement check"):  # released: free again
         pass
+
+
+def test_a_run_refused_before_the_holder_wrote_its_note_waits_for_it(tmp_path: Path) -> None:
+    # Two runs started at the same instant: the second may find the lock taken and the
+    # holder's note not yet written; it waits for the note rather than name no one.
+    fd = os.open(tmp_path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        assert FcntlLocking().acquire(fd)
+        note = json.dumps({"pid": 4242, "command": "ai-procurement evaluate",
+                           "since": "2026-12-07T02:00:00+00:00"}).encode()
+        writer = threading.Timer(0.1, os.write, (fd, note))
+        writer.start()
+        with pytest.raises(CampaignError) as info, campaign_lock(tmp_path, "second"):
+            pass
+        writer.join()
+        assert info.value.text.fr.endswith(
+            "(processus 4242, « ai-procurement evaluate », depuis 2026-12-07T02:00:00+00:00) ; "
+            "attendez qu'elle se termine, puis relancez (une seule écriture à la fois)")
+        assert "(process 4242, 'ai-procurement evaluate', since 2026" in info.value.text.en
+    finally:
+        os.close(fd)
+
+
+def test_a_holder_that_never_writes_its_note_is_an_unknown_process(tmp_path: Path) -> None:
+    fd = os.open(tmp_path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        assert FcntlLocking().acquire(fd)
+        os.write(fd, b'{"pid": "\\u202e\\n' + b"x" * 5000)  # cut short, not JSON
+        with pytest.raises(CampaignError) as info, campaign_lock(tmp_path, "second"):
+            pass
+        assert "(processus inconnu)" in info.value.text.fr
+        assert "(process unknown)" in info.value.text.en
+    finally:
+        os.close(fd)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="a POSIX fork")

@@ -116,7 +116,7 @@ def test_two_evaluations_at_once_one_is_refused_naming_the_other(campaign: Path)
     outcomes = sorted(zip([first.returncode, second.returncode], errors, strict=True))
     assert outcomes[0][0] == 0
     assert outcomes[1][0] != 0
-    assert "la campagne est utilisée par une autre exécution (process" in outcomes[1][1]
+    assert "la campagne est utilisée par une autre exécution (processus" in outcomes[1][1]
     assert "ai-procurement evaluate" in outcomes[1][1]
     result_set(campaign)
     assert verify_campaign(load_campaign(campaign)) == []

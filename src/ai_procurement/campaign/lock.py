@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any, Protocol
 import attrs
 
 from ai_procurement.errors import CampaignError
-from ai_procurement.text import msg
+from ai_procurement.text import Text, msg, visible
 
 __all__ = ["LOCK_FILE", "FcntlLocking", "Locking", "MsvcrtLocking", "campaign_lock",
            "platform_locking"]
@@ -179,12 +180,25 @@ def campaign_lock(folder: str | os.PathLike[str], command: str, *,
         os.close(fd)
 
 
-def _holder(fd: int) -> str:
-    """Who holds the lock, as its holder wrote it."""
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)  # no os.pread on Windows
-        data = json.loads(os.read(fd, 4096) or b"{}")
-        return (f"process {int(data['pid'])}, '{str(data['command'])[:80]}', since "
-                f"{str(data['since'])[:32]}")
-    except (OSError, ValueError, KeyError, TypeError):
-        return "process unknown"
+NOTE_WAIT = 1.0
+"""Seconds a refused run waits for the holder's note (written just after the lock is taken)."""
+
+
+def _holder(fd: int, wait: float = NOTE_WAIT) -> Text:
+    """Who holds the lock, as its holder wrote it.
+
+    A run refused in the instant between its rival taking the lock and writing its note
+    reads an empty file: it looks again every 10 ms for up to ``wait`` seconds.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)  # no os.pread on Windows
+            data = json.loads(os.read(fd, 4096) or b"{}")
+            return msg("process {pid}, '{command}', since {since}", pid=int(data["pid"]),
+                       command=visible(str(data["command"])[:80]),
+                       since=visible(str(data["since"])[:32]))
+        except (OSError, ValueError, KeyError, TypeError):
+            if time.monotonic() >= deadline:
+                return msg("process unknown")
+            time.sleep(0.01)
