@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,8 @@ from tests.campaign_fixtures import copy_campaign, file_hashes
 
 from ai_procurement.campaign.folder import load_campaign
 from ai_procurement.campaign.parallel import run_jobs
-from ai_procurement.campaign.workflow import evaluate_campaign
+from ai_procurement.campaign.workflow import evaluate_campaign, score_campaign
+from ai_procurement.decision.robustness import assess_robustness
 from ai_procurement.errors import OutputError
 from ai_procurement.text import msg
 
@@ -138,3 +139,30 @@ def test_a_worker_killed_midway_is_an_error_naming_its_exit() -> None:
                                     "(exit code -9); nothing was kept")
     assert "processus" in raised.value.text.fr
     assert not multiprocessing.active_children()
+
+
+@needs_linux
+def test_a_rankings_tests_run_in_parallel_give_the_same_findings_and_figures(
+        demo_campaign: Path, tmp_path: Path) -> None:
+    # One lot: evaluate runs its independent tests as jobs (two SMAA analyses, the
+    # comparisons); each result comes back pickled, every figure as it was.
+    run = score_campaign(load_campaign(copy_campaign(demo_campaign, tmp_path / "c")), "1")
+    started: list[int] = []
+
+    def in_parallel(tests: Sequence[Callable[[], object]]) -> list[object]:
+        started.append(len(tests))
+        done = dict(run_jobs(tests, workers=2, first=[2]))
+        return [done[index] for index in range(len(tests))]
+
+    here = assess_robustness(run.evaluation, samples=3_000)
+    there = assess_robustness(run.evaluation, samples=3_000, run=in_parallel)
+    assert started == [3]
+    assert there.findings == here.findings
+    assert (there.price_methods, there.leave_one_out, there.without_evaluator) == (
+        here.price_methods, here.leave_one_out, here.without_evaluator)
+    assert there.leave_one_out is not None  # the comparisons did run
+    for name in ("acceptability_band", "acceptability_simplex"):
+        ours, theirs = getattr(here, name), getattr(there, name)
+        assert ours.acceptability.tobytes() == theirs.acceptability.tobytes()
+        assert (ours.central_weights, ours.confidence_factors) == (
+            theirs.central_weights, theirs.confidence_factors)

@@ -13,8 +13,10 @@ result: the same evaluation and parameters give the same findings.
 
 from __future__ import annotations
 
+import functools
 import statistics
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -26,7 +28,7 @@ from ai_procurement.decision.scoring import Evaluation, ScoreLine, VendorResult
 from ai_procurement.errors import PriceError
 from ai_procurement.text import Lang, Text, msg, nmsg
 
-__all__ = ["MethodOutcome", "Robustness", "assess_robustness"]
+__all__ = ["MethodOutcome", "Parts", "Robustness", "assess_robustness"]
 
 
 @attrs.frozen
@@ -69,7 +71,8 @@ class Robustness:
 
 
 def assess_robustness(evaluation: Evaluation, *, samples: int = 20_000, seed: int = 2026,
-                      band: float = 0.2, close_call_threshold: float = 0.02) -> Robustness:
+                      band: float = 0.2, close_call_threshold: float = 0.02,
+                      run: Parts | None = None) -> Robustness:
     """Test how robust the ranking of ``evaluation`` is.
 
     Args:
@@ -80,6 +83,11 @@ def assess_robustness(evaluation: Evaluation, *, samples: int = 20_000, seed: in
             weights (0.2 = +/- 20 %).
         close_call_threshold: below this gap between the first two offers, as a share
             of the total points, there is no clear winner (0.02 = 2 % of the points).
+        run: runs the three independent tests (the two acceptability analyses, then the
+            price methods, leave-one-out and leave-one-evaluator-out together), given as
+            callables without arguments, and returns their results in the same order;
+            None runs them here, one after the other. A caller may run them in parallel:
+            the results do not depend on it.
 
     Returns:
         A :class:`Robustness` whose ``findings`` state each result plainly.
@@ -117,22 +125,38 @@ def assess_robustness(evaluation: Evaluation, *, samples: int = 20_000, seed: in
                           (), None, {}, tuple(findings))
     tipping = rm.tipping_points(scores, weights, tolerance=tolerance)
     findings.append(_tipping_sentence(tipping, ranked, criteria, names))
-    band_result = rm.smaa(scores, weights, samples=samples, seed=seed, band=band,
-                          tolerance=tolerance)
-    simplex = rm.smaa(scores, weights, samples=samples, seed=seed, band=None,
-                      tolerance=tolerance)
+    tests: list[Callable[[], Any]] = [
+        functools.partial(rm.smaa, scores, weights, samples=samples, seed=seed, band=band,
+                          tolerance=tolerance),
+        functools.partial(rm.smaa, scores, weights, samples=samples, seed=seed, band=None,
+                          tolerance=tolerance),
+        functools.partial(_comparisons, evaluation, ranked)]
+    band_result, simplex, (methods, loo, without) = (run or _in_order)(tests)
     findings.append(_acceptability_sentence(band_result, ranked, band))
-    methods = _price_methods(evaluation, ranked)
     if methods:
         findings.append(_methods_sentence(methods))
-    loo = _leave_one_out(evaluation, ranked)
     if loo is not None:
         findings.append(_leave_one_out_sentence(loo, ranked, settings.price_method))
-    without = _without_each_evaluator(evaluation, ranked)
     if without:
         findings.append(_evaluator_sentence(without, evaluation))
     return Robustness(tuple(ranked), tuple(criteria), parameters, close, tipping, band_result,
                       simplex, tuple(methods), loo, without, tuple(findings))
+
+
+Parts: TypeAlias = Callable[[Sequence[Callable[[], Any]]], Sequence[Any]]
+"""Runs independent callables without arguments; returns their results in their order."""
+
+
+def _in_order(tests: Sequence[Callable[[], Any]]) -> list[Any]:
+    """Run ``tests`` here, one after the other."""
+    return [test() for test in tests]
+
+
+def _comparisons(evaluation: Evaluation, ranked: list[str]) -> tuple[
+        list[MethodOutcome], rm.LeaveOneOut | None, dict[str, tuple[str, ...]]]:
+    """The ranking under the other price methods, without each offer, without each evaluator."""
+    return (_price_methods(evaluation, ranked), _leave_one_out(evaluation, ranked),
+            _without_each_evaluator(evaluation, ranked))
 
 
 def _names(evaluation: Evaluation) -> dict[str, Text]:
