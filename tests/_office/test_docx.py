@@ -16,6 +16,7 @@ import pytest
 from ai_procurement._office.docx import STYLES, WordDocument, _fit_headers
 
 ROOT = Path(__file__).resolve().parents[2]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DAY = dt.date(2026, 11, 26)
 
 
@@ -139,14 +140,25 @@ def _png() -> bytes:
 def test_a_saved_document_holds_the_parts_python_docx_would_save() -> None:
     # save() zips the package itself (python-docx's own save stamps the current time):
     # the same members in the same order, with the same content, a picture included.
+    # The tables, built apart from the body and set aside as XML (the first one) or
+    # still open (the last), are where python-docx puts them, the same bytes.
     document = _document()
     document.paragraph("Texte")
     document.picture(_png(), "Figure 1", width_cm=2.0)
-    document.table(["A", "B"], [["1", "2"]], [2, 2])
-    ours = zipfile.ZipFile(io.BytesIO(document.save(DAY)))
+    document.table(["A", "B"], [["1 & 2", "<2>"]], [2, 2])
+    document.paragraph("Entre les tableaux")
+    document.table(["C"], [[" 3 "]], [2])
+    # Built apart: the body holds no table's elements, only where each goes.
+    assert not list(document.document.element.body.iter(f"{W}tbl"))
+    data = document.save(DAY)
+    assert data == document.save(DAY)  # saving changes nothing
+    ours = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
-    document.document.save(buffer)
+    docx.Document(io.BytesIO(data)).save(buffer)
     theirs = zipfile.ZipFile(buffer)
+    body = docx.Document(buffer).element.body
+    assert [e.tag.split("}")[1] for e in body] == ["p", "p", "p", "tbl", "p", "p", "tbl",
+                                                   "p", "sectPr"]
     assert ours.namelist() == theirs.namelist()
     assert "word/media/image1.png" in ours.namelist()
     for name in theirs.namelist():

@@ -19,6 +19,12 @@ the copies go into the document's body, reached through the public
 ``Document.element``. No XML is written as text and no private attribute of a
 python-docx object is read or written.
 
+Tables are built apart from the body and, once finished, kept as the XML lxml writes for
+them (``lxml.etree.tostring``), the body holding a placeholder where each goes: a
+table's elements take about eleven times the memory of its XML, and a memo's answers
+annex is most of it (58 MB of elements for 30 offers x 150 questions). The saved bytes
+are those of the same tables left in the body.
+
 Same content, same bytes: :meth:`WordDocument.save` fixes the core properties' dates
 and zips the package's parts (python-docx's public ``Package.parts``) itself, with a
 fixed timestamp on every member (python-docx's own save stamps each member with the
@@ -53,6 +59,7 @@ STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet", "Caption",
 
 _NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{_NS_W}}}"
+_NSMAP = {"w": _NS_W}
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _TWIPS_PER_CM = 1440 / 2.54
 _EMU_PER_CM = 360000
@@ -65,6 +72,8 @@ _BREAKS = re.compile("(\t|\r\n|\r|\n)")
 _BREAK_CHARS = re.compile("[\t\r\n]")
 _SPECIAL = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]")  # unsafe, tab or break
 _T = f"{_W}t"
+_PLACEHOLDER = "ai-procurement-table"
+_SET_ASIDE = re.compile(rb"<\?ai-procurement-table ([0-9]+)\?>")
 
 # An element as data: its tag (without prefix), its attributes, its children.
 _Spec = tuple[str, dict[str, str], list["_Spec"]]
@@ -112,6 +121,10 @@ class WordDocument:
             raise OutputError("the Word template's body must hold only its section properties")
         self._end = body[0]  # content goes before the section properties
         self._protos: dict[object, Any] = {}
+        # Each table's XML, in order (see _put_aside), and the last table's element
+        # until it is set aside (shade() may colour it).
+        self._set_aside: list[bytes] = []
+        self._last_table: Any = None
         self._bookmarks = 0
         self._charts = 0
         # Read once: finding the sections searches the whole body.
@@ -373,10 +386,14 @@ class WordDocument:
         protos: dict[tuple[bool, bool, bool, bool], Any] = {}
         if any(len(values) != columns for values in all_rows):
             raise ValueError("a table row needs one text per column")
-        # In the document before its rows: a row appended to a table outside it is
-        # moved twice, into the table's tree then into the document's (0.3 s of the two
-        # memos of 300 offers).
-        self._end.addprevious(tbl)
+        # The table is built apart and set aside as XML when done (see _put_aside): a
+        # placeholder holds its place in the body.
+        from lxml import etree
+
+        self._put_aside()
+        self._end.addprevious(etree.ProcessingInstruction(_PLACEHOLDER,
+                                                          str(len(self._set_aside))))
+        self._set_aside.append(b"")
         for index, values in enumerate(all_rows):
             is_header = header and index == 0
             strong = is_header or (index - 1 if header else index) in bold
@@ -398,7 +415,23 @@ class WordDocument:
                 protos[kind] = proto
             tbl.append(proto.__copy__())  # an lxml element's copy is a deep copy
         self._fill_rows(tbl, all_rows)
+        self._last_table = tbl
         self.gap()
+
+    def _put_aside(self) -> None:
+        """Keep the last table as its XML in :attr:`_set_aside`, and drop its elements.
+
+        A table's elements take about eleven times the size of their XML (the answers
+        annex of 30 offers x 150 questions: 58 MB for 5.4 MB): each table is built apart
+        from the body, which holds a placeholder (a processing instruction) where it
+        goes; once finished (when the next one begins) it is kept as the bytes lxml
+        writes for it, and :meth:`save` puts them in the placeholder's place. The
+        document thus holds at most one table as elements, and its bytes are those it
+        would have with every table in its body.
+        """
+        if self._last_table is not None:
+            self._set_aside[-1] = _table_xml(self._last_table)
+            self._last_table = None
 
     def shade(self, fills: Sequence[Sequence[str | None]], *, heading: bool = False) -> None:
         """Fill the cells of the table just added: a colour (``RRGGBB``) or None each.
@@ -410,7 +443,9 @@ class WordDocument:
                 fill, is repeated on each page, and its texts but the first are written
                 from bottom to top (narrow columns under longer headings, a heat map's).
         """
-        table = next(e for e in self._end.itersiblings(preceding=True) if e.tag == f"{_W}tbl")
+        table = self._last_table
+        if table is None:
+            raise ValueError("shade colours the table just added: there is none")
         rows = [tr for tr in table.iterchildren(f"{_W}tr")
                 if tr.find(f"{_W}trPr/{_W}tblHeader") is None]
         if heading:
@@ -606,8 +641,15 @@ class WordDocument:
             part.before_marshal()
         members = [("[Content_Types].xml", _content_types(parts)),
                    ("_rels/.rels", _utf8(package.rels.xml))]
+        tables = list(self._set_aside)
+        if self._last_table is not None:  # still open to shade(): left as it is
+            tables[-1] = _table_xml(self._last_table)
+        body = self.document.part
         for part in parts:
-            members.append((part.partname.membername, part.blob))
+            blob = part.blob
+            if part is body and tables:
+                blob = _SET_ASIDE.sub(lambda found: tables[int(found[1])], blob)
+            members.append((part.partname.membername, blob))
             if len(part.rels):
                 members.append((part.partname.rels_uri.membername, _utf8(part.rels.xml)))
         return zip_members(members, date)
@@ -640,10 +682,23 @@ def _fit_headers(headers: Sequence[str], widths: Sequence[float],
     return fitted
 
 
+def _table_xml(table: Any) -> bytes:
+    """The XML of a table built apart from the body, as the body would hold it."""
+    from lxml import etree
+
+    data: bytes = etree.tostring(table, encoding="UTF-8")
+    # Alone, the table declares its namespaces on its start tag, which has no attribute
+    # of its own; in the body, the document's root declares them.
+    return b"<w:tbl>" + data[data.index(b">") + 1:]
+
+
 def _build(near: Any, spec: _Spec) -> Any:
     """The element ``spec`` describes, made by the tree of ``near`` (not attached)."""
     tag, attributes, children = spec
-    element = near.makeelement(f"{_W}{tag}", {f"{_W}{k}": v for k, v in attributes.items()})
+    # The prefix "w" given, as the document's root declares it: a table built apart
+    # from the body is serialized with the document's prefix (see _put_aside).
+    element = near.makeelement(f"{_W}{tag}", {f"{_W}{k}": v for k, v in attributes.items()},
+                               nsmap=_NSMAP)
     for child in children:
         element.append(_build(near, child))
     return element
@@ -674,7 +729,7 @@ def _inline(near: Any, width: int, height: int, shape_id: int, description: str,
         prefix, name = tag.split(":")
         element = near.makeelement(f"{{{_NS_DRAWING[prefix]}}}{name}", {
             (f"{{{_NS_DRAWING['r']}}}{k[2:]}" if k.startswith("r:") else k): v
-            for k, v in (attributes or {}).items()})
+            for k, v in (attributes or {}).items()}, nsmap={prefix: _NS_DRAWING[prefix]})
         element.extend(children)
         return element
 
