@@ -11,19 +11,19 @@ with its proxies: measured on a memo of 30 offers and 150 questions (2 000 parag
 26 000 table cells), a styled paragraph costs about 1 ms (python-docx resolves the
 style by scanning every style of the document) and a table cell about 85 µs (its run
 text setter walks the text one character at a time): over 4 s for the memo, against a
-budget of about 1 s. Each kind of paragraph, run, table row and cell is instead built
-once as an element (lxml's element API, on elements made by python-docx's public
-``docx.oxml.parse_xml``), then deep-copied for each use, its text set through the
-element's ``text`` (a table row is copied whole, its cells already holding their run);
-the copies go into the document's body, reached through the public
-``Document.element``. No XML is written as text and no private attribute of a
-python-docx object is read or written.
+budget of about 1 s. Each kind of paragraph and run is instead built once as an element
+(lxml's element API, on elements made by python-docx's public ``docx.oxml.parse_xml``),
+then deep-copied for each use, its text set through the element's ``text``; the copies
+go into the document's body, reached through the public ``Document.element``. No
+private attribute of a python-docx object is read or written.
 
-Tables are built apart from the body and, once finished, kept as the XML lxml writes for
-them (``lxml.etree.tostring``), the body holding a placeholder where each goes: a
-table's elements take about eleven times the memory of its XML, and a memo's answers
-annex is most of it (58 MB of elements for 30 offers x 150 questions). The saved bytes
-are those of the same tables left in the body.
+Tables are the exception: they are most of a long document (the memo's annex of every
+answer, 45,000 rows at 300 offers), and as elements they took eleven times the memory of
+their XML (58 MB for the 5.4 MB annex of 30 offers) and most of the memo's time. A table
+is written as XML text, exactly as lxml would serialize the same elements (its texts
+escaped as lxml escapes them; a property test has python-docx read the document back
+and save it to the same bytes), the body holding a placeholder (a processing
+instruction) where each goes, which :meth:`WordDocument.save` replaces.
 
 Same content, same bytes: :meth:`WordDocument.save` fixes the core properties' dates
 and zips the package's parts (python-docx's public ``Package.parts``) itself, with a
@@ -39,6 +39,8 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from ai_procurement._office.chart import BarChart, chart_space, chart_workbook, link_workbook
 from ai_procurement._office.files import zip_members
@@ -70,8 +72,11 @@ _JC = {"l": "left", "r": "right", "c": "center", "j": "both"}
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile("(\t|\r\n|\r|\n)")
 _BREAK_CHARS = re.compile("[\t\r\n]")
-_SPECIAL = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]")  # unsafe, tab or break
 _T = f"{_W}t"
+_NEEDS_ESCAPE = re.compile("[&<>]")
+# What a table's text may hold that is not written as is: a character XML cannot hold,
+# a tab or line end (an element), or one to escape.
+_SPECIAL = re.compile("[\x00-\x1f&<>\ud800-\udfff\ufffe\uffff]")
 _PLACEHOLDER = "ai-procurement-table"
 _SET_ASIDE = re.compile(rb"<\?ai-procurement-table ([0-9]+)\?>")
 
@@ -361,76 +366,31 @@ class WordDocument:
                               self.text_width_cm)
         twips = [str(round(w * _TWIPS_PER_CM)) for w in fitted]
         jc = [_JC.get(a, "left") for a in align.ljust(len(headers), "l")]
-        bold = set(bold_rows)
-        look = {"val": "04A0", "firstRow": "1", "lastRow": "0", "firstColumn": "1",
-                "lastColumn": "0", "noHBand": "0", "noVBand": "1"}
-        # The table's properties and grid, and each kind of row, built once per set of
-        # column widths: the answers annex has a table per offer, all alike (0.1 s of the
-        # memos of 20 lots of 30 offers).
-        columns_key = (tuple(twips), tuple(jc))
-        tbl = self._clone(("tbl", *twips), lambda: ("tbl", {}, [
-            ("tblPr", {}, [("tblStyle", {"val": self._ids["Table Grid"]}, []),
-                           ("tblW", {"w": str(sum(map(int, twips))), "type": "dxa"}, []),
-                           ("tblLayout", {"type": "fixed"}, []), ("tblLook", look, [])]),
-            ("tblGrid", {}, [("gridCol", {"w": w}, []) for w in twips])]))
         height = str(round(row_height * _TWIPS_PER_CM)) if row_height else ""
         all_rows = [list(headers)] if header else []
         all_rows += [list(r) for r in rows]
-        last = len(all_rows) - 1
         columns = len(twips)
-        plain_bold = tuple(bold_first_column and c == 0 for c in range(columns))
-        # One prebuilt row per kind (header or body, bold or not, whole, kept with the
-        # next), each of its cells holding one run with an empty text: a row is then one
-        # copy and one text set per cell, not two copies per cell (1.3 M copies, about
-        # 1.5 s of the two memos of 300 offers).
-        protos: dict[tuple[bool, bool, bool, bool], Any] = {}
         if any(len(values) != columns for values in all_rows):
             raise ValueError("a table row needs one text per column")
-        # The table is built apart and set aside as XML when done (see _put_aside): a
-        # placeholder holds its place in the body.
         from lxml import etree
 
+        # Its place in the body, its XML written when it is done (see _put_aside).
         self._put_aside()
         self._end.addprevious(etree.ProcessingInstruction(_PLACEHOLDER,
                                                           str(len(self._set_aside))))
         self._set_aside.append(b"")
-        for index, values in enumerate(all_rows):
-            is_header = header and index == 0
-            strong = is_header or (index - 1 if header else index) in bold
-            # Short rows stay whole across pages; a long row must be allowed to split,
-            # or Word would cut what does not fit on one page.
-            whole = is_header or keep_together or sum(map(len, values)) < 400
-            keep = keep_together and index < last
-            kind = (is_header, strong, whole, keep)
-            proto = protos.get(kind)
-            if proto is None:
-                bold_cells = (True,) * columns if strong else plain_bold
-                row_key = ("row", columns_key, whole, is_header,
-                           "" if is_header else height, keep, bold_cells)
-                proto = self._protos.get(row_key)
-                if proto is None:
-                    proto = self._protos[row_key] = self._table_row(
-                        twips, jc, whole, is_header, "" if is_header else height, keep,
-                        bold_cells)
-                protos[kind] = proto
-            tbl.append(proto.__copy__())  # an lxml element's copy is a deep copy
-        self._fill_rows(tbl, all_rows)
-        self._last_table = tbl
+        self._last_table = _Table(all_rows, twips, jc, header, frozenset(bold_rows),
+                                  bold_first_column, height, keep_together)
         self.gap()
 
     def _put_aside(self) -> None:
-        """Keep the last table as its XML in :attr:`_set_aside`, and drop its elements.
+        """Write the last table's XML into :attr:`_set_aside`, its place kept in the body.
 
-        A table's elements take about eleven times the size of their XML (the answers
-        annex of 30 offers x 150 questions: 58 MB for 5.4 MB): each table is built apart
-        from the body, which holds a placeholder (a processing instruction) where it
-        goes; once finished (when the next one begins) it is kept as the bytes lxml
-        writes for it, and :meth:`save` puts them in the placeholder's place. The
-        document thus holds at most one table as elements, and its bytes are those it
-        would have with every table in its body.
+        A table is written once it is done: when the next one begins, or when the
+        document is saved (:meth:`shade` may colour it until then).
         """
         if self._last_table is not None:
-            self._set_aside[-1] = _table_xml(self._last_table)
+            self._set_aside[-1] = self._table_xml(self._last_table)
             self._last_table = None
 
     def shade(self, fills: Sequence[Sequence[str | None]], *, heading: bool = False) -> None:
@@ -446,41 +406,20 @@ class WordDocument:
         table = self._last_table
         if table is None:
             raise ValueError("shade colours the table just added: there is none")
-        rows = [tr for tr in table.iterchildren(f"{_W}tr")
-                if tr.find(f"{_W}trPr/{_W}tblHeader") is None]
-        if heading:
-            first, rows = rows[0], rows[1:]
-            props = first.find(f"{_W}trPr")
-            if props is None:
-                props = _build(first, ("trPr", {}, []))
-                first.insert(0, props)
-            # Turned texts do not grow the row: it is as high as the longest (bold 8.5 pt,
-            # about 0.22 cm a character), plus the cell's margins.
-            longest = max((sum(len(t.text or "") for t in tc.iter(f"{_W}t"))
-                           for tc in first.iterchildren(f"{_W}tc")), default=0)
-            height = str(round((longest * 0.22 + 0.3) * _TWIPS_PER_CM))
-            props.append(_build(first, ("trHeight", {"val": height, "hRule": "atLeast"}, [])))
-            props.append(_build(first, ("tblHeader", {}, [])))
-            for column, tc in enumerate(first.iterchildren(f"{_W}tc")):
-                # A cell's properties hold its width only: what follows keeps their order.
-                tc[0].append(_build(tc, ("shd", {"val": "clear", "color": "auto",
-                                                 "fill": _HEADER_FILL}, [])))
-                if column:
-                    tc[0].append(_build(tc, ("textDirection", {"val": "btLr"}, [])))
-                tc[0].append(_build(tc, ("vAlign", {"val": "bottom"}, [])))
-        if len(rows) != len(fills):
+        heading = heading or table.heading  # a heading, once made, stays one
+        body = len(table.rows) - (1 if table.header else 0) - (1 if heading else 0)
+        if len(fills) != body:
             raise ValueError("shade needs one row of fills per body row of the table")
-        for tr, colours in zip(rows, fills, strict=True):
-            cells = list(tr.iterchildren(f"{_W}tc"))
-            if len(cells) != len(colours):
+        columns = len(table.twips)
+        for colours in fills:
+            if len(colours) != columns:
                 raise ValueError("shade needs one fill per cell of a row")
-            for tc, colour in zip(cells, colours, strict=True):
-                if colour is None:
-                    continue
-                if not re.fullmatch("[0-9A-Fa-f]{6}", colour):
+            for colour in colours:
+                if colour is not None and not re.fullmatch("[0-9A-Fa-f]{6}", colour):
                     raise ValueError(f"a cell fill is a colour RRGGBB, got {colour!r}")
-                tc[0].append(_build(tc, ("shd", {"val": "clear", "color": "auto",
-                                                 "fill": colour.upper()}, [])))
+        table.fills = [[None if c is None else c.upper() for c in colours]
+                       for colours in fills]
+        table.heading = heading
 
     def key_values(self, rows: Iterable[tuple[str, str]],
                    widths: tuple[float, float] = (5.0, 12.0)) -> None:
@@ -510,82 +449,87 @@ class WordDocument:
 
         return self._clone(("p", style, align, keep), spec)
 
-    def _row(self, whole: bool, header: bool, height: str) -> Any:
-        def spec() -> _Spec:
-            props: list[_Spec] = []
-            if whole:
-                props.append(("cantSplit", {}, []))
-            if header:
-                props.append(("tblHeader", {}, []))
-            if height:
-                props.append(("trHeight", {"val": height, "hRule": "atLeast"}, []))
-            return ("tr", {}, [("trPr", {}, props)] if props else [])
+    def _table_xml(self, table: _Table) -> bytes:
+        """The XML lxml writes for ``table`` as elements in the body (see _put_aside).
 
-        return self._clone(("tr", whole, header, height), spec)
-
-    def _cell(self, width: str, justify: str, header: bool, keep: bool) -> Any:
-        def spec() -> _Spec:
-            props: list[_Spec] = [("tcW", {"w": width, "type": "dxa"}, [])]
-            if header:
-                props.append(("shd", {"val": "clear", "color": "auto", "fill": _HEADER_FILL},
-                              []))
-            paragraph: list[_Spec] = [("pStyle", {"val": self._ids["Table Text"]}, [])]
-            if keep:
-                paragraph.append(("keepNext", {}, []))
-            if justify != "left":
-                paragraph.append(("jc", {"val": justify}, []))
-            return ("tc", {}, [("tcPr", {}, props), ("p", {}, [("pPr", {}, paragraph)])])
-
-        return self._clone(("tc", width, justify, header, keep), spec)
-
-    def _table_row(self, twips: Sequence[str], jc: Sequence[str], whole: bool, header: bool,
-                   height: str, keep: bool, bold: Sequence[bool]) -> Any:
-        """A row whose cells each hold one run with an empty text, for :meth:`_fill_rows`."""
-        tr = self._row(whole, header, height)
-        for width, justify, strong in zip(twips, jc, bold, strict=True):
-            tc = self._cell(width, justify, header, keep)
-            tc[-1].append(self._run_proto(strong, False, True))
-            tr.append(tc)
-        return tr
-
-    def _fill_rows(self, tbl: Any, rows: Sequence[Sequence[str]]) -> None:
-        """Each cell's text into the table's copies of :meth:`_table_row` rows, row by row.
-
-        An empty cell has no run. The texts are set once every row is in the table, along
-        one walk over the table's texts (one per cell, in reading order): a walk per row,
-        with texts set before the row is moved into the document, cost 0.4 s more in the
-        two memos of 300 offers.
+        Each row is the one :meth:`paragraph` and the former element-built tables gave:
+        its properties (kept whole when short, repeated when a header, at least
+        ``row_height``), then per cell its width (and fill), a "Table Text" paragraph
+        (kept with the next row, aligned) holding one run, bold or not, whose text has
+        its tabs and line breaks as elements; an empty cell has no run. Texts are
+        escaped as lxml escapes them, characters XML cannot hold replaced.
         """
-        texts = tbl.iter(_T)
-        later: list[tuple[Any, str]] = []  # cells emptied or split, once the walk is done
-        for values in rows:
-            # One search per row (most rows have neither an unsafe character nor a break),
-            # then one per cell of the rows that have.
-            if _SPECIAL.search("".join(values)) is None:
-                # Values first: zip stops before taking a text of the next row.
-                for text, t in zip(values, texts, strict=False):
-                    if not text:
-                        later.append((t, text))
-                        continue
-                    t.text = text
-                    if text[0].isspace() or text[-1].isspace():
-                        t.set(_SPACE, "preserve")
-                continue
-            for text, t in zip(values, texts, strict=False):
-                text = _safe(text)
-                if not text or _BREAK_CHARS.search(text):
-                    later.append((t, text))
-                    continue
-                t.text = text
-                if text[0].isspace() or text[-1].isspace():
-                    t.set(_SPACE, "preserve")
-        for t, text in later:
-            r = t.getparent()
-            if text:
-                r.remove(t)
-                self._pieces(r, text)
-            else:
-                r.getparent().remove(r)
+        style = _attribute(self._ids["Table Text"])
+        twips, jc = table.twips, table.jc
+        out = ['<w:tbl><w:tblPr><w:tblStyle w:val="', _attribute(self._ids["Table Grid"]),
+               f'"/><w:tblW w:w="{sum(map(int, twips))}" w:type="dxa"/><w:tblLayout '
+               'w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+               'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+               '<w:tblGrid>', *(f'<w:gridCol w:w="{w}"/>' for w in twips), '</w:tblGrid>']
+        rows = table.rows
+        last = len(rows) - 1
+        fills = iter(table.fills or ())
+        first_body = 1 if table.header else 0
+        # The properties of each kind of cell, then of row, worked out once.
+        cells: dict[tuple[int, bool, bool], tuple[str, str]] = {}
+        for index, values in enumerate(rows):
+            is_header = table.header and index == 0
+            strong = is_header or (index - first_body) in table.bold
+            whole = is_header or table.keep_together or sum(map(len, values)) < 400
+            keep = table.keep_together and index < last
+            heading = table.heading and index == first_body
+            props = ["<w:cantSplit/>" if whole else "",
+                     "<w:tblHeader/>" if is_header else "",
+                     f'<w:trHeight w:val="{table.height}" w:hRule="atLeast"/>'
+                     if table.height and not is_header else ""]
+            # One search a row: most hold no character to replace, escape or break.
+            special = _SPECIAL.search("".join(values)) is not None
+            texts = [_safe(value) for value in values] if special else values
+            if heading:
+                # Turned texts do not grow the row: it is as high as the longest (bold
+                # 8.5 pt, about 0.22 cm a character), plus the cell's margins.
+                longest = max((len(_BREAK_CHARS.sub("", t)) for t in texts), default=0)
+                turned = round((longest * 0.22 + 0.3) * _TWIPS_PER_CM)
+                props.append(f'<w:trHeight w:val="{turned}" w:hRule="atLeast"/>'
+                             "<w:tblHeader/>")
+            joined = "".join(props)
+            out.append(f"<w:tr><w:trPr>{joined}</w:trPr>" if joined else "<w:tr>")
+            colours = (next(fills) if table.fills is not None and not heading
+                       and not is_header else None)
+            for column, text in enumerate(texts):
+                kind = (column, is_header, keep)
+                opening = cells.get(kind)
+                if opening is None:
+                    opening = cells[kind] = (
+                        f'<w:tc><w:tcPr><w:tcW w:w="{twips[column]}" w:type="dxa"/>',
+                        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>'
+                        + ("<w:keepNext/>" if keep else "")
+                        + (f'<w:jc w:val="{jc[column]}"/>' if jc[column] != "left" else "")
+                        + "</w:pPr>")
+                width, paragraph = opening
+                extra = ""
+                if is_header or heading:
+                    extra = f'<w:shd w:val="clear" w:color="auto" w:fill="{_HEADER_FILL}"/>'
+                    if heading:
+                        extra += (('<w:textDirection w:val="btLr"/>' if column else "")
+                                  + '<w:vAlign w:val="bottom"/>')
+                elif colours is not None and colours[column] is not None:
+                    extra = f'<w:shd w:val="clear" w:color="auto" w:fill="{colours[column]}"/>'
+                out.append(f"{width}{extra}</w:tcPr>{paragraph}")
+                if text:
+                    bold = strong or (table.bold_first_column and column == 0)
+                    out.append("<w:r><w:rPr><w:b/></w:rPr>" if bold else "<w:r>")
+                    if special:
+                        out.append(_run_texts(text))
+                    elif text[0].isspace() or text[-1].isspace():
+                        out.append(f'<w:t xml:space="preserve">{text}</w:t>')
+                    else:
+                        out.append(f"<w:t>{text}</w:t>")
+                    out.append("</w:r>")
+                out.append("</w:p></w:tc>")
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        return "".join(out).encode()
 
     def _run_proto(self, bold: bool, italic: bool, plain: bool) -> Any:
         """A run: its properties, and an empty text when ``plain`` (no tab nor break)."""
@@ -643,7 +587,7 @@ class WordDocument:
                    ("_rels/.rels", _utf8(package.rels.xml))]
         tables = list(self._set_aside)
         if self._last_table is not None:  # still open to shade(): left as it is
-            tables[-1] = _table_xml(self._last_table)
+            tables[-1] = self._table_xml(self._last_table)
         body = self.document.part
         for part in parts:
             blob = part.blob
@@ -682,14 +626,48 @@ def _fit_headers(headers: Sequence[str], widths: Sequence[float],
     return fitted
 
 
-def _table_xml(table: Any) -> bytes:
-    """The XML of a table built apart from the body, as the body would hold it."""
-    from lxml import etree
+@attrs.define
+class _Table:
+    """A table added, its XML still to write (see WordDocument._put_aside)."""
 
-    data: bytes = etree.tostring(table, encoding="UTF-8")
-    # Alone, the table declares its namespaces on its start tag, which has no attribute
-    # of its own; in the body, the document's root declares them.
-    return b"<w:tbl>" + data[data.index(b">") + 1:]
+    rows: list[list[str]]
+    twips: list[str]
+    jc: list[str]
+    header: bool
+    bold: frozenset[int]
+    bold_first_column: bool
+    height: str
+    keep_together: bool
+    fills: list[list[str | None]] | None = None
+    heading: bool = False
+
+
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                    "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+
+
+def _attribute(value: str) -> str:
+    """An attribute's value as lxml writes it between double quotes."""
+    return value.translate(_ATTRIBUTE_ESCAPES)
+
+
+def _run_texts(text: str) -> str:
+    """The content of a run holding ``text`` (safe for XML): texts, tabs and breaks."""
+    if _BREAK_CHARS.search(text) is None:
+        escaped = text.translate(_TEXT_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
+        if text[0].isspace() or text[-1].isspace():
+            return f'<w:t xml:space="preserve">{escaped}</w:t>'
+        return f"<w:t>{escaped}</w:t>"
+    pieces = []
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            pieces.append("<w:tab/>")
+        elif piece in ("\n", "\r", "\r\n"):
+            pieces.append("<w:br/>")
+        elif piece:
+            pieces.append(_run_texts(piece))
+    return "".join(pieces)
 
 
 def _build(near: Any, spec: _Spec) -> Any:
