@@ -450,14 +450,13 @@ class WordDocument:
         return self._clone(("p", style, align, keep), spec)
 
     def _table_xml(self, table: _Table) -> bytes:
-        """The XML lxml writes for ``table`` as elements in the body (see _put_aside).
+        """The XML of ``table``, byte for byte what lxml writes for its elements.
 
-        Each row is the one :meth:`paragraph` and the former element-built tables gave:
-        its properties (kept whole when short, repeated when a header, at least
-        ``row_height``), then per cell its width (and fill), a "Table Text" paragraph
-        (kept with the next row, aligned) holding one run, bold or not, whose text has
-        its tabs and line breaks as elements; an empty cell has no run. Texts are
-        escaped as lxml escapes them, characters XML cannot hold replaced.
+        Each row has its properties (kept whole when short, repeated when a header, at
+        least ``row_height``), then per cell its width (and fill) and a "Table Text"
+        paragraph (kept with the next row, aligned) holding one run, bold or not, whose
+        text has its tabs and line breaks as elements; an empty cell has no run. Texts
+        are escaped as lxml escapes them, characters XML cannot hold replaced.
         """
         style = _attribute(self._ids["Table Text"])
         twips, jc = table.twips, table.jc
@@ -470,7 +469,7 @@ class WordDocument:
         last = len(rows) - 1
         fills = iter(table.fills or ())
         first_body = 1 if table.header else 0
-        # The properties of each kind of cell, then of row, worked out once.
+        # The opening of each kind of cell (column, header, kept), worked out once.
         cells: dict[tuple[int, bool, bool], tuple[str, str]] = {}
         for index, values in enumerate(rows):
             is_header = table.header and index == 0
