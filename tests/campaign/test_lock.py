@@ -75,11 +75,13 @@ def test_a_holder_that_never_writes_its_note_is_an_unknown_process(tmp_path: Pat
 def test_a_forked_worker_does_not_keep_a_killed_holders_lock(tmp_path: Path) -> None:
     # The reading workers are forked while the lock is held; when the holder is killed,
     # a worker still running must not keep the campaign locked.
+    # Each line in one write: the two processes share the pipe, and a print() may write
+    # its text and its line end apart (unbuffered, PYTHONUNBUFFERED), interleaving them.
     code = ("import os, sys, time; from ai_procurement.campaign.lock import campaign_lock\n"
             "with campaign_lock(sys.argv[1], 'held'):\n"
             "    if os.fork() == 0:\n"
-            "        print('worker', flush=True); time.sleep(30); os._exit(0)\n"
-            "    print('locked', flush=True); time.sleep(60)\n")
+            "        os.write(1, b'worker\\n'); time.sleep(30); os._exit(0)\n"
+            "    os.write(1, b'locked\\n'); time.sleep(60)\n")
     child = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)],
                              stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:
