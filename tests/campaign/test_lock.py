@@ -58,6 +58,23 @@ def test_a_run_refused_before_the_holder_wrote_its_note_waits_for_it(tmp_path: P
         os.close(fd)
 
 
+def test_a_run_refused_as_the_holder_leaves_takes_the_lock(tmp_path: Path) -> None:
+    # The holder clears its note, then releases the lock: a run refused in between
+    # finds no note, and takes the lock once it is free instead of naming no one.
+    fd = os.open(tmp_path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    locking = FcntlLocking()
+    try:
+        assert locking.acquire(fd)
+        leaving = threading.Timer(0.1, locking.release, (fd,))
+        leaving.start()
+        with campaign_lock(tmp_path, "second"):
+            note = json.loads((tmp_path / LOCK_FILE).read_bytes())
+            assert note["command"] == "second"
+        leaving.join()
+    finally:
+        os.close(fd)
+
+
 def test_a_holder_that_never_writes_its_note_is_an_unknown_process(tmp_path: Path) -> None:
     fd = os.open(tmp_path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:

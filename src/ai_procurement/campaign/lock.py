@@ -157,8 +157,8 @@ def campaign_lock(folder: str | os.PathLike[str], command: str, *,
     path = Path(folder) / LOCK_FILE
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
     try:
-        if not lock.acquire(fd):
-            holder = _holder(fd)
+        holder = None if lock.acquire(fd) else _holder(fd, lock)
+        if holder is not None:
             raise CampaignError(msg("{Path_folder}: the campaign is in use by "
                                     "another run ({holder}); wait for it to finish, "
                                     "then run again (one writer at a time)",
@@ -184,11 +184,12 @@ NOTE_WAIT = 1.0
 """Seconds a refused run waits for the holder's note (written just after the lock is taken)."""
 
 
-def _holder(fd: int, wait: float = NOTE_WAIT) -> Text:
-    """Who holds the lock, as its holder wrote it.
+def _holder(fd: int, lock: Locking, wait: float = NOTE_WAIT) -> Text | None:
+    """Who holds the lock, as its holder wrote it; None once it is free and taken.
 
-    A run refused in the instant between its rival taking the lock and writing its note
-    reads an empty file: it looks again every 10 ms for up to ``wait`` seconds.
+    A run refused in the instant between its rival taking the lock and writing its note,
+    or clearing it on the way out, reads an empty file: it looks again every 10 ms for up
+    to ``wait`` seconds, and takes the lock if it has been released meanwhile.
     """
     deadline = time.monotonic() + wait
     while True:
@@ -199,6 +200,8 @@ def _holder(fd: int, wait: float = NOTE_WAIT) -> Text:
                        command=visible(str(data["command"])[:80]),
                        since=visible(str(data["since"])[:32]))
         except (OSError, ValueError, KeyError, TypeError):
+            if lock.acquire(fd):
+                return None
             if time.monotonic() >= deadline:
                 return msg("process unknown")
             time.sleep(0.01)
