@@ -17,7 +17,7 @@ from tests.bounded import HANG
 from tests.campaign_fixtures import copy_campaign, file_hashes
 
 from ai_procurement.campaign.folder import load_campaign
-from ai_procurement.campaign.parallel import run_jobs
+from ai_procurement.campaign.parallel import results, run_jobs
 from ai_procurement.campaign.workflow import evaluate_campaign, score_campaign
 from ai_procurement.decision.robustness import assess_robustness
 from ai_procurement.errors import OutputError
@@ -40,10 +40,12 @@ def _jobs(count: int) -> list[Callable[[], tuple[int, int]]]:
 
 @pytest.mark.parametrize("workers", [1, pytest.param(2, marks=needs_linux)])
 def test_every_job_gives_its_result_under_its_index(workers: int) -> None:
-    results = dict(run_jobs(_jobs(9), workers=workers, first=[8, 5]))
-    assert {index: value for index, (value, _) in results.items()} == {
+    done = dict(run_jobs(_jobs(9), workers=workers, first=[8, 5]))
+    assert {index: value for index, (value, _) in done.items()} == {
         n: n * n for n in range(9)}
-    pids = {pid for _, pid in results.values()}
+    assert [value for value, _ in results(_jobs(9), workers=workers, first=[8, 5])] == [
+        n * n for n in range(9)]  # in the jobs' order
+    pids = {pid for _, pid in done.values()}
     if workers == 1:
         assert pids == {os.getpid()}  # one after the other, in this process
     else:
@@ -66,9 +68,9 @@ def test_the_first_error_in_the_jobs_order_is_raised_as_it_was() -> None:
 
 @needs_linux
 def test_no_worker_outlives_a_caller_that_stops_early() -> None:
-    results = run_jobs(_jobs(6), workers=2)
-    next(results)
-    results.close()
+    running = run_jobs(_jobs(6), workers=2)
+    next(running)
+    running.close()
     assert not multiprocessing.active_children()
 
 
@@ -151,8 +153,7 @@ def test_a_rankings_tests_run_in_parallel_give_the_same_findings_and_figures(
 
     def in_parallel(tests: Sequence[Callable[[], object]]) -> list[object]:
         started.append(len(tests))
-        done = dict(run_jobs(tests, workers=2, first=[2]))
-        return [done[index] for index in range(len(tests))]
+        return results(tests, workers=2, first=[2])
 
     here = assess_robustness(run.evaluation, samples=3_000)
     there = assess_robustness(run.evaluation, samples=3_000, run=in_parallel)

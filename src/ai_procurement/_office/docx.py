@@ -61,7 +61,6 @@ STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet", "Caption",
 
 _NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{_NS_W}}}"
-_NSMAP = {"w": _NS_W}
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _TWIPS_PER_CM = 1440 / 2.54
 _EMU_PER_CM = 360000
@@ -518,12 +517,7 @@ class WordDocument:
                 if text:
                     bold = strong or (table.bold_first_column and column == 0)
                     out.append("<w:r><w:rPr><w:b/></w:rPr>" if bold else "<w:r>")
-                    if special:
-                        out.append(_run_texts(text))
-                    elif text[0].isspace() or text[-1].isspace():
-                        out.append(f'<w:t xml:space="preserve">{text}</w:t>')
-                    else:
-                        out.append(f"<w:t>{text}</w:t>")
+                    out.append(_run_texts(text) if special else _t(text))
                     out.append("</w:r>")
                 out.append("</w:p></w:tc>")
             out.append("</w:tr>")
@@ -651,13 +645,17 @@ def _attribute(value: str) -> str:
     return value.translate(_ATTRIBUTE_ESCAPES)
 
 
+def _t(escaped: str) -> str:
+    """A text element holding ``escaped`` (not empty), its spaces kept at either end."""
+    if escaped[0].isspace() or escaped[-1].isspace():
+        return f'<w:t xml:space="preserve">{escaped}</w:t>'
+    return f"<w:t>{escaped}</w:t>"
+
+
 def _run_texts(text: str) -> str:
     """The content of a run holding ``text`` (safe for XML): texts, tabs and breaks."""
     if _BREAK_CHARS.search(text) is None:
-        escaped = text.translate(_TEXT_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
-        if text[0].isspace() or text[-1].isspace():
-            return f'<w:t xml:space="preserve">{escaped}</w:t>'
-        return f"<w:t>{escaped}</w:t>"
+        return _t(text.translate(_TEXT_ESCAPES) if _NEEDS_ESCAPE.search(text) else text)
     pieces = []
     for piece in _BREAKS.split(text):
         if piece == "\t":
@@ -672,10 +670,7 @@ def _run_texts(text: str) -> str:
 def _build(near: Any, spec: _Spec) -> Any:
     """The element ``spec`` describes, made by the tree of ``near`` (not attached)."""
     tag, attributes, children = spec
-    # The prefix "w" given, as the document's root declares it: a table built apart
-    # from the body is serialized with the document's prefix (see _put_aside).
-    element = near.makeelement(f"{_W}{tag}", {f"{_W}{k}": v for k, v in attributes.items()},
-                               nsmap=_NSMAP)
+    element = near.makeelement(f"{_W}{tag}", {f"{_W}{k}": v for k, v in attributes.items()})
     for child in children:
         element.append(_build(near, child))
     return element

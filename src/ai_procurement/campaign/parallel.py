@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
-__all__ = ["WorkerTraceback", "cores", "run_jobs"]
+__all__ = ["WorkerTraceback", "cores", "results", "run_jobs"]
 
 T = TypeVar("T")
 
@@ -126,6 +126,13 @@ def run_jobs(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
             worker.terminate()
             worker.join()
             receiver.close()
+
+
+def results(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
+            first: Sequence[int] = ()) -> list[T]:
+    """Run every job (as :func:`run_jobs`); their results in the jobs' order."""
+    done = dict(run_jobs(jobs, workers=workers, first=first))
+    return [done[index] for index in range(len(jobs))]
 
 
 def _receive(receiver: Connection, process: BaseProcess) -> tuple[Any] | BaseException:

@@ -593,7 +593,6 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
     from ai_procurement.answers import AnswerState
     from ai_procurement.campaign.reviews import issued_reviews, review_problems
     from ai_procurement.decision.scoring import EvaluatorScore, Override, evaluate
-    from ai_procurement.workbooks.review import read_review
 
     config = campaign.config
     questionnaire = campaign.frozen(lot)
@@ -628,14 +627,10 @@ def _score(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
                 if offer in versions and record.versions.get(offer, versions[offer]) == \
                         versions[offer]:
                     workbooks.setdefault((record.evaluator, offer), f"reviews/{path.name}")
-        # Read with the offers it was written for: an offer registered, regularised or
-        # set aside since then never invalidates an evaluator's filled workbook.
-        offers = list(record.offers) if record is not None else sorted(responses)
         result = (read or {}).get((lot.id, path.name)) if record is not None else None
         if result is None:
-            result = read_review(path, questionnaire, key=key, vendors=offers,
-                                 evaluator=record.evaluator if record is not None
-                                 else files.get(path.stem))
+            result = _read_review(path, questionnaire, key, record, sorted(responses),
+                                  files.get(path.stem))
         if record is None and path.stem not in files and any(
                 f.code in ("wrong-version", "wrong-questionnaire")
                 for f in result.report.findings) and len(campaign.lots()) > 1:
@@ -701,9 +696,8 @@ def _issued_reviews_read(campaign: Campaign, lots: Sequence[Lot], *,
     offers and the evaluator it was issued to (a framework agreement's 40 workbooks,
     1.1 s one after the other). Jobs of a few files each; the results come back pickled.
     """
-    from ai_procurement.campaign.parallel import cores, run_jobs
+    from ai_procurement.campaign.parallel import cores, results
     from ai_procurement.campaign.reviews import issued_reviews
-    from ai_procurement.workbooks.review import read_review
 
     issued = issued_reviews(campaign.audit.records())
     by_id = {lot.id: lot for lot in lots}
@@ -715,15 +709,30 @@ def _issued_reviews_read(campaign: Campaign, lots: Sequence[Lot], *,
         if record is None or record.lot not in by_id:
             continue
         names.append((record.lot, path.name))
-        reads.append(functools.partial(read_review, path, campaign.frozen(by_id[record.lot]),
-                                       key=key, vendors=list(record.offers),
-                                       evaluator=record.evaluator))
+        reads.append(functools.partial(_read_review, path, campaign.frozen(by_id[record.lot]),
+                                       key, record))
     count = min(workers or cores(), len(reads))
     if count < 2:
         return {}  # read where they are used
-    done = dict(run_jobs([functools.partial(_each_call, reads[start::count])
-                          for start in range(count)], workers=workers))
+    done = results([functools.partial(_each_call, reads[start::count])
+                    for start in range(count)], workers=workers)
     return {name: done[index % count][index // count] for index, name in enumerate(names)}
+
+
+def _read_review(path: Path, questionnaire: Any, key: bytes, record: Any,
+                 offers: Sequence[str] = (), evaluator: str | None = None) -> Any:
+    """A review workbook read for the offers and evaluator in ``record``, or these.
+
+    A workbook the tool issued (``record``) is read with the offers it was written for:
+    an offer registered, regularised or set aside since then never invalidates an
+    evaluator's filled workbook. Another is read for ``offers`` and ``evaluator``.
+    """
+    from ai_procurement.workbooks.review import read_review
+
+    if record is not None:
+        offers, evaluator = list(record.offers), record.evaluator
+    return read_review(path, questionnaire, key=key, vendors=list(offers),
+                       evaluator=evaluator)
 
 
 def _each_call(calls: Sequence[Callable[[], T]]) -> list[T]:
@@ -759,19 +768,15 @@ def _tested(campaign: Campaign, scored: Sequence[_Scored], *,
     core. The results are the same whatever the number of processes (a job's result
     comes back pickled, every float as it was).
     """
-    from ai_procurement.campaign.parallel import run_jobs
+    from ai_procurement.campaign.parallel import results
     from ai_procurement.decision.robustness import assess_robustness
 
     r = campaign.config.robustness
     test = functools.partial(assess_robustness, samples=r.samples, seed=r.seed, band=r.band,
                              close_call_threshold=r.close_call_threshold)
-
-    def parts(tests: Sequence[Callable[[], Any]]) -> list[Any]:
-        # The comparisons (price methods, leave-one-out) are the longest: first.
-        done = dict(run_jobs(tests, workers=workers, first=(len(tests) - 1,)))
-        return [done[index] for index in range(len(tests))]
-
     if len(scored) == 1:
+        # The comparisons (price methods, leave-one-out), the longest, start first.
+        parts = functools.partial(results, workers=workers, first=(2,))
         return [scored[0].run(test(scored[0].evaluation, run=parts))]
     return [lot.run(test(lot.evaluation)) for lot in scored]
 
@@ -884,6 +889,9 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
         raise ReviewsIncompleteError(problems)
     scored = _tested(campaign, evaluated, workers=workers)
     awards = {award.lot: award for award in _awards(campaign, scored)}
+    from ai_procurement.deliverables.document import prepare
+
+    prepare()  # once, for every process writing documents; frozen out with the rest
     # Every output goes to a staging folder, switched in whole at the end (results.py).
     staged = stage_results(campaign.root)
     try:
@@ -974,7 +982,6 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
     from ai_procurement.deliverables.commitments import write_commitments_annex
     from ai_procurement.deliverables.comparison import write_comparison
     from ai_procurement.deliverables.debrief import write_debriefs
-    from ai_procurement.deliverables.document import prepare
     from ai_procurement.deliverables.memo import write_memo, write_report
     from ai_procurement.deliverables.robustness_annex import write_robustness_annex
 
@@ -1080,8 +1087,6 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
                          for lot, _, _ in parts]))
         longest.insert(0, len(jobs))
         jobs.append(functools.partial(_in_turn, reports))
-    prepare()  # once here, for every worker
-    gc.freeze()  # what prepare() loaded too (see _earlier_objects_frozen)
     written: dict[int, list[Path]] = {}
     for index, paths in progress(run_jobs(jobs, workers=workers, first=longest),
                                  "deliverables", len(jobs)):
