@@ -23,7 +23,7 @@ from ai_procurement.decision.scoring import VendorResult
 from ai_procurement.deliverables.view import EvaluationView
 from ai_procurement.text import msg
 
-__all__ = ["ProfileTable", "TotalsChart", "charts"]
+__all__ = ["OFFER_COLOURS", "ProfileTable", "TotalsChart", "charts", "criterion_colours"]
 
 _CHART_OFFERS = 40  # offers charted at most, the best-ranked
 _NAME_LIMIT = 28  # characters of a vendor name on the chart's axis
@@ -35,6 +35,9 @@ _PALETTE = ("1F77B4", "AEC7E8", "FF7F0E", "FFBB78", "2CA02C", "98DF8A", "D62728"
             "17BECF", "9EDAE5")
 """The other criteria's colours, in turn: a qualitative palette (matplotlib's tab20 without
 its greys, which are the price's)."""
+OFFER_COLOURS = _PALETTE[::2]
+"""The colours of offers drawn side by side (the profile chart's lines): the palette's
+strong colours, in turn."""
 _SCALE = ((0.0, (0xF8, 0x69, 0x6B)), (50.0, (0xFF, 0xEB, 0x84)), (100.0, (0x63, 0xBE, 0x7B)))
 """The profile's red-amber-green scale (a share in % and its colour): the colours of
 spreadsheets' three-colour scales, light enough for black figures on every one."""
@@ -122,17 +125,28 @@ def charts(view: EvaluationView) -> list[Figure]:
                 "Criterion ids are those of the table in section 3.")) + part)]
 
 
+def criterion_colours(criteria: Sequence[Criterion]) -> list[str]:
+    """Each criterion's colour (``RRGGBB``) in the charts: the price grey, the others in turn.
+
+    The memo's chart and the comparison workbook's give a criterion the same colour.
+    """
+    colours = []
+    others = 0
+    for criterion in criteria:
+        if criterion.is_price:
+            colours.append(_PRICE_COLOUR)
+        else:
+            colours.append(_PALETTE[others % len(_PALETTE)])
+            others += 1
+    return colours
+
+
 def _totals(view: EvaluationView, ranked: Sequence[VendorResult],
             criteria: Sequence[Criterion], caption: str) -> TotalsChart:
     f = view.f
     named = len(criteria) <= _LEGEND_NAMES
     series = []
-    others = 0
-    for criterion in criteria:
-        if criterion.is_price:
-            colour = _PRICE_COLOUR
-        else:
-            colour, others = _PALETTE[others % len(_PALETTE)], others + 1
+    for criterion, colour in zip(criteria, criterion_colours(criteria), strict=True):
         name = (f.text(f"{criterion.id} – {view.title(criterion)}", _LEGEND_LIMIT) if named
                 else f.text(criterion.id, _LEGEND_LIMIT))
         series.append(Series(name, colour,

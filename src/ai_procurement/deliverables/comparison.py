@@ -8,20 +8,19 @@ computation for each offer (Price), how fragile the ranking is (Robustness), the
 evaluators' individual scores (Evaluators) and every parameter and input file (Audit).
 It presents an :class:`~ai_procurement.decision.scoring.Evaluation`; nothing is recomputed.
 
-The workbook is written with XlsxWriter's public API. Vendor texts are untrusted: every
-string goes into a cell as literal text (``write_string``, and a workbook that never
-turns strings into formulas, numbers or links, even when one starts with ``=``, ``+``,
-``-`` or ``@``), stripped of characters XML cannot hold, and cut visibly with " […]"
-past Excel's 32,767 characters per cell. The same inputs give the same bytes: no clock
-is read (the document's date is the edition date passed in) and XlsxWriter writes the
-zip members of an in-memory workbook with a fixed timestamp.
+The workbook is written by :mod:`ai_procurement._office.sheets`, which turns each cell
+into its XML as it is written (a million cells at 300 offers). Vendor texts are
+untrusted: every string goes into a cell as literal text (a shared string, never a
+formula, a number or a link, even when it starts with ``=``, ``+``, ``-`` or ``@``),
+stripped of characters XML cannot hold, and cut visibly with " […]" past Excel's 32,767
+characters per cell. The same inputs give the same bytes: no clock is read (the
+document's date is the edition date passed in, which also dates the zip members).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import io
 import math
 import numbers
 import os
@@ -36,6 +35,7 @@ import attrs
 from ai_procurement.bank.model import Criterion, FreeText, Price, Question
 from ai_procurement.decision.robustness import Robustness
 from ai_procurement.decision.scoring import Evaluation, ScoreLine, Settings, VendorResult
+from ai_procurement.deliverables.charts import OFFER_COLOURS, criterion_colours
 from ai_procurement.deliverables.document import DRAFT_MARK
 from ai_procurement.deliverables.labels import (
     LOW_OFFER_METHOD_NAMES,
@@ -64,9 +64,7 @@ from ai_procurement.questionnaire import sub_criterion_points
 from ai_procurement.text import LANGUAGES, Lang, Text, msg, nmsg, pmsg
 
 if TYPE_CHECKING:
-    from xlsxwriter.format import Format
-    from xlsxwriter.workbook import Workbook
-    from xlsxwriter.worksheet import Worksheet
+    from ai_procurement._office.sheets import Format, Workbook, Worksheet
 
 __all__ = ["comparison_bytes", "write_comparison"]
 
@@ -111,14 +109,6 @@ _MAX_ROW_HEIGHT = 409.0
 _MAX_HEADER_WIDTH = 40.0
 """A column is widened so its header breaks between words, up to this width."""
 _PIXELS_PER_CM = 96 / 2.54
-_WORKBOOK_OPTIONS = {
-    "in_memory": True,  # also what gives the zip members a fixed timestamp
-    "strings_to_formulas": False,
-    "strings_to_numbers": False,
-    "strings_to_urls": False,
-    "nan_inf_to_errors": False,
-}
-"""Vendor strings stay literal text: never a formula, a number or a link."""
 _UNDATED = dt.datetime(2026, 1, 1)
 """The document's creation date when no edition date is given (never the clock)."""
 # What clean_text changes: control characters other than tab and newline, surrogates and
@@ -196,14 +186,10 @@ def comparison_bytes(evaluation: Evaluation, *, lang: Lang = "fr",
                 f"the robustness checks are about offers {list(robustness.vendors)} but the "
                 f"evaluation ranks {list(ranked)}: compute them with assess_robustness() on this "
                 "evaluation")
-    # The workbook's cells (a million at 300 offers) set off hundreds of garbage
-    # collections while it is written (0.8 s at 300 offers), none of which finds garbage.
-    # Once written they are garbage together: XlsxWriter's worksheets hold a method of
-    # their workbook, a reference cycle, that would keep them (170 MB at 300 offers) until
-    # Python's next full collection, on top of the documents written after this one. So
-    # collections wait, and one full collection follows (only the youngest generation
-    # would leave what the held collections would have freed: 20 lots peaked at 777 MB
-    # instead of 606 MB).
+    # The workbook's cells (a million at 300 offers) would set off hundreds of garbage
+    # collections while it is written, none of which finds garbage: collections wait.
+    # Once written, the workbook holds no reference cycle: it is freed as soon as it is
+    # returned, before the documents written after it.
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -212,29 +198,22 @@ def comparison_bytes(evaluation: Evaluation, *, lang: Lang = "fr",
     finally:
         if enabled:
             gc.enable()
-    gc.collect()
     return data
 
 
 def _workbook_bytes(evaluation: Evaluation, lang: Lang, robustness: Robustness | None,
                     generated: dt.date | None, register: Sequence[Deposit] | None,
                     procedure: str, draft: bool) -> bytes:
-    from xlsxwriter.workbook import Workbook
+    from ai_procurement._office.sheets import Workbook
 
-    buffer = io.BytesIO()
-    wb = Workbook(buffer, _WORKBOOK_OPTIONS)
     created = (dt.datetime(generated.year, generated.month, generated.day)
                if generated is not None else _UNDATED)
-    wb.set_properties({
-        "title": cell_text(evaluation.questionnaire.consultation.title)[0][:255],
-        "author": "ai_procurement",
-        "created": created,
-    })
+    wb = Workbook(title=cell_text(evaluation.questionnaire.consultation.title)[0][:255],
+                  author="ai_procurement", created=created)
     _Book(evaluation, lang, robustness, generated, wb,
           register=tuple(register) if register is not None else None,
           procedure=procedure, draft=draft).build()
-    wb.close()
-    return buffer.getvalue()
+    return wb.to_bytes()
 
 
 def cell_text(text: str) -> tuple[str, bool]:
@@ -358,7 +337,7 @@ _Cell = tuple[int, str, "Format", bool, int, dict[str, tuple[str, int]]]
 class _Sheet:
     """A worksheet with a cursor and helpers that write literal text and styled cells.
 
-    Rows and columns are counted from 1 here, as a reader names them; XlsxWriter counts
+    Rows and columns are counted from 1 here, as a reader names them; the worksheet counts
     from 0. Row heights are gathered while the sheet is written and set at the end
     (:meth:`finish`), since a header row grows with each label.
     """
@@ -608,28 +587,20 @@ class _Sheet:
     def colour_scale(self, first_row: int, first_col: int, last_row: int, last_col: int,
                      colours: Sequence[str]) -> None:
         """Colour numbers from 0 to 1 (three colours: 0.5 takes the middle one)."""
-        spec: dict[str, object] = {
-            "type": f"{len(colours)}_color_scale",
-            "min_type": "num", "min_value": 0, "min_color": colours[0],
-            "max_type": "num", "max_value": 1, "max_color": colours[-1]}
-        if len(colours) == 3:
-            spec.update(mid_type="num", mid_value=0.5, mid_color=colours[1])
-        self.ws.conditional_format(first_row - 1, first_col - 1, last_row - 1, last_col - 1,
-                                   spec)
+        values = (0.0, 0.5, 1.0) if len(colours) == 3 else (0.0, 1.0)
+        self.ws.colour_scale(first_row - 1, first_col - 1, last_row - 1, last_col - 1,
+                             list(zip(values, colours, strict=True)))
 
     def finish(self) -> None:
         """Set the row heights and the A4 landscape page set-up with its footer."""
         for row in sorted(self.heights):
             self.ws.set_row(row - 1, self.heights[row])
-        ws = self.ws
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)  # one page wide, as many pages high as needed
-        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-        ws.hide_gridlines(1)  # shown on screen, not printed
-        ws.set_footer("&L&A&C&P / &N")  # sheet name; page / pages
-        if self.book.draft:
-            ws.set_header(f'&C&"-,Bold"&KC00000{DRAFT_MARK}')
+        # A4, one page wide and as many pages high as needed; gridlines are shown on
+        # screen, not printed. The footer: sheet name; page / pages.
+        self.ws.page_setup(landscape=True, paper=9, fit_width=1, fit_height=0,
+                           margins=(0.4, 0.4, 0.5, 0.5), footer="&L&A&C&P / &N",
+                           header=f'&C&"-,Bold"&KC00000{DRAFT_MARK}' if self.book.draft
+                           else "")
 
 
 class _Book:
@@ -1002,44 +973,36 @@ class _Book:
         References are zero-based ``[sheet, first row, first col, last row, last col]``.
         """
         wb, name = self.wb, SHEETS["matrix"].get(self.lang)
-        bars = wb.add_chart({"type": "bar", "subtype": "stacked"})
-        assert bars is not None
-        last = points.first + ranked - 1
-        for offset in range(n):
-            col = 2 + offset  # zero-based: the criteria start in column C
-            bars.add_series({
-                # Named after the plain criterion title (the header of the shares table).
-                "name": [name, shares.header - 1, col],
-                "categories": [name, points.first - 1, 0, last - 1, 0],
-                "values": [name, points.first - 1, col, last - 1, col],
-                "gap": 60, "overlap": 100})
-        bars.set_title({"name": self.tr(msg("Points by criterion (ranked offers)"))})
-        # In a bar chart, XlsxWriter's x axis is the horizontal (value) axis.
-        bars.set_x_axis({"min": 0, "max": self.ev.settings.total_points, "num_format": "0",
-                         "name": self.t("points"), "major_gridlines": {"visible": True}})
-        bars.set_y_axis({"reverse": True})  # the best offer on top
-        bars.set_legend({"position": "bottom"})
         height = max(8.0, 0.9 * ranked + 6)  # cm
-        bars.set_size({"width": round(25 * _PIXELS_PER_CM),
-                       "height": round(height * _PIXELS_PER_CM)})
+        # Horizontal stacked bars, the best offer on top, the legend below.
+        bars = wb.add_chart("bar", self.tr(msg("Points by criterion (ranked offers)")),
+                            width=round(25 * _PIXELS_PER_CM),
+                            height=round(height * _PIXELS_PER_CM))
+        last = points.first + ranked - 1
+        # The colours of the memo's chart.
+        for offset, colour in enumerate(criterion_colours(self.weighted)):
+            col = 2 + offset  # zero-based: the criteria start in column C
+            # Named after the plain criterion title (the header of the shares table).
+            bars.add_series((name, shares.header - 1, col),
+                            (name, points.first - 1, 0, last - 1, 0),
+                            (name, points.first - 1, col, last - 1, col), colour)
+        bars.value_axis(minimum=0, maximum=self.ev.settings.total_points, number_format="0",
+                        title=self.t("points"))
 
-        radar = wb.add_chart({"type": "radar", "subtype": "with_markers"})
-        assert radar is not None
         shown = min(ranked, _MAX_PROFILE_OFFERS)
-        for row in range(shares.first, shares.first + shown):
-            radar.add_series({
-                "name": [name, row - 1, 0],
-                "categories": [name, shares.header - 1, 2, shares.header - 1, n + 1],
-                "values": [name, row - 1, 2, row - 1, n + 1]})
-        radar.set_title({"name": self.tr(
+        # Lines with markers, the legend on the right.
+        radar = wb.add_chart("radar", self.tr(
             msg("Offer profiles: share of each criterion's "
                 "points")) if shown == ranked else self.tr(
             msg("Profile of the {shown} best offers: share of each criterion's points",
-                shown=shown))})
-        radar.set_y_axis({"min": 0, "max": 1, "major_unit": 0.25, "num_format": "0%"})
-        radar.set_legend({"position": "right"})
-        radar.set_size({"width": round(25 * _PIXELS_PER_CM),
-                        "height": round(13 * _PIXELS_PER_CM)})
+                shown=shown)), width=round(25 * _PIXELS_PER_CM),
+            height=round(13 * _PIXELS_PER_CM))
+        for offset, row in enumerate(range(shares.first, shares.first + shown)):
+            radar.add_series((name, row - 1, 0),
+                             (name, shares.header - 1, 2, shares.header - 1, n + 1),
+                             (name, row - 1, 2, row - 1, n + 1),
+                             OFFER_COLOURS[offset % len(OFFER_COLOURS)])
+        radar.value_axis(minimum=0, maximum=1, major_unit=0.25, number_format="0%")
         # A row is about 0.5 cm high: place the radar under the bars, each chart on a page
         # of its own.
         below = anchor + math.ceil(height / 0.5) + 2
@@ -1651,7 +1614,7 @@ def _turned_height(text: str, width: float) -> float:
 
 
 def _style_specs(lang: Lang) -> dict[str, dict[str, Any]]:
-    """The named cell styles, as XlsxWriter format properties."""
+    """The named cell styles, as cell format properties (:meth:`Workbook.add_format`)."""
     border = {"border": 1, "border_color": "#BFBFBF"}
     body = {"font_name": _FONT, "font_size": 10}
     bold = {**body, "bold": True}
