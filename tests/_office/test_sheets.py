@@ -34,20 +34,23 @@ def _read(data: bytes) -> openpyxl.Workbook:
 def test_any_text_reads_back_literally(texts: list[str]) -> None:
     # Formula-like, number-like, escaped-looking ("_x0041_"), spaced or marked-up text
     # is a string, as given.
-    wb = _book()
-    ws = wb.add_worksheet("Feuille")
-    plain = wb.add_format({})
-    for row, text in enumerate(texts):
-        ws.write_string(row, 0, text, plain)
-        ws.write_string(row, 1, "=" + text, plain)
-    data = wb.to_bytes()
+    def write() -> bytes:
+        wb = _book()
+        ws = wb.add_worksheet("Feuille")
+        plain = wb.add_format({})
+        for row, text in enumerate(texts):
+            ws.write_string(row, 0, text, plain)
+            ws.write_string(row, 1, "=" + text, plain)
+        return wb.to_bytes()
+
+    data = write()
     sheet = _read(data)["Feuille"]
     for row, text in enumerate(texts, start=1):
         for col, expected in ((1, text), (2, "=" + text)):
             cell = sheet.cell(row, col)
             assert cell.data_type == "s"
             assert cell.value == expected
-    assert wb.to_bytes() == data  # the same calls, the same bytes
+    assert write() == data  # the same calls, the same bytes
 
 
 def test_excel_escapes_and_edge_spaces_are_kept() -> None:
@@ -206,5 +209,7 @@ def test_charts_refer_to_their_cells_and_cache_them() -> None:
     assert 'srgbClr val="4D4D4D"' in first
     assert drawing.count("<xdr:oneCellAnchor>") == 2
     assert _read(data)["Matrice"]["B2"].value == 60.5
+    with pytest.raises(ValueError, match="saved once"):
+        wb.to_bytes()
     with pytest.raises(ValueError, match="bar"):
         wb.add_chart("pie", "x", width=1, height=1)
