@@ -1003,6 +1003,7 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
     generated = config.report_date
     languages: tuple[Lang, ...] = ("fr", "en")
     missing = tuple(blank.key for blank in memo_blanks(config))
+    trail = _trail_facts(campaign)
     for lot, run in zip(lots, scored, strict=True):
         evaluation, tested = run.evaluation, run.robustness
         award = awards[lot.id]
@@ -1012,7 +1013,8 @@ def _write_deliverables(campaign: Campaign, out_root: Path, scored: Sequence[Eva
         # is a draft and no letter names an awardee (R2152-3).
         blocked = {code: award_blocked(campaign, run, code) for code in languages}
         procedure = {code: attrs.evolve(
-            _procedure(campaign, lot, run.checked, code, award, run.declarations),
+            _procedure(campaign, lot, run.checked, code, trail[lot.id], award,
+                       run.declarations),
             draft_reason=blocked[code], missing=missing, draft=draft) for code in languages}
         first = len(jobs)
         documents: list[Callable[[], list[Path]]] = [functools.partial(
@@ -1194,7 +1196,8 @@ def _earlier_results(out: Path) -> list[Path]:
 
 
 def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
-               lang: Lang, award: LotAward | None = None,
+               lang: Lang, trail: Sequence[tuple[str, str, str]],
+               award: LotAward | None = None,
                declarations: Sequence[Any] = ()) -> Any:
     from ai_procurement.campaign.opening import load_opening
     from ai_procurement.campaign.rounds import round_lines
@@ -1233,7 +1236,7 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         deadline=config.consultation.deadline,
         received=tuple(received),
         rejected=tuple(rejected),
-        audit_trail=tuple(_trail_lines(campaign, lot, lang)),
+        audit_trail=tuple(_trail_lines(trail, lang)),
         signatories=tuple(Signatory(s.name, s.role) for s in config.procedure.signatories),
         place=config.procedure.place, register=tuple(register),
         award_note=(award.reason.get(lang) if award is not None and award.passed_over
@@ -1247,49 +1250,64 @@ def _procedure(campaign: Campaign, lot: Lot, checked: Sequence[CheckedFile],
         rounds=tuple(round_lines(campaign, lot.id, checked, lang)))
 
 
-def _trail_lines(campaign: Campaign, lot: Lot, lang: Lang) -> list[str]:
-    """The procedure log of a lot's memo: what was published, sent and received.
+def _trail_facts(campaign: Campaign) -> dict[str, list[tuple[str, str, str]]]:
+    """The facts of each lot's procedure log: what was published, sent and received.
 
-    Each distinct fact of the lot appears once, in the order of the audit trail, without
+    Each distinct fact of a lot appears once, in the order of the audit trail, without
     its time: the memo depends only on the files, so the same files give the same memo
     whenever and however often the steps are run (``audit.jsonl`` keeps the times). The
     memo's own outputs (``out/``), the check reports and the blank review workbooks are
-    left out: they are results, not what the decision rests on.
+    left out: they are results, not what the decision rests on. A fact is ``("publish",
+    fingerprint, "")``, ``("sent", file, sha256)`` or ``("read", file, sha256)``; the
+    trail is read once for every lot.
     """
+    from ai_procurement.campaign.reviews import issued_reviews
+
+    records = campaign.audit.records()
+    lots = campaign.lots()
+    reviews: dict[str, set[str]] = {}  # a review workbook's name: its lots
+    for lot in lots:
+        names = {f"reviews/{slug(e)}{lot.suffix}.xlsx" for e in lot.evaluators}
+        names.add(f"reviews/{campaign.agreed_path(lot).name}")
+        for name in names:
+            reviews.setdefault(name, set()).add(lot.id)
+    for name, issued in issued_reviews(records).items():
+        reviews.setdefault(name, set()).add(issued.lot)
+    facts: dict[str, list[tuple[str, str, str]]] = {lot.id: [] for lot in lots}
+    seen: set[tuple[str, str, str, str]] = set()
+    for record in records:
+        event = str(record.get("event", ""))
+        name = str(record.get("file", ""))
+        sha = str(record.get("sha256", ""))
+        if event == "publish":
+            found = [(str(record.get("lot", "")),
+                      ("publish", str(record.get("fingerprint", "")), ""))]
+        elif event == "write" and name.startswith("outbox/"):
+            stem = Path(name).stem
+            found = [(lot.id, ("sent", name, sha)) for lot in lots
+                     if stem.endswith(lot.suffix) and (lot.suffix or "-lot-" not in name)]
+        elif event == "read" and name.startswith("responses/"):
+            found = [(str(record.get("lot", "")), ("read", name, sha))]
+        elif event == "read":
+            found = [(lot_id, ("read", name, sha)) for lot_id in sorted(reviews.get(name, ()))]
+        else:
+            continue
+        for lot_id, fact in found:
+            if lot_id in facts and (lot_id, *fact) not in seen:
+                seen.add((lot_id, *fact))
+                facts[lot_id].append(fact)
+    return facts
+
+
+def _trail_lines(facts: Sequence[tuple[str, str, str]], lang: Lang) -> list[str]:
+    """The procedure log of a lot's memo, in ``lang``: its facts (:func:`_trail_facts`)."""
     labels = {"publish": msg("Questionnaire published, fingerprint"),
               "sent": msg("Questionnaire issued"),
               "read": msg("File received and read")}
     colon = " :" if lang == "fr" else ":"
-    from ai_procurement.campaign.reviews import issued_reviews
-
-    review_names = {f"reviews/{slug(e)}{lot.suffix}.xlsx" for e in lot.evaluators}
-    review_names.update(name for name, record in issued_reviews(
-        campaign.audit.records()).items() if record.lot == lot.id)
-    review_names.add(f"reviews/{campaign.agreed_path(lot).name}")
-    lines: list[str] = []
-    seen: set[tuple[str, str, str]] = set()
-    for record in campaign.audit.records():
-        event = str(record.get("event", ""))
-        name = str(record.get("file", ""))
-        sha = str(record.get("sha256", ""))
-        if event == "publish" and str(record.get("lot", "")) == lot.id:
-            key = ("publish", str(record.get("fingerprint", "")), "")
-            line = f"{labels['publish'].get(lang)} {key[1]}"
-        elif (event == "write" and name.startswith("outbox/")
-              and Path(name).stem.endswith(lot.suffix)
-              and (lot.suffix or "-lot-" not in name)):
-            key = ("sent", name, sha)
-            line = f"{labels['sent'].get(lang)}{colon} {name} (SHA-256 {sha[:16]}…)"
-        elif event == "read" and (str(record.get("lot", "")) == lot.id
-                                  if name.startswith("responses/") else name in review_names):
-            key = ("read", name, sha)
-            line = f"{labels['read'].get(lang)}{colon} {name} (SHA-256 {sha[:16]}…)"
-        else:
-            continue
-        if key not in seen:
-            seen.add(key)
-            lines.append(line)
-    return lines
+    return [f"{labels['publish'].get(lang)} {name}" if kind == "publish" else
+            f"{labels[kind].get(lang)}{colon} {name} (SHA-256 {sha[:16]}…)"
+            for kind, name, sha in facts]
 
 
 def _audit_outputs(campaign: Campaign, paths: Sequence[Path]) -> None:
