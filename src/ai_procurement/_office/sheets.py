@@ -337,7 +337,7 @@ class Worksheet:
             pixels = int(width * _MAX_DIGIT_WIDTH + 0.5) + _PADDING if width >= 1 else \
                 int(width * (_MAX_DIGIT_WIDTH + _PADDING) + 0.5)
             stored = int(pixels / _MAX_DIGIT_WIDTH * 256) / 256
-            parts.append(f'<col min="{first + 1}" max="{last + 1}" width="{stored:g}" '
+            parts.append(f'<col min="{first + 1}" max="{last + 1}" width="{_number(stored)}" '
                          'customWidth="1"/>')
         return "<cols>" + "".join(parts) + "</cols>"
 
@@ -347,7 +347,7 @@ class Worksheet:
         rows = self._rows
         for row in sorted(rows.keys() | heights.keys()):
             height = heights.get(row)
-            opening = (f'<row r="{row + 1}" ht="{height:g}" customHeight="1"'
+            opening = (f'<row r="{row + 1}" ht="{_number(height)}" customHeight="1"'
                        if height is not None else f'<row r="{row + 1}"')
             cells = rows.get(row)
             if not cells:
