@@ -17,7 +17,7 @@ from tests.bounded import HANG
 from tests.campaign_fixtures import copy_campaign, file_hashes
 
 from ai_procurement.campaign.folder import load_campaign
-from ai_procurement.campaign.parallel import results, run_jobs
+from ai_procurement.campaign.parallel import one_thread_each, results, run_jobs
 from ai_procurement.campaign.workflow import evaluate_campaign, score_campaign
 from ai_procurement.decision.robustness import assess_robustness
 from ai_procurement.errors import OutputError
@@ -36,6 +36,25 @@ def _jobs(count: int) -> list[Callable[[], tuple[int, int]]]:
         return lambda: (n * n, os.getpid()) if not guard.locked() else (-1, 0)
 
     return [job(n) for n in range(count)]
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_linear_algebra_runs_on_one_thread_in_each_process_then_as_before() -> None:
+    import numpy
+
+    numpy.ones((2, 2)) @ numpy.ones((2, 2))  # numpy's BLAS loaded
+    before = _blas_threads()
+    assert before  # numpy's wheels bring one
+    with one_thread_each():
+        assert set(_blas_threads()) == {1}
+        workers = results([_blas_threads, _blas_threads], workers=2)
+    assert all(set(found) == {1} for found in workers)  # forked workers inherit it
+    assert _blas_threads() == before
 
 
 @pytest.mark.parametrize("workers", [1, pytest.param(2, marks=needs_linux)])

@@ -849,9 +849,10 @@ def evaluate_campaign(campaign: Campaign, *, force: bool = False, draft: bool = 
             the campaign (its lock, :mod:`ai_procurement.campaign.lock`).
     """
     from ai_procurement.campaign.lock import campaign_lock
+    from ai_procurement.campaign.parallel import one_thread_each
 
     # One writer at a time, from a notebook too (the command line already holds it).
-    with campaign_lock(campaign.root, "evaluate_campaign", reentrant=True):
+    with campaign_lock(campaign.root, "evaluate_campaign", reentrant=True), one_thread_each():
         return _evaluate(campaign, force=force, draft=draft, progress=progress,
                          workers=workers)
 
