@@ -458,7 +458,7 @@ class WordDocument:
         are escaped as lxml escapes them, characters XML cannot hold replaced.
         """
         style = _attribute(self._ids["Table Text"])
-        twips, jc = table.twips, table.jc
+        twips = table.twips
         out = ['<w:tbl><w:tblPr><w:tblStyle w:val="', _attribute(self._ids["Table Grid"]),
                f'"/><w:tblW w:w="{sum(map(int, twips))}" w:type="dxa"/><w:tblLayout '
                'w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
@@ -470,6 +470,9 @@ class WordDocument:
         first_body = 1 if table.header else 0
         # The opening of each kind of cell (column, header, kept), worked out once.
         cells: dict[tuple[int, bool, bool], tuple[str, str]] = {}
+        # The whole opening of each cell of a plain body row (kept or not), up to its run.
+        plain: dict[bool, list[str]] = {}
+        first_bold = table.bold_first_column
         for index, values in enumerate(rows):
             is_header = table.header and index == 0
             strong = is_header or (index - first_body) in table.bold
@@ -494,17 +497,30 @@ class WordDocument:
             out.append(f"<w:tr><w:trPr>{joined}</w:trPr>" if joined else "<w:tr>")
             colours = (next(fills) if table.fills is not None and not heading
                        and not is_header else None)
+            if not (is_header or heading or special) and colours is None:
+                # The commonest row, most of a long table's: no fill, nothing to escape
+                # or break; each cell is one string.
+                openings = plain.get(keep)
+                if openings is None:
+                    openings = plain[keep] = [
+                        "</w:tcPr>".join(self._cell_opening(cells, table, column, False,
+                                                            keep, style))
+                        for column in range(len(texts))]
+                for column, text in enumerate(texts):
+                    if not text:
+                        out.append(f"{openings[column]}</w:p></w:tc>")
+                        continue
+                    run = ("<w:r><w:rPr><w:b/></w:rPr>"
+                           if strong or (first_bold and column == 0) else "<w:r>")
+                    space = (' xml:space="preserve"' if text[0].isspace()
+                             or text[-1].isspace() else "")
+                    out.append(f"{openings[column]}{run}<w:t{space}>{text}</w:t></w:r>"
+                               "</w:p></w:tc>")
+                out.append("</w:tr>")
+                continue
             for column, text in enumerate(texts):
-                kind = (column, is_header, keep)
-                opening = cells.get(kind)
-                if opening is None:
-                    opening = cells[kind] = (
-                        f'<w:tc><w:tcPr><w:tcW w:w="{twips[column]}" w:type="dxa"/>',
-                        f'<w:p><w:pPr><w:pStyle w:val="{style}"/>'
-                        + ("<w:keepNext/>" if keep else "")
-                        + (f'<w:jc w:val="{jc[column]}"/>' if jc[column] != "left" else "")
-                        + "</w:pPr>")
-                width, paragraph = opening
+                width, paragraph = self._cell_opening(cells, table, column, is_header, keep,
+                                                      style)
                 extra = ""
                 if is_header or heading:
                     extra = f'<w:shd w:val="clear" w:color="auto" w:fill="{_HEADER_FILL}"/>'
@@ -523,6 +539,23 @@ class WordDocument:
             out.append("</w:tr>")
         out.append("</w:tbl>")
         return "".join(out).encode()
+
+    @staticmethod
+    def _cell_opening(cells: dict[tuple[int, bool, bool], tuple[str, str]], table: _Table,
+                      column: int, is_header: bool, keep: bool, style: str
+                      ) -> tuple[str, str]:
+        """A cell's opening up to its fill, and its paragraph's, kept in ``cells``."""
+        kind = (column, is_header, keep)
+        opening = cells.get(kind)
+        if opening is None:
+            jc = table.jc[column]
+            opening = cells[kind] = (
+                f'<w:tc><w:tcPr><w:tcW w:w="{table.twips[column]}" w:type="dxa"/>',
+                f'<w:p><w:pPr><w:pStyle w:val="{style}"/>'
+                + ("<w:keepNext/>" if keep else "")
+                + (f'<w:jc w:val="{jc}"/>' if jc != "left" else "")
+                + "</w:pPr>")
+        return opening
 
     def _run_proto(self, bold: bool, italic: bool, plain: bool) -> Any:
         """A run: its properties, and an empty text when ``plain`` (no tab nor break)."""
