@@ -76,7 +76,7 @@ def test_numbers_booleans_and_blanks() -> None:
     for row, value in enumerate(values):
         ws.write_number(row, 0, value, plain)
     ws.write_boolean(0, 1, True, plain)
-    ws.write_blank(1, 1, None, plain)
+    ws.write_blank(1, 1, plain)
     sheet = _read(wb.to_bytes())["S"]
     assert [sheet.cell(r + 1, 1).value for r in range(len(values))] == values  # exact
     assert sheet["B1"].value is True
@@ -129,7 +129,7 @@ def test_layout_and_page_set_up() -> None:
     ws.set_column(1, 2, 8)
     ws.set_row(0, 30)
     ws.set_row(14, 20)  # a row with a height and no cell
-    ws.merge_range(11, 0, 11, 3, "", plain)
+    ws.merge_range(11, 0, 11, 3, plain)
     ws.write_string(11, 0, "Fusionnée", plain)
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, 9, 3)

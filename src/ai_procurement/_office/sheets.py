@@ -2,12 +2,13 @@
 
 The comparison workbook holds a million cells at 300 offers; written through XlsxWriter,
 each cell cost about 5 microseconds (a call, a record kept until the end, then its XML
-written through a generic, escaping writer): most of the time ``evaluate`` took at scale.
+written through a generic, escaping writer): the largest part of ``evaluate`` at scale.
 Here each cell becomes its XML as it is written (its reference, style and shared-string
 index in one formatted string), and a sheet's XML is one join when the workbook is saved.
 
 It writes what the comparison needs and nothing else, as SpreadsheetML (ECMA-376 part 1,
-section 18) read by Excel and LibreOffice: shared strings, cell formats (font, fill,
+section 18; the tests read it back with openpyxl and LibreOffice, and the library's own
+reader): shared strings, cell formats (font, fill,
 border, alignment, number format), column widths and row heights, merged cells, frozen
 panes, autofilters, colour scales, A4 page set-up with header and footer, print titles,
 page breaks, and bar and radar charts drawn from a sheet's cells.
@@ -113,7 +114,7 @@ class Format:
 class Worksheet:
     """One sheet: its cells as XML as they are written, and its layout.
 
-    Rows and columns are counted from 0, as in XlsxWriter, whose calls these mirror.
+    Rows and columns are counted from 0.
     """
 
     def __init__(self, name: str, index: int, strings: dict[str, int]) -> None:
@@ -185,19 +186,16 @@ class Worksheet:
         self._row(row)[col] = (f'<c r="{self._ref(row, col)}"{cell_format.attribute} t="b">'
                                f"<v>{int(value)}</v></c>")
 
-    def write_blank(self, row: int, col: int, value: None, cell_format: Format) -> None:
+    def write_blank(self, row: int, col: int, cell_format: Format) -> None:
         """An empty cell with ``cell_format`` (its borders, its fill)."""
-        del value  # the signature XlsxWriter's callers use
         self._row(row)[col] = f'<c r="{self._ref(row, col)}"{cell_format.attribute}/>'
 
     def merge_range(self, first_row: int, first_col: int, last_row: int, last_col: int,
-                    text: str, cell_format: Format) -> None:
-        """Merge a range: its cells blank with ``cell_format``, the first holding ``text``."""
+                    cell_format: Format) -> None:
+        """Merge a range, its cells blank with ``cell_format``; the first is then written."""
         for row in range(first_row, last_row + 1):
             for col in range(first_col, last_col + 1):
-                self.write_blank(row, col, None, cell_format)
-        if text:
-            self.write_string(first_row, first_col, text, cell_format)
+                self.write_blank(row, col, cell_format)
         self._merged.append(_range(first_row, first_col, last_row, last_col))
 
     # -- layout -----------------------------------------------------------------------------

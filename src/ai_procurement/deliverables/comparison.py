@@ -374,7 +374,7 @@ class _Sheet:
         book, ws = self.book, self.ws
         cell_format = book.formats.get(style) or book.format(style)
         if value is None:
-            ws.write_blank(row - 1, col - 1, None, cell_format)
+            ws.write_blank(row - 1, col - 1, cell_format)
             return None
         if isinstance(value, bool):
             ws.write_boolean(row - 1, col - 1, value, cell_format)
@@ -385,7 +385,7 @@ class _Sheet:
             if shown:
                 ws.write_string(row - 1, col - 1, shown, cell_format)
             else:
-                ws.write_blank(row - 1, col - 1, None, cell_format)
+                ws.write_blank(row - 1, col - 1, cell_format)
             return shown
         number = float(value)
         if not math.isfinite(number):
@@ -420,8 +420,7 @@ class _Sheet:
         """
         if last <= first:
             return
-        self.ws.merge_range(row - 1, first - 1, row - 1, last - 1, "",
-                            self.book.format(style))
+        self.ws.merge_range(row - 1, first - 1, row - 1, last - 1, self.book.format(style))
 
     def title(self, text: str) -> None:
         """A sheet title on the current row."""
@@ -524,7 +523,7 @@ class _Sheet:
                     if count > lines:
                         lines = count
                 else:
-                    ws.write_blank(row0, col, None, cell_format)
+                    ws.write_blank(row0, col, cell_format)
                 continue
             if value.__class__ is float and fixed and isfinite(value):
                 ws.write_number(row0, col, value, cell_format)
