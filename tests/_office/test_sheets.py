@@ -213,3 +213,17 @@ def test_charts_refer_to_their_cells_and_cache_them() -> None:
         wb.to_bytes()
     with pytest.raises(ValueError, match="bar"):
         wb.add_chart("pie", "x", width=1, height=1)
+
+
+def test_sheet_names_and_extent_excel_accepts() -> None:
+    wb = _book()
+    for name in ("", "x" * 32, "a/b", "a[1]", "'quoted'", "what?"):
+        with pytest.raises(ValueError, match="sheet name"):
+            wb.add_worksheet(name)
+    wb.add_worksheet("Synthèse")
+    with pytest.raises(ValueError, match="two sheets"):
+        wb.add_worksheet("SYNTHÈSE")
+    ws = wb.add_worksheet("Détail")
+    ws.write_number(1_048_576, 0, 1.0, wb.add_format({}))  # row 1,048,577: past the end
+    with pytest.raises(ValueError, match="1048576"):
+        wb.to_bytes()

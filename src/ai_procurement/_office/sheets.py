@@ -39,6 +39,9 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAX_DIGIT_WIDTH = 7  # pixels of a digit in Calibri 11, Excel's unit of column width
 _PADDING = 5  # pixels a column adds to its characters
 _EMU_PER_PIXEL = 9525
+_MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384  # a sheet's extent in Excel
+_MAX_NAME = 31  # characters of a sheet's name
+_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # A carriage return is written as a reference: a reader would read a line end otherwise.
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
@@ -295,6 +298,10 @@ class Worksheet:
         if not rows:
             return "A1"
         cols = [col for cells in self._rows.values() for col in cells]
+        if max(rows) >= _MAX_ROWS or max(cols) >= _MAX_COLUMNS or min(rows) < 0 \
+                or min(cols) < 0:
+            raise ValueError(f"sheet {self.name!r}: a sheet holds rows 1 to {_MAX_ROWS} and "
+                             f"columns A to XFD ({_MAX_COLUMNS})")
         return _range(min(rows), min(cols), max(rows), max(cols))
 
     def _view(self, selected: bool) -> str:
@@ -567,8 +574,15 @@ class Workbook:
             '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>': Format(0)}
 
     def add_worksheet(self, name: str) -> Worksheet:
-        """A new sheet, after the others."""
-        if any(sheet.name == name for sheet in self._sheets):
+        r"""A new sheet, after the others.
+
+        Its name is one Excel accepts: 1 to 31 characters, none of ``[]:*?/\``, no
+        apostrophe first or last, unique whatever the case.
+        """
+        if (not 1 <= len(name) <= _MAX_NAME or _NAME_FORBIDDEN.search(name)
+                or name[0] == "'" or name[-1] == "'"):
+            raise ValueError(f"not a sheet name Excel accepts: {name!r}")
+        if any(sheet.name.casefold() == name.casefold() for sheet in self._sheets):
             raise ValueError(f"two sheets named {name!r}")
         sheet = Worksheet(name, len(self._sheets), self._strings)
         self._sheets.append(sheet)
