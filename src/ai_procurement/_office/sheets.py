@@ -21,6 +21,7 @@ give the same bytes: the zip members are dated with the workbook's creation date
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import math
 import re
@@ -85,17 +86,28 @@ def _number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def cell_ref(row: int, col: int, *, absolute: bool = False) -> str:
+class _Letters(dict[int, str]):
+    """The letters of each zero-based column, worked out the first time a column is used."""
+
+    def __missing__(self, col: int) -> str:
+        letters = self[col] = column_letter(col + 1)
+        return letters
+
+
+_LETTERS = _Letters()
+
+
+def _cell_ref(row: int, col: int, *, absolute: bool = False) -> str:
     """The A1 reference of zero-based ``row`` and ``col`` (``$A$1`` when ``absolute``)."""
     if absolute:
-        return f"${column_letter(col + 1)}${row + 1}"
-    return f"{column_letter(col + 1)}{row + 1}"
+        return f"${_LETTERS[col]}${row + 1}"
+    return f"{_LETTERS[col]}{row + 1}"
 
 
 def _range(first_row: int, first_col: int, last_row: int, last_col: int, *,
            absolute: bool = False) -> str:
-    first = cell_ref(first_row, first_col, absolute=absolute)
-    last = cell_ref(last_row, last_col, absolute=absolute)
+    first = _cell_ref(first_row, first_col, absolute=absolute)
+    last = _cell_ref(last_row, last_col, absolute=absolute)
     return first if first == last else f"{first}:{last}"
 
 
@@ -105,12 +117,11 @@ def _quoted(sheet: str) -> str:
 
 
 class Format:
-    """A cell format of a :class:`Workbook`: its place among the workbook's formats."""
+    """A cell format of a :class:`Workbook`, as a cell refers to it (its place among them)."""
 
-    __slots__ = ("attribute", "index")
+    __slots__ = ("attribute",)
 
     def __init__(self, index: int) -> None:
-        self.index = index
         self.attribute = f' s="{index}"' if index else ""
 
 
@@ -123,7 +134,9 @@ class Worksheet:
     def __init__(self, name: str, index: int, strings: dict[str, int]) -> None:
         self.name, self.index = name, index
         self._strings = strings
-        self._rows: dict[int, dict[int, str]] = {}
+        # Each row's cells, by column: the XML of each (90 bytes or so: a million cells
+        # at 300 offers); the charts read the few values they cache back from it.
+        self._rows: collections.defaultdict[int, dict[int, str]] = collections.defaultdict(dict)
         self._heights: dict[int, float] = {}
         self._widths: dict[int, float] = {}
         self._merged: list[str] = []
@@ -135,63 +148,32 @@ class Worksheet:
         self._page = ""
         self._fit_to_page = False
         self.charts: list[tuple[int, int, Chart]] = []
-        self._letters: list[str] = []
 
     # -- cells ------------------------------------------------------------------------------
-
-    # A cell is kept as its XML only (90 bytes or so: a million cells at 300 offers); the
-    # charts read the few values they cache back from it (:meth:`values`).
-
-    def _ref(self, row: int, col: int) -> str:
-        letters = self._letters
-        while len(letters) <= col:
-            letters.append(column_letter(len(letters) + 1))
-        return f"{letters[col]}{row + 1}"
-
-    def _row(self, row: int) -> dict[int, str]:
-        cells = self._rows.get(row)
-        if cells is None:
-            cells = self._rows[row] = {}
-        return cells
-
-    # The two calls of nearly every cell do the work of _ref() and _row() themselves: a
-    # call less each (about 0.3 s of a million cells).
 
     def write_string(self, row: int, col: int, text: str, cell_format: Format) -> None:
         """Write ``text`` as literal text (never a formula, a number or a link)."""
         index = self._strings.get(text)
         if index is None:
             index = self._strings[text] = len(self._strings)
-        letters = self._letters
-        if col >= len(letters):
-            self._ref(0, col)
-        cells = self._rows.get(row)
-        if cells is None:
-            cells = self._rows[row] = {}
-        cells[col] = (f'<c r="{letters[col]}{row + 1}"{cell_format.attribute} t="s">'
-                      f"<v>{index}</v></c>")
+        self._rows[row][col] = (f'<c r="{_LETTERS[col]}{row + 1}"{cell_format.attribute} '
+                                f't="s"><v>{index}</v></c>')
 
     def write_number(self, row: int, col: int, value: float, cell_format: Format) -> None:
         """Write a finite number."""
         if not math.isfinite(value):
             raise ValueError(f"a cell holds finite numbers only, got {value!r}")
-        letters = self._letters
-        if col >= len(letters):
-            self._ref(0, col)
-        cells = self._rows.get(row)
-        if cells is None:
-            cells = self._rows[row] = {}
-        cells[col] = (f'<c r="{letters[col]}{row + 1}"{cell_format.attribute}>'
-                      f"<v>{_number(value)}</v></c>")
+        self._rows[row][col] = (f'<c r="{_LETTERS[col]}{row + 1}"{cell_format.attribute}>'
+                                f"<v>{_number(value)}</v></c>")
 
     def write_boolean(self, row: int, col: int, value: bool, cell_format: Format) -> None:
         """Write TRUE or FALSE."""
-        self._row(row)[col] = (f'<c r="{self._ref(row, col)}"{cell_format.attribute} t="b">'
-                               f"<v>{int(value)}</v></c>")
+        self._rows[row][col] = (f'<c r="{_LETTERS[col]}{row + 1}"{cell_format.attribute} '
+                                f't="b"><v>{int(value)}</v></c>')
 
     def write_blank(self, row: int, col: int, cell_format: Format) -> None:
         """An empty cell with ``cell_format`` (its borders, its fill)."""
-        self._row(row)[col] = f'<c r="{self._ref(row, col)}"{cell_format.attribute}/>'
+        self._rows[row][col] = f'<c r="{_LETTERS[col]}{row + 1}"{cell_format.attribute}/>'
 
     def merge_range(self, first_row: int, first_col: int, last_row: int, last_col: int,
                     cell_format: Format) -> None:
@@ -310,9 +292,9 @@ class Worksheet:
         if self._freeze is None or self._freeze == (0, 0):
             return f"<sheetViews>{opening}/></sheetViews>"
         row, col = self._freeze
-        corner = cell_ref(row, col)
+        corner = _cell_ref(row, col)
         if row and col:
-            top_right, bottom_left = cell_ref(0, col), cell_ref(row, 0)
+            top_right, bottom_left = _cell_ref(0, col), _cell_ref(row, 0)
             pane = (f'<pane xSplit="{col}" ySplit="{row}" topLeftCell="{corner}" '
                     'activePane="bottomRight" state="frozen"/>'
                     f'<selection pane="topRight" activeCell="{top_right}" sqref="{top_right}"/>'
@@ -376,7 +358,7 @@ class Worksheet:
         parts += [f'<dimension ref="{self._dimension()}"/>', self._view(selected),
                   '<sheetFormatPr defaultRowHeight="15"/>', self._columns()]
         parts += self._data()
-        self._rows = {}
+        self._rows.clear()
         if self._filter is not None:
             parts.append(f'<autoFilter ref="{_range(*self._filter)}"/>')
         if self._merged:
@@ -429,7 +411,8 @@ class Chart:
         self.width, self.height = width, height  # pixels
         self.series: list[tuple[tuple[str, int, int], tuple[str, int, int, int, int],
                                 tuple[str, int, int, int, int], str]] = []
-        self.axis: dict[str, Any] = {}
+        # The value axis's bounds, and its title, numbers' format and step (value_axis()).
+        self._bounds = self._axis = self._unit = ""
 
     def add_series(self, name: tuple[str, int, int],
                    categories: tuple[str, int, int, int, int],
@@ -444,8 +427,11 @@ class Chart:
     def value_axis(self, *, minimum: float, maximum: float, number_format: str,
                    title: str = "", major_unit: float | None = None) -> None:
         """The value axis: its bounds, its numbers' format, its title, its step."""
-        self.axis = dict(minimum=minimum, maximum=maximum, number_format=number_format,
-                         title=title, major_unit=major_unit)
+        self._bounds = f'<c:max val="{_number(maximum)}"/><c:min val="{_number(minimum)}"/>'
+        self._axis = ((_title(title, 1000) if title else "")
+                      + f'<c:numFmt formatCode="{_attribute(number_format)}" sourceLinked="0"/>')
+        self._unit = (f'<c:majorUnit val="{_number(major_unit)}"/>'
+                      if major_unit is not None else "")
 
     def xml(self, sheets: Mapping[str, Worksheet], number: int) -> bytes:
         """The chart's part, its values cached from ``sheets``; ``number`` counts charts."""
@@ -462,14 +448,6 @@ class Chart:
                 f"<c:tx>{_strings(sheets, (*name, name[1], name[2]))}</c:tx>{looks}"
                 f"<c:cat>{_strings(sheets, categories)}</c:cat>"
                 f"<c:val>{_numbers(sheets, values)}</c:val></c:ser>")
-        axis = self.axis
-        scaling = (f'<c:max val="{_number(axis["maximum"])}"/>'
-                   f'<c:min val="{_number(axis["minimum"])}"/>') if axis else ""
-        value_format = (f'<c:numFmt formatCode="{_attribute(axis["number_format"])}" '
-                        'sourceLinked="0"/>') if axis else ""
-        value_title = _title(axis["title"], 1000) if axis and axis["title"] else ""
-        unit = (f'<c:majorUnit val="{_number(axis["major_unit"])}"/>'
-                if axis and axis["major_unit"] is not None else "")
         grid = f"<c:majorGridlines>{_line(_GRID)}</c:majorGridlines>"
         if self.kind == "bar":
             # The best offer on top: the categories run from the top down.
@@ -479,9 +457,7 @@ class Chart:
                     f'<c:axId val="{val_id}"/></c:barChart>')
             category_axis = ('<c:scaling><c:orientation val="maxMin"/></c:scaling>'
                              '<c:delete val="0"/><c:axPos val="l"/>')
-            value_axis = (f'<c:scaling><c:orientation val="minMax"/>{scaling}</c:scaling>'
-                          f'<c:delete val="0"/><c:axPos val="t"/>{grid}'
-                          f"{value_title}{value_format}")
+            value_position = "t"
             legend = "b"
         else:
             plot = ('<c:radarChart><c:radarStyle val="marker"/><c:varyColors val="0"/>'
@@ -489,9 +465,7 @@ class Chart:
                     "</c:radarChart>")
             category_axis = ('<c:scaling><c:orientation val="minMax"/></c:scaling>'
                              f'<c:delete val="0"/><c:axPos val="b"/>{grid}')
-            value_axis = (f'<c:scaling><c:orientation val="minMax"/>{scaling}</c:scaling>'
-                          f'<c:delete val="0"/><c:axPos val="l"/>{grid}'
-                          f"{value_title}{value_format}")
+            value_position = "l"
             legend = "r"
         xml = (f'{_HEAD}<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/'
                '2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
@@ -502,11 +476,13 @@ class Chart:
                f'<c:crossAx val="{val_id}"/>'
                '<c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
                '<c:lblOffset val="100"/></c:catAx>'
-               f'<c:valAx><c:axId val="{val_id}"/>{value_axis}{_TICKS}'
+               f'<c:valAx><c:axId val="{val_id}"/><c:scaling><c:orientation val="minMax"/>'
+               f'{self._bounds}</c:scaling><c:delete val="0"/>'
+               f'<c:axPos val="{value_position}"/>{grid}{self._axis}{_TICKS}'
                '<c:tickLblPos val="nextTo"/>'
                f"{_line(_AXIS)}"
                f'<c:crossAx val="{cat_id}"/><c:crosses val="autoZero"/>'
-               f'<c:crossBetween val="between"/>{unit}</c:valAx></c:plotArea>'
+               f'<c:crossBetween val="between"/>{self._unit}</c:valAx></c:plotArea>'
                f'<c:legend><c:legendPos val="{legend}"/><c:overlay val="0"/></c:legend>'
                '<c:plotVisOnly val="1"/></c:chart>'
                # Every text in Calibri, dark grey: nothing is left to a theme.
