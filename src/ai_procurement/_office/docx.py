@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ai_procurement._office import markup
 from ai_procurement._office.chart import BarChart, chart_space, chart_workbook, link_workbook
 from ai_procurement._office.files import zip_members
 from ai_procurement.errors import OutputError
@@ -72,7 +73,6 @@ _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 _BREAKS = re.compile("(\t|\r\n|\r|\n)")
 _BREAK_CHARS = re.compile("[\t\r\n]")
 _T = f"{_W}t"
-_NEEDS_ESCAPE = re.compile("[&<>]")
 # What a table's text may hold that is not written as is: a character XML cannot hold,
 # a tab or line end (an element), or one to escape.
 _SPECIAL = re.compile("[\x00-\x1f&<>\ud800-\udfff\ufffe\uffff]")
@@ -457,9 +457,9 @@ class WordDocument:
         text has its tabs and line breaks as elements; an empty cell has no run. Texts
         are escaped as lxml escapes them, characters XML cannot hold replaced.
         """
-        style = _attribute(self._ids["Table Text"])
+        style = markup.attribute(self._ids["Table Text"])
         twips = table.twips
-        out = ['<w:tbl><w:tblPr><w:tblStyle w:val="', _attribute(self._ids["Table Grid"]),
+        out = ['<w:tbl><w:tblPr><w:tblStyle w:val="', markup.attribute(self._ids["Table Grid"]),
                f'"/><w:tblW w:w="{sum(map(int, twips))}" w:type="dxa"/><w:tblLayout '
                'w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
                'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
@@ -507,15 +507,8 @@ class WordDocument:
                                                             keep, style))
                         for column in range(len(texts))]
                 for column, text in enumerate(texts):
-                    if not text:
-                        out.append(f"{openings[column]}</w:p></w:tc>")
-                        continue
-                    run = ("<w:r><w:rPr><w:b/></w:rPr>"
-                           if strong or (first_bold and column == 0) else "<w:r>")
-                    space = (' xml:space="preserve"' if text[0].isspace()
-                             or text[-1].isspace() else "")
-                    out.append(f"{openings[column]}{run}<w:t{space}>{text}</w:t></w:r>"
-                               "</w:p></w:tc>")
+                    run = _run_xml(text, strong or (first_bold and column == 0), False)
+                    out.append(f"{openings[column]}{run}</w:p></w:tc>")
                 out.append("</w:tr>")
                 continue
             for column, text in enumerate(texts):
@@ -529,13 +522,8 @@ class WordDocument:
                                   + '<w:vAlign w:val="bottom"/>')
                 elif colours is not None and colours[column] is not None:
                     extra = f'<w:shd w:val="clear" w:color="auto" w:fill="{colours[column]}"/>'
-                out.append(f"{width}{extra}</w:tcPr>{paragraph}")
-                if text:
-                    bold = strong or (table.bold_first_column and column == 0)
-                    out.append("<w:r><w:rPr><w:b/></w:rPr>" if bold else "<w:r>")
-                    out.append(_run_texts(text) if special else _t(text))
-                    out.append("</w:r>")
-                out.append("</w:p></w:tc>")
+                run = _run_xml(text, strong or (first_bold and column == 0), special)
+                out.append(f"{width}{extra}</w:tcPr>{paragraph}{run}</w:p></w:tc>")
             out.append("</w:tr>")
         out.append("</w:tbl>")
         return "".join(out).encode()
@@ -668,14 +656,15 @@ class _Table:
     heading: bool = False
 
 
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                                    "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
+def _run_xml(text: str, bold: bool, special: bool) -> str:
+    """A table cell's run holding ``text``, bold or not; none when it is empty.
 
-
-def _attribute(value: str) -> str:
-    """An attribute's value as lxml writes it between double quotes."""
-    return value.translate(_ATTRIBUTE_ESCAPES)
+    ``special``: the text may hold a tab, a line end or a character to escape.
+    """
+    if not text:
+        return ""
+    opening = "<w:r><w:rPr><w:b/></w:rPr>" if bold else "<w:r>"
+    return f"{opening}{_run_texts(text) if special else _t(text)}</w:r>"
 
 
 def _t(escaped: str) -> str:
@@ -688,7 +677,7 @@ def _t(escaped: str) -> str:
 def _run_texts(text: str) -> str:
     """The content of a run holding ``text`` (safe for XML): texts, tabs and breaks."""
     if _BREAK_CHARS.search(text) is None:
-        return _t(text.translate(_TEXT_ESCAPES) if _NEEDS_ESCAPE.search(text) else text)
+        return _t(markup.text(text))
     pieces = []
     for piece in _BREAKS.split(text):
         if piece == "\t":

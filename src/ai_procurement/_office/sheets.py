@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from ai_procurement._office import markup
 from ai_procurement._office.files import zip_members
 from ai_procurement._office.xlsx import column_letter
 
@@ -43,11 +44,6 @@ _EMU_PER_PIXEL = 9525
 _MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384  # a sheet's extent in Excel
 _MAX_NAME = 31  # characters of a sheet's name
 _NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-# A carriage return is written as a reference: a reader would read a line end otherwise.
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                                    "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"})
-_NEEDS_ESCAPE = re.compile("[&<>\r]")
 _VALUE = re.compile("<v>([^<]*)</v>")
 _EXCEL_ESCAPE = re.compile("_x[0-9A-Fa-f]{4}_")
 _COLOUR = re.compile("#[0-9A-Fa-f]{6}")
@@ -58,16 +54,6 @@ _GRID, _AXIS, _CHART_TEXT = "D9D9D9", "7F7F7F", "262626"  # chart lines and text
 _TICKS = '<c:majorTickMark val="out"/><c:minorTickMark val="none"/>'
 _HORIZONTAL = {"left": "left", "center": "center", "right": "right"}
 _VERTICAL = {"top": "top", "vcenter": "center", "bottom": "bottom"}
-
-
-def _text(value: str) -> str:
-    """``value`` as element text."""
-    return value.translate(_TEXT_ESCAPES) if _NEEDS_ESCAPE.search(value) else value
-
-
-def _attribute(value: str) -> str:
-    """``value`` as an attribute's value between double quotes."""
-    return value.translate(_ATTRIBUTE_ESCAPES)
 
 
 def _argb(colour: str) -> str:
@@ -237,7 +223,7 @@ class Worksheet:
         fit = ((f' fitToWidth="{fit_width}"' if fit_width != 1 else "")
                + (f' fitToHeight="{fit_height}"' if fit_height != 1 else "")
                if self._fit_to_page else "")
-        texts = "".join(f"<{tag}>{_text(text)}</{tag}>"
+        texts = "".join(f"<{tag}>{markup.text(text)}</{tag}>"
                         for tag, text in (("oddHeader", header), ("oddFooter", footer))
                         if text)
         self._page = (f'<pageMargins left="{left}" right="{right}" top="{top}" '
@@ -387,12 +373,12 @@ class Worksheet:
         names = []
         if self._filter is not None:
             names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId='
-                         f'"{self.index}" hidden="1">{_text(_quoted(self.name))}!'
+                         f'"{self.index}" hidden="1">{markup.text(_quoted(self.name))}!'
                          f"{_range(*self._filter, absolute=True)}</definedName>")
         if self._title_rows is not None:
             first, last = self._title_rows
             names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId='
-                         f'"{self.index}">{_text(_quoted(self.name))}!${first + 1}:'
+                         f'"{self.index}">{markup.text(_quoted(self.name))}!${first + 1}:'
                          f"${last + 1}</definedName>")
         return names
 
@@ -429,7 +415,8 @@ class Chart:
         """The value axis: its bounds, its numbers' format, its title, its step."""
         self._bounds = f'<c:max val="{_number(maximum)}"/><c:min val="{_number(minimum)}"/>'
         self._axis = ((_title(title, 1000) if title else "")
-                      + f'<c:numFmt formatCode="{_attribute(number_format)}" sourceLinked="0"/>')
+                      + f'<c:numFmt formatCode="{markup.attribute(number_format)}" '
+                      'sourceLinked="0"/>')
         self._unit = (f'<c:majorUnit val="{_number(major_unit)}"/>'
                       if major_unit is not None else "")
 
@@ -503,19 +490,20 @@ def _title(text: str, size: int = 1300) -> str:
     """A chart's or an axis's title, bold, ``size`` hundredths of a point."""
     return ('<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr '
             f'sz="{size}" b="1"/></a:pPr><a:r><a:rPr lang="fr-FR" sz="{size}" b="1"/><a:t>'
-            f"{_text(text)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val=\"0\"/></c:title>")
+            f"{markup.text(text)}</a:t></a:r></a:p></c:rich></c:tx>"
+            '<c:overlay val="0"/></c:title>')
 
 
 def _cells(sheets: Mapping[str, Worksheet], where: tuple[str, int, int, int, int]
            ) -> tuple[str, list[object]]:
     sheet, first_row, first_col, last_row, last_col = where
     formula = f"{_quoted(sheet)}!{_range(first_row, first_col, last_row, last_col, absolute=True)}"
-    return _text(formula), sheets[sheet].values(first_row, first_col, last_row, last_col)
+    return markup.text(formula), sheets[sheet].values(first_row, first_col, last_row, last_col)
 
 
 def _strings(sheets: Mapping[str, Worksheet], where: tuple[str, int, int, int, int]) -> str:
     formula, values = _cells(sheets, where)
-    points = "".join(f'<c:pt idx="{i}"><c:v>{_text(str(v))}</c:v></c:pt>'
+    points = "".join(f'<c:pt idx="{i}"><c:v>{markup.text(str(v))}</c:v></c:pt>'
                      for i, v in enumerate(values) if v is not None)
     return (f"<c:strRef><c:f>{formula}</c:f><c:strCache><c:ptCount val=\"{len(values)}\"/>"
             f"{points}</c:strCache></c:strRef>")
@@ -586,7 +574,7 @@ class Workbook:
         colour = _argb(p["font_color"]) if "font_color" in p else "FF000000"
         font = ("<font>" + ("<b/>" if p.get("bold") else "") + ("<i/>" if p.get("italic") else "")
                 + f'<sz val="{_number(p.get("font_size", 11))}"/><color rgb="{colour}"/>'
-                f'<name val="{_attribute(p.get("font_name", "Calibri"))}"/><family val="2"/>'
+                f'<name val="{markup.attribute(p.get("font_name", "Calibri"))}"/><family val="2"/>'
                 "</font>")
         fill = ""
         if "bg_color" in p:
@@ -689,7 +677,7 @@ class Workbook:
                  'content-types"><Default Extension="rels" ContentType="application/'
                  'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
                  'ContentType="application/xml"/>'
-                 + "".join(f'<Override PartName="{_attribute(name)}" ContentType="{kind}"/>'
+                 + "".join(f'<Override PartName="{markup.attribute(name)}" ContentType="{kind}"/>'
                            for name, kind in overrides) + "</Types>")
         count = len(self._sheets)
         members: list[tuple[str, bytes]] = [
@@ -727,23 +715,23 @@ class Workbook:
                 'package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/'
                 'elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-                f"<dc:title>{_text(self.title)}</dc:title>"
-                f"<dc:creator>{_text(self.author)}</dc:creator>"
-                f"<cp:lastModifiedBy>{_text(self.author)}</cp:lastModifiedBy>"
+                f"<dc:title>{markup.text(self.title)}</dc:title>"
+                f"<dc:creator>{markup.text(self.author)}</dc:creator>"
+                f"<cp:lastModifiedBy>{markup.text(self.author)}</cp:lastModifiedBy>"
                 f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
                 f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
                 "</cp:coreProperties>").encode()
 
     def _workbook(self) -> bytes:
-        sheets = "".join(f'<sheet name="{_attribute(sheet.name)}" sheetId="{i}" r:id="rId{i}"/>'
-                         for i, sheet in enumerate(self._sheets, start=1))
+        sheets = "".join(f'<sheet name="{markup.attribute(sheet.name)}" sheetId="{i}" '
+                         f'r:id="rId{i}"/>' for i, sheet in enumerate(self._sheets, start=1))
         names = [name for sheet in self._sheets for name in sheet.defined_names()]
         defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
         return (f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/>'
                 f"</bookViews><sheets>{sheets}</sheets>{defined}</workbook>").encode()
 
     def _styles(self) -> bytes:
-        formats = "".join(f'<numFmt numFmtId="{i}" formatCode="{_attribute(code)}"/>'
+        formats = "".join(f'<numFmt numFmtId="{i}" formatCode="{markup.attribute(code)}"/>'
                           for code, i in self._number_formats.items())
         parts = [_HEAD, f'<styleSheet xmlns="{_MAIN}">']
         if formats:
@@ -764,7 +752,7 @@ class Workbook:
         for text in self._strings:
             if "_x" in text:
                 text = escape.sub(lambda found: "_x005F" + found[0], text)
-            shown = _text(text)
+            shown = markup.text(text)
             if text and (text[0].isspace() or text[-1].isspace()):
                 parts.append(f'<si><t xml:space="preserve">{shown}</t></si>')
             else:
@@ -779,7 +767,8 @@ def _anchor(row: int, col: int, chart: Chart, number: int, link: str) -> str:
             f"<xdr:row>{row}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
             f'<xdr:ext cx="{chart.width * _EMU_PER_PIXEL}" cy="{chart.height * _EMU_PER_PIXEL}"/>'
             f'<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="{number + 1}" '
-            f'name="Chart {number}" descr="{_attribute(chart.title)}"/><xdr:cNvGraphicFramePr/>'
+            f'name="Chart {number}" descr="{markup.attribute(chart.title)}"/>'
+            "<xdr:cNvGraphicFramePr/>"
             '</xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/>'
             '</xdr:xfrm><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/'
             'drawingml/2006/chart"><c:chart xmlns:c="http://schemas.openxmlformats.org/'
@@ -789,5 +778,5 @@ def _anchor(row: int, col: int, chart: Chart, number: int, link: str) -> str:
 
 def _relationships(links: Sequence[tuple[str, str, str]]) -> bytes:
     return (f'{_HEAD}<Relationships xmlns="{_PACKAGE_REL}">'
-            + "".join(f'<Relationship Id="{i}" Type="{kind}" Target="{_attribute(target)}"/>'
+            + "".join(f'<Relationship Id="{i}" Type="{kind}" Target="{markup.attribute(target)}"/>'
                       for i, kind, target in links) + "</Relationships>").encode()
