@@ -15,9 +15,9 @@ from the memo) through its ordinary API, with no content logic and no charts.
 ``bench_comparison``: the time of ``write_comparison()`` (written by the library's own
 workbook writer, ``ai_procurement._office.sheets``) with the robustness checks (computed
 once, outside the timing; median of 3 runs after one warm-up run), beside openpyxl and
-XlsxWriter each writing a
-workbook with the same sheets and the same cell values (read back from the comparison)
-through their ordinary API, with no styles, formats, charts or content logic.
+XlsxWriter each writing a workbook with the same sheets and the same cell values (read
+back from the comparison) through their ordinary API, with no styles, formats, charts
+or content logic.
 
 Both give wall-clock and CPU time (CPU time is steadier on a busy host); the last line
 adds the workbook's and the memo's times up, against the target of 2 s together.

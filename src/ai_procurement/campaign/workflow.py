@@ -764,9 +764,9 @@ def _tested(campaign: Campaign, scored: Sequence[_Scored], *,
     With one lot, its independent tests are jobs run on every core: leave-one-out is
     pure Python, 0.36 s at 300 offers, as long as the two acceptability analyses
     together. With several, the lots are tested here one after the other: each takes
-    tens of milliseconds, mostly in numpy's matrix products, which already use every
-    core. The results are the same whatever the number of processes (a job's result
-    comes back pickled, every float as it was).
+    tens of milliseconds, mostly in numpy's matrix products. The results are the same
+    whatever the number of processes (a job's result comes back pickled, every float as
+    it was).
     """
     from ai_procurement.campaign.parallel import results
     from ai_procurement.decision.robustness import assess_robustness
