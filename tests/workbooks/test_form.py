@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import re
 import time
 import zipfile
@@ -10,6 +13,7 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings, strategies as st
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from tests.fixtures import CONSULTATION, KEY, full_questionnaire, large_bank, rows_by_key
@@ -198,6 +202,22 @@ def test_identity_sheet_and_document_properties_agree_and_are_signed(
     properties = _custom_properties(written)
     # Strings only: other property types are read back differently by other tools.
     assert properties == {f"ai_procurement.{k}": ("lpwstr", v) for k, v in expected.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(fields=st.lists(st.text(), min_size=5, max_size=5),
+       questions=st.lists(st.tuples(st.text(), st.text()), max_size=6))
+def test_signature_is_the_hmac_of_the_canonical_json(fields: list[str],
+                                                     questions: list[tuple[str, str]]) -> None:
+    # The questions' JSON is written once per questionnaire and joined to each file's
+    # identity: the message must stay the canonical JSON of the whole, byte for byte.
+    identity = Identity(fields[0], fields[1], fields[2], "fr", fields[3], kind=fields[4])
+    message = json.dumps({"identity": identity.fields(), "questions": [list(q) for q in
+                                                                       questions]},
+                         ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    expected = hmac.new(KEY, message.encode("utf-8"), hashlib.sha256).hexdigest()
+    assert identity.signature(KEY, questions) == expected
+    assert identity.signature(KEY, questions) == expected  # the cached questions too
 
 
 def test_cover_names_the_vendor_and_the_fingerprint(written: Path,

@@ -36,9 +36,9 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -201,23 +201,32 @@ class Row:
     sub_criterion: SubCriterion | None = None
 
 
-_LAYOUTS: dict[int, tuple[Bank, tuple[Row, ...]]] = {}
-"""Recent layouts by ``id`` of their bank, kept with the bank so that the id is not reused."""
+_PER_BANK: dict[tuple[int, str], tuple[Bank, tuple[Any, ...]]] = {}
+"""What every file of a questionnaire shares (its layout, its signed questions), by
+``id`` of the bank and kind, kept with the bank so that the id is not reused."""
+_PER_BANK_KEPT = 128
+"""Entries kept: a few a lot, the files of a framework agreement's lots read in turn."""
+
+
+def _per_bank(bank: Bank, kind: str, build: Callable[[], Sequence[Any]]) -> tuple[Any, ...]:
+    """``build()`` for ``bank``, computed once (banks are immutable: it never goes stale)."""
+    key = (id(bank), kind)
+    cached = _PER_BANK.get(key)
+    if cached is not None and cached[0] is bank:
+        return cached[1]
+    made = tuple(build())
+    if len(_PER_BANK) >= _PER_BANK_KEPT:
+        _PER_BANK.pop(next(iter(_PER_BANK)), None)
+    _PER_BANK[key] = (bank, made)
+    return made
 
 
 def layout(questionnaire: Questionnaire) -> list[Row]:
     """Return the rows of the Questionnaire sheet, in order, starting at ``FIRST_ROW``."""
     # A buyer reads every vendor's file against one questionnaire: its layout is
-    # computed once. Banks are immutable, so a layout never goes stale.
+    # computed once.
     bank = questionnaire.bank
-    cached = _LAYOUTS.get(id(bank))
-    if cached is not None and cached[0] is bank:
-        return list(cached[1])
-    rows = _layout(bank)
-    if len(_LAYOUTS) >= 8:
-        _LAYOUTS.pop(next(iter(_LAYOUTS), 0), None)
-    _LAYOUTS[id(bank)] = (bank, tuple(rows))
-    return rows
+    return list(_per_bank(bank, "layout", lambda: _layout(bank)))
 
 
 def _layout(bank: Bank) -> list[Row]:
@@ -274,7 +283,9 @@ def dqe_rows(spec: Price) -> dict[str, int]:
 
 def signed_questions(questionnaire: Questionnaire, lang: Lang) -> list[tuple[str, str]]:
     """The (question id, question text) pairs the HMAC covers, in order."""
-    return [(q.id, q.text.get(lang)) for _, q in questionnaire.bank.questions()]
+    bank = questionnaire.bank
+    return list(_per_bank(bank, f"signed-{lang}",
+                          lambda: [(q.id, q.text.get(lang)) for _, q in bank.questions()]))
 
 
 def choice_labels(q: Question, lang: Lang) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ without the HMAC failing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -98,8 +99,22 @@ class Identity:
                 "vendor_token": self.vendor_token}
 
     def signature(self, key: bytes, questions: Sequence[tuple[str, str]]) -> str:
-        """HMAC-SHA256 (hex) over the identity and the (id, text) of every question."""
-        payload = json.dumps({"identity": self.fields(), "questions": [list(q) for q in
-                                                                          questions]},
-                             ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        """HMAC-SHA256 (hex) over the identity and the (id, text) of every question.
+
+        The message is the canonical JSON of ``{"identity": fields, "questions": [[id,
+        text], ...]}`` (keys sorted, no spaces, UTF-8).
+        """
+        # Keys sorted: the identity, then the questions, whose JSON every file of a
+        # questionnaire shares (a tenth of reading a file, written once).
+        payload = ('{"identity":' + _CANONICAL.encode(self.fields()) + ',"questions":'
+                   + _questions_json(tuple(map(tuple, questions))) + "}")
         return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _questions_json(questions: tuple[tuple[str, ...], ...]) -> str:
+    """The canonical JSON of the signed questions (a list of [id, text] lists)."""
+    return _CANONICAL.encode([list(q) for q in questions])
