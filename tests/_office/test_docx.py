@@ -10,6 +10,7 @@ import sys
 import zipfile
 from importlib import resources
 from pathlib import Path
+from xml.etree import ElementTree
 
 import docx
 import pytest
@@ -226,3 +227,54 @@ def test_a_tables_xml_is_what_lxml_writes_and_reads_back_as_given(
 
     assert [[cell.text for cell in row.cells] for row in read.tables[0].rows] == [
         ["Clé", "Valeur"], *([expected(t) for t in row] for row in rows)]
+
+
+_KIND = st.sampled_from(["", "b", "i", "bi"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(paragraphs=st.lists(st.lists(st.tuples(_KIND, _CELL_TEXT), max_size=3), max_size=4),
+       style=st.sampled_from(["Normal", "Note", "Caption", "List Bullet"]),
+       align=st.sampled_from([None, "l", "r", "c", "j"]), keep=st.booleans(),
+       anchor=st.sampled_from(["", "section-1", 'a&b"<c>']))
+def test_paragraphs_xml_is_what_lxml_writes_and_reads_back_as_given(
+        paragraphs: list[list[tuple[str, str]]], style: str, align: str | None, keep: bool,
+        anchor: str) -> None:
+    # Paragraphs are written as XML text, like tables: python-docx reads them back and
+    # saves the same bytes; each holds its runs' texts, bold and italic as given.
+    document = _document()
+    document.heading("Titre", 1, anchor=anchor)
+    for parts in paragraphs:
+        document.paragraph(*parts, style=style, align=align, keep_with_next=keep)
+    document.page_break()
+    document.gap()
+    document.picture(_png(), "Figure", width_cm=2.0)  # an element between texts
+    document.paragraph(("b", "Fin"))
+    data = document.save(DAY)
+    ours = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    read = docx.Document(io.BytesIO(data))
+    buffer = io.BytesIO()
+    read.save(buffer)
+    assert zipfile.ZipFile(buffer).read("word/document.xml") == ours
+
+    def expected(text: str) -> str:
+        text = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "\ufffd", text)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    heading, *body, _, _, _, _, last = read.paragraphs
+    assert heading.text == "Titre"
+    assert heading.style is not None
+    assert heading.style.name == "Heading 1"
+    marks = [e.get(f"{W}name") for e in ElementTree.fromstring(ours).iter(f"{W}bookmarkStart")]
+    assert marks == ([anchor] if anchor else [])
+    assert len(body) == len(paragraphs)
+    for paragraph, parts in zip(body, paragraphs, strict=True):
+        kept = [(kind, text) for kind, text in parts if text]
+        assert [(bool(r.bold), bool(r.italic)) for r in paragraph.runs] == [
+            ("b" in kind, "i" in kind) for kind, _ in kept]
+        assert paragraph.text == "".join(expected(text) for _, text in kept)
+        assert paragraph.style is not None
+        assert paragraph.style.name == style
+        assert paragraph.paragraph_format.keep_with_next is (True if keep else None)
+    assert last.text == "Fin"
+    assert last.runs[0].bold

@@ -11,19 +11,19 @@ with its proxies: measured on a memo of 30 offers and 150 questions (2 000 parag
 26 000 table cells), a styled paragraph costs about 1 ms (python-docx resolves the
 style by scanning every style of the document) and a table cell about 85 µs (its run
 text setter walks the text one character at a time): over 4 s for the memo, against a
-budget of about 1 s. Each kind of paragraph and run is instead built once as an element
-(lxml's element API, on elements made by python-docx's public ``docx.oxml.parse_xml``),
-then deep-copied for each use, its text set through the element's ``text``; the copies
-go into the document's body, reached through the public ``Document.element``. No
-private attribute of a python-docx object is read or written.
+budget of about 1 s. Nor are they lxml elements: as elements, the tables took eleven
+times the memory of their XML (58 MB for the 5.4 MB annex of 30 offers) and most of the
+memo's time, and a paragraph's copy, filling and serialisation cost twenty times its
+text (1.2 s against 0.4 s for the 80 000 paragraphs of the memos of 20 lots).
 
-Tables are the exception: they are most of a long document (the memo's annex of every
-answer, 45,000 rows at 300 offers), and as elements they took eleven times the memory of
-their XML (58 MB for the 5.4 MB annex of 30 offers) and most of the memo's time. A table
-is written as XML text, exactly as lxml would serialize the same elements (its texts
-escaped as lxml escapes them; a property test has python-docx read the document back
-and save it to the same bytes), the body holding a placeholder (a processing
-instruction) where each goes, which :meth:`WordDocument.save` replaces.
+Paragraphs and tables are written as XML text, exactly as lxml would serialize the same
+elements (texts escaped as lxml escapes them; a property test has python-docx read the
+document back and save it to the same bytes). A processing instruction holds the place
+in the body of each run of them, which :meth:`WordDocument.save` replaces. What is made
+as elements (a table of contents' fields, pictures, charts: a few per document) is
+built on elements made by python-docx's public ``docx.oxml.parse_xml`` and goes into the
+body reached through the public ``Document.element``. No private attribute of a
+python-docx object is read or written.
 
 Same content, same bytes: :meth:`WordDocument.save` fixes the core properties' dates
 and zips the package's parts (python-docx's public ``Package.parts``) itself, with a
@@ -76,8 +76,8 @@ _T = f"{_W}t"
 # What a table's text may hold that is not written as is: a character XML cannot hold,
 # a tab or line end (an element), or one to escape.
 _SPECIAL = re.compile("[\x00-\x1f&<>\ud800-\udfff\ufffe\uffff]")
-_PLACEHOLDER = "ai-procurement-table"
-_SET_ASIDE = re.compile(rb"<\?ai-procurement-table ([0-9]+)\?>")
+_PLACEHOLDER = "ai-procurement-xml"
+_WRITTEN_AS_TEXT = re.compile(rb"<\?ai-procurement-xml ([0-9]+)\?>")
 
 # An element as data: its tag (without prefix), its attributes, its children.
 _Spec = tuple[str, dict[str, str], list["_Spec"]]
@@ -125,10 +125,14 @@ class WordDocument:
             raise OutputError("the Word template's body must hold only its section properties")
         self._end = body[0]  # content goes before the section properties
         self._protos: dict[object, Any] = {}
-        # Each table's XML, in order (see _put_aside), and the last table's element
-        # until it is set aside (shade() may colour it).
-        self._set_aside: list[bytes] = []
-        self._last_table: Any = None
+        # The body's paragraphs and tables written as XML text (see _flush): those not
+        # placed yet, the runs of them placed (each where a placeholder stands), and the
+        # last table, which shade() may colour until the next one, with its slot.
+        self._pending: list[str] = []
+        self._written: list[list[str]] = []
+        self._last_table: _Table | None = None
+        self._table_slot: tuple[list[str], int] = ([], 0)
+        self._openings: dict[tuple[str, str | None, bool], str] = {}
         self._bookmarks = 0
         self._charts = 0
         # Read once: finding the sections searches the whole body.
@@ -195,14 +199,18 @@ class WordDocument:
 
         ``anchor`` names a bookmark on the heading, for :meth:`contents` to point to.
         """
-        self.paragraph(text, style="Title" if level == 0 else f"Heading {level}")
-        if anchor:
-            self._bookmarks += 1
-            number = str(self._bookmarks)
-            p = self._end.getprevious()
-            start = _build(p, ("bookmarkStart", {"id": number, "name": anchor}, []))
-            p.insert(1 if len(p) and p[0].tag == f"{_W}pPr" else 0, start)
-            p.append(_build(p, ("bookmarkEnd", {"id": number}, [])))
+        style = "Title" if level == 0 else f"Heading {level}"
+        if not anchor:
+            self.paragraph(text, style=style)
+            return
+        self._bookmarks += 1
+        number = str(self._bookmarks)
+        runs = _runs_xml((text,))
+        # A heading's style is never Normal: its properties come first, then the bookmark.
+        self._pending.append(
+            f'{self._opening(style, None, False)}<w:bookmarkStart w:id="{number}" '
+            f'w:name="{markup.attribute(anchor)}"/>{runs}<w:bookmarkEnd w:id="{number}"/>'
+            "</w:p>")
 
     def paragraph(self, *parts: Part, style: str = "Normal", align: str | None = None,
                   keep_with_next: bool = False) -> None:
@@ -211,37 +219,23 @@ class WordDocument:
         ``align`` is ``l``, ``r``, ``c`` or ``j`` (justified); ``keep_with_next`` keeps
         the paragraph on the page of the next paragraph or table.
         """
-        runs: list[tuple[bool, bool, bool]] = []  # bold, italic, plain (no tab nor break)
-        texts: list[str] = []
-        for part in parts:
-            kind, text = part if isinstance(part, tuple) else ("", part)
-            if text:
-                text = _safe(text)
-                runs.append(("b" in kind, "i" in kind, _BREAK_CHARS.search(text) is None))
-                texts.append(text)
-        # One prebuilt paragraph per style and kinds of runs, its plain runs holding an
-        # empty text: a paragraph is one copy moved once into the document, not a copy
-        # and a move per run (0.1 s of the two memos of 300 offers, 72 000 paragraphs).
-        key = ("p+r", style, align, keep_with_next, *runs)
-        proto = self._protos.get(key)
-        if proto is None:
-            proto = self._paragraph(style, align, keep_with_next)
-            for bold, italic, plain in runs:
-                proto.append(self._run_proto(bold, italic, plain))
-            self._protos[key] = proto
-        p = proto.__copy__()  # an lxml element's copy is a deep copy
-        self._end.addprevious(p)
-        # The plain runs' texts, in order; the others (rare) get their pieces after.
-        plain_texts = [text for (_, _, plain), text in zip(runs, texts, strict=True) if plain]
-        for t, text in zip(p.iter(_T), plain_texts, strict=True):
-            t.text = text
-            if text[0].isspace() or text[-1].isspace():
-                t.set(_SPACE, "preserve")
-        if len(plain_texts) < len(texts):
-            for r, (_, _, plain), text in zip(p.iterchildren(f"{_W}r"), runs, texts,
-                                               strict=True):
-                if not plain:
-                    self._pieces(r, text)
+        opening = self._opening(style, align, keep_with_next)
+        runs = _runs_xml(parts)
+        self._pending.append(f"{opening}{runs}</w:p>" if runs or opening != "<w:p>"
+                             else "<w:p/>")
+
+    def _opening(self, style: str, align: str | None, keep: bool) -> str:
+        """A paragraph's opening tag and properties, as lxml writes them."""
+        key = (style, align, keep)
+        opening = self._openings.get(key)
+        if opening is None:
+            props = ((f'<w:pStyle w:val="{markup.attribute(self._ids[style])}"/>'
+                      if style != "Normal" else "")
+                     + ("<w:keepNext/>" if keep else "")
+                     + (f'<w:jc w:val="{_JC[align]}"/>' if align else ""))
+            opening = self._openings[key] = (f"<w:p><w:pPr>{props}</w:pPr>" if props
+                                             else "<w:p>")
+        return opening
 
     def label(self, text: str) -> None:
         """A bold line kept on the page of what follows (a table's or a list's title)."""
@@ -259,8 +253,7 @@ class WordDocument:
 
     def page_break(self) -> None:
         """Start a new page."""
-        self._end.addprevious(self._clone(("page break",), lambda: (
-            "p", {}, [("r", {}, [("br", {"type": "page"}, [])])])))
+        self._pending.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
     def contents(self, entries: Sequence[tuple[str, str]]) -> None:
         """A table of contents: each entry's text, a link to its heading, its page.
@@ -272,6 +265,7 @@ class WordDocument:
         in both, and in a PDF made by either. (The entries of a Word TOC field would
         stay as last saved in LibreOffice, without page numbers.)
         """
+        self._flush()
         for text, anchor in entries:
             p = self._paragraph("TOC 1", None, False)
             link = _build(p, ("hyperlink", {"anchor": anchor, "history": "1"}, []))
@@ -300,6 +294,7 @@ class WordDocument:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm
 
+        self._flush()
         paragraph = self.document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
@@ -335,6 +330,7 @@ class WordDocument:
         run[0].append(_inline(run, width, round(height_cm * _EMU_PER_CM), document.next_id,
                               _safe(caption), reference))
         p.append(run)
+        self._flush()
         self._end.addprevious(p)
         self.paragraph(caption, style="Caption", align="c")
 
@@ -371,26 +367,40 @@ class WordDocument:
         columns = len(twips)
         if any(len(values) != columns for values in all_rows):
             raise ValueError("a table row needs one text per column")
-        from lxml import etree
-
-        # Its place in the body, its XML written when it is done (see _put_aside).
+        # Its place among the paragraphs, its XML written when it is done (_put_aside).
         self._put_aside()
-        self._end.addprevious(etree.ProcessingInstruction(_PLACEHOLDER,
-                                                          str(len(self._set_aside))))
-        self._set_aside.append(b"")
+        self._pending.append("")
+        self._table_slot = (self._pending, len(self._pending) - 1)
         self._last_table = _Table(all_rows, twips, jc, header, frozenset(bold_rows),
                                   bold_first_column, height, keep_together)
         self.gap()
 
     def _put_aside(self) -> None:
-        """Write the last table's XML into :attr:`_set_aside`, its place kept in the body.
+        """Write the last table's XML into its slot, once it is done.
 
-        A table is written once it is done: when the next one begins, or when the
-        document is saved (:meth:`shade` may colour it until then).
+        A table is written when the next one begins, or when the document is saved
+        (:meth:`shade` may colour it until then).
         """
         if self._last_table is not None:
-            self._set_aside[-1] = self._table_xml(self._last_table)
+            rows, index = self._table_slot
+            rows[index] = self._table_xml(self._last_table)
             self._last_table = None
+
+    def _flush(self) -> None:
+        """Place the paragraphs and tables written as text so far, before an element.
+
+        Most of the body is written as XML text, exactly as lxml would write the same
+        elements (a paragraph costs a twentieth of its element's copy and serialisation);
+        a processing instruction holds its place in the body, which :meth:`save`
+        replaces. Content made as elements (contents, pictures, charts) comes after.
+        """
+        if self._pending:
+            from lxml import etree
+
+            self._end.addprevious(etree.ProcessingInstruction(_PLACEHOLDER,
+                                                              str(len(self._written))))
+            self._written.append(self._pending)
+            self._pending = []
 
     def shade(self, fills: Sequence[Sequence[str | None]], *, heading: bool = False) -> None:
         """Fill the cells of the table just added: a colour (``RRGGBB``) or None each.
@@ -448,7 +458,7 @@ class WordDocument:
 
         return self._clone(("p", style, align, keep), spec)
 
-    def _table_xml(self, table: _Table) -> bytes:
+    def _table_xml(self, table: _Table) -> str:
         """The XML of ``table``, byte for byte what lxml writes for its elements.
 
         Each row has its properties (kept whole when short, repeated when a header, at
@@ -526,7 +536,7 @@ class WordDocument:
                 out.append(f"{width}{extra}</w:tcPr>{paragraph}{run}</w:p></w:tc>")
             out.append("</w:tr>")
         out.append("</w:tbl>")
-        return "".join(out).encode()
+        return "".join(out)
 
     @staticmethod
     def _cell_opening(cells: dict[tuple[int, bool, bool], tuple[str, str]], table: _Table,
@@ -599,14 +609,19 @@ class WordDocument:
             part.before_marshal()
         members = [("[Content_Types].xml", _content_types(parts)),
                    ("_rels/.rels", _utf8(package.rels.xml))]
-        tables = list(self._set_aside)
+        self._flush()
+        texts = self._written
         if self._last_table is not None:  # still open to shade(): left as it is
-            tables[-1] = self._table_xml(self._last_table)
+            rows, index = self._table_slot
+            last = list(rows)
+            last[index] = self._table_xml(self._last_table)
+            texts = [last if written is rows else written for written in texts]
+        xml = [("".join(written)).encode() for written in texts]
         body = self.document.part
         for part in parts:
             blob = part.blob
-            if part is body and tables:
-                blob = _SET_ASIDE.sub(lambda found: tables[int(found[1])], blob)
+            if part is body and xml:
+                blob = _WRITTEN_AS_TEXT.sub(lambda found: xml[int(found[1])], blob)
             members.append((part.partname.membername, blob))
             if len(part.rels):
                 members.append((part.partname.rels_uri.membername, _utf8(part.rels.xml)))
@@ -665,6 +680,22 @@ def _run_xml(text: str, bold: bool, special: bool) -> str:
         return ""
     opening = "<w:r><w:rPr><w:b/></w:rPr>" if bold else "<w:r>"
     return f"{opening}{_run_texts(text) if special else _t(text)}</w:r>"
+
+
+_RUN_OPENINGS = {(False, False): "<w:r>", (True, False): "<w:r><w:rPr><w:b/></w:rPr>",
+                 (False, True): "<w:r><w:rPr><w:i/></w:rPr>",
+                 (True, True): "<w:r><w:rPr><w:b/><w:i/></w:rPr>"}
+
+
+def _runs_xml(parts: Iterable[Part]) -> str:
+    """The runs of a paragraph's parts (empty texts left out), texts made safe for XML."""
+    runs = []
+    for part in parts:
+        kind, text = part if isinstance(part, tuple) else ("", part)
+        if text:
+            runs.append(f'{_RUN_OPENINGS["b" in kind, "i" in kind]}{_run_texts(_safe(text))}'
+                        "</w:r>")
+    return "".join(runs)
 
 
 def _t(escaped: str) -> str:
