@@ -9,6 +9,7 @@ follow each language's conventions through Babel ("12,5", "1 234,56 €",
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import re
 import unicodedata
@@ -73,10 +74,26 @@ def _decimals(digits: int) -> Any:
 
 def number(value: float, lang: Lang, digits: int = 2) -> str:
     """``value`` with ``digits`` decimals in the language's convention ("1 234,50")."""
+    if type(value) is float and -_DIRECT < value < _DIRECT and 0 <= digits <= 6:
+        # What Babel writes, a tenth of its time (a memo writes thousands of numbers):
+        # the float's shortest decimal form rounded half to even, its sign kept ("-0"
+        # for -0.001), digits grouped by three; a property test compares the two.
+        rounded = decimal.Decimal(repr(value)).quantize(_QUANTA[digits], context=_ROUNDING)
+        shown = format(rounded.copy_abs(), f",.{digits}f").translate(_SYMBOLS[lang])
+        return "-" + shown if rounded.is_signed() else shown
     from babel.numbers import format_decimal
 
     # The locale and pattern parsed once: 40 % of the time of formatting a number.
     return str(format_decimal(value, format=_decimals(digits), locale=_locale(lang)))
+
+
+_DIRECT = 1e15
+"""Numbers formatted without Babel are below this, in absolute value (exact in a double)."""
+_QUANTA = [decimal.Decimal(1).scaleb(-digits) for digits in range(7)]
+_ROUNDING = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
+_SYMBOLS: dict[Lang, dict[int, int]] = {
+    "fr": str.maketrans({",": "\u202f", ".": ","}),  # Babel's fr_FR: narrow no-break space
+    "en": str.maketrans({})}
 
 
 def money(value: float, lang: Lang, currency: str = "EUR") -> str:
