@@ -92,8 +92,8 @@ _DIRECT = 1e15
 _QUANTA = [decimal.Decimal(1).scaleb(-digits) for digits in range(7)]
 _ROUNDING = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
 _SYMBOLS: dict[Lang, dict[int, int]] = {
-    "fr": str.maketrans({",": "\u202f", ".": ","}),  # Babel's fr_FR: narrow no-break space
-    "en": str.maketrans({})}
+    "fr": str.maketrans(",.", "\u202f,"),  # Babel's fr_FR: narrow no-break space
+    "en": {}}
 
 
 def money(value: float, lang: Lang, currency: str = "EUR") -> str:
