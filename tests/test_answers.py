@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from ai_procurement.answers import Answer, AnswerState, Finding, Report, apply_conditions
+import pickle
+
+import attrs
+from hypothesis import given, strategies as st
+
+from ai_procurement.answers import (
+    Answer,
+    AnswerState,
+    EvidenceRef,
+    Finding,
+    Report,
+    apply_conditions,
+)
 from ai_procurement.bank.model import (
     AllOf,
     AnyOf,
@@ -100,3 +112,19 @@ def test_a_report_has_one_verdict_line_and_one_line_per_finding() -> None:
     assert [line for line in lines if line.startswith("Verdict")] == [
         "Verdict : recevable (0 erreur, 1 avertissement)"]
     assert lines[0] == "Fichier : x⟨U+000A⟩Verdict : recevable.xlsx"
+
+
+@given(answer=st.builds(
+    Answer, st.text(), st.sampled_from(AnswerState),
+    st.none() | st.text() | st.floats(allow_nan=False) | st.integers()
+    | st.tuples(st.text()) | st.dates() | st.dictionaries(st.text(), st.floats(allow_nan=False)),
+    st.text(), st.builds(EvidenceRef, st.text(), st.text(), st.text()), st.text(),
+    st.tuples(st.text())))
+def test_an_answer_pickles_back_to_itself_every_field_kept(answer: Answer) -> None:
+    # Answers read in a worker come back pickled, each through its own __reduce__.
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(answer, protocol=protocol))
+        assert back == answer
+        assert back.evidence == answer.evidence
+    assert len(answer.__reduce__()[1]) == len(attrs.fields(Answer))
+    assert len(answer.evidence.__reduce__()[1]) == len(attrs.fields(EvidenceRef))
