@@ -128,10 +128,11 @@ class WordDocument:
         # The body's paragraphs and tables written as XML text (see _flush): those not
         # placed yet, the runs of them placed (each where a placeholder stands), and the
         # last table, which shade() may colour until the next one, with its slot.
-        self._pending: list[str] = []
-        self._written: list[list[str]] = []
+        # Held encoded: a long table's text, once a str, may take two bytes a character.
+        self._pending: list[bytes] = []
+        self._written: list[list[bytes]] = []
         self._last_table: _Table | None = None
-        self._table_slot: tuple[list[str], int] = ([], 0)
+        self._table_slot: tuple[list[bytes], int] = ([], 0)
         self._openings: dict[tuple[str, str | None, bool], str] = {}
         self._bookmarks = 0
         self._charts = 0
@@ -207,10 +208,10 @@ class WordDocument:
         number = str(self._bookmarks)
         runs = _runs_xml((text,))
         # A heading's style is never Normal: its properties come first, then the bookmark.
-        self._pending.append(
+        self._pending.append((
             f'{self._opening(style, None, False)}<w:bookmarkStart w:id="{number}" '
             f'w:name="{markup.attribute(anchor)}"/>{runs}<w:bookmarkEnd w:id="{number}"/>'
-            "</w:p>")
+            "</w:p>").encode())
 
     def paragraph(self, *parts: Part, style: str = "Normal", align: str | None = None,
                   keep_with_next: bool = False) -> None:
@@ -221,8 +222,8 @@ class WordDocument:
         """
         opening = self._opening(style, align, keep_with_next)
         runs = _runs_xml(parts)
-        self._pending.append(f"{opening}{runs}</w:p>" if runs or opening != "<w:p>"
-                             else "<w:p/>")
+        self._pending.append(f"{opening}{runs}</w:p>".encode() if runs or opening != "<w:p>"
+                             else b"<w:p/>")
 
     def _opening(self, style: str, align: str | None, keep: bool) -> str:
         """A paragraph's opening tag and properties, as lxml writes them."""
@@ -253,7 +254,7 @@ class WordDocument:
 
     def page_break(self) -> None:
         """Start a new page."""
-        self._pending.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+        self._pending.append(b'<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
     def contents(self, entries: Sequence[tuple[str, str]]) -> None:
         """A table of contents: each entry's text, a link to its heading, its page.
@@ -369,7 +370,7 @@ class WordDocument:
             raise ValueError("a table row needs one text per column")
         # Its place among the paragraphs, its XML written when it is done (_put_aside).
         self._put_aside()
-        self._pending.append("")
+        self._pending.append(b"")
         self._table_slot = (self._pending, len(self._pending) - 1)
         self._last_table = _Table(all_rows, twips, jc, header, frozenset(bold_rows),
                                   bold_first_column, height, keep_together)
@@ -458,7 +459,7 @@ class WordDocument:
 
         return self._clone(("p", style, align, keep), spec)
 
-    def _table_xml(self, table: _Table) -> str:
+    def _table_xml(self, table: _Table) -> bytes:
         """The XML of ``table``, byte for byte what lxml writes for its elements.
 
         Each row has its properties (kept whole when short, repeated when a header, at
@@ -536,7 +537,7 @@ class WordDocument:
                 out.append(f"{width}{extra}</w:tcPr>{paragraph}{run}</w:p></w:tc>")
             out.append("</w:tr>")
         out.append("</w:tbl>")
-        return "".join(out)
+        return "".join(out).encode()
 
     @staticmethod
     def _cell_opening(cells: dict[tuple[int, bool, bool], tuple[str, str]], table: _Table,
@@ -616,7 +617,7 @@ class WordDocument:
             last = list(rows)
             last[index] = self._table_xml(self._last_table)
             texts = [last if written is rows else written for written in texts]
-        xml = [("".join(written)).encode() for written in texts]
+        xml = [b"".join(written) for written in texts]
         body = self.document.part
         for part in parts:
             blob = part.blob
