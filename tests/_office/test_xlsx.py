@@ -90,6 +90,12 @@ PLAIN = {
     "a shared string index that is not a number": _sheet(
         '<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="s"><v>x</v></c></row>'),
     "an empty shared string value": _sheet('<row r="1"><c r="B1" t="s"><v/></c></row>'),
+    # From the first row past max_row, cells holding something are only noticed, in
+    # every column, whatever row follows.
+    "rows past max_row": _sheet(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="200"><c r="A200"><v>2</v></c>'
+        '<c r="B200" s="1"/><c r="C200" t="inlineStr"><is/></c><c r="H200"><f>1</f></c>'
+        '</row><row r="201"/><row r="3"><c r="D3" t="s"><v>0</v></c><c r="E3"/></row>'),
 }
 
 # Sheets the quick path leaves to the callbacks (and the callbacks' reading of them).
@@ -115,8 +121,6 @@ OTHER = {
         root=f'xmlns="{_MAIN}" xmlns:m="{_MAIN}"', tail='<m:c r="B1"><m:v>2</m:v></m:c>'),
     "the default namespace declared again": _sheet(
         '<row r="1" xmlns="urn:other"><c r="A1"><v>1</v></c></row>'),
-    "a row past max_row": _sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="200">'
-                                 '<c r="A200"><v>2</v></c><c r="B200"><v>3</v></c></row>'),
     "a cell outside sheetData": _sheet('<row r="1"><c r="A1"><v>1</v></c></row>',
                                        tail='<c r="B1"><v>2</v></c>'),
     "a cell without reference": _sheet('<row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c>'
@@ -180,12 +184,15 @@ def test_other_forms_go_through_the_callbacks(tmp_path: Path, name: str,
 
 
 @pytest.mark.parametrize("options", [{"columns": {"B", "D"}}, {"max_column": 2},
-                                     {"max_row": 3, "max_column": 1}])
+                                     {"max_row": 3, "max_column": 1}, {"max_row": 4},
+                                     {"max_row": 1, "columns": {"A"}}])
 def test_the_quick_path_keeps_the_columns_and_rows_asked_for(tmp_path: Path,
                                                              options: dict[str, Any]) -> None:
     path = _book(tmp_path, PLAIN["past the area read"].replace(
         "</sheetData>", '<row r="3"><c r="B3"><v>5</v></c><c r="D3" t="s"><v>3</v></c>'
         "</row></sheetData>"), _SST)
+    assert _read(path, quick=True, **dict(options)) == _read(path, quick=False, **options)
+    path = _book(tmp_path, PLAIN["rows past max_row"], _SST)
     assert _read(path, quick=True, **dict(options)) == _read(path, quick=False, **options)
 
 
@@ -265,7 +272,11 @@ def _generated_sheet(draw: st.DrawFn) -> str:
 
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sheet=_generated_sheet())
-def test_any_generated_sheet_reads_the_same_both_ways(tmp_path: Path, sheet: str) -> None:
+@given(sheet=_generated_sheet(), max_row=st.sampled_from([100, 1, 2, 3, 5, 9]),
+       columns=st.none() | st.sets(st.sampled_from("ABCDEFG"), max_size=3))
+def test_any_generated_sheet_reads_the_same_both_ways(tmp_path: Path, sheet: str,
+                                                       max_row: int,
+                                                       columns: set[str] | None) -> None:
     path = _book(tmp_path, sheet, _SST)
-    assert _read(path, quick=True) == _read(path, quick=False)
+    options = {"max_row": max_row, "columns": columns}
+    assert _read(path, quick=True, **options) == _read(path, quick=False, **options)

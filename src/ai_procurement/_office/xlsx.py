@@ -32,7 +32,7 @@ import functools
 import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Literal, NamedTuple, NoReturn
 from xml.parsers import expat
 
@@ -404,8 +404,9 @@ class XlsxBook:
         The plain form: UTF-8 in which every ``<`` starts a tag (no comment, CDATA
         section, DTD or processing instruction); one default namespace, the
         spreadsheet's, declared on the root and bound to no prefix; no cell markup
-        outside ``<sheetData>``; no row past ``max_row`` (the callbacks then stop reading
-        and only notice what follows); each row and cell states its reference first.
+        outside ``<sheetData>``; each row and cell states its reference first. From the
+        first row past ``max_row``, the callbacks only notice the cells holding something:
+        so does the quick path, finding them all, whatever their column.
         Anything else goes through the callbacks, which read every form; the tests
         check that both read the same.
         """
@@ -418,16 +419,23 @@ class XlsxBook:
         end = text.rfind("</sheetData>")  # from the end: the sheet's last part is short
         if (opening < 0 or end < start or not _only_tags(text, after, opening)
                 or not _only_tags(text, end, len(text)) or _CELL_MARKUP.search(text, 0, opening)
-                or _CELL_MARKUP.search(text, end)
-                or not _sheet_body(max_row).fullmatch(text, start, end)
+                or _CELL_MARKUP.search(text, end)):
+            return None
+        # The rows up to the first past max_row; the rest, rows of any number, which
+        # the grammar without that bound must match whole.
+        split = _sheet_body(max_row).match(text, start, end)
+        past = split is not None and split.end() < end
+        if (split is None or (past and not _sheet_body(0).fullmatch(text, split.end(), end))
                 or not self._well_formed_around(part, data, text, start, end)):
             return None
         inside = frozenset(column_letter(i) for i in range(1, max_column + 1))
         kept = inside if columns is None else inside & frozenset(columns)
-        found = _kept_cells(inside - kept).findall(text, start, end)
+        found = _kept_cells(inside - kept).findall(text, start, split.end())
+        noticed = [cell[0] for cell in _kept_cells(frozenset()).findall(
+            text, split.end(), end)] if past else []
         strings, formats = self.strings, self.formats  # in the callbacks' order
         try:
-            return _quick_result(found, strings, formats, max_row, kept)
+            return _quick_result(found, strings, formats, max_row, kept, noticed)
         except Exception as exc:  # as the callbacks' errors (a string index not a number)
             raise XlsxError(part, exc) from None
 
@@ -888,11 +896,12 @@ _RX_CELL_START = (r'<c r="(([A-Z]{1,3})([1-9][0-9]{0,6}))"(?: s="([0-9]{1,5})")?
 
 @functools.lru_cache(maxsize=32)
 def _sheet_body(max_row: int) -> re.Pattern[str]:
-    """The content of ``<sheetData>`` in the plain form, no row past ``max_row``."""
+    """The content of ``<sheetData>`` in the plain form, no row past ``max_row`` (0: any)."""
     digits = str(max_row)
     greater = [f"[1-9][0-9]{{{len(digits)},}}"] + [
         f"{digits[:k]}[{int(digits[k]) + 1}-9][0-9]{{{len(digits) - k - 1}}}"
         for k in range(len(digits)) if digits[k] != "9"]
+    bound = f'(?!0*(?:{"|".join(greater)})")' if max_row else ""
     cell = re.sub(r"\((?!\?)", "(?:", _RX_CELL_START + (
         f"(?:/>|>(?:{_RX_FORMULA})?(?:{_RX_VALUE})?(?:{_RX_INLINE})?</c>)"))
     # The commonest cells (LibreOffice's empty one with a style and shared string; the
@@ -900,7 +909,7 @@ def _sheet_body(max_row: int) -> re.Pattern[str]:
     # that the general one also matches: a third of the time of this check.
     cell = (r'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}" s="[0-9]{1,5}"(?:/>| t="s"><v>[0-9]{1,9}'
             rf'</v></c>| t="inlineStr"><is>{_RX_T_OPEN}>[^<]*+</t></is></c>)|{cell}')
-    return re.compile(f'(?:<row r="(?!0*(?:{"|".join(greater)})")[0-9]{{1,7}}"'
+    return re.compile(f'(?:<row r="{bound}[0-9]{{1,7}}"'
                       f"{_RX_ROW_ATTRIBUTES}(?:/>|>(?:{cell})*+</row>))*+")
 
 
@@ -920,9 +929,12 @@ def _kept_cells(skipped: frozenset[str]) -> re.Pattern[str]:
 
 
 def _quick_result(found: list[tuple[str, ...]], strings: list[str], formats: list[str],
-                  max_row: int, kept: frozenset[str]
+                  max_row: int, kept: frozenset[str], noticed: Sequence[str] = ()
                   ) -> tuple[dict[str, Cell], list[str], int, list[str]]:
     """The cells of ``found`` (in document order) as :class:`_SheetReader` builds them.
+
+    ``noticed``: the references of the cells holding something from the first row past
+    ``max_row`` on, outside the area read whatever they say.
 
     Returns the cells, the first references outside the area read, their count, and
     the cells whose text is too long.
@@ -972,6 +984,8 @@ def _quick_result(found: list[tuple[str, ...]], strings: list[str], formats: lis
             result[ref] = cell
             if cell.kind == "string" and len(str(cell.value)) > MAX_CELL_CHARS:
                 long.append(ref)
+    count += len(noticed)
+    outside += noticed[:max(0, MAX_OUTSIDE - len(outside))]
     return result, outside, count, long
 
 
