@@ -483,6 +483,10 @@ class WordDocument:
         cells: dict[tuple[int, bool, bool], tuple[str, str]] = {}
         # The whole opening of each cell of a plain body row (kept or not), up to its run.
         plain: dict[bool, list[str]] = {}
+        # The opening of a plain body row, kept whole or not.
+        row_openings: dict[bool, str] = {}
+        height_props = (f'<w:trHeight w:val="{table.height}" w:hRule="atLeast"/>'
+                        if table.height else "")
         first_bold = table.bold_first_column
         for index, values in enumerate(rows):
             is_header = table.header and index == 0
@@ -490,12 +494,43 @@ class WordDocument:
             whole = is_header or table.keep_together or sum(map(len, values)) < 400
             keep = table.keep_together and index < last
             heading = table.heading and index == first_body
-            props = ["<w:cantSplit/>" if whole else "",
-                     "<w:tblHeader/>" if is_header else "",
-                     f'<w:trHeight w:val="{table.height}" w:hRule="atLeast"/>'
-                     if table.height and not is_header else ""]
             # One search a row: most hold no character to replace, escape or break.
             special = _SPECIAL.search("".join(values)) is not None
+            colours = (next(fills) if table.fills is not None and not heading
+                       and not is_header else None)
+            if not (is_header or heading) and colours is None:
+                # The commonest row, most of a long table's: no fill; each cell is one
+                # string, its text as it is unless it holds a character to replace,
+                # escape or break.
+                opening = row_openings.get(whole)
+                if opening is None:
+                    row_props = ("<w:cantSplit/>" if whole else "") + height_props
+                    opening = row_openings[whole] = (
+                        f"<w:tr><w:trPr>{row_props}</w:trPr>" if row_props else "<w:tr>")
+                out.append(opening)
+                openings = plain.get(keep)
+                if openings is None:
+                    openings = plain[keep] = [
+                        "</w:tcPr>".join(self._cell_opening(cells, table, column, False,
+                                                            keep, style))
+                        for column in range(len(values))]
+                for column, text in enumerate(values):
+                    if not text:
+                        out.append(f"{openings[column]}</w:p></w:tc>")
+                        continue
+                    run = _BOLD_RUN if strong or (first_bold and column == 0) else "<w:r>"
+                    if special and _SPECIAL.search(text):
+                        content = _run_texts(_safe(text))
+                    elif text[0].isspace() or text[-1].isspace():
+                        content = f'<w:t xml:space="preserve">{text}</w:t>'
+                    else:
+                        content = f"<w:t>{text}</w:t>"
+                    out.append(f"{openings[column]}{run}{content}</w:r></w:p></w:tc>")
+                out.append("</w:tr>")
+                continue
+            props = ["<w:cantSplit/>" if whole else "",
+                     "<w:tblHeader/>" if is_header else "",
+                     height_props if not is_header else ""]
             texts = [_safe(value) for value in values] if special else values
             if heading:
                 # Turned texts do not grow the row: it is as high as the longest (bold
@@ -506,22 +541,6 @@ class WordDocument:
                              "<w:tblHeader/>")
             joined = "".join(props)
             out.append(f"<w:tr><w:trPr>{joined}</w:trPr>" if joined else "<w:tr>")
-            colours = (next(fills) if table.fills is not None and not heading
-                       and not is_header else None)
-            if not (is_header or heading or special) and colours is None:
-                # The commonest row, most of a long table's: no fill, nothing to escape
-                # or break; each cell is one string.
-                openings = plain.get(keep)
-                if openings is None:
-                    openings = plain[keep] = [
-                        "</w:tcPr>".join(self._cell_opening(cells, table, column, False,
-                                                            keep, style))
-                        for column in range(len(texts))]
-                for column, text in enumerate(texts):
-                    run = _run_xml(text, strong or (first_bold and column == 0), False)
-                    out.append(f"{openings[column]}{run}</w:p></w:tc>")
-                out.append("</w:tr>")
-                continue
             for column, text in enumerate(texts):
                 width, paragraph = self._cell_opening(cells, table, column, is_header, keep,
                                                       style)
@@ -672,6 +691,9 @@ class _Table:
     heading: bool = False
 
 
+_BOLD_RUN = "<w:r><w:rPr><w:b/></w:rPr>"
+
+
 def _run_xml(text: str, bold: bool, special: bool) -> str:
     """A table cell's run holding ``text``, bold or not; none when it is empty.
 
@@ -679,7 +701,7 @@ def _run_xml(text: str, bold: bool, special: bool) -> str:
     """
     if not text:
         return ""
-    opening = "<w:r><w:rPr><w:b/></w:rPr>" if bold else "<w:r>"
+    opening = _BOLD_RUN if bold else "<w:r>"
     return f"{opening}{_run_texts(text) if special else _t(text)}</w:r>"
 
 
