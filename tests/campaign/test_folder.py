@@ -270,6 +270,66 @@ def test_the_template_budget_example_does_not_repeat_excluding_vat(tmp_path: Pat
         assert "VAT\"" not in line
 
 
+def test_a_batch_of_audit_events_is_one_append_in_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step's many events are written and flushed once, when the batch ends."""
+    from ai_procurement.campaign.folder import AuditTrail
+
+    path = tmp_path / "audit.jsonl"
+    trail = AuditTrail(path)
+    flushed: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (flushed.append(fd), real_fsync(fd))[1])
+    trail.append("publish", lot="")
+    with trail.batch():
+        for name in ("a", "b", "c"):
+            trail.append("read", file=f"responses/{name}.xlsx")
+        with trail.batch():  # nested: the outer batch writes
+            trail.append("read", file="responses/d.xlsx")
+        assert path.read_text(encoding="utf-8").count("\n") == 1  # nothing written yet
+    assert len(flushed) == 2
+    assert [r.get("file") for r in AuditTrail(path).records()] == [
+        None, "responses/a.xlsx", "responses/b.xlsx", "responses/c.xlsx", "responses/d.xlsx"]
+    # Reading the trail within a batch writes what it kept first.
+    with trail.batch():
+        trail.append("read", file="responses/e.xlsx")
+        assert trail.records()[-1]["file"] == "responses/e.xlsx"
+        trail.append("read", file="responses/f.xlsx")
+    assert [r["file"] for r in AuditTrail(path).records()[-2:]] == [
+        "responses/e.xlsx", "responses/f.xlsx"]
+
+
+def test_a_failed_step_still_records_its_batch_and_raises_its_own_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from ai_procurement.campaign.folder import AuditTrail
+    from ai_procurement.errors import OutputError
+
+    path = tmp_path / "audit.jsonl"
+    trail = AuditTrail(path)
+
+    def step(name: str) -> None:
+        with trail.batch():
+            trail.append("read", file=f"responses/{name}.xlsx")
+            raise KeyError("boom")
+
+    with pytest.raises(KeyError, match="boom"):
+        step("a")
+    assert [r["file"] for r in trail.records()] == ["responses/a.xlsx"]
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    # The disk is full: the step's own error is the one raised...
+    with pytest.raises(KeyError, match="boom"):
+        step("b")
+    # ...and a step that did not fail learns that its events are not recorded.
+    with pytest.raises(OutputError, match="audit trail"), trail.batch():
+        trail.append("read", file="responses/c.xlsx")
+
+
 def test_audit_records_read_again_after_appends_and_a_torn_line(tmp_path: Path) -> None:
     """Records read after new lines (and a line cut short) are those of a fresh read."""
     from ai_procurement.campaign.folder import AuditTrail

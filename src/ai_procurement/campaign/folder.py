@@ -21,6 +21,7 @@ asked to.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -35,7 +36,7 @@ import attrs
 
 from ai_procurement.bank.model import Aggregation, DqeItem
 from ai_procurement.decision.scoring import Settings
-from ai_procurement.errors import BankError, CampaignError, Problem, os_reason
+from ai_procurement.errors import BankError, CampaignError, OutputError, Problem, os_reason
 from ai_procurement.legal.procedure import ProcedureKind
 from ai_procurement.questionnaire import Consultation, Questionnaire
 from ai_procurement.text import Lang, Text, msg
@@ -253,35 +254,77 @@ class AuditTrail:
     # read its 10,000-line trail about a hundred times: 3 s of JSON parsing).
     _parsed: tuple[bytes, tuple[dict[str, Any], ...]] = attrs.field(
         default=(b"", ()), init=False, eq=False, repr=False)
+    # The lines of a batch (see batch()), None outside one.
+    _batched: list[bytes] | None = attrs.field(default=None, init=False, eq=False,
+                                               repr=False)
 
     def append(self, event: str, **fields: Any) -> None:
         """Append one event (with the current UTC time) as a JSON line, on disk.
 
         The line is written with one append and flushed to the disk (fsync) before the
-        step goes on. A last line cut short by a crash or a full disk is never built
-        upon: a line break and a ``torn-line-fenced`` record are written after it first,
-        so the cut line stays as it was, unreadable, and reported by :meth:`records`.
+        step goes on (within a :meth:`batch`, when the batch ends). A last line cut short
+        by a crash or a full disk is never built upon: a line break and a
+        ``torn-line-fenced`` record are written after it first, so the cut line stays as
+        it was, unreadable, and reported by :meth:`records`.
 
         Raises:
             OutputError: the trail cannot be written (a full disk...); the message says
                 what to do.
         """
-        from ai_procurement.errors import OutputError
-
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         record = {"time": now, "event": event, **fields}
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+        line = (json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+                + "\n").encode("utf-8")
+        if self._batched is not None:
+            self._batched.append(line)
+        else:
+            self._write(line)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Within it, appended events are written together when it ends, in order.
+
+        One append and one flush to the disk for a step's many events (the files a
+        ``check`` reads, the documents ``evaluate`` writes), where each event alone cost
+        its own: 800 at 20 lots, each a disk flush. Each line keeps the time of its
+        event. Reading the trail (:meth:`records`) writes the lines kept first. When the
+        step fails, the lines kept are still written, and the step's error is the one
+        raised.
+
+        Raises:
+            OutputError: the trail cannot be written (a full disk...).
+        """
+        if self._batched is not None:  # within a batch already: that one writes
+            yield
+            return
+        self._batched = []
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(OutputError):
+                self._write_batched()
+            raise
+        self._write_batched()
+
+    def _write_batched(self) -> None:
+        lines, self._batched = self._batched, None
+        if lines:
+            self._write(b"".join(lines))
+
+    def _write(self, lines: bytes) -> None:
+        """Append ``lines`` (whole lines) in one write, then flush them to the disk."""
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 size = os.fstat(fd).st_size
                 if size and os.pread(fd, 1, size - 1) != b"\n":
+                    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
                     fence = json.dumps({"time": now, "event": "torn-line-fenced",
                                         "note": "the line before was cut short (a crash or "
                                                 "a full disk); it is kept as it was and not "
                                                 "used"}, sort_keys=True)
                     _write_all(fd, ("\n" + fence + "\n").encode())
-                _write_all(fd, line.encode("utf-8"))
+                _write_all(fd, lines)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -300,6 +343,9 @@ class AuditTrail:
         from ai_procurement._office.files import read_bounded
         from ai_procurement.errors import InputError
 
+        if self._batched:
+            lines, self._batched = b"".join(self._batched), []
+            self._write(lines)
         if not self.path.exists():
             return []
         try:

@@ -253,81 +253,83 @@ def check(campaign: Campaign, *, lang: Lang | None = None, force: bool = False,
         () if path.name in registered or len(lots) < 2 else tuple(o.id for o in lots[1:]))
         for path in files]
     read = read_responses(to_read, questionnaires, key, workers=workers)
-    for index, path in enumerate(progress(files, "check", len(files))):
-        lot_id, response = next(read)
-        offer = registered.get(path.name)
-        expected = to_read[index].vendor
-        added: list[Finding] = []
-        vendor: str | None
-        version, read_path = 1, path
-        refused: tuple[Finding, ...] = ()
-        if offer is not None:
-            vendor = (offer.label if path.name in allowed and offer.id not in rejected
-                      else None)
-            if response.report.sha256 != offer.sha256:  # the bytes the reader read
-                added.append(Finding("error", "changed-after-opening", msg(
+    # The files read, recorded in the audit trail in one append (see AuditTrail.batch).
+    with campaign.audit.batch():
+        for index, path in enumerate(progress(files, "check", len(files))):
+            lot_id, response = next(read)
+            offer = registered.get(path.name)
+            expected = to_read[index].vendor
+            added: list[Finding] = []
+            vendor: str | None
+            version, read_path = 1, path
+            refused: tuple[Finding, ...] = ()
+            if offer is not None:
+                vendor = (offer.label if path.name in allowed and offer.id not in rejected
+                          else None)
+                if response.report.sha256 != offer.sha256:  # the bytes the reader read
+                    added.append(Finding("error", "changed-after-opening", msg(
                         "This file changed since the offers were opened (offer {offer_id}): an "
                         "offer cannot change after the deadline. Restore the file received.",
                         offer_id=offer.id),
-                    path.name))
-                vendor = None
-            added.extend(_identity_disagreements(offer, response, path.name))
-            if vendor is not None and rounds:
-                # A regularisation or a negotiation may have brought a later version.
-                choice = choose_version(campaign, offer, path, response,
-                                        questionnaires[lot_id], key, rounds)
-                read_path, response = choice.path, choice.response
-                version, refused = choice.version.number, choice.refused
-            claimed = tokens.get(response.vendor_token)
-            if config.mode == "invited" and claimed is not None \
-                    and claimed != offer.bidder.name:
-                added.append(Finding("error", "other-vendor", msg(
-                        "This file carries {claimed}'s identity while the deposit "
-                        "register gives it to {bidder_name}.", claimed=claimed,
-                        bidder_name=offer.bidder.name), path.name))
-        elif config.mode == "invited":
-            vendor = expected if expected is not None else tokens.get(response.vendor_token)
-            identity_read = not any(f.code in ("sheet-missing", "identity-missing",
-                                               "wrong-questionnaire", "wrong-version",
-                                               "signature")
-                                    for f in response.report.findings)
-            if vendor is None and response.report.ok and identity_read:
-                from ai_procurement.campaign.warnings import renamed_vendor_finding
+                        path.name))
+                    vendor = None
+                added.extend(_identity_disagreements(offer, response, path.name))
+                if vendor is not None and rounds:
+                    # A regularisation or a negotiation may have brought a later version.
+                    choice = choose_version(campaign, offer, path, response,
+                                            questionnaires[lot_id], key, rounds)
+                    read_path, response = choice.path, choice.response
+                    version, refused = choice.version.number, choice.refused
+                claimed = tokens.get(response.vendor_token)
+                if config.mode == "invited" and claimed is not None \
+                        and claimed != offer.bidder.name:
+                    added.append(Finding("error", "other-vendor", msg(
+                            "This file carries {claimed}'s identity while the deposit "
+                            "register gives it to {bidder_name}.", claimed=claimed,
+                            bidder_name=offer.bidder.name), path.name))
+            elif config.mode == "invited":
+                vendor = expected if expected is not None else tokens.get(response.vendor_token)
+                identity_read = not any(f.code in ("sheet-missing", "identity-missing",
+                                                   "wrong-questionnaire", "wrong-version",
+                                                   "signature")
+                                        for f in response.report.findings)
+                if vendor is None and response.report.ok and identity_read:
+                    from ai_procurement.campaign.warnings import renamed_vendor_finding
 
-                added.append(renamed_vendor_finding(campaign, response.vendor_token,
-                                                    path.name))
-        else:
-            vendor = None
-            if opening is not None:
-                added.append(Finding("warning", "not-registered", msg(
+                    added.append(renamed_vendor_finding(campaign, response.vendor_token,
+                                                        path.name))
+            else:
+                vendor = None
+                if opening is not None:
+                    added.append(Finding("warning", "not-registered", msg(
                         "This file is in no line of the opening register: it is not scored. If "
                         "it was deposited in time, complete the exported register and run "
                         "'ai-procurement open' again."), path.name))
-        questionnaire = questionnaires[lot_id]
-        blank = [q for _, q in questionnaire.bank.questions() if q.id in response.answers
-                 and response.answers[q.id].state is AnswerState.UNANSWERED]
-        if response.report.ok and not any(f.severity == "error" for f in added) and blank:
-            added.append(_unanswered(blank, path.name))
-        if added:
-            response = attrs.evolve(response, report=Report(
-                response.report.file, response.report.sha256,
-                (*response.report.findings, *added)))
-        who = offer.label if offer is not None else vendor
-        report_path = reports / f"{path.name}.{report_lang}.docx"
-        if write_reports:
-            report_path = write_check_report(
-                campaign, path.name, response, lot=campaign.lot(lot_id), who=who,
-                lang=report_lang, after_deadline=after_deadline, force=force)
-        campaign.audit.append("read", file=read_path.relative_to(campaign.root).as_posix(),
-                              sha256=response.report.sha256, size=read_path.stat().st_size,
-                              vendor=who, lot=lot_id,
-                              verdict="ok" if response.report.ok else "errors",
-                              errors=len(response.report.errors),
-                              warnings=len(response.report.findings)
-                              - len(response.report.errors))
-        checked.append(CheckedFile(read_path, vendor, response,
-                                   report_path if write_reports else None, lot_id, offer,
-                                   reasons.get(path.name), version, tuple(refused)))
+            questionnaire = questionnaires[lot_id]
+            blank = [q for _, q in questionnaire.bank.questions() if q.id in response.answers
+                     and response.answers[q.id].state is AnswerState.UNANSWERED]
+            if response.report.ok and not any(f.severity == "error" for f in added) and blank:
+                added.append(_unanswered(blank, path.name))
+            if added:
+                response = attrs.evolve(response, report=Report(
+                    response.report.file, response.report.sha256,
+                    (*response.report.findings, *added)))
+            who = offer.label if offer is not None else vendor
+            report_path = reports / f"{path.name}.{report_lang}.docx"
+            if write_reports:
+                report_path = write_check_report(
+                    campaign, path.name, response, lot=campaign.lot(lot_id), who=who,
+                    lang=report_lang, after_deadline=after_deadline, force=force)
+            campaign.audit.append("read", file=read_path.relative_to(campaign.root).as_posix(),
+                                  sha256=response.report.sha256, size=read_path.stat().st_size,
+                                  vendor=who, lot=lot_id,
+                                  verdict="ok" if response.report.ok else "errors",
+                                  errors=len(response.report.errors),
+                                  warnings=len(response.report.findings)
+                                  - len(response.report.errors))
+            checked.append(CheckedFile(read_path, vendor, response,
+                                       report_path if write_reports else None, lot_id, offer,
+                                       reasons.get(path.name), version, tuple(refused)))
     return checked
 
 
@@ -882,7 +884,8 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
     _refuse_foreign_results(campaign)
     checked = check(campaign, write_reports=False, workers=workers)
     read = _issued_reviews_read(campaign, lots, workers=workers)
-    evaluated = [_score(campaign, lot, checked, read) for lot in lots]
+    with campaign.audit.batch():  # the review workbooks read, in one append
+        evaluated = [_score(campaign, lot, checked, read) for lot in lots]
     problems = [p for lot_scored in evaluated for p in lot_scored.review_problems]
     if problems and not draft:
         from ai_procurement.campaign.reviews import ReviewsIncompleteError
@@ -1314,11 +1317,12 @@ def _trail_lines(facts: Sequence[tuple[str, str, str]], lang: Lang) -> list[str]
 def _audit_outputs(campaign: Campaign, paths: Sequence[Path]) -> None:
     from ai_procurement._office.files import sha256_file
 
-    for path in paths:
-        relative = path.relative_to(campaign.root) if path.is_relative_to(campaign.root) \
-            else path
-        campaign.audit.append("write", file=str(relative), sha256=sha256_file(path),
-                              size=path.stat().st_size)
+    with campaign.audit.batch():
+        for path in paths:
+            relative = path.relative_to(campaign.root) if path.is_relative_to(campaign.root) \
+                else path
+            campaign.audit.append("write", file=str(relative), sha256=sha256_file(path),
+                                  size=path.stat().st_size)
 
 
 def _version() -> str:
