@@ -912,7 +912,8 @@ def _evaluate(campaign: Campaign, *, force: bool, draft: bool,
                                   "were, whole", exc=Text(fr=exc.text.fr,
                                   en=format(exc, '')), results=results)) from None
         raise
-    written = staged.switch(campaign.audit, [("evaluate", fields) for fields in records])
+    with campaign.audit.batch():  # every output's record, the run's closing one last
+        written = staged.switch(campaign.audit, [("evaluate", fields) for fields in records])
     from ai_procurement.campaign.rounds import write_rejection_letters
 
     # The letters of abnormally-low offers the buyer rejected: beside their round, once.
