@@ -67,7 +67,6 @@ class EvidenceRef:
         return EvidenceRef, (self.document, self.page, self.link)
 
 
-
 @attrs.frozen
 class Answer:
     """What a vendor answered to one question, as read from its file.

@@ -72,7 +72,6 @@ _JC = {"l": "left", "r": "right", "c": "center", "j": "both"}
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile("(\t|\r\n|\r|\n)")
 _BREAK_CHARS = re.compile("[\t\r\n]")
-_T = f"{_W}t"
 # What a table's text may hold that is not written as is: a character XML cannot hold,
 # a tab or line end (an element), or one to escape.
 _SPECIAL = re.compile("[\x00-\x1f&<>\ud800-\udfff\ufffe\uffff]")
@@ -519,12 +518,8 @@ class WordDocument:
                         out.append(f"{openings[column]}</w:p></w:tc>")
                         continue
                     run = _BOLD_RUN if strong or (first_bold and column == 0) else "<w:r>"
-                    if special and _SPECIAL.search(text):
-                        content = _run_texts(_safe(text))
-                    elif text[0].isspace() or text[-1].isspace():
-                        content = f'<w:t xml:space="preserve">{text}</w:t>'
-                    else:
-                        content = f"<w:t>{text}</w:t>"
+                    content = (_run_texts(_safe(text)) if special and _SPECIAL.search(text)
+                               else _t(text))
                     out.append(f"{openings[column]}{run}{content}</w:r></w:p></w:tc>")
                 out.append("</w:tr>")
                 continue
@@ -691,7 +686,11 @@ class _Table:
     heading: bool = False
 
 
-_BOLD_RUN = "<w:r><w:rPr><w:b/></w:rPr>"
+_RUN_OPENINGS = {(False, False): "<w:r>", (True, False): "<w:r><w:rPr><w:b/></w:rPr>",
+                 (False, True): "<w:r><w:rPr><w:i/></w:rPr>",
+                 (True, True): "<w:r><w:rPr><w:b/><w:i/></w:rPr>"}
+"""A run's opening, by bold and italic."""
+_BOLD_RUN = _RUN_OPENINGS[True, False]
 
 
 def _run_xml(text: str, bold: bool, special: bool) -> str:
@@ -703,11 +702,6 @@ def _run_xml(text: str, bold: bool, special: bool) -> str:
         return ""
     opening = _BOLD_RUN if bold else "<w:r>"
     return f"{opening}{_run_texts(text) if special else _t(text)}</w:r>"
-
-
-_RUN_OPENINGS = {(False, False): "<w:r>", (True, False): "<w:r><w:rPr><w:b/></w:rPr>",
-                 (False, True): "<w:r><w:rPr><w:i/></w:rPr>",
-                 (True, True): "<w:r><w:rPr><w:b/><w:i/></w:rPr>"}
 
 
 def _runs_xml(parts: Iterable[Part]) -> str:

@@ -358,7 +358,6 @@ class XlsxBook:
             return False
         finally:
             _release(parser)
-            plain.parser = None
         return plain.ok and plain.default
 
     def _quick_strings(self, part: str, data: bytes) -> list[str] | None:

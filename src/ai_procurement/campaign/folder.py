@@ -285,11 +285,11 @@ class AuditTrail:
         """Within it, appended events are written together when it ends, in order.
 
         One append and one flush to the disk for a step's many events (the files a
-        ``check`` reads, the documents ``evaluate`` writes), where each event alone cost
-        its own: 800 at 20 lots, each a disk flush. Each line keeps the time of its
-        event. Reading the trail (:meth:`records`) writes the lines kept first. When the
-        step fails, the lines kept are still written, and the step's error is the one
-        raised.
+        ``check`` reads, the records of the results ``evaluate`` switches in), where
+        each event alone cost its own: 800 at 20 lots, each a disk flush. Each line
+        keeps the time of its event. Reading the trail (:meth:`records`) writes the
+        lines kept first. When the step fails, the lines kept are still written, and the
+        step's error is the one raised.
 
         Raises:
             OutputError: the trail cannot be written (a full disk...).
@@ -299,17 +299,22 @@ class AuditTrail:
             return
         self._batched = []
         try:
-            yield
-        except BaseException:
-            with contextlib.suppress(OutputError):
-                self._write_batched()
-            raise
-        self._write_batched()
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(OutputError):
+                    self._write_kept()
+                raise
+            self._write_kept()
+        finally:
+            self._batched = None
 
-    def _write_batched(self) -> None:
-        lines, self._batched = self._batched, None
-        if lines:
-            self._write(b"".join(lines))
+    def _write_kept(self) -> None:
+        """Write the lines a batch kept so far, if any (the batch goes on)."""
+        if self._batched:
+            lines = b"".join(self._batched)
+            self._batched.clear()
+            self._write(lines)
 
     def _write(self, lines: bytes) -> None:
         """Append ``lines`` (whole lines) in one write, then flush them to the disk."""
@@ -343,9 +348,7 @@ class AuditTrail:
         from ai_procurement._office.files import read_bounded
         from ai_procurement.errors import InputError
 
-        if self._batched:
-            lines, self._batched = b"".join(self._batched), []
-            self._write(lines)
+        self._write_kept()
         if not self.path.exists():
             return []
         try:

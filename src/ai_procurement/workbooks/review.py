@@ -43,7 +43,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import io
-import json
 import math
 import os
 import re
@@ -62,6 +61,7 @@ from ai_procurement.questionnaire import Questionnaire
 from ai_procurement.text import LANGUAGES, Lang, Text, msg, nmsg, pmsg
 from ai_procurement.workbooks import form
 from ai_procurement.workbooks.response import SignedWorkbookReader, _date, _yes_no
+from ai_procurement.workbooks.signing import _CANONICAL_JSON
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -228,8 +228,6 @@ def _codes(letters: Mapping[str, str], lang: Lang) -> dict[str, str]:
 
 # -- signatures (pure) ------------------------------------------------------------------
 
-_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-"""What ``json.dumps`` with these options builds on every call (one seal a review row)."""
 
 
 def _mac(key: bytes, label: str, payload: object) -> str:

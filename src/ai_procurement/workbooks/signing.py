@@ -106,15 +106,16 @@ class Identity:
         """
         # Keys sorted: the identity, then the questions, whose JSON every file of a
         # questionnaire shares (a tenth of reading a file, written once).
-        payload = ('{"identity":' + _CANONICAL.encode(self.fields()) + ',"questions":'
+        payload = ('{"identity":' + _CANONICAL_JSON.encode(self.fields()) + ',"questions":'
                    + _questions_json(tuple(map(tuple, questions))) + "}")
         return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+"""Canonical JSON (keys sorted, no spaces), the message of every signature and seal."""
 
 
 @functools.lru_cache(maxsize=64)
 def _questions_json(questions: tuple[tuple[str, ...], ...]) -> str:
     """The canonical JSON of the signed questions (a list of [id, text] lists)."""
-    return _CANONICAL.encode([list(q) for q in questions])
+    return _CANONICAL_JSON.encode([list(q) for q in questions])
